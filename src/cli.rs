@@ -1,0 +1,148 @@
+//! The command line: `kdeck [OPTIONS]` runs the dashboard, `kdeck sim` serves the embedded cluster.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// kdeck: a terminal UI cluster manager and dashboard for Kubernetes.
+#[derive(Debug, Parser)]
+#[command(name = "kdeck", version, about, long_about = None)]
+pub struct Cli {
+    /// What to run; without a subcommand, the dashboard.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Options of the dashboard.
+    #[command(flatten)]
+    pub dashboard: DashboardArgs,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the embedded Kubernetes cluster on loopback and write a kubeconfig for it.
+    Sim(SimArgs),
+}
+
+/// Options of the dashboard.
+#[derive(Debug, Clone, Args, Default)]
+pub struct DashboardArgs {
+    /// Kubeconfig file (default: $KUBECONFIG, merged as kubectl does, then ~/.kube/config).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+    /// Kubeconfig context to use (default: the current context).
+    #[arg(long, value_name = "NAME")]
+    pub context: Option<String>,
+    /// Namespace to show (default: the context's namespace).
+    #[arg(
+        short = 'n',
+        long,
+        value_name = "NS",
+        conflicts_with = "all_namespaces"
+    )]
+    pub namespace: Option<String>,
+    /// Show all namespaces.
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+    /// Never change the cluster: every mutating key and request is refused.
+    #[arg(long, env = "KDECK_READONLY", value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1, default_missing_value = "true")]
+    pub readonly: bool,
+    /// Start the embedded demo cluster in-process and show it.
+    #[arg(long)]
+    pub demo: bool,
+    /// Theme name (dark, light, 16color, ...) or a theme file.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub theme: Option<String>,
+    /// Keymap name (default, vim, arrows) or a keymap file.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub keymap: Option<String>,
+    /// The pane to open on, as a `:` command (e.g. `deploy`, `po`).
+    #[arg(long, value_name = "CMD")]
+    pub command: Option<String>,
+    /// Record frame render times and input latency to FILE (for the performance scripts).
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub trace_frames: Option<PathBuf>,
+}
+
+/// A scenario the embedded cluster starts with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ScenarioName {
+    /// The tutorials' objects: myapp-deploy, hello-deploy, testqc, dnsutil-rs, ...
+    #[default]
+    Seed,
+    /// Many namespaces, deployments and pods, with churn, for benchmarks.
+    Scale,
+    /// Only the namespaces and nodes of a fresh cluster.
+    Empty,
+}
+
+/// Options of `kdeck sim`.
+#[derive(Debug, Clone, Args)]
+pub struct SimArgs {
+    /// Address to listen on (loopback by default; port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub addr: SocketAddr,
+    /// Where to write the kubeconfig for this cluster.
+    #[arg(long = "write-kubeconfig", value_name = "FILE")]
+    pub kubeconfig_out: Option<PathBuf>,
+    /// The objects the cluster starts with.
+    #[arg(long, value_enum, default_value_t = ScenarioName::Seed)]
+    pub scenario: ScenarioName,
+    /// Simulated seconds per real second (readiness delays, minReadySeconds, grace periods).
+    #[arg(long, default_value_t = 1.0)]
+    pub speed: f64,
+    /// `scale` scenario: number of namespaces.
+    #[arg(long, default_value_t = 10)]
+    pub namespaces: usize,
+    /// `scale` scenario: number of deployments (spread over the namespaces).
+    #[arg(long, default_value_t = 500)]
+    pub deployments: usize,
+    /// `scale` scenario: total number of pods.
+    #[arg(long, default_value_t = 50_000)]
+    pub pods: usize,
+    /// `scale` scenario: pod status updates per second.
+    #[arg(long, default_value_t = 0)]
+    pub churn: u32,
+}
+
+impl Default for SimArgs {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            kubeconfig_out: None,
+            scenario: ScenarioName::Seed,
+            speed: 1.0,
+            namespaces: 10,
+            deployments: 500,
+            pods: 50_000,
+            churn: 0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn parses_dashboard_and_sim_forms() {
+        let c = Cli::try_parse_from(["kdeck", "-A", "--readonly", "--demo"]).unwrap();
+        assert!(c.dashboard.all_namespaces && c.dashboard.readonly && c.dashboard.demo);
+        let c =
+            Cli::try_parse_from(["kdeck", "sim", "--scenario", "scale", "--pods", "1000"]).unwrap();
+        match c.command {
+            Some(Command::Sim(s)) => {
+                assert_eq!(s.scenario, ScenarioName::Scale);
+                assert_eq!(s.pods, 1000);
+            }
+            None => panic!("expected sim"),
+        }
+        assert!(Cli::try_parse_from(["kdeck", "-n", "x", "-A"]).is_err());
+    }
+}

@@ -1,0 +1,44 @@
+//! kdeck: a terminal UI cluster manager and dashboard for Kubernetes.
+//!
+//! Module map:
+//! - [`cli`]: the command line.
+//! - [`sim`]: the embedded cluster, reached only over HTTP by the rest.
+//! - [`app`]: the dashboard (state, actions, update, the event loop).
+
+pub mod app;
+pub mod cli;
+pub mod sim;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+
+/// Parses the command line and runs what it asks for. Used by `main`.
+pub fn main_entry() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("kdeck: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command {
+            Some(Command::Sim(args)) => sim::serve(args).await,
+            None => app::run(cli.dashboard).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kdeck: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}

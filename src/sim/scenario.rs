@@ -1,0 +1,1 @@
+//! Scenarios the embedded cluster starts with: `seed` (the tutorials), `scale` (benchmarks), `empty`.
