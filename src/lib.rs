@@ -3,10 +3,12 @@
 //! Module map:
 //! - [`cli`]: the command line.
 //! - [`sim`]: the embedded cluster, reached only over HTTP by the rest.
+//! - [`cluster`]: all cluster I/O through kube-rs (watches to rows, logs, operations).
 //! - [`app`]: the dashboard (state, actions, update, the event loop).
 
 pub mod app;
 pub mod cli;
+pub mod cluster;
 pub mod sim;
 
 use std::process::ExitCode;

@@ -1,0 +1,428 @@
+//! What the cluster layer hands to the dashboard: compact, typed rows per kind,
+//! and the updates that keep them live. Built from kube-rs watch events; the
+//! dashboard never sees a full Kubernetes object except in the YAML view.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+
+/// The kinds kdeck shows in panes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// core/v1 Pod.
+    Pod,
+    /// apps/v1 ReplicaSet.
+    ReplicaSet,
+    /// apps/v1 Deployment.
+    Deployment,
+    /// apps/v1 StatefulSet.
+    StatefulSet,
+    /// apps/v1 DaemonSet.
+    DaemonSet,
+    /// core/v1 Service.
+    Service,
+    /// core/v1 Endpoints.
+    Endpoints,
+    /// discovery.k8s.io/v1 EndpointSlice.
+    EndpointSlice,
+    /// core/v1 Event.
+    Event,
+    /// core/v1 Node.
+    Node,
+    /// core/v1 Namespace.
+    Namespace,
+    /// core/v1 ConfigMap.
+    ConfigMap,
+    /// core/v1 Secret (names and keys only, never values).
+    Secret,
+}
+
+/// Identity of one object: kind, namespace ("" when cluster-scoped) and name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ObjectKey {
+    /// The kind.
+    pub kind: Kind,
+    /// The namespace, empty for cluster-scoped kinds.
+    pub namespace: String,
+    /// The name.
+    pub name: String,
+}
+
+/// An ownerReference, reduced to what panes need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnerRef {
+    /// Owner kind, e.g. `ReplicaSet`.
+    pub kind: String,
+    /// Owner name.
+    pub name: String,
+    /// Owner uid.
+    pub uid: String,
+}
+
+/// Metadata every row carries.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Meta {
+    /// Namespace, empty for cluster-scoped kinds.
+    pub namespace: String,
+    /// Name.
+    pub name: String,
+    /// uid.
+    pub uid: String,
+    /// resourceVersion of the object this row was built from.
+    pub resource_version: String,
+    /// creationTimestamp (AGE is computed from it at draw time).
+    pub created: Option<Timestamp>,
+    /// deletionTimestamp is set: the object is Terminating.
+    pub deleting: bool,
+    /// Labels.
+    pub labels: BTreeMap<String, String>,
+    /// The controller ownerReference, if any.
+    pub owner: Option<OwnerRef>,
+}
+
+/// How healthy a row is, which picks its colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Health {
+    /// Running/Ready/Available/complete.
+    Ok,
+    /// Pending, ContainerCreating, progressing, partially ready.
+    Warn,
+    /// CrashLoopBackOff, Error, ImagePullBackOff, Warning events.
+    Err,
+    /// Terminating or otherwise on its way out.
+    Dim,
+    /// Nothing to say (ConfigMaps, Secrets...).
+    #[default]
+    Neutral,
+}
+
+/// One container of a pod.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ContainerRow {
+    /// Container name.
+    pub name: String,
+    /// Image.
+    pub image: String,
+    /// Ready per containerStatuses.
+    pub ready: bool,
+    /// restartCount.
+    pub restarts: u32,
+    /// State as kubectl would name it: Running, Waiting (reason), Terminated (reason).
+    pub state: String,
+}
+
+/// A Pod, as the pods pane shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PodRow {
+    /// Ready containers.
+    pub ready: u32,
+    /// All containers.
+    pub total: u32,
+    /// STATUS exactly as `kubectl get pods` prints it (Running, ContainerCreating, CrashLoopBackOff, Terminating, Init:0/1 ...).
+    pub status: String,
+    /// Sum of restartCount.
+    pub restarts: u32,
+    /// When the most recent restart happened, for `RESTARTS` like `3 (12s ago)`.
+    pub last_restart: Option<Timestamp>,
+    /// podIP.
+    pub ip: Option<String>,
+    /// spec.nodeName.
+    pub node: Option<String>,
+    /// status.phase.
+    pub phase: String,
+    /// The pod's containers.
+    pub containers: Vec<ContainerRow>,
+}
+
+/// A ReplicaSet.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReplicaSetRow {
+    /// spec.replicas.
+    pub desired: i32,
+    /// status.replicas.
+    pub current: i32,
+    /// status.readyReplicas.
+    pub ready: i32,
+    /// status.availableReplicas.
+    pub available: i32,
+    /// deployment.kubernetes.io/revision.
+    pub revision: Option<i64>,
+    /// Container images of the pod template.
+    pub images: Vec<String>,
+    /// The pod-template-hash label.
+    pub template_hash: Option<String>,
+    /// kubernetes.io/change-cause.
+    pub change_cause: Option<String>,
+    /// spec.selector.matchLabels.
+    pub selector: BTreeMap<String, String>,
+}
+
+/// A condition of a Deployment.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ConditionRow {
+    /// Type (Available, Progressing, ReplicaFailure).
+    pub type_: String,
+    /// "True", "False", "Unknown".
+    pub status: String,
+    /// Reason.
+    pub reason: String,
+    /// Message.
+    pub message: String,
+}
+
+/// A Deployment.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DeploymentRow {
+    /// spec.replicas.
+    pub desired: i32,
+    /// status.replicas.
+    pub current: i32,
+    /// status.updatedReplicas.
+    pub updated: i32,
+    /// status.readyReplicas.
+    pub ready: i32,
+    /// status.availableReplicas.
+    pub available: i32,
+    /// status.unavailableReplicas.
+    pub unavailable: i32,
+    /// spec.paused.
+    pub paused: bool,
+    /// "RollingUpdate" or "Recreate".
+    pub strategy: String,
+    /// rollingUpdate.maxSurge as written (e.g. "1" or "25%").
+    pub max_surge: Option<String>,
+    /// rollingUpdate.maxUnavailable as written.
+    pub max_unavailable: Option<String>,
+    /// spec.minReadySeconds.
+    pub min_ready_seconds: i32,
+    /// deployment.kubernetes.io/revision.
+    pub revision: Option<i64>,
+    /// Container images of the pod template.
+    pub images: Vec<String>,
+    /// spec.selector.matchLabels.
+    pub selector: BTreeMap<String, String>,
+    /// metadata.generation.
+    pub generation: i64,
+    /// status.observedGeneration.
+    pub observed_generation: i64,
+    /// status.conditions.
+    pub conditions: Vec<ConditionRow>,
+}
+
+/// A StatefulSet.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StatefulSetRow {
+    /// spec.replicas.
+    pub desired: i32,
+    /// status.readyReplicas.
+    pub ready: i32,
+    /// Images.
+    pub images: Vec<String>,
+}
+
+/// A DaemonSet.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DaemonSetRow {
+    /// desiredNumberScheduled.
+    pub desired: i32,
+    /// currentNumberScheduled.
+    pub current: i32,
+    /// numberReady.
+    pub ready: i32,
+    /// numberAvailable.
+    pub available: i32,
+    /// Images.
+    pub images: Vec<String>,
+}
+
+/// A Service.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ServiceRow {
+    /// spec.type.
+    pub type_: String,
+    /// CLUSTER-IP as kubectl prints it (`None` for headless).
+    pub cluster_ip: String,
+    /// EXTERNAL-IP as kubectl prints it (`<none>`, `<pending>`, addresses).
+    pub external_ip: String,
+    /// PORT(S) as kubectl prints it, e.g. `80:31234/TCP`.
+    pub ports: String,
+    /// spec.selector.
+    pub selector: BTreeMap<String, String>,
+}
+
+/// One address of an Endpoints or EndpointSlice.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AddressRow {
+    /// IP.
+    pub ip: String,
+    /// targetRef name when it is a Pod.
+    pub pod: Option<String>,
+    /// nodeName.
+    pub node: Option<String>,
+    /// Ready (for Endpoints: listed under addresses rather than notReadyAddresses).
+    pub ready: bool,
+}
+
+/// An Endpoints object.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EndpointsRow {
+    /// All addresses, ready and not ready.
+    pub addresses: Vec<AddressRow>,
+    /// Ports, e.g. `80/TCP`.
+    pub ports: Vec<String>,
+}
+
+/// An EndpointSlice.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EndpointSliceRow {
+    /// The kubernetes.io/service-name label.
+    pub service: Option<String>,
+    /// addressType.
+    pub address_type: String,
+    /// Endpoints (one address each).
+    pub endpoints: Vec<AddressRow>,
+    /// Ports.
+    pub ports: Vec<String>,
+}
+
+/// An Event.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EventRow {
+    /// Normal or Warning.
+    pub type_: String,
+    /// Reason.
+    pub reason: String,
+    /// involvedObject.kind.
+    pub object_kind: String,
+    /// involvedObject.name.
+    pub object_name: String,
+    /// involvedObject.namespace.
+    pub object_namespace: String,
+    /// Message.
+    pub message: String,
+    /// count (1 when unset).
+    pub count: i32,
+    /// firstTimestamp (or eventTime).
+    pub first_seen: Option<Timestamp>,
+    /// lastTimestamp (or series.lastObservedTime, or eventTime).
+    pub last_seen: Option<Timestamp>,
+}
+
+/// A Node.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NodeRow {
+    /// Ready / NotReady (plus SchedulingDisabled).
+    pub status: String,
+    /// Roles from node-role.kubernetes.io/* labels, or `<none>`.
+    pub roles: String,
+    /// kubeletVersion.
+    pub version: String,
+    /// InternalIP.
+    pub internal_ip: String,
+}
+
+/// A Namespace.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NamespaceRow {
+    /// status.phase: Active or Terminating.
+    pub status: String,
+}
+
+/// A ConfigMap or a Secret: key names only, never values.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct KeysRow {
+    /// Secret type (empty for ConfigMaps).
+    pub type_: String,
+    /// Key names of data (and binaryData / stringData).
+    pub keys: Vec<String>,
+}
+
+/// The kind-specific part of a row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Detail {
+    /// A Pod.
+    Pod(PodRow),
+    /// A ReplicaSet.
+    ReplicaSet(ReplicaSetRow),
+    /// A Deployment.
+    Deployment(DeploymentRow),
+    /// A StatefulSet.
+    StatefulSet(StatefulSetRow),
+    /// A DaemonSet.
+    DaemonSet(DaemonSetRow),
+    /// A Service.
+    Service(ServiceRow),
+    /// An Endpoints object.
+    Endpoints(EndpointsRow),
+    /// An EndpointSlice.
+    EndpointSlice(EndpointSliceRow),
+    /// An Event.
+    Event(EventRow),
+    /// A Node.
+    Node(NodeRow),
+    /// A Namespace.
+    Namespace(NamespaceRow),
+    /// A ConfigMap.
+    ConfigMap(KeysRow),
+    /// A Secret.
+    Secret(KeysRow),
+}
+
+/// One object as the dashboard keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// Metadata.
+    pub meta: Meta,
+    /// Kind-specific data.
+    pub detail: Detail,
+    /// Health, for colour.
+    pub health: Health,
+}
+
+/// The state of one watch, shown in the pane's title or status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WatchState {
+    /// Listing for the first time.
+    Syncing,
+    /// Listed and watching.
+    Live,
+    /// The watch dropped; retrying (with the reason, shown once).
+    Reconnecting(String),
+    /// The server does not serve this kind (e.g. EndpointSlices before 1.21): said once, never retried in a loop.
+    Unavailable(String),
+    /// The user may not list or watch this kind here (403).
+    Forbidden(String),
+}
+
+/// What the cluster layer sends to the app loop.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClusterUpdate {
+    /// All rows of a kind in the watched scope, replacing what was there (initial list, relist after 410).
+    Reset {
+        /// The kind.
+        kind: Kind,
+        /// The rows.
+        rows: Vec<Row>,
+    },
+    /// Rows added or changed, batched.
+    Applied {
+        /// The kind.
+        kind: Kind,
+        /// The rows.
+        rows: Vec<Row>,
+    },
+    /// Rows deleted, batched.
+    Deleted {
+        /// The kind.
+        kind: Kind,
+        /// Namespace and name of each deleted object.
+        keys: Vec<(String, String)>,
+    },
+    /// A watch changed state.
+    State {
+        /// The kind.
+        kind: Kind,
+        /// The new state.
+        state: WatchState,
+    },
+}
