@@ -4,6 +4,7 @@
 //! Only the public Kubernetes API through kube-rs: the same code runs against
 //! the embedded cluster and any real one.
 
+pub mod gate;
 pub mod model;
 
 use std::path::PathBuf;
@@ -14,6 +15,8 @@ pub use model::{
     ObjectKey, OwnerRef, PodRow, ReplicaSetRow, Row, ServiceRow, StatefulSetRow, WatchState,
 };
 use tokio::sync::mpsc;
+
+pub use gate::{MutationGate, Permit, Refused};
 
 /// How to reach a cluster.
 #[derive(Debug, Clone, Default)]
@@ -34,6 +37,7 @@ pub struct Cluster {
     namespace: String,
     server: String,
     readonly: bool,
+    gate: MutationGate,
 }
 
 /// A running watch; dropping it stops the watch.
@@ -67,6 +71,11 @@ impl Cluster {
     /// Whether this connection refuses mutations.
     pub fn readonly(&self) -> bool {
         self.readonly
+    }
+
+    /// The gate every mutation passes (closed in read-only mode).
+    pub fn gate(&self) -> &MutationGate {
+        &self.gate
     }
 
     /// Watches `kind` in `namespace` (`None`: all namespaces, or cluster-scoped), sending
