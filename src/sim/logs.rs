@@ -38,6 +38,9 @@ pub struct LogRequest {
     pub limit_bytes: Option<i64>,
 }
 
+/// How much of a container's log is kept.
+const LOG_RETENTION: SignedDuration = SignedDuration::from_hours(1);
+
 /// Real time between two looks for new lines while following.
 const FOLLOW_POLL: Duration = Duration::from_millis(100);
 
@@ -74,7 +77,11 @@ pub fn stream(
         started: window.started,
         finished: window.finished,
     };
-    let from = since.map_or(window.started, |s| s.max(window.started));
+    // The kubelet rotates container logs: only the last hour is kept.
+    let rotated = now.checked_sub(LOG_RETENTION).unwrap_or(window.started);
+    let from = since
+        .map_or(window.started, |s| s.max(window.started))
+        .max(rotated);
     let mut lines = instance.lines_between(from, now);
     if let Some(n) = req.tail_lines {
         let keep = usize::try_from(n.max(0)).unwrap_or(usize::MAX);
