@@ -848,3 +848,48 @@ fn scaling_down_deletes_not_ready_pods_first() {
         d["status"]
     );
 }
+
+#[test]
+fn a_relabelled_pod_is_released_and_replaced() {
+    let store = cluster();
+    let labels = json!({"app": "rs-demo"});
+    store
+        .create(
+            rt("apps", "ReplicaSet"),
+            json!({"metadata": {"name": "rs-example", "namespace": "default"}, "spec": {"replicas": 2, "selector": {"matchLabels": labels}, "template": {"metadata": {"labels": labels}, "spec": {"containers": [{"name": "myapp", "image": "nginx:1.14.1"}]}}}}),
+        )
+        .unwrap();
+    run_for(&store, 5, |_| {});
+    let victim = pods(&store)[0]["metadata"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    store
+        .modify(rt("", "Pod"), "default", &victim, |p| {
+            p["metadata"]["labels"]["app"] = json!("");
+            Ok(())
+        })
+        .unwrap();
+    run_for(&store, 5, |_| {});
+    let released = get(&store, "", "Pod", &victim);
+    assert!(
+        released["metadata"]["ownerReferences"]
+            .as_array()
+            .is_none_or(Vec::is_empty),
+        "{released:#}"
+    );
+    let managed: Vec<Obj> = pods(&store)
+        .into_iter()
+        .filter(|p| p["metadata"]["labels"]["app"] == "rs-demo")
+        .collect();
+    assert_eq!(managed.len(), 2, "a replacement was created");
+    let rs = get(&store, "apps", "ReplicaSet", "rs-example");
+    assert_eq!(rs["status"]["replicas"], 2);
+    assert_eq!(rs["status"]["readyReplicas"], 2);
+    assert!(has_event(
+        &store,
+        "rs-example",
+        "SuccessfulCreate",
+        "Created pod: rs-example-"
+    ));
+}

@@ -152,3 +152,25 @@ fn empty_has_namespaces_and_nodes_only() {
     assert_eq!(store.count(kind("", "Node")), 3);
     assert_eq!(store.count(kind("", "Pod")), 0);
 }
+
+/// `cargo test --release --lib scale_handles_fifty_thousand_pods -- --ignored --nocapture`
+#[tokio::test]
+#[ignore = "a benchmark: 50,000 pods"]
+async fn scale_handles_fifty_thousand_pods() {
+    let store = Arc::new(Store::new(Clock::manual()));
+    let args = SimArgs {
+        scenario: ScenarioName::Scale,
+        churn: 0,
+        ..SimArgs::default()
+    };
+    let t = std::time::Instant::now();
+    load(&store, &args).unwrap();
+    eprintln!("built 50,000 pods in {:?}", t.elapsed());
+    assert_eq!(store.count(kind("", "Pod")), 50_000);
+    let t = std::time::Instant::now();
+    controllers::settle(&store);
+    eprintln!("first settle in {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    controllers::reconcile_once(&store);
+    eprintln!("an idle pass in {:?}", t.elapsed());
+}
