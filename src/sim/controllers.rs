@@ -72,17 +72,28 @@ pub fn start(store: &Arc<Store>) -> Controllers {
 fn run(store: &Store, stop: &AtomicBool) {
     let mut changes = store.subscribe();
     let mut last_pass = Instant::now();
+    let mut last_duration = Duration::ZERO;
+    let mut pending = false;
     settle(store);
     while !stop.load(Ordering::Relaxed) {
-        let mut changed = false;
+        let mut changed = std::mem::take(&mut pending);
         while let Ok(_) | Err(TryRecvError::Lagged(_)) = changes.try_recv() {
             changed = true;
         }
-        if changed || last_pass.elapsed() >= TICK {
+        // A big cluster's pass takes a while: keep the thread from spinning on it.
+        let gap = last_duration * 2;
+        let tick = TICK.max(last_duration * 5);
+        let since = last_pass.elapsed();
+        if (changed && since >= gap) || since >= tick {
+            let started = Instant::now();
             settle(store);
+            last_duration = started.elapsed();
             // Our own writes are in the channel too: skip them, they were settled.
             while changes.try_recv().is_ok() {}
             last_pass = Instant::now();
+        } else if changed {
+            pending = true;
+            std::thread::sleep(POLL);
         } else {
             std::thread::sleep(POLL);
         }
@@ -133,7 +144,12 @@ impl ByOwner {
         let mut map: HashMap<String, Vec<Obj>> = HashMap::new();
         for o in objects {
             if let Some(owner) = meta::controller_uid(o) {
-                map.entry(owner.to_string()).or_default().push(o.clone());
+                match map.get_mut(owner) {
+                    Some(list) => list.push(o.clone()),
+                    None => {
+                        map.insert(owner.to_string(), vec![o.clone()]);
+                    }
+                }
             }
         }
         Self(map)

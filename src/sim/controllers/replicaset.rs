@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::ByOwner;
 use super::events::{Source, normal, record};
 use super::meta::{
-    controller_ref, created, int_at, is_terminating, kind, labels, name, namespace,
+    controller_ref, created, int_at, is_terminating, kind, labels_ref, name, namespace,
     selector_matches, uid,
 };
 use super::pass::Pass;
@@ -45,7 +45,7 @@ pub fn reconcile(pass: &Pass<'_>, pods_by_owner: &ByOwner) {
 /// A pod whose labels no longer match the selector is released (its owner
 /// reference removed), as upstream's `ClaimPods` does; returns whether it is kept.
 fn release_if_unselected(pass: &Pass<'_>, rs: &Value, pod: &Value) -> bool {
-    if selector_matches(&rs["spec"]["selector"], &labels(pod)) {
+    if selector_matches(&rs["spec"]["selector"], labels_ref(pod)) {
         return true;
     }
     let owner = uid(rs).to_string();
