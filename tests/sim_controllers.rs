@@ -893,3 +893,43 @@ fn a_relabelled_pod_is_released_and_replaced() {
         "Created pod: rs-example-"
     ));
 }
+
+#[test]
+fn a_stateful_set_starts_its_pods_in_order() {
+    let store = cluster();
+    let labels = json!({"app": "db"});
+    store
+        .create(
+            rt("apps", "StatefulSet"),
+            json!({"metadata": {"name": "db", "namespace": "default"}, "spec": {"replicas": 3, "serviceName": "db", "selector": {"matchLabels": labels}, "template": {"metadata": {"labels": labels}, "spec": {"containers": [{"name": "db", "image": "redis:7.4.1"}]}}}}),
+        )
+        .unwrap();
+    settle(&store);
+    let names: Vec<String> = pods(&store)
+        .iter()
+        .map(|p| p["metadata"]["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["db-0"], "db-1 waits for db-0 to be ready");
+    run_for(&store, 15, |_| {});
+    let names: Vec<String> = pods(&store)
+        .iter()
+        .map(|p| p["metadata"]["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["db-0", "db-1", "db-2"]);
+    assert_eq!(
+        get(&store, "apps", "StatefulSet", "db")["status"]["readyReplicas"],
+        3
+    );
+    store
+        .modify(rt("apps", "StatefulSet"), "default", "db", |s| {
+            s["spec"]["replicas"] = json!(1);
+            Ok(())
+        })
+        .unwrap();
+    run_for(&store, 70, |_| {});
+    let names: Vec<String> = pods(&store)
+        .iter()
+        .map(|p| p["metadata"]["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["db-0"]);
+}

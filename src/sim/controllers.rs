@@ -1,4 +1,4 @@
-//! The controllers of the embedded cluster: Deployment, ReplicaSet, DaemonSet,
+//! The controllers of the embedded cluster: Deployment, ReplicaSet, DaemonSet, StatefulSet,
 //! scheduler and kubelet stand-in, endpoints, events, garbage collection. They run
 //! on the store directly (as kube-controller-manager runs against etcd through
 //! the API server), in passes: each pass reads the store at one simulated instant
@@ -18,6 +18,7 @@ pub mod pod_state;
 pub mod pod_template_hash;
 pub mod replicaset;
 pub mod scheduler;
+pub mod statefulset;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -130,6 +131,7 @@ pub fn reconcile_once(store: &Store) {
     let pods_by_owner = ByOwner::new(&pods);
     replicaset::reconcile(&pass, &pods_by_owner);
     daemonset::reconcile(&pass, &pods_by_owner);
+    statefulset::reconcile(&pass, &pods_by_owner);
     endpoints::reconcile(&pass, &pass.all("", "Pod"));
     events::expire(&pass);
 }
