@@ -5,9 +5,15 @@
 //! the embedded cluster and any real one.
 
 pub mod gate;
+pub mod kubeconfig;
 pub mod model;
+pub mod readonly_layer;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use kube::client::ClientBuilder;
+use kube::config::KubeConfigOptions;
 
 pub use model::{
     AddressRow, ClusterUpdate, ConditionRow, ContainerRow, DaemonSetRow, DeploymentRow, Detail,
@@ -17,6 +23,8 @@ pub use model::{
 use tokio::sync::mpsc;
 
 pub use gate::{MutationGate, Permit, Refused};
+pub use kubeconfig::{ContextEntry, LoadedKubeconfig};
+pub use readonly_layer::{ReadonlyLayer, ReadonlyRefusal};
 
 /// How to reach a cluster.
 #[derive(Debug, Clone, Default)]
@@ -31,8 +39,13 @@ pub struct ConnectOptions {
     pub readonly: bool,
 }
 
-/// A connection to one cluster.
+/// A connection to one cluster. Cheap to clone (the client is shared).
+///
+/// Switching contexts: call [`Cluster::connect`] again with another
+/// `ConnectOptions::context` and drop the old handle (and its watches).
+#[derive(Clone)]
 pub struct Cluster {
+    client: kube::Client,
     context: String,
     namespace: String,
     server: String,
@@ -47,10 +60,67 @@ pub struct WatchHandle {
 
 impl Cluster {
     /// Connects using kubeconfig as kubectl would. Fails with a message naming the file or context at fault.
+    ///
+    /// Exec credential plugins and client certificates are handled by kube-rs. No request is
+    /// sent here: use [`Cluster::server_version`] to check that the server answers.
     pub async fn connect(opts: &ConnectOptions) -> anyhow::Result<Self> {
-        let _ = opts;
-        tokio::task::yield_now().await;
-        anyhow::bail!("the cluster layer is not built yet")
+        let loaded = LoadedKubeconfig::load(opts.kubeconfig.as_deref())?;
+        let context = loaded.choose_context(opts.context.as_deref())?;
+        let sources = loaded.source_names();
+        let options = KubeConfigOptions {
+            context: Some(context.clone()),
+            cluster: None,
+            user: None,
+        };
+        let config = kube::Config::from_custom_kubeconfig(loaded.config, &options)
+            .await
+            .with_context(|| format!("cannot use context {context:?} of {sources}"))?;
+        let namespace = opts
+            .namespace
+            .clone()
+            .unwrap_or_else(|| config.default_namespace.clone());
+        let server = config
+            .cluster_url
+            .to_string()
+            .trim_end_matches('/')
+            .to_owned();
+        let builder = ClientBuilder::try_from(config).with_context(|| {
+            format!("cannot build a client for context {context:?} of {sources}")
+        })?;
+        let client = if opts.readonly {
+            builder.with_layer(&ReadonlyLayer).build()
+        } else {
+            builder.build()
+        };
+        Ok(Self {
+            client,
+            context,
+            namespace,
+            server,
+            readonly: opts.readonly,
+            gate: MutationGate::new(opts.readonly),
+        })
+    }
+
+    /// The contexts of a kubeconfig (`None`: $KUBECONFIG merged, else ~/.kube/config), for the `:ctx` picker.
+    pub fn contexts(kubeconfig: Option<&Path>) -> anyhow::Result<Vec<ContextEntry>> {
+        Ok(LoadedKubeconfig::load(kubeconfig)?.contexts())
+    }
+
+    /// The kube client (wrapped by the read-only layer when read-only). Operations use it behind the gate.
+    pub fn client(&self) -> kube::Client {
+        self.client.clone()
+    }
+
+    /// The server's version (gitVersion, e.g. `v1.33.1`): also the first check that the server answers.
+    pub async fn server_version(&self) -> anyhow::Result<String> {
+        let info = self.client.apiserver_version().await.with_context(|| {
+            format!(
+                "cannot reach the API server {} (context {:?})",
+                self.server, self.context
+            )
+        })?;
+        Ok(info.git_version)
     }
 
     /// The context name in use.
