@@ -8,6 +8,7 @@ pub mod gate;
 pub mod kubeconfig;
 pub mod model;
 pub mod readonly_layer;
+pub mod rows;
 
 use std::path::{Path, PathBuf};
 
