@@ -9,6 +9,7 @@ pub mod kubeconfig;
 pub mod model;
 pub mod readonly_layer;
 pub mod rows;
+pub mod watch;
 
 use std::path::{Path, PathBuf};
 
@@ -55,8 +56,22 @@ pub struct Cluster {
 }
 
 /// A running watch; dropping it stops the watch.
+#[derive(Debug)]
 pub struct WatchHandle {
-    _private: (),
+    task: tokio::task::AbortHandle,
+}
+
+impl WatchHandle {
+    /// Whether the watch task has ended (the kind is unavailable, or the receiver is gone).
+    pub fn is_finished(&self) -> bool {
+        self.task.is_finished()
+    }
+}
+
+impl Drop for WatchHandle {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
 }
 
 impl Cluster {
@@ -151,14 +166,41 @@ impl Cluster {
 
     /// Watches `kind` in `namespace` (`None`: all namespaces, or cluster-scoped), sending
     /// updates on `tx` until the handle is dropped.
+    ///
+    /// Sends `State(Syncing)`, then `Reset` with every row and `State(Live)`, then batched
+    /// `Applied`/`Deleted` (coalesced for [`watch::COALESCE`] or [`watch::MAX_BATCH`] rows).
+    /// Must be called within a tokio runtime.
     pub fn watch(
         &self,
         kind: Kind,
         namespace: Option<String>,
         tx: mpsc::UnboundedSender<ClusterUpdate>,
     ) -> WatchHandle {
-        let _ = (kind, namespace, tx);
-        WatchHandle { _private: () }
+        use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+        use k8s_openapi::api::core::v1::{
+            ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service,
+        };
+        use k8s_openapi::api::discovery::v1::EndpointSlice;
+
+        let client = self.client();
+        let task = match kind {
+            Kind::Pod => tokio::spawn(watch::run::<Pod>(client, namespace, tx)),
+            Kind::ReplicaSet => tokio::spawn(watch::run::<ReplicaSet>(client, namespace, tx)),
+            Kind::Deployment => tokio::spawn(watch::run::<Deployment>(client, namespace, tx)),
+            Kind::StatefulSet => tokio::spawn(watch::run::<StatefulSet>(client, namespace, tx)),
+            Kind::DaemonSet => tokio::spawn(watch::run::<DaemonSet>(client, namespace, tx)),
+            Kind::Service => tokio::spawn(watch::run::<Service>(client, namespace, tx)),
+            Kind::Endpoints => tokio::spawn(watch::run::<Endpoints>(client, namespace, tx)),
+            Kind::EndpointSlice => tokio::spawn(watch::run::<EndpointSlice>(client, namespace, tx)),
+            Kind::Event => tokio::spawn(watch::run::<Event>(client, namespace, tx)),
+            Kind::Node => tokio::spawn(watch::run::<Node>(client, namespace, tx)),
+            Kind::Namespace => tokio::spawn(watch::run::<Namespace>(client, namespace, tx)),
+            Kind::ConfigMap => tokio::spawn(watch::run::<ConfigMap>(client, namespace, tx)),
+            Kind::Secret => tokio::spawn(watch::run::<Secret>(client, namespace, tx)),
+        };
+        WatchHandle {
+            task: task.abort_handle(),
+        }
     }
 
     /// The object as YAML (managedFields removed), for the YAML and describe views.
