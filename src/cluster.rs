@@ -7,6 +7,7 @@
 pub mod gate;
 pub mod kubeconfig;
 pub mod model;
+pub mod object_yaml;
 pub mod readonly_layer;
 pub mod rows;
 pub mod watch;
@@ -203,10 +204,20 @@ impl Cluster {
         }
     }
 
-    /// The object as YAML (managedFields removed), for the YAML and describe views.
+    /// The object as YAML (managedFields removed, keys in kubectl's order), for the YAML view.
+    /// Secret values are masked; see [`Cluster::fetch_yaml_revealed`].
     pub async fn fetch_yaml(&self, key: &ObjectKey) -> anyhow::Result<String> {
-        let _ = key;
-        tokio::task::yield_now().await;
-        anyhow::bail!("the cluster layer is not built yet")
+        let mut value = object_yaml::fetch_json(self.client(), key).await?;
+        if key.kind == Kind::Secret {
+            object_yaml::mask_secret(&mut value);
+        }
+        object_yaml::to_yaml(&value)
+    }
+
+    /// Like [`Cluster::fetch_yaml`], with Secret values shown (base64, as stored). Only on an
+    /// explicit user request.
+    pub async fn fetch_yaml_revealed(&self, key: &ObjectKey) -> anyhow::Result<String> {
+        let value = object_yaml::fetch_json(self.client(), key).await?;
+        object_yaml::to_yaml(&value)
     }
 }
