@@ -6,6 +6,7 @@
 
 pub mod gate;
 pub mod kubeconfig;
+pub mod logs;
 pub mod model;
 pub mod object_yaml;
 pub mod readonly_layer;
@@ -27,6 +28,7 @@ use tokio::sync::mpsc;
 
 pub use gate::{MutationGate, Permit, Refused};
 pub use kubeconfig::{ContextEntry, LoadedKubeconfig};
+pub use logs::{LogChunk, LogHandle, LogOptions, LogTarget};
 pub use readonly_layer::{ReadonlyLayer, ReadonlyRefusal};
 
 /// How to reach a cluster.
@@ -219,5 +221,23 @@ impl Cluster {
     pub async fn fetch_yaml_revealed(&self, key: &ObjectKey) -> anyhow::Result<String> {
         let value = object_yaml::fetch_json(self.client(), key).await?;
         object_yaml::to_yaml(&value)
+    }
+
+    /// Streams the logs of `container` (`None`: the only one) of `pod` in `namespace`,
+    /// sending batched lines on `tx` until the stream ends or the handle is dropped.
+    pub fn logs(
+        &self,
+        namespace: &str,
+        pod: &str,
+        container: Option<&str>,
+        options: LogOptions,
+        tx: mpsc::UnboundedSender<LogChunk>,
+    ) -> LogHandle {
+        let target = LogTarget {
+            namespace: namespace.to_owned(),
+            pod: pod.to_owned(),
+            container: container.map(str::to_owned),
+        };
+        logs::start(self.client(), target, options, tx)
     }
 }
