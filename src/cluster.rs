@@ -4,7 +4,9 @@
 //! Only the public Kubernetes API through kube-rs: the same code runs against
 //! the embedded cluster and any real one.
 
+pub mod describe;
 pub mod gate;
+pub mod human_duration;
 pub mod kubeconfig;
 pub mod logs;
 pub mod model;
@@ -239,5 +241,10 @@ impl Cluster {
             container: container.map(str::to_owned),
         };
         logs::start(self.client(), target, options, tx)
+    }
+
+    /// kubectl-describe-like text of the object, events included.
+    pub async fn describe(&self, key: &ObjectKey) -> anyhow::Result<String> {
+        describe::describe(self.client(), key, jiff::Timestamp::now()).await
     }
 }
