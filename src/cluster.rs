@@ -4,6 +4,7 @@
 //! Only the public Kubernetes API through kube-rs: the same code runs against
 //! the embedded cluster and any real one.
 
+pub mod access_review;
 pub mod describe;
 pub mod gate;
 pub mod human_duration;
@@ -246,5 +247,17 @@ impl Cluster {
     /// kubectl-describe-like text of the object, events included.
     pub async fn describe(&self, key: &ObjectKey) -> anyhow::Result<String> {
         describe::describe(self.client(), key, jiff::Timestamp::now()).await
+    }
+
+    /// Whether the user may `verb` `kind` (optionally its `subresource`, e.g. `scale`) in
+    /// `namespace`, by SelfSubjectAccessReview. Allowed through the read-only layer.
+    pub async fn can_i(
+        &self,
+        verb: &str,
+        kind: Kind,
+        subresource: Option<&str>,
+        namespace: Option<&str>,
+    ) -> anyhow::Result<bool> {
+        access_review::can_i(self.client(), verb, kind, subresource, namespace).await
     }
 }
