@@ -6,6 +6,7 @@
 
 pub mod gate;
 pub mod model;
+pub mod ops;
 
 use std::path::PathBuf;
 

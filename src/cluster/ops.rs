@@ -1,0 +1,61 @@
+//! Rollout operations that leave the cluster exactly as their kubectl
+//! equivalents do: the same patch bodies, annotations and revision
+//! bookkeeping, so kubectl, kdeck and other tools agree afterwards.
+//!
+//! Every operation takes a [`Permit`](super::Permit) (no mutation without
+//! asking the [`MutationGate`](super::MutationGate)), runs in-process through
+//! kube-rs (no kubectl binary), and fails with an [`OpError`] that carries the
+//! API server's own message, or kubectl's refusal text.
+//!
+//! The pure parts (patch bodies, the undo computation, the template diff) are
+//! public so the UI can show exactly what will be sent before confirming.
+
+pub mod canary;
+pub mod delete;
+pub mod op_error;
+pub mod patch_request;
+pub mod pause_resume;
+pub mod restart;
+pub mod revisions;
+pub mod rollout_history;
+pub mod scale;
+pub mod set_image;
+pub mod template_diff;
+pub mod undo;
+
+pub use canary::{CanaryPlan, CanaryProgress, abort_canary, promote_canary, start_canary};
+pub use delete::{Propagation, delete, dependents};
+pub use op_error::{ApiFailure, FieldCause, OpError, Refusal};
+pub use pause_resume::{pause, resume};
+pub use restart::restart;
+pub use rollout_history::{Revision, rollout_history};
+pub use scale::scale;
+pub use set_image::set_image;
+pub use template_diff::{DiffLine, template_diff};
+pub use undo::{UndoPlan, resume_and_undo, undo, undo_preview};
+
+/// What an operation did, in kubectl's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// What kubectl prints on success, e.g. `deployment.apps/myapp-deploy rolled back`.
+    pub message: String,
+    /// The request that was sent (method, path, patch type and body), or `None` when
+    /// nothing needed sending (e.g. a skipped rollback).
+    pub sent: Option<String>,
+}
+
+impl Outcome {
+    fn sent(message: String, sent: String) -> Self {
+        Self {
+            message,
+            sent: Some(sent),
+        }
+    }
+
+    fn nothing_sent(message: String) -> Self {
+        Self {
+            message,
+            sent: None,
+        }
+    }
+}
