@@ -61,3 +61,67 @@ impl Outcome {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::cluster::{Kind, MutationGate};
+
+    fn is_send<T: Send>(_: &T) {}
+
+    /// The UI runs operations as tokio tasks: their futures must be `Send`.
+    #[tokio::test]
+    async fn operation_futures_are_send() {
+        let config = kube::Config::new("http://127.0.0.1:9".parse().expect("a URL"));
+        let client = kube::Client::try_from(config).expect("a client (nothing is sent)");
+        let permit = MutationGate::new(false).permit("test").expect("open");
+        let plan = CanaryPlan {
+            namespace: "default".into(),
+            deployment: "web".into(),
+            container: "web".into(),
+            image: "nginx".into(),
+            new_pods: 1,
+            change_cause: None,
+            timeout: Duration::from_secs(1),
+        };
+        let mut progress = |_: CanaryProgress| {};
+        is_send(&start_canary(&client, &permit, &plan, &mut progress));
+        is_send(&promote_canary(&client, &permit, "default", "web"));
+        is_send(&abort_canary(&client, &permit, "default", "web"));
+        is_send(&undo(&client, &permit, "default", "web", None));
+        is_send(&resume_and_undo(
+            &client,
+            &permit,
+            "default",
+            "web",
+            Some(1),
+        ));
+        is_send(&scale(
+            &client,
+            &permit,
+            Kind::Deployment,
+            "default",
+            "web",
+            2,
+        ));
+        is_send(&set_image(
+            &client, &permit, "default", "web", "web", "x", None,
+        ));
+        is_send(&pause(&client, &permit, "default", "web"));
+        is_send(&resume(&client, &permit, "default", "web"));
+        is_send(&restart(&client, &permit, "default", "web"));
+        is_send(&delete(
+            &client,
+            &permit,
+            Kind::Pod,
+            "default",
+            "web",
+            Propagation::Orphan,
+        ));
+        is_send(&dependents(&client, Kind::Deployment, "default", "web"));
+        is_send(&rollout_history(&client, "default", "web"));
+        is_send(&undo_preview(&client, "default", "web", None));
+    }
+}
