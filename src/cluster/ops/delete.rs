@@ -9,7 +9,6 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::api::{Api, ApiResource, DeleteParams, DynamicObject, ListParams, PropagationPolicy};
-use kube::core::PartialObjectMeta;
 use kube::{Resource, ResourceExt};
 
 use super::Outcome;
@@ -181,12 +180,14 @@ where
         + serde::de::DeserializeOwned
         + std::fmt::Debug,
 {
-    let api: Api<PartialObjectMeta<K>> = Api::namespaced(client.clone(), namespace);
-    let list = api.list_metadata(&ListParams::default()).await?;
+    // Full objects rather than metadata-only lists: every server (the embedded one
+    // included) answers those.
+    let api: Api<K> = Api::namespaced(client.clone(), namespace);
+    let list = api.list(&ListParams::default()).await?;
     Ok(list
         .items
         .iter()
-        .map(|o| candidate(kind, &o.metadata))
+        .map(|o| candidate(kind, o.meta()))
         .collect())
 }
 
