@@ -170,7 +170,7 @@ fn default_pull_policy(image: &str) -> &'static str {
 }
 
 fn containers(spec: &mut Value, key: &str, path: &str, causes: &mut Vec<Cause>) {
-    let Some(list) = spec[key].as_array_mut() else {
+    let Some(list) = spec.get_mut(key).and_then(Value::as_array_mut) else {
         return;
     };
     for (i, c) in list.iter_mut().enumerate() {
@@ -190,7 +190,12 @@ fn containers(spec: &mut Value, key: &str, path: &str, causes: &mut Vec<Cause>) 
         set_default(c, "terminationMessagePath", json!("/dev/termination-log"));
         set_default(c, "terminationMessagePolicy", json!("File"));
         set_default(c, "resources", json!({}));
-        for p in c["ports"].as_array_mut().into_iter().flatten() {
+        for p in c
+            .get_mut("ports")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
             set_default(p, "protocol", json!("TCP"));
         }
     }

@@ -6,7 +6,7 @@ use http::StatusCode;
 use serde_json::{Value, json};
 
 use super::list;
-use super::routes::{ApiRequest, json as json_response, parse_body};
+use super::routes::{ApiRequest, json as json_response};
 use super::validate;
 use crate::sim::api_error::{ApiError, ApiResult};
 use crate::sim::clock::format_time;
@@ -165,7 +165,7 @@ fn delete_options(req: &ApiRequest) -> ApiResult<DeleteOptions> {
     let body = if req.body.is_empty() {
         Value::Null
     } else {
-        parse_body(&req.body)?
+        req.body_json()?
     };
     let grace = body["gracePeriodSeconds"]
         .as_i64()
