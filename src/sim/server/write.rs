@@ -155,6 +155,7 @@ pub fn update_checked(
 /// The options of a delete: from the body (DeleteOptions) or the query.
 #[derive(Debug, Default)]
 struct DeleteOptions {
+    dry_run: bool,
     grace: Option<i64>,
     propagation: Option<String>,
     uid: Option<String>,
@@ -185,7 +186,12 @@ fn delete_options(req: &ApiRequest) -> ApiResult<DeleteOptions> {
             "propagationPolicy: Unsupported value: {p:?}: supported values: \"Foreground\", \"Background\", \"Orphan\""
         )));
     }
+    let dry_run = req.dry_run()
+        || body["dryRun"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|v| v == "All"));
     Ok(DeleteOptions {
+        dry_run,
         grace,
         propagation,
         uid: body["preconditions"]["uid"].as_str().map(str::to_string),
@@ -228,7 +234,7 @@ pub fn delete(req: &ApiRequest) -> ApiResult<Response> {
                 .unwrap_or_default(),
         ));
     }
-    let out = delete_object(store, rt, &obj, &opts, req.dry_run())?;
+    let out = delete_object(store, rt, &obj, &opts, opts.dry_run)?;
     Ok(json_response(StatusCode::OK, &out))
 }
 
@@ -389,7 +395,7 @@ pub fn delete_collection(req: &ApiRequest) -> ApiResult<Response> {
     let (items, meta) = list::select(req)?;
     let mut out = Vec::new();
     for obj in &items {
-        match delete_object(&req.state.store, rt, obj, &opts, req.dry_run()) {
+        match delete_object(&req.state.store, rt, obj, &opts, opts.dry_run) {
             Ok(v) => out.push(std::sync::Arc::new(v)),
             Err(e) if e.code == 404 => {}
             Err(e) => return Err(e),
