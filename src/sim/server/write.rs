@@ -136,6 +136,8 @@ pub fn update_checked(
         .ok_or_else(|| ApiError::not_found(rt, name))?;
     if mode == UpdateMode::Main {
         validate::admit(store, rt, &mut obj, Some(&old))?;
+    } else {
+        validate::strip_nulls(&mut obj);
     }
     if req.dry_run() {
         let sent_rv = obj["metadata"]["resourceVersion"]
