@@ -451,7 +451,8 @@ async fn dry_run_leaves_nothing_behind() {
 
 #[tokio::test]
 async fn deletion_honours_grace_periods_and_propagation() {
-    let sim = TestSim::empty();
+    // A manual clock: the kubelet stand-in cannot end the grace period under the test.
+    let sim = TestSim::manual();
     let client = sim.client().await.unwrap();
     let pods: Api<Pod> = Api::default_namespaced(client.clone());
     let pod: Pod = serde_json::from_value(json!({"metadata": {"name": "p"},
