@@ -139,7 +139,11 @@ pub fn parse_body(body: &[u8]) -> ApiResult<Value> {
 
 /// A JSON answer.
 pub fn json(code: StatusCode, value: &Value) -> Response {
-    let body = serde_json::to_vec(value).unwrap_or_default();
+    json_bytes(code, serde_json::to_vec(value).unwrap_or_default())
+}
+
+/// A JSON answer already serialized.
+pub fn json_bytes(code: StatusCode, body: Vec<u8>) -> Response {
     (
         code,
         [(
