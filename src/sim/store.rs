@@ -470,11 +470,14 @@ impl Store {
         self.tx.subscribe()
     }
 
-    /// Forgets all history, so that any watch resuming from an older
-    /// resourceVersion gets 410 Gone (as after an etcd compaction).
+    /// Forgets all history, so that any watch resuming from (or list continuing
+    /// at) a resourceVersion handed out before gets 410 Gone, as after an etcd
+    /// compaction. The resourceVersion moves on by one, so the next list starts
+    /// at a version that is not expired.
     pub fn compact(&self) {
         let mut inner = self.write();
         inner.history.clear();
+        inner.rv += 1;
         inner.compacted = inner.rv;
     }
 
