@@ -12,6 +12,7 @@ pub mod kubeconfig;
 pub mod logs;
 pub mod model;
 pub mod object_yaml;
+pub mod ops;
 pub mod readonly_layer;
 pub mod rows;
 pub mod watch;
