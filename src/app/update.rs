@@ -307,7 +307,10 @@ fn ensure_watches(state: &mut State) -> Vec<Effect> {
     let mut effects = Vec::new();
     for kind in needed {
         if state.watching.insert(kind) {
-            state.watch_states.insert(kind, WatchState::Syncing);
+            state
+                .watch_states
+                .entry(kind)
+                .or_insert(WatchState::Syncing);
             let namespace = if is_namespaced(kind) {
                 state.namespace.clone()
             } else {
