@@ -240,11 +240,14 @@ fn drills_down_from_deployment_to_logs_and_back_along_the_breadcrumb() {
     assert_eq!(visible_names(&s).len(), 2);
     run(&mut s, &[Action::Enter]);
     assert!(matches!(s.screen(), Screen::Containers(_)));
-    run(&mut s, &[Action::Enter]);
-    assert!(
-        s.status.as_deref().unwrap_or_default().contains("logs"),
-        "{:?}",
-        s.status
+    let effects = run(&mut s, &[Action::Enter]);
+    assert_eq!(
+        effects,
+        [Effect::StartLogs {
+            namespace: "default".into(),
+            pod: "myapp-deploy-5b8d7f9c6d-4xk2p".into(),
+            container: "myapp".into()
+        }]
     );
     assert_eq!(
         s.breadcrumb(),
@@ -252,10 +255,33 @@ fn drills_down_from_deployment_to_logs_and_back_along_the_breadcrumb() {
             "deployments",
             "rollout myapp-deploy",
             "myapp-deploy-5b8d7f9c6d pods",
-            "myapp-deploy-5b8d7f9c6d-4xk2p containers"
+            "myapp-deploy-5b8d7f9c6d-4xk2p containers",
+            "logs myapp-deploy-5b8d7f9c6d-4xk2p/myapp"
         ]
     );
-    run(&mut s, &[Action::Back, Action::Back, Action::Back]);
+    let lines = (0..100).map(|i| format!("line {i}")).collect();
+    run(
+        &mut s,
+        &[Action::Logs(kdeck::cluster::LogChunk::Lines(lines))],
+    );
+    let Screen::Logs(l) = s.screen() else {
+        panic!("logs view")
+    };
+    assert!(l.follow && l.lines.len() == 100);
+    run(&mut s, &[Action::PageUp]);
+    let Screen::Logs(l) = s.screen() else {
+        panic!("logs view")
+    };
+    assert!(!l.follow, "scrolling up stops following");
+    run(&mut s, &[Action::Bottom]);
+    let Screen::Logs(l) = s.screen() else {
+        panic!("logs view")
+    };
+    assert!(l.follow, "G follows again");
+    run(
+        &mut s,
+        &[Action::Back, Action::Back, Action::Back, Action::Back],
+    );
     assert_eq!(s.breadcrumb(), ["deployments"]);
     run(&mut s, &[Action::Back]);
     assert_eq!(s.breadcrumb(), ["deployments"], "the root stays");
