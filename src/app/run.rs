@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::{Event, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use futures::{FutureExt, StreamExt};
+use futures::StreamExt;
 use jiff::Timestamp;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
@@ -206,11 +206,10 @@ async fn event_loop(
             biased;
             event = terminal_events.next() => {
                 let Some(event) = event else { return Ok(()) };
+                // One event per turn: the next turn takes the next queued key before the
+                // frame deadline comes, so a burst is still drawn once. (Polling the
+                // stream with a no-op waker would lose its wake-up.)
                 handle_terminal_event(&mut state, &mut io, event?);
-                // Drain whatever else the terminal has queued before drawing.
-                while let Some(Some(event)) = terminal_events.next().now_or_never() {
-                    handle_terminal_event(&mut state, &mut io, event?);
-                }
                 dirty = true;
             }
             Some(first) = updates.recv() => {
