@@ -79,7 +79,7 @@ fn filter_and_switch_namespace() {
     s.wait_for_text("pods(default)");
     s.wait_for_text("hello-deploy-");
     s.type_slowly("/hello");
-    s.wait_for_text("pods(default)</hello>[1]");
+    s.wait_for_text("pods(default)</hello>[10]");
     s.send(keys::ESC);
     s.wait_for("the filter cleared", |t| !t.contains("</hello>"));
     s.type_slowly(":ns kube-sys");
