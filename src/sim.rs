@@ -2,7 +2,8 @@
 //! over HTTP on loopback with the controllers that make Deployments roll out.
 //!
 //! The dashboard never calls into this module: it talks to it over HTTP,
-//! through kube-rs, like to any cluster.
+//! through kube-rs, like to any cluster. [`Sim`] is the library API tests and
+//! `--demo` use; [`serve`] is `kdeck sim`.
 
 pub mod api_error;
 pub mod clock;
@@ -13,11 +14,289 @@ pub mod scenario;
 pub mod server;
 pub mod store;
 
-use crate::cli::SimArgs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-/// Serves the embedded cluster until Ctrl-C (`kdeck sim`).
+use anyhow::Context as _;
+use serde_json::json;
+
+use self::clock::Clock;
+use self::controllers::Controllers;
+use self::resources::by_kind;
+use self::server::ApiServer;
+use self::server::auth::Users;
+pub use self::server::request_log::RequestRecord;
+use self::store::Store;
+use crate::cli::{ScenarioName, SimArgs};
+
+/// How to start an embedded cluster.
+#[derive(Debug, Clone, Default)]
+pub struct SimOptions {
+    /// Address, scenario, speed (simulated seconds per real second) and scale parameters.
+    pub args: SimArgs,
+    /// A manual clock: time moves only through `sim.clock().advance(..)` (the speed is ignored).
+    pub manual_clock: bool,
+}
+
+impl SimOptions {
+    /// Options for a scenario on a free loopback port at real-time speed.
+    pub fn scenario(scenario: ScenarioName) -> Self {
+        Self {
+            args: SimArgs {
+                scenario,
+                ..SimArgs::default()
+            },
+            manual_clock: false,
+        }
+    }
+
+    /// The same options with another clock speed.
+    #[must_use]
+    pub fn with_speed(mut self, speed: f64) -> Self {
+        self.args.speed = speed;
+        self
+    }
+}
+
+/// A running embedded cluster. Dropping it stops the server and the controllers.
+pub struct Sim {
+    server: ApiServer,
+    store: Arc<Store>,
+    users: Users,
+    controllers: Option<Controllers>,
+    scenario_task: Option<tokio::task::JoinHandle<()>>,
+}
+
+/// Namespaces every cluster has, created if the scenario did not.
+const SYSTEM_NAMESPACES: &[&str] = &["default", "kube-system", "kube-public", "kube-node-lease"];
+
+impl Sim {
+    /// Loads the scenario, starts the controllers and serves the API (must run inside a tokio runtime).
+    pub async fn start(opts: SimOptions) -> anyhow::Result<Self> {
+        let clock = if opts.manual_clock {
+            Clock::manual()
+        } else {
+            Clock::new(opts.args.speed)
+        };
+        let store = Arc::new(Store::new(clock));
+        let scenario_task = scenario::load(&store, &opts.args)
+            .with_context(|| format!("cannot load the {:?} scenario", opts.args.scenario))?;
+        ensure_namespaces(&store)?;
+        let controllers = controllers::start(&store);
+        let users = Users::new();
+        let server = ApiServer::start(store.clone(), users.clone(), opts.args.addr).await?;
+        Ok(Self {
+            server,
+            store,
+            users,
+            controllers: Some(controllers),
+            scenario_task,
+        })
+    }
+
+    /// The server's base URL, e.g. `http://127.0.0.1:40123` (requests need a token).
+    pub fn url(&self) -> String {
+        format!("http://{}", self.server.addr())
+    }
+
+    /// The URL that carries `user`'s token in its path: `http://127.0.0.1:PORT/kdeck-auth/TOKEN`.
+    pub fn user_url(&self, user: &str) -> anyhow::Result<String> {
+        let u = self
+            .users
+            .by_name(user)
+            .with_context(|| format!("the embedded cluster has no user {user:?}"))?;
+        Ok(format!(
+            "{}{}{}",
+            self.url(),
+            server::auth::AUTH_PREFIX,
+            u.token
+        ))
+    }
+
+    /// The bearer token of `user` (`admin` or `viewer`).
+    pub fn token(&self, user: &str) -> anyhow::Result<String> {
+        self.users
+            .by_name(user)
+            .map(|u| u.token.clone())
+            .with_context(|| format!("the embedded cluster has no user {user:?}"))
+    }
+
+    /// A kubeconfig with contexts `kdeck-sim` (admin) and `kdeck-sim-viewer`,
+    /// whose current context is `user`'s (`admin` or `viewer`).
+    pub fn kubeconfig_yaml(&self, user: &str) -> anyhow::Result<String> {
+        let current = match user {
+            "admin" => "kdeck-sim",
+            "viewer" => "kdeck-sim-viewer",
+            other => anyhow::bail!("the embedded cluster has no user {other:?}"),
+        };
+        let mut clusters = Vec::new();
+        let mut users = Vec::new();
+        let mut contexts = Vec::new();
+        for (name, context) in [("admin", "kdeck-sim"), ("viewer", "kdeck-sim-viewer")] {
+            clusters.push(json!({"name": context, "cluster": {"server": self.user_url(name)?}}));
+            users.push(
+                json!({"name": format!("kdeck-{name}"), "user": {"token": self.token(name)?}}),
+            );
+            contexts.push(json!({"name": context, "context": {
+                "cluster": context, "user": format!("kdeck-{name}"), "namespace": "default"}}));
+        }
+        let config = json!({
+            "apiVersion": "v1",
+            "kind": "Config",
+            "preferences": {},
+            "clusters": clusters,
+            "users": users,
+            "contexts": contexts,
+            "current-context": current,
+        });
+        serde_yaml::to_string(&config).context("cannot write the kubeconfig as YAML")
+    }
+
+    /// Writes the admin kubeconfig to `path` (mode 0600), creating parent directories.
+    pub fn write_kubeconfig(&self, path: &Path) -> anyhow::Result<()> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        std::fs::write(path, self.kubeconfig_yaml("admin")?)
+            .with_context(|| format!("cannot write the kubeconfig {}", path.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+                .with_context(|| format!("cannot restrict {}", path.display()))?;
+        }
+        Ok(())
+    }
+
+    async fn client_for(&self, user: &str) -> anyhow::Result<kube::Client> {
+        let yaml = self.kubeconfig_yaml(user)?;
+        let kubeconfig = kube::config::Kubeconfig::from_yaml(&yaml)
+            .context("cannot parse the embedded cluster's kubeconfig")?;
+        let config = kube::Config::from_custom_kubeconfig(
+            kubeconfig,
+            &kube::config::KubeConfigOptions::default(),
+        )
+        .await
+        .context("cannot build a client configuration")?;
+        kube::Client::try_from(config).context("cannot build a kube client")
+    }
+
+    /// A kube client for `admin`, built from the kubeconfig (the real HTTP path).
+    pub async fn client(&self) -> anyhow::Result<kube::Client> {
+        self.client_for("admin").await
+    }
+
+    /// A kube client for the read-only `viewer`.
+    pub async fn viewer_client(&self) -> anyhow::Result<kube::Client> {
+        self.client_for("viewer").await
+    }
+
+    /// The simulated clock (advance it in tests with a manual clock).
+    pub fn clock(&self) -> &Clock {
+        self.store.clock()
+    }
+
+    /// The object store, for test setup only (the dashboard goes through HTTP).
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+
+    /// Every request served so far (method, path, verb, user, status).
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.server.state().log.snapshot()
+    }
+
+    /// Drops every open watch stream (and log follow), so that clients reconnect.
+    pub fn disconnect_watches(&self) {
+        self.server.disconnect_watches();
+    }
+
+    /// Stops the server, the controllers and any scenario task.
+    pub async fn stop(mut self) {
+        self.server.stop().await;
+        self.shutdown_tasks();
+    }
+
+    fn shutdown_tasks(&mut self) {
+        self.controllers = None;
+        if let Some(task) = self.scenario_task.take() {
+            task.abort();
+        }
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        self.shutdown_tasks();
+    }
+}
+
+fn ensure_namespaces(store: &Store) -> anyhow::Result<()> {
+    let ns = by_kind("", "Namespace").context("namespaces are not served")?;
+    for name in SYSTEM_NAMESPACES {
+        if store.get(ns, "", name).is_none() {
+            store
+                .create(
+                    ns,
+                    json!({"metadata": {"name": name, "labels": {"kubernetes.io/metadata.name": name}},
+                        "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}}),
+                )
+                .map_err(|e| anyhow::anyhow!("cannot create namespace {name}: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Where `kdeck sim` writes its kubeconfig by default: `$XDG_STATE_HOME/kdeck/sim-kubeconfig`.
+pub fn default_kubeconfig_path() -> PathBuf {
+    dirs::state_dir()
+        .or_else(|| dirs::home_dir().map(|h| h.join(".local/state")))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("kdeck")
+        .join("sim-kubeconfig")
+}
+
+/// Serves the embedded cluster until Ctrl-C or SIGTERM (`kdeck sim`).
 pub async fn serve(args: SimArgs) -> anyhow::Result<()> {
-    let _ = args;
-    tokio::task::yield_now().await;
-    anyhow::bail!("the embedded cluster is not built yet")
+    let path = args
+        .kubeconfig_out
+        .clone()
+        .unwrap_or_else(default_kubeconfig_path);
+    let scenario = args.scenario;
+    let speed = args.speed;
+    let sim = Sim::start(SimOptions {
+        args,
+        manual_clock: false,
+    })
+    .await?;
+    sim.write_kubeconfig(&path)?;
+    println!(
+        "kdeck sim: the embedded cluster ({scenario:?} scenario, speed {speed}x) serves {}",
+        sim.url()
+    );
+    println!("kubeconfig written to {}", path.display());
+    println!("  export KUBECONFIG={}", path.display());
+    println!("Ctrl-C stops it.");
+    wait_for_stop_signal().await?;
+    println!("kdeck sim: stopping");
+    sim.stop().await;
+    Ok(())
+}
+
+async fn wait_for_stop_signal() -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .context("cannot listen for SIGTERM")?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r.context("cannot listen for Ctrl-C")?,
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::signal::ctrl_c()
+        .await
+        .context("cannot listen for Ctrl-C")?;
+    Ok(())
 }

@@ -147,6 +147,44 @@ impl ApiError {
         )
     }
 
+    /// 403 Forbidden for a named object or subresource, worded as RBAC words it:
+    /// `deployments.apps "web" is forbidden: User "viewer" cannot patch resource "deployments/scale" in API group "apps" in the namespace "default"`.
+    pub fn forbidden_on(
+        user: &str,
+        verb: &str,
+        rt: &ResourceType,
+        subresource: Option<&str>,
+        name: Option<&str>,
+        namespace: Option<&str>,
+    ) -> Self {
+        let scope = match namespace {
+            Some(ns) => format!(" in the namespace \"{ns}\""),
+            None => " at the cluster scope".to_string(),
+        };
+        let resource = match subresource {
+            Some(sub) => format!("{}/{sub}", rt.plural),
+            None => rt.plural.to_string(),
+        };
+        let what = match name {
+            Some(n) => format!("{} \"{n}\"", Self::qualified(rt)),
+            None => Self::qualified(rt),
+        };
+        let mut e = Self::new(
+            403,
+            "Forbidden",
+            format!(
+                "{what} is forbidden: User \"{user}\" cannot {verb} resource \"{resource}\" in API group \"{}\"{scope}",
+                rt.group
+            ),
+        );
+        e.details = Some(Box::new((
+            rt.plural.to_string(),
+            name.unwrap_or_default().to_string(),
+            rt.group.to_string(),
+        )));
+        e
+    }
+
     /// 405 MethodNotAllowed.
     pub fn method_not_allowed(message: impl Into<String>) -> Self {
         Self::new(405, "MethodNotAllowed", message)

@@ -59,6 +59,9 @@ pub struct Change {
     pub resource: &'static ResourceType,
     /// The object after the change (for `Deleted`, its last state).
     pub object: Obj,
+    /// The object before the change (`None` for `Added`), so that a filtered
+    /// watch can tell an object that starts or stops matching its selectors.
+    pub previous: Option<Obj>,
 }
 
 impl Change {
@@ -275,7 +278,7 @@ impl Store {
         }
         let obj = Arc::new(obj);
         inner.tables[idx].insert(key, obj.clone());
-        self.commit(&mut inner, rv, EventType::Added, rt, obj.clone());
+        self.commit(&mut inner, rv, EventType::Added, rt, obj.clone(), None);
         Ok(obj)
     }
 
@@ -354,12 +357,13 @@ impl Store {
                 .is_none_or(Vec::is_empty)
             && rt.kind != "Pod";
         let new = Arc::new(new);
+        let previous = inner.tables[idx].get(&key).cloned();
         if finalized {
             inner.tables[idx].remove(&key);
-            self.commit(inner, rv, EventType::Deleted, rt, new.clone());
+            self.commit(inner, rv, EventType::Deleted, rt, new.clone(), previous);
         } else {
             inner.tables[idx].insert(key, new.clone());
-            self.commit(inner, rv, EventType::Modified, rt, new.clone());
+            self.commit(inner, rv, EventType::Modified, rt, new.clone(), previous);
         }
         new
     }
@@ -377,7 +381,14 @@ impl Store {
         let mut last = (*old).clone();
         last["metadata"]["resourceVersion"] = json!(rv.to_string());
         let last = Arc::new(last);
-        self.commit(&mut inner, rv, EventType::Deleted, rt, last.clone());
+        self.commit(
+            &mut inner,
+            rv,
+            EventType::Deleted,
+            rt,
+            last.clone(),
+            Some(old),
+        );
         Ok(last)
     }
 
@@ -388,6 +399,7 @@ impl Store {
         event: EventType,
         rt: &'static ResourceType,
         object: Obj,
+        previous: Option<Obj>,
     ) {
         inner.rv = rv;
         let change = Arc::new(Change {
@@ -395,6 +407,7 @@ impl Store {
             event,
             resource: rt,
             object,
+            previous,
         });
         inner.history.push_back(change.clone());
         while inner.history.len() > self.history_cap {
@@ -424,6 +437,7 @@ impl Store {
                         event: EventType::Added,
                         resource: rt,
                         object: o.clone(),
+                        previous: None,
                     })
                 })
                 .collect(),
@@ -456,11 +470,14 @@ impl Store {
         self.tx.subscribe()
     }
 
-    /// Forgets all history, so that any watch resuming from an older
-    /// resourceVersion gets 410 Gone (as after an etcd compaction).
+    /// Forgets all history, so that any watch resuming from (or list continuing
+    /// at) a resourceVersion handed out before gets 410 Gone, as after an etcd
+    /// compaction. The resourceVersion moves on by one, so the next list starts
+    /// at a version that is not expired.
     pub fn compact(&self) {
         let mut inner = self.write();
         inner.history.clear();
+        inner.rv += 1;
         inner.compacted = inner.rv;
     }
 

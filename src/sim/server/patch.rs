@@ -1,0 +1,132 @@
+//! PATCH in its four forms: JSON merge patch (RFC 7386), JSON patch (RFC 6902),
+//! strategic merge patch (lists merged by their real merge keys, `$patch`
+//! directives) and apply patch (a simplified server-side apply: create or merge).
+
+mod json_patch;
+mod strategic;
+
+use axum::response::Response;
+use http::StatusCode;
+use serde_json::Value;
+
+use super::routes::{ApiRequest, json as json_response, parse_body};
+use super::{validate, write};
+use crate::sim::api_error::{ApiError, ApiResult};
+use crate::sim::store::UpdateMode;
+
+pub use strategic::strategic_merge;
+
+/// The patch formats the server accepts, by `Content-Type`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PatchKind {
+    /// `application/merge-patch+json`.
+    Merge,
+    /// `application/json-patch+json`.
+    Json,
+    /// `application/strategic-merge-patch+json`.
+    Strategic,
+    /// `application/apply-patch+yaml` (server-side apply).
+    Apply,
+}
+
+impl PatchKind {
+    /// The kind for a media type; UnsupportedMediaType (415) otherwise.
+    pub fn from_content_type(ct: &str) -> ApiResult<Self> {
+        match ct {
+            "application/merge-patch+json" => Ok(Self::Merge),
+            "application/json-patch+json" => Ok(Self::Json),
+            "application/strategic-merge-patch+json" => Ok(Self::Strategic),
+            "application/apply-patch+yaml" | "application/apply-patch+json" => Ok(Self::Apply),
+            other => {
+                let mut e = ApiError::bad_request(format!(
+                    "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got {other})"
+                ));
+                e.code = 415;
+                e.reason = "UnsupportedMediaType";
+                Err(e)
+            }
+        }
+    }
+}
+
+/// JSON merge patch (RFC 7386): objects merge recursively, `null` removes, anything else replaces.
+pub fn merge_patch(target: &mut Value, patch: &Value) {
+    match (target.as_object_mut(), patch.as_object()) {
+        (Some(t), Some(p)) => {
+            for (k, v) in p {
+                if v.is_null() {
+                    t.remove(k);
+                } else {
+                    merge_patch(t.entry(k.clone()).or_insert(Value::Null), v);
+                }
+            }
+        }
+        (None, Some(p)) => {
+            *target = Value::Object(serde_json::Map::new());
+            let p = Value::Object(p.clone());
+            merge_patch(target, &p);
+        }
+        _ => *target = patch.clone(),
+    }
+}
+
+/// Applies a patch body of the given kind to `target`.
+pub fn apply_patch(kind: PatchKind, target: &Value, body: &[u8]) -> ApiResult<Value> {
+    let mut out = target.clone();
+    match kind {
+        PatchKind::Json => {
+            let ops: Value = serde_json::from_slice(body)
+                .map_err(|e| ApiError::bad_request(format!("invalid JSON patch: {e}")))?;
+            json_patch::apply(&mut out, &ops)?;
+        }
+        PatchKind::Merge => {
+            let p: Value = serde_json::from_slice(body)
+                .map_err(|e| ApiError::bad_request(format!("invalid JSON merge patch: {e}")))?;
+            merge_patch(&mut out, &p);
+        }
+        PatchKind::Strategic | PatchKind::Apply => {
+            let p = parse_body(body)?;
+            if !p.is_object() {
+                return Err(ApiError::bad_request(
+                    "a strategic merge patch must be a JSON object",
+                ));
+            }
+            strategic_merge(&mut out, &p)?;
+        }
+    }
+    Ok(out)
+}
+
+/// `PATCH` of an object.
+pub fn patch(req: &ApiRequest) -> ApiResult<Response> {
+    let rt = req.path.rt;
+    let name = req.name()?.to_string();
+    let kind = PatchKind::from_content_type(req.content_type())?;
+    let store = &req.state.store;
+    let Some(old) = store.get(rt, req.namespace().unwrap_or_default(), &name) else {
+        if kind == PatchKind::Apply {
+            // Server-side apply of a new object is a create.
+            let mut obj = parse_body(&req.body)?;
+            write::check_identity(req, &mut obj)?;
+            if obj["metadata"]["name"].is_null() {
+                obj["metadata"]["name"] = Value::String(name.clone());
+            }
+            validate::admit(store, rt, &mut obj, None)?;
+            let created = write::create_checked(store, rt, obj, req.dry_run())?;
+            return Ok(json_response(StatusCode::CREATED, &created));
+        }
+        return Err(ApiError::not_found(rt, &name));
+    };
+    let patched = apply_patch(kind, &old, &req.body)?;
+    if patched["metadata"]["name"] != name.as_str() {
+        return Err(ApiError::bad_request(format!(
+            "the name of the object ({}) does not match the name on the URL ({name})",
+            patched["metadata"]["name"].as_str().unwrap_or_default()
+        )));
+    }
+    let updated = write::update_checked(req, rt, patched, UpdateMode::Main)?;
+    Ok(json_response(StatusCode::OK, &updated))
+}
+
+#[cfg(test)]
+mod tests;

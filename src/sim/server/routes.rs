@@ -1,0 +1,396 @@
+//! The one request handler: strips the auth prefix, authenticates, parses the
+//! Kubernetes path into a target, authorizes, dispatches to the verb and logs.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use serde_json::Value;
+
+use super::auth::{self, User};
+use super::request_log::RequestRecord;
+use super::{ServerState, discovery, list, openapi, patch, protobuf, subresources, watch, write};
+use crate::sim::api_error::{ApiError, ApiResult};
+use crate::sim::resources::{ResourceType, by_plural};
+
+/// The axum router of the API server.
+pub fn router(state: Arc<ServerState>) -> Router {
+    Router::new().fallback(handle).with_state(state)
+}
+
+/// A resource URL: `/api/v1/namespaces/NS/pods/NAME/log` and its shorter forms.
+#[derive(Clone, Debug)]
+pub struct ResourcePath {
+    /// The type named by the URL.
+    pub rt: &'static ResourceType,
+    /// The namespace segment, if any.
+    pub namespace: Option<String>,
+    /// The object name, if any.
+    pub name: Option<String>,
+    /// The subresource (`status`, `scale`, `log`, ...), if any.
+    pub subresource: Option<String>,
+}
+
+/// What a URL names.
+#[derive(Debug)]
+enum Target {
+    Version,
+    Health,
+    ApiVersions,
+    GroupList,
+    Group(String),
+    GroupResources(String, String),
+    OpenApi(String),
+    Resource(ResourcePath),
+}
+
+/// One API request after routing and authentication.
+pub struct ApiRequest {
+    /// The server state.
+    pub state: Arc<ServerState>,
+    /// The URL's resource.
+    pub path: ResourcePath,
+    /// The query parameters.
+    pub query: HashMap<String, String>,
+    /// The request headers.
+    pub headers: HeaderMap,
+    /// The request body.
+    pub body: Bytes,
+    /// Who asks.
+    pub user: User,
+    /// The Kubernetes verb.
+    pub verb: &'static str,
+}
+
+impl ApiRequest {
+    /// A query parameter.
+    pub fn param(&self, key: &str) -> Option<&str> {
+        self.query.get(key).map(String::as_str)
+    }
+
+    /// A boolean query parameter (`1`, `true`).
+    pub fn flag(&self, key: &str) -> bool {
+        matches!(self.param(key), Some("1" | "true" | "True"))
+    }
+
+    /// Whether `dryRun=All` was asked.
+    pub fn dry_run(&self) -> bool {
+        self.param("dryRun").is_some_and(|v| v == "All")
+    }
+
+    /// The request namespace for namespaced types (`default` is never assumed here).
+    pub fn namespace(&self) -> Option<&str> {
+        self.path.namespace.as_deref()
+    }
+
+    /// The object name of the URL; BadRequest when absent.
+    pub fn name(&self) -> ApiResult<&str> {
+        self.path
+            .name
+            .as_deref()
+            .ok_or_else(|| ApiError::bad_request("a resource name is required"))
+    }
+
+    /// The body parsed as an object: JSON, YAML, or the Kubernetes protobuf envelope.
+    pub fn body_json(&self) -> ApiResult<Value> {
+        if self.content_type().contains("protobuf") || self.body.starts_with(protobuf::MAGIC) {
+            return protobuf::decode(&self.body);
+        }
+        parse_body(&self.body)
+    }
+
+    /// The media type of the body, without parameters.
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map_or("application/json", |v| {
+                v.split(';').next().unwrap_or(v).trim()
+            })
+    }
+
+    /// Whether the client asked for a `meta.k8s.io` Table.
+    pub fn wants_table(&self) -> bool {
+        self.headers
+            .get_all(header::ACCEPT)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|v| v.contains("as=Table"))
+    }
+}
+
+/// Parses a request body as JSON, falling back to YAML (for apply patches and hand-made requests).
+pub fn parse_body(body: &[u8]) -> ApiResult<Value> {
+    if body.is_empty() {
+        return Err(ApiError::bad_request("the request body is empty"));
+    }
+    serde_json::from_slice(body).or_else(|json_err| {
+        serde_yaml::from_slice(body).map_err(|_| {
+            ApiError::bad_request(format!(
+                "the body of the request was in an unknown format: {json_err}"
+            ))
+        })
+    })
+}
+
+/// A JSON answer.
+pub fn json(code: StatusCode, value: &Value) -> Response {
+    json_bytes(code, serde_json::to_vec(value).unwrap_or_default())
+}
+
+/// A JSON answer already serialized.
+pub fn json_bytes(code: StatusCode, body: Vec<u8>) -> Response {
+    (
+        code,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
+}
+
+/// The `Status` answer of an error.
+pub fn error(e: &ApiError) -> Response {
+    let code = StatusCode::from_u16(e.code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    json(code, &e.to_status())
+}
+
+async fn handle(
+    State(state): State<Arc<ServerState>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (path_token, path) = auth::split_auth_prefix(uri.path());
+    let path = path.to_string();
+    let logged_path = match uri.query() {
+        Some(q) => format!("{path}?{q}"),
+        None => path.clone(),
+    };
+    let query = Query::<HashMap<String, String>>::try_from_uri(&uri)
+        .map(|q| q.0)
+        .unwrap_or_default();
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let user = auth::authenticate(&state.users, path_token, authorization).cloned();
+    let target = parse_target(&path);
+    let verb = match &target {
+        Ok(Target::Resource(p)) => verb_of(&method, p, &query),
+        _ => "get",
+    };
+    let response = match (user.as_ref(), target) {
+        (Err(e), _) => error(e),
+        (Ok(_), Err(e)) => error(&e),
+        (Ok(user), Ok(target)) => {
+            let answer = match target {
+                Target::Resource(path) => {
+                    let req = ApiRequest {
+                        state: state.clone(),
+                        path,
+                        query,
+                        headers,
+                        body,
+                        user: user.clone(),
+                        verb,
+                    };
+                    serve_resource(&req)
+                }
+                other if method == Method::GET => Ok(serve_non_resource(other)),
+                _ => Err(ApiError::method_not_allowed(format!(
+                    "the server does not allow this method on the requested resource: {method}"
+                ))),
+            };
+            answer.unwrap_or_else(|e| error(&e))
+        }
+    };
+    state.log.record(RequestRecord {
+        method: method.to_string(),
+        path: logged_path,
+        verb: verb.to_string(),
+        user: user.map_or_else(|_| "system:anonymous".to_string(), |u| u.name),
+        status: response.status().as_u16(),
+    });
+    response
+}
+
+fn serve_non_resource(target: Target) -> Response {
+    match target {
+        Target::Version => json(StatusCode::OK, &discovery::version()),
+        Target::Health => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            Body::from("ok"),
+        )
+            .into_response(),
+        Target::ApiVersions => json(StatusCode::OK, &discovery::api_versions()),
+        Target::GroupList => json(StatusCode::OK, &discovery::group_list()),
+        Target::Group(group) => discovery::group(&group).map_or_else(
+            || error(&ApiError::path_not_found()),
+            |g| json(StatusCode::OK, &g),
+        ),
+        Target::GroupResources(group, version) => discovery::resource_list(&group, &version)
+            .map_or_else(
+                || error(&ApiError::path_not_found()),
+                |l| json(StatusCode::OK, &l),
+            ),
+        Target::OpenApi(rest) => openapi::serve(&rest),
+        Target::Resource(_) => error(&ApiError::path_not_found()),
+    }
+}
+
+fn serve_resource(req: &ApiRequest) -> ApiResult<Response> {
+    let p = &req.path;
+    // Namespaced types are only listed and watched across namespaces.
+    if p.rt.namespaced && p.namespace.is_none() && !matches!(req.verb, "list" | "watch") {
+        return Err(ApiError::path_not_found());
+    }
+    auth::authorize(
+        &req.user,
+        req.verb,
+        p.rt,
+        p.subresource.as_deref(),
+        p.name.as_deref(),
+        p.namespace.as_deref(),
+    )?;
+    if let Some(sub) = p.subresource.clone() {
+        return subresources::serve(req, &sub);
+    }
+    match req.verb {
+        "get" => list::get(req),
+        "list" => list::list(req),
+        "watch" => watch::watch(req),
+        "create" => write::create(req),
+        "update" => write::update(req),
+        "patch" => patch::patch(req),
+        "delete" => write::delete(req),
+        "deletecollection" => write::delete_collection(req),
+        _ => Err(ApiError::method_not_allowed(
+            "the server does not allow this method on the requested resource",
+        )),
+    }
+}
+
+fn verb_of(method: &Method, p: &ResourcePath, query: &HashMap<String, String>) -> &'static str {
+    let watch = matches!(
+        query.get("watch").map(String::as_str),
+        Some("1" | "true" | "True")
+    );
+    match *method {
+        Method::GET if p.name.is_some() => "get",
+        Method::GET if watch => "watch",
+        Method::GET => "list",
+        Method::POST => "create",
+        Method::PUT => "update",
+        Method::PATCH => "patch",
+        Method::DELETE if p.name.is_some() => "delete",
+        Method::DELETE => "deletecollection",
+        _ => "unknown",
+    }
+}
+
+fn parse_target(path: &str) -> ApiResult<Target> {
+    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let resource = |group: &str, rest: &[&str]| -> ApiResult<Target> {
+        parse_resource(group, rest).map(Target::Resource)
+    };
+    match segs.as_slice() {
+        ["version"] => Ok(Target::Version),
+        ["healthz" | "readyz" | "livez", ..] => Ok(Target::Health),
+        ["openapi", rest @ ..] => Ok(Target::OpenApi(rest.join("/"))),
+        ["api"] => Ok(Target::ApiVersions),
+        ["api", "v1"] => Ok(Target::GroupResources(String::new(), "v1".into())),
+        ["api", "v1", rest @ ..] => resource("", rest),
+        ["apis"] => Ok(Target::GroupList),
+        ["apis", group] => Ok(Target::Group((*group).to_string())),
+        ["apis", group, version] => Ok(Target::GroupResources(
+            (*group).to_string(),
+            (*version).to_string(),
+        )),
+        ["apis", group, _version, rest @ ..] => resource(group, rest),
+        _ => Err(ApiError::path_not_found()),
+    }
+}
+
+fn parse_resource(group: &str, rest: &[&str]) -> ApiResult<ResourcePath> {
+    let lookup = |plural: &str| by_plural(group, plural).ok_or_else(ApiError::path_not_found);
+    let owned = |s: &&str| (*s).to_string();
+    let (namespace, rest): (Option<String>, Vec<&str>) = match rest {
+        ["namespaces", ns, plural, tail @ ..]
+            if by_plural(group, plural).is_some_and(|r| r.namespaced) =>
+        {
+            let mut v = vec![*plural];
+            v.extend_from_slice(tail);
+            (Some((*ns).to_string()), v)
+        }
+        // `/api/v1/namespaces/NAME/status` is a subresource of the namespace itself.
+        _ => (None, rest.to_vec()),
+    };
+    match rest.as_slice() {
+        [plural] => Ok(ResourcePath {
+            rt: lookup(plural)?,
+            namespace,
+            name: None,
+            subresource: None,
+        }),
+        [plural, name] => Ok(ResourcePath {
+            rt: lookup(plural)?,
+            namespace,
+            name: Some(owned(name)),
+            subresource: None,
+        }),
+        [plural, name, sub] => {
+            let rt = lookup(plural)?;
+            if !rt.has_subresource(sub) {
+                return Err(ApiError::path_not_found());
+            }
+            Ok(ResourcePath {
+                rt,
+                namespace,
+                name: Some(owned(name)),
+                subresource: Some(owned(sub)),
+            })
+        }
+        _ => Err(ApiError::path_not_found()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resource(path: &str) -> ResourcePath {
+        match parse_target(path).unwrap() {
+            Target::Resource(p) => p,
+            other => panic!("{path}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn parses_kubernetes_paths() {
+        let p = resource("/api/v1/namespaces/default/pods/web-1/log");
+        assert_eq!(p.rt.plural, "pods");
+        assert_eq!(p.namespace.as_deref(), Some("default"));
+        assert_eq!(p.name.as_deref(), Some("web-1"));
+        assert_eq!(p.subresource.as_deref(), Some("log"));
+        let p = resource("/api/v1/namespaces/kube-system");
+        assert_eq!(p.rt.plural, "namespaces");
+        assert_eq!(p.name.as_deref(), Some("kube-system"));
+        let p = resource("/api/v1/namespaces/kube-system/status");
+        assert_eq!(p.subresource.as_deref(), Some("status"));
+        let p = resource("/apis/apps/v1/deployments");
+        assert!(p.namespace.is_none() && p.name.is_none());
+        let p = resource("/apis/apps/v1/namespaces/a/deployments/web/scale");
+        assert_eq!(p.subresource.as_deref(), Some("scale"));
+        assert!(parse_target("/api/v1/namespaces/a/pods/x/nope").is_err());
+        assert!(parse_target("/api/v1/widgets").is_err());
+        assert!(matches!(parse_target("/apis").unwrap(), Target::GroupList));
+    }
+}

@@ -1,0 +1,222 @@
+//! Subresources: `/scale` (autoscaling/v1 Scale), `/status`, pods `/log` (streamed),
+//! `/eviction` and `/binding`.
+
+use std::convert::Infallible;
+
+use axum::body::Body;
+use axum::response::{IntoResponse, Response};
+use futures::StreamExt as _;
+use http::{StatusCode, header};
+use serde_json::{Value, json};
+
+use super::patch::{PatchKind, apply_patch};
+use super::routes::{ApiRequest, json as json_response};
+use super::selectors::LabelSelector;
+use super::write;
+use crate::sim::api_error::{ApiError, ApiResult, Cause};
+use crate::sim::clock::parse_time;
+use crate::sim::logs::{self, LogRequest};
+use crate::sim::resources::ResourceType;
+use crate::sim::store::{Obj, UpdateMode};
+
+fn method_not_allowed(req: &ApiRequest, sub: &str) -> ApiError {
+    ApiError::method_not_allowed(format!(
+        "the server does not allow this method on the requested resource ({} {}/{sub})",
+        req.verb, req.path.rt.plural
+    ))
+}
+
+/// Serves `.../NAME/SUB`.
+pub fn serve(req: &ApiRequest, sub: &str) -> ApiResult<Response> {
+    match (sub, req.verb) {
+        ("scale", "get" | "update" | "patch") => scale(req),
+        ("status", "get") => crate::sim::server::list::get(req),
+        ("status", "update") => {
+            let obj = req.body_json()?;
+            let out = write::update_checked(req, req.path.rt, obj, UpdateMode::Status)?;
+            Ok(json_response(StatusCode::OK, &out))
+        }
+        ("status", "patch") => {
+            let old = current(req)?;
+            let kind = PatchKind::from_content_type(req.content_type())?;
+            let patched = apply_patch(kind, &old, &req.body)?;
+            let out = write::update_checked(req, req.path.rt, patched, UpdateMode::Status)?;
+            Ok(json_response(StatusCode::OK, &out))
+        }
+        ("log", "get") => log(req),
+        ("eviction", "create") => evict(req),
+        ("binding", "create") => bind(req),
+        ("finalize", "update") => {
+            let obj = req.body_json()?;
+            let out = write::update_checked(req, req.path.rt, obj, UpdateMode::Raw)?;
+            Ok(json_response(StatusCode::OK, &out))
+        }
+        _ => Err(method_not_allowed(req, sub)),
+    }
+}
+
+fn current(req: &ApiRequest) -> ApiResult<Obj> {
+    let name = req.name()?;
+    req.state
+        .store
+        .get(req.path.rt, req.namespace().unwrap_or_default(), name)
+        .ok_or_else(|| ApiError::not_found(req.path.rt, name))
+}
+
+/// The autoscaling/v1 Scale of a workload.
+fn scale_of(obj: &Value) -> Value {
+    let selector = LabelSelector::from_object(&obj["spec"]["selector"])
+        .map(|s| s.describe())
+        .unwrap_or_default();
+    let meta = &obj["metadata"];
+    json!({
+        "kind": "Scale",
+        "apiVersion": "autoscaling/v1",
+        "metadata": {
+            "name": meta["name"],
+            "namespace": meta["namespace"],
+            "uid": meta["uid"],
+            "resourceVersion": meta["resourceVersion"],
+            "creationTimestamp": meta["creationTimestamp"],
+        },
+        "spec": {"replicas": obj["spec"]["replicas"].as_i64().unwrap_or(0)},
+        "status": {"replicas": obj["status"]["replicas"].as_i64().unwrap_or(0), "selector": selector},
+    })
+}
+
+fn scale(req: &ApiRequest) -> ApiResult<Response> {
+    let rt: &'static ResourceType = req.path.rt;
+    let obj = current(req)?;
+    let before = scale_of(&obj);
+    let wanted = match req.verb {
+        "get" => return Ok(json_response(StatusCode::OK, &before)),
+        "update" => req.body_json()?,
+        _ => apply_patch(
+            PatchKind::from_content_type(req.content_type())?,
+            &before,
+            &req.body,
+        )?,
+    };
+    let name = req.name()?;
+    let replicas = wanted["spec"]["replicas"].as_i64().unwrap_or(0);
+    if replicas < 0 {
+        let mut e = ApiError::invalid(
+            rt,
+            name,
+            vec![Cause {
+                reason: "FieldValueInvalid",
+                field: "spec.replicas".into(),
+                message: format!("Invalid value: {replicas}: must be greater than or equal to 0"),
+            }],
+        );
+        e.message = format!(
+            "Scale.autoscaling \"{name}\" is invalid: spec.replicas: Invalid value: {replicas}: must be greater than or equal to 0"
+        );
+        return Err(e);
+    }
+    let mut next = (*obj).clone();
+    next["spec"]["replicas"] = json!(replicas);
+    next["metadata"]["resourceVersion"] = match wanted["metadata"]["resourceVersion"].as_str() {
+        Some(rv) if !rv.is_empty() => json!(rv),
+        _ => obj["metadata"]["resourceVersion"].clone(),
+    };
+    let out = write::update_checked(req, rt, next, UpdateMode::Main)?;
+    Ok(json_response(StatusCode::OK, &scale_of(&out)))
+}
+
+fn log(req: &ApiRequest) -> ApiResult<Response> {
+    let name = req.name()?;
+    let ns = req.namespace().unwrap_or_default();
+    let number = |k: &str| -> ApiResult<Option<i64>> {
+        req.param(k)
+            .map(|v| {
+                v.parse::<i64>().map_err(|_| {
+                    ApiError::bad_request(format!("{k}: Invalid value: {v:?}: must be an integer"))
+                })
+            })
+            .transpose()
+    };
+    let log_req = LogRequest {
+        container: req.param("container").map(str::to_string),
+        follow: req.flag("follow"),
+        tail_lines: number("tailLines")?,
+        since_seconds: number("sinceSeconds")?,
+        since_time: req.param("sinceTime").and_then(parse_time),
+        timestamps: req.flag("timestamps"),
+        previous: req.flag("previous"),
+        limit_bytes: number("limitBytes")?,
+    };
+    if req.state.store.get(req.path.rt, ns, name).is_none() {
+        return Err(ApiError::not_found(req.path.rt, name));
+    }
+    let stream = logs::stream(req.state.store.clone(), ns, name, log_req)?;
+    let cancel = req.state.watch_token();
+    let body = stream
+        .take_until(async move { cancel.cancelled().await })
+        .map(Ok::<_, Infallible>);
+    Ok((
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/plain")],
+        Body::from_stream(body),
+    )
+        .into_response())
+}
+
+fn evict(req: &ApiRequest) -> ApiResult<Response> {
+    let pod = current(req)?;
+    let grace = req
+        .body_json()
+        .ok()
+        .and_then(|b| b["deleteOptions"]["gracePeriodSeconds"].as_i64());
+    if !req.dry_run() {
+        let name = req.name()?;
+        let ns = req.namespace().unwrap_or_default();
+        let grace = grace
+            .or_else(|| pod["spec"]["terminationGracePeriodSeconds"].as_i64())
+            .unwrap_or(30);
+        let now = req.state.store.clock().now();
+        if grace <= 0 || pod["spec"]["nodeName"].is_null() {
+            req.state.store.delete(req.path.rt, ns, name)?;
+        } else {
+            req.state.store.modify(req.path.rt, ns, name, |p| {
+                if p["metadata"]["deletionTimestamp"].is_null() {
+                    let at = now
+                        .checked_add(jiff::SignedDuration::from_secs(grace))
+                        .unwrap_or(now);
+                    p["metadata"]["deletionTimestamp"] = json!(crate::sim::clock::format_time(at));
+                    p["metadata"]["deletionGracePeriodSeconds"] = json!(grace);
+                }
+                Ok(())
+            })?;
+        }
+    }
+    let status = json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201});
+    Ok(json_response(StatusCode::CREATED, &status))
+}
+
+fn bind(req: &ApiRequest) -> ApiResult<Response> {
+    let body = req.body_json()?;
+    let node = body["target"]["name"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    if node.is_empty() {
+        return Err(ApiError::bad_request("target.name: Required value"));
+    }
+    let name = req.name()?;
+    let ns = req.namespace().unwrap_or_default();
+    req.state.store.modify(req.path.rt, ns, name, |p| {
+        if !p["spec"]["nodeName"].as_str().unwrap_or_default().is_empty() {
+            let mut e = ApiError::conflict(req.path.rt, name);
+            e.message = format!(
+                "Operation cannot be fulfilled on pods/binding \"{name}\": pod {name} is already assigned to node {:?}",
+                p["spec"]["nodeName"].as_str().unwrap_or_default()
+            );
+            return Err(e);
+        }
+        p["spec"]["nodeName"] = json!(node);
+        Ok(())
+    })?;
+    let status = json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201});
+    Ok(json_response(StatusCode::CREATED, &status))
+}

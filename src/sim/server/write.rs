@@ -1,0 +1,410 @@
+//! create, update (PUT), delete and deletecollection, with `dryRun=All`, graceful
+//! pod deletion, finalizers and the three propagation policies.
+
+use axum::response::Response;
+use http::StatusCode;
+use serde_json::{Value, json};
+
+use super::list;
+use super::routes::{ApiRequest, json as json_response};
+use super::validate;
+use crate::sim::api_error::{ApiError, ApiResult};
+use crate::sim::clock::format_time;
+use crate::sim::resources::{RESOURCES, ResourceType};
+use crate::sim::store::{Obj, Store, UpdateMode};
+
+/// Checks the object's `apiVersion`/`kind` (when sent) and puts it in the URL's namespace.
+pub fn check_identity(req: &ApiRequest, obj: &mut Value) -> ApiResult<()> {
+    let rt = req.path.rt;
+    if !obj.is_object() {
+        return Err(ApiError::bad_request("the object must be a JSON object"));
+    }
+    if let Some(api_version) = obj["apiVersion"].as_str()
+        && api_version != rt.api_version()
+    {
+        return Err(ApiError::bad_request(format!(
+            "the API version in the data ({api_version}) does not match the expected API version ({})",
+            rt.api_version()
+        )));
+    }
+    if let Some(kind) = obj["kind"].as_str()
+        && kind != rt.kind
+    {
+        return Err(ApiError::bad_request(format!(
+            "the kind in the data ({kind}) does not match the expected kind ({})",
+            rt.kind
+        )));
+    }
+    if !obj["metadata"].is_object() {
+        obj["metadata"] = json!({});
+    }
+    if rt.namespaced {
+        let sent = obj["metadata"]["namespace"].as_str().unwrap_or_default();
+        match req.namespace() {
+            Some(ns) if !sent.is_empty() && sent != ns => {
+                return Err(ApiError::bad_request(
+                    "the namespace of the provided object does not match the namespace sent on the request",
+                ));
+            }
+            Some(ns) => obj["metadata"]["namespace"] = json!(ns),
+            None => {}
+        }
+    }
+    Ok(())
+}
+
+/// `POST` of a collection.
+pub fn create(req: &ApiRequest) -> ApiResult<Response> {
+    let rt = req.path.rt;
+    let mut obj = req.body_json()?;
+    check_identity(req, &mut obj)?;
+    let store = &req.state.store;
+    validate::admit(store, rt, &mut obj, None)?;
+    let created = create_checked(store, rt, obj, req.dry_run())?;
+    Ok(json_response(StatusCode::CREATED, &created))
+}
+
+/// Creates (or, for a dry run, checks and returns what would be created).
+pub fn create_checked(
+    store: &Store,
+    rt: &'static ResourceType,
+    mut obj: Value,
+    dry_run: bool,
+) -> ApiResult<Value> {
+    if !dry_run {
+        return store.create(rt, obj).map(|o| (*o).clone());
+    }
+    let name = obj["metadata"]["name"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let ns = obj["metadata"]["namespace"]
+        .as_str()
+        .unwrap_or("default")
+        .to_string();
+    if !name.is_empty() && store.get(rt, &ns, &name).is_some() {
+        return Err(ApiError::already_exists(rt, &name));
+    }
+    if name.is_empty() {
+        let prefix = obj["metadata"]["generateName"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        obj["metadata"]["name"] = json!(format!("{prefix}{}", crate::sim::store::random_suffix(5)));
+    }
+    obj["apiVersion"] = json!(rt.api_version());
+    obj["kind"] = json!(rt.kind);
+    obj["metadata"]["uid"] = json!(uuid::Uuid::new_v4().to_string());
+    obj["metadata"]["creationTimestamp"] = json!(store.clock().now_rfc3339());
+    if rt.namespaced {
+        obj["metadata"]["namespace"] = json!(ns);
+    }
+    if rt.has_generation {
+        obj["metadata"]["generation"] = json!(1);
+    }
+    Ok(obj)
+}
+
+/// `PUT` of an object.
+pub fn update(req: &ApiRequest) -> ApiResult<Response> {
+    let rt = req.path.rt;
+    let name = req.name()?.to_string();
+    let mut obj = req.body_json()?;
+    check_identity(req, &mut obj)?;
+    let sent_name = obj["metadata"]["name"].as_str().unwrap_or_default();
+    if sent_name != name {
+        return Err(ApiError::bad_request(format!(
+            "the name of the object ({sent_name}) does not match the name on the URL ({name})"
+        )));
+    }
+    let updated = update_checked(req, rt, obj, UpdateMode::Main)?;
+    Ok(json_response(StatusCode::OK, &updated))
+}
+
+/// Validates and writes an update (or, for a dry run, checks it and returns the result).
+pub fn update_checked(
+    req: &ApiRequest,
+    rt: &'static ResourceType,
+    mut obj: Value,
+    mode: UpdateMode,
+) -> ApiResult<Value> {
+    let store = &req.state.store;
+    let ns = req.namespace().unwrap_or_default();
+    let name = req.name()?;
+    let old = store
+        .get(rt, ns, name)
+        .ok_or_else(|| ApiError::not_found(rt, name))?;
+    if mode == UpdateMode::Main {
+        validate::admit(store, rt, &mut obj, Some(&old))?;
+    } else {
+        validate::strip_nulls(&mut obj);
+    }
+    if req.dry_run() {
+        let sent_rv = obj["metadata"]["resourceVersion"]
+            .as_str()
+            .unwrap_or_default();
+        if !sent_rv.is_empty() && sent_rv != old["metadata"]["resourceVersion"] {
+            return Err(ApiError::conflict(rt, name));
+        }
+        for field in ["uid", "creationTimestamp", "resourceVersion", "generation"] {
+            obj["metadata"][field] = old["metadata"][field].clone();
+        }
+        return Ok(obj);
+    }
+    store.update(rt, obj, mode).map(|o| (*o).clone())
+}
+
+/// The options of a delete: from the body (DeleteOptions) or the query.
+#[derive(Debug, Default)]
+struct DeleteOptions {
+    dry_run: bool,
+    grace: Option<i64>,
+    propagation: Option<String>,
+    uid: Option<String>,
+    resource_version: Option<String>,
+}
+
+fn delete_options(req: &ApiRequest) -> ApiResult<DeleteOptions> {
+    let body = if req.body.is_empty() {
+        Value::Null
+    } else {
+        req.body_json()?
+    };
+    let grace = body["gracePeriodSeconds"]
+        .as_i64()
+        .or_else(|| req.param("gracePeriodSeconds").and_then(|g| g.parse().ok()));
+    let propagation = body["propagationPolicy"]
+        .as_str()
+        .map(str::to_string)
+        .or_else(|| req.param("propagationPolicy").map(str::to_string))
+        .or_else(|| match body["orphanDependents"].as_bool() {
+            Some(true) => Some("Orphan".into()),
+            _ => None,
+        });
+    if let Some(p) = &propagation
+        && !matches!(p.as_str(), "Foreground" | "Background" | "Orphan")
+    {
+        return Err(ApiError::bad_request(format!(
+            "propagationPolicy: Unsupported value: {p:?}: supported values: \"Foreground\", \"Background\", \"Orphan\""
+        )));
+    }
+    let dry_run = req.dry_run()
+        || body["dryRun"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|v| v == "All"));
+    Ok(DeleteOptions {
+        dry_run,
+        grace,
+        propagation,
+        uid: body["preconditions"]["uid"].as_str().map(str::to_string),
+        resource_version: body["preconditions"]["resourceVersion"]
+            .as_str()
+            .map(str::to_string),
+    })
+}
+
+/// `DELETE` of an object.
+pub fn delete(req: &ApiRequest) -> ApiResult<Response> {
+    let rt = req.path.rt;
+    let name = req.name()?;
+    let opts = delete_options(req)?;
+    let store = &req.state.store;
+    let obj = store
+        .get(rt, req.namespace().unwrap_or_default(), name)
+        .ok_or_else(|| ApiError::not_found(rt, name))?;
+    if let Some(uid) = &opts.uid
+        && obj["metadata"]["uid"] != uid.as_str()
+    {
+        return Err(precondition_failed(
+            rt,
+            name,
+            "UID",
+            uid,
+            obj["metadata"]["uid"].as_str().unwrap_or_default(),
+        ));
+    }
+    if let Some(rv) = &opts.resource_version
+        && obj["metadata"]["resourceVersion"] != rv.as_str()
+    {
+        return Err(precondition_failed(
+            rt,
+            name,
+            "ResourceVersion",
+            rv,
+            obj["metadata"]["resourceVersion"]
+                .as_str()
+                .unwrap_or_default(),
+        ));
+    }
+    let out = delete_object(store, rt, &obj, &opts, opts.dry_run)?;
+    Ok(json_response(StatusCode::OK, &out))
+}
+
+fn precondition_failed(
+    rt: &ResourceType,
+    name: &str,
+    what: &str,
+    want: &str,
+    have: &str,
+) -> ApiError {
+    let mut e = ApiError::conflict(rt, name);
+    e.message = format!(
+        "Operation cannot be fulfilled on {} \"{name}\": Precondition failed: {what} in precondition: {want}, {what} in object meta: {have}",
+        rt.key()
+    );
+    e
+}
+
+/// Deletes one object as the real registry does; returns what the answer shows.
+fn delete_object(
+    store: &Store,
+    rt: &'static ResourceType,
+    obj: &Obj,
+    opts: &DeleteOptions,
+    dry_run: bool,
+) -> ApiResult<Value> {
+    let ns = obj["metadata"]["namespace"].as_str().unwrap_or_default();
+    let name = obj["metadata"]["name"].as_str().unwrap_or_default();
+    if dry_run {
+        return Ok((**obj).clone());
+    }
+    let now = store.clock().now();
+    let has_finalizers = obj["metadata"]["finalizers"]
+        .as_array()
+        .is_some_and(|f| !f.is_empty());
+    let policy = opts.propagation.as_deref().unwrap_or("Background");
+    if policy == "Orphan" {
+        orphan_dependents(store, obj);
+    }
+    if policy == "Foreground" && has_dependents(store, obj) {
+        let out = store.modify(rt, ns, name, |o| {
+            let finalizers = o["metadata"]["finalizers"]
+                .as_array_mut()
+                .map(std::mem::take)
+                .unwrap_or_default();
+            let mut finalizers: Vec<Value> = finalizers
+                .into_iter()
+                .filter(|f| f != "foregroundDeletion")
+                .collect();
+            finalizers.push(json!("foregroundDeletion"));
+            o["metadata"]["finalizers"] = json!(finalizers);
+            if o["metadata"]["deletionTimestamp"].is_null() {
+                o["metadata"]["deletionTimestamp"] = json!(format_time(now));
+                o["metadata"]["deletionGracePeriodSeconds"] = json!(0);
+            }
+            Ok(())
+        })?;
+        return Ok((*out).clone());
+    }
+    if rt.kind == "Pod" {
+        let scheduled = obj["spec"]["nodeName"]
+            .as_str()
+            .is_some_and(|n| !n.is_empty());
+        let grace = opts
+            .grace
+            .or_else(|| obj["spec"]["terminationGracePeriodSeconds"].as_i64())
+            .unwrap_or(30)
+            .max(0);
+        let finished = matches!(
+            obj["status"]["phase"].as_str(),
+            Some("Succeeded" | "Failed")
+        );
+        if scheduled && grace > 0 && !finished {
+            let out = store.modify(rt, ns, name, |o| {
+                let current = o["metadata"]["deletionGracePeriodSeconds"].as_i64();
+                if current.is_none_or(|c| grace < c) {
+                    let at = now
+                        .checked_add(jiff::SignedDuration::from_secs(grace))
+                        .unwrap_or(now);
+                    o["metadata"]["deletionTimestamp"] = json!(format_time(at));
+                    o["metadata"]["deletionGracePeriodSeconds"] = json!(grace);
+                }
+                Ok(())
+            })?;
+            return Ok((*out).clone());
+        }
+    } else if has_finalizers {
+        let out = store.modify(rt, ns, name, |o| {
+            if o["metadata"]["deletionTimestamp"].is_null() {
+                o["metadata"]["deletionTimestamp"] = json!(format_time(now));
+                o["metadata"]["deletionGracePeriodSeconds"] = json!(0);
+            }
+            Ok(())
+        })?;
+        return Ok((*out).clone());
+    }
+    if rt.kind == "Namespace" {
+        delete_namespace_contents(store, name);
+    }
+    store.delete(rt, ns, name).map(|o| (*o).clone())
+}
+
+fn dependents(store: &Store, owner: &Value) -> Vec<(&'static ResourceType, Obj)> {
+    let uid = &owner["metadata"]["uid"];
+    let ns = owner["metadata"]["namespace"].as_str();
+    let mut out = Vec::new();
+    for rt in RESOURCES {
+        for o in store.list(rt, ns.filter(|_| rt.namespaced)).0 {
+            let owned = o["metadata"]["ownerReferences"]
+                .as_array()
+                .is_some_and(|refs| refs.iter().any(|r| r["uid"] == *uid));
+            if owned {
+                out.push((rt, o));
+            }
+        }
+    }
+    out
+}
+
+fn has_dependents(store: &Store, owner: &Value) -> bool {
+    !dependents(store, owner).is_empty()
+}
+
+fn orphan_dependents(store: &Store, owner: &Value) {
+    let uid = owner["metadata"]["uid"].clone();
+    for (rt, o) in dependents(store, owner) {
+        let ns = o["metadata"]["namespace"].as_str().unwrap_or_default();
+        let name = o["metadata"]["name"].as_str().unwrap_or_default();
+        // A dependent deleted meanwhile has nothing left to orphan.
+        let _ = store.modify(rt, ns, name, |d| {
+            if let Some(refs) = d["metadata"]["ownerReferences"].as_array_mut() {
+                refs.retain(|r| r["uid"] != uid);
+                if refs.is_empty()
+                    && let Some(m) = d["metadata"].as_object_mut()
+                {
+                    m.remove("ownerReferences");
+                }
+            }
+            Ok(())
+        });
+    }
+}
+
+fn delete_namespace_contents(store: &Store, namespace: &str) {
+    for rt in RESOURCES.iter().filter(|r| r.namespaced) {
+        for o in store.list(rt, Some(namespace)).0 {
+            let name = o["metadata"]["name"].as_str().unwrap_or_default();
+            // Already gone is fine: the namespace is being emptied.
+            let _ = store.delete(rt, namespace, name);
+        }
+    }
+}
+
+/// `DELETE` of a collection (with selectors).
+pub fn delete_collection(req: &ApiRequest) -> ApiResult<Response> {
+    let rt = req.path.rt;
+    let opts = delete_options(req)?;
+    let (items, meta) = list::select(req)?;
+    let mut out = Vec::new();
+    for obj in &items {
+        match delete_object(&req.state.store, rt, obj, &opts, opts.dry_run) {
+            Ok(v) => out.push(std::sync::Arc::new(v)),
+            Err(e) if e.code == 404 => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(json_response(
+        StatusCode::OK,
+        &list::list_value(rt, &out, &meta),
+    ))
+}
