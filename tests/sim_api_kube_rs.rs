@@ -691,3 +691,57 @@ async fn eviction_and_namespace_deletion() {
         404
     );
 }
+
+#[tokio::test]
+async fn patches_and_scales_retry_over_concurrent_controller_writes() {
+    let sim = TestSim::manual();
+    let deploys: Api<Deployment> = Api::default_namespaced(sim.client().await.unwrap());
+    deploys
+        .create(&PostParams::default(), &deployment("busy"))
+        .await
+        .unwrap();
+    // A stand-in controller writing the status as fast as it can.
+    let store = sim.store().clone();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let rt = kdeck::sim::resources::by_plural("apps", "deployments").unwrap();
+            let mut n = 0_i64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                n += 1;
+                store
+                    .modify(rt, "default", "busy", |d| {
+                        d["status"]["observedGeneration"] = json!(n);
+                        Ok(())
+                    })
+                    .unwrap();
+            }
+            n
+        })
+    };
+    for i in 0..20 {
+        deploys
+            .patch(
+                "busy",
+                &PatchParams::default(),
+                &Patch::Merge(json!({"metadata": {"labels": {"i": i.to_string()}}})),
+            )
+            .await
+            .unwrap();
+        deploys
+            .patch_scale(
+                "busy",
+                &PatchParams::default(),
+                &Patch::Merge(json!({"spec": {"replicas": i}})),
+            )
+            .await
+            .unwrap();
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let writes = writer.join().unwrap();
+    assert!(writes > 0);
+    let d = deploys.get("busy").await.unwrap();
+    assert_eq!(d.spec.unwrap().replicas, Some(19));
+    assert_eq!(d.metadata.labels.unwrap()["i"], "19");
+}

@@ -154,6 +154,33 @@ pub fn update_checked(
     store.update(rt, obj, mode).map(|o| (*o).clone())
 }
 
+/// Reads an object, builds its new form with `build` and writes it. When a
+/// concurrent write (a controller's) made the read stale, it tries again, as the
+/// real server's `GuaranteedUpdate` does, unless the new form pins a
+/// resourceVersion of its own (then the 409 Conflict is the client's answer).
+pub fn update_with_retry(
+    req: &ApiRequest,
+    rt: &'static ResourceType,
+    mode: UpdateMode,
+    build: impl Fn(&Value) -> ApiResult<Value>,
+) -> ApiResult<Value> {
+    let store = &req.state.store;
+    let ns = req.namespace().unwrap_or_default();
+    let name = req.name()?;
+    let mut attempts = 0;
+    loop {
+        let old = store
+            .get(rt, ns, name)
+            .ok_or_else(|| ApiError::not_found(rt, name))?;
+        let new = build(&old)?;
+        let pinned = new["metadata"]["resourceVersion"] != old["metadata"]["resourceVersion"];
+        match update_checked(req, rt, new, mode) {
+            Err(e) if e.reason == "Conflict" && !pinned && attempts < 10 => attempts += 1,
+            other => return other,
+        }
+    }
+}
+
 /// The options of a delete: from the body (DeleteOptions) or the query.
 #[derive(Debug, Default)]
 struct DeleteOptions {
