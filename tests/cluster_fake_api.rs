@@ -63,6 +63,24 @@ async fn handle(State(log): State<Log>, req: Request) -> Response {
                 "metadata": {"resourceVersion": "10"}, "items": [pod("a"), pod("b")]});
             ([("content-type", "application/json")], list.to_string()).into_response()
         }
+        "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews" => {
+            // Allow everything but secrets, echoing the spec as a real server does.
+            let body = axum::body::to_bytes(req.into_body(), 1 << 20)
+                .await
+                .unwrap();
+            let mut review: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            let resource = review["spec"]["resourceAttributes"]["resource"]
+                .as_str()
+                .unwrap_or("")
+                .to_owned();
+            review["status"] = serde_json::json!({"allowed": resource != "secrets"});
+            (
+                StatusCode::CREATED,
+                [("content-type", "application/json")],
+                review.to_string(),
+            )
+                .into_response()
+        }
         p if p.contains("endpointslices") => status(
             404,
             "NotFound",
@@ -278,4 +296,27 @@ async fn readonly_layer_refuses_writes_before_they_leave() {
         "a write reached the server: {seen:?}"
     );
     assert!(!seen.is_empty());
+}
+
+#[tokio::test]
+async fn can_i_asks_by_self_subject_access_review_even_when_readonly() {
+    let (_addr, log, dir) = fake_server().await;
+    let cluster = connect(&dir, true).await;
+    assert!(
+        cluster
+            .can_i("list", Kind::Pod, None, Some("default"))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !cluster
+            .can_i("get", Kind::Secret, None, Some("default"))
+            .await
+            .unwrap()
+    );
+    let seen = log.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        ["POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews"; 2]
+    );
 }
