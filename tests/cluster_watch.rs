@@ -3,20 +3,15 @@
 //! viewer on secrets while pods keep working, and the read-only layer (the
 //! sim's request log shows no write arrived).
 
-#![expect(
-    clippy::unwrap_used,
-    reason = "test helpers: a panic is the failure report"
-)]
-
+mod cluster_fixtures;
 mod support;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use cluster_fixtures::{apply, connect, deployment_yaml, sim_with_node};
 use k8s_openapi::api::core::v1::ConfigMap;
-use kdeck::cluster::{
-    Cluster, ClusterUpdate, ConnectOptions, Detail, Kind, ObjectKey, Row, WatchState,
-};
+use kdeck::cluster::{Cluster, ClusterUpdate, Detail, Kind, ObjectKey, Row, WatchState};
 use support::{TestSim, test_timeout};
 use tokio::sync::mpsc;
 
@@ -102,46 +97,6 @@ impl Pane {
             .map(|(_, n)| n.clone())
             .collect()
     }
-}
-
-async fn connect(sim: &TestSim, context: Option<&str>, readonly: bool) -> Cluster {
-    Cluster::connect(&ConnectOptions {
-        kubeconfig: Some(sim.kubeconfig_path().to_path_buf()),
-        context: context.map(str::to_owned),
-        namespace: None,
-        readonly,
-    })
-    .await
-    .unwrap()
-}
-
-/// A started cluster with at least one Ready node (the scenario may have none).
-fn sim_with_node() -> TestSim {
-    use k8s_openapi::api::core::v1::Node;
-    let sim = TestSim::start();
-    if sim.store().list_as::<Node>(None).is_empty() {
-        let node: Node = serde_json::from_value(serde_json::json!({
-            "metadata": {"name": "kdeck-worker", "labels": {"kubernetes.io/hostname": "kdeck-worker"}},
-            "spec": {"podCIDR": "10.244.1.0/24"},
-            "status": {"conditions": [{"type": "Ready", "status": "True"}],
-                "addresses": [{"type": "InternalIP", "address": "172.18.0.3"}]}
-        }))
-        .unwrap();
-        sim.store().create_as(&node).unwrap();
-    }
-    sim
-}
-
-/// A Deployment manifest (`kubectl apply` sends JSON, which every server takes).
-fn deployment_yaml(name: &str, replicas: u32) -> String {
-    format!(
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: default\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels: {{app: {name}}}\n  template:\n    metadata:\n      labels: {{app: {name}}}\n    spec:\n      containers:\n      - name: nginx\n        image: nginx:1.25\n"
-    )
-}
-
-fn apply(sim: &TestSim, name: &str, yaml: &str) {
-    let path = sim.write_file(name, yaml);
-    sim.kubectl_ok(&["apply", "-f", path.to_str().unwrap()]);
 }
 
 fn watch(cluster: &Cluster, kind: Kind, ns: Option<&str>) -> (kdeck::cluster::WatchHandle, Pane) {
