@@ -333,12 +333,17 @@ async fn yaml_masks_secrets_and_describe_shows_events() {
         text.contains("Controlled By:") && text.contains("Containers:\n  nginx:"),
         "{text}"
     );
-    assert!(text.contains("Events:"), "{text}");
+    assert!(
+        text.contains("Events:\n  Type"),
+        "no events listed:\n{text}"
+    );
+    assert!(text.contains("  Normal  Scheduled"), "{text}");
     let text = cluster
         .describe(&key(Kind::Deployment, "web"))
         .await
         .unwrap();
     assert!(text.contains("NewReplicaSet:   web-"), "{text}");
+    assert!(text.contains("ScalingReplicaSet"), "{text}");
     let err = cluster
         .describe(&key(Kind::Pod, "nope"))
         .await
