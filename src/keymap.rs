@@ -251,8 +251,16 @@ mod tests {
             .overlay("[normal]\nup = [\"w\"]\nfly = [\"f\"]\ndown = [\"Hyper-x\"]\n")
             .unwrap();
         assert_eq!(warnings.len(), 2, "{warnings:?}");
-        assert!(warnings.iter().any(|w| w.contains("line 3") && w.contains("fly")));
-        assert!(warnings.iter().any(|w| w.contains("line 4") && w.contains("Hyper-x")));
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("line 3") && w.contains("fly"))
+        );
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("line 4") && w.contains("Hyper-x"))
+        );
         assert_eq!(
             map.action(&KeyChord::parse("w").unwrap()),
             Some(&Action::Up)
