@@ -18,7 +18,7 @@ use kdeck::cluster::MutationGate;
 use kdeck::cluster::ops::{self, CanaryPlan, CanaryProgress, Propagation, Refusal};
 use kdeck::cluster::{Kind, Permit};
 use kdeck::sim::resources::by_kind;
-use kube::api::{Api, ListParams, PostParams};
+use kube::api::{Api, ListParams, Patch, PatchParams, PostParams};
 use serde_json::{Value, json};
 
 const NS: &str = "default";
@@ -605,6 +605,17 @@ async fn count_images(client: &kube::Client, image: &str) -> (usize, usize) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn canary_holds_one_new_pod_paused_then_promotes() {
     let a = Side::start().await;
+    // An aggressive strategy that a plain rollout would use to replace pods fast:
+    // the canary must still stop at exactly one new pod with all three old ones.
+    Api::<Deployment>::namespaced(a.client.clone(), NS)
+        .patch(
+            DEPLOY,
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"strategy": {"rollingUpdate": {"maxSurge": 3, "maxUnavailable": 2}}}})),
+        )
+        .await
+        .expect("set an aggressive strategy");
+    settle(&a.client).await;
     let before = deployment(&a.client).await.spec.unwrap();
     let old_image = image_of(&a.client).await;
     let mut seen = Vec::new();
@@ -630,8 +641,23 @@ async fn canary_holds_one_new_pod_paused_then_promotes() {
         assert!(deployment(&a.client).await.spec.unwrap().paused == Some(true));
     };
     check_held().await;
-    // Time passes (well beyond the original minReadySeconds): the canary stays put.
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(
+        seen.iter().any(|p| matches!(
+            p,
+            CanaryProgress::NewPods {
+                ready: 1,
+                wanted: 1,
+                ..
+            }
+        )),
+        "{seen:?}"
+    );
+    // Time passes, in real time and then two simulated hours (beyond the hold's
+    // minReadySeconds and the progress deadline): the canary stays put.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    check_held().await;
+    a.sim.clock().advance(Duration::from_secs(2 * 3600));
+    tokio::time::sleep(Duration::from_secs(2)).await;
     check_held().await;
 
     let out = ops::promote_canary(&a.client, &permit("promote"), NS, DEPLOY)
