@@ -16,7 +16,7 @@ use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::core::v1::Pod;
 use kdeck::cluster::MutationGate;
 use kdeck::cluster::ops::{self, CanaryPlan, CanaryProgress, Propagation, Refusal};
-use kdeck::cluster::{Kind, Permit};
+use kdeck::cluster::{Cluster, ConnectOptions, Kind, Permit};
 use kdeck::sim::resources::by_kind;
 use kube::api::{Api, ListParams, Patch, PatchParams, PostParams};
 use serde_json::{Value, json};
@@ -782,4 +782,58 @@ async fn delete_names_dependents_and_background_removes_them() {
         .await
         .expect_err("gone");
     assert_eq!(err.api().map(|f| f.code), Some(404));
+}
+
+// ---- read-only ---------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_only_client_sends_no_operation_even_with_a_permit() {
+    let a = Side::start().await;
+    let cluster = Cluster::connect(&ConnectOptions {
+        kubeconfig: Some(a.sim.kubeconfig_path().to_path_buf()),
+        readonly: true,
+        ..ConnectOptions::default()
+    })
+    .await
+    .expect("connect read-only");
+    // The gate is closed...
+    assert!(
+        cluster
+            .gate()
+            .permit("scale deployment/myapp-deploy")
+            .is_err()
+    );
+    // ...and even a permit from elsewhere (a bug) is stopped where requests leave kdeck.
+    let client = cluster.client();
+    let before = a.sim.requests().len();
+    let p = permit("bypass");
+    let attempts = [
+        ops::scale(&client, &p, Kind::Deployment, NS, DEPLOY, 5).await,
+        ops::set_image(&client, &p, NS, DEPLOY, "myapp", "nginx:1.15.7", None).await,
+        ops::pause(&client, &p, NS, DEPLOY).await,
+        ops::restart(&client, &p, NS, DEPLOY).await,
+        ops::delete(
+            &client,
+            &p,
+            Kind::Deployment,
+            NS,
+            DEPLOY,
+            Propagation::Background,
+        )
+        .await,
+    ];
+    for attempt in attempts {
+        let err = attempt.expect_err("refused");
+        assert!(matches!(err, ops::OpError::ReadOnly(_)), "{err:?}");
+    }
+    let sent: Vec<_> = a.sim.requests()[before..]
+        .iter()
+        .filter(|r| r.method != "GET")
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert!(
+        sent.is_empty(),
+        "mutating requests reached the server: {sent:?}"
+    );
+    assert_eq!(image_of(&a.client).await, "nginx:1.14.1");
 }
