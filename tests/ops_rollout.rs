@@ -322,6 +322,102 @@ async fn scale_matches_kubectl_scale() {
         .expect_err("no such deployment");
     assert_eq!(err.api().map(|f| f.code), Some(404), "{err}");
     assert!(err.to_string().contains("nope"), "{err}");
+
+    // A bare ReplicaSet (the tutorial's dnsutil-rs shape) scales the same way.
+    for side in [&a, &b] {
+        create_bare_replica_set(&side.client).await;
+    }
+    let out = ops::scale(
+        &a.client,
+        &permit("scale"),
+        Kind::ReplicaSet,
+        NS,
+        "dnsutil-rs",
+        3,
+    )
+    .await
+    .expect("scale rs");
+    assert_eq!(out.message, "replicaset.apps/dnsutil-rs scaled");
+    b.kubectl_ok(&["scale", "replicaset/dnsutil-rs", "--replicas=3"]);
+    for side in [&a, &b] {
+        let client = side.client.clone();
+        support::wait_until_async(timeout(), "dnsutil-rs has 3 ready pods", || {
+            let client = client.clone();
+            async move {
+                let rs = Api::<ReplicaSet>::namespaced(client, NS)
+                    .get("dnsutil-rs")
+                    .await;
+                rs.ok()
+                    .and_then(|rs| rs.status)
+                    .and_then(|s| s.ready_replicas)
+                    == Some(3)
+            }
+        })
+        .await;
+    }
+    let spec = |rs: ReplicaSet| serde_json::to_value(rs.spec).unwrap();
+    let api_a = Api::<ReplicaSet>::namespaced(a.client.clone(), NS);
+    let api_b = Api::<ReplicaSet>::namespaced(b.client.clone(), NS);
+    assert_eq!(
+        spec(api_a.get("dnsutil-rs").await.unwrap()),
+        spec(api_b.get("dnsutil-rs").await.unwrap())
+    );
+    let err = ops::scale(&a.client, &permit("scale"), Kind::Service, NS, "x", 1)
+        .await
+        .expect_err("services do not scale");
+    assert_eq!(err.refusal(), Some(Refusal::Unsupported));
+}
+
+async fn create_bare_replica_set(client: &kube::Client) {
+    let rs: ReplicaSet = serde_json::from_value(json!({
+        "apiVersion": "apps/v1", "kind": "ReplicaSet",
+        "metadata": {"name": "dnsutil-rs", "namespace": NS},
+        "spec": {
+            "replicas": 1,
+            "selector": {"matchLabels": {"app": "dnsutil"}},
+            "template": {
+                "metadata": {"labels": {"app": "dnsutil"}},
+                "spec": {"containers": [{"name": "dnsutil", "image": "tutum/dnsutils"}]}
+            }
+        }
+    }))
+    .unwrap();
+    Api::<ReplicaSet>::namespaced(client.clone(), NS)
+        .create(&PostParams::default(), &rs)
+        .await
+        .expect("create dnsutil-rs");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalid_input_comes_back_with_the_servers_field_path() {
+    let a = Side::start().await;
+    let err = ops::set_image(
+        &a.client,
+        &permit("set image"),
+        NS,
+        DEPLOY,
+        "myapp",
+        "",
+        None,
+    )
+    .await
+    .expect_err("an empty image is invalid");
+    let failure = err.api().expect("the API server's answer");
+    assert_eq!(
+        (failure.code, failure.reason.as_str()),
+        (422, "Invalid"),
+        "{err}"
+    );
+    assert!(
+        failure
+            .causes
+            .iter()
+            .any(|c| c.field.contains("containers[0].image"))
+            || failure.message.contains("containers[0].image"),
+        "{failure:?}"
+    );
+    assert!(err.to_string().contains("image"), "{err}");
+    assert_eq!(image_of(&a.client).await, "nginx:1.14.1", "nothing changed");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
