@@ -933,3 +933,85 @@ async fn a_read_only_client_sends_no_operation_even_with_a_permit() {
     );
     assert_eq!(image_of(&a.client).await, "nginx:1.14.1");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn orphan_keeps_the_pods_and_foreground_takes_everything() {
+    let a = Side::start().await;
+    create_bare_replica_set(&a.client).await;
+    let pods = Api::<Pod>::namespaced(a.client.clone(), NS);
+    let client = a.client.clone();
+    support::wait_until_async(timeout(), "dnsutil-rs has its pod", || {
+        let client = client.clone();
+        async move {
+            ops::dependents(&client, Kind::ReplicaSet, NS, "dnsutil-rs")
+                .await
+                .is_ok_and(|d| d.len() == 1)
+        }
+    })
+    .await;
+    let deps = ops::dependents(&a.client, Kind::ReplicaSet, NS, "dnsutil-rs")
+        .await
+        .expect("dependents");
+    let pod_name = deps[0].name.clone();
+    ops::delete(
+        &a.client,
+        &permit("delete"),
+        Kind::ReplicaSet,
+        NS,
+        "dnsutil-rs",
+        Propagation::Orphan,
+    )
+    .await
+    .expect("delete orphaning");
+    let pods_api = pods.clone();
+    let name = pod_name.clone();
+    support::wait_until_async(timeout(), "the orphaned pod loses its owner", || {
+        let (pods_api, name) = (pods_api.clone(), name.clone());
+        async move {
+            pods_api
+                .get(&name)
+                .await
+                .is_ok_and(|p| p.metadata.owner_references.unwrap_or_default().is_empty())
+        }
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(
+        pods.get(&pod_name).await.is_ok(),
+        "the orphan is still there"
+    );
+
+    let out = ops::delete(
+        &a.client,
+        &permit("delete"),
+        Kind::Deployment,
+        NS,
+        DEPLOY,
+        Propagation::Foreground,
+    )
+    .await
+    .expect("delete in the foreground");
+    assert!(
+        out.sent
+            .as_deref()
+            .unwrap_or_default()
+            .contains("Foreground"),
+        "{out:?}"
+    );
+    let client = a.client.clone();
+    support::wait_until_async(timeout(), "the deployment and its pods are gone", || {
+        let client = client.clone();
+        async move {
+            let gone = Api::<Deployment>::namespaced(client.clone(), NS)
+                .get(DEPLOY)
+                .await
+                .is_err();
+            let left = Api::<Pod>::namespaced(client, NS)
+                .list(&ListParams::default().labels("app=myapp"))
+                .await
+                .map_or(usize::MAX, |l| l.items.len());
+            gone && left == 0
+        }
+    })
+    .await;
+}
