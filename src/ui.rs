@@ -55,6 +55,7 @@ fn draw_screen(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
         Screen::Rollout(r) => rollout::draw(state, r, frame, area),
         Screen::Containers(c) => text_view::draw_containers(state, c, frame, area),
         Screen::Text(t) => text_view::draw_text(state, t, frame, area),
+        Screen::Logs(l) => text_view::draw_logs(state, l, frame, area),
         Screen::Contexts { selected } => text_view::draw_contexts(state, *selected, frame, area),
     }
 }

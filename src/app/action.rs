@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::cluster::{ClusterUpdate, Kind};
+use crate::cluster::{ClusterUpdate, Kind, LogChunk};
 
 /// Everything that can happen to the dashboard's state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -113,6 +113,9 @@ pub enum Action {
     /// A message for the status line.
     #[serde(skip)]
     Status(String),
+    /// Lines (or the end) of the log stream shown.
+    #[serde(skip)]
+    Logs(LogChunk),
 }
 
 impl Action {
@@ -230,6 +233,23 @@ pub enum Effect {
         key: crate::cluster::ObjectKey,
         /// The title of the view waiting for it.
         title: String,
+    },
+    /// Fetch the server's describe text of an object.
+    Describe {
+        /// The object.
+        key: crate::cluster::ObjectKey,
+        /// The title of the view waiting for it.
+        title: String,
+    },
+    /// Stream the logs of a container (replacing any stream running); stopped when the
+    /// logs view is left.
+    StartLogs {
+        /// Namespace of the pod.
+        namespace: String,
+        /// The pod.
+        pod: String,
+        /// The container.
+        container: String,
     },
     /// Connect to another kubeconfig context.
     SwitchContext(String),

@@ -4,9 +4,13 @@
 use super::action::Effect;
 use super::describe::describe_text;
 use super::rollout::RolloutCache;
-use super::state::{ContainersView, RolloutView, Scope, Screen, State, TableView, TextView};
+use std::collections::VecDeque;
+
+use super::state::{
+    ContainersView, LogsView, RolloutView, Scope, Screen, State, TableView, TextView,
+};
 use super::update::{show_pane, switch_namespace};
-use crate::cluster::{Detail, Kind, ObjectKey, Row};
+use crate::cluster::{Detail, Kind, LogChunk, ObjectKey, Row};
 
 /// Moves the selection by `delta` rows (`isize::MIN`/`MAX`: to the first/last).
 pub fn move_by(state: &mut State, delta: isize) {
@@ -28,6 +32,17 @@ pub fn move_by(state: &mut State, delta: isize) {
             (&mut t.scroll, lines.saturating_sub(page) + 1)
         }
         Screen::Contexts { selected } => (selected, contexts),
+        Screen::Logs(l) => {
+            // Scrolling up stops following; reaching the end follows again.
+            let max = l.lines.len().saturating_sub(page + 1);
+            l.scroll = match delta {
+                isize::MIN => 0,
+                isize::MAX => max,
+                d => l.scroll.saturating_add_signed(d).min(max),
+            };
+            l.follow = l.scroll >= max;
+            return;
+        }
     };
     let last = len.saturating_sub(1);
     *selected = match delta {
@@ -86,6 +101,7 @@ pub fn selected_key(state: &State) -> Option<ObjectKey> {
         }
         Screen::Rollout(r) => Some(key(Kind::Deployment, &r.namespace, &r.name)),
         Screen::Containers(c) => Some(key(Kind::Pod, &c.namespace, &c.name)),
+        Screen::Logs(l) => Some(key(Kind::Pod, &l.namespace, &l.pod)),
         Screen::Text(_) | Screen::Contexts { .. } => None,
     }
 }
@@ -129,7 +145,7 @@ pub fn enter(state: &mut State, effects: &mut Vec<Effect>) {
                     return;
                 }
                 _ => {
-                    describe(state);
+                    describe(state, effects);
                     return;
                 }
             }
@@ -144,9 +160,30 @@ pub fn enter(state: &mut State, effects: &mut Vec<Effect>) {
                 all,
             ))
         }),
-        Screen::Containers(_) => {
-            state.status = Some("logs: not available yet in this build".to_owned());
-            None
+        Screen::Containers(c) => {
+            let container = match state.stores.of(Kind::Pod).find(&c.namespace, &c.name) {
+                Some(Row {
+                    detail: Detail::Pod(p),
+                    ..
+                }) => p.containers.get(c.selected).map(|k| k.name.clone()),
+                _ => None,
+            };
+            container.map(|container| {
+                effects.push(Effect::StartLogs {
+                    namespace: c.namespace.clone(),
+                    pod: c.name.clone(),
+                    container: container.clone(),
+                });
+                Screen::Logs(LogsView {
+                    namespace: c.namespace.clone(),
+                    pod: c.name.clone(),
+                    container,
+                    lines: VecDeque::new(),
+                    scroll: 0,
+                    follow: true,
+                    ended: None,
+                })
+            })
         }
         Screen::Contexts { selected } => {
             if let Some(name) = state.connection.contexts.get(*selected).cloned() {
@@ -155,7 +192,7 @@ pub fn enter(state: &mut State, effects: &mut Vec<Effect>) {
             }
             None
         }
-        Screen::Text(_) => None,
+        Screen::Text(_) | Screen::Logs(_) => None,
     };
     if let Some(screen) = next {
         state.screens.push(screen);
@@ -176,18 +213,42 @@ pub fn back(state: &mut State) {
     }
 }
 
-/// Opens a describe view of the selected object, built from the rows kdeck holds.
-pub fn describe(state: &mut State) {
+/// Opens a describe view of the selected object: at once from the rows kdeck holds, then
+/// the server's fuller text (the loop fetches it) replaces it.
+pub fn describe(state: &mut State, effects: &mut Vec<Effect>) {
     let Some(key) = selected_key(state) else {
         state.status = Some("nothing selected to describe".to_owned());
         return;
     };
     let text = describe_text(state, &key);
+    let title = format!("describe {}/{}", kind_word(key.kind), key.name);
     state.screens.push(Screen::Text(TextView {
-        title: format!("describe {}/{}", kind_word(key.kind), key.name),
-        text: Some(text.ok_or_else(|| format!("{} is gone", key.name))),
+        title: title.clone(),
+        text: text.map(Ok),
         scroll: 0,
     }));
+    effects.push(Effect::Describe { key, title });
+}
+
+/// Adds log lines to the logs view shown (chunks of a stream already left are dropped).
+pub fn log_chunk(state: &mut State, chunk: LogChunk) {
+    let page = state.page_rows() + 1;
+    let Some(Screen::Logs(view)) = state.screens.last_mut() else {
+        return;
+    };
+    match chunk {
+        LogChunk::Lines(lines) => {
+            view.lines.extend(lines);
+            let excess = view.lines.len().saturating_sub(LogsView::MAX_LINES);
+            view.lines.drain(..excess);
+            view.scroll = view.scroll.saturating_sub(excess);
+            if view.follow {
+                view.scroll = view.lines.len().saturating_sub(page);
+            }
+        }
+        LogChunk::End(why) => view.ended = Some(why),
+        LogChunk::Error(e) => view.ended = Some(format!("error: {e}")),
+    }
 }
 
 /// Opens the YAML view of the selected object; the loop fetches it.

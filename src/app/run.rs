@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::{Event, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use futures::{FutureExt, StreamExt};
+use futures::StreamExt;
 use jiff::Timestamp;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
@@ -19,7 +19,10 @@ use super::command::{self, Command};
 use super::state::{Mode, Screen, State};
 use super::update::update;
 use crate::cli::DashboardArgs;
-use crate::cluster::{Cluster, ClusterUpdate, ConnectOptions, Detail, Kind, WatchHandle};
+use crate::cluster::{
+    Cluster, ClusterUpdate, ConnectOptions, Detail, Kind, LogChunk, LogHandle, LogOptions,
+    WatchHandle,
+};
 use crate::config::Config;
 use crate::human_duration::{seconds_between, seconds_until_change};
 use crate::keymap::{KeyChord, Keymap};
@@ -30,6 +33,8 @@ use crate::tui::Tui;
 const FRAME: Duration = Duration::from_millis(33);
 /// Cluster updates applied before input is looked at again.
 const UPDATE_BATCH: usize = 4096;
+/// Lines of history a log view starts with.
+const LOG_TAIL: i64 = 500;
 
 /// Runs the dashboard until the user quits.
 pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
@@ -72,23 +77,17 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
 
 /// The context names of the kubeconfig, for `:ctx` (empty if it cannot be read).
 fn context_names(path: Option<&std::path::Path>) -> Vec<String> {
-    let config = match path {
-        Some(p) => kube::config::Kubeconfig::read_from(p),
-        None => kube::config::Kubeconfig::read(),
-    };
-    config
-        .map(|c| c.contexts.into_iter().map(|c| c.name).collect())
+    Cluster::contexts(path)
+        .map(|c| c.into_iter().map(|c| c.name).collect())
         .unwrap_or_default()
 }
 
-#[allow(
-    clippy::zero_sized_map_values,
-    reason = "WatchHandle is a placeholder until the cluster layer lands"
-)]
 struct Io {
     cluster: Arc<Cluster>,
     opts: ConnectOptions,
     watches: HashMap<Kind, WatchHandle>,
+    logs: Option<LogHandle>,
+    log_chunks: mpsc::UnboundedSender<LogChunk>,
     updates: mpsc::UnboundedSender<ClusterUpdate>,
     actions: mpsc::UnboundedSender<Action>,
     connected: mpsc::UnboundedSender<(String, anyhow::Result<Cluster>)>,
@@ -109,6 +108,32 @@ impl Io {
                         let text = cluster.fetch_yaml(&key).await.map_err(|e| format!("{e:#}"));
                         let _ = tx.send(Action::TextLoaded { title, text });
                     });
+                }
+                Effect::Describe { key, title } => {
+                    let cluster = Arc::clone(&self.cluster);
+                    let tx = self.actions.clone();
+                    tokio::spawn(async move {
+                        let text = cluster.describe(&key).await.map_err(|e| format!("{e:#}"));
+                        let _ = tx.send(Action::TextLoaded { title, text });
+                    });
+                }
+                Effect::StartLogs {
+                    namespace,
+                    pod,
+                    container,
+                } => {
+                    let options = LogOptions {
+                        tail: Some(LOG_TAIL),
+                        follow: true,
+                        ..LogOptions::default()
+                    };
+                    self.logs = Some(self.cluster.logs(
+                        &namespace,
+                        &pod,
+                        Some(&container),
+                        options,
+                        self.log_chunks.clone(),
+                    ));
                 }
                 Effect::SwitchContext(name) => {
                     let mut opts = self.opts.clone();
@@ -134,11 +159,10 @@ async fn event_loop(
     let (updates_tx, mut updates) = mpsc::unbounded_channel();
     let (actions_tx, mut actions) = mpsc::unbounded_channel();
     let (connected_tx, mut connected) = mpsc::unbounded_channel();
-    #[allow(
-        clippy::zero_sized_map_values,
-        reason = "WatchHandle is a placeholder until the cluster layer lands"
-    )]
+    let (log_tx, mut log_chunks) = mpsc::unbounded_channel();
     let mut io = Io {
+        logs: None,
+        log_chunks: log_tx,
         cluster: Arc::new(cluster),
         opts,
         watches: HashMap::new(),
@@ -149,6 +173,7 @@ async fn event_loop(
     let mut terminal_events = EventStream::new();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
+    ask_server_version(&io);
     let size = tui.terminal().size()?;
     io.perform(update(&mut state, Action::Resize(size.width, size.height)));
 
@@ -158,6 +183,9 @@ async fn event_loop(
     loop {
         if state.quit {
             return Ok(());
+        }
+        if io.logs.is_some() && !matches!(state.screen(), Screen::Logs(_)) {
+            io.logs = None;
         }
         let now = Instant::now();
         if dirty && now >= last_draw + FRAME {
@@ -178,11 +206,10 @@ async fn event_loop(
             biased;
             event = terminal_events.next() => {
                 let Some(event) = event else { return Ok(()) };
+                // One event per turn: the next turn takes the next queued key before the
+                // frame deadline comes, so a burst is still drawn once. (Polling the
+                // stream with a no-op waker would lose its wake-up.)
                 handle_terminal_event(&mut state, &mut io, event?);
-                // Drain whatever else the terminal has queued before drawing.
-                while let Some(Some(event)) = terminal_events.next().now_or_never() {
-                    handle_terminal_event(&mut state, &mut io, event?);
-                }
                 dirty = true;
             }
             Some(first) = updates.recv() => {
@@ -192,6 +219,13 @@ async fn event_loop(
                         Ok(more) => { update(&mut state, Action::Cluster(more)); }
                         Err(_) => break,
                     }
+                }
+                dirty = true;
+            }
+            Some(chunk) = log_chunks.recv() => {
+                update(&mut state, Action::Logs(chunk));
+                while let Ok(more) = log_chunks.try_recv() {
+                    update(&mut state, Action::Logs(more));
                 }
                 dirty = true;
             }
@@ -210,6 +244,7 @@ async fn event_loop(
                         };
                         io.cluster = Arc::new(cluster);
                         io.opts.context = Some(name);
+                        ask_server_version(&io);
                         action
                     }
                     Err(e) => Action::ConnectFailed(format!("cannot switch to context {name}: {e:#}")),
@@ -225,6 +260,19 @@ async fn event_loop(
             _ = sighup.recv() => return Ok(()),
         }
     }
+}
+
+/// Asks the server for its version (also the first sign that it answers).
+fn ask_server_version(io: &Io) {
+    let cluster = Arc::clone(&io.cluster);
+    let tx = io.actions.clone();
+    tokio::spawn(async move {
+        let action = match cluster.server_version().await {
+            Ok(v) => Action::ServerVersion(v),
+            Err(e) => Action::Status(format!("{e:#}")),
+        };
+        let _ = tx.send(action);
+    });
 }
 
 fn handle_terminal_event(state: &mut State, io: &mut Io, event: Event) {

@@ -104,6 +104,30 @@ pub struct TextView {
     pub scroll: usize,
 }
 
+/// The log stream of one container, followed at the tail unless scrolled up.
+#[derive(Debug, Clone)]
+pub struct LogsView {
+    /// Namespace of the pod.
+    pub namespace: String,
+    /// The pod.
+    pub pod: String,
+    /// The container.
+    pub container: String,
+    /// The last lines received (at most [`LogsView::MAX_LINES`]).
+    pub lines: std::collections::VecDeque<String>,
+    /// First line shown when not following.
+    pub scroll: usize,
+    /// Show the newest lines as they come.
+    pub follow: bool,
+    /// Why the stream ended, once it did.
+    pub ended: Option<String>,
+}
+
+impl LogsView {
+    /// Lines kept; older ones are dropped.
+    pub const MAX_LINES: usize = 10_000;
+}
+
 /// One screen of the breadcrumb.
 #[derive(Debug, Clone)]
 pub enum Screen {
@@ -115,6 +139,8 @@ pub enum Screen {
     Containers(ContainersView),
     /// YAML or describe.
     Text(TextView),
+    /// The logs of a container.
+    Logs(LogsView),
     /// The kubeconfig context picker.
     Contexts {
         /// Selected context.
@@ -307,6 +333,7 @@ fn screen_label(screen: &Screen) -> String {
         Screen::Rollout(r) => format!("rollout {}", r.name),
         Screen::Containers(c) => format!("{} containers", c.name),
         Screen::Text(t) => t.title.clone(),
+        Screen::Logs(l) => format!("logs {}/{}", l.pod, l.container),
         Screen::Contexts { .. } => "contexts".to_owned(),
     }
 }

@@ -25,7 +25,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 if let Screen::Text(view) = screen
                     && view.title == title
                 {
-                    view.text = Some(text);
+                    match (&view.text, text) {
+                        // Keep the text built locally when the server's describe fails.
+                        (Some(Ok(_)), Err(e)) => {
+                            state.status = Some(format!("the server's describe failed: {e}"));
+                        }
+                        (_, text) => view.text = Some(text),
+                    }
                     break;
                 }
             }
@@ -41,6 +47,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.status = Some(message);
         }
         Action::Status(message) => state.status = Some(message),
+        Action::Logs(chunk) => navigation::log_chunk(state, chunk),
         Action::InputChar(_)
         | Action::InputBackspace
         | Action::InputComplete
@@ -127,7 +134,7 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
         },
         Action::AllNamespaces => switch_namespace(state, None),
         Action::Help => state.mode = Mode::Help,
-        Action::Describe => navigation::describe(state),
+        Action::Describe => navigation::describe(state, effects),
         Action::Yaml => navigation::yaml(state, effects),
         Action::SortNext | Action::SortPrev | Action::SortReverse => sort(state, &action),
         Action::Quit => state.quit = true,
@@ -299,7 +306,7 @@ fn ensure_watches(state: &mut State) -> Vec<Effect> {
         Screen::Table(t) => needed.push(t.kind),
         Screen::Rollout(_) => needed.extend(ROLLOUT_KINDS),
         Screen::Containers(_) => needed.push(Kind::Pod),
-        Screen::Text(_) | Screen::Contexts { .. } => {}
+        Screen::Text(_) | Screen::Logs(_) | Screen::Contexts { .. } => {}
     }
     if state.connection.switching_to.is_some() {
         return Vec::new();
@@ -307,7 +314,10 @@ fn ensure_watches(state: &mut State) -> Vec<Effect> {
     let mut effects = Vec::new();
     for kind in needed {
         if state.watching.insert(kind) {
-            state.watch_states.insert(kind, WatchState::Syncing);
+            state
+                .watch_states
+                .entry(kind)
+                .or_insert(WatchState::Syncing);
             let namespace = if is_namespaced(kind) {
                 state.namespace.clone()
             } else {

@@ -28,7 +28,8 @@ impl State {
                     .selected
                     .min(view.cache.replica_sets.len().saturating_sub(1));
             }
-            Screen::Containers(_) | Screen::Text(_) | Screen::Contexts { .. } => {}
+            Screen::Containers(_) | Screen::Text(_) | Screen::Logs(_) | Screen::Contexts { .. } => {
+            }
         }
     }
 

@@ -232,7 +232,7 @@ fn pod_node<'a>(r: &'a Row, _: &CellContext) -> Cow<'a, str> {
 }
 
 static POD: [Column; 8] = [
-    NAME,
+    col("NAME", fill(30, 3), 255, name, by_name),
     col(
         "READY",
         Width::Fixed(5),
@@ -256,7 +256,7 @@ static POD: [Column; 8] = [
     ),
     AGE,
     col("IP", Width::Fixed(15), 100, pod_ip, cmp_text!(pod_ip)),
-    col("NODE", Width::Fixed(14), 90, pod_node, cmp_text!(pod_node)),
+    col("NODE", Width::Fixed(13), 90, pod_node, cmp_text!(pod_node)),
     col(
         "REPLICASET",
         fill(12, 2),

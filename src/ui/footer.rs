@@ -16,8 +16,8 @@ const HINTS: [Action; 7] = [
     Action::FilterMode,
     Action::Enter,
     Action::Back,
-    Action::Describe,
     Action::Quit,
+    Action::Describe,
 ];
 
 /// Draws the footer into `area` (1 row).

@@ -173,32 +173,37 @@ pub fn draw(state: &State, view: &RolloutView, frame: &mut Frame, area: Rect) {
     let sections = sections(state, view);
     let [rs, history, pods, endpoints, events] = sections;
     if rest.width >= 100 && rest.height >= 20 {
-        let [top, bottom] =
-            Layout::vertical([Constraint::Fill(2), Constraint::Fill(1)]).areas(rest);
+        // Wide: ReplicaSets beside the history, then pods, endpoints and events full width.
+        let heights = allocate(
+            &[
+                rs.wanted().max(history.wanted()),
+                pods.wanted(),
+                endpoints.wanted(),
+                events.wanted(),
+            ],
+            &[4, 4, 2, 3],
+            rest.height,
+        );
+        let mut y = rest.y;
+        let mut next = |h: u16| {
+            let area = Rect {
+                y,
+                height: h,
+                ..rest
+            };
+            y += h;
+            area
+        };
+        let top = next(heights[0]);
         let [left, right] =
-            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
                 .spacing(1)
                 .areas(top);
-        let heights = allocate(
-            &[rs.wanted(), history.wanted(), endpoints.wanted()],
-            &[3, 2, 2],
-            left.height,
-        );
-        let mut y = left.y;
-        for (section, h) in [&rs, &history, &endpoints].into_iter().zip(heights) {
-            section.draw(
-                state,
-                frame,
-                Rect {
-                    y,
-                    height: h,
-                    ..left
-                },
-            );
-            y += h;
-        }
-        pods.draw(state, frame, right);
-        events.draw(state, frame, bottom);
+        rs.draw(state, frame, left);
+        history.draw(state, frame, right);
+        pods.draw(state, frame, next(heights[1]));
+        endpoints.draw(state, frame, next(heights[2]));
+        events.draw(state, frame, next(heights[3]));
     } else {
         // Narrow: one column; the history is folded into the ReplicaSets section.
         let heights = allocate(
@@ -291,6 +296,40 @@ fn sections(state: &State, view: &RolloutView) -> [Section; 5] {
     let mut rs_lines = Vec::new();
     let mut history = Vec::new();
     let mut pod_lines = Vec::new();
+    let rs_rows: Vec<&Row> = cache
+        .replica_sets
+        .iter()
+        .filter_map(|s| rs_store.get(*s))
+        .collect();
+    let rs_width = rs_rows
+        .iter()
+        .map(|r| r.meta.name.chars().count())
+        .max()
+        .unwrap_or(4)
+        .min(32);
+    let pod_rows = || {
+        cache
+            .pods_by_rs
+            .iter()
+            .flatten()
+            .filter_map(|s| pod_store.get(*s))
+    };
+    let pod_width = pod_rows()
+        .map(|r| r.meta.name.chars().count())
+        .max()
+        .unwrap_or(4)
+        .min(40);
+    let status_width = pod_rows()
+        .filter_map(|r| match &r.detail {
+            Detail::Pod(p) => Some(p.status.chars().count()),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(6);
+    rs_lines.push((
+        format!("  {:<rs_width$} REV  DES CUR RDY  AGE     IMAGES", "NAME"),
+        theme.muted_style(),
+    ));
     for (i, slot) in cache.replica_sets.iter().enumerate() {
         let Some(row) = rs_store.get(*slot) else {
             continue;
@@ -316,8 +355,8 @@ fn sections(state: &State, view: &RolloutView) -> [Section; 5] {
         if current || rs.current > 0 || rs.desired > 0 || i == view.selected {
             rs_lines.push((
                 format!(
-                    "{marker} {:<30} rev {rev:>3}  {}/{}/{} desired/current/ready  {images}  {}",
-                    truncate(&row.meta.name, 30),
+                    "{marker} {:<rs_width$} {rev:>3}  {:>3} {:>3} {:>3}  {:<7} {images}",
+                    truncate(&row.meta.name, rs_width),
                     rs.desired,
                     rs.current,
                     rs.ready,
@@ -329,10 +368,9 @@ fn sections(state: &State, view: &RolloutView) -> [Section; 5] {
         let cause = rs.change_cause.as_deref().unwrap_or("<none>");
         history.push((
             format!(
-                "{marker} {rev:>3}  {:<28} {:<24} {}",
-                truncate(cause, 28),
-                truncate(&images, 24),
-                row.meta.name
+                "{marker} {rev:>3}  {:<rs_width$} {:<16} {cause}",
+                truncate(&row.meta.name, rs_width),
+                truncate(&images, 16)
             ),
             if current {
                 theme.health(Health::Ok)
@@ -359,13 +397,13 @@ fn sections(state: &State, view: &RolloutView) -> [Section; 5] {
             };
             pod_lines.push((
                 format!(
-                    "  {:<34} {}/{} {:<17} {:>3} {:>6} {}",
-                    truncate(&pod.meta.name, 34),
+                    "  {:<pod_width$} {}/{} {:<status_width$} {:>6} {:>3} {}",
+                    truncate(&pod.meta.name, pod_width),
                     p.ready,
                     p.total,
-                    truncate(&p.status, 17),
-                    p.restarts,
+                    p.status,
                     age(pod.meta.created, state.now),
+                    p.restarts,
                     p.node.as_deref().unwrap_or("")
                 ),
                 theme.health(if pod.meta.deleting {
@@ -376,7 +414,7 @@ fn sections(state: &State, view: &RolloutView) -> [Section; 5] {
             ));
         }
     }
-    if rs_lines.is_empty() {
+    if rs_lines.len() == 1 {
         rs_lines.push(("no ReplicaSets yet".to_owned(), theme.muted_style()));
     }
     if pod_lines.is_empty() {
@@ -388,7 +426,7 @@ fn sections(state: &State, view: &RolloutView) -> [Section; 5] {
             lines: rs_lines,
         },
         Section {
-            title: "History (rev, change-cause, images, ReplicaSet)".to_owned(),
+            title: "History (rev, ReplicaSet, images, change-cause)".to_owned(),
             lines: history,
         },
         Section {
