@@ -170,3 +170,53 @@ async fn canary_of_a_crashing_image_aborts_back_to_the_old_image() {
         before_cause
     );
 }
+
+/// The tutorial sequence at the operations level, on the seed scenario:
+/// canary nginx:1.15.7 of 1 on myapp-deploy (3 old + 1 new, paused), promote
+/// (3 new), then undo to revision 1 (nginx:1.14.1 again).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tutorial_canary_on_the_seed_then_undo_to_revision_1() {
+    let a = Side::seed().await;
+    assert_eq!(
+        image_of(&a.client).await,
+        "nginx:1.14.1",
+        "the seed's image"
+    );
+    ops::start_canary(
+        &a.client,
+        &permit("canary"),
+        &canary("nginx:1.15.7", timeout()),
+        &mut |_| {},
+    )
+    .await
+    .expect("canary");
+    assert_eq!(count_images(&a.client, "nginx:1.15.7").await, (1, 3));
+    assert_eq!(deployment(&a.client).await.spec.unwrap().paused, Some(true));
+
+    ops::promote_canary(&a.client, &permit("promote"), NS, DEPLOY)
+        .await
+        .expect("promote");
+    settle(&a.client).await;
+    assert_eq!(count_images(&a.client, "nginx:1.15.7").await, (3, 0));
+
+    let history = ops::rollout_history(&a.client, NS, DEPLOY)
+        .await
+        .expect("history");
+    let numbers: Vec<i64> = history.iter().map(|r| r.revision).collect();
+    assert_eq!(numbers, [1, 2], "{history:?}");
+    assert_eq!(
+        history[1].change_cause.as_deref(),
+        Some("kdeck set image deployment/myapp-deploy myapp=nginx:1.15.7")
+    );
+    ops::undo(&a.client, &permit("undo"), NS, DEPLOY, Some(1))
+        .await
+        .expect("undo to 1");
+    settle(&a.client).await;
+    assert_eq!(count_images(&a.client, "nginx:1.14.1").await, (3, 0));
+    let history = ops::rollout_history(&a.client, NS, DEPLOY)
+        .await
+        .expect("history");
+    let numbers: Vec<i64> = history.iter().map(|r| r.revision).collect();
+    assert_eq!(numbers, [2, 3], "revision 1 became 3: {history:?}");
+    assert!(history[1].current && history[1].images == ["nginx:1.14.1"]);
+}

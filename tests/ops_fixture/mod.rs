@@ -67,6 +67,18 @@ impl Side {
         side
     }
 
+    /// The seed scenario (the tutorials' objects, myapp-deploy among them), settled.
+    pub async fn seed() -> Self {
+        let sim = TestSim::start();
+        let client = sim
+            .client()
+            .await
+            .expect("a client for the embedded cluster");
+        let side = Self { sim, client };
+        settle(&side.client).await;
+        side
+    }
+
     pub fn kubectl_ok(&self, args: &[&str]) -> String {
         self.sim.kubectl_ok(args)
     }
