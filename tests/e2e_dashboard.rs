@@ -205,3 +205,43 @@ fn dropped_watches_reconnect_by_themselves() {
     s.wait_for_text("State: live");
     quit(&mut s);
 }
+
+#[test]
+fn rollout_operations_from_the_keyboard() {
+    let sim = TestSim::start();
+    let mut s = kdeck(&sim, &["--command", "deploy"], 120, 40);
+    s.wait_for_text("myapp-deploy");
+    s.type_slowly("/myapp");
+    s.send(keys::ENTER);
+    s.send(keys::ENTER);
+    s.wait_for_text("(rev 1, current) 3 pods");
+
+    s.send("i");
+    s.wait_for_text("set image deployment/myapp-deploy container=image: myapp=nginx:1.14.1");
+    s.send("\x15");
+    s.type_slowly("myapp=nginx:1.16.1");
+    s.send(keys::ENTER);
+    s.wait_for("the new revision", |t| {
+        t.contains("(rev 2, current) 3 pods")
+    });
+
+    s.send("p");
+    s.wait_for_text(" PAUSED ");
+    s.send("R");
+    s.wait_for("the badge gone", |t| !t.contains(" PAUSED "));
+
+    s.send("s");
+    s.wait_for_text("scale deployment/myapp-deploy to replicas: 3");
+    s.send("\x15");
+    s.type_slowly("4");
+    s.send(keys::ENTER);
+    s.wait_for_text("(rev 2, current) 4 pods");
+
+    s.send("u");
+    s.wait_for_text("undo deployment/myapp-deploy to revision");
+    s.send(keys::ENTER);
+    s.wait_for("the undo to revision 1's template", |t| {
+        t.contains("(rev 3, current) 4 pods") && t.contains("nginx:1.14.1")
+    });
+    quit(&mut s);
+}

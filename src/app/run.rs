@@ -17,6 +17,7 @@ use tokio::time::Instant;
 
 use super::action::{Action, Effect};
 use super::command::{self, Command};
+use super::operate::operate;
 use super::state::{Mode, Screen, State};
 use super::update::update;
 use crate::cli::DashboardArgs;
@@ -139,6 +140,26 @@ impl Io {
                         options,
                         self.log_chunks.clone(),
                     ));
+                }
+                Effect::Operate(op) => {
+                    let description = op.description();
+                    let tx = self.actions.clone();
+                    match self.cluster.gate().permit(description.clone()) {
+                        // A read-only session never sends: said once, on the status line.
+                        Err(refused) => {
+                            let _ = tx.send(Action::Status(refused.to_string()));
+                        }
+                        Ok(permit) => {
+                            let cluster = Arc::clone(&self.cluster);
+                            tokio::spawn(async move {
+                                let action = match operate(&cluster, &permit, op).await {
+                                    Ok(message) => Action::Done(message),
+                                    Err(e) => Action::Status(format!("{description} failed: {e}")),
+                                };
+                                let _ = tx.send(action);
+                            });
+                        }
+                    }
                 }
                 Effect::SwitchContext(name) => {
                     let mut opts = self.opts.clone();
@@ -324,7 +345,10 @@ fn handle_terminal_event(state: &mut State, io: &mut Io, event: Event) {
         Event::Key(key) => key_action(state, &key),
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
         Event::Paste(text) => {
-            if matches!(state.mode, Mode::Command(_) | Mode::Filter(_)) {
+            if matches!(
+                state.mode,
+                Mode::Command(_) | Mode::Filter(_) | Mode::Prompt { .. }
+            ) {
                 for c in text.chars().filter(|c| !c.is_control()) {
                     io.perform(update(state, Action::InputChar(c)));
                 }
@@ -346,7 +370,13 @@ fn key_action(state: &State, key: &KeyEvent) -> Option<Action> {
     if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
         return Some(Action::Quit);
     }
-    if matches!(state.mode, Mode::Command(_) | Mode::Filter(_)) {
+    if matches!(
+        state.mode,
+        Mode::Command(_) | Mode::Filter(_) | Mode::Prompt { .. }
+    ) {
+        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('u') {
+            return Some(Action::InputClear);
+        }
         return match key.code {
             KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
                 Some(Action::InputChar(c))
