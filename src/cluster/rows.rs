@@ -12,6 +12,7 @@ mod namespace;
 mod node;
 mod pod;
 mod replicaset;
+pub mod row_bytes;
 mod secret;
 mod service;
 mod statefulset;

@@ -9,6 +9,7 @@ pub mod discovery;
 pub mod list;
 pub mod openapi;
 pub mod patch;
+pub mod protobuf;
 pub mod request_log;
 pub mod routes;
 pub mod selectors;

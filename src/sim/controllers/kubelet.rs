@@ -73,7 +73,7 @@ pub fn reconcile(pass: &Pass<'_>, pods: &[Obj]) {
             stop(pass, pod, node);
             continue;
         }
-        if node.is_empty() || matches!(phase(pod), "Succeeded" | "Failed") {
+        if node.is_empty() || matches!(phase(pod), "Succeeded" | "Failed") || is_settled(pod) {
             continue;
         }
         let Some(net) = nets.get(node) else {
@@ -82,6 +82,24 @@ pub fn reconcile(pass: &Pass<'_>, pods: &[Obj]) {
         let node_used = used.entry(node.to_string()).or_default();
         sync_pod(pass, pod, node, net, node_used);
     }
+}
+
+/// A running pod whose containers are all ready and healthy: nothing will change
+/// until someone else changes it (the common case, skipped cheaply at scale).
+fn is_settled(pod: &Value) -> bool {
+    let statuses = pod["status"]["containerStatuses"].as_array();
+    let specs = pod["spec"]["containers"].as_array();
+    matches!((statuses, specs), (Some(st), Some(sp)) if st.len() == sp.len())
+        && pod["status"]["containerStatuses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|s| {
+                s["ready"] == true
+                    && s["state"]["running"].is_object()
+                    && container_state::behaviour(s["image"].as_str().unwrap_or(""))
+                        == container_state::ImageBehaviour::Healthy
+            })
 }
 
 fn kubelet(node: &str) -> Source<'_> {
@@ -123,6 +141,10 @@ fn sync_pod(pass: &Pass<'_>, pod: &Obj, node: &str, net: &NodeNet, used: &mut Ha
     let any_started = statuses
         .iter()
         .any(|s| s["state"]["running"].is_object() || s["restartCount"].as_i64().unwrap_or(0) > 0);
+    if any_started && status["podIP"].is_null() && pod["spec"]["hostNetwork"] == true {
+        status["podIP"] = json!(net.host_ip);
+        status["podIPs"] = json!([{"ip": net.host_ip}]);
+    }
     if any_started && status["podIP"].is_null() {
         let Some(ip) = (2..=254)
             .map(|n| format!("{}{n}", net.pod_prefix))

@@ -31,6 +31,7 @@ pub fn compute(template: &Value, collision_count: Option<i64>) -> String {
 /// the hash nor the comparison of templates (upstream's `EqualIgnoreHash`).
 pub fn without_hash_label(template: &Value) -> Value {
     let mut t = template.clone();
+    strip_nulls(&mut t);
     if let Some(labels) = t["metadata"]["labels"].as_object_mut() {
         labels.remove(LABEL);
         if labels.is_empty()
@@ -47,6 +48,19 @@ pub fn without_hash_label(template: &Value) -> Value {
         m.remove("metadata");
     }
     t
+}
+
+/// Removes null fields: a typed API object does not tell `null` from absent
+/// (kubectl sends templates with `creationTimestamp: null`).
+fn strip_nulls(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.retain(|_, x| !x.is_null());
+            m.values_mut().for_each(strip_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_nulls),
+        _ => {}
+    }
 }
 
 /// Whether two templates are equal once their hash labels are ignored.
@@ -120,6 +134,10 @@ mod tests {
         labelled["metadata"]["labels"][LABEL] = json!(h.clone());
         assert_eq!(compute(&labelled, None), h);
         assert!(equal_ignoring_hash(&t, &labelled));
+        let mut sent_by_kubectl = t.clone();
+        sent_by_kubectl["metadata"]["creationTimestamp"] = Value::Null;
+        assert!(equal_ignoring_hash(&sent_by_kubectl, &labelled));
+        assert_eq!(compute(&sent_by_kubectl, None), h);
         let mut other = t.clone();
         other["spec"]["containers"][0]["image"] = json!("nginx:1.15.5");
         assert_ne!(compute(&other, None), h);

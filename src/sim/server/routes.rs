@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::auth::{self, User};
 use super::request_log::RequestRecord;
-use super::{ServerState, discovery, list, openapi, patch, subresources, watch, write};
+use super::{ServerState, discovery, list, openapi, patch, protobuf, subresources, watch, write};
 use crate::sim::api_error::{ApiError, ApiResult};
 use crate::sim::resources::{ResourceType, by_plural};
 
@@ -95,15 +95,10 @@ impl ApiRequest {
             .ok_or_else(|| ApiError::bad_request("a resource name is required"))
     }
 
-    /// The body parsed as a JSON (or YAML) object; protobuf bodies are refused with 415.
+    /// The body parsed as an object: JSON, YAML, or the Kubernetes protobuf envelope.
     pub fn body_json(&self) -> ApiResult<Value> {
-        if self.content_type().contains("protobuf") || self.body.starts_with(b"k8s\0") {
-            let mut e = ApiError::bad_request(
-                "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml",
-            );
-            e.code = 415;
-            e.reason = "UnsupportedMediaType";
-            return Err(e);
+        if self.content_type().contains("protobuf") || self.body.starts_with(protobuf::MAGIC) {
+            return protobuf::decode(&self.body);
         }
         parse_body(&self.body)
     }
@@ -144,7 +139,11 @@ pub fn parse_body(body: &[u8]) -> ApiResult<Value> {
 
 /// A JSON answer.
 pub fn json(code: StatusCode, value: &Value) -> Response {
-    let body = serde_json::to_vec(value).unwrap_or_default();
+    json_bytes(code, serde_json::to_vec(value).unwrap_or_default())
+}
+
+/// A JSON answer already serialized.
+pub fn json_bytes(code: StatusCode, body: Vec<u8>) -> Response {
     (
         code,
         [(

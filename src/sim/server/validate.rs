@@ -56,6 +56,20 @@ fn set_default(v: &mut Value, key: &str, default: Value) {
     }
 }
 
+/// Removes every `null` member of every object, as decoding into the API's typed
+/// structs and encoding them again does (`"creationTimestamp": null` in a pod
+/// template sent by `kubectl rollout undo` must not make the template differ).
+pub fn strip_nulls(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.retain(|_, x| !x.is_null());
+            m.values_mut().for_each(strip_nulls);
+        }
+        Value::Array(a) => a.iter_mut().for_each(strip_nulls),
+        _ => {}
+    }
+}
+
 /// Defaults and validates an object about to be created (`old` = None) or updated.
 pub fn admit(
     store: &Store,
@@ -63,6 +77,7 @@ pub fn admit(
     obj: &mut Value,
     old: Option<&Value>,
 ) -> ApiResult<()> {
+    strip_nulls(obj);
     let mut causes = Vec::new();
     check_name(rt, obj, &mut causes);
     check_labels(obj, &mut causes);
@@ -170,7 +185,7 @@ fn default_pull_policy(image: &str) -> &'static str {
 }
 
 fn containers(spec: &mut Value, key: &str, path: &str, causes: &mut Vec<Cause>) {
-    let Some(list) = spec[key].as_array_mut() else {
+    let Some(list) = spec.get_mut(key).and_then(Value::as_array_mut) else {
         return;
     };
     for (i, c) in list.iter_mut().enumerate() {
@@ -190,7 +205,12 @@ fn containers(spec: &mut Value, key: &str, path: &str, causes: &mut Vec<Cause>) 
         set_default(c, "terminationMessagePath", json!("/dev/termination-log"));
         set_default(c, "terminationMessagePolicy", json!("File"));
         set_default(c, "resources", json!({}));
-        for p in c["ports"].as_array_mut().into_iter().flatten() {
+        for p in c
+            .get_mut("ports")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
             set_default(p, "protocol", json!("TCP"));
         }
     }

@@ -6,7 +6,7 @@ use http::StatusCode;
 use serde_json::{Value, json};
 
 use super::list;
-use super::routes::{ApiRequest, json as json_response, parse_body};
+use super::routes::{ApiRequest, json as json_response};
 use super::validate;
 use crate::sim::api_error::{ApiError, ApiResult};
 use crate::sim::clock::format_time;
@@ -136,6 +136,8 @@ pub fn update_checked(
         .ok_or_else(|| ApiError::not_found(rt, name))?;
     if mode == UpdateMode::Main {
         validate::admit(store, rt, &mut obj, Some(&old))?;
+    } else {
+        validate::strip_nulls(&mut obj);
     }
     if req.dry_run() {
         let sent_rv = obj["metadata"]["resourceVersion"]
@@ -155,6 +157,7 @@ pub fn update_checked(
 /// The options of a delete: from the body (DeleteOptions) or the query.
 #[derive(Debug, Default)]
 struct DeleteOptions {
+    dry_run: bool,
     grace: Option<i64>,
     propagation: Option<String>,
     uid: Option<String>,
@@ -165,7 +168,7 @@ fn delete_options(req: &ApiRequest) -> ApiResult<DeleteOptions> {
     let body = if req.body.is_empty() {
         Value::Null
     } else {
-        parse_body(&req.body)?
+        req.body_json()?
     };
     let grace = body["gracePeriodSeconds"]
         .as_i64()
@@ -185,7 +188,12 @@ fn delete_options(req: &ApiRequest) -> ApiResult<DeleteOptions> {
             "propagationPolicy: Unsupported value: {p:?}: supported values: \"Foreground\", \"Background\", \"Orphan\""
         )));
     }
+    let dry_run = req.dry_run()
+        || body["dryRun"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|v| v == "All"));
     Ok(DeleteOptions {
+        dry_run,
         grace,
         propagation,
         uid: body["preconditions"]["uid"].as_str().map(str::to_string),
@@ -228,7 +236,7 @@ pub fn delete(req: &ApiRequest) -> ApiResult<Response> {
                 .unwrap_or_default(),
         ));
     }
-    let out = delete_object(store, rt, &obj, &opts, req.dry_run())?;
+    let out = delete_object(store, rt, &obj, &opts, opts.dry_run)?;
     Ok(json_response(StatusCode::OK, &out))
 }
 
@@ -389,7 +397,7 @@ pub fn delete_collection(req: &ApiRequest) -> ApiResult<Response> {
     let (items, meta) = list::select(req)?;
     let mut out = Vec::new();
     for obj in &items {
-        match delete_object(&req.state.store, rt, obj, &opts, req.dry_run()) {
+        match delete_object(&req.state.store, rt, obj, &opts, opts.dry_run) {
             Ok(v) => out.push(std::sync::Arc::new(v)),
             Err(e) if e.code == 404 => {}
             Err(e) => return Err(e),

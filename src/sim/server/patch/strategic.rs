@@ -99,7 +99,7 @@ fn merge_map(target: &mut Value, patch: &Value, path: &mut Vec<String>) -> ApiRe
             continue;
         }
         if let Some(field) = k.strip_prefix("$deleteFromPrimitiveList/") {
-            if let Some(list) = target[field].as_array_mut() {
+            if let Some(list) = target.get_mut(field).and_then(Value::as_array_mut) {
                 let remove = v.as_array().cloned().unwrap_or_default();
                 list.retain(|e| !remove.contains(e));
             }
@@ -205,7 +205,7 @@ fn reorder(target: &mut Value, path: &[String], field: &str, order: &Value) {
         ListStrategy::MergeKey(k) => Some(k),
         _ => None,
     };
-    let Some(list) = target[field].as_array_mut() else {
+    let Some(list) = target.get_mut(field).and_then(Value::as_array_mut) else {
         return;
     };
     let rank = |e: &Value| {

@@ -119,8 +119,9 @@ pub fn admit(store: &Store, obj: &mut Value, old: Option<&Value>, causes: &mut V
     let old_ports: Vec<Value> = old_spec
         .and_then(|s| s["ports"].as_array().cloned())
         .unwrap_or_default();
-    for (i, p) in spec["ports"]
-        .as_array_mut()
+    for (i, p) in spec
+        .get_mut("ports")
+        .and_then(Value::as_array_mut)
         .into_iter()
         .flatten()
         .enumerate()

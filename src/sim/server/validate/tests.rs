@@ -109,3 +109,19 @@ fn names_follow_dns_rules() {
         "IfNotPresent"
     );
 }
+
+#[test]
+fn nulls_are_dropped_like_typed_decoding_drops_them() {
+    let s = store();
+    let rt = by_plural("apps", "deployments").unwrap();
+    let mut d = deployment();
+    d["spec"]["template"]["metadata"]["creationTimestamp"] = Value::Null;
+    d["spec"]["paused"] = Value::Null;
+    admit(&s, rt, &mut d, None).unwrap();
+    assert!(
+        d["spec"]["template"]["metadata"]
+            .get("creationTimestamp")
+            .is_none()
+    );
+    assert!(d["spec"].get("paused").is_none());
+}
