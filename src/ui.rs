@@ -1,6 +1,7 @@
 //! Drawing: a pure function of the state, one file per screen or widget.
 
 pub mod columns;
+pub mod dialog;
 pub mod footer;
 pub mod header;
 pub mod help;
@@ -44,6 +45,7 @@ pub fn draw(state: &State, frame: &mut Frame) {
     header::draw(state, frame, header_area);
     draw_screen(state, state.screen(), frame, body);
     footer::draw(state, frame, footer_area);
+    dialog::draw(state, frame, body);
     if state.mode == Mode::Help {
         // One column when it fits, else as wide as needed for two or more.
         let width = if body.height >= 32 { 60 } else { 100 };

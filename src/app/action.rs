@@ -63,6 +63,12 @@ pub enum Action {
     Edit,
     /// Delete the selected object.
     Delete,
+    /// Start a canary on the selected Deployment (new image, N new pods, then pause).
+    Canary,
+    /// Promote the selected Deployment's canary.
+    Promote,
+    /// Abort the selected Deployment's canary (roll back).
+    Abort,
     /// Quit kdeck.
     Quit,
     /// A character typed into the command or filter line.
@@ -122,6 +128,17 @@ pub enum Action {
     /// Lines (or the end) of the log stream shown.
     #[serde(skip)]
     Logs(LogChunk),
+    /// A key pressed while a dialog is open.
+    #[serde(skip)]
+    DialogKey(super::dialog::DialogKey),
+    /// What came back for a dialog's request.
+    #[serde(skip)]
+    OpReport {
+        /// The request's id.
+        id: u64,
+        /// What happened.
+        report: super::operations::OpReport,
+    },
 }
 
 impl Action {
@@ -168,6 +185,9 @@ impl Action {
             Self::Undo => "undo rollout",
             Self::Edit => "edit",
             Self::Delete => "delete",
+            Self::Canary => "canary (new image, N pods, pause)",
+            Self::Promote => "promote canary",
+            Self::Abort => "abort canary",
             Self::Quit => "quit",
             _ => "",
         }
@@ -185,6 +205,9 @@ impl Action {
                 | Self::Undo
                 | Self::Edit
                 | Self::Delete
+                | Self::Canary
+                | Self::Promote
+                | Self::Abort
         )
     }
 
@@ -218,6 +241,9 @@ impl Action {
             Self::Undo,
             Self::Edit,
             Self::Delete,
+            Self::Canary,
+            Self::Promote,
+            Self::Abort,
             Self::Quit,
         ]
     }
@@ -261,6 +287,8 @@ pub enum Effect {
     SwitchContext(String),
     /// Send a change through the mutation gate; the outcome comes back as a status.
     Operate(super::operation::Operation),
+    /// A dialog's read or change, run as a task; answered by [`Action::OpReport`].
+    Ops(super::operations::OpRequest),
 }
 
 #[cfg(test)]

@@ -161,6 +161,9 @@ impl Io {
                         }
                     }
                 }
+                Effect::Ops(request) => {
+                    super::operations::spawn(&self.cluster, request, self.actions.clone());
+                }
                 Effect::SwitchContext(name) => {
                     let mut opts = self.opts.clone();
                     opts.context = Some(name.clone());
@@ -369,6 +372,9 @@ fn key_action(state: &State, key: &KeyEvent) -> Option<Action> {
     }
     if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
         return Some(Action::Quit);
+    }
+    if state.dialogs.open.is_some() {
+        return super::dialog::key_action(key);
     }
     if matches!(
         state.mode,

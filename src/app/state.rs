@@ -217,6 +217,8 @@ pub struct State {
     pub theme: Theme,
     /// Set when the user asked to quit.
     pub quit: bool,
+    /// The operation dialogs (open, in flight).
+    pub dialogs: super::dialog::Dialogs,
 }
 
 impl State {
@@ -239,6 +241,7 @@ impl State {
             keymap,
             theme,
             quit: false,
+            dialogs: super::dialog::Dialogs::default(),
         }
     }
 

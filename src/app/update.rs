@@ -5,7 +5,7 @@ use super::action::{Action, Effect};
 use super::command::{self, Command};
 use super::filter::Filter;
 use super::navigation;
-use super::operation::{self, Begin, Operation};
+use super::operation::{self, Operation};
 use super::rollout::ROLLOUT_KINDS;
 use super::state::{Mode, PANES, Scope, Screen, State, TableView};
 use crate::cluster::{ClusterUpdate, Kind, WatchState};
@@ -56,6 +56,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.status_ok = true;
         }
         Action::Logs(chunk) => navigation::log_chunk(state, chunk),
+        Action::DialogKey(k) => super::dialog::key(state, k, &mut effects),
+        Action::OpReport { id, report } => super::dialog::report(state, id, report),
         Action::InputChar(_)
         | Action::InputBackspace
         | Action::InputClear
@@ -154,11 +156,7 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
                 state.status = Some(format!("read-only session: {what} was not sent"));
                 return;
             }
-            match operation::begin(state, &mutation) {
-                Ok(Begin::Ask(prompt, input)) => state.mode = Mode::Prompt { prompt, input },
-                Ok(Begin::Send(op)) => send(state, op, effects),
-                Err(e) => state.status = Some(e),
-            }
+            super::dialog::open(state, &mutation, effects);
         }
         _ => {}
     }

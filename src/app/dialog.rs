@@ -1,0 +1,337 @@
+//! The dialogs of the mutating keys: each one asks for what its operation needs
+//! (replicas, container and image, a revision, a yes), names exactly what will be
+//! sent, and on confirm returns the [`Mutation`] as an effect. While a dialog is open
+//! every key goes to it (see [`key_action`]). A change that fails brings its dialog
+//! back with the user's input and the server's message, to fix and retry.
+
+pub mod confirm;
+pub mod image;
+pub mod scale;
+pub mod undo;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use self::confirm::ConfirmDialog;
+use self::image::ImageDialog;
+use self::scale::ScaleDialog;
+use self::undo::UndoDialog;
+use super::action::{Action, Effect};
+use super::navigation::{kind_word, selected_key};
+use super::operations::{Load, Mutation, OpReport, OpRequest};
+use super::rollout::RolloutCache;
+use super::state::{RolloutView, Screen, State};
+use crate::cluster::ops::{Propagation, Refusal};
+use crate::cluster::{Detail, Kind, ObjectKey};
+
+/// A key as a dialog sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialogKey {
+    /// A printable character.
+    Char(char),
+    /// Erase the last character.
+    Backspace,
+    /// Erase the field (Ctrl-u).
+    Clear,
+    /// Confirm (or go to the next step).
+    Enter,
+    /// Cancel (or go back a step).
+    Esc,
+    /// Previous item / scroll up / one more.
+    Up,
+    /// Next item / scroll down / one less.
+    Down,
+    /// Scroll a page up.
+    PageUp,
+    /// Scroll a page down.
+    PageDown,
+    /// Next field or choice.
+    Tab,
+}
+
+/// What a key did to a dialog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Keep the dialog open.
+    Stay,
+    /// Close it; nothing is sent.
+    Cancel,
+    /// Keep it open and say what is wrong with the input.
+    Error(String),
+    /// Close it and send this change.
+    Send(Mutation),
+}
+
+/// One open dialog.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Dialog {
+    /// Scale a Deployment, ReplicaSet or StatefulSet.
+    Scale(ScaleDialog),
+    /// Set an image, or start a canary.
+    Image(ImageDialog),
+    /// Undo to a revision.
+    Undo(UndoDialog),
+    /// Yes/no before restart, delete, promote, abort.
+    Confirm(ConfirmDialog),
+}
+
+impl Dialog {
+    fn key(&mut self, key: DialogKey) -> Step {
+        match self {
+            Self::Scale(d) => d.key(key),
+            Self::Image(d) => d.key(key),
+            Self::Undo(d) => d.key(key),
+            Self::Confirm(d) => d.key(key),
+        }
+    }
+}
+
+/// The dialogs' part of the state.
+#[derive(Debug, Clone, Default)]
+pub struct Dialogs {
+    /// The dialog shown, taking every key.
+    pub open: Option<Dialog>,
+    /// Why the last Enter was not accepted, or why the change failed.
+    pub error: Option<String>,
+    /// The change in flight (its answer id) and the dialog to bring back if it fails.
+    pub sent: Option<(u64, Option<Dialog>)>,
+    /// Answer id of the open dialog's load.
+    pub open_id: u64,
+    next_id: u64,
+}
+
+impl Dialogs {
+    fn next_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+}
+
+/// Starts what a mutating key does: opens its dialog (and asks for what it needs to
+/// show), or sends at once (pause, resume), or says why it cannot.
+pub fn open(state: &mut State, action: &Action, effects: &mut Vec<Effect>) {
+    match begin(state, action) {
+        Ok(Begin::Dialog(dialog, load)) => {
+            let id = state.dialogs.next_id();
+            state.dialogs.open = Some(dialog);
+            state.dialogs.open_id = id;
+            state.dialogs.error = None;
+            if let Some(load) = load {
+                effects.push(Effect::Ops(OpRequest::Load { id, load }));
+            }
+        }
+        Ok(Begin::Send(mutation)) => send(state, None, mutation, effects),
+        Err(message) => {
+            state.status = Some(message);
+            state.status_ok = false;
+        }
+    }
+}
+
+enum Begin {
+    /// Open this dialog, loading what it shows.
+    Dialog(Dialog, Option<Load>),
+    /// Nothing to ask: send.
+    Send(Mutation),
+}
+
+fn begin(state: &State, action: &Action) -> Result<Begin, String> {
+    let what = action.description();
+    let key = selected_key(state).ok_or_else(|| format!("{what}: nothing selected"))?;
+    let detail = state
+        .stores
+        .of(key.kind)
+        .find(&key.namespace, &key.name)
+        .map(|r| &r.detail);
+    let deployment = if let Some(Detail::Deployment(d)) = detail {
+        Ok(d)
+    } else {
+        Err(format!(
+            "{what} works on Deployments, not {}",
+            kind_word(key.kind)
+        ))
+    };
+    let history = || Some(Load::History(key.clone()));
+    Ok(match action {
+        Action::Scale => {
+            let desired = match detail {
+                Some(Detail::Deployment(d)) => d.desired,
+                Some(Detail::ReplicaSet(r)) => r.desired,
+                Some(Detail::StatefulSet(s)) => s.desired,
+                _ => {
+                    return Err(format!(
+                        "scale works on Deployments, ReplicaSets and StatefulSets, not {}",
+                        kind_word(key.kind)
+                    ));
+                }
+            };
+            let current = u32::try_from(desired).unwrap_or(0);
+            Begin::Dialog(Dialog::Scale(ScaleDialog::new(key, current)), None)
+        }
+        Action::SetImage | Action::Canary => {
+            deployment?;
+            let canary = *action == Action::Canary;
+            Begin::Dialog(
+                Dialog::Image(ImageDialog::new(key.clone(), canary)),
+                history(),
+            )
+        }
+        Action::Undo => {
+            let paused = deployment?.paused;
+            Begin::Dialog(
+                Dialog::Undo(UndoDialog::new(key.clone(), paused)),
+                history(),
+            )
+        }
+        Action::Pause => {
+            deployment?;
+            Begin::Send(Mutation::Pause(key))
+        }
+        Action::Resume => {
+            deployment?;
+            Begin::Send(Mutation::Resume(key))
+        }
+        Action::Restart | Action::Promote | Action::Abort => {
+            deployment?;
+            let mutation = match action {
+                Action::Restart => Mutation::Restart(key),
+                Action::Promote => Mutation::Promote(key),
+                _ => Mutation::Abort(key),
+            };
+            Begin::Dialog(Dialog::Confirm(ConfirmDialog::new(mutation)), None)
+        }
+        Action::Delete => {
+            if !matches!(
+                key.kind,
+                Kind::Pod | Kind::ReplicaSet | Kind::Deployment | Kind::Service
+            ) {
+                return Err(format!(
+                    "delete works on pods, ReplicaSets, Deployments and Services, not {}",
+                    kind_word(key.kind)
+                ));
+            }
+            let load = Some(Load::Dependents(key.clone()));
+            let mutation = Mutation::Delete {
+                key,
+                propagation: Propagation::Background,
+            };
+            Begin::Dialog(Dialog::Confirm(ConfirmDialog::new(mutation)), load)
+        }
+        _ => return Err(format!("{what}: not available yet in this build")),
+    })
+}
+
+/// Applies a key to the open dialog.
+pub fn key(state: &mut State, key: DialogKey, effects: &mut Vec<Effect>) {
+    let Some(mut dialog) = state.dialogs.open.take() else {
+        return;
+    };
+    state.dialogs.error = None;
+    match dialog.key(key) {
+        Step::Stay => state.dialogs.open = Some(dialog),
+        Step::Error(e) => {
+            state.dialogs.open = Some(dialog);
+            state.dialogs.error = Some(e);
+        }
+        Step::Cancel => {
+            state.status = Some("cancelled: nothing was sent".to_owned());
+            state.status_ok = false;
+        }
+        Step::Send(mutation) => send(state, Some(dialog), mutation, effects),
+    }
+}
+
+fn send(state: &mut State, dialog: Option<Dialog>, mutation: Mutation, effects: &mut Vec<Effect>) {
+    let id = state.dialogs.next_id();
+    state.status = Some(format!("{}…", mutation.description()));
+    state.status_ok = true;
+    if let Mutation::Canary { key, .. } = &mutation {
+        show_rollout(state, key);
+    }
+    state.dialogs.sent = Some((id, dialog));
+    effects.push(Effect::Ops(OpRequest::Mutate { id, mutation }));
+}
+
+/// Shows the rollout view of the Deployment (old versus new pods) unless it is shown.
+fn show_rollout(state: &mut State, key: &ObjectKey) {
+    if let Screen::Rollout(r) = state.screen()
+        && r.namespace == key.namespace
+        && r.name == key.name
+    {
+        return;
+    }
+    state.screens.push(Screen::Rollout(RolloutView {
+        namespace: key.namespace.clone(),
+        name: key.name.clone(),
+        selected: 0,
+        cache: RolloutCache::default(),
+    }));
+}
+
+/// Applies what came back for request `id`.
+pub fn report(state: &mut State, id: u64, report: OpReport) {
+    let dialogs = &mut state.dialogs;
+    let in_flight = dialogs.sent.as_ref().is_some_and(|(sent, _)| *sent == id);
+    match report {
+        OpReport::Progress(message) => {
+            if in_flight {
+                state.status = Some(message);
+                state.status_ok = true;
+            }
+        }
+        OpReport::Done(message) => {
+            if in_flight {
+                dialogs.sent = None;
+            }
+            state.status = Some(message);
+            state.status_ok = true;
+        }
+        OpReport::Failed { message, refusal } => {
+            if in_flight
+                && let Some((_, Some(mut dialog))) = dialogs.sent.take()
+                && dialogs.open.is_none()
+            {
+                // kubectl refuses to undo a paused Deployment: offer resume-and-undo.
+                if let (Dialog::Undo(undo), Some(Refusal::Paused)) = (&mut dialog, refusal) {
+                    undo.paused = true;
+                }
+                dialogs.open = Some(dialog);
+                dialogs.error = Some(message.clone());
+            }
+            state.status = Some(message);
+            state.status_ok = false;
+        }
+        OpReport::History(history) if id == dialogs.open_id => match &mut dialogs.open {
+            Some(Dialog::Image(d)) => d.loaded(history),
+            Some(Dialog::Undo(d)) => d.loaded(history),
+            _ => {}
+        },
+        OpReport::Dependents(found) if id == dialogs.open_id => {
+            if let Some(Dialog::Confirm(d)) = &mut dialogs.open {
+                d.dependents = Some(found);
+            }
+        }
+        OpReport::History(_) | OpReport::Dependents(_) => {}
+    }
+}
+
+/// What a terminal key does while a dialog is open (every key goes to the dialog).
+pub fn key_action(key: &KeyEvent) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    let control = key.modifiers.contains(KeyModifiers::CONTROL);
+    let dialog_key = match key.code {
+        KeyCode::Char('u') if control => DialogKey::Clear,
+        KeyCode::Char(c) if !control => DialogKey::Char(c),
+        KeyCode::Backspace => DialogKey::Backspace,
+        KeyCode::Enter => DialogKey::Enter,
+        KeyCode::Esc => DialogKey::Esc,
+        KeyCode::Up => DialogKey::Up,
+        KeyCode::Down => DialogKey::Down,
+        KeyCode::PageUp => DialogKey::PageUp,
+        KeyCode::PageDown => DialogKey::PageDown,
+        KeyCode::Tab | KeyCode::BackTab => DialogKey::Tab,
+        _ => return None,
+    };
+    Some(Action::DialogKey(dialog_key))
+}

@@ -1,0 +1,121 @@
+//! The undo dialog: the revision picker, then the coloured, scrollable template diff.
+
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+
+use super::hints;
+use crate::app::dialog::undo::{UndoDialog, UndoPreview};
+use crate::cluster::Health;
+use crate::cluster::ops::DiffLine;
+use crate::theme::Theme;
+
+/// The title and lines of the undo dialog; at most `room` diff lines are shown.
+pub fn lines(theme: &Theme, d: &UndoDialog, room: usize) -> (String, Vec<Line<'static>>) {
+    let mut lines = Vec::new();
+    if d.paused {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "deployment/{} is paused: kubectl refuses to undo it. Enter resumes and undoes in one patch.",
+                d.key.name
+            ),
+            theme.health(Health::Warn),
+        )));
+        lines.push(Line::from(""));
+    }
+    let title = if let Some(preview) = &d.preview {
+        diff(theme, d, preview, room.max(3), &mut lines);
+        format!(
+            "undo deployment/{} to revision {}",
+            d.key.name, preview.revision
+        )
+    } else {
+        picker(theme, d, &mut lines);
+        format!("undo deployment/{}: pick a revision", d.key.name)
+    };
+    (title, lines)
+}
+
+fn picker(theme: &Theme, d: &UndoDialog, lines: &mut Vec<Line<'static>>) {
+    match &d.revisions {
+        None => lines.push(hints(theme, "reading the rollout history…")),
+        Some(Err(e)) => lines.push(Line::from(Span::styled(e.clone(), theme.error()))),
+        Some(Ok(revisions)) => {
+            lines.push(Line::from(Span::styled(
+                format!("{:<9} {:<40} {}", "REVISION", "CHANGE-CAUSE", "IMAGES"),
+                theme.muted_style().add_modifier(Modifier::BOLD),
+            )));
+            for (i, r) in revisions.iter().enumerate() {
+                let number = if r.current {
+                    format!("{} (now)", r.revision)
+                } else {
+                    r.revision.to_string()
+                };
+                let cause = r.change_cause.as_deref().unwrap_or("<none>");
+                let text = format!(
+                    "{number:<9} {:<40} {}",
+                    super::super::truncate(cause, 40),
+                    r.images.join(",")
+                );
+                let style = if i == d.selected {
+                    theme.selection()
+                } else {
+                    theme.text()
+                };
+                lines.push(Line::from(Span::styled(text, style)));
+            }
+        }
+    }
+    lines.push(Line::from(""));
+    lines.push(hints(
+        theme,
+        "Up/Down pick · Enter show the diff · Esc cancel",
+    ));
+}
+
+fn diff(
+    theme: &Theme,
+    d: &UndoDialog,
+    preview: &UndoPreview,
+    room: usize,
+    lines: &mut Vec<Line<'static>>,
+) {
+    if preview.diff.is_empty() {
+        lines.push(hints(
+            theme,
+            &format!(
+                "the current template already matches revision {}: nothing will change",
+                preview.revision
+            ),
+        ));
+    } else {
+        lines.push(hints(
+            theme,
+            &format!(
+                "pod template: - current, + revision {} (lines {}-{} of {})",
+                preview.revision,
+                preview.scroll + 1,
+                (preview.scroll + room).min(preview.diff.len()),
+                preview.diff.len()
+            ),
+        ));
+        for line in preview.diff.iter().skip(preview.scroll).take(room) {
+            let style = match line {
+                DiffLine::Hunk(_) => Style::new().fg(theme.accent),
+                DiffLine::Context(_) => theme.text(),
+                DiffLine::Removed(_) => theme.health(Health::Err),
+                DiffLine::Added(_) => theme.health(Health::Ok),
+            };
+            lines.push(Line::from(Span::styled(line.to_unified(), style)));
+        }
+    }
+    lines.push(Line::from(""));
+    let action = d.mutation(preview.revision).description();
+    lines.push(Line::from(vec![
+        Span::styled("Enter sends: ", theme.muted_style()),
+        Span::styled(action, theme.health(Health::Ok)),
+    ]));
+    lines.push(hints(
+        theme,
+        "Up/Down/PgUp/PgDn scroll · Enter send · Esc back to the list",
+    ));
+}
