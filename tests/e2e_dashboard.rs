@@ -217,9 +217,10 @@ fn rollout_operations_from_the_keyboard() {
     s.wait_for_text("(rev 1, current) 3 pods");
 
     s.send("i");
-    s.wait_for_text("set image deployment/myapp-deploy container=image: myapp=nginx:1.14.1");
+    s.wait_for_text("set image deployment/myapp-deploy");
+    s.wait_for_text("myapp  (now nginx:1.14.1)");
     s.send("\x15");
-    s.type_slowly("myapp=nginx:1.16.1");
+    s.type_slowly("nginx:1.16.1");
     s.send(keys::ENTER);
     s.wait_for("the new revision", |t| {
         t.contains("(rev 2, current) 3 pods")
@@ -231,14 +232,18 @@ fn rollout_operations_from_the_keyboard() {
     s.wait_for("the badge gone", |t| !t.contains(" PAUSED "));
 
     s.send("s");
-    s.wait_for_text("scale deployment/myapp-deploy to replicas: 3");
+    s.wait_for_text("scale deployment/myapp-deploy");
+    s.wait_for_text("now: 3");
     s.send("\x15");
     s.type_slowly("4");
     s.send(keys::ENTER);
     s.wait_for_text("(rev 2, current) 4 pods");
 
     s.send("u");
-    s.wait_for_text("undo deployment/myapp-deploy to revision");
+    s.wait_for_text("undo deployment/myapp-deploy: pick a revision");
+    s.wait_for_text("2 (now)");
+    s.send(keys::ENTER);
+    s.wait_for_text("undo deployment/myapp-deploy to revision 1");
     s.send(keys::ENTER);
     s.wait_for("the undo to revision 1's template", |t| {
         t.contains("(rev 3, current) 4 pods") && t.contains("nginx:1.14.1")
