@@ -40,7 +40,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         lines.push(Line::from(Span::styled(error.clone(), theme.error())));
     }
     let width = area.width.saturating_sub(4).min(90);
-    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    // Rows once wrapped inside the borders, so the last line (the keys) is never cut.
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let height = u16::try_from(rows + 2).unwrap_or(u16::MAX);
     let rect = centered(area, width, height);
     let accent = Style::new().fg(theme.accent).add_modifier(Modifier::BOLD);
     let block = Block::bordered()
