@@ -347,6 +347,13 @@ fn handle_terminal_event(state: &mut State, io: &mut Io, event: Event) {
     let action = match event {
         Event::Key(key) => key_action(state, &key),
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        Event::Paste(text) if state.dialogs.open.is_some() => {
+            for c in text.chars().filter(|c| !c.is_control()) {
+                let key = super::dialog::DialogKey::Char(c);
+                io.perform(update(state, Action::DialogKey(key)));
+            }
+            None
+        }
         Event::Paste(text) => {
             if matches!(
                 state.mode,
