@@ -314,8 +314,8 @@ fn accept(pass: &Pass<'_>, pod: &Obj, node: &str, net: &NodeNet) {
 fn stop(pass: &Pass<'_>, pod: &Obj, node: &str) {
     let pods = kind("", "Pod");
     let deadline = time_at(pod, "/metadata/deletionTimestamp").unwrap_or(pass.now);
-    let never_started = node.is_empty() || pod["status"]["startTime"].is_null();
-    if never_started || pass.now >= deadline {
+    // A scheduled pod stays Terminating for its whole grace period, started or not.
+    if node.is_empty() || pass.now >= deadline {
         pass.remove(pods, namespace(pod), name(pod));
         return;
     }
