@@ -933,3 +933,111 @@ fn a_stateful_set_starts_its_pods_in_order() {
         .collect();
     assert_eq!(names, ["db-0"]);
 }
+
+fn condition(d: &Value, kind: &str) -> Value {
+    d["status"]["conditions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["type"] == kind)
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+#[test]
+fn a_stuck_rollout_exceeds_its_progress_deadline() {
+    let store = cluster();
+    let mut d = deployment("stuck", 2, "nginx:1.14.1", canary_strategy(), 0);
+    d["spec"]["progressDeadlineSeconds"] = json!(30);
+    create_and_settle(&store, d);
+    assert_eq!(
+        condition(&get(&store, "apps", "Deployment", "stuck"), "Progressing")["reason"],
+        "NewReplicaSetAvailable"
+    );
+    set_image(&store, "stuck", "nginx:bad");
+    run_for(&store, 10, |_| {});
+    let progressing = condition(&get(&store, "apps", "Deployment", "stuck"), "Progressing");
+    assert_eq!(progressing["reason"], "ReplicaSetUpdated", "{progressing}");
+    assert_eq!(progressing["status"], "True");
+    run_for(&store, 40, |_| {});
+    let d = get(&store, "apps", "Deployment", "stuck");
+    let progressing = condition(&d, "Progressing");
+    assert_eq!(
+        progressing["reason"], "ProgressDeadlineExceeded",
+        "{progressing}"
+    );
+    assert_eq!(progressing["status"], "False");
+    assert!(
+        progressing["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("has timed out progressing.")
+    );
+    assert_eq!(
+        condition(&d, "Available")["status"],
+        "True",
+        "the old pods still serve"
+    );
+    assert_eq!(available_pods(&store, 0), 2);
+}
+
+#[tokio::test]
+async fn a_crashed_container_has_a_previous_log() {
+    use futures::StreamExt as _;
+    use kdeck::sim::logs::{LogRequest, stream};
+    let store = cluster();
+    create_and_settle(
+        &store,
+        deployment("crashy", 1, "nginx:crash", canary_strategy(), 0),
+    );
+    let pod = pods(&store)[0]["metadata"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let read = |req: LogRequest| {
+        let store = store.clone();
+        let pod = pod.clone();
+        async move {
+            let chunks: Vec<bytes::Bytes> =
+                stream(store, "default", &pod, req).unwrap().collect().await;
+            String::from_utf8(chunks.concat()).unwrap()
+        }
+    };
+    let previous = read(LogRequest {
+        previous: true,
+        ..LogRequest::default()
+    })
+    .await;
+    assert!(
+        previous.lines().last().unwrap().contains("[emerg]"),
+        "{previous}"
+    );
+    assert!(previous.contains("nginx/crash"), "{previous}");
+}
+
+#[test]
+fn rollout_restart_is_a_template_change() {
+    let store = cluster();
+    create_and_settle(
+        &store,
+        deployment("restart", 2, "nginx:1.14.1", canary_strategy(), 0),
+    );
+    let before: Vec<Obj> = active_pods(&store);
+    store
+        .modify(rt("apps", "Deployment"), "default", "restart", |d| {
+            d["spec"]["template"]["metadata"]["annotations"] =
+                json!({"kubectl.kubernetes.io/restartedAt": "2026-11-30T08:30:00Z"});
+            Ok(())
+        })
+        .unwrap();
+    run_for(&store, 40, |_| {});
+    let after = active_pods(&store);
+    assert_eq!(after.len(), 2);
+    assert!(
+        after.iter().all(|p| before
+            .iter()
+            .all(|b| b["metadata"]["uid"] != p["metadata"]["uid"])),
+        "every pod was replaced"
+    );
+    assert_eq!(revision(&get(&store, "apps", "Deployment", "restart")), "2");
+}
