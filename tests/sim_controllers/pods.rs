@@ -189,3 +189,51 @@ async fn a_crashed_container_has_a_previous_log() {
     );
     assert!(previous.contains("nginx/crash"), "{previous}");
 }
+
+#[test]
+fn an_image_is_pulled_once_per_node() {
+    let store = cluster();
+    create_and_settle(
+        &store,
+        deployment("pull-once", 2, "nginx:1.14.1", canary_strategy(), 0),
+    );
+    for p in pods(&store) {
+        let name = p["metadata"]["name"].as_str().unwrap();
+        assert!(has_event(
+            &store,
+            name,
+            "Pulling",
+            "Pulling image \"nginx:1.14.1\""
+        ));
+        assert!(has_event(
+            &store,
+            name,
+            "Pulled",
+            "Successfully pulled image \"nginx:1.14.1\""
+        ));
+    }
+    let first: Vec<String> = pods(&store)
+        .iter()
+        .map(|p| p["metadata"]["name"].as_str().unwrap().to_string())
+        .collect();
+    set_spec(&store, "pull-once", "replicas", json!(4));
+    run_for(&store, 10, |_| {});
+    let later: Vec<String> = pods(&store)
+        .iter()
+        .map(|p| p["metadata"]["name"].as_str().unwrap().to_string())
+        .filter(|n| !first.contains(n))
+        .collect();
+    assert_eq!(later.len(), 2);
+    for name in &later {
+        assert!(
+            !has_event(&store, name, "Pulling", ""),
+            "{name} pulled again"
+        );
+        assert!(has_event(
+            &store,
+            name,
+            "Pulled",
+            "Container image \"nginx:1.14.1\" already present on machine"
+        ));
+    }
+}
