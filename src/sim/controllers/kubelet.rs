@@ -53,8 +53,42 @@ fn node_nets(pass: &Pass<'_>) -> HashMap<String, NodeNet> {
         .collect()
 }
 
+/// Simulated seconds between two node status heartbeats.
+const HEARTBEAT_SECS: i64 = 60;
+
+/// Each node's kubelet posts its status now and then: the conditions' `lastHeartbeatTime`.
+fn heartbeat(pass: &Pass<'_>) {
+    let stamp = format_time(pass.now);
+    for node in pass.all("", "Node") {
+        let stale = node["status"]["conditions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|c| {
+                time_at(c, "/lastHeartbeatTime")
+                    .is_none_or(|t| pass.now.duration_since(t).as_secs() >= HEARTBEAT_SECS)
+            });
+        if !stale {
+            continue;
+        }
+        pass.modify(kind("", "Node"), "", name(&node), |v| {
+            for c in v["status"]["conditions"]
+                .as_array_mut()
+                .into_iter()
+                .flatten()
+            {
+                c["lastHeartbeatTime"] = json!(stamp);
+                if c["lastTransitionTime"].is_null() {
+                    c["lastTransitionTime"] = json!(stamp);
+                }
+            }
+        });
+    }
+}
+
 /// Runs every node's kubelet over `pods` (every pod in the store).
 pub fn reconcile(pass: &Pass<'_>, pods: &[Obj]) {
+    heartbeat(pass);
     let mut work: Vec<&Obj> = Vec::new();
     for pod in pods {
         let node = pod["spec"]["nodeName"].as_str().unwrap_or("");
