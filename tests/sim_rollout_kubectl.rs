@@ -251,3 +251,95 @@ fn tutorial_deployment_session_with_canary_pause_undo_scale_and_logs() {
         "new lines arrive while following: {streamed}"
     );
 }
+
+/// The pod's STATUS and RESTARTS columns as `kubectl get pods` prints them.
+fn status_and_restarts(sim: &TestSim, pod: &str) -> (String, u32) {
+    let out = sim.kubectl_ok(&["get", "pod", pod, "--no-headers"]);
+    let cols: Vec<&str> = out.split_whitespace().collect();
+    (
+        cols.get(2).copied().unwrap_or_default().to_string(),
+        cols.get(3).and_then(|r| r.parse().ok()).unwrap_or(0),
+    )
+}
+
+#[test]
+fn a_failing_canary_shows_crash_loops_and_pull_errors() {
+    require_kubectl!();
+    let sim = TestSim::start();
+    sim.kubectl_ok(&[
+        "set",
+        "image",
+        "deployments",
+        "myapp-deploy",
+        "myapp=nginx:crash",
+    ]);
+    let canary = || {
+        live_pods(&sim)
+            .into_iter()
+            .find(|(_, image)| image == "nginx:crash")
+            .map(|(name, _)| name)
+    };
+    wait_until(test_timeout(), "a canary pod", || canary().is_some());
+    let pod = canary().unwrap_or_default();
+    wait_until(test_timeout(), "the canary crash-looping", || {
+        let (status, restarts) = status_and_restarts(&sim, &pod);
+        status == "CrashLoopBackOff" && restarts >= 1
+    });
+    assert_eq!(
+        count_images(&live_pods(&sim), "nginx:1.14.1"),
+        3,
+        "maxUnavailable 0 keeps the old pods"
+    );
+    let previous = sim.kubectl_ok(&["logs", &pod, "--previous"]);
+    assert!(previous.contains("[emerg]"), "{previous}");
+    let describe = sim.kubectl_ok(&["describe", "pod", &pod]);
+    assert!(
+        describe.contains("Back-off restarting failed container myapp"),
+        "{describe}"
+    );
+    let status = sim.kubectl(&[
+        "rollout",
+        "status",
+        "deployment",
+        "myapp-deploy",
+        "--watch=false",
+    ]);
+    assert!(
+        String::from_utf8_lossy(&status.stdout).contains("Waiting for deployment"),
+        "{status:?}"
+    );
+
+    sim.kubectl_ok(&[
+        "set",
+        "image",
+        "deployments",
+        "myapp-deploy",
+        "myapp=nginx:bad",
+    ]);
+    wait_until(test_timeout(), "a pod failing to pull nginx:bad", || {
+        live_pods(&sim)
+            .into_iter()
+            .filter(|(_, i)| i == "nginx:bad")
+            .any(|(name, _)| {
+                matches!(
+                    status_and_restarts(&sim, &name).0.as_str(),
+                    "ErrImagePull" | "ImagePullBackOff"
+                )
+            })
+    });
+    let events = sim.kubectl_ok(&["get", "events", "--field-selector", "type=Warning"]);
+    assert!(
+        events.contains("Failed to pull image \"nginx:bad\""),
+        "{events}"
+    );
+    sim.kubectl_ok(&[
+        "rollout",
+        "undo",
+        "deployments",
+        "myapp-deploy",
+        "--to-revision=1",
+    ]);
+    let status = rollout_status(&sim);
+    assert!(status.contains("successfully rolled out"), "{status}");
+    wait_for_images(&sim, &[("nginx:1.14.1", 3)]);
+}
