@@ -567,6 +567,16 @@ fn errors_read_like_a_real_servers() {
     ] {
         assert!(invalid.contains(want), "missing {want:?} in:\n{invalid}");
     }
+    let typo = MYAPP_DEPLOY.replace("image: nginx", "imagee: nginx");
+    let path = sim.write_file("typo.yaml", &typo);
+    let unknown = sim.kubectl_err(&["apply", "-f", path.to_str().unwrap()]);
+    assert!(
+        unknown.contains("Error from server (BadRequest)")
+            && unknown.contains(
+                "strict decoding error: unknown field \"spec.template.spec.containers[0].imagee\""
+            ),
+        "{unknown}"
+    );
     let no_containers =
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: empty\nspec:\n  containers: []\n";
     let path = sim.write_file("empty.yaml", no_containers);

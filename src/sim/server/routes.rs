@@ -77,6 +77,11 @@ impl ApiRequest {
         matches!(self.param(key), Some("1" | "true" | "True"))
     }
 
+    /// Whether `fieldValidation=Strict` was asked (kubectl's default): unknown fields are errors.
+    pub fn strict_fields(&self) -> bool {
+        self.param("fieldValidation") == Some("Strict")
+    }
+
     /// Whether `dryRun=All` was asked.
     pub fn dry_run(&self) -> bool {
         self.param("dryRun").is_some_and(|v| v == "All")
