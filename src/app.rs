@@ -1,10 +1,25 @@
-//! The dashboard: state, actions, update, and the event loop that drives them.
+//! The dashboard: state, actions, `update`, and the event loop that drives them.
+//!
+//! Data flows one way: terminal keys and cluster updates become [`Action`]s, [`update`]
+//! changes the [`State`] and returns [`Effect`]s for the loop to perform, and
+//! `ui::draw` paints the state when something visible changed.
 
-use crate::cli::DashboardArgs;
+pub mod action;
+pub mod command;
+mod demo;
+pub mod describe;
+pub mod filter;
+pub mod navigation;
+pub mod operate;
+pub mod operation;
+pub mod rollout;
+pub mod rows;
+pub mod run;
+pub mod state;
+pub mod update;
+mod views;
 
-/// Runs the dashboard until the user quits.
-pub async fn run(args: DashboardArgs) -> anyhow::Result<()> {
-    let _ = args;
-    tokio::task::yield_now().await;
-    anyhow::bail!("the dashboard is not built yet")
-}
+pub use action::{Action, Effect};
+pub use run::run;
+pub use state::State;
+pub use update::update;

@@ -9,7 +9,13 @@
 pub mod app;
 pub mod cli;
 pub mod cluster;
+pub mod config;
+pub mod human_duration;
+pub mod keymap;
 pub mod sim;
+pub mod theme;
+pub mod tui;
+pub mod ui;
 
 use std::process::ExitCode;
 

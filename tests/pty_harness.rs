@@ -39,3 +39,20 @@ fn harness_notices_an_unrestored_terminal() {
     assert_eq!(s.wait_exit(), 0);
     assert!(s.terminal_restored().is_err());
 }
+
+#[test]
+fn harness_answers_cursor_position_queries() {
+    // A program that asks where the cursor is (as crossterm does) and prints the answer.
+    let mut s = PtySession::spawn(
+        Path::new("/bin/sh"),
+        &[
+            "-c",
+            "stty raw -echo; printf 'abc\\033[6n'; ans=$(dd bs=1 count=6 2>/dev/null); stty sane; printf '\\r\\ngot %s\\n' \"$ans\" | tr '\\033' 'E'",
+        ],
+        &[],
+        40,
+        10,
+    );
+    s.wait_for_text("got E[1;4R");
+    assert_eq!(s.wait_exit(), 0);
+}

@@ -1,18 +1,164 @@
-//! The controllers of the embedded cluster: Deployment, ReplicaSet, scheduler and
-//! kubelet stand-in, endpoints, events, garbage collection. They run on the store
-//! directly (as kube-controller-manager runs against etcd through the API server).
+//! The controllers of the embedded cluster: Deployment, ReplicaSet, DaemonSet, StatefulSet,
+//! scheduler and kubelet stand-in, endpoints, events, garbage collection. They run
+//! on the store directly (as kube-controller-manager runs against etcd through
+//! the API server), in passes: each pass reads the store at one simulated instant
+//! and writes what every controller would. A pass runs after every change to the
+//! store and on a periodic tick, so advancing the clock takes effect on the next tick.
 
+pub mod daemonset;
+pub mod deployment;
+pub mod endpoints;
+pub mod events;
+pub mod garbage_collector;
+pub mod kubelet;
+pub mod meta;
+pub mod pass;
+pub mod pod_defaults;
+pub mod pod_state;
+pub mod pod_template_hash;
+pub mod replicaset;
+pub mod scheduler;
+pub mod statefulset;
+
+use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
-use super::store::Store;
+use tokio::sync::broadcast::error::TryRecvError;
+
+use self::pass::Pass;
+use super::store::{Obj, Store};
+
+/// Real time between ticks when nothing changes.
+const TICK: Duration = Duration::from_millis(100);
+/// Real time between checks for changes.
+const POLL: Duration = Duration::from_millis(5);
+/// Passes in a row after which a pass loop gives up converging (a controller
+/// fighting a client); the next change or tick resumes.
+const MAX_PASSES: usize = 50;
 
 /// The running controllers; dropping the handle stops them.
 pub struct Controllers {
-    _private: (),
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
 }
 
-/// Starts every controller on `store`.
+impl Drop for Controllers {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            // A panic in a controller already printed its message; nothing more to do here.
+            let _ = t.join();
+        }
+    }
+}
+
+/// Starts every controller on `store`, on a thread of its own.
 pub fn start(store: &Arc<Store>) -> Controllers {
-    let _ = store;
-    Controllers { _private: () }
+    let stop = Arc::new(AtomicBool::new(false));
+    let thread = {
+        let store = store.clone();
+        let stop = stop.clone();
+        std::thread::Builder::new()
+            .name("kdeck-sim-controllers".into())
+            .spawn(move || run(&store, &stop))
+            .map_err(|e| tracing::error!(%e, "cannot start the controllers' thread"))
+            .ok()
+    };
+    Controllers { stop, thread }
+}
+
+fn run(store: &Store, stop: &AtomicBool) {
+    let mut changes = store.subscribe();
+    let mut last_pass = Instant::now();
+    let mut last_duration = Duration::ZERO;
+    let mut pending = false;
+    settle(store);
+    while !stop.load(Ordering::Relaxed) {
+        let mut changed = std::mem::take(&mut pending);
+        while let Ok(_) | Err(TryRecvError::Lagged(_)) = changes.try_recv() {
+            changed = true;
+        }
+        // A big cluster's pass takes a while: keep the thread from spinning on it.
+        let gap = last_duration * 2;
+        let tick = TICK.max(last_duration * 5);
+        let since = last_pass.elapsed();
+        if (changed && since >= gap) || since >= tick {
+            let started = Instant::now();
+            settle(store);
+            last_duration = started.elapsed();
+            // Our own writes are in the channel too: skip them, they were settled.
+            while changes.try_recv().is_ok() {}
+            last_pass = Instant::now();
+        } else if changed {
+            pending = true;
+            std::thread::sleep(POLL);
+        } else {
+            std::thread::sleep(POLL);
+        }
+    }
+}
+
+/// Runs passes until one changes nothing (or [`MAX_PASSES`]); returns the number of passes.
+/// Tests drive a store with a manual clock through this, advancing the clock in between.
+pub fn settle(store: &Store) -> usize {
+    for n in 1..=MAX_PASSES {
+        let before = store.resource_version();
+        reconcile_once(store);
+        if store.resource_version() == before {
+            return n;
+        }
+    }
+    MAX_PASSES
+}
+
+/// One pass of every controller at the clock's current time.
+pub fn reconcile_once(store: &Store) {
+    let pass = Pass::new(store);
+    garbage_collector::reconcile(&pass);
+    let pods = pass.all("", "Pod");
+    scheduler::reconcile(&pass, &pods);
+    kubelet::reconcile(&pass, &pass.all("", "Pod"));
+    let replica_sets = pass.all("apps", "ReplicaSet");
+    deployment::reconcile(
+        &pass,
+        &ByOwner::new(&replica_sets),
+        &ByOwner::new(&pass.all("", "Pod")),
+    );
+    let pods = pass.all("", "Pod");
+    let pods_by_owner = ByOwner::new(&pods);
+    replicaset::reconcile(&pass, &pods_by_owner);
+    daemonset::reconcile(&pass, &pods_by_owner);
+    statefulset::reconcile(&pass, &pods_by_owner);
+    endpoints::reconcile(&pass, &pass.all("", "Pod"));
+    events::expire(&pass);
+}
+
+/// Objects grouped by the uid of their controller owner.
+#[derive(Default)]
+pub struct ByOwner(HashMap<String, Vec<Obj>>);
+
+impl ByOwner {
+    /// Groups `objects` by controller owner.
+    pub fn new(objects: &[Obj]) -> Self {
+        let mut map: HashMap<String, Vec<Obj>> = HashMap::new();
+        for o in objects {
+            if let Some(owner) = meta::controller_uid(o) {
+                match map.get_mut(owner) {
+                    Some(list) => list.push(o.clone()),
+                    None => {
+                        map.insert(owner.to_string(), vec![o.clone()]);
+                    }
+                }
+            }
+        }
+        Self(map)
+    }
+
+    /// The objects controlled by the owner with `uid`.
+    pub fn of(&self, uid: &str) -> &[Obj] {
+        self.0.get(uid).map_or(&[], Vec::as_slice)
+    }
 }

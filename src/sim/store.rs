@@ -486,6 +486,28 @@ impl Store {
         self.read().compacted
     }
 
+    /// Loads an object as it was (for scenarios, before anyone watches): like
+    /// [`Store::create`], but the object keeps its own `uid`, `creationTimestamp`
+    /// and `generation`. Watch history holds the object as first created.
+    pub fn restore(&self, rt: &'static ResourceType, obj: Value) -> ApiResult<Obj> {
+        let kept: Vec<(&str, Value)> = ["uid", "creationTimestamp", "generation"]
+            .into_iter()
+            .filter_map(|f| obj["metadata"].get(f).map(|v| (f, v.clone())))
+            .collect();
+        let created = self.create(rt, obj)?;
+        let mut fixed = (*created).clone();
+        for (f, v) in kept {
+            fixed["metadata"][f] = v;
+        }
+        let key = (
+            ns_of(rt, meta_str(&fixed, "namespace")).to_string(),
+            meta_str(&fixed, "name").to_string(),
+        );
+        let fixed = Arc::new(fixed);
+        self.write().tables[table_index(rt)].insert(key, fixed.clone());
+        Ok(fixed)
+    }
+
     /// Gets an object as a typed k8s-openapi value.
     pub fn get_as<K>(&self, namespace: &str, name: &str) -> Option<K>
     where

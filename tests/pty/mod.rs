@@ -41,10 +41,16 @@ pub mod keys {
     pub const CTRL_C: &str = "\x03";
 }
 
+/// How many cursor position queries (`ESC [ 6 n`) are in `bytes`.
+fn count_cursor_queries(bytes: &[u8]) -> usize {
+    bytes.windows(4).filter(|w| *w == b"\x1b[6n").count()
+}
+
 /// A program running in a pseudo-terminal.
 pub struct PtySession {
     master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
+    /// Shared with the reader thread, which answers cursor position queries.
+    writer: Arc<Mutex<Box<dyn Write + Send>>>,
     child: Box<dyn Child + Send + Sync>,
     parser: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
@@ -82,18 +88,37 @@ impl PtySession {
             .expect("spawn the program in the pty");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
-        let writer = pair.master.take_writer().expect("pty writer");
+        let writer = Arc::new(Mutex::new(pair.master.take_writer().expect("pty writer")));
         let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
         let raw = Arc::new(Mutex::new(Vec::new()));
-        let (p, r) = (parser.clone(), raw.clone());
+        let (p, r, w) = (parser.clone(), raw.clone(), writer.clone());
         let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
+            // A query may be split across reads: keep the tail of the previous chunk.
+            let mut tail: Vec<u8> = Vec::new();
             loop {
                 match reader.read(&mut buf) {
                     Ok(0) | Err(_) => break,
                     Ok(n) => {
-                        p.lock().expect("parser lock").process(&buf[..n]);
-                        r.lock().expect("raw lock").extend_from_slice(&buf[..n]);
+                        let chunk = &buf[..n];
+                        let mut parser = p.lock().expect("parser lock");
+                        parser.process(chunk);
+                        r.lock().expect("raw lock").extend_from_slice(chunk);
+                        tail.extend_from_slice(chunk);
+                        let queries = count_cursor_queries(&tail);
+                        if queries > 0 {
+                            // Answer as a terminal would: ESC [ row ; col R, 1-based.
+                            let (row, col) = parser.screen().cursor_position();
+                            let answer = format!("\x1b[{};{}R", row + 1, col + 1);
+                            let mut w = w.lock().expect("writer lock");
+                            for _ in 0..queries {
+                                let _ = w.write_all(answer.as_bytes());
+                            }
+                            let _ = w.flush();
+                            tail.clear();
+                        }
+                        let keep = tail.len().saturating_sub(3);
+                        tail.drain(..keep);
                     }
                 }
             }
@@ -110,10 +135,9 @@ impl PtySession {
 
     /// Types `text` (keys as the terminal sends them).
     pub fn send(&mut self, text: &str) {
-        self.writer
-            .write_all(text.as_bytes())
-            .expect("write to pty");
-        self.writer.flush().expect("flush pty");
+        let mut writer = self.writer.lock().expect("writer lock");
+        writer.write_all(text.as_bytes()).expect("write to pty");
+        writer.flush().expect("flush pty");
     }
 
     /// Types `text` one key at a time with a short pause, like a person.

@@ -78,6 +78,9 @@ pub fn apply_patch(kind: PatchKind, target: &Value, body: &[u8]) -> ApiResult<Va
             let ops: Value = serde_json::from_slice(body)
                 .map_err(|e| ApiError::bad_request(format!("invalid JSON patch: {e}")))?;
             json_patch::apply(&mut out, &ops)?;
+            // Go clients send `null` for unset fields (kubectl rollout undo's template has
+            // `creationTimestamp: null`); a real server's decoding makes them unset.
+            drop_nulls(&mut out);
         }
         PatchKind::Merge => {
             let p: Value = serde_json::from_slice(body)
@@ -95,6 +98,18 @@ pub fn apply_patch(kind: PatchKind, target: &Value, body: &[u8]) -> ApiResult<Va
         }
     }
     Ok(out)
+}
+
+/// Removes `null` members of objects, recursively (what decoding into typed objects does).
+fn drop_nulls(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(drop_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
 }
 
 /// `PATCH` of an object.

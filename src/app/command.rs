@@ -1,0 +1,169 @@
+//! The `:` command line: pane aliases as in kubectl and k9s, namespace and context
+//! switches, quit; with Tab completion.
+
+use crate::cluster::Kind;
+
+/// A parsed `:` command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Show a pane.
+    Pane(Kind),
+    /// Switch to a namespace (`:ns NAME`; `all` or `-A` for all namespaces).
+    Namespace(String),
+    /// Open the context picker (`:ctx`) or switch (`:ctx NAME`).
+    Context(Option<String>),
+    /// Quit.
+    Quit,
+}
+
+/// Every command word with what it does; the first of each group is its canonical form.
+pub const COMMANDS: &[(&str, Option<Kind>)] = &[
+    ("pods", Some(Kind::Pod)),
+    ("po", Some(Kind::Pod)),
+    ("pod", Some(Kind::Pod)),
+    ("deployments", Some(Kind::Deployment)),
+    ("deploy", Some(Kind::Deployment)),
+    ("deployment", Some(Kind::Deployment)),
+    ("dp", Some(Kind::Deployment)),
+    ("replicasets", Some(Kind::ReplicaSet)),
+    ("rs", Some(Kind::ReplicaSet)),
+    ("replicaset", Some(Kind::ReplicaSet)),
+    ("events", Some(Kind::Event)),
+    ("ev", Some(Kind::Event)),
+    ("event", Some(Kind::Event)),
+    ("endpoints", Some(Kind::Endpoints)),
+    ("ep", Some(Kind::Endpoints)),
+    ("endpointslices", Some(Kind::EndpointSlice)),
+    ("eps", Some(Kind::EndpointSlice)),
+    ("endpointslice", Some(Kind::EndpointSlice)),
+    ("services", Some(Kind::Service)),
+    ("svc", Some(Kind::Service)),
+    ("service", Some(Kind::Service)),
+    ("namespaces", Some(Kind::Namespace)),
+    ("ns", Some(Kind::Namespace)),
+    ("namespace", Some(Kind::Namespace)),
+    ("nodes", Some(Kind::Node)),
+    ("no", Some(Kind::Node)),
+    ("node", Some(Kind::Node)),
+    ("configmaps", Some(Kind::ConfigMap)),
+    ("cm", Some(Kind::ConfigMap)),
+    ("configmap", Some(Kind::ConfigMap)),
+    ("secrets", Some(Kind::Secret)),
+    ("sec", Some(Kind::Secret)),
+    ("secret", Some(Kind::Secret)),
+    ("daemonsets", Some(Kind::DaemonSet)),
+    ("ds", Some(Kind::DaemonSet)),
+    ("daemonset", Some(Kind::DaemonSet)),
+    ("statefulsets", Some(Kind::StatefulSet)),
+    ("sts", Some(Kind::StatefulSet)),
+    ("statefulset", Some(Kind::StatefulSet)),
+    ("ctx", None),
+    ("context", None),
+    ("contexts", None),
+    ("quit", None),
+    ("q", None),
+];
+
+/// Parses a command line (without the `:`).
+pub fn parse(line: &str) -> Result<Command, String> {
+    let mut words = line.split_whitespace();
+    let Some(word) = words.next() else {
+        return Err("empty command: try :pods, :deploy, :ns NAME, :ctx or :q".to_owned());
+    };
+    let arg = words.next().map(str::to_owned);
+    if words.next().is_some() {
+        return Err(format!("too many words in :{line}"));
+    }
+    match word {
+        "q" | "q!" | "quit" | "exit" => Ok(Command::Quit),
+        "ctx" | "context" | "contexts" => Ok(Command::Context(arg)),
+        _ => {
+            let kind = COMMANDS
+                .iter()
+                .find(|(w, _)| *w == word)
+                .and_then(|(_, k)| *k)
+                .ok_or_else(|| format!("unknown command :{word} (Tab completes; :q quits)"))?;
+            match (kind, arg) {
+                (Kind::Namespace, Some(ns)) => Ok(Command::Namespace(ns)),
+                (_, Some(arg)) => Err(format!(":{word} takes no argument (got {arg:?})")),
+                (kind, None) => Ok(Command::Pane(kind)),
+            }
+        }
+    }
+}
+
+/// Completes `line`: a command word, or the argument of `:ns` / `:ctx` from `namespaces`
+/// and `contexts`. Returns the new line and the candidates when more than one remains.
+pub fn complete(line: &str, namespaces: &[&str], contexts: &[String]) -> (String, Vec<String>) {
+    if let Some((word, partial)) = line.split_once(' ') {
+        let partial = partial.trim_start();
+        let choices: Vec<String> = match word {
+            "ns" | "namespace" | "namespaces" => {
+                namespaces.iter().map(|s| (*s).to_owned()).collect()
+            }
+            "ctx" | "context" | "contexts" => contexts.to_vec(),
+            _ => return (line.to_owned(), Vec::new()),
+        };
+        let (done, candidates) = complete_word(partial, choices.iter().map(String::as_str));
+        return (format!("{word} {done}"), candidates);
+    }
+    complete_word(line, COMMANDS.iter().map(|(w, _)| *w))
+}
+
+fn complete_word<'a>(
+    partial: &str,
+    choices: impl Iterator<Item = &'a str>,
+) -> (String, Vec<String>) {
+    let mut matching: Vec<&str> = choices.filter(|c| c.starts_with(partial)).collect();
+    matching.sort_unstable();
+    matching.dedup();
+    match matching.as_slice() {
+        [] => (partial.to_owned(), Vec::new()),
+        [one] => ((*one).to_owned(), Vec::new()),
+        many => {
+            let mut prefix = many[0].to_owned();
+            for m in &many[1..] {
+                let common = prefix
+                    .chars()
+                    .zip(m.chars())
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                prefix = prefix.chars().take(common).collect();
+            }
+            (prefix, many.iter().map(|s| (*s).to_owned()).collect())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_aliases_and_arguments() {
+        assert_eq!(parse("po"), Ok(Command::Pane(Kind::Pod)));
+        assert_eq!(parse("deploy"), Ok(Command::Pane(Kind::Deployment)));
+        assert_eq!(parse("eps"), Ok(Command::Pane(Kind::EndpointSlice)));
+        assert_eq!(
+            parse("ns kube-system"),
+            Ok(Command::Namespace("kube-system".into()))
+        );
+        assert_eq!(parse("ctx"), Ok(Command::Context(None)));
+        assert_eq!(parse("q"), Ok(Command::Quit));
+        assert!(parse("bogus").unwrap_err().contains("unknown command"));
+        assert!(parse("po x").is_err());
+    }
+
+    #[test]
+    fn completes_words_and_arguments() {
+        assert_eq!(complete("deplo", &[], &[]).0, "deploy");
+        let (line, candidates) = complete("e", &[], &[]);
+        assert_eq!(line, "e");
+        assert!(candidates.contains(&"ev".to_owned()) && candidates.contains(&"eps".to_owned()));
+        assert_eq!(
+            complete("ns kube-s", &["default", "kube-system"], &[]).0,
+            "ns kube-system"
+        );
+        assert_eq!(complete("ctx de", &[], &["demo".to_owned()]).0, "ctx demo");
+    }
+}

@@ -1,0 +1,167 @@
+//! The `/` filter: a substring, a regular expression (when the text parses as one and
+//! uses regex metacharacters), or a `-l key=value,...` label selector.
+
+use regex::{Regex, RegexBuilder};
+
+use crate::cluster::{Detail, Row};
+
+/// One requirement of a label selector.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LabelRequirement {
+    /// `key=value` or `key==value`.
+    Equals(String, String),
+    /// `key!=value`.
+    NotEquals(String, String),
+    /// `key`: the label is present.
+    Exists(String),
+    /// `!key`: the label is absent.
+    Absent(String),
+}
+
+/// How rows are matched.
+#[derive(Debug, Clone)]
+pub enum Matcher {
+    /// Case-insensitive substring of the name (lower-cased).
+    Substring(String),
+    /// Case-insensitive regular expression on the name.
+    Regex(Regex),
+    /// Label selector: every requirement must hold.
+    Labels(Vec<LabelRequirement>),
+}
+
+/// A filter as typed, with its compiled matcher.
+#[derive(Debug, Clone)]
+pub struct Filter {
+    /// What the user typed.
+    pub text: String,
+    /// The compiled form.
+    pub matcher: Matcher,
+}
+
+const REGEX_METACHARACTERS: &[char] = &[
+    '.', '*', '+', '?', '(', ')', '[', ']', '{', '}', '|', '^', '$', '\\',
+];
+
+impl Filter {
+    /// Parses what the user typed. Errors say what is wrong with a label selector;
+    /// text with metacharacters that is not a valid regex is used as a plain substring.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let trimmed = text.trim();
+        let matcher = if let Some(selector) = trimmed.strip_prefix("-l") {
+            Matcher::Labels(parse_selector(selector.trim())?)
+        } else if trimmed.contains(REGEX_METACHARACTERS) {
+            match RegexBuilder::new(trimmed).case_insensitive(true).build() {
+                Ok(re) => Matcher::Regex(re),
+                Err(_) => Matcher::Substring(trimmed.to_lowercase()),
+            }
+        } else {
+            Matcher::Substring(trimmed.to_lowercase())
+        };
+        Ok(Self {
+            text: trimmed.to_owned(),
+            matcher,
+        })
+    }
+
+    /// Whether `row` passes the filter.
+    pub fn matches(&self, row: &Row) -> bool {
+        match &self.matcher {
+            Matcher::Substring(needle) => searchable(row).any(|s| contains_ignore_case(s, needle)),
+            Matcher::Regex(re) => searchable(row).any(|s| re.is_match(s)),
+            Matcher::Labels(reqs) => reqs.iter().all(|req| {
+                let labels = &row.meta.labels;
+                match req {
+                    LabelRequirement::Equals(k, v) => labels.get(k) == Some(v),
+                    LabelRequirement::NotEquals(k, v) => labels.get(k) != Some(v),
+                    LabelRequirement::Exists(k) => labels.contains_key(k),
+                    LabelRequirement::Absent(k) => !labels.contains_key(k),
+                }
+            }),
+        }
+    }
+}
+
+/// The texts a filter looks at: the name, and for events what they are about.
+fn searchable(row: &Row) -> impl Iterator<Item = &str> {
+    let extra: [&str; 3] = match &row.detail {
+        Detail::Event(e) => [&e.object_name, &e.reason, &e.message],
+        Detail::Pod(p) => [&p.status, p.node.as_deref().unwrap_or(""), ""],
+        _ => ["", "", ""],
+    };
+    std::iter::once(row.meta.name.as_str()).chain(extra.into_iter().filter(|s| !s.is_empty()))
+}
+
+fn contains_ignore_case(haystack: &str, lower_needle: &str) -> bool {
+    if haystack.is_ascii() && lower_needle.is_ascii() {
+        let (h, n) = (haystack.as_bytes(), lower_needle.as_bytes());
+        n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+    } else {
+        haystack.to_lowercase().contains(lower_needle)
+    }
+}
+
+/// Parses `key=value,key2!=v,key3,!key4` as kubectl's equality-based selectors.
+pub fn parse_selector(text: &str) -> Result<Vec<LabelRequirement>, String> {
+    if text.is_empty() {
+        return Err("empty label selector: write -l key=value".to_owned());
+    }
+    text.split(',')
+        .map(str::trim)
+        .map(|part| {
+            let bad = || {
+                format!("bad label requirement {part:?}: write key=value, key!=value, key or !key")
+            };
+            if let Some((k, v)) = part.split_once("!=") {
+                Ok(LabelRequirement::NotEquals(
+                    key(k).ok_or_else(bad)?,
+                    v.trim().to_owned(),
+                ))
+            } else if let Some((k, v)) = part.split_once("==").or_else(|| part.split_once('=')) {
+                Ok(LabelRequirement::Equals(
+                    key(k).ok_or_else(bad)?,
+                    v.trim().to_owned(),
+                ))
+            } else if let Some(k) = part.strip_prefix('!') {
+                Ok(LabelRequirement::Absent(key(k).ok_or_else(bad)?))
+            } else {
+                Ok(LabelRequirement::Exists(key(part).ok_or_else(bad)?))
+            }
+        })
+        .collect()
+}
+
+fn key(k: &str) -> Option<String> {
+    let k = k.trim();
+    let valid = !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'));
+    valid.then(|| k.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picks_substring_regex_or_labels() {
+        assert!(matches!(
+            Filter::parse("nginx").unwrap().matcher,
+            Matcher::Substring(_)
+        ));
+        assert!(matches!(
+            Filter::parse("^my.*deploy").unwrap().matcher,
+            Matcher::Regex(_)
+        ));
+        assert!(matches!(
+            Filter::parse("a(b").unwrap().matcher,
+            Matcher::Substring(_)
+        ));
+        let f = Filter::parse("-l app=myapp,tier!=db,env").unwrap();
+        let Matcher::Labels(reqs) = f.matcher else {
+            panic!("labels")
+        };
+        assert_eq!(reqs.len(), 3);
+        assert!(Filter::parse("-l =x").is_err());
+        assert!(Filter::parse("-l").is_err());
+    }
+}

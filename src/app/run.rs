@@ -1,0 +1,430 @@
+//! The event loop: one `select!` over terminal events, cluster updates, results of
+//! effects and a frame deadline. It drains what is queued, applies it through `update`,
+//! performs the effects through `Cluster`, and draws at most once per frame, only when
+//! something visible changed (or an AGE cell on screen is due to change).
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::{Event, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use futures::StreamExt;
+use jiff::Timestamp;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use super::action::{Action, Effect};
+use super::command::{self, Command};
+use super::operate::operate;
+use super::state::{Mode, Screen, State};
+use super::update::update;
+use crate::cli::DashboardArgs;
+use crate::cluster::{
+    Cluster, ClusterUpdate, ConnectOptions, Detail, Kind, LogChunk, LogHandle, LogOptions,
+    WatchHandle,
+};
+use crate::config::Config;
+use crate::human_duration::{seconds_between, seconds_until_change};
+use crate::keymap::{KeyChord, Keymap};
+use crate::theme::Theme;
+use crate::tui::Tui;
+
+/// At most one frame per this long (~30 frames a second).
+const FRAME: Duration = Duration::from_millis(33);
+/// Cluster updates applied before input is looked at again.
+const UPDATE_BATCH: usize = 4096;
+/// Lines of history a log view starts with.
+const LOG_TAIL: i64 = 500;
+
+/// Runs the dashboard until the user quits.
+pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
+    Config::load()?.apply_to(&mut args);
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let (theme, mut warnings) = Theme::load(args.theme.as_deref(), no_color)?;
+    let (keymap, keymap_warnings) = Keymap::load(args.keymap.as_deref())?;
+    warnings.extend(keymap_warnings);
+    let kind = match args.command.as_deref().map(command::parse) {
+        None => Kind::Pod,
+        Some(Ok(Command::Pane(kind))) => kind,
+        Some(Ok(_)) => anyhow::bail!("--command takes a pane, e.g. --command deploy"),
+        Some(Err(e)) => anyhow::bail!("--command: {e}"),
+    };
+    let _demo = if args.demo {
+        Some(super::demo::start(&mut args).await?)
+    } else {
+        None
+    };
+    let opts = ConnectOptions {
+        kubeconfig: args.kubeconfig.clone(),
+        context: args.context.clone(),
+        namespace: args.namespace.clone(),
+        readonly: args.readonly,
+    };
+    // Connect before taking over the terminal, so a bad kubeconfig prints a plain message.
+    let cluster = Cluster::connect(&opts).await?;
+    let namespace = (!args.all_namespaces).then(|| cluster.namespace().to_owned());
+    let mut state = State::new(kind, namespace, keymap, theme);
+    state.readonly = args.readonly || cluster.readonly();
+    state.connection.context = cluster.context().to_owned();
+    state.connection.server = cluster.server().to_owned();
+    state.connection.contexts = context_names(args.kubeconfig.as_deref());
+    state.warnings = warnings;
+    let trace = match &args.trace_frames {
+        Some(path) => Some(FrameTrace::create(path)?),
+        None => None,
+    };
+    let mut tui = Tui::enter()?;
+    let result = event_loop(&mut tui, state, cluster, opts, trace).await;
+    drop(tui);
+    result
+}
+
+/// The context names of the kubeconfig, for `:ctx` (empty if it cannot be read).
+fn context_names(path: Option<&std::path::Path>) -> Vec<String> {
+    Cluster::contexts(path)
+        .map(|c| c.into_iter().map(|c| c.name).collect())
+        .unwrap_or_default()
+}
+
+struct Io {
+    cluster: Arc<Cluster>,
+    opts: ConnectOptions,
+    watches: HashMap<Kind, WatchHandle>,
+    logs: Option<LogHandle>,
+    log_chunks: mpsc::UnboundedSender<LogChunk>,
+    updates: mpsc::UnboundedSender<ClusterUpdate>,
+    actions: mpsc::UnboundedSender<Action>,
+    connected: mpsc::UnboundedSender<(String, anyhow::Result<Cluster>)>,
+}
+
+impl Io {
+    fn perform(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::Watch { kind, namespace } => {
+                    let handle = self.cluster.watch(kind, namespace, self.updates.clone());
+                    self.watches.insert(kind, handle);
+                }
+                Effect::FetchYaml { key, title } => {
+                    let cluster = Arc::clone(&self.cluster);
+                    let tx = self.actions.clone();
+                    tokio::spawn(async move {
+                        let text = cluster.fetch_yaml(&key).await.map_err(|e| format!("{e:#}"));
+                        let _ = tx.send(Action::TextLoaded { title, text });
+                    });
+                }
+                Effect::Describe { key, title } => {
+                    let cluster = Arc::clone(&self.cluster);
+                    let tx = self.actions.clone();
+                    tokio::spawn(async move {
+                        let text = cluster.describe(&key).await.map_err(|e| format!("{e:#}"));
+                        let _ = tx.send(Action::TextLoaded { title, text });
+                    });
+                }
+                Effect::StartLogs {
+                    namespace,
+                    pod,
+                    container,
+                } => {
+                    let options = LogOptions {
+                        tail: Some(LOG_TAIL),
+                        follow: true,
+                        ..LogOptions::default()
+                    };
+                    self.logs = Some(self.cluster.logs(
+                        &namespace,
+                        &pod,
+                        Some(&container),
+                        options,
+                        self.log_chunks.clone(),
+                    ));
+                }
+                Effect::Operate(op) => {
+                    let description = op.description();
+                    let tx = self.actions.clone();
+                    match self.cluster.gate().permit(description.clone()) {
+                        // A read-only session never sends: said once, on the status line.
+                        Err(refused) => {
+                            let _ = tx.send(Action::Status(refused.to_string()));
+                        }
+                        Ok(permit) => {
+                            let cluster = Arc::clone(&self.cluster);
+                            tokio::spawn(async move {
+                                let action = match operate(&cluster, &permit, op).await {
+                                    Ok(message) => Action::Done(message),
+                                    Err(e) => Action::Status(format!("{description} failed: {e}")),
+                                };
+                                let _ = tx.send(action);
+                            });
+                        }
+                    }
+                }
+                Effect::SwitchContext(name) => {
+                    let mut opts = self.opts.clone();
+                    opts.context = Some(name.clone());
+                    opts.namespace = None;
+                    let tx = self.connected.clone();
+                    tokio::spawn(async move {
+                        let result = Cluster::connect(&opts).await;
+                        let _ = tx.send((name, result));
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// `--trace-frames FILE`: one line per frame with its draw time and, when keys were
+/// pressed since the last frame, how long the oldest of them waited to be shown.
+struct FrameTrace {
+    out: std::io::BufWriter<std::fs::File>,
+    start: Instant,
+}
+
+impl FrameTrace {
+    fn create(path: &std::path::Path) -> anyhow::Result<Self> {
+        let file = std::fs::File::create(path)
+            .map_err(|e| anyhow::anyhow!("cannot write --trace-frames {}: {e}", path.display()))?;
+        let mut out = std::io::BufWriter::new(file);
+        writeln!(out, "t_ms\tdraw_us\tinput_latency_us")?;
+        Ok(Self {
+            out,
+            start: Instant::now(),
+        })
+    }
+
+    fn frame(&mut self, drawn_at: Instant, draw: Duration, input_since: Option<Instant>) {
+        let latency = input_since.map_or_else(String::new, |t| {
+            (drawn_at + draw).duration_since(t).as_micros().to_string()
+        });
+        let _ = writeln!(
+            self.out,
+            "{}\t{}\t{latency}",
+            drawn_at.duration_since(self.start).as_millis(),
+            draw.as_micros()
+        );
+        let _ = self.out.flush();
+    }
+}
+
+async fn event_loop(
+    tui: &mut Tui,
+    mut state: State,
+    cluster: Cluster,
+    opts: ConnectOptions,
+    mut trace: Option<FrameTrace>,
+) -> anyhow::Result<()> {
+    let (updates_tx, mut updates) = mpsc::unbounded_channel();
+    let (actions_tx, mut actions) = mpsc::unbounded_channel();
+    let (connected_tx, mut connected) = mpsc::unbounded_channel();
+    let (log_tx, mut log_chunks) = mpsc::unbounded_channel();
+    let mut io = Io {
+        logs: None,
+        log_chunks: log_tx,
+        cluster: Arc::new(cluster),
+        opts,
+        watches: HashMap::new(),
+        updates: updates_tx,
+        actions: actions_tx,
+        connected: connected_tx,
+    };
+    let mut terminal_events = EventStream::new();
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    ask_server_version(&io);
+    let size = tui.terminal().size()?;
+    io.perform(update(&mut state, Action::Resize(size.width, size.height)));
+
+    let mut dirty = true;
+    let mut last_draw = Instant::now() - FRAME;
+    let mut age_due: Option<Instant> = None;
+    let mut input_since: Option<Instant> = None;
+    loop {
+        if state.quit {
+            return Ok(());
+        }
+        if io.logs.is_some() && !matches!(state.screen(), Screen::Logs(_)) {
+            io.logs = None;
+        }
+        let now = Instant::now();
+        if dirty && now >= last_draw + FRAME {
+            state.refresh_views();
+            state.now = Timestamp::now();
+            tui.terminal()
+                .draw(|frame| crate::ui::draw(&state, frame))?;
+            if let Some(trace) = trace.as_mut() {
+                trace.frame(now, now.elapsed(), input_since.take());
+            }
+            dirty = false;
+            last_draw = now;
+            age_due = next_age_change(&state).map(|d| now + d);
+        }
+        let deadline = if dirty {
+            last_draw + FRAME
+        } else {
+            age_due.unwrap_or(now + Duration::from_secs(3600))
+        };
+        tokio::select! {
+            biased;
+            event = terminal_events.next() => {
+                let Some(event) = event else { return Ok(()) };
+                // One event per turn: the next turn takes the next queued key before the
+                // frame deadline comes, so a burst is still drawn once. (Polling the
+                // stream with a no-op waker would lose its wake-up.)
+                input_since.get_or_insert_with(Instant::now);
+                handle_terminal_event(&mut state, &mut io, event?);
+                dirty = true;
+            }
+            Some(first) = updates.recv() => {
+                update(&mut state, Action::Cluster(first));
+                for _ in 0..UPDATE_BATCH {
+                    match updates.try_recv() {
+                        Ok(more) => { update(&mut state, Action::Cluster(more)); }
+                        Err(_) => break,
+                    }
+                }
+                dirty = true;
+            }
+            Some(chunk) = log_chunks.recv() => {
+                update(&mut state, Action::Logs(chunk));
+                while let Ok(more) = log_chunks.try_recv() {
+                    update(&mut state, Action::Logs(more));
+                }
+                dirty = true;
+            }
+            Some(action) = actions.recv() => {
+                io.perform(update(&mut state, action));
+                dirty = true;
+            }
+            Some((name, result)) = connected.recv() => {
+                let action = match result {
+                    Ok(cluster) => {
+                        io.watches.clear();
+                        let action = Action::Connected {
+                            context: cluster.context().to_owned(),
+                            server: cluster.server().to_owned(),
+                            namespace: cluster.namespace().to_owned(),
+                        };
+                        io.cluster = Arc::new(cluster);
+                        io.opts.context = Some(name);
+                        ask_server_version(&io);
+                        action
+                    }
+                    Err(e) => Action::ConnectFailed(format!("cannot switch to context {name}: {e:#}")),
+                };
+                io.perform(update(&mut state, action));
+                dirty = true;
+            }
+            () = tokio::time::sleep_until(deadline) => {
+                // Either the frame deadline of a pending redraw, or an AGE cell is due.
+                dirty = true;
+            }
+            _ = sigterm.recv() => return Ok(()),
+            _ = sighup.recv() => return Ok(()),
+        }
+    }
+}
+
+/// Asks the server for its version (also the first sign that it answers).
+fn ask_server_version(io: &Io) {
+    let cluster = Arc::clone(&io.cluster);
+    let tx = io.actions.clone();
+    tokio::spawn(async move {
+        let action = match cluster.server_version().await {
+            Ok(v) => Action::ServerVersion(v),
+            Err(e) => Action::Status(format!("{e:#}")),
+        };
+        let _ = tx.send(action);
+    });
+}
+
+fn handle_terminal_event(state: &mut State, io: &mut Io, event: Event) {
+    let action = match event {
+        Event::Key(key) => key_action(state, &key),
+        Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        Event::Paste(text) => {
+            if matches!(
+                state.mode,
+                Mode::Command(_) | Mode::Filter(_) | Mode::Prompt { .. }
+            ) {
+                for c in text.chars().filter(|c| !c.is_control()) {
+                    io.perform(update(state, Action::InputChar(c)));
+                }
+            }
+            None
+        }
+        _ => None,
+    };
+    if let Some(action) = action {
+        io.perform(update(state, action));
+    }
+}
+
+/// What a key does in the current mode.
+fn key_action(state: &State, key: &KeyEvent) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+        return Some(Action::Quit);
+    }
+    if matches!(
+        state.mode,
+        Mode::Command(_) | Mode::Filter(_) | Mode::Prompt { .. }
+    ) {
+        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('u') {
+            return Some(Action::InputClear);
+        }
+        return match key.code {
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                Some(Action::InputChar(c))
+            }
+            KeyCode::Backspace => Some(Action::InputBackspace),
+            KeyCode::Tab => Some(Action::InputComplete),
+            KeyCode::Enter => Some(Action::InputSubmit),
+            KeyCode::Esc => Some(Action::InputCancel),
+            _ => None,
+        };
+    }
+    let chord = KeyChord::from_event(key)?;
+    match state.keymap.action(&chord) {
+        Some(action) => Some(action.clone()),
+        // Any key closes the help.
+        None if state.mode == Mode::Help => Some(Action::Help),
+        None => None,
+    }
+}
+
+/// How long until an AGE (or LAST SEEN) cell on screen prints differently.
+fn next_age_change(state: &State) -> Option<Duration> {
+    let instants: Box<dyn Iterator<Item = Timestamp> + '_> = match state.screen() {
+        Screen::Table(t) => {
+            let store = state.stores.of(t.kind);
+            Box::new(
+                t.visible
+                    .iter()
+                    .skip(t.offset)
+                    .take(state.page_rows())
+                    .filter_map(|s| store.get(*s))
+                    .flat_map(|r| {
+                        let seen = match &r.detail {
+                            Detail::Event(e) => e.last_seen.or(e.first_seen),
+                            Detail::Pod(p) => p.last_restart,
+                            _ => None,
+                        };
+                        r.meta.created.into_iter().chain(seen)
+                    }),
+            )
+        }
+        // The rollout view shows ages of a few dozen objects: tick each second while open.
+        Screen::Rollout(_) => return Some(Duration::from_secs(1)),
+        _ => return None,
+    };
+    let now = Timestamp::now();
+    instants
+        .map(|t| seconds_until_change(seconds_between(t, now)))
+        .min()
+        .map(|s| Duration::from_secs(s.max(1) as u64))
+}

@@ -1,0 +1,349 @@
+//! Everything the dashboard shows, owned by the app loop and changed only by `update`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use jiff::Timestamp;
+
+use super::filter::Filter;
+use super::rollout::RolloutCache;
+use super::rows::Stores;
+use crate::cluster::{Kind, WatchState};
+use crate::keymap::Keymap;
+use crate::theme::Theme;
+
+/// Panes in the order Tab cycles through them.
+pub const PANES: [Kind; 13] = [
+    Kind::Pod,
+    Kind::Deployment,
+    Kind::ReplicaSet,
+    Kind::Service,
+    Kind::Endpoints,
+    Kind::EndpointSlice,
+    Kind::Event,
+    Kind::ConfigMap,
+    Kind::Secret,
+    Kind::DaemonSet,
+    Kind::StatefulSet,
+    Kind::Node,
+    Kind::Namespace,
+];
+
+/// Which rows of a kind a table shows, beyond namespace and filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Every row.
+    All,
+    /// Rows whose controller owner is `kind`/`name` (pods of a ReplicaSet).
+    OwnedBy {
+        /// Owner kind, e.g. `ReplicaSet`.
+        kind: String,
+        /// Owner name.
+        name: String,
+    },
+    /// Rows whose labels include all of these (pods of a Service).
+    Selector(BTreeMap<String, String>),
+    /// Pods on one node.
+    OnNode(String),
+}
+
+/// A table pane: one kind, filtered and sorted.
+#[derive(Debug, Clone)]
+pub struct TableView {
+    /// The kind shown.
+    pub kind: Kind,
+    /// Which rows.
+    pub scope: Scope,
+    /// The `/` filter, if any.
+    pub filter: Option<Filter>,
+    /// Sort column index (into `columns_for`).
+    pub sort_column: usize,
+    /// Sort descending.
+    pub sort_reverse: bool,
+    /// Selected position in `visible`.
+    pub selected: usize,
+    /// First visible position.
+    pub offset: usize,
+    /// Slots of the visible rows, filtered and sorted; recomputed only when stale.
+    pub visible: Vec<usize>,
+    /// The store generation `visible` was computed from (`None`: stale).
+    pub computed_from: Option<u64>,
+}
+
+/// The rollout view of one Deployment.
+#[derive(Debug, Clone)]
+pub struct RolloutView {
+    /// Namespace of the Deployment.
+    pub namespace: String,
+    /// Name of the Deployment.
+    pub name: String,
+    /// Selected ReplicaSet (index into `cache.replica_sets`).
+    pub selected: usize,
+    /// What the view shows, recomputed when the stores change.
+    pub cache: RolloutCache,
+}
+
+/// The containers of one pod.
+#[derive(Debug, Clone)]
+pub struct ContainersView {
+    /// Namespace of the pod.
+    pub namespace: String,
+    /// Name of the pod.
+    pub name: String,
+    /// Selected container.
+    pub selected: usize,
+}
+
+/// A read-only text (YAML or describe), scrollable.
+#[derive(Debug, Clone)]
+pub struct TextView {
+    /// Title, e.g. `yaml pod/web-1`.
+    pub title: String,
+    /// `None` while loading; the text or the error.
+    pub text: Option<Result<String, String>>,
+    /// First line shown.
+    pub scroll: usize,
+}
+
+/// The log stream of one container, followed at the tail unless scrolled up.
+#[derive(Debug, Clone)]
+pub struct LogsView {
+    /// Namespace of the pod.
+    pub namespace: String,
+    /// The pod.
+    pub pod: String,
+    /// The container.
+    pub container: String,
+    /// The last lines received (at most [`LogsView::MAX_LINES`]).
+    pub lines: std::collections::VecDeque<String>,
+    /// First line shown when not following.
+    pub scroll: usize,
+    /// Show the newest lines as they come.
+    pub follow: bool,
+    /// Why the stream ended, once it did.
+    pub ended: Option<String>,
+}
+
+impl LogsView {
+    /// Lines kept; older ones are dropped.
+    pub const MAX_LINES: usize = 10_000;
+}
+
+/// One screen of the breadcrumb.
+#[derive(Debug, Clone)]
+pub enum Screen {
+    /// A table of one kind.
+    Table(TableView),
+    /// The rollout view of a Deployment.
+    Rollout(RolloutView),
+    /// The containers of a pod.
+    Containers(ContainersView),
+    /// YAML or describe.
+    Text(TextView),
+    /// The logs of a container.
+    Logs(LogsView),
+    /// The kubeconfig context picker.
+    Contexts {
+        /// Selected context.
+        selected: usize,
+    },
+}
+
+/// What keys do right now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// Keys go through the keymap.
+    Normal,
+    /// Typing a `:` command.
+    Command(String),
+    /// Typing a `/` filter.
+    Filter(String),
+    /// The help overlay is shown.
+    Help,
+    /// Asking for what an operation needs (replicas, image, revision, y/n).
+    Prompt {
+        /// The question.
+        prompt: super::operation::Prompt,
+        /// What is typed so far.
+        input: String,
+    },
+}
+
+/// What the header shows about the connection.
+#[derive(Debug, Clone, Default)]
+pub struct Connection {
+    /// Context name.
+    pub context: String,
+    /// API server URL.
+    pub server: String,
+    /// Server version (`v1.33.0`), once known.
+    pub server_version: Option<String>,
+    /// Contexts of the kubeconfig, for `:ctx`.
+    pub contexts: Vec<String>,
+    /// Set while switching contexts.
+    pub switching_to: Option<String>,
+}
+
+/// The dashboard's whole state.
+pub struct State {
+    /// "Now" for AGE columns; set by the loop before drawing (fixed in tests).
+    pub now: Timestamp,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    /// Connection facts for the header.
+    pub connection: Connection,
+    /// Read-only session.
+    pub readonly: bool,
+    /// Namespace shown; `None`: all namespaces.
+    pub namespace: Option<String>,
+    /// Rows per kind.
+    pub stores: Stores,
+    /// Watch state per kind.
+    pub watch_states: HashMap<Kind, WatchState>,
+    /// Kinds being watched.
+    pub watching: BTreeSet<Kind>,
+    /// The breadcrumb; the last screen is shown.
+    pub screens: Vec<Screen>,
+    /// Input mode.
+    pub mode: Mode,
+    /// One line for the status bar (errors, refusals, hints).
+    pub status: Option<String>,
+    /// The status reports a success (an operation sent or done), not a problem.
+    pub status_ok: bool,
+    /// Warnings from loading keymap and theme, shown until a key is pressed.
+    pub warnings: Vec<String>,
+    /// Active keymap (help is generated from it).
+    pub keymap: Keymap,
+    /// Active theme.
+    pub theme: Theme,
+    /// Set when the user asked to quit.
+    pub quit: bool,
+}
+
+impl State {
+    /// A state showing `kind` in `namespace` (`None`: all namespaces).
+    pub fn new(kind: Kind, namespace: Option<String>, keymap: Keymap, theme: Theme) -> Self {
+        Self {
+            now: Timestamp::UNIX_EPOCH,
+            size: (120, 40),
+            connection: Connection::default(),
+            readonly: false,
+            namespace,
+            stores: Stores::default(),
+            watch_states: HashMap::new(),
+            watching: BTreeSet::new(),
+            screens: vec![Screen::Table(TableView::new(kind, Scope::All, false))],
+            mode: Mode::Normal,
+            status: None,
+            status_ok: false,
+            warnings: Vec::new(),
+            keymap,
+            theme,
+            quit: false,
+        }
+    }
+
+    /// The screen shown.
+    pub fn screen(&self) -> &Screen {
+        self.screens.last().unwrap_or(&EMPTY_SCREEN)
+    }
+
+    /// The screen shown, to change it.
+    pub fn screen_mut(&mut self) -> Option<&mut Screen> {
+        self.screens.last_mut()
+    }
+
+    /// Whether all namespaces are shown.
+    pub fn all_namespaces(&self) -> bool {
+        self.namespace.is_none()
+    }
+
+    /// How many table rows fit on a page at the current size.
+    pub fn page_rows(&self) -> usize {
+        // header (3) + footer (1) + borders (2) + column titles (1)
+        usize::from(self.size.1.saturating_sub(7)).max(1)
+    }
+
+    /// The breadcrumb, e.g. `deployments > myapp-deploy > myapp-deploy-5d9 pods`.
+    pub fn breadcrumb(&self) -> Vec<String> {
+        self.screens.iter().map(screen_label).collect()
+    }
+
+    /// The overall connection state: the worst of the watches.
+    pub fn connection_state(&self) -> String {
+        if let Some(ctx) = &self.connection.switching_to {
+            return format!("switching to {ctx}");
+        }
+        let mut syncing = false;
+        for state in self.watch_states.values() {
+            match state {
+                WatchState::Reconnecting(_) => return "reconnecting".to_owned(),
+                WatchState::Syncing => syncing = true,
+                _ => {}
+            }
+        }
+        if syncing || self.watch_states.is_empty() {
+            "syncing".to_owned()
+        } else {
+            "live".to_owned()
+        }
+    }
+}
+
+static EMPTY_SCREEN: Screen = Screen::Contexts { selected: 0 };
+
+impl TableView {
+    /// A table of `kind`, sorted by the kind's default column.
+    pub fn new(kind: Kind, scope: Scope, all_namespaces: bool) -> Self {
+        let (sort_column, sort_reverse) = crate::ui::columns::default_sort(kind, all_namespaces);
+        Self {
+            kind,
+            scope,
+            filter: None,
+            sort_column,
+            sort_reverse,
+            selected: 0,
+            offset: 0,
+            visible: Vec::new(),
+            computed_from: None,
+        }
+    }
+}
+
+/// Plural pane name as k9s titles it (`pods`, `deployments`).
+pub fn pane_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Pod => "pods",
+        Kind::ReplicaSet => "replicasets",
+        Kind::Deployment => "deployments",
+        Kind::StatefulSet => "statefulsets",
+        Kind::DaemonSet => "daemonsets",
+        Kind::Service => "services",
+        Kind::Endpoints => "endpoints",
+        Kind::EndpointSlice => "endpointslices",
+        Kind::Event => "events",
+        Kind::Node => "nodes",
+        Kind::Namespace => "namespaces",
+        Kind::ConfigMap => "configmaps",
+        Kind::Secret => "secrets",
+    }
+}
+
+fn screen_label(screen: &Screen) -> String {
+    match screen {
+        Screen::Table(t) => match &t.scope {
+            Scope::All => pane_name(t.kind).to_owned(),
+            Scope::OwnedBy { name, .. } => format!("{name} {}", pane_name(t.kind)),
+            Scope::Selector(sel) => format!(
+                "{} {}",
+                crate::ui::columns::selector_text(sel),
+                pane_name(t.kind)
+            ),
+            Scope::OnNode(node) => format!("{node} {}", pane_name(t.kind)),
+        },
+        Screen::Rollout(r) => format!("rollout {}", r.name),
+        Screen::Containers(c) => format!("{} containers", c.name),
+        Screen::Text(t) => t.title.clone(),
+        Screen::Logs(l) => format!("logs {}/{}", l.pod, l.container),
+        Screen::Contexts { .. } => "contexts".to_owned(),
+    }
+}

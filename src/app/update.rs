@@ -1,0 +1,394 @@
+//! `update`: the only place the state changes. Pure: no I/O, no terminal; what needs
+//! the cluster is returned as [`Effect`]s for the loop to perform.
+
+use super::action::{Action, Effect};
+use super::command::{self, Command};
+use super::filter::Filter;
+use super::navigation;
+use super::operation::{self, Begin, Operation};
+use super::rollout::ROLLOUT_KINDS;
+use super::state::{Mode, PANES, Scope, Screen, State, TableView};
+use crate::cluster::{ClusterUpdate, Kind, WatchState};
+use crate::ui::columns::{columns_for, is_namespaced};
+
+/// Applies `action` to `state` and returns what the loop must do.
+pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    match action {
+        Action::Cluster(update) => {
+            // Views are refreshed once per batch by the loop (`refresh_views`), not per update.
+            apply_cluster(state, update);
+            return effects;
+        }
+        Action::Resize(w, h) => state.size = (w, h),
+        Action::TextLoaded { title, text } => {
+            for screen in state.screens.iter_mut().rev() {
+                if let Screen::Text(view) = screen
+                    && view.title == title
+                {
+                    match (&view.text, text) {
+                        // Keep the text built locally when the server's describe fails.
+                        (Some(Ok(_)), Err(e)) => {
+                            state.status = Some(format!("the server's describe failed: {e}"));
+                        }
+                        (_, text) => view.text = Some(text),
+                    }
+                    break;
+                }
+            }
+        }
+        Action::ServerVersion(v) => state.connection.server_version = Some(v),
+        Action::Connected {
+            context,
+            server,
+            namespace,
+        } => connected(state, context, server, namespace),
+        Action::ConnectFailed(message) => {
+            state.connection.switching_to = None;
+            state.status = Some(message);
+        }
+        Action::Status(message) => {
+            state.status = Some(message);
+            state.status_ok = false;
+        }
+        Action::Done(message) => {
+            state.status = Some(message);
+            state.status_ok = true;
+        }
+        Action::Logs(chunk) => navigation::log_chunk(state, chunk),
+        Action::InputChar(_)
+        | Action::InputBackspace
+        | Action::InputClear
+        | Action::InputComplete
+        | Action::InputSubmit
+        | Action::InputCancel => input(state, &action, &mut effects),
+        key_action => {
+            state.status = None;
+            state.status_ok = false;
+            state.warnings.clear();
+            if state.mode == Mode::Help {
+                state.mode = Mode::Normal;
+                if matches!(key_action, Action::Help | Action::Back | Action::Quit) {
+                    return effects;
+                }
+            }
+            key(state, key_action, &mut effects);
+        }
+    }
+    state.refresh_views();
+    effects.extend(ensure_watches(state));
+    effects
+}
+
+fn apply_cluster(state: &mut State, update: ClusterUpdate) {
+    match update {
+        ClusterUpdate::State { kind, state: watch } => {
+            state.watch_states.insert(kind, watch);
+        }
+        rows => state.stores.apply(rows),
+    }
+}
+
+fn connected(state: &mut State, context: String, server: String, namespace: String) {
+    state.connection.context = context;
+    state.connection.server = server;
+    state.connection.server_version = None;
+    state.connection.switching_to = None;
+    state.namespace = Some(namespace);
+    state.stores = super::rows::Stores::default();
+    state.watching.clear();
+    state.watch_states.clear();
+    let root = root_kind(state);
+    state.screens = vec![Screen::Table(TableView::new(root, Scope::All, false))];
+}
+
+fn root_kind(state: &State) -> Kind {
+    match state.screens.first() {
+        Some(Screen::Table(t)) => t.kind,
+        _ => Kind::Pod,
+    }
+}
+
+fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
+    match action {
+        Action::Up => navigation::move_by(state, -1),
+        Action::Down => navigation::move_by(state, 1),
+        Action::PageUp => navigation::move_by(state, -(state.page_rows() as isize)),
+        Action::PageDown => navigation::move_by(state, state.page_rows() as isize),
+        Action::Top => navigation::move_by(state, isize::MIN),
+        Action::Bottom => navigation::move_by(state, isize::MAX),
+        Action::Enter => navigation::enter(state, effects),
+        Action::Back => navigation::back(state),
+        Action::NextPane | Action::PrevPane => {
+            let root = root_kind(state);
+            let i = PANES.iter().position(|k| *k == root).unwrap_or(0);
+            let n = PANES.len();
+            let next = if action == Action::NextPane {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            };
+            show_pane(state, PANES[next]);
+        }
+        Action::CommandMode => state.mode = Mode::Command(String::new()),
+        Action::FilterMode => match state.screen() {
+            Screen::Table(t) => {
+                let text = t
+                    .filter
+                    .as_ref()
+                    .map(|f| f.text.clone())
+                    .unwrap_or_default();
+                state.mode = Mode::Filter(text);
+            }
+            _ => state.status = Some("/ filters tables; this view has none".to_owned()),
+        },
+        Action::AllNamespaces => switch_namespace(state, None),
+        Action::Help => state.mode = Mode::Help,
+        Action::Describe => navigation::describe(state, effects),
+        Action::Yaml => navigation::yaml(state, effects),
+        Action::SortNext | Action::SortPrev | Action::SortReverse => sort(state, &action),
+        Action::Quit => state.quit = true,
+        mutation if mutation.is_mutation() => {
+            if state.readonly {
+                let what = mutation.description();
+                state.status = Some(format!("read-only session: {what} was not sent"));
+                return;
+            }
+            match operation::begin(state, &mutation) {
+                Ok(Begin::Ask(prompt, input)) => state.mode = Mode::Prompt { prompt, input },
+                Ok(Begin::Send(op)) => send(state, op, effects),
+                Err(e) => state.status = Some(e),
+            }
+        }
+        _ => {}
+    }
+}
+
+fn send(state: &mut State, op: Operation, effects: &mut Vec<Effect>) {
+    state.status = Some(format!("{}…", op.description()));
+    state.status_ok = true;
+    effects.push(Effect::Operate(op));
+}
+
+fn sort(state: &mut State, action: &Action) {
+    let all = state.all_namespaces();
+    let Some(Screen::Table(t)) = state.screen_mut() else {
+        state.status = Some("sorting works on tables".to_owned());
+        return;
+    };
+    let n = columns_for(t.kind, all).len().max(1);
+    match action {
+        Action::SortNext => (t.sort_column, t.sort_reverse) = ((t.sort_column + 1) % n, false),
+        Action::SortPrev => (t.sort_column, t.sort_reverse) = ((t.sort_column + n - 1) % n, false),
+        _ => t.sort_reverse = !t.sort_reverse,
+    }
+    t.computed_from = None;
+}
+
+/// Shows `kind` as the root pane, dropping the breadcrumb.
+pub fn show_pane(state: &mut State, kind: Kind) {
+    let all = state.all_namespaces();
+    state.screens = vec![Screen::Table(TableView::new(kind, Scope::All, all))];
+}
+
+/// Shows `namespace` (`None`: all namespaces), restarting the namespaced watches.
+pub fn switch_namespace(state: &mut State, namespace: Option<String>) {
+    if state.namespace == namespace {
+        return;
+    }
+    state.namespace = namespace;
+    let namespaced: Vec<Kind> = state
+        .watching
+        .iter()
+        .copied()
+        .filter(|k| is_namespaced(*k))
+        .collect();
+    for kind in namespaced {
+        state.watching.remove(&kind);
+        state.stores.of_mut(kind).clear();
+        state.watch_states.remove(&kind);
+    }
+    let root = match root_kind(state) {
+        Kind::Namespace => Kind::Pod,
+        k => k,
+    };
+    show_pane(state, root);
+    state.status = Some(match &state.namespace {
+        Some(ns) => format!("namespace {ns}"),
+        None => "all namespaces".to_owned(),
+    });
+}
+
+fn input(state: &mut State, action: &Action, effects: &mut Vec<Effect>) {
+    match state.mode.clone() {
+        Mode::Command(mut line) => match action {
+            Action::InputChar(c) => {
+                line.push(*c);
+                state.mode = Mode::Command(line);
+            }
+            Action::InputBackspace => {
+                line.pop();
+                state.mode = Mode::Command(line);
+            }
+            Action::InputClear => state.mode = Mode::Command(String::new()),
+            Action::InputComplete => {
+                let namespaces: Vec<&str> = state
+                    .stores
+                    .of(Kind::Namespace)
+                    .iter()
+                    .map(|(_, r)| r.meta.name.as_str())
+                    .collect();
+                let (done, candidates) =
+                    command::complete(&line, &namespaces, &state.connection.contexts);
+                state.status = (!candidates.is_empty()).then(|| candidates.join("  "));
+                state.mode = Mode::Command(done);
+            }
+            Action::InputSubmit => {
+                state.mode = Mode::Normal;
+                state.status = None;
+                match command::parse(&line) {
+                    Ok(cmd) => run_command(state, cmd, effects),
+                    Err(e) => state.status = Some(e),
+                }
+            }
+            _ => state.mode = Mode::Normal,
+        },
+        Mode::Filter(mut text) => {
+            match action {
+                Action::InputChar(c) => text.push(*c),
+                Action::InputBackspace => {
+                    text.pop();
+                }
+                Action::InputClear => text.clear(),
+                Action::InputSubmit => {
+                    state.mode = Mode::Normal;
+                    return;
+                }
+                Action::InputCancel => {
+                    state.mode = Mode::Normal;
+                    set_filter(state, "");
+                    return;
+                }
+                _ => {}
+            }
+            set_filter(state, &text);
+            state.mode = Mode::Filter(text);
+        }
+        Mode::Prompt { prompt, mut input } => {
+            let confirm = matches!(prompt, operation::Prompt::Confirm(_));
+            match action {
+                // A y/n question takes the key at once.
+                Action::InputChar(c) if confirm => answer(state, &prompt, &c.to_string(), effects),
+                Action::InputChar(c) => {
+                    input.push(*c);
+                    state.mode = Mode::Prompt { prompt, input };
+                }
+                Action::InputBackspace => {
+                    input.pop();
+                    state.mode = Mode::Prompt { prompt, input };
+                }
+                Action::InputClear => {
+                    state.mode = Mode::Prompt {
+                        prompt,
+                        input: String::new(),
+                    };
+                }
+                Action::InputSubmit => answer(state, &prompt, &input, effects),
+                Action::InputCancel => {
+                    state.mode = Mode::Normal;
+                    state.status = Some("cancelled: nothing was sent".to_owned());
+                }
+                _ => {}
+            }
+        }
+        Mode::Normal | Mode::Help => {}
+    }
+}
+
+fn answer(state: &mut State, prompt: &operation::Prompt, input: &str, effects: &mut Vec<Effect>) {
+    match prompt.answer(input) {
+        Ok(Some(op)) => {
+            state.mode = Mode::Normal;
+            send(state, op, effects);
+        }
+        Ok(None) => {
+            state.mode = Mode::Normal;
+            state.status = Some("cancelled: nothing was sent".to_owned());
+        }
+        // Stay in the prompt so the input can be fixed.
+        Err(e) => state.status = Some(e),
+    }
+}
+
+/// Sets the filter of the shown table; a selector that does not parse yet keeps the old filter.
+fn set_filter(state: &mut State, text: &str) {
+    let parsed = if text.trim().is_empty() {
+        Ok(None)
+    } else {
+        Filter::parse(text).map(Some)
+    };
+    let Some(Screen::Table(t)) = state.screen_mut() else {
+        return;
+    };
+    match parsed {
+        Ok(filter) => {
+            t.filter = filter;
+            t.computed_from = None;
+            t.selected = 0;
+            t.offset = 0;
+            state.status = None;
+        }
+        Err(e) => state.status = Some(e),
+    }
+}
+
+fn run_command(state: &mut State, cmd: Command, effects: &mut Vec<Effect>) {
+    match cmd {
+        Command::Pane(kind) => show_pane(state, kind),
+        Command::Namespace(ns) => {
+            let ns = (!matches!(ns.as_str(), "all" | "-A" | "*")).then_some(ns);
+            switch_namespace(state, ns);
+        }
+        Command::Context(None) => {
+            let selected = state
+                .connection
+                .contexts
+                .iter()
+                .position(|c| *c == state.connection.context)
+                .unwrap_or(0);
+            state.screens.push(Screen::Contexts { selected });
+        }
+        Command::Context(Some(name)) => navigation::switch_context(state, name, effects),
+        Command::Quit => state.quit = true,
+    }
+}
+
+/// Watches the shown screen needs that are not running yet.
+fn ensure_watches(state: &mut State) -> Vec<Effect> {
+    let mut needed: Vec<Kind> = vec![Kind::Namespace];
+    match state.screen() {
+        Screen::Table(t) => needed.push(t.kind),
+        Screen::Rollout(_) => needed.extend(ROLLOUT_KINDS),
+        Screen::Containers(_) => needed.push(Kind::Pod),
+        Screen::Text(_) | Screen::Logs(_) | Screen::Contexts { .. } => {}
+    }
+    if state.connection.switching_to.is_some() {
+        return Vec::new();
+    }
+    let mut effects = Vec::new();
+    for kind in needed {
+        if state.watching.insert(kind) {
+            state
+                .watch_states
+                .entry(kind)
+                .or_insert(WatchState::Syncing);
+            let namespace = if is_namespaced(kind) {
+                state.namespace.clone()
+            } else {
+                None
+            };
+            effects.push(Effect::Watch { kind, namespace });
+        }
+    }
+    effects
+}

@@ -1,0 +1,100 @@
+//! Keeps the derived parts of the state fresh: the visible rows of tables (filtered,
+//! sorted slot lists) and the rollout cache. Recomputed only when stale, never per frame.
+
+use super::rows::RowStore;
+use super::state::{Scope, Screen, State, TableView};
+use crate::cluster::{Detail, Row};
+use crate::ui::columns::{columns_for, is_namespaced};
+
+impl State {
+    /// Recomputes what the shown screen derives from the stores, if they changed.
+    pub fn refresh_views(&mut self) {
+        let namespace = self.namespace.clone();
+        let all = namespace.is_none();
+        let Some(screen) = self.screens.last_mut() else {
+            return;
+        };
+        match screen {
+            Screen::Table(table) => {
+                let store = self.stores.of(table.kind);
+                if table.computed_from != Some(store.generation()) {
+                    recompute(table, store, namespace.as_deref(), all);
+                }
+            }
+            Screen::Rollout(view) => {
+                view.cache
+                    .refresh(&self.stores, &view.namespace, &view.name);
+                view.selected = view
+                    .selected
+                    .min(view.cache.replica_sets.len().saturating_sub(1));
+            }
+            Screen::Containers(_) | Screen::Text(_) | Screen::Logs(_) | Screen::Contexts { .. } => {
+            }
+        }
+    }
+
+    /// Marks every table of the breadcrumb stale (filter, sort or namespace changed).
+    pub fn invalidate_views(&mut self) {
+        for screen in &mut self.screens {
+            match screen {
+                Screen::Table(t) => t.computed_from = None,
+                Screen::Rollout(r) => r.cache.computed_from = None,
+                _ => {}
+            }
+        }
+    }
+}
+
+fn in_scope(row: &Row, scope: &Scope) -> bool {
+    match scope {
+        Scope::All => true,
+        Scope::OwnedBy { kind, name } => row
+            .meta
+            .owner
+            .as_ref()
+            .is_some_and(|o| &o.kind == kind && &o.name == name),
+        Scope::Selector(sel) => sel.iter().all(|(k, v)| row.meta.labels.get(k) == Some(v)),
+        Scope::OnNode(node) => {
+            matches!(&row.detail, Detail::Pod(p) if p.node.as_deref() == Some(node.as_str()))
+        }
+    }
+}
+
+fn recompute(table: &mut TableView, store: &RowStore, namespace: Option<&str>, all: bool) {
+    let selected_key = table
+        .visible
+        .get(table.selected)
+        .and_then(|s| store.get(*s))
+        .map(|r| (r.meta.namespace.clone(), r.meta.name.clone()));
+    let namespaced = is_namespaced(table.kind);
+    table.visible.clear();
+    table.visible.extend(
+        store
+            .iter()
+            .filter(|(_, r)| !namespaced || namespace.is_none_or(|ns| r.meta.namespace == ns))
+            .filter(|(_, r)| in_scope(r, &table.scope))
+            .filter(|(_, r)| table.filter.as_ref().is_none_or(|f| f.matches(r)))
+            .map(|(slot, _)| slot),
+    );
+    let columns = columns_for(table.kind, all);
+    let column = table.sort_column.min(columns.len().saturating_sub(1));
+    if let Some(col) = columns.get(column) {
+        let cmp = col.cmp;
+        let reverse = table.sort_reverse;
+        table.visible.sort_unstable_by(|a, b| {
+            let (Some(ra), Some(rb)) = (store.get(*a), store.get(*b)) else {
+                return std::cmp::Ordering::Equal;
+            };
+            let ord = cmp(ra, rb);
+            if reverse { ord.reverse() } else { ord }
+        });
+    }
+    if let Some((ns, name)) = selected_key
+        && let Some(slot) = store.slot_of(&ns, &name)
+        && let Some(pos) = table.visible.iter().position(|s| *s == slot)
+    {
+        table.selected = pos;
+    }
+    table.selected = table.selected.min(table.visible.len().saturating_sub(1));
+    table.computed_from = Some(store.generation());
+}

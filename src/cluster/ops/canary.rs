@@ -1,0 +1,327 @@
+//! Canary: set a new image and stop the rollout after exactly N new pods are
+//! created and ready, whatever maxSurge/maxUnavailable were, without racing
+//! the controller (see [`patches`] for why the one patch holds it there);
+//! then promote (restore the strategy, resume) or abort (restore, roll the
+//! template back to the revision before the canary, resume).
+
+pub mod patches;
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+use kube::api::Api;
+use kube::runtime::{WatchStreamExt, watcher};
+pub use patches::{CanaryOriginal, ORIGINAL_ANNOTATION};
+use serde_json::{Value, json};
+
+use super::op_error::{OpError, Refusal};
+use super::pause_resume::pause_patch;
+use super::revisions::{controlled_by, equal_ignore_hash, get_deployment, owned_replica_sets};
+use super::set_image::find_container;
+use super::undo::plan_undo;
+use super::{Outcome, patch_request};
+use crate::cluster::Permit;
+
+/// What to canary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CanaryPlan {
+    /// Namespace of the Deployment.
+    pub namespace: String,
+    /// The Deployment.
+    pub deployment: String,
+    /// The container whose image changes.
+    pub container: String,
+    /// The new image.
+    pub image: String,
+    /// How many new pods to run before stopping (at least 1, at most the replicas).
+    pub new_pods: u32,
+    /// The change-cause to record, if any.
+    pub change_cause: Option<String>,
+    /// How long to wait for the new pods to be ready.
+    pub timeout: Duration,
+}
+
+/// How a canary start is going, reported as it happens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CanaryProgress {
+    /// The image and the hold were patched in.
+    Patched,
+    /// The new ReplicaSet's pods: created and ready, out of `wanted`.
+    NewPods {
+        /// The new ReplicaSet.
+        replica_set: String,
+        /// Pods it has.
+        created: i32,
+        /// Of which ready.
+        ready: i32,
+        /// The canary size.
+        wanted: u32,
+    },
+    /// N new pods are ready and the rollout is paused.
+    Paused,
+}
+
+/// Starts a canary: one patch (image, change-cause, the hold, the original
+/// settings), then waits until the new ReplicaSet has `new_pods` ready pods and
+/// pauses. On timeout the canary stays in place (abort or promote it).
+pub async fn start_canary(
+    client: &kube::Client,
+    permit: &Permit,
+    plan: &CanaryPlan,
+    on_progress: &mut (dyn FnMut(CanaryProgress) + Send),
+) -> Result<Outcome, OpError> {
+    let (ns, name) = (plan.namespace.as_str(), plan.deployment.as_str());
+    let current = get_deployment(client, ns, name).await?;
+    check_can_start(&current, plan)?;
+    let Some((list, _)) = find_container(&current, &plan.container) else {
+        return Err(OpError::refused(
+            Refusal::ContainerNotFound,
+            format!("unable to find container named {:?}", plan.container),
+        ));
+    };
+    let original = CanaryOriginal::of(&current);
+    let body = patches::start_patch(
+        &original,
+        list,
+        &plan.container,
+        &plan.image,
+        plan.new_pods,
+        plan.change_cause.as_deref(),
+    );
+    tracing::info!(what = permit.what(), "starting canary");
+    let (patched, sent) = patch_request::send_strategic(client, ns, name, &body).await?;
+    on_progress(CanaryProgress::Patched);
+    let waited = tokio::time::timeout(
+        plan.timeout,
+        wait_for_new_pods(client, &patched, plan.new_pods, on_progress),
+    )
+    .await;
+    match waited {
+        Ok(result) => result?,
+        Err(_) => {
+            return Err(OpError::Timeout(format!(
+                "canary of deployment/{name}: {} new pod(s) of {} not ready after {}s; the canary stays in place (abort or promote it)",
+                plan.new_pods,
+                plan.image,
+                plan.timeout.as_secs()
+            )));
+        }
+    }
+    patch_request::send_strategic(client, ns, name, &pause_patch()).await?;
+    on_progress(CanaryProgress::Paused);
+    Ok(Outcome::sent(
+        format!(
+            "deployment.apps/{name} canary: {} new pod(s) of {} ready, rollout paused",
+            plan.new_pods, plan.image
+        ),
+        sent,
+    ))
+}
+
+fn check_can_start(deployment: &Deployment, plan: &CanaryPlan) -> Result<(), OpError> {
+    let name = &plan.deployment;
+    let spec = deployment.spec.as_ref();
+    if deployment
+        .metadata
+        .annotations
+        .as_ref()
+        .is_some_and(|a| a.contains_key(ORIGINAL_ANNOTATION))
+    {
+        return Err(OpError::refused(
+            Refusal::CanaryActive,
+            format!(
+                "deployment/{name} already has a canary in progress: promote or abort it first"
+            ),
+        ));
+    }
+    if spec.and_then(|s| s.paused).unwrap_or(false) {
+        return Err(OpError::refused(
+            Refusal::Paused,
+            format!("deployment/{name} is paused: resume it before starting a canary"),
+        ));
+    }
+    let replicas = spec.and_then(|s| s.replicas).unwrap_or(1);
+    if plan.new_pods == 0 || i64::from(plan.new_pods) > i64::from(replicas) {
+        return Err(OpError::refused(
+            Refusal::Unsupported,
+            format!(
+                "a canary needs between 1 and {replicas} new pods (deployment/{name} has {replicas} replicas), not {}",
+                plan.new_pods
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Watches the Deployment's ReplicaSets until the one running its template has `wanted` ready pods.
+async fn wait_for_new_pods(
+    client: &kube::Client,
+    deployment: &Deployment,
+    wanted: u32,
+    on_progress: &mut (dyn FnMut(CanaryProgress) + Send),
+) -> Result<(), OpError> {
+    let ns = deployment
+        .metadata
+        .namespace
+        .as_deref()
+        .unwrap_or("default");
+    let uid = deployment.metadata.uid.clone().unwrap_or_default();
+    let Some(template) = deployment.spec.as_ref().map(|s| &s.template) else {
+        return Err(OpError::Transport(
+            "the patched Deployment has no spec".into(),
+        ));
+    };
+    let api: Api<ReplicaSet> = Api::namespaced(client.clone(), ns);
+    let stream = watcher(api, watcher::Config::default()).touched_objects();
+    let mut stream = std::pin::pin!(stream);
+    let mut last: Option<CanaryProgress> = None;
+    while let Some(event) = stream.next().await {
+        let rs = match event {
+            Ok(rs) => rs,
+            Err(e) => {
+                tracing::warn!("canary: ReplicaSet watch error, retrying: {e}");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                continue;
+            }
+        };
+        let is_new = controlled_by(&rs, &uid)
+            && rs
+                .spec
+                .as_ref()
+                .and_then(|s| s.template.as_ref())
+                .is_some_and(|t| equal_ignore_hash(t, template));
+        if !is_new {
+            continue;
+        }
+        let status = rs.status.as_ref();
+        let progress = CanaryProgress::NewPods {
+            replica_set: rs.metadata.name.clone().unwrap_or_default(),
+            created: status.map_or(0, |s| s.replicas),
+            ready: status.and_then(|s| s.ready_replicas).unwrap_or(0),
+            wanted,
+        };
+        if last.as_ref() != Some(&progress) {
+            on_progress(progress.clone());
+            last = Some(progress);
+        }
+        let ready = status.and_then(|s| s.ready_replicas).unwrap_or(0);
+        if i64::from(ready) >= i64::from(wanted) {
+            return Ok(());
+        }
+    }
+    Err(OpError::Transport(
+        "the ReplicaSet watch ended before the canary was ready".into(),
+    ))
+}
+
+/// Promotes a canary: restores the original strategy, minReadySeconds and progress
+/// deadline, drops the annotation and resumes, in one JSON patch.
+pub async fn promote_canary(
+    client: &kube::Client,
+    permit: &Permit,
+    namespace: &str,
+    deployment: &str,
+) -> Result<Outcome, OpError> {
+    let current = get_deployment(client, namespace, deployment).await?;
+    let original = CanaryOriginal::stored_on(&current)?;
+    let paused = current.spec.as_ref().and_then(|s| s.paused).is_some();
+    let annotations = current.metadata.annotations.clone().unwrap_or_default();
+    let ops = patches::restore_operations(&original, annotations, paused);
+    tracing::info!(what = permit.what(), "promoting canary");
+    let sent = send(client, namespace, deployment, Value::Array(ops)).await?;
+    Ok(Outcome::sent(
+        format!(
+            "deployment.apps/{deployment} canary promoted: rollout resumed with its original strategy"
+        ),
+        sent,
+    ))
+}
+
+/// Aborts a canary: restores the original settings and rolls the template back to
+/// the revision before the canary (as `kubectl rollout undo --to-revision` would),
+/// resuming, in one JSON patch.
+pub async fn abort_canary(
+    client: &kube::Client,
+    permit: &Permit,
+    namespace: &str,
+    deployment: &str,
+) -> Result<Outcome, OpError> {
+    let current = get_deployment(client, namespace, deployment).await?;
+    let original = CanaryOriginal::stored_on(&current)?;
+    let replica_sets = owned_replica_sets(client, &current).await?;
+    let undo = plan_undo(&current, &replica_sets, original.revision.unwrap_or(0))?;
+    let paused = current.spec.as_ref().and_then(|s| s.paused).is_some();
+    // The undo's template replacement, then the restore (which writes the undo's annotations).
+    let mut ops = vec![json!({"op": "replace", "path": "/spec/template", "value": undo.template})];
+    ops.extend(patches::restore_operations(
+        &original,
+        undo.annotations.clone(),
+        paused,
+    ));
+    tracing::info!(what = permit.what(), "aborting canary");
+    let sent = send(client, namespace, deployment, Value::Array(ops)).await?;
+    Ok(Outcome::sent(
+        format!(
+            "deployment.apps/{deployment} canary aborted: rolled back to revision {}",
+            undo.revision
+        ),
+        sent,
+    ))
+}
+
+async fn send(
+    client: &kube::Client,
+    namespace: &str,
+    deployment: &str,
+    operations: Value,
+) -> Result<String, OpError> {
+    patch_request::send_json_patch::<Deployment>(client, namespace, deployment, &operations)
+        .await?;
+    let path = patch_request::object_path::<Deployment>(namespace, deployment);
+    Ok(patch_request::describe(
+        &path,
+        patch_request::JSON_PATCH,
+        &operations,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::revisions::fixtures::deployment;
+    use super::*;
+
+    fn plan(new_pods: u32) -> CanaryPlan {
+        CanaryPlan {
+            namespace: "default".into(),
+            deployment: "myapp-deploy".into(),
+            container: "myapp".into(),
+            image: "nginx:1.15.7".into(),
+            new_pods,
+            change_cause: None,
+            timeout: Duration::from_secs(30),
+        }
+    }
+
+    #[test]
+    fn start_is_refused_when_paused_active_or_out_of_range() {
+        let d = deployment("nginx:1.15.5", 2, false);
+        assert!(check_can_start(&d, &plan(1)).is_ok());
+        assert!(check_can_start(&d, &plan(3)).is_ok());
+        let too_many = check_can_start(&d, &plan(4)).unwrap_err();
+        assert_eq!(too_many.refusal(), Some(Refusal::Unsupported));
+        assert!(check_can_start(&d, &plan(0)).is_err());
+        let paused = deployment("nginx:1.15.5", 2, true);
+        let err = check_can_start(&paused, &plan(1)).unwrap_err();
+        assert_eq!(err.refusal(), Some(Refusal::Paused));
+        let mut active = d.clone();
+        active
+            .metadata
+            .annotations
+            .as_mut()
+            .unwrap()
+            .insert(ORIGINAL_ANNOTATION.into(), "{}".into());
+        let err = check_can_start(&active, &plan(1)).unwrap_err();
+        assert_eq!(err.refusal(), Some(Refusal::CanaryActive));
+    }
+}

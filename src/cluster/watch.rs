@@ -1,0 +1,291 @@
+//! One watch per pane: kube-runtime's watcher (paginated list, bookmarks;
+//! relisted after kube's default backoff on failure) turned into batched
+//! [`ClusterUpdate`]s of compact rows. The objects themselves are dropped as
+//! soon as their row is built.
+
+mod batch;
+
+use std::time::Duration;
+
+use futures::StreamExt as _;
+use futures::stream::BoxStream;
+use kube::Client;
+use kube::runtime::utils::Backoff as _;
+use kube::runtime::watcher::{self, DefaultBackoff};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use super::model::{ClusterUpdate, Kind, Row, WatchState};
+use super::rows::ToRow;
+pub use batch::{MAX_BATCH, PendingChanges};
+
+/// How long changes are coalesced before they are sent.
+pub const COALESCE: Duration = Duration::from_millis(40);
+/// Page size of the initial list.
+pub const PAGE_SIZE: u32 = 500;
+/// The shortest wait before listing again after a 403 (RBAC may change; no hurry).
+pub const FORBIDDEN_RETRY_DELAY: Duration = Duration::from_secs(5);
+/// The wait if the backoff policy ever runs out.
+const MAX_RETRY_DELAY: Duration = Duration::from_secs(30);
+
+/// The plural the messages use, e.g. `EndpointSlices`.
+pub fn plural(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Pod => "Pods",
+        Kind::ReplicaSet => "ReplicaSets",
+        Kind::Deployment => "Deployments",
+        Kind::StatefulSet => "StatefulSets",
+        Kind::DaemonSet => "DaemonSets",
+        Kind::Service => "Services",
+        Kind::Endpoints => "Endpoints",
+        Kind::EndpointSlice => "EndpointSlices",
+        Kind::Event => "Events",
+        Kind::Node => "Nodes",
+        Kind::Namespace => "Namespaces",
+        Kind::ConfigMap => "ConfigMaps",
+        Kind::Secret => "Secrets",
+    }
+}
+
+/// What a watcher error means for the pane.
+#[derive(Debug, PartialEq, Eq)]
+enum Failure {
+    /// 404 on the list or watch: the server does not serve this resource. Stop.
+    Unavailable,
+    /// 403: the user may not list or watch it. Keep retrying slowly.
+    Forbidden(String),
+    /// Anything else: the watcher's backoff retries.
+    Transient(String),
+}
+
+fn classify(err: &watcher::Error) -> Failure {
+    let status = match err {
+        watcher::Error::InitialListFailed(kube::Error::Api(s))
+        | watcher::Error::WatchStartFailed(kube::Error::Api(s))
+        | watcher::Error::WatchFailed(kube::Error::Api(s))
+        | watcher::Error::WatchError(s) => Some(s),
+        _ => None,
+    };
+    let listing = matches!(
+        err,
+        watcher::Error::InitialListFailed(_) | watcher::Error::WatchStartFailed(_)
+    );
+    match status {
+        Some(s) if s.code == 404 && listing => Failure::Unavailable,
+        Some(s) if s.code == 403 => Failure::Forbidden(s.message.clone()),
+        Some(s) if s.code == 410 => Failure::Transient(format!(
+            "410 Gone ({}); listing again",
+            if s.message.is_empty() {
+                "history compacted"
+            } else {
+                &s.message
+            }
+        )),
+        _ => Failure::Transient(err.to_string()),
+    }
+}
+
+/// Sends state changes, never the same kind of state twice in a row, so that a
+/// failing watch says so once instead of once per retry.
+struct StateSender {
+    kind: Kind,
+    tx: mpsc::UnboundedSender<ClusterUpdate>,
+    last: Option<WatchState>,
+}
+
+impl StateSender {
+    fn send(&mut self, update: ClusterUpdate) -> Result<(), ()> {
+        self.tx.send(update).map_err(|_| ())
+    }
+
+    fn state(&mut self, state: WatchState) -> Result<(), ()> {
+        if self
+            .last
+            .as_ref()
+            .is_some_and(|l| std::mem::discriminant(l) == std::mem::discriminant(&state))
+        {
+            return Ok(());
+        }
+        self.last = Some(state.clone());
+        self.send(ClusterUpdate::State {
+            kind: self.kind,
+            state,
+        })
+    }
+
+    fn all(&mut self, updates: Vec<ClusterUpdate>) -> Result<(), ()> {
+        updates.into_iter().try_for_each(|u| self.send(u))
+    }
+}
+
+/// Runs the watch of `K` until the receiver goes away or the server says it does
+/// not serve `K`.
+pub async fn run<K: ToRow>(
+    client: Client,
+    namespace: Option<String>,
+    tx: mpsc::UnboundedSender<ClusterUpdate>,
+) {
+    let kind = K::KIND;
+    let mut out = StateSender {
+        kind,
+        tx,
+        last: None,
+    };
+    // Err(()) only means the app dropped the receiver: nothing left to do.
+    let _ = drive::<K>(client, namespace, &mut out).await;
+}
+
+/// Watches until the server says it does not serve `K` (or the receiver is gone). Each
+/// failure starts a fresh watcher, hence a relist, after kube's default backoff: the
+/// pane then gets a `Reset` and `Live`, the proof it recovered. (Resuming the old
+/// stream would recover silently and leave the pane saying "reconnecting".)
+async fn drive<K: ToRow>(
+    client: Client,
+    namespace: Option<String>,
+    out: &mut StateSender,
+) -> Result<(), ()> {
+    let kind = K::KIND;
+    out.state(WatchState::Syncing)?;
+    let api = K::api(client, namespace.as_deref());
+    let config = watcher::Config::default().page_size(PAGE_SIZE);
+    let mut backoff = DefaultBackoff::default();
+    loop {
+        let stream = watcher::watcher(api.clone(), config.clone()).boxed();
+        let (failure, err) = pump::<K>(stream, out, &mut backoff).await?;
+        let delay = backoff.next().unwrap_or(MAX_RETRY_DELAY);
+        match failure {
+            Failure::Unavailable => {
+                let what = format!(
+                    "this server does not serve {} {}",
+                    K::api_version(&()),
+                    plural(kind)
+                );
+                tracing::info!("{what}: {err}");
+                out.state(WatchState::Unavailable(what))?;
+                return Ok(());
+            }
+            Failure::Forbidden(message) => {
+                tracing::debug!("watch of {kind:?} forbidden: {message}");
+                out.state(WatchState::Forbidden(message))?;
+                tokio::time::sleep(delay.max(FORBIDDEN_RETRY_DELAY)).await;
+            }
+            Failure::Transient(reason) => {
+                tracing::debug!("watch of {kind:?} failed: {reason}");
+                out.state(WatchState::Reconnecting(reason))?;
+                tokio::time::sleep(delay).await;
+            }
+        }
+    }
+}
+
+/// Turns one watcher stream into updates until it fails; returns why.
+async fn pump<K: ToRow>(
+    mut stream: BoxStream<'static, watcher::Result<watcher::Event<K>>>,
+    out: &mut StateSender,
+    backoff: &mut DefaultBackoff,
+) -> Result<(Failure, String), ()> {
+    let kind = K::KIND;
+    let mut pending = PendingChanges::new(kind);
+    let mut init_rows: Option<Vec<Row>> = None;
+    let mut deadline: Option<Instant> = None;
+    loop {
+        let event = if let Some(at) = deadline {
+            tokio::select! {
+                event = stream.next() => event,
+                () = tokio::time::sleep_until(at) => {
+                    deadline = None;
+                    out.all(pending.flush())?;
+                    continue;
+                }
+            }
+        } else {
+            stream.next().await
+        };
+        let Some(event) = event else {
+            out.all(pending.flush())?;
+            let reason = "the watch stream ended".to_owned();
+            return Ok((Failure::Transient(reason.clone()), reason));
+        };
+        match event {
+            Ok(watcher::Event::Init) => {
+                pending.clear();
+                deadline = None;
+                init_rows = Some(Vec::new());
+            }
+            Ok(watcher::Event::InitApply(obj)) => {
+                let row = obj.to_row();
+                drop(obj);
+                init_rows.get_or_insert_with(Vec::new).push(row);
+            }
+            Ok(watcher::Event::InitDone) => {
+                let rows = init_rows.take().unwrap_or_default();
+                out.send(ClusterUpdate::Reset { kind, rows })?;
+                out.state(WatchState::Live)?;
+                backoff.reset();
+            }
+            Ok(watcher::Event::Apply(obj)) => {
+                let row = obj.to_row();
+                drop(obj);
+                let before = pending.apply(row);
+                out.all(before)?;
+            }
+            Ok(watcher::Event::Delete(obj)) => {
+                let meta = obj.meta();
+                let before = pending.delete(
+                    meta.namespace.clone().unwrap_or_default(),
+                    meta.name.clone().unwrap_or_default(),
+                );
+                out.all(before)?;
+            }
+            Err(err) => {
+                out.all(pending.flush())?;
+                return Ok((classify(&err), err.to_string()));
+            }
+        }
+        if pending.is_full() {
+            deadline = None;
+            out.all(pending.flush())?;
+        } else if !pending.is_empty() && deadline.is_none() {
+            deadline = Some(Instant::now() + COALESCE);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api_error(code: u16, message: &str) -> kube::Error {
+        let status: kube::core::Status = serde_json::from_value(serde_json::json!({
+            "status": "Failure", "code": code, "message": message, "reason": ""
+        }))
+        .unwrap();
+        kube::Error::Api(Box::new(status))
+    }
+
+    #[test]
+    fn classifies_missing_forbidden_and_gone() {
+        assert_eq!(
+            classify(&watcher::Error::InitialListFailed(api_error(
+                404,
+                "not found"
+            ))),
+            Failure::Unavailable
+        );
+        assert_eq!(
+            classify(&watcher::Error::InitialListFailed(api_error(
+                403,
+                "secrets is forbidden"
+            ))),
+            Failure::Forbidden("secrets is forbidden".to_owned())
+        );
+        let gone = api_error(410, "too old resource version");
+        let kube::Error::Api(status) = gone else {
+            panic!()
+        };
+        assert!(matches!(
+            classify(&watcher::Error::WatchError(status)),
+            Failure::Transient(reason) if reason.starts_with("410 Gone")
+        ));
+    }
+}

@@ -1,0 +1,85 @@
+//! A simple DaemonSet controller: one pod per node whose taints the pod template
+//! tolerates, bound to that node directly, and the DaemonSet's status counts.
+
+use serde_json::{Value, json};
+
+use super::ByOwner;
+use super::events::{Source, normal, record};
+use super::meta::{int_at, is_terminating, kind, name, namespace, uid};
+use super::pass::Pass;
+use super::pod_state::{is_active, is_available, is_ready};
+use super::replicaset::pod_from_template;
+use super::scheduler::{node_is_ready, tolerates_all};
+use crate::sim::store::Obj;
+
+const SOURCE: Source<'static> = Source::controller("daemonset-controller");
+
+/// Reconciles every DaemonSet; `pods_by_owner` maps a controller uid to its pods.
+pub fn reconcile(pass: &Pass<'_>, pods_by_owner: &ByOwner) {
+    let nodes = pass.all("", "Node");
+    for ds in pass.all("apps", "DaemonSet") {
+        let owned: Vec<&Obj> = pods_by_owner
+            .of(uid(&ds))
+            .iter()
+            .filter(|p| is_active(p))
+            .collect();
+        let probe = json!({"spec": ds["spec"]["template"]["spec"]});
+        let eligible: Vec<&Obj> = nodes
+            .iter()
+            .filter(|n| node_is_ready(n) && tolerates_all(&probe, n))
+            .collect();
+        let pods = kind("", "Pod");
+        if !is_terminating(&ds) {
+            for node in &eligible {
+                if owned.iter().any(|p| p["spec"]["nodeName"] == name(node)) {
+                    continue;
+                }
+                let mut pod = pod_from_template(&ds);
+                pod["spec"]["nodeName"] = json!(name(node));
+                pod["metadata"]["labels"]["pod-template-generation"] =
+                    json!(int_at(&ds, "/metadata/generation", 1).to_string());
+                if let Some(p) = pass.create(pods, pod) {
+                    record(
+                        pass,
+                        &ds,
+                        SOURCE,
+                        normal("SuccessfulCreate", format!("Created pod: {}", name(&p))),
+                    );
+                }
+            }
+            for p in owned
+                .iter()
+                .filter(|p| !eligible.iter().any(|n| p["spec"]["nodeName"] == name(n)))
+            {
+                pass.delete_gracefully(pods, p);
+                record(
+                    pass,
+                    &ds,
+                    SOURCE,
+                    normal("SuccessfulDelete", format!("Deleted pod: {}", name(p))),
+                );
+            }
+        }
+        let min_ready = int_at(&ds, "/spec/minReadySeconds", 0);
+        let scheduled = owned.len();
+        let status = json!({
+            "currentNumberScheduled": scheduled,
+            "desiredNumberScheduled": eligible.len(),
+            "numberMisscheduled": 0,
+            "numberReady": owned.iter().filter(|p| is_ready(p)).count(),
+            "numberAvailable": owned.iter().filter(|p| is_available(p, min_ready, pass.now)).count(),
+            "updatedNumberScheduled": scheduled,
+            "observedGeneration": int_at(&ds, "/metadata/generation", 1),
+        });
+        if ds["status"] != status {
+            pass.modify(
+                kind("apps", "DaemonSet"),
+                namespace(&ds),
+                name(&ds),
+                |v: &mut Value| {
+                    v["status"] = status;
+                },
+            );
+        }
+    }
+}

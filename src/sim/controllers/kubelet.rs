@@ -1,0 +1,354 @@
+//! The kubelet stand-in: starts pods bound to a node (startTime, hostIP, podIP
+//! from the node's pod CIDR, container statuses, conditions), moves their
+//! containers on as simulated time passes (see [`container_state`]), and stops
+//! deleted pods (`Killing`), removing them when their grace period is over.
+
+pub mod container_state;
+
+use std::collections::{HashMap, HashSet};
+
+use jiff::Timestamp;
+use serde_json::{Value, json};
+
+use self::container_state::ContainerContext;
+use super::events::{Note, Source, normal, record};
+use super::meta::{is_terminating, kind, name, namespace, time_at, uid};
+use super::pass::Pass;
+use super::pod_state::phase;
+use super::scheduler::set_pod_condition;
+use crate::sim::clock::format_time;
+use crate::sim::store::Obj;
+
+/// The nodes as the kubelets see them: addresses and pod IP ranges.
+struct NodeNet {
+    host_ip: String,
+    /// `10.244.N.` for a node with pod CIDR `10.244.N.0/24`.
+    pod_prefix: String,
+}
+
+fn node_nets(pass: &Pass<'_>) -> HashMap<String, NodeNet> {
+    pass.all("", "Node")
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let host_ip = n["status"]["addresses"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|a| a["type"] == "InternalIP")
+                .and_then(|a| a["address"].as_str())
+                .map_or_else(|| format!("172.18.0.{}", i + 2), str::to_string);
+            let pod_prefix = n["spec"]["podCIDR"]
+                .as_str()
+                .and_then(|c| c.strip_suffix(".0/24"))
+                .map_or_else(|| format!("10.244.{i}."), |p| format!("{p}."));
+            (
+                name(n).to_string(),
+                NodeNet {
+                    host_ip,
+                    pod_prefix,
+                },
+            )
+        })
+        .collect()
+}
+
+/// Runs every node's kubelet over `pods` (every pod in the store).
+pub fn reconcile(pass: &Pass<'_>, pods: &[Obj]) {
+    let mut work: Vec<&Obj> = Vec::new();
+    for pod in pods {
+        let node = pod["spec"]["nodeName"].as_str().unwrap_or("");
+        if is_terminating(pod) {
+            stop(pass, pod, node);
+        } else if !(node.is_empty()
+            || matches!(phase(pod), "Succeeded" | "Failed")
+            || is_settled(pod))
+        {
+            work.push(pod);
+        }
+    }
+    if work.is_empty() {
+        return;
+    }
+    let nets = node_nets(pass);
+    // Pod IPs in use, per node: only the nodes that start pods need them.
+    let mut used: HashMap<&str, HashSet<String>> = HashMap::new();
+    for pod in &work {
+        used.entry(pod["spec"]["nodeName"].as_str().unwrap_or(""))
+            .or_default();
+    }
+    for p in pods {
+        if let (Some(ips), Some(ip)) = (
+            p["spec"]["nodeName"].as_str().and_then(|n| used.get_mut(n)),
+            p["status"]["podIP"].as_str(),
+        ) {
+            ips.insert(ip.to_string());
+        }
+    }
+    for pod in work {
+        let node = pod["spec"]["nodeName"].as_str().unwrap_or("");
+        let (Some(net), Some(node_used)) = (nets.get(node), used.get_mut(node)) else {
+            continue;
+        };
+        sync_pod(pass, pod, node, net, node_used);
+    }
+}
+
+/// A running pod whose containers are all ready and healthy: nothing will change
+/// until someone else changes it (the common case, skipped cheaply at scale).
+fn is_settled(pod: &Value) -> bool {
+    let statuses = pod["status"]["containerStatuses"].as_array();
+    let specs = pod["spec"]["containers"].as_array();
+    matches!((statuses, specs), (Some(st), Some(sp)) if st.len() == sp.len())
+        && pod["status"]["containerStatuses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|s| {
+                s["ready"] == true
+                    && s["state"]["running"].is_object()
+                    && container_state::behaviour(s["image"].as_str().unwrap_or(""))
+                        == container_state::ImageBehaviour::Healthy
+            })
+}
+
+fn kubelet(node: &str) -> Source<'_> {
+    Source {
+        component: "kubelet",
+        host: Some(node),
+    }
+}
+
+fn sync_pod(pass: &Pass<'_>, pod: &Obj, node: &str, net: &NodeNet, used: &mut HashSet<String>) {
+    let now = pass.now;
+    let Some(started) = time_at(pod, "/status/startTime") else {
+        accept(pass, pod, node, net);
+        return;
+    };
+    let pod_ref = format!("{}_{}({})", name(pod), namespace(pod), uid(pod));
+    let mut status = pod["status"].clone();
+    let mut events: Vec<Note<'static>> = Vec::new();
+    let specs = pod["spec"]["containers"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let mut statuses = Vec::with_capacity(specs.len());
+    for (i, spec) in specs.iter().enumerate() {
+        let ctx = ContainerContext {
+            spec,
+            pod_ref: pod_ref.clone(),
+            pod_started: started,
+            now,
+        };
+        let current = status["containerStatuses"]
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| ctx.creating());
+        let (next, notes) = ctx.advance(&current);
+        events.extend(notes);
+        statuses.push(next);
+    }
+    let any_started = statuses
+        .iter()
+        .any(|s| s["state"]["running"].is_object() || s["restartCount"].as_i64().unwrap_or(0) > 0);
+    if any_started && status["podIP"].is_null() && pod["spec"]["hostNetwork"] == true {
+        status["podIP"] = json!(net.host_ip);
+        status["podIPs"] = json!([{"ip": net.host_ip}]);
+    }
+    if any_started && status["podIP"].is_null() {
+        let Some(ip) = (2..=254)
+            .map(|n| format!("{}{n}", net.pod_prefix))
+            .find(|ip| !used.contains(ip))
+        else {
+            return;
+        };
+        used.insert(ip.clone());
+        status["podIP"] = json!(ip);
+        status["podIPs"] = json!([{"ip": ip}]);
+    }
+    if any_started {
+        status["phase"] = json!("Running");
+    }
+    let all_ready = !statuses.is_empty() && statuses.iter().all(|s| s["ready"] == true);
+    status["containerStatuses"] = Value::Array(statuses);
+    let statuses = status["containerStatuses"].clone();
+    let mut wrapper = json!({"status": status});
+    set_readiness(
+        &mut wrapper,
+        all_ready,
+        now,
+        &pod["spec"]["containers"],
+        &statuses,
+    );
+    let status = wrapper["status"].take();
+    if status == pod["status"] {
+        return;
+    }
+    let written = pass.modify(kind("", "Pod"), namespace(pod), name(pod), |v| {
+        v["status"] = status;
+    });
+    if let Some(written) = written {
+        for note in events {
+            record(pass, &written, kubelet(node), note);
+        }
+    }
+}
+
+/// Sets `Ready` and `ContainersReady`, moving their transition time only when they flip.
+fn set_readiness(pod: &mut Value, ready: bool, now: Timestamp, specs: &Value, statuses: &Value) {
+    let unready: Vec<&str> = specs
+        .as_array()
+        .into_iter()
+        .flatten()
+        .zip(statuses.as_array().into_iter().flatten())
+        .filter(|(_, s)| s["ready"] != true)
+        .filter_map(|(c, _)| c["name"].as_str())
+        .collect();
+    for kind in ["Ready", "ContainersReady"] {
+        let want = if ready { "True" } else { "False" };
+        let current = pod["status"]["conditions"]
+            .as_array()
+            .and_then(|cs| cs.iter().find(|c| c["type"] == kind))
+            .cloned();
+        if current.as_ref().is_some_and(|c| c["status"] == want) {
+            continue;
+        }
+        let mut c = json!({"type": kind, "status": want, "lastProbeTime": null, "lastTransitionTime": format_time(now)});
+        if !ready {
+            c["reason"] = json!("ContainersNotReady");
+            c["message"] = json!(format!(
+                "containers with unready status: [{}]",
+                unready.join(" ")
+            ));
+        }
+        set_pod_condition(pod, c);
+    }
+}
+
+/// The kubelet accepts a pod bound to its node: containers creating, images pulling.
+fn accept(pass: &Pass<'_>, pod: &Obj, node: &str, net: &NodeNet) {
+    let now = format_time(pass.now);
+    let specs = pod["spec"]["containers"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let statuses: Vec<Value> = specs
+        .iter()
+        .map(|spec| {
+            ContainerContext {
+                spec,
+                pod_ref: String::new(),
+                pod_started: pass.now,
+                now: pass.now,
+            }
+            .creating()
+        })
+        .collect();
+    let mut v = (**pod).clone();
+    v["status"]["phase"] = json!("Pending");
+    v["status"]["hostIP"] = json!(net.host_ip);
+    v["status"]["hostIPs"] = json!([{"ip": net.host_ip}]);
+    v["status"]["startTime"] = json!(now);
+    v["status"]["qosClass"] = json!("BestEffort");
+    v["status"]["containerStatuses"] = Value::Array(statuses.clone());
+    set_pod_condition(
+        &mut v,
+        json!({"type": "PodReadyToStartContainers", "status": "True", "lastProbeTime": null, "lastTransitionTime": now}),
+    );
+    set_pod_condition(
+        &mut v,
+        json!({"type": "Initialized", "status": "True", "lastProbeTime": null, "lastTransitionTime": now}),
+    );
+    set_readiness(
+        &mut v,
+        false,
+        pass.now,
+        &pod["spec"]["containers"],
+        &Value::Array(statuses),
+    );
+    set_pod_condition(
+        &mut v,
+        json!({"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": now}),
+    );
+    if let Some(cs) = v["status"]["conditions"].as_array_mut() {
+        let order = [
+            "PodReadyToStartContainers",
+            "Initialized",
+            "Ready",
+            "ContainersReady",
+            "PodScheduled",
+        ];
+        cs.sort_by_key(|c| {
+            order
+                .iter()
+                .position(|o| c["type"] == *o)
+                .unwrap_or(order.len())
+        });
+        // Keep the scheduler's transition time for PodScheduled.
+        if let Some(old) = pod["status"]["conditions"]
+            .as_array()
+            .and_then(|o| o.iter().find(|c| c["type"] == "PodScheduled"))
+            && let Some(c) = cs.iter_mut().find(|c| c["type"] == "PodScheduled")
+        {
+            *c = old.clone();
+        }
+    }
+    let status = v["status"].take();
+    let written = pass.modify(kind("", "Pod"), namespace(pod), name(pod), |p| {
+        p["status"] = status;
+    });
+    if let Some(written) = written {
+        for spec in &specs {
+            let image = spec["image"].as_str().unwrap_or("");
+            let mut note = normal("Pulling", format!("Pulling image \"{image}\""));
+            note.field_path = Some(format!(
+                "spec.containers{{{}}}",
+                spec["name"].as_str().unwrap_or("")
+            ));
+            record(pass, &written, kubelet(node), note);
+        }
+    }
+}
+
+/// A deleted pod: its containers are stopped, and it is removed once its grace period is over.
+fn stop(pass: &Pass<'_>, pod: &Obj, node: &str) {
+    let pods = kind("", "Pod");
+    let deadline = time_at(pod, "/metadata/deletionTimestamp").unwrap_or(pass.now);
+    let never_started = node.is_empty() || pod["status"]["startTime"].is_null();
+    if never_started || pass.now >= deadline {
+        pass.remove(pods, namespace(pod), name(pod));
+        return;
+    }
+    let running: Vec<String> = pod["status"]["containerStatuses"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|s| s["state"]["running"].is_object())
+        .filter_map(|s| s["name"].as_str().map(str::to_string))
+        .collect();
+    if running.is_empty() {
+        return;
+    }
+    let now = format_time(pass.now);
+    let written = pass.modify(pods, namespace(pod), name(pod), |v| {
+        if let Some(statuses) = v["status"]["containerStatuses"].as_array_mut() {
+            for s in statuses {
+                if let Some(started) = s["state"]["running"]["startedAt"].as_str().map(str::to_string) {
+                    s["state"] = json!({"terminated": {"exitCode": 0, "reason": "Completed", "startedAt": started, "finishedAt": now, "containerID": s["containerID"].clone()}});
+                }
+                s["ready"] = json!(false);
+                s["started"] = json!(false);
+            }
+        }
+        let statuses = v["status"]["containerStatuses"].clone();
+        let specs = v["spec"]["containers"].clone();
+        set_readiness(v, false, pass.now, &specs, &statuses);
+    });
+    if let Some(written) = written {
+        for c in running {
+            let mut note = normal("Killing", format!("Stopping container {c}"));
+            note.field_path = Some(format!("spec.containers{{{c}}}"));
+            record(pass, &written, kubelet(node), note);
+        }
+    }
+}

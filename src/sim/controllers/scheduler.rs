@@ -1,0 +1,153 @@
+//! The scheduler stand-in: binds each unscheduled pod to the Ready node with the
+//! fewest pods whose taints it tolerates (`Scheduled` event), or marks it
+//! Unschedulable (`FailedScheduling`).
+
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
+
+use super::events::{Source, normal, record, warning};
+use super::meta::{is_terminating, kind, name, namespace};
+use super::pass::Pass;
+use crate::sim::clock::format_time;
+use crate::sim::store::Obj;
+
+const SOURCE: Source<'static> = Source::controller("default-scheduler");
+
+/// Whether a node is Ready and schedulable.
+pub fn node_is_ready(node: &Value) -> bool {
+    node["spec"]["unschedulable"].as_bool() != Some(true)
+        && node["status"]["conditions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|c| c["type"] == "Ready" && c["status"] == "True")
+}
+
+fn tolerates(pod: &Value, taint: &Value) -> bool {
+    if !matches!(taint["effect"].as_str(), Some("NoSchedule" | "NoExecute")) {
+        return true;
+    }
+    pod["spec"]["tolerations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|t| {
+            let key_ok = t["key"].as_str().is_none_or(str::is_empty) || t["key"] == taint["key"];
+            let effect_ok =
+                t["effect"].as_str().is_none_or(str::is_empty) || t["effect"] == taint["effect"];
+            let value_ok = t["operator"] == "Exists" || t["value"] == taint["value"];
+            key_ok && effect_ok && value_ok
+        })
+}
+
+/// Whether `pod` tolerates every scheduling taint of `node`.
+pub fn tolerates_all(pod: &Value, node: &Value) -> bool {
+    node["spec"]["taints"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .all(|t| tolerates(pod, t))
+}
+
+/// Binds unscheduled pods; `pods` is every pod in the store.
+pub fn reconcile(pass: &Pass<'_>, pods: &[Obj]) {
+    let pending: Vec<&Obj> = pods
+        .iter()
+        .filter(|p| p["spec"]["nodeName"].as_str().is_none_or(str::is_empty) && !is_terminating(p))
+        .collect();
+    if pending.is_empty() {
+        return;
+    }
+    let nodes = pass.all("", "Node");
+    let mut load: HashMap<String, usize> = nodes.iter().map(|n| (name(n).to_string(), 0)).collect();
+    for p in pods {
+        if let Some(n) = p["spec"]["nodeName"].as_str() {
+            *load.entry(n.to_string()).or_default() += 1;
+        }
+    }
+    let pod_type = kind("", "Pod");
+    for pod in pending {
+        let fits: Vec<&Obj> = nodes
+            .iter()
+            .filter(|n| node_is_ready(n))
+            .filter(|n| tolerates_all(pod, n))
+            .collect();
+        let Some(node) = fits
+            .into_iter()
+            .min_by_key(|n| (load.get(name(n)).copied().unwrap_or(0), name(n).to_string()))
+        else {
+            mark_unschedulable(pass, pod, nodes.len());
+            continue;
+        };
+        let node_name = name(node).to_string();
+        *load.entry(node_name.clone()).or_default() += 1;
+        let now = format_time(pass.now);
+        let bound = pass.modify(pod_type, namespace(pod), name(pod), |v| {
+            v["spec"]["nodeName"] = json!(node_name);
+            set_pod_condition(v, json!({"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": now}));
+        });
+        if let Some(bound) = bound {
+            record(
+                pass,
+                &bound,
+                SOURCE,
+                normal(
+                    "Scheduled",
+                    format!(
+                        "Successfully assigned {}/{} to {node_name}",
+                        namespace(pod),
+                        name(pod)
+                    ),
+                ),
+            );
+        }
+    }
+}
+
+fn mark_unschedulable(pass: &Pass<'_>, pod: &Value, node_count: usize) {
+    let message = format!(
+        "0/{node_count} nodes are available: {}preemption: 0/{node_count} nodes are available.",
+        if node_count == 0 {
+            String::new()
+        } else {
+            format!(
+                "{node_count} node(s) didn't match Pod's node affinity/selector or had untolerated taints. "
+            )
+        }
+    );
+    let already = pod["status"]["conditions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|c| c["type"] == "PodScheduled" && c["message"].as_str() == Some(message.as_str()));
+    if already {
+        return;
+    }
+    let now = format_time(pass.now);
+    let marked = pass.modify(kind("", "Pod"), namespace(pod), name(pod), |v| {
+        v["status"]["phase"] = json!("Pending");
+        set_pod_condition(v, json!({"type": "PodScheduled", "status": "False", "lastProbeTime": null, "lastTransitionTime": now, "reason": "Unschedulable", "message": message}));
+    });
+    if let Some(marked) = marked {
+        record(
+            pass,
+            &marked,
+            SOURCE,
+            warning("FailedScheduling", message.clone()),
+        );
+    }
+}
+
+/// Sets (replaces) one condition in `status.conditions` of a pod.
+pub fn set_pod_condition(pod: &mut Value, condition: Value) {
+    if !pod["status"]["conditions"].is_array() {
+        pod["status"]["conditions"] = json!([]);
+    }
+    if let Some(cs) = pod["status"]["conditions"].as_array_mut() {
+        match cs.iter_mut().find(|c| c["type"] == condition["type"]) {
+            Some(c) => *c = condition,
+            None => cs.push(condition),
+        }
+    }
+}

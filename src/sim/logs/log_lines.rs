@@ -1,0 +1,245 @@
+//! The lines a simulated container writes, derived from the pod name, container,
+//! image and time alone (so every read of a log agrees with the last): start-up
+//! lines when the container starts, then an nginx-like access log at a steady
+//! pace of one line every one or two simulated seconds, and for crashing images
+//! a fatal error line at the moment it exits.
+
+use jiff::{SignedDuration, Timestamp};
+
+/// One log line with the time it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogLine {
+    /// When the container wrote it.
+    pub at: Timestamp,
+    /// The text, without the newline.
+    pub text: String,
+}
+
+/// Which container instance writes and for how long.
+pub struct Instance<'a> {
+    /// Pod name (the seed of everything random-looking).
+    pub pod: &'a str,
+    /// Container name.
+    pub container: &'a str,
+    /// Image reference.
+    pub image: &'a str,
+    /// Pod IP ranges the client addresses come from, e.g. `10.244.1.`.
+    pub client_prefix: String,
+    /// When the instance started.
+    pub started: Timestamp,
+    /// When it exited, if it has (with a crash line for crashing images).
+    pub finished: Option<Timestamp>,
+}
+
+fn hash(parts: &[&str], n: u64) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain(std::iter::once(0xff)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    for b in n.to_le_bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+const PATHS: &[&str] = &[
+    "/",
+    "/",
+    "/",
+    "/index.html",
+    "/healthz",
+    "/favicon.ico",
+    "/api/v1/items",
+    "/static/app.js",
+];
+const AGENTS: &[&str] = &[
+    "kube-probe/1.33",
+    "curl/8.5.0",
+    "Mozilla/5.0 (X11; Linux x86_64)",
+    "Go-http-client/1.1",
+];
+
+impl Instance<'_> {
+    fn is_nginx(&self) -> bool {
+        self.image.contains("nginx")
+    }
+
+    fn version(&self) -> &str {
+        self.image.rsplit_once(':').map_or("1.27.0", |(_, t)| t)
+    }
+
+    /// Simulated seconds between two access-log lines: 1 or 2, fixed per container.
+    fn interval(&self) -> i64 {
+        1 + (hash(&[self.pod, self.container], 0) % 2) as i64
+    }
+
+    fn startup(&self) -> Vec<String> {
+        let t = self.started.strftime("%Y/%m/%d %H:%M:%S");
+        if self.is_nginx() {
+            vec![
+                "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration".into(),
+                "/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/".into(),
+                "/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh".into(),
+                "10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf".into(),
+                "/docker-entrypoint.sh: Configuration complete; ready for start up".into(),
+                format!("{t} [notice] 1#1: using the \"epoll\" event method"),
+                format!("{t} [notice] 1#1: nginx/{}", self.version()),
+                format!("{t} [notice] 1#1: start worker processes"),
+            ]
+        } else {
+            vec![
+                format!("{t} starting {} (container {})", self.image, self.container),
+                format!("{t} listening on 0.0.0.0:8080"),
+            ]
+        }
+    }
+
+    fn access_line(&self, n: u64, at: Timestamp) -> String {
+        let h = hash(&[self.pod, self.container], n + 1);
+        let path = PATHS[(h % PATHS.len() as u64) as usize];
+        let agent = AGENTS[((h >> 8) % AGENTS.len() as u64) as usize];
+        let (status, bytes) = match path {
+            "/favicon.ico" | "/api/v1/items" => (404, 153),
+            "/healthz" => (200, 2),
+            "/static/app.js" => (200, 48_213),
+            _ => (200, 615),
+        };
+        let client = format!("{}{}", self.client_prefix, 1 + (h >> 16) % 254);
+        let when = at.strftime("%d/%b/%Y:%H:%M:%S +0000");
+        if self.is_nginx() {
+            format!(
+                "{client} - - [{when}] \"GET {path} HTTP/1.1\" {status} {bytes} \"-\" \"{agent}\" \"-\""
+            )
+        } else {
+            format!(
+                "{} INFO request method=GET path={path} status={status} bytes={bytes} client={client}",
+                at.strftime("%Y/%m/%d %H:%M:%S")
+            )
+        }
+    }
+
+    fn crash_line(at: Timestamp) -> String {
+        format!(
+            "{} [emerg] 1#1: host not found in upstream \"backend:8080\" in /etc/nginx/conf.d/default.conf:14",
+            at.strftime("%Y/%m/%d %H:%M:%S")
+        )
+    }
+
+    /// The lines written in `[from, to]`, oldest first.
+    pub fn lines_between(&self, from: Timestamp, to: Timestamp) -> Vec<LogLine> {
+        let end = self.finished.map_or(to, |f| f.min(to));
+        let mut out = Vec::new();
+        if self.started >= from && self.started <= end {
+            out.extend(self.startup().into_iter().enumerate().map(|(i, text)| {
+                LogLine {
+                    at: self
+                        .started
+                        .saturating_add(SignedDuration::from_millis(i as i64))
+                        .unwrap_or(self.started),
+                    text,
+                }
+            }));
+        }
+        let step = self.interval();
+        let first_access = self
+            .started
+            .saturating_add(SignedDuration::from_secs(1))
+            .unwrap_or(self.started);
+        let since_first = from.duration_since(first_access).as_secs().max(0);
+        let mut n = (since_first + step - 1) / step;
+        loop {
+            let at = first_access
+                .saturating_add(SignedDuration::from_secs(n * step))
+                .unwrap_or(first_access);
+            let at = at
+                .saturating_add(SignedDuration::from_nanos(
+                    (hash(&[self.pod], n as u64) % 999_999_999) as i64,
+                ))
+                .unwrap_or(at);
+            if at > end {
+                break;
+            }
+            if at >= from && self.finished.is_none_or(|f| at < f) {
+                out.push(LogLine {
+                    at,
+                    text: self.access_line(n as u64, at),
+                });
+            }
+            n += 1;
+        }
+        if let Some(f) = self
+            .finished
+            .filter(|f| *f >= from && *f <= to && self.image.contains("crash"))
+        {
+            out.push(LogLine {
+                at: f,
+                text: Self::crash_line(f),
+            });
+            out.push(LogLine {
+                at: f,
+                text: "nginx: [emerg] host not found in upstream \"backend:8080\" in /etc/nginx/conf.d/default.conf:14".into(),
+            });
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn instance(finished: Option<Timestamp>) -> Instance<'static> {
+        Instance {
+            pod: "myapp-deploy-7948db888d-8jm8n",
+            container: "myapp",
+            image: "nginx:1.14.1",
+            client_prefix: "10.244.1.".into(),
+            started: "2026-11-30T08:30:00Z".parse().unwrap(),
+            finished,
+        }
+    }
+
+    #[test]
+    fn lines_are_deterministic_and_paced() {
+        let i = instance(None);
+        let t0 = i.started;
+        let t1: Timestamp = "2026-11-30T08:31:00Z".parse().unwrap();
+        let all = i.lines_between(t0, t1);
+        assert_eq!(all, i.lines_between(t0, t1), "deterministic");
+        assert!(all[0].text.starts_with("/docker-entrypoint.sh"));
+        assert!(
+            all.iter()
+                .any(|l| l.text == "2026/11/30 08:30:00 [notice] 1#1: nginx/1.14.1")
+        );
+        let access = all.iter().filter(|l| l.text.contains("\"GET ")).count();
+        assert!(
+            (29..=60).contains(&access),
+            "one line every one or two seconds: {access}"
+        );
+        assert!(all.windows(2).all(|w| w[0].at <= w[1].at));
+        let mid: Timestamp = "2026-11-30T08:30:30Z".parse().unwrap();
+        let (a, b) = (i.lines_between(t0, mid), i.lines_between(mid, t1));
+        assert_eq!(
+            a.len() + b.len(),
+            all.len(),
+            "windows split the log without loss or overlap"
+        );
+    }
+
+    #[test]
+    fn a_crashing_container_logs_an_error_when_it_exits() {
+        let mut i = instance(Some("2026-11-30T08:30:03Z".parse().unwrap()));
+        i.image = "nginx:crash";
+        let lines = i.lines_between(i.started, "2026-11-30T09:00:00Z".parse().unwrap());
+        assert!(lines.last().unwrap().text.contains("[emerg]"));
+        assert!(
+            lines
+                .iter()
+                .all(|l| l.at <= "2026-11-30T08:30:03Z".parse::<Timestamp>().unwrap())
+        );
+    }
+}

@@ -1,0 +1,203 @@
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::*;
+use crate::sim::clock::Clock;
+use crate::sim::controllers;
+
+fn kind(group: &str, k: &str) -> &'static crate::sim::resources::ResourceType {
+    by_kind(group, k).unwrap()
+}
+
+fn names(store: &Store, group: &str, k: &str, ns: &str) -> Vec<String> {
+    store
+        .list(kind(group, k), Some(ns))
+        .0
+        .iter()
+        .map(|o| o["metadata"]["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn seed_is_settled_running_and_days_old() {
+    let store = Arc::new(Store::new(Clock::manual()));
+    load(&store, &SimArgs::default()).unwrap();
+    let now = store.clock().now();
+    let passes = controllers::settle(&store);
+    assert_eq!(passes, 1, "the controllers find nothing to do");
+    for d in store.list(kind("apps", "Deployment"), None).0 {
+        let want = d["spec"]["replicas"].as_i64().unwrap();
+        assert_eq!(
+            d["status"]["availableReplicas"].as_i64(),
+            Some(want),
+            "{}",
+            d["metadata"]["name"]
+        );
+        assert_eq!(d["status"]["updatedReplicas"].as_i64(), Some(want));
+    }
+    let myapp = store
+        .get(kind("apps", "Deployment"), "default", "myapp-deploy")
+        .unwrap();
+    assert_eq!(myapp["spec"]["minReadySeconds"], 5);
+    assert_eq!(
+        myapp["metadata"]["annotations"]["deployment.kubernetes.io/revision"],
+        "1"
+    );
+    let pods = store.list(kind("", "Pod"), None).0;
+    assert!(pods.iter().all(|p| p["status"]["phase"] == "Running"));
+    let myapp_pods: Vec<&Arc<Value>> = pods
+        .iter()
+        .filter(|p| p["metadata"]["labels"]["app"] == "myapp")
+        .collect();
+    assert_eq!(myapp_pods.len(), 3);
+    assert_eq!(
+        pods.iter()
+            .filter(|p| p["metadata"]["labels"]["app"] == "hello")
+            .count(),
+        10
+    );
+    assert_eq!(
+        pods.iter()
+            .filter(|p| p["metadata"]["labels"]["k8s-app"] == "kube-proxy")
+            .count(),
+        3
+    );
+    assert!(
+        names(&store, "", "Pod", "kube-system").contains(&"etcd-kdeck-control-plane".to_string())
+    );
+    assert_eq!(
+        names(&store, "", "Node", ""),
+        ["kdeck-control-plane", "kdeck-worker", "kdeck-worker2"]
+    );
+    assert!(names(&store, "apps", "ReplicaSet", "default").contains(&"dnsutil-rs".to_string()));
+    let lb = store
+        .get(kind("", "Service"), "default", "allen-loadbalancer")
+        .unwrap();
+    assert_eq!(lb["spec"]["type"], "LoadBalancer");
+    let ep = store
+        .get(kind("", "Endpoints"), "default", "myapp-svc")
+        .unwrap();
+    assert_eq!(ep["subsets"][0]["addresses"].as_array().unwrap().len(), 3);
+    // Times are in the past, consistent, and the events recent.
+    let node = store.get(kind("", "Node"), "", "kdeck-worker").unwrap();
+    let node_age = now.duration_since(
+        node["metadata"]["creationTimestamp"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap(),
+    );
+    assert!(node_age.as_hours() >= 71, "{node_age:?}");
+    let pod_age = now.duration_since(
+        myapp_pods[0]["metadata"]["creationTimestamp"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap(),
+    );
+    assert!((40..=50).contains(&pod_age.as_mins()), "{pod_age:?}");
+    let events = store.list(kind("", "Event"), Some("default")).0;
+    assert!(events.iter().any(|e| e["reason"] == "ScalingReplicaSet"
+        && e["message"].as_str().unwrap().ends_with("to 10 from 8")));
+    for e in &events {
+        let last: jiff::Timestamp = e["lastTimestamp"].as_str().unwrap().parse().unwrap();
+        assert!(
+            last <= now && now.duration_since(last).as_mins() < 60,
+            "{e}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn scale_builds_running_pods_the_controllers_accept() {
+    let store = Arc::new(Store::new(Clock::manual()));
+    let args = SimArgs {
+        scenario: ScenarioName::Scale,
+        namespaces: 3,
+        deployments: 7,
+        pods: 600,
+        churn: 0,
+        ..SimArgs::default()
+    };
+    assert!(load(&store, &args).unwrap().is_none());
+    assert_eq!(store.count(kind("", "Pod")), 600);
+    let pods_before = store.list(kind("", "Pod"), None).0;
+    controllers::settle(&store);
+    let pods_after = store.list(kind("", "Pod"), None).0;
+    assert_eq!(pods_before, pods_after, "no pod was touched");
+    for d in store.list(kind("apps", "Deployment"), None).0 {
+        assert_eq!(
+            d["status"]["availableReplicas"], d["spec"]["replicas"],
+            "{}",
+            d["metadata"]["name"]
+        );
+    }
+    let ips: std::collections::HashSet<&str> = pods_after
+        .iter()
+        .map(|p| p["status"]["podIP"].as_str().unwrap())
+        .collect();
+    assert_eq!(ips.len(), 600, "pod IPs are unique");
+}
+
+#[test]
+fn empty_has_namespaces_and_nodes_only() {
+    let store = Arc::new(Store::new(Clock::manual()));
+    let args = SimArgs {
+        scenario: ScenarioName::Empty,
+        ..SimArgs::default()
+    };
+    load(&store, &args).unwrap();
+    assert_eq!(store.count(kind("", "Namespace")), 4);
+    assert_eq!(store.count(kind("", "Node")), 3);
+    assert_eq!(store.count(kind("", "Pod")), 0);
+}
+
+/// `cargo test --release --lib scale_handles_fifty_thousand_pods -- --ignored --nocapture`
+#[tokio::test]
+#[ignore = "a benchmark: 50,000 pods"]
+async fn scale_handles_fifty_thousand_pods() {
+    let store = Arc::new(Store::new(Clock::manual()));
+    let args = SimArgs {
+        scenario: ScenarioName::Scale,
+        churn: 0,
+        ..SimArgs::default()
+    };
+    let t = std::time::Instant::now();
+    load(&store, &args).unwrap();
+    eprintln!("built 50,000 pods in {:?}", t.elapsed());
+    assert_eq!(store.count(kind("", "Pod")), args.pods);
+    let t = std::time::Instant::now();
+    controllers::settle(&store);
+    eprintln!("first settle in {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    controllers::reconcile_once(&store);
+    eprintln!("an idle pass in {:?}", t.elapsed());
+    let pass = controllers::pass::Pass::new(&store);
+    let t = std::time::Instant::now();
+    controllers::garbage_collector::reconcile(&pass);
+    eprintln!("gc {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    let pods = pass.all("", "Pod");
+    eprintln!("list {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    controllers::scheduler::reconcile(&pass, &pods);
+    eprintln!("scheduler {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    controllers::kubelet::reconcile(&pass, &pods);
+    eprintln!("kubelet {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    let by = controllers::ByOwner::new(&pods);
+    let rss = controllers::ByOwner::new(&pass.all("apps", "ReplicaSet"));
+    eprintln!("by owner {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    controllers::deployment::reconcile(&pass, &rss, &by);
+    eprintln!("deployment {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    controllers::replicaset::reconcile(&pass, &by);
+    eprintln!("replicaset {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    controllers::endpoints::reconcile(&pass, &pods);
+    controllers::events::expire(&pass);
+    eprintln!("endpoints+events {:?}", t.elapsed());
+}

@@ -1,0 +1,230 @@
+//! Themes: colours by semantic role. The shipped ones (`themes/*.toml`) are compiled in;
+//! a user file names only the roles it changes (on top of `base`, default `dark`).
+//! `NO_COLOR` gives a monochrome theme that marks things with bold and reverse video.
+
+use std::str::FromStr;
+
+use ratatui::style::{Color, Modifier, Style};
+
+use crate::cluster::Health;
+use crate::keymap::line_of;
+
+/// The shipped themes by name.
+pub const SHIPPED_THEMES: &[(&str, &str)] = &[
+    ("dark", include_str!("../themes/dark.toml")),
+    ("light", include_str!("../themes/light.toml")),
+    ("16color", include_str!("../themes/16color.toml")),
+    (
+        "high-contrast",
+        include_str!("../themes/high-contrast.toml"),
+    ),
+];
+
+macro_rules! roles {
+    ($($role:ident: $doc:literal),* $(,)?) => {
+        /// Colours by role.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct Theme {
+            $(#[doc = $doc] pub $role: Color,)*
+            /// No colours (`NO_COLOR`): selection and errors use reverse video and bold.
+            pub monochrome: bool,
+        }
+
+        /// Every role a theme file may set.
+        pub const ROLES: &[&str] = &[$(stringify!($role)),*];
+
+        impl Theme {
+            fn all(color: Color) -> Self {
+                Self { $($role: color,)* monochrome: false }
+            }
+
+            fn set(&mut self, role: &str, color: Color) -> bool {
+                match role {
+                    $(stringify!($role) => self.$role = color,)*
+                    _ => return false,
+                }
+                true
+            }
+        }
+    };
+}
+
+roles! {
+    fg: "Ordinary text.",
+    bg: "Background.",
+    muted: "Secondary text (column titles, hints).",
+    accent: "Highlights (pane title, keys in help).",
+    border: "Borders of panes.",
+    border_focused: "Border of the pane with the keyboard.",
+    selection_fg: "Text of the selected row.",
+    selection_bg: "Background of the selected row.",
+    status_ok: "Healthy rows (Running, Ready).",
+    status_warn: "Rows on their way (Pending, ContainerCreating) and warnings.",
+    status_err: "Failing rows (CrashLoopBackOff, Warning events) and errors.",
+    status_dim: "Rows on their way out (Terminating).",
+    header_fg: "Header text.",
+    header_bg: "Header background.",
+    header_key: "Header labels (Context:, Cluster:).",
+    badge_readonly_fg: "READ-ONLY badge text.",
+    badge_readonly_bg: "READ-ONLY badge background.",
+    progress_new: "New replicas in the rollout progress bar.",
+    progress_old: "Old replicas in the rollout progress bar.",
+}
+
+impl Theme {
+    /// The default theme (dark).
+    pub fn dark() -> Self {
+        Self::shipped("dark").unwrap_or_else(|| Self::all(Color::Reset))
+    }
+
+    /// A shipped theme by name (all roles are defined: tested).
+    pub fn shipped(name: &str) -> Option<Self> {
+        let (_, text) = SHIPPED_THEMES.iter().find(|(n, _)| *n == name)?;
+        let mut theme = Self::all(Color::Reset);
+        theme.overlay(text).ok()?;
+        Some(theme)
+    }
+
+    /// No colours at all: the terminal's own, with bold and reverse video for emphasis.
+    pub fn monochrome() -> Self {
+        Self {
+            monochrome: true,
+            ..Self::all(Color::Reset)
+        }
+    }
+
+    /// Loads `spec` (a shipped name or a file), honouring `no_color`. Returns the theme
+    /// and warnings (unknown roles).
+    pub fn load(spec: Option<&str>, no_color: bool) -> anyhow::Result<(Self, Vec<String>)> {
+        if no_color {
+            return Ok((Self::monochrome(), Vec::new()));
+        }
+        let spec = spec.unwrap_or("dark");
+        if let Some(theme) = Self::shipped(spec) {
+            return Ok((theme, Vec::new()));
+        }
+        let text = std::fs::read_to_string(spec).map_err(|e| {
+            anyhow::anyhow!("cannot read theme {spec}: {e} (shipped themes: dark, light, 16color, high-contrast)")
+        })?;
+        let base = toml::from_str::<toml::Table>(&text)
+            .ok()
+            .and_then(|t| t.get("base").and_then(|b| b.as_str().map(str::to_owned)))
+            .unwrap_or_else(|| "dark".to_owned());
+        let mut theme = Self::shipped(&base)
+            .ok_or_else(|| anyhow::anyhow!("theme {spec}: unknown base theme {base:?}"))?;
+        let warnings = theme
+            .overlay(&text)
+            .map_err(|e| anyhow::anyhow!("theme {spec}: {e}"))?;
+        Ok((
+            theme,
+            warnings
+                .into_iter()
+                .map(|w| format!("theme {spec}: {w}"))
+                .collect(),
+        ))
+    }
+
+    /// Applies a theme file's `[colors]`; errors name the line, unknown roles are warnings.
+    pub fn overlay(&mut self, text: &str) -> Result<Vec<String>, String> {
+        let table: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+        let mut warnings = Vec::new();
+        for (key, value) in &table {
+            match (key.as_str(), value) {
+                ("base", _) => {}
+                ("colors", toml::Value::Table(colors)) => {
+                    for (role, value) in colors {
+                        let line = line_of(text, role);
+                        let Some(text) = value.as_str() else {
+                            return Err(format!("line {line}: {role} must be a colour string"));
+                        };
+                        let color = Color::from_str(text).map_err(|_| {
+                            format!("line {line}: {role} = {text:?} is not a colour (a name such as \"red\", or \"#rrggbb\")")
+                        })?;
+                        if !self.set(role, color) {
+                            warnings.push(format!("line {line}: unknown role {role:?}"));
+                        }
+                    }
+                }
+                (other, _) => warnings.push(format!(
+                    "line {}: unknown key {other:?} (expected [colors] and base)",
+                    line_of(text, other)
+                )),
+            }
+        }
+        Ok(warnings)
+    }
+
+    /// Ordinary text.
+    pub fn text(&self) -> Style {
+        Style::new().fg(self.fg).bg(self.bg)
+    }
+
+    /// Secondary text.
+    pub fn muted_style(&self) -> Style {
+        Style::new().fg(self.muted)
+    }
+
+    /// The selected row.
+    pub fn selection(&self) -> Style {
+        if self.monochrome {
+            Style::new().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::new().fg(self.selection_fg).bg(self.selection_bg)
+        }
+    }
+
+    /// A row of the given health.
+    pub fn health(&self, health: Health) -> Style {
+        let style = Style::new();
+        match health {
+            Health::Ok => style.fg(self.status_ok),
+            Health::Warn => style.fg(self.status_warn),
+            Health::Err if self.monochrome => style.add_modifier(Modifier::BOLD),
+            Health::Err => style.fg(self.status_err),
+            Health::Dim => style.fg(self.status_dim).add_modifier(Modifier::DIM),
+            Health::Neutral => style.fg(self.fg),
+        }
+    }
+
+    /// An error or warning message.
+    pub fn error(&self) -> Style {
+        Style::new()
+            .fg(self.status_err)
+            .add_modifier(Modifier::BOLD)
+    }
+
+    /// The READ-ONLY badge.
+    pub fn badge_readonly(&self) -> Style {
+        let s = Style::new().add_modifier(Modifier::BOLD);
+        if self.monochrome {
+            s.add_modifier(Modifier::REVERSED)
+        } else {
+            s.fg(self.badge_readonly_fg).bg(self.badge_readonly_bg)
+        }
+    }
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Self::dark()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_file_changes_only_what_it_names_and_reports_lines() {
+        let mut t = Theme::dark();
+        let w = t
+            .overlay("[colors]\naccent = \"red\"\nsparkle = \"blue\"\n")
+            .unwrap();
+        assert_eq!(t.accent, Color::Red);
+        assert_eq!(t.fg, Theme::dark().fg);
+        assert_eq!(w.len(), 1);
+        assert!(w[0].contains("line 3"));
+        let e = t.overlay("[colors]\n\nfg = \"nope\"\n").unwrap_err();
+        assert!(e.contains("line 3") && e.contains("fg"), "{e}");
+    }
+}

@@ -1,0 +1,88 @@
+//! Drawing: a pure function of the state, one file per screen or widget.
+
+pub mod columns;
+pub mod footer;
+pub mod header;
+pub mod help;
+pub mod rollout;
+pub mod table;
+pub mod text_view;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Paragraph};
+
+use crate::app::State;
+use crate::app::state::{Mode, Screen};
+
+/// The smallest terminal kdeck draws on.
+pub const MIN_SIZE: (u16, u16) = (40, 10);
+
+/// Draws the whole screen.
+pub fn draw(state: &State, frame: &mut Frame) {
+    let area = frame.area();
+    let theme = &state.theme;
+    frame.render_widget(Block::new().style(theme.text()), area);
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        let msg = format!(
+            "terminal too small ({}x{}); need at least {}x{}",
+            area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
+        );
+        frame.render_widget(
+            Paragraph::new(Line::from(msg)).wrap(ratatui::widgets::Wrap { trim: true }),
+            area,
+        );
+        return;
+    }
+    let [header_area, body, footer_area] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    header::draw(state, frame, header_area);
+    draw_screen(state, state.screen(), frame, body);
+    footer::draw(state, frame, footer_area);
+    if state.mode == Mode::Help {
+        // One column when it fits, else as wide as needed for two or more.
+        let width = if body.height >= 32 { 60 } else { 100 };
+        help::draw(state, frame, centered(body, width, 32));
+    }
+}
+
+fn draw_screen(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
+    match screen {
+        Screen::Table(t) => table::draw(state, t, frame, area),
+        Screen::Rollout(r) => rollout::draw(state, r, frame, area),
+        Screen::Containers(c) => text_view::draw_containers(state, c, frame, area),
+        Screen::Text(t) => text_view::draw_text(state, t, frame, area),
+        Screen::Logs(l) => text_view::draw_logs(state, l, frame, area),
+        Screen::Contexts { selected } => text_view::draw_contexts(state, *selected, frame, area),
+    }
+}
+
+/// A rectangle of at most `w` x `h` centred in `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// `text` cut to `width` characters, ending in `…` when cut.
+pub fn truncate(text: &str, width: usize) -> std::borrow::Cow<'_, str> {
+    if text.chars().count() <= width {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    if width == 0 {
+        return std::borrow::Cow::Borrowed("");
+    }
+    let mut out: String = text.chars().take(width - 1).collect();
+    out.push('…');
+    std::borrow::Cow::Owned(out)
+}

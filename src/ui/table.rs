@@ -1,0 +1,262 @@
+//! The one table engine: lays out a kind's columns for the width (dropping the least
+//! important first), and formats only the rows that are on screen.
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::columns::{CellContext, Column, Width, columns_for, is_namespaced};
+use super::truncate;
+use crate::app::State;
+use crate::app::state::{TableView, pane_name};
+use crate::cluster::{Row, WatchState};
+
+/// One laid-out column: which, where, how wide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placed {
+    /// Index into the column list.
+    pub index: usize,
+    /// X offset from the table's left edge.
+    pub x: u16,
+    /// Width.
+    pub width: u16,
+}
+
+/// Lays out `columns` in `width` cells with one space between columns.
+pub fn layout(columns: &[&Column], width: u16) -> Vec<Placed> {
+    let min = |c: &Column| match c.width {
+        Width::Fixed(w) => w,
+        Width::Fill { min, .. } => min,
+    };
+    let mut kept: Vec<usize> = (0..columns.len()).collect();
+    let needed = |kept: &[usize]| -> u16 {
+        kept.iter().map(|i| min(columns[*i])).sum::<u16>() + kept.len().saturating_sub(1) as u16
+    };
+    while kept.len() > 1 && needed(&kept) > width {
+        let Some((drop_at, _)) = kept
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, i)| columns[**i].priority)
+        else {
+            break;
+        };
+        kept.remove(drop_at);
+    }
+    let spare = width.saturating_sub(needed(&kept));
+    let weights: u16 = kept
+        .iter()
+        .map(|i| match columns[*i].width {
+            Width::Fill { weight, .. } => weight,
+            Width::Fixed(_) => 0,
+        })
+        .sum();
+    let mut given = 0;
+    let mut x = 0;
+    let mut placed = Vec::with_capacity(kept.len());
+    let last_fill = kept
+        .iter()
+        .rposition(|i| matches!(columns[*i].width, Width::Fill { .. }));
+    for (n, &index) in kept.iter().enumerate() {
+        let mut w = min(columns[index]);
+        if let Width::Fill { weight, .. } = columns[index].width
+            && weights > 0
+        {
+            let share = if Some(n) == last_fill {
+                spare - given
+            } else {
+                spare * weight / weights
+            };
+            given += share;
+            w += share;
+        }
+        let w = w.min(width.saturating_sub(x));
+        placed.push(Placed { index, x, width: w });
+        x = x.saturating_add(w + 1);
+    }
+    placed
+}
+
+/// The k9s-like title: `pods(default)</nginx>[3]`.
+pub fn title(state: &State, table: &TableView) -> String {
+    let scope = if is_namespaced(table.kind) {
+        state.namespace.as_deref().unwrap_or("all")
+    } else {
+        "cluster"
+    };
+    let filter = table
+        .filter
+        .as_ref()
+        .map(|f| format!("</{}>", f.text))
+        .unwrap_or_default();
+    format!(
+        "{}({scope}){filter}[{}]",
+        pane_name(table.kind),
+        table.visible.len()
+    )
+}
+
+/// Draws a table pane.
+pub fn draw(state: &State, table: &TableView, frame: &mut Frame, area: Rect) {
+    let theme = &state.theme;
+    let mut title = vec![Span::styled(
+        format!(" {} ", title(state, table)),
+        Style::new().fg(theme.accent).add_modifier(Modifier::BOLD),
+    )];
+    let watch = state.watch_states.get(&table.kind);
+    if let Some(WatchState::Reconnecting(why)) = watch {
+        title.push(Span::styled(
+            format!(" reconnecting: {why} "),
+            theme.error(),
+        ));
+    }
+    let block = Block::bordered()
+        .border_style(Style::new().fg(theme.border_focused))
+        .title(Line::from(title));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let message = match watch {
+        Some(WatchState::Forbidden(why)) => Some(format!("forbidden: {why}")),
+        Some(WatchState::Unavailable(why)) => Some(format!("not available on this cluster: {why}")),
+        Some(WatchState::Syncing) if table.visible.is_empty() => Some("loading…".to_owned()),
+        _ if table.visible.is_empty() => Some(format!("no {} here", pane_name(table.kind))),
+        _ => None,
+    };
+    if let Some(message) = message {
+        let style = if matches!(
+            watch,
+            Some(WatchState::Forbidden(_) | WatchState::Unavailable(_))
+        ) {
+            theme.error()
+        } else {
+            theme.muted_style()
+        };
+        let columns = columns_for(table.kind, state.all_namespaces());
+        draw_titles(
+            &columns,
+            &layout(&columns, inner.width),
+            table,
+            state,
+            frame.buffer_mut(),
+            inner,
+        );
+        let msg_area = Rect {
+            y: inner.y + 1,
+            height: inner.height.saturating_sub(1),
+            ..inner
+        };
+        frame.render_widget(Paragraph::new(Span::styled(message, style)), msg_area);
+        return;
+    }
+    let store = state.stores.of(table.kind);
+    let rows = table.visible.iter().filter_map(|slot| store.get(*slot));
+    draw_rows(
+        state,
+        table,
+        rows,
+        table.selected,
+        table.offset,
+        frame.buffer_mut(),
+        inner,
+    );
+}
+
+fn draw_titles(
+    columns: &[&Column],
+    placed: &[Placed],
+    table: &TableView,
+    state: &State,
+    buf: &mut Buffer,
+    area: Rect,
+) {
+    let style = state.theme.muted_style().add_modifier(Modifier::BOLD);
+    for p in placed {
+        let mut t = columns[p.index].title.to_owned();
+        if p.index == table.sort_column {
+            t.push(if table.sort_reverse { '↓' } else { '↑' });
+        }
+        buf.set_stringn(
+            area.x + p.x,
+            area.y,
+            truncate(&t, usize::from(p.width)),
+            usize::from(p.width),
+            style,
+        );
+    }
+}
+
+/// Draws rows (already filtered and sorted) under a title row, formatting only those on screen.
+pub fn draw_rows<'a>(
+    state: &State,
+    table: &TableView,
+    rows: impl Iterator<Item = &'a Row>,
+    selected: usize,
+    offset: usize,
+    buf: &mut Buffer,
+    area: Rect,
+) {
+    if area.height < 2 {
+        return;
+    }
+    let columns = columns_for(table.kind, state.all_namespaces());
+    let placed = layout(&columns, area.width);
+    draw_titles(&columns, &placed, table, state, buf, area);
+    let height = usize::from(area.height - 1);
+    let offset = if selected < offset {
+        selected
+    } else if selected >= offset + height {
+        selected + 1 - height
+    } else {
+        offset
+    };
+    let ctx = CellContext { now: state.now };
+    for (n, row) in rows.skip(offset).take(height).enumerate() {
+        let y = area.y + 1 + n as u16;
+        let style = if offset + n == selected {
+            state.theme.selection()
+        } else if row.meta.deleting {
+            state.theme.health(crate::cluster::Health::Dim)
+        } else {
+            state.theme.health(row.health)
+        };
+        buf.set_style(
+            Rect {
+                y,
+                height: 1,
+                ..area
+            },
+            style,
+        );
+        for p in &placed {
+            let text = (columns[p.index].cell)(row, &ctx);
+            let w = usize::from(p.width);
+            buf.set_stringn(area.x + p.x, y, truncate(&text, w), w, style);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::Kind;
+
+    #[test]
+    fn narrow_tables_drop_low_priority_columns_and_never_overflow() {
+        for width in [40_u16, 80, 120, 200] {
+            for kind in crate::app::state::PANES {
+                let cols = columns_for(kind, true);
+                let placed = layout(&cols, width);
+                assert!(!placed.is_empty());
+                let end = placed.last().map(|p| p.x + p.width).unwrap();
+                assert!(end <= width, "{kind:?} at {width}: ends at {end}");
+                assert!(
+                    placed
+                        .iter()
+                        .any(|p| cols[p.index].title == "NAME" || kind == Kind::Event)
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! Simple screens: YAML and describe text, a pod's containers, the context picker.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::truncate;
+use crate::app::State;
+use crate::app::state::{ContainersView, LogsView, TextView};
+use crate::cluster::{Detail, Health, Kind, Row};
+
+fn block<'a>(state: &State, title: &str) -> Block<'a> {
+    Block::bordered()
+        .border_style(Style::new().fg(state.theme.border_focused))
+        .title(Span::styled(
+            format!(" {title} "),
+            Style::new()
+                .fg(state.theme.accent)
+                .add_modifier(Modifier::BOLD),
+        ))
+}
+
+/// Draws a YAML or describe view.
+pub fn draw_text(state: &State, view: &TextView, frame: &mut Frame, area: Rect) {
+    let (lines, style): (Vec<Line>, Style) = match &view.text {
+        None => (vec![Line::from("loading…")], state.theme.muted_style()),
+        Some(Err(e)) => (vec![Line::from(e.as_str())], state.theme.error()),
+        Some(Ok(text)) => (
+            text.lines().skip(view.scroll).map(Line::from).collect(),
+            state.theme.text(),
+        ),
+    };
+    frame.render_widget(
+        Paragraph::new(lines)
+            .style(style)
+            .block(block(state, &view.title)),
+        area,
+    );
+}
+
+/// Draws the logs of a container, following the tail unless scrolled up.
+pub fn draw_logs(state: &State, view: &LogsView, frame: &mut Frame, area: Rect) {
+    let mut title = format!("logs {}/{}", view.pod, view.container);
+    if !view.follow {
+        title.push_str(" (scrolled; G follows)");
+    }
+    let b = block(state, &title);
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    let height = usize::from(inner.height);
+    let mut lines: Vec<Line> = if view.lines.is_empty() && view.ended.is_none() {
+        vec![Line::from(Span::styled(
+            "waiting for log lines…",
+            state.theme.muted_style(),
+        ))]
+    } else {
+        let first = if view.follow {
+            view.lines
+                .len()
+                .saturating_sub(height.saturating_sub(usize::from(view.ended.is_some())))
+        } else {
+            view.scroll
+        };
+        view.lines
+            .iter()
+            .skip(first)
+            .take(height)
+            .map(|l| Line::from(Span::styled(l.as_str(), state.theme.text())))
+            .collect()
+    };
+    if let Some(why) = &view.ended {
+        lines.truncate(height.saturating_sub(1));
+        lines.push(Line::from(Span::styled(
+            format!("— {why}"),
+            state.theme.muted_style(),
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Draws the containers of a pod.
+pub fn draw_containers(state: &State, view: &ContainersView, frame: &mut Frame, area: Rect) {
+    let b = block(state, &format!("containers({})", view.name));
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    let Some(Row {
+        detail: Detail::Pod(pod),
+        ..
+    }) = state.stores.of(Kind::Pod).find(&view.namespace, &view.name)
+    else {
+        {
+            frame.render_widget(
+                Paragraph::new(Span::styled("the pod is gone", state.theme.error())),
+                inner,
+            );
+            return;
+        }
+    };
+    let w = usize::from(inner.width);
+    let mut lines = vec![Line::from(Span::styled(
+        truncate(
+            &format!(
+                "{:<24} {:<6} {:<9} {:<28} IMAGE",
+                "NAME", "READY", "RESTARTS", "STATE"
+            ),
+            w,
+        )
+        .into_owned(),
+        state.theme.muted_style().add_modifier(Modifier::BOLD),
+    ))];
+    for (i, c) in pod.containers.iter().enumerate() {
+        let text = format!(
+            "{:<24} {:<6} {:<9} {:<28} {}",
+            truncate(&c.name, 24),
+            c.ready,
+            c.restarts,
+            truncate(&c.state, 28),
+            c.image
+        );
+        let style = if i == view.selected {
+            state.theme.selection()
+        } else if c.ready {
+            state.theme.health(Health::Ok)
+        } else {
+            state.theme.health(Health::Warn)
+        };
+        lines.push(Line::from(Span::styled(
+            truncate(&text, w).into_owned(),
+            style,
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Draws the kubeconfig context picker.
+pub fn draw_contexts(state: &State, selected: usize, frame: &mut Frame, area: Rect) {
+    let contexts = &state.connection.contexts;
+    let lines: Vec<Line> = if contexts.is_empty() {
+        vec![Line::from(Span::styled(
+            "no contexts in the kubeconfig",
+            state.theme.muted_style(),
+        ))]
+    } else {
+        contexts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let marker = if *c == state.connection.context {
+                    "* "
+                } else {
+                    "  "
+                };
+                let style = if i == selected {
+                    state.theme.selection()
+                } else {
+                    state.theme.text()
+                };
+                Line::from(Span::styled(format!("{marker}{c}"), style))
+            })
+            .collect()
+    };
+    frame.render_widget(
+        Paragraph::new(lines).block(block(state, &format!("contexts[{}]", contexts.len()))),
+        area,
+    );
+}

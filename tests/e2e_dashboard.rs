@@ -1,0 +1,247 @@
+//! The real `kdeck` binary in a pseudo-terminal against an in-process embedded cluster
+//! (seed scenario), driven by keys and read off the screen like a person would.
+
+mod pty;
+mod support;
+
+use std::path::Path;
+
+use pty::{PtySession, keys};
+use support::TestSim;
+
+fn kdeck(sim: &TestSim, extra: &[&str], cols: u16, rows: u16) -> PtySession {
+    let kubeconfig = sim.kubeconfig_path().to_str().expect("utf-8 path");
+    let config_home = sim.dir().join("config");
+    let mut args = vec!["--kubeconfig", kubeconfig];
+    args.extend_from_slice(extra);
+    PtySession::spawn(
+        Path::new(env!("CARGO_BIN_EXE_kdeck")),
+        &args,
+        &[("XDG_CONFIG_HOME", config_home.to_str().expect("utf-8 path"))],
+        cols,
+        rows,
+    )
+}
+
+fn quit(session: &mut PtySession) {
+    session.send("q");
+    assert_eq!(session.wait_exit(), 0, "kdeck exits cleanly on q");
+    session
+        .terminal_restored()
+        .expect("the terminal is restored");
+}
+
+#[test]
+fn drill_into_myapp_and_watch_a_rollout_without_pressing_a_key() {
+    let sim = TestSim::start();
+    let mut s = kdeck(&sim, &[], 120, 40);
+    s.wait_for_text("pods(default)");
+    s.wait_for_text("State: live");
+    s.type_slowly(":deploy");
+    s.send(keys::ENTER);
+    s.wait_for_text("deployments(default)");
+    s.wait_for_text("myapp-deploy");
+    s.type_slowly("/myapp");
+    s.send(keys::ENTER);
+    s.wait_for_text("deployments(default)</myapp>[1]");
+    s.send(keys::ENTER);
+    s.wait_for_text("rollout myapp-deploy(default)");
+    let screen = s.wait_for("three myapp pods", |t| {
+        t.contains("(rev 1, current) 3 pods")
+    });
+    assert!(screen.contains("svc/myapp-svc"), "{screen}");
+
+    if !support::kubectl_available() {
+        eprintln!("\n*** SKIP the set-image half: kubectl is not installed ***\n");
+        quit(&mut s);
+        return;
+    }
+    sim.kubectl_ok(&[
+        "set",
+        "image",
+        "deployment/myapp-deploy",
+        "myapp=nginx:1.16.1",
+    ]);
+    s.wait_for_text("nginx:1.16.1");
+    s.wait_for("the new ReplicaSet with its pods", |t| {
+        t.contains("(rev 2, current)") && t.contains(" pods")
+    });
+    s.wait_for("the rollout to finish", |t| {
+        t.contains("(rev 2, current) 3 pods") && t.contains("rollout complete")
+    });
+    quit(&mut s);
+}
+
+#[test]
+fn filter_and_switch_namespace() {
+    let sim = TestSim::start();
+    let mut s = kdeck(&sim, &[], 120, 40);
+    s.wait_for_text("pods(default)");
+    s.wait_for_text("hello-deploy-");
+    s.type_slowly("/hello");
+    s.wait_for_text("pods(default)</hello>[10]");
+    s.send(keys::ESC);
+    s.wait_for("the filter cleared", |t| !t.contains("</hello>"));
+    s.type_slowly(":ns kube-sys");
+    s.send(keys::TAB);
+    s.wait_for_text(":ns kube-system");
+    s.send(keys::ENTER);
+    s.wait_for_text("pods(kube-system)");
+    s.wait_for_text("coredns");
+    s.send("0");
+    s.wait_for_text("pods(all)");
+    s.wait_for("pods of both namespaces", |t| {
+        t.contains("NAMESPACE") && t.contains("hello-deploy-") && t.contains("coredns")
+    });
+    quit(&mut s);
+}
+
+#[test]
+fn readonly_session_sends_no_mutation() {
+    let sim = TestSim::start();
+    let mut s = kdeck(&sim, &["--readonly", "--command", "deploy"], 120, 40);
+    s.wait_for_text("READ-ONLY");
+    s.wait_for_text("myapp-deploy");
+    for key in ["s", "i", "p", "R", "r", "u", "e", "X"] {
+        s.send(key);
+        s.wait_for_text("read-only session");
+        s.send(keys::DOWN);
+    }
+    quit(&mut s);
+    let requests = sim.requests();
+    assert!(!requests.is_empty(), "kdeck talked to the cluster");
+    let writes: Vec<_> = requests
+        .iter()
+        .filter(|r| r.method != "GET" && r.user == "admin")
+        .collect();
+    assert!(writes.is_empty(), "read-only kdeck sent {writes:?}");
+}
+
+#[test]
+fn ctrl_c_quits_and_restores_the_terminal() {
+    let sim = TestSim::start();
+    let mut s = kdeck(&sim, &[], 80, 24);
+    s.wait_for_text("pods(default)");
+    s.send(keys::CTRL_C);
+    assert_eq!(s.wait_exit(), 0);
+    s.terminal_restored().expect("the terminal is restored");
+}
+
+#[test]
+fn missing_kubeconfig_exits_with_a_message_naming_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = dir.path().join("no-such-kubeconfig");
+    let mut s = PtySession::spawn(
+        Path::new(env!("CARGO_BIN_EXE_kdeck")),
+        &["--kubeconfig", missing.to_str().expect("utf-8 path")],
+        &[("XDG_CONFIG_HOME", dir.path().to_str().expect("utf-8 path"))],
+        120,
+        20,
+    );
+    let code = s.wait_exit();
+    assert_ne!(code, 0);
+    let screen = s.screen();
+    assert!(screen.contains("no-such-kubeconfig"), "{screen}");
+    s.terminal_restored().expect("the terminal is untouched");
+}
+
+#[test]
+fn switch_context_and_see_a_forbidden_pane_while_others_work() {
+    let sim = TestSim::start();
+    let mut s = kdeck(&sim, &[], 120, 40);
+    s.wait_for_text("Context: kdeck-sim ");
+    s.wait_for_text("State: live");
+    s.type_slowly(":ctx kdeck-sim-v");
+    s.send(keys::TAB);
+    s.wait_for_text(":ctx kdeck-sim-viewer");
+    s.send(keys::ENTER);
+    s.wait_for_text("Context: kdeck-sim-viewer");
+    s.type_slowly(":sec");
+    s.send(keys::ENTER);
+    let screen = s.wait_for_text("forbidden");
+    assert!(screen.contains("secrets(default)"), "{screen}");
+    s.type_slowly(":po");
+    s.send(keys::ENTER);
+    s.wait_for_text("hello-deploy-");
+    quit(&mut s);
+}
+
+#[test]
+fn logs_of_a_container_stream_into_the_logs_view() {
+    let sim = TestSim::start();
+    let mut s = kdeck(&sim, &[], 120, 40);
+    s.wait_for_text("myapp-deploy-");
+    s.type_slowly("/myapp");
+    s.send(keys::ENTER);
+    s.send(keys::ENTER);
+    s.wait_for_text("containers(myapp-deploy-");
+    s.send(keys::ENTER);
+    s.wait_for_text("logs myapp-deploy-");
+    s.wait_for("log lines", |t| {
+        !t.contains("waiting for log lines") && t.contains("GET")
+    });
+    s.send(keys::ESC);
+    s.wait_for_text("containers(myapp-deploy-");
+    quit(&mut s);
+}
+
+#[test]
+fn dropped_watches_reconnect_by_themselves() {
+    let sim = TestSim::start();
+    let mut s = kdeck(&sim, &["--command", "deploy"], 120, 40);
+    s.wait_for_text("myapp-deploy");
+    s.wait_for_text("State: live");
+    sim.disconnect_watches();
+    if !support::kubectl_available() {
+        eprintln!("\n*** SKIP the second half: kubectl is not installed ***\n");
+        quit(&mut s);
+        return;
+    }
+    sim.kubectl_ok(&["scale", "deployment/hello-deploy", "--replicas=4"]);
+    s.wait_for("hello-deploy scaled to 4 after the reconnect", |t| {
+        t.lines()
+            .any(|l| l.contains("hello-deploy") && l.contains("4/4"))
+    });
+    s.wait_for_text("State: live");
+    quit(&mut s);
+}
+
+#[test]
+fn rollout_operations_from_the_keyboard() {
+    let sim = TestSim::start();
+    let mut s = kdeck(&sim, &["--command", "deploy"], 120, 40);
+    s.wait_for_text("myapp-deploy");
+    s.type_slowly("/myapp");
+    s.send(keys::ENTER);
+    s.send(keys::ENTER);
+    s.wait_for_text("(rev 1, current) 3 pods");
+
+    s.send("i");
+    s.wait_for_text("set image deployment/myapp-deploy container=image: myapp=nginx:1.14.1");
+    s.send("\x15");
+    s.type_slowly("myapp=nginx:1.16.1");
+    s.send(keys::ENTER);
+    s.wait_for("the new revision", |t| {
+        t.contains("(rev 2, current) 3 pods")
+    });
+
+    s.send("p");
+    s.wait_for_text(" PAUSED ");
+    s.send("R");
+    s.wait_for("the badge gone", |t| !t.contains(" PAUSED "));
+
+    s.send("s");
+    s.wait_for_text("scale deployment/myapp-deploy to replicas: 3");
+    s.send("\x15");
+    s.type_slowly("4");
+    s.send(keys::ENTER);
+    s.wait_for_text("(rev 2, current) 4 pods");
+
+    s.send("u");
+    s.wait_for_text("undo deployment/myapp-deploy to revision");
+    s.send(keys::ENTER);
+    s.wait_for("the undo to revision 1's template", |t| {
+        t.contains("(rev 3, current) 4 pods") && t.contains("nginx:1.14.1")
+    });
+    quit(&mut s);
+}

@@ -1,0 +1,589 @@
+//! Action sequences against the dashboard state: navigation, filters, sorting, namespace
+//! switches, drill-down and back, command-mode completion, read-only refusals.
+
+mod ui_fixtures;
+
+use kdeck::app::state::{Mode, Scope, Screen, State};
+use kdeck::app::{Action, Effect, update};
+use kdeck::cluster::{ClusterUpdate, Kind};
+use ui_fixtures::{rows, state};
+
+fn run(state: &mut State, actions: &[Action]) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for a in actions {
+        effects.extend(update(state, a.clone()));
+    }
+    state.refresh_views();
+    effects
+}
+
+fn typed(text: &str) -> Vec<Action> {
+    text.chars().map(Action::InputChar).collect()
+}
+
+fn command(state: &mut State, text: &str) -> Vec<Effect> {
+    let mut actions = vec![Action::CommandMode];
+    actions.extend(typed(text));
+    actions.push(Action::InputSubmit);
+    run(state, &actions)
+}
+
+fn table(state: &State) -> &kdeck::app::state::TableView {
+    match state.screen() {
+        Screen::Table(t) => t,
+        other => panic!("expected a table, got {other:?}"),
+    }
+}
+
+fn visible_names(state: &State) -> Vec<String> {
+    let t = table(state);
+    let store = state.stores.of(t.kind);
+    t.visible
+        .iter()
+        .map(|s| {
+            store
+                .get(*s)
+                .expect("visible slots are live")
+                .meta
+                .name
+                .clone()
+        })
+        .collect()
+}
+
+fn selected_name(state: &State) -> String {
+    let t = table(state);
+    visible_names(state)[t.selected].clone()
+}
+
+#[test]
+fn moves_the_selection_and_clamps_at_both_ends() {
+    let mut s = state(Kind::Pod, (120, 40));
+    let n = visible_names(&s).len();
+    assert_eq!(n, 9, "default namespace pods: {:?}", visible_names(&s));
+    run(&mut s, &[Action::Down, Action::Down]);
+    assert_eq!(table(&s).selected, 2);
+    run(&mut s, &[Action::Up, Action::Up, Action::Up]);
+    assert_eq!(table(&s).selected, 0);
+    run(&mut s, &[Action::Bottom]);
+    assert_eq!(table(&s).selected, n - 1);
+    run(&mut s, &[Action::PageUp]);
+    assert_eq!(table(&s).selected, 0);
+    run(&mut s, &[Action::PageDown]);
+    assert_eq!(table(&s).selected, n - 1);
+    run(&mut s, &[Action::Top]);
+    assert_eq!(table(&s).selected, 0);
+}
+
+#[test]
+fn filters_by_substring_regex_and_label_selector_and_esc_clears() {
+    let mut s = state(Kind::Pod, (120, 40));
+    let mut actions = vec![Action::FilterMode];
+    actions.extend(typed("hello"));
+    run(&mut s, &actions);
+    assert_eq!(visible_names(&s), ["hello-deploy-6f8d4b7c9-kq2xd"]);
+    assert!(matches!(s.mode, Mode::Filter(_)));
+    run(&mut s, &[Action::InputSubmit]);
+    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(visible_names(&s).len(), 1, "the filter stays after Enter");
+
+    run(&mut s, &[Action::Back]);
+    assert_eq!(visible_names(&s).len(), 9, "Esc clears the filter");
+
+    let mut actions = vec![Action::FilterMode];
+    actions.extend(typed("^web-[0-9]$"));
+    actions.push(Action::InputSubmit);
+    run(&mut s, &actions);
+    assert_eq!(visible_names(&s), ["web-0", "web-1"]);
+
+    run(&mut s, &[Action::Back]);
+    let mut actions = vec![Action::FilterMode];
+    actions.extend(typed("-l app=myapp"));
+    actions.push(Action::InputSubmit);
+    run(&mut s, &actions);
+    let names = visible_names(&s);
+    assert_eq!(names.len(), 4, "{names:?}");
+    assert!(names.iter().all(|n| n.starts_with("myapp-deploy-")));
+
+    // Esc while typing drops the filter.
+    let mut actions = vec![Action::FilterMode];
+    actions.extend(typed("zzz"));
+    actions.push(Action::InputCancel);
+    run(&mut s, &actions);
+    assert_eq!(visible_names(&s).len(), 9);
+}
+
+#[test]
+fn sorts_by_column_and_reverses() {
+    let mut s = state(Kind::Pod, (120, 40));
+    assert_eq!(
+        selected_name(&s),
+        "dnsutil-rs-p8w5k",
+        "sorted by NAME first"
+    );
+    // NAME, READY, STATUS, RESTARTS, AGE: four steps to AGE, youngest first.
+    run(
+        &mut s,
+        &[
+            Action::SortNext,
+            Action::SortNext,
+            Action::SortNext,
+            Action::SortNext,
+            Action::Top,
+        ],
+    );
+    assert_eq!(table(&s).sort_column, 4);
+    assert_eq!(selected_name(&s), "myapp-deploy-7c5ddbdf54-tz8vb");
+    run(&mut s, &[Action::SortReverse, Action::Top]);
+    assert!(table(&s).sort_reverse);
+    assert_ne!(selected_name(&s), "myapp-deploy-7c5ddbdf54-tz8vb");
+    run(&mut s, &[Action::SortPrev]);
+    assert_eq!(table(&s).sort_column, 3);
+    assert!(!table(&s).sort_reverse);
+}
+
+#[test]
+fn namespace_switch_restarts_namespaced_watches_and_all_namespaces_shows_everything() {
+    let mut s = state(Kind::Pod, (120, 40));
+    let effects = run(&mut s, &[Action::AllNamespaces]);
+    assert_eq!(s.namespace, None);
+    assert!(
+        effects.contains(&Effect::Watch {
+            kind: Kind::Pod,
+            namespace: None
+        }),
+        "{effects:?}"
+    );
+    // The new watch sends everything again.
+    run(
+        &mut s,
+        &[Action::Cluster(ClusterUpdate::Reset {
+            kind: Kind::Pod,
+            rows: rows(Kind::Pod),
+        })],
+    );
+    assert_eq!(visible_names(&s).len(), 11);
+
+    let effects = command(&mut s, "ns kube-system");
+    assert_eq!(s.namespace.as_deref(), Some("kube-system"));
+    assert!(effects.contains(&Effect::Watch {
+        kind: Kind::Pod,
+        namespace: Some("kube-system".into())
+    }));
+    run(
+        &mut s,
+        &[Action::Cluster(ClusterUpdate::Reset {
+            kind: Kind::Pod,
+            rows: rows(Kind::Pod),
+        })],
+    );
+    assert_eq!(
+        visible_names(&s),
+        ["coredns-5d78c9869d-abcde", "kube-proxy-8fj2k"]
+    );
+
+    // Enter on the namespaces pane switches too and shows its pods.
+    command(&mut s, "ns");
+    assert_eq!(table(&s).kind, Kind::Namespace);
+    let default_at = visible_names(&s)
+        .iter()
+        .position(|n| n == "default")
+        .unwrap();
+    let mut moves = vec![Action::Top];
+    moves.extend(std::iter::repeat_n(Action::Down, default_at));
+    moves.push(Action::Enter);
+    run(&mut s, &moves);
+    assert_eq!(s.namespace.as_deref(), Some("default"));
+    assert_eq!(table(&s).kind, Kind::Pod);
+}
+
+#[test]
+fn drills_down_from_deployment_to_logs_and_back_along_the_breadcrumb() {
+    let mut s = state(Kind::Pod, (120, 40));
+    command(&mut s, "deploy");
+    assert_eq!(visible_names(&s), ["hello-deploy", "myapp-deploy"]);
+    let effects = run(&mut s, &[Action::Down, Action::Enter]);
+    let Screen::Rollout(r) = s.screen() else {
+        panic!("rollout view expected")
+    };
+    assert_eq!(r.name, "myapp-deploy");
+    assert_eq!(r.cache.replica_sets.len(), 3);
+    assert_eq!(
+        r.cache.current,
+        Some(0),
+        "revision 2 is current and listed first"
+    );
+    assert_eq!(r.cache.pods_by_rs[0].len(), 2);
+    assert_eq!(r.cache.pods_by_rs[1].len(), 2);
+    assert_eq!(r.cache.services.len(), 1, "myapp-svc selects the pods");
+    assert_eq!(
+        r.cache.events.len(),
+        3,
+        "two Deployment events and one pod event"
+    );
+    assert!(effects.iter().any(|e| matches!(
+        e,
+        Effect::Watch {
+            kind: Kind::Event,
+            ..
+        }
+    )));
+
+    run(&mut s, &[Action::Down, Action::Enter]);
+    assert_eq!(
+        table(&s).scope,
+        Scope::OwnedBy {
+            kind: "ReplicaSet".into(),
+            name: "myapp-deploy-5b8d7f9c6d".into()
+        }
+    );
+    assert_eq!(visible_names(&s).len(), 2);
+    run(&mut s, &[Action::Enter]);
+    assert!(matches!(s.screen(), Screen::Containers(_)));
+    let effects = run(&mut s, &[Action::Enter]);
+    assert_eq!(
+        effects,
+        [Effect::StartLogs {
+            namespace: "default".into(),
+            pod: "myapp-deploy-5b8d7f9c6d-4xk2p".into(),
+            container: "myapp".into()
+        }]
+    );
+    assert_eq!(
+        s.breadcrumb(),
+        [
+            "deployments",
+            "rollout myapp-deploy",
+            "myapp-deploy-5b8d7f9c6d pods",
+            "myapp-deploy-5b8d7f9c6d-4xk2p containers",
+            "logs myapp-deploy-5b8d7f9c6d-4xk2p/myapp"
+        ]
+    );
+    let lines = (0..100).map(|i| format!("line {i}")).collect();
+    run(
+        &mut s,
+        &[Action::Logs(kdeck::cluster::LogChunk::Lines(lines))],
+    );
+    let Screen::Logs(l) = s.screen() else {
+        panic!("logs view")
+    };
+    assert!(l.follow && l.lines.len() == 100);
+    run(&mut s, &[Action::PageUp]);
+    let Screen::Logs(l) = s.screen() else {
+        panic!("logs view")
+    };
+    assert!(!l.follow, "scrolling up stops following");
+    run(&mut s, &[Action::Bottom]);
+    let Screen::Logs(l) = s.screen() else {
+        panic!("logs view")
+    };
+    assert!(l.follow, "G follows again");
+    run(
+        &mut s,
+        &[Action::Back, Action::Back, Action::Back, Action::Back],
+    );
+    assert_eq!(s.breadcrumb(), ["deployments"]);
+    run(&mut s, &[Action::Back]);
+    assert_eq!(s.breadcrumb(), ["deployments"], "the root stays");
+}
+
+#[test]
+fn rollout_cache_follows_new_rows() {
+    let mut s = state(Kind::Deployment, (120, 40));
+    run(&mut s, &[Action::Bottom, Action::Enter]);
+    let mut pod = rows(Kind::Pod).remove(3);
+    pod.meta.name = "myapp-deploy-7c5ddbdf54-new01".into();
+    run(
+        &mut s,
+        &[Action::Cluster(ClusterUpdate::Applied {
+            kind: Kind::Pod,
+            rows: vec![pod],
+        })],
+    );
+    let Screen::Rollout(r) = s.screen() else {
+        panic!("rollout view expected")
+    };
+    assert_eq!(r.cache.pods_by_rs[0].len(), 3);
+}
+
+#[test]
+fn command_mode_completes_and_rejects_unknown_commands() {
+    let mut s = state(Kind::Pod, (120, 40));
+    let mut actions = vec![Action::CommandMode];
+    actions.extend(typed("depl"));
+    actions.push(Action::InputComplete);
+    run(&mut s, &actions);
+    assert_eq!(s.mode, Mode::Command("deploy".into()));
+    run(&mut s, &vec![Action::InputBackspace; 6]);
+    run(&mut s, &typed("ns kube-s"));
+    run(&mut s, &[Action::InputComplete]);
+    assert_eq!(s.mode, Mode::Command("ns kube-system".into()));
+    run(&mut s, &[Action::InputCancel]);
+    assert_eq!(s.mode, Mode::Normal);
+    command(&mut s, "bogus");
+    assert!(
+        s.status
+            .as_deref()
+            .unwrap_or_default()
+            .contains("unknown command")
+    );
+    command(&mut s, "svc");
+    assert_eq!(table(&s).kind, Kind::Service);
+    run(&mut s, &[Action::NextPane]);
+    assert_eq!(table(&s).kind, Kind::Endpoints);
+    run(&mut s, &[Action::PrevPane, Action::PrevPane]);
+    assert_eq!(table(&s).kind, Kind::ReplicaSet);
+    command(&mut s, "q");
+    assert!(s.quit);
+}
+
+#[test]
+fn context_picker_asks_the_loop_to_switch() {
+    let mut s = state(Kind::Pod, (120, 40));
+    command(&mut s, "ctx");
+    assert!(matches!(s.screen(), Screen::Contexts { selected: 0 }));
+    let effects = run(&mut s, &[Action::Down, Action::Enter]);
+    assert_eq!(effects, [Effect::SwitchContext("staging".into())]);
+    assert_eq!(s.connection_state(), "switching to staging");
+    run(
+        &mut s,
+        &[Action::Connected {
+            context: "staging".into(),
+            server: "https://s".into(),
+            namespace: "default".into(),
+        }],
+    );
+    assert_eq!(s.connection.context, "staging");
+    assert!(
+        s.stores.of(Kind::Pod).is_empty(),
+        "rows of the old cluster are dropped"
+    );
+    command(&mut s, "ctx nowhere");
+    assert!(s.status.as_deref().unwrap_or_default().contains("nowhere"));
+}
+
+fn deploy_key(name: &str) -> kdeck::cluster::ObjectKey {
+    kdeck::cluster::ObjectKey {
+        kind: Kind::Deployment,
+        namespace: "default".into(),
+        name: name.into(),
+    }
+}
+
+#[test]
+fn mutating_keys_prompt_then_ask_the_loop_to_send_through_the_gate() {
+    use kdeck::app::operation::{Operation, Prompt};
+    let mut s = state(Kind::Deployment, (120, 40));
+    let hello = deploy_key("hello-deploy");
+
+    run(&mut s, &[Action::Scale]);
+    assert_eq!(
+        s.mode,
+        Mode::Prompt {
+            prompt: Prompt::Scale(hello.clone()),
+            input: "1".into()
+        }
+    );
+    let mut keys = vec![Action::InputClear];
+    keys.extend(typed("x"));
+    keys.push(Action::InputSubmit);
+    let effects = run(&mut s, &keys);
+    assert!(
+        effects.is_empty() && matches!(s.mode, Mode::Prompt { .. }),
+        "bad input keeps the prompt"
+    );
+    assert!(
+        s.status
+            .as_deref()
+            .unwrap_or_default()
+            .contains("whole number")
+    );
+    let mut keys = vec![Action::InputClear];
+    keys.extend(typed("5"));
+    keys.push(Action::InputSubmit);
+    let effects = run(&mut s, &keys);
+    assert_eq!(
+        effects,
+        [Effect::Operate(Operation::Scale {
+            key: hello.clone(),
+            replicas: 5
+        })]
+    );
+    assert_eq!(s.mode, Mode::Normal);
+
+    run(&mut s, &[Action::SetImage]);
+    let Mode::Prompt { input, .. } = &s.mode else {
+        panic!("set image prompts")
+    };
+    assert_eq!(
+        input, "hello=gcr.io/google-samples/hello-app:1.0",
+        "prefilled from a pod"
+    );
+    run(&mut s, &[Action::InputCancel]);
+    assert!(
+        s.status
+            .as_deref()
+            .unwrap_or_default()
+            .contains("nothing was sent")
+    );
+
+    assert_eq!(
+        run(&mut s, &[Action::Pause]),
+        [Effect::Operate(Operation::Pause(hello.clone()))]
+    );
+
+    run(&mut s, &[Action::Delete]);
+    assert!(matches!(
+        s.mode,
+        Mode::Prompt {
+            prompt: Prompt::Confirm(_),
+            ..
+        }
+    ));
+    assert!(
+        run(&mut s, &[Action::InputChar('n')]).is_empty(),
+        "n sends nothing"
+    );
+    run(&mut s, &[Action::Delete]);
+    let effects = run(&mut s, &[Action::InputChar('y')]);
+    assert_eq!(effects, [Effect::Operate(Operation::Delete(hello.clone()))]);
+
+    run(&mut s, &[Action::Undo]);
+    let effects = run(&mut s, &[Action::InputSubmit]);
+    assert_eq!(
+        effects,
+        [Effect::Operate(Operation::Undo {
+            key: hello,
+            to_revision: None
+        })]
+    );
+
+    let effects = run(&mut s, &[Action::Edit]);
+    assert!(effects.is_empty());
+    assert!(
+        s.status
+            .as_deref()
+            .unwrap_or_default()
+            .contains("not available yet")
+    );
+
+    command(&mut s, "po");
+    let effects = run(&mut s, &[Action::Scale]);
+    assert!(effects.is_empty() && s.mode == Mode::Normal);
+    assert!(
+        s.status.as_deref().unwrap_or_default().contains("not pod"),
+        "{:?}",
+        s.status
+    );
+}
+
+#[test]
+fn read_only_sessions_refuse_every_mutating_key_before_asking() {
+    let mut s = state(Kind::Deployment, (120, 40));
+    s.readonly = true;
+    for a in [
+        Action::Scale,
+        Action::SetImage,
+        Action::Pause,
+        Action::Resume,
+        Action::Restart,
+        Action::Undo,
+        Action::Edit,
+        Action::Delete,
+    ] {
+        let effects = run(&mut s, std::slice::from_ref(&a));
+        assert!(effects.is_empty(), "{a:?}");
+        assert_eq!(s.mode, Mode::Normal, "{a:?} must not prompt");
+        assert!(
+            s.status
+                .as_deref()
+                .unwrap_or_default()
+                .starts_with("read-only session"),
+            "{a:?}: {:?}",
+            s.status
+        );
+    }
+}
+
+#[test]
+fn yaml_asks_the_loop_and_shows_the_answer() {
+    let mut s = state(Kind::Pod, (120, 40));
+    let effects = run(&mut s, &[Action::Yaml]);
+    let [Effect::FetchYaml { key, title }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(key.name, "dnsutil-rs-p8w5k");
+    run(
+        &mut s,
+        &[Action::TextLoaded {
+            title: title.clone(),
+            text: Ok("a: 1\nb: 2\n".into()),
+        }],
+    );
+    let Screen::Text(t) = s.screen() else {
+        panic!("text view")
+    };
+    assert_eq!(t.text, Some(Ok("a: 1\nb: 2\n".into())));
+    run(&mut s, &[Action::Back, Action::Describe]);
+    let Screen::Text(t) = s.screen() else {
+        panic!("describe view")
+    };
+    assert!(
+        t.text
+            .as_ref()
+            .unwrap()
+            .as_ref()
+            .unwrap()
+            .contains("Controlled By:    ReplicaSet/dnsutil-rs")
+    );
+}
+
+#[test]
+fn a_forbidden_kind_does_not_stop_the_others() {
+    let mut s = state(Kind::Secret, (120, 40));
+    run(
+        &mut s,
+        &[Action::Cluster(ClusterUpdate::State {
+            kind: Kind::Secret,
+            state: kdeck::cluster::WatchState::Forbidden("secrets is forbidden".into()),
+        })],
+    );
+    command(&mut s, "po");
+    assert_eq!(visible_names(&s).len(), 9);
+}
+
+#[test]
+fn fifty_thousand_pods_are_indexed_once_and_views_are_cached() {
+    let mut s = state(Kind::Pod, (120, 40));
+    let template = rows(Kind::Pod).remove(0);
+    let pods: Vec<_> = (0..50_000)
+        .map(|i| {
+            let mut p = template.clone();
+            p.meta.namespace = format!("ns-{}", i % 10);
+            p.meta.name = format!("pod-{i:05}");
+            p
+        })
+        .collect();
+    run(&mut s, &[Action::AllNamespaces]);
+    run(
+        &mut s,
+        &[Action::Cluster(ClusterUpdate::Reset {
+            kind: Kind::Pod,
+            rows: pods,
+        })],
+    );
+    assert_eq!(table(&s).visible.len(), 50_000);
+    let generation = table(&s).computed_from;
+    s.refresh_views();
+    assert_eq!(
+        table(&s).computed_from,
+        generation,
+        "no recompute without a change"
+    );
+    run(&mut s, &[Action::Bottom]);
+    assert_eq!(selected_name(&s), "pod-49999");
+    let mut actions = vec![Action::FilterMode];
+    actions.extend(typed("pod-4999"));
+    run(&mut s, &actions);
+    assert_eq!(visible_names(&s).len(), 10, "pod-49990 to pod-49999");
+}
