@@ -682,3 +682,72 @@ async fn eviction_and_namespace_deletion() {
         404
     );
 }
+
+#[tokio::test]
+async fn logs_tail_timestamps_follow_and_disconnect() {
+    let sim = TestSim::start();
+    let pods: Api<Pod> = Api::default_namespaced(sim.viewer_client().await.unwrap());
+    let listed = pods
+        .list(&ListParams::default().labels("app=myapp"))
+        .await
+        .unwrap();
+    let pod = listed
+        .items
+        .iter()
+        .find(|p| p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running"))
+        .and_then(|p| p.metadata.name.clone())
+        .expect("the seed has running myapp pods");
+    let tail = pods
+        .logs(
+            &pod,
+            &kube::api::LogParams {
+                tail_lines: Some(5),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(tail.lines().count(), 5, "{tail}");
+    let stamped = pods
+        .logs(
+            &pod,
+            &kube::api::LogParams {
+                tail_lines: Some(2),
+                timestamps: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    for line in stamped.lines() {
+        let stamp = line.split_whitespace().next().unwrap_or_default();
+        assert!(stamp.parse::<jiff::Timestamp>().is_ok(), "{line}");
+    }
+    let follow = kube::api::LogParams {
+        follow: true,
+        tail_lines: Some(1),
+        ..Default::default()
+    };
+    let mut lines = futures::AsyncBufReadExt::lines(pods.log_stream(&pod, &follow).await.unwrap());
+    // The tail line, then lines written as the simulated clock moves on.
+    for _ in 0..3 {
+        let line = tokio::time::timeout(test_timeout(), lines.next())
+            .await
+            .expect("a followed log line in time")
+            .expect("the follow stream is open")
+            .expect("a readable line");
+        assert!(!line.is_empty());
+    }
+    sim.disconnect_watches();
+    let ended = tokio::time::timeout(test_timeout(), async {
+        while let Some(Ok(_)) = lines.next().await {}
+    })
+    .await;
+    assert!(ended.is_ok(), "disconnect_watches ends log follows too");
+    let e = api_error(
+        pods.logs("nope", &kube::api::LogParams::default())
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(e.code, 404);
+}
