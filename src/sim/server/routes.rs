@@ -13,7 +13,10 @@ use serde_json::Value;
 
 use super::auth::{self, User};
 use super::request_log::RequestRecord;
-use super::{ServerState, discovery, list, openapi, patch, protobuf, subresources, watch, write};
+use super::{
+    ServerState, access_review, discovery, list, openapi, patch, protobuf, subresources, watch,
+    write,
+};
 use crate::sim::api_error::{ApiError, ApiResult};
 use crate::sim::resources::{ResourceType, by_plural};
 
@@ -256,6 +259,11 @@ fn serve_non_resource(target: Target) -> Response {
 
 fn serve_resource(req: &ApiRequest) -> ApiResult<Response> {
     let p = &req.path;
+    if matches!(p.rt.group, "authorization.k8s.io" | "authentication.k8s.io")
+        && req.verb == "create"
+    {
+        return access_review::create(req);
+    }
     // Namespaced types are only listed and watched across namespaces.
     if p.rt.namespaced && p.namespace.is_none() && !matches!(req.verb, "list" | "watch") {
         return Err(ApiError::path_not_found());
