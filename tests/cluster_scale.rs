@@ -18,7 +18,10 @@ const PODS: usize = 1500;
 fn pod(i: usize) -> Pod {
     serde_json::from_value(serde_json::json!({
         "metadata": {"name": format!("bulk-{i:04}"), "namespace": "default", "labels": {"app": "bulk"}},
-        "spec": {"containers": [{"name": "c", "image": "nginx:1.25"}]}
+        // Finished pods on a node the cluster does not have: the embedded cluster's
+        // controllers leave them alone, so only this test's changes happen.
+        "spec": {"nodeName": "gone-node", "restartPolicy": "Never", "containers": [{"name": "c", "image": "nginx:1.25"}]},
+        "status": {"phase": "Succeeded"}
     }))
     .expect("a valid pod")
 }
