@@ -13,6 +13,7 @@
 pub mod canary;
 pub mod delete;
 pub mod op_error;
+pub mod operation;
 pub mod patch_request;
 pub mod pause_resume;
 pub mod restart;
@@ -27,6 +28,7 @@ pub mod undo;
 pub use canary::{CanaryPlan, CanaryProgress, abort_canary, promote_canary, start_canary};
 pub use delete::{Propagation, delete, dependents};
 pub use op_error::{ApiFailure, FieldCause, OpError, Refusal};
+pub use operation::{Operation, perform};
 pub use pause_resume::{pause, resume};
 pub use restart::restart;
 pub use rollout_history::{Revision, rollout_history};
