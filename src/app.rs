@@ -10,6 +10,8 @@ mod demo;
 pub mod describe;
 pub mod filter;
 pub mod navigation;
+pub mod operate;
+pub mod operation;
 pub mod rollout;
 pub mod rows;
 pub mod run;

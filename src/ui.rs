@@ -45,7 +45,9 @@ pub fn draw(state: &State, frame: &mut Frame) {
     draw_screen(state, state.screen(), frame, body);
     footer::draw(state, frame, footer_area);
     if state.mode == Mode::Help {
-        help::draw(state, frame, centered(body, 64, 30));
+        // One column when it fits, else as wide as needed for two or more.
+        let width = if body.height >= 32 { 60 } else { 100 };
+        help::draw(state, frame, centered(body, width, 32));
     }
 }
 

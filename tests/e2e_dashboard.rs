@@ -144,3 +144,104 @@ fn missing_kubeconfig_exits_with_a_message_naming_the_file() {
     assert!(screen.contains("no-such-kubeconfig"), "{screen}");
     s.terminal_restored().expect("the terminal is untouched");
 }
+
+#[test]
+fn switch_context_and_see_a_forbidden_pane_while_others_work() {
+    let sim = TestSim::start();
+    let mut s = kdeck(&sim, &[], 120, 40);
+    s.wait_for_text("Context: kdeck-sim ");
+    s.wait_for_text("State: live");
+    s.type_slowly(":ctx kdeck-sim-v");
+    s.send(keys::TAB);
+    s.wait_for_text(":ctx kdeck-sim-viewer");
+    s.send(keys::ENTER);
+    s.wait_for_text("Context: kdeck-sim-viewer");
+    s.type_slowly(":sec");
+    s.send(keys::ENTER);
+    let screen = s.wait_for_text("forbidden");
+    assert!(screen.contains("secrets(default)"), "{screen}");
+    s.type_slowly(":po");
+    s.send(keys::ENTER);
+    s.wait_for_text("hello-deploy-");
+    quit(&mut s);
+}
+
+#[test]
+fn logs_of_a_container_stream_into_the_logs_view() {
+    let sim = TestSim::start();
+    let mut s = kdeck(&sim, &[], 120, 40);
+    s.wait_for_text("myapp-deploy-");
+    s.type_slowly("/myapp");
+    s.send(keys::ENTER);
+    s.send(keys::ENTER);
+    s.wait_for_text("containers(myapp-deploy-");
+    s.send(keys::ENTER);
+    s.wait_for_text("logs myapp-deploy-");
+    s.wait_for("log lines", |t| {
+        !t.contains("waiting for log lines") && t.contains("GET")
+    });
+    s.send(keys::ESC);
+    s.wait_for_text("containers(myapp-deploy-");
+    quit(&mut s);
+}
+
+#[test]
+fn dropped_watches_reconnect_by_themselves() {
+    let sim = TestSim::start();
+    let mut s = kdeck(&sim, &["--command", "deploy"], 120, 40);
+    s.wait_for_text("myapp-deploy");
+    s.wait_for_text("State: live");
+    sim.disconnect_watches();
+    if !support::kubectl_available() {
+        eprintln!("\n*** SKIP the second half: kubectl is not installed ***\n");
+        quit(&mut s);
+        return;
+    }
+    sim.kubectl_ok(&["scale", "deployment/hello-deploy", "--replicas=4"]);
+    s.wait_for("hello-deploy scaled to 4 after the reconnect", |t| {
+        t.lines()
+            .any(|l| l.contains("hello-deploy") && l.contains("4/4"))
+    });
+    s.wait_for_text("State: live");
+    quit(&mut s);
+}
+
+#[test]
+fn rollout_operations_from_the_keyboard() {
+    let sim = TestSim::start();
+    let mut s = kdeck(&sim, &["--command", "deploy"], 120, 40);
+    s.wait_for_text("myapp-deploy");
+    s.type_slowly("/myapp");
+    s.send(keys::ENTER);
+    s.send(keys::ENTER);
+    s.wait_for_text("(rev 1, current) 3 pods");
+
+    s.send("i");
+    s.wait_for_text("set image deployment/myapp-deploy container=image: myapp=nginx:1.14.1");
+    s.send("\x15");
+    s.type_slowly("myapp=nginx:1.16.1");
+    s.send(keys::ENTER);
+    s.wait_for("the new revision", |t| {
+        t.contains("(rev 2, current) 3 pods")
+    });
+
+    s.send("p");
+    s.wait_for_text(" PAUSED ");
+    s.send("R");
+    s.wait_for("the badge gone", |t| !t.contains(" PAUSED "));
+
+    s.send("s");
+    s.wait_for_text("scale deployment/myapp-deploy to replicas: 3");
+    s.send("\x15");
+    s.type_slowly("4");
+    s.send(keys::ENTER);
+    s.wait_for_text("(rev 2, current) 4 pods");
+
+    s.send("u");
+    s.wait_for_text("undo deployment/myapp-deploy to revision");
+    s.send(keys::ENTER);
+    s.wait_for("the undo to revision 1's template", |t| {
+        t.contains("(rev 3, current) 4 pods") && t.contains("nginx:1.14.1")
+    });
+    quit(&mut s);
+}

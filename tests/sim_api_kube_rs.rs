@@ -550,6 +550,10 @@ async fn auth_and_the_request_log() {
         "configmaps is forbidden: User \"viewer\" cannot create resource \"configmaps\" in API group \"\" in the namespace \"default\""
     );
     let anonymous = kube::Client::try_from(kube::Config::new(sim.url().parse().unwrap())).unwrap();
+    assert!(
+        anonymous.apiserver_version().await.is_ok(),
+        "/version is public, like on a real server"
+    );
     let e = api_error(
         Api::<ConfigMap>::default_namespaced(anonymous)
             .list(&ListParams::default())
@@ -619,4 +623,71 @@ async fn server_side_tables_and_discovery_for_kube_clients() {
             .any(|(r, _)| r.kind == "Deployment")
     );
     tokio::time::sleep(Duration::from_millis(1)).await;
+}
+
+#[tokio::test]
+async fn a_watch_ends_after_its_timeout_seconds() {
+    let sim = TestSim::empty();
+    let cms: Api<ConfigMap> = Api::default_namespaced(sim.client().await.unwrap());
+    let mut stream = cms
+        .watch(&WatchParams::default().timeout(1).disable_bookmarks(), "0")
+        .await
+        .unwrap()
+        .boxed();
+    let end = tokio::time::timeout(test_timeout(), async {
+        while let Some(ev) = stream.next().await {
+            ev.expect("no error before the end");
+        }
+    })
+    .await;
+    assert!(
+        end.is_ok(),
+        "the server ends the watch after timeoutSeconds"
+    );
+}
+
+#[tokio::test]
+async fn eviction_and_namespace_deletion() {
+    let sim = TestSim::manual();
+    let client = sim.client().await.unwrap();
+    let namespaces: Api<k8s_openapi::api::core::v1::Namespace> = Api::all(client.clone());
+    let ns: k8s_openapi::api::core::v1::Namespace =
+        serde_json::from_value(json!({"metadata": {"name": "team"}})).unwrap();
+    let created = namespaces
+        .create(&PostParams::default(), &ns)
+        .await
+        .unwrap();
+    assert_eq!(created.status.unwrap().phase.as_deref(), Some("Active"));
+    let pods: Api<Pod> = Api::namespaced(client.clone(), "team");
+    for (name, node) in [("bound", json!("kdeck-worker")), ("unbound", Value::Null)] {
+        let pod: Pod = serde_json::from_value(json!({"metadata": {"name": name},
+            "spec": {"nodeName": node, "containers": [{"name": "c", "image": "busybox:1.36"}]}}))
+        .unwrap();
+        pods.create(&PostParams::default(), &pod).await.unwrap();
+    }
+    pods.evict("bound", &kube::api::EvictParams::default())
+        .await
+        .unwrap();
+    let evicted = pods.get("bound").await.unwrap();
+    assert!(
+        evicted.metadata.deletion_timestamp.is_some(),
+        "evicted gracefully"
+    );
+    pods.evict("unbound", &kube::api::EvictParams::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        api_error(pods.get("unbound").await.unwrap_err()).code,
+        404,
+        "a pod on no node goes at once"
+    );
+    namespaces
+        .delete("team", &DeleteParams::default())
+        .await
+        .unwrap();
+    assert_eq!(api_error(pods.get("bound").await.unwrap_err()).code, 404);
+    assert_eq!(
+        api_error(namespaces.get("team").await.unwrap_err()).code,
+        404
+    );
 }

@@ -671,3 +671,70 @@ fn typed_create_commands_work_through_protobuf() {
     );
     assert!(ok(&["get", "ns"]).contains("team"));
 }
+
+#[test]
+fn kdeck_sim_serves_until_sigterm() {
+    require_kubectl!();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kc");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kdeck"))
+        .args(["sim", "--scenario", "empty", "--write-kubeconfig"])
+        .arg(&kubeconfig)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cannot run kdeck sim");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let mut printed = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.expect("readable output");
+        let done = line.contains("export KUBECONFIG=");
+        printed.push(line);
+        if done {
+            break;
+        }
+    }
+    let printed = printed.join("\n");
+    assert!(printed.contains("serves http://127.0.0.1:"), "{printed}");
+    assert!(
+        printed.contains(&format!("export KUBECONFIG={}", kubeconfig.display())),
+        "{printed}"
+    );
+    let out = Command::new("kubectl")
+        .arg("--kubeconfig")
+        .arg(&kubeconfig)
+        .args(["get", "namespaces", "-o", "name"])
+        .output()
+        .expect("cannot run kubectl");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("namespace/kube-system"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let contexts = Command::new("kubectl")
+        .arg("--kubeconfig")
+        .arg(&kubeconfig)
+        .args(["config", "get-contexts", "-o", "name"])
+        .output()
+        .expect("cannot run kubectl");
+    let contexts = String::from_utf8_lossy(&contexts.stdout);
+    assert!(
+        contexts.contains("kdeck-sim") && contexts.contains("kdeck-sim-viewer"),
+        "{contexts}"
+    );
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("cannot run kill");
+    assert!(killed.success());
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait());
+    });
+    let status = rx
+        .recv_timeout(test_timeout())
+        .expect("kdeck sim stops after SIGTERM")
+        .expect("a waitable child");
+    assert!(status.success(), "kdeck sim exits cleanly: {status}");
+}

@@ -848,3 +848,88 @@ fn scaling_down_deletes_not_ready_pods_first() {
         d["status"]
     );
 }
+
+#[test]
+fn a_relabelled_pod_is_released_and_replaced() {
+    let store = cluster();
+    let labels = json!({"app": "rs-demo"});
+    store
+        .create(
+            rt("apps", "ReplicaSet"),
+            json!({"metadata": {"name": "rs-example", "namespace": "default"}, "spec": {"replicas": 2, "selector": {"matchLabels": labels}, "template": {"metadata": {"labels": labels}, "spec": {"containers": [{"name": "myapp", "image": "nginx:1.14.1"}]}}}}),
+        )
+        .unwrap();
+    run_for(&store, 5, |_| {});
+    let victim = pods(&store)[0]["metadata"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    store
+        .modify(rt("", "Pod"), "default", &victim, |p| {
+            p["metadata"]["labels"]["app"] = json!("");
+            Ok(())
+        })
+        .unwrap();
+    run_for(&store, 5, |_| {});
+    let released = get(&store, "", "Pod", &victim);
+    assert!(
+        released["metadata"]["ownerReferences"]
+            .as_array()
+            .is_none_or(Vec::is_empty),
+        "{released:#}"
+    );
+    let managed: Vec<Obj> = pods(&store)
+        .into_iter()
+        .filter(|p| p["metadata"]["labels"]["app"] == "rs-demo")
+        .collect();
+    assert_eq!(managed.len(), 2, "a replacement was created");
+    let rs = get(&store, "apps", "ReplicaSet", "rs-example");
+    assert_eq!(rs["status"]["replicas"], 2);
+    assert_eq!(rs["status"]["readyReplicas"], 2);
+    assert!(has_event(
+        &store,
+        "rs-example",
+        "SuccessfulCreate",
+        "Created pod: rs-example-"
+    ));
+}
+
+#[test]
+fn a_stateful_set_starts_its_pods_in_order() {
+    let store = cluster();
+    let labels = json!({"app": "db"});
+    store
+        .create(
+            rt("apps", "StatefulSet"),
+            json!({"metadata": {"name": "db", "namespace": "default"}, "spec": {"replicas": 3, "serviceName": "db", "selector": {"matchLabels": labels}, "template": {"metadata": {"labels": labels}, "spec": {"containers": [{"name": "db", "image": "redis:7.4.1"}]}}}}),
+        )
+        .unwrap();
+    settle(&store);
+    let names: Vec<String> = pods(&store)
+        .iter()
+        .map(|p| p["metadata"]["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["db-0"], "db-1 waits for db-0 to be ready");
+    run_for(&store, 15, |_| {});
+    let names: Vec<String> = pods(&store)
+        .iter()
+        .map(|p| p["metadata"]["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["db-0", "db-1", "db-2"]);
+    assert_eq!(
+        get(&store, "apps", "StatefulSet", "db")["status"]["readyReplicas"],
+        3
+    );
+    store
+        .modify(rt("apps", "StatefulSet"), "default", "db", |s| {
+            s["spec"]["replicas"] = json!(1);
+            Ok(())
+        })
+        .unwrap();
+    run_for(&store, 70, |_| {});
+    let names: Vec<String> = pods(&store)
+        .iter()
+        .map(|p| p["metadata"]["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["db-0"]);
+}

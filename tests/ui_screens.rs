@@ -143,6 +143,14 @@ fn help_describe_containers_and_contexts_screens() {
     let mut s = state(Kind::Pod, (120, 40));
     act(&mut s, &[Action::Help]);
     insta::assert_snapshot!("help_120x40", text(&render(&s)));
+    let mut small = state(Kind::Pod, (80, 24));
+    act(&mut small, &[Action::Help]);
+    let screen = text(&render(&small));
+    assert!(
+        screen.contains("Ctrl-c") && screen.contains("delete"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("help_80x24", screen);
     act(&mut s, &[Action::Help, Action::Describe]);
     insta::assert_snapshot!("describe_pod_120x40", text(&render(&s)));
     act(&mut s, &[Action::Back, Action::Enter]);

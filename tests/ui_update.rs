@@ -362,9 +362,125 @@ fn context_picker_asks_the_loop_to_switch() {
     assert!(s.status.as_deref().unwrap_or_default().contains("nowhere"));
 }
 
+fn deploy_key(name: &str) -> kdeck::cluster::ObjectKey {
+    kdeck::cluster::ObjectKey {
+        kind: Kind::Deployment,
+        namespace: "default".into(),
+        name: name.into(),
+    }
+}
+
 #[test]
-fn mutating_keys_say_not_available_or_read_only() {
+fn mutating_keys_prompt_then_ask_the_loop_to_send_through_the_gate() {
+    use kdeck::app::operation::{Operation, Prompt};
     let mut s = state(Kind::Deployment, (120, 40));
+    let hello = deploy_key("hello-deploy");
+
+    run(&mut s, &[Action::Scale]);
+    assert_eq!(
+        s.mode,
+        Mode::Prompt {
+            prompt: Prompt::Scale(hello.clone()),
+            input: "1".into()
+        }
+    );
+    let mut keys = vec![Action::InputClear];
+    keys.extend(typed("x"));
+    keys.push(Action::InputSubmit);
+    let effects = run(&mut s, &keys);
+    assert!(
+        effects.is_empty() && matches!(s.mode, Mode::Prompt { .. }),
+        "bad input keeps the prompt"
+    );
+    assert!(
+        s.status
+            .as_deref()
+            .unwrap_or_default()
+            .contains("whole number")
+    );
+    let mut keys = vec![Action::InputClear];
+    keys.extend(typed("5"));
+    keys.push(Action::InputSubmit);
+    let effects = run(&mut s, &keys);
+    assert_eq!(
+        effects,
+        [Effect::Operate(Operation::Scale {
+            key: hello.clone(),
+            replicas: 5
+        })]
+    );
+    assert_eq!(s.mode, Mode::Normal);
+
+    run(&mut s, &[Action::SetImage]);
+    let Mode::Prompt { input, .. } = &s.mode else {
+        panic!("set image prompts")
+    };
+    assert_eq!(
+        input, "hello=gcr.io/google-samples/hello-app:1.0",
+        "prefilled from a pod"
+    );
+    run(&mut s, &[Action::InputCancel]);
+    assert!(
+        s.status
+            .as_deref()
+            .unwrap_or_default()
+            .contains("nothing was sent")
+    );
+
+    assert_eq!(
+        run(&mut s, &[Action::Pause]),
+        [Effect::Operate(Operation::Pause(hello.clone()))]
+    );
+
+    run(&mut s, &[Action::Delete]);
+    assert!(matches!(
+        s.mode,
+        Mode::Prompt {
+            prompt: Prompt::Confirm(_),
+            ..
+        }
+    ));
+    assert!(
+        run(&mut s, &[Action::InputChar('n')]).is_empty(),
+        "n sends nothing"
+    );
+    run(&mut s, &[Action::Delete]);
+    let effects = run(&mut s, &[Action::InputChar('y')]);
+    assert_eq!(effects, [Effect::Operate(Operation::Delete(hello.clone()))]);
+
+    run(&mut s, &[Action::Undo]);
+    let effects = run(&mut s, &[Action::InputSubmit]);
+    assert_eq!(
+        effects,
+        [Effect::Operate(Operation::Undo {
+            key: hello,
+            to_revision: None
+        })]
+    );
+
+    let effects = run(&mut s, &[Action::Edit]);
+    assert!(effects.is_empty());
+    assert!(
+        s.status
+            .as_deref()
+            .unwrap_or_default()
+            .contains("not available yet")
+    );
+
+    command(&mut s, "po");
+    let effects = run(&mut s, &[Action::Scale]);
+    assert!(effects.is_empty() && s.mode == Mode::Normal);
+    assert!(
+        s.status.as_deref().unwrap_or_default().contains("not pod"),
+        "{:?}",
+        s.status
+    );
+}
+
+#[test]
+fn read_only_sessions_refuse_every_mutating_key_before_asking() {
+    let mut s = state(Kind::Deployment, (120, 40));
+    s.readonly = true;
     for a in [
         Action::Scale,
         Action::SetImage,
@@ -376,26 +492,14 @@ fn mutating_keys_say_not_available_or_read_only() {
         Action::Delete,
     ] {
         let effects = run(&mut s, std::slice::from_ref(&a));
-        assert!(effects.is_empty(), "{a:?} must not reach the cluster yet");
-        assert!(
-            s.status
-                .as_deref()
-                .unwrap_or_default()
-                .contains("not available yet"),
-            "{a:?}: {:?}",
-            s.status
-        );
-    }
-    s.readonly = true;
-    for a in [Action::Scale, Action::Delete] {
-        let effects = run(&mut s, std::slice::from_ref(&a));
-        assert!(effects.is_empty());
+        assert!(effects.is_empty(), "{a:?}");
+        assert_eq!(s.mode, Mode::Normal, "{a:?} must not prompt");
         assert!(
             s.status
                 .as_deref()
                 .unwrap_or_default()
                 .starts_with("read-only session"),
-            "{:?}",
+            "{a:?}: {:?}",
             s.status
         );
     }

@@ -74,6 +74,9 @@ pub enum Action {
     /// Complete the command line (Tab).
     #[serde(skip)]
     InputComplete,
+    /// Erase the whole command, filter or prompt line (Ctrl-u).
+    #[serde(skip)]
+    InputClear,
     /// Run the command or apply the filter (Enter).
     #[serde(skip)]
     InputSubmit,
@@ -113,6 +116,9 @@ pub enum Action {
     /// A message for the status line.
     #[serde(skip)]
     Status(String),
+    /// An operation succeeded; kubectl's words for it.
+    #[serde(skip)]
+    Done(String),
     /// Lines (or the end) of the log stream shown.
     #[serde(skip)]
     Logs(LogChunk),
@@ -253,6 +259,8 @@ pub enum Effect {
     },
     /// Connect to another kubeconfig context.
     SwitchContext(String),
+    /// Send a change through the mutation gate; the outcome comes back as a status.
+    Operate(super::operation::Operation),
 }
 
 #[cfg(test)]

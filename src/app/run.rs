@@ -4,6 +4,7 @@
 //! something visible changed (or an AGE cell on screen is due to change).
 
 use std::collections::HashMap;
+use std::io::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,6 +17,7 @@ use tokio::time::Instant;
 
 use super::action::{Action, Effect};
 use super::command::{self, Command};
+use super::operate::operate;
 use super::state::{Mode, Screen, State};
 use super::update::update;
 use crate::cli::DashboardArgs;
@@ -69,8 +71,12 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
     state.connection.server = cluster.server().to_owned();
     state.connection.contexts = context_names(args.kubeconfig.as_deref());
     state.warnings = warnings;
+    let trace = match &args.trace_frames {
+        Some(path) => Some(FrameTrace::create(path)?),
+        None => None,
+    };
     let mut tui = Tui::enter()?;
-    let result = event_loop(&mut tui, state, cluster, opts).await;
+    let result = event_loop(&mut tui, state, cluster, opts, trace).await;
     drop(tui);
     result
 }
@@ -135,6 +141,26 @@ impl Io {
                         self.log_chunks.clone(),
                     ));
                 }
+                Effect::Operate(op) => {
+                    let description = op.description();
+                    let tx = self.actions.clone();
+                    match self.cluster.gate().permit(description.clone()) {
+                        // A read-only session never sends: said once, on the status line.
+                        Err(refused) => {
+                            let _ = tx.send(Action::Status(refused.to_string()));
+                        }
+                        Ok(permit) => {
+                            let cluster = Arc::clone(&self.cluster);
+                            tokio::spawn(async move {
+                                let action = match operate(&cluster, &permit, op).await {
+                                    Ok(message) => Action::Done(message),
+                                    Err(e) => Action::Status(format!("{description} failed: {e}")),
+                                };
+                                let _ = tx.send(action);
+                            });
+                        }
+                    }
+                }
                 Effect::SwitchContext(name) => {
                     let mut opts = self.opts.clone();
                     opts.context = Some(name.clone());
@@ -150,11 +176,45 @@ impl Io {
     }
 }
 
+/// `--trace-frames FILE`: one line per frame with its draw time and, when keys were
+/// pressed since the last frame, how long the oldest of them waited to be shown.
+struct FrameTrace {
+    out: std::io::BufWriter<std::fs::File>,
+    start: Instant,
+}
+
+impl FrameTrace {
+    fn create(path: &std::path::Path) -> anyhow::Result<Self> {
+        let file = std::fs::File::create(path)
+            .map_err(|e| anyhow::anyhow!("cannot write --trace-frames {}: {e}", path.display()))?;
+        let mut out = std::io::BufWriter::new(file);
+        writeln!(out, "t_ms\tdraw_us\tinput_latency_us")?;
+        Ok(Self {
+            out,
+            start: Instant::now(),
+        })
+    }
+
+    fn frame(&mut self, drawn_at: Instant, draw: Duration, input_since: Option<Instant>) {
+        let latency = input_since.map_or_else(String::new, |t| {
+            (drawn_at + draw).duration_since(t).as_micros().to_string()
+        });
+        let _ = writeln!(
+            self.out,
+            "{}\t{}\t{latency}",
+            drawn_at.duration_since(self.start).as_millis(),
+            draw.as_micros()
+        );
+        let _ = self.out.flush();
+    }
+}
+
 async fn event_loop(
     tui: &mut Tui,
     mut state: State,
     cluster: Cluster,
     opts: ConnectOptions,
+    mut trace: Option<FrameTrace>,
 ) -> anyhow::Result<()> {
     let (updates_tx, mut updates) = mpsc::unbounded_channel();
     let (actions_tx, mut actions) = mpsc::unbounded_channel();
@@ -180,6 +240,7 @@ async fn event_loop(
     let mut dirty = true;
     let mut last_draw = Instant::now() - FRAME;
     let mut age_due: Option<Instant> = None;
+    let mut input_since: Option<Instant> = None;
     loop {
         if state.quit {
             return Ok(());
@@ -193,6 +254,9 @@ async fn event_loop(
             state.now = Timestamp::now();
             tui.terminal()
                 .draw(|frame| crate::ui::draw(&state, frame))?;
+            if let Some(trace) = trace.as_mut() {
+                trace.frame(now, now.elapsed(), input_since.take());
+            }
             dirty = false;
             last_draw = now;
             age_due = next_age_change(&state).map(|d| now + d);
@@ -209,6 +273,7 @@ async fn event_loop(
                 // One event per turn: the next turn takes the next queued key before the
                 // frame deadline comes, so a burst is still drawn once. (Polling the
                 // stream with a no-op waker would lose its wake-up.)
+                input_since.get_or_insert_with(Instant::now);
                 handle_terminal_event(&mut state, &mut io, event?);
                 dirty = true;
             }
@@ -280,7 +345,10 @@ fn handle_terminal_event(state: &mut State, io: &mut Io, event: Event) {
         Event::Key(key) => key_action(state, &key),
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
         Event::Paste(text) => {
-            if matches!(state.mode, Mode::Command(_) | Mode::Filter(_)) {
+            if matches!(
+                state.mode,
+                Mode::Command(_) | Mode::Filter(_) | Mode::Prompt { .. }
+            ) {
                 for c in text.chars().filter(|c| !c.is_control()) {
                     io.perform(update(state, Action::InputChar(c)));
                 }
@@ -302,7 +370,13 @@ fn key_action(state: &State, key: &KeyEvent) -> Option<Action> {
     if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
         return Some(Action::Quit);
     }
-    if matches!(state.mode, Mode::Command(_) | Mode::Filter(_)) {
+    if matches!(
+        state.mode,
+        Mode::Command(_) | Mode::Filter(_) | Mode::Prompt { .. }
+    ) {
+        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('u') {
+            return Some(Action::InputClear);
+        }
         return match key.code {
             KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
                 Some(Action::InputChar(c))

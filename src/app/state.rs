@@ -159,6 +159,13 @@ pub enum Mode {
     Filter(String),
     /// The help overlay is shown.
     Help,
+    /// Asking for what an operation needs (replicas, image, revision, y/n).
+    Prompt {
+        /// The question.
+        prompt: super::operation::Prompt,
+        /// What is typed so far.
+        input: String,
+    },
 }
 
 /// What the header shows about the connection.
@@ -200,6 +207,8 @@ pub struct State {
     pub mode: Mode,
     /// One line for the status bar (errors, refusals, hints).
     pub status: Option<String>,
+    /// The status reports a success (an operation sent or done), not a problem.
+    pub status_ok: bool,
     /// Warnings from loading keymap and theme, shown until a key is pressed.
     pub warnings: Vec<String>,
     /// Active keymap (help is generated from it).
@@ -225,6 +234,7 @@ impl State {
             screens: vec![Screen::Table(TableView::new(kind, Scope::All, false))],
             mode: Mode::Normal,
             status: None,
+            status_ok: false,
             warnings: Vec::new(),
             keymap,
             theme,

@@ -5,6 +5,7 @@ use super::action::{Action, Effect};
 use super::command::{self, Command};
 use super::filter::Filter;
 use super::navigation;
+use super::operation::{self, Begin, Operation};
 use super::rollout::ROLLOUT_KINDS;
 use super::state::{Mode, PANES, Scope, Screen, State, TableView};
 use crate::cluster::{ClusterUpdate, Kind, WatchState};
@@ -46,15 +47,24 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.connection.switching_to = None;
             state.status = Some(message);
         }
-        Action::Status(message) => state.status = Some(message),
+        Action::Status(message) => {
+            state.status = Some(message);
+            state.status_ok = false;
+        }
+        Action::Done(message) => {
+            state.status = Some(message);
+            state.status_ok = true;
+        }
         Action::Logs(chunk) => navigation::log_chunk(state, chunk),
         Action::InputChar(_)
         | Action::InputBackspace
+        | Action::InputClear
         | Action::InputComplete
         | Action::InputSubmit
         | Action::InputCancel => input(state, &action, &mut effects),
         key_action => {
             state.status = None;
+            state.status_ok = false;
             state.warnings.clear();
             if state.mode == Mode::Help {
                 state.mode = Mode::Normal;
@@ -139,15 +149,25 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
         Action::SortNext | Action::SortPrev | Action::SortReverse => sort(state, &action),
         Action::Quit => state.quit = true,
         mutation if mutation.is_mutation() => {
-            let what = mutation.description();
-            state.status = Some(if state.readonly {
-                format!("read-only session: {what} was not sent")
-            } else {
-                format!("{what}: not available yet in this build")
-            });
+            if state.readonly {
+                let what = mutation.description();
+                state.status = Some(format!("read-only session: {what} was not sent"));
+                return;
+            }
+            match operation::begin(state, &mutation) {
+                Ok(Begin::Ask(prompt, input)) => state.mode = Mode::Prompt { prompt, input },
+                Ok(Begin::Send(op)) => send(state, op, effects),
+                Err(e) => state.status = Some(e),
+            }
         }
         _ => {}
     }
+}
+
+fn send(state: &mut State, op: Operation, effects: &mut Vec<Effect>) {
+    state.status = Some(format!("{}…", op.description()));
+    state.status_ok = true;
+    effects.push(Effect::Operate(op));
 }
 
 fn sort(state: &mut State, action: &Action) {
@@ -210,6 +230,7 @@ fn input(state: &mut State, action: &Action, effects: &mut Vec<Effect>) {
                 line.pop();
                 state.mode = Mode::Command(line);
             }
+            Action::InputClear => state.mode = Mode::Command(String::new()),
             Action::InputComplete => {
                 let namespaces: Vec<&str> = state
                     .stores
@@ -238,6 +259,7 @@ fn input(state: &mut State, action: &Action, effects: &mut Vec<Effect>) {
                 Action::InputBackspace => {
                     text.pop();
                 }
+                Action::InputClear => text.clear(),
                 Action::InputSubmit => {
                     state.mode = Mode::Normal;
                     return;
@@ -252,7 +274,49 @@ fn input(state: &mut State, action: &Action, effects: &mut Vec<Effect>) {
             set_filter(state, &text);
             state.mode = Mode::Filter(text);
         }
+        Mode::Prompt { prompt, mut input } => {
+            let confirm = matches!(prompt, operation::Prompt::Confirm(_));
+            match action {
+                // A y/n question takes the key at once.
+                Action::InputChar(c) if confirm => answer(state, &prompt, &c.to_string(), effects),
+                Action::InputChar(c) => {
+                    input.push(*c);
+                    state.mode = Mode::Prompt { prompt, input };
+                }
+                Action::InputBackspace => {
+                    input.pop();
+                    state.mode = Mode::Prompt { prompt, input };
+                }
+                Action::InputClear => {
+                    state.mode = Mode::Prompt {
+                        prompt,
+                        input: String::new(),
+                    };
+                }
+                Action::InputSubmit => answer(state, &prompt, &input, effects),
+                Action::InputCancel => {
+                    state.mode = Mode::Normal;
+                    state.status = Some("cancelled: nothing was sent".to_owned());
+                }
+                _ => {}
+            }
+        }
         Mode::Normal | Mode::Help => {}
+    }
+}
+
+fn answer(state: &mut State, prompt: &operation::Prompt, input: &str, effects: &mut Vec<Effect>) {
+    match prompt.answer(input) {
+        Ok(Some(op)) => {
+            state.mode = Mode::Normal;
+            send(state, op, effects);
+        }
+        Ok(None) => {
+            state.mode = Mode::Normal;
+            state.status = Some("cancelled: nothing was sent".to_owned());
+        }
+        // Stay in the prompt so the input can be fixed.
+        Err(e) => state.status = Some(e),
     }
 }
 

@@ -28,7 +28,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         Span::styled(conn.context.as_str(), val),
         Span::raw("  "),
         Span::styled("Cluster: ", key),
-        Span::styled(conn.server.as_str(), val),
+        Span::styled(display_url(&conn.server), val),
     ];
     if state.readonly {
         first.push(Span::raw("  "));
@@ -62,4 +62,32 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         Paragraph::new(lines).style(Style::new().fg(theme.header_fg).bg(theme.header_bg)),
         area,
     );
+}
+
+/// The server URL without its path: a path may carry a credential (the embedded cluster
+/// puts its token there), and the header is often on a shared screen.
+pub fn display_url(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    match rest.split_once('/') {
+        Some((host, path)) if !path.is_empty() => format!("{scheme}://{host}/…"),
+        Some((host, _)) => format!("{scheme}://{host}"),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display_url;
+
+    #[test]
+    fn urls_lose_their_path() {
+        assert_eq!(
+            display_url("https://10.0.0.1:6443"),
+            "https://10.0.0.1:6443"
+        );
+        assert_eq!(
+            display_url("http://127.0.0.1:4/kdeck-auth/admin-secret"),
+            "http://127.0.0.1:4/…"
+        );
+    }
 }

@@ -1,4 +1,5 @@
-//! The `?` overlay, generated from the active keymap.
+//! The `?` overlay, generated from the active keymap; in as many columns as it needs
+//! to fit the screen.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -6,35 +7,51 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
+use super::truncate;
 use crate::app::State;
 
 /// Draws the help overlay into `area`.
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
-    let key = Style::new().fg(theme.accent).add_modifier(Modifier::BOLD);
-    let mut lines: Vec<Line> = state
+    let key_style = Style::new().fg(theme.accent).add_modifier(Modifier::BOLD);
+    let mut entries: Vec<(String, String)> = state
         .keymap
         .help()
         .into_iter()
-        .map(|(keys, name, desc)| {
-            Line::from(vec![
-                Span::styled(format!("{keys:>18}  "), key),
-                Span::styled(format!("{desc:<28}"), theme.text()),
-                Span::styled(name, theme.muted_style()),
-            ])
-        })
+        .map(|(keys, _, desc)| (keys, desc.to_owned()))
         .collect();
-    lines.push(Line::from(Span::styled(
-        "          Ctrl-c  quit (always)",
-        theme.muted_style(),
-    )));
+    entries.push(("Ctrl-c".to_owned(), "quit (always)".to_owned()));
+    let block = Block::bordered()
+        .title(Span::styled(" help (any key closes) ", key_style))
+        .border_style(Style::new().fg(theme.border_focused));
+    let inner = block.inner(area);
     frame.render_widget(Clear, area);
-    frame.render_widget(
-        Paragraph::new(lines).style(theme.text()).block(
-            Block::bordered()
-                .title(Span::styled(" help (any key closes) ", key))
-                .border_style(Style::new().fg(theme.border_focused)),
-        ),
-        area,
-    );
+    frame.render_widget(block.style(theme.text()), area);
+    let rows = usize::from(inner.height).max(1);
+    let columns = entries.len().div_ceil(rows).max(1);
+    let width = usize::from(inner.width) / columns;
+    let key_width = entries
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(width / 2);
+    for (c, chunk) in entries.chunks(rows).enumerate() {
+        let lines: Vec<Line> = chunk
+            .iter()
+            .map(|(keys, desc)| {
+                let desc_width = width.saturating_sub(key_width + 2);
+                Line::from(vec![
+                    Span::styled(
+                        format!("{:>key_width$}  ", truncate(keys, key_width)),
+                        key_style,
+                    ),
+                    Span::styled(truncate(desc, desc_width).into_owned(), theme.text()),
+                ])
+            })
+            .collect();
+        let x = inner.x + (c * width) as u16;
+        let col_area = Rect::new(x, inner.y, width as u16, inner.height);
+        frame.render_widget(Paragraph::new(lines), col_area);
+    }
 }

@@ -55,31 +55,41 @@ fn node_nets(pass: &Pass<'_>) -> HashMap<String, NodeNet> {
 
 /// Runs every node's kubelet over `pods` (every pod in the store).
 pub fn reconcile(pass: &Pass<'_>, pods: &[Obj]) {
-    let nets = node_nets(pass);
-    let mut used: HashMap<String, HashSet<String>> = HashMap::new();
-    for p in pods {
-        if let (Some(node), Some(ip)) = (
-            p["spec"]["nodeName"].as_str(),
-            p["status"]["podIP"].as_str(),
-        ) {
-            used.entry(node.to_string())
-                .or_default()
-                .insert(ip.to_string());
-        }
-    }
+    let mut work: Vec<&Obj> = Vec::new();
     for pod in pods {
         let node = pod["spec"]["nodeName"].as_str().unwrap_or("");
         if is_terminating(pod) {
             stop(pass, pod, node);
-            continue;
+        } else if !(node.is_empty()
+            || matches!(phase(pod), "Succeeded" | "Failed")
+            || is_settled(pod))
+        {
+            work.push(pod);
         }
-        if node.is_empty() || matches!(phase(pod), "Succeeded" | "Failed") || is_settled(pod) {
-            continue;
+    }
+    if work.is_empty() {
+        return;
+    }
+    let nets = node_nets(pass);
+    // Pod IPs in use, per node: only the nodes that start pods need them.
+    let mut used: HashMap<&str, HashSet<String>> = HashMap::new();
+    for pod in &work {
+        used.entry(pod["spec"]["nodeName"].as_str().unwrap_or(""))
+            .or_default();
+    }
+    for p in pods {
+        if let (Some(ips), Some(ip)) = (
+            p["spec"]["nodeName"].as_str().and_then(|n| used.get_mut(n)),
+            p["status"]["podIP"].as_str(),
+        ) {
+            ips.insert(ip.to_string());
         }
-        let Some(net) = nets.get(node) else {
+    }
+    for pod in work {
+        let node = pod["spec"]["nodeName"].as_str().unwrap_or("");
+        let (Some(net), Some(node_used)) = (nets.get(node), used.get_mut(node)) else {
             continue;
         };
-        let node_used = used.entry(node.to_string()).or_default();
         sync_pod(pass, pod, node, net, node_used);
     }
 }

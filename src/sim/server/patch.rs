@@ -132,14 +132,17 @@ pub fn patch(req: &ApiRequest) -> ApiResult<Response> {
         }
         return Err(ApiError::not_found(rt, &name));
     };
-    let patched = apply_patch(kind, &old, &req.body)?;
-    if patched["metadata"]["name"] != name.as_str() {
-        return Err(ApiError::bad_request(format!(
-            "the name of the object ({}) does not match the name on the URL ({name})",
-            patched["metadata"]["name"].as_str().unwrap_or_default()
-        )));
-    }
-    let updated = write::update_checked(req, rt, patched, UpdateMode::Main)?;
+    drop(old);
+    let updated = write::update_with_retry(req, rt, UpdateMode::Main, |old| {
+        let patched = apply_patch(kind, old, &req.body)?;
+        if patched["metadata"]["name"] != name.as_str() {
+            return Err(ApiError::bad_request(format!(
+                "the name of the object ({}) does not match the name on the URL ({name})",
+                patched["metadata"]["name"].as_str().unwrap_or_default()
+            )));
+        }
+        Ok(patched)
+    })?;
     Ok(json_response(StatusCode::OK, &updated))
 }
 

@@ -186,7 +186,10 @@ async fn handle(
         Ok(Target::Resource(p)) => verb_of(&method, p, &query),
         _ => "get",
     };
+    // Like system:public-info-viewer: version and health need no credentials.
+    let public = matches!(target, Ok(Target::Version | Target::Health)) && method == Method::GET;
     let response = match (user.as_ref(), target) {
+        (Err(_), Ok(target)) if public => serve_non_resource(target),
         (Err(e), _) => error(e),
         (Ok(_), Err(e)) => error(&e),
         (Ok(user), Ok(target)) => {
