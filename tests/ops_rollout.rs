@@ -11,11 +11,12 @@
 mod ops_fixture;
 mod support;
 
-use k8s_openapi::api::apps::v1::ReplicaSet;
+use k8s_openapi::api::apps::v1::{ReplicaSet, StatefulSet};
 use kdeck::cluster::Kind;
 use kdeck::cluster::ops::{self, Refusal};
-use kube::api::Api;
+use kube::api::{Api, PostParams};
 use ops_fixture::*;
+use serde_json::json;
 
 // ---- the comparisons ---------------------------------------------------------
 
@@ -80,6 +81,57 @@ async fn scale_matches_kubectl_scale() {
         .await
         .expect_err("services do not scale");
     assert_eq!(err.refusal(), Some(Refusal::Unsupported));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scaling_a_statefulset_matches_kubectl() {
+    support::require_kubectl!();
+    let (a, b) = (Side::start().await, Side::start().await);
+    let sts: StatefulSet = serde_json::from_value(json!({
+        "metadata": {"name": "web", "namespace": NS},
+        "spec": {
+            "serviceName": "web",
+            "replicas": 1,
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {
+                "metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "nginx", "image": "nginx:1.14.1"}]}
+            }
+        }
+    }))
+    .unwrap();
+    for side in [&a, &b] {
+        Api::<StatefulSet>::namespaced(side.client.clone(), NS)
+            .create(&PostParams::default(), &sts)
+            .await
+            .expect("create the statefulset");
+    }
+    let out = ops::scale(&a.client, &permit("scale"), Kind::StatefulSet, NS, "web", 2)
+        .await
+        .expect("scale sts");
+    assert_eq!(out.message, "statefulset.apps/web scaled");
+    b.kubectl_ok(&["scale", "statefulset/web", "--replicas=2"]);
+    for side in [&a, &b] {
+        let api = Api::<StatefulSet>::namespaced(side.client.clone(), NS);
+        support::wait_until_async(timeout(), "web has 2 ready pods", || {
+            let api = api.clone();
+            async move {
+                api.get("web")
+                    .await
+                    .ok()
+                    .and_then(|s| s.status)
+                    .map(|s| s.ready_replicas)
+                    == Some(Some(2))
+            }
+        })
+        .await;
+    }
+    let spec = |s: StatefulSet| serde_json::to_value(s.spec).unwrap();
+    let get = |side: &Side| Api::<StatefulSet>::namespaced(side.client.clone(), NS);
+    assert_eq!(
+        spec(get(&a).get("web").await.unwrap()),
+        spec(get(&b).get("web").await.unwrap())
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
