@@ -32,7 +32,7 @@ pub use operation::{Operation, perform};
 pub use pause_resume::{pause, resume};
 pub use restart::restart;
 pub use rollout_history::{Revision, rollout_history};
-pub use rollout_status::{RolloutStatus, rollout_status};
+pub use rollout_status::{RolloutStatus, rollout_status, rollout_status_of_row};
 pub use scale::scale;
 pub use set_image::set_image;
 pub use template_diff::{DiffLine, template_diff};
