@@ -305,3 +305,52 @@ async fn restart_matches_kubectl_and_is_refused_while_paused() {
         "kdeck: {err}\nkubectl: {kubectl_says}"
     );
 }
+
+/// kdeck's one-patch operations carry the resourceVersion they were computed from:
+/// a change in between makes the server answer Conflict, shown with its message.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_in_between_gives_a_conflict_not_a_lost_update() {
+    let a = Side::start().await;
+    ops::set_image(
+        &a.client,
+        &permit("set image"),
+        NS,
+        DEPLOY,
+        "myapp",
+        "nginx:1.15.5",
+        None,
+    )
+    .await
+    .expect("set image");
+    settle(&a.client).await;
+    let plan = ops::undo_preview(&a.client, NS, DEPLOY, None)
+        .await
+        .expect("preview");
+    let stale = plan.resource_version.clone().expect("a resourceVersion");
+    a.sim
+        .kubectl_ok(&["annotate", "deployment/myapp-deploy", "team=web"]);
+    let mut operations = vec![ops::canary::patches::unchanged_since(&stale)];
+    if let serde_json::Value::Array(undo) = ops::undo::undo_patch(&plan) {
+        operations.extend(undo);
+    }
+    let err = ops::patch_request::send_json_patch::<k8s_openapi::api::apps::v1::Deployment>(
+        &a.client,
+        NS,
+        DEPLOY,
+        &serde_json::Value::Array(operations),
+    )
+    .await
+    .expect_err("stale");
+    let failure = err.api().expect("the server's answer");
+    assert_eq!(
+        (failure.code, failure.reason.as_str()),
+        (409, "Conflict"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("modified"), "{err}");
+    assert_eq!(
+        image_of(&a.client).await,
+        "nginx:1.15.5",
+        "nothing was overwritten"
+    );
+}
