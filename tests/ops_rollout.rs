@@ -327,8 +327,16 @@ async fn a_change_in_between_gives_a_conflict_not_a_lost_update() {
         .await
         .expect("preview");
     let stale = plan.resource_version.clone().expect("a resourceVersion");
-    a.sim
-        .kubectl_ok(&["annotate", "deployment/myapp-deploy", "team=web"]);
+    kube::Api::<k8s_openapi::api::apps::v1::Deployment>::namespaced(a.client.clone(), NS)
+        .patch(
+            DEPLOY,
+            &kube::api::PatchParams::default(),
+            &kube::api::Patch::Merge(
+                serde_json::json!({"metadata": {"annotations": {"team": "web"}}}),
+            ),
+        )
+        .await
+        .expect("someone else annotates");
     let mut operations = vec![ops::canary::patches::unchanged_since(&stale)];
     if let serde_json::Value::Array(undo) = ops::undo::undo_patch(&plan) {
         operations.extend(undo);
