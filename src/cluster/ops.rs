@@ -9,6 +9,14 @@
 //!
 //! The pure parts (patch bodies, the undo computation, the template diff) are
 //! public so the UI can show exactly what will be sent before confirming.
+//!
+//! Module map:
+//! - [`operation`]: operations as data ([`Operation`]) and [`perform`], which asks the gate.
+//! - [`mod@scale`], [`mod@set_image`], [`pause_resume`], [`mod@restart`], [`mod@undo`], [`mod@delete`]: one
+//!   kubectl command each; [`canary`] (with [`canary::patches`]) goes beyond kubectl.
+//! - [`revisions`]: a Deployment's ReplicaSets and revision numbers as kubectl reads them;
+//!   [`mod@rollout_history`], [`mod@rollout_status`], [`mod@template_diff`] for the panes and previews.
+//! - [`patch_request`]: sending and describing patches; [`op_error`]: why an operation failed.
 
 pub mod canary;
 pub mod delete;
