@@ -418,8 +418,33 @@ fn next_age_change(state: &State) -> Option<Duration> {
                     }),
             )
         }
-        // The rollout view shows ages of a few dozen objects: tick each second while open.
-        Screen::Rollout(_) => return Some(Duration::from_secs(1)),
+        // The rollout view shows the ages of its ReplicaSets, pods and events.
+        Screen::Rollout(r) => {
+            let rs = state.stores.of(Kind::ReplicaSet);
+            let pods = state.stores.of(Kind::Pod);
+            let events = state.stores.of(Kind::Event);
+            Box::new(
+                r.cache
+                    .replica_sets
+                    .iter()
+                    .filter_map(|s| rs.get(*s))
+                    .chain(
+                        r.cache
+                            .pods_by_rs
+                            .iter()
+                            .flatten()
+                            .filter_map(|s| pods.get(*s)),
+                    )
+                    .filter_map(|row| row.meta.created)
+                    .chain(r.cache.events.iter().filter_map(|s| match events.get(*s) {
+                        Some(crate::cluster::Row {
+                            detail: Detail::Event(e),
+                            ..
+                        }) => e.last_seen.or(e.first_seen),
+                        _ => None,
+                    })),
+            )
+        }
         _ => return None,
     };
     let now = Timestamp::now();

@@ -34,7 +34,14 @@ impl Section {
             return;
         }
         let w = usize::from(area.width);
-        let title = format!("── {} ", self.title);
+        let room = usize::from(area.height - 1);
+        let hidden = self.lines.len().saturating_sub(room);
+        // What does not fit is counted in the title, so every row shows content.
+        let title = if hidden > 0 {
+            format!("── {} (+{hidden} more) ", self.title)
+        } else {
+            format!("── {} ", self.title)
+        };
         let title = format!(
             "{title}{}",
             "─".repeat(w.saturating_sub(title.chars().count()))
@@ -45,23 +52,10 @@ impl Section {
                 .fg(state.theme.accent)
                 .add_modifier(Modifier::BOLD),
         ))];
-        let room = usize::from(area.height - 1);
-        let overflow = self.lines.len() > room;
-        let shown = if overflow {
-            room.saturating_sub(1)
-        } else {
-            room
-        };
-        for (text, style) in self.lines.iter().take(shown) {
+        for (text, style) in self.lines.iter().take(room) {
             lines.push(Line::from(Span::styled(
                 truncate(text, w).into_owned(),
                 *style,
-            )));
-        }
-        if overflow && room > 0 {
-            lines.push(Line::from(Span::styled(
-                format!("… {} more", self.lines.len() - shown),
-                state.theme.muted_style(),
             )));
         }
         frame.render_widget(Paragraph::new(lines), area);
@@ -213,7 +207,7 @@ pub fn draw(state: &State, view: &RolloutView, frame: &mut Frame, area: Rect) {
                 endpoints.wanted(),
                 events.wanted(),
             ],
-            &[3, 3, 2, 2],
+            &[3, 3, 2, 3],
             rest.height,
         );
         let mut y = rest.y;
@@ -384,10 +378,11 @@ fn sections(state: &State, view: &RolloutView) -> [Section; 5] {
         }
         pod_lines.push((
             format!(
-                "{} (rev {rev}{}) {} pods",
+                "{} (rev {rev}{}) {} pod{}",
                 row.meta.name,
                 if current { ", current" } else { "" },
-                pods.len()
+                pods.len(),
+                if pods.len() == 1 { "" } else { "s" }
             ),
             Style::new().fg(theme.accent),
         ));
