@@ -291,3 +291,33 @@ fn an_idle_dashboard_does_not_redraw() {
     s.wait_for("a frame after a key", |_| frames() > before + idle);
     quit(&mut s);
 }
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    let sim = TestSim::start();
+    for signal in ["-TERM", "-HUP"] {
+        let mut s = kdeck(&sim, &[], 80, 24);
+        s.wait_for_text("pods(default)");
+        let pid = s.pid().expect("the child's pid").to_string();
+        let status = std::process::Command::new("kill")
+            .args([signal, &pid])
+            .status()
+            .expect("run kill");
+        assert!(status.success());
+        assert_eq!(s.wait_exit(), 0, "{signal} ends kdeck cleanly");
+        s.terminal_restored().expect("the terminal is restored");
+    }
+}
+
+#[test]
+fn esc_then_q_typed_quickly_closes_the_help_and_quits() {
+    let sim = TestSim::start();
+    let mut s = kdeck(&sim, &[], 80, 24);
+    s.wait_for_text("pods(default)");
+    s.send("?");
+    s.wait_for_text("help (any key closes)");
+    // Sent in one write, the terminal reads it as Alt+q.
+    s.send("\x1bq");
+    assert_eq!(s.wait_exit(), 0);
+    s.terminal_restored().expect("the terminal is restored");
+}

@@ -342,6 +342,20 @@ fn ask_server_version(io: &Io) {
 
 fn handle_terminal_event(state: &mut State, io: &mut Io, event: Event) {
     let action = match event {
+        // A terminal sends Esc then a key typed quickly as Alt+key: do both.
+        Event::Key(mut key)
+            if key.modifiers.contains(KeyModifiers::ALT)
+                && matches!(state.mode, Mode::Normal | Mode::Help) =>
+        {
+            let back = if state.mode == Mode::Help {
+                Action::Help
+            } else {
+                Action::Back
+            };
+            io.perform(update(state, back));
+            key.modifiers.remove(KeyModifiers::ALT);
+            key_action(state, &key)
+        }
         Event::Key(key) => key_action(state, &key),
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
         Event::Paste(text) => {
