@@ -5,11 +5,14 @@
 //! `ui::draw` paints the state when something visible changed.
 
 pub mod action;
+mod age_tick;
 pub mod command;
 mod demo;
 pub mod describe;
 pub mod dialog;
 pub mod filter;
+mod frame_trace;
+mod keys;
 pub mod navigation;
 pub mod operate;
 pub mod operation;

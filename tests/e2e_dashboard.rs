@@ -250,3 +250,79 @@ fn rollout_operations_from_the_keyboard() {
     });
     quit(&mut s);
 }
+
+#[test]
+fn demo_mode_starts_its_own_cluster() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut s = PtySession::spawn(
+        Path::new(env!("CARGO_BIN_EXE_kdeck")),
+        &["--demo", "--command", "deploy"],
+        &[("XDG_CONFIG_HOME", dir.path().to_str().expect("utf-8 path"))],
+        120,
+        40,
+    );
+    s.wait_for_text("deployments(default)");
+    s.wait_for_text("myapp-deploy");
+    s.wait_for_text("Version: v1.");
+    quit(&mut s);
+}
+
+#[test]
+fn an_idle_dashboard_does_not_redraw() {
+    let sim = TestSim::start();
+    let trace = sim.dir().join("frames.tsv");
+    let mut s = kdeck(
+        &sim,
+        &["--trace-frames", trace.to_str().expect("utf-8 path")],
+        120,
+        40,
+    );
+    s.wait_for_text("hello-deploy-");
+    s.wait_for_text("State: live");
+    // Let the initial lists and the first AGE ticks settle.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let frames = || {
+        std::fs::read_to_string(&trace)
+            .expect("trace file")
+            .lines()
+            .count()
+    };
+    let before = frames();
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let idle = frames() - before;
+    // Only AGE cells crossing a minute may redraw; a timer-driven loop would draw ~90 frames.
+    assert!(idle <= 6, "{idle} frames in 3 idle seconds");
+    s.send("j");
+    s.wait_for("a frame after a key", |_| frames() > before + idle);
+    quit(&mut s);
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    let sim = TestSim::start();
+    for signal in ["-TERM", "-HUP"] {
+        let mut s = kdeck(&sim, &[], 80, 24);
+        s.wait_for_text("pods(default)");
+        let pid = s.pid().expect("the child's pid").to_string();
+        let status = std::process::Command::new("kill")
+            .args([signal, &pid])
+            .status()
+            .expect("run kill");
+        assert!(status.success());
+        assert_eq!(s.wait_exit(), 0, "{signal} ends kdeck cleanly");
+        s.terminal_restored().expect("the terminal is restored");
+    }
+}
+
+#[test]
+fn esc_then_q_typed_quickly_closes_the_help_and_quits() {
+    let sim = TestSim::start();
+    let mut s = kdeck(&sim, &[], 80, 24);
+    s.wait_for_text("pods(default)");
+    s.send("?");
+    s.wait_for_text("help (any key closes)");
+    // Sent in one write, the terminal reads it as Alt+q.
+    s.send("\x1bq");
+    assert_eq!(s.wait_exit(), 0);
+    s.terminal_restored().expect("the terminal is restored");
+}

@@ -78,16 +78,20 @@ async fn a_read_only_client_sends_no_operation_even_with_a_permit() {
     })
     .await
     .expect("connect read-only");
-    // The gate is closed...
-    assert!(
-        cluster
-            .gate()
-            .permit("scale deployment/myapp-deploy")
-            .is_err()
-    );
+    let before = a.sim.requests().len();
+    // The gate is closed: perform asks it and sends nothing...
+    let op = ops::Operation::Scale {
+        kind: Kind::Deployment,
+        namespace: NS.into(),
+        name: DEPLOY.into(),
+        replicas: 5,
+    };
+    let err = ops::perform(&cluster.client(), cluster.gate(), &op, &mut |_| {})
+        .await
+        .expect_err("read-only");
+    assert!(matches!(err, ops::OpError::ReadOnly(_)), "{err:?}");
     // ...and even a permit from elsewhere (a bug) is stopped where requests leave kdeck.
     let client = cluster.client();
-    let before = a.sim.requests().len();
     let p = permit("bypass");
     let attempts = [
         ops::scale(&client, &p, Kind::Deployment, NS, DEPLOY, 5).await,

@@ -11,76 +11,10 @@
 mod ops_fixture;
 mod support;
 
-use k8s_openapi::api::apps::v1::ReplicaSet;
-use kdeck::cluster::Kind;
 use kdeck::cluster::ops::{self, Refusal};
-use kube::api::Api;
 use ops_fixture::*;
 
 // ---- the comparisons ---------------------------------------------------------
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn scale_matches_kubectl_scale() {
-    support::require_kubectl!();
-    let (a, b) = (Side::start().await, Side::start().await);
-    let out = ops::scale(&a.client, &permit("scale"), Kind::Deployment, NS, DEPLOY, 5)
-        .await
-        .expect("scale");
-    assert_eq!(out.message, "deployment.apps/myapp-deploy scaled");
-    b.kubectl_ok(&["scale", "deployment/myapp-deploy", "--replicas=5"]);
-    assert_same(&a, &b, true).await;
-    assert_eq!(deployment(&a.client).await.spec.unwrap().replicas, Some(5));
-
-    let err = ops::scale(&a.client, &permit("scale"), Kind::Deployment, NS, "nope", 1)
-        .await
-        .expect_err("no such deployment");
-    assert_eq!(err.api().map(|f| f.code), Some(404), "{err}");
-    assert!(err.to_string().contains("nope"), "{err}");
-
-    // A bare ReplicaSet (the tutorial's dnsutil-rs shape) scales the same way.
-    for side in [&a, &b] {
-        create_bare_replica_set(&side.client).await;
-    }
-    let out = ops::scale(
-        &a.client,
-        &permit("scale"),
-        Kind::ReplicaSet,
-        NS,
-        "dnsutil-rs",
-        3,
-    )
-    .await
-    .expect("scale rs");
-    assert_eq!(out.message, "replicaset.apps/dnsutil-rs scaled");
-    b.kubectl_ok(&["scale", "replicaset/dnsutil-rs", "--replicas=3"]);
-    for side in [&a, &b] {
-        let client = side.client.clone();
-        support::wait_until_async(timeout(), "dnsutil-rs has 3 ready pods", || {
-            let client = client.clone();
-            async move {
-                let rs = Api::<ReplicaSet>::namespaced(client, NS)
-                    .get("dnsutil-rs")
-                    .await;
-                rs.ok()
-                    .and_then(|rs| rs.status)
-                    .and_then(|s| s.ready_replicas)
-                    == Some(3)
-            }
-        })
-        .await;
-    }
-    let spec = |rs: ReplicaSet| serde_json::to_value(rs.spec).unwrap();
-    let api_a = Api::<ReplicaSet>::namespaced(a.client.clone(), NS);
-    let api_b = Api::<ReplicaSet>::namespaced(b.client.clone(), NS);
-    assert_eq!(
-        spec(api_a.get("dnsutil-rs").await.unwrap()),
-        spec(api_b.get("dnsutil-rs").await.unwrap())
-    );
-    let err = ops::scale(&a.client, &permit("scale"), Kind::Service, NS, "x", 1)
-        .await
-        .expect_err("services do not scale");
-    assert_eq!(err.refusal(), Some(Refusal::Unsupported));
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invalid_input_comes_back_with_the_servers_field_path() {
@@ -369,5 +303,62 @@ async fn restart_matches_kubectl_and_is_refused_while_paused() {
     assert!(
         kubectl_says.contains(&err.to_string()),
         "kdeck: {err}\nkubectl: {kubectl_says}"
+    );
+}
+
+/// kdeck's one-patch operations carry the resourceVersion they were computed from:
+/// a change in between makes the server answer Conflict, shown with its message.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_in_between_gives_a_conflict_not_a_lost_update() {
+    let a = Side::start().await;
+    ops::set_image(
+        &a.client,
+        &permit("set image"),
+        NS,
+        DEPLOY,
+        "myapp",
+        "nginx:1.15.5",
+        None,
+    )
+    .await
+    .expect("set image");
+    settle(&a.client).await;
+    let plan = ops::undo_preview(&a.client, NS, DEPLOY, None)
+        .await
+        .expect("preview");
+    let stale = plan.resource_version.clone().expect("a resourceVersion");
+    kube::Api::<k8s_openapi::api::apps::v1::Deployment>::namespaced(a.client.clone(), NS)
+        .patch(
+            DEPLOY,
+            &kube::api::PatchParams::default(),
+            &kube::api::Patch::Merge(
+                serde_json::json!({"metadata": {"annotations": {"team": "web"}}}),
+            ),
+        )
+        .await
+        .expect("someone else annotates");
+    let mut operations = vec![ops::canary::patches::unchanged_since(&stale)];
+    if let serde_json::Value::Array(undo) = ops::undo::undo_patch(&plan) {
+        operations.extend(undo);
+    }
+    let err = ops::patch_request::send_json_patch::<k8s_openapi::api::apps::v1::Deployment>(
+        &a.client,
+        NS,
+        DEPLOY,
+        &serde_json::Value::Array(operations),
+    )
+    .await
+    .expect_err("stale");
+    let failure = err.api().expect("the server's answer");
+    assert_eq!(
+        (failure.code, failure.reason.as_str()),
+        (409, "Conflict"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("modified"), "{err}");
+    assert_eq!(
+        image_of(&a.client).await,
+        "nginx:1.15.5",
+        "nothing was overwritten"
     );
 }

@@ -567,6 +567,16 @@ fn errors_read_like_a_real_servers() {
     ] {
         assert!(invalid.contains(want), "missing {want:?} in:\n{invalid}");
     }
+    let typo = MYAPP_DEPLOY.replace("image: nginx", "imagee: nginx");
+    let path = sim.write_file("typo.yaml", &typo);
+    let unknown = sim.kubectl_err(&["apply", "-f", path.to_str().unwrap()]);
+    assert!(
+        unknown.contains("Error from server (BadRequest)")
+            && unknown.contains(
+                "strict decoding error: unknown field \"spec.template.spec.containers[0].imagee\""
+            ),
+        "{unknown}"
+    );
     let no_containers =
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: empty\nspec:\n  containers: []\n";
     let path = sim.write_file("empty.yaml", no_containers);
@@ -737,4 +747,42 @@ fn kdeck_sim_serves_until_sigterm() {
         .expect("kdeck sim stops after SIGTERM")
         .expect("a waitable child");
     assert!(status.success(), "kdeck sim exits cleanly: {status}");
+}
+
+#[test]
+fn auth_can_i_and_whoami_follow_the_roles() {
+    require_kubectl!();
+    let sim = TestSim::empty();
+    let can = |viewer: bool, args: &[&str]| -> String {
+        let mut all = vec!["auth", "can-i"];
+        all.extend_from_slice(args);
+        let out = if viewer {
+            sim.kubectl_viewer(&all)
+        } else {
+            sim.kubectl(&all)
+        };
+        support::stdout(&out).trim().to_string()
+    };
+    assert_eq!(can(false, &["create", "deployments"]), "yes");
+    assert_eq!(can(false, &["delete", "secrets"]), "yes");
+    assert_eq!(can(true, &["list", "pods"]), "yes");
+    assert_eq!(can(true, &["watch", "deployments.apps"]), "yes");
+    assert_eq!(can(true, &["create", "deployments"]), "no");
+    assert_eq!(can(true, &["get", "secrets"]), "no");
+    assert_eq!(
+        can(true, &["patch", "deployments", "--subresource=scale"]),
+        "no"
+    );
+    let rules = support::stdout(&sim.kubectl_viewer(&["auth", "can-i", "--list"]));
+    assert!(
+        rules.contains("pods") && !rules.contains("secrets"),
+        "{rules}"
+    );
+    let whoami = sim.kubectl_ok(&["auth", "whoami"]);
+    assert!(
+        whoami
+            .lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["Username", "admin"]),
+        "{whoami}"
+    );
 }

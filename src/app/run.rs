@@ -4,11 +4,10 @@
 //! something visible changed (or an AGE cell on screen is due to change).
 
 use std::collections::HashMap;
-use std::io::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossterm::event::{Event, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{Event, EventStream, KeyModifiers};
 use futures::StreamExt;
 use jiff::Timestamp;
 use tokio::signal::unix::{SignalKind, signal};
@@ -16,18 +15,19 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::action::{Action, Effect};
+use super::age_tick::next_age_change;
 use super::command::{self, Command};
+use super::frame_trace::FrameTrace;
+use super::keys::key_action;
 use super::operate::operate;
 use super::state::{Mode, Screen, State};
 use super::update::update;
 use crate::cli::DashboardArgs;
 use crate::cluster::{
-    Cluster, ClusterUpdate, ConnectOptions, Detail, Kind, LogChunk, LogHandle, LogOptions,
-    WatchHandle,
+    Cluster, ClusterUpdate, ConnectOptions, Kind, LogChunk, LogHandle, LogOptions, WatchHandle,
 };
 use crate::config::Config;
-use crate::human_duration::{seconds_between, seconds_until_change};
-use crate::keymap::{KeyChord, Keymap};
+use crate::keymap::Keymap;
 use crate::theme::Theme;
 use crate::tui::Tui;
 
@@ -179,39 +179,6 @@ impl Io {
     }
 }
 
-/// `--trace-frames FILE`: one line per frame with its draw time and, when keys were
-/// pressed since the last frame, how long the oldest of them waited to be shown.
-struct FrameTrace {
-    out: std::io::BufWriter<std::fs::File>,
-    start: Instant,
-}
-
-impl FrameTrace {
-    fn create(path: &std::path::Path) -> anyhow::Result<Self> {
-        let file = std::fs::File::create(path)
-            .map_err(|e| anyhow::anyhow!("cannot write --trace-frames {}: {e}", path.display()))?;
-        let mut out = std::io::BufWriter::new(file);
-        writeln!(out, "t_ms\tdraw_us\tinput_latency_us")?;
-        Ok(Self {
-            out,
-            start: Instant::now(),
-        })
-    }
-
-    fn frame(&mut self, drawn_at: Instant, draw: Duration, input_since: Option<Instant>) {
-        let latency = input_since.map_or_else(String::new, |t| {
-            (drawn_at + draw).duration_since(t).as_micros().to_string()
-        });
-        let _ = writeln!(
-            self.out,
-            "{}\t{}\t{latency}",
-            drawn_at.duration_since(self.start).as_millis(),
-            draw.as_micros()
-        );
-        let _ = self.out.flush();
-    }
-}
-
 async fn event_loop(
     tui: &mut Tui,
     mut state: State,
@@ -345,6 +312,20 @@ fn ask_server_version(io: &Io) {
 
 fn handle_terminal_event(state: &mut State, io: &mut Io, event: Event) {
     let action = match event {
+        // A terminal sends Esc then a key typed quickly as Alt+key: do both.
+        Event::Key(mut key)
+            if key.modifiers.contains(KeyModifiers::ALT)
+                && matches!(state.mode, Mode::Normal | Mode::Help) =>
+        {
+            let back = if state.mode == Mode::Help {
+                Action::Help
+            } else {
+                Action::Back
+            };
+            io.perform(update(state, back));
+            key.modifiers.remove(KeyModifiers::ALT);
+            key_action(state, &key)
+        }
         Event::Key(key) => key_action(state, &key),
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
         Event::Paste(text) if state.dialogs.open.is_some() => {
@@ -370,74 +351,4 @@ fn handle_terminal_event(state: &mut State, io: &mut Io, event: Event) {
     if let Some(action) = action {
         io.perform(update(state, action));
     }
-}
-
-/// What a key does in the current mode.
-fn key_action(state: &State, key: &KeyEvent) -> Option<Action> {
-    if key.kind == KeyEventKind::Release {
-        return None;
-    }
-    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
-        return Some(Action::Quit);
-    }
-    if state.dialogs.open.is_some() {
-        return super::dialog::key_action(key);
-    }
-    if matches!(
-        state.mode,
-        Mode::Command(_) | Mode::Filter(_) | Mode::Prompt { .. }
-    ) {
-        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('u') {
-            return Some(Action::InputClear);
-        }
-        return match key.code {
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                Some(Action::InputChar(c))
-            }
-            KeyCode::Backspace => Some(Action::InputBackspace),
-            KeyCode::Tab => Some(Action::InputComplete),
-            KeyCode::Enter => Some(Action::InputSubmit),
-            KeyCode::Esc => Some(Action::InputCancel),
-            _ => None,
-        };
-    }
-    let chord = KeyChord::from_event(key)?;
-    match state.keymap.action(&chord) {
-        Some(action) => Some(action.clone()),
-        // Any key closes the help.
-        None if state.mode == Mode::Help => Some(Action::Help),
-        None => None,
-    }
-}
-
-/// How long until an AGE (or LAST SEEN) cell on screen prints differently.
-fn next_age_change(state: &State) -> Option<Duration> {
-    let instants: Box<dyn Iterator<Item = Timestamp> + '_> = match state.screen() {
-        Screen::Table(t) => {
-            let store = state.stores.of(t.kind);
-            Box::new(
-                t.visible
-                    .iter()
-                    .skip(t.offset)
-                    .take(state.page_rows())
-                    .filter_map(|s| store.get(*s))
-                    .flat_map(|r| {
-                        let seen = match &r.detail {
-                            Detail::Event(e) => e.last_seen.or(e.first_seen),
-                            Detail::Pod(p) => p.last_restart,
-                            _ => None,
-                        };
-                        r.meta.created.into_iter().chain(seen)
-                    }),
-            )
-        }
-        // The rollout view shows ages of a few dozen objects: tick each second while open.
-        Screen::Rollout(_) => return Some(Duration::from_secs(1)),
-        _ => return None,
-    };
-    let now = Timestamp::now();
-    instants
-        .map(|t| seconds_until_change(seconds_between(t, now)))
-        .min()
-        .map(|s| Duration::from_secs(s.max(1) as u64))
 }

@@ -85,6 +85,10 @@ fn classify(err: &watcher::Error) -> Failure {
     }
 }
 
+/// The app dropped the receiving end: the watch has no one to tell.
+#[derive(Debug)]
+struct ReceiverGone;
+
 /// Sends state changes, never the same kind of state twice in a row, so that a
 /// failing watch says so once instead of once per retry.
 struct StateSender {
@@ -94,11 +98,11 @@ struct StateSender {
 }
 
 impl StateSender {
-    fn send(&mut self, update: ClusterUpdate) -> Result<(), ()> {
-        self.tx.send(update).map_err(|_| ())
+    fn send(&mut self, update: ClusterUpdate) -> Result<(), ReceiverGone> {
+        self.tx.send(update).map_err(|_| ReceiverGone)
     }
 
-    fn state(&mut self, state: WatchState) -> Result<(), ()> {
+    fn state(&mut self, state: WatchState) -> Result<(), ReceiverGone> {
         if self
             .last
             .as_ref()
@@ -113,7 +117,7 @@ impl StateSender {
         })
     }
 
-    fn all(&mut self, updates: Vec<ClusterUpdate>) -> Result<(), ()> {
+    fn all(&mut self, updates: Vec<ClusterUpdate>) -> Result<(), ReceiverGone> {
         updates.into_iter().try_for_each(|u| self.send(u))
     }
 }
@@ -131,7 +135,7 @@ pub async fn run<K: ToRow>(
         tx,
         last: None,
     };
-    // Err(()) only means the app dropped the receiver: nothing left to do.
+    // An error only means the app dropped the receiver: nothing left to do.
     let _ = drive::<K>(client, namespace, &mut out).await;
 }
 
@@ -143,7 +147,7 @@ async fn drive<K: ToRow>(
     client: Client,
     namespace: Option<String>,
     out: &mut StateSender,
-) -> Result<(), ()> {
+) -> Result<(), ReceiverGone> {
     let kind = K::KIND;
     out.state(WatchState::Syncing)?;
     let api = K::api(client, namespace.as_deref());
@@ -183,7 +187,7 @@ async fn pump<K: ToRow>(
     mut stream: BoxStream<'static, watcher::Result<watcher::Event<K>>>,
     out: &mut StateSender,
     backoff: &mut DefaultBackoff,
-) -> Result<(Failure, String), ()> {
+) -> Result<(Failure, String), ReceiverGone> {
     let kind = K::KIND;
     let mut pending = PendingChanges::new(kind);
     let mut init_rows: Option<Vec<Row>> = None;

@@ -75,7 +75,7 @@ fn run(store: &Store, stop: &AtomicBool) {
     let mut last_pass = Instant::now();
     let mut last_duration = Duration::ZERO;
     let mut pending = false;
-    settle(store);
+    settle_unless(store, stop);
     while !stop.load(Ordering::Relaxed) {
         let mut changed = std::mem::take(&mut pending);
         while let Ok(_) | Err(TryRecvError::Lagged(_)) = changes.try_recv() {
@@ -87,7 +87,7 @@ fn run(store: &Store, stop: &AtomicBool) {
         let since = last_pass.elapsed();
         if (changed && since >= gap) || since >= tick {
             let started = Instant::now();
-            settle(store);
+            settle_unless(store, stop);
             last_duration = started.elapsed();
             // Our own writes are in the channel too: skip them, they were settled.
             while changes.try_recv().is_ok() {}
@@ -104,7 +104,15 @@ fn run(store: &Store, stop: &AtomicBool) {
 /// Runs passes until one changes nothing (or [`MAX_PASSES`]); returns the number of passes.
 /// Tests drive a store with a manual clock through this, advancing the clock in between.
 pub fn settle(store: &Store) -> usize {
+    settle_unless(store, &AtomicBool::new(false))
+}
+
+/// [`settle`], stopping early once `stop` is set.
+fn settle_unless(store: &Store, stop: &AtomicBool) -> usize {
     for n in 1..=MAX_PASSES {
+        if stop.load(Ordering::Relaxed) {
+            return n - 1;
+        }
         let before = store.resource_version();
         reconcile_once(store);
         if store.resource_version() == before {

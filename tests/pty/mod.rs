@@ -148,6 +148,11 @@ impl PtySession {
         }
     }
 
+    /// The program's process id (to send it signals).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.process_id()
+    }
+
     /// Resizes the terminal.
     pub fn resize(&mut self, cols: u16, rows: u16) {
         self.master

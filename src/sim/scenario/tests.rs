@@ -201,3 +201,34 @@ async fn scale_handles_fifty_thousand_pods() {
     controllers::events::expire(&pass);
     eprintln!("endpoints+events {:?}", t.elapsed());
 }
+
+#[tokio::test]
+async fn churn_restarts_pods_at_the_asked_rate() {
+    let store = Arc::new(Store::new(Clock::manual()));
+    let args = SimArgs {
+        scenario: ScenarioName::Scale,
+        namespaces: 1,
+        deployments: 2,
+        pods: 40,
+        churn: 100,
+        ..SimArgs::default()
+    };
+    let task = load(&store, &args).unwrap().expect("a churn task");
+    let restarted = || {
+        store
+            .list(kind("", "Pod"), None)
+            .0
+            .iter()
+            .filter(|p| p["status"]["containerStatuses"][0]["restartCount"].as_i64() > Some(0))
+            .count()
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while restarted() < 5 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "churn restarted too few pods"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    task.abort();
+}

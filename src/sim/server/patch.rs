@@ -126,6 +126,8 @@ pub fn patch(req: &ApiRequest) -> ApiResult<Response> {
             if obj["metadata"]["name"].is_null() {
                 obj["metadata"]["name"] = Value::String(name.clone());
             }
+            validate::strip_nulls(&mut obj);
+            validate::strict::check(rt, &obj, req.strict_fields())?;
             validate::admit(store, rt, &mut obj, None)?;
             let created = write::create_checked(store, rt, obj, req.dry_run())?;
             return Ok(json_response(StatusCode::CREATED, &created));
@@ -134,7 +136,9 @@ pub fn patch(req: &ApiRequest) -> ApiResult<Response> {
     };
     drop(old);
     let updated = write::update_with_retry(req, rt, UpdateMode::Main, |old| {
-        let patched = apply_patch(kind, old, &req.body)?;
+        let mut patched = apply_patch(kind, old, &req.body)?;
+        validate::strip_nulls(&mut patched);
+        validate::strict::check(rt, &patched, req.strict_fields())?;
         if patched["metadata"]["name"] != name.as_str() {
             return Err(ApiError::bad_request(format!(
                 "the name of the object ({}) does not match the name on the URL ({name})",

@@ -58,6 +58,8 @@ pub fn create(req: &ApiRequest) -> ApiResult<Response> {
     let rt = req.path.rt;
     let mut obj = req.body_json()?;
     check_identity(req, &mut obj)?;
+    validate::strip_nulls(&mut obj);
+    validate::strict::check(rt, &obj, req.strict_fields())?;
     let store = &req.state.store;
     validate::admit(store, rt, &mut obj, None)?;
     let created = create_checked(store, rt, obj, req.dry_run())?;
@@ -111,6 +113,8 @@ pub fn update(req: &ApiRequest) -> ApiResult<Response> {
     let name = req.name()?.to_string();
     let mut obj = req.body_json()?;
     check_identity(req, &mut obj)?;
+    validate::strip_nulls(&mut obj);
+    validate::strict::check(rt, &obj, req.strict_fields())?;
     let sent_name = obj["metadata"]["name"].as_str().unwrap_or_default();
     if sent_name != name {
         return Err(ApiError::bad_request(format!(

@@ -1,0 +1,46 @@
+//! Which action a terminal key runs in the current mode: the keymap in normal mode,
+//! text entry on the command, filter and prompt lines, Ctrl-c always quits.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::action::Action;
+use super::state::{Mode, State};
+use crate::keymap::KeyChord;
+
+/// What a key does in the current mode.
+pub fn key_action(state: &State, key: &KeyEvent) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+        return Some(Action::Quit);
+    }
+    if state.dialogs.open.is_some() {
+        return super::dialog::key_action(key);
+    }
+    if matches!(
+        state.mode,
+        Mode::Command(_) | Mode::Filter(_) | Mode::Prompt { .. }
+    ) {
+        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('u') {
+            return Some(Action::InputClear);
+        }
+        return match key.code {
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                Some(Action::InputChar(c))
+            }
+            KeyCode::Backspace => Some(Action::InputBackspace),
+            KeyCode::Tab => Some(Action::InputComplete),
+            KeyCode::Enter => Some(Action::InputSubmit),
+            KeyCode::Esc => Some(Action::InputCancel),
+            _ => None,
+        };
+    }
+    let chord = KeyChord::from_event(key)?;
+    match state.keymap.action(&chord) {
+        Some(action) => Some(action.clone()),
+        // Any key closes the help.
+        None if state.mode == Mode::Help => Some(Action::Help),
+        None => None,
+    }
+}
