@@ -48,8 +48,9 @@ pub fn draw(state: &State, frame: &mut Frame) {
     dialog::draw(state, frame, body);
     if state.mode == Mode::Help {
         // One column when it fits, else as wide as needed for two or more.
-        let width = if body.height >= 32 { 60 } else { 100 };
-        help::draw(state, frame, centered(body, width, 32));
+        let rows = u16::try_from(state.keymap.help().len() + 3).unwrap_or(u16::MAX);
+        let width = if body.height >= rows { 60 } else { 100 };
+        help::draw(state, frame, centered(body, width, rows));
     }
 }
 

@@ -105,9 +105,7 @@ fn canary_promote_then_undo_to_revision_one_by_keys() {
     select_myapp(&mut s);
     start_canary(&mut s, "nginx:1.15.7");
     let screen = s.wait_for("3 old + 1 new pods, paused", |t| {
-        t.contains("PAUSED")
-            && t.contains("(rev 2, current) 1 pods")
-            && t.contains("(rev 1) 3 pods")
+        t.contains("PAUSED") && t.contains("(rev 2, current) 1 pod") && t.contains("(rev 1) 3 pods")
     });
     assert!(screen.contains("nginx:1.15.7"), "{screen}");
     s.wait_for_text("rollout paused");
@@ -163,7 +161,7 @@ fn canary_of_a_crashing_image_is_aborted_by_keys() {
     select_myapp(&mut s);
     start_canary(&mut s, "nginx:crash");
     s.wait_for("the crashing canary pod next to the 3 old ones", |t| {
-        t.contains("(rev 2, current) 1 pods") && t.contains("(rev 1) 3 pods")
+        t.contains("(rev 2, current) 1 pod") && t.contains("(rev 1) 3 pods")
     });
     s.send("A");
     s.wait_for_text("abort the canary of deployment/myapp-deploy?");
@@ -188,7 +186,7 @@ fn the_same_keys_in_a_read_only_session_send_only_reads() {
     select_myapp(&mut s);
     // The keys of the canary test, as typed there; each mutating key only explains.
     s.send("c");
-    s.wait_for_text("read-only session: canary");
+    s.wait_for_text("read-only session: start canary");
     s.send(CTRL_U);
     s.type_slowly("nginx:1.15.7");
     s.send(keys::ENTER);

@@ -185,7 +185,7 @@ impl Action {
             Self::Undo => "undo rollout",
             Self::Edit => "edit",
             Self::Delete => "delete",
-            Self::Canary => "canary (new image, N pods, pause)",
+            Self::Canary => "start canary",
             Self::Promote => "promote canary",
             Self::Abort => "abort canary",
             Self::Quit => "quit",
