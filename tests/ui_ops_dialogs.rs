@@ -299,6 +299,48 @@ fn canary_asks_for_the_image_and_the_new_pods_and_opens_the_rollout_view() {
         }],
     );
     assert_eq!(status(&s), "canary: 0 of 1 ready…");
+    // Once patched, a timeout does not bring the dialog back: the canary is in place.
+    run(
+        &mut s,
+        &[Action::OpReport {
+            id,
+            report: OpReport::Failed {
+                message: "canary of deployment/hello-deploy: 1 new pod(s) not ready after 600s"
+                    .into(),
+                refusal: None,
+            },
+        }],
+    );
+    assert!(s.dialogs.open.is_none());
+    assert!(!s.status_ok && status(&s).contains("not ready"));
+}
+
+#[test]
+fn a_canary_refused_before_sending_comes_back_to_fix() {
+    let mut s = state(Kind::Deployment, (120, 40));
+    let (id, _) = loaded(&run(&mut s, &[Action::Canary]));
+    run(
+        &mut s,
+        &[Action::OpReport {
+            id,
+            report: OpReport::History(Ok(history())),
+        }],
+    );
+    let (id, _) = sent(&keys(&mut s, &[DialogKey::Enter]));
+    run(
+        &mut s,
+        &[Action::OpReport {
+            id,
+            report: OpReport::Failed {
+                message: "a canary is already running on deployment/hello-deploy".into(),
+                refusal: Some(Refusal::CanaryActive),
+            },
+        }],
+    );
+    let Some(Dialog::Image(d)) = &s.dialogs.open else {
+        panic!("the dialog is back: {:?}", s.dialogs.open)
+    };
+    assert!(d.canary && d.image == "hello-app:3.0", "{d:?}");
 }
 
 #[test]

@@ -274,6 +274,10 @@ pub fn report(state: &mut State, id: u64, report: OpReport) {
     match report {
         OpReport::Progress(message) => {
             if in_flight {
+                // The change is made (a canary's patch is in): nothing to retry from its dialog.
+                if let Some((_, dialog)) = &mut dialogs.sent {
+                    *dialog = None;
+                }
                 state.status = Some(message);
                 state.status_ok = true;
             }
