@@ -506,3 +506,23 @@ fn read_only_opens_no_dialog_and_sends_nothing() {
         );
     }
 }
+
+#[test]
+fn the_canary_command_opens_the_same_dialog_and_is_refused_read_only() {
+    let mut command: Vec<Action> = vec![Action::CommandMode];
+    command.extend("canary".chars().map(Action::InputChar));
+    command.push(Action::InputSubmit);
+    let mut s = state(Kind::Deployment, (120, 40));
+    let (_, load) = loaded(&run(&mut s, &command));
+    assert_eq!(load, Load::History(key(Kind::Deployment, "hello-deploy")));
+    assert!(matches!(&s.dialogs.open, Some(Dialog::Image(d)) if d.canary));
+    let mut s = state(Kind::Deployment, (120, 40));
+    s.readonly = true;
+    assert!(run(&mut s, &command).is_empty());
+    assert!(s.dialogs.open.is_none());
+    assert!(
+        status(&s).starts_with("read-only session"),
+        "{:?}",
+        s.status
+    );
+}

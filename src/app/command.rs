@@ -14,6 +14,8 @@ pub enum Command {
     Context(Option<String>),
     /// Quit.
     Quit,
+    /// Open the canary dialog on the selected Deployment (`:canary`, like `c`).
+    Canary,
 }
 
 /// Every command word with what it does; the first of each group is its canonical form.
@@ -60,6 +62,7 @@ pub const COMMANDS: &[(&str, Option<Kind>)] = &[
     ("ctx", None),
     ("context", None),
     ("contexts", None),
+    ("canary", None),
     ("quit", None),
     ("q", None),
 ];
@@ -77,6 +80,12 @@ pub fn parse(line: &str) -> Result<Command, String> {
     match word {
         "q" | "q!" | "quit" | "exit" => Ok(Command::Quit),
         "ctx" | "context" | "contexts" => Ok(Command::Context(arg)),
+        "canary" => match arg {
+            None => Ok(Command::Canary),
+            Some(arg) => Err(format!(
+                ":canary takes no argument (got {arg:?}): its dialog asks for the image"
+            )),
+        },
         _ => {
             let kind = COMMANDS
                 .iter()

@@ -358,6 +358,7 @@ fn run_command(state: &mut State, cmd: Command, effects: &mut Vec<Effect>) {
         }
         Command::Context(Some(name)) => navigation::switch_context(state, name, effects),
         Command::Quit => state.quit = true,
+        Command::Canary => key(state, Action::Canary, effects),
     }
 }
 
