@@ -3,6 +3,22 @@
 //!
 //! Only the public Kubernetes API through kube-rs: the same code runs against
 //! the embedded cluster and any real one.
+//!
+//! Module map:
+//! - [`kubeconfig`]: loading and merging kubeconfig files, choosing the context.
+//! - [`readonly_layer`]: the tower layer that refuses non-GET requests in read-only mode.
+//! - [`gate`]: the [`MutationGate`] every operation asks first.
+//! - [`model`]: the rows and updates the dashboard consumes.
+//! - [`rows`]: one file per kind turning a Kubernetes object into a [`Row`].
+//! - [`watch`]: watcher streams to batched [`ClusterUpdate`]s with watch states.
+//! - [`logs`]: container log streams in batched [`LogChunk`]s.
+//! - [`object_yaml`]: the YAML view (managedFields dropped, Secrets masked).
+//! - [`describe`]: kubectl-describe-like text with events.
+//! - [`access_review`]: "may I?" through SelfSubjectAccessReview.
+//! - [`ops`]: the operations (scale, set image, rollout, canary...).
+//!
+//! Switching contexts: connect again with another `ConnectOptions::context` and
+//! drop the old [`Cluster`] and its watches.
 
 pub mod access_review;
 pub mod describe;

@@ -4,6 +4,21 @@
 //! The dashboard never calls into this module: it talks to it over HTTP,
 //! through kube-rs, like to any cluster. [`Sim`] is the library API tests and
 //! `--demo` use; [`serve`] is `kdeck sim`.
+//!
+//! Module map:
+//! - [`store`]: objects as JSON, resourceVersions, watch history and compaction.
+//! - [`resources`]: the served kinds (discovery's view); [`api_error`]: `Status` errors.
+//! - [`clock`]: simulated time (speed factor or manual).
+//! - [`server`]: the HTTP API: [`server::routes`] parses every path and dispatches;
+//!   [`server::auth`] (tokens, roles), [`server::discovery`], [`server::openapi`],
+//!   [`server::list`] (get/list/paging), [`server::watch`], [`server::write`]
+//!   (create/update/delete), [`server::patch`] (merge/JSON/strategic/apply),
+//!   [`server::subresources`] (scale/status/log/eviction), [`server::selectors`],
+//!   [`server::table`] (kubectl's columns), [`server::validate`] (defaults and
+//!   field errors), [`server::protobuf`] (kubectl's typed request bodies),
+//!   [`server::request_log`].
+//! - [`controllers`], [`logs`], [`scenario`]: what runs on the store (deployment,
+//!   replicaset, kubelet, endpoints, events, GC), container logs, starting objects.
 
 pub mod api_error;
 pub mod clock;

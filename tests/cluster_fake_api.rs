@@ -49,19 +49,60 @@ fn pod(name: &str) -> serde_json::Value {
 async fn handle(State(log): State<Log>, req: Request) -> Response {
     let path = req.uri().path().to_owned();
     let query = req.uri().query().unwrap_or("").to_owned();
-    log.lock().unwrap().push(format!("{} {path}", req.method()));
     let watching = query.contains("watch=true") || query.contains("watch=1");
+    let earlier_watches = {
+        let mut log = log.lock().unwrap();
+        let line = format!(
+            "{} {path}{}",
+            req.method(),
+            if watching { "?watch" } else { "" }
+        );
+        let earlier = log.iter().filter(|l| **l == line).count();
+        log.push(line);
+        earlier
+    };
     match path.as_str() {
-        "/api/v1/namespaces/default/pods" | "/api/v1/pods" if watching => Response::builder()
-            .header("content-type", "application/json")
-            .body(Body::from_stream(futures::stream::pending::<
-                Result<bytes::Bytes, std::io::Error>,
-            >()))
-            .unwrap(),
+        // The first watch fails with a 500; later ones work.
+        "/api/v1/namespaces/flaky/pods" if watching && earlier_watches == 0 => {
+            status(500, "InternalError", "etcd leader changed")
+        }
+        "/api/v1/namespaces/flaky/pods" if !watching => {
+            let list = serde_json::json!({"apiVersion": "v1", "kind": "PodList",
+                "metadata": {"resourceVersion": "10"}, "items": [pod("a")]});
+            ([("content-type", "application/json")], list.to_string()).into_response()
+        }
+        "/api/v1/namespaces/default/pods" | "/api/v1/namespaces/flaky/pods" | "/api/v1/pods"
+            if watching =>
+        {
+            Response::builder()
+                .header("content-type", "application/json")
+                .body(Body::from_stream(futures::stream::pending::<
+                    Result<bytes::Bytes, std::io::Error>,
+                >()))
+                .unwrap()
+        }
         "/api/v1/namespaces/default/pods" | "/api/v1/pods" => {
             let list = serde_json::json!({"apiVersion": "v1", "kind": "PodList",
                 "metadata": {"resourceVersion": "10"}, "items": [pod("a"), pod("b")]});
             ([("content-type", "application/json")], list.to_string()).into_response()
+        }
+        "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews" => {
+            // Allow everything but secrets, echoing the spec as a real server does.
+            let body = axum::body::to_bytes(req.into_body(), 1 << 20)
+                .await
+                .unwrap();
+            let mut review: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            let resource = review["spec"]["resourceAttributes"]["resource"]
+                .as_str()
+                .unwrap_or("")
+                .to_owned();
+            review["status"] = serde_json::json!({"allowed": resource != "secrets"});
+            (
+                StatusCode::CREATED,
+                [("content-type", "application/json")],
+                review.to_string(),
+            )
+                .into_response()
         }
         p if p.contains("endpointslices") => status(
             404,
@@ -278,4 +319,64 @@ async fn readonly_layer_refuses_writes_before_they_leave() {
         "a write reached the server: {seen:?}"
     );
     assert!(!seen.is_empty());
+}
+
+#[tokio::test]
+async fn can_i_asks_by_self_subject_access_review_even_when_readonly() {
+    let (_addr, log, dir) = fake_server().await;
+    let cluster = connect(&dir, true).await;
+    assert!(
+        cluster
+            .can_i("list", Kind::Pod, None, Some("default"))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !cluster
+            .can_i("get", Kind::Secret, None, Some("default"))
+            .await
+            .unwrap()
+    );
+    let seen = log.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        ["POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews"; 2]
+    );
+}
+
+#[tokio::test]
+async fn a_failed_watch_shows_reconnecting_then_relists_to_live() {
+    let (_addr, _log, dir) = fake_server().await;
+    let cluster = connect(&dir, false).await;
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let _watch = cluster.watch(Kind::Pod, Some("flaky".to_owned()), tx);
+    let mut seen = Vec::new();
+    while seen.len() < 6 {
+        let update = next(&mut rx).await;
+        let done = update
+            == ClusterUpdate::State {
+                kind: Kind::Pod,
+                state: WatchState::Live,
+            }
+            && seen.len() > 2;
+        seen.push(update);
+        if done {
+            break;
+        }
+    }
+    let states: Vec<_> = seen
+        .iter()
+        .map(|u| match u {
+            ClusterUpdate::State { state, .. } => format!("{state:?}"),
+            ClusterUpdate::Reset { rows, .. } => format!("Reset({})", rows.len()),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(states.len(), 6, "{states:?}");
+    assert_eq!(&states[..3], ["Syncing", "Reset(1)", "Live"], "{states:?}");
+    assert!(
+        states[3].starts_with("Reconnecting(") && states[3].contains("etcd leader changed"),
+        "{states:?}"
+    );
+    assert_eq!(&states[4..], ["Reset(1)", "Live"], "{states:?}");
 }

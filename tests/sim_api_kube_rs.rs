@@ -345,6 +345,8 @@ async fn scale_subresource_reads_and_writes_replicas() {
     assert_eq!(d.spec.unwrap().replicas, Some(7));
     let mut replace: Scale = deploys.get_scale("web").await.unwrap();
     replace.spec.as_mut().unwrap().replicas = Some(1);
+    // No resourceVersion: the controller writes status meanwhile, and a pinned one would be 409.
+    replace.metadata.resource_version = None;
     let replaced = deploys
         .replace_scale("web", &PostParams::default(), &replace)
         .await
@@ -368,36 +370,32 @@ async fn scale_subresource_reads_and_writes_replicas() {
 
 #[tokio::test]
 async fn a_stale_resource_version_is_409_conflict() {
+    // A ConfigMap: no controller writes it between the test's reads and writes.
     let sim = TestSim::empty();
-    let deploys: Api<Deployment> = Api::default_namespaced(sim.client().await.unwrap());
-    let d = deploys
-        .create(&PostParams::default(), &deployment("web"))
+    let cms: Api<ConfigMap> = Api::default_namespaced(sim.client().await.unwrap());
+    let created = cms
+        .create(&PostParams::default(), &config_map("cm", &json!({})))
         .await
         .unwrap();
-    let mut first = d.clone();
-    first.spec.as_mut().unwrap().replicas = Some(3);
-    deploys
-        .replace("web", &PostParams::default(), &first)
+    let mut first = created.clone();
+    first.data = Some([("k".to_string(), "first".to_string())].into());
+    cms.replace("cm", &PostParams::default(), &first)
         .await
         .unwrap();
-    let mut stale = d;
-    stale.spec.as_mut().unwrap().replicas = Some(9);
+    let mut stale = created;
+    stale.data = Some([("k".to_string(), "stale".to_string())].into());
     let e = api_error(
-        deploys
-            .replace("web", &PostParams::default(), &stale)
+        cms.replace("cm", &PostParams::default(), &stale)
             .await
             .unwrap_err(),
     );
     assert_eq!((e.code, e.reason.as_str()), (409, "Conflict"));
-    assert!(
-        e.message.contains("the object has been modified"),
-        "{}",
-        e.message
-    );
     assert_eq!(
-        deploys.get("web").await.unwrap().spec.unwrap().replicas,
-        Some(3)
+        e.message,
+        "Operation cannot be fulfilled on configmaps \"cm\": the object has been modified; please apply your changes to the latest version and try again"
     );
+    let kept = cms.get("cm").await.unwrap();
+    assert_eq!(kept.data.unwrap()["k"], "first");
 }
 
 #[tokio::test]
@@ -465,13 +463,13 @@ async fn deletion_honours_grace_periods_and_propagation() {
         .expect("a graceful delete returns the object");
     assert!(terminating.metadata.deletion_timestamp.is_some());
     assert_eq!(terminating.metadata.deletion_grace_period_seconds, Some(30));
-    assert!(
-        pods.get("p").await.is_ok(),
-        "the pod stays until the kubelet removes it"
-    );
-    pods.delete("p", &DeleteParams::default().grace_period(0))
+    // A second delete with grace 0 removes it at once (if the kubelet stand-in has not yet).
+    if let Err(e) = pods
+        .delete("p", &DeleteParams::default().grace_period(0))
         .await
-        .unwrap();
+    {
+        assert_eq!(api_error(e).code, 404);
+    }
     assert_eq!(api_error(pods.get("p").await.unwrap_err()).code, 404);
 
     let deploys: Api<Deployment> = Api::default_namespaced(client.clone());
@@ -550,6 +548,10 @@ async fn auth_and_the_request_log() {
         "configmaps is forbidden: User \"viewer\" cannot create resource \"configmaps\" in API group \"\" in the namespace \"default\""
     );
     let anonymous = kube::Client::try_from(kube::Config::new(sim.url().parse().unwrap())).unwrap();
+    assert!(
+        anonymous.apiserver_version().await.is_ok(),
+        "/version is public, like on a real server"
+    );
     let e = api_error(
         Api::<ConfigMap>::default_namespaced(anonymous)
             .list(&ListParams::default())
@@ -619,4 +621,133 @@ async fn server_side_tables_and_discovery_for_kube_clients() {
             .any(|(r, _)| r.kind == "Deployment")
     );
     tokio::time::sleep(Duration::from_millis(1)).await;
+}
+
+#[tokio::test]
+async fn a_watch_ends_after_its_timeout_seconds() {
+    let sim = TestSim::empty();
+    let cms: Api<ConfigMap> = Api::default_namespaced(sim.client().await.unwrap());
+    let mut stream = cms
+        .watch(&WatchParams::default().timeout(1).disable_bookmarks(), "0")
+        .await
+        .unwrap()
+        .boxed();
+    let end = tokio::time::timeout(test_timeout(), async {
+        while let Some(ev) = stream.next().await {
+            ev.expect("no error before the end");
+        }
+    })
+    .await;
+    assert!(
+        end.is_ok(),
+        "the server ends the watch after timeoutSeconds"
+    );
+}
+
+#[tokio::test]
+async fn eviction_and_namespace_deletion() {
+    let sim = TestSim::manual();
+    let client = sim.client().await.unwrap();
+    let namespaces: Api<k8s_openapi::api::core::v1::Namespace> = Api::all(client.clone());
+    let ns: k8s_openapi::api::core::v1::Namespace =
+        serde_json::from_value(json!({"metadata": {"name": "team"}})).unwrap();
+    let created = namespaces
+        .create(&PostParams::default(), &ns)
+        .await
+        .unwrap();
+    assert_eq!(created.status.unwrap().phase.as_deref(), Some("Active"));
+    let pods: Api<Pod> = Api::namespaced(client.clone(), "team");
+    let pod: Pod = serde_json::from_value(json!({"metadata": {"name": "bound"},
+        "spec": {"nodeName": "kdeck-worker", "containers": [{"name": "c", "image": "busybox:1.36"}]}}))
+    .unwrap();
+    pods.create(&PostParams::default(), &pod).await.unwrap();
+    pods.evict("bound", &kube::api::EvictParams::default())
+        .await
+        .unwrap();
+    // Evicted gracefully: Terminating, or already removed by the kubelet stand-in.
+    match pods.get("bound").await {
+        Ok(p) => assert!(
+            p.metadata.deletion_timestamp.is_some(),
+            "evicted gracefully"
+        ),
+        Err(e) => assert_eq!(api_error(e).code, 404),
+    }
+    namespaces
+        .delete("team", &DeleteParams::default())
+        .await
+        .unwrap();
+    assert_eq!(api_error(pods.get("bound").await.unwrap_err()).code, 404);
+    assert_eq!(
+        api_error(namespaces.get("team").await.unwrap_err()).code,
+        404
+    );
+}
+
+#[tokio::test]
+async fn logs_tail_timestamps_follow_and_disconnect() {
+    let sim = TestSim::start();
+    let pods: Api<Pod> = Api::default_namespaced(sim.viewer_client().await.unwrap());
+    let listed = pods
+        .list(&ListParams::default().labels("app=myapp"))
+        .await
+        .unwrap();
+    let pod = listed
+        .items
+        .iter()
+        .find(|p| p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running"))
+        .and_then(|p| p.metadata.name.clone())
+        .expect("the seed has running myapp pods");
+    let tail = pods
+        .logs(
+            &pod,
+            &kube::api::LogParams {
+                tail_lines: Some(5),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(tail.lines().count(), 5, "{tail}");
+    let stamped = pods
+        .logs(
+            &pod,
+            &kube::api::LogParams {
+                tail_lines: Some(2),
+                timestamps: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    for line in stamped.lines() {
+        let stamp = line.split_whitespace().next().unwrap_or_default();
+        assert!(stamp.parse::<jiff::Timestamp>().is_ok(), "{line}");
+    }
+    let follow = kube::api::LogParams {
+        follow: true,
+        tail_lines: Some(1),
+        ..Default::default()
+    };
+    let mut lines = futures::AsyncBufReadExt::lines(pods.log_stream(&pod, &follow).await.unwrap());
+    // The tail line, then lines written as the simulated clock moves on.
+    for _ in 0..3 {
+        let line = tokio::time::timeout(test_timeout(), lines.next())
+            .await
+            .expect("a followed log line in time")
+            .expect("the follow stream is open")
+            .expect("a readable line");
+        assert!(!line.is_empty());
+    }
+    sim.disconnect_watches();
+    let ended = tokio::time::timeout(test_timeout(), async {
+        while let Some(Ok(_)) = lines.next().await {}
+    })
+    .await;
+    assert!(ended.is_ok(), "disconnect_watches ends log follows too");
+    let e = api_error(
+        pods.logs("nope", &kube::api::LogParams::default())
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(e.code, 404);
 }

@@ -567,6 +567,16 @@ fn errors_read_like_a_real_servers() {
     ] {
         assert!(invalid.contains(want), "missing {want:?} in:\n{invalid}");
     }
+    let typo = MYAPP_DEPLOY.replace("image: nginx", "imagee: nginx");
+    let path = sim.write_file("typo.yaml", &typo);
+    let unknown = sim.kubectl_err(&["apply", "-f", path.to_str().unwrap()]);
+    assert!(
+        unknown.contains("Error from server (BadRequest)")
+            && unknown.contains(
+                "strict decoding error: unknown field \"spec.template.spec.containers[0].imagee\""
+            ),
+        "{unknown}"
+    );
     let no_containers =
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: empty\nspec:\n  containers: []\n";
     let path = sim.write_file("empty.yaml", no_containers);
@@ -670,4 +680,109 @@ fn typed_create_commands_work_through_protobuf() {
         r#"["sleep","3600"]"#
     );
     assert!(ok(&["get", "ns"]).contains("team"));
+}
+
+#[test]
+fn kdeck_sim_serves_until_sigterm() {
+    require_kubectl!();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kc");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kdeck"))
+        .args(["sim", "--scenario", "empty", "--write-kubeconfig"])
+        .arg(&kubeconfig)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cannot run kdeck sim");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let mut printed = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.expect("readable output");
+        let done = line.contains("export KUBECONFIG=");
+        printed.push(line);
+        if done {
+            break;
+        }
+    }
+    let printed = printed.join("\n");
+    assert!(printed.contains("serves http://127.0.0.1:"), "{printed}");
+    assert!(
+        printed.contains(&format!("export KUBECONFIG={}", kubeconfig.display())),
+        "{printed}"
+    );
+    let out = Command::new("kubectl")
+        .arg("--kubeconfig")
+        .arg(&kubeconfig)
+        .args(["get", "namespaces", "-o", "name"])
+        .output()
+        .expect("cannot run kubectl");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("namespace/kube-system"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let contexts = Command::new("kubectl")
+        .arg("--kubeconfig")
+        .arg(&kubeconfig)
+        .args(["config", "get-contexts", "-o", "name"])
+        .output()
+        .expect("cannot run kubectl");
+    let contexts = String::from_utf8_lossy(&contexts.stdout);
+    assert!(
+        contexts.contains("kdeck-sim") && contexts.contains("kdeck-sim-viewer"),
+        "{contexts}"
+    );
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("cannot run kill");
+    assert!(killed.success());
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait());
+    });
+    let status = rx
+        .recv_timeout(test_timeout())
+        .expect("kdeck sim stops after SIGTERM")
+        .expect("a waitable child");
+    assert!(status.success(), "kdeck sim exits cleanly: {status}");
+}
+
+#[test]
+fn auth_can_i_and_whoami_follow_the_roles() {
+    require_kubectl!();
+    let sim = TestSim::empty();
+    let can = |viewer: bool, args: &[&str]| -> String {
+        let mut all = vec!["auth", "can-i"];
+        all.extend_from_slice(args);
+        let out = if viewer {
+            sim.kubectl_viewer(&all)
+        } else {
+            sim.kubectl(&all)
+        };
+        support::stdout(&out).trim().to_string()
+    };
+    assert_eq!(can(false, &["create", "deployments"]), "yes");
+    assert_eq!(can(false, &["delete", "secrets"]), "yes");
+    assert_eq!(can(true, &["list", "pods"]), "yes");
+    assert_eq!(can(true, &["watch", "deployments.apps"]), "yes");
+    assert_eq!(can(true, &["create", "deployments"]), "no");
+    assert_eq!(can(true, &["get", "secrets"]), "no");
+    assert_eq!(
+        can(true, &["patch", "deployments", "--subresource=scale"]),
+        "no"
+    );
+    let rules = support::stdout(&sim.kubectl_viewer(&["auth", "can-i", "--list"]));
+    assert!(
+        rules.contains("pods") && !rules.contains("secrets"),
+        "{rules}"
+    );
+    let whoami = sim.kubectl_ok(&["auth", "whoami"]);
+    assert!(
+        whoami
+            .lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["Username", "admin"]),
+        "{whoami}"
+    );
 }

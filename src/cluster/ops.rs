@@ -9,10 +9,19 @@
 //!
 //! The pure parts (patch bodies, the undo computation, the template diff) are
 //! public so the UI can show exactly what will be sent before confirming.
+//!
+//! Module map:
+//! - [`operation`]: operations as data ([`Operation`]) and [`perform`], which asks the gate.
+//! - [`mod@scale`], [`mod@set_image`], [`pause_resume`], [`mod@restart`], [`mod@undo`], [`mod@delete`]: one
+//!   kubectl command each; [`canary`] (with [`canary::patches`]) goes beyond kubectl.
+//! - [`revisions`]: a Deployment's ReplicaSets and revision numbers as kubectl reads them;
+//!   [`mod@rollout_history`], [`mod@rollout_status`], [`mod@template_diff`] for the panes and previews.
+//! - [`patch_request`]: sending and describing patches; [`op_error`]: why an operation failed.
 
 pub mod canary;
 pub mod delete;
 pub mod op_error;
+pub mod operation;
 pub mod patch_request;
 pub mod pause_resume;
 pub mod restart;
@@ -27,10 +36,11 @@ pub mod undo;
 pub use canary::{CanaryPlan, CanaryProgress, abort_canary, promote_canary, start_canary};
 pub use delete::{Propagation, delete, dependents};
 pub use op_error::{ApiFailure, FieldCause, OpError, Refusal};
+pub use operation::{Operation, perform};
 pub use pause_resume::{pause, resume};
 pub use restart::restart;
 pub use rollout_history::{Revision, rollout_history};
-pub use rollout_status::{RolloutStatus, rollout_status};
+pub use rollout_status::{RolloutStatus, rollout_status, rollout_status_of_row};
 pub use scale::scale;
 pub use set_image::set_image;
 pub use template_diff::{DiffLine, template_diff};

@@ -54,9 +54,10 @@ pub fn allowed(method: &Method, path: &str) -> bool {
     if method == Method::GET {
         return true;
     }
+    // `ends_with`: the cluster URL may carry a path prefix; a review is POSTed to the collection.
     method == Method::POST
-        && (path.starts_with("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews")
-            || path.starts_with("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews"))
+        && (path.ends_with("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews")
+            || path.ends_with("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews"))
 }
 
 impl<S, B> Service<Request<B>> for ReadonlyService<S>
@@ -99,6 +100,14 @@ mod tests {
         assert!(allowed(
             &Method::POST,
             "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"
+        ));
+        assert!(allowed(
+            &Method::POST,
+            "/kdeck-auth/t/apis/authorization.k8s.io/v1/selfsubjectrulesreviews"
+        ));
+        assert!(!allowed(
+            &Method::POST,
+            "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews/x/y"
         ));
         assert!(!allowed(&Method::POST, "/api/v1/namespaces/default/pods"));
         assert!(!allowed(

@@ -1,14 +1,17 @@
-//! One watch per pane: kube-runtime's watcher (paginated list, bookmarks,
-//! default backoff) turned into batched [`ClusterUpdate`]s of compact rows.
-//! The objects themselves are dropped as soon as their row is built.
+//! One watch per pane: kube-runtime's watcher (paginated list, bookmarks;
+//! relisted after kube's default backoff on failure) turned into batched
+//! [`ClusterUpdate`]s of compact rows. The objects themselves are dropped as
+//! soon as their row is built.
 
 mod batch;
 
 use std::time::Duration;
 
 use futures::StreamExt as _;
+use futures::stream::BoxStream;
 use kube::Client;
-use kube::runtime::{WatchStreamExt as _, watcher};
+use kube::runtime::utils::Backoff as _;
+use kube::runtime::watcher::{self, DefaultBackoff};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
@@ -20,6 +23,10 @@ pub use batch::{MAX_BATCH, PendingChanges};
 pub const COALESCE: Duration = Duration::from_millis(40);
 /// Page size of the initial list.
 pub const PAGE_SIZE: u32 = 500;
+/// The shortest wait before listing again after a 403 (RBAC may change; no hurry).
+pub const FORBIDDEN_RETRY_DELAY: Duration = Duration::from_secs(5);
+/// The wait if the backoff policy ever runs out.
+const MAX_RETRY_DELAY: Duration = Duration::from_secs(30);
 
 /// The plural the messages use, e.g. `EndpointSlices`.
 pub fn plural(kind: Kind) -> &'static str {
@@ -78,6 +85,10 @@ fn classify(err: &watcher::Error) -> Failure {
     }
 }
 
+/// The app dropped the receiving end: the watch has no one to tell.
+#[derive(Debug)]
+struct ReceiverGone;
+
 /// Sends state changes, never the same kind of state twice in a row, so that a
 /// failing watch says so once instead of once per retry.
 struct StateSender {
@@ -87,11 +98,11 @@ struct StateSender {
 }
 
 impl StateSender {
-    fn send(&mut self, update: ClusterUpdate) -> Result<(), ()> {
-        self.tx.send(update).map_err(|_| ())
+    fn send(&mut self, update: ClusterUpdate) -> Result<(), ReceiverGone> {
+        self.tx.send(update).map_err(|_| ReceiverGone)
     }
 
-    fn state(&mut self, state: WatchState) -> Result<(), ()> {
+    fn state(&mut self, state: WatchState) -> Result<(), ReceiverGone> {
         if self
             .last
             .as_ref()
@@ -106,7 +117,7 @@ impl StateSender {
         })
     }
 
-    fn all(&mut self, updates: Vec<ClusterUpdate>) -> Result<(), ()> {
+    fn all(&mut self, updates: Vec<ClusterUpdate>) -> Result<(), ReceiverGone> {
         updates.into_iter().try_for_each(|u| self.send(u))
     }
 }
@@ -124,20 +135,60 @@ pub async fn run<K: ToRow>(
         tx,
         last: None,
     };
-    // Err(()) only means the app dropped the receiver: nothing left to do.
+    // An error only means the app dropped the receiver: nothing left to do.
     let _ = drive::<K>(client, namespace, &mut out).await;
 }
 
+/// Watches until the server says it does not serve `K` (or the receiver is gone). Each
+/// failure starts a fresh watcher, hence a relist, after kube's default backoff: the
+/// pane then gets a `Reset` and `Live`, the proof it recovered. (Resuming the old
+/// stream would recover silently and leave the pane saying "reconnecting".)
 async fn drive<K: ToRow>(
     client: Client,
     namespace: Option<String>,
     out: &mut StateSender,
-) -> Result<(), ()> {
+) -> Result<(), ReceiverGone> {
     let kind = K::KIND;
     out.state(WatchState::Syncing)?;
     let api = K::api(client, namespace.as_deref());
     let config = watcher::Config::default().page_size(PAGE_SIZE);
-    let mut stream = watcher(api, config).default_backoff().boxed();
+    let mut backoff = DefaultBackoff::default();
+    loop {
+        let stream = watcher::watcher(api.clone(), config.clone()).boxed();
+        let (failure, err) = pump::<K>(stream, out, &mut backoff).await?;
+        let delay = backoff.next().unwrap_or(MAX_RETRY_DELAY);
+        match failure {
+            Failure::Unavailable => {
+                let what = format!(
+                    "this server does not serve {} {}",
+                    K::api_version(&()),
+                    plural(kind)
+                );
+                tracing::info!("{what}: {err}");
+                out.state(WatchState::Unavailable(what))?;
+                return Ok(());
+            }
+            Failure::Forbidden(message) => {
+                tracing::debug!("watch of {kind:?} forbidden: {message}");
+                out.state(WatchState::Forbidden(message))?;
+                tokio::time::sleep(delay.max(FORBIDDEN_RETRY_DELAY)).await;
+            }
+            Failure::Transient(reason) => {
+                tracing::debug!("watch of {kind:?} failed: {reason}");
+                out.state(WatchState::Reconnecting(reason))?;
+                tokio::time::sleep(delay).await;
+            }
+        }
+    }
+}
+
+/// Turns one watcher stream into updates until it fails; returns why.
+async fn pump<K: ToRow>(
+    mut stream: BoxStream<'static, watcher::Result<watcher::Event<K>>>,
+    out: &mut StateSender,
+    backoff: &mut DefaultBackoff,
+) -> Result<(Failure, String), ReceiverGone> {
+    let kind = K::KIND;
     let mut pending = PendingChanges::new(kind);
     let mut init_rows: Option<Vec<Row>> = None;
     let mut deadline: Option<Instant> = None;
@@ -155,9 +206,9 @@ async fn drive<K: ToRow>(
             stream.next().await
         };
         let Some(event) = event else {
-            // The watcher's stream never ends by itself; treat it as a stop.
             out.all(pending.flush())?;
-            return Ok(());
+            let reason = "the watch stream ended".to_owned();
+            return Ok((Failure::Transient(reason.clone()), reason));
         };
         match event {
             Ok(watcher::Event::Init) => {
@@ -174,6 +225,7 @@ async fn drive<K: ToRow>(
                 let rows = init_rows.take().unwrap_or_default();
                 out.send(ClusterUpdate::Reset { kind, rows })?;
                 out.state(WatchState::Live)?;
+                backoff.reset();
             }
             Ok(watcher::Event::Apply(obj)) => {
                 let row = obj.to_row();
@@ -191,28 +243,7 @@ async fn drive<K: ToRow>(
             }
             Err(err) => {
                 out.all(pending.flush())?;
-                deadline = None;
-                match classify(&err) {
-                    Failure::Unavailable => {
-                        let what = format!(
-                            "this server does not serve {} {}",
-                            K::api_version(&()),
-                            plural(kind)
-                        );
-                        tracing::info!("{what}: {err}");
-                        out.state(WatchState::Unavailable(what))?;
-                        return Ok(());
-                    }
-                    Failure::Forbidden(message) => {
-                        tracing::debug!("watch of {kind:?} forbidden: {message}");
-                        out.state(WatchState::Forbidden(message))?;
-                    }
-                    Failure::Transient(reason) => {
-                        tracing::debug!("watch of {kind:?} failed: {reason}");
-                        out.state(WatchState::Reconnecting(reason))?;
-                    }
-                }
-                continue;
+                return Ok((classify(&err), err.to_string()));
             }
         }
         if pending.is_full() {

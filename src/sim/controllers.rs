@@ -1,4 +1,4 @@
-//! The controllers of the embedded cluster: Deployment, ReplicaSet, DaemonSet,
+//! The controllers of the embedded cluster: Deployment, ReplicaSet, DaemonSet, StatefulSet,
 //! scheduler and kubelet stand-in, endpoints, events, garbage collection. They run
 //! on the store directly (as kube-controller-manager runs against etcd through
 //! the API server), in passes: each pass reads the store at one simulated instant
@@ -18,6 +18,7 @@ pub mod pod_state;
 pub mod pod_template_hash;
 pub mod replicaset;
 pub mod scheduler;
+pub mod statefulset;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -72,17 +73,28 @@ pub fn start(store: &Arc<Store>) -> Controllers {
 fn run(store: &Store, stop: &AtomicBool) {
     let mut changes = store.subscribe();
     let mut last_pass = Instant::now();
-    settle(store);
+    let mut last_duration = Duration::ZERO;
+    let mut pending = false;
+    settle_unless(store, stop);
     while !stop.load(Ordering::Relaxed) {
-        let mut changed = false;
+        let mut changed = std::mem::take(&mut pending);
         while let Ok(_) | Err(TryRecvError::Lagged(_)) = changes.try_recv() {
             changed = true;
         }
-        if changed || last_pass.elapsed() >= TICK {
-            settle(store);
+        // A big cluster's pass takes a while: keep the thread from spinning on it.
+        let gap = last_duration * 2;
+        let tick = TICK.max(last_duration * 5);
+        let since = last_pass.elapsed();
+        if (changed && since >= gap) || since >= tick {
+            let started = Instant::now();
+            settle_unless(store, stop);
+            last_duration = started.elapsed();
             // Our own writes are in the channel too: skip them, they were settled.
             while changes.try_recv().is_ok() {}
             last_pass = Instant::now();
+        } else if changed {
+            pending = true;
+            std::thread::sleep(POLL);
         } else {
             std::thread::sleep(POLL);
         }
@@ -92,7 +104,15 @@ fn run(store: &Store, stop: &AtomicBool) {
 /// Runs passes until one changes nothing (or [`MAX_PASSES`]); returns the number of passes.
 /// Tests drive a store with a manual clock through this, advancing the clock in between.
 pub fn settle(store: &Store) -> usize {
+    settle_unless(store, &AtomicBool::new(false))
+}
+
+/// [`settle`], stopping early once `stop` is set.
+fn settle_unless(store: &Store, stop: &AtomicBool) -> usize {
     for n in 1..=MAX_PASSES {
+        if stop.load(Ordering::Relaxed) {
+            return n - 1;
+        }
         let before = store.resource_version();
         reconcile_once(store);
         if store.resource_version() == before {
@@ -119,6 +139,7 @@ pub fn reconcile_once(store: &Store) {
     let pods_by_owner = ByOwner::new(&pods);
     replicaset::reconcile(&pass, &pods_by_owner);
     daemonset::reconcile(&pass, &pods_by_owner);
+    statefulset::reconcile(&pass, &pods_by_owner);
     endpoints::reconcile(&pass, &pass.all("", "Pod"));
     events::expire(&pass);
 }
@@ -133,7 +154,12 @@ impl ByOwner {
         let mut map: HashMap<String, Vec<Obj>> = HashMap::new();
         for o in objects {
             if let Some(owner) = meta::controller_uid(o) {
-                map.entry(owner.to_string()).or_default().push(o.clone());
+                match map.get_mut(owner) {
+                    Some(list) => list.push(o.clone()),
+                    None => {
+                        map.insert(owner.to_string(), vec![o.clone()]);
+                    }
+                }
             }
         }
         Self(map)

@@ -330,6 +330,19 @@ pub static RESOURCES: &[ResourceType] = &[
         &[],
         false
     ),
+    rt!(
+        "authentication.k8s.io",
+        "v1",
+        "SelfSubjectReview",
+        "selfsubjectreviews",
+        "selfsubjectreview",
+        false,
+        &[],
+        CREATE_ONLY,
+        &[],
+        &[],
+        false
+    ),
 ];
 
 /// Read-only verbs, for callers that need to tell reads from writes.

@@ -4,6 +4,7 @@
 //! the URL space (`/api/v1/namespaces/NS/pods/NAME/log`, the `/kdeck-auth/TOKEN`
 //! prefix) is easier to read as one parser than as dozens of axum routes.
 
+pub mod access_review;
 pub mod auth;
 pub mod discovery;
 pub mod list;

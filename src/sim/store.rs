@@ -11,6 +11,8 @@
 //! separation of the status subresource, optimistic concurrency) but no
 //! validation, admission or authorization: that is the API layer's job.
 
+mod page;
+
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -22,6 +24,8 @@ use tokio::sync::broadcast;
 use super::api_error::{ApiError, ApiResult};
 use super::clock::{Clock, format_time};
 use super::resources::{RESOURCES, ResourceType, by_kind};
+
+pub use page::Page;
 
 /// A stored object. Shared: readers clone the `Arc`, never the value.
 pub type Obj = Arc<Value>;

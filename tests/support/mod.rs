@@ -224,7 +224,8 @@ impl TestSim {
         String::from_utf8_lossy(&out.stderr).into_owned()
     }
 
-    /// Runs a future on the cluster's runtime (for store or clock setup that needs one).
+    /// Runs a future on the cluster's runtime, e.g. `sim.block_on(sim.client())` in a
+    /// plain `#[test]`. Not from inside an async test: `.await` the future there.
     pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
         self.runtime
             .as_ref()

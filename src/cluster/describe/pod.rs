@@ -8,7 +8,6 @@ use k8s_openapi::api::core::v1::{Event, Pod};
 use super::containers::write_container;
 use super::events;
 use super::prefix_writer::{PrefixWriter, rfc1123};
-use crate::cluster::rows::pod_status;
 
 /// The describe text of a pod and its events.
 pub fn describe_pod(pod: &Pod, pod_events: &[Event], now: Timestamp) -> String {
@@ -66,7 +65,6 @@ pub fn describe_pod(pod: &Pod, pod_events: &[Event], now: Timestamp) -> String {
     if let Some(message) = status.and_then(|s| s.message.as_deref()) {
         w.field(0, "Message", message);
     }
-    w.field(0, "Display Status", pod_status(pod));
     w.field(
         0,
         "IP",

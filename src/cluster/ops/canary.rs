@@ -82,6 +82,7 @@ pub async fn start_canary(
     };
     let original = CanaryOriginal::of(&current);
     let body = patches::start_patch(
+        current.metadata.resource_version.as_deref(),
         &original,
         list,
         &plan.container,
@@ -227,7 +228,8 @@ pub async fn promote_canary(
     let original = CanaryOriginal::stored_on(&current)?;
     let paused = current.spec.as_ref().and_then(|s| s.paused).is_some();
     let annotations = current.metadata.annotations.clone().unwrap_or_default();
-    let ops = patches::restore_operations(&original, annotations, paused);
+    let mut ops = precondition(&current);
+    ops.extend(patches::restore_operations(&original, annotations, paused));
     tracing::info!(what = permit.what(), "promoting canary");
     let sent = send(client, namespace, deployment, Value::Array(ops)).await?;
     Ok(Outcome::sent(
@@ -253,7 +255,8 @@ pub async fn abort_canary(
     let undo = plan_undo(&current, &replica_sets, original.revision.unwrap_or(0))?;
     let paused = current.spec.as_ref().and_then(|s| s.paused).is_some();
     // The undo's template replacement, then the restore (which writes the undo's annotations).
-    let mut ops = vec![json!({"op": "replace", "path": "/spec/template", "value": undo.template})];
+    let mut ops = precondition(&current);
+    ops.push(json!({"op": "replace", "path": "/spec/template", "value": undo.template}));
     ops.extend(patches::restore_operations(
         &original,
         undo.annotations.clone(),
@@ -268,6 +271,18 @@ pub async fn abort_canary(
         ),
         sent,
     ))
+}
+
+/// Refuse (Conflict) if the Deployment changed since it was read: promote and abort
+/// replace whole fields computed from what was read.
+fn precondition(deployment: &Deployment) -> Vec<Value> {
+    deployment
+        .metadata
+        .resource_version
+        .as_deref()
+        .map(patches::unchanged_since)
+        .into_iter()
+        .collect()
 }
 
 async fn send(

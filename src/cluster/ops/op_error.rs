@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use crate::cluster::readonly_layer::ReadonlyRefusal;
+
 /// Why kdeck refused to send an operation (the same cases kubectl refuses).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
@@ -84,6 +86,9 @@ pub enum OpError {
         /// The message to show.
         message: String,
     },
+    /// The client's read-only layer refused the request: nothing left kdeck.
+    #[error("{0}")]
+    ReadOnly(String),
     /// The API server could not be reached, or its answer could not be read.
     #[error("request failed: {0}")]
     Transport(String),
@@ -142,9 +147,25 @@ impl From<kube::Error> for OpError {
                     causes,
                 })
             }
+            kube::Error::Service(err) => match readonly_refusal(err.as_ref()) {
+                Some(refusal) => Self::ReadOnly(refusal.to_string()),
+                None => Self::Transport(format!("ServiceError: {err}")),
+            },
             other => Self::Transport(other.to_string()),
         }
     }
+}
+
+/// The read-only layer's refusal, wherever it sits in the error's source chain.
+fn readonly_refusal<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a ReadonlyRefusal> {
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if let Some(refusal) = e.downcast_ref::<ReadonlyRefusal>() {
+            return Some(refusal);
+        }
+        current = e.source();
+    }
+    None
 }
 
 #[cfg(test)]
@@ -191,6 +212,20 @@ mod tests {
         assert!(
             text.ends_with("; spec.template.spec.containers[0].image: Required value"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn readonly_layer_refusal_is_recognised() {
+        let refusal = ReadonlyRefusal {
+            method: "PATCH".into(),
+            path: "/apis/apps/v1/namespaces/default/deployments/web".into(),
+        };
+        let err = OpError::from(kube::Error::Service(Box::new(refusal)));
+        assert!(matches!(err, OpError::ReadOnly(_)), "{err:?}");
+        assert!(
+            err.to_string().starts_with("read-only session: PATCH"),
+            "{err}"
         );
     }
 

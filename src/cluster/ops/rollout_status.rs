@@ -4,6 +4,8 @@
 
 use k8s_openapi::api::apps::v1::Deployment;
 
+use crate::cluster::DeploymentRow;
+
 /// Where a Deployment's rollout stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RolloutStatus {
@@ -43,45 +45,88 @@ pub fn rollout_status(deployment: &Deployment) -> RolloutStatus {
     let name = deployment.metadata.name.as_deref().unwrap_or_default();
     let spec = deployment.spec.as_ref();
     let status = deployment.status.clone().unwrap_or_default();
-    let desired = spec.and_then(|s| s.replicas).unwrap_or(1);
-    let updated = status.updated_replicas.unwrap_or(0);
-    let available = status.available_replicas.unwrap_or(0);
-    let replicas = status.replicas.unwrap_or(0);
+    let timed_out = status
+        .conditions
+        .iter()
+        .flatten()
+        .any(|c| c.type_ == "Progressing" && c.reason.as_deref() == Some(DEADLINE_EXCEEDED));
+    status_of(
+        name,
+        &Counts {
+            desired: spec.and_then(|s| s.replicas).unwrap_or(1),
+            replicas: status.replicas.unwrap_or(0),
+            updated: status.updated_replicas.unwrap_or(0),
+            available: status.available_replicas.unwrap_or(0),
+            observed: deployment.metadata.generation.unwrap_or(0)
+                <= status.observed_generation.unwrap_or(0),
+            paused: spec.and_then(|s| s.paused).unwrap_or(false),
+            timed_out,
+        },
+    )
+}
+
+/// The same, from the dashboard's row of Deployment `name` (no full object needed).
+pub fn rollout_status_of_row(name: &str, row: &DeploymentRow) -> RolloutStatus {
+    status_of(
+        name,
+        &Counts {
+            desired: row.desired,
+            replicas: row.current,
+            updated: row.updated,
+            available: row.available,
+            observed: row.generation <= row.observed_generation,
+            paused: row.paused,
+            timed_out: row
+                .conditions
+                .iter()
+                .any(|c| c.type_ == "Progressing" && c.reason == DEADLINE_EXCEEDED),
+        },
+    )
+}
+
+const DEADLINE_EXCEEDED: &str = "ProgressDeadlineExceeded";
+
+struct Counts {
+    desired: i32,
+    replicas: i32,
+    updated: i32,
+    available: i32,
+    observed: bool,
+    paused: bool,
+    timed_out: bool,
+}
+
+fn status_of(name: &str, c: &Counts) -> RolloutStatus {
     let mut result = RolloutStatus {
         message: String::new(),
         done: false,
         failed: false,
-        paused: spec.and_then(|s| s.paused).unwrap_or(false),
-        desired,
-        updated,
-        available,
+        paused: c.paused,
+        desired: c.desired,
+        updated: c.updated,
+        available: c.available,
     };
-    let observed =
-        deployment.metadata.generation.unwrap_or(0) <= status.observed_generation.unwrap_or(0);
-    if !observed {
-        result.message = "Waiting for deployment spec update to be observed...".into();
-        return result;
-    }
-    let timed_out = status.conditions.iter().flatten().any(|c| {
-        c.type_ == "Progressing" && c.reason.as_deref() == Some("ProgressDeadlineExceeded")
-    });
     let waiting =
         |what: String| format!("Waiting for deployment {name:?} rollout to finish: {what}...");
-    result.message = if timed_out {
+    result.message = if !c.observed {
+        "Waiting for deployment spec update to be observed...".into()
+    } else if c.timed_out {
         result.failed = true;
         format!("deployment {name:?} exceeded its progress deadline")
-    } else if updated < desired {
+    } else if c.updated < c.desired {
         waiting(format!(
-            "{updated} out of {desired} new replicas have been updated"
+            "{} out of {} new replicas have been updated",
+            c.updated, c.desired
         ))
-    } else if replicas > updated {
+    } else if c.replicas > c.updated {
         waiting(format!(
             "{} old replicas are pending termination",
-            replicas - updated
+            c.replicas - c.updated
         ))
-    } else if available < updated {
+    } else if c.available < c.updated {
         waiting(format!(
-            "{available} of {updated} updated replicas are available"
+            "{} of {} updated replicas are available",
+            c.available, c.updated
         ))
     } else {
         result.done = true;
@@ -165,6 +210,32 @@ mod tests {
         assert_eq!(
             s.message,
             "deployment \"myapp-deploy\" exceeded its progress deadline"
+        );
+    }
+
+    #[test]
+    fn rows_give_the_same_status_as_objects() {
+        let row = DeploymentRow {
+            desired: 3,
+            current: 4,
+            updated: 1,
+            available: 3,
+            generation: 2,
+            observed_generation: 2,
+            paused: true,
+            ..DeploymentRow::default()
+        };
+        let from_row = rollout_status_of_row("myapp-deploy", &row);
+        let from_object = rollout_status(&with(
+            2,
+            &json!({"observedGeneration": 2, "replicas": 4, "updatedReplicas": 1, "availableReplicas": 3}),
+        ));
+        assert_eq!(from_row.message, from_object.message);
+        assert!(from_row.paused);
+        assert!(
+            (from_row.fraction() - 2.0 / 6.0).abs() < 1e-9,
+            "{}",
+            from_row.fraction()
         );
     }
 }

@@ -12,6 +12,7 @@ use k8s_openapi::api::core::v1::PodTemplateSpec;
 use serde_json::{Value, json};
 
 use super::canary::ORIGINAL_ANNOTATION;
+use super::canary::patches::unchanged_since;
 use super::op_error::{OpError, Refusal};
 use super::revisions::{
     equal_ignore_hash, get_deployment, owned_replica_sets, replica_set_for_revision,
@@ -51,6 +52,8 @@ pub struct UndoPlan {
     pub annotations: BTreeMap<String, String>,
     /// Current template versus the restored one, as unified-diff lines.
     pub diff: Vec<DiffLine>,
+    /// The Deployment's resourceVersion this plan was computed from.
+    pub resource_version: Option<String>,
 }
 
 /// Computes the undo of `deployment` to `to_revision` (0 = previous) from the
@@ -95,6 +98,7 @@ pub fn plan_undo(
         paused: spec.and_then(|s| s.paused).unwrap_or(false),
         skipped: equal_ignore_hash(&rs_template, &current),
         diff: template_diff(&current, &template),
+        resource_version: deployment.metadata.resource_version.clone(),
         template,
         annotations,
     })
@@ -172,14 +176,21 @@ pub async fn resume_and_undo(
         }
         return send(client, permit, namespace, &plan, undo_patch(&plan)).await;
     }
-    let mut operations = if plan.skipped {
-        json!([])
-    } else {
-        undo_patch(&plan)
-    };
-    if let Value::Array(ops) = &mut operations {
-        ops.push(json!({"op": "remove", "path": "/spec/paused"}));
+    // Unlike kubectl's two requests, one patch: refuse it (Conflict) if the
+    // Deployment changed since the plan was computed.
+    let mut ops: Vec<Value> = plan
+        .resource_version
+        .as_deref()
+        .map(unchanged_since)
+        .into_iter()
+        .collect();
+    if !plan.skipped
+        && let Value::Array(undo_ops) = undo_patch(&plan)
+    {
+        ops.extend(undo_ops);
     }
+    ops.push(json!({"op": "remove", "path": "/spec/paused"}));
+    let operations = Value::Array(ops);
     send(client, permit, namespace, &plan, operations).await
 }
 

@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{Map, Value, json};
 
 use super::meta::{
-    controller_ref, is_terminating, kind, labels, map_selector_matches, name, namespace, uid,
+    controller_ref, is_terminating, kind, labels, labels_ref, map_selector_matches, name,
+    namespace, uid,
 };
 use super::pass::Pass;
 use super::pod_state::is_ready;
@@ -35,7 +36,7 @@ pub fn reconcile(pass: &Pass<'_>, pods: &[Obj]) {
             .get(namespace(svc))
             .into_iter()
             .flatten()
-            .filter(|p| map_selector_matches(&svc["spec"]["selector"], &labels(p)))
+            .filter(|p| map_selector_matches(&svc["spec"]["selector"], labels_ref(p)))
             .filter(|p| p["status"]["podIP"].is_string())
             .copied()
             .collect();

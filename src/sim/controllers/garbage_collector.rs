@@ -36,10 +36,12 @@ pub fn reconcile(pass: &Pass<'_>) {
         let rt = kind(group, k);
         objects.extend(pass.store.list(rt, None).0.into_iter().map(|o| (rt, o)));
     }
-    let mut alive: HashSet<String> = objects.iter().map(|(_, o)| uid(o).to_string()).collect();
-    alive.extend(pass.all("", "Node").iter().map(|n| uid(n).to_string()));
-    alive.extend(pass.all("", "Namespace").iter().map(|n| uid(n).to_string()));
-    let mut dependents: HashMap<String, Vec<(&'static ResourceType, Obj)>> = HashMap::new();
+    let nodes = pass.all("", "Node");
+    let namespaces = pass.all("", "Namespace");
+    let mut alive: HashSet<&str> = objects.iter().map(|(_, o)| uid(o)).collect();
+    alive.extend(nodes.iter().map(|n| uid(n)));
+    alive.extend(namespaces.iter().map(|n| uid(n)));
+    let mut dependents: HashMap<&str, Vec<(&'static ResourceType, &Obj)>> = HashMap::new();
     for (rt, o) in &objects {
         let owners: Vec<&str> = owner_uids(o).collect();
         if owners.is_empty() {
@@ -50,10 +52,7 @@ pub fn reconcile(pass: &Pass<'_>) {
             continue;
         }
         for u in owners {
-            dependents
-                .entry(u.to_string())
-                .or_default()
-                .push((rt, o.clone()));
+            dependents.entry(u).or_default().push((rt, o));
         }
     }
     for (rt, owner) in &objects {

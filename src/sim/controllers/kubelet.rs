@@ -53,34 +53,103 @@ fn node_nets(pass: &Pass<'_>) -> HashMap<String, NodeNet> {
         .collect()
 }
 
+/// Simulated seconds between two node status heartbeats.
+const HEARTBEAT_SECS: i64 = 60;
+
+/// Each node's kubelet posts its status now and then: the conditions' `lastHeartbeatTime`.
+fn heartbeat(pass: &Pass<'_>) {
+    let stamp = format_time(pass.now);
+    for node in pass.all("", "Node") {
+        let stale = node["status"]["conditions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|c| {
+                time_at(c, "/lastHeartbeatTime")
+                    .is_none_or(|t| pass.now.duration_since(t).as_secs() >= HEARTBEAT_SECS)
+            });
+        if !stale {
+            continue;
+        }
+        pass.modify(kind("", "Node"), "", name(&node), |v| {
+            for c in v["status"]["conditions"]
+                .as_array_mut()
+                .into_iter()
+                .flatten()
+            {
+                c["lastHeartbeatTime"] = json!(stamp);
+                if c["lastTransitionTime"].is_null() {
+                    c["lastTransitionTime"] = json!(stamp);
+                }
+            }
+        });
+    }
+}
+
 /// Runs every node's kubelet over `pods` (every pod in the store).
 pub fn reconcile(pass: &Pass<'_>, pods: &[Obj]) {
-    let nets = node_nets(pass);
-    let mut used: HashMap<String, HashSet<String>> = HashMap::new();
-    for p in pods {
-        if let (Some(node), Some(ip)) = (
-            p["spec"]["nodeName"].as_str(),
-            p["status"]["podIP"].as_str(),
-        ) {
-            used.entry(node.to_string())
-                .or_default()
-                .insert(ip.to_string());
-        }
-    }
+    heartbeat(pass);
+    let mut work: Vec<&Obj> = Vec::new();
     for pod in pods {
         let node = pod["spec"]["nodeName"].as_str().unwrap_or("");
         if is_terminating(pod) {
             stop(pass, pod, node);
-            continue;
+        } else if !(node.is_empty()
+            || matches!(phase(pod), "Succeeded" | "Failed")
+            || is_settled(pod))
+        {
+            work.push(pod);
         }
-        if node.is_empty() || matches!(phase(pod), "Succeeded" | "Failed") || is_settled(pod) {
-            continue;
-        }
-        let Some(net) = nets.get(node) else {
+    }
+    if work.is_empty() {
+        return;
+    }
+    let nets = node_nets(pass);
+    // Pod IPs in use, per node: only the nodes that start pods need them.
+    let mut used: HashMap<&str, HashSet<String>> = HashMap::new();
+    for pod in &work {
+        used.entry(pod["spec"]["nodeName"].as_str().unwrap_or(""))
+            .or_default();
+    }
+    let mut images: HashMap<&str, NodeImages> = HashMap::new();
+    let no_images = NodeImages::new();
+    for p in pods {
+        let node = p["spec"]["nodeName"].as_str().unwrap_or("");
+        let Some(ips) = used.get_mut(node) else {
             continue;
         };
-        let node_used = used.entry(node.to_string()).or_default();
-        sync_pod(pass, pod, node, net, node_used);
+        if let Some(ip) = p["status"]["podIP"].as_str() {
+            ips.insert(ip.to_string());
+        }
+        // An image is on the node once a container of it has started there.
+        let Some(started) = time_at(p, "/status/startTime") else {
+            continue;
+        };
+        let specs = p["spec"]["containers"].as_array().into_iter().flatten();
+        let statuses = p["status"]["containerStatuses"]
+            .as_array()
+            .into_iter()
+            .flatten();
+        for (spec, status) in specs.zip(statuses) {
+            if (status["started"] == true || status["restartCount"].as_i64().unwrap_or(0) > 0)
+                && let Some(image) = spec["image"].as_str()
+            {
+                let first = images
+                    .entry(node)
+                    .or_default()
+                    .entry(image.to_string())
+                    .or_insert(started);
+                *first = (*first).min(started);
+            }
+        }
+    }
+    for pod in work {
+        let node = pod["spec"]["nodeName"].as_str().unwrap_or("");
+        let (Some(net), Some(node_used)) = (nets.get(node), used.get_mut(node)) else {
+            continue;
+        };
+        let images = images.get(node).map_or(&no_images, |m| m);
+        sync_pod(pass, pod, node, net, node_used, images);
     }
 }
 
@@ -109,10 +178,20 @@ fn kubelet(node: &str) -> Source<'_> {
     }
 }
 
-fn sync_pod(pass: &Pass<'_>, pod: &Obj, node: &str, net: &NodeNet, used: &mut HashSet<String>) {
+/// The images each node has pulled, with the start of the first pod that used them.
+type NodeImages = HashMap<String, Timestamp>;
+
+fn sync_pod(
+    pass: &Pass<'_>,
+    pod: &Obj,
+    node: &str,
+    net: &NodeNet,
+    used: &mut HashSet<String>,
+    images: &NodeImages,
+) {
     let now = pass.now;
     let Some(started) = time_at(pod, "/status/startTime") else {
-        accept(pass, pod, node, net);
+        accept(pass, pod, node, net, images);
         return;
     };
     let pod_ref = format!("{}_{}({})", name(pod), namespace(pod), uid(pod));
@@ -129,6 +208,7 @@ fn sync_pod(pass: &Pass<'_>, pod: &Obj, node: &str, net: &NodeNet, used: &mut Ha
             pod_ref: pod_ref.clone(),
             pod_started: started,
             now,
+            image_present: image_present(spec, images, started),
         };
         let current = status["containerStatuses"]
             .get(i)
@@ -216,7 +296,16 @@ fn set_readiness(pod: &mut Value, ready: bool, now: Timestamp, specs: &Value, st
 }
 
 /// The kubelet accepts a pod bound to its node: containers creating, images pulling.
-fn accept(pass: &Pass<'_>, pod: &Obj, node: &str, net: &NodeNet) {
+/// Whether `spec`'s image was on the node before a pod started at `started`.
+fn image_present(spec: &Value, images: &NodeImages, started: Timestamp) -> bool {
+    spec["imagePullPolicy"] != "Always"
+        && spec["image"]
+            .as_str()
+            .and_then(|i| images.get(i))
+            .is_some_and(|first| *first < started)
+}
+
+fn accept(pass: &Pass<'_>, pod: &Obj, node: &str, net: &NodeNet, images: &NodeImages) {
     let now = format_time(pass.now);
     let specs = pod["spec"]["containers"]
         .as_array()
@@ -230,6 +319,7 @@ fn accept(pass: &Pass<'_>, pod: &Obj, node: &str, net: &NodeNet) {
                 pod_ref: String::new(),
                 pod_started: pass.now,
                 now: pass.now,
+                image_present: false,
             }
             .creating()
         })
@@ -288,7 +378,7 @@ fn accept(pass: &Pass<'_>, pod: &Obj, node: &str, net: &NodeNet) {
         p["status"] = status;
     });
     if let Some(written) = written {
-        for spec in &specs {
+        for spec in specs.iter().filter(|s| !image_present(s, images, pass.now)) {
             let image = spec["image"].as_str().unwrap_or("");
             let mut note = normal("Pulling", format!("Pulling image \"{image}\""));
             note.field_path = Some(format!(
@@ -304,8 +394,8 @@ fn accept(pass: &Pass<'_>, pod: &Obj, node: &str, net: &NodeNet) {
 fn stop(pass: &Pass<'_>, pod: &Obj, node: &str) {
     let pods = kind("", "Pod");
     let deadline = time_at(pod, "/metadata/deletionTimestamp").unwrap_or(pass.now);
-    let never_started = node.is_empty() || pod["status"]["startTime"].is_null();
-    if never_started || pass.now >= deadline {
+    // A scheduled pod stays Terminating for its whole grace period, started or not.
+    if node.is_empty() || pass.now >= deadline {
         pass.remove(pods, namespace(pod), name(pod));
         return;
     }

@@ -35,6 +35,13 @@ pub fn labels(o: &Value) -> Map<String, Value> {
         .unwrap_or_default()
 }
 
+static NO_LABELS: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
+
+/// `metadata.labels`, borrowed (empty when absent).
+pub fn labels_ref(o: &Value) -> &Map<String, Value> {
+    o["metadata"]["labels"].as_object().unwrap_or(&NO_LABELS)
+}
+
 /// One annotation's value.
 pub fn annotation<'a>(o: &'a Value, key: &str) -> Option<&'a str> {
     o["metadata"]["annotations"][key].as_str()

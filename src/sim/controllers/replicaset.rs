@@ -9,7 +9,10 @@ use serde_json::{Value, json};
 
 use super::ByOwner;
 use super::events::{Source, normal, record};
-use super::meta::{controller_ref, created, int_at, is_terminating, kind, name, namespace, uid};
+use super::meta::{
+    controller_ref, created, int_at, is_terminating, kind, labels_ref, name, namespace,
+    selector_matches, uid,
+};
 use super::pass::Pass;
 use super::pod_defaults::with_pod_defaults;
 use super::pod_state::{is_active, is_available, is_ready, phase, ready_since, restart_count};
@@ -28,21 +31,42 @@ pub fn reconcile(pass: &Pass<'_>, pods_by_owner: &ByOwner) {
             .of(uid(rs))
             .iter()
             .filter(|p| is_active(p))
+            .filter(|p| release_if_unselected(pass, rs, p))
             .collect();
-        if !is_terminating(rs) {
-            manage_replicas(pass, rs, &owned);
-        }
-        update_status(pass, rs, &owned);
+        let (owned, created) = if is_terminating(rs) {
+            (owned, 0)
+        } else {
+            manage_replicas(pass, rs, owned)
+        };
+        update_status(pass, rs, &owned, created);
     }
 }
 
-fn manage_replicas(pass: &Pass<'_>, rs: &Value, owned: &[&Obj]) {
+/// A pod whose labels no longer match the selector is released (its owner
+/// reference removed), as upstream's `ClaimPods` does; returns whether it is kept.
+fn release_if_unselected(pass: &Pass<'_>, rs: &Value, pod: &Value) -> bool {
+    if selector_matches(&rs["spec"]["selector"], labels_ref(pod)) {
+        return true;
+    }
+    let owner = uid(rs).to_string();
+    pass.modify(kind("", "Pod"), namespace(pod), name(pod), |v| {
+        if let Some(refs) = v["metadata"]["ownerReferences"].as_array_mut() {
+            refs.retain(|r| r["uid"].as_str() != Some(owner.as_str()));
+        }
+    });
+    false
+}
+
+/// Creates or deletes pods; returns the pods left and how many were created.
+fn manage_replicas<'o>(pass: &Pass<'_>, rs: &Value, owned: Vec<&'o Obj>) -> (Vec<&'o Obj>, usize) {
     let want = int_at(rs, "/spec/replicas", 1).max(0) as usize;
     let pods = kind("", "Pod");
+    let mut created = 0;
     match owned.len().cmp(&want) {
         Ordering::Less => {
             for _ in 0..(want - owned.len()).min(BURST) {
                 if let Some(pod) = pass.create(pods, pod_from_template(rs)) {
+                    created += 1;
                     record(
                         pass,
                         rs,
@@ -53,9 +77,11 @@ fn manage_replicas(pass: &Pass<'_>, rs: &Value, owned: &[&Obj]) {
             }
         }
         Ordering::Greater => {
-            let mut doomed = owned.to_vec();
-            doomed.sort_by(|a, b| deletion_order(a, b));
-            for pod in doomed.into_iter().take((owned.len() - want).min(BURST)) {
+            let mut sorted = owned;
+            sorted.sort_by(|a, b| deletion_order(a, b));
+            let excess = (sorted.len() - want).min(BURST);
+            let kept = sorted.split_off(excess);
+            for pod in sorted {
                 pass.delete_gracefully(pods, pod);
                 record(
                     pass,
@@ -64,9 +90,11 @@ fn manage_replicas(pass: &Pass<'_>, rs: &Value, owned: &[&Obj]) {
                     normal("SuccessfulDelete", format!("Deleted pod: {}", name(pod))),
                 );
             }
+            return (kept, 0);
         }
         Ordering::Equal => {}
     }
+    (owned, created)
 }
 
 /// A new pod from the ReplicaSet's template (the store appends the 5-character suffix).
@@ -110,7 +138,8 @@ fn deletion_order(a: &Value, b: &Value) -> Ordering {
         .then(created(b).cmp(&created(a)))
 }
 
-fn update_status(pass: &Pass<'_>, rs: &Value, owned: &[&Obj]) {
+/// Status from the pods left after this pass's changes (`created` new pods are neither ready nor available).
+fn update_status(pass: &Pass<'_>, rs: &Value, owned: &[&Obj], created: usize) {
     let min_ready = int_at(rs, "/spec/minReadySeconds", 0);
     let template_labels = rs["spec"]["template"]["metadata"]["labels"]
         .as_object()
@@ -130,8 +159,8 @@ fn update_status(pass: &Pass<'_>, rs: &Value, owned: &[&Obj]) {
         .filter(|p| is_available(p, min_ready, pass.now))
         .count();
     let mut status = json!({
-        "replicas": owned.len(),
-        "fullyLabeledReplicas": fully_labeled,
+        "replicas": owned.len() + created,
+        "fullyLabeledReplicas": fully_labeled + created,
         "readyReplicas": ready,
         "availableReplicas": available,
         "observedGeneration": int_at(rs, "/metadata/generation", 1),

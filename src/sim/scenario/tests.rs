@@ -152,3 +152,83 @@ fn empty_has_namespaces_and_nodes_only() {
     assert_eq!(store.count(kind("", "Node")), 3);
     assert_eq!(store.count(kind("", "Pod")), 0);
 }
+
+/// `cargo test --release --lib scale_handles_fifty_thousand_pods -- --ignored --nocapture`
+#[tokio::test]
+#[ignore = "a benchmark: 50,000 pods"]
+async fn scale_handles_fifty_thousand_pods() {
+    let store = Arc::new(Store::new(Clock::manual()));
+    let args = SimArgs {
+        scenario: ScenarioName::Scale,
+        churn: 0,
+        ..SimArgs::default()
+    };
+    let t = std::time::Instant::now();
+    load(&store, &args).unwrap();
+    eprintln!("built 50,000 pods in {:?}", t.elapsed());
+    assert_eq!(store.count(kind("", "Pod")), args.pods);
+    let t = std::time::Instant::now();
+    controllers::settle(&store);
+    eprintln!("first settle in {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    controllers::reconcile_once(&store);
+    eprintln!("an idle pass in {:?}", t.elapsed());
+    let pass = controllers::pass::Pass::new(&store);
+    let t = std::time::Instant::now();
+    controllers::garbage_collector::reconcile(&pass);
+    eprintln!("gc {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    let pods = pass.all("", "Pod");
+    eprintln!("list {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    controllers::scheduler::reconcile(&pass, &pods);
+    eprintln!("scheduler {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    controllers::kubelet::reconcile(&pass, &pods);
+    eprintln!("kubelet {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    let by = controllers::ByOwner::new(&pods);
+    let rss = controllers::ByOwner::new(&pass.all("apps", "ReplicaSet"));
+    eprintln!("by owner {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    controllers::deployment::reconcile(&pass, &rss, &by);
+    eprintln!("deployment {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    controllers::replicaset::reconcile(&pass, &by);
+    eprintln!("replicaset {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    controllers::endpoints::reconcile(&pass, &pods);
+    controllers::events::expire(&pass);
+    eprintln!("endpoints+events {:?}", t.elapsed());
+}
+
+#[tokio::test]
+async fn churn_restarts_pods_at_the_asked_rate() {
+    let store = Arc::new(Store::new(Clock::manual()));
+    let args = SimArgs {
+        scenario: ScenarioName::Scale,
+        namespaces: 1,
+        deployments: 2,
+        pods: 40,
+        churn: 100,
+        ..SimArgs::default()
+    };
+    let task = load(&store, &args).unwrap().expect("a churn task");
+    let restarted = || {
+        store
+            .list(kind("", "Pod"), None)
+            .0
+            .iter()
+            .filter(|p| p["status"]["containerStatuses"][0]["restartCount"].as_i64() > Some(0))
+            .count()
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while restarted() < 5 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "churn restarted too few pods"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    task.abort();
+}

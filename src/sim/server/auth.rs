@@ -118,6 +118,7 @@ pub fn authorize(
             matches!(verb, "get" | "list" | "watch") && rt.plural != "secrets"
                 || rt.plural == "selfsubjectaccessreviews"
                 || rt.plural == "selfsubjectrulesreviews"
+                || rt.plural == "selfsubjectreviews"
         }
     };
     if allowed {

@@ -94,37 +94,44 @@ pub fn select(req: &ApiRequest) -> ApiResult<(Vec<Obj>, Value)> {
     let rt = req.path.rt;
     let filter = Filter::from_request(req)?;
     let store = &req.state.store;
-    let (items, rv) = store.list(rt, req.namespace());
-    let mut items: Vec<Obj> = items.into_iter().filter(|o| filter.matches(o)).collect();
-    let mut list_rv = rv;
-    if let Some(token) = req.param("continue").filter(|t| !t.is_empty()) {
-        let (token_rv, ns, name) = decode_continue(token)?;
-        if token_rv < store.compacted_rv() {
-            return Err(ApiError::gone(CONTINUE_EXPIRED));
+    let after = match req.param("continue").filter(|t| !t.is_empty()) {
+        Some(token) => {
+            let (token_rv, ns, name) = decode_continue(token)?;
+            if token_rv < store.compacted_rv() {
+                return Err(ApiError::gone(CONTINUE_EXPIRED));
+            }
+            Some((token_rv, ns, name))
         }
-        list_rv = token_rv;
-        items.retain(|o| {
-            let key = (
-                o["metadata"]["namespace"].as_str().unwrap_or_default(),
-                o["metadata"]["name"].as_str().unwrap_or_default(),
-            );
-            key > (ns.as_str(), name.as_str())
-        });
-    }
-    let mut meta = json!({"resourceVersion": list_rv.to_string()});
+        None => None,
+    };
     let limit = req
         .param("limit")
         .and_then(|l| l.parse::<usize>().ok())
         .filter(|l| *l > 0);
-    if let Some(limit) = limit.filter(|l| items.len() > *l) {
-        let remaining = items.len() - limit;
-        items.truncate(limit);
-        if let Some(last) = items.last() {
-            meta["continue"] = json!(encode_continue(list_rv, last));
-            meta["remainingItemCount"] = json!(remaining);
+    // Like the real server: remainingItemCount only for lists without selectors.
+    let unfiltered = filter.labels.is_empty() && filter.fields.is_empty();
+    let page = store.list_page(
+        rt,
+        req.namespace(),
+        after
+            .as_ref()
+            .map(|(_, ns, name)| (ns.as_str(), name.as_str())),
+        limit,
+        |o| filter.matches(o),
+        unfiltered,
+    );
+    // Later pages keep the first page's resourceVersion.
+    let list_rv = after.as_ref().map_or(page.rv, |(rv, _, _)| *rv);
+    let mut meta = json!({"resourceVersion": list_rv.to_string()});
+    if page.more
+        && let Some(last) = page.items.last()
+    {
+        meta["continue"] = json!(encode_continue(list_rv, last));
+        if let Some(n) = page.remaining {
+            meta["remainingItemCount"] = json!(n);
         }
     }
-    Ok((items, meta))
+    Ok((page.items, meta))
 }
 
 /// `GET` of a collection.

@@ -78,6 +78,9 @@ pub fn apply_patch(kind: PatchKind, target: &Value, body: &[u8]) -> ApiResult<Va
             let ops: Value = serde_json::from_slice(body)
                 .map_err(|e| ApiError::bad_request(format!("invalid JSON patch: {e}")))?;
             json_patch::apply(&mut out, &ops)?;
+            // Go clients send `null` for unset fields (kubectl rollout undo's template has
+            // `creationTimestamp: null`); a real server's decoding makes them unset.
+            drop_nulls(&mut out);
         }
         PatchKind::Merge => {
             let p: Value = serde_json::from_slice(body)
@@ -97,6 +100,18 @@ pub fn apply_patch(kind: PatchKind, target: &Value, body: &[u8]) -> ApiResult<Va
     Ok(out)
 }
 
+/// Removes `null` members of objects, recursively (what decoding into typed objects does).
+fn drop_nulls(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(drop_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
+}
+
 /// `PATCH` of an object.
 pub fn patch(req: &ApiRequest) -> ApiResult<Response> {
     let rt = req.path.rt;
@@ -111,20 +126,27 @@ pub fn patch(req: &ApiRequest) -> ApiResult<Response> {
             if obj["metadata"]["name"].is_null() {
                 obj["metadata"]["name"] = Value::String(name.clone());
             }
+            validate::strip_nulls(&mut obj);
+            validate::strict::check(rt, &obj, req.strict_fields())?;
             validate::admit(store, rt, &mut obj, None)?;
             let created = write::create_checked(store, rt, obj, req.dry_run())?;
             return Ok(json_response(StatusCode::CREATED, &created));
         }
         return Err(ApiError::not_found(rt, &name));
     };
-    let patched = apply_patch(kind, &old, &req.body)?;
-    if patched["metadata"]["name"] != name.as_str() {
-        return Err(ApiError::bad_request(format!(
-            "the name of the object ({}) does not match the name on the URL ({name})",
-            patched["metadata"]["name"].as_str().unwrap_or_default()
-        )));
-    }
-    let updated = write::update_checked(req, rt, patched, UpdateMode::Main)?;
+    drop(old);
+    let updated = write::update_with_retry(req, rt, UpdateMode::Main, |old| {
+        let mut patched = apply_patch(kind, old, &req.body)?;
+        validate::strip_nulls(&mut patched);
+        validate::strict::check(rt, &patched, req.strict_fields())?;
+        if patched["metadata"]["name"] != name.as_str() {
+            return Err(ApiError::bad_request(format!(
+                "the name of the object ({}) does not match the name on the URL ({name})",
+                patched["metadata"]["name"].as_str().unwrap_or_default()
+            )));
+        }
+        Ok(patched)
+    })?;
     Ok(json_response(StatusCode::OK, &updated))
 }
 

@@ -4,7 +4,7 @@
 //! kubectl's typed clients (`kubectl create deployment|configmap|secret|namespace|
 //! service|serviceaccount`, `kubectl drain`'s evictions) send protobuf and nothing
 //! else, so a server that wants them to work must read it. Only the kinds and fields
-//! those clients send are described ([`schema`]); unknown fields are skipped. Answers
+//! those clients send are described (in `schema`); unknown fields are skipped. Answers
 //! are always JSON, which every client accepts.
 
 mod schema;

@@ -13,7 +13,10 @@ use serde_json::Value;
 
 use super::auth::{self, User};
 use super::request_log::RequestRecord;
-use super::{ServerState, discovery, list, openapi, patch, protobuf, subresources, watch, write};
+use super::{
+    ServerState, access_review, discovery, list, openapi, patch, protobuf, subresources, watch,
+    write,
+};
 use crate::sim::api_error::{ApiError, ApiResult};
 use crate::sim::resources::{ResourceType, by_plural};
 
@@ -75,6 +78,11 @@ impl ApiRequest {
     /// A boolean query parameter (`1`, `true`).
     pub fn flag(&self, key: &str) -> bool {
         matches!(self.param(key), Some("1" | "true" | "True"))
+    }
+
+    /// Whether `fieldValidation=Strict` was asked (kubectl's default): unknown fields are errors.
+    pub fn strict_fields(&self) -> bool {
+        self.param("fieldValidation") == Some("Strict")
     }
 
     /// Whether `dryRun=All` was asked.
@@ -186,7 +194,10 @@ async fn handle(
         Ok(Target::Resource(p)) => verb_of(&method, p, &query),
         _ => "get",
     };
+    // Like system:public-info-viewer: version and health need no credentials.
+    let public = matches!(target, Ok(Target::Version | Target::Health)) && method == Method::GET;
     let response = match (user.as_ref(), target) {
+        (Err(_), Ok(target)) if public => serve_non_resource(target),
         (Err(e), _) => error(e),
         (Ok(_), Err(e)) => error(&e),
         (Ok(user), Ok(target)) => {
@@ -248,6 +259,11 @@ fn serve_non_resource(target: Target) -> Response {
 
 fn serve_resource(req: &ApiRequest) -> ApiResult<Response> {
     let p = &req.path;
+    if matches!(p.rt.group, "authorization.k8s.io" | "authentication.k8s.io")
+        && req.verb == "create"
+    {
+        return access_review::create(req);
+    }
     // Namespaced types are only listed and watched across namespaces.
     if p.rt.namespaced && p.namespace.is_none() && !matches!(req.verb, "list" | "watch") {
         return Err(ApiError::path_not_found());

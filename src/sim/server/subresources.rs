@@ -37,10 +37,10 @@ pub fn serve(req: &ApiRequest, sub: &str) -> ApiResult<Response> {
             Ok(json_response(StatusCode::OK, &out))
         }
         ("status", "patch") => {
-            let old = current(req)?;
             let kind = PatchKind::from_content_type(req.content_type())?;
-            let patched = apply_patch(kind, &old, &req.body)?;
-            let out = write::update_checked(req, req.path.rt, patched, UpdateMode::Status)?;
+            let out = write::update_with_retry(req, req.path.rt, UpdateMode::Status, |old| {
+                apply_patch(kind, old, &req.body)
+            })?;
             Ok(json_response(StatusCode::OK, &out))
         }
         ("log", "get") => log(req),
@@ -86,42 +86,55 @@ fn scale_of(obj: &Value) -> Value {
 
 fn scale(req: &ApiRequest) -> ApiResult<Response> {
     let rt: &'static ResourceType = req.path.rt;
-    let obj = current(req)?;
-    let before = scale_of(&obj);
-    let wanted = match req.verb {
-        "get" => return Ok(json_response(StatusCode::OK, &before)),
-        "update" => req.body_json()?,
-        _ => apply_patch(
-            PatchKind::from_content_type(req.content_type())?,
-            &before,
-            &req.body,
-        )?,
+    if req.verb == "get" {
+        let obj = current(req)?;
+        return Ok(json_response(StatusCode::OK, &scale_of(&obj)));
+    }
+    let kind = match req.verb {
+        "patch" => Some(PatchKind::from_content_type(req.content_type())?),
+        _ => None,
+    };
+    let sent = match kind {
+        Some(_) => None,
+        None => Some(req.body_json()?),
     };
     let name = req.name()?;
-    let replicas = wanted["spec"]["replicas"].as_i64().unwrap_or(0);
-    if replicas < 0 {
-        let mut e = ApiError::invalid(
-            rt,
-            name,
-            vec![Cause {
-                reason: "FieldValueInvalid",
-                field: "spec.replicas".into(),
-                message: format!("Invalid value: {replicas}: must be greater than or equal to 0"),
-            }],
-        );
-        e.message = format!(
-            "Scale.autoscaling \"{name}\" is invalid: spec.replicas: Invalid value: {replicas}: must be greater than or equal to 0"
-        );
-        return Err(e);
-    }
-    let mut next = (*obj).clone();
-    next["spec"]["replicas"] = json!(replicas);
-    next["metadata"]["resourceVersion"] = match wanted["metadata"]["resourceVersion"].as_str() {
-        Some(rv) if !rv.is_empty() => json!(rv),
-        _ => obj["metadata"]["resourceVersion"].clone(),
-    };
-    let out = write::update_checked(req, rt, next, UpdateMode::Main)?;
+    let out = write::update_with_retry(req, rt, UpdateMode::Main, |obj| {
+        let before = scale_of(obj);
+        let wanted = match (kind, &sent) {
+            (Some(kind), _) => apply_patch(kind, &before, &req.body)?,
+            (None, Some(sent)) => sent.clone(),
+            (None, None) => before.clone(),
+        };
+        let replicas = wanted["spec"]["replicas"].as_i64().unwrap_or(0);
+        if replicas < 0 {
+            return Err(negative_scale(rt, name, replicas));
+        }
+        let mut next = obj.clone();
+        next["spec"]["replicas"] = json!(replicas);
+        next["metadata"]["resourceVersion"] = match wanted["metadata"]["resourceVersion"].as_str() {
+            Some(rv) if !rv.is_empty() => json!(rv),
+            _ => obj["metadata"]["resourceVersion"].clone(),
+        };
+        Ok(next)
+    })?;
     Ok(json_response(StatusCode::OK, &scale_of(&out)))
+}
+
+fn negative_scale(rt: &ResourceType, name: &str, replicas: i64) -> ApiError {
+    let mut e = ApiError::invalid(
+        rt,
+        name,
+        vec![Cause {
+            reason: "FieldValueInvalid",
+            field: "spec.replicas".into(),
+            message: format!("Invalid value: {replicas}: must be greater than or equal to 0"),
+        }],
+    );
+    e.message = format!(
+        "Scale.autoscaling \"{name}\" is invalid: spec.replicas: Invalid value: {replicas}: must be greater than or equal to 0"
+    );
+    e
 }
 
 fn log(req: &ApiRequest) -> ApiResult<Response> {

@@ -2,6 +2,7 @@
 //! then validation with field-path causes (422 Invalid).
 
 mod service;
+pub mod strict;
 
 use serde_json::{Value, json};
 

@@ -58,6 +58,8 @@ pub fn create(req: &ApiRequest) -> ApiResult<Response> {
     let rt = req.path.rt;
     let mut obj = req.body_json()?;
     check_identity(req, &mut obj)?;
+    validate::strip_nulls(&mut obj);
+    validate::strict::check(rt, &obj, req.strict_fields())?;
     let store = &req.state.store;
     validate::admit(store, rt, &mut obj, None)?;
     let created = create_checked(store, rt, obj, req.dry_run())?;
@@ -111,6 +113,8 @@ pub fn update(req: &ApiRequest) -> ApiResult<Response> {
     let name = req.name()?.to_string();
     let mut obj = req.body_json()?;
     check_identity(req, &mut obj)?;
+    validate::strip_nulls(&mut obj);
+    validate::strict::check(rt, &obj, req.strict_fields())?;
     let sent_name = obj["metadata"]["name"].as_str().unwrap_or_default();
     if sent_name != name {
         return Err(ApiError::bad_request(format!(
@@ -152,6 +156,33 @@ pub fn update_checked(
         return Ok(obj);
     }
     store.update(rt, obj, mode).map(|o| (*o).clone())
+}
+
+/// Reads an object, builds its new form with `build` and writes it. When a
+/// concurrent write (a controller's) made the read stale, it tries again, as the
+/// real server's `GuaranteedUpdate` does, unless the new form pins a
+/// resourceVersion of its own (then the 409 Conflict is the client's answer).
+pub fn update_with_retry(
+    req: &ApiRequest,
+    rt: &'static ResourceType,
+    mode: UpdateMode,
+    build: impl Fn(&Value) -> ApiResult<Value>,
+) -> ApiResult<Value> {
+    let store = &req.state.store;
+    let ns = req.namespace().unwrap_or_default();
+    let name = req.name()?;
+    let mut attempts = 0;
+    loop {
+        let old = store
+            .get(rt, ns, name)
+            .ok_or_else(|| ApiError::not_found(rt, name))?;
+        let new = build(&old)?;
+        let pinned = new["metadata"]["resourceVersion"] != old["metadata"]["resourceVersion"];
+        match update_checked(req, rt, new, mode) {
+            Err(e) if e.reason == "Conflict" && !pinned && attempts < 10 => attempts += 1,
+            other => return other,
+        }
+    }
 }
 
 /// The options of a delete: from the body (DeleteOptions) or the query.
@@ -407,4 +438,99 @@ pub fn delete_collection(req: &ApiRequest) -> ApiResult<Response> {
         StatusCode::OK,
         &list::list_value(rt, &out, &meta),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+    use crate::sim::clock::Clock;
+    use crate::sim::resources::by_plural;
+    use crate::sim::server::routes::ResourcePath;
+    use crate::sim::server::{ServerState, auth::Users, request_log::RequestLog};
+
+    fn request(store: &Arc<Store>, body: &str) -> ApiRequest {
+        let users = Users::new();
+        let user = users.by_name("admin").unwrap().clone();
+        let shutdown = tokio_util::sync::CancellationToken::new();
+        ApiRequest {
+            state: Arc::new(ServerState {
+                store: store.clone(),
+                users,
+                log: RequestLog::default(),
+                watches: Mutex::new(shutdown.child_token()),
+                shutdown,
+                bookmark_interval: std::time::Duration::from_secs(1),
+            }),
+            path: ResourcePath {
+                rt: by_plural("", "configmaps").unwrap(),
+                namespace: Some("default".into()),
+                name: Some("cm".into()),
+                subresource: None,
+            },
+            query: std::collections::HashMap::new(),
+            headers: http::HeaderMap::new(),
+            body: axum::body::Bytes::from(body.to_string()),
+            user,
+            verb: "patch",
+        }
+    }
+
+    fn store_with_config_map() -> Arc<Store> {
+        let store = Arc::new(Store::new(Clock::manual()));
+        let ns = by_plural("", "namespaces").unwrap();
+        store
+            .create(ns, json!({"metadata": {"name": "default"}}))
+            .unwrap();
+        let cm = by_plural("", "configmaps").unwrap();
+        store
+            .create(cm, json!({"metadata": {"name": "cm"}, "data": {"a": "1"}}))
+            .unwrap();
+        store
+    }
+
+    #[test]
+    fn updates_retry_when_a_concurrent_write_made_the_read_stale() {
+        let store = store_with_config_map();
+        let req = request(&store, "");
+        let cm = by_plural("", "configmaps").unwrap();
+        let calls = AtomicUsize::new(0);
+        let out = update_with_retry(&req, cm, UpdateMode::Main, |old| {
+            if calls.fetch_add(1, Ordering::SeqCst) == 0 {
+                // Another writer gets in between this read and the write.
+                store
+                    .modify(cm, "default", "cm", |o| {
+                        o["data"]["other"] = json!("x");
+                        Ok(())
+                    })
+                    .unwrap();
+            }
+            let mut new = old.clone();
+            new["data"]["a"] = json!("2");
+            Ok(new)
+        })
+        .unwrap();
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            2,
+            "built again after the conflict"
+        );
+        assert_eq!(out["data"], json!({"a": "2", "other": "x"}));
+    }
+
+    #[test]
+    fn a_pinned_resource_version_gets_the_conflict() {
+        let store = store_with_config_map();
+        let req = request(&store, "");
+        let cm = by_plural("", "configmaps").unwrap();
+        let e = update_with_retry(&req, cm, UpdateMode::Main, |old| {
+            let mut new = old.clone();
+            new["metadata"]["resourceVersion"] = json!("1");
+            Ok(new)
+        })
+        .unwrap_err();
+        assert_eq!(e.code, 409);
+    }
 }

@@ -86,8 +86,11 @@ impl CanaryOriginal {
 }
 
 /// The strategic merge patch that starts a canary of `new_pods` pods running
-/// `image` in `list`/`container` (see the module documentation).
+/// `image` in `list`/`container` (see the module documentation). With
+/// `resource_version`, the server refuses it (Conflict) if the Deployment changed
+/// since the original settings were read.
 pub fn start_patch(
+    resource_version: Option<&str>,
     original: &CanaryOriginal,
     list: &str,
     container: &str,
@@ -105,8 +108,12 @@ pub fn start_patch(
     if let Some(cause) = change_cause {
         annotations[CHANGE_CAUSE_ANNOTATION] = json!(cause);
     }
+    let mut metadata = json!({"annotations": annotations});
+    if let Some(rv) = resource_version {
+        metadata["resourceVersion"] = json!(rv);
+    }
     json!({
-        "metadata": {"annotations": annotations},
+        "metadata": metadata,
         "spec": {
             "strategy": {
                 "type": "RollingUpdate",
@@ -117,6 +124,13 @@ pub fn start_patch(
             "template": {"spec": {list: [{"name": container, "image": image}]}}
         }
     })
+}
+
+/// The JSON patch operation that makes the server refuse (409 Conflict) when the
+/// object changed since `resource_version` was read: the patched object carries
+/// the old resourceVersion, and an update with a stale one conflicts.
+pub fn unchanged_since(resource_version: &str) -> Value {
+    json!({"op": "replace", "path": "/metadata/resourceVersion", "value": resource_version})
 }
 
 /// JSON patch operations restoring what [`start_patch`] changed, removing the
@@ -173,7 +187,15 @@ mod tests {
         let original = CanaryOriginal::of(&d);
         assert_eq!(original.revision, Some(2));
         assert_eq!(original.min_ready_seconds, Some(5));
-        let patch = start_patch(&original, "containers", "myapp", "nginx:1.15.7", 1, None);
+        let patch = start_patch(
+            None,
+            &original,
+            "containers",
+            "myapp",
+            "nginx:1.15.7",
+            1,
+            None,
+        );
         let mut canary = d.clone();
         canary.metadata.annotations.as_mut().unwrap().insert(
             ORIGINAL_ANNOTATION.into(),
@@ -192,6 +214,7 @@ mod tests {
         let original = CanaryOriginal::of(&tutorial_deployment());
         let cause = "kdeck set image deployment/myapp-deploy myapp=nginx:1.15.7";
         let patch = start_patch(
+            None,
             &original,
             "containers",
             "myapp",
@@ -219,7 +242,7 @@ mod tests {
             progress_deadline_seconds: Some(7200),
             ..original
         };
-        let patch = start_patch(&long, "containers", "myapp", "x", 1, None);
+        let patch = start_patch(Some("42"), &long, "containers", "myapp", "x", 1, None);
         assert_eq!(patch["spec"]["minReadySeconds"], 7199);
         assert!(
             patch["metadata"]["annotations"]

@@ -115,6 +115,8 @@ pub struct ContainerContext<'a> {
     pub pod_started: Timestamp,
     /// Now.
     pub now: Timestamp,
+    /// Whether the node had the image before this pod started (no pull needed).
+    pub image_present: bool,
 }
 
 impl ContainerContext<'_> {
@@ -162,7 +164,7 @@ impl ContainerContext<'_> {
 
     fn start(&self, status: &mut Value, events: &mut Vec<Note<'static>>, first: bool) {
         let image = self.image();
-        let pulled = if first && self.spec["imagePullPolicy"] == "Always" {
+        let pulled = if first && !self.image_present {
             format!(
                 "Successfully pulled image \"{image}\" in 812ms (812ms including waiting). Image size: 72195292 bytes."
             )

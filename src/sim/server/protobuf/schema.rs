@@ -242,6 +242,37 @@ static EVICTION: &[Field] = &[
     one(2, "deleteOptions", Msg(DELETE_OPTIONS)),
 ];
 
+static RESOURCE_ATTRIBUTES: &[Field] = &[
+    one(1, "namespace", Str),
+    one(2, "verb", Str),
+    one(3, "group", Str),
+    one(4, "version", Str),
+    one(5, "resource", Str),
+    one(6, "subresource", Str),
+    one(7, "name", Str),
+];
+
+static NON_RESOURCE_ATTRIBUTES: &[Field] = &[one(1, "path", Str), one(2, "verb", Str)];
+
+static ACCESS_REVIEW_SPEC: &[Field] = &[
+    one(1, "resourceAttributes", Msg(RESOURCE_ATTRIBUTES)),
+    one(2, "nonResourceAttributes", Msg(NON_RESOURCE_ATTRIBUTES)),
+];
+
+static SELF_SUBJECT_ACCESS_REVIEW: &[Field] = &[
+    one(1, "metadata", Msg(OBJECT_META)),
+    one(2, "spec", Msg(ACCESS_REVIEW_SPEC)),
+];
+
+static RULES_REVIEW_SPEC: &[Field] = &[one(1, "namespace", Str)];
+
+static SELF_SUBJECT_RULES_REVIEW: &[Field] = &[
+    one(1, "metadata", Msg(OBJECT_META)),
+    one(2, "spec", Msg(RULES_REVIEW_SPEC)),
+];
+
+static SELF_SUBJECT_REVIEW: &[Field] = &[one(1, "metadata", Msg(OBJECT_META))];
+
 /// The schema of a top-level kind, if the server decodes it from protobuf.
 pub fn for_kind(kind: &str) -> Option<&'static [Field]> {
     Some(match kind {
@@ -255,6 +286,9 @@ pub fn for_kind(kind: &str) -> Option<&'static [Field]> {
         "Pod" => POD,
         "Eviction" => EVICTION,
         "DeleteOptions" => DELETE_OPTIONS,
+        "SelfSubjectAccessReview" => SELF_SUBJECT_ACCESS_REVIEW,
+        "SelfSubjectRulesReview" => SELF_SUBJECT_RULES_REVIEW,
+        "SelfSubjectReview" => SELF_SUBJECT_REVIEW,
         _ => return None,
     })
 }

@@ -1,0 +1,134 @@
+//! A simple StatefulSet controller: pods `<name>-0..N-1` created in order, each
+//! only once the previous ones are Running and Ready (OrderedReady), removed from
+//! the highest ordinal down, and the status counts. Template updates are not
+//! rolled out to existing pods.
+
+use serde_json::{Value, json};
+
+use super::ByOwner;
+use super::events::{Source, normal, record};
+use super::meta::{int_at, is_terminating, kind, name, namespace, uid};
+use super::pass::Pass;
+use super::pod_state::{is_active, is_available, is_ready};
+use super::pod_template_hash;
+use super::replicaset::pod_from_template;
+use crate::sim::store::Obj;
+
+const SOURCE: Source<'static> = Source::controller("statefulset-controller");
+
+fn ordinal(set: &Value, pod: &Value) -> Option<usize> {
+    name(pod)
+        .strip_prefix(name(set))?
+        .strip_prefix('-')?
+        .parse()
+        .ok()
+}
+
+/// Reconciles every StatefulSet; `pods_by_owner` maps a controller uid to its pods.
+pub fn reconcile(pass: &Pass<'_>, pods_by_owner: &ByOwner) {
+    for set in pass.all("apps", "StatefulSet") {
+        let owned: Vec<&Obj> = pods_by_owner.of(uid(&set)).iter().collect();
+        let want = int_at(&set, "/spec/replicas", 1).max(0) as usize;
+        let revision = format!(
+            "{}-{}",
+            name(&set),
+            pod_template_hash::compute(&set["spec"]["template"], None)
+        );
+        if !is_terminating(&set) {
+            manage(pass, &set, &owned, want, &revision);
+        }
+        let active: Vec<&&Obj> = owned.iter().filter(|p| is_active(p)).collect();
+        let min_ready = int_at(&set, "/spec/minReadySeconds", 0);
+        let mut status = json!({
+            "observedGeneration": int_at(&set, "/metadata/generation", 1),
+            "replicas": active.len(),
+            "readyReplicas": active.iter().filter(|p| is_ready(p)).count(),
+            "availableReplicas": active.iter().filter(|p| is_available(p, min_ready, pass.now)).count(),
+            "currentReplicas": active.len(),
+            "updatedReplicas": active.len(),
+            "currentRevision": revision,
+            "updateRevision": revision,
+            "collisionCount": 0,
+        });
+        if let Some(m) = status.as_object_mut() {
+            m.retain(|k, v| k == "replicas" || k == "collisionCount" || v.as_u64() != Some(0));
+        }
+        if set["status"] != status {
+            pass.modify(
+                kind("apps", "StatefulSet"),
+                namespace(&set),
+                name(&set),
+                |v| {
+                    v["status"] = status;
+                },
+            );
+        }
+    }
+}
+
+fn manage(pass: &Pass<'_>, set: &Value, owned: &[&Obj], want: usize, revision: &str) {
+    let pods = kind("", "Pod");
+    // Scale down from the highest ordinal, one at a time.
+    if let Some(extra) = owned
+        .iter()
+        .filter(|p| ordinal(set, p).is_some_and(|o| o >= want))
+        .max_by_key(|p| ordinal(set, p))
+    {
+        if !is_terminating(extra) {
+            pass.delete_gracefully(pods, extra);
+            record(
+                pass,
+                set,
+                SOURCE,
+                normal(
+                    "SuccessfulDelete",
+                    format!(
+                        "delete Pod {} in StatefulSet {} successful",
+                        name(extra),
+                        name(set)
+                    ),
+                ),
+            );
+        }
+        return;
+    }
+    for i in 0..want {
+        let pod_name = format!("{}-{i}", name(set));
+        match owned.iter().find(|p| name(p) == pod_name) {
+            Some(p) if is_active(p) && is_ready(p) => continue,
+            Some(_) => return,
+            None => {}
+        }
+        let mut pod = pod_from_template(set);
+        if let Some(m) = pod["metadata"].as_object_mut() {
+            m.remove("generateName");
+        }
+        pod["metadata"]["name"] = json!(pod_name);
+        for (k, v) in [
+            ("statefulset.kubernetes.io/pod-name", pod_name.clone()),
+            ("apps.kubernetes.io/pod-index", i.to_string()),
+            ("controller-revision-hash", revision.to_string()),
+        ] {
+            pod["metadata"]["labels"][k] = json!(v);
+        }
+        pod["spec"]["hostname"] = json!(pod_name);
+        if let Some(service) = set["spec"]["serviceName"].as_str() {
+            pod["spec"]["subdomain"] = json!(service);
+        }
+        if pass.create(pods, pod).is_some() {
+            record(
+                pass,
+                set,
+                SOURCE,
+                normal(
+                    "SuccessfulCreate",
+                    format!(
+                        "create Pod {pod_name} in StatefulSet {} successful",
+                        name(set)
+                    ),
+                ),
+            );
+        }
+        return;
+    }
+}

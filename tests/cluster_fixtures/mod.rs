@@ -1,0 +1,51 @@
+//! Setup shared by the cluster layer's tests against the embedded cluster.
+
+#![allow(
+    dead_code,
+    reason = "each test file uses a different part of the fixtures"
+)]
+
+use kdeck::cluster::{Cluster, ConnectOptions};
+
+use crate::support::TestSim;
+
+/// Connects to `sim` through its kubeconfig (`context` `None`: the admin's).
+pub async fn connect(sim: &TestSim, context: Option<&str>, readonly: bool) -> Cluster {
+    Cluster::connect(&ConnectOptions {
+        kubeconfig: Some(sim.kubeconfig_path().to_path_buf()),
+        context: context.map(str::to_owned),
+        namespace: None,
+        readonly,
+    })
+    .await
+    .expect("cannot connect to the embedded cluster")
+}
+
+/// A started cluster with at least one Ready node (the scenario may have none).
+pub fn sim_with_node() -> TestSim {
+    use k8s_openapi::api::core::v1::Node;
+    let sim = TestSim::start();
+    if sim.store().list_as::<Node>(None).is_empty() {
+        let node: Node = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "kdeck-worker", "labels": {"kubernetes.io/hostname": "kdeck-worker"}},
+            "spec": {"podCIDR": "10.244.1.0/24"},
+            "status": {"conditions": [{"type": "Ready", "status": "True"}],
+                "addresses": [{"type": "InternalIP", "address": "172.18.0.3"}]}
+        }))
+        .expect("fixture setup");
+        sim.store().create_as(&node).expect("fixture setup");
+    }
+    sim
+}
+
+/// A Deployment manifest (`kubectl apply` sends JSON, which every server takes).
+pub fn deployment_yaml(name: &str, replicas: u32) -> String {
+    format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: default\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels: {{app: {name}}}\n  template:\n    metadata:\n      labels: {{app: {name}}}\n    spec:\n      containers:\n      - name: nginx\n        image: nginx:1.25\n"
+    )
+}
+
+pub fn apply(sim: &TestSim, name: &str, yaml: &str) {
+    let path = sim.write_file(name, yaml);
+    sim.kubectl_ok(&["apply", "-f", path.to_str().expect("fixture setup")]);
+}

@@ -1,0 +1,153 @@
+//! Many objects: the initial list is paginated (page size 500) into one Reset,
+//! and a burst of changes reaches the app as a few coalesced Applied batches.
+
+mod cluster_fixtures;
+mod support;
+
+use std::collections::BTreeMap;
+
+use cluster_fixtures::connect;
+use k8s_openapi::api::core::v1::Pod;
+use kdeck::cluster::watch::MAX_BATCH;
+use kdeck::cluster::{ClusterUpdate, Kind, WatchState};
+use support::{TestSim, test_timeout};
+use tokio::sync::mpsc;
+
+const PODS: usize = 1500;
+
+fn pod(i: usize) -> Pod {
+    serde_json::from_value(serde_json::json!({
+        "metadata": {"name": format!("bulk-{i:04}"), "namespace": "default", "labels": {"app": "bulk"}},
+        // Finished pods on a node the cluster does not have: the embedded cluster's
+        // controllers leave them alone, so only this test's changes happen.
+        "spec": {"nodeName": "gone-node", "restartPolicy": "Never", "containers": [{"name": "c", "image": "nginx:1.25"}]},
+        "status": {"phase": "Succeeded"}
+    }))
+    .expect("a valid pod")
+}
+
+async fn next(rx: &mut mpsc::UnboundedReceiver<ClusterUpdate>) -> ClusterUpdate {
+    tokio::time::timeout(test_timeout(), rx.recv())
+        .await
+        .expect("no update before the timeout")
+        .expect("the watch ended")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paginated_reset_and_coalesced_bursts() {
+    let sim = TestSim::empty();
+    for i in 0..PODS {
+        sim.store()
+            .create_as(&pod(i))
+            .expect("create a pod in the store");
+    }
+    let cluster = connect(&sim, None, false).await;
+    let before = sim.requests().len();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let _watch = cluster.watch(Kind::Pod, Some("default".to_owned()), tx);
+
+    let mut versions: BTreeMap<String, String> = BTreeMap::new();
+    loop {
+        match next(&mut rx).await {
+            ClusterUpdate::Reset { rows, .. } => {
+                versions = rows
+                    .into_iter()
+                    .map(|r| (r.meta.name, r.meta.resource_version))
+                    .collect();
+            }
+            ClusterUpdate::State {
+                state: WatchState::Live,
+                ..
+            } => break,
+            ClusterUpdate::State {
+                state: WatchState::Syncing,
+                ..
+            } => {}
+            other => panic!("unexpected before Live: {other:?}"),
+        }
+    }
+    assert_eq!(versions.len(), PODS, "one Reset with every pod");
+    let pages = sim
+        .requests()
+        .into_iter()
+        .skip(before)
+        .filter(|r| r.verb == "list" && r.path.contains("/pods") && r.path.contains("limit=500"))
+        .count();
+    assert!(
+        pages >= PODS.div_ceil(500),
+        "the list was not paginated: {pages} pages"
+    );
+
+    // A burst: every pod changes once.
+    for i in 0..PODS {
+        sim.store()
+            .modify_as::<Pod>("default", &format!("bulk-{i:04}"), |p| {
+                p.metadata
+                    .labels
+                    .get_or_insert_with(BTreeMap::new)
+                    .insert("burst".to_owned(), "1".to_owned());
+            })
+            .expect("modify a pod in the store");
+    }
+    let mut changed = std::collections::BTreeSet::new();
+    let mut messages = 0;
+    while changed.len() < PODS {
+        match next(&mut rx).await {
+            ClusterUpdate::Applied { rows, .. } => {
+                messages += 1;
+                assert!(rows.len() <= MAX_BATCH, "a batch of {} rows", rows.len());
+                for r in rows {
+                    if r.meta.labels.contains_key("burst") {
+                        changed.insert(r.meta.name);
+                    }
+                }
+            }
+            other => panic!("unexpected during the burst: {other:?}"),
+        }
+    }
+    eprintln!("{PODS} changes in {messages} Applied messages, {pages} list pages");
+    assert!(
+        messages * 4 <= PODS,
+        "{PODS} changes arrived in {messages} messages: not coalesced"
+    );
+}
+
+/// The `scale` scenario's 50,000 pods through one watch: one Reset, then Live.
+/// Heavy for a shared CI machine, so run on demand:
+/// `cargo test --release --test cluster_scale -- --ignored --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "50,000 pods: run on demand"]
+async fn fifty_thousand_pods_in_one_reset() {
+    use kdeck::cli::{ScenarioName, SimArgs};
+    use kdeck::sim::SimOptions;
+
+    let sim = TestSim::with_options(SimOptions {
+        args: SimArgs {
+            scenario: ScenarioName::Scale,
+            pods: 50_000,
+            ..SimArgs::default()
+        },
+        manual_clock: true,
+    });
+    let cluster = connect(&sim, None, false).await;
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let start = std::time::Instant::now();
+    let _watch = cluster.watch(Kind::Pod, None, tx);
+    let rows = loop {
+        if let ClusterUpdate::Reset { rows, .. } = next(&mut rx).await {
+            break rows;
+        }
+    };
+    let elapsed = start.elapsed();
+    let bytes: usize = rows
+        .iter()
+        .map(kdeck::cluster::rows::row_bytes::row_bytes)
+        .sum();
+    eprintln!(
+        "{} pods listed and converted in {elapsed:?}; rows hold {:.1} MiB ({} B per pod)",
+        rows.len(),
+        bytes as f64 / (1024.0 * 1024.0),
+        bytes / rows.len().max(1)
+    );
+    assert!(rows.len() >= 50_000, "{} pods", rows.len());
+}

@@ -1,0 +1,364 @@
+//! Each rollout operation against the embedded cluster leaves it exactly as the
+//! equivalent kubectl command leaves another fresh simulation: same template,
+//! annotations (modulo change-cause text and timestamps), revision numbers and
+//! ReplicaSets.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "tests: a missing field is a test failure"
+)]
+
+mod ops_fixture;
+mod support;
+
+use kdeck::cluster::ops::{self, Refusal};
+use ops_fixture::*;
+
+// ---- the comparisons ---------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalid_input_comes_back_with_the_servers_field_path() {
+    let a = Side::start().await;
+    let err = ops::set_image(
+        &a.client,
+        &permit("set image"),
+        NS,
+        DEPLOY,
+        "myapp",
+        "",
+        None,
+    )
+    .await
+    .expect_err("an empty image is invalid");
+    let failure = err.api().expect("the API server's answer");
+    assert_eq!(
+        (failure.code, failure.reason.as_str()),
+        (422, "Invalid"),
+        "{err}"
+    );
+    assert!(
+        failure
+            .causes
+            .iter()
+            .any(|c| c.field.contains("containers[0].image"))
+            || failure.message.contains("containers[0].image"),
+        "{failure:?}"
+    );
+    assert!(err.to_string().contains("image"), "{err}");
+    assert_eq!(image_of(&a.client).await, "nginx:1.14.1", "nothing changed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn set_image_matches_kubectl_set_image_with_record() {
+    support::require_kubectl!();
+    let (a, b) = (Side::start().await, Side::start().await);
+    let cause = ops::set_image::change_cause(DEPLOY, "myapp", "nginx:1.15.7");
+    let out = ops::set_image(
+        &a.client,
+        &permit("set image"),
+        NS,
+        DEPLOY,
+        "myapp",
+        "nginx:1.15.7",
+        Some(cause.clone()),
+    )
+    .await
+    .expect("set image");
+    assert_eq!(out.message, "deployment.apps/myapp-deploy image updated");
+    b.kubectl_ok(&[
+        "set",
+        "image",
+        "deployment/myapp-deploy",
+        "myapp=nginx:1.15.7",
+        "--record",
+    ]);
+    assert_same(&a, &b, true).await;
+    let history = ops::rollout_history(&a.client, NS, DEPLOY)
+        .await
+        .expect("history");
+    let last = history.last().expect("a revision");
+    assert!(last.current);
+    assert_eq!(last.images, ["nginx:1.15.7"]);
+    assert_eq!(last.change_cause.as_deref(), Some(cause.as_str()));
+
+    let err = ops::set_image(
+        &a.client,
+        &permit("set image"),
+        NS,
+        DEPLOY,
+        "nope",
+        "x",
+        None,
+    )
+    .await
+    .expect_err("no such container");
+    assert_eq!(err.refusal(), Some(Refusal::ContainerNotFound));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pause_and_resume_match_kubectl() {
+    support::require_kubectl!();
+    let (a, b) = (Side::start().await, Side::start().await);
+    let out = ops::pause(&a.client, &permit("pause"), NS, DEPLOY)
+        .await
+        .expect("pause");
+    assert_eq!(out.message, "deployment.apps/myapp-deploy paused");
+    b.kubectl_ok(&["rollout", "pause", "deployment/myapp-deploy"]);
+    let err = ops::pause(&a.client, &permit("pause"), NS, DEPLOY)
+        .await
+        .expect_err("already paused");
+    assert_eq!(err.refusal(), Some(Refusal::AlreadyPaused));
+    let kubectl_says = b.kubectl_err(&["rollout", "pause", "deployment/myapp-deploy"]);
+    assert!(
+        kubectl_says.contains(&err.to_string()),
+        "kdeck: {err}\nkubectl: {kubectl_says}"
+    );
+
+    // A template change while paused rolls nothing out, on both sides.
+    ops::set_image(
+        &a.client,
+        &permit("set image"),
+        NS,
+        DEPLOY,
+        "myapp",
+        "nginx:1.15.7",
+        None,
+    )
+    .await
+    .expect("set image");
+    b.kubectl_ok(&[
+        "set",
+        "image",
+        "deployment/myapp-deploy",
+        "myapp=nginx:1.15.7",
+    ]);
+    assert_same(&a, &b, true).await;
+
+    ops::resume(&a.client, &permit("resume"), NS, DEPLOY)
+        .await
+        .expect("resume");
+    b.kubectl_ok(&["rollout", "resume", "deployment/myapp-deploy"]);
+    assert_same(&a, &b, true).await;
+    let err = ops::resume(&a.client, &permit("resume"), NS, DEPLOY)
+        .await
+        .expect_err("not paused");
+    assert_eq!(err.refusal(), Some(Refusal::NotPaused));
+    let kubectl_says = b.kubectl_err(&["rollout", "resume", "deployment/myapp-deploy"]);
+    assert!(
+        kubectl_says.contains(&err.to_string()),
+        "kdeck: {err}\nkubectl: {kubectl_says}"
+    );
+}
+
+/// Brings both sides to three revisions: the seed's image, 1.15.5, 1.15.7.
+async fn three_revisions(a: &Side, b: &Side) {
+    for image in ["nginx:1.15.5", "nginx:1.15.7"] {
+        ops::set_image(
+            &a.client,
+            &permit("set image"),
+            NS,
+            DEPLOY,
+            "myapp",
+            image,
+            None,
+        )
+        .await
+        .expect("set image");
+        b.kubectl_ok(&[
+            "set",
+            "image",
+            "deployment/myapp-deploy",
+            &format!("myapp={image}"),
+        ]);
+        settle(&a.client).await;
+        settle(&b.client).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn undo_to_previous_and_to_revision_1_match_kubectl() {
+    support::require_kubectl!();
+    let (a, b) = (Side::start().await, Side::start().await);
+    three_revisions(&a, &b).await;
+    let history = ops::rollout_history(&a.client, NS, DEPLOY)
+        .await
+        .expect("history");
+    let first_image = history[0].images[0].clone();
+    assert_eq!(history[0].revision, 1, "{history:?}");
+    assert_same(&a, &b, true).await;
+
+    let preview = ops::undo_preview(&a.client, NS, DEPLOY, None)
+        .await
+        .expect("preview");
+    assert!(
+        preview
+            .diff
+            .iter()
+            .any(|l| matches!(l, ops::DiffLine::Added(t) if t.contains("nginx:1.15.5")))
+    );
+    let out = ops::undo(&a.client, &permit("undo"), NS, DEPLOY, None)
+        .await
+        .expect("undo");
+    assert_eq!(out.message, "deployment.apps/myapp-deploy rolled back");
+    b.kubectl_ok(&["rollout", "undo", "deployment/myapp-deploy"]);
+    assert_same(&a, &b, true).await;
+    assert_eq!(image_of(&a.client).await, "nginx:1.15.5");
+
+    ops::undo(&a.client, &permit("undo"), NS, DEPLOY, Some(1))
+        .await
+        .expect("undo to 1");
+    b.kubectl_ok(&[
+        "rollout",
+        "undo",
+        "deployment/myapp-deploy",
+        "--to-revision=1",
+    ]);
+    assert_same(&a, &b, true).await;
+    assert_eq!(image_of(&a.client).await, first_image);
+    let pods = pod_images(&a.client).await;
+    assert!(
+        pods.iter()
+            .all(|(image, ready)| *image == first_image && *ready),
+        "{pods:?}"
+    );
+
+    let err = ops::undo(&a.client, &permit("undo"), NS, DEPLOY, Some(1))
+        .await
+        .expect_err("1 is gone");
+    assert_eq!(err.refusal(), Some(Refusal::RevisionNotFound));
+    let kubectl_says = b.kubectl_err(&[
+        "rollout",
+        "undo",
+        "deployment/myapp-deploy",
+        "--to-revision=1",
+    ]);
+    assert!(
+        kubectl_says.contains(&err.to_string()),
+        "kdeck: {err}\nkubectl: {kubectl_says}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn undo_while_paused_is_refused_like_kubectl_and_resume_and_undo_matches() {
+    support::require_kubectl!();
+    let (a, b) = (Side::start().await, Side::start().await);
+    three_revisions(&a, &b).await;
+    ops::pause(&a.client, &permit("pause"), NS, DEPLOY)
+        .await
+        .expect("pause");
+    b.kubectl_ok(&["rollout", "pause", "deployment/myapp-deploy"]);
+
+    let err = ops::undo(&a.client, &permit("undo"), NS, DEPLOY, None)
+        .await
+        .expect_err("paused");
+    assert_eq!(err.refusal(), Some(Refusal::Paused));
+    // kubectl 1.32 says `'kubectl rollout resume'`; newer ones, and kdeck, name the deployment.
+    let kubectl_says = b.kubectl_err(&["rollout", "undo", "deployment/myapp-deploy"]);
+    let common =
+        "you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume";
+    assert!(err.to_string().starts_with(common), "kdeck: {err}");
+    assert!(kubectl_says.contains(common), "kubectl: {kubectl_says}");
+
+    ops::resume_and_undo(&a.client, &permit("resume and undo"), NS, DEPLOY, None)
+        .await
+        .expect("resume and undo");
+    b.kubectl_ok(&["rollout", "resume", "deployment/myapp-deploy"]);
+    b.kubectl_ok(&["rollout", "undo", "deployment/myapp-deploy"]);
+    // One patch where kubectl sends two (resume, then undo): one generation fewer.
+    assert_same_generations_apart(&a, &b, true, 1).await;
+    assert_eq!(image_of(&a.client).await, "nginx:1.15.5");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restart_matches_kubectl_and_is_refused_while_paused() {
+    support::require_kubectl!();
+    let (a, b) = (Side::start().await, Side::start().await);
+    let out = ops::restart(&a.client, &permit("restart"), NS, DEPLOY)
+        .await
+        .expect("restart");
+    assert_eq!(out.message, "deployment.apps/myapp-deploy restarted");
+    b.kubectl_ok(&["rollout", "restart", "deployment/myapp-deploy"]);
+    assert_same(&a, &b, false).await;
+    let d = deployment(&a.client).await;
+    let at = d
+        .spec
+        .unwrap()
+        .template
+        .metadata
+        .unwrap()
+        .annotations
+        .unwrap()["kubectl.kubernetes.io/restartedAt"]
+        .clone();
+    assert!(at.parse::<jiff::Timestamp>().is_ok(), "RFC 3339: {at}");
+
+    ops::pause(&a.client, &permit("pause"), NS, DEPLOY)
+        .await
+        .expect("pause");
+    b.kubectl_ok(&["rollout", "pause", "deployment/myapp-deploy"]);
+    let err = ops::restart(&a.client, &permit("restart"), NS, DEPLOY)
+        .await
+        .expect_err("paused");
+    assert_eq!(err.refusal(), Some(Refusal::Paused));
+    let kubectl_says = b.kubectl_err(&["rollout", "restart", "deployment/myapp-deploy"]);
+    assert!(
+        kubectl_says.contains(&err.to_string()),
+        "kdeck: {err}\nkubectl: {kubectl_says}"
+    );
+}
+
+/// kdeck's one-patch operations carry the resourceVersion they were computed from:
+/// a change in between makes the server answer Conflict, shown with its message.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_in_between_gives_a_conflict_not_a_lost_update() {
+    let a = Side::start().await;
+    ops::set_image(
+        &a.client,
+        &permit("set image"),
+        NS,
+        DEPLOY,
+        "myapp",
+        "nginx:1.15.5",
+        None,
+    )
+    .await
+    .expect("set image");
+    settle(&a.client).await;
+    let plan = ops::undo_preview(&a.client, NS, DEPLOY, None)
+        .await
+        .expect("preview");
+    let stale = plan.resource_version.clone().expect("a resourceVersion");
+    kube::Api::<k8s_openapi::api::apps::v1::Deployment>::namespaced(a.client.clone(), NS)
+        .patch(
+            DEPLOY,
+            &kube::api::PatchParams::default(),
+            &kube::api::Patch::Merge(
+                serde_json::json!({"metadata": {"annotations": {"team": "web"}}}),
+            ),
+        )
+        .await
+        .expect("someone else annotates");
+    let mut operations = vec![ops::canary::patches::unchanged_since(&stale)];
+    if let serde_json::Value::Array(undo) = ops::undo::undo_patch(&plan) {
+        operations.extend(undo);
+    }
+    let err = ops::patch_request::send_json_patch::<k8s_openapi::api::apps::v1::Deployment>(
+        &a.client,
+        NS,
+        DEPLOY,
+        &serde_json::Value::Array(operations),
+    )
+    .await
+    .expect_err("stale");
+    let failure = err.api().expect("the server's answer");
+    assert_eq!(
+        (failure.code, failure.reason.as_str()),
+        (409, "Conflict"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("modified"), "{err}");
+    assert_eq!(
+        image_of(&a.client).await,
+        "nginx:1.15.5",
+        "nothing was overwritten"
+    );
+}

@@ -1,0 +1,239 @@
+//! Pods: broken images, released pods, StatefulSet order, logs of a crashed container.
+
+use super::*;
+
+#[test]
+fn crashing_and_unpullable_images_back_off_with_warning_events() {
+    let store = cluster();
+    create_and_settle(
+        &store,
+        deployment("crashy", 1, "nginx:crash", canary_strategy(), 0),
+    );
+    run_for(&store, 120, |_| {});
+    let pod = &pods(&store)[0];
+    let name = pod["metadata"]["name"].as_str().unwrap();
+    let status = &pod["status"]["containerStatuses"][0];
+    assert!(status["restartCount"].as_i64().unwrap() >= 3, "{status:#}");
+    assert_eq!(status["lastState"]["terminated"]["reason"], "Error");
+    assert!(!is_ready(pod));
+    let backoff = events_for(&store, name)
+        .into_iter()
+        .find(|e| e["reason"] == "BackOff")
+        .expect("a BackOff event");
+    assert_eq!(backoff["type"], "Warning");
+    assert!(
+        backoff["count"].as_i64().unwrap() >= 2,
+        "repeats are aggregated: {backoff:#}"
+    );
+    assert!(
+        backoff["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Back-off restarting failed container web in pod")
+    );
+    let mut saw_crash_loop = false;
+    for _ in 0..40 {
+        run_for(&store, 1, |_| {});
+        saw_crash_loop |= pods(&store)[0]["status"]["containerStatuses"][0]["state"]["waiting"]["reason"]
+            == "CrashLoopBackOff";
+    }
+    assert!(saw_crash_loop);
+
+    create_and_settle(
+        &store,
+        deployment("pull", 1, "nginx:bad", canary_strategy(), 0),
+    );
+    let pull_pod = pods(&store)
+        .into_iter()
+        .find(|p| p["metadata"]["name"].as_str().unwrap().starts_with("pull-"))
+        .unwrap();
+    let waiting = &pull_pod["status"]["containerStatuses"][0]["state"]["waiting"]["reason"];
+    assert_eq!(waiting, "ImagePullBackOff");
+    let pull_name = pull_pod["metadata"]["name"].as_str().unwrap();
+    assert!(has_event(
+        &store,
+        pull_name,
+        "Failed",
+        "Error: ErrImagePull"
+    ));
+    assert!(has_event(
+        &store,
+        pull_name,
+        "Failed",
+        "Failed to pull image \"nginx:bad\""
+    ));
+    assert!(has_event(
+        &store,
+        pull_name,
+        "BackOff",
+        "Back-off pulling image \"nginx:bad\""
+    ));
+    assert_eq!(pull_pod["status"]["phase"], "Pending");
+}
+
+#[test]
+fn a_relabelled_pod_is_released_and_replaced() {
+    let store = cluster();
+    let labels = json!({"app": "rs-demo"});
+    store
+        .create(
+            rt("apps", "ReplicaSet"),
+            json!({"metadata": {"name": "rs-example", "namespace": "default"}, "spec": {"replicas": 2, "selector": {"matchLabels": labels}, "template": {"metadata": {"labels": labels}, "spec": {"containers": [{"name": "myapp", "image": "nginx:1.14.1"}]}}}}),
+        )
+        .unwrap();
+    run_for(&store, 5, |_| {});
+    let victim = pods(&store)[0]["metadata"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    store
+        .modify(rt("", "Pod"), "default", &victim, |p| {
+            p["metadata"]["labels"]["app"] = json!("");
+            Ok(())
+        })
+        .unwrap();
+    run_for(&store, 5, |_| {});
+    let released = get(&store, "", "Pod", &victim);
+    assert!(
+        released["metadata"]["ownerReferences"]
+            .as_array()
+            .is_none_or(Vec::is_empty),
+        "{released:#}"
+    );
+    let managed: Vec<Obj> = pods(&store)
+        .into_iter()
+        .filter(|p| p["metadata"]["labels"]["app"] == "rs-demo")
+        .collect();
+    assert_eq!(managed.len(), 2, "a replacement was created");
+    let rs = get(&store, "apps", "ReplicaSet", "rs-example");
+    assert_eq!(rs["status"]["replicas"], 2);
+    assert_eq!(rs["status"]["readyReplicas"], 2);
+    assert!(has_event(
+        &store,
+        "rs-example",
+        "SuccessfulCreate",
+        "Created pod: rs-example-"
+    ));
+}
+
+#[test]
+fn a_stateful_set_starts_its_pods_in_order() {
+    let store = cluster();
+    let labels = json!({"app": "db"});
+    store
+        .create(
+            rt("apps", "StatefulSet"),
+            json!({"metadata": {"name": "db", "namespace": "default"}, "spec": {"replicas": 3, "serviceName": "db", "selector": {"matchLabels": labels}, "template": {"metadata": {"labels": labels}, "spec": {"containers": [{"name": "db", "image": "redis:7.4.1"}]}}}}),
+        )
+        .unwrap();
+    settle(&store);
+    let names: Vec<String> = pods(&store)
+        .iter()
+        .map(|p| p["metadata"]["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["db-0"], "db-1 waits for db-0 to be ready");
+    run_for(&store, 15, |_| {});
+    let names: Vec<String> = pods(&store)
+        .iter()
+        .map(|p| p["metadata"]["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["db-0", "db-1", "db-2"]);
+    assert_eq!(
+        get(&store, "apps", "StatefulSet", "db")["status"]["readyReplicas"],
+        3
+    );
+    store
+        .modify(rt("apps", "StatefulSet"), "default", "db", |s| {
+            s["spec"]["replicas"] = json!(1);
+            Ok(())
+        })
+        .unwrap();
+    run_for(&store, 70, |_| {});
+    let names: Vec<String> = pods(&store)
+        .iter()
+        .map(|p| p["metadata"]["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["db-0"]);
+}
+
+#[tokio::test]
+async fn a_crashed_container_has_a_previous_log() {
+    use futures::StreamExt as _;
+    use kdeck::sim::logs::{LogRequest, stream};
+    let store = cluster();
+    create_and_settle(
+        &store,
+        deployment("crashy", 1, "nginx:crash", canary_strategy(), 0),
+    );
+    let pod = pods(&store)[0]["metadata"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let read = |req: LogRequest| {
+        let store = store.clone();
+        let pod = pod.clone();
+        async move {
+            let chunks: Vec<bytes::Bytes> =
+                stream(store, "default", &pod, req).unwrap().collect().await;
+            String::from_utf8(chunks.concat()).unwrap()
+        }
+    };
+    let previous = read(LogRequest {
+        previous: true,
+        ..LogRequest::default()
+    })
+    .await;
+    assert!(
+        previous.lines().last().unwrap().contains("[emerg]"),
+        "{previous}"
+    );
+    assert!(previous.contains("nginx/crash"), "{previous}");
+}
+
+#[test]
+fn an_image_is_pulled_once_per_node() {
+    let store = cluster();
+    create_and_settle(
+        &store,
+        deployment("pull-once", 2, "nginx:1.14.1", canary_strategy(), 0),
+    );
+    for p in pods(&store) {
+        let name = p["metadata"]["name"].as_str().unwrap();
+        assert!(has_event(
+            &store,
+            name,
+            "Pulling",
+            "Pulling image \"nginx:1.14.1\""
+        ));
+        assert!(has_event(
+            &store,
+            name,
+            "Pulled",
+            "Successfully pulled image \"nginx:1.14.1\""
+        ));
+    }
+    let first: Vec<String> = pods(&store)
+        .iter()
+        .map(|p| p["metadata"]["name"].as_str().unwrap().to_string())
+        .collect();
+    set_spec(&store, "pull-once", "replicas", json!(4));
+    run_for(&store, 10, |_| {});
+    let later: Vec<String> = pods(&store)
+        .iter()
+        .map(|p| p["metadata"]["name"].as_str().unwrap().to_string())
+        .filter(|n| !first.contains(n))
+        .collect();
+    assert_eq!(later.len(), 2);
+    for name in &later {
+        assert!(
+            !has_event(&store, name, "Pulling", ""),
+            "{name} pulled again"
+        );
+        assert!(has_event(
+            &store,
+            name,
+            "Pulled",
+            "Container image \"nginx:1.14.1\" already present on machine"
+        ));
+    }
+}
