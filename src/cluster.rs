@@ -23,7 +23,6 @@
 pub mod access_review;
 pub mod describe;
 pub mod gate;
-pub mod human_duration;
 pub mod kubeconfig;
 pub mod logs;
 pub mod model;

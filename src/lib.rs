@@ -5,6 +5,10 @@
 //! - [`sim`]: the embedded cluster, reached only over HTTP by the rest.
 //! - [`cluster`]: all cluster I/O through kube-rs (watches to rows, logs, operations).
 //! - [`app`]: the dashboard (state, actions, update, the event loop).
+//! - [`ui`]: drawing the dashboard's state, one file per screen or widget.
+//! - [`keymap`], [`theme`], [`config`]: the user's keys, colours and defaults.
+//! - [`tui`]: the terminal guard (restored on exit, error, panic and signals).
+//! - [`human_duration`]: AGE as kubectl prints it.
 
 pub mod app;
 pub mod cli;

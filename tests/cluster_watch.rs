@@ -321,9 +321,10 @@ async fn yaml_masks_secrets_and_describe_shows_events() {
 
     let (_h, mut pods) = watch(&cluster, Kind::Pod, Some("default"));
     pods.wait("web pod Running", |p| {
-        p.rows
-            .values()
-            .any(|r| matches!(&r.detail, Detail::Pod(pod) if pod.status == "Running"))
+        p.rows.values().any(|r| {
+            r.meta.name.starts_with("web-")
+                && matches!(&r.detail, Detail::Pod(pod) if pod.status == "Running")
+        })
     })
     .await;
     let pod = pods.names_with_prefix("web-")[0].clone();

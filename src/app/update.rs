@@ -14,6 +14,13 @@ use crate::ui::columns::{columns_for, is_namespaced};
 /// Applies `action` to `state` and returns what the loop must do.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let mut effects = Vec::new();
+    // Typing a filter changes the view on every key: leave the recompute to the frame
+    // (the loop refreshes before drawing), so a burst of keys filters once.
+    let typing = matches!(state.mode, Mode::Filter(_))
+        && matches!(
+            action,
+            Action::InputChar(_) | Action::InputBackspace | Action::InputClear
+        );
     match action {
         Action::Cluster(update) => {
             // Views are refreshed once per batch by the loop (`refresh_views`), not per update.
@@ -77,7 +84,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             key(state, key_action, &mut effects);
         }
     }
-    state.refresh_views();
+    if !typing {
+        state.refresh_views();
+    }
     effects.extend(ensure_watches(state));
     effects
 }

@@ -9,7 +9,7 @@ use kube::api::ListParams;
 use kube::{Api, Client};
 
 use super::prefix_writer::PrefixWriter;
-use crate::cluster::human_duration::age;
+use crate::human_duration::age;
 
 /// Which object's events.
 #[derive(Debug, Clone)]

@@ -46,7 +46,7 @@ pub fn describe_pod(pod: &Pod, pod_events: &[Event], now: Timestamp) -> String {
             "Status",
             format!(
                 "Terminating (lasts {})",
-                crate::cluster::human_duration::age(Some(t.0), now)
+                crate::human_duration::age(Some(t.0), now)
             ),
         );
         if let Some(grace) = meta.deletion_grace_period_seconds {

@@ -14,8 +14,8 @@ use serde_json::Value;
 use super::auth::{self, User};
 use super::request_log::RequestRecord;
 use super::{
-    ServerState, access_review, discovery, list, openapi, patch, protobuf, subresources, watch,
-    write,
+    ServerState, access_review, delete, discovery, list, openapi, patch, protobuf, subresources,
+    watch, write,
 };
 use crate::sim::api_error::{ApiError, ApiResult};
 use crate::sim::resources::{ResourceType, by_plural};
@@ -286,8 +286,8 @@ fn serve_resource(req: &ApiRequest) -> ApiResult<Response> {
         "create" => write::create(req),
         "update" => write::update(req),
         "patch" => patch::patch(req),
-        "delete" => write::delete(req),
-        "deletecollection" => write::delete_collection(req),
+        "delete" => delete::delete(req),
+        "deletecollection" => delete::delete_collection(req),
         _ => Err(ApiError::method_not_allowed(
             "the server does not allow this method on the requested resource",
         )),
