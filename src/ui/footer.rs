@@ -81,15 +81,17 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                 theme.health(crate::cluster::Health::Ok),
             )),
             Some(status) => Line::from(Span::styled(status.as_str(), theme.error())),
-            None => hints(state),
+            None => hints(state, area.width),
         },
     };
     frame.render_widget(Paragraph::new(line), area);
 }
 
-fn hints(state: &State) -> Line<'static> {
+/// Key hints, as many whole hints as fit in `width` (never one cut in the middle).
+fn hints(state: &State, width: u16) -> Line<'static> {
     let theme = &state.theme;
     let mut spans = Vec::new();
+    let mut used = 0usize;
     for action in HINTS {
         let Some(key) = state
             .keymap
@@ -99,14 +101,17 @@ fn hints(state: &State) -> Line<'static> {
         else {
             continue;
         };
+        let label = format!(" {}  ", short(&action));
+        let needed = key.chars().count() + 2 + label.trim_end().chars().count();
+        if used + needed > usize::from(width) {
+            break;
+        }
+        used += needed + 2;
         spans.push(Span::styled(
             format!("<{key}>"),
             Style::new().fg(theme.accent).add_modifier(Modifier::BOLD),
         ));
-        spans.push(Span::styled(
-            format!(" {}  ", short(&action)),
-            theme.muted_style(),
-        ));
+        spans.push(Span::styled(label, theme.muted_style()));
     }
     Line::from(spans)
 }
