@@ -14,8 +14,6 @@ pub mod filter;
 mod frame_trace;
 mod keys;
 pub mod navigation;
-pub mod operate;
-pub mod operation;
 pub mod operations;
 pub mod rollout;
 pub mod rows;

@@ -285,8 +285,6 @@ pub enum Effect {
     },
     /// Connect to another kubeconfig context.
     SwitchContext(String),
-    /// Send a change through the mutation gate; the outcome comes back as a status.
-    Operate(super::operation::Operation),
     /// A dialog's read or change, run as a task; answered by [`Action::OpReport`].
     Ops(super::operations::OpRequest),
 }

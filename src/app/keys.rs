@@ -18,10 +18,7 @@ pub fn key_action(state: &State, key: &KeyEvent) -> Option<Action> {
     if state.dialogs.open.is_some() {
         return super::dialog::key_action(key);
     }
-    if matches!(
-        state.mode,
-        Mode::Command(_) | Mode::Filter(_) | Mode::Prompt { .. }
-    ) {
+    if matches!(state.mode, Mode::Command(_) | Mode::Filter(_)) {
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('u') {
             return Some(Action::InputClear);
         }

@@ -19,7 +19,6 @@ use super::age_tick::next_age_change;
 use super::command::{self, Command};
 use super::frame_trace::FrameTrace;
 use super::keys::key_action;
-use super::operate::operate;
 use super::state::{Mode, Screen, State};
 use super::update::update;
 use crate::cli::DashboardArgs;
@@ -140,26 +139,6 @@ impl Io {
                         options,
                         self.log_chunks.clone(),
                     ));
-                }
-                Effect::Operate(op) => {
-                    let description = op.description();
-                    let tx = self.actions.clone();
-                    match self.cluster.gate().permit(description.clone()) {
-                        // A read-only session never sends: said once, on the status line.
-                        Err(refused) => {
-                            let _ = tx.send(Action::Status(refused.to_string()));
-                        }
-                        Ok(permit) => {
-                            let cluster = Arc::clone(&self.cluster);
-                            tokio::spawn(async move {
-                                let action = match operate(&cluster, &permit, op).await {
-                                    Ok(message) => Action::Done(message),
-                                    Err(e) => Action::Status(format!("{description} failed: {e}")),
-                                };
-                                let _ = tx.send(action);
-                            });
-                        }
-                    }
                 }
                 Effect::Ops(request) => {
                     super::operations::spawn(&self.cluster, request, self.actions.clone());
@@ -336,10 +315,7 @@ fn handle_terminal_event(state: &mut State, io: &mut Io, event: Event) {
             None
         }
         Event::Paste(text) => {
-            if matches!(
-                state.mode,
-                Mode::Command(_) | Mode::Filter(_) | Mode::Prompt { .. }
-            ) {
+            if matches!(state.mode, Mode::Command(_) | Mode::Filter(_)) {
                 for c in text.chars().filter(|c| !c.is_control()) {
                     io.perform(update(state, Action::InputChar(c)));
                 }

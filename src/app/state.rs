@@ -159,13 +159,6 @@ pub enum Mode {
     Filter(String),
     /// The help overlay is shown.
     Help,
-    /// Asking for what an operation needs (replicas, image, revision, y/n).
-    Prompt {
-        /// The question.
-        prompt: super::operation::Prompt,
-        /// What is typed so far.
-        input: String,
-    },
 }
 
 /// What the header shows about the connection.

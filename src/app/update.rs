@@ -5,7 +5,6 @@ use super::action::{Action, Effect};
 use super::command::{self, Command};
 use super::filter::Filter;
 use super::navigation;
-use super::operation::{self, Operation};
 use super::rollout::ROLLOUT_KINDS;
 use super::state::{Mode, PANES, Scope, Screen, State, TableView};
 use crate::cluster::{ClusterUpdate, Kind, WatchState};
@@ -171,12 +170,6 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
     }
 }
 
-fn send(state: &mut State, op: Operation, effects: &mut Vec<Effect>) {
-    state.status = Some(format!("{}…", op.description()));
-    state.status_ok = true;
-    effects.push(Effect::Operate(op));
-}
-
 fn sort(state: &mut State, action: &Action) {
     let all = state.all_namespaces();
     let Some(Screen::Table(t)) = state.screen_mut() else {
@@ -281,49 +274,7 @@ fn input(state: &mut State, action: &Action, effects: &mut Vec<Effect>) {
             set_filter(state, &text);
             state.mode = Mode::Filter(text);
         }
-        Mode::Prompt { prompt, mut input } => {
-            let confirm = matches!(prompt, operation::Prompt::Confirm(_));
-            match action {
-                // A y/n question takes the key at once.
-                Action::InputChar(c) if confirm => answer(state, &prompt, &c.to_string(), effects),
-                Action::InputChar(c) => {
-                    input.push(*c);
-                    state.mode = Mode::Prompt { prompt, input };
-                }
-                Action::InputBackspace => {
-                    input.pop();
-                    state.mode = Mode::Prompt { prompt, input };
-                }
-                Action::InputClear => {
-                    state.mode = Mode::Prompt {
-                        prompt,
-                        input: String::new(),
-                    };
-                }
-                Action::InputSubmit => answer(state, &prompt, &input, effects),
-                Action::InputCancel => {
-                    state.mode = Mode::Normal;
-                    state.status = Some("cancelled: nothing was sent".to_owned());
-                }
-                _ => {}
-            }
-        }
         Mode::Normal | Mode::Help => {}
-    }
-}
-
-fn answer(state: &mut State, prompt: &operation::Prompt, input: &str, effects: &mut Vec<Effect>) {
-    match prompt.answer(input) {
-        Ok(Some(op)) => {
-            state.mode = Mode::Normal;
-            send(state, op, effects);
-        }
-        Ok(None) => {
-            state.mode = Mode::Normal;
-            state.status = Some("cancelled: nothing was sent".to_owned());
-        }
-        // Stay in the prompt so the input can be fixed.
-        Err(e) => state.status = Some(e),
     }
 }
 

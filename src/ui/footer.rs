@@ -56,22 +56,6 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                 theme.error(),
             ),
         ]),
-        Mode::Prompt { prompt, input } => Line::from(vec![
-            Span::styled(
-                prompt.question(),
-                Style::new().fg(theme.accent).add_modifier(Modifier::BOLD),
-            ),
-            Span::styled(input.as_str(), theme.text()),
-            Span::styled("█", Style::new().fg(theme.accent)),
-            Span::styled(
-                state
-                    .status
-                    .as_deref()
-                    .map(|s| format!("   {s}"))
-                    .unwrap_or_default(),
-                theme.error(),
-            ),
-        ]),
         _ if !state.warnings.is_empty() => {
             Line::from(Span::styled(state.warnings.join("; "), theme.error()))
         }
