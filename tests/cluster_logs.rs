@@ -6,7 +6,7 @@ mod support;
 
 use std::time::Duration;
 
-use cluster_fixtures::{apply, connect, deployment_yaml, sim_with_node};
+use cluster_fixtures::{apply, connect, deployment_yaml};
 use k8s_openapi::api::core::v1::Pod;
 use kdeck::cluster::{LogChunk, LogOptions};
 use support::{TestSim, test_timeout, wait_until_async};
@@ -47,7 +47,7 @@ async fn running_pod(sim: &TestSim) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tail_with_timestamps_then_end() {
     support::require_kubectl!();
-    let sim = sim_with_node();
+    let sim = TestSim::start();
     let pod = running_pod(&sim).await;
     let cluster = connect(&sim, None, false).await;
     // Let the container write a few lines (simulated time runs fast).
@@ -83,7 +83,7 @@ async fn tail_with_timestamps_then_end() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn follow_keeps_streaming_until_the_handle_is_dropped() {
     support::require_kubectl!();
-    let sim = sim_with_node();
+    let sim = TestSim::start();
     let pod = running_pod(&sim).await;
     let cluster = connect(&sim, None, false).await;
     let (tx, mut rx) = mpsc::unbounded_channel();

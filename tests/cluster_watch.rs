@@ -9,7 +9,7 @@ mod support;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use cluster_fixtures::{apply, connect, deployment_yaml, sim_with_node};
+use cluster_fixtures::{apply, connect, deployment_yaml};
 use k8s_openapi::api::core::v1::ConfigMap;
 use kdeck::cluster::{Cluster, ClusterUpdate, Detail, Kind, ObjectKey, Row, WatchState};
 use support::{TestSim, test_timeout};
@@ -108,7 +108,7 @@ fn watch(cluster: &Cluster, kind: Kind, ns: Option<&str>) -> (kdeck::cluster::Wa
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pods_reset_then_applied_on_create_and_scale_then_deleted() {
     require_kubectl!();
-    let sim = sim_with_node();
+    let sim = TestSim::start();
     let cluster = connect(&sim, None, false).await;
     assert_eq!(cluster.namespace(), "default");
     assert!(cluster.server_version().await.unwrap().starts_with('v'));
@@ -293,7 +293,7 @@ async fn readonly_refuses_writes_and_the_server_sees_none() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn yaml_masks_secrets_and_describe_shows_events() {
     require_kubectl!();
-    let sim = sim_with_node();
+    let sim = TestSim::start();
     apply(
         &sim,
         "db.yaml",

@@ -21,23 +21,6 @@ pub async fn connect(sim: &TestSim, context: Option<&str>, readonly: bool) -> Cl
     .expect("cannot connect to the embedded cluster")
 }
 
-/// A started cluster with at least one Ready node (the scenario may have none).
-pub fn sim_with_node() -> TestSim {
-    use k8s_openapi::api::core::v1::Node;
-    let sim = TestSim::start();
-    if sim.store().list_as::<Node>(None).is_empty() {
-        let node: Node = serde_json::from_value(serde_json::json!({
-            "metadata": {"name": "kdeck-worker", "labels": {"kubernetes.io/hostname": "kdeck-worker"}},
-            "spec": {"podCIDR": "10.244.1.0/24"},
-            "status": {"conditions": [{"type": "Ready", "status": "True"}],
-                "addresses": [{"type": "InternalIP", "address": "172.18.0.3"}]}
-        }))
-        .expect("fixture setup");
-        sim.store().create_as(&node).expect("fixture setup");
-    }
-    sim
-}
-
 /// A Deployment manifest (`kubectl apply` sends JSON, which every server takes).
 pub fn deployment_yaml(name: &str, replicas: u32) -> String {
     format!(

@@ -11,7 +11,6 @@ use std::time::Duration;
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::core::v1::Pod;
 use kdeck::cluster::{MutationGate, Permit};
-use kdeck::sim::resources::by_kind;
 use kube::api::{Api, ListParams, PostParams};
 use serde_json::{Value, json};
 
@@ -31,7 +30,6 @@ pub struct Side {
 impl Side {
     pub async fn start() -> Self {
         let sim = TestSim::empty();
-        ensure_nodes(&sim);
         let client = sim
             .client()
             .await
@@ -85,25 +83,6 @@ impl Side {
 
     pub fn kubectl_err(&self, args: &[&str]) -> String {
         self.sim.kubectl_err(args)
-    }
-}
-
-/// Ready worker nodes, when the scenario brought none (pods need somewhere to run).
-pub fn ensure_nodes(sim: &TestSim) {
-    let node_type = by_kind("", "Node").expect("nodes are served");
-    if sim.store().count(node_type) > 0 {
-        return;
-    }
-    for (i, name) in ["kdeck-worker", "kdeck-worker2"].into_iter().enumerate() {
-        let node = json!({
-            "metadata": {"name": name},
-            "spec": {"podCIDR": format!("10.244.{}.0/24", i + 1)},
-            "status": {
-                "conditions": [{"type": "Ready", "status": "True", "reason": "KubeletReady"}],
-                "addresses": [{"type": "InternalIP", "address": format!("172.18.0.{}", i + 3)}],
-            },
-        });
-        sim.store().create(node_type, node).expect("create a node");
     }
 }
 
