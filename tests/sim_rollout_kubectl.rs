@@ -242,13 +242,39 @@ fn tutorial_deployment_session_with_canary_pause_undo_scale_and_logs() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("cannot run kubectl logs -f");
-    std::thread::sleep(Duration::from_secs_f64(12.0 / CANARY_SPEED));
+    // Read as lines arrive (a fixed sleep was too short under load): two new request lines.
+    let stdout = follow.stdout.take().expect("piped stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead as _;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = std::time::Instant::now() + test_timeout();
+    let mut streamed = Vec::new();
+    while streamed
+        .iter()
+        .filter(|l: &&String| l.contains("\"GET "))
+        .count()
+        < 2
+    {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) => streamed.push(line),
+            Err(_) => break,
+        }
+    }
     follow.kill().expect("cannot stop kubectl logs -f");
-    let out = follow.wait_with_output().expect("kubectl logs -f output");
-    let streamed = String::from_utf8_lossy(&out.stdout);
+    follow.wait().expect("kubectl logs -f exits");
     assert!(
-        streamed.lines().filter(|l| l.contains("\"GET ")).count() >= 2,
-        "new lines arrive while following: {streamed}"
+        streamed.iter().filter(|l| l.contains("\"GET ")).count() >= 2,
+        "new lines arrive while following: {streamed:?}"
     );
 }
 
