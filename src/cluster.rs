@@ -73,7 +73,6 @@ pub struct Cluster {
     context: String,
     namespace: String,
     server: String,
-    readonly: bool,
     gate: MutationGate,
 }
 
@@ -135,7 +134,6 @@ impl Cluster {
             context,
             namespace,
             server,
-            readonly: opts.readonly,
             gate: MutationGate::new(opts.readonly),
         })
     }
@@ -178,7 +176,7 @@ impl Cluster {
 
     /// Whether this connection refuses mutations.
     pub fn readonly(&self) -> bool {
-        self.readonly
+        self.gate.readonly()
     }
 
     /// The gate every mutation passes (closed in read-only mode).

@@ -125,7 +125,10 @@ where
                         buf.pop();
                     }
                 }
-                Some((Ok(String::from_utf8_lossy(&buf).into_owned()), reader))
+                // Valid UTF-8 (nearly every line) becomes the String without a copy.
+                let line = String::from_utf8(buf)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                Some((Ok(line), reader))
             }
             Err(e) => Some((Err(e), reader)),
         }
