@@ -95,7 +95,7 @@ pub fn watch(req: &ApiRequest) -> ApiResult<Response> {
                     let _ = stream_events(&store, &spec, w, &tx, bookmark_every).await;
                 }
                 Err(e) => {
-                    let _ = send(&tx, "ERROR", e.to_status()).await;
+                    let _ = send(&tx, "ERROR", &e.to_status()).await;
                 }
             }
         };
@@ -133,26 +133,43 @@ pub fn watch(req: &ApiRequest) -> ApiResult<Response> {
         .into_response())
 }
 
-async fn send(tx: &mpsc::Sender<Bytes>, kind: &str, object: Value) -> Result<(), ()> {
-    let mut line = serde_json::to_vec(&json!({"type": kind, "object": object})).map_err(|_| ())?;
-    line.push(b'\n');
-    tx.send(Bytes::from(line)).await.map_err(|_| ())
+/// One event line, `{"type":KIND,"object":OBJECT}` and a newline, written
+/// straight from the object: no copy of it (a watch sends every change).
+fn event_line(kind: &str, object: &Value) -> Bytes {
+    let mut line = Vec::with_capacity(1024);
+    line.extend_from_slice(b"{\"type\":");
+    // Writing JSON to a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut line, kind);
+    line.extend_from_slice(b",\"object\":");
+    let _ = serde_json::to_writer(&mut line, object);
+    line.extend_from_slice(b"}\n");
+    Bytes::from(line)
 }
 
-fn object_for(store: &Store, spec: &WatchSpec, change: &Change, first: &mut bool) -> Value {
-    match spec.table {
-        Some(include) => {
-            let now = store.clock().now();
-            let mut t = table::table(spec.rt, std::slice::from_ref(&change.object), now, include);
-            // Like the real server: column definitions only in the first event.
-            if !*first && let Some(m) = t.as_object_mut() {
-                m.insert("columnDefinitions".into(), json!([]));
-            }
-            *first = false;
-            t
-        }
-        None => (*change.object).clone(),
+async fn send(tx: &mpsc::Sender<Bytes>, kind: &str, object: &Value) -> Result<(), ()> {
+    tx.send(event_line(kind, object)).await.map_err(|_| ())
+}
+
+/// Sends one change as an event of type `kind`: the object itself, or its Table row.
+async fn send_change(
+    tx: &mpsc::Sender<Bytes>,
+    store: &Store,
+    spec: &WatchSpec,
+    kind: &str,
+    change: &Change,
+    first: &mut bool,
+) -> Result<(), ()> {
+    let Some(include) = spec.table else {
+        return send(tx, kind, &change.object).await;
+    };
+    let now = store.clock().now();
+    let mut t = table::table(spec.rt, std::slice::from_ref(&change.object), now, include);
+    // Like the real server: column definitions only in the first event.
+    if !*first && let Some(m) = t.as_object_mut() {
+        m.insert("columnDefinitions".into(), json!([]));
     }
+    *first = false;
+    send(tx, kind, &t).await
 }
 
 async fn stream_events(
@@ -166,8 +183,7 @@ async fn stream_events(
     let mut last_rv = w.rv;
     for change in &w.initial {
         if let Some(kind) = spec.event_for(change) {
-            let obj = object_for(store, spec, change, &mut first);
-            send(tx, kind, obj).await?;
+            send_change(tx, store, spec, kind, change, &mut first).await?;
         }
     }
     let mut live = w.live;
@@ -183,14 +199,13 @@ async fn stream_events(
                     }
                     last_rv = change.rv;
                     if let Some(kind) = spec.event_for(&change) {
-                        let obj = object_for(store, spec, &change, &mut first);
-                        send(tx, kind, obj).await?;
+                        send_change(tx, store, spec, kind, &change, &mut first).await?;
                     }
                 }
                 Err(broadcast::error::RecvError::Lagged(_)) => {
                     // The client fell too far behind: tell it to relist, as the real server does.
                     let e = ApiError::gone(format!("too old resource version: {last_rv} ({})", store.resource_version()));
-                    return send(tx, "ERROR", e.to_status()).await;
+                    return send(tx, "ERROR", &e.to_status()).await;
                 }
                 Err(broadcast::error::RecvError::Closed) => return Ok(()),
             },
@@ -200,8 +215,23 @@ async fn stream_events(
                     "apiVersion": spec.rt.api_version(),
                     "metadata": {"resourceVersion": last_rv.to_string()},
                 });
-                send(tx, "BOOKMARK", bookmark).await?;
+                send(tx, "BOOKMARK", &bookmark).await?;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_lines_are_one_json_event_each() {
+        let object = json!({"metadata": {"name": "a \"quoted\"\nname"}, "data": {"k": "v"}});
+        let line = event_line("MODIFIED", &object);
+        let body = line.strip_suffix(b"\n").expect("an event ends its line");
+        assert!(!body.contains(&b'\n'), "one line per event");
+        let parsed: Value = serde_json::from_slice(&line).unwrap();
+        assert_eq!(parsed, json!({"type": "MODIFIED", "object": object}));
     }
 }
