@@ -25,7 +25,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use kube::{Api, Client, Resource};
 use serde::de::DeserializeOwned;
 
-use super::model::{Kind, Meta, OwnerRef, Row};
+use super::model::{Detail, Health, Kind, Meta, OwnerRef, Row};
 
 pub use pod::pod_status;
 
@@ -35,10 +35,26 @@ pub trait ToRow:
 {
     /// The kind this type is shown as.
     const KIND: Kind;
-    /// The compact row; the object itself is dropped by the caller.
-    fn to_row(&self) -> Row;
+    /// The kind-specific part of the row and its health.
+    fn detail(&self) -> (Detail, Health);
     /// The API for this kind in `namespace` (`None`: all namespaces; ignored for cluster-scoped kinds).
     fn api(client: Client, namespace: Option<&str>) -> Api<Self>;
+
+    /// The compact row of a copy of the object (tests; the watch path uses `into_row`).
+    fn to_row(&self) -> Row {
+        self.clone().into_row()
+    }
+
+    /// The compact row, consuming the object: its metadata strings and labels move
+    /// into the row instead of being copied (the watch path, once per event).
+    fn into_row(mut self) -> Row {
+        let (detail, health) = self.detail();
+        Row {
+            meta: meta(std::mem::take(self.meta_mut())),
+            detail,
+            health,
+        }
+    }
 }
 
 /// The API of a namespaced kind in one namespace or all.
@@ -52,23 +68,23 @@ where
     }
 }
 
-/// The metadata every row carries, from an object's metadata.
-pub fn meta(m: &ObjectMeta) -> Meta {
+/// The metadata every row carries, moved out of an object's metadata.
+fn meta(m: ObjectMeta) -> Meta {
     Meta {
-        namespace: m.namespace.clone().unwrap_or_default(),
-        name: m.name.clone().unwrap_or_default(),
-        uid: m.uid.clone().unwrap_or_default(),
-        resource_version: m.resource_version.clone().unwrap_or_default(),
-        created: m.creation_timestamp.as_ref().map(|t| t.0),
+        namespace: m.namespace.unwrap_or_default(),
+        name: m.name.unwrap_or_default(),
+        uid: m.uid.unwrap_or_default(),
+        resource_version: m.resource_version.unwrap_or_default(),
+        created: m.creation_timestamp.map(|t| t.0),
         deleting: m.deletion_timestamp.is_some(),
-        labels: m.labels.clone().unwrap_or_default(),
-        owner: m.owner_references.as_ref().and_then(|refs| {
-            refs.iter()
+        labels: m.labels.unwrap_or_default(),
+        owner: m.owner_references.and_then(|refs| {
+            refs.into_iter()
                 .find(|r| r.controller == Some(true))
                 .map(|r| OwnerRef {
-                    kind: r.kind.clone(),
-                    name: r.name.clone(),
-                    uid: r.uid.clone(),
+                    kind: r.kind,
+                    name: r.name,
+                    uid: r.uid,
                 })
         }),
     }

@@ -217,8 +217,7 @@ async fn pump<K: ToRow>(
                 init_rows = Some(Vec::new());
             }
             Ok(watcher::Event::InitApply(obj)) => {
-                let row = obj.to_row();
-                drop(obj);
+                let row = obj.into_row();
                 init_rows.get_or_insert_with(Vec::new).push(row);
             }
             Ok(watcher::Event::InitDone) => {
@@ -228,8 +227,7 @@ async fn pump<K: ToRow>(
                 backoff.reset();
             }
             Ok(watcher::Event::Apply(obj)) => {
-                let row = obj.to_row();
-                drop(obj);
+                let row = obj.into_row();
                 let before = pending.apply(row);
                 out.all(before)?;
             }

@@ -3,24 +3,21 @@
 use k8s_openapi::api::core::v1::ConfigMap;
 use kube::{Api, Client};
 
-use super::{ToRow, meta, namespaced_api};
-use crate::cluster::model::{Detail, Health, KeysRow, Kind, Row};
+use super::{ToRow, namespaced_api};
+use crate::cluster::model::{Detail, Health, KeysRow, Kind};
 
 impl ToRow for ConfigMap {
     const KIND: Kind = Kind::ConfigMap;
 
-    fn to_row(&self) -> Row {
+    fn detail(&self) -> (Detail, Health) {
         let mut keys: Vec<String> = self.data.iter().flatten().map(|(k, _)| k.clone()).collect();
         keys.extend(self.binary_data.iter().flatten().map(|(k, _)| k.clone()));
         keys.sort();
-        Row {
-            meta: meta(&self.metadata),
-            detail: Detail::ConfigMap(KeysRow {
-                type_: String::new(),
-                keys,
-            }),
-            health: Health::Neutral,
-        }
+        let detail = Detail::ConfigMap(KeysRow {
+            type_: String::new(),
+            keys,
+        });
+        (detail, Health::Neutral)
     }
 
     fn api(client: Client, namespace: Option<&str>) -> Api<Self> {

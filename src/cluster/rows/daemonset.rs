@@ -3,13 +3,13 @@
 use k8s_openapi::api::apps::v1::DaemonSet;
 use kube::{Api, Client};
 
-use super::{ToRow, meta, namespaced_api, template_images};
-use crate::cluster::model::{DaemonSetRow, Detail, Health, Kind, Row};
+use super::{ToRow, namespaced_api, template_images};
+use crate::cluster::model::{DaemonSetRow, Detail, Health, Kind};
 
 impl ToRow for DaemonSet {
     const KIND: Kind = Kind::DaemonSet;
 
-    fn to_row(&self) -> Row {
+    fn detail(&self) -> (Detail, Health) {
         let status = self.status.as_ref();
         let row = DaemonSetRow {
             desired: status.map_or(0, |s| s.desired_number_scheduled),
@@ -29,11 +29,7 @@ impl ToRow for DaemonSet {
         } else {
             Health::Warn
         };
-        Row {
-            meta: meta(&self.metadata),
-            detail: Detail::DaemonSet(row),
-            health,
-        }
+        (Detail::DaemonSet(row), health)
     }
 
     fn api(client: Client, namespace: Option<&str>) -> Api<Self> {

@@ -4,8 +4,8 @@ use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kube::{Api, Client};
 
-use super::{ToRow, match_labels, meta, namespaced_api, revision, template_images};
-use crate::cluster::model::{ConditionRow, DeploymentRow, Detail, Health, Kind, Row};
+use super::{ToRow, match_labels, namespaced_api, revision, template_images};
+use crate::cluster::model::{ConditionRow, DeploymentRow, Detail, Health, Kind};
 
 fn int_or_string(v: &IntOrString) -> String {
     match v {
@@ -17,7 +17,7 @@ fn int_or_string(v: &IntOrString) -> String {
 impl ToRow for Deployment {
     const KIND: Kind = Kind::Deployment;
 
-    fn to_row(&self) -> Row {
+    fn detail(&self) -> (Detail, Health) {
         let spec = self.spec.as_ref();
         let status = self.status.as_ref();
         let strategy = spec.and_then(|s| s.strategy.as_ref());
@@ -63,11 +63,7 @@ impl ToRow for Deployment {
                 .unwrap_or_default(),
         };
         let health = health(&row, self.metadata.deletion_timestamp.is_some());
-        Row {
-            meta: meta(&self.metadata),
-            detail: Detail::Deployment(row),
-            health,
-        }
+        (Detail::Deployment(row), health)
     }
 
     fn api(client: Client, namespace: Option<&str>) -> Api<Self> {

@@ -3,8 +3,8 @@
 use k8s_openapi::api::core::v1::{EndpointAddress, Endpoints};
 use kube::{Api, Client};
 
-use super::{ToRow, meta, namespaced_api};
-use crate::cluster::model::{AddressRow, Detail, EndpointsRow, Health, Kind, Row};
+use super::{ToRow, namespaced_api};
+use crate::cluster::model::{AddressRow, Detail, EndpointsRow, Health, Kind};
 
 fn address(a: &EndpointAddress, ready: bool) -> AddressRow {
     AddressRow {
@@ -22,7 +22,7 @@ fn address(a: &EndpointAddress, ready: bool) -> AddressRow {
 impl ToRow for Endpoints {
     const KIND: Kind = Kind::Endpoints;
 
-    fn to_row(&self) -> Row {
+    fn detail(&self) -> (Detail, Health) {
         let mut row = EndpointsRow::default();
         for subset in self.subsets.as_deref().unwrap_or(&[]) {
             for a in subset.addresses.as_deref().unwrap_or(&[]) {
@@ -45,11 +45,7 @@ impl ToRow for Endpoints {
         } else {
             Health::Warn
         };
-        Row {
-            meta: meta(&self.metadata),
-            detail: Detail::Endpoints(row),
-            health,
-        }
+        (Detail::Endpoints(row), health)
     }
 
     fn api(client: Client, namespace: Option<&str>) -> Api<Self> {

@@ -3,13 +3,13 @@
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use kube::{Api, Client};
 
-use super::{ToRow, meta, namespaced_api};
-use crate::cluster::model::{AddressRow, Detail, EndpointSliceRow, Health, Kind, Row};
+use super::{ToRow, namespaced_api};
+use crate::cluster::model::{AddressRow, Detail, EndpointSliceRow, Health, Kind};
 
 impl ToRow for EndpointSlice {
     const KIND: Kind = Kind::EndpointSlice;
 
-    fn to_row(&self) -> Row {
+    fn detail(&self) -> (Detail, Health) {
         let endpoints: Vec<AddressRow> = self
             .endpoints
             .iter()
@@ -55,11 +55,7 @@ impl ToRow for EndpointSlice {
         } else {
             Health::Warn
         };
-        Row {
-            meta: meta(&self.metadata),
-            detail: Detail::EndpointSlice(row),
-            health,
-        }
+        (Detail::EndpointSlice(row), health)
     }
 
     fn api(client: Client, namespace: Option<&str>) -> Api<Self> {

@@ -3,13 +3,13 @@
 use k8s_openapi::api::core::v1::Event;
 use kube::{Api, Client};
 
-use super::{ToRow, meta, namespaced_api};
-use crate::cluster::model::{Detail, EventRow, Health, Kind, Row};
+use super::{ToRow, namespaced_api};
+use crate::cluster::model::{Detail, EventRow, Health, Kind};
 
 impl ToRow for Event {
     const KIND: Kind = Kind::Event;
 
-    fn to_row(&self) -> Row {
+    fn detail(&self) -> (Detail, Health) {
         let event_time = self.event_time.as_ref().map(|t| t.0);
         let first_seen = self.first_timestamp.as_ref().map(|t| t.0).or(event_time);
         let mut last_seen = self.last_timestamp.as_ref().map(|t| t.0).or(first_seen);
@@ -41,11 +41,7 @@ impl ToRow for Event {
         } else {
             Health::Neutral
         };
-        Row {
-            meta: meta(&self.metadata),
-            detail: Detail::Event(row),
-            health,
-        }
+        (Detail::Event(row), health)
     }
 
     fn api(client: Client, namespace: Option<&str>) -> Api<Self> {

@@ -3,13 +3,13 @@
 use k8s_openapi::api::core::v1::Namespace;
 use kube::{Api, Client};
 
-use super::{ToRow, meta};
-use crate::cluster::model::{Detail, Health, Kind, NamespaceRow, Row};
+use super::ToRow;
+use crate::cluster::model::{Detail, Health, Kind, NamespaceRow};
 
 impl ToRow for Namespace {
     const KIND: Kind = Kind::Namespace;
 
-    fn to_row(&self) -> Row {
+    fn detail(&self) -> (Detail, Health) {
         let status = self
             .status
             .as_ref()
@@ -20,11 +20,7 @@ impl ToRow for Namespace {
         } else {
             Health::Dim
         };
-        Row {
-            meta: meta(&self.metadata),
-            detail: Detail::Namespace(NamespaceRow { status }),
-            health,
-        }
+        (Detail::Namespace(NamespaceRow { status }), health)
     }
 
     fn api(client: Client, _namespace: Option<&str>) -> Api<Self> {

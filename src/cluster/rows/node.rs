@@ -5,15 +5,15 @@ use std::collections::BTreeSet;
 use k8s_openapi::api::core::v1::Node;
 use kube::{Api, Client};
 
-use super::{ToRow, meta};
-use crate::cluster::model::{Detail, Health, Kind, NodeRow, Row};
+use super::ToRow;
+use crate::cluster::model::{Detail, Health, Kind, NodeRow};
 
 const ROLE_PREFIX: &str = "node-role.kubernetes.io/";
 
 impl ToRow for Node {
     const KIND: Kind = Kind::Node;
 
-    fn to_row(&self) -> Row {
+    fn detail(&self) -> (Detail, Health) {
         let status = self.status.as_ref();
         let ready = status
             .and_then(|s| s.conditions.as_ref())
@@ -57,11 +57,7 @@ impl ToRow for Node {
             "Ready" => Health::Warn,
             _ => Health::Err,
         };
-        Row {
-            meta: meta(&self.metadata),
-            detail: Detail::Node(row),
-            health,
-        }
+        (Detail::Node(row), health)
     }
 
     fn api(client: Client, _namespace: Option<&str>) -> Api<Self> {

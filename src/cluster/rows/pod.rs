@@ -5,8 +5,8 @@ use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{Container, ContainerStatus, Pod, PodCondition};
 use kube::{Api, Client};
 
-use super::{ToRow, meta, namespaced_api};
-use crate::cluster::model::{ContainerRow, Detail, Health, Kind, PodRow, Row};
+use super::{ToRow, namespaced_api};
+use crate::cluster::model::{ContainerRow, Detail, Health, Kind, PodRow};
 
 /// Why the node controller marks pods on a lost node (`node.NodeUnreachablePodReason`).
 const NODE_UNREACHABLE_REASON: &str = "NodeLost";
@@ -14,14 +14,10 @@ const NODE_UNREACHABLE_REASON: &str = "NodeLost";
 impl ToRow for Pod {
     const KIND: Kind = Kind::Pod;
 
-    fn to_row(&self) -> Row {
+    fn detail(&self) -> (Detail, Health) {
         let row = pod_row(self);
         let health = health(&row, self.metadata.deletion_timestamp.is_some());
-        Row {
-            meta: meta(&self.metadata),
-            detail: Detail::Pod(row),
-            health,
-        }
+        (Detail::Pod(row), health)
     }
 
     fn api(client: Client, namespace: Option<&str>) -> Api<Self> {

@@ -3,13 +3,13 @@
 use k8s_openapi::api::apps::v1::ReplicaSet;
 use kube::{Api, Client};
 
-use super::{ToRow, match_labels, meta, namespaced_api, revision, template_images};
-use crate::cluster::model::{Detail, Health, Kind, ReplicaSetRow, Row};
+use super::{ToRow, match_labels, namespaced_api, revision, template_images};
+use crate::cluster::model::{Detail, Health, Kind, ReplicaSetRow};
 
 impl ToRow for ReplicaSet {
     const KIND: Kind = Kind::ReplicaSet;
 
-    fn to_row(&self) -> Row {
+    fn detail(&self) -> (Detail, Health) {
         let spec = self.spec.as_ref();
         let status = self.status.as_ref();
         let annotations = self.metadata.annotations.as_ref();
@@ -40,11 +40,7 @@ impl ToRow for ReplicaSet {
         } else {
             Health::Warn
         };
-        Row {
-            meta: meta(&self.metadata),
-            detail: Detail::ReplicaSet(row),
-            health,
-        }
+        (Detail::ReplicaSet(row), health)
     }
 
     fn api(client: Client, namespace: Option<&str>) -> Api<Self> {

@@ -3,25 +3,22 @@
 use k8s_openapi::api::core::v1::Secret;
 use kube::{Api, Client};
 
-use super::{ToRow, meta, namespaced_api};
-use crate::cluster::model::{Detail, Health, KeysRow, Kind, Row};
+use super::{ToRow, namespaced_api};
+use crate::cluster::model::{Detail, Health, KeysRow, Kind};
 
 impl ToRow for Secret {
     const KIND: Kind = Kind::Secret;
 
-    fn to_row(&self) -> Row {
+    fn detail(&self) -> (Detail, Health) {
         let mut keys: Vec<String> = self.data.iter().flatten().map(|(k, _)| k.clone()).collect();
         keys.extend(self.string_data.iter().flatten().map(|(k, _)| k.clone()));
         keys.sort();
         keys.dedup();
-        Row {
-            meta: meta(&self.metadata),
-            detail: Detail::Secret(KeysRow {
-                type_: self.type_.clone().unwrap_or_else(|| "Opaque".to_owned()),
-                keys,
-            }),
-            health: Health::Neutral,
-        }
+        let detail = Detail::Secret(KeysRow {
+            type_: self.type_.clone().unwrap_or_else(|| "Opaque".to_owned()),
+            keys,
+        });
+        (detail, Health::Neutral)
     }
 
     fn api(client: Client, namespace: Option<&str>) -> Api<Self> {

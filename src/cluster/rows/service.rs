@@ -6,23 +6,19 @@ use std::collections::BTreeSet;
 use k8s_openapi::api::core::v1::Service;
 use kube::{Api, Client};
 
-use super::{ToRow, meta, namespaced_api};
-use crate::cluster::model::{Detail, Health, Kind, Row, ServiceRow};
+use super::{ToRow, namespaced_api};
+use crate::cluster::model::{Detail, Health, Kind, ServiceRow};
 
 impl ToRow for Service {
     const KIND: Kind = Kind::Service;
 
-    fn to_row(&self) -> Row {
-        let row = service_row(self);
-        Row {
-            meta: meta(&self.metadata),
-            detail: Detail::Service(row),
-            health: if self.metadata.deletion_timestamp.is_some() {
-                Health::Dim
-            } else {
-                Health::Neutral
-            },
-        }
+    fn detail(&self) -> (Detail, Health) {
+        let health = if self.metadata.deletion_timestamp.is_some() {
+            Health::Dim
+        } else {
+            Health::Neutral
+        };
+        (Detail::Service(service_row(self)), health)
     }
 
     fn api(client: Client, namespace: Option<&str>) -> Api<Self> {

@@ -3,13 +3,13 @@
 use k8s_openapi::api::apps::v1::StatefulSet;
 use kube::{Api, Client};
 
-use super::{ToRow, meta, namespaced_api, template_images};
-use crate::cluster::model::{Detail, Health, Kind, Row, StatefulSetRow};
+use super::{ToRow, namespaced_api, template_images};
+use crate::cluster::model::{Detail, Health, Kind, StatefulSetRow};
 
 impl ToRow for StatefulSet {
     const KIND: Kind = Kind::StatefulSet;
 
-    fn to_row(&self) -> Row {
+    fn detail(&self) -> (Detail, Health) {
         let spec = self.spec.as_ref();
         let row = StatefulSetRow {
             desired: spec.and_then(|s| s.replicas).unwrap_or(1),
@@ -29,11 +29,7 @@ impl ToRow for StatefulSet {
         } else {
             Health::Warn
         };
-        Row {
-            meta: meta(&self.metadata),
-            detail: Detail::StatefulSet(row),
-            health,
-        }
+        (Detail::StatefulSet(row), health)
     }
 
     fn api(client: Client, namespace: Option<&str>) -> Api<Self> {
