@@ -21,6 +21,7 @@ pub mod theme;
 pub mod tui;
 pub mod ui;
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -49,7 +50,8 @@ pub fn main_entry() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("kdeck: {e:#}");
+            // Not `eprintln!`: it panics when stderr is a terminal that has hung up.
+            let _ = writeln!(std::io::stderr(), "kdeck: {e:#}");
             ExitCode::from(1)
         }
     }

@@ -1,8 +1,11 @@
 //! Terminal safety: one guard that puts the terminal into raw mode and the alternate
 //! screen and restores it when dropped (normal exit, error return, SIGTERM/SIGHUP via the
-//! loop), and a panic hook that restores it before the panic is printed.
+//! loop), and a panic hook that restores it before the panic is printed. Also the watch
+//! on the terminal's input that tells the loop when the terminal has gone away.
 
-use std::io::{self, Stdout, Write};
+use std::fs::File;
+use std::io::{self, IsTerminal, Stdout, Write};
+use std::os::fd::{AsFd, OwnedFd};
 use std::path::PathBuf;
 use std::sync::Once;
 
@@ -13,10 +16,13 @@ use crossterm::terminal::{
 };
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+use tokio::io::Interest;
+use tokio::io::unix::AsyncFd;
 
 /// The terminal, restored when dropped.
 pub struct Tui {
-    terminal: Terminal<CrosstermBackend<Stdout>>,
+    /// Always `Some` until dropped.
+    terminal: Option<Terminal<CrosstermBackend<Stdout>>>,
 }
 
 impl Tui {
@@ -30,7 +36,9 @@ impl Tui {
             return Err(e);
         }
         match Terminal::new(CrosstermBackend::new(stdout)) {
-            Ok(terminal) => Ok(Self { terminal }),
+            Ok(terminal) => Ok(Self {
+                terminal: Some(terminal),
+            }),
             Err(e) => {
                 restore();
                 Err(e)
@@ -40,13 +48,22 @@ impl Tui {
 
     /// The ratatui terminal to draw on.
     pub fn terminal(&mut self) -> &mut Terminal<CrosstermBackend<Stdout>> {
-        &mut self.terminal
+        self.terminal
+            .as_mut()
+            .expect("the terminal lives as long as the guard")
     }
 }
 
 impl Drop for Tui {
     fn drop(&mut self) {
         restore();
+        if let Some(mut terminal) = self.terminal.take()
+            && terminal.show_cursor().is_err()
+        {
+            // The terminal has hung up. ratatui's own drop would report the failure with
+            // `eprintln!`, which panics when stderr is that closed terminal: skip it.
+            std::mem::forget(terminal);
+        }
     }
 }
 
@@ -56,6 +73,41 @@ pub fn restore() {
     let _ = execute!(stdout, LeaveAlternateScreen, Show);
     let _ = disable_raw_mode();
     let _ = stdout.flush();
+}
+
+/// Resolves when the terminal that input comes from hangs up (the other end of the pty
+/// closed), with or without a SIGHUP reaching us (no SIGHUP comes when the terminal is not
+/// our controlling terminal).
+///
+/// crossterm's `EventStream` cannot tell us: on a hung-up tty its reader thread gets EOF or
+/// EIO from `read`, ignores both and reads again, forever, so the stream neither ends nor
+/// fails and that thread spins a core. So we watch the same terminal (stdin if it is one,
+/// else `/dev/tty`, as crossterm picks) for the hang-up itself: epoll reports `EPOLLHUP`
+/// without our reading anything, so crossterm still gets every byte of input.
+pub fn input_hangup() -> io::Result<impl Future<Output = ()>> {
+    let fd: OwnedFd = if io::stdin().is_terminal() {
+        io::stdin().as_fd().try_clone_to_owned()?
+    } else {
+        File::open("/dev/tty")?.into()
+    };
+    #[expect(
+        deprecated,
+        reason = "the safe constructor is deprecated for types that could close the fd while \
+                  registered; an OwnedFd moved into the AsyncFd cannot, and unsafe is forbidden"
+    )]
+    let fd = AsyncFd::with_interest(fd, Interest::READABLE)?;
+    Ok(async move {
+        loop {
+            let Ok(mut ready) = fd.readable().await else {
+                return;
+            };
+            if ready.ready().is_read_closed() {
+                return;
+            }
+            // Input to read: crossterm's; wait for the next readiness.
+            ready.clear_ready();
+        }
+    })
 }
 
 /// Where a crash report goes.
@@ -75,10 +127,16 @@ fn install_panic_hook() {
                 env!("CARGO_PKG_VERSION"),
                 std::backtrace::Backtrace::force_capture()
             );
-            match std::fs::write(&path, report) {
-                Ok(()) => eprintln!("kdeck crashed; a report is in {}", path.display()),
-                Err(e) => eprintln!("kdeck crashed; could not write {}: {e}", path.display()),
-            }
+            // `writeln!`, not `eprintln!`: a hung-up stderr must not panic inside the hook.
+            let mut stderr = io::stderr();
+            let _ = match std::fs::write(&path, report) {
+                Ok(()) => writeln!(stderr, "kdeck crashed; a report is in {}", path.display()),
+                Err(e) => writeln!(
+                    stderr,
+                    "kdeck crashed; could not write {}: {e}",
+                    path.display()
+                ),
+            };
             previous(info);
         }));
     });

@@ -128,6 +128,28 @@ fn ctrl_c_quits_and_restores_the_terminal() {
 }
 
 #[test]
+fn closing_the_terminal_without_a_sighup_ends_kdeck() {
+    // Not the controlling terminal: closing it sends no SIGHUP, only the hang-up of input
+    // (crossterm's event stream then neither ends nor fails; kdeck used to spin forever).
+    // An empty pane: no AGE cell whose redraw would fail on the closed terminal and end
+    // kdeck anyway, so only noticing the hang-up of input ends it.
+    let sim = TestSim::start();
+    let kubeconfig = sim.kubeconfig_path().to_str().expect("utf-8 path");
+    let config_home = sim.dir().join("config");
+    let mut s = PtySession::spawn_with_ctty(
+        Path::new(env!("CARGO_BIN_EXE_kdeck")),
+        &["--kubeconfig", kubeconfig, "--command", "ds"],
+        &[("XDG_CONFIG_HOME", config_home.to_str().expect("utf-8 path"))],
+        80,
+        24,
+        false,
+    );
+    s.wait_for_text("daemonsets(default)");
+    s.hang_up("?");
+    assert_eq!(s.wait_exit(), 0, "kdeck exits when its terminal goes away");
+}
+
+#[test]
 fn missing_kubeconfig_exits_with_a_message_naming_the_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     let missing = dir.path().join("no-such-kubeconfig");

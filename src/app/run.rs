@@ -30,6 +30,8 @@ use crate::keymap::Keymap;
 use crate::theme::Theme;
 use crate::tui::Tui;
 
+/// What writing to a hung-up terminal fails with (Linux and the BSDs).
+const EIO: i32 = 5;
 /// At most one frame per this long (~30 frames a second).
 const FRAME: Duration = Duration::from_millis(33);
 /// Cluster updates applied before input is looked at again.
@@ -182,6 +184,8 @@ async fn event_loop(
     let mut terminal_events = EventStream::new();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
+    let hangup = crate::tui::input_hangup()?;
+    tokio::pin!(hangup);
     ask_server_version(&io);
     let size = tui.terminal().size()?;
     io.perform(update(&mut state, Action::Resize(size.width, size.height)));
@@ -201,8 +205,11 @@ async fn event_loop(
         if dirty && now >= last_draw + FRAME {
             state.refresh_views();
             state.now = Timestamp::now();
-            tui.terminal()
-                .draw(|frame| crate::ui::draw(&state, frame))?;
+            match tui.terminal().draw(|frame| crate::ui::draw(&state, frame)) {
+                // EIO: the terminal hung up under us; that is a hang-up, not a failure.
+                Err(e) if e.raw_os_error() == Some(EIO) => return Ok(()),
+                result => result?,
+            };
             if let Some(trace) = trace.as_mut() {
                 trace.frame(now, now.elapsed(), input_since.take());
             }
@@ -217,7 +224,11 @@ async fn event_loop(
         };
         tokio::select! {
             biased;
+            // First, so a stream of cluster updates cannot keep a hung-up kdeck alive.
+            () = &mut hangup => return Ok(()),
             event = terminal_events.next() => {
+                // The end of input is a hang-up too (crossterm does not end the stream on
+                // one today; see `input_hangup`), and an error ends the loop with it.
                 let Some(event) = event else { return Ok(()) };
                 // One event per turn: the next turn takes the next queued key before the
                 // frame deadline comes, so a burst is still drawn once. (Polling the

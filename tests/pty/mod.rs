@@ -8,6 +8,7 @@
 
 use std::io::{Read, Write};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -55,6 +56,8 @@ pub struct PtySession {
     parser: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
     reader: Option<JoinHandle<()>>,
+    /// Tells the reader thread to drop its end of the pty after its next read.
+    hang_up: Arc<AtomicBool>,
 }
 
 impl PtySession {
@@ -65,6 +68,19 @@ impl PtySession {
         env: &[(&str, &str)],
         cols: u16,
         rows: u16,
+    ) -> Self {
+        Self::spawn_with_ctty(program, args, env, cols, rows, true)
+    }
+
+    /// Like `spawn`, but the terminal is the program's controlling terminal only if
+    /// `controlling_tty` (without it, closing the terminal sends the program no SIGHUP).
+    pub fn spawn_with_ctty(
+        program: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+        cols: u16,
+        rows: u16,
+        controlling_tty: bool,
     ) -> Self {
         let pty = native_pty_system();
         let pair = pty
@@ -79,6 +95,7 @@ impl PtySession {
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
+        cmd.set_controlling_tty(controlling_tty);
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -91,7 +108,9 @@ impl PtySession {
         let writer = Arc::new(Mutex::new(pair.master.take_writer().expect("pty writer")));
         let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
         let raw = Arc::new(Mutex::new(Vec::new()));
-        let (p, r, w) = (parser.clone(), raw.clone(), writer.clone());
+        let hang_up = Arc::new(AtomicBool::new(false));
+        let (screen, bytes, answers, stop) =
+            (parser.clone(), raw.clone(), writer.clone(), hang_up.clone());
         let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             // A query may be split across reads: keep the tail of the previous chunk.
@@ -99,18 +118,19 @@ impl PtySession {
             loop {
                 match reader.read(&mut buf) {
                     Ok(0) | Err(_) => break,
+                    Ok(_) if stop.load(Ordering::SeqCst) => break,
                     Ok(n) => {
                         let chunk = &buf[..n];
-                        let mut parser = p.lock().expect("parser lock");
+                        let mut parser = screen.lock().expect("parser lock");
                         parser.process(chunk);
-                        r.lock().expect("raw lock").extend_from_slice(chunk);
+                        bytes.lock().expect("raw lock").extend_from_slice(chunk);
                         tail.extend_from_slice(chunk);
                         let queries = count_cursor_queries(&tail);
                         if queries > 0 {
                             // Answer as a terminal would: ESC [ row ; col R, 1-based.
                             let (row, col) = parser.screen().cursor_position();
                             let answer = format!("\x1b[{};{}R", row + 1, col + 1);
-                            let mut w = w.lock().expect("writer lock");
+                            let mut w = answers.lock().expect("writer lock");
                             for _ in 0..queries {
                                 let _ = w.write_all(answer.as_bytes());
                             }
@@ -130,7 +150,27 @@ impl PtySession {
             parser,
             raw,
             reader: Some(reader),
+            hang_up,
         }
+    }
+
+    /// Closes the terminal from our side, like a terminal emulator window being closed.
+    /// `provoke` is typed first: the reader thread holds a copy of the pty's master end
+    /// and blocks in `read`, so it needs output from the program to wake up and let go.
+    /// (Only the last copy of the master end closing hangs the terminal up.)
+    pub fn hang_up(&mut self, provoke: &str) {
+        self.hang_up.store(true, Ordering::SeqCst);
+        self.send(provoke);
+        if let Some(r) = self.reader.take() {
+            r.join().expect("the reader thread ends");
+        }
+        // Dropping our writer and master (replaced by a throwaway pty) closes the last copies.
+        let spare = native_pty_system()
+            .openpty(PtySize::default())
+            .expect("open a spare pseudo-terminal");
+        *self.writer.lock().expect("writer lock") =
+            spare.master.take_writer().expect("spare writer");
+        self.master = spare.master;
     }
 
     /// Types `text` (keys as the terminal sends them).
