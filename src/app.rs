@@ -13,6 +13,7 @@ pub mod dialog;
 pub mod filter;
 mod frame_trace;
 mod keys;
+pub mod logs;
 pub mod navigation;
 pub mod operations;
 pub mod rollout;

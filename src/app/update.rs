@@ -61,7 +61,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.status = Some(message);
             state.status_ok = true;
         }
-        Action::Logs(chunk) => navigation::log_chunk(state, chunk),
+        Action::LogStream { stream, chunk } => super::logs::chunk(state, stream, chunk),
         Action::DialogKey(k) => super::dialog::key(state, k, &mut effects),
         Action::OpReport { id, report } => super::dialog::report(state, id, report),
         Action::InputChar(_)
@@ -69,7 +69,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::InputClear
         | Action::InputComplete
         | Action::InputSubmit
-        | Action::InputCancel => input(state, &action, &mut effects),
+        | Action::InputCancel => {
+            if !super::logs::commands::input(state, &action, &mut effects) {
+                input(state, &action, &mut effects);
+            }
+        }
         key_action => {
             state.status = None;
             state.status_ok = false;
@@ -120,6 +124,9 @@ fn root_kind(state: &State) -> Kind {
 }
 
 fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
+    if super::logs::key(state, &action, effects) {
+        return;
+    }
     match action {
         Action::Up => navigation::move_by(state, -1),
         Action::Down => navigation::move_by(state, 1),
@@ -158,6 +165,7 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
         Action::Yaml => navigation::yaml(state, effects),
         Action::SortNext | Action::SortPrev | Action::SortReverse => sort(state, &action),
         Action::Quit => state.quit = true,
+        Action::ShowLogs => super::logs::open_selected(state, effects),
         mutation if mutation.is_mutation() => {
             if state.readonly {
                 let what = mutation.description();
@@ -329,7 +337,8 @@ fn ensure_watches(state: &mut State) -> Vec<Effect> {
         Screen::Table(t) => needed.push(t.kind),
         Screen::Rollout(_) => needed.extend(ROLLOUT_KINDS),
         Screen::Containers(_) => needed.push(Kind::Pod),
-        Screen::Text(_) | Screen::Logs(_) | Screen::Contexts { .. } => {}
+        Screen::Logs(l) => needed.extend(l.watched_kinds()),
+        Screen::Text(_) | Screen::Contexts { .. } => {}
     }
     if state.connection.switching_to.is_some() {
         return Vec::new();
