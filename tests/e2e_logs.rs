@@ -3,6 +3,7 @@
 //! Deployment's pods during `kubectl set image`, escape sequences shown inert, and the
 //! buffer cap under a flood from a chatty pod.
 
+mod cluster_fixtures;
 mod pty;
 mod support;
 
@@ -239,5 +240,72 @@ fn the_buffer_cap_holds_under_a_flood() {
         dropped(t).is_some_and(|d| d > before + 300)
     });
     assert_eq!(line_count(&later), Some(300), "{later}");
+    quit(&mut s);
+}
+
+#[test]
+fn a_reconnecting_stream_follows_restarts_without_repeating_lines() {
+    use kdeck::cluster::{LogChunk, LogOptions};
+    support::require_kubectl!();
+    let sim = TestSim::start();
+    // Not waiting for it to run: the stream retries while the container is not started.
+    sim.kubectl_ok(&["run", "crashy", "--image=nginx:crash"]);
+    sim.block_on(async {
+        let cluster = cluster_fixtures::connect(&sim, None, false).await;
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let options = LogOptions {
+            tail: Some(1000),
+            follow: true,
+            timestamps: true,
+            reconnect: true,
+            ..LogOptions::default()
+        };
+        let _handle = cluster.logs("default", "crashy", None, options, tx);
+        let mut lines: Vec<String> = Vec::new();
+        let mut notices = 0;
+        while lines.iter().filter(|l| l.contains("[emerg] 1#1")).count() < 3 {
+            match tokio::time::timeout(test_timeout(), rx.recv()).await {
+                Ok(Some(LogChunk::Lines(mut l))) => lines.append(&mut l),
+                Ok(Some(LogChunk::Notice(_))) => notices += 1,
+                Ok(Some(LogChunk::Quiet(_))) => {}
+                other => panic!(
+                    "the stream should keep following across restarts: {other:?}\n{lines:#?}"
+                ),
+            }
+        }
+        let starts = lines.iter().filter(|l| l.contains("nginx/crash")).count();
+        assert!(starts >= 3, "three container instances: {lines:#?}");
+        assert!(notices >= 2, "each restart is noted");
+        let mut seen = std::collections::HashSet::new();
+        for line in &lines {
+            assert!(seen.insert(line), "{line:?} was sent twice");
+        }
+    });
+}
+
+#[test]
+fn the_canary_view_shows_a_tail_of_the_new_pods_logs() {
+    let sim = TestSim::start();
+    let mut s = kdeck(&sim, None, &["--command", "deploy"], 160, 50);
+    s.wait_for_text("myapp-deploy");
+    s.wait_for_text("State: live");
+    s.type_slowly("/myapp");
+    s.send(keys::ENTER);
+    s.wait_for_text("deployments(default)</myapp>[1]");
+    s.send("c");
+    s.wait_for_text("canary deployment/myapp-deploy");
+    s.send("\x15");
+    s.type_slowly("nginx:1.15.7");
+    s.wait_for_text("1 new pod(s) then pause");
+    s.send(keys::ENTER);
+    s.wait_for_text("rollout myapp-deploy(default)");
+    let screen = s.wait_for("the canary pane with the new pod's lines", |t| {
+        t.contains("logs replicaset/myapp-deploy-") && t.contains("nginx/1.15.7")
+    });
+    assert!(screen.contains("(rev 2, current) 1 pod"), "{screen}");
+    assert!(
+        !screen.contains("nginx/1.14.1"),
+        "only the new pods' logs: {screen}"
+    );
     quit(&mut s);
 }

@@ -336,6 +336,7 @@ pub fn active_streams(state: &State) -> std::collections::HashSet<u64> {
         .iter()
         .filter_map(|s| match s {
             Screen::Logs(view) => Some(view),
+            Screen::Rollout(r) => r.new_pod_logs.as_ref(),
             _ => None,
         })
         .flat_map(|view| view.active_streams())
@@ -358,8 +359,13 @@ pub fn split_timestamp(line: String) -> (Option<Timestamp>, String) {
 /// already left are dropped).
 pub fn chunk(state: &mut State, stream: u64, chunk: LogChunk) {
     for screen in state.screens.iter_mut().rev() {
-        let Screen::Logs(view) = screen else {
-            continue;
+        let view = match screen {
+            Screen::Logs(view) => view,
+            Screen::Rollout(r) => match r.new_pod_logs.as_mut() {
+                Some(view) => view,
+                None => continue,
+            },
+            _ => continue,
         };
         if let Some(i) = view.source_of(stream) {
             apply_chunk(view, i, chunk);

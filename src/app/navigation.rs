@@ -119,6 +119,7 @@ pub fn enter(state: &mut State, effects: &mut Vec<Effect>) {
                     name,
                     selected: 0,
                     cache: RolloutCache::default(),
+                    new_pod_logs: None,
                 })),
                 (Kind::ReplicaSet, _) => pods(owned("ReplicaSet")),
                 (Kind::DaemonSet, _) => pods(owned("DaemonSet")),

@@ -80,6 +80,9 @@ pub struct RolloutView {
     pub selected: usize,
     /// What the view shows, recomputed when the stores change.
     pub cache: RolloutCache,
+    /// The canary pane: the logs of the current ReplicaSet's pods, once old pods run
+    /// beside them (kept by `app::logs::reconcile`).
+    pub new_pod_logs: Option<Box<LogsView>>,
 }
 
 /// The containers of one pod.

@@ -48,6 +48,15 @@ pub fn osc52(text: &str) -> String {
 
 /// Draws a logs view.
 pub fn draw(state: &State, view: &LogsView, frame: &mut Frame, area: Rect) {
+    draw_with(state, view, frame, area, true);
+}
+
+/// Draws a logs view as a pane of another screen (the canary pane): no key hints.
+pub fn draw_tail(state: &State, view: &LogsView, frame: &mut Frame, area: Rect) {
+    draw_with(state, view, frame, area, false);
+}
+
+fn draw_with(state: &State, view: &LogsView, frame: &mut Frame, area: Rect, hints: bool) {
     let theme = &state.theme;
     let mut title = format!("{} [{} lines]", view.title(), view.buffer.len());
     if view.buffer.dropped() > 0 {
@@ -69,7 +78,7 @@ pub fn draw(state: &State, view: &LogsView, frame: &mut Frame, area: Rect) {
         paragraph = paragraph.wrap(Wrap { trim: false });
     }
     frame.render_widget(paragraph, body);
-    frame.render_widget(Paragraph::new(status_line(state, view)), status);
+    frame.render_widget(Paragraph::new(status_line(state, view, hints)), status);
     if let Some(selected) = view.picker {
         draw_picker(state, view, selected, frame, body);
     }
@@ -178,7 +187,7 @@ fn render_line<'a>(state: &State, view: &'a LogsView, i: usize) -> Option<Line<'
     Some(Line::from(spans))
 }
 
-fn status_line<'a>(state: &State, view: &LogsView) -> Line<'a> {
+fn status_line<'a>(state: &State, view: &LogsView, hints: bool) -> Line<'a> {
     let theme = &state.theme;
     let accent = Style::new().fg(theme.accent).add_modifier(Modifier::BOLD);
     if let Some(prompt) = &view.prompt {
@@ -263,11 +272,13 @@ fn status_line<'a>(state: &State, view: &LogsView) -> Line<'a> {
             theme.muted_style(),
         ));
     }
-    let hints: Vec<String> = HINTS.iter().map(|(k, d)| format!("{k} {d}")).collect();
-    parts.push(Span::styled(
-        format!("   {}", hints.join("  ")),
-        theme.muted_style(),
-    ));
+    if hints {
+        let hints: Vec<String> = HINTS.iter().map(|(k, d)| format!("{k} {d}")).collect();
+        parts.push(Span::styled(
+            format!("   {}", hints.join("  ")),
+            theme.muted_style(),
+        ));
+    }
     Line::from(parts)
 }
 

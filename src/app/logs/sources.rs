@@ -118,15 +118,50 @@ pub fn pod_containers(stores: &Stores, namespace: &str, pod: &str) -> Vec<String
 /// with the pod rows: new pods join, gone pods are marked. Returns the streams to start.
 pub fn reconcile(state: &mut State) -> Vec<Effect> {
     let mut effects = Vec::new();
+    state.refresh_views();
+    let settings = state.log_settings;
     let State {
         screens, stores, ..
     } = state;
     for screen in screens.iter_mut() {
-        if let Screen::Logs(view) = screen {
-            reconcile_view(stores, view, &mut effects);
+        match screen {
+            Screen::Logs(view) => reconcile_view(stores, view, &mut effects),
+            Screen::Rollout(r) => {
+                canary_pane(stores, r, settings);
+                if let Some(view) = r.new_pod_logs.as_mut() {
+                    reconcile_view(stores, view, &mut effects);
+                }
+            }
+            _ => {}
         }
     }
     effects
+}
+
+/// Opens (or moves) the canary pane of a rollout view onto the current ReplicaSet once
+/// pods of an older one run beside its pods.
+fn canary_pane(stores: &Stores, r: &mut crate::app::state::RolloutView, settings: LogSettings) {
+    let cache = &r.cache;
+    let Some(current) = cache
+        .current
+        .and_then(|i| cache.replica_sets.get(i))
+        .and_then(|slot| stores.of(Kind::ReplicaSet).get(*slot))
+    else {
+        return;
+    };
+    let shown = r.new_pod_logs.as_ref().is_some_and(
+        |v| matches!(&v.scope, LogScope::Workload { name, .. } if *name == current.meta.name),
+    );
+    let old_pods = cache
+        .pods_by_rs
+        .iter()
+        .enumerate()
+        .any(|(i, pods)| Some(i) != cache.current && !pods.is_empty());
+    if !shown && old_pods {
+        let mut view = workload_view(&r.namespace, Kind::ReplicaSet, &current.meta.name, settings);
+        view.settings.tail_lines = view.settings.tail_lines.min(50);
+        r.new_pod_logs = Some(Box::new(view));
+    }
 }
 
 /// Whether `pod` belongs to the workload.
