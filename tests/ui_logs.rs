@@ -387,3 +387,88 @@ fn previous_restarts_the_stream_and_toggles_show() {
     run(&mut s, &[key(LogsCommand::ToggleWrap)]);
     assert!(screen_text(&s).contains("[wrap previous]"));
 }
+
+#[test]
+fn a_quiet_pod_says_so_and_a_line_ends_the_quiet() {
+    let (mut s, stream) = pod_logs((120, 30));
+    run(
+        &mut s,
+        &[Action::LogStream {
+            stream,
+            chunk: LogChunk::Quiet(3),
+        }],
+    );
+    let text = screen_text(&s);
+    assert!(
+        text.contains("no lines in the last 3 minutes, following"),
+        "{text}"
+    );
+    run(&mut s, &[lines(stream, &["awake"])]);
+    assert!(!screen_text(&s).contains("no lines in the last"));
+}
+
+#[test]
+fn long_lines_are_cut_on_screen_and_saved_whole() {
+    let mut s = state(Kind::Pod, (100, 30));
+    s.log_settings.max_line_chars = 120;
+    select(&mut s, "myapp-deploy-5b8d7f9c6d-4xk2p");
+    let stream = started(&run(&mut s, &[Action::ShowLogs]))[0].1;
+    let long = format!("{}END", "x".repeat(300));
+    run(
+        &mut s,
+        &[lines(stream, &[&long]), key(LogsCommand::ToggleWrap)],
+    );
+    let text = screen_text(&s);
+    assert!(text.contains("xxxxxxxx") && !text.contains("END"), "{text}");
+    let effects = run(&mut s, &[key(LogsCommand::Save), Action::InputSubmit]);
+    let [Effect::SaveText { text, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(text.trim_end(), long);
+}
+
+#[test]
+fn the_container_picker_switches_the_stream() {
+    let mut s = state(Kind::Pod, (120, 30));
+    let mut pod = rows(Kind::Pod)
+        .into_iter()
+        .find(|r| r.meta.name == "myapp-deploy-5b8d7f9c6d-4xk2p")
+        .expect("fixture pod");
+    if let kdeck::cluster::Detail::Pod(p) = &mut pod.detail {
+        let mut sidecar = p.containers[0].clone();
+        sidecar.name = "sidecar".into();
+        p.containers.push(sidecar);
+    }
+    run(
+        &mut s,
+        &[Action::Cluster(ClusterUpdate::Applied {
+            kind: Kind::Pod,
+            rows: vec![pod],
+        })],
+    );
+    select(&mut s, "myapp-deploy-5b8d7f9c6d-4xk2p");
+    let effects = run(&mut s, &[Action::ShowLogs]);
+    assert_eq!(
+        view(&s).picker,
+        Some(0),
+        "several containers: the picker opens"
+    );
+    let text = screen_text(&s);
+    assert!(
+        text.contains("container (Enter picks") && text.contains("sidecar"),
+        "{text}"
+    );
+    let first = started(&effects)[0].1;
+    let effects = run(&mut s, &[Action::Down, Action::Enter]);
+    let [Effect::StartLogs(r)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(r.target.container.as_deref(), Some("sidecar"));
+    assert_ne!(r.stream, first);
+    assert!(view(&s).title().ends_with("/sidecar"));
+    run(&mut s, &[key(LogsCommand::PickContainer)]);
+    assert_eq!(view(&s).picker, Some(0));
+    run(&mut s, &[Action::Back]);
+    assert_eq!(view(&s).picker, None, "Esc closes the picker");
+    assert!(matches!(s.screen(), Screen::Logs(_)));
+}

@@ -143,6 +143,8 @@ pub struct LogsView {
     pub quiet_minutes: Option<u64>,
     /// The latest word from the streams (reconnecting, ended), for the status line.
     pub notice: Option<String>,
+    /// The pod and ReplicaSet store generations the sources were last brought in line with.
+    pub reconciled_from: Option<(u64, u64)>,
 }
 
 impl LogsView {
@@ -168,6 +170,7 @@ impl LogsView {
             picker: None,
             quiet_minutes: None,
             notice: None,
+            reconciled_from: None,
         }
     }
 

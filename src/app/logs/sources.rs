@@ -206,6 +206,12 @@ fn has_log(pod: &Row, container: &str) -> bool {
 
 fn reconcile_view(stores: &Stores, view: &mut LogsView, effects: &mut Vec<Effect>) {
     let pods = stores.of(Kind::Pod);
+    // Only the rows decide: nothing to do while they have not changed.
+    let generations = (pods.generation(), stores.of(Kind::ReplicaSet).generation());
+    if view.reconciled_from == Some(generations) {
+        return;
+    }
+    view.reconciled_from = Some(generations);
     if let LogScope::Workload { kind, name } = view.scope.clone() {
         for (_, row) in pods.iter() {
             if row.meta.namespace != view.namespace || !belongs(stores, row, kind, &name) {
