@@ -176,6 +176,7 @@ fn l_on_a_deployment_follows_its_pods_and_their_comings_and_goings() {
         .find(|x| x.pod == "myapp-deploy-5b8d7f9c6d-4xk2p")
         .expect("source kept");
     assert!(gone.ended.is_some());
+    assert!(screen_text(&s).contains("pods, 1 ended]"));
     let text = screen_text(&s);
     assert!(
         text.contains("pod myapp-deploy-5b8d7f9c6d-4xk2p ended"),

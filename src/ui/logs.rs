@@ -59,6 +59,26 @@ pub fn draw_tail(state: &State, view: &LogsView, frame: &mut Frame, area: Rect) 
 fn draw_with(state: &State, view: &LogsView, frame: &mut Frame, area: Rect, hints: bool) {
     let theme = &state.theme;
     let mut title = format!("{} [{} lines]", view.title(), view.buffer.len());
+    if view.multi_pod() {
+        let mut pods: Vec<(&str, bool)> = view
+            .sources
+            .iter()
+            .map(|s| (s.pod.as_str(), s.ended.is_some()))
+            .collect();
+        pods.dedup_by_key(|(pod, _)| *pod);
+        let ended = pods.iter().filter(|(_, ended)| *ended).count();
+        let _ = write!(title, " [{} pods, {ended} ended]", pods.len());
+    }
+    if view.multi_pod() {
+        let mut pods: Vec<(&str, bool)> = view
+            .sources
+            .iter()
+            .map(|s| (s.pod.as_str(), s.ended.is_some()))
+            .collect();
+        pods.dedup_by_key(|(pod, _)| *pod);
+        let ended = pods.iter().filter(|(_, ended)| *ended).count();
+        let _ = write!(title, " [{} pods, {ended} ended]", pods.len());
+    }
     if view.buffer.dropped() > 0 {
         let _ = write!(title, " [{} dropped]", view.buffer.dropped());
     }
