@@ -72,7 +72,7 @@ pub fn draw(state: &State, view: &YamlView, frame: &mut Frame, area: Rect) {
         ]),
         None => hints(
             theme,
-            "/ search · n/N next/prev · M managedFields · z fold status · x reveal secret · e edit · E $EDITOR",
+            "/ search · n/N next/prev · M managedFields · z status · x reveal · e/E edit",
         ),
     };
     frame.render_widget(Paragraph::new(hint), hint_area);
