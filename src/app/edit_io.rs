@@ -101,7 +101,7 @@ pub fn perform(
     }
 }
 
-/// The dry run or the replace, through the gate, as a task.
+/// The dry run or the replace as a task, through [`ops::perform`] (which asks the gate).
 fn replace(
     cluster: &Arc<Cluster>,
     id: u64,
@@ -110,31 +110,19 @@ fn replace(
     dry_run: bool,
     actions: &UnboundedSender<Action>,
 ) {
-    let what = format!(
-        "{}edit {}/{}",
-        if dry_run { "dry run of " } else { "" },
-        kind_word(key.kind),
-        key.name
-    );
-    let permit = match cluster.gate().permit(what) {
-        Ok(permit) => permit,
-        Err(refused) => {
-            let report = EditReport::Failed {
-                id,
-                code: None,
-                message: refused.to_string(),
-            };
-            let _ = actions.send(Action::EditReport(report));
-            return;
-        }
-    };
     let cluster = Arc::clone(cluster);
     let actions = actions.clone();
     tokio::spawn(async move {
+        let operation = ops::Operation::Replace {
+            key,
+            object,
+            dry_run,
+        };
         let client = cluster.client();
-        let report = match ops::replace(&client, &permit, &key, &object, dry_run).await {
+        let result = ops::perform(&client, cluster.gate(), &operation, &mut |_| {}).await;
+        let report = match result {
             Ok(_) if dry_run => EditReport::DryRunOk(id),
-            Ok((_, message)) => EditReport::Replaced(id, message),
+            Ok(outcome) => EditReport::Replaced(id, outcome.message),
             Err(e) => EditReport::Failed {
                 id,
                 code: e.api().map(|a| a.code),
