@@ -294,3 +294,39 @@ fn readonly_session_shows_yaml_but_refuses_both_edits() {
         .collect();
     assert!(writes.is_empty(), "read-only kdeck sent {writes:?}");
 }
+
+#[test]
+fn an_unsent_edit_survives_a_quit_and_is_offered_back() {
+    let sim = TestSim::start();
+    let mut s = kdeck(&sim, &["--command", "deploy"], &[]);
+    select_myapp(&mut s);
+    s.send("e");
+    let screen = s.wait_for_text("edit deployment/myapp-deploy");
+    let replicas = line_of(&screen, "  replicas: ");
+    let old = value_of(&screen, "  replicas: ");
+    retype(&mut s, 1, replicas, old.len(), "7");
+    s.wait_for_text("[modified]");
+    // Ctrl-C quits at once: the edit was never sent.
+    quit(&mut s);
+    let recovery = sim.dir().join("state/kdeck/recovery");
+    let files: Vec<_> = std::fs::read_dir(&recovery)
+        .expect("the recovery directory")
+        .collect();
+    assert_eq!(files.len(), 1, "one recovery file in {}", recovery.display());
+
+    let mut s = kdeck(&sim, &["--command", "deploy"], &[]);
+    select_myapp(&mut s);
+    s.send("e");
+    s.wait_for_text("an unsent edit of this object was saved earlier");
+    s.send("r");
+    s.wait_for_text("restored the unsent edit");
+    s.wait_for_text("  replicas: 7");
+    s.send(CTRL_S);
+    s.wait_for_text("the change: - live, + your edit");
+    s.send(keys::ENTER);
+    s.wait_for_text("deployment.apps/myapp-deploy edited");
+    s.wait_for("the recovery file removed after the save", |_| {
+        std::fs::read_dir(&recovery).is_ok_and(|d| d.count() == 0)
+    });
+    quit(&mut s);
+}
