@@ -312,7 +312,12 @@ fn an_unsent_edit_survives_a_quit_and_is_offered_back() {
     let files: Vec<_> = std::fs::read_dir(&recovery)
         .expect("the recovery directory")
         .collect();
-    assert_eq!(files.len(), 1, "one recovery file in {}", recovery.display());
+    assert_eq!(
+        files.len(),
+        1,
+        "one recovery file in {}",
+        recovery.display()
+    );
 
     let mut s = kdeck(&sim, &["--command", "deploy"], &[]);
     select_myapp(&mut s);

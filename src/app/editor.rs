@@ -12,11 +12,16 @@
 //! come back as [`EditReport`]s.
 
 pub mod check;
+mod reports;
+mod requests;
+mod text_area;
 
-use std::sync::{Mutex, MutexGuard, PoisonError};
+pub use requests::{EditReport, EditRequest};
+pub use text_area::{EditorStyle, LockedTextArea};
+
+use std::sync::MutexGuard;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::style::Style;
 use ratatui_textarea::{CursorMove, DataCursor, TextArea};
 use serde_json::Value;
 
@@ -25,95 +30,8 @@ use super::action::Effect;
 use super::yaml_view::{LiveObject, Sensitive};
 use crate::cluster::ObjectKey;
 use crate::cluster::object_yaml::{editable, to_yaml};
-use crate::cluster::ops::{DiffLine, text_diff};
-use crate::theme::Theme;
-
-/// A request of the editor, answered by an [`EditReport`] with the same id.
-#[derive(Debug, Clone, PartialEq)]
-pub enum EditRequest {
-    /// PUT the object with `dryRun=All`.
-    DryRun {
-        /// Answer id.
-        id: u64,
-        /// The object.
-        key: ObjectKey,
-        /// The edited object.
-        object: Value,
-    },
-    /// PUT the object.
-    Replace {
-        /// Answer id.
-        id: u64,
-        /// The object.
-        key: ObjectKey,
-        /// The edited object.
-        object: Value,
-    },
-    /// GET the object as it is now (after a conflict).
-    Latest {
-        /// Answer id.
-        id: u64,
-        /// The object.
-        key: ObjectKey,
-    },
-    /// Run `$EDITOR` on the text (the loop suspends the terminal).
-    External {
-        /// Answer id.
-        id: u64,
-        /// The text to edit.
-        text: Sensitive,
-    },
-    /// Write the unsent text to the recovery file of `key`.
-    SaveRecovery {
-        /// Context name (part of the file name).
-        context: String,
-        /// The object.
-        key: ObjectKey,
-        /// The text.
-        text: Sensitive,
-    },
-    /// Remove the recovery file of `key` (saved or discarded).
-    RemoveRecovery {
-        /// Context name.
-        context: String,
-        /// The object.
-        key: ObjectKey,
-    },
-}
-
-/// What came back for an [`EditRequest`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum EditReport {
-    /// The dry run passed.
-    DryRunOk(u64),
-    /// The object was replaced; kubectl's words for it.
-    Replaced(u64, String),
-    /// The server refused (or could not be reached).
-    Failed {
-        /// Answer id.
-        id: u64,
-        /// HTTP code when the server answered (409: conflict).
-        code: Option<u16>,
-        /// The server's message with the field causes.
-        message: String,
-    },
-    /// The object as it is now.
-    Latest(u64, Result<LiveObject, String>),
-    /// `$EDITOR` ended: the text, or why it could not run.
-    ExternalDone(u64, Result<Sensitive, String>),
-}
-
-impl EditReport {
-    fn id(&self) -> u64 {
-        match self {
-            Self::DryRunOk(id)
-            | Self::Replaced(id, _)
-            | Self::Failed { id, .. }
-            | Self::Latest(id, _)
-            | Self::ExternalDone(id, _) => *id,
-        }
-    }
-}
+use crate::cluster::ops::DiffLine;
+use text_area::textarea;
 
 /// Where the editor is in its flow.
 #[derive(Debug, Clone, PartialEq)]
@@ -186,26 +104,6 @@ pub struct Editor {
     style: EditorStyle,
 }
 
-/// The text area behind a lock: it keeps its layout in `Cell`s, and the screens must be
-/// `Sync` (one is a `static`). Only the loop's thread ever takes the lock.
-pub struct LockedTextArea(Mutex<TextArea<'static>>);
-
-impl LockedTextArea {
-    fn new(area: TextArea<'static>) -> Self {
-        Self(Mutex::new(area))
-    }
-
-    fn lock(&self) -> MutexGuard<'_, TextArea<'static>> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-impl Clone for LockedTextArea {
-    fn clone(&self) -> Self {
-        Self::new(self.lock().clone())
-    }
-}
-
 impl std::fmt::Debug for Editor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Editor")
@@ -214,34 +112,6 @@ impl std::fmt::Debug for Editor {
             .field("parse_error", &self.parse_error)
             .finish_non_exhaustive()
     }
-}
-
-/// The editor's colours, from the theme (set once: the text area keeps them).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct EditorStyle {
-    /// The text.
-    pub text: Style,
-    /// The line numbers.
-    pub line_numbers: Style,
-}
-
-impl EditorStyle {
-    /// The colours of `theme`.
-    pub fn of(theme: &Theme) -> Self {
-        Self {
-            text: theme.text(),
-            line_numbers: theme.muted_style(),
-        }
-    }
-}
-
-fn textarea(text: &str, style: EditorStyle) -> TextArea<'static> {
-    let mut area = TextArea::new(text.lines().map(str::to_owned).collect());
-    area.set_tab_length(2);
-    area.set_style(style.text);
-    area.set_line_number_style(style.line_numbers);
-    area.set_cursor_line_style(Style::new());
-    area
 }
 
 impl Editor {
@@ -546,94 +416,6 @@ impl Editor {
             }
         }
         self.save(effects)
-    }
-
-    /// An answer to one of the editor's requests; stale answers are ignored.
-    pub fn report(&mut self, report: EditReport, effects: &mut Vec<Effect>) -> Outcome {
-        if report.id() != self.request {
-            return Outcome::default();
-        }
-        match report {
-            EditReport::DryRunOk(_) => {
-                let edited = self
-                    .pending
-                    .as_ref()
-                    .and_then(|o| to_yaml(o).ok())
-                    .unwrap_or_default();
-                self.phase = Phase::Confirm {
-                    diff: text_diff(&self.base_text, &edited),
-                    scroll: 0,
-                };
-                self.notice = None;
-                Outcome::default()
-            }
-            EditReport::Replaced(_, message) => {
-                effects.push(self.remove_recovery());
-                Outcome {
-                    close: true,
-                    status: Some((message, true)),
-                }
-            }
-            EditReport::Failed {
-                code: Some(409), ..
-            } => {
-                let id = self.next_id();
-                effects.push(Effect::Edit(EditRequest::Latest {
-                    id,
-                    key: self.key.clone(),
-                }));
-                self.phase = Phase::Conflict {
-                    latest: None,
-                    diff: Vec::new(),
-                    scroll: 0,
-                };
-                self.notice = Some((
-                    "conflict: the object changed on the server since you opened it; your text is kept".to_owned(),
-                    true,
-                ));
-                Outcome::default()
-            }
-            EditReport::Failed { message, .. } => {
-                self.phase = Phase::Editing;
-                self.notice = Some((format!("not saved: {message}"), true));
-                Outcome::default()
-            }
-            EditReport::Latest(_, Ok(latest)) => {
-                let now = to_yaml(&editable(&latest.0)).unwrap_or_default();
-                self.phase = Phase::Conflict {
-                    diff: text_diff(&self.base_text, &now),
-                    latest: Some(latest),
-                    scroll: 0,
-                };
-                Outcome::default()
-            }
-            EditReport::Latest(_, Err(message)) => {
-                self.phase = Phase::Editing;
-                self.notice = Some((
-                    format!("conflict, and the new version cannot be read: {message}"),
-                    true,
-                ));
-                Outcome::default()
-            }
-            EditReport::ExternalDone(_, Ok(text)) => {
-                self.phase = Phase::Editing;
-                if text.0 == self.text() {
-                    effects.push(self.remove_recovery());
-                    return Outcome {
-                        close: true,
-                        status: Some(("Edit cancelled, no changes made.".to_owned(), false)),
-                    };
-                }
-                self.set_text(&text.0);
-                effects.push(self.save_recovery());
-                self.save(effects)
-            }
-            EditReport::ExternalDone(_, Err(message)) => {
-                self.phase = Phase::Editing;
-                self.notice = Some((message, true));
-                Outcome::default()
-            }
-        }
     }
 }
 
