@@ -335,3 +335,38 @@ fn an_unsent_edit_survives_a_quit_and_is_offered_back() {
     });
     quit(&mut s);
 }
+
+#[test]
+fn create_from_a_template_applies_each_document_in_order() {
+    let sim = TestSim::start();
+    let mut s = kdeck(&sim, &["--command", "cm"], &[]);
+    s.wait_for_text("myapp-config");
+    s.type_slowly(":create cm");
+    s.send(keys::ENTER);
+    let screen = s.wait_for_text("create configmap");
+    let name = line_of(&screen, "  name: \"\"");
+    retype(&mut s, 1, name, 2, "first");
+    let last = line_of(&screen, "  key: value");
+    for _ in name..last {
+        s.send(keys::DOWN);
+    }
+    s.send(END);
+    s.send(keys::ENTER);
+    s.send(BACKSPACE);
+    s.send(BACKSPACE);
+    for line in ["---", "apiVersion: v1", "kind: ConfigMap", "metadata:"] {
+        s.type_slowly(line);
+        s.send(keys::ENTER);
+    }
+    s.type_slowly("name: second");
+    s.wait_for_text("✓ YAML ok");
+    s.send(CTRL_S);
+    let diff = s.wait_for_text("to create: + your objects");
+    assert!(diff.contains("+  name: second"), "{diff}");
+    s.send(keys::ENTER);
+    s.wait_for_text("configmap/first created; configmap/second created");
+    s.wait_for("both in the pane", |t| {
+        t.contains("configmaps(default)") && t.contains("first") && t.contains("second")
+    });
+    quit(&mut s);
+}

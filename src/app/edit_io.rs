@@ -66,6 +66,15 @@ pub fn perform(
             replace(cluster, id, key, object, false, actions);
             None
         }
+        EditRequest::Create {
+            id,
+            namespace,
+            objects,
+            dry_run,
+        } => {
+            create(cluster, id, namespace, objects, dry_run, actions);
+            None
+        }
         EditRequest::Latest { id, key } => {
             let cluster = Arc::clone(cluster);
             let actions = actions.clone();
@@ -128,6 +137,53 @@ fn replace(
                 code: e.api().map(|a| a.code),
                 message: e.to_string(),
             },
+        };
+        let _ = actions.send(Action::EditReport(report));
+    });
+}
+
+/// Creates each object in order (or dry-runs them all), through [`ops::perform`], and
+/// reports each result: all created, or which were and why the others were not.
+fn create(
+    cluster: &Arc<Cluster>,
+    id: u64,
+    namespace: String,
+    objects: Vec<serde_json::Value>,
+    dry_run: bool,
+    actions: &UnboundedSender<Action>,
+) {
+    let cluster = Arc::clone(cluster);
+    let actions = actions.clone();
+    tokio::spawn(async move {
+        let client = cluster.client();
+        let total = objects.len();
+        let mut done = Vec::new();
+        let mut failed = Vec::new();
+        for (i, object) in objects.into_iter().enumerate() {
+            let operation = ops::Operation::Create {
+                namespace: namespace.clone(),
+                object,
+                dry_run,
+            };
+            match ops::perform(&client, cluster.gate(), &operation, &mut |_| {}).await {
+                Ok(outcome) => done.push(outcome.message),
+                Err(e) => failed.push(format!("document {} of {total}: {e}", i + 1)),
+            }
+        }
+        let report = match (failed.is_empty(), dry_run) {
+            (true, true) => EditReport::DryRunOk(id),
+            (true, false) => EditReport::Replaced(id, done.join("; ")),
+            (false, _) => {
+                let mut message = failed.join("; ");
+                if !dry_run && !done.is_empty() {
+                    message = format!("{} (done: {})", message, done.join("; "));
+                }
+                EditReport::Failed {
+                    id,
+                    code: None,
+                    message,
+                }
+            }
         };
         let _ = actions.send(Action::EditReport(report));
     });

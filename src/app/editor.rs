@@ -12,6 +12,7 @@
 //! come back as [`EditReport`]s.
 
 pub mod check;
+pub mod create;
 mod reports;
 mod requests;
 mod text_area;
@@ -102,6 +103,8 @@ pub struct Editor {
     external: bool,
     /// The text area's colours.
     style: EditorStyle,
+    /// `:create`: the text is new objects, not an edit of `base`.
+    create: bool,
 }
 
 impl std::fmt::Debug for Editor {
@@ -143,6 +146,7 @@ impl Editor {
             request: 0,
             external,
             style,
+            create: false,
         }
     }
 
@@ -184,7 +188,11 @@ impl Editor {
     }
 
     fn recheck(&mut self) {
-        self.parse_error = parse(self.key.kind, &self.text()).err();
+        self.parse_error = if self.create {
+            create::documents(&self.text()).err()
+        } else {
+            parse(self.key.kind, &self.text()).err()
+        };
     }
 
     fn run_external(&mut self) -> Effect {
@@ -215,19 +223,12 @@ impl Editor {
     /// to it and nothing is sent.
     pub fn save(&mut self, effects: &mut Vec<Effect>) -> Outcome {
         let text = self.text();
+        if self.create {
+            return self.save_create(effects);
+        }
         let mut object = match parse(self.key.kind, &text) {
             Ok(object) => object,
-            Err(e) => {
-                let (row, col) = (e.line.saturating_sub(1), e.column.saturating_sub(1));
-                self.textarea().move_cursor(CursorMove::Jump(
-                    u16::try_from(row).unwrap_or(u16::MAX),
-                    u16::try_from(col).unwrap_or(u16::MAX),
-                ));
-                self.notice = Some((format!("not sent: {e}"), true));
-                self.parse_error = Some(e);
-                self.phase = Phase::Editing;
-                return Outcome::default();
-            }
+            Err(e) => return self.refuse_parse(e),
         };
         if let Err(message) = check_identity(&self.key, &self.base.0, &mut object) {
             self.notice = Some((message, true));
@@ -253,6 +254,19 @@ impl Editor {
         Outcome::default()
     }
 
+    /// A parse error on save: the cursor jumps to it, nothing is sent.
+    fn refuse_parse(&mut self, e: ParseError) -> Outcome {
+        let (row, col) = (e.line.saturating_sub(1), e.column.saturating_sub(1));
+        self.textarea().move_cursor(CursorMove::Jump(
+            u16::try_from(row).unwrap_or(u16::MAX),
+            u16::try_from(col).unwrap_or(u16::MAX),
+        ));
+        self.notice = Some((format!("not sent: {e}"), true));
+        self.parse_error = Some(e);
+        self.phase = Phase::Editing;
+        Outcome::default()
+    }
+
     /// A key pressed while the editor is shown.
     pub fn key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) -> Outcome {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -272,6 +286,10 @@ impl Editor {
                 Outcome::default()
             }
             Phase::Confirm { diff, scroll } => match key.code {
+                KeyCode::Enter | KeyCode::Char('y') if self.create => {
+                    self.send_create(effects);
+                    Outcome::default()
+                }
                 KeyCode::Enter | KeyCode::Char('y') => {
                     let Some(object) = self.pending.clone() else {
                         self.phase = Phase::Editing;
@@ -386,7 +404,9 @@ impl Editor {
         if modified {
             self.notice = None;
             self.recheck();
-            effects.push(self.save_recovery());
+            if !self.create {
+                effects.push(self.save_recovery());
+            }
         }
         Outcome::default()
     }

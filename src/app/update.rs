@@ -336,6 +336,14 @@ fn run_command(state: &mut State, cmd: Command, effects: &mut Vec<Effect>) {
         Command::Context(Some(name)) => navigation::switch_context(state, name, effects),
         Command::Quit => state.quit = true,
         Command::Canary => key(state, Action::Canary, effects),
+        Command::Create(kind) if state.readonly => {
+            let what = kind.map_or("objects".to_owned(), |k| format!("{k:?}"));
+            state.status = Some(format!("read-only session: create {what} was not sent"));
+        }
+        Command::Create(kind) => {
+            let kind = kind.unwrap_or_else(|| root_kind(state));
+            super::yaml_view::create(state, kind);
+        }
     }
 }
 

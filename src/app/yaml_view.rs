@@ -213,6 +213,28 @@ pub fn open(state: &mut State, edit: Option<bool>, effects: &mut Vec<Effect>) {
     });
 }
 
+/// `:create`: an editor on a template of `kind` in the shown namespace.
+pub fn create(state: &mut State, kind: crate::cluster::Kind) {
+    let namespace = state
+        .namespace
+        .clone()
+        .unwrap_or_else(|| "default".to_owned());
+    let key = ObjectKey {
+        kind,
+        namespace,
+        name: String::new(),
+    };
+    let editor = Editor::for_create(
+        key.clone(),
+        &state.connection.context,
+        super::editor::EditorStyle::of(&state.theme),
+    );
+    let mut view = YamlView::new(key);
+    view.fetching = false;
+    view.editor = Some(Box::new(editor));
+    state.screens.push(Screen::Yaml(Box::new(view)));
+}
+
 /// The object (or the error) arrived for the view of `key`.
 pub fn loaded(
     state: &mut State,
@@ -334,7 +356,10 @@ fn editor_outcome(state: &mut State, outcome: Outcome, effects: &mut Vec<Effect>
     let Some(view) = shown(state) else {
         return;
     };
-    if outcome.close {
+    if outcome.close && view.key.name.is_empty() {
+        // A `:create` view has no object to show.
+        state.screens.pop();
+    } else if outcome.close {
         view.editor = None;
         // Show what is on the server now (the edit may have changed it).
         view.fetching = true;

@@ -39,7 +39,7 @@ pub use delete::{Propagation, delete, dependents};
 pub use op_error::{ApiFailure, FieldCause, OpError, Refusal};
 pub use operation::{Operation, perform};
 pub use pause_resume::{pause, resume};
-pub use replace::replace;
+pub use replace::{create, replace};
 pub use restart::restart;
 pub use rollout_history::{Revision, rollout_history};
 pub use rollout_status::{RolloutStatus, rollout_status, rollout_status_of_row};

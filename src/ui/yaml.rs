@@ -133,12 +133,13 @@ fn with_matches(theme: &Theme, role: Role, text: &str, query: Option<&str>) -> V
 
 fn draw_editor(state: &State, editor: &Editor, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
-    let mut title = format!(
-        "edit {}/{}",
-        crate::app::navigation::kind_word(editor.key.kind),
-        editor.key.name
-    );
-    if editor.dirty() {
+    let kind = crate::app::navigation::kind_word(editor.key.kind);
+    let mut title = if editor.creating() {
+        format!("create {kind} (--- separates documents)")
+    } else {
+        format!("edit {kind}/{}", editor.key.name)
+    };
+    if !editor.creating() && editor.dirty() {
         title.push_str(" [modified]");
     }
     let b = block(theme, &title);
@@ -207,6 +208,10 @@ fn draw_panel(theme: &Theme, editor: &Editor, frame: &mut Frame, area: Rect) {
     let panel = Rect::new(area.x, area.y + area.height - height, area.width, height);
     let room = usize::from(height.saturating_sub(3));
     let (title, mut lines) = match &editor.phase {
+        Phase::Confirm { diff, scroll } if editor.creating() => (
+            "to create: + your objects".to_owned(),
+            diff_lines(theme, diff, *scroll, room),
+        ),
         Phase::Confirm { diff, scroll } => (
             "the change: - live, + your edit".to_owned(),
             diff_lines(theme, diff, *scroll, room),

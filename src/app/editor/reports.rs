@@ -14,11 +14,14 @@ impl Editor {
         }
         match report {
             EditReport::DryRunOk(_) => {
-                let edited = self
-                    .pending
-                    .as_ref()
-                    .and_then(|o| to_yaml(o).ok())
-                    .unwrap_or_default();
+                let edited = if self.create {
+                    self.created_text()
+                } else {
+                    self.pending
+                        .as_ref()
+                        .and_then(|o| to_yaml(o).ok())
+                        .unwrap_or_default()
+                };
                 self.phase = Phase::Confirm {
                     diff: text_diff(&self.base_text, &edited),
                     scroll: 0,

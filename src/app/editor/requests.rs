@@ -26,6 +26,17 @@ pub enum EditRequest {
         /// The edited object.
         object: Value,
     },
+    /// POST each object in order (`:create`), continuing after a failure.
+    Create {
+        /// Answer id.
+        id: u64,
+        /// Namespace for objects that name none.
+        namespace: String,
+        /// The objects, in the order of the documents.
+        objects: Vec<Value>,
+        /// `dryRun=All`.
+        dry_run: bool,
+    },
     /// GET the object as it is now (after a conflict).
     Latest {
         /// Answer id.

@@ -114,6 +114,15 @@ pub enum Operation {
         /// `dryRun=All`.
         dry_run: bool,
     },
+    /// Create an object (`kubectl create -f`); `dry_run`: validated by the server only.
+    Create {
+        /// Namespace used when the object names none.
+        namespace: String,
+        /// The object.
+        object: serde_json::Value,
+        /// `dryRun=All`.
+        dry_run: bool,
+    },
 }
 
 fn revision_flag(to_revision: Option<i64>) -> String {
@@ -232,6 +241,12 @@ impl Operation {
                     key.name
                 )
             }
+            Self::Create {
+                namespace, dry_run, ..
+            } => format!(
+                "kubectl -n {namespace} create{} -f <the YAML>",
+                if *dry_run { " --dry-run=server" } else { "" }
+            ),
         }
     }
 }
@@ -307,6 +322,15 @@ impl fmt::Display for Operation {
                 if *dry_run { "dry run of " } else { "" },
                 format!("{:?}", key.kind).to_lowercase(),
                 key.name
+            ),
+            Self::Create {
+                object, dry_run, ..
+            } => write!(
+                f,
+                "{}create {}/{}",
+                if *dry_run { "dry run of " } else { "" },
+                object["kind"].as_str().unwrap_or("object").to_lowercase(),
+                object["metadata"]["name"].as_str().unwrap_or_default()
             ),
         }
     }
@@ -406,6 +430,17 @@ async fn perform_with(
                     key.name,
                     if *dry_run { "?dryRun=All" } else { "" }
                 ),
+            ))
+        }
+        Operation::Create {
+            namespace,
+            object,
+            dry_run,
+        } => {
+            let message = super::create(client, permit, namespace, object, *dry_run).await?;
+            Ok(Outcome::sent(
+                message,
+                format!("POST {}", object["kind"].as_str().unwrap_or("object")),
             ))
         }
     }
