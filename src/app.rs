@@ -10,6 +10,8 @@ pub mod command;
 mod demo;
 pub mod describe;
 pub mod dialog;
+mod edit_io;
+pub mod editor;
 pub mod filter;
 mod frame_trace;
 mod keys;
@@ -21,6 +23,7 @@ pub mod run;
 pub mod state;
 pub mod update;
 mod views;
+pub mod yaml_view;
 
 pub use action::{Action, Effect};
 pub use run::run;

@@ -61,6 +61,8 @@ pub enum Action {
     Undo,
     /// Edit the selected object.
     Edit,
+    /// Edit the selected object in `$EDITOR` (then `$VISUAL`, then `vi`).
+    EditExternal,
     /// Delete the selected object.
     Delete,
     /// Start a canary on the selected Deployment (new image, N new pods, then pause).
@@ -131,6 +133,22 @@ pub enum Action {
     /// A key pressed while a dialog is open.
     #[serde(skip)]
     DialogKey(super::dialog::DialogKey),
+    /// An object arrived for the YAML view (and the recovery file of an unsent edit).
+    #[serde(skip)]
+    ObjectLoaded {
+        /// The object asked for.
+        key: crate::cluster::ObjectKey,
+        /// The object, or the error message.
+        object: Result<super::yaml_view::LiveObject, String>,
+        /// The text of an unsent edit of it, when opening the editor.
+        recovery: Option<super::yaml_view::Sensitive>,
+    },
+    /// A key for the YAML view's own keys, its search line or its editor.
+    #[serde(skip)]
+    YamlKey(crossterm::event::KeyEvent),
+    /// What came back for an editor's request.
+    #[serde(skip)]
+    EditReport(super::editor::EditReport),
     /// What came back for a dialog's request.
     #[serde(skip)]
     OpReport {
@@ -184,6 +202,7 @@ impl Action {
             Self::Restart => "restart rollout",
             Self::Undo => "undo rollout",
             Self::Edit => "edit",
+            Self::EditExternal => "edit in $EDITOR",
             Self::Delete => "delete",
             Self::Canary => "start canary",
             Self::Promote => "promote canary",
@@ -204,6 +223,7 @@ impl Action {
                 | Self::Restart
                 | Self::Undo
                 | Self::Edit
+                | Self::EditExternal
                 | Self::Delete
                 | Self::Canary
                 | Self::Promote
@@ -240,6 +260,7 @@ impl Action {
             Self::Restart,
             Self::Undo,
             Self::Edit,
+            Self::EditExternal,
             Self::Delete,
             Self::Canary,
             Self::Promote,
@@ -250,7 +271,7 @@ impl Action {
 }
 
 /// What `update` asks the loop to do; the loop performs it through `Cluster`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Start (or restart) the watch of `kind` in `namespace` (`None`: all / cluster-scoped).
     Watch {
@@ -285,6 +306,16 @@ pub enum Effect {
     },
     /// Connect to another kubeconfig context.
     SwitchContext(String),
+    /// Fetch an object for the YAML view (with `for_edit`, also its recovery file);
+    /// answered by [`Action::ObjectLoaded`].
+    FetchObject {
+        /// The object.
+        key: crate::cluster::ObjectKey,
+        /// The editor opens on it.
+        for_edit: bool,
+    },
+    /// An editor's request; answered by [`Action::EditReport`].
+    Edit(super::editor::EditRequest),
     /// A dialog's read or change, run as a task; answered by [`Action::OpReport`].
     Ops(super::operations::OpRequest),
 }

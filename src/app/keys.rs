@@ -18,6 +18,9 @@ pub fn key_action(state: &State, key: &KeyEvent) -> Option<Action> {
     if state.dialogs.open.is_some() {
         return super::dialog::key_action(key);
     }
+    if let Some(action) = super::yaml_view::key_action(state, key) {
+        return Some(action);
+    }
     if matches!(state.mode, Mode::Command(_) | Mode::Filter(_)) {
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('u') {
             return Some(Action::InputClear);

@@ -32,6 +32,10 @@ pub fn move_by(state: &mut State, delta: isize) {
             (&mut t.scroll, lines.saturating_sub(page) + 1)
         }
         Screen::Contexts { selected } => (selected, contexts),
+        Screen::Yaml(y) => {
+            y.scroll_by(delta, page);
+            return;
+        }
         Screen::Logs(l) => {
             // Scrolling up stops following; reaching the end follows again.
             let max = l.lines.len().saturating_sub(page + 1);
@@ -102,6 +106,7 @@ pub fn selected_key(state: &State) -> Option<ObjectKey> {
         Screen::Rollout(r) => Some(key(Kind::Deployment, &r.namespace, &r.name)),
         Screen::Containers(c) => Some(key(Kind::Pod, &c.namespace, &c.name)),
         Screen::Logs(l) => Some(key(Kind::Pod, &l.namespace, &l.pod)),
+        Screen::Yaml(y) => Some(y.key.clone()),
         Screen::Text(_) | Screen::Contexts { .. } => None,
     }
 }
@@ -192,7 +197,7 @@ pub fn enter(state: &mut State, effects: &mut Vec<Effect>) {
             }
             None
         }
-        Screen::Text(_) | Screen::Logs(_) => None,
+        Screen::Text(_) | Screen::Logs(_) | Screen::Yaml(_) => None,
     };
     if let Some(screen) = next {
         state.screens.push(screen);

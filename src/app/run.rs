@@ -98,6 +98,8 @@ struct Io {
     updates: mpsc::UnboundedSender<ClusterUpdate>,
     actions: mpsc::UnboundedSender<Action>,
     connected: mpsc::UnboundedSender<(String, anyhow::Result<Cluster>)>,
+    /// An `$EDITOR` run waiting for the loop (which owns the terminal).
+    external_edit: Option<super::edit_io::ExternalEdit>,
 }
 
 impl Io {
@@ -145,6 +147,16 @@ impl Io {
                 Effect::Ops(request) => {
                     super::operations::spawn(&self.cluster, request, self.actions.clone());
                 }
+                Effect::FetchObject { key, for_edit } => {
+                    super::edit_io::fetch(&self.cluster, key, for_edit, self.actions.clone());
+                }
+                Effect::Edit(request) => {
+                    if let Some(job) =
+                        super::edit_io::perform(&self.cluster, request, &self.actions)
+                    {
+                        self.external_edit = Some(job);
+                    }
+                }
                 Effect::SwitchContext(name) => {
                     let mut opts = self.opts.clone();
                     opts.context = Some(name.clone());
@@ -180,6 +192,7 @@ async fn event_loop(
         updates: updates_tx,
         actions: actions_tx,
         connected: connected_tx,
+        external_edit: None,
     };
     let mut terminal_events = EventStream::new();
     let mut sigterm = signal(SignalKind::terminate())?;
@@ -197,6 +210,17 @@ async fn event_loop(
     loop {
         if state.quit {
             return Ok(());
+        }
+        if let Some(job) = io.external_edit.take() {
+            // crossterm's reader would take the editor's keys: drop it while the editor runs.
+            drop(terminal_events);
+            let text = tui.suspended(|| super::edit_io::run_external(&job))?;
+            terminal_events = EventStream::new();
+            io.perform(update(
+                &mut state,
+                Action::EditReport(super::editor::EditReport::ExternalDone(job.id, text)),
+            ));
+            dirty = true;
         }
         if io.logs.is_some() && !matches!(state.screen(), Screen::Logs(_)) {
             io.logs = None;
@@ -238,10 +262,10 @@ async fn event_loop(
                 dirty = true;
             }
             Some(first) = updates.recv() => {
-                update(&mut state, Action::Cluster(first));
+                io.perform(update(&mut state, Action::Cluster(first)));
                 for _ in 0..UPDATE_BATCH {
                     match updates.try_recv() {
-                        Ok(more) => { update(&mut state, Action::Cluster(more)); }
+                        Ok(more) => { io.perform(update(&mut state, Action::Cluster(more))); }
                         Err(_) => break,
                     }
                 }

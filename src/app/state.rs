@@ -139,6 +139,8 @@ pub enum Screen {
     Containers(ContainersView),
     /// YAML or describe.
     Text(TextView),
+    /// The highlighted YAML of an object, and its editor.
+    Yaml(Box<super::yaml_view::YamlView>),
     /// The logs of a container.
     Logs(LogsView),
     /// The kubeconfig context picker.
@@ -339,6 +341,7 @@ fn screen_label(screen: &Screen) -> String {
         Screen::Rollout(r) => format!("rollout {}", r.name),
         Screen::Containers(c) => format!("{} containers", c.name),
         Screen::Text(t) => t.title.clone(),
+        Screen::Yaml(y) => y.title(),
         Screen::Logs(l) => format!("logs {}/{}", l.pod, l.container),
         Screen::Contexts { .. } => "contexts".to_owned(),
     }
