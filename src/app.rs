@@ -15,6 +15,7 @@ pub mod editor;
 pub mod filter;
 mod frame_trace;
 mod keys;
+pub mod logs;
 pub mod navigation;
 pub mod operations;
 pub mod rollout;

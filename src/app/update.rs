@@ -62,7 +62,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.status = Some(message);
             state.status_ok = true;
         }
-        Action::Logs(chunk) => navigation::log_chunk(state, chunk),
+        Action::LogStream { stream, chunk } => super::logs::chunk(state, stream, chunk),
         Action::DialogKey(k) => super::dialog::key(state, k, &mut effects),
         Action::ObjectLoaded {
             key,
@@ -80,7 +80,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::InputClear
         | Action::InputComplete
         | Action::InputSubmit
-        | Action::InputCancel => input(state, &action, &mut effects),
+        | Action::InputCancel => {
+            if !super::logs::commands::input(state, &action, &mut effects) {
+                input(state, &action, &mut effects);
+            }
+        }
         key_action => {
             state.status = None;
             state.status_ok = false;
@@ -131,6 +135,9 @@ fn root_kind(state: &State) -> Kind {
 }
 
 fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
+    if super::logs::key(state, &action, effects) {
+        return;
+    }
     match action {
         Action::Up => navigation::move_by(state, -1),
         Action::Down => navigation::move_by(state, 1),
@@ -170,6 +177,7 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
         Action::Yaml => super::yaml_view::open(state, None, effects),
         Action::SortNext | Action::SortPrev | Action::SortReverse => sort(state, &action),
         Action::Quit => state.quit = true,
+        Action::ShowLogs => super::logs::open_selected(state, effects),
         mutation if mutation.is_mutation() => {
             if state.readonly {
                 let what = mutation.description();
@@ -355,7 +363,8 @@ fn ensure_watches(state: &mut State) -> Vec<Effect> {
         Screen::Rollout(_) => needed.extend(ROLLOUT_KINDS),
         Screen::Containers(_) => needed.push(Kind::Pod),
         Screen::Yaml(y) => needed.push(y.key.kind),
-        Screen::Text(_) | Screen::Logs(_) | Screen::Contexts { .. } => {}
+        Screen::Logs(l) => needed.extend(l.watched_kinds()),
+        Screen::Text(_) | Screen::Contexts { .. } => {}
     }
     if state.connection.switching_to.is_some() {
         return Vec::new();
