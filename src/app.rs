@@ -12,7 +12,7 @@ pub mod describe;
 pub mod dialog;
 pub mod filter;
 mod frame_trace;
-mod keys;
+pub mod keys;
 pub mod navigation;
 pub mod operations;
 pub mod rollout;
