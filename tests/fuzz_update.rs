@@ -3,7 +3,8 @@
 //! read-only mode no request but GET reaches the server.
 //!
 //! Seeded: `KDECK_FUZZ_SEED` replays a run (the seed is printed first, so a failure
-//! shows it); `KDECK_FUZZ_STEPS` sets the number of steps (default 1500).
+//! shows it); `KDECK_FUZZ_STEPS` sets the number of steps (default 1500);
+//! `KDECK_FUZZ_TRACE=1` prints each step.
 
 mod app_driver;
 mod support;
@@ -11,7 +12,6 @@ mod support;
 use app_driver::{AppDriver, bound_chords};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use kdeck::app::Action;
-use kdeck::app::state::Mode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use support::TestSim;
@@ -73,8 +73,17 @@ fn random_keys_and_resizes_never_panic_nor_mutate_in_readonly() {
         let mut d = AppDriver::connect(&kubeconfig, true, true, keymap).await;
         let chords = bound_chords(&d.state.keymap);
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("a test terminal");
+        let trace = std::env::var_os("KDECK_FUZZ_TRACE").is_some();
         for step in 0..steps {
-            match rng.u8(..100) {
+            let roll = rng.u8(..100);
+            if trace {
+                eprintln!(
+                    "step {step}: roll {roll}, mode {:?}, screen {:?}",
+                    d.state.mode,
+                    d.state.breadcrumb()
+                );
+            }
+            match roll {
                 0..=59 => d.press_chord(chords[rng.usize(..chords.len())]),
                 60..=74 => d.press_code(NAMED[rng.usize(..NAMED.len())]),
                 75..=84 => d.type_text(TYPED[rng.usize(..TYPED.len())]),
@@ -96,13 +105,9 @@ fn random_keys_and_resizes_never_panic_nor_mutate_in_readonly() {
                     d.act(Action::Resize(w, h));
                 }
                 95..=96 => {
-                    // A huge paste, as the loop applies one: each character in turn.
-                    if matches!(d.state.mode, Mode::Filter(_) | Mode::Command(_)) {
-                        let text = "(abc|[x-z]+)*".repeat(rng.usize(100..2000));
-                        for c in text.chars() {
-                            d.act(Action::InputChar(c));
-                        }
-                    }
+                    // A huge paste (in whatever mode), through the loop's paste handler.
+                    let text = "(abc|[x-z]+)*\n".repeat(rng.usize(1..2000));
+                    d.paste(&text);
                 }
                 _ => d.settle().await,
             }

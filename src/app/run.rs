@@ -378,12 +378,10 @@ fn handle_terminal_event(state: &mut State, io: &mut Io, event: Event) {
             None
         }
         Event::Paste(text) => {
-            if matches!(state.mode, Mode::Command(_) | Mode::Filter(_)) {
-                for c in text.chars().filter(|c| !c.is_control()) {
-                    io.perform(update(state, Action::InputChar(c)));
-                }
-            }
-            None
+            // One action for the whole paste: the filter is parsed once, not per character.
+            let text: String = text.chars().filter(|c| !c.is_control()).collect();
+            matches!(state.mode, Mode::Command(_) | Mode::Filter(_))
+                .then_some(Action::InputText(text))
         }
         _ => None,
     };

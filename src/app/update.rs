@@ -18,7 +18,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let typing = matches!(state.mode, Mode::Filter(_))
         && matches!(
             action,
-            Action::InputChar(_) | Action::InputBackspace | Action::InputClear
+            Action::InputChar(_)
+                | Action::InputText(_)
+                | Action::InputBackspace
+                | Action::InputClear
         );
     match action {
         Action::Cluster(update) => {
@@ -65,6 +68,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::DialogKey(k) => super::dialog::key(state, k, &mut effects),
         Action::OpReport { id, report } => super::dialog::report(state, id, report),
         Action::InputChar(_)
+        | Action::InputText(_)
         | Action::InputBackspace
         | Action::InputClear
         | Action::InputComplete
@@ -226,6 +230,10 @@ fn input(state: &mut State, action: &Action, effects: &mut Vec<Effect>) {
                 line.push(*c);
                 state.mode = Mode::Command(line);
             }
+            Action::InputText(text) => {
+                line.push_str(text);
+                state.mode = Mode::Command(line);
+            }
             Action::InputBackspace => {
                 line.pop();
                 state.mode = Mode::Command(line);
@@ -256,6 +264,7 @@ fn input(state: &mut State, action: &Action, effects: &mut Vec<Effect>) {
         Mode::Filter(mut text) => {
             match action {
                 Action::InputChar(c) => text.push(*c),
+                Action::InputText(pasted) => text.push_str(pasted),
                 Action::InputBackspace => {
                     text.pop();
                 }
@@ -290,11 +299,12 @@ fn set_filter(state: &mut State, text: &str) {
     };
     match parsed {
         Ok(filter) => {
+            let note = filter.as_ref().and_then(|f| f.note.clone());
             t.filter = filter;
             t.computed_from = None;
             t.selected = 0;
             t.offset = 0;
-            state.status = None;
+            state.status = note;
         }
         Err(e) => state.status = Some(e),
     }

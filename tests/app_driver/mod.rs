@@ -11,7 +11,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use kdeck::app::action::{Action, Effect};
 use kdeck::app::keys::key_action;
 use kdeck::app::operations::{OpReport, OpRequest};
@@ -126,6 +126,12 @@ impl AppDriver {
         for c in text.chars() {
             self.press(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
         }
+    }
+
+    /// Pastes text as a terminal with bracketed paste sends it (through the loop's handler).
+    pub fn paste(&mut self, text: &str) {
+        self.io
+            .terminal_event(&mut self.state, Event::Paste(text.to_owned()));
     }
 
     /// Presses a named key (`Enter`, `Esc`, `Tab`...).
