@@ -14,7 +14,7 @@ mod edit_io;
 pub mod editor;
 pub mod filter;
 mod frame_trace;
-mod keys;
+pub mod keys;
 pub mod logs;
 pub mod navigation;
 pub mod operations;

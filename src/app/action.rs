@@ -81,6 +81,9 @@ pub enum Action {
     /// A character typed into the command or filter line.
     #[serde(skip)]
     InputChar(char),
+    /// Text pasted into the command or filter line, applied at once (control characters removed).
+    #[serde(skip)]
+    InputText(String),
     /// Erase the last character of the command or filter line.
     #[serde(skip)]
     InputBackspace,

@@ -18,7 +18,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let typing = matches!(state.mode, Mode::Filter(_))
         && matches!(
             action,
-            Action::InputChar(_) | Action::InputBackspace | Action::InputClear
+            Action::InputChar(_)
+                | Action::InputText(_)
+                | Action::InputBackspace
+                | Action::InputClear
         );
     match action {
         Action::Cluster(update) => {
@@ -76,6 +79,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::EditReport(report) => super::yaml_view::report(state, report, &mut effects),
         Action::OpReport { id, report } => super::dialog::report(state, id, report),
         Action::InputChar(_)
+        | Action::InputText(_)
         | Action::InputBackspace
         | Action::InputClear
         | Action::InputComplete
@@ -251,6 +255,10 @@ fn input(state: &mut State, action: &Action, effects: &mut Vec<Effect>) {
                 line.push(*c);
                 state.mode = Mode::Command(line);
             }
+            Action::InputText(text) => {
+                line.push_str(text);
+                state.mode = Mode::Command(line);
+            }
             Action::InputBackspace => {
                 line.pop();
                 state.mode = Mode::Command(line);
@@ -281,6 +289,7 @@ fn input(state: &mut State, action: &Action, effects: &mut Vec<Effect>) {
         Mode::Filter(mut text) => {
             match action {
                 Action::InputChar(c) => text.push(*c),
+                Action::InputText(pasted) => text.push_str(pasted),
                 Action::InputBackspace => {
                     text.pop();
                 }
@@ -315,11 +324,12 @@ fn set_filter(state: &mut State, text: &str) {
     };
     match parsed {
         Ok(filter) => {
+            let note = filter.as_ref().and_then(|f| f.note.clone());
             t.filter = filter;
             t.computed_from = None;
             t.selected = 0;
             t.offset = 0;
-            state.status = None;
+            state.status = note;
         }
         Err(e) => state.status = Some(e),
     }
