@@ -9,6 +9,7 @@ pub mod logs;
 pub mod rollout;
 pub mod table;
 pub mod text_view;
+pub mod yaml;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -61,6 +62,7 @@ fn draw_screen(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
         Screen::Rollout(r) => rollout::draw(state, r, frame, area),
         Screen::Containers(c) => text_view::draw_containers(state, c, frame, area),
         Screen::Text(t) => text_view::draw_text(state, t, frame, area),
+        Screen::Yaml(y) => yaml::draw(state, y, frame, area),
         Screen::Logs(l) => logs::draw(state, l, frame, area),
         Screen::Contexts { selected } => text_view::draw_contexts(state, *selected, frame, area),
     }

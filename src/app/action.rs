@@ -61,6 +61,8 @@ pub enum Action {
     Undo,
     /// Edit the selected object.
     Edit,
+    /// Edit the selected object in `$EDITOR` (then `$VISUAL`, then `vi`).
+    EditExternal,
     /// Delete the selected object.
     Delete,
     /// Start a canary on the selected Deployment (new image, N new pods, then pause).
@@ -79,6 +81,9 @@ pub enum Action {
     /// A character typed into the command or filter line.
     #[serde(skip)]
     InputChar(char),
+    /// Text pasted into the command or filter line, applied at once (control characters removed).
+    #[serde(skip)]
+    InputText(String),
     /// Erase the last character of the command or filter line.
     #[serde(skip)]
     InputBackspace,
@@ -141,6 +146,22 @@ pub enum Action {
     /// A key pressed while a dialog is open.
     #[serde(skip)]
     DialogKey(super::dialog::DialogKey),
+    /// An object arrived for the YAML view (and the recovery file of an unsent edit).
+    #[serde(skip)]
+    ObjectLoaded {
+        /// The object asked for.
+        key: crate::cluster::ObjectKey,
+        /// The object, or the error message.
+        object: Result<super::yaml_view::LiveObject, String>,
+        /// The text of an unsent edit of it, when opening the editor.
+        recovery: Option<super::yaml_view::Sensitive>,
+    },
+    /// A key for the YAML view's own keys, its search line or its editor.
+    #[serde(skip)]
+    YamlKey(crossterm::event::KeyEvent),
+    /// What came back for an editor's request.
+    #[serde(skip)]
+    EditReport(super::editor::EditReport),
     /// What came back for a dialog's request.
     #[serde(skip)]
     OpReport {
@@ -194,6 +215,7 @@ impl Action {
             Self::Restart => "restart rollout",
             Self::Undo => "undo rollout",
             Self::Edit => "edit",
+            Self::EditExternal => "edit in $EDITOR",
             Self::Delete => "delete",
             Self::Canary => "start canary",
             Self::Promote => "promote canary",
@@ -215,6 +237,7 @@ impl Action {
                 | Self::Restart
                 | Self::Undo
                 | Self::Edit
+                | Self::EditExternal
                 | Self::Delete
                 | Self::Canary
                 | Self::Promote
@@ -251,6 +274,7 @@ impl Action {
             Self::Restart,
             Self::Undo,
             Self::Edit,
+            Self::EditExternal,
             Self::Delete,
             Self::Canary,
             Self::Promote,
@@ -262,7 +286,7 @@ impl Action {
 }
 
 /// What `update` asks the loop to do; the loop performs it through `Cluster`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Start (or restart) the watch of `kind` in `namespace` (`None`: all / cluster-scoped).
     Watch {
@@ -298,6 +322,16 @@ pub enum Effect {
     CopyText(String),
     /// Connect to another kubeconfig context.
     SwitchContext(String),
+    /// Fetch an object for the YAML view (with `for_edit`, also its recovery file);
+    /// answered by [`Action::ObjectLoaded`].
+    FetchObject {
+        /// The object.
+        key: crate::cluster::ObjectKey,
+        /// The editor opens on it.
+        for_edit: bool,
+    },
+    /// An editor's request; answered by [`Action::EditReport`].
+    Edit(super::editor::EditRequest),
     /// A dialog's read or change, run as a task; answered by [`Action::OpReport`].
     Ops(super::operations::OpRequest),
 }

@@ -18,6 +18,9 @@ pub fn key_action(state: &State, key: &KeyEvent) -> Option<Action> {
     if state.dialogs.open.is_some() {
         return super::dialog::key_action(key);
     }
+    if let Some(action) = super::yaml_view::key_action(state, key) {
+        return Some(action);
+    }
     if state.mode == Mode::Normal
         && let Screen::Logs(view) = state.screen()
         && let Some(action) = super::logs::logs_key_action(view, key)

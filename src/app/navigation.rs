@@ -28,6 +28,10 @@ pub fn move_by(state: &mut State, delta: isize) {
             (&mut t.scroll, lines.saturating_sub(page) + 1)
         }
         Screen::Contexts { selected } => (selected, contexts),
+        Screen::Yaml(y) => {
+            y.scroll_by(delta, page);
+            return;
+        }
         Screen::Logs(l) => {
             // Scrolling up stops following; reaching the end follows again.
             l.scroll(delta, page);
@@ -95,6 +99,7 @@ pub fn selected_key(state: &State) -> Option<ObjectKey> {
             super::logs::LogScope::Pod { pod } => Some(key(Kind::Pod, &l.namespace, pod)),
             super::logs::LogScope::Workload { kind, name } => Some(key(*kind, &l.namespace, name)),
         },
+        Screen::Yaml(y) => Some(y.key.clone()),
         Screen::Text(_) | Screen::Contexts { .. } => None,
     }
 }
@@ -165,7 +170,7 @@ pub fn enter(state: &mut State, effects: &mut Vec<Effect>) {
             }
             None
         }
-        Screen::Text(_) | Screen::Logs(_) => None,
+        Screen::Text(_) | Screen::Logs(_) | Screen::Yaml(_) => None,
     };
     if let Some(screen) = next {
         state.screens.push(screen);

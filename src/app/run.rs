@@ -89,7 +89,10 @@ fn context_names(path: Option<&std::path::Path>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-struct Io {
+/// Performs the [`Effect`]s `update` returns against one cluster: the event loop's
+/// hands, public so that tests drive the app in-process exactly as the loop does.
+/// What its tasks send back arrives on the [`IoReceivers`].
+pub struct Io {
     cluster: Arc<Cluster>,
     opts: ConnectOptions,
     watches: HashMap<Kind, WatchHandle>,
@@ -98,10 +101,51 @@ struct Io {
     updates: mpsc::UnboundedSender<ClusterUpdate>,
     actions: mpsc::UnboundedSender<Action>,
     connected: mpsc::UnboundedSender<(String, anyhow::Result<Cluster>)>,
+    /// An `$EDITOR` run waiting for the loop (which owns the terminal).
+    external_edit: Option<super::edit_io::ExternalEdit>,
+}
+
+/// The receiving ends of what an [`Io`]'s tasks send back to the loop.
+pub struct IoReceivers {
+    /// Rows and watch states.
+    pub updates: mpsc::UnboundedReceiver<ClusterUpdate>,
+    /// Results of fetches and operations, as actions.
+    pub actions: mpsc::UnboundedReceiver<Action>,
+    /// Context switches: the context name and the new connection (or why it failed).
+    pub connected: mpsc::UnboundedReceiver<(String, anyhow::Result<Cluster>)>,
+    /// Log lines of the logs view.
+    pub log_chunks: mpsc::UnboundedReceiver<(u64, LogChunk)>,
 }
 
 impl Io {
-    fn perform(&mut self, effects: Vec<Effect>) {
+    /// An `Io` for `cluster`; `opts` is how it was reached (kept to switch contexts).
+    pub fn new(cluster: Cluster, opts: ConnectOptions) -> (Self, IoReceivers) {
+        let (updates_tx, updates) = mpsc::unbounded_channel();
+        let (actions_tx, actions) = mpsc::unbounded_channel();
+        let (connected_tx, connected) = mpsc::unbounded_channel();
+        let (log_tx, log_chunks) = mpsc::unbounded_channel();
+        let io = Self {
+            logs: HashMap::new(),
+            log_chunks: log_tx,
+            cluster: Arc::new(cluster),
+            opts,
+            watches: HashMap::new(),
+            updates: updates_tx,
+            actions: actions_tx,
+            connected: connected_tx,
+            external_edit: None,
+        };
+        let receivers = IoReceivers {
+            updates,
+            actions,
+            connected,
+            log_chunks,
+        };
+        (io, receivers)
+    }
+
+    /// Starts the effects as tasks; their results come back on the receivers.
+    pub fn perform(&mut self, effects: Vec<Effect>) {
         for effect in effects {
             match effect {
                 Effect::Watch { kind, namespace } => {
@@ -158,6 +202,16 @@ impl Io {
                 Effect::Ops(request) => {
                     super::operations::spawn(&self.cluster, request, self.actions.clone());
                 }
+                Effect::FetchObject { key, for_edit } => {
+                    super::edit_io::fetch(&self.cluster, key, for_edit, self.actions.clone());
+                }
+                Effect::Edit(request) => {
+                    if let Some(job) =
+                        super::edit_io::perform(&self.cluster, request, &self.actions)
+                    {
+                        self.external_edit = Some(job);
+                    }
+                }
                 Effect::SwitchContext(name) => {
                     let mut opts = self.opts.clone();
                     opts.context = Some(name.clone());
@@ -180,20 +234,13 @@ async fn event_loop(
     opts: ConnectOptions,
     mut trace: Option<FrameTrace>,
 ) -> anyhow::Result<()> {
-    let (updates_tx, mut updates) = mpsc::unbounded_channel();
-    let (actions_tx, mut actions) = mpsc::unbounded_channel();
-    let (connected_tx, mut connected) = mpsc::unbounded_channel();
-    let (log_tx, mut log_chunks) = mpsc::unbounded_channel();
-    let mut io = Io {
-        logs: HashMap::new(),
-        log_chunks: log_tx,
-        cluster: Arc::new(cluster),
-        opts,
-        watches: HashMap::new(),
-        updates: updates_tx,
-        actions: actions_tx,
-        connected: connected_tx,
-    };
+    let (mut io, receivers) = Io::new(cluster, opts);
+    let IoReceivers {
+        mut updates,
+        mut actions,
+        mut connected,
+        mut log_chunks,
+    } = receivers;
     let mut terminal_events = EventStream::new();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
@@ -211,11 +258,18 @@ async fn event_loop(
         if state.quit {
             return Ok(());
         }
-        if !io.logs.is_empty() {
-            // Streams live as long as a view in the breadcrumb needs them.
-            let active = super::logs::active_streams(&state);
-            io.logs.retain(|id, _| active.contains(id));
+        if let Some(job) = io.external_edit.take() {
+            // crossterm's reader would take the editor's keys: drop it while the editor runs.
+            drop(terminal_events);
+            let text = tui.suspended(|| super::edit_io::run_external(&job))?;
+            terminal_events = EventStream::new();
+            io.perform(update(
+                &mut state,
+                Action::EditReport(super::editor::EditReport::ExternalDone(job.id, text)),
+            ));
+            dirty = true;
         }
+        io.drop_hidden_logs(&state);
         let now = Instant::now();
         if dirty && now >= last_draw + FRAME {
             state.refresh_views();
@@ -253,10 +307,10 @@ async fn event_loop(
                 dirty = true;
             }
             Some(first) = updates.recv() => {
-                update(&mut state, Action::Cluster(first));
+                io.perform(update(&mut state, Action::Cluster(first)));
                 for _ in 0..UPDATE_BATCH {
                     match updates.try_recv() {
-                        Ok(more) => { update(&mut state, Action::Cluster(more)); }
+                        Ok(more) => { io.perform(update(&mut state, Action::Cluster(more))); }
                         Err(_) => break,
                     }
                 }
@@ -276,21 +330,7 @@ async fn event_loop(
                 dirty = true;
             }
             Some((name, result)) = connected.recv() => {
-                let action = match result {
-                    Ok(cluster) => {
-                        io.watches.clear();
-                        let action = Action::Connected {
-                            context: cluster.context().to_owned(),
-                            server: cluster.server().to_owned(),
-                            namespace: cluster.namespace().to_owned(),
-                        };
-                        io.cluster = Arc::new(cluster);
-                        io.opts.context = Some(name);
-                        ask_server_version(&io);
-                        action
-                    }
-                    Err(e) => Action::ConnectFailed(format!("cannot switch to context {name}: {e:#}")),
-                };
+                let action = io.switched(name, result);
                 io.perform(update(&mut state, action));
                 dirty = true;
             }
@@ -304,8 +344,44 @@ async fn event_loop(
     }
 }
 
+impl Io {
+    /// Takes the result of a context switch: the new connection replaces the old one
+    /// (its watches stop). Returns the action for `update`.
+    pub fn switched(&mut self, name: String, result: anyhow::Result<Cluster>) -> Action {
+        match result {
+            Ok(cluster) => {
+                self.watches.clear();
+                let action = Action::Connected {
+                    context: cluster.context().to_owned(),
+                    server: cluster.server().to_owned(),
+                    namespace: cluster.namespace().to_owned(),
+                };
+                self.cluster = Arc::new(cluster);
+                self.opts.context = Some(name);
+                ask_server_version(self);
+                action
+            }
+            Err(e) => Action::ConnectFailed(format!("cannot switch to context {name}: {e:#}")),
+        }
+    }
+
+    /// Applies a terminal event (key, paste, resize) as the event loop does.
+    pub fn terminal_event(&mut self, state: &mut State, event: Event) {
+        handle_terminal_event(state, self, event);
+    }
+
+    /// Stops the log stream when the logs view is no longer shown.
+    pub fn drop_hidden_logs(&mut self, state: &State) {
+        if !self.logs.is_empty() {
+            // Streams live as long as a view in the breadcrumb needs them.
+            let active = super::logs::active_streams(state);
+            self.logs.retain(|id, _| active.contains(id));
+        }
+    }
+}
+
 /// Asks the server for its version (also the first sign that it answers).
-fn ask_server_version(io: &Io) {
+pub fn ask_server_version(io: &Io) {
     let cluster = Arc::clone(&io.cluster);
     let tx = io.actions.clone();
     tokio::spawn(async move {
@@ -343,12 +419,10 @@ fn handle_terminal_event(state: &mut State, io: &mut Io, event: Event) {
             None
         }
         Event::Paste(text) => {
-            if matches!(state.mode, Mode::Command(_) | Mode::Filter(_)) {
-                for c in text.chars().filter(|c| !c.is_control()) {
-                    io.perform(update(state, Action::InputChar(c)));
-                }
-            }
-            None
+            // One action for the whole paste: the filter is parsed once, not per character.
+            let text: String = text.chars().filter(|c| !c.is_control()).collect();
+            matches!(state.mode, Mode::Command(_) | Mode::Filter(_))
+                .then_some(Action::InputText(text))
         }
         _ => None,
     };

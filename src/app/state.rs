@@ -120,6 +120,8 @@ pub enum Screen {
     Containers(ContainersView),
     /// YAML or describe.
     Text(TextView),
+    /// The highlighted YAML of an object, and its editor.
+    Yaml(Box<super::yaml_view::YamlView>),
     /// The logs of a container or of a workload's pods.
     Logs(Box<LogsView>),
     /// The kubeconfig context picker.
@@ -323,6 +325,7 @@ fn screen_label(screen: &Screen) -> String {
         Screen::Rollout(r) => format!("rollout {}", r.name),
         Screen::Containers(c) => format!("{} containers", c.name),
         Screen::Text(t) => t.title.clone(),
+        Screen::Yaml(y) => y.title(),
         Screen::Logs(l) => l.title(),
         Screen::Contexts { .. } => "contexts".to_owned(),
     }

@@ -18,12 +18,16 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let typing = matches!(state.mode, Mode::Filter(_))
         && matches!(
             action,
-            Action::InputChar(_) | Action::InputBackspace | Action::InputClear
+            Action::InputChar(_)
+                | Action::InputText(_)
+                | Action::InputBackspace
+                | Action::InputClear
         );
     match action {
         Action::Cluster(update) => {
             // Views are refreshed once per batch by the loop (`refresh_views`), not per update.
             apply_cluster(state, update);
+            super::yaml_view::follow(state, &mut effects);
             return effects;
         }
         Action::Resize(w, h) => state.size = (w, h),
@@ -63,8 +67,19 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::LogStream { stream, chunk } => super::logs::chunk(state, stream, chunk),
         Action::DialogKey(k) => super::dialog::key(state, k, &mut effects),
+        Action::ObjectLoaded {
+            key,
+            object,
+            recovery,
+        } => super::yaml_view::loaded(state, &key, object, recovery, &mut effects),
+        Action::YamlKey(k) => {
+            state.status = None;
+            super::yaml_view::key(state, k, &mut effects);
+        }
+        Action::EditReport(report) => super::yaml_view::report(state, report, &mut effects),
         Action::OpReport { id, report } => super::dialog::report(state, id, report),
         Action::InputChar(_)
+        | Action::InputText(_)
         | Action::InputBackspace
         | Action::InputClear
         | Action::InputComplete
@@ -148,6 +163,7 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
             show_pane(state, PANES[next]);
         }
         Action::CommandMode => state.mode = Mode::Command(String::new()),
+        Action::FilterMode if super::yaml_view::start_search(state) => {}
         Action::FilterMode => match state.screen() {
             Screen::Table(t) => {
                 let text = t
@@ -162,7 +178,7 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
         Action::AllNamespaces => switch_namespace(state, None),
         Action::Help => state.mode = Mode::Help,
         Action::Describe => navigation::describe(state, effects),
-        Action::Yaml => navigation::yaml(state, effects),
+        Action::Yaml => super::yaml_view::open(state, None, effects),
         Action::SortNext | Action::SortPrev | Action::SortReverse => sort(state, &action),
         Action::Quit => state.quit = true,
         Action::ShowLogs => super::logs::open_selected(state, effects),
@@ -170,6 +186,11 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
             if state.readonly {
                 let what = mutation.description();
                 state.status = Some(format!("read-only session: {what} was not sent"));
+                return;
+            }
+            if matches!(mutation, Action::Edit | Action::EditExternal) {
+                let external = mutation == Action::EditExternal;
+                super::yaml_view::open(state, Some(external), effects);
                 return;
             }
             super::dialog::open(state, &mutation, effects);
@@ -234,6 +255,10 @@ fn input(state: &mut State, action: &Action, effects: &mut Vec<Effect>) {
                 line.push(*c);
                 state.mode = Mode::Command(line);
             }
+            Action::InputText(text) => {
+                line.push_str(text);
+                state.mode = Mode::Command(line);
+            }
             Action::InputBackspace => {
                 line.pop();
                 state.mode = Mode::Command(line);
@@ -264,6 +289,7 @@ fn input(state: &mut State, action: &Action, effects: &mut Vec<Effect>) {
         Mode::Filter(mut text) => {
             match action {
                 Action::InputChar(c) => text.push(*c),
+                Action::InputText(pasted) => text.push_str(pasted),
                 Action::InputBackspace => {
                     text.pop();
                 }
@@ -298,11 +324,12 @@ fn set_filter(state: &mut State, text: &str) {
     };
     match parsed {
         Ok(filter) => {
+            let note = filter.as_ref().and_then(|f| f.note.clone());
             t.filter = filter;
             t.computed_from = None;
             t.selected = 0;
             t.offset = 0;
-            state.status = None;
+            state.status = note;
         }
         Err(e) => state.status = Some(e),
     }
@@ -327,6 +354,14 @@ fn run_command(state: &mut State, cmd: Command, effects: &mut Vec<Effect>) {
         Command::Context(Some(name)) => navigation::switch_context(state, name, effects),
         Command::Quit => state.quit = true,
         Command::Canary => key(state, Action::Canary, effects),
+        Command::Create(kind) if state.readonly => {
+            let what = kind.map_or("objects".to_owned(), |k| format!("{k:?}"));
+            state.status = Some(format!("read-only session: create {what} was not sent"));
+        }
+        Command::Create(kind) => {
+            let kind = kind.unwrap_or_else(|| root_kind(state));
+            super::yaml_view::create(state, kind);
+        }
     }
 }
 
@@ -337,6 +372,7 @@ fn ensure_watches(state: &mut State) -> Vec<Effect> {
         Screen::Table(t) => needed.push(t.kind),
         Screen::Rollout(_) => needed.extend(ROLLOUT_KINDS),
         Screen::Containers(_) => needed.push(Kind::Pod),
+        Screen::Yaml(y) => needed.push(y.key.kind),
         Screen::Logs(l) => needed.extend(l.watched_kinds()),
         Screen::Text(_) | Screen::Contexts { .. } => {}
     }
