@@ -19,7 +19,7 @@ use super::age_tick::next_age_change;
 use super::command::{self, Command};
 use super::frame_trace::FrameTrace;
 use super::keys::key_action;
-use super::state::{Mode, State};
+use super::state::{Mode, Screen, State};
 use super::update::update;
 use crate::cli::DashboardArgs;
 use crate::cluster::{
@@ -421,7 +421,8 @@ fn handle_terminal_event(state: &mut State, io: &mut Io, event: Event) {
         Event::Paste(text) => {
             // One action for the whole paste: the filter is parsed once, not per character.
             let text: String = text.chars().filter(|c| !c.is_control()).collect();
-            matches!(state.mode, Mode::Command(_) | Mode::Filter(_))
+            let logs_prompt = matches!(state.screen(), Screen::Logs(l) if l.prompt.is_some());
+            (logs_prompt || matches!(state.mode, Mode::Command(_) | Mode::Filter(_)))
                 .then_some(Action::InputText(text))
         }
         _ => None,

@@ -270,6 +270,7 @@ pub fn input(state: &mut State, action: &Action, effects: &mut Vec<Effect>) -> b
     };
     match action {
         Action::InputChar(c) => prompt.text.push(*c),
+        Action::InputText(text) => prompt.text.push_str(text),
         Action::InputBackspace => {
             prompt.text.pop();
         }
