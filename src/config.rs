@@ -25,7 +25,8 @@ pub struct Config {
     pub logs: LogsConfig,
 }
 
-/// The `[logs]` section: `tail_lines`, `max_lines`, `max_bytes`, `max_line_chars`.
+/// The `[logs]` section: `tail_lines`, `since_seconds`, `max_lines`, `max_bytes`,
+/// `max_line_chars`.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct LogsConfig {
@@ -37,6 +38,8 @@ pub struct LogsConfig {
     pub max_bytes: Option<usize>,
     /// Longer lines are cut on screen, kept whole for save (default 4096).
     pub max_line_chars: Option<usize>,
+    /// Only lines newer than this many seconds when a log opens (default: no limit).
+    pub since_seconds: Option<u64>,
 }
 
 impl Config {
@@ -72,6 +75,7 @@ impl Config {
         s.caps.max_lines = l.max_lines.unwrap_or(s.caps.max_lines);
         s.caps.max_bytes = l.max_bytes.unwrap_or(s.caps.max_bytes);
         s.max_line_chars = l.max_line_chars.unwrap_or(s.max_line_chars).max(1);
+        s.since_seconds = l.since_seconds;
         s
     }
 
@@ -117,9 +121,14 @@ mod tests {
         assert!(args.all_namespaces && args.readonly);
         assert_eq!(args.theme.as_deref(), Some("16color"));
         assert_eq!(config.log_settings().tail_lines, 200);
-        std::fs::write(&path, "[logs]\ntail_lines = 50\nmax_lines = 1000\n").unwrap();
+        std::fs::write(
+            &path,
+            "[logs]\ntail_lines = 50\nmax_lines = 1000\nsince_seconds = 600\n",
+        )
+        .unwrap();
         let logs = Config::load_from(&path).unwrap().log_settings();
         assert_eq!((logs.tail_lines, logs.caps.max_lines), (50, 1000));
+        assert_eq!(logs.since_seconds, Some(600));
         std::fs::write(&path, "\ncolour = 1\n").unwrap();
         let err = Config::load_from(&path).unwrap_err().to_string();
         assert!(

@@ -30,6 +30,8 @@ pub struct LogSettings {
     pub caps: BufferCaps,
     /// Longer lines are cut when drawn (kept whole for save).
     pub max_line_chars: usize,
+    /// Only lines newer than this many seconds (`--since`); `None`: the tail alone decides.
+    pub since_seconds: Option<u64>,
 }
 
 impl Default for LogSettings {
@@ -38,6 +40,7 @@ impl Default for LogSettings {
             tail_lines: 200,
             caps: BufferCaps::default(),
             max_line_chars: 4096,
+            since_seconds: None,
         }
     }
 }

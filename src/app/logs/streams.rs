@@ -85,6 +85,7 @@ pub fn restart_stream(view: &mut LogsView, i: usize, effects: &mut Vec<Effect>) 
     let id = sources::next_stream_id();
     let previous = view.previous;
     let tail = view.settings.tail_lines;
+    let since = view.settings.since_seconds;
     let Some(source) = view.sources.get_mut(i) else {
         return;
     };
@@ -103,7 +104,7 @@ pub fn restart_stream(view: &mut LogsView, i: usize, effects: &mut Vec<Effect>) 
             follow: !previous,
             previous,
             timestamps: true,
-            since: None,
+            since: since.map(std::time::Duration::from_secs),
             reconnect: !previous,
         },
     }));
