@@ -393,25 +393,9 @@ fn read_only_sessions_refuse_every_mutating_key_before_asking() {
 }
 
 #[test]
-fn yaml_asks_the_loop_and_shows_the_answer() {
+fn describe_shows_what_the_rows_know_at_once() {
     let mut s = state(Kind::Pod, (120, 40));
-    let effects = run(&mut s, &[Action::Yaml]);
-    let [Effect::FetchYaml { key, title }] = effects.as_slice() else {
-        panic!("{effects:?}")
-    };
-    assert_eq!(key.name, "dnsutil-rs-p8w5k");
-    run(
-        &mut s,
-        &[Action::TextLoaded {
-            title: title.clone(),
-            text: Ok("a: 1\nb: 2\n".into()),
-        }],
-    );
-    let Screen::Text(t) = s.screen() else {
-        panic!("text view")
-    };
-    assert_eq!(t.text, Some(Ok("a: 1\nb: 2\n".into())));
-    run(&mut s, &[Action::Back, Action::Describe]);
+    run(&mut s, &[Action::Describe]);
     let Screen::Text(t) = s.screen() else {
         panic!("describe view")
     };
