@@ -458,3 +458,75 @@ fn fifty_thousand_pods_are_indexed_once_and_views_are_cached() {
     run(&mut s, &actions);
     assert_eq!(visible_names(&s).len(), 10, "pod-49990 to pod-49999");
 }
+
+#[test]
+fn changed_rows_keep_their_place_and_new_gone_or_resorted_rows_move() {
+    let mut s = state(Kind::Pod, (120, 40));
+    let names = visible_names(&s);
+    let first = names[0].clone();
+    let changed =
+        |name: &str, status: &str| ui_fixtures::pod("default", name, None, status, false, 60);
+    // A row that only changes (sorted by NAME): same rows, same order, the new contents.
+    run(
+        &mut s,
+        &[Action::Cluster(ClusterUpdate::Applied {
+            kind: Kind::Pod,
+            rows: vec![changed(&first, "CrashLoopBackOff")],
+        })],
+    );
+    assert_eq!(visible_names(&s), names);
+    let t = table(&s);
+    assert_eq!(t.computed_from, Some(s.stores.of(Kind::Pod).generation()));
+    // A new row and a gone row change the list.
+    run(
+        &mut s,
+        &[
+            Action::Cluster(ClusterUpdate::Applied {
+                kind: Kind::Pod,
+                rows: vec![changed("aaa-new", "Pending")],
+            }),
+            Action::Cluster(ClusterUpdate::Deleted {
+                kind: Kind::Pod,
+                keys: vec![("default".into(), names[1].clone())],
+            }),
+        ],
+    );
+    let now = visible_names(&s);
+    assert_eq!(now[0], "aaa-new");
+    assert!(!now.contains(&names[1]), "{now:?}");
+    // Sorted by STATUS, a changed status re-sorts.
+    run(&mut s, &[Action::SortNext, Action::SortNext]);
+    let statuses = |s: &State| -> Vec<String> {
+        let t = table(s);
+        t.visible
+            .iter()
+            .map(
+                |slot| match &s.stores.of(Kind::Pod).get(*slot).expect("live").detail {
+                    kdeck::cluster::Detail::Pod(p) => p.status.clone(),
+                    _ => unreachable!(),
+                },
+            )
+            .collect()
+    };
+    let position = |s: &State| visible_names(s).iter().position(|n| *n == first);
+    let before = position(&s);
+    run(
+        &mut s,
+        &[Action::Cluster(ClusterUpdate::Applied {
+            kind: Kind::Pod,
+            rows: vec![changed(&first, "Unknown")],
+        })],
+    );
+    let after = statuses(&s);
+    assert!(after.is_sorted(), "{after:?}");
+    assert_eq!(position(&s), Some(after.len() - 1), "Unknown sorts last");
+    assert_ne!(position(&s), before);
+    // With a filter, a row that stops matching goes.
+    run(
+        &mut s,
+        &[Action::SortPrev, Action::SortPrev, Action::FilterMode],
+    );
+    run(&mut s, &typed("aaa"));
+    run(&mut s, &[Action::InputSubmit]);
+    assert_eq!(visible_names(&s), ["aaa-new"]);
+}
