@@ -56,6 +56,10 @@ impl AppDriver {
         readonly_cluster: bool,
         keymap: Option<&str>,
     ) -> Self {
+        // Keys that save (the logs view's `s`) write into the working directory: not the repo's.
+        let scratch = std::env::temp_dir().join("kdeck-test-cwd");
+        std::fs::create_dir_all(&scratch).expect("a scratch directory");
+        std::env::set_current_dir(&scratch).expect("work in the scratch directory");
         let opts = ConnectOptions {
             kubeconfig: Some(kubeconfig.to_owned()),
             context: None,
