@@ -374,6 +374,7 @@ fn read_only_sessions_refuse_every_mutating_key_before_asking() {
         Action::Restart,
         Action::Undo,
         Action::Edit,
+        Action::EditExternal,
         Action::Delete,
     ] {
         let effects = run(&mut s, std::slice::from_ref(&a));
@@ -394,21 +395,24 @@ fn read_only_sessions_refuse_every_mutating_key_before_asking() {
 fn yaml_asks_the_loop_and_shows_the_answer() {
     let mut s = state(Kind::Pod, (120, 40));
     let effects = run(&mut s, &[Action::Yaml]);
-    let [Effect::FetchYaml { key, title }] = effects.as_slice() else {
+    let [Effect::FetchObject { key, for_edit }] = effects.as_slice() else {
         panic!("{effects:?}")
     };
     assert_eq!(key.name, "dnsutil-rs-p8w5k");
+    assert!(!for_edit);
+    let object = serde_json::json!({"kind": "Pod", "metadata": {"name": "dnsutil-rs-p8w5k"}});
     run(
         &mut s,
-        &[Action::TextLoaded {
-            title: title.clone(),
-            text: Ok("a: 1\nb: 2\n".into()),
+        &[Action::ObjectLoaded {
+            key: key.clone(),
+            object: Ok(kdeck::app::yaml_view::LiveObject::new(object)),
+            recovery: None,
         }],
     );
-    let Screen::Text(t) = s.screen() else {
-        panic!("text view")
+    let Screen::Yaml(y) = s.screen() else {
+        panic!("YAML view")
     };
-    assert_eq!(t.text, Some(Ok("a: 1\nb: 2\n".into())));
+    assert_eq!(y.text.0, "kind: Pod\nmetadata:\n  name: dnsutil-rs-p8w5k\n");
     run(&mut s, &[Action::Back, Action::Describe]);
     let Screen::Text(t) = s.screen() else {
         panic!("describe view")
