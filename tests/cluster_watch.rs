@@ -308,7 +308,7 @@ async fn yaml_masks_secrets_and_describe_shows_events() {
     };
     let masked = cluster.fetch_yaml(&key(Kind::Secret, "db")).await.unwrap();
     assert!(masked.starts_with("apiVersion: v1\n"), "{masked}");
-    assert!(masked.contains("password: '********'"), "{masked}");
+    assert!(masked.contains("password: \"********\""), "{masked}");
     assert!(
         !masked.contains("aHVudGVyMg") && !masked.contains("managedFields"),
         "{masked}"
