@@ -5,6 +5,7 @@ pub mod dialog;
 pub mod footer;
 pub mod header;
 pub mod help;
+pub mod logs;
 pub mod rollout;
 pub mod table;
 pub mod text_view;
@@ -62,7 +63,7 @@ fn draw_screen(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
         Screen::Containers(c) => text_view::draw_containers(state, c, frame, area),
         Screen::Text(t) => text_view::draw_text(state, t, frame, area),
         Screen::Yaml(y) => yaml::draw(state, y, frame, area),
-        Screen::Logs(l) => text_view::draw_logs(state, l, frame, area),
+        Screen::Logs(l) => logs::draw(state, l, frame, area),
         Screen::Contexts { selected } => text_view::draw_contexts(state, *selected, frame, area),
     }
 }

@@ -71,11 +71,19 @@ pub enum Action {
     Promote,
     /// Abort the selected Deployment's canary (roll back).
     Abort,
+    /// Follow the logs of the selected pod, container, Deployment or ReplicaSet.
+    ShowLogs,
     /// Quit kdeck.
     Quit,
+    /// A key of the logs view (see `app::logs::commands`).
+    #[serde(skip)]
+    LogsKey(super::logs::LogsCommand),
     /// A character typed into the command or filter line.
     #[serde(skip)]
     InputChar(char),
+    /// Text pasted into the command or filter line, applied at once (control characters removed).
+    #[serde(skip)]
+    InputText(String),
     /// Erase the last character of the command or filter line.
     #[serde(skip)]
     InputBackspace,
@@ -127,9 +135,14 @@ pub enum Action {
     /// An operation succeeded; kubectl's words for it.
     #[serde(skip)]
     Done(String),
-    /// Lines (or the end) of the log stream shown.
+    /// Lines (or the end) of log stream `stream`.
     #[serde(skip)]
-    Logs(LogChunk),
+    LogStream {
+        /// The stream's id (from [`Effect::StartLogs`]).
+        stream: u64,
+        /// What it sent.
+        chunk: LogChunk,
+    },
     /// A key pressed while a dialog is open.
     #[serde(skip)]
     DialogKey(super::dialog::DialogKey),
@@ -210,6 +223,7 @@ impl Action {
             Self::Canary => "start canary",
             Self::Promote => "promote canary",
             Self::Abort => "abort canary",
+            Self::ShowLogs => "logs (pod, deployment, replicaset)",
             Self::Quit => "quit",
             _ => "",
         }
@@ -268,6 +282,7 @@ impl Action {
             Self::Canary,
             Self::Promote,
             Self::Abort,
+            Self::ShowLogs,
             Self::Quit,
         ]
     }
@@ -297,16 +312,17 @@ pub enum Effect {
         /// The title of the view waiting for it.
         title: String,
     },
-    /// Stream the logs of a container (replacing any stream running); stopped when the
-    /// logs view is left.
-    StartLogs {
-        /// Namespace of the pod.
-        namespace: String,
-        /// The pod.
-        pod: String,
-        /// The container.
-        container: String,
+    /// Stream the logs of a container; the loop stops it when no view shown needs it.
+    StartLogs(crate::cluster::LogStreamRequest),
+    /// Write `text` to the file `path`; the result comes back as a status.
+    SaveText {
+        /// Where.
+        path: std::path::PathBuf,
+        /// What.
+        text: String,
     },
+    /// Put `text` on the clipboard with OSC 52 (works over SSH, through the terminal).
+    CopyText(String),
     /// Connect to another kubeconfig context.
     SwitchContext(String),
     /// Fetch an object for the YAML view (with `for_edit`, also its recovery file);

@@ -36,7 +36,12 @@ pub struct Filter {
     pub text: String,
     /// The compiled form.
     pub matcher: Matcher,
+    /// Why the text is not used as typed (an invalid regex matched literally), for the status line.
+    pub note: Option<String>,
 }
+
+/// The longest filter accepted: longer text is a paste gone wrong, not a filter.
+pub const MAX_FILTER_LEN: usize = 1024;
 
 const REGEX_METACHARACTERS: &[char] = &[
     '.', '*', '+', '?', '(', ')', '[', ']', '{', '}', '|', '^', '$', '\\',
@@ -47,12 +52,25 @@ impl Filter {
     /// text with metacharacters that is not a valid regex is used as a plain substring.
     pub fn parse(text: &str) -> Result<Self, String> {
         let trimmed = text.trim();
+        let length = trimmed.chars().count();
+        if length > MAX_FILTER_LEN {
+            return Err(format!(
+                "filter too long ({length} characters, at most {MAX_FILTER_LEN}): Ctrl-u clears it"
+            ));
+        }
+        let mut note = None;
         let matcher = if let Some(selector) = trimmed.strip_prefix("-l") {
             Matcher::Labels(parse_selector(selector.trim())?)
         } else if trimmed.contains(REGEX_METACHARACTERS) {
             match RegexBuilder::new(trimmed).case_insensitive(true).build() {
                 Ok(re) => Matcher::Regex(re),
-                Err(_) => Matcher::Substring(trimmed.to_lowercase()),
+                Err(e) => {
+                    note = Some(format!(
+                        "not a valid regex ({}): matching the text literally",
+                        regex_error(&e)
+                    ));
+                    Matcher::Substring(trimmed.to_lowercase())
+                }
             }
         } else {
             Matcher::Substring(trimmed.to_lowercase())
@@ -60,6 +78,7 @@ impl Filter {
         Ok(Self {
             text: trimmed.to_owned(),
             matcher,
+            note,
         })
     }
 
@@ -138,6 +157,22 @@ fn key(k: &str) -> Option<String> {
     valid.then(|| k.to_owned())
 }
 
+/// The last line of a regex error, which says what is wrong (the lines above draw the pattern).
+fn regex_error(e: &regex::Error) -> String {
+    match e {
+        regex::Error::Syntax(text) => text
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or(text)
+            .trim()
+            .trim_start_matches("error: ")
+            .to_owned(),
+        regex::Error::CompiledTooBig(_) => "too big once compiled".to_owned(),
+        other => other.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,5 +198,28 @@ mod tests {
         assert_eq!(reqs.len(), 3);
         assert!(Filter::parse("-l =x").is_err());
         assert!(Filter::parse("-l").is_err());
+    }
+
+    #[test]
+    fn an_invalid_regex_says_why_and_matches_literally() {
+        let f = Filter::parse("web-(1").unwrap();
+        assert!(matches!(f.matcher, Matcher::Substring(ref s) if s == "web-(1"));
+        let note = f.note.unwrap();
+        assert!(
+            note.starts_with("not a valid regex (unclosed group)"),
+            "{note}"
+        );
+        assert!(Filter::parse("web-.*").unwrap().note.is_none());
+    }
+
+    #[test]
+    fn a_huge_paste_is_refused_with_a_message() {
+        let huge = "(abc|[x-z]+)*".repeat(1000);
+        let err = Filter::parse(&huge).unwrap_err();
+        assert!(
+            err.starts_with("filter too long (13000 characters"),
+            "{err}"
+        );
+        assert!(Filter::parse(&"a".repeat(MAX_FILTER_LEN)).is_ok());
     }
 }

@@ -19,11 +19,11 @@ use super::age_tick::next_age_change;
 use super::command::{self, Command};
 use super::frame_trace::FrameTrace;
 use super::keys::key_action;
-use super::state::{Mode, Screen, State};
+use super::state::{Mode, State};
 use super::update::update;
 use crate::cli::DashboardArgs;
 use crate::cluster::{
-    Cluster, ClusterUpdate, ConnectOptions, Kind, LogChunk, LogHandle, LogOptions, WatchHandle,
+    Cluster, ClusterUpdate, ConnectOptions, Kind, LogChunk, LogHandle, WatchHandle,
 };
 use crate::config::Config;
 use crate::keymap::Keymap;
@@ -36,12 +36,11 @@ const EIO: i32 = 5;
 const FRAME: Duration = Duration::from_millis(33);
 /// Cluster updates applied before input is looked at again.
 const UPDATE_BATCH: usize = 4096;
-/// Lines of history a log view starts with.
-const LOG_TAIL: i64 = 500;
 
 /// Runs the dashboard until the user quits.
 pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
-    Config::load()?.apply_to(&mut args);
+    let config = Config::load()?;
+    config.apply_to(&mut args);
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (theme, mut warnings) = Theme::load(args.theme.as_deref(), no_color)?;
     let (keymap, keymap_warnings) = Keymap::load(args.keymap.as_deref())?;
@@ -72,6 +71,7 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
     state.connection.server = cluster.server().to_owned();
     state.connection.contexts = context_names(args.kubeconfig.as_deref());
     state.warnings = warnings;
+    state.log_settings = config.log_settings();
     let trace = match &args.trace_frames {
         Some(path) => Some(FrameTrace::create(path)?),
         None => None,
@@ -89,12 +89,15 @@ fn context_names(path: Option<&std::path::Path>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-struct Io {
+/// Performs the [`Effect`]s `update` returns against one cluster: the event loop's
+/// hands, public so that tests drive the app in-process exactly as the loop does.
+/// What its tasks send back arrives on the [`IoReceivers`].
+pub struct Io {
     cluster: Arc<Cluster>,
     opts: ConnectOptions,
     watches: HashMap<Kind, WatchHandle>,
-    logs: Option<LogHandle>,
-    log_chunks: mpsc::UnboundedSender<LogChunk>,
+    logs: HashMap<u64, LogHandle>,
+    log_chunks: mpsc::UnboundedSender<(u64, LogChunk)>,
     updates: mpsc::UnboundedSender<ClusterUpdate>,
     actions: mpsc::UnboundedSender<Action>,
     connected: mpsc::UnboundedSender<(String, anyhow::Result<Cluster>)>,
@@ -102,8 +105,47 @@ struct Io {
     external_edit: Option<super::edit_io::ExternalEdit>,
 }
 
+/// The receiving ends of what an [`Io`]'s tasks send back to the loop.
+pub struct IoReceivers {
+    /// Rows and watch states.
+    pub updates: mpsc::UnboundedReceiver<ClusterUpdate>,
+    /// Results of fetches and operations, as actions.
+    pub actions: mpsc::UnboundedReceiver<Action>,
+    /// Context switches: the context name and the new connection (or why it failed).
+    pub connected: mpsc::UnboundedReceiver<(String, anyhow::Result<Cluster>)>,
+    /// Log lines of the logs view.
+    pub log_chunks: mpsc::UnboundedReceiver<(u64, LogChunk)>,
+}
+
 impl Io {
-    fn perform(&mut self, effects: Vec<Effect>) {
+    /// An `Io` for `cluster`; `opts` is how it was reached (kept to switch contexts).
+    pub fn new(cluster: Cluster, opts: ConnectOptions) -> (Self, IoReceivers) {
+        let (updates_tx, updates) = mpsc::unbounded_channel();
+        let (actions_tx, actions) = mpsc::unbounded_channel();
+        let (connected_tx, connected) = mpsc::unbounded_channel();
+        let (log_tx, log_chunks) = mpsc::unbounded_channel();
+        let io = Self {
+            logs: HashMap::new(),
+            log_chunks: log_tx,
+            cluster: Arc::new(cluster),
+            opts,
+            watches: HashMap::new(),
+            updates: updates_tx,
+            actions: actions_tx,
+            connected: connected_tx,
+            external_edit: None,
+        };
+        let receivers = IoReceivers {
+            updates,
+            actions,
+            connected,
+            log_chunks,
+        };
+        (io, receivers)
+    }
+
+    /// Starts the effects as tasks; their results come back on the receivers.
+    pub fn perform(&mut self, effects: Vec<Effect>) {
         for effect in effects {
             match effect {
                 Effect::Watch { kind, namespace } => {
@@ -126,23 +168,36 @@ impl Io {
                         let _ = tx.send(Action::TextLoaded { title, text });
                     });
                 }
-                Effect::StartLogs {
-                    namespace,
-                    pod,
-                    container,
-                } => {
-                    let options = LogOptions {
-                        tail: Some(LOG_TAIL),
-                        follow: true,
-                        ..LogOptions::default()
-                    };
-                    self.logs = Some(self.cluster.logs(
-                        &namespace,
-                        &pod,
-                        Some(&container),
-                        options,
-                        self.log_chunks.clone(),
-                    ));
+                Effect::StartLogs(request) => {
+                    let sink = (request.stream, self.log_chunks.clone());
+                    let handle = crate::cluster::logs::start(
+                        self.cluster.client(),
+                        request.target,
+                        request.options,
+                        sink,
+                    );
+                    self.logs.insert(request.stream, handle);
+                }
+                Effect::SaveText { path, text } => {
+                    let tx = self.actions.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let lines = text.lines().count();
+                        let action = match std::fs::write(&path, text) {
+                            Ok(()) => {
+                                Action::Done(format!("saved {lines} lines to {}", path.display()))
+                            }
+                            Err(e) => {
+                                Action::Status(format!("cannot save to {}: {e}", path.display()))
+                            }
+                        };
+                        let _ = tx.send(action);
+                    });
+                }
+                Effect::CopyText(text) => {
+                    use std::io::Write as _;
+                    let mut out = std::io::stdout();
+                    let _ = out.write_all(crate::ui::logs::osc52(&text).as_bytes());
+                    let _ = out.flush();
                 }
                 Effect::Ops(request) => {
                     super::operations::spawn(&self.cluster, request, self.actions.clone());
@@ -179,21 +234,13 @@ async fn event_loop(
     opts: ConnectOptions,
     mut trace: Option<FrameTrace>,
 ) -> anyhow::Result<()> {
-    let (updates_tx, mut updates) = mpsc::unbounded_channel();
-    let (actions_tx, mut actions) = mpsc::unbounded_channel();
-    let (connected_tx, mut connected) = mpsc::unbounded_channel();
-    let (log_tx, mut log_chunks) = mpsc::unbounded_channel();
-    let mut io = Io {
-        logs: None,
-        log_chunks: log_tx,
-        cluster: Arc::new(cluster),
-        opts,
-        watches: HashMap::new(),
-        updates: updates_tx,
-        actions: actions_tx,
-        connected: connected_tx,
-        external_edit: None,
-    };
+    let (mut io, receivers) = Io::new(cluster, opts);
+    let IoReceivers {
+        mut updates,
+        mut actions,
+        mut connected,
+        mut log_chunks,
+    } = receivers;
     let mut terminal_events = EventStream::new();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
@@ -222,9 +269,7 @@ async fn event_loop(
             ));
             dirty = true;
         }
-        if io.logs.is_some() && !matches!(state.screen(), Screen::Logs(_)) {
-            io.logs = None;
-        }
+        io.drop_hidden_logs(&state);
         let now = Instant::now();
         if dirty && now >= last_draw + FRAME {
             state.refresh_views();
@@ -269,12 +314,14 @@ async fn event_loop(
                         Err(_) => break,
                     }
                 }
+                // New pods of a followed workload join its logs view.
+                io.perform(super::logs::reconcile(&mut state));
                 dirty = true;
             }
-            Some(chunk) = log_chunks.recv() => {
-                update(&mut state, Action::Logs(chunk));
-                while let Ok(more) = log_chunks.try_recv() {
-                    update(&mut state, Action::Logs(more));
+            Some((stream, chunk)) = log_chunks.recv() => {
+                update(&mut state, Action::LogStream { stream, chunk });
+                while let Ok((stream, chunk)) = log_chunks.try_recv() {
+                    update(&mut state, Action::LogStream { stream, chunk });
                 }
                 dirty = true;
             }
@@ -283,21 +330,7 @@ async fn event_loop(
                 dirty = true;
             }
             Some((name, result)) = connected.recv() => {
-                let action = match result {
-                    Ok(cluster) => {
-                        io.watches.clear();
-                        let action = Action::Connected {
-                            context: cluster.context().to_owned(),
-                            server: cluster.server().to_owned(),
-                            namespace: cluster.namespace().to_owned(),
-                        };
-                        io.cluster = Arc::new(cluster);
-                        io.opts.context = Some(name);
-                        ask_server_version(&io);
-                        action
-                    }
-                    Err(e) => Action::ConnectFailed(format!("cannot switch to context {name}: {e:#}")),
-                };
+                let action = io.switched(name, result);
                 io.perform(update(&mut state, action));
                 dirty = true;
             }
@@ -311,8 +344,44 @@ async fn event_loop(
     }
 }
 
+impl Io {
+    /// Takes the result of a context switch: the new connection replaces the old one
+    /// (its watches stop). Returns the action for `update`.
+    pub fn switched(&mut self, name: String, result: anyhow::Result<Cluster>) -> Action {
+        match result {
+            Ok(cluster) => {
+                self.watches.clear();
+                let action = Action::Connected {
+                    context: cluster.context().to_owned(),
+                    server: cluster.server().to_owned(),
+                    namespace: cluster.namespace().to_owned(),
+                };
+                self.cluster = Arc::new(cluster);
+                self.opts.context = Some(name);
+                ask_server_version(self);
+                action
+            }
+            Err(e) => Action::ConnectFailed(format!("cannot switch to context {name}: {e:#}")),
+        }
+    }
+
+    /// Applies a terminal event (key, paste, resize) as the event loop does.
+    pub fn terminal_event(&mut self, state: &mut State, event: Event) {
+        handle_terminal_event(state, self, event);
+    }
+
+    /// Stops the log stream when the logs view is no longer shown.
+    pub fn drop_hidden_logs(&mut self, state: &State) {
+        if !self.logs.is_empty() {
+            // Streams live as long as a view in the breadcrumb needs them.
+            let active = super::logs::active_streams(state);
+            self.logs.retain(|id, _| active.contains(id));
+        }
+    }
+}
+
 /// Asks the server for its version (also the first sign that it answers).
-fn ask_server_version(io: &Io) {
+pub fn ask_server_version(io: &Io) {
     let cluster = Arc::clone(&io.cluster);
     let tx = io.actions.clone();
     tokio::spawn(async move {
@@ -355,12 +424,10 @@ fn handle_terminal_event(state: &mut State, io: &mut Io, event: Event) {
             None
         }
         Event::Paste(text) => {
-            if matches!(state.mode, Mode::Command(_) | Mode::Filter(_)) {
-                for c in text.chars().filter(|c| !c.is_control()) {
-                    io.perform(update(state, Action::InputChar(c)));
-                }
-            }
-            None
+            // One action for the whole paste: the filter is parsed once, not per character.
+            let text: String = text.chars().filter(|c| !c.is_control()).collect();
+            matches!(state.mode, Mode::Command(_) | Mode::Filter(_))
+                .then_some(Action::InputText(text))
         }
         _ => None,
     };

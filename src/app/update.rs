@@ -18,7 +18,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let typing = matches!(state.mode, Mode::Filter(_))
         && matches!(
             action,
-            Action::InputChar(_) | Action::InputBackspace | Action::InputClear
+            Action::InputChar(_)
+                | Action::InputText(_)
+                | Action::InputBackspace
+                | Action::InputClear
         );
     match action {
         Action::Cluster(update) => {
@@ -62,7 +65,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.status = Some(message);
             state.status_ok = true;
         }
-        Action::Logs(chunk) => navigation::log_chunk(state, chunk),
+        Action::LogStream { stream, chunk } => super::logs::chunk(state, stream, chunk),
         Action::DialogKey(k) => super::dialog::key(state, k, &mut effects),
         Action::ObjectLoaded {
             key,
@@ -77,11 +80,16 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::EditReport(report) => super::yaml_view::report(state, report, &mut effects),
         Action::OpReport { id, report } => super::dialog::report(state, id, report),
         Action::InputChar(_)
+        | Action::InputText(_)
         | Action::InputBackspace
         | Action::InputClear
         | Action::InputComplete
         | Action::InputSubmit
-        | Action::InputCancel => input(state, &action, &mut effects),
+        | Action::InputCancel => {
+            if !super::logs::commands::input(state, &action, &mut effects) {
+                input(state, &action, &mut effects);
+            }
+        }
         key_action => {
             state.status = None;
             state.status_ok = false;
@@ -132,6 +140,9 @@ fn root_kind(state: &State) -> Kind {
 }
 
 fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
+    if super::logs::key(state, &action, effects) {
+        return;
+    }
     match action {
         Action::Up => navigation::move_by(state, -1),
         Action::Down => navigation::move_by(state, 1),
@@ -171,6 +182,7 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
         Action::Yaml => super::yaml_view::open(state, None, effects),
         Action::SortNext | Action::SortPrev | Action::SortReverse => sort(state, &action),
         Action::Quit => state.quit = true,
+        Action::ShowLogs => super::logs::open_selected(state, effects),
         mutation if mutation.is_mutation() => {
             if state.readonly {
                 let what = mutation.description();
@@ -244,6 +256,10 @@ fn input(state: &mut State, action: &Action, effects: &mut Vec<Effect>) {
                 line.push(*c);
                 state.mode = Mode::Command(line);
             }
+            Action::InputText(text) => {
+                line.push_str(text);
+                state.mode = Mode::Command(line);
+            }
             Action::InputBackspace => {
                 line.pop();
                 state.mode = Mode::Command(line);
@@ -274,6 +290,7 @@ fn input(state: &mut State, action: &Action, effects: &mut Vec<Effect>) {
         Mode::Filter(mut text) => {
             match action {
                 Action::InputChar(c) => text.push(*c),
+                Action::InputText(pasted) => text.push_str(pasted),
                 Action::InputBackspace => {
                     text.pop();
                 }
@@ -308,11 +325,12 @@ fn set_filter(state: &mut State, text: &str) {
     };
     match parsed {
         Ok(filter) => {
+            let note = filter.as_ref().and_then(|f| f.note.clone());
             t.filter = filter;
             t.computed_from = None;
             t.selected = 0;
             t.offset = 0;
-            state.status = None;
+            state.status = note;
         }
         Err(e) => state.status = Some(e),
     }
@@ -356,7 +374,8 @@ fn ensure_watches(state: &mut State) -> Vec<Effect> {
         Screen::Rollout(_) => needed.extend(ROLLOUT_KINDS),
         Screen::Containers(_) => needed.push(Kind::Pod),
         Screen::Yaml(y) => needed.push(y.key.kind),
-        Screen::Text(_) | Screen::Logs(_) | Screen::Contexts { .. } => {}
+        Screen::Logs(l) => needed.extend(l.watched_kinds()),
+        Screen::Text(_) | Screen::Contexts { .. } => {}
     }
     if state.connection.switching_to.is_some() {
         return Vec::new();

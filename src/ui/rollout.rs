@@ -91,6 +91,19 @@ pub fn draw(state: &State, view: &RolloutView, frame: &mut Frame, area: Rect) {
         summary_area,
     );
     draw_progress(state, view, dep, frame, progress_area);
+    // The canary pane: a tail of the new pods' logs, when there is room for it.
+    let rest = match &view.new_pod_logs {
+        Some(logs) if rest.height >= 24 => {
+            let [top, tail] = Layout::vertical([
+                Constraint::Fill(1),
+                Constraint::Length((rest.height / 4).max(8)),
+            ])
+            .areas(rest);
+            super::logs::draw_tail(state, logs, frame, tail);
+            top
+        }
+        _ => rest,
+    };
 
     let sections = sections(state, view);
     let [rs, history, pods, endpoints, events] = sections;

@@ -1,0 +1,398 @@
+//! The proof of read-only mode (issue 8): every key of the default and the vim keymap,
+//! pressed in every view against the embedded cluster, with every dialog that opens
+//! confirmed, sends nothing but GET requests. Read from the sim's request log, so a
+//! request that reached the server is seen whatever path in kdeck sent it.
+//!
+//! A read-only session sends no SelfSubjectAccessReview either: it refuses every
+//! mutating key anyway, so it has nothing to ask. The proof therefore allows GET only.
+//!
+//! Three locks, each proven alone:
+//! - the app refuses mutating keys (`readonly_app`), tested with the other two closed;
+//! - the mutation gate, tested with the app's check off, so dialogs open and confirm;
+//! - the client's read-only layer, tested with an open gate's permit.
+//!
+//! Plus one run of the real binary in a pseudo-terminal.
+
+mod app_driver;
+mod pty;
+mod support;
+
+use std::path::Path;
+
+use app_driver::{AppDriver, bound_chords};
+use crossterm::event::KeyCode;
+use kdeck::app::Action;
+use kdeck::app::dialog::Dialog;
+use kdeck::app::rollout::ROLLOUT_KINDS;
+use kdeck::app::state::{Mode, Screen};
+use kdeck::app::update::{show_pane, switch_namespace};
+use kdeck::cluster::{Cluster, ConnectOptions, Kind, MutationGate};
+use kdeck::sim::RequestRecord;
+use support::TestSim;
+
+/// The views the proof presses every key in.
+#[derive(Debug, Clone, Copy)]
+enum View {
+    Table(Kind),
+    Rollout,
+    RolloutPods,
+    Containers,
+    Logs,
+    Describe,
+    Yaml,
+    Contexts,
+    Help,
+    CommandLine,
+    FilterLine,
+}
+
+fn views() -> Vec<View> {
+    let mut views: Vec<View> = kdeck::app::state::PANES
+        .iter()
+        .map(|k| View::Table(*k))
+        .collect();
+    views.extend([
+        View::Rollout,
+        View::RolloutPods,
+        View::Containers,
+        View::Logs,
+        View::Describe,
+        View::Yaml,
+        View::Contexts,
+        View::Help,
+        View::CommandLine,
+        View::FilterLine,
+    ]);
+    views
+}
+
+fn press_action(d: &mut AppDriver, action: &Action) {
+    let chord = *d
+        .state
+        .keymap
+        .keys_of(action)
+        .first()
+        .unwrap_or_else(|| panic!("the keymap binds {action:?}"));
+    d.press_chord(chord);
+}
+
+fn command(d: &mut AppDriver, line: &str) {
+    press_action(d, &Action::CommandMode);
+    d.type_text(line);
+    d.press_code(KeyCode::Enter);
+}
+
+/// Shows `kind` filtered to `text`, the first match selected, once its rows are in.
+async fn table_with(d: &mut AppDriver, kind: Kind, text: &str) {
+    show_pane(&mut d.state, kind);
+    d.act(Action::Top);
+    d.wait_live(kind).await;
+    press_action(d, &Action::FilterMode);
+    d.type_text(text);
+    d.press_code(KeyCode::Enter);
+    d.wait_for(
+        &format!("a {kind:?} matching {text}"),
+        |s| matches!(s.screen(), Screen::Table(t) if !t.visible.is_empty()),
+    )
+    .await;
+}
+
+/// Back to the admin context, the default namespace and no prompt or dialog.
+async fn reset(d: &mut AppDriver) {
+    d.settle().await;
+    d.state.quit = false;
+    d.state.mode = Mode::Normal;
+    d.state.dialogs.open = None;
+    if d.state.connection.context != "kdeck-sim" {
+        command(d, "ctx kdeck-sim");
+        d.settle().await;
+    }
+    switch_namespace(&mut d.state, Some("default".to_owned()));
+}
+
+async fn go(d: &mut AppDriver, view: View) {
+    reset(d).await;
+    match view {
+        View::Table(kind) => {
+            show_pane(&mut d.state, kind);
+            d.act(Action::Top);
+            d.wait_live(kind).await;
+        }
+        View::Rollout | View::RolloutPods | View::Describe | View::Yaml => {
+            table_with(d, Kind::Deployment, "myapp-deploy").await;
+            match view {
+                View::Describe => press_action(d, &Action::Describe),
+                View::Yaml => press_action(d, &Action::Yaml),
+                _ => {
+                    press_action(d, &Action::Enter);
+                    for kind in ROLLOUT_KINDS {
+                        d.wait_live(kind).await;
+                    }
+                    d.wait_for("the rollout's ReplicaSets", |s| {
+                        matches!(s.screen(), Screen::Rollout(r) if !r.cache.replica_sets.is_empty())
+                    })
+                    .await;
+                    if matches!(view, View::RolloutPods) {
+                        press_action(d, &Action::Enter);
+                    }
+                }
+            }
+            d.settle().await;
+        }
+        View::Containers | View::Logs => {
+            table_with(d, Kind::Pod, "myapp").await;
+            press_action(d, &Action::Enter);
+            if matches!(view, View::Logs) {
+                press_action(d, &Action::Enter);
+                d.wait_for("the logs view", |s| matches!(s.screen(), Screen::Logs(_)))
+                    .await;
+            }
+        }
+        View::Contexts => command(d, "ctx"),
+        View::Help => press_action(d, &Action::Help),
+        View::CommandLine => press_action(d, &Action::CommandMode),
+        View::FilterLine => {
+            show_pane(&mut d.state, Kind::Pod);
+            d.act(Action::Top);
+            press_action(d, &Action::FilterMode);
+        }
+    }
+}
+
+/// Confirms whatever dialog is open, the way a user who says yes to everything would.
+async fn confirm_dialogs(d: &mut AppDriver) -> usize {
+    let mut opened = 0;
+    let answers = [
+        KeyCode::Char('7'),
+        KeyCode::Char('y'),
+        KeyCode::Enter,
+        KeyCode::Enter,
+        KeyCode::Tab,
+        KeyCode::Enter,
+        KeyCode::Char('y'),
+        KeyCode::Enter,
+    ];
+    if d.state.dialogs.open.is_some() {
+        opened += 1;
+        if let Some(Dialog::Image(_)) = d.state.dialogs.open {
+            d.type_text("nginx:proof");
+        }
+    }
+    for key in answers {
+        if d.state.dialogs.open.is_none() {
+            break;
+        }
+        d.press_code(key);
+        d.settle().await;
+    }
+    opened
+}
+
+struct Pressed {
+    keys: usize,
+    dialogs: usize,
+}
+
+async fn press_everything(d: &mut AppDriver) -> Pressed {
+    let chords = bound_chords(&d.state.keymap);
+    assert!(chords.len() > 30, "the keymap binds {} keys", chords.len());
+    let mut pressed = Pressed {
+        keys: 0,
+        dialogs: 0,
+    };
+    for view in views() {
+        for chord in &chords {
+            go(d, view).await;
+            d.press_chord(*chord);
+            d.settle().await;
+            pressed.dialogs += confirm_dialogs(d).await;
+            // Whatever the key opened (a prompt, a view), Enter on it too.
+            d.press_code(KeyCode::Enter);
+            d.settle().await;
+            pressed.dialogs += confirm_dialogs(d).await;
+            pressed.keys += 1;
+        }
+    }
+    reset(d).await;
+    pressed
+}
+
+fn not_get(requests: &[RequestRecord]) -> Vec<&RequestRecord> {
+    requests.iter().filter(|r| r.method != "GET").collect()
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+}
+
+fn proof(keymap: Option<&str>) {
+    let sim = TestSim::start();
+    let kubeconfig = sim.kubeconfig_path().to_owned();
+    let pressed = runtime().block_on(async {
+        let mut d = AppDriver::connect(&kubeconfig, true, true, keymap).await;
+        let pressed = press_everything(&mut d).await;
+        assert_eq!(
+            d.mutations_sent, 0,
+            "the read-only app handed out no change"
+        );
+        pressed
+    });
+    let requests = sim.requests();
+    let gets = requests.iter().filter(|r| r.method == "GET").count();
+    eprintln!(
+        "{} keys in {} views, {} dialogs, {gets} GET requests",
+        pressed.keys,
+        views().len(),
+        pressed.dialogs
+    );
+    assert!(gets > 100, "kdeck read the cluster ({gets} GETs)");
+    assert_eq!(pressed.dialogs, 0, "a read-only app opens no change dialog");
+    let writes = not_get(&requests);
+    assert!(writes.is_empty(), "read-only kdeck sent {writes:#?}");
+}
+
+#[test]
+fn every_default_key_in_every_view_sends_only_gets() {
+    proof(None);
+}
+
+#[test]
+fn every_vim_key_in_every_view_sends_only_gets() {
+    proof(Some("vim"));
+}
+
+/// The app's own check off: dialogs open and are confirmed; the closed gate (and
+/// behind it the layer) keep every change in the process.
+#[test]
+fn with_the_app_check_off_the_gate_refuses_every_confirmed_change() {
+    let sim = TestSim::start();
+    let kubeconfig = sim.kubeconfig_path().to_owned();
+    runtime().block_on(async {
+        let mut d = AppDriver::connect(&kubeconfig, false, true, None).await;
+        let mut dialogs = 0;
+        let mutating: Vec<Action> = Action::bindable()
+            .into_iter()
+            .filter(Action::is_mutation)
+            .collect();
+        for view in [
+            View::Table(Kind::Deployment),
+            View::Rollout,
+            View::Table(Kind::ReplicaSet),
+            View::Containers,
+        ] {
+            for action in &mutating {
+                go(&mut d, view).await;
+                if let View::Table(kind) = view {
+                    table_with(&mut d, kind, "myapp").await;
+                }
+                press_action(&mut d, action);
+                d.settle().await;
+                dialogs += confirm_dialogs(&mut d).await;
+            }
+        }
+        reset(&mut d).await;
+        assert!(dialogs >= 8, "dialogs opened: {dialogs}");
+        assert!(
+            d.mutations_sent >= 8,
+            "changes confirmed: {}",
+            d.mutations_sent
+        );
+        assert_eq!(d.failures.len(), d.mutations_sent, "{:?}", d.failures);
+        for failure in &d.failures {
+            assert!(failure.contains("read-only session"), "{failure}");
+        }
+    });
+    let requests = sim.requests();
+    let writes = not_get(&requests);
+    assert!(writes.is_empty(), "the closed gate let through {writes:#?}");
+}
+
+/// The gate open (a permit in hand): the client's layer still refuses before sending.
+#[test]
+fn the_client_layer_alone_refuses_a_change_with_a_permit() {
+    let sim = TestSim::start();
+    let kubeconfig = sim.kubeconfig_path().to_owned();
+    runtime().block_on(async {
+        let opts = ConnectOptions {
+            kubeconfig: Some(kubeconfig.clone()),
+            readonly: true,
+            ..ConnectOptions::default()
+        };
+        let cluster = Cluster::connect(&opts).await.expect("connect");
+        let permit = MutationGate::new(false)
+            .permit("scale deployment/myapp-deploy to 7")
+            .expect("an open gate permits");
+        let err = kdeck::cluster::ops::scale(
+            &cluster.client(),
+            &permit,
+            Kind::Deployment,
+            "default",
+            "myapp-deploy",
+            7,
+        )
+        .await
+        .expect_err("the read-only layer refuses");
+        assert!(err.to_string().contains("read-only"), "{err}");
+    });
+    let requests = sim.requests();
+    assert!(not_get(&requests).is_empty(), "{:#?}", not_get(&requests));
+}
+
+/// The real binary in a terminal: every default key on the deployments and rollout views.
+#[test]
+fn the_real_binary_read_only_sends_only_gets() {
+    let sim = TestSim::start();
+    let kubeconfig = sim.kubeconfig_path().to_str().expect("utf-8 path");
+    let config_home = sim.dir().join("config");
+    let mut s = pty::PtySession::spawn(
+        Path::new(env!("CARGO_BIN_EXE_kdeck")),
+        &[
+            "--kubeconfig",
+            kubeconfig,
+            "--readonly",
+            "--command",
+            "deploy",
+        ],
+        &[("XDG_CONFIG_HOME", config_home.to_str().expect("utf-8 path"))],
+        120,
+        40,
+    );
+    s.wait_for_text("READ-ONLY");
+    s.wait_for_text("myapp-deploy");
+    let keys: Vec<&str> = vec![
+        "k", "j", "g", "G", "s", "i", "p", "R", "r", "u", "e", "X", "c", "P", "A", ">", "<", "=",
+        "d",
+    ];
+    for key in &keys {
+        s.send(key);
+        s.send(pty::keys::ESC);
+        s.wait_for_text("deployments(default)");
+    }
+    // The rollout view: the same keys there.
+    s.type_slowly("/myapp-deploy");
+    s.send(pty::keys::ENTER);
+    s.send(pty::keys::ENTER);
+    s.wait_for_text("rollout myapp-deploy");
+    for key in ["s", "i", "p", "R", "r", "u", "e", "X", "c", "P", "A"] {
+        s.send(key);
+        s.wait_for_text("read-only session");
+        s.send("j");
+    }
+    s.send("y");
+    s.send(pty::keys::ESC);
+    s.send(pty::keys::ESC);
+    s.send(pty::keys::ESC);
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0, "kdeck exits cleanly on q");
+    let requests = sim.requests();
+    assert!(
+        requests.iter().filter(|r| r.method == "GET").count() > 5,
+        "the binary read the cluster"
+    );
+    let writes = not_get(&requests);
+    assert!(writes.is_empty(), "read-only kdeck sent {writes:#?}");
+}
