@@ -292,6 +292,10 @@ fn readonly_session_shows_yaml_but_refuses_both_edits() {
     s.wait_for_text("kind: Deployment");
     s.send("e");
     s.wait_for_text("read-only session: edit was not sent");
+    s.send(keys::ESC);
+    s.type_slowly(":create deploy");
+    s.send(keys::ENTER);
+    s.wait_for_text("read-only session: create Deployment was not sent");
     quit(&mut s);
     let writes: Vec<_> = sim
         .requests()
@@ -323,6 +327,15 @@ fn an_unsent_edit_survives_a_quit_and_is_offered_back() {
         "one recovery file in {}",
         recovery.display()
     );
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &files[0]
+            .as_ref()
+            .expect("an entry")
+            .metadata()
+            .expect("metadata")
+            .permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o600, "readable by the user only");
 
     let mut s = kdeck(&sim, &["--command", "deploy"], &[]);
     select_myapp(&mut s);
