@@ -196,7 +196,7 @@ fn a_concurrent_kubectl_change_gives_the_conflict_path_and_reapply_keeps_both() 
     s.wait_for_text("[modified]");
     sim.kubectl_ok(&["annotate", "deployment/myapp-deploy", "team=payments"]);
     s.send(CTRL_S);
-    s.wait_for_text("conflict: the object changed on the server");
+    s.wait_for_text("conflict: changed on the server since you opened it");
     let conflict = s.wait_for_text("team: payments");
     assert!(
         conflict.contains("replicas: 4"),

@@ -206,7 +206,7 @@ fn mark_error_line(theme: &Theme, editor: &Editor, frame: &mut Frame, area: Rect
 fn draw_panel(theme: &Theme, editor: &Editor, frame: &mut Frame, area: Rect) {
     let height = (area.height * 2 / 3).max(5).min(area.height);
     let panel = Rect::new(area.x, area.y + area.height - height, area.width, height);
-    let room = usize::from(height.saturating_sub(3));
+    let room = usize::from(height.saturating_sub(2));
     let (title, mut lines) = match &editor.phase {
         Phase::Confirm { diff, scroll } if editor.creating() => (
             "to create: + your objects".to_owned(),
