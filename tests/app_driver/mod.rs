@@ -94,7 +94,7 @@ impl AppDriver {
         let effects = update(&mut self.state, action);
         for effect in &effects {
             match effect {
-                Effect::FetchYaml { .. } | Effect::Describe { .. } | Effect::SwitchContext(_) => {
+                Effect::Describe { .. } | Effect::SwitchContext(_) => {
                     self.awaited += 1;
                 }
                 Effect::Ops(OpRequest::Load { .. }) => self.awaited += 1,
