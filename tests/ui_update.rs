@@ -376,6 +376,7 @@ fn read_only_sessions_refuse_every_mutating_key_before_asking() {
         Action::Restart,
         Action::Undo,
         Action::Edit,
+        Action::EditExternal,
         Action::Delete,
     ] {
         let effects = run(&mut s, std::slice::from_ref(&a));

@@ -159,6 +159,9 @@ pub enum Action {
     /// A key for the YAML view's own keys, its search line or its editor.
     #[serde(skip)]
     YamlKey(crossterm::event::KeyEvent),
+    /// Text pasted into the YAML view's editor or search line (bracketed paste).
+    #[serde(skip)]
+    YamlPaste(String),
     /// What came back for an editor's request.
     #[serde(skip)]
     EditReport(super::editor::EditReport),
