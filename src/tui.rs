@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::sync::Once;
 
 use crossterm::cursor::{Hide, Show};
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -32,7 +33,9 @@ impl Tui {
         install_panic_hook();
         enable_raw_mode()?;
         let mut stdout = io::stdout();
-        if let Err(e) = execute!(stdout, EnterAlternateScreen, Hide) {
+        // Bracketed paste: pasted YAML reaches the editor as text, not as typed keys
+        // (which would auto-indent every line again).
+        if let Err(e) = execute!(stdout, EnterAlternateScreen, Hide, EnableBracketedPaste) {
             restore();
             return Err(e);
         }
@@ -62,7 +65,12 @@ impl Tui {
         restore();
         let out = f();
         enable_raw_mode()?;
-        execute!(io::stdout(), EnterAlternateScreen, Hide)?;
+        execute!(
+            io::stdout(),
+            EnterAlternateScreen,
+            Hide,
+            EnableBracketedPaste
+        )?;
         self.terminal().clear()?;
         Ok(out)
     }
@@ -84,7 +92,7 @@ impl Drop for Tui {
 /// Leaves the alternate screen, shows the cursor and leaves raw mode. Safe to call twice.
 pub fn restore() {
     let mut stdout = io::stdout();
-    let _ = execute!(stdout, LeaveAlternateScreen, Show);
+    let _ = execute!(stdout, DisableBracketedPaste, LeaveAlternateScreen, Show);
     let _ = disable_raw_mode();
     let _ = stdout.flush();
 }

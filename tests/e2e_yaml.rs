@@ -48,6 +48,17 @@ fn select_myapp(s: &mut PtySession) {
     s.wait_for_text("deployments(default)</myapp>[1]");
 }
 
+/// Presses `e` and waits for the whole editor (the hints line is drawn after the text).
+fn open_editor(s: &mut PtySession) -> String {
+    s.send("e");
+    s.wait_for("the editor on the Deployment", |t| {
+        t.contains("edit deployment/myapp-deploy")
+            && t.contains("  replicas: ")
+            && t.contains("image:")
+            && t.contains("Ctrl-s save")
+    })
+}
+
 /// The editor's line number of the first line on screen holding `needle`.
 fn line_of(screen: &str, needle: &str) -> usize {
     let row = screen
@@ -91,10 +102,7 @@ fn editing_replicas_and_image_in_place_starts_a_rollout() {
     let sim = TestSim::start();
     let mut s = kdeck(&sim, &["--command", "deploy"], &[]);
     select_myapp(&mut s);
-    s.send("e");
-    let screen = s.wait_for("the editor on the Deployment", |t| {
-        t.contains("edit deployment/myapp-deploy") && t.contains("image:")
-    });
+    let screen = open_editor(&mut s);
     assert!(!screen.contains("managedFields"), "{screen}");
     assert!(
         !screen.contains("availableReplicas"),
@@ -131,8 +139,7 @@ fn invalid_yaml_is_refused_with_line_and_column_and_the_text_stays() {
     let sim = TestSim::start();
     let mut s = kdeck(&sim, &["--command", "deploy"], &[]);
     select_myapp(&mut s);
-    s.send("e");
-    let screen = s.wait_for_text("edit deployment/myapp-deploy");
+    let screen = open_editor(&mut s);
     let replicas = line_of(&screen, "  replicas: ");
     let old = value_of(&screen, "  replicas: ");
     retype(&mut s, 1, replicas, old.len(), "\"x\"");
@@ -182,15 +189,14 @@ fn a_concurrent_kubectl_change_gives_the_conflict_path_and_reapply_keeps_both() 
     support::require_kubectl!();
     let mut s = kdeck(&sim, &["--command", "deploy"], &[]);
     select_myapp(&mut s);
-    s.send("e");
-    let screen = s.wait_for_text("edit deployment/myapp-deploy");
+    let screen = open_editor(&mut s);
     let replicas = line_of(&screen, "  replicas: ");
     let old = value_of(&screen, "  replicas: ");
     retype(&mut s, 1, replicas, old.len(), "4");
     s.wait_for_text("[modified]");
     sim.kubectl_ok(&["annotate", "deployment/myapp-deploy", "team=payments"]);
     s.send(CTRL_S);
-    s.wait_for_text("conflict: the object changed on the server");
+    s.wait_for_text("conflict: changed on the server since you opened it");
     let conflict = s.wait_for_text("team: payments");
     assert!(
         conflict.contains("replicas: 4"),
@@ -286,6 +292,10 @@ fn readonly_session_shows_yaml_but_refuses_both_edits() {
     s.wait_for_text("kind: Deployment");
     s.send("e");
     s.wait_for_text("read-only session: edit was not sent");
+    s.send(keys::ESC);
+    s.type_slowly(":create deploy");
+    s.send(keys::ENTER);
+    s.wait_for_text("read-only session: create Deployment was not sent");
     quit(&mut s);
     let writes: Vec<_> = sim
         .requests()
@@ -300,8 +310,7 @@ fn an_unsent_edit_survives_a_quit_and_is_offered_back() {
     let sim = TestSim::start();
     let mut s = kdeck(&sim, &["--command", "deploy"], &[]);
     select_myapp(&mut s);
-    s.send("e");
-    let screen = s.wait_for_text("edit deployment/myapp-deploy");
+    let screen = open_editor(&mut s);
     let replicas = line_of(&screen, "  replicas: ");
     let old = value_of(&screen, "  replicas: ");
     retype(&mut s, 1, replicas, old.len(), "7");
@@ -318,6 +327,15 @@ fn an_unsent_edit_survives_a_quit_and_is_offered_back() {
         "one recovery file in {}",
         recovery.display()
     );
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &files[0]
+            .as_ref()
+            .expect("an entry")
+            .metadata()
+            .expect("metadata")
+            .permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o600, "readable by the user only");
 
     let mut s = kdeck(&sim, &["--command", "deploy"], &[]);
     select_myapp(&mut s);
@@ -343,7 +361,9 @@ fn create_from_a_template_applies_each_document_in_order() {
     s.wait_for_text("myapp-config");
     s.type_slowly(":create cm");
     s.send(keys::ENTER);
-    let screen = s.wait_for_text("create configmap");
+    let screen = s.wait_for("the create editor", |t| {
+        t.contains("create configmap") && t.contains("  key: value") && t.contains("Ctrl-s save")
+    });
     let name = line_of(&screen, "  name: \"\"");
     retype(&mut s, 1, name, 2, "first");
     let last = line_of(&screen, "  key: value");

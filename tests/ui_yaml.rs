@@ -273,3 +273,68 @@ fn editor_marks_the_first_error_and_says_where() {
     // The line number of line 2 is painted as an error.
     assert_eq!(buf[(1, 5)].bg, Theme::dark().status_err, "{}", text(&buf));
 }
+
+fn press(s: &mut State, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
+    update(s, Action::YamlKey(KeyEvent::new(code, modifiers)))
+}
+
+/// The id of the one editor request of `kind` among `effects`.
+fn request_id(effects: &[Effect], what: &str) -> u64 {
+    use kdeck::app::editor::EditRequest;
+    effects
+        .iter()
+        .find_map(|e| match (e, what) {
+            (Effect::Edit(EditRequest::DryRun { id, .. }), "dry run")
+            | (Effect::Edit(EditRequest::Replace { id, .. }), "replace")
+            | (Effect::Edit(EditRequest::Latest { id, .. }), "latest") => Some(*id),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no {what} in {effects:?}"))
+}
+
+#[test]
+fn confirm_diff_and_conflict_panels_80x24() {
+    use kdeck::app::editor::EditReport;
+    let (mut s, key) = yaml_state(Theme::dark(), "7");
+    let _ = update(&mut s, Action::Edit);
+    let loaded = |rv: &str| Action::ObjectLoaded {
+        key: key.clone(),
+        object: Ok(LiveObject::new(deployment(rv))),
+        recovery: None,
+    };
+    let _ = update(&mut s, loaded("7"));
+    // Line 13 is `  replicas: 10`: make it 3.
+    for _ in 1..13 {
+        press(&mut s, KeyCode::Down, KeyModifiers::NONE);
+    }
+    press(&mut s, KeyCode::End, KeyModifiers::NONE);
+    press(&mut s, KeyCode::Backspace, KeyModifiers::NONE);
+    press(&mut s, KeyCode::Backspace, KeyModifiers::NONE);
+    press(&mut s, KeyCode::Char('3'), KeyModifiers::NONE);
+    let fx = press(&mut s, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    let id = request_id(&fx, "dry run");
+    let _ = update(&mut s, Action::EditReport(EditReport::DryRunOk(id)));
+    let confirm = text(&render(&s));
+    insta::assert_snapshot!("editor_confirm_80x24", confirm);
+    assert!(confirm.contains("+  replicas: 3"), "{confirm}");
+    let fx = press(&mut s, KeyCode::Enter, KeyModifiers::NONE);
+    let id = request_id(&fx, "replace");
+    let fx = update(
+        &mut s,
+        Action::EditReport(EditReport::Failed {
+            id,
+            code: Some(409),
+            message: "the object has been modified".into(),
+        }),
+    );
+    let id = request_id(&fx, "latest");
+    let mut newer = deployment("8");
+    newer["metadata"]["labels"]["tier"] = json!("web");
+    let _ = update(
+        &mut s,
+        Action::EditReport(EditReport::Latest(id, Ok(LiveObject::new(newer)))),
+    );
+    let conflict = text(&render(&s));
+    insta::assert_snapshot!("editor_conflict_80x24", conflict);
+    assert!(conflict.contains("+    tier: web"), "{conflict}");
+}

@@ -159,6 +159,9 @@ pub enum Action {
     /// A key for the YAML view's own keys, its search line or its editor.
     #[serde(skip)]
     YamlKey(crossterm::event::KeyEvent),
+    /// Text pasted into the YAML view's editor or search line (bracketed paste).
+    #[serde(skip)]
+    YamlPaste(String),
     /// What came back for an editor's request.
     #[serde(skip)]
     EditReport(super::editor::EditReport),
@@ -294,13 +297,6 @@ pub enum Effect {
         kind: Kind,
         /// The namespace.
         namespace: Option<String>,
-    },
-    /// Fetch the YAML of an object; the result comes back as [`Action::TextLoaded`].
-    FetchYaml {
-        /// The object.
-        key: crate::cluster::ObjectKey,
-        /// The title of the view waiting for it.
-        title: String,
     },
     /// Fetch the server's describe text of an object.
     Describe {

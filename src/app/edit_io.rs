@@ -93,7 +93,7 @@ pub fn perform(
                 let written = path
                     .parent()
                     .map_or(Ok(()), std::fs::create_dir_all)
-                    .and_then(|()| std::fs::write(&path, &text.0));
+                    .and_then(|()| write_private(&path, &text.0));
                 if let Err(e) = written {
                     let message = format!("cannot write the recovery file {}: {e}", path.display());
                     let _ = actions.send(Action::Status(message));
@@ -212,6 +212,19 @@ pub fn recovery_path(context: &str, key: &ObjectKey) -> Option<PathBuf> {
     Some(dir.join("kdeck").join("recovery").join(safe))
 }
 
+/// Writes `text` to `path` readable by the user only: it may hold a Secret's values.
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(text.as_bytes())
+}
+
 /// The editor `kubectl edit` would run: `$EDITOR`, then `$VISUAL`, then `vi`.
 pub fn editor_command() -> String {
     ["EDITOR", "VISUAL"]
@@ -225,7 +238,7 @@ pub fn editor_command() -> String {
 /// Blocking: the loop calls it with the terminal suspended.
 pub fn run_external(job: &ExternalEdit) -> Result<Sensitive, String> {
     let path = std::env::temp_dir().join(format!("kdeck-edit-{}.yaml", uuid::Uuid::new_v4()));
-    std::fs::write(&path, &job.text.0)
+    write_private(&path, &job.text.0)
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     let editor = editor_command();
     // Through the shell, as kubectl does, so `EDITOR="code -w"` works.

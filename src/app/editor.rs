@@ -267,6 +267,21 @@ impl Editor {
         Outcome::default()
     }
 
+    /// Pasted text, inserted as is while typing.
+    pub fn paste(&mut self, text: &str, effects: &mut Vec<Effect>) {
+        if self.phase != Phase::Editing {
+            return;
+        }
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        if self.textarea().insert_str(text) {
+            self.notice = None;
+            self.recheck();
+            if !self.create {
+                effects.push(self.save_recovery());
+            }
+        }
+    }
+
     /// A key pressed while the editor is shown.
     pub fn key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) -> Outcome {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);

@@ -152,14 +152,6 @@ impl Io {
                     let handle = self.cluster.watch(kind, namespace, self.updates.clone());
                     self.watches.insert(kind, handle);
                 }
-                Effect::FetchYaml { key, title } => {
-                    let cluster = Arc::clone(&self.cluster);
-                    let tx = self.actions.clone();
-                    tokio::spawn(async move {
-                        let text = cluster.fetch_yaml(&key).await.map_err(|e| format!("{e:#}"));
-                        let _ = tx.send(Action::TextLoaded { title, text });
-                    });
-                }
                 Effect::Describe { key, title } => {
                     let cluster = Arc::clone(&self.cluster);
                     let tx = self.actions.clone();
@@ -398,7 +390,9 @@ fn handle_terminal_event(state: &mut State, io: &mut Io, event: Event) {
         // A terminal sends Esc then a key typed quickly as Alt+key: do both.
         Event::Key(mut key)
             if key.modifiers.contains(KeyModifiers::ALT)
-                && matches!(state.mode, Mode::Normal | Mode::Help) =>
+                && matches!(state.mode, Mode::Normal | Mode::Help)
+                // Not in the editor: a quick Esc there must not leave it behind its back.
+                && !super::yaml_view::takes_all_keys(state) =>
         {
             let back = if state.mode == Mode::Help {
                 Action::Help
@@ -411,6 +405,9 @@ fn handle_terminal_event(state: &mut State, io: &mut Io, event: Event) {
         }
         Event::Key(key) => key_action(state, &key),
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        Event::Paste(text) if super::yaml_view::takes_all_keys(state) => {
+            Some(Action::YamlPaste(text))
+        }
         Event::Paste(text) if state.dialogs.open.is_some() => {
             for c in text.chars().filter(|c| !c.is_control()) {
                 let key = super::dialog::DialogKey::Char(c);

@@ -76,6 +76,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.status = None;
             super::yaml_view::key(state, k, &mut effects);
         }
+        Action::YamlPaste(text) => super::yaml_view::paste(state, &text, &mut effects),
         Action::EditReport(report) => super::yaml_view::report(state, report, &mut effects),
         Action::OpReport { id, report } => super::dialog::report(state, id, report),
         Action::InputChar(_)

@@ -284,6 +284,23 @@ pub fn key_action(state: &State, key: &KeyEvent) -> Option<Action> {
     own.then_some(Action::YamlKey(*key))
 }
 
+/// Whether every key goes to the view (its editor or its search line is open).
+pub fn takes_all_keys(state: &State) -> bool {
+    matches!(state.screen(), Screen::Yaml(v) if v.editor.is_some() || v.prompt.is_some())
+}
+
+/// Pasted text: into the editor as is (no auto-indent), or onto the search line.
+pub fn paste(state: &mut State, text: &str, effects: &mut Vec<Effect>) {
+    let Some(view) = shown(state) else {
+        return;
+    };
+    if let Some(editor) = view.editor.as_mut() {
+        editor.paste(text, effects);
+    } else if let Some(prompt) = view.prompt.as_mut() {
+        prompt.extend(text.chars().filter(|c| !c.is_control()));
+    }
+}
+
 /// Applies one of the view's own keys (or an editor key).
 pub fn key(state: &mut State, key: KeyEvent, effects: &mut Vec<Effect>) {
     let Some(view) = shown(state) else {

@@ -40,21 +40,7 @@ pub fn api_resource(kind: Kind) -> ApiResource {
 
 /// GETs the object as JSON, with managedFields removed.
 pub async fn fetch_json(client: Client, key: &ObjectKey) -> anyhow::Result<Value> {
-    let resource = api_resource(key.kind);
-    let api: Api<DynamicObject> = if key.namespace.is_empty() {
-        Api::all_with(client, &resource)
-    } else {
-        Api::namespaced_with(client, &key.namespace, &resource)
-    };
-    let object = api.get(&key.name).await.map_err(|e| {
-        anyhow::anyhow!(
-            "cannot get {} {}: {}",
-            resource.kind,
-            display_key(key),
-            short_error(&e)
-        )
-    })?;
-    let mut value = serde_json::to_value(object)?;
+    let mut value = fetch_object(client, key).await?;
     if let Some(meta) = value.get_mut("metadata").and_then(Value::as_object_mut) {
         meta.remove("managedFields");
     }
@@ -179,6 +165,17 @@ pub fn mask_secret(value: &mut Value) {
     }
 }
 
+static TIMESTAMP: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"^(\s*(?:- )?[^\s:'\x22][^:]*: |\s*- )(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}))$").ok()
+});
+
+fn quote_timestamp(line: &str) -> String {
+    match TIMESTAMP.as_ref().and_then(|re| re.captures(line)) {
+        Some(c) => format!("{}\"{}\"", &c[1], &c[2]),
+        None => line.to_owned(),
+    }
+}
+
 /// YAML with every mapping's keys sorted and strings quoted as kubectl prints them.
 pub fn to_yaml(value: &Value) -> anyhow::Result<String> {
     Ok(double_quoted(&serde_yaml::to_string(&sorted(value))?))
@@ -218,10 +215,11 @@ fn double_quoted(yaml: &str) -> String {
     out
 }
 
-/// `key: 'x'` or `- 'x'` with a plain single-quoted scalar at the end, double-quoted.
+/// `key: 'x'` or `- 'x'` with a plain single-quoted scalar at the end, double-quoted;
+/// a plain timestamp (`2024-01-01T00:00:00Z`) double-quoted too, as go-yaml writes it.
 fn requote(line: &str) -> String {
     let Some(inner) = line.strip_suffix('\'') else {
-        return line.to_owned();
+        return quote_timestamp(line);
     };
     let Some(open) = inner.rfind('\'') else {
         return line.to_owned();
@@ -280,7 +278,8 @@ mod tests {
 
     #[test]
     fn strings_that_read_as_numbers_are_double_quoted_like_kubectl() {
-        let v = json!({"metadata": {"annotations": {"deployment.kubernetes.io/revision": "3",
+        let v = json!({"metadata": {"creationTimestamp": "2026-11-30T11:55:48Z",
+            "annotations": {"deployment.kubernetes.io/revision": "3",
             "b": "true", "c": "it's"}}, "data": {"script": "x: '1'\nkey: 'v'\n"},
             "items": ["3", "plain"]});
         let yaml = to_yaml(&v).unwrap();
@@ -291,6 +290,10 @@ mod tests {
         assert!(yaml.contains("b: \"true\"\n"), "{yaml}");
         assert!(yaml.contains("- \"3\"\n"), "{yaml}");
         assert!(yaml.contains("c: it's\n"), "{yaml}");
+        assert!(
+            yaml.contains("  creationTimestamp: \"2026-11-30T11:55:48Z\"\n"),
+            "{yaml}"
+        );
         // Inside a block scalar the text is the value itself: unchanged.
         assert!(yaml.contains("  key: 'v'\n"), "{yaml}");
         let back: serde_json::Value = serde_yaml::from_str(&yaml).unwrap();

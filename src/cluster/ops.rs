@@ -17,6 +17,8 @@
 //! - [`revisions`]: a Deployment's ReplicaSets and revision numbers as kubectl reads them;
 //!   [`mod@rollout_history`], [`mod@rollout_status`], [`mod@template_diff`] for the panes and previews.
 //! - [`patch_request`]: sending and describing patches; [`op_error`]: why an operation failed.
+//! - [`mod@replace`]: `kubectl edit`'s PUT with the edited resourceVersion, and `create -f`
+//!   (both with a server dry run).
 
 pub mod canary;
 pub mod delete;

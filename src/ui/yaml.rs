@@ -44,7 +44,7 @@ fn hints(theme: &Theme, text: &str) -> Line<'static> {
 /// Draws the YAML view, or its editor while editing.
 pub fn draw(state: &State, view: &YamlView, frame: &mut Frame, area: Rect) {
     if let Some(editor) = &view.editor {
-        draw_editor(state, editor, frame, area);
+        draw_editor(state, editor, view.stale, frame, area);
         return;
     }
     let theme = &state.theme;
@@ -131,7 +131,7 @@ fn with_matches(theme: &Theme, role: Role, text: &str, query: Option<&str>) -> V
     spans
 }
 
-fn draw_editor(state: &State, editor: &Editor, frame: &mut Frame, area: Rect) {
+fn draw_editor(state: &State, editor: &Editor, stale: bool, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
     let kind = crate::app::navigation::kind_word(editor.key.kind);
     let mut title = if editor.creating() {
@@ -141,6 +141,9 @@ fn draw_editor(state: &State, editor: &Editor, frame: &mut Frame, area: Rect) {
     };
     if !editor.creating() && editor.dirty() {
         title.push_str(" [modified]");
+    }
+    if stale {
+        title.push_str(" [changed on the server since opened]");
     }
     let b = block(theme, &title);
     let inner = b.inner(area);
@@ -206,7 +209,7 @@ fn mark_error_line(theme: &Theme, editor: &Editor, frame: &mut Frame, area: Rect
 fn draw_panel(theme: &Theme, editor: &Editor, frame: &mut Frame, area: Rect) {
     let height = (area.height * 2 / 3).max(5).min(area.height);
     let panel = Rect::new(area.x, area.y + area.height - height, area.width, height);
-    let room = usize::from(height.saturating_sub(3));
+    let room = usize::from(height.saturating_sub(2));
     let (title, mut lines) = match &editor.phase {
         Phase::Confirm { diff, scroll } if editor.creating() => (
             "to create: + your objects".to_owned(),

@@ -56,6 +56,10 @@ impl AppDriver {
         readonly_cluster: bool,
         keymap: Option<&str>,
     ) -> Self {
+        // Keys that save (the logs view's `s`) write into the working directory: not the repo's.
+        let scratch = std::env::temp_dir().join("kdeck-test-cwd");
+        std::fs::create_dir_all(&scratch).expect("a scratch directory");
+        std::env::set_current_dir(&scratch).expect("work in the scratch directory");
         let opts = ConnectOptions {
             kubeconfig: Some(kubeconfig.to_owned()),
             context: None,
@@ -94,7 +98,7 @@ impl AppDriver {
         let effects = update(&mut self.state, action);
         for effect in &effects {
             match effect {
-                Effect::FetchYaml { .. } | Effect::Describe { .. } | Effect::SwitchContext(_) => {
+                Effect::Describe { .. } | Effect::SwitchContext(_) => {
                     self.awaited += 1;
                 }
                 Effect::Ops(OpRequest::Load { .. }) => self.awaited += 1,

@@ -93,6 +93,8 @@ impl PtySession {
             .expect("open a pseudo-terminal");
         let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
+        // What the program saves (the logs view's `s`) lands in a scratch directory.
+        cmd.cwd(std::env::temp_dir());
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
         cmd.set_controlling_tty(controlling_tty);

@@ -50,7 +50,8 @@ impl Editor {
                     scroll: 0,
                 };
                 self.notice = Some((
-                    "conflict: the object changed on the server since you opened it; your text is kept".to_owned(),
+                    "conflict: changed on the server since you opened it; your text is kept"
+                        .to_owned(),
                     true,
                 ));
                 Outcome::default()

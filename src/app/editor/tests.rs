@@ -243,3 +243,26 @@ fn esc_asks_before_discarding_and_recovery_is_offered_back() {
     assert!(again.text().contains("replicas: 4"));
     assert_eq!(again.phase, Phase::Editing);
 }
+
+#[test]
+fn pasted_text_goes_in_as_is_without_auto_indent() {
+    let mut e = editor();
+    let mut fx = Vec::new();
+    let row = e
+        .textarea()
+        .lines()
+        .iter()
+        .position(|l| l.trim() == "annotations: {}")
+        .unwrap_or(3);
+    e.textarea().move_cursor(CursorMove::Jump(row as u16, 0));
+    e.paste("  labels:\r\n    team: a\n", &mut fx);
+    let lines = e.textarea().lines().to_vec();
+    assert_eq!(lines[row], "  labels:");
+    assert_eq!(lines[row + 1], "    team: a");
+    assert!(e.parse_error.is_none(), "{:?}", e.parse_error);
+    assert!(
+        requests(&fx)
+            .iter()
+            .any(|r| matches!(r, EditRequest::SaveRecovery { .. }))
+    );
+}
