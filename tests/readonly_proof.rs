@@ -193,7 +193,14 @@ struct Pressed {
     dialogs: usize,
 }
 
-async fn press_everything(d: &mut AppDriver) -> Pressed {
+/// Fails at once, naming them, if requests other than GET reached the server.
+fn assert_only_gets(sim: &TestSim, after: &str) {
+    let requests = sim.requests();
+    let writes = not_get(&requests);
+    assert!(writes.is_empty(), "after {after}, kdeck sent {writes:#?}");
+}
+
+async fn press_everything(d: &mut AppDriver, sim: &TestSim) -> Pressed {
     let chords = bound_chords(&d.state.keymap);
     assert!(chords.len() > 30, "the keymap binds {} keys", chords.len());
     let mut pressed = Pressed {
@@ -211,6 +218,7 @@ async fn press_everything(d: &mut AppDriver) -> Pressed {
             d.settle().await;
             pressed.dialogs += confirm_dialogs(d).await;
             pressed.keys += 1;
+            assert_only_gets(sim, &format!("{chord} in {view:?}"));
         }
     }
     reset(d).await;
@@ -234,7 +242,7 @@ fn proof(keymap: Option<&str>) {
     let kubeconfig = sim.kubeconfig_path().to_owned();
     let pressed = runtime().block_on(async {
         let mut d = AppDriver::connect(&kubeconfig, true, true, keymap).await;
-        let pressed = press_everything(&mut d).await;
+        let pressed = press_everything(&mut d, &sim).await;
         assert_eq!(
             d.mutations_sent, 0,
             "the read-only app handed out no change"
@@ -292,6 +300,7 @@ fn with_the_app_check_off_the_gate_refuses_every_confirmed_change() {
                 press_action(&mut d, action);
                 d.settle().await;
                 dialogs += confirm_dialogs(&mut d).await;
+                assert_only_gets(&sim, &format!("{action:?} in {view:?}"));
             }
         }
         reset(&mut d).await;
