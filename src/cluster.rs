@@ -47,7 +47,7 @@ use tokio::sync::mpsc;
 
 pub use gate::{MutationGate, Permit, Refused};
 pub use kubeconfig::{ContextEntry, LoadedKubeconfig};
-pub use logs::{LogChunk, LogHandle, LogOptions, LogTarget};
+pub use logs::{LogChunk, LogHandle, LogOptions, LogSink, LogStreamRequest, LogTarget};
 pub use readonly_layer::{ReadonlyLayer, ReadonlyRefusal};
 
 /// How to reach a cluster.

@@ -20,6 +20,23 @@ pub struct Config {
     /// Always start read-only.
     #[serde(default)]
     pub readonly: bool,
+    /// The logs view.
+    #[serde(default)]
+    pub logs: LogsConfig,
+}
+
+/// The `[logs]` section: `tail_lines`, `max_lines`, `max_bytes`, `max_line_chars`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct LogsConfig {
+    /// Lines of history a log starts with (default 200).
+    pub tail_lines: Option<i64>,
+    /// The most lines a logs view keeps (default 50,000).
+    pub max_lines: Option<usize>,
+    /// The most bytes a logs view keeps (default 32 MiB).
+    pub max_bytes: Option<usize>,
+    /// Longer lines are cut on screen, kept whole for save (default 4096).
+    pub max_line_chars: Option<usize>,
 }
 
 impl Config {
@@ -45,6 +62,17 @@ impl Config {
     /// Reads the config file from its usual place.
     pub fn load() -> anyhow::Result<Self> {
         Self::path().map_or_else(|| Ok(Self::default()), |p| Self::load_from(&p))
+    }
+
+    /// The logs view's settings: the file's, else the defaults.
+    pub fn log_settings(&self) -> crate::app::logs::LogSettings {
+        let mut s = crate::app::logs::LogSettings::default();
+        let l = &self.logs;
+        s.tail_lines = l.tail_lines.unwrap_or(s.tail_lines).max(0);
+        s.caps.max_lines = l.max_lines.unwrap_or(s.caps.max_lines);
+        s.caps.max_bytes = l.max_bytes.unwrap_or(s.caps.max_bytes);
+        s.max_line_chars = l.max_line_chars.unwrap_or(s.max_line_chars).max(1);
+        s
     }
 
     /// Fills what the command line left unset.
@@ -88,6 +116,10 @@ mod tests {
         config.apply_to(&mut args);
         assert!(args.all_namespaces && args.readonly);
         assert_eq!(args.theme.as_deref(), Some("16color"));
+        assert_eq!(config.log_settings().tail_lines, 200);
+        std::fs::write(&path, "[logs]\ntail_lines = 50\nmax_lines = 1000\n").unwrap();
+        let logs = Config::load_from(&path).unwrap().log_settings();
+        assert_eq!((logs.tail_lines, logs.caps.max_lines), (50, 1000));
         std::fs::write(&path, "\ncolour = 1\n").unwrap();
         let err = Config::load_from(&path).unwrap_err().to_string();
         assert!(

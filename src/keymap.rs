@@ -159,6 +159,13 @@ impl Keymap {
                     line_of(text, section)
                 ));
             };
+            // Every action the file names loses its old keys first, so that a key moved
+            // from one named action to another is not reported as a conflict.
+            for name in entries.keys() {
+                if let Some(action) = Action::from_name(name) {
+                    self.bindings.retain(|_, a| *a != action);
+                }
+            }
             for (name, keys) in entries {
                 let line = line_of(text, name);
                 let Some(action) = Action::from_name(name) else {

@@ -9,11 +9,13 @@
 //! - [`keymap`], [`theme`], [`config`]: the user's keys, colours and defaults.
 //! - [`tui`]: the terminal guard (restored on exit, error, panic and signals).
 //! - [`human_duration`]: AGE as kubectl prints it.
+//! - [`highlight`]: YAML highlighting by syntect, in theme roles.
 
 pub mod app;
 pub mod cli;
 pub mod cluster;
 pub mod config;
+pub mod highlight;
 pub mod human_duration;
 pub mod keymap;
 pub mod sim;

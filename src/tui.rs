@@ -1,6 +1,7 @@
 //! Terminal safety: one guard that puts the terminal into raw mode and the alternate
 //! screen and restores it when dropped (normal exit, error return, SIGTERM/SIGHUP via the
-//! loop), and a panic hook that restores it before the panic is printed. Also the watch
+//! loop), and a panic hook that restores it before the panic is printed; [`Tui::suspended`]
+//! gives the terminal back while `$EDITOR` runs. Also the watch
 //! on the terminal's input that tells the loop when the terminal has gone away.
 
 use std::fs::File;
@@ -51,6 +52,19 @@ impl Tui {
         self.terminal
             .as_mut()
             .expect("the terminal lives as long as the guard")
+    }
+}
+
+impl Tui {
+    /// Runs `f` with the terminal given back (cooked mode, main screen, cursor shown),
+    /// as around `$EDITOR`, then takes it again and redraws everything.
+    pub fn suspended<T>(&mut self, f: impl FnOnce() -> T) -> io::Result<T> {
+        restore();
+        let out = f();
+        enable_raw_mode()?;
+        execute!(io::stdout(), EnterAlternateScreen, Hide)?;
+        self.terminal().clear()?;
+        Ok(out)
     }
 }
 

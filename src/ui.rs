@@ -5,9 +5,11 @@ pub mod dialog;
 pub mod footer;
 pub mod header;
 pub mod help;
+pub mod logs;
 pub mod rollout;
 pub mod table;
 pub mod text_view;
+pub mod yaml;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -60,7 +62,8 @@ fn draw_screen(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
         Screen::Rollout(r) => rollout::draw(state, r, frame, area),
         Screen::Containers(c) => text_view::draw_containers(state, c, frame, area),
         Screen::Text(t) => text_view::draw_text(state, t, frame, area),
-        Screen::Logs(l) => text_view::draw_logs(state, l, frame, area),
+        Screen::Yaml(y) => yaml::draw(state, y, frame, area),
+        Screen::Logs(l) => logs::draw(state, l, frame, area),
         Screen::Contexts { selected } => text_view::draw_contexts(state, *selected, frame, area),
     }
 }

@@ -68,6 +68,7 @@ async fn tail_with_timestamps_then_end() {
                 break;
             }
             LogChunk::Error(e) => panic!("{e}"),
+            other => panic!("unexpected {other:?}"),
         }
     }
     assert!(!lines.is_empty() && lines.len() <= 3, "{lines:?}");

@@ -109,6 +109,8 @@ fn canary_promote_then_undo_to_revision_one_by_keys() {
     });
     assert!(screen.contains("nginx:1.15.7"), "{screen}");
     s.wait_for_text("rollout paused");
+    // The progress line names the keys that end the canary.
+    s.wait_for_text("canary paused: P promote · A abort");
     let mut want = vec!["nginx:1.14.1"; 3];
     want.push("nginx:1.15.7");
     want.sort_unstable();

@@ -241,14 +241,18 @@ fn drills_down_from_deployment_to_logs_and_back_along_the_breadcrumb() {
     run(&mut s, &[Action::Enter]);
     assert!(matches!(s.screen(), Screen::Containers(_)));
     let effects = run(&mut s, &[Action::Enter]);
-    assert_eq!(
-        effects,
-        [Effect::StartLogs {
-            namespace: "default".into(),
-            pod: "myapp-deploy-5b8d7f9c6d-4xk2p".into(),
-            container: "myapp".into()
-        }]
-    );
+    let stream = match effects.as_slice() {
+        [Effect::StartLogs(r)] => {
+            assert_eq!(
+                (r.target.pod.as_str(), r.target.container.as_deref()),
+                ("myapp-deploy-5b8d7f9c6d-4xk2p", Some("myapp"))
+            );
+            assert!(r.options.follow && r.options.reconnect && r.options.timestamps);
+            assert_eq!(r.options.tail, Some(200));
+            r.stream
+        }
+        other => panic!("one log stream asked for: {other:?}"),
+    };
     assert_eq!(
         s.breadcrumb(),
         [
@@ -260,14 +264,12 @@ fn drills_down_from_deployment_to_logs_and_back_along_the_breadcrumb() {
         ]
     );
     let lines = (0..100).map(|i| format!("line {i}")).collect();
-    run(
-        &mut s,
-        &[Action::Logs(kdeck::cluster::LogChunk::Lines(lines))],
-    );
+    let chunk = kdeck::cluster::LogChunk::Lines(lines);
+    run(&mut s, &[Action::LogStream { stream, chunk }]);
     let Screen::Logs(l) = s.screen() else {
         panic!("logs view")
     };
-    assert!(l.follow && l.lines.len() == 100);
+    assert!(l.follow && l.buffer.len() == 100);
     run(&mut s, &[Action::PageUp]);
     let Screen::Logs(l) = s.screen() else {
         panic!("logs view")

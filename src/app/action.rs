@@ -61,6 +61,8 @@ pub enum Action {
     Undo,
     /// Edit the selected object.
     Edit,
+    /// Edit the selected object in `$EDITOR` (then `$VISUAL`, then `vi`).
+    EditExternal,
     /// Delete the selected object.
     Delete,
     /// Start a canary on the selected Deployment (new image, N new pods, then pause).
@@ -69,8 +71,13 @@ pub enum Action {
     Promote,
     /// Abort the selected Deployment's canary (roll back).
     Abort,
+    /// Follow the logs of the selected pod, container, Deployment or ReplicaSet.
+    ShowLogs,
     /// Quit kdeck.
     Quit,
+    /// A key of the logs view (see `app::logs::commands`).
+    #[serde(skip)]
+    LogsKey(super::logs::LogsCommand),
     /// A character typed into the command or filter line.
     #[serde(skip)]
     InputChar(char),
@@ -128,12 +135,33 @@ pub enum Action {
     /// An operation succeeded; kubectl's words for it.
     #[serde(skip)]
     Done(String),
-    /// Lines (or the end) of the log stream shown.
+    /// Lines (or the end) of log stream `stream`.
     #[serde(skip)]
-    Logs(LogChunk),
+    LogStream {
+        /// The stream's id (from [`Effect::StartLogs`]).
+        stream: u64,
+        /// What it sent.
+        chunk: LogChunk,
+    },
     /// A key pressed while a dialog is open.
     #[serde(skip)]
     DialogKey(super::dialog::DialogKey),
+    /// An object arrived for the YAML view (and the recovery file of an unsent edit).
+    #[serde(skip)]
+    ObjectLoaded {
+        /// The object asked for.
+        key: crate::cluster::ObjectKey,
+        /// The object, or the error message.
+        object: Result<super::yaml_view::LiveObject, String>,
+        /// The text of an unsent edit of it, when opening the editor.
+        recovery: Option<super::yaml_view::Sensitive>,
+    },
+    /// A key for the YAML view's own keys, its search line or its editor.
+    #[serde(skip)]
+    YamlKey(crossterm::event::KeyEvent),
+    /// What came back for an editor's request.
+    #[serde(skip)]
+    EditReport(super::editor::EditReport),
     /// What came back for a dialog's request.
     #[serde(skip)]
     OpReport {
@@ -187,10 +215,12 @@ impl Action {
             Self::Restart => "restart rollout",
             Self::Undo => "undo rollout",
             Self::Edit => "edit",
+            Self::EditExternal => "edit in $EDITOR",
             Self::Delete => "delete",
             Self::Canary => "start canary",
             Self::Promote => "promote canary",
             Self::Abort => "abort canary",
+            Self::ShowLogs => "logs (pod, deployment, replicaset)",
             Self::Quit => "quit",
             _ => "",
         }
@@ -207,6 +237,7 @@ impl Action {
                 | Self::Restart
                 | Self::Undo
                 | Self::Edit
+                | Self::EditExternal
                 | Self::Delete
                 | Self::Canary
                 | Self::Promote
@@ -243,17 +274,19 @@ impl Action {
             Self::Restart,
             Self::Undo,
             Self::Edit,
+            Self::EditExternal,
             Self::Delete,
             Self::Canary,
             Self::Promote,
             Self::Abort,
+            Self::ShowLogs,
             Self::Quit,
         ]
     }
 }
 
 /// What `update` asks the loop to do; the loop performs it through `Cluster`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Start (or restart) the watch of `kind` in `namespace` (`None`: all / cluster-scoped).
     Watch {
@@ -276,18 +309,29 @@ pub enum Effect {
         /// The title of the view waiting for it.
         title: String,
     },
-    /// Stream the logs of a container (replacing any stream running); stopped when the
-    /// logs view is left.
-    StartLogs {
-        /// Namespace of the pod.
-        namespace: String,
-        /// The pod.
-        pod: String,
-        /// The container.
-        container: String,
+    /// Stream the logs of a container; the loop stops it when no view shown needs it.
+    StartLogs(crate::cluster::LogStreamRequest),
+    /// Write `text` to the file `path`; the result comes back as a status.
+    SaveText {
+        /// Where.
+        path: std::path::PathBuf,
+        /// What.
+        text: String,
     },
+    /// Put `text` on the clipboard with OSC 52 (works over SSH, through the terminal).
+    CopyText(String),
     /// Connect to another kubeconfig context.
     SwitchContext(String),
+    /// Fetch an object for the YAML view (with `for_edit`, also its recovery file);
+    /// answered by [`Action::ObjectLoaded`].
+    FetchObject {
+        /// The object.
+        key: crate::cluster::ObjectKey,
+        /// The editor opens on it.
+        for_edit: bool,
+    },
+    /// An editor's request; answered by [`Action::EditReport`].
+    Edit(super::editor::EditRequest),
     /// A dialog's read or change, run as a task; answered by [`Action::OpReport`].
     Ops(super::operations::OpRequest),
 }

@@ -16,6 +16,9 @@ pub enum Command {
     Quit,
     /// Open the canary dialog on the selected Deployment (`:canary`, like `c`).
     Canary,
+    /// Create objects from YAML, starting from a template of the kind (`:create deploy`;
+    /// without a kind, the pane's).
+    Create(Option<Kind>),
 }
 
 /// Every command word with what it does; the first of each group is its canonical form.
@@ -63,6 +66,7 @@ pub const COMMANDS: &[(&str, Option<Kind>)] = &[
     ("context", None),
     ("contexts", None),
     ("canary", None),
+    ("create", None),
     ("quit", None),
     ("q", None),
 ];
@@ -85,6 +89,15 @@ pub fn parse(line: &str) -> Result<Command, String> {
             Some(arg) => Err(format!(
                 ":canary takes no argument (got {arg:?}): its dialog asks for the image"
             )),
+        },
+        "create" => match arg {
+            None => Ok(Command::Create(None)),
+            Some(word) => COMMANDS
+                .iter()
+                .find(|(w, _)| *w == word)
+                .and_then(|(_, k)| *k)
+                .map(|k| Command::Create(Some(k)))
+                .ok_or_else(|| format!(":create {word}: unknown kind (try :create deploy)")),
         },
         _ => {
             let kind = COMMANDS

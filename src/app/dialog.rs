@@ -264,6 +264,7 @@ fn show_rollout(state: &mut State, key: &ObjectKey) {
         name: key.name.clone(),
         selected: 0,
         cache: RolloutCache::default(),
+        new_pod_logs: None,
     }));
 }
 

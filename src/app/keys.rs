@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::Action;
-use super::state::{Mode, State};
+use super::state::{Mode, Screen, State};
 use crate::keymap::KeyChord;
 
 /// What a key does in the current mode.
@@ -17,6 +17,15 @@ pub fn key_action(state: &State, key: &KeyEvent) -> Option<Action> {
     }
     if state.dialogs.open.is_some() {
         return super::dialog::key_action(key);
+    }
+    if let Some(action) = super::yaml_view::key_action(state, key) {
+        return Some(action);
+    }
+    if state.mode == Mode::Normal
+        && let Screen::Logs(view) = state.screen()
+        && let Some(action) = super::logs::logs_key_action(view, key)
+    {
+        return Some(action);
     }
     if matches!(state.mode, Mode::Command(_) | Mode::Filter(_)) {
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('u') {

@@ -4,13 +4,9 @@
 use super::action::Effect;
 use super::describe::describe_text;
 use super::rollout::RolloutCache;
-use std::collections::VecDeque;
-
-use super::state::{
-    ContainersView, LogsView, RolloutView, Scope, Screen, State, TableView, TextView,
-};
+use super::state::{ContainersView, RolloutView, Scope, Screen, State, TableView, TextView};
 use super::update::{show_pane, switch_namespace};
-use crate::cluster::{Detail, Kind, LogChunk, ObjectKey, Row};
+use crate::cluster::{Detail, Kind, ObjectKey, Row};
 
 /// Moves the selection by `delta` rows (`isize::MIN`/`MAX`: to the first/last).
 pub fn move_by(state: &mut State, delta: isize) {
@@ -32,15 +28,13 @@ pub fn move_by(state: &mut State, delta: isize) {
             (&mut t.scroll, lines.saturating_sub(page) + 1)
         }
         Screen::Contexts { selected } => (selected, contexts),
+        Screen::Yaml(y) => {
+            y.scroll_by(delta, page);
+            return;
+        }
         Screen::Logs(l) => {
             // Scrolling up stops following; reaching the end follows again.
-            let max = l.lines.len().saturating_sub(page + 1);
-            l.scroll = match delta {
-                isize::MIN => 0,
-                isize::MAX => max,
-                d => l.scroll.saturating_add_signed(d).min(max),
-            };
-            l.follow = l.scroll >= max;
+            l.scroll(delta, page);
             return;
         }
     };
@@ -101,7 +95,11 @@ pub fn selected_key(state: &State) -> Option<ObjectKey> {
         }
         Screen::Rollout(r) => Some(key(Kind::Deployment, &r.namespace, &r.name)),
         Screen::Containers(c) => Some(key(Kind::Pod, &c.namespace, &c.name)),
-        Screen::Logs(l) => Some(key(Kind::Pod, &l.namespace, &l.pod)),
+        Screen::Logs(l) => match &l.scope {
+            super::logs::LogScope::Pod { pod } => Some(key(Kind::Pod, &l.namespace, pod)),
+            super::logs::LogScope::Workload { kind, name } => Some(key(*kind, &l.namespace, name)),
+        },
+        Screen::Yaml(y) => Some(y.key.clone()),
         Screen::Text(_) | Screen::Contexts { .. } => None,
     }
 }
@@ -126,6 +124,7 @@ pub fn enter(state: &mut State, effects: &mut Vec<Effect>) {
                     name,
                     selected: 0,
                     cache: RolloutCache::default(),
+                    new_pod_logs: None,
                 })),
                 (Kind::ReplicaSet, _) => pods(owned("ReplicaSet")),
                 (Kind::DaemonSet, _) => pods(owned("DaemonSet")),
@@ -160,30 +159,9 @@ pub fn enter(state: &mut State, effects: &mut Vec<Effect>) {
                 all,
             ))
         }),
-        Screen::Containers(c) => {
-            let container = match state.stores.of(Kind::Pod).find(&c.namespace, &c.name) {
-                Some(Row {
-                    detail: Detail::Pod(p),
-                    ..
-                }) => p.containers.get(c.selected).map(|k| k.name.clone()),
-                _ => None,
-            };
-            container.map(|container| {
-                effects.push(Effect::StartLogs {
-                    namespace: c.namespace.clone(),
-                    pod: c.name.clone(),
-                    container: container.clone(),
-                });
-                Screen::Logs(LogsView {
-                    namespace: c.namespace.clone(),
-                    pod: c.name.clone(),
-                    container,
-                    lines: VecDeque::new(),
-                    scroll: 0,
-                    follow: true,
-                    ended: None,
-                })
-            })
+        Screen::Containers(_) => {
+            super::logs::open_selected(state, effects);
+            return;
         }
         Screen::Contexts { selected } => {
             if let Some(name) = state.connection.contexts.get(*selected).cloned() {
@@ -192,7 +170,7 @@ pub fn enter(state: &mut State, effects: &mut Vec<Effect>) {
             }
             None
         }
-        Screen::Text(_) | Screen::Logs(_) => None,
+        Screen::Text(_) | Screen::Logs(_) | Screen::Yaml(_) => None,
     };
     if let Some(screen) = next {
         state.screens.push(screen);
@@ -228,27 +206,6 @@ pub fn describe(state: &mut State, effects: &mut Vec<Effect>) {
         scroll: 0,
     }));
     effects.push(Effect::Describe { key, title });
-}
-
-/// Adds log lines to the logs view shown (chunks of a stream already left are dropped).
-pub fn log_chunk(state: &mut State, chunk: LogChunk) {
-    let page = state.page_rows() + 1;
-    let Some(Screen::Logs(view)) = state.screens.last_mut() else {
-        return;
-    };
-    match chunk {
-        LogChunk::Lines(lines) => {
-            view.lines.extend(lines);
-            let excess = view.lines.len().saturating_sub(LogsView::MAX_LINES);
-            view.lines.drain(..excess);
-            view.scroll = view.scroll.saturating_sub(excess);
-            if view.follow {
-                view.scroll = view.lines.len().saturating_sub(page);
-            }
-        }
-        LogChunk::End(why) => view.ended = Some(why),
-        LogChunk::Error(e) => view.ended = Some(format!("error: {e}")),
-    }
 }
 
 /// Opens the YAML view of the selected object; the loop fetches it.

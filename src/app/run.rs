@@ -19,11 +19,11 @@ use super::age_tick::next_age_change;
 use super::command::{self, Command};
 use super::frame_trace::FrameTrace;
 use super::keys::key_action;
-use super::state::{Mode, Screen, State};
+use super::state::{Mode, State};
 use super::update::update;
 use crate::cli::DashboardArgs;
 use crate::cluster::{
-    Cluster, ClusterUpdate, ConnectOptions, Kind, LogChunk, LogHandle, LogOptions, WatchHandle,
+    Cluster, ClusterUpdate, ConnectOptions, Kind, LogChunk, LogHandle, WatchHandle,
 };
 use crate::config::Config;
 use crate::keymap::Keymap;
@@ -36,12 +36,11 @@ const EIO: i32 = 5;
 const FRAME: Duration = Duration::from_millis(33);
 /// Cluster updates applied before input is looked at again.
 const UPDATE_BATCH: usize = 4096;
-/// Lines of history a log view starts with.
-const LOG_TAIL: i64 = 500;
 
 /// Runs the dashboard until the user quits.
 pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
-    Config::load()?.apply_to(&mut args);
+    let config = Config::load()?;
+    config.apply_to(&mut args);
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (theme, mut warnings) = Theme::load(args.theme.as_deref(), no_color)?;
     let (keymap, keymap_warnings) = Keymap::load(args.keymap.as_deref())?;
@@ -72,6 +71,7 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
     state.connection.server = cluster.server().to_owned();
     state.connection.contexts = context_names(args.kubeconfig.as_deref());
     state.warnings = warnings;
+    state.log_settings = config.log_settings();
     let trace = match &args.trace_frames {
         Some(path) => Some(FrameTrace::create(path)?),
         None => None,
@@ -96,11 +96,13 @@ pub struct Io {
     cluster: Arc<Cluster>,
     opts: ConnectOptions,
     watches: HashMap<Kind, WatchHandle>,
-    logs: Option<LogHandle>,
-    log_chunks: mpsc::UnboundedSender<LogChunk>,
+    logs: HashMap<u64, LogHandle>,
+    log_chunks: mpsc::UnboundedSender<(u64, LogChunk)>,
     updates: mpsc::UnboundedSender<ClusterUpdate>,
     actions: mpsc::UnboundedSender<Action>,
     connected: mpsc::UnboundedSender<(String, anyhow::Result<Cluster>)>,
+    /// An `$EDITOR` run waiting for the loop (which owns the terminal).
+    external_edit: Option<super::edit_io::ExternalEdit>,
 }
 
 /// The receiving ends of what an [`Io`]'s tasks send back to the loop.
@@ -112,7 +114,7 @@ pub struct IoReceivers {
     /// Context switches: the context name and the new connection (or why it failed).
     pub connected: mpsc::UnboundedReceiver<(String, anyhow::Result<Cluster>)>,
     /// Log lines of the logs view.
-    pub log_chunks: mpsc::UnboundedReceiver<LogChunk>,
+    pub log_chunks: mpsc::UnboundedReceiver<(u64, LogChunk)>,
 }
 
 impl Io {
@@ -123,7 +125,7 @@ impl Io {
         let (connected_tx, connected) = mpsc::unbounded_channel();
         let (log_tx, log_chunks) = mpsc::unbounded_channel();
         let io = Self {
-            logs: None,
+            logs: HashMap::new(),
             log_chunks: log_tx,
             cluster: Arc::new(cluster),
             opts,
@@ -131,6 +133,7 @@ impl Io {
             updates: updates_tx,
             actions: actions_tx,
             connected: connected_tx,
+            external_edit: None,
         };
         let receivers = IoReceivers {
             updates,
@@ -165,26 +168,49 @@ impl Io {
                         let _ = tx.send(Action::TextLoaded { title, text });
                     });
                 }
-                Effect::StartLogs {
-                    namespace,
-                    pod,
-                    container,
-                } => {
-                    let options = LogOptions {
-                        tail: Some(LOG_TAIL),
-                        follow: true,
-                        ..LogOptions::default()
-                    };
-                    self.logs = Some(self.cluster.logs(
-                        &namespace,
-                        &pod,
-                        Some(&container),
-                        options,
-                        self.log_chunks.clone(),
-                    ));
+                Effect::StartLogs(request) => {
+                    let sink = (request.stream, self.log_chunks.clone());
+                    let handle = crate::cluster::logs::start(
+                        self.cluster.client(),
+                        request.target,
+                        request.options,
+                        sink,
+                    );
+                    self.logs.insert(request.stream, handle);
+                }
+                Effect::SaveText { path, text } => {
+                    let tx = self.actions.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let lines = text.lines().count();
+                        let action = match std::fs::write(&path, text) {
+                            Ok(()) => {
+                                Action::Done(format!("saved {lines} lines to {}", path.display()))
+                            }
+                            Err(e) => {
+                                Action::Status(format!("cannot save to {}: {e}", path.display()))
+                            }
+                        };
+                        let _ = tx.send(action);
+                    });
+                }
+                Effect::CopyText(text) => {
+                    use std::io::Write as _;
+                    let mut out = std::io::stdout();
+                    let _ = out.write_all(crate::ui::logs::osc52(&text).as_bytes());
+                    let _ = out.flush();
                 }
                 Effect::Ops(request) => {
                     super::operations::spawn(&self.cluster, request, self.actions.clone());
+                }
+                Effect::FetchObject { key, for_edit } => {
+                    super::edit_io::fetch(&self.cluster, key, for_edit, self.actions.clone());
+                }
+                Effect::Edit(request) => {
+                    if let Some(job) =
+                        super::edit_io::perform(&self.cluster, request, &self.actions)
+                    {
+                        self.external_edit = Some(job);
+                    }
                 }
                 Effect::SwitchContext(name) => {
                     let mut opts = self.opts.clone();
@@ -232,6 +258,17 @@ async fn event_loop(
         if state.quit {
             return Ok(());
         }
+        if let Some(job) = io.external_edit.take() {
+            // crossterm's reader would take the editor's keys: drop it while the editor runs.
+            drop(terminal_events);
+            let text = tui.suspended(|| super::edit_io::run_external(&job))?;
+            terminal_events = EventStream::new();
+            io.perform(update(
+                &mut state,
+                Action::EditReport(super::editor::EditReport::ExternalDone(job.id, text)),
+            ));
+            dirty = true;
+        }
         io.drop_hidden_logs(&state);
         let now = Instant::now();
         if dirty && now >= last_draw + FRAME {
@@ -270,19 +307,21 @@ async fn event_loop(
                 dirty = true;
             }
             Some(first) = updates.recv() => {
-                update(&mut state, Action::Cluster(first));
+                io.perform(update(&mut state, Action::Cluster(first)));
                 for _ in 0..UPDATE_BATCH {
                     match updates.try_recv() {
-                        Ok(more) => { update(&mut state, Action::Cluster(more)); }
+                        Ok(more) => { io.perform(update(&mut state, Action::Cluster(more))); }
                         Err(_) => break,
                     }
                 }
+                // New pods of a followed workload join its logs view.
+                io.perform(super::logs::reconcile(&mut state));
                 dirty = true;
             }
-            Some(chunk) = log_chunks.recv() => {
-                update(&mut state, Action::Logs(chunk));
-                while let Ok(more) = log_chunks.try_recv() {
-                    update(&mut state, Action::Logs(more));
+            Some((stream, chunk)) = log_chunks.recv() => {
+                update(&mut state, Action::LogStream { stream, chunk });
+                while let Ok((stream, chunk)) = log_chunks.try_recv() {
+                    update(&mut state, Action::LogStream { stream, chunk });
                 }
                 dirty = true;
             }
@@ -333,8 +372,10 @@ impl Io {
 
     /// Stops the log stream when the logs view is no longer shown.
     pub fn drop_hidden_logs(&mut self, state: &State) {
-        if self.logs.is_some() && !matches!(state.screen(), Screen::Logs(_)) {
-            self.logs = None;
+        if !self.logs.is_empty() {
+            // Streams live as long as a view in the breadcrumb needs them.
+            let active = super::logs::active_streams(state);
+            self.logs.retain(|id, _| active.contains(id));
         }
     }
 }

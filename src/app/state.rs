@@ -80,6 +80,9 @@ pub struct RolloutView {
     pub selected: usize,
     /// What the view shows, recomputed when the stores change.
     pub cache: RolloutCache,
+    /// The canary pane: the logs of the current ReplicaSet's pods, once old pods run
+    /// beside them (kept by `app::logs::reconcile`).
+    pub new_pod_logs: Option<Box<LogsView>>,
 }
 
 /// The containers of one pod.
@@ -104,29 +107,7 @@ pub struct TextView {
     pub scroll: usize,
 }
 
-/// The log stream of one container, followed at the tail unless scrolled up.
-#[derive(Debug, Clone)]
-pub struct LogsView {
-    /// Namespace of the pod.
-    pub namespace: String,
-    /// The pod.
-    pub pod: String,
-    /// The container.
-    pub container: String,
-    /// The last lines received (at most [`LogsView::MAX_LINES`]).
-    pub lines: std::collections::VecDeque<String>,
-    /// First line shown when not following.
-    pub scroll: usize,
-    /// Show the newest lines as they come.
-    pub follow: bool,
-    /// Why the stream ended, once it did.
-    pub ended: Option<String>,
-}
-
-impl LogsView {
-    /// Lines kept; older ones are dropped.
-    pub const MAX_LINES: usize = 10_000;
-}
+pub use super::logs::LogsView;
 
 /// One screen of the breadcrumb.
 #[derive(Debug, Clone)]
@@ -139,8 +120,10 @@ pub enum Screen {
     Containers(ContainersView),
     /// YAML or describe.
     Text(TextView),
-    /// The logs of a container.
-    Logs(LogsView),
+    /// The highlighted YAML of an object, and its editor.
+    Yaml(Box<super::yaml_view::YamlView>),
+    /// The logs of a container or of a workload's pods.
+    Logs(Box<LogsView>),
     /// The kubeconfig context picker.
     Contexts {
         /// Selected context.
@@ -212,6 +195,8 @@ pub struct State {
     pub quit: bool,
     /// The operation dialogs (open, in flight).
     pub dialogs: super::dialog::Dialogs,
+    /// Settings of the logs view (config file `[logs]`).
+    pub log_settings: super::logs::LogSettings,
 }
 
 impl State {
@@ -235,6 +220,7 @@ impl State {
             theme,
             quit: false,
             dialogs: super::dialog::Dialogs::default(),
+            log_settings: super::logs::LogSettings::default(),
         }
     }
 
@@ -339,7 +325,8 @@ fn screen_label(screen: &Screen) -> String {
         Screen::Rollout(r) => format!("rollout {}", r.name),
         Screen::Containers(c) => format!("{} containers", c.name),
         Screen::Text(t) => t.title.clone(),
-        Screen::Logs(l) => format!("logs {}/{}", l.pod, l.container),
+        Screen::Yaml(y) => y.title(),
+        Screen::Logs(l) => l.title(),
         Screen::Contexts { .. } => "contexts".to_owned(),
     }
 }

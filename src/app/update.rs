@@ -27,6 +27,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Cluster(update) => {
             // Views are refreshed once per batch by the loop (`refresh_views`), not per update.
             apply_cluster(state, update);
+            super::yaml_view::follow(state, &mut effects);
             return effects;
         }
         Action::Resize(w, h) => state.size = (w, h),
@@ -64,8 +65,18 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.status = Some(message);
             state.status_ok = true;
         }
-        Action::Logs(chunk) => navigation::log_chunk(state, chunk),
+        Action::LogStream { stream, chunk } => super::logs::chunk(state, stream, chunk),
         Action::DialogKey(k) => super::dialog::key(state, k, &mut effects),
+        Action::ObjectLoaded {
+            key,
+            object,
+            recovery,
+        } => super::yaml_view::loaded(state, &key, object, recovery, &mut effects),
+        Action::YamlKey(k) => {
+            state.status = None;
+            super::yaml_view::key(state, k, &mut effects);
+        }
+        Action::EditReport(report) => super::yaml_view::report(state, report, &mut effects),
         Action::OpReport { id, report } => super::dialog::report(state, id, report),
         Action::InputChar(_)
         | Action::InputText(_)
@@ -73,7 +84,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::InputClear
         | Action::InputComplete
         | Action::InputSubmit
-        | Action::InputCancel => input(state, &action, &mut effects),
+        | Action::InputCancel => {
+            if !super::logs::commands::input(state, &action, &mut effects) {
+                input(state, &action, &mut effects);
+            }
+        }
         key_action => {
             state.status = None;
             state.status_ok = false;
@@ -124,6 +139,9 @@ fn root_kind(state: &State) -> Kind {
 }
 
 fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
+    if super::logs::key(state, &action, effects) {
+        return;
+    }
     match action {
         Action::Up => navigation::move_by(state, -1),
         Action::Down => navigation::move_by(state, 1),
@@ -145,6 +163,7 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
             show_pane(state, PANES[next]);
         }
         Action::CommandMode => state.mode = Mode::Command(String::new()),
+        Action::FilterMode if super::yaml_view::start_search(state) => {}
         Action::FilterMode => match state.screen() {
             Screen::Table(t) => {
                 let text = t
@@ -159,13 +178,19 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
         Action::AllNamespaces => switch_namespace(state, None),
         Action::Help => state.mode = Mode::Help,
         Action::Describe => navigation::describe(state, effects),
-        Action::Yaml => navigation::yaml(state, effects),
+        Action::Yaml => super::yaml_view::open(state, None, effects),
         Action::SortNext | Action::SortPrev | Action::SortReverse => sort(state, &action),
         Action::Quit => state.quit = true,
+        Action::ShowLogs => super::logs::open_selected(state, effects),
         mutation if mutation.is_mutation() => {
             if state.readonly {
                 let what = mutation.description();
                 state.status = Some(format!("read-only session: {what} was not sent"));
+                return;
+            }
+            if matches!(mutation, Action::Edit | Action::EditExternal) {
+                let external = mutation == Action::EditExternal;
+                super::yaml_view::open(state, Some(external), effects);
                 return;
             }
             super::dialog::open(state, &mutation, effects);
@@ -329,6 +354,14 @@ fn run_command(state: &mut State, cmd: Command, effects: &mut Vec<Effect>) {
         Command::Context(Some(name)) => navigation::switch_context(state, name, effects),
         Command::Quit => state.quit = true,
         Command::Canary => key(state, Action::Canary, effects),
+        Command::Create(kind) if state.readonly => {
+            let what = kind.map_or("objects".to_owned(), |k| format!("{k:?}"));
+            state.status = Some(format!("read-only session: create {what} was not sent"));
+        }
+        Command::Create(kind) => {
+            let kind = kind.unwrap_or_else(|| root_kind(state));
+            super::yaml_view::create(state, kind);
+        }
     }
 }
 
@@ -339,7 +372,9 @@ fn ensure_watches(state: &mut State) -> Vec<Effect> {
         Screen::Table(t) => needed.push(t.kind),
         Screen::Rollout(_) => needed.extend(ROLLOUT_KINDS),
         Screen::Containers(_) => needed.push(Kind::Pod),
-        Screen::Text(_) | Screen::Logs(_) | Screen::Contexts { .. } => {}
+        Screen::Yaml(y) => needed.push(y.key.kind),
+        Screen::Logs(l) => needed.extend(l.watched_kinds()),
+        Screen::Text(_) | Screen::Contexts { .. } => {}
     }
     if state.connection.switching_to.is_some() {
         return Vec::new();

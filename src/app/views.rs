@@ -28,8 +28,11 @@ impl State {
                     .selected
                     .min(view.cache.replica_sets.len().saturating_sub(1));
             }
-            Screen::Containers(_) | Screen::Text(_) | Screen::Logs(_) | Screen::Contexts { .. } => {
-            }
+            Screen::Containers(_)
+            | Screen::Text(_)
+            | Screen::Logs(_)
+            | Screen::Yaml(_)
+            | Screen::Contexts { .. } => {}
         }
     }
 

@@ -1,5 +1,9 @@
 //! Container log streams for the logs view: kube's `log_stream`, split into
-//! lines (invalid UTF-8 replaced, never fatal) and sent in batches.
+//! lines (invalid UTF-8 replaced, never fatal) and sent in batches. With
+//! [`LogOptions::reconnect`] a followed stream outlives drops and container restarts
+//! (see [`resilient`]).
+
+mod resilient;
 
 use std::time::Duration;
 
@@ -19,6 +23,10 @@ pub const LOG_MAX_LINES: usize = 2000;
 
 /// Which logs to stream.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "the flags of kubectl logs, each independent"
+)]
 pub struct LogOptions {
     /// Only the last N lines (`--tail`).
     pub tail: Option<i64>,
@@ -30,6 +38,20 @@ pub struct LogOptions {
     pub timestamps: bool,
     /// Only lines newer than this (`--since`).
     pub since: Option<Duration>,
+    /// Keep following across drops and restarts: reconnect with back-off (no retry limit)
+    /// from the last line's timestamp, without repeating lines; ends only when the pod goes.
+    pub reconnect: bool,
+}
+
+/// One stream the logs view asks for; chunks come back tagged with `stream`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogStreamRequest {
+    /// The id chunks are tagged with.
+    pub stream: u64,
+    /// Which container.
+    pub target: LogTarget,
+    /// How.
+    pub options: LogOptions,
 }
 
 /// What a log stream sends.
@@ -41,6 +63,40 @@ pub enum LogChunk {
     End(String),
     /// The stream could not start or broke.
     Error(String),
+    /// Nothing came for this many minutes; still following.
+    Quiet(u64),
+    /// Something the reader should know (reconnecting, restarted), as a note between lines.
+    Notice(String),
+}
+
+/// Where chunks go; `false` when nobody listens any more (the stream then stops).
+pub trait LogSink: Send + Sync + 'static {
+    /// Delivers one chunk.
+    fn send(&self, chunk: LogChunk) -> bool;
+}
+
+impl LogSink for mpsc::UnboundedSender<LogChunk> {
+    fn send(&self, chunk: LogChunk) -> bool {
+        mpsc::UnboundedSender::send(self, chunk).is_ok()
+    }
+}
+
+impl LogSink for (u64, mpsc::UnboundedSender<(u64, LogChunk)>) {
+    fn send(&self, chunk: LogChunk) -> bool {
+        self.1.send((self.0, chunk)).is_ok()
+    }
+}
+
+/// Why a chunk could not be delivered: the receiver is gone.
+#[derive(Debug)]
+pub struct Unheard;
+
+fn deliver(sink: &impl LogSink, chunk: LogChunk) -> Result<(), Unheard> {
+    if sink.send(chunk) {
+        Ok(())
+    } else {
+        Err(Unheard)
+    }
 }
 
 /// A running log stream; dropping it stops the stream.
@@ -78,17 +134,21 @@ pub fn start(
     client: Client,
     target: LogTarget,
     options: LogOptions,
-    tx: mpsc::UnboundedSender<LogChunk>,
+    tx: impl LogSink,
 ) -> LogHandle {
     let task = tokio::spawn(async move {
-        let _ = stream(client, &target, &options, &tx).await;
+        if options.reconnect && options.follow {
+            let _ = resilient::follow(client, &target, &options, &tx).await;
+        } else {
+            let _ = stream(client, &target, &options, &tx).await;
+        }
     });
     LogHandle {
         task: task.abort_handle(),
     }
 }
 
-fn params(target: &LogTarget, options: &LogOptions) -> LogParams {
+pub(crate) fn params(target: &LogTarget, options: &LogOptions) -> LogParams {
     LogParams {
         container: target.container.clone(),
         follow: options.follow,
@@ -102,7 +162,7 @@ fn params(target: &LogTarget, options: &LogOptions) -> LogParams {
     }
 }
 
-fn describe(target: &LogTarget) -> String {
+pub(crate) fn describe(target: &LogTarget) -> String {
     match &target.container {
         Some(c) => format!("{}/{} container {c}", target.namespace, target.pod),
         None => format!("{}/{}", target.namespace, target.pod),
@@ -110,7 +170,7 @@ fn describe(target: &LogTarget) -> String {
 }
 
 /// Splits a byte stream into lines, replacing invalid UTF-8 rather than failing.
-fn lines<R>(reader: R) -> impl Stream<Item = std::io::Result<String>>
+pub(crate) fn lines<R>(reader: R) -> impl Stream<Item = std::io::Result<String>>
 where
     R: futures::AsyncBufRead + Unpin,
 {
@@ -139,17 +199,20 @@ async fn stream(
     client: Client,
     target: &LogTarget,
     options: &LogOptions,
-    tx: &mpsc::UnboundedSender<LogChunk>,
-) -> Result<(), mpsc::error::SendError<LogChunk>> {
+    tx: &impl LogSink,
+) -> Result<(), Unheard> {
     let api: Api<Pod> = Api::namespaced(client, &target.namespace);
     let reader = match api.log_stream(&target.pod, &params(target, options)).await {
         Ok(reader) => reader,
         Err(e) => {
-            return tx.send(LogChunk::Error(format!(
-                "cannot stream logs of {}: {}",
-                describe(target),
-                short_error(&e)
-            )));
+            return deliver(
+                tx,
+                LogChunk::Error(format!(
+                    "cannot stream logs of {}: {}",
+                    describe(target),
+                    short_error(&e)
+                )),
+            );
         }
     };
     let mut lines = Box::pin(lines(Box::pin(reader)));
@@ -161,7 +224,7 @@ async fn stream(
                 next = lines.next() => next,
                 () = tokio::time::sleep_until(at) => {
                     deadline = None;
-                    tx.send(LogChunk::Lines(std::mem::take(&mut batch)))?;
+                    deliver(tx, LogChunk::Lines(std::mem::take(&mut batch)))?;
                     continue;
                 }
             }
@@ -173,30 +236,30 @@ async fn stream(
                 batch.push(line);
                 if batch.len() >= LOG_MAX_LINES {
                     deadline = None;
-                    tx.send(LogChunk::Lines(std::mem::take(&mut batch)))?;
+                    deliver(tx, LogChunk::Lines(std::mem::take(&mut batch)))?;
                 } else if deadline.is_none() {
                     deadline = Some(Instant::now() + LOG_COALESCE);
                 }
             }
             Some(Err(e)) => {
                 if !batch.is_empty() {
-                    tx.send(LogChunk::Lines(std::mem::take(&mut batch)))?;
+                    deliver(tx, LogChunk::Lines(std::mem::take(&mut batch)))?;
                 }
-                return tx.send(LogChunk::Error(format!(
-                    "log stream of {} broke: {e}",
-                    describe(target)
-                )));
+                return deliver(
+                    tx,
+                    LogChunk::Error(format!("log stream of {} broke: {e}", describe(target))),
+                );
             }
             None => {
                 if !batch.is_empty() {
-                    tx.send(LogChunk::Lines(std::mem::take(&mut batch)))?;
+                    deliver(tx, LogChunk::Lines(std::mem::take(&mut batch)))?;
                 }
                 let reason = if options.follow {
                     "log stream closed (the container stopped or the connection ended)"
                 } else {
                     "end of log"
                 };
-                return tx.send(LogChunk::End(reason.to_owned()));
+                return deliver(tx, LogChunk::End(reason.to_owned()));
             }
         }
     }
@@ -231,6 +294,7 @@ mod tests {
                 previous: true,
                 timestamps: true,
                 since: Some(Duration::from_millis(10)),
+                reconnect: false,
             },
         );
         assert_eq!(p.container.as_deref(), Some("app"));

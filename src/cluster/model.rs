@@ -187,6 +187,8 @@ pub struct DeploymentRow {
     pub unavailable: i32,
     /// spec.paused.
     pub paused: bool,
+    /// A kdeck canary is in place (the annotation keeping the original strategy is set).
+    pub canary: bool,
     /// "RollingUpdate" or "Recreate".
     pub strategy: String,
     /// rollingUpdate.maxSurge as written (e.g. "1" or "25%").

@@ -24,6 +24,7 @@ pub mod op_error;
 pub mod operation;
 pub mod patch_request;
 pub mod pause_resume;
+pub mod replace;
 pub mod restart;
 pub mod revisions;
 pub mod rollout_history;
@@ -38,12 +39,13 @@ pub use delete::{Propagation, delete, dependents};
 pub use op_error::{ApiFailure, FieldCause, OpError, Refusal};
 pub use operation::{Operation, perform};
 pub use pause_resume::{pause, resume};
+pub use replace::{create, replace};
 pub use restart::restart;
 pub use rollout_history::{Revision, rollout_history};
 pub use rollout_status::{RolloutStatus, rollout_status, rollout_status_of_row};
 pub use scale::scale;
 pub use set_image::set_image;
-pub use template_diff::{DiffLine, template_diff};
+pub use template_diff::{DiffLine, template_diff, text_diff};
 pub use undo::{UndoPlan, resume_and_undo, undo, undo_preview};
 
 /// What an operation did, in kubectl's words.

@@ -123,8 +123,25 @@ pub fn stream(
     Ok(first.chain(rest).boxed())
 }
 
-/// The container to read: the one named, or the only one.
+/// The specs of the pod's containers, init containers after the others.
+fn container_specs(pod: &Value) -> impl Iterator<Item = &Value> {
+    ["containers", "initContainers"]
+        .into_iter()
+        .flat_map(|list| pod["spec"][list].as_array().into_iter().flatten())
+}
+
+/// The statuses of the pod's containers and init containers.
+fn container_statuses(pod: &Value) -> impl Iterator<Item = &Value> {
+    ["containerStatuses", "initContainerStatuses"]
+        .into_iter()
+        .flat_map(|list| pod["status"][list].as_array().into_iter().flatten())
+}
+
+/// The container to read: the one named (an init container too), or the only one.
 fn pick_container(pod: &Value, pod_name: &str, asked: Option<&str>) -> ApiResult<String> {
+    let all: Vec<&str> = container_specs(pod)
+        .filter_map(|c| c["name"].as_str())
+        .collect();
     let names: Vec<&str> = pod["spec"]["containers"]
         .as_array()
         .into_iter()
@@ -132,7 +149,7 @@ fn pick_container(pod: &Value, pod_name: &str, asked: Option<&str>) -> ApiResult
         .filter_map(|c| c["name"].as_str())
         .collect();
     match asked {
-        Some(c) if names.contains(&c) => Ok(c.to_string()),
+        Some(c) if all.contains(&c) => Ok(c.to_string()),
         Some(c) => Err(ApiError::bad_request(format!(
             "container {c} is not valid for pod {pod_name}"
         ))),
@@ -157,15 +174,8 @@ fn instance_window(
     pod_name: &str,
     previous: bool,
 ) -> ApiResult<Window> {
-    let status = pod["status"]["containerStatuses"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|s| s["name"] == container);
-    let image = pod["spec"]["containers"]
-        .as_array()
-        .into_iter()
-        .flatten()
+    let status = container_statuses(pod).find(|s| s["name"] == container);
+    let image = container_specs(pod)
         .find(|c| c["name"] == container)
         .and_then(|c| c["image"].as_str())
         .unwrap_or("")
@@ -274,10 +284,7 @@ impl Follow {
             return None;
         }
         let now = self.store.clock().now();
-        let status = pod["status"]["containerStatuses"]
-            .as_array()
-            .into_iter()
-            .flatten()
+        let status = container_statuses(&pod)
             .find(|s| s["name"] == self.container.as_str())?
             .clone();
         let running_since = status["state"]["running"]["startedAt"]

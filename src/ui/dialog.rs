@@ -1,7 +1,7 @@
 //! The open operation dialog, drawn over the screen: its fields, what Enter will
 //! send, the keys, and the last error (the input stays for a retry).
 
-mod undo;
+pub mod undo;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;

@@ -12,8 +12,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::truncate;
-use crate::app::State;
 use crate::app::state::RolloutView;
+use crate::app::{Action, State};
 use crate::cluster::{DeploymentRow, Detail, Health, Kind, ReplicaSetRow, Row};
 use sections::{allocate, sections};
 
@@ -91,6 +91,19 @@ pub fn draw(state: &State, view: &RolloutView, frame: &mut Frame, area: Rect) {
         summary_area,
     );
     draw_progress(state, view, dep, frame, progress_area);
+    // The canary pane: a tail of the new pods' logs, when there is room for it.
+    let rest = match &view.new_pod_logs {
+        Some(logs) if rest.height >= 24 => {
+            let [top, tail] = Layout::vertical([
+                Constraint::Fill(1),
+                Constraint::Length((rest.height / 4).max(8)),
+            ])
+            .areas(rest);
+            super::logs::draw_tail(state, logs, frame, tail);
+            top
+        }
+        _ => rest,
+    };
 
     let sections = sections(state, view);
     let [rs, history, pods, endpoints, events] = sections;
@@ -187,10 +200,20 @@ fn draw_progress(
             dep.desired
         )
     };
-    let label = if dep.paused {
-        format!("{label}, paused")
-    } else {
-        label
+    let label = match (dep.paused, dep.canary) {
+        // The canary waits for the user: say which keys end it.
+        (true, true) => {
+            let hints: Vec<String> = [(Action::Promote, "promote"), (Action::Abort, "abort")]
+                .into_iter()
+                .filter_map(|(action, what)| {
+                    let keys = state.keymap.keys_of(&action);
+                    keys.first().map(|k| format!("{k} {what}"))
+                })
+                .collect();
+            format!("{label}, canary paused: {}", hints.join(" · "))
+        }
+        (true, false) => format!("{label}, paused"),
+        (false, _) => label,
     };
     let bar_width = usize::from(area.width)
         .saturating_sub(label.chars().count())

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::truncate;
 use crate::app::State;
-use crate::app::state::{ContainersView, LogsView, TextView};
+use crate::app::state::{ContainersView, TextView};
 use crate::cluster::{Detail, Health, Kind, Row};
 
 fn block<'a>(state: &State, title: &str) -> Block<'a> {
@@ -38,46 +38,6 @@ pub fn draw_text(state: &State, view: &TextView, frame: &mut Frame, area: Rect) 
             .block(block(state, &view.title)),
         area,
     );
-}
-
-/// Draws the logs of a container, following the tail unless scrolled up.
-pub fn draw_logs(state: &State, view: &LogsView, frame: &mut Frame, area: Rect) {
-    let mut title = format!("logs {}/{}", view.pod, view.container);
-    if !view.follow {
-        title.push_str(" (scrolled; G follows)");
-    }
-    let b = block(state, &title);
-    let inner = b.inner(area);
-    frame.render_widget(b, area);
-    let height = usize::from(inner.height);
-    let mut lines: Vec<Line> = if view.lines.is_empty() && view.ended.is_none() {
-        vec![Line::from(Span::styled(
-            "waiting for log lines…",
-            state.theme.muted_style(),
-        ))]
-    } else {
-        let first = if view.follow {
-            view.lines
-                .len()
-                .saturating_sub(height.saturating_sub(usize::from(view.ended.is_some())))
-        } else {
-            view.scroll
-        };
-        view.lines
-            .iter()
-            .skip(first)
-            .take(height)
-            .map(|l| Line::from(Span::styled(l.as_str(), state.theme.text())))
-            .collect()
-    };
-    if let Some(why) = &view.ended {
-        lines.truncate(height.saturating_sub(1));
-        lines.push(Line::from(Span::styled(
-            format!("— {why}"),
-            state.theme.muted_style(),
-        )));
-    }
-    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 /// Draws the containers of a pod.

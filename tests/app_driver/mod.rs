@@ -163,7 +163,9 @@ impl AppDriver {
                 let action = self.io.switched(name, result);
                 self.act(action);
             }
-            Some(chunk) = self.rx.log_chunks.recv() => self.act(Action::Logs(chunk)),
+            Some((stream, chunk)) = self.rx.log_chunks.recv() => {
+                self.act(Action::LogStream { stream, chunk });
+            }
             () = tokio::time::sleep_until(deadline) => return false,
         }
         true

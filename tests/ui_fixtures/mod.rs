@@ -185,6 +185,7 @@ fn deploy(
             available: ready,
             unavailable: desired - ready,
             paused: false,
+            canary: false,
             strategy: "RollingUpdate".to_owned(),
             max_surge: Some("25%".to_owned()),
             max_unavailable: Some("25%".to_owned()),

@@ -116,6 +116,12 @@ impl ImageDialog {
         if image.is_empty() || image.contains(char::is_whitespace) {
             return Err(format!("type an image, e.g. nginx:1.15.7 (not {image:?})"));
         }
+        if self.canary && image == container.image {
+            return Err(format!(
+                "a canary needs a new image: {image} is what {} runs now",
+                container.name
+            ));
+        }
         let (key, container, image) = (self.key.clone(), container.name.clone(), image.to_owned());
         if !self.canary {
             return Ok(Mutation::SetImage {
@@ -184,5 +190,41 @@ impl ImageDialog {
             _ => {}
         }
         Step::Stay
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::Kind;
+
+    fn canary_dialog(image: &str) -> ImageDialog {
+        let key = ObjectKey {
+            kind: Kind::Deployment,
+            namespace: "default".into(),
+            name: "myapp-deploy".into(),
+        };
+        let mut d = ImageDialog::new(key, true);
+        d.containers = Some(Ok(vec![ContainerImage {
+            name: "myapp".into(),
+            image: "nginx:1.24".into(),
+        }]));
+        d.image = image.into();
+        d
+    }
+
+    #[test]
+    fn a_canary_of_the_image_already_running_is_refused() {
+        let err = canary_dialog(" nginx:1.24 ")
+            .mutation()
+            .expect_err("the same image cannot be a canary");
+        assert_eq!(
+            err,
+            "a canary needs a new image: nginx:1.24 is what myapp runs now"
+        );
+        assert!(matches!(
+            canary_dialog("nginx:1.25").mutation(),
+            Ok(Mutation::Canary { image, new_pods: 1, .. }) if image == "nginx:1.25"
+        ));
     }
 }

@@ -104,6 +104,25 @@ pub enum Operation {
         /// The Deployment.
         deployment: String,
     },
+    /// Replace an object by its edited form (`kubectl edit`), carrying the
+    /// resourceVersion that was edited; `dry_run`: validated by the server only.
+    Replace {
+        /// The object.
+        key: crate::cluster::ObjectKey,
+        /// The edited object.
+        object: serde_json::Value,
+        /// `dryRun=All`.
+        dry_run: bool,
+    },
+    /// Create an object (`kubectl create -f`); `dry_run`: validated by the server only.
+    Create {
+        /// Namespace used when the object names none.
+        namespace: String,
+        /// The object.
+        object: serde_json::Value,
+        /// `dryRun=All`.
+        dry_run: bool,
+    },
 }
 
 fn revision_flag(to_revision: Option<i64>) -> String {
@@ -208,6 +227,26 @@ impl Operation {
             } => format!(
                 "restore the strategy, then kubectl -n {namespace} rollout undo deployment/{deployment} (to the revision before the canary) and resume"
             ),
+            Self::Replace { key, dry_run, .. } => {
+                let resource = kubectl_name(key.kind, &key.name);
+                let resource = resource.split(' ').next().unwrap_or_default();
+                let ns = if key.namespace.is_empty() {
+                    String::new()
+                } else {
+                    format!("-n {} ", key.namespace)
+                };
+                let dry = if *dry_run { " --dry-run=server" } else { "" };
+                format!(
+                    "kubectl {ns}replace{dry} -f <edited {resource}/{}>",
+                    key.name
+                )
+            }
+            Self::Create {
+                namespace, dry_run, ..
+            } => format!(
+                "kubectl -n {namespace} create{} -f <the YAML>",
+                if *dry_run { " --dry-run=server" } else { "" }
+            ),
         }
     }
 }
@@ -277,6 +316,22 @@ impl fmt::Display for Operation {
             Self::AbortCanary { deployment, .. } => {
                 write!(f, "abort the canary of deployment/{deployment}")
             }
+            Self::Replace { key, dry_run, .. } => write!(
+                f,
+                "{}edit {}/{}",
+                if *dry_run { "dry run of " } else { "" },
+                format!("{:?}", key.kind).to_lowercase(),
+                key.name
+            ),
+            Self::Create {
+                object, dry_run, ..
+            } => write!(
+                f,
+                "{}create {}/{}",
+                if *dry_run { "dry run of " } else { "" },
+                object["kind"].as_str().unwrap_or("object").to_lowercase(),
+                object["metadata"]["name"].as_str().unwrap_or_default()
+            ),
         }
     }
 }
@@ -362,6 +417,32 @@ async fn perform_with(
             namespace,
             deployment,
         } => abort_canary(client, permit, namespace, deployment).await,
+        Operation::Replace {
+            key,
+            object,
+            dry_run,
+        } => {
+            let (_, message) = super::replace(client, permit, key, object, *dry_run).await?;
+            Ok(Outcome::sent(
+                message,
+                format!(
+                    "PUT {}{}",
+                    key.name,
+                    if *dry_run { "?dryRun=All" } else { "" }
+                ),
+            ))
+        }
+        Operation::Create {
+            namespace,
+            object,
+            dry_run,
+        } => {
+            let message = super::create(client, permit, namespace, object, *dry_run).await?;
+            Ok(Outcome::sent(
+                message,
+                format!("POST {}", object["kind"].as_str().unwrap_or("object")),
+            ))
+        }
     }
 }
 

@@ -40,9 +40,13 @@ pub fn template_yaml(template: &PodTemplateSpec) -> String {
 
 /// `current` versus `revision` as unified-diff lines; empty when they are equal.
 pub fn template_diff(current: &PodTemplateSpec, revision: &PodTemplateSpec) -> Vec<DiffLine> {
-    let old = template_yaml(current);
-    let new = template_yaml(revision);
-    let diff = TextDiff::from_lines(&old, &new);
+    text_diff(&template_yaml(current), &template_yaml(revision))
+}
+
+/// Two texts compared line by line, as unified-diff hunks with three lines of context
+/// (`-`: only in `old`, `+`: only in `new`); empty when they are equal.
+pub fn text_diff(old: &str, new: &str) -> Vec<DiffLine> {
+    let diff = TextDiff::from_lines(old, new);
     let mut lines = Vec::new();
     for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
         lines.push(DiffLine::Hunk(hunk.header().to_string()));

@@ -6,6 +6,7 @@ use kube::{Api, Client};
 
 use super::{ToRow, match_labels, namespaced_api, revision, template_images};
 use crate::cluster::model::{ConditionRow, DeploymentRow, Detail, Health, Kind};
+use crate::cluster::ops::canary::ORIGINAL_ANNOTATION;
 
 fn int_or_string(v: &IntOrString) -> String {
     match v {
@@ -33,6 +34,11 @@ impl ToRow for Deployment {
             available: status.and_then(|s| s.available_replicas).unwrap_or(0),
             unavailable: status.and_then(|s| s.unavailable_replicas).unwrap_or(0),
             paused: spec.and_then(|s| s.paused).unwrap_or(false),
+            canary: self
+                .metadata
+                .annotations
+                .as_ref()
+                .is_some_and(|a| a.contains_key(ORIGINAL_ANNOTATION)),
             max_surge: rolling
                 .and_then(|r| r.max_surge.as_ref())
                 .map(int_or_string),

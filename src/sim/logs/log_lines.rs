@@ -3,6 +3,12 @@
 //! lines when the container starts, then an nginx-like access log at a steady
 //! pace of one line every one or two simulated seconds, and for crashing images
 //! a fatal error line at the moment it exits.
+//!
+//! Two image names pick other output, for testing the logs view:
+//! - an image containing `chatty` writes an access line every 20 ms (50 a simulated second);
+//! - an image containing `escapes` writes access lines full of terminal escape sequences
+//!   (title change, screen clear, cursor move, OSC 52 clipboard write, DCS, SGR colour,
+//!   a tab and a C1 CSI), the way a hostile or careless program might.
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -46,6 +52,14 @@ fn hash(parts: &[&str], n: u64) -> u64 {
     h
 }
 
+/// Simulated milliseconds between two lines of a `chatty` image.
+const CHATTY_INTERVAL_MS: i64 = 20;
+
+/// What an `escapes` image writes after each request: every kind of sequence a log must
+/// not be able to send to a terminal.
+pub const ESCAPES: &str = "title\x1b]0;PWNED-TITLE\x07 clear\x1b[2J\x1b[1;1H \
+     clip\x1b]52;c;UFdORUQ=\x07 dcs\x1bP+q544e\x1b\\ red\x1b[31mRED\x1b[0m\tafter-tab c1\u{9b}6n end";
+
 const PATHS: &[&str] = &[
     "/",
     "/",
@@ -72,9 +86,14 @@ impl Instance<'_> {
         self.image.rsplit_once(':').map_or("1.27.0", |(_, t)| t)
     }
 
-    /// Simulated seconds between two access-log lines: 1 or 2, fixed per container.
-    fn interval(&self) -> i64 {
-        1 + (hash(&[self.pod, self.container], 0) % 2) as i64
+    /// Simulated milliseconds between two access-log lines: 1 or 2 seconds, fixed per
+    /// container; 20 ms for a `chatty` image.
+    fn interval_ms(&self) -> i64 {
+        if self.image.contains("chatty") {
+            CHATTY_INTERVAL_MS
+        } else {
+            1000 * (1 + (hash(&[self.pod, self.container], 0) % 2) as i64)
+        }
     }
 
     fn startup(&self) -> Vec<String> {
@@ -110,7 +129,9 @@ impl Instance<'_> {
         };
         let client = format!("{}{}", self.client_prefix, 1 + (h >> 16) % 254);
         let when = at.strftime("%d/%b/%Y:%H:%M:%S +0000");
-        if self.is_nginx() {
+        if self.image.contains("escapes") {
+            format!("{client} [{when}] GET {path} {ESCAPES}")
+        } else if self.is_nginx() {
             format!(
                 "{client} - - [{when}] \"GET {path} HTTP/1.1\" {status} {bytes} \"-\" \"{agent}\" \"-\""
             )
@@ -144,20 +165,24 @@ impl Instance<'_> {
                 }
             }));
         }
-        let step = self.interval();
+        let step = self.interval_ms();
         let first_access = self
             .started
             .saturating_add(SignedDuration::from_secs(1))
             .unwrap_or(self.started);
-        let since_first = from.duration_since(first_access).as_secs().max(0);
-        let mut n = (since_first + step - 1) / step;
+        let since_first = i64::try_from(from.duration_since(first_access).as_millis())
+            .unwrap_or(i64::MAX)
+            .max(0);
+        // From the slot before `from`: its jitter may put its line at or after `from`.
+        let mut n = since_first / step;
+        let jitter_range = u64::try_from(step * 1_000_000 - 1).unwrap_or(1);
         loop {
             let at = first_access
-                .saturating_add(SignedDuration::from_secs(n * step))
+                .saturating_add(SignedDuration::from_millis(n * step))
                 .unwrap_or(first_access);
             let at = at
                 .saturating_add(SignedDuration::from_nanos(
-                    (hash(&[self.pod], n as u64) % 999_999_999) as i64,
+                    (hash(&[self.pod], n as u64) % jitter_range) as i64,
                 ))
                 .unwrap_or(at);
             if at > end {
@@ -228,6 +253,23 @@ mod tests {
             all.len(),
             "windows split the log without loss or overlap"
         );
+    }
+
+    #[test]
+    fn chatty_and_escapes_images_pick_what_is_written() {
+        let mut i = instance(None);
+        i.image = "chatty:1";
+        let t1: Timestamp = "2026-11-30T08:30:11Z".parse().unwrap();
+        let access = i.lines_between(i.started, t1).len() - 2;
+        assert!((490..=510).contains(&access), "50 lines a second: {access}");
+        i.image = "escapes:1";
+        let lines = i.lines_between(i.started, t1);
+        assert!(
+            lines[5].text.contains("\x1b]0;PWNED-TITLE\x07"),
+            "{:?}",
+            lines[5]
+        );
+        assert!(lines[5].text.contains("\x1b]52;c;") && lines[5].text.contains('\u{9b}'));
     }
 
     #[test]

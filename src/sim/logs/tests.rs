@@ -147,3 +147,39 @@ async fn follow_streams_new_lines_and_ends_with_the_pod() {
     .await;
     assert!(end.is_ok(), "the stream ends when the pod is gone");
 }
+
+#[tokio::test]
+async fn init_containers_and_since_time_are_served() {
+    let store = store_with_pod(&["web"], &json!({}));
+    let started = store.clock().now() - SignedDuration::from_secs(60);
+    let at = crate::sim::clock::format_time(started);
+    store
+        .modify(by_kind("", "Pod").unwrap(), "default", "web-1", |p| {
+            p["spec"]["initContainers"] = json!([{"name": "setup", "image": "busybox:1"}]);
+            p["status"] = json!({"podIP": "10.244.1.7",
+                "initContainerStatuses": [{"name": "setup", "state": {"running": {"startedAt": at}}}],
+                "containerStatuses": [{"name": "web", "state": {"waiting": {"reason": "PodInitializing"}}}]});
+            Ok(())
+        })
+        .unwrap();
+    let init = LogRequest {
+        container: Some("setup".into()),
+        ..LogRequest::default()
+    };
+    let text = read(stream(store.clone(), "default", "web-1", init).unwrap()).await;
+    assert!(
+        text.starts_with(&format!(
+            "{} starting busybox:1 (container setup)",
+            started.strftime("%Y/%m/%d %H:%M:%S")
+        )),
+        "{text}"
+    );
+    let since = LogRequest {
+        container: Some("setup".into()),
+        since_time: Some(store.clock().now() - SignedDuration::from_secs(10)),
+        timestamps: true,
+        ..LogRequest::default()
+    };
+    let recent = read(stream(store, "default", "web-1", since).unwrap()).await;
+    assert!((4..=11).contains(&recent.lines().count()), "{recent}");
+}

@@ -276,4 +276,35 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.code, 409);
     }
+
+    #[test]
+    fn a_dry_run_put_validates_stores_nothing_and_checks_the_resource_version() {
+        let store = store_with_config_map();
+        let cm = by_plural("", "configmaps").unwrap();
+        let before = store.get(cm, "default", "cm").unwrap();
+        let rv = before["metadata"]["resourceVersion"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let body = json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "cm", "namespace": "default", "resourceVersion": rv},
+            "data": {"a": "changed"}});
+        let mut req = request(&store, &body.to_string());
+        req.query.insert("dryRun".into(), "All".into());
+        let out = update_checked(&req, cm, body.clone(), UpdateMode::Main).unwrap();
+        assert_eq!(out["data"]["a"], "changed", "the answer shows the result");
+        let after = store.get(cm, "default", "cm").unwrap();
+        assert_eq!(after["data"]["a"], "1", "nothing stored");
+        assert_eq!(after["metadata"]["resourceVersion"], rv.as_str(), "no bump");
+
+        let mut stale = body;
+        stale["metadata"]["resourceVersion"] = json!("1");
+        let e = update_checked(&req, cm, stale, UpdateMode::Main).unwrap_err();
+        assert_eq!(e.code, 409);
+        assert!(
+            e.message.contains("the object has been modified; please apply your changes to the latest version and try again"),
+            "{}",
+            e.message
+        );
+    }
 }

@@ -98,15 +98,7 @@ fn diff(
                 preview.diff.len()
             ),
         ));
-        for line in preview.diff.iter().skip(preview.scroll).take(room) {
-            let style = match line {
-                DiffLine::Hunk(_) => Style::new().fg(theme.accent),
-                DiffLine::Context(_) => theme.text(),
-                DiffLine::Removed(_) => theme.health(Health::Err),
-                DiffLine::Added(_) => theme.health(Health::Ok),
-            };
-            lines.push(Line::from(Span::styled(line.to_unified(), style)));
-        }
+        lines.extend(diff_lines(theme, &preview.diff, preview.scroll, room));
     }
     lines.push(Line::from(""));
     let action = d.mutation(preview.revision).description();
@@ -118,4 +110,27 @@ fn diff(
         theme,
         "Up/Down/PgUp/PgDn scroll · Enter send · Esc back to the list",
     ));
+}
+
+/// Unified-diff lines coloured (hunks accent, `-` error, `+` ok), `room` of them from
+/// `scroll`. Also the editor's live-versus-edit diff.
+pub fn diff_lines(
+    theme: &Theme,
+    diff: &[DiffLine],
+    scroll: usize,
+    room: usize,
+) -> Vec<Line<'static>> {
+    diff.iter()
+        .skip(scroll)
+        .take(room)
+        .map(|line| {
+            let style = match line {
+                DiffLine::Hunk(_) => Style::new().fg(theme.accent),
+                DiffLine::Context(_) => theme.text(),
+                DiffLine::Removed(_) => theme.health(Health::Err),
+                DiffLine::Added(_) => theme.health(Health::Ok),
+            };
+            Line::from(Span::styled(line.to_unified(), style))
+        })
+        .collect()
 }

@@ -1,0 +1,249 @@
+//! The loop's side of the YAML view and the editor: fetching objects, the dry run and
+//! the replace (each through the mutation gate), the recovery files, and `$EDITOR` (run
+//! by the loop while the terminal is suspended). Answers come back as actions.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::Arc;
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::action::Action;
+use super::editor::{EditReport, EditRequest};
+use super::navigation::kind_word;
+use super::yaml_view::{LiveObject, Sensitive};
+use crate::cluster::{Cluster, ObjectKey, object_yaml, ops};
+
+/// An `$EDITOR` run the loop must do itself (it owns the terminal).
+#[derive(Debug)]
+pub struct ExternalEdit {
+    /// Answer id.
+    pub id: u64,
+    /// The text to edit.
+    pub text: Sensitive,
+}
+
+/// Fetches `key` for the YAML view; with `for_edit`, also reads its recovery file.
+pub fn fetch(
+    cluster: &Arc<Cluster>,
+    key: ObjectKey,
+    for_edit: bool,
+    actions: UnboundedSender<Action>,
+) {
+    let cluster = Arc::clone(cluster);
+    tokio::spawn(async move {
+        let object = object_yaml::fetch_object(cluster.client(), &key)
+            .await
+            .map(LiveObject::new)
+            .map_err(|e| format!("{e:#}"));
+        let recovery = if for_edit {
+            recovery_path(cluster.context(), &key)
+                .and_then(|p| std::fs::read_to_string(p).ok())
+                .map(Sensitive)
+        } else {
+            None
+        };
+        let _ = actions.send(Action::ObjectLoaded {
+            key,
+            object,
+            recovery,
+        });
+    });
+}
+
+/// Performs an editor's request; an `$EDITOR` run is handed back for the loop.
+pub fn perform(
+    cluster: &Arc<Cluster>,
+    request: EditRequest,
+    actions: &UnboundedSender<Action>,
+) -> Option<ExternalEdit> {
+    match request {
+        EditRequest::DryRun { id, key, object } => {
+            replace(cluster, id, key, object, true, actions);
+            None
+        }
+        EditRequest::Replace { id, key, object } => {
+            replace(cluster, id, key, object, false, actions);
+            None
+        }
+        EditRequest::Create {
+            id,
+            namespace,
+            objects,
+            dry_run,
+        } => {
+            create(cluster, id, namespace, objects, dry_run, actions);
+            None
+        }
+        EditRequest::Latest { id, key } => {
+            let cluster = Arc::clone(cluster);
+            let actions = actions.clone();
+            tokio::spawn(async move {
+                let latest = object_yaml::fetch_object(cluster.client(), &key)
+                    .await
+                    .map(LiveObject::new)
+                    .map_err(|e| format!("{e:#}"));
+                let _ = actions.send(Action::EditReport(EditReport::Latest(id, latest)));
+            });
+            None
+        }
+        EditRequest::External { id, text } => Some(ExternalEdit { id, text }),
+        EditRequest::SaveRecovery { context, key, text } => {
+            if let Some(path) = recovery_path(&context, &key) {
+                let written = path
+                    .parent()
+                    .map_or(Ok(()), std::fs::create_dir_all)
+                    .and_then(|()| std::fs::write(&path, &text.0));
+                if let Err(e) = written {
+                    let message = format!("cannot write the recovery file {}: {e}", path.display());
+                    let _ = actions.send(Action::Status(message));
+                }
+            }
+            None
+        }
+        EditRequest::RemoveRecovery { context, key } => {
+            if let Some(path) = recovery_path(&context, &key) {
+                let _ = std::fs::remove_file(path);
+            }
+            None
+        }
+    }
+}
+
+/// The dry run or the replace as a task, through [`ops::perform`] (which asks the gate).
+fn replace(
+    cluster: &Arc<Cluster>,
+    id: u64,
+    key: ObjectKey,
+    object: serde_json::Value,
+    dry_run: bool,
+    actions: &UnboundedSender<Action>,
+) {
+    let cluster = Arc::clone(cluster);
+    let actions = actions.clone();
+    tokio::spawn(async move {
+        let operation = ops::Operation::Replace {
+            key,
+            object,
+            dry_run,
+        };
+        let client = cluster.client();
+        let result = ops::perform(&client, cluster.gate(), &operation, &mut |_| {}).await;
+        let report = match result {
+            Ok(_) if dry_run => EditReport::DryRunOk(id),
+            Ok(outcome) => EditReport::Replaced(id, outcome.message),
+            Err(e) => EditReport::Failed {
+                id,
+                code: e.api().map(|a| a.code),
+                message: e.to_string(),
+            },
+        };
+        let _ = actions.send(Action::EditReport(report));
+    });
+}
+
+/// Creates each object in order (or dry-runs them all), through [`ops::perform`], and
+/// reports each result: all created, or which were and why the others were not.
+fn create(
+    cluster: &Arc<Cluster>,
+    id: u64,
+    namespace: String,
+    objects: Vec<serde_json::Value>,
+    dry_run: bool,
+    actions: &UnboundedSender<Action>,
+) {
+    let cluster = Arc::clone(cluster);
+    let actions = actions.clone();
+    tokio::spawn(async move {
+        let client = cluster.client();
+        let total = objects.len();
+        let mut done = Vec::new();
+        let mut failed = Vec::new();
+        for (i, object) in objects.into_iter().enumerate() {
+            let operation = ops::Operation::Create {
+                namespace: namespace.clone(),
+                object,
+                dry_run,
+            };
+            match ops::perform(&client, cluster.gate(), &operation, &mut |_| {}).await {
+                Ok(outcome) => done.push(outcome.message),
+                Err(e) => failed.push(format!("document {} of {total}: {e}", i + 1)),
+            }
+        }
+        let report = match (failed.is_empty(), dry_run) {
+            (true, true) => EditReport::DryRunOk(id),
+            (true, false) => EditReport::Replaced(id, done.join("; ")),
+            (false, _) => {
+                let mut message = failed.join("; ");
+                if !dry_run && !done.is_empty() {
+                    message = format!("{} (done: {})", message, done.join("; "));
+                }
+                EditReport::Failed {
+                    id,
+                    code: None,
+                    message,
+                }
+            }
+        };
+        let _ = actions.send(Action::EditReport(report));
+    });
+}
+
+/// The recovery file of an unsent edit of `key` in `context`: under the XDG state
+/// directory (else the cache directory), `kdeck/recovery/`.
+pub fn recovery_path(context: &str, key: &ObjectKey) -> Option<PathBuf> {
+    let dir = dirs::state_dir().or_else(dirs::cache_dir)?;
+    let name = format!(
+        "{context}_{}_{}_{}.yaml",
+        kind_word(key.kind),
+        key.namespace,
+        key.name
+    );
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    Some(dir.join("kdeck").join("recovery").join(safe))
+}
+
+/// The editor `kubectl edit` would run: `$EDITOR`, then `$VISUAL`, then `vi`.
+pub fn editor_command() -> String {
+    ["EDITOR", "VISUAL"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|e| !e.trim().is_empty())
+        .unwrap_or_else(|| "vi".to_owned())
+}
+
+/// Runs the editor on `text` in a temporary file and returns the file's new text.
+/// Blocking: the loop calls it with the terminal suspended.
+pub fn run_external(job: &ExternalEdit) -> Result<Sensitive, String> {
+    let path = std::env::temp_dir().join(format!("kdeck-edit-{}.yaml", uuid::Uuid::new_v4()));
+    std::fs::write(&path, &job.text.0)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let editor = editor_command();
+    // Through the shell, as kubectl does, so `EDITOR="code -w"` works.
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("kdeck-edit")
+        .arg(&path)
+        .status();
+    let text = std::fs::read_to_string(&path);
+    let _ = std::fs::remove_file(&path);
+    match status {
+        Err(e) => Err(format!("cannot run the editor {editor:?}: {e}")),
+        Ok(s) if !s.success() => Err(format!(
+            "the editor {editor:?} failed ({s}); nothing was sent"
+        )),
+        Ok(_) => text
+            .map(Sensitive)
+            .map_err(|e| format!("cannot read the edited file back: {e}")),
+    }
+}

@@ -1,0 +1,105 @@
+//! The editor's requests (performed by the loop) and their answers.
+
+use serde_json::Value;
+
+use crate::app::yaml_view::{LiveObject, Sensitive};
+use crate::cluster::ObjectKey;
+
+/// A request of the editor, answered by an [`EditReport`] with the same id.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EditRequest {
+    /// PUT the object with `dryRun=All`.
+    DryRun {
+        /// Answer id.
+        id: u64,
+        /// The object.
+        key: ObjectKey,
+        /// The edited object.
+        object: Value,
+    },
+    /// PUT the object.
+    Replace {
+        /// Answer id.
+        id: u64,
+        /// The object.
+        key: ObjectKey,
+        /// The edited object.
+        object: Value,
+    },
+    /// POST each object in order (`:create`), continuing after a failure.
+    Create {
+        /// Answer id.
+        id: u64,
+        /// Namespace for objects that name none.
+        namespace: String,
+        /// The objects, in the order of the documents.
+        objects: Vec<Value>,
+        /// `dryRun=All`.
+        dry_run: bool,
+    },
+    /// GET the object as it is now (after a conflict).
+    Latest {
+        /// Answer id.
+        id: u64,
+        /// The object.
+        key: ObjectKey,
+    },
+    /// Run `$EDITOR` on the text (the loop suspends the terminal).
+    External {
+        /// Answer id.
+        id: u64,
+        /// The text to edit.
+        text: Sensitive,
+    },
+    /// Write the unsent text to the recovery file of `key`.
+    SaveRecovery {
+        /// Context name (part of the file name).
+        context: String,
+        /// The object.
+        key: ObjectKey,
+        /// The text.
+        text: Sensitive,
+    },
+    /// Remove the recovery file of `key` (saved or discarded).
+    RemoveRecovery {
+        /// Context name.
+        context: String,
+        /// The object.
+        key: ObjectKey,
+    },
+}
+
+/// What came back for an [`EditRequest`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum EditReport {
+    /// The dry run passed.
+    DryRunOk(u64),
+    /// The object was replaced; kubectl's words for it.
+    Replaced(u64, String),
+    /// The server refused (or could not be reached).
+    Failed {
+        /// Answer id.
+        id: u64,
+        /// HTTP code when the server answered (409: conflict).
+        code: Option<u16>,
+        /// The server's message with the field causes.
+        message: String,
+    },
+    /// The object as it is now.
+    Latest(u64, Result<LiveObject, String>),
+    /// `$EDITOR` ended: the text, or why it could not run.
+    ExternalDone(u64, Result<Sensitive, String>),
+}
+
+impl EditReport {
+    /// The id of the request this answers.
+    pub fn id(&self) -> u64 {
+        match self {
+            Self::DryRunOk(id)
+            | Self::Replaced(id, _)
+            | Self::Failed { id, .. }
+            | Self::Latest(id, _)
+            | Self::ExternalDone(id, _) => *id,
+        }
+    }
+}

@@ -1,0 +1,245 @@
+//! The editing state machine driven by keys and reports, without a cluster.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_json::json;
+
+use super::*;
+use crate::cluster::Kind;
+
+fn key() -> ObjectKey {
+    ObjectKey {
+        kind: Kind::Deployment,
+        namespace: "default".into(),
+        name: "web".into(),
+    }
+}
+
+fn live(rv: &str, replicas: u32, annotations: &serde_json::Value) -> LiveObject {
+    LiveObject::new(json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "web", "namespace": "default", "resourceVersion": rv,
+                     "annotations": annotations,
+                     "managedFields": [{"manager": "kubectl"}]},
+        "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": "web"}},
+                 "template": {"metadata": {"labels": {"app": "web"}},
+                              "spec": {"containers": [{"name": "web", "image": "nginx:1"}]}}},
+        "status": {"replicas": replicas}
+    }))
+}
+
+fn editor() -> Editor {
+    Editor::open(
+        key(),
+        "ctx",
+        live("10", 3, &json!({})),
+        None,
+        false,
+        EditorStyle::default(),
+    )
+}
+
+fn press(e: &mut Editor, code: KeyCode, effects: &mut Vec<Effect>) -> Outcome {
+    e.key(KeyEvent::new(code, KeyModifiers::NONE), effects)
+}
+
+fn ctrl(e: &mut Editor, c: char, effects: &mut Vec<Effect>) -> Outcome {
+    e.key(
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL),
+        effects,
+    )
+}
+
+fn replace_in_text(e: &mut Editor, from: &str, to: &str) {
+    let text = e.text().replace(from, to);
+    e.set_text(&text);
+}
+
+fn requests(effects: &[Effect]) -> Vec<&EditRequest> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Edit(r) => Some(r),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn opens_without_managed_fields_and_status() {
+    let e = editor();
+    let text = e.text();
+    assert!(!text.contains("managedFields"), "{text}");
+    assert!(!text.contains("status:"), "{text}");
+    assert!(text.contains("replicas: 3"), "{text}");
+    assert!(!e.dirty());
+}
+
+#[test]
+fn enter_keeps_indentation_and_tab_inserts_two_spaces_and_undo_works() {
+    let mut e = editor();
+    let mut fx = Vec::new();
+    let row = e
+        .textarea()
+        .lines()
+        .iter()
+        .position(|l| l.trim() == "replicas: 3")
+        .unwrap();
+    e.textarea().move_cursor(CursorMove::Jump(row as u16, 100));
+    press(&mut e, KeyCode::Enter, &mut fx);
+    press(&mut e, KeyCode::Char('x'), &mut fx);
+    assert_eq!(e.textarea().lines()[row + 1], "  x");
+    press(&mut e, KeyCode::Tab, &mut fx);
+    press(&mut e, KeyCode::Char('y'), &mut fx);
+    assert_eq!(e.textarea().lines()[row + 1], "  x  y");
+    assert!(e.dirty());
+    assert!(
+        requests(&fx)
+            .iter()
+            .any(|r| matches!(r, EditRequest::SaveRecovery { .. })),
+        "every change goes to the recovery file"
+    );
+    for _ in 0..10 {
+        ctrl(&mut e, 'z', &mut fx);
+    }
+    assert!(!e.dirty(), "undone back to the original");
+}
+
+#[test]
+fn save_with_a_parse_error_sends_nothing_and_jumps_to_it() {
+    let mut e = editor();
+    replace_in_text(&mut e, "replicas: 3", "replicas: \"x\"");
+    assert!(e.parse_error.is_some(), "the live check sees it");
+    let mut fx = Vec::new();
+    ctrl(&mut e, 's', &mut fx);
+    assert!(requests(&fx).is_empty(), "nothing sent: {fx:?}");
+    let err = e.parse_error.clone().unwrap();
+    assert_eq!(
+        e.textarea().cursor(),
+        DataCursor(err.line - 1, err.column - 1)
+    );
+    assert!(e.text().contains("replicas: \"x\""), "the text is kept");
+    assert_eq!(e.phase, Phase::Editing);
+}
+
+#[test]
+fn save_refuses_a_rename() {
+    let mut e = editor();
+    replace_in_text(&mut e, "name: web\n  namespace", "name: other\n  namespace");
+    let mut fx = Vec::new();
+    ctrl(&mut e, 's', &mut fx);
+    assert!(requests(&fx).is_empty());
+    let (message, error) = e.notice.clone().unwrap();
+    assert!(error && message.contains("the name changed"), "{message}");
+}
+
+#[test]
+fn save_dry_runs_then_confirms_a_diff_then_replaces_with_the_edited_version() {
+    let mut e = editor();
+    replace_in_text(&mut e, "replicas: 3", "replicas: 5");
+    let mut fx = Vec::new();
+    ctrl(&mut e, 's', &mut fx);
+    let [EditRequest::DryRun { id, object, .. }] = requests(&fx)[..] else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(object["metadata"]["resourceVersion"], "10");
+    assert_eq!(object["spec"]["replicas"], 5);
+    let id = *id;
+    fx.clear();
+    e.report(EditReport::DryRunOk(id), &mut fx);
+    let Phase::Confirm { diff, .. } = &e.phase else {
+        panic!("{:?}", e.phase)
+    };
+    let unified: Vec<String> = diff.iter().map(DiffLine::to_unified).collect();
+    assert!(
+        unified.contains(&"-  replicas: 3".to_owned()),
+        "{unified:#?}"
+    );
+    assert!(
+        unified.contains(&"+  replicas: 5".to_owned()),
+        "{unified:#?}"
+    );
+    press(&mut e, KeyCode::Enter, &mut fx);
+    let [EditRequest::Replace { id, .. }] = requests(&fx)[..] else {
+        panic!("{fx:?}")
+    };
+    let id = *id;
+    fx.clear();
+    let out = e.report(
+        EditReport::Replaced(id, "deployment.apps/web edited".into()),
+        &mut fx,
+    );
+    assert!(out.close);
+    assert!(matches!(
+        requests(&fx)[..],
+        [EditRequest::RemoveRecovery { .. }]
+    ));
+}
+
+#[test]
+fn conflict_keeps_the_text_and_reapply_lands_both_changes() {
+    let mut e = editor();
+    replace_in_text(&mut e, "replicas: 3", "replicas: 5");
+    let mut fx = Vec::new();
+    ctrl(&mut e, 's', &mut fx);
+    e.report(EditReport::DryRunOk(e.request), &mut fx);
+    press(&mut e, KeyCode::Enter, &mut fx);
+    fx.clear();
+    e.report(
+        EditReport::Failed {
+            id: e.request,
+            code: Some(409),
+            message: "the object has been modified".into(),
+        },
+        &mut fx,
+    );
+    assert!(e.text().contains("replicas: 5"), "the user's text is kept");
+    let [EditRequest::Latest { id, .. }] = requests(&fx)[..] else {
+        panic!("{fx:?}")
+    };
+    let id = *id;
+    let latest = live("11", 3, &json!({"team": "a"}));
+    e.report(EditReport::Latest(id, Ok(latest)), &mut fx);
+    let Phase::Conflict { diff, .. } = &e.phase else {
+        panic!("{:?}", e.phase)
+    };
+    assert!(
+        diff.iter().any(|l| l.to_unified().contains("team: a")),
+        "shows what changed on the server: {diff:?}"
+    );
+    fx.clear();
+    press(&mut e, KeyCode::Char('r'), &mut fx);
+    let [EditRequest::DryRun { object, .. }] = requests(&fx)[..] else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(object["metadata"]["resourceVersion"], "11");
+    assert_eq!(object["metadata"]["annotations"]["team"], "a");
+    assert_eq!(object["spec"]["replicas"], 5);
+    assert_eq!(e.phase, Phase::Checking, "diffed and confirmed again");
+}
+
+#[test]
+fn esc_asks_before_discarding_and_recovery_is_offered_back() {
+    let mut e = editor();
+    replace_in_text(&mut e, "replicas: 3", "replicas: 4");
+    let mut fx = Vec::new();
+    let out = press(&mut e, KeyCode::Esc, &mut fx);
+    assert!(!out.close);
+    assert_eq!(e.phase, Phase::ConfirmDiscard);
+    press(&mut e, KeyCode::Char('n'), &mut fx);
+    assert_eq!(e.phase, Phase::Editing);
+    assert!(e.text().contains("replicas: 4"));
+
+    let unsent = Sensitive(e.text());
+    let mut again = Editor::open(
+        key(),
+        "ctx",
+        live("10", 3, &json!({})),
+        Some(unsent),
+        false,
+        EditorStyle::default(),
+    );
+    assert!(matches!(again.phase, Phase::OfferRecovery(_)));
+    press(&mut again, KeyCode::Char('r'), &mut fx);
+    assert!(again.text().contains("replicas: 4"));
+    assert_eq!(again.phase, Phase::Editing);
+}

@@ -1,0 +1,330 @@
+//! The keys of the logs view. Its own keys (below) come first while it is shown; the
+//! keymap's movement keys scroll it, `G`/End follow again, Esc closes what is open.
+//!
+//! | key | does |
+//! |-----|------|
+//! | `c` | container picker |
+//! | `p` | previous container's log on / off |
+//! | `t` | timestamps on / off |
+//! | `w` | wrap on / off |
+//! | `/`, `n`, `N` | search, next match (newer), previous match (older) |
+//! | `f` | filter: only matching lines |
+//! | `s` | save the lines (the filtered ones if filtered) to a file |
+//! | `y` | copy the lines on screen to the clipboard (OSC 52) |
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde::{Deserialize, Serialize};
+
+use super::line_matcher::LineMatcher;
+use super::sources::pod_containers;
+use super::{LogPrompt, LogScope, LogsView, PromptPurpose, restart_stream};
+use crate::app::action::{Action, Effect};
+use crate::app::state::{Screen, State};
+
+/// A key of the logs view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogsCommand {
+    /// Open the container picker.
+    PickContainer,
+    /// Show the previous container instance's log, or the current one again.
+    TogglePrevious,
+    /// Show or hide timestamps.
+    ToggleTimestamps,
+    /// Wrap long lines or cut them.
+    ToggleWrap,
+    /// Type a search.
+    Search,
+    /// Go to the next (newer) match.
+    NextMatch,
+    /// Go to the previous (older) match.
+    PrevMatch,
+    /// Type a filter.
+    Filter,
+    /// Save the lines to a file.
+    Save,
+    /// Copy the lines on screen with OSC 52.
+    Copy,
+}
+
+/// Hints for the footer.
+pub const HINTS: &[(&str, &str)] = &[
+    ("c", "container"),
+    ("p", "previous"),
+    ("t", "time"),
+    ("w", "wrap"),
+    ("/", "search"),
+    ("f", "filter"),
+    ("s", "save"),
+    ("y", "copy"),
+    ("G", "follow"),
+];
+
+/// The action of a key while a logs view is shown, before the keymap is asked.
+pub fn logs_key_action(view: &LogsView, key: &KeyEvent) -> Option<Action> {
+    if view.prompt.is_some() {
+        return match key.code {
+            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                Some(Action::InputClear)
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                Some(Action::InputChar(c))
+            }
+            KeyCode::Backspace => Some(Action::InputBackspace),
+            KeyCode::Enter => Some(Action::InputSubmit),
+            KeyCode::Esc => Some(Action::InputCancel),
+            _ => None,
+        };
+    }
+    if key.modifiers.contains(KeyModifiers::CONTROL) || view.picker.is_some() {
+        return None;
+    }
+    let command = match key.code {
+        KeyCode::Char('c') => LogsCommand::PickContainer,
+        KeyCode::Char('p') => LogsCommand::TogglePrevious,
+        KeyCode::Char('t') => LogsCommand::ToggleTimestamps,
+        KeyCode::Char('w') => LogsCommand::ToggleWrap,
+        KeyCode::Char('/') => LogsCommand::Search,
+        KeyCode::Char('n') => LogsCommand::NextMatch,
+        KeyCode::Char('N') => LogsCommand::PrevMatch,
+        KeyCode::Char('f') => LogsCommand::Filter,
+        KeyCode::Char('s') => LogsCommand::Save,
+        KeyCode::Char('y') => LogsCommand::Copy,
+        _ => return None,
+    };
+    Some(Action::LogsKey(command))
+}
+
+/// Handles `action` on the logs view shown; `false` if it is not the view's to handle.
+pub fn key(state: &mut State, action: &Action, effects: &mut Vec<Effect>) -> bool {
+    let page = state.page_rows();
+    let stores = &state.stores;
+    let Some(Screen::Logs(view)) = state.screens.last_mut() else {
+        return false;
+    };
+    if let Some(selected) = view.picker {
+        let containers = pod_containers(stores, &view.namespace, &pod_of(view));
+        match action {
+            Action::Up => view.picker = Some(selected.saturating_sub(1)),
+            Action::Down => {
+                view.picker = Some((selected + 1).min(containers.len().saturating_sub(1)));
+            }
+            Action::Enter => {
+                view.picker = None;
+                if let Some(name) = containers.get(selected)
+                    && view.sources.first().is_some_and(|s| s.container != *name)
+                {
+                    view.sources[0].container.clone_from(name);
+                    clear(view);
+                    restart_stream(view, 0, effects);
+                }
+            }
+            Action::Back => view.picker = None,
+            // Quit, help and commands still work; other keys wait for the picker.
+            _ => return !matches!(action, Action::Quit | Action::Help | Action::CommandMode),
+        }
+        return true;
+    }
+    match action {
+        Action::Up => view.scroll(-1, page),
+        Action::Down => view.scroll(1, page),
+        Action::PageUp => view.scroll(-(page as isize), page),
+        Action::PageDown => view.scroll(page as isize, page),
+        Action::Top => view.scroll(isize::MIN, page),
+        Action::Bottom => view.scroll(isize::MAX, page),
+        Action::FilterMode => open_prompt(view, PromptPurpose::Search),
+        Action::Back if view.filter.is_some() => {
+            view.filter = None;
+            view.refilter();
+        }
+        Action::Back if view.search.is_some() => {
+            view.search = None;
+            view.current_match = None;
+        }
+        Action::LogsKey(command) => {
+            if let Some(message) = command_key(view, *command, page, effects) {
+                state.status = Some(message);
+            }
+        }
+        _ => return false,
+    }
+    true
+}
+
+fn pod_of(view: &LogsView) -> String {
+    view.sources
+        .first()
+        .map(|s| s.pod.clone())
+        .unwrap_or_default()
+}
+
+fn clear(view: &mut LogsView) {
+    view.buffer = super::buffer::LogBuffer::new(view.settings.caps);
+    view.filtered.clear();
+    view.current_match = None;
+    view.resume();
+}
+
+fn open_prompt(view: &mut LogsView, purpose: PromptPurpose) {
+    let text = match purpose {
+        PromptPurpose::Search => view.search.as_ref().map(|m| m.text.clone()),
+        PromptPurpose::Filter => view.filter.as_ref().map(|m| m.text.clone()),
+        PromptPurpose::Save => Some(default_save_path(view)),
+    };
+    view.prompt = Some(LogPrompt {
+        purpose,
+        text: text.unwrap_or_default(),
+    });
+}
+
+/// `kdeck-<pod or workload>.log` in the current directory.
+fn default_save_path(view: &LogsView) -> String {
+    let name = match &view.scope {
+        LogScope::Pod { pod } => pod.clone(),
+        LogScope::Workload { name, .. } => name.clone(),
+    };
+    format!("kdeck-{name}.log")
+}
+
+/// Runs a view key; returns a message for the status line, if any.
+fn command_key(
+    view: &mut LogsView,
+    command: LogsCommand,
+    page: usize,
+    effects: &mut Vec<Effect>,
+) -> Option<String> {
+    match command {
+        LogsCommand::PickContainer => {
+            if view.multi_pod() {
+                return Some("this view follows every container of every pod".to_owned());
+            }
+            view.picker = Some(0);
+        }
+        LogsCommand::TogglePrevious => {
+            if view.multi_pod() {
+                return Some("p shows the previous log of one pod; open a pod's logs".to_owned());
+            }
+            view.previous = !view.previous;
+            clear(view);
+            restart_stream(view, 0, effects);
+        }
+        LogsCommand::ToggleTimestamps => view.timestamps = !view.timestamps,
+        LogsCommand::ToggleWrap => view.wrap = !view.wrap,
+        LogsCommand::Search => open_prompt(view, PromptPurpose::Search),
+        LogsCommand::Filter => open_prompt(view, PromptPurpose::Filter),
+        LogsCommand::Save => open_prompt(view, PromptPurpose::Save),
+        LogsCommand::NextMatch => return jump(view, true, page),
+        LogsCommand::PrevMatch => return jump(view, false, page),
+        LogsCommand::Copy => {
+            let text = super::line_text::screen_text(view, page);
+            let lines = text.lines().count();
+            effects.push(Effect::CopyText(text));
+            return Some(format!("copied {lines} lines (OSC 52)"));
+        }
+    }
+    None
+}
+
+/// Moves the current match to the next newer (`forward`) or older one and shows it.
+fn jump(view: &mut LogsView, forward: bool, page: usize) -> Option<String> {
+    let Some(search) = &view.search else {
+        return Some("no search: / to search".to_owned());
+    };
+    let len = view.visible_len();
+    let from = match view.current_match {
+        Some(seq) => view.position_of(seq),
+        None => len,
+    };
+    let candidates: Box<dyn Iterator<Item = usize>> = if forward {
+        Box::new(from.saturating_add(1)..len)
+    } else {
+        Box::new((0..from.min(len)).rev())
+    };
+    for i in candidates {
+        let Some(seq) = view.visible_seq(i) else {
+            continue;
+        };
+        if view
+            .buffer
+            .get(seq)
+            .is_some_and(|e| !e.note && search.is_match(&e.text))
+        {
+            view.current_match = Some(seq);
+            view.pause(page);
+            let top = i.saturating_sub(page / 2);
+            view.top = view.visible_seq(top).unwrap_or(seq);
+            return None;
+        }
+    }
+    Some(format!("no more matches of {:?}", search.text))
+}
+
+/// Text typed into the prompt of the logs view shown.
+pub fn input(state: &mut State, action: &Action, effects: &mut Vec<Effect>) -> bool {
+    let page = state.page_rows();
+    let Some(Screen::Logs(view)) = state.screens.last_mut() else {
+        return false;
+    };
+    let Some(prompt) = view.prompt.as_mut() else {
+        return false;
+    };
+    match action {
+        Action::InputChar(c) => prompt.text.push(*c),
+        Action::InputBackspace => {
+            prompt.text.pop();
+        }
+        Action::InputClear => prompt.text.clear(),
+        Action::InputCancel => view.prompt = None,
+        Action::InputSubmit => {
+            let LogPrompt { purpose, text } = view.prompt.take().unwrap_or(LogPrompt {
+                purpose: PromptPurpose::Search,
+                text: String::new(),
+            });
+            let message = submit(view, purpose, &text, page, effects);
+            state.status = message;
+        }
+        _ => {}
+    }
+    true
+}
+
+fn submit(
+    view: &mut LogsView,
+    purpose: PromptPurpose,
+    text: &str,
+    page: usize,
+    effects: &mut Vec<Effect>,
+) -> Option<String> {
+    match purpose {
+        PromptPurpose::Save => {
+            if text.trim().is_empty() {
+                return Some("save: no file name given".to_owned());
+            }
+            let contents = super::line_text::save_text(view);
+            effects.push(Effect::SaveText {
+                path: text.trim().into(),
+                text: contents,
+            });
+            None
+        }
+        PromptPurpose::Search | PromptPurpose::Filter => {
+            let matcher = match LineMatcher::parse(text) {
+                Ok(m) => m,
+                Err(e) => return Some(e),
+            };
+            if purpose == PromptPurpose::Filter {
+                view.filter = matcher;
+                view.refilter();
+                view.current_match = None;
+                view.resume();
+                return None;
+            }
+            view.search = matcher;
+            view.current_match = None;
+            if view.search.is_some() {
+                return jump(view, false, page);
+            }
+            None
+        }
+    }
+}

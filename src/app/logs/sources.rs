@@ -1,0 +1,280 @@
+//! Which containers a logs view follows. A pod view follows one container; a workload
+//! view follows every container of the Deployment's (or ReplicaSet's) pods, read from the
+//! pod rows the dashboard already watches (no polling): a pod joins as soon as its row
+//! shows a running container, and is marked when its row goes.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::{LogScope, LogSettings, LogSource, LogsView, restart_stream};
+use crate::app::action::Effect;
+use crate::app::navigation::selected_row;
+use crate::app::rows::Stores;
+use crate::app::state::{Screen, State};
+use crate::cluster::{Detail, Kind, Row};
+
+static NEXT_STREAM: AtomicU64 = AtomicU64::new(1);
+
+/// A stream id never used before in this process.
+pub fn next_stream_id() -> u64 {
+    NEXT_STREAM.fetch_add(1, Ordering::Relaxed)
+}
+
+/// `l`: opens the logs of what is selected (a pod, container, Deployment or ReplicaSet).
+pub fn open_selected(state: &mut State, effects: &mut Vec<Effect>) {
+    let settings = state.log_settings;
+    let view = match state.screen() {
+        Screen::Table(t) => {
+            let Some(row) = selected_row(state) else {
+                state.status = Some("nothing selected to show the logs of".to_owned());
+                return;
+            };
+            let ns = row.meta.namespace.clone();
+            let name = row.meta.name.clone();
+            match t.kind {
+                Kind::Pod => pod_view(state, &ns, &name, None, settings),
+                Kind::Deployment | Kind::ReplicaSet => workload_view(&ns, t.kind, &name, settings),
+                _ => {
+                    state.status =
+                        Some("l shows the logs of pods, deployments and replicasets".to_owned());
+                    return;
+                }
+            }
+        }
+        Screen::Rollout(r) => workload_view(&r.namespace, Kind::Deployment, &r.name, settings),
+        Screen::Containers(c) => {
+            let container = pod_containers(&state.stores, &c.namespace, &c.name)
+                .get(c.selected)
+                .cloned();
+            let (ns, name) = (c.namespace.clone(), c.name.clone());
+            pod_view(state, &ns, &name, container, settings)
+        }
+        _ => {
+            state.status = Some("l shows the logs of pods, deployments and replicasets".to_owned());
+            return;
+        }
+    };
+    let mut view = view;
+    reconcile_view(&state.stores, &mut view, effects);
+    state.screens.push(Screen::Logs(Box::new(view)));
+}
+
+/// A view of one container of a pod (`None`: the first; the picker opens if there are more).
+pub fn pod_view(
+    state: &State,
+    namespace: &str,
+    pod: &str,
+    container: Option<String>,
+    settings: LogSettings,
+) -> LogsView {
+    let containers = pod_containers(&state.stores, namespace, pod);
+    let mut view = LogsView::new(
+        namespace,
+        LogScope::Pod {
+            pod: pod.to_owned(),
+        },
+        settings,
+    );
+    if container.is_none() && containers.len() > 1 {
+        view.picker = Some(0);
+    }
+    let container = container
+        .or_else(|| containers.first().cloned())
+        .unwrap_or_default();
+    view.sources.push(LogSource {
+        stream: next_stream_id(),
+        pod: pod.to_owned(),
+        container,
+        label: String::new(),
+        started: false,
+        ended: None,
+    });
+    view
+}
+
+/// A view of every pod of a Deployment or ReplicaSet.
+pub fn workload_view(namespace: &str, kind: Kind, name: &str, settings: LogSettings) -> LogsView {
+    LogsView::new(
+        namespace,
+        LogScope::Workload {
+            kind,
+            name: name.to_owned(),
+        },
+        settings,
+    )
+}
+
+/// The container names of a pod, from its row.
+pub fn pod_containers(stores: &Stores, namespace: &str, pod: &str) -> Vec<String> {
+    match stores.of(Kind::Pod).find(namespace, pod) {
+        Some(Row {
+            detail: Detail::Pod(p),
+            ..
+        }) => p.containers.iter().map(|c| c.name.clone()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Brings the sources of every logs view in the breadcrumb (and the canary pane) in line
+/// with the pod rows: new pods join, gone pods are marked. Returns the streams to start.
+pub fn reconcile(state: &mut State) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    state.refresh_views();
+    let settings = state.log_settings;
+    let State {
+        screens, stores, ..
+    } = state;
+    for screen in screens.iter_mut() {
+        match screen {
+            Screen::Logs(view) => reconcile_view(stores, view, &mut effects),
+            Screen::Rollout(r) => {
+                canary_pane(stores, r, settings);
+                if let Some(view) = r.new_pod_logs.as_mut() {
+                    reconcile_view(stores, view, &mut effects);
+                }
+            }
+            _ => {}
+        }
+    }
+    effects
+}
+
+/// Opens (or moves) the canary pane of a rollout view onto the current ReplicaSet once
+/// pods of an older one run beside its pods.
+fn canary_pane(stores: &Stores, r: &mut crate::app::state::RolloutView, settings: LogSettings) {
+    let cache = &r.cache;
+    let Some(current) = cache
+        .current
+        .and_then(|i| cache.replica_sets.get(i))
+        .and_then(|slot| stores.of(Kind::ReplicaSet).get(*slot))
+    else {
+        return;
+    };
+    let shown = r.new_pod_logs.as_ref().is_some_and(
+        |v| matches!(&v.scope, LogScope::Workload { name, .. } if *name == current.meta.name),
+    );
+    let old_pods = cache
+        .pods_by_rs
+        .iter()
+        .enumerate()
+        .any(|(i, pods)| Some(i) != cache.current && !pods.is_empty());
+    if !shown && old_pods {
+        let mut view = workload_view(&r.namespace, Kind::ReplicaSet, &current.meta.name, settings);
+        view.settings.tail_lines = view.settings.tail_lines.min(50);
+        r.new_pod_logs = Some(Box::new(view));
+    }
+}
+
+/// Whether `pod` belongs to the workload.
+fn belongs(stores: &Stores, pod: &Row, kind: Kind, name: &str) -> bool {
+    let Some(owner) = &pod.meta.owner else {
+        return false;
+    };
+    if owner.kind != "ReplicaSet" {
+        return false;
+    }
+    match kind {
+        Kind::ReplicaSet => owner.name == name,
+        _ => stores
+            .of(Kind::ReplicaSet)
+            .find(&pod.meta.namespace, &owner.name)
+            .and_then(|rs| rs.meta.owner.as_ref())
+            .is_some_and(|o| o.kind == "Deployment" && o.name == name),
+    }
+}
+
+/// The short name of a pod in a workload view: its name without the workload's prefix.
+fn short_name(pod: &str, workload: &str) -> String {
+    pod.strip_prefix(workload)
+        .and_then(|rest| rest.strip_prefix('-'))
+        .filter(|rest| !rest.is_empty())
+        .unwrap_or(pod)
+        .to_owned()
+}
+
+/// Whether a container has something to read: running, or it ran and stopped.
+fn has_log(pod: &Row, container: &str) -> bool {
+    let Detail::Pod(p) = &pod.detail else {
+        return false;
+    };
+    p.containers.iter().any(|c| {
+        c.name == container
+            && (c.state.starts_with("Running")
+                || c.state.starts_with("Terminated")
+                || c.restarts > 0)
+    })
+}
+
+fn reconcile_view(stores: &Stores, view: &mut LogsView, effects: &mut Vec<Effect>) {
+    let pods = stores.of(Kind::Pod);
+    // Only the rows decide: nothing to do while they have not changed.
+    let generations = (pods.generation(), stores.of(Kind::ReplicaSet).generation());
+    if view.reconciled_from == Some(generations) {
+        return;
+    }
+    view.reconciled_from = Some(generations);
+    if let LogScope::Workload { kind, name } = view.scope.clone() {
+        for (_, row) in pods.iter() {
+            if row.meta.namespace != view.namespace || !belongs(stores, row, kind, &name) {
+                continue;
+            }
+            let Detail::Pod(p) = &row.detail else {
+                continue;
+            };
+            let many = p.containers.len() > 1;
+            for c in &p.containers {
+                let known = view
+                    .sources
+                    .iter()
+                    .any(|s| s.pod == row.meta.name && s.container == c.name);
+                if known {
+                    continue;
+                }
+                let mut label = short_name(&row.meta.name, &name);
+                if many {
+                    label = format!("{label}/{}", c.name);
+                }
+                view.sources.push(LogSource {
+                    stream: next_stream_id(),
+                    pod: row.meta.name.clone(),
+                    container: c.name.clone(),
+                    label,
+                    started: false,
+                    ended: None,
+                });
+            }
+        }
+    }
+    for i in 0..view.sources.len() {
+        let source = &view.sources[i];
+        if source.ended.is_some() {
+            continue;
+        }
+        match pods.find(&view.namespace, &source.pod) {
+            None if pods.generation() > 0 && !pods.is_empty() => {
+                let note = format!("pod {} ended", source.pod);
+                view.sources[i].ended = Some("pod deleted".to_owned());
+                let source = u16::try_from(i).unwrap_or(u16::MAX);
+                view.push(source, format!("— {note}"), true);
+            }
+            Some(row) if !source.started && has_log(row, &source.container) => {
+                restart_stream(view, i, effects);
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_names_drop_the_workload_prefix() {
+        assert_eq!(
+            short_name("myapp-deploy-7948db888d-8jm8n", "myapp-deploy"),
+            "7948db888d-8jm8n"
+        );
+        assert_eq!(short_name("web-1", "other"), "web-1");
+        assert_eq!(short_name("web", "web"), "web");
+    }
+}

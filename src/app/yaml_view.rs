@@ -1,0 +1,434 @@
+//! The YAML view of one object: highlighted once per text (not per frame), searchable
+//! with `/` and n/N, managedFields hidden and `status` foldable by a toggle, a Secret's
+//! values masked unless revealed. It follows the object: when the watch store shows a
+//! new resourceVersion it refetches, or, while the user is scrolled, marks itself stale.
+//!
+//! Its own keys (search, toggles) and the editor's keys come as [`Action::YamlKey`];
+//! the rest go through the keymap.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_json::Value;
+
+use super::action::{Action, Effect};
+use super::editor::{EditReport, Editor, Outcome};
+use super::navigation::{kind_word, selected_key};
+use super::state::{Screen, State};
+use crate::cluster::ObjectKey;
+use crate::cluster::object_yaml::{YamlOptions, view_yaml};
+use crate::highlight::{StyledLine, highlight_yaml};
+
+/// An object as the server sent it. Its `Debug` never shows the content (a Secret's
+/// values must not reach logs).
+#[derive(Clone, PartialEq)]
+pub struct LiveObject(pub Arc<Value>);
+
+impl fmt::Debug for LiveObject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "LiveObject(rv {})", self.resource_version())
+    }
+}
+
+impl LiveObject {
+    /// Wraps an object.
+    pub fn new(value: Value) -> Self {
+        Self(Arc::new(value))
+    }
+
+    /// `metadata.resourceVersion` ("" when missing).
+    pub fn resource_version(&self) -> &str {
+        self.0["metadata"]["resourceVersion"]
+            .as_str()
+            .unwrap_or_default()
+    }
+}
+
+/// Text that may hold secrets: `Debug` shows only its length.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Sensitive(pub String);
+
+impl fmt::Debug for Sensitive {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Sensitive({} bytes)", self.0.len())
+    }
+}
+
+/// The YAML view (and, while editing, its editor).
+#[derive(Clone)]
+pub struct YamlView {
+    /// The object shown.
+    pub key: ObjectKey,
+    /// `None` while loading; the object or why it could not be read.
+    pub object: Option<Result<LiveObject, String>>,
+    /// What is shown of it.
+    pub options: YamlOptions,
+    /// The text shown (derived from `object` and `options`).
+    pub text: Sensitive,
+    /// `text` highlighted, by line.
+    pub lines: Vec<StyledLine>,
+    /// First line shown.
+    pub scroll: usize,
+    /// The search (`/`), once submitted.
+    pub search: Option<String>,
+    /// The search line being typed.
+    pub prompt: Option<String>,
+    /// The object changed on the server while the user was scrolled: `y` reloads.
+    pub stale: bool,
+    /// A refetch is in flight.
+    pub fetching: bool,
+    /// Open the editor once the object is here (`Some(true)`: in `$EDITOR`).
+    pub pending_edit: Option<bool>,
+    /// The editor, while editing.
+    pub editor: Option<Box<Editor>>,
+}
+
+impl fmt::Debug for YamlView {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("YamlView")
+            .field("key", &self.key)
+            .field("scroll", &self.scroll)
+            .field("options", &self.options)
+            .field("editing", &self.editor.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl YamlView {
+    /// A view of `key`, loading.
+    pub fn new(key: ObjectKey) -> Self {
+        Self {
+            key,
+            object: None,
+            options: YamlOptions::default(),
+            text: Sensitive::default(),
+            lines: Vec::new(),
+            scroll: 0,
+            search: None,
+            prompt: None,
+            stale: false,
+            fetching: true,
+            pending_edit: None,
+            editor: None,
+        }
+    }
+
+    /// The breadcrumb's and title's words, e.g. `yaml deployment/web`.
+    pub fn title(&self) -> String {
+        format!("yaml {}/{}", kind_word(self.key.kind), self.key.name)
+    }
+
+    /// Recomputes the text and its highlight from the object and the options.
+    pub fn rebuild(&mut self) {
+        let text = match &self.object {
+            Some(Ok(object)) => view_yaml(&object.0, self.options),
+            _ => String::new(),
+        };
+        self.lines = highlight_yaml(&text);
+        self.text = Sensitive(text);
+        self.scroll = self.scroll.min(self.lines.len().saturating_sub(1));
+    }
+
+    /// Scrolls by `delta` lines (`isize::MIN`/`MAX`: to the top/bottom) for a page of `page`.
+    pub fn scroll_by(&mut self, delta: isize, page: usize) {
+        let last = self.lines.len().saturating_sub(page);
+        self.scroll = match delta {
+            isize::MIN => 0,
+            isize::MAX => last,
+            d => self.scroll.saturating_add_signed(d).min(last),
+        };
+    }
+
+    /// Lines holding the search text (case-insensitive), in order.
+    pub fn matches(&self) -> Vec<usize> {
+        let Some(query) = self.search.as_deref().filter(|q| !q.is_empty()) else {
+            return Vec::new();
+        };
+        let query = query.to_lowercase();
+        self.text
+            .0
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.to_lowercase().contains(&query))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Jumps to the next (or previous) match from the top line; `false` when none.
+    fn jump(&mut self, forward: bool) -> bool {
+        let matches = self.matches();
+        let next = if forward {
+            matches
+                .iter()
+                .find(|l| **l > self.scroll)
+                .or(matches.first())
+        } else {
+            matches
+                .iter()
+                .rev()
+                .find(|l| **l < self.scroll)
+                .or(matches.last())
+        };
+        match next {
+            Some(line) => {
+                self.scroll = *line;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// The YAML view on top of the breadcrumb, if it is shown.
+pub fn shown(state: &mut State) -> Option<&mut YamlView> {
+    match state.screen_mut() {
+        Some(Screen::Yaml(view)) => Some(view),
+        _ => None,
+    }
+}
+
+/// `y` (and `e`/`E` with `edit`): opens the YAML view of the selected object; on the
+/// YAML view itself, `y` reloads it.
+pub fn open(state: &mut State, edit: Option<bool>, effects: &mut Vec<Effect>) {
+    if let Some(view) = shown(state) {
+        view.fetching = true;
+        view.pending_edit = edit.or(view.pending_edit);
+        effects.push(Effect::FetchObject {
+            key: view.key.clone(),
+            for_edit: view.pending_edit.is_some(),
+        });
+        return;
+    }
+    let Some(key) = selected_key(state) else {
+        state.status = Some("nothing selected to show as YAML".to_owned());
+        return;
+    };
+    let mut view = YamlView::new(key.clone());
+    view.pending_edit = edit;
+    state.screens.push(Screen::Yaml(Box::new(view)));
+    effects.push(Effect::FetchObject {
+        key,
+        for_edit: edit.is_some(),
+    });
+}
+
+/// `:create`: an editor on a template of `kind` in the shown namespace.
+pub fn create(state: &mut State, kind: crate::cluster::Kind) {
+    let namespace = state
+        .namespace
+        .clone()
+        .unwrap_or_else(|| "default".to_owned());
+    let key = ObjectKey {
+        kind,
+        namespace,
+        name: String::new(),
+    };
+    let editor = Editor::for_create(
+        key.clone(),
+        &state.connection.context,
+        super::editor::EditorStyle::of(&state.theme),
+    );
+    let mut view = YamlView::new(key);
+    view.fetching = false;
+    view.editor = Some(Box::new(editor));
+    state.screens.push(Screen::Yaml(Box::new(view)));
+}
+
+/// The object (or the error) arrived for the view of `key`.
+pub fn loaded(
+    state: &mut State,
+    key: &ObjectKey,
+    object: Result<LiveObject, String>,
+    recovery: Option<Sensitive>,
+    effects: &mut Vec<Effect>,
+) {
+    let context = state.connection.context.clone();
+    let style = super::editor::EditorStyle::of(&state.theme);
+    let Some(view) = state.screens.iter_mut().rev().find_map(|s| match s {
+        Screen::Yaml(v) if v.key == *key => Some(v),
+        _ => None,
+    }) else {
+        return;
+    };
+    view.fetching = false;
+    view.stale = false;
+    view.object = Some(object);
+    view.rebuild();
+    if let (Some(external), Some(Ok(object))) = (view.pending_edit.take(), &view.object) {
+        let mut editor = Editor::open(
+            key.clone(),
+            &context,
+            object.clone(),
+            recovery,
+            external,
+            style,
+        );
+        effects.extend(editor.start_effects());
+        view.editor = Some(Box::new(editor));
+    }
+}
+
+/// The keys the view handles itself (not through the keymap): everything while editing
+/// or typing a search, else n/N (next/previous match), M (managedFields), z (fold
+/// status), x (reveal a Secret).
+pub fn key_action(state: &State, key: &KeyEvent) -> Option<Action> {
+    let Screen::Yaml(view) = state.screen() else {
+        return None;
+    };
+    if view.editor.is_some() || view.prompt.is_some() {
+        return Some(Action::YamlKey(*key));
+    }
+    let own = key.modifiers.difference(KeyModifiers::SHIFT).is_empty()
+        && matches!(key.code, KeyCode::Char('n' | 'N' | 'M' | 'z' | 'x'));
+    own.then_some(Action::YamlKey(*key))
+}
+
+/// Applies one of the view's own keys (or an editor key).
+pub fn key(state: &mut State, key: KeyEvent, effects: &mut Vec<Effect>) {
+    let Some(view) = shown(state) else {
+        return;
+    };
+    if let Some(editor) = view.editor.as_mut() {
+        let outcome = editor.key(key, effects);
+        editor_outcome(state, outcome, effects);
+        return;
+    }
+    if let Some(prompt) = view.prompt.as_mut() {
+        match key.code {
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => prompt.push(c),
+            KeyCode::Backspace => {
+                prompt.pop();
+            }
+            KeyCode::Esc => view.prompt = None,
+            KeyCode::Enter => {
+                view.search = view.prompt.take().filter(|q| !q.is_empty());
+                if view.search.is_some() && !view.jump_from_here() {
+                    state.status = Some("no match".to_owned());
+                }
+            }
+            _ => {}
+        }
+        return;
+    }
+    match key.code {
+        KeyCode::Char(c @ ('n' | 'N')) => {
+            if view.search.is_none() {
+                state.status = Some("no search: / searches".to_owned());
+            } else if !view.jump(c == 'n') {
+                state.status = Some("no match".to_owned());
+            }
+        }
+        KeyCode::Char('M') => {
+            view.options.managed_fields = !view.options.managed_fields;
+            view.rebuild();
+        }
+        KeyCode::Char('z') => {
+            view.options.hide_status = !view.options.hide_status;
+            view.rebuild();
+        }
+        KeyCode::Char('x') => {
+            if view.key.kind == crate::cluster::Kind::Secret {
+                view.options.reveal_secrets = !view.options.reveal_secrets;
+                view.rebuild();
+            } else {
+                state.status = Some("x reveals the values of Secrets only".to_owned());
+            }
+        }
+        _ => {}
+    }
+}
+
+/// An answer to the editor's request.
+pub fn report(state: &mut State, report: EditReport, effects: &mut Vec<Effect>) {
+    let Some(editor) = shown(state).and_then(|v| v.editor.as_mut()) else {
+        return;
+    };
+    let outcome = editor.report(report, effects);
+    editor_outcome(state, outcome, effects);
+}
+
+fn editor_outcome(state: &mut State, outcome: Outcome, effects: &mut Vec<Effect>) {
+    if let Some((message, ok)) = outcome.status {
+        state.status = Some(message);
+        state.status_ok = ok;
+    }
+    let Some(view) = shown(state) else {
+        return;
+    };
+    if outcome.close && view.key.name.is_empty() {
+        // A `:create` view has no object to show.
+        state.screens.pop();
+    } else if outcome.close {
+        view.editor = None;
+        // Show what is on the server now (the edit may have changed it).
+        view.fetching = true;
+        effects.push(Effect::FetchObject {
+            key: view.key.clone(),
+            for_edit: false,
+        });
+    }
+}
+
+impl YamlView {
+    /// Jumps to the first match at or after the top line.
+    fn jump_from_here(&mut self) -> bool {
+        let matches = self.matches();
+        match matches
+            .iter()
+            .find(|l| **l >= self.scroll)
+            .or(matches.first())
+        {
+            Some(line) => {
+                self.scroll = *line;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// `/` on the YAML view: starts typing a search.
+pub fn start_search(state: &mut State) -> bool {
+    match shown(state) {
+        Some(view) => {
+            view.prompt = Some(String::new());
+            true
+        }
+        None => false,
+    }
+}
+
+/// Follows the object: when its row in the watch store has a newer resourceVersion,
+/// refetches (or marks the view stale while the user is scrolled or editing).
+pub fn follow(state: &mut State, effects: &mut Vec<Effect>) {
+    let Some(Screen::Yaml(view)) = state.screens.last() else {
+        return;
+    };
+    let Some(row) = state
+        .stores
+        .of(view.key.kind)
+        .find(&view.key.namespace, &view.key.name)
+    else {
+        return;
+    };
+    let seen = match &view.object {
+        Some(Ok(object)) => object.resource_version(),
+        _ => return,
+    };
+    if view.fetching || view.stale || row.meta.resource_version == seen {
+        return;
+    }
+    let Some(view) = shown(state) else {
+        return;
+    };
+    if view.scroll > 0 || view.editor.is_some() || view.prompt.is_some() {
+        view.stale = true;
+    } else {
+        view.fetching = true;
+        effects.push(Effect::FetchObject {
+            key: view.key.clone(),
+            for_edit: false,
+        });
+    }
+}

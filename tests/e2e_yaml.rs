@@ -1,0 +1,372 @@
+//! The YAML view and the editor in the real binary, in a pseudo-terminal, against an
+//! in-process embedded cluster (seed scenario): keys typed, the screen read back.
+
+mod pty;
+mod support;
+
+use std::path::Path;
+
+use pty::{PtySession, keys};
+use support::TestSim;
+
+const END: &str = "\x1b[F";
+const BACKSPACE: &str = "\x7f";
+const CTRL_S: &str = "\x13";
+
+fn kdeck(sim: &TestSim, extra: &[&str], env: &[(&str, &str)]) -> PtySession {
+    let kubeconfig = sim.kubeconfig_path().to_str().expect("utf-8 path");
+    let config_home = sim.dir().join("config");
+    let state_home = sim.dir().join("state");
+    let mut args = vec!["--kubeconfig", kubeconfig];
+    args.extend_from_slice(extra);
+    let mut all_env = vec![
+        ("XDG_CONFIG_HOME", config_home.to_str().expect("utf-8 path")),
+        ("XDG_STATE_HOME", state_home.to_str().expect("utf-8 path")),
+    ];
+    all_env.extend_from_slice(env);
+    PtySession::spawn(
+        Path::new(env!("CARGO_BIN_EXE_kdeck")),
+        &args,
+        &all_env,
+        160,
+        80,
+    )
+}
+
+fn quit(s: &mut PtySession) {
+    // Out of the editor and the view first: q is text inside the editor.
+    s.send(keys::CTRL_C);
+    assert_eq!(s.wait_exit(), 0, "kdeck exits cleanly");
+    s.terminal_restored().expect("the terminal is restored");
+}
+
+/// Shows the myapp-deploy row selected in the deployments pane.
+fn select_myapp(s: &mut PtySession) {
+    s.wait_for_text("myapp-deploy");
+    s.type_slowly("/myapp");
+    s.send(keys::ENTER);
+    s.wait_for_text("deployments(default)</myapp>[1]");
+}
+
+/// The editor's line number of the first line on screen holding `needle`.
+fn line_of(screen: &str, needle: &str) -> usize {
+    let row = screen
+        .lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle:?} is not on screen:\n{screen}"));
+    let before = &row[..row.find(needle).expect("found above")];
+    before
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap_or_else(|_| panic!("no line number before {needle:?} in {row:?}"))
+}
+
+/// The value after `key: ` on the first line on screen holding it.
+fn value_of(screen: &str, key: &str) -> String {
+    let row = screen
+        .lines()
+        .find(|l| l.contains(key))
+        .unwrap_or_else(|| panic!("{key:?} is not on screen:\n{screen}"));
+    let at = row.find(key).expect("found above") + key.len();
+    row[at..].trim().trim_end_matches('│').trim().to_owned()
+}
+
+/// Moves the cursor from line `from` to the end of line `to` and replaces the last
+/// `erase` characters with `text`.
+fn retype(s: &mut PtySession, from: usize, to: usize, erase: usize, text: &str) {
+    for _ in from..to {
+        s.send(keys::DOWN);
+    }
+    s.send(END);
+    for _ in 0..erase {
+        s.send(BACKSPACE);
+    }
+    s.type_slowly(text);
+}
+
+#[test]
+fn editing_replicas_and_image_in_place_starts_a_rollout() {
+    let sim = TestSim::start();
+    let mut s = kdeck(&sim, &["--command", "deploy"], &[]);
+    select_myapp(&mut s);
+    s.send("e");
+    let screen = s.wait_for("the editor on the Deployment", |t| {
+        t.contains("edit deployment/myapp-deploy") && t.contains("image:")
+    });
+    assert!(!screen.contains("managedFields"), "{screen}");
+    assert!(
+        !screen.contains("availableReplicas"),
+        "status is removed:\n{screen}"
+    );
+    let replicas = line_of(&screen, "  replicas: ");
+    let old = value_of(&screen, "  replicas: ");
+    retype(&mut s, 1, replicas, old.len(), "5");
+    let image_line = line_of(&screen, "image: ");
+    let image = value_of(&screen, "image: ");
+    retype(&mut s, replicas, image_line, image.len(), "nginx:1.16.1");
+    s.wait_for_text("[modified]");
+    s.wait_for_text("✓ YAML ok");
+    s.send(CTRL_S);
+    let diff = s.wait_for_text("the change: - live, + your edit");
+    assert!(diff.contains("+  replicas: 5"), "{diff}");
+    assert!(diff.contains("+      - image: nginx:1.16.1"), "{diff}");
+    s.send(keys::ENTER);
+    s.wait_for_text("deployment.apps/myapp-deploy edited");
+    // Back on the YAML view, which shows the object as it is now.
+    s.wait_for_text("yaml deployment/myapp-deploy");
+    s.send(keys::ESC);
+    s.wait_for_text("deployments(default)");
+    s.send(keys::ENTER);
+    s.wait_for_text("rollout myapp-deploy(default)");
+    s.wait_for("the new ReplicaSet of the rollout", |t| {
+        t.contains("(rev 2, current)") && t.contains("nginx:1.16.1")
+    });
+    quit(&mut s);
+}
+
+#[test]
+fn invalid_yaml_is_refused_with_line_and_column_and_the_text_stays() {
+    let sim = TestSim::start();
+    let mut s = kdeck(&sim, &["--command", "deploy"], &[]);
+    select_myapp(&mut s);
+    s.send("e");
+    let screen = s.wait_for_text("edit deployment/myapp-deploy");
+    let replicas = line_of(&screen, "  replicas: ");
+    let old = value_of(&screen, "  replicas: ");
+    retype(&mut s, 1, replicas, old.len(), "\"x\"");
+    let shown = s.wait_for("the type error with its position", |t| {
+        t.contains(&format!("✗ line {replicas}, column 13")) && t.contains("replicas")
+    });
+    assert!(shown.contains("replicas: \"x\""), "{shown}");
+    s.send(CTRL_S);
+    s.wait_for_text(&format!("not sent: line {replicas}, column 13"));
+    // Bad indentation: one space before `kind:` on line 2. (The cursor jumped to the
+    // error, at the value's first column.)
+    s.send(END);
+    s.send(BACKSPACE);
+    s.send(BACKSPACE);
+    s.send(BACKSPACE);
+    s.type_slowly("3");
+    s.wait_for_text("✓ YAML ok");
+    for _ in 2..replicas {
+        s.send(keys::UP);
+    }
+    s.send("\x1b[H");
+    s.send(" ");
+    s.wait_for_text("✗ line 2, column");
+    s.send(CTRL_S);
+    let refused = s.wait_for_text("not sent: line 2, column");
+    assert!(
+        refused.contains(" kind: Deployment"),
+        "the text is kept:\n{refused}"
+    );
+    assert!(
+        !sim.requests()
+            .iter()
+            .any(|r| r.method == "PUT" && r.path.contains("myapp-deploy")),
+        "nothing was sent"
+    );
+    // Esc asks before throwing the edit away.
+    s.send(keys::ESC);
+    s.wait_for_text("y discards them");
+    s.send("n");
+    s.wait_for_text("Ctrl-s save");
+    quit(&mut s);
+}
+
+#[test]
+fn a_concurrent_kubectl_change_gives_the_conflict_path_and_reapply_keeps_both() {
+    let sim = TestSim::start();
+    support::require_kubectl!();
+    let mut s = kdeck(&sim, &["--command", "deploy"], &[]);
+    select_myapp(&mut s);
+    s.send("e");
+    let screen = s.wait_for_text("edit deployment/myapp-deploy");
+    let replicas = line_of(&screen, "  replicas: ");
+    let old = value_of(&screen, "  replicas: ");
+    retype(&mut s, 1, replicas, old.len(), "4");
+    s.wait_for_text("[modified]");
+    sim.kubectl_ok(&["annotate", "deployment/myapp-deploy", "team=payments"]);
+    s.send(CTRL_S);
+    s.wait_for_text("conflict: the object changed on the server");
+    let conflict = s.wait_for_text("team: payments");
+    assert!(
+        conflict.contains("replicas: 4"),
+        "the user's text is kept:\n{conflict}"
+    );
+    s.send("r");
+    let diff = s.wait_for_text("the change: - live, + your edit");
+    assert!(diff.contains("+  replicas: 4"), "{diff}");
+    s.send(keys::ENTER);
+    s.wait_for_text("deployment.apps/myapp-deploy edited");
+    let out = sim.kubectl_ok(&[
+        "get",
+        "deployment/myapp-deploy",
+        "-o",
+        "jsonpath={.spec.replicas} {.metadata.annotations.team}",
+    ]);
+    assert_eq!(out.trim(), "4 payments");
+    quit(&mut s);
+}
+
+#[test]
+fn a_secrets_values_stay_off_screen_until_revealed() {
+    let sim = TestSim::start();
+    let mut s = kdeck(&sim, &["--command", "secret"], &[]);
+    s.wait_for_text("myapp-secret");
+    s.type_slowly("/myapp-secret");
+    s.send(keys::ENTER);
+    s.wait_for_text("</myapp-secret>[1]");
+    s.send("y");
+    let screen = s.wait_for_text("password: \"********\"");
+    for secret in ["s3cr3t-passw0rd", "czNjcjN0LXBhc3N3MHJk", "YWRtaW4="] {
+        assert!(!screen.contains(secret), "{secret} is on screen:\n{screen}");
+    }
+    s.send("x");
+    s.wait_for_text("[secrets shown]");
+    s.wait_for_text("password: s3cr3t-passw0rd");
+    s.send("x");
+    s.wait_for("the values masked again", |t| {
+        !t.contains("s3cr3t-passw0rd")
+    });
+    quit(&mut s);
+}
+
+#[test]
+fn edit_in_editor_env_saves_through_the_same_checks() {
+    let sim = TestSim::start();
+    let script = sim.write_file(
+        "edit.sh",
+        "#!/bin/sh\nsed -i 's/^  replicas: .*/  replicas: 2/' \"$1\"\n",
+    );
+    let bad = sim.write_file("tab.sh", "#!/bin/sh\nsed -i 's/^kind:/\\tkind:/' \"$1\"\n");
+    for path in [&script, &bad] {
+        std::process::Command::new("chmod")
+            .arg("+x")
+            .arg(path)
+            .status()
+            .expect("chmod");
+    }
+    let editor = script.to_str().expect("utf-8 path");
+    let mut s = kdeck(&sim, &["--command", "deploy"], &[("EDITOR", editor)]);
+    select_myapp(&mut s);
+    s.send("E");
+    let diff = s.wait_for_text("the change: - live, + your edit");
+    assert!(diff.contains("+  replicas: 2"), "{diff}");
+    s.send(keys::ENTER);
+    s.wait_for_text("deployment.apps/myapp-deploy edited");
+    s.wait_for_text("yaml deployment/myapp-deploy");
+    s.wait_for_text("  replicas: 2");
+    quit(&mut s);
+
+    // A tab put in by the editor: refused with its position, the text kept in the editor.
+    let editor = bad.to_str().expect("utf-8 path");
+    let mut s = kdeck(&sim, &["--command", "deploy"], &[("EDITOR", editor)]);
+    select_myapp(&mut s);
+    s.send("E");
+    s.wait_for_text("not sent: line 2, column");
+    s.wait_for_text("edit deployment/myapp-deploy [modified]");
+    quit(&mut s);
+}
+
+#[test]
+fn readonly_session_shows_yaml_but_refuses_both_edits() {
+    let sim = TestSim::start();
+    let mut s = kdeck(&sim, &["--readonly", "--command", "deploy"], &[]);
+    s.wait_for_text("READ-ONLY");
+    select_myapp(&mut s);
+    for key in ["e", "E"] {
+        s.send(key);
+        s.wait_for_text("read-only session");
+    }
+    s.send("y");
+    s.wait_for_text("yaml deployment/myapp-deploy");
+    s.wait_for_text("kind: Deployment");
+    s.send("e");
+    s.wait_for_text("read-only session: edit was not sent");
+    quit(&mut s);
+    let writes: Vec<_> = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.method != "GET" && r.user == "admin")
+        .collect();
+    assert!(writes.is_empty(), "read-only kdeck sent {writes:?}");
+}
+
+#[test]
+fn an_unsent_edit_survives_a_quit_and_is_offered_back() {
+    let sim = TestSim::start();
+    let mut s = kdeck(&sim, &["--command", "deploy"], &[]);
+    select_myapp(&mut s);
+    s.send("e");
+    let screen = s.wait_for_text("edit deployment/myapp-deploy");
+    let replicas = line_of(&screen, "  replicas: ");
+    let old = value_of(&screen, "  replicas: ");
+    retype(&mut s, 1, replicas, old.len(), "7");
+    s.wait_for_text("[modified]");
+    // Ctrl-C quits at once: the edit was never sent.
+    quit(&mut s);
+    let recovery = sim.dir().join("state/kdeck/recovery");
+    let files: Vec<_> = std::fs::read_dir(&recovery)
+        .expect("the recovery directory")
+        .collect();
+    assert_eq!(
+        files.len(),
+        1,
+        "one recovery file in {}",
+        recovery.display()
+    );
+
+    let mut s = kdeck(&sim, &["--command", "deploy"], &[]);
+    select_myapp(&mut s);
+    s.send("e");
+    s.wait_for_text("an unsent edit of this object was saved earlier");
+    s.send("r");
+    s.wait_for_text("restored the unsent edit");
+    s.wait_for_text("  replicas: 7");
+    s.send(CTRL_S);
+    s.wait_for_text("the change: - live, + your edit");
+    s.send(keys::ENTER);
+    s.wait_for_text("deployment.apps/myapp-deploy edited");
+    s.wait_for("the recovery file removed after the save", |_| {
+        std::fs::read_dir(&recovery).is_ok_and(|d| d.count() == 0)
+    });
+    quit(&mut s);
+}
+
+#[test]
+fn create_from_a_template_applies_each_document_in_order() {
+    let sim = TestSim::start();
+    let mut s = kdeck(&sim, &["--command", "cm"], &[]);
+    s.wait_for_text("myapp-config");
+    s.type_slowly(":create cm");
+    s.send(keys::ENTER);
+    let screen = s.wait_for_text("create configmap");
+    let name = line_of(&screen, "  name: \"\"");
+    retype(&mut s, 1, name, 2, "first");
+    let last = line_of(&screen, "  key: value");
+    for _ in name..last {
+        s.send(keys::DOWN);
+    }
+    s.send(END);
+    s.send(keys::ENTER);
+    s.send(BACKSPACE);
+    s.send(BACKSPACE);
+    for line in ["---", "apiVersion: v1", "kind: ConfigMap", "metadata:"] {
+        s.type_slowly(line);
+        s.send(keys::ENTER);
+    }
+    s.type_slowly("name: second");
+    s.wait_for_text("✓ YAML ok");
+    s.send(CTRL_S);
+    let diff = s.wait_for_text("to create: + your objects");
+    assert!(diff.contains("+  name: second"), "{diff}");
+    s.send(keys::ENTER);
+    s.wait_for_text("configmap/first created; configmap/second created");
+    s.wait_for("both in the pane", |t| {
+        t.contains("configmaps(default)") && t.contains("first") && t.contains("second")
+    });
+    quit(&mut s);
+}

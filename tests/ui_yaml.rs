@@ -1,0 +1,275 @@
+//! The YAML view and the editor drawn on ratatui's `TestBackend`: snapshots at 80x24
+//! in the dark and the 16-colour themes, colours of key cells, and the view's own keys
+//! (search, toggles, following the object) driven through `update`.
+
+mod ui_fixtures;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use kdeck::app::state::{Screen, State};
+use kdeck::app::yaml_view::LiveObject;
+use kdeck::app::{Action, Effect, update};
+use kdeck::cluster::{ClusterUpdate, Kind, ObjectKey};
+use kdeck::theme::Theme;
+use kdeck::ui::draw;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+use serde_json::json;
+use ui_fixtures::{rows, state};
+
+fn render(state: &State) -> Buffer {
+    let (w, h) = state.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+    terminal.draw(|f| draw(state, f)).expect("draw");
+    terminal.backend().buffer().clone()
+}
+
+fn text(buf: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        for x in 0..buf.area.width {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The foreground colour of the first cell of `needle`.
+fn fg_of(buf: &Buffer, needle: &str) -> Color {
+    let t = text(buf);
+    for (y, line) in t.lines().enumerate() {
+        if let Some(i) = line.find(needle) {
+            let x = line[..i].chars().count() as u16;
+            return buf[(x, y as u16)].fg;
+        }
+    }
+    panic!("{needle:?} not on screen:\n{t}")
+}
+
+fn deployment(rv: &str) -> serde_json::Value {
+    json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "hello-deploy", "namespace": "default", "resourceVersion": rv,
+            "annotations": {"deployment.kubernetes.io/revision": "2"},
+            "labels": {"app": "hello"},
+            "managedFields": [{"manager": "kube-controller-manager", "operation": "Update"}]},
+        "spec": {"replicas": 10, "paused": false,
+            "selector": {"matchLabels": {"app": "hello"}},
+            "template": {"metadata": {"labels": {"app": "hello"}},
+                "spec": {"containers": [{"name": "hello", "image": "nginx:1.16.1"}]}}},
+        "status": {"availableReplicas": 10, "replicas": 10}
+    })
+}
+
+fn key_event(c: char) -> Action {
+    Action::YamlKey(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+/// A state showing the YAML view of hello-deploy at resourceVersion `rv`.
+fn yaml_state(theme: Theme, rv: &str) -> (State, ObjectKey) {
+    let mut s = state(Kind::Deployment, (80, 24));
+    s.theme = theme;
+    let key = ObjectKey {
+        kind: Kind::Deployment,
+        namespace: "default".into(),
+        name: "hello-deploy".into(),
+    };
+    let mut row = s
+        .stores
+        .of(Kind::Deployment)
+        .find("default", "hello-deploy")
+        .cloned()
+        .expect("the fixture has hello-deploy");
+    rv.clone_into(&mut row.meta.resource_version);
+    let _ = update(
+        &mut s,
+        Action::Cluster(ClusterUpdate::Applied {
+            kind: Kind::Deployment,
+            rows: vec![row],
+        }),
+    );
+    // Open the view of that row as `y` does, then answer the fetch.
+    s.screens.push(Screen::Yaml(Box::new(
+        kdeck::app::yaml_view::YamlView::new(key.clone()),
+    )));
+    let _ = update(
+        &mut s,
+        Action::ObjectLoaded {
+            key: key.clone(),
+            object: Ok(LiveObject::new(deployment(rv))),
+            recovery: None,
+        },
+    );
+    (s, key)
+}
+
+#[test]
+fn y_asks_for_the_selected_object() {
+    let mut s = state(Kind::Deployment, (80, 24));
+    let effects = update(&mut s, Action::Yaml);
+    assert!(
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::FetchObject {
+                for_edit: false,
+                ..
+            }
+        )),
+        "{effects:?}"
+    );
+    assert!(matches!(s.screen(), Screen::Yaml(_)));
+    assert!(text(&render(&s)).contains("loading…"));
+}
+
+#[test]
+fn highlighted_view_dark_80x24() {
+    let (s, _) = yaml_state(Theme::dark(), "7");
+    let buf = render(&s);
+    insta::assert_snapshot!("yaml_dark_80x24", text(&buf));
+    let dark = Theme::dark();
+    assert_eq!(
+        fg_of(&buf, "apiVersion"),
+        dark.accent,
+        "keys in the accent colour"
+    );
+    assert_eq!(fg_of(&buf, "apps/v1"), dark.status_ok, "strings");
+    assert_eq!(fg_of(&buf, "false"), dark.status_warn, "literals");
+    assert!(!text(&buf).contains("managedFields:"), "hidden by default");
+}
+
+#[test]
+fn highlighted_view_16color_80x24_uses_ansi_colours() {
+    let theme = Theme::shipped("16color").expect("shipped");
+    let (s, _) = yaml_state(theme, "7");
+    let buf = render(&s);
+    insta::assert_snapshot!("yaml_16color_80x24", text(&buf));
+    assert_eq!(fg_of(&buf, "apiVersion"), Color::Cyan);
+    assert_eq!(fg_of(&buf, "apps/v1"), Color::Green);
+    assert_eq!(fg_of(&buf, "false"), Color::Yellow);
+}
+
+#[test]
+fn toggles_show_managed_fields_and_fold_status() {
+    let (mut s, _) = yaml_state(Theme::dark(), "7");
+    let _ = update(&mut s, key_event('M'));
+    let _ = update(&mut s, Action::Bottom);
+    let shown = text(&render(&s));
+    assert!(shown.contains("[managedFields]"), "{shown}");
+    let Screen::Yaml(view) = s.screen() else {
+        panic!("the YAML view")
+    };
+    assert!(view.text.0.contains("managedFields"));
+    assert!(view.text.0.contains("availableReplicas"));
+    let _ = update(&mut s, key_event('z'));
+    let Screen::Yaml(view) = s.screen() else {
+        panic!("the YAML view")
+    };
+    assert!(!view.text.0.contains("availableReplicas"), "status folded");
+}
+
+#[test]
+fn search_jumps_to_matches_and_n_goes_to_the_next() {
+    let (mut s, _) = yaml_state(Theme::dark(), "7");
+    let _ = update(&mut s, Action::FilterMode);
+    for c in "hello".chars() {
+        let _ = update(&mut s, key_event(c));
+    }
+    let _ = update(
+        &mut s,
+        Action::YamlKey(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    let scroll = |s: &State| match s.screen() {
+        Screen::Yaml(v) => (v.scroll, v.matches()),
+        _ => panic!("the YAML view"),
+    };
+    let (first, matches) = scroll(&s);
+    assert!(matches.len() >= 3, "{matches:?}");
+    assert_eq!(first, matches[0]);
+    let _ = update(&mut s, key_event('n'));
+    assert_eq!(scroll(&s).0, matches[1]);
+    let _ = update(&mut s, key_event('N'));
+    assert_eq!(scroll(&s).0, matches[0]);
+}
+
+#[test]
+fn follows_the_object_refetching_at_the_top_and_marking_stale_when_scrolled() {
+    let (mut s, _) = yaml_state(Theme::dark(), "7");
+    let newer = |s: &mut State, rv: &str| {
+        let mut row = rows(Kind::Deployment)
+            .into_iter()
+            .find(|r| r.meta.name == "hello-deploy")
+            .expect("fixture row");
+        rv.clone_into(&mut row.meta.resource_version);
+        update(
+            s,
+            Action::Cluster(ClusterUpdate::Applied {
+                kind: Kind::Deployment,
+                rows: vec![row],
+            }),
+        )
+    };
+    let effects = newer(&mut s, "8");
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::FetchObject { .. })),
+        "refetched at the top: {effects:?}"
+    );
+    let _ = update(
+        &mut s,
+        Action::ObjectLoaded {
+            key: ObjectKey {
+                kind: Kind::Deployment,
+                namespace: "default".into(),
+                name: "hello-deploy".into(),
+            },
+            object: Ok(LiveObject::new(deployment("8"))),
+            recovery: None,
+        },
+    );
+    let _ = update(&mut s, Action::Down);
+    let effects = newer(&mut s, "9");
+    assert!(effects.is_empty(), "no refetch while scrolled: {effects:?}");
+    assert!(text(&render(&s)).contains("changed on the server"));
+}
+
+#[test]
+fn editor_marks_the_first_error_and_says_where() {
+    let (mut s, key) = yaml_state(Theme::dark(), "7");
+    let _ = update(
+        &mut s,
+        Action::ObjectLoaded {
+            key,
+            object: Ok(LiveObject::new(deployment("7"))),
+            recovery: None,
+        },
+    );
+    let _ = update(&mut s, Action::Edit);
+    let _ = update(
+        &mut s,
+        Action::ObjectLoaded {
+            key: ObjectKey {
+                kind: Kind::Deployment,
+                namespace: "default".into(),
+                name: "hello-deploy".into(),
+            },
+            object: Ok(LiveObject::new(deployment("7"))),
+            recovery: None,
+        },
+    );
+    // Line 2 indented by one space: bad indentation.
+    let _ = update(
+        &mut s,
+        Action::YamlKey(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)),
+    );
+    let _ = update(&mut s, key_event(' '));
+    let buf = render(&s);
+    insta::assert_snapshot!("editor_error_80x24", text(&buf));
+    assert!(text(&buf).contains("✗ line 2, column"));
+    // The line number of line 2 is painted as an error.
+    assert_eq!(buf[(1, 5)].bg, Theme::dark().status_err, "{}", text(&buf));
+}
