@@ -38,6 +38,7 @@ enum View {
     RolloutPods,
     Containers,
     Logs,
+    WorkloadLogs,
     Describe,
     Yaml,
     Contexts,
@@ -56,6 +57,7 @@ fn views() -> Vec<View> {
         View::RolloutPods,
         View::Containers,
         View::Logs,
+        View::WorkloadLogs,
         View::Describe,
         View::Yaml,
         View::Contexts,
@@ -118,11 +120,18 @@ async fn go(d: &mut AppDriver, view: View) {
             d.act(Action::Top);
             d.wait_live(kind).await;
         }
-        View::Rollout | View::RolloutPods | View::Describe | View::Yaml => {
+        View::Rollout | View::RolloutPods | View::Describe | View::Yaml | View::WorkloadLogs => {
             table_with(d, Kind::Deployment, "myapp-deploy").await;
             match view {
                 View::Describe => press_action(d, &Action::Describe),
                 View::Yaml => press_action(d, &Action::Yaml),
+                View::WorkloadLogs => {
+                    press_action(d, &Action::ShowLogs);
+                    d.wait_for("the deployment's logs view", |s| {
+                        matches!(s.screen(), Screen::Logs(_))
+                    })
+                    .await;
+                }
                 _ => {
                     press_action(d, &Action::Enter);
                     for kind in ROLLOUT_KINDS {
