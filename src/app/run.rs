@@ -212,6 +212,14 @@ impl Io {
                         self.external_edit = Some(job);
                     }
                 }
+                Effect::AskPermission(question) => {
+                    let cluster = Arc::clone(&self.cluster);
+                    let tx = self.actions.clone();
+                    tokio::spawn(async move {
+                        let answer = super::permissions::ask(&cluster, &question).await;
+                        let _ = tx.send(Action::PermissionAnswer { question, answer });
+                    });
+                }
                 Effect::SwitchContext(name) => {
                     let mut opts = self.opts.clone();
                     opts.context = Some(name.clone());
