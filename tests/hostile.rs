@@ -186,6 +186,11 @@ fn a_network_drop_shows_reconnecting_and_recovers_by_itself() {
                 !d.state.stores.of(Kind::Deployment).is_empty(),
                 "the last rows stay shown while reconnecting"
             );
+            let Some(WatchState::Reconnecting(why)) = d.state.watch_states.get(&Kind::Deployment)
+            else {
+                panic!("reconnecting")
+            };
+            assert!(why.contains("; last update "), "{why}");
             proxy.restore();
             d.wait_for(&format!("round {round}: every pane live again"), |s| {
                 s.connection_state() == "live"
