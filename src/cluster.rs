@@ -223,23 +223,6 @@ impl Cluster {
         }
     }
 
-    /// The object as YAML (managedFields removed, keys in kubectl's order), for the YAML view.
-    /// Secret values are masked; see [`Cluster::fetch_yaml_revealed`].
-    pub async fn fetch_yaml(&self, key: &ObjectKey) -> anyhow::Result<String> {
-        let mut value = object_yaml::fetch_json(self.client(), key).await?;
-        if key.kind == Kind::Secret {
-            object_yaml::mask_secret(&mut value);
-        }
-        object_yaml::to_yaml(&value)
-    }
-
-    /// Like [`Cluster::fetch_yaml`], with Secret values shown (base64, as stored). Only on an
-    /// explicit user request.
-    pub async fn fetch_yaml_revealed(&self, key: &ObjectKey) -> anyhow::Result<String> {
-        let value = object_yaml::fetch_json(self.client(), key).await?;
-        object_yaml::to_yaml(&value)
-    }
-
     /// Streams the logs of `container` (`None`: the only one) of `pod` in `namespace`,
     /// sending batched lines on `tx` until the stream ends or the handle is dropped.
     pub fn logs(

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use cluster_fixtures::{apply, connect, deployment_yaml};
 use k8s_openapi::api::core::v1::ConfigMap;
+use kdeck::cluster::object_yaml::{YamlOptions, fetch_object, view_yaml};
 use kdeck::cluster::{Cluster, ClusterUpdate, Detail, Kind, ObjectKey, Row, WatchState};
 use support::{TestSim, test_timeout};
 use tokio::sync::mpsc;
@@ -306,18 +307,25 @@ async fn yaml_masks_secrets_and_describe_shows_events() {
         namespace: "default".to_owned(),
         name: name.to_owned(),
     };
-    let masked = cluster.fetch_yaml(&key(Kind::Secret, "db")).await.unwrap();
+    // As the YAML view shows it: fetched whole, then managedFields dropped and values masked.
+    let secret = fetch_object(cluster.client(), &key(Kind::Secret, "db"))
+        .await
+        .unwrap();
+    let masked = view_yaml(&secret, YamlOptions::default());
     assert!(masked.starts_with("apiVersion: v1\n"), "{masked}");
-    assert!(masked.contains("password: '********'"), "{masked}");
+    assert!(masked.contains("password: \"********\""), "{masked}");
     assert!(
         !masked.contains("aHVudGVyMg") && !masked.contains("managedFields"),
         "{masked}"
     );
-    let revealed = cluster
-        .fetch_yaml_revealed(&key(Kind::Secret, "db"))
-        .await
-        .unwrap();
-    assert!(revealed.contains("aHVudGVyMg=="), "{revealed}");
+    let revealed = view_yaml(
+        &secret,
+        YamlOptions {
+            reveal_secrets: true,
+            ..YamlOptions::default()
+        },
+    );
+    assert!(revealed.contains("password: hunter2"), "{revealed}");
 
     let (_h, mut pods) = watch(&cluster, Kind::Pod, Some("default"));
     pods.wait("web pod Running", |p| {

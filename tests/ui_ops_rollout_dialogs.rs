@@ -125,7 +125,11 @@ fn a_canary_refused_before_sending_comes_back_to_fix() {
             report: OpReport::History(Ok(history())),
         }],
     );
-    let (id, _) = sent(&keys(&mut s, &[DialogKey::Enter]));
+    // A canary needs an image other than the one running (the pre-filled one).
+    let mut typed = vec![DialogKey::Clear];
+    typed.extend("hello-app:4.0".chars().map(DialogKey::Char));
+    typed.push(DialogKey::Enter);
+    let (id, _) = sent(&keys(&mut s, &typed));
     run(
         &mut s,
         &[Action::OpReport {
@@ -139,7 +143,7 @@ fn a_canary_refused_before_sending_comes_back_to_fix() {
     let Some(Dialog::Image(d)) = &s.dialogs.open else {
         panic!("the dialog is back: {:?}", s.dialogs.open)
     };
-    assert!(d.canary && d.image == "hello-app:3.0", "{d:?}");
+    assert!(d.canary && d.image == "hello-app:4.0", "{d:?}");
 }
 
 #[test]

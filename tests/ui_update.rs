@@ -393,25 +393,9 @@ fn read_only_sessions_refuse_every_mutating_key_before_asking() {
 }
 
 #[test]
-fn yaml_asks_the_loop_and_shows_the_answer() {
+fn describe_shows_what_the_rows_know_at_once() {
     let mut s = state(Kind::Pod, (120, 40));
-    let effects = run(&mut s, &[Action::Yaml]);
-    let [Effect::FetchYaml { key, title }] = effects.as_slice() else {
-        panic!("{effects:?}")
-    };
-    assert_eq!(key.name, "dnsutil-rs-p8w5k");
-    run(
-        &mut s,
-        &[Action::TextLoaded {
-            title: title.clone(),
-            text: Ok("a: 1\nb: 2\n".into()),
-        }],
-    );
-    let Screen::Text(t) = s.screen() else {
-        panic!("text view")
-    };
-    assert_eq!(t.text, Some(Ok("a: 1\nb: 2\n".into())));
-    run(&mut s, &[Action::Back, Action::Describe]);
+    run(&mut s, &[Action::Describe]);
     let Screen::Text(t) = s.screen() else {
         panic!("describe view")
     };
@@ -473,4 +457,76 @@ fn fifty_thousand_pods_are_indexed_once_and_views_are_cached() {
     actions.extend(typed("pod-4999"));
     run(&mut s, &actions);
     assert_eq!(visible_names(&s).len(), 10, "pod-49990 to pod-49999");
+}
+
+#[test]
+fn changed_rows_keep_their_place_and_new_gone_or_resorted_rows_move() {
+    let mut s = state(Kind::Pod, (120, 40));
+    let names = visible_names(&s);
+    let first = names[0].clone();
+    let changed =
+        |name: &str, status: &str| ui_fixtures::pod("default", name, None, status, false, 60);
+    // A row that only changes (sorted by NAME): same rows, same order, the new contents.
+    run(
+        &mut s,
+        &[Action::Cluster(ClusterUpdate::Applied {
+            kind: Kind::Pod,
+            rows: vec![changed(&first, "CrashLoopBackOff")],
+        })],
+    );
+    assert_eq!(visible_names(&s), names);
+    let t = table(&s);
+    assert_eq!(t.computed_from, Some(s.stores.of(Kind::Pod).generation()));
+    // A new row and a gone row change the list.
+    run(
+        &mut s,
+        &[
+            Action::Cluster(ClusterUpdate::Applied {
+                kind: Kind::Pod,
+                rows: vec![changed("aaa-new", "Pending")],
+            }),
+            Action::Cluster(ClusterUpdate::Deleted {
+                kind: Kind::Pod,
+                keys: vec![("default".into(), names[1].clone())],
+            }),
+        ],
+    );
+    let now = visible_names(&s);
+    assert_eq!(now[0], "aaa-new");
+    assert!(!now.contains(&names[1]), "{now:?}");
+    // Sorted by STATUS, a changed status re-sorts.
+    run(&mut s, &[Action::SortNext, Action::SortNext]);
+    let statuses = |s: &State| -> Vec<String> {
+        let t = table(s);
+        t.visible
+            .iter()
+            .map(
+                |slot| match &s.stores.of(Kind::Pod).get(*slot).expect("live").detail {
+                    kdeck::cluster::Detail::Pod(p) => p.status.clone(),
+                    _ => unreachable!(),
+                },
+            )
+            .collect()
+    };
+    let position = |s: &State| visible_names(s).iter().position(|n| *n == first);
+    let before = position(&s);
+    run(
+        &mut s,
+        &[Action::Cluster(ClusterUpdate::Applied {
+            kind: Kind::Pod,
+            rows: vec![changed(&first, "Unknown")],
+        })],
+    );
+    let after = statuses(&s);
+    assert!(after.is_sorted(), "{after:?}");
+    assert_eq!(position(&s), Some(after.len() - 1), "Unknown sorts last");
+    assert_ne!(position(&s), before);
+    // With a filter, a row that stops matching goes.
+    run(
+        &mut s,
+        &[Action::SortPrev, Action::SortPrev, Action::FilterMode],
+    );
+    run(&mut s, &typed("aaa"));
+    run(&mut s, &[Action::InputSubmit]);
+    assert_eq!(visible_names(&s), ["aaa-new"]);
 }

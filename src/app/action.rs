@@ -303,13 +303,6 @@ pub enum Effect {
         /// The namespace.
         namespace: Option<String>,
     },
-    /// Fetch the YAML of an object; the result comes back as [`Action::TextLoaded`].
-    FetchYaml {
-        /// The object.
-        key: crate::cluster::ObjectKey,
-        /// The title of the view waiting for it.
-        title: String,
-    },
     /// Fetch the server's describe text of an object.
     Describe {
         /// The object.

@@ -208,21 +208,6 @@ pub fn describe(state: &mut State, effects: &mut Vec<Effect>) {
     effects.push(Effect::Describe { key, title });
 }
 
-/// Opens the YAML view of the selected object; the loop fetches it.
-pub fn yaml(state: &mut State, effects: &mut Vec<Effect>) {
-    let Some(key) = selected_key(state) else {
-        state.status = Some("nothing selected to show as YAML".to_owned());
-        return;
-    };
-    let title = format!("yaml {}/{}", kind_word(key.kind), key.name);
-    state.screens.push(Screen::Text(TextView {
-        title: title.clone(),
-        text: None,
-        scroll: 0,
-    }));
-    effects.push(Effect::FetchYaml { key, title });
-}
-
 /// Asks the loop to connect to context `name`; the old connection keeps showing until then.
 pub fn switch_context(state: &mut State, name: String, effects: &mut Vec<Effect>) {
     if !state.connection.contexts.is_empty() && !state.connection.contexts.contains(&name) {

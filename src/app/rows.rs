@@ -14,6 +14,7 @@ pub struct RowStore {
     index: HashMap<(String, String), usize>,
     free: Vec<usize>,
     generation: u64,
+    membership: u64,
 }
 
 impl RowStore {
@@ -30,6 +31,12 @@ impl RowStore {
     /// Bumped on every change, so caches know when to recompute.
     pub fn generation(&self) -> u64 {
         self.generation
+    }
+
+    /// Bumped when rows come or go (not when a row only changes), so a view whose
+    /// order and filter depend on nothing that changes can keep its slot list.
+    pub fn membership(&self) -> u64 {
+        self.membership
     }
 
     /// The row in `slot`, if the slot is in use.
@@ -63,6 +70,7 @@ impl RowStore {
         self.index.clear();
         self.free.clear();
         self.generation += 1;
+        self.membership += 1;
     }
 
     /// Replaces every row with `rows`.
@@ -81,9 +89,11 @@ impl RowStore {
             } else if let Some(slot) = self.free.pop() {
                 self.slots[slot] = Some(row);
                 self.index.insert(key, slot);
+                self.membership += 1;
             } else {
                 self.slots.push(Some(row));
                 self.index.insert(key, self.slots.len() - 1);
+                self.membership += 1;
             }
         }
         self.generation += 1;
@@ -95,6 +105,7 @@ impl RowStore {
             if let Some(slot) = self.index.remove(&key) {
                 self.slots[slot] = None;
                 self.free.push(slot);
+                self.membership += 1;
             }
         }
         self.generation += 1;

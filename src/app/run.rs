@@ -180,14 +180,6 @@ impl Io {
                     let handle = self.cluster.watch(kind, namespace, self.updates.clone());
                     self.watches.insert(kind, handle);
                 }
-                Effect::FetchYaml { key, title } => {
-                    let cluster = Arc::clone(&self.cluster);
-                    let tx = self.actions.clone();
-                    tokio::spawn(async move {
-                        let text = cluster.fetch_yaml(&key).await.map_err(|e| format!("{e:#}"));
-                        let _ = tx.send(Action::TextLoaded { title, text });
-                    });
-                }
                 Effect::Describe { key, title } => {
                     let cluster = Arc::clone(&self.cluster);
                     let tx = self.actions.clone();

@@ -67,6 +67,8 @@ pub struct TableView {
     pub visible: Vec<usize>,
     /// The store generation `visible` was computed from (`None`: stale).
     pub computed_from: Option<u64>,
+    /// The store membership `visible` was computed from.
+    pub membership_from: u64,
 }
 
 /// The rollout view of one Deployment.
@@ -290,6 +292,7 @@ impl TableView {
             offset: 0,
             visible: Vec::new(),
             computed_from: None,
+            membership_from: 0,
         }
     }
 }

@@ -17,7 +17,16 @@ impl State {
         match screen {
             Screen::Table(table) => {
                 let store = self.stores.of(table.kind);
-                if table.computed_from != Some(store.generation()) {
+                if table.computed_from == Some(store.generation()) {
+                    // Fresh.
+                } else if table.computed_from.is_some()
+                    && table.membership_from == store.membership()
+                    && order_ignores_contents(table, all)
+                {
+                    // Rows only changed their contents (a watch event on a known object):
+                    // the same rows pass, in the same order; cells read the new rows when drawn.
+                    table.computed_from = Some(store.generation());
+                } else {
                     recompute(table, store, namespace.as_deref(), all);
                 }
             }
@@ -63,6 +72,16 @@ fn in_scope(row: &Row, scope: &Scope) -> bool {
     }
 }
 
+/// Whether which rows are shown, and their order, depend only on what never changes
+/// about an object (its namespace, name and creation), so changed rows keep their place.
+fn order_ignores_contents(table: &TableView, all: bool) -> bool {
+    let columns = columns_for(table.kind, all);
+    let column = table.sort_column.min(columns.len().saturating_sub(1));
+    table.filter.is_none()
+        && matches!(table.scope, Scope::All)
+        && columns.get(column).is_some_and(|c| c.fixed_order)
+}
+
 fn recompute(table: &mut TableView, store: &RowStore, namespace: Option<&str>, all: bool) {
     let selected_key = table
         .visible
@@ -100,4 +119,5 @@ fn recompute(table: &mut TableView, store: &RowStore, namespace: Option<&str>, a
     }
     table.selected = table.selected.min(table.visible.len().saturating_sub(1));
     table.computed_from = Some(store.generation());
+    table.membership_from = store.membership();
 }

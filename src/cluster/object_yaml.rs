@@ -40,21 +40,7 @@ pub fn api_resource(kind: Kind) -> ApiResource {
 
 /// GETs the object as JSON, with managedFields removed.
 pub async fn fetch_json(client: Client, key: &ObjectKey) -> anyhow::Result<Value> {
-    let resource = api_resource(key.kind);
-    let api: Api<DynamicObject> = if key.namespace.is_empty() {
-        Api::all_with(client, &resource)
-    } else {
-        Api::namespaced_with(client, &key.namespace, &resource)
-    };
-    let object = api.get(&key.name).await.map_err(|e| {
-        anyhow::anyhow!(
-            "cannot get {} {}: {}",
-            resource.kind,
-            display_key(key),
-            short_error(&e)
-        )
-    })?;
-    let mut value = serde_json::to_value(object)?;
+    let mut value = fetch_object(client, key).await?;
     if let Some(meta) = value.get_mut("metadata").and_then(Value::as_object_mut) {
         meta.remove("managedFields");
     }

@@ -31,6 +31,7 @@ pub enum Width {
 }
 
 /// One column of a pane.
+#[derive(Clone, Copy)]
 pub struct Column {
     /// Header text.
     pub title: &'static str,
@@ -42,6 +43,9 @@ pub struct Column {
     pub cell: for<'a> fn(&'a Row, &CellContext) -> Cow<'a, str>,
     /// Order of two rows by this column.
     pub cmp: fn(&Row, &Row) -> Ordering,
+    /// The order never changes while objects live (name, namespace, creation): a table
+    /// sorted by it need not re-sort when rows only change their contents.
+    pub fixed_order: bool,
 }
 
 /// The columns of `kind`, with NAMESPACE first when showing all namespaces of a namespaced kind.
@@ -98,6 +102,15 @@ const fn col(
         priority,
         cell,
         cmp,
+        fixed_order: false,
+    }
+}
+
+/// `c`, marked as ordering rows by what never changes about an object.
+const fn fixed(c: Column) -> Column {
+    Column {
+        fixed_order: true,
+        ..c
     }
 }
 
@@ -125,15 +138,15 @@ fn by_age(a: &Row, b: &Row) -> Ordering {
         .then_with(|| by_name(a, b))
 }
 
-static NAMESPACE: Column = col(
+static NAMESPACE: Column = fixed(col(
     "NAMESPACE",
     Width::Fixed(14),
     200,
     |r, _| Cow::Borrowed(&r.meta.namespace),
     by_name,
-);
-const NAME: Column = col("NAME", fill(16, 3), 255, name, by_name);
-const AGE: Column = col("AGE", Width::Fixed(7), 150, age_cell, by_age);
+));
+const NAME: Column = fixed(col("NAME", fill(16, 3), 255, name, by_name));
+const AGE: Column = fixed(col("AGE", Width::Fixed(7), 150, age_cell, by_age));
 
 macro_rules! field {
     ($variant:ident, $r:ident, $body:expr, $default:expr) => {

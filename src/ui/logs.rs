@@ -69,16 +69,6 @@ fn draw_with(state: &State, view: &LogsView, frame: &mut Frame, area: Rect, hint
         let ended = pods.iter().filter(|(_, ended)| *ended).count();
         let _ = write!(title, " [{} pods, {ended} ended]", pods.len());
     }
-    if view.multi_pod() {
-        let mut pods: Vec<(&str, bool)> = view
-            .sources
-            .iter()
-            .map(|s| (s.pod.as_str(), s.ended.is_some()))
-            .collect();
-        pods.dedup_by_key(|(pod, _)| *pod);
-        let ended = pods.iter().filter(|(_, ended)| *ended).count();
-        let _ = write!(title, " [{} pods, {ended} ended]", pods.len());
-    }
     if view.buffer.dropped() > 0 {
         let _ = write!(title, " [{} dropped]", view.buffer.dropped());
     }
@@ -98,7 +88,8 @@ fn draw_with(state: &State, view: &LogsView, frame: &mut Frame, area: Rect, hint
         paragraph = paragraph.wrap(Wrap { trim: false });
     }
     frame.render_widget(paragraph, body);
-    frame.render_widget(Paragraph::new(status_line(state, view, hints)), status);
+    let hint_width = hints.then_some(status.width);
+    frame.render_widget(Paragraph::new(status_line(state, view, hint_width)), status);
     if let Some(selected) = view.picker {
         draw_picker(state, view, selected, frame, body);
     }
@@ -207,7 +198,8 @@ fn render_line<'a>(state: &State, view: &'a LogsView, i: usize) -> Option<Line<'
     Some(Line::from(spans))
 }
 
-fn status_line<'a>(state: &State, view: &LogsView, hints: bool) -> Line<'a> {
+/// The state of the view, then (given the row's width) as many key hints as fit.
+fn status_line<'a>(state: &State, view: &LogsView, hint_width: Option<u16>) -> Line<'a> {
     let theme = &state.theme;
     let accent = Style::new().fg(theme.accent).add_modifier(Modifier::BOLD);
     if let Some(prompt) = &view.prompt {
@@ -292,12 +284,19 @@ fn status_line<'a>(state: &State, view: &LogsView, hints: bool) -> Line<'a> {
             theme.muted_style(),
         ));
     }
-    if hints {
-        let hints: Vec<String> = HINTS.iter().map(|(k, d)| format!("{k} {d}")).collect();
-        parts.push(Span::styled(
-            format!("   {}", hints.join("  ")),
-            theme.muted_style(),
-        ));
+    if let Some(width) = hint_width {
+        // Whole hints only, as many as fit after the state.
+        let mut room = usize::from(width).saturating_sub(parts.iter().map(Span::width).sum());
+        let mut shown = String::new();
+        for (k, d) in HINTS {
+            let hint = format!("{}{k} {d}", if shown.is_empty() { "   " } else { "  " });
+            if hint.chars().count() > room {
+                break;
+            }
+            room -= hint.chars().count();
+            shown.push_str(&hint);
+        }
+        parts.push(Span::styled(shown, theme.muted_style()));
     }
     Line::from(parts)
 }

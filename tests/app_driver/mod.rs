@@ -114,7 +114,6 @@ impl AppDriver {
                     | EditRequest::Create { .. }
                     | EditRequest::Latest { .. },
                 )
-                | Effect::FetchYaml { .. }
                 | Effect::Describe { .. }
                 | Effect::SwitchContext(_)
                 | Effect::Ops(OpRequest::Load { .. }) => self.awaited += 1,

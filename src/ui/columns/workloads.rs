@@ -5,7 +5,9 @@ use std::cmp::Ordering;
 
 use jiff::Timestamp;
 
-use super::{AGE, CellContext, Column, NAME, Width, by_name, col, fill, list, name, num, text};
+use super::{
+    AGE, CellContext, Column, NAME, Width, by_name, col, fill, fixed, list, name, num, text,
+};
 use crate::cluster::{Detail, Row};
 use crate::human_duration::{human_duration, seconds_between};
 
@@ -55,7 +57,7 @@ fn pod_node<'a>(r: &'a Row, _: &CellContext) -> Cow<'a, str> {
 }
 
 pub(super) static POD: [Column; 8] = [
-    col("NAME", fill(30, 3), 255, name, by_name),
+    fixed(col("NAME", fill(30, 3), 255, name, by_name)),
     col(
         "READY",
         Width::Fixed(5),
