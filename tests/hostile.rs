@@ -4,6 +4,7 @@
 //! recovers by itself).
 
 mod app_driver;
+mod pty;
 mod support;
 
 use std::path::Path;
@@ -202,4 +203,29 @@ fn a_network_drop_shows_reconnecting_and_recovers_by_itself() {
             assert!(!d.state.stores.of(Kind::Deployment).is_empty());
         }
     });
+}
+
+/// HOME is /proc and the XDG directories are under it: nothing can be created there, not
+/// even by root. kdeck starts, shows the cluster and quits cleanly.
+#[test]
+fn runs_without_a_writable_home() {
+    let sim = TestSim::start();
+    let kubeconfig = sim.kubeconfig_path().to_str().expect("utf-8").to_owned();
+    let nowhere = "/proc/kdeck-unwritable";
+    let mut s = pty::PtySession::spawn(
+        Path::new(env!("CARGO_BIN_EXE_kdeck")),
+        &["--kubeconfig", &kubeconfig],
+        &[
+            ("HOME", "/proc"),
+            ("XDG_CONFIG_HOME", nowhere),
+            ("XDG_STATE_HOME", nowhere),
+            ("XDG_CACHE_HOME", nowhere),
+            ("XDG_DATA_HOME", nowhere),
+        ],
+        100,
+        30,
+    );
+    s.wait_for_text("State: live");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0, "kdeck exits cleanly: {}", s.screen());
 }
