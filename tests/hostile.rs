@@ -229,3 +229,56 @@ fn runs_without_a_writable_home() {
     s.send("q");
     assert_eq!(s.wait_exit(), 0, "kdeck exits cleanly: {}", s.screen());
 }
+
+fn screen_text(terminal: &ratatui::Terminal<ratatui::backend::TestBackend>) -> String {
+    let buffer = terminal.backend().buffer();
+    buffer
+        .content()
+        .chunks(usize::from(buffer.area.width))
+        .map(|row| {
+            row.iter()
+                .map(ratatui::buffer::Cell::symbol)
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Each main view at 40x10 draws (the smallest supported size); at 39x9 a message says
+/// the terminal is too small.
+#[test]
+fn forty_by_ten_draws_every_main_view_and_smaller_says_so() {
+    let sim = TestSim::start();
+    let kubeconfig = sim.kubeconfig_path().to_owned();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    runtime.block_on(async {
+        let mut d = AppDriver::connect(&kubeconfig, true, true, None).await;
+        let draw = |d: &AppDriver, w: u16, h: u16| {
+            let mut terminal =
+                ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("terminal");
+            terminal
+                .draw(|frame| kdeck::ui::draw(&d.state, frame))
+                .expect("draw");
+            screen_text(&terminal)
+        };
+        for kind in [Kind::Pod, Kind::Deployment, Kind::Event, Kind::Node] {
+            show_pane(&mut d.state, kind);
+            d.act(Action::Top);
+            d.wait_live(kind).await;
+            d.act(Action::Resize(40, 10));
+            d.state.refresh_views();
+            let small = draw(&d, 40, 10);
+            assert!(!small.contains("too small"), "{kind:?}:\n{small}");
+            d.act(Action::Help);
+            draw(&d, 40, 10);
+            d.act(Action::Help);
+            d.act(Action::Resize(39, 9));
+            let tiny = draw(&d, 39, 9);
+            assert!(tiny.contains("too small"), "{kind:?}:\n{tiny}");
+        }
+    });
+}
