@@ -38,6 +38,11 @@ macro_rules! roles {
                 Self { $($role: color,)* monochrome: false }
             }
 
+            /// Replaces every role's colour by `f` of it.
+            fn map_colors(&mut self, f: impl Fn(Color) -> Color) {
+                $(self.$role = f(self.$role);)*
+            }
+
             fn set(&mut self, role: &str, color: Color) -> bool {
                 match role {
                     $(stringify!($role) => self.$role = color,)*
@@ -71,7 +76,117 @@ roles! {
     progress_old: "Old replicas in the rollout progress bar.",
 }
 
+/// How many colours the terminal shows, from the environment as terminals announce it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorDepth {
+    /// 24-bit colour (`COLORTERM=truecolor` or `24bit`).
+    TrueColor,
+    /// The xterm 256-colour palette (`TERM=*-256color`).
+    Indexed256,
+    /// The 16 ANSI colours (anything else: `xterm`, `screen`, `vt100`, `linux`).
+    Ansi16,
+    /// No colour (`NO_COLOR` set and not empty).
+    Monochrome,
+}
+
+impl ColorDepth {
+    /// Decides from `NO_COLOR`, `COLORTERM` and `TERM`.
+    pub fn detect(no_color: bool, colorterm: Option<&str>, term: Option<&str>) -> Self {
+        if no_color {
+            return Self::Monochrome;
+        }
+        if colorterm.is_some_and(|c| matches!(c, "truecolor" | "24bit")) {
+            return Self::TrueColor;
+        }
+        match term {
+            Some(t) if t.ends_with("-direct") => Self::TrueColor,
+            Some(t) if t.contains("256color") => Self::Indexed256,
+            _ => Self::Ansi16,
+        }
+    }
+
+    /// [`ColorDepth::detect`] on this process's environment.
+    pub fn from_env() -> Self {
+        let var = |name| std::env::var(name).ok().filter(|v| !v.is_empty());
+        Self::detect(
+            var("NO_COLOR").is_some(),
+            var("COLORTERM").as_deref(),
+            var("TERM").as_deref(),
+        )
+    }
+}
+
+/// The nearest colour of the xterm 256-colour palette (its 6x6x6 cube or grey ramp).
+pub fn to_indexed_256(r: u8, g: u8, b: u8) -> u8 {
+    let level = |c: u8| (u16::from(c) * 5 + 127) / 255;
+    if r == g && g == b {
+        // The grey ramp 232..=255 runs from 8 to 238 in steps of 10.
+        return match r {
+            0..=3 => 16,
+            248..=255 => 231,
+            v => 232 + ((u16::from(v).saturating_sub(8) + 5) / 10).min(23) as u8,
+        };
+    }
+    (16 + 36 * level(r) + 6 * level(g) + level(b)) as u8
+}
+
+/// The nearest of the 16 ANSI colours (by their usual xterm values), as a name so the
+/// terminal's palette applies.
+pub fn to_ansi_16(r: u8, g: u8, b: u8) -> Color {
+    const ANSI: [(Color, (u8, u8, u8)); 16] = [
+        (Color::Black, (0, 0, 0)),
+        (Color::Red, (205, 0, 0)),
+        (Color::Green, (0, 205, 0)),
+        (Color::Yellow, (205, 205, 0)),
+        (Color::Blue, (0, 0, 238)),
+        (Color::Magenta, (205, 0, 205)),
+        (Color::Cyan, (0, 205, 205)),
+        (Color::Gray, (229, 229, 229)),
+        (Color::DarkGray, (127, 127, 127)),
+        (Color::LightRed, (255, 0, 0)),
+        (Color::LightGreen, (0, 255, 0)),
+        (Color::LightYellow, (255, 255, 0)),
+        (Color::LightBlue, (92, 92, 255)),
+        (Color::LightMagenta, (255, 0, 255)),
+        (Color::LightCyan, (0, 255, 255)),
+        (Color::White, (255, 255, 255)),
+    ];
+    let distance = |(r2, g2, b2): (u8, u8, u8)| {
+        let d = |a: u8, b: u8| (i32::from(a) - i32::from(b)).pow(2);
+        d(r, r2) + d(g, g2) + d(b, b2)
+    };
+    ANSI.iter()
+        .min_by_key(|(_, rgb)| distance(*rgb))
+        .map_or(Color::Reset, |(c, _)| *c)
+}
+
 impl Theme {
+    /// The theme for a terminal of `depth`: `spec` (or `dark`; `16color` on a 16-colour
+    /// terminal when none is asked), its colours brought down to what the terminal shows.
+    pub fn for_terminal(
+        spec: Option<&str>,
+        depth: ColorDepth,
+    ) -> anyhow::Result<(Self, Vec<String>)> {
+        let spec = match (spec, depth) {
+            (None, ColorDepth::Ansi16) => Some("16color"),
+            (spec, _) => spec,
+        };
+        let (mut theme, warnings) = Self::load(spec, depth == ColorDepth::Monochrome)?;
+        match depth {
+            ColorDepth::Indexed256 => theme.map_colors(|c| match c {
+                Color::Rgb(r, g, b) => Color::Indexed(to_indexed_256(r, g, b)),
+                other => other,
+            }),
+            ColorDepth::Ansi16 => theme.map_colors(|c| match c {
+                Color::Rgb(r, g, b) => to_ansi_16(r, g, b),
+                Color::Indexed(i) if i >= 16 => Color::Reset,
+                other => other,
+            }),
+            ColorDepth::TrueColor | ColorDepth::Monochrome => {}
+        }
+        Ok((theme, warnings))
+    }
+
     /// The default theme (dark).
     pub fn dark() -> Self {
         Self::shipped("dark").unwrap_or_else(|| Self::all(Color::Reset))
@@ -226,5 +341,65 @@ mod tests {
         assert!(w[0].contains("line 3"));
         let e = t.overlay("[colors]\n\nfg = \"nope\"\n").unwrap_err();
         assert!(e.contains("line 3") && e.contains("fg"), "{e}");
+    }
+
+    #[test]
+    fn colour_depth_from_the_environment() {
+        use ColorDepth::*;
+        let d = ColorDepth::detect;
+        assert_eq!(
+            d(true, Some("truecolor"), Some("xterm-256color")),
+            Monochrome
+        );
+        assert_eq!(d(false, Some("truecolor"), Some("xterm")), TrueColor);
+        assert_eq!(d(false, Some("24bit"), None), TrueColor);
+        assert_eq!(d(false, None, Some("xterm-direct")), TrueColor);
+        for term in ["xterm-256color", "screen-256color", "tmux-256color"] {
+            assert_eq!(d(false, None, Some(term)), Indexed256, "{term}");
+        }
+        for term in ["xterm", "screen", "vt100", "linux"] {
+            assert_eq!(d(false, None, Some(term)), Ansi16, "{term}");
+        }
+        assert_eq!(d(false, None, None), Ansi16);
+    }
+
+    #[test]
+    fn themes_degrade_to_what_the_terminal_shows() {
+        assert_eq!(to_indexed_256(255, 0, 0), 196);
+        assert_eq!(to_indexed_256(0, 0, 0), 16);
+        assert_eq!(to_indexed_256(128, 128, 128), 244);
+        assert_eq!(to_ansi_16(250, 10, 10), Color::LightRed);
+        assert_eq!(to_ansi_16(0, 180, 0), Color::Green);
+
+        let (true_color, _) = Theme::for_terminal(None, ColorDepth::TrueColor).unwrap();
+        assert_eq!(true_color, Theme::dark());
+        let (indexed, _) = Theme::for_terminal(None, ColorDepth::Indexed256).unwrap();
+        let (ansi, _) = Theme::for_terminal(Some("dark"), ColorDepth::Ansi16).unwrap();
+        let no_rgb = |t: &Theme| {
+            let found = std::cell::Cell::new(false);
+            t.clone().map_colors(|c| {
+                if matches!(c, Color::Rgb(..)) {
+                    found.set(true);
+                }
+                c
+            });
+            !found.get()
+        };
+        assert!(no_rgb(&indexed) && no_rgb(&ansi));
+        let sixteen = |t: &Theme| {
+            let wide = std::cell::Cell::new(false);
+            t.clone().map_colors(|c| {
+                if matches!(c, Color::Indexed(i) if i >= 16) {
+                    wide.set(true);
+                }
+                c
+            });
+            !wide.get()
+        };
+        assert!(sixteen(&ansi));
+        let (asked_nothing, _) = Theme::for_terminal(None, ColorDepth::Ansi16).unwrap();
+        assert_eq!(asked_nothing, Theme::shipped("16color").unwrap());
+        let (mono, _) = Theme::for_terminal(Some("light"), ColorDepth::Monochrome).unwrap();
+        assert!(mono.monochrome);
     }
 }

@@ -42,8 +42,8 @@ const UPDATE_BATCH: usize = 4096;
 pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
     let config = Config::load()?;
     config.apply_to(&mut args);
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let (theme, mut warnings) = Theme::load(args.theme.as_deref(), no_color)?;
+    let depth = crate::theme::ColorDepth::from_env();
+    let (theme, mut warnings) = Theme::for_terminal(args.theme.as_deref(), depth)?;
     let (keymap, keymap_warnings) = Keymap::load(args.keymap.as_deref())?;
     warnings.extend(keymap_warnings);
     let kind = match args.command.as_deref().map(command::parse) {
