@@ -18,6 +18,7 @@ pub mod keys;
 pub mod logs;
 pub mod navigation;
 pub mod operations;
+pub mod permissions;
 pub mod rollout;
 pub mod rows;
 pub mod run;

@@ -2,10 +2,13 @@
 //! a user file names only the roles it changes (on top of `base`, default `dark`).
 //! `NO_COLOR` gives a monochrome theme that marks things with bold and reverse video.
 
+mod color_depth;
+
 use std::str::FromStr;
 
 use ratatui::style::{Color, Modifier, Style};
 
+pub use self::color_depth::{ColorDepth, to_ansi_16, to_indexed_256};
 use crate::cluster::Health;
 use crate::keymap::line_of;
 
@@ -36,6 +39,11 @@ macro_rules! roles {
         impl Theme {
             fn all(color: Color) -> Self {
                 Self { $($role: color,)* monochrome: false }
+            }
+
+            /// Replaces every role's colour by `f` of it.
+            fn map_colors(&mut self, f: impl Fn(Color) -> Color) {
+                $(self.$role = f(self.$role);)*
             }
 
             fn set(&mut self, role: &str, color: Color) -> bool {
@@ -72,6 +80,32 @@ roles! {
 }
 
 impl Theme {
+    /// The theme for a terminal of `depth`: `spec` (or `dark`; `16color` on a 16-colour
+    /// terminal when none is asked), its colours brought down to what the terminal shows.
+    pub fn for_terminal(
+        spec: Option<&str>,
+        depth: ColorDepth,
+    ) -> anyhow::Result<(Self, Vec<String>)> {
+        let spec = match (spec, depth) {
+            (None, ColorDepth::Ansi16) => Some("16color"),
+            (spec, _) => spec,
+        };
+        let (mut theme, warnings) = Self::load(spec, depth == ColorDepth::Monochrome)?;
+        match depth {
+            ColorDepth::Indexed256 => theme.map_colors(|c| match c {
+                Color::Rgb(r, g, b) => Color::Indexed(to_indexed_256(r, g, b)),
+                other => other,
+            }),
+            ColorDepth::Ansi16 => theme.map_colors(|c| match c {
+                Color::Rgb(r, g, b) => to_ansi_16(r, g, b),
+                Color::Indexed(i) if i >= 16 => Color::Reset,
+                other => other,
+            }),
+            ColorDepth::TrueColor | ColorDepth::Monochrome => {}
+        }
+        Ok((theme, warnings))
+    }
+
     /// The default theme (dark).
     pub fn dark() -> Self {
         Self::shipped("dark").unwrap_or_else(|| Self::all(Color::Reset))
@@ -226,5 +260,65 @@ mod tests {
         assert!(w[0].contains("line 3"));
         let e = t.overlay("[colors]\n\nfg = \"nope\"\n").unwrap_err();
         assert!(e.contains("line 3") && e.contains("fg"), "{e}");
+    }
+
+    #[test]
+    fn colour_depth_from_the_environment() {
+        use ColorDepth::*;
+        let d = ColorDepth::detect;
+        assert_eq!(
+            d(true, Some("truecolor"), Some("xterm-256color")),
+            Monochrome
+        );
+        assert_eq!(d(false, Some("truecolor"), Some("xterm")), TrueColor);
+        assert_eq!(d(false, Some("24bit"), None), TrueColor);
+        assert_eq!(d(false, None, Some("xterm-direct")), TrueColor);
+        for term in ["xterm-256color", "screen-256color", "tmux-256color"] {
+            assert_eq!(d(false, None, Some(term)), Indexed256, "{term}");
+        }
+        for term in ["xterm", "screen", "vt100", "linux"] {
+            assert_eq!(d(false, None, Some(term)), Ansi16, "{term}");
+        }
+        assert_eq!(d(false, None, None), Ansi16);
+    }
+
+    #[test]
+    fn themes_degrade_to_what_the_terminal_shows() {
+        assert_eq!(to_indexed_256(255, 0, 0), 196);
+        assert_eq!(to_indexed_256(0, 0, 0), 16);
+        assert_eq!(to_indexed_256(128, 128, 128), 244);
+        assert_eq!(to_ansi_16(250, 10, 10), Color::LightRed);
+        assert_eq!(to_ansi_16(0, 180, 0), Color::Green);
+
+        let (true_color, _) = Theme::for_terminal(None, ColorDepth::TrueColor).unwrap();
+        assert_eq!(true_color, Theme::dark());
+        let (indexed, _) = Theme::for_terminal(None, ColorDepth::Indexed256).unwrap();
+        let (ansi, _) = Theme::for_terminal(Some("dark"), ColorDepth::Ansi16).unwrap();
+        let no_rgb = |t: &Theme| {
+            let found = std::cell::Cell::new(false);
+            t.clone().map_colors(|c| {
+                if matches!(c, Color::Rgb(..)) {
+                    found.set(true);
+                }
+                c
+            });
+            !found.get()
+        };
+        assert!(no_rgb(&indexed) && no_rgb(&ansi));
+        let sixteen = |t: &Theme| {
+            let wide = std::cell::Cell::new(false);
+            t.clone().map_colors(|c| {
+                if matches!(c, Color::Indexed(i) if i >= 16) {
+                    wide.set(true);
+                }
+                c
+            });
+            !wide.get()
+        };
+        assert!(sixteen(&ansi));
+        let (asked_nothing, _) = Theme::for_terminal(None, ColorDepth::Ansi16).unwrap();
+        assert_eq!(asked_nothing, Theme::shipped("16color").unwrap());
+        let (mono, _) = Theme::for_terminal(Some("light"), ColorDepth::Monochrome).unwrap();
+        assert!(mono.monochrome);
     }
 }

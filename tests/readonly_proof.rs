@@ -38,6 +38,7 @@ enum View {
     RolloutPods,
     Containers,
     Logs,
+    WorkloadLogs,
     Describe,
     Yaml,
     Contexts,
@@ -56,6 +57,7 @@ fn views() -> Vec<View> {
         View::RolloutPods,
         View::Containers,
         View::Logs,
+        View::WorkloadLogs,
         View::Describe,
         View::Yaml,
         View::Contexts,
@@ -118,11 +120,18 @@ async fn go(d: &mut AppDriver, view: View) {
             d.act(Action::Top);
             d.wait_live(kind).await;
         }
-        View::Rollout | View::RolloutPods | View::Describe | View::Yaml => {
+        View::Rollout | View::RolloutPods | View::Describe | View::Yaml | View::WorkloadLogs => {
             table_with(d, Kind::Deployment, "myapp-deploy").await;
             match view {
                 View::Describe => press_action(d, &Action::Describe),
                 View::Yaml => press_action(d, &Action::Yaml),
+                View::WorkloadLogs => {
+                    press_action(d, &Action::ShowLogs);
+                    d.wait_for("the deployment's logs view", |s| {
+                        matches!(s.screen(), Screen::Logs(_))
+                    })
+                    .await;
+                }
                 _ => {
                     press_action(d, &Action::Enter);
                     for kind in ROLLOUT_KINDS {
@@ -193,7 +202,24 @@ struct Pressed {
     dialogs: usize,
 }
 
-async fn press_everything(d: &mut AppDriver) -> Pressed {
+/// Fails at once, naming them, if requests other than GET reached the server. With
+/// `reviews_too`, access reviews are allowed: an app that believes it may change things
+/// asks what it may do (a read-only one does not).
+fn assert_only_gets(sim: &TestSim, after: &str, reviews_too: bool) {
+    let requests = sim.requests();
+    let writes: Vec<_> = not_get(&requests)
+        .into_iter()
+        .filter(|r| {
+            !(reviews_too
+                && r.method == "POST"
+                && r.path
+                    .starts_with("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"))
+        })
+        .collect();
+    assert!(writes.is_empty(), "after {after}, kdeck sent {writes:#?}");
+}
+
+async fn press_everything(d: &mut AppDriver, sim: &TestSim) -> Pressed {
     let chords = bound_chords(&d.state.keymap);
     assert!(chords.len() > 30, "the keymap binds {} keys", chords.len());
     let mut pressed = Pressed {
@@ -211,6 +237,7 @@ async fn press_everything(d: &mut AppDriver) -> Pressed {
             d.settle().await;
             pressed.dialogs += confirm_dialogs(d).await;
             pressed.keys += 1;
+            assert_only_gets(sim, &format!("{chord} in {view:?}"), false);
         }
     }
     reset(d).await;
@@ -234,7 +261,7 @@ fn proof(keymap: Option<&str>) {
     let kubeconfig = sim.kubeconfig_path().to_owned();
     let pressed = runtime().block_on(async {
         let mut d = AppDriver::connect(&kubeconfig, true, true, keymap).await;
-        let pressed = press_everything(&mut d).await;
+        let pressed = press_everything(&mut d, &sim).await;
         assert_eq!(
             d.mutations_sent, 0,
             "the read-only app handed out no change"
@@ -292,6 +319,7 @@ fn with_the_app_check_off_the_gate_refuses_every_confirmed_change() {
                 press_action(&mut d, action);
                 d.settle().await;
                 dialogs += confirm_dialogs(&mut d).await;
+                assert_only_gets(&sim, &format!("{action:?} in {view:?}"), true);
             }
         }
         reset(&mut d).await;
@@ -306,9 +334,7 @@ fn with_the_app_check_off_the_gate_refuses_every_confirmed_change() {
             assert!(failure.contains("read-only session"), "{failure}");
         }
     });
-    let requests = sim.requests();
-    let writes = not_get(&requests);
-    assert!(writes.is_empty(), "the closed gate let through {writes:#?}");
+    assert_only_gets(&sim, "the whole run", true);
 }
 
 /// The gate open (a permit in hand): the client's layer still refuses before sending.

@@ -165,6 +165,14 @@ pub enum Action {
     /// What came back for an editor's request.
     #[serde(skip)]
     EditReport(super::editor::EditReport),
+    /// The server's answer to a "may I?" question.
+    #[serde(skip)]
+    PermissionAnswer {
+        /// The question.
+        question: super::permissions::Question,
+        /// The answer.
+        answer: super::permissions::Answer,
+    },
     /// What came back for a dialog's request.
     #[serde(skip)]
     OpReport {
@@ -328,6 +336,9 @@ pub enum Effect {
     },
     /// An editor's request; answered by [`Action::EditReport`].
     Edit(super::editor::EditRequest),
+    /// Ask the server (SelfSubjectAccessReview) whether the user may do this; answered by
+    /// [`Action::PermissionAnswer`].
+    AskPermission(super::permissions::Question),
     /// A dialog's read or change, run as a task; answered by [`Action::OpReport`].
     Ops(super::operations::OpRequest),
 }

@@ -104,7 +104,10 @@ pub fn parse(line: &str) -> Result<Command, String> {
                 .iter()
                 .find(|(w, _)| *w == word)
                 .and_then(|(_, k)| *k)
-                .ok_or_else(|| format!("unknown command :{word} (Tab completes; :q quits)"))?;
+                .ok_or_else(|| match suggestion(word) {
+                    Some(near) => format!("unknown command :{word}: did you mean :{near}?"),
+                    None => format!("unknown command :{word} (Tab completes; :q quits)"),
+                })?;
             match (kind, arg) {
                 (Kind::Namespace, Some(ns)) => Ok(Command::Namespace(ns)),
                 (_, Some(arg)) => Err(format!(":{word} takes no argument (got {arg:?})")),
@@ -157,6 +160,43 @@ fn complete_word<'a>(
     }
 }
 
+/// The command word nearest to `word` (a typo: at most two edits, or a word it starts
+/// or ends with, e.g. `deploys` or `xdeploy`).
+fn suggestion(word: &str) -> Option<&'static str> {
+    let lower = word.to_lowercase();
+    COMMANDS
+        .iter()
+        .map(|(w, _)| *w)
+        .chain(["create"])
+        .filter(|w| w.len() > 1)
+        .map(|w| {
+            let distance = if lower.starts_with(w) || lower.ends_with(w) {
+                lower.chars().count() - w.chars().count()
+            } else {
+                edit_distance(&lower, w)
+            };
+            (distance, w)
+        })
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, w)| (*d, std::cmp::Reverse(w.len())))
+        .map(|(_, w)| w)
+}
+
+/// Levenshtein distance (commands are short: the quadratic table is nothing).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous[j] + usize::from(ca != *cb);
+            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,6 +213,10 @@ mod tests {
         assert_eq!(parse("ctx"), Ok(Command::Context(None)));
         assert_eq!(parse("q"), Ok(Command::Quit));
         assert!(parse("bogus").unwrap_err().contains("unknown command"));
+        assert_eq!(
+            parse("bogus").unwrap_err(),
+            "unknown command :bogus (Tab completes; :q quits)"
+        );
         assert!(parse("po x").is_err());
     }
 
@@ -187,5 +231,19 @@ mod tests {
             "ns kube-system"
         );
         assert_eq!(complete("ctx de", &[], &["demo".to_owned()]).0, "ctx demo");
+    }
+
+    #[test]
+    fn unknown_commands_get_the_nearest_word() {
+        let did_you_mean = |w: &str| parse(w).unwrap_err();
+        assert_eq!(
+            did_you_mean("deplyo"),
+            "unknown command :deplyo: did you mean :deploy?"
+        );
+        assert!(did_you_mean("pdos").ends_with("did you mean :pods?"));
+        assert!(did_you_mean("secret2").ends_with("did you mean :secrets?"));
+        assert!(did_you_mean("Services").ends_with("did you mean :services?"));
+        assert!(did_you_mean("ctz").ends_with("did you mean :ctx?"));
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 }

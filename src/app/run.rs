@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::Context as _;
 use crossterm::event::{Event, EventStream, KeyModifiers};
 use futures::StreamExt;
 use jiff::Timestamp;
@@ -41,8 +42,8 @@ const UPDATE_BATCH: usize = 4096;
 pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
     let config = Config::load()?;
     config.apply_to(&mut args);
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let (theme, mut warnings) = Theme::load(args.theme.as_deref(), no_color)?;
+    let depth = crate::theme::ColorDepth::from_env();
+    let (theme, mut warnings) = Theme::for_terminal(args.theme.as_deref(), depth)?;
     let (keymap, keymap_warnings) = Keymap::load(args.keymap.as_deref())?;
     warnings.extend(keymap_warnings);
     let kind = match args.command.as_deref().map(command::parse) {
@@ -64,11 +65,26 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
     };
     // Connect before taking over the terminal, so a bad kubeconfig prints a plain message.
     let cluster = Cluster::connect(&opts).await?;
+    // Ask once before taking over the terminal: a kubeconfig that points nowhere gets a
+    // plain message naming it, not a dashboard that never fills.
+    let version = tokio::time::timeout(CONNECT_TIMEOUT, cluster.server_version())
+        .await
+        .map_err(|_| {
+            anyhow::anyhow!(
+                "the API server {} (context {:?}) did not answer within {} s",
+                cluster.server(),
+                cluster.context(),
+                CONNECT_TIMEOUT.as_secs()
+            )
+        })
+        .and_then(|answer| answer)
+        .with_context(|| format!("kubeconfig {}", kubeconfig_name(&opts)))?;
     let namespace = (!args.all_namespaces).then(|| cluster.namespace().to_owned());
     let mut state = State::new(kind, namespace, keymap, theme);
     state.readonly = args.readonly || cluster.readonly();
     state.connection.context = cluster.context().to_owned();
     state.connection.server = cluster.server().to_owned();
+    state.connection.server_version = Some(version);
     state.connection.contexts = context_names(args.kubeconfig.as_deref());
     state.warnings = warnings;
     state.log_settings = config.log_settings();
@@ -80,6 +96,18 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
     let result = event_loop(&mut tui, state, cluster, opts, trace).await;
     drop(tui);
     result
+}
+
+/// How long the first answer of the API server may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// The kubeconfig file(s) in use, for messages.
+fn kubeconfig_name(opts: &ConnectOptions) -> String {
+    match (&opts.kubeconfig, std::env::var_os("KUBECONFIG")) {
+        (Some(path), _) => path.display().to_string(),
+        (None, Some(env)) if !env.is_empty() => env.to_string_lossy().into_owned(),
+        (None, _) => "~/.kube/config".to_owned(),
+    }
 }
 
 /// The context names of the kubeconfig, for `:ctx` (empty if it cannot be read).
@@ -203,6 +231,14 @@ impl Io {
                     {
                         self.external_edit = Some(job);
                     }
+                }
+                Effect::AskPermission(question) => {
+                    let cluster = Arc::clone(&self.cluster);
+                    let tx = self.actions.clone();
+                    tokio::spawn(async move {
+                        let answer = super::permissions::ask(&cluster, &question).await;
+                        let _ = tx.send(Action::PermissionAnswer { question, answer });
+                    });
                 }
                 Effect::SwitchContext(name) => {
                     let mut opts = self.opts.clone();

@@ -199,6 +199,8 @@ pub struct State {
     pub dialogs: super::dialog::Dialogs,
     /// Settings of the logs view (config file `[logs]`).
     pub log_settings: super::logs::LogSettings,
+    /// What the server said the user may change (normal mode only).
+    pub permissions: super::permissions::Permissions,
 }
 
 impl State {
@@ -223,6 +225,7 @@ impl State {
             quit: false,
             dialogs: super::dialog::Dialogs::default(),
             log_settings: super::logs::LogSettings::default(),
+            permissions: super::permissions::Permissions::default(),
         }
     }
 

@@ -48,6 +48,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::ServerVersion(v) => state.connection.server_version = Some(v),
+        Action::PermissionAnswer { question, answer } => {
+            state.permissions.record(question, answer);
+        }
         Action::Connected {
             context,
             server,
@@ -107,6 +110,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         state.refresh_views();
     }
     effects.extend(ensure_watches(state));
+    effects.extend(super::permissions::ask_missing(state));
     effects
 }
 
@@ -128,6 +132,7 @@ fn connected(state: &mut State, context: String, server: String, namespace: Stri
     state.stores = super::rows::Stores::default();
     state.watching.clear();
     state.watch_states.clear();
+    state.permissions.clear();
     let root = root_kind(state);
     state.screens = vec![Screen::Table(TableView::new(root, Scope::All, false))];
 }
@@ -187,6 +192,11 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
             if state.readonly {
                 let what = mutation.description();
                 state.status = Some(format!("read-only session: {what} was not sent"));
+                return;
+            }
+            if let Some(why) = super::permissions::denial(state, &mutation) {
+                state.status = Some(why);
+                state.status_ok = false;
                 return;
             }
             if matches!(mutation, Action::Edit | Action::EditExternal) {

@@ -153,9 +153,10 @@ async fn drive<K: ToRow>(
     let api = K::api(client, namespace.as_deref());
     let config = watcher::Config::default().page_size(PAGE_SIZE);
     let mut backoff = DefaultBackoff::default();
+    let mut last_update: Option<jiff::Timestamp> = None;
     loop {
         let stream = watcher::watcher(api.clone(), config.clone()).boxed();
-        let (failure, err) = pump::<K>(stream, out, &mut backoff).await?;
+        let (failure, err) = pump::<K>(stream, out, &mut backoff, &mut last_update).await?;
         let delay = backoff.next().unwrap_or(MAX_RETRY_DELAY);
         match failure {
             Failure::Unavailable => {
@@ -175,7 +176,13 @@ async fn drive<K: ToRow>(
             }
             Failure::Transient(reason) => {
                 tracing::debug!("watch of {kind:?} failed: {reason}");
-                out.state(WatchState::Reconnecting(reason))?;
+                // Said once per outage (the state is sent on change), so the time of the
+                // last update is what stays true while it lasts: nothing stale looks fresh.
+                let since = last_update.map_or_else(
+                    || "no update yet".to_owned(),
+                    |t| format!("last update {}", t.strftime("%H:%M:%S UTC")),
+                );
+                out.state(WatchState::Reconnecting(format!("{reason}; {since}")))?;
                 tokio::time::sleep(delay).await;
             }
         }
@@ -187,6 +194,7 @@ async fn pump<K: ToRow>(
     mut stream: BoxStream<'static, watcher::Result<watcher::Event<K>>>,
     out: &mut StateSender,
     backoff: &mut DefaultBackoff,
+    last_update: &mut Option<jiff::Timestamp>,
 ) -> Result<(Failure, String), ReceiverGone> {
     let kind = K::KIND;
     let mut pending = PendingChanges::new(kind);
@@ -210,6 +218,9 @@ async fn pump<K: ToRow>(
             let reason = "the watch stream ended".to_owned();
             return Ok((Failure::Transient(reason.clone()), reason));
         };
+        if event.is_ok() {
+            *last_update = Some(jiff::Timestamp::now());
+        }
         match event {
             Ok(watcher::Event::Init) => {
                 pending.clear();

@@ -8,19 +8,22 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::truncate;
-use crate::app::State;
+use crate::app::{Action, State};
 
 /// Draws the help overlay into `area`.
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
     let key_style = Style::new().fg(theme.accent).add_modifier(Modifier::BOLD);
-    let mut entries: Vec<(String, String)> = state
+    let mut entries: Vec<(String, String, bool)> = state
         .keymap
         .help()
         .into_iter()
-        .map(|(keys, _, desc)| (keys, desc.to_owned()))
+        .map(|(keys, name, desc)| match unavailable(state, &name) {
+            Some(why) => (keys, format!("{desc} ({why})"), false),
+            None => (keys, desc.to_owned(), true),
+        })
         .collect();
-    entries.push(("Ctrl-c".to_owned(), "quit (always)".to_owned()));
+    entries.push(("Ctrl-c".to_owned(), "quit (always)".to_owned(), true));
     let block = Block::bordered()
         .title(Span::styled(" help (any key closes) ", key_style))
         .border_style(Style::new().fg(theme.border_focused));
@@ -32,21 +35,26 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let width = usize::from(inner.width) / columns;
     let key_width = entries
         .iter()
-        .map(|(k, _)| k.chars().count())
+        .map(|(k, _, _)| k.chars().count())
         .max()
         .unwrap_or(0)
         .min(width / 2);
     for (c, chunk) in entries.chunks(rows).enumerate() {
         let lines: Vec<Line> = chunk
             .iter()
-            .map(|(keys, desc)| {
+            .map(|(keys, desc, usable)| {
                 let desc_width = width.saturating_sub(key_width + 2);
+                let (keys_style, desc_style) = if *usable {
+                    (key_style, theme.text())
+                } else {
+                    (theme.muted_style(), theme.muted_style())
+                };
                 Line::from(vec![
                     Span::styled(
                         format!("{:>key_width$}  ", truncate(keys, key_width)),
-                        key_style,
+                        keys_style,
                     ),
-                    Span::styled(truncate(desc, desc_width).into_owned(), theme.text()),
+                    Span::styled(truncate(desc, desc_width).into_owned(), desc_style),
                 ])
             })
             .collect();
@@ -54,4 +62,17 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         let col_area = Rect::new(x, inner.y, width as u16, inner.height);
         frame.render_widget(Paragraph::new(lines), col_area);
     }
+}
+
+/// Why the action named `name` cannot be used here: a read-only session, or the server
+/// said the user may not.
+fn unavailable(state: &State, name: &str) -> Option<&'static str> {
+    let action = Action::from_name(name)?;
+    if !action.is_mutation() {
+        return None;
+    }
+    if state.readonly {
+        return Some("disabled: read-only");
+    }
+    crate::app::permissions::denial(state, &action).map(|_| "not permitted")
 }

@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use kdeck::app::action::{Action, Effect};
+use kdeck::app::editor::{EditReport, EditRequest};
 use kdeck::app::keys::key_action;
 use kdeck::app::operations::{OpReport, OpRequest};
 use kdeck::app::run::{Io, IoReceivers};
@@ -43,6 +44,8 @@ pub struct AppDriver {
     pub mutations_sent: usize,
     /// Every report of a change that failed (for read-only: refused by the gate).
     pub failures: Vec<String>,
+    /// Where saved files go.
+    files: tempfile::TempDir,
 }
 
 impl AppDriver {
@@ -88,6 +91,7 @@ impl AppDriver {
             awaited: 0,
             mutations_sent: 0,
             failures: Vec::new(),
+            files: tempfile::tempdir().expect("a temporary directory"),
         };
         driver.act(Action::Resize(120, 40));
         driver
@@ -95,13 +99,28 @@ impl AppDriver {
 
     /// Applies an action and performs its effects.
     pub fn act(&mut self, action: Action) {
-        let effects = update(&mut self.state, action);
-        for effect in &effects {
+        let mut effects = update(&mut self.state, action);
+        // A copy goes to the terminal's clipboard (OSC 52): there is no terminal here.
+        effects.retain(|e| !matches!(e, Effect::CopyText(_)));
+        for effect in &mut effects {
             match effect {
-                Effect::Describe { .. } | Effect::SwitchContext(_) => {
-                    self.awaited += 1;
+                // Saved logs go to the driver's directory, never where a random name points.
+                Effect::SaveText { path, .. } => {
+                    let name = path
+                        .file_name()
+                        .map_or_else(|| "saved".into(), ToOwned::to_owned);
+                    *path = self.files.path().join(name);
                 }
-                Effect::Ops(OpRequest::Load { .. }) => self.awaited += 1,
+                Effect::FetchObject { .. }
+                | Effect::Edit(
+                    EditRequest::DryRun { .. }
+                    | EditRequest::Replace { .. }
+                    | EditRequest::Create { .. }
+                    | EditRequest::Latest { .. },
+                )
+                | Effect::Describe { .. }
+                | Effect::SwitchContext(_)
+                | Effect::Ops(OpRequest::Load { .. }) => self.awaited += 1,
                 Effect::Ops(OpRequest::Mutate { .. }) => {
                     self.awaited += 1;
                     self.mutations_sent += 1;
@@ -149,11 +168,19 @@ impl AppDriver {
             Some(update) = self.rx.updates.recv() => self.act(Action::Cluster(update)),
             Some(action) = self.rx.actions.recv() => {
                 match &action {
-                    Action::TextLoaded { .. } => self.awaited -= 1,
+                    Action::TextLoaded { .. } | Action::ObjectLoaded { .. } => self.awaited -= 1,
                     Action::OpReport { report, .. } => match report {
                         OpReport::Progress(_) => {}
                         OpReport::Failed { message, .. } => {
                             self.failures.push(message.clone());
+                            self.awaited -= 1;
+                        }
+                        _ => self.awaited -= 1,
+                    },
+                    Action::EditReport(report) => match report {
+                        EditReport::ExternalDone(..) => {}
+                        EditReport::Failed { .. } => {
+                            self.failures.push(format!("{report:?}"));
                             self.awaited -= 1;
                         }
                         _ => self.awaited -= 1,

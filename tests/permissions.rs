@@ -1,0 +1,170 @@
+//! Permissions against the embedded cluster's `viewer` (reads everything but secrets,
+//! changes nothing) and `admin`: kdeck asks once per question by
+//! SelfSubjectAccessReview, a key the user may not use explains why and sends nothing,
+//! and a forbidden list shows in its pane only, once, while other panes keep working.
+
+mod app_driver;
+mod support;
+
+use std::time::Duration;
+
+use app_driver::AppDriver;
+use kdeck::app::Action;
+use kdeck::app::permissions::Answer;
+use kdeck::app::state::Screen;
+use kdeck::app::update::show_pane;
+use kdeck::cluster::{Kind, WatchState};
+use kdeck::sim::RequestRecord;
+use support::TestSim;
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+}
+
+fn reviews(requests: &[RequestRecord]) -> usize {
+    requests
+        .iter()
+        .filter(|r| r.method == "POST" && r.path.contains("selfsubjectaccessreviews"))
+        .count()
+}
+
+/// The viewer's kubeconfig, written next to the admin's.
+fn viewer_kubeconfig(sim: &TestSim) -> std::path::PathBuf {
+    let path = sim.dir().join("viewer-kubeconfig");
+    std::fs::write(&path, sim.kubeconfig_yaml("viewer").expect("viewer yaml"))
+        .expect("write the viewer kubeconfig");
+    path
+}
+
+async fn deployments_answered(d: &mut AppDriver) {
+    show_pane(&mut d.state, Kind::Deployment);
+    d.act(Action::Top);
+    d.wait_live(Kind::Deployment).await;
+    d.wait_for("the permission answers", |s| {
+        !s.permissions.is_empty()
+            && [Action::Scale, Action::Delete, Action::Restart]
+                .iter()
+                .all(|a| {
+                    kdeck::app::permissions::question(a, Kind::Deployment, Some("default"))
+                        .and_then(|q| s.permissions.answer(&q).cloned())
+                        .is_some_and(|ans| ans != Answer::Asked)
+                })
+    })
+    .await;
+}
+
+#[test]
+fn the_viewer_is_told_why_and_nothing_is_sent() {
+    let sim = TestSim::start();
+    let kubeconfig = viewer_kubeconfig(&sim);
+    runtime().block_on(async {
+        let mut d = AppDriver::connect(&kubeconfig, false, false, None).await;
+        deployments_answered(&mut d).await;
+        let asked = reviews(&sim.requests());
+        assert!(asked >= 3, "kdeck asked ({asked} reviews)");
+        for action in [Action::Scale, Action::Restart, Action::Delete, Action::Edit] {
+            d.act(action.clone());
+            d.settle().await;
+            let status = d.state.status.clone().unwrap_or_default();
+            assert!(
+                status.starts_with("you may not ") && status.contains("deployments in default"),
+                "{action:?}: {status}"
+            );
+            assert!(d.state.dialogs.open.is_none(), "{action:?} opened a dialog");
+            assert!(!matches!(d.state.screen(), Screen::Yaml(_)));
+        }
+        let status = {
+            d.act(Action::Scale);
+            d.state.status.clone().unwrap_or_default()
+        };
+        assert_eq!(
+            status,
+            "you may not scale deployments in default (nothing was sent)"
+        );
+        // Asked once: moving around the same pane asks nothing more.
+        d.act(Action::Down);
+        d.act(Action::Up);
+        d.settle().await;
+        assert_eq!(reviews(&sim.requests()), asked, "the answers are cached");
+        assert_eq!(d.mutations_sent, 0);
+    });
+    let requests = sim.requests();
+    let sent: Vec<_> = requests
+        .iter()
+        .filter(|r| r.method != "GET" && !r.path.contains("selfsubjectaccessreviews"))
+        .collect();
+    assert!(sent.is_empty(), "{sent:#?}");
+}
+
+#[test]
+fn the_admin_may_and_the_dialog_opens() {
+    let sim = TestSim::start();
+    let kubeconfig = sim.kubeconfig_path().to_owned();
+    runtime().block_on(async {
+        let mut d = AppDriver::connect(&kubeconfig, false, false, None).await;
+        deployments_answered(&mut d).await;
+        d.act(Action::Scale);
+        assert!(d.state.dialogs.open.is_some(), "{:?}", d.state.status);
+    });
+}
+
+#[test]
+fn a_read_only_session_asks_nothing() {
+    let sim = TestSim::start();
+    let kubeconfig = sim.kubeconfig_path().to_owned();
+    runtime().block_on(async {
+        let mut d = AppDriver::connect(&kubeconfig, true, true, None).await;
+        show_pane(&mut d.state, Kind::Deployment);
+        d.act(Action::Top);
+        d.wait_live(Kind::Deployment).await;
+        d.settle().await;
+        assert!(d.state.permissions.is_empty());
+    });
+    assert_eq!(reviews(&sim.requests()), 0);
+}
+
+#[test]
+fn forbidden_secrets_show_in_their_pane_only_and_are_not_hammered() {
+    let sim = TestSim::start();
+    let kubeconfig = viewer_kubeconfig(&sim);
+    runtime().block_on(async {
+        let mut d = AppDriver::connect(&kubeconfig, false, false, None).await;
+        show_pane(&mut d.state, Kind::Secret);
+        d.act(Action::Top);
+        d.wait_for("secrets forbidden", |s| {
+            matches!(
+                s.watch_states.get(&Kind::Secret),
+                Some(WatchState::Forbidden(_))
+            )
+        })
+        .await;
+        show_pane(&mut d.state, Kind::Pod);
+        d.act(Action::Top);
+        d.wait_live(Kind::Pod).await;
+        assert!(
+            !d.state.stores.of(Kind::Pod).is_empty(),
+            "pods still listed"
+        );
+        assert!(matches!(
+            d.state.watch_states.get(&Kind::Secret),
+            Some(WatchState::Forbidden(_))
+        ));
+        // A window to count in (not a wait for something): the secrets list is retried
+        // slowly (every 5 s at least), not in a loop.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        d.settle().await;
+    });
+    let lists = sim
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("/secrets") && r.status == 403)
+        .count();
+    assert!(
+        (1..=3).contains(&lists),
+        "{lists} forbidden secrets lists in a few seconds"
+    );
+}
