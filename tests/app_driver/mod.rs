@@ -205,16 +205,21 @@ impl AppDriver {
     /// Processes messages until `done` holds; panics after the timeout naming `what`.
     pub async fn wait_for(&mut self, what: &str, done: impl Fn(&State) -> bool) {
         let deadline = Instant::now() + timeout();
+        // As the real loop does before each frame: the visible rows are derived state, and
+        // rows that arrive after a filter was set show only once the views are refreshed.
+        self.state.refresh_views();
         while !done(&self.state) {
             let pumped = self.pump_until(deadline).await;
             assert!(
                 pumped,
-                "timed out after {:?} waiting for {what}; status {:?}",
+                "timed out after {:?} waiting for {what}; status {:?}, breadcrumb {:?}, switching to {:?}",
                 timeout(),
-                self.state.status
+                self.state.status,
+                self.state.breadcrumb(),
+                self.state.connection.switching_to,
             );
+            self.state.refresh_views();
         }
-        self.state.refresh_views();
     }
 
     /// Waits until every answer the app asked for has come back, then takes what
