@@ -49,7 +49,8 @@ fn ev_count(r: &Row, _: &CellContext) -> Cow<'static, str> {
 pub(super) static EVENT: [Column; 6] = [
     col(
         "LAST SEEN",
-        Width::Fixed(9),
+        // Ten: the header with its sort arrow.
+        Width::Fixed(10),
         250,
         ev_last_seen,
         ev_last_seen_cmp,
@@ -57,15 +58,17 @@ pub(super) static EVENT: [Column; 6] = [
     col("TYPE", Width::Fixed(7), 240, ev_type, cmp_text!(ev_type)),
     col(
         "REASON",
-        Width::Fixed(18),
+        // ScalingReplicaSet, the longest common reason.
+        Width::Fixed(17),
         230,
         ev_reason,
         cmp_text!(ev_reason),
     ),
-    col("OBJECT", fill(16, 2), 220, ev_object, cmp_text!(ev_object)),
+    col("OBJECT", fill(12, 2), 220, ev_object, cmp_text!(ev_object)),
     col(
         "MESSAGE",
-        fill(16, 4),
+        // The message is what an event is read for: it gets most of the room.
+        fill(16, 5),
         210,
         ev_message,
         cmp_text!(ev_message),
