@@ -11,31 +11,9 @@ use kdeck::app::state::State;
 use kdeck::app::{Action, Effect, update};
 use kdeck::cluster::ops::Revision;
 use kdeck::cluster::{Kind, ObjectKey};
-use kdeck::ui::draw;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ui_fixtures::state;
-
-fn render(state: &State) -> Buffer {
-    let (w, h) = state.size;
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    terminal.draw(|f| draw(state, f)).expect("draw");
-    terminal.backend().buffer().clone()
-}
-
-fn text(buf: &Buffer) -> String {
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut line = String::new();
-        for x in 0..buf.area.width {
-            line.push_str(buf[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
+use ui_fixtures::{render, text};
 
 /// The cell where `needle` starts.
 fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {

@@ -7,32 +7,10 @@ mod ui_fixtures;
 use kdeck::app::state::State;
 use kdeck::app::{Action, update};
 use kdeck::cluster::Kind;
-use kdeck::ui::draw;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 use ui_fixtures::{KINDS, state};
-
-fn render(state: &State) -> Buffer {
-    let (w, h) = state.size;
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    terminal.draw(|f| draw(state, f)).expect("draw");
-    terminal.backend().buffer().clone()
-}
-
-fn text(buf: &Buffer) -> String {
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut line = String::new();
-        for x in 0..buf.area.width {
-            line.push_str(buf[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
+use ui_fixtures::{render, text};
 
 /// The position of the first cell of `needle`.
 fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {

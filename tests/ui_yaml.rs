@@ -10,33 +10,11 @@ use kdeck::app::yaml_view::LiveObject;
 use kdeck::app::{Action, Effect, update};
 use kdeck::cluster::{ClusterUpdate, Kind, ObjectKey};
 use kdeck::theme::Theme;
-use kdeck::ui::draw;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 use serde_json::json;
+use ui_fixtures::{render, text};
 use ui_fixtures::{rows, state};
-
-fn render(state: &State) -> Buffer {
-    let (w, h) = state.size;
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    terminal.draw(|f| draw(state, f)).expect("draw");
-    terminal.backend().buffer().clone()
-}
-
-fn text(buf: &Buffer) -> String {
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut line = String::new();
-        for x in 0..buf.area.width {
-            line.push_str(buf[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
 
 /// The foreground colour of the first cell of `needle`.
 fn fg_of(buf: &Buffer, needle: &str) -> Color {

@@ -21,6 +21,31 @@ use kdeck::cluster::{
 };
 use kdeck::keymap::Keymap;
 use kdeck::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+
+/// `state` drawn on a `TestBackend` of its size.
+pub fn render(state: &State) -> Buffer {
+    let (w, h) = state.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+    terminal.draw(|f| kdeck::ui::draw(state, f)).expect("draw");
+    terminal.backend().buffer().clone()
+}
+
+/// The screen's text, one line per row, trailing blanks trimmed.
+pub fn text(buf: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        for x in 0..buf.area.width {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
 
 /// The fixed "now" of every fixture.
 pub fn now() -> Timestamp {

@@ -146,10 +146,7 @@ fn delete_object(
                 .collect();
             finalizers.push(json!("foregroundDeletion"));
             o["metadata"]["finalizers"] = json!(finalizers);
-            if o["metadata"]["deletionTimestamp"].is_null() {
-                o["metadata"]["deletionTimestamp"] = json!(format_time(now));
-                o["metadata"]["deletionGracePeriodSeconds"] = json!(0);
-            }
+            mark_deleting(o, now);
             Ok(())
         })?;
         return Ok((*out).clone());
@@ -183,10 +180,7 @@ fn delete_object(
         }
     } else if has_finalizers {
         let out = store.modify(rt, ns, name, |o| {
-            if o["metadata"]["deletionTimestamp"].is_null() {
-                o["metadata"]["deletionTimestamp"] = json!(format_time(now));
-                o["metadata"]["deletionGracePeriodSeconds"] = json!(0);
-            }
+            mark_deleting(o, now);
             Ok(())
         })?;
         return Ok((*out).clone());
@@ -265,4 +259,12 @@ pub fn delete_collection(req: &ApiRequest) -> ApiResult<Response> {
         StatusCode::OK,
         &list::list_value(rt, &out, &meta),
     ))
+}
+
+/// Starts a deletion that waits for finalizers: deletionTimestamp now, grace 0 (kept if set).
+fn mark_deleting(o: &mut Value, now: jiff::Timestamp) {
+    if o["metadata"]["deletionTimestamp"].is_null() {
+        o["metadata"]["deletionTimestamp"] = json!(format_time(now));
+        o["metadata"]["deletionGracePeriodSeconds"] = json!(0);
+    }
 }
