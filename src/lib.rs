@@ -30,9 +30,16 @@ use clap::Parser;
 
 use crate::cli::{Cli, Command};
 
-/// Parses the command line and runs what it asks for. Used by `main`.
+/// Parses the command line and runs what it asks for. Used by `main`. The exit codes are
+/// in [`cli::exit_code`].
 pub fn main_entry() -> ExitCode {
     let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Config { action }) => return cli::tool_commands::config(action),
+        Some(Command::Completions { shell }) => return cli::tool_commands::completions(shell),
+        Some(Command::Man) => return cli::tool_commands::man(),
+        Some(Command::Sim(_)) | None => {}
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -46,7 +53,7 @@ pub fn main_entry() -> ExitCode {
     let result = runtime.block_on(async move {
         match cli.command {
             Some(Command::Sim(args)) => sim::serve(args).await,
-            None => app::run(cli.dashboard).await,
+            _ => app::run(cli.dashboard).await,
         }
     });
     match result {
@@ -54,7 +61,7 @@ pub fn main_entry() -> ExitCode {
         Err(e) => {
             // Not `eprintln!`: it panics when stderr is a terminal that has hung up.
             let _ = writeln!(std::io::stderr(), "kdeck: {e:#}");
-            ExitCode::from(1)
+            ExitCode::from(cli::exit_code::of(&e))
         }
     }
 }

@@ -4,6 +4,7 @@
 //! something visible changed (or an AGE cell on screen is due to change).
 
 use std::collections::HashMap;
+use std::io::IsTerminal as _;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,7 +23,7 @@ use super::frame_trace::FrameTrace;
 use super::keys::key_action;
 use super::state::{Mode, Screen, State};
 use super::update::update;
-use crate::cli::DashboardArgs;
+use crate::cli::{DashboardArgs, exit_code};
 use crate::cluster::{
     Cluster, ClusterUpdate, ConnectOptions, Kind, LogChunk, LogHandle, WatchHandle,
 };
@@ -40,17 +41,23 @@ const UPDATE_BATCH: usize = 4096;
 
 /// Runs the dashboard until the user quits.
 pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
-    let config = Config::load()?;
+    let config = Config::load().map_err(exit_code::with(exit_code::CONFIG))?;
     config.apply_to(&mut args);
     let depth = crate::theme::ColorDepth::from_env();
-    let (theme, mut warnings) = Theme::for_terminal(args.theme.as_deref(), depth)?;
-    let (keymap, keymap_warnings) = Keymap::load(args.keymap.as_deref())?;
+    let (theme, mut warnings) = Theme::for_terminal(args.theme.as_deref(), depth)
+        .map_err(exit_code::with(exit_code::CONFIG))?;
+    let (keymap, keymap_warnings) =
+        Keymap::load(args.keymap.as_deref()).map_err(exit_code::with(exit_code::CONFIG))?;
     warnings.extend(keymap_warnings);
     let kind = match args.command.as_deref().map(command::parse) {
         None => Kind::Pod,
         Some(Ok(Command::Pane(kind))) => kind,
-        Some(Ok(_)) => anyhow::bail!("--command takes a pane, e.g. --command deploy"),
-        Some(Err(e)) => anyhow::bail!("--command: {e}"),
+        Some(Ok(_)) => Err(exit_code::with(exit_code::CONFIG)(anyhow::anyhow!(
+            "--command takes a pane, e.g. --command deploy"
+        )))?,
+        Some(Err(e)) => Err(exit_code::with(exit_code::CONFIG)(anyhow::anyhow!(
+            "--command: {e}"
+        )))?,
     };
     let _demo = if args.demo {
         Some(super::demo::start(&mut args).await?)
@@ -92,7 +99,14 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
         Some(path) => Some(FrameTrace::create(path)?),
         None => None,
     };
-    let mut tui = Tui::enter()?;
+    if !std::io::stdout().is_terminal() {
+        return Err(exit_code::with(exit_code::TERMINAL)(anyhow::anyhow!(
+            "stdout is not a terminal: the dashboard draws on one (kdeck sim runs without)"
+        )));
+    }
+    let mut tui = Tui::enter().map_err(|e| {
+        exit_code::with(exit_code::TERMINAL)(anyhow::anyhow!("cannot set up the terminal: {e}"))
+    })?;
     let result = event_loop(&mut tui, state, cluster, opts, trace).await;
     drop(tui);
     result

@@ -1,0 +1,143 @@
+//! The command-line tools, run as the real binary: `config`, `completions`, `man`, the
+//! exit codes of start-up failures, the log file and `theme import`.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+/// Runs kdeck with its config, state and home directories inside `dir` and no kubeconfig.
+fn kdeck(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kdeck"))
+        .args(args)
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("XDG_STATE_HOME", dir.join("state"))
+        .env("HOME", dir)
+        .env_remove("KUBECONFIG")
+        .env_remove("KDECK_LOG")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run kdeck")
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "status {}; stderr: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).expect("utf-8 output")
+}
+
+fn stderr_of_failure(output: &Output, code: i32) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "exit code; stderr: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}
+
+#[test]
+fn config_path_follows_xdg_config_home() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = stdout(&kdeck(&["config", "path"], dir.path()));
+    assert_eq!(
+        out.trim_end(),
+        dir.path()
+            .join("config/kdeck/config.toml")
+            .display()
+            .to_string()
+    );
+}
+
+#[test]
+fn config_default_written_to_the_config_path_is_accepted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = stdout(&kdeck(&["config", "default"], dir.path()));
+    assert!(text.contains("# tail_lines = 200"), "{text}");
+    let path = dir.path().join("config/kdeck/config.toml");
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    // Every setting uncommented: still a config kdeck reads (it then fails on the
+    // missing kubeconfig, exit 1, not on the config, exit 3).
+    let setting = regex::Regex::new(r"^# ([a-z_]+ = .+|\[[a-z_]+\])$").expect("regex");
+    let uncommented: String = text
+        .lines()
+        .filter_map(|l| setting.captures(l).map(|c| format!("{}\n", &c[1])))
+        .collect();
+    assert!(
+        uncommented.contains("[logs]\ntail_lines = 200\n"),
+        "{uncommented}"
+    );
+    std::fs::write(&path, uncommented).expect("write config");
+    let missing = dir.path().join("nope.yaml");
+    let out = kdeck(
+        &["--kubeconfig", missing.to_str().expect("utf-8")],
+        dir.path(),
+    );
+    let stderr = stderr_of_failure(&out, 1);
+    assert!(stderr.contains("nope.yaml"), "{stderr}");
+}
+
+#[test]
+fn bash_completion_names_the_subcommands_and_flags_and_parses() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = stdout(&kdeck(&["completions", "bash"], dir.path()));
+    for word in ["sim", "--readonly", "completions", "--log-level"] {
+        assert!(script.contains(word), "bash completion lacks {word}");
+    }
+    let path = dir.path().join("kdeck.bash");
+    std::fs::write(&path, &script).expect("write");
+    match Command::new("bash").arg("-n").arg(&path).output() {
+        Ok(check) => assert!(
+            check.status.success(),
+            "bash -n: {}",
+            String::from_utf8_lossy(&check.stderr)
+        ),
+        Err(e) => eprintln!("*** SKIP bash -n: cannot run bash: {e} ***"),
+    }
+    for shell in ["zsh", "fish"] {
+        let script = stdout(&kdeck(&["completions", shell], dir.path()));
+        assert!(script.contains("readonly"), "{shell} completion");
+    }
+    let bad = kdeck(&["completions", "tcsh"], dir.path());
+    stderr_of_failure(&bad, 2);
+}
+
+#[test]
+fn man_page_is_roff_and_documents_the_options() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let page = stdout(&kdeck(&["man"], dir.path()));
+    let first_macro = page
+        .lines()
+        .find(|l| l.starts_with(".TH") || l.starts_with(".SH"))
+        .expect("a title or section");
+    assert!(first_macro.starts_with(".TH kdeck 1"), "{first_macro}");
+    // roff escapes the dashes of options: \-\-readonly.
+    assert!(page.contains(r"\-\-readonly"), "documents --readonly");
+    assert!(page.contains(r"\-\-log\-level"), "documents --log-level");
+}
+
+#[test]
+fn a_malformed_config_file_exits_3_naming_the_file_and_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("config/kdeck/config.toml");
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&path, "theme = \"dark\"\ncolour = 1\n").expect("write");
+    let stderr = stderr_of_failure(&kdeck(&[], dir.path()), 3);
+    assert!(
+        stderr.contains(&path.display().to_string()) && stderr.contains("line 2"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bad_usage_exits_2_and_no_terminal_exits_4() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let stderr = stderr_of_failure(&kdeck(&["--no-such-flag"], dir.path()), 2);
+    assert!(stderr.contains("--no-such-flag"), "{stderr}");
+    // The embedded demo cluster connects; stdout is a pipe, not a terminal.
+    let stderr = stderr_of_failure(&kdeck(&["--demo"], dir.path()), 4);
+    assert!(stderr.contains("not a terminal"), "{stderr}");
+}
