@@ -49,7 +49,13 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
     let (keymap, keymap_warnings) =
         Keymap::load(args.keymap.as_deref()).map_err(exit_code::with(exit_code::CONFIG))?;
     warnings.extend(keymap_warnings);
-    let kind = match args.command.as_deref().map(command::parse) {
+    let (aliases, alias_warnings) = command::Aliases::new(&config.aliases);
+    warnings.extend(alias_warnings);
+    let kind = match args
+        .command
+        .as_deref()
+        .map(|c| command::parse(&aliases.expand(c)))
+    {
         None => Kind::Pod,
         Some(Ok(Command::Pane(kind))) => kind,
         Some(Ok(_)) => Err(exit_code::with(exit_code::CONFIG)(anyhow::anyhow!(
@@ -95,6 +101,7 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
     state.connection.contexts = context_names(args.kubeconfig.as_deref());
     state.warnings = warnings;
     state.log_settings = config.log_settings();
+    state.aliases = aliases;
     let trace = match &args.trace_frames {
         Some(path) => Some(FrameTrace::create(path)?),
         None => None,
