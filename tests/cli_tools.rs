@@ -141,3 +141,54 @@ fn bad_usage_exits_2_and_no_terminal_exits_4() {
     let stderr = stderr_of_failure(&kdeck(&["--demo"], dir.path()), 4);
     assert!(stderr.contains("not a terminal"), "{stderr}");
 }
+
+#[test]
+fn the_dashboard_logs_to_a_file_in_the_state_directory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = dir.path().join("nope.yaml");
+    let kubeconfig = missing.to_str().expect("utf-8");
+    let out = kdeck(
+        &["--kubeconfig", kubeconfig, "--log-level", "debug"],
+        dir.path(),
+    );
+    let stderr = stderr_of_failure(&out, 1);
+    assert!(
+        !stderr.contains("kdeck starting"),
+        "the log is not on stderr: {stderr}"
+    );
+    let log = std::fs::read_to_string(dir.path().join("state/kdeck/kdeck.log"))
+        .expect("the log file was written");
+    assert!(log.contains("kdeck starting"), "{log}");
+    assert!(log.contains("ERROR") && log.contains("nope.yaml"), "{log}");
+    // KDECK_LOG=off: no new lines.
+    let before = log.len();
+    let off = Command::new(env!("CARGO_BIN_EXE_kdeck"))
+        .args(["--kubeconfig", kubeconfig])
+        .env("XDG_STATE_HOME", dir.path().join("state"))
+        .env("KDECK_LOG", "off")
+        .output()
+        .expect("run kdeck");
+    stderr_of_failure(&off, 1);
+    let after = std::fs::read_to_string(dir.path().join("state/kdeck/kdeck.log")).expect("log");
+    assert_eq!(after.len(), before, "KDECK_LOG=off logs nothing");
+}
+
+#[test]
+fn an_unwritable_log_file_is_named_and_kdeck_goes_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The state "directory" is a file: nothing can be created under it.
+    std::fs::write(dir.path().join("state"), "not a directory").expect("write");
+    let missing = dir.path().join("nope.yaml");
+    let out = kdeck(
+        &["--kubeconfig", missing.to_str().expect("utf-8")],
+        dir.path(),
+    );
+    // It got as far as the kubeconfig (exit 1 naming it), and said where it could not log.
+    let stderr = stderr_of_failure(&out, 1);
+    assert!(stderr.contains("nope.yaml"), "{stderr}");
+    let log_path = dir.path().join("state/kdeck/kdeck.log");
+    assert!(
+        stderr.contains(&format!("cannot write the log file {}", log_path.display())),
+        "{stderr}"
+    );
+}

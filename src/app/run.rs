@@ -51,6 +51,7 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
     warnings.extend(keymap_warnings);
     let (aliases, alias_warnings) = command::Aliases::new(&config.aliases);
     warnings.extend(alias_warnings);
+    warnings.extend(crate::logging::problem());
     let kind = match args
         .command
         .as_deref()
