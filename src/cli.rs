@@ -62,6 +62,12 @@ pub enum Command {
     },
     /// Print the man page (roff) on stdout (e.g. `kdeck man | man -l -`).
     Man,
+    /// Themes: import a k9s skin.
+    Theme {
+        /// What to do.
+        #[command(subcommand)]
+        action: ThemeAction,
+    },
 }
 
 /// `kdeck config ...`
@@ -71,6 +77,28 @@ pub enum ConfigAction {
     Path,
     /// Print a commented default config: every key, its default and what it does.
     Default,
+}
+
+/// `kdeck theme ...`
+#[derive(Debug, Clone, Subcommand)]
+pub enum ThemeAction {
+    /// Convert a k9s skin (YAML) into a kdeck theme, by default
+    /// `<config dir>/kdeck/themes/NAME.toml`, then usable as `--theme NAME`.
+    Import(ThemeImportArgs),
+}
+
+/// Options of `kdeck theme import`.
+#[derive(Debug, Clone, Args)]
+pub struct ThemeImportArgs {
+    /// The k9s skin file (e.g. ~/.config/k9s/skins/dracula.yaml).
+    #[arg(value_name = "SKIN.yaml")]
+    pub skin: PathBuf,
+    /// The theme's name (default: the skin file's name without extension).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Where to write the theme: a file, or `-` for stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE|-")]
+    pub output: Option<PathBuf>,
 }
 
 /// Options of the dashboard.

@@ -30,7 +30,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ThemeAction};
 
 /// Parses the command line and runs what it asks for. Used by `main`. The exit codes are
 /// in [`cli::exit_code`].
@@ -41,6 +41,9 @@ pub fn main_entry() -> ExitCode {
         Some(Command::Config { action }) => return cli::tool_commands::config(action),
         Some(Command::Completions { shell }) => return cli::tool_commands::completions(shell),
         Some(Command::Man) => return cli::tool_commands::man(),
+        Some(Command::Theme {
+            action: ThemeAction::Import(args),
+        }) => return cli::tool_commands::theme_import(&args),
         Some(Command::Sim(_)) => logging::to_stderr(cli.log_level),
         None => {
             logging::to_file(cli.log_level);

@@ -192,3 +192,72 @@ fn an_unwritable_log_file_is_named_and_kdeck_goes_on() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_k9s_skin_imports_into_a_theme_that_theme_name_finds() {
+    use kdeck::theme::Theme;
+    use ratatui::style::Color;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let skin = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/k9s_skin.yaml");
+    let skin = skin.to_str().expect("utf-8");
+    let out = kdeck(
+        &["theme", "import", skin, "--name", "dracula-k9s"],
+        dir.path(),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stderr}");
+    for note in [
+        "k9s.frame.menu.keyColor: no kdeck role",
+        "k9s.views.yaml.keyColor: no kdeck role",
+        "k9s.views.logs.fgColor: no kdeck role",
+        "purple: outside k9s:",
+    ] {
+        assert!(stderr.contains(note), "note {note:?} in {stderr}");
+    }
+    let path = dir.path().join("config/kdeck/themes/dracula-k9s.toml");
+    let text = std::fs::read_to_string(&path).expect("the theme file was written");
+    assert!(text.contains("border = \"#1e90ff\""), "{text}");
+
+    let (theme, warnings) =
+        Theme::load(Some(path.to_str().expect("utf-8")), false).expect("the imported theme loads");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(
+        theme.border,
+        Color::Rgb(0x1e, 0x90, 0xff),
+        "dodgerblue arrived"
+    );
+    assert_eq!(
+        theme.selection_bg,
+        Color::Rgb(0xbd, 0x93, 0xf9),
+        "an anchor arrived"
+    );
+    assert_eq!(
+        theme.badge_readonly_bg,
+        Color::LightCyan,
+        "aqua stays a palette colour"
+    );
+
+    // --theme NAME finds it in the themes directory: the dashboard gets as far as the
+    // kubeconfig (exit 1), not a theme error (exit 3).
+    let missing = dir.path().join("nope.yaml");
+    let kubeconfig = missing.to_str().expect("utf-8");
+    let run = kdeck(
+        &["--theme", "dracula-k9s", "--kubeconfig", kubeconfig],
+        dir.path(),
+    );
+    let stderr = stderr_of_failure(&run, 1);
+    assert!(stderr.contains("nope.yaml"), "{stderr}");
+    let run = kdeck(
+        &["--theme", "no-such-theme", "--kubeconfig", kubeconfig],
+        dir.path(),
+    );
+    let stderr = stderr_of_failure(&run, 3);
+    assert!(stderr.contains("no-such-theme"), "{stderr}");
+
+    // -o - prints the theme; a shipped name is refused.
+    let printed = stdout(&kdeck(&["theme", "import", skin, "-o", "-"], dir.path()));
+    assert!(printed.contains("theme \"k9s_skin\""), "{printed}");
+    let clash = kdeck(&["theme", "import", skin, "--name", "dark"], dir.path());
+    stderr_of_failure(&clash, 2);
+}
