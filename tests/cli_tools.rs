@@ -261,3 +261,65 @@ fn a_k9s_skin_imports_into_a_theme_that_theme_name_finds() {
     let clash = kdeck(&["theme", "import", skin, "--name", "dark"], dir.path());
     stderr_of_failure(&clash, 2);
 }
+
+/// The packaged man page and completions (Cargo.toml's `[package.metadata.deb]` assets)
+/// are what the binary prints. Regenerate with `kdeck man > packaging/kdeck.1` and
+/// `kdeck completions bash > packaging/completions/kdeck.bash` (zsh: `_kdeck`, fish:
+/// `kdeck.fish`).
+#[test]
+fn packaged_man_page_and_completions_are_what_the_binary_prints() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (args, file) in [
+        (&["man"][..], "packaging/kdeck.1"),
+        (&["completions", "bash"], "packaging/completions/kdeck.bash"),
+        (&["completions", "zsh"], "packaging/completions/_kdeck"),
+        (&["completions", "fish"], "packaging/completions/kdeck.fish"),
+    ] {
+        let printed = stdout(&kdeck(args, dir.path()));
+        let packaged = std::fs::read_to_string(root.join(file)).expect(file);
+        assert!(
+            printed == packaged,
+            "{file} is stale: regenerate it with `cargo run -- {} > {file}`",
+            args.join(" ")
+        );
+    }
+    let manifest: toml::Table =
+        toml::from_str(&std::fs::read_to_string(root.join("Cargo.toml")).expect("Cargo.toml"))
+            .expect("Cargo.toml parses");
+    let deb = &manifest["package"]["metadata"]["deb"];
+    assert_eq!(deb["section"].as_str(), Some("admin"));
+    let assets = deb["assets"].as_array().expect("assets");
+    assert!(assets.len() >= 5);
+    for asset in assets {
+        let source = asset[0].as_str().expect("asset source");
+        if source != "target/release/kdeck" {
+            assert!(root.join(source).is_file(), "deb asset {source} exists");
+        }
+    }
+}
+
+/// TLS is rustls only: no OpenSSL or native-tls crate anywhere in the lock file, so the
+/// binary needs no libssl and builds static-friendly.
+#[test]
+fn the_build_has_no_openssl() {
+    let lock = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.lock"))
+        .expect("Cargo.lock");
+    let lock: toml::Table = toml::from_str(&lock).expect("Cargo.lock parses");
+    let names: Vec<&str> = lock["package"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    for banned in [
+        "openssl-sys",
+        "openssl",
+        "native-tls",
+        "hyper-tls",
+        "tokio-native-tls",
+    ] {
+        assert!(!names.contains(&banned), "{banned} is in the build");
+    }
+    assert!(names.contains(&"rustls"), "TLS comes from rustls");
+}
