@@ -323,3 +323,20 @@ fn the_build_has_no_openssl() {
     }
     assert!(names.contains(&"rustls"), "TLS comes from rustls");
 }
+
+/// The README's example `[aliases]` is a valid config whose aliases all load.
+#[test]
+fn the_readme_alias_example_loads_without_warnings() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    let start = readme
+        .find("```toml\n[aliases]")
+        .expect("an [aliases] example")
+        + 8;
+    let block = &readme[start..start + readme[start..].find("```").expect("end of block")];
+    let config: kdeck::config::Config = toml::from_str(block).expect("the example parses");
+    let (aliases, warnings) = kdeck::app::command::Aliases::new(&config.aliases);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(aliases.words().count(), config.aliases.len());
+    assert_eq!(aliases.expand("sys"), "ns kube-system");
+}
