@@ -117,6 +117,22 @@ fn man_page_is_roff_and_documents_the_options() {
     // roff escapes the dashes of options: \-\-readonly.
     assert!(page.contains(r"\-\-readonly"), "documents --readonly");
     assert!(page.contains(r"\-\-log\-level"), "documents --log-level");
+    assert!(
+        page.contains(".SH \"EXIT STATUS\""),
+        "documents the exit codes"
+    );
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    for (code, _) in kdeck::cli::exit_code::DOCUMENTED {
+        assert!(
+            page.contains(&format!("\\fB{code}\\fR\n")),
+            "man page: exit code {code}"
+        );
+        assert!(
+            readme.contains(&format!("\n| {code} | ")),
+            "README: exit code {code}"
+        );
+    }
 }
 
 #[test]

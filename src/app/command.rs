@@ -120,9 +120,15 @@ pub fn parse(line: &str) -> Result<Command, String> {
     }
 }
 
-/// Completes `line`: a command word, or the argument of `:ns` / `:ctx` from `namespaces`
-/// and `contexts`. Returns the new line and the candidates when more than one remains.
-pub fn complete(line: &str, namespaces: &[&str], contexts: &[String]) -> (String, Vec<String>) {
+/// Completes `line`: a command word (or one of the user's `aliases`), or the argument of
+/// `:ns` / `:ctx` from `namespaces` and `contexts`. Returns the new line and the
+/// candidates when more than one remains.
+pub fn complete(
+    line: &str,
+    namespaces: &[&str],
+    contexts: &[String],
+    aliases: &Aliases,
+) -> (String, Vec<String>) {
     if let Some((word, partial)) = line.split_once(' ') {
         let partial = partial.trim_start();
         let choices: Vec<String> = match word {
@@ -135,7 +141,10 @@ pub fn complete(line: &str, namespaces: &[&str], contexts: &[String]) -> (String
         let (done, candidates) = complete_word(partial, choices.iter().map(String::as_str));
         return (format!("{word} {done}"), candidates);
     }
-    complete_word(line, COMMANDS.iter().map(|(w, _)| *w))
+    complete_word(
+        line,
+        COMMANDS.iter().map(|(w, _)| *w).chain(aliases.words()),
+    )
 }
 
 fn complete_word<'a>(
@@ -225,15 +234,24 @@ mod tests {
 
     #[test]
     fn completes_words_and_arguments() {
-        assert_eq!(complete("deplo", &[], &[]).0, "deploy");
-        let (line, candidates) = complete("e", &[], &[]);
+        assert_eq!(complete("deplo", &[], &[], &Aliases::default()).0, "deploy");
+        let (line, candidates) = complete("e", &[], &[], &Aliases::default());
         assert_eq!(line, "e");
         assert!(candidates.contains(&"ev".to_owned()) && candidates.contains(&"eps".to_owned()));
         assert_eq!(
-            complete("ns kube-s", &["default", "kube-system"], &[]).0,
+            complete(
+                "ns kube-s",
+                &["default", "kube-system"],
+                &[],
+                &Aliases::default()
+            )
+            .0,
             "ns kube-system"
         );
-        assert_eq!(complete("ctx de", &[], &["demo".to_owned()]).0, "ctx demo");
+        assert_eq!(
+            complete("ctx de", &[], &["demo".to_owned()], &Aliases::default()).0,
+            "ctx demo"
+        );
     }
 
     #[test]

@@ -282,8 +282,12 @@ fn input(state: &mut State, action: &Action, effects: &mut Vec<Effect>) {
                     .iter()
                     .map(|(_, r)| r.meta.name.as_str())
                     .collect();
-                let (done, candidates) =
-                    command::complete(&line, &namespaces, &state.connection.contexts);
+                let (done, candidates) = command::complete(
+                    &line,
+                    &namespaces,
+                    &state.connection.contexts,
+                    &state.aliases,
+                );
                 state.status = (!candidates.is_empty()).then(|| candidates.join("  "));
                 state.mode = Mode::Command(done);
             }

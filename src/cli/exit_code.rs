@@ -15,6 +15,28 @@ pub const CONFIG: u8 = 3;
 /// No terminal to draw on: stdout is not a terminal, or it cannot be set up.
 pub const TERMINAL: u8 = 4;
 
+/// Every exit code and what it means, for the man page (the README has the same table;
+/// a test checks it lists every code).
+pub const DOCUMENTED: &[(u8, &str)] = &[
+    (
+        OK,
+        "kdeck ended normally (q, SIGTERM, the terminal hung up).",
+    ),
+    (
+        CLUSTER,
+        "Cannot connect, or failed while running: a missing or malformed kubeconfig, an unknown context, an API server that does not answer.",
+    ),
+    (USAGE, "Bad command-line usage."),
+    (
+        CONFIG,
+        "A file of the user is unreadable or invalid: the config file, a theme or keymap, a k9s skin, or a bad --command.",
+    ),
+    (
+        TERMINAL,
+        "No terminal: stdout is not a terminal, or it cannot be set up.",
+    ),
+];
+
 /// An error that exits with a given code; shown as the error it wraps.
 #[derive(Debug)]
 pub struct ExitWith {

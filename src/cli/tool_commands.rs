@@ -6,6 +6,7 @@ use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::CommandFactory as _;
+use clap_mangen::roff::{Roff, bold, roman};
 
 use super::{Cli, ConfigAction, ThemeImportArgs, exit_code};
 use crate::config::{Config, DEFAULT_CONFIG};
@@ -32,13 +33,71 @@ pub fn completions(shell: clap_complete::Shell) -> ExitCode {
     write_out(&script)
 }
 
-/// `kdeck man`: the man page (roff) on stdout.
+/// `kdeck man`: the man page (roff) on stdout: clap's sections, then EXIT STATUS, FILES
+/// and ENVIRONMENT.
 pub fn man() -> ExitCode {
     let mut page = Vec::new();
-    match clap_mangen::Man::new(Cli::command()).render(&mut page) {
-        Ok(()) => write_out(&page),
-        Err(e) => fail(&format!("cannot render the man page: {e}"), 1),
+    if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut page) {
+        return fail(&format!("cannot render the man page: {e}"), 1);
     }
+    let page = String::from_utf8_lossy(&page);
+    let extra = man_extra_sections().to_roff();
+    let page = match page.find(".SH VERSION") {
+        Some(at) => format!("{}{extra}{}", &page[..at], &page[at..]),
+        None => format!("{page}{extra}"),
+    };
+    print(&page)
+}
+
+/// The man page's sections that clap does not know about.
+fn man_extra_sections() -> Roff {
+    let mut roff = Roff::new();
+    let mut items = |title: &str, entries: &[(String, &str)]| {
+        roff.control("SH", [title]);
+        for (term, text) in entries {
+            roff.control("TP", []);
+            roff.text([bold(term.as_str())]);
+            roff.text([roman(*text)]);
+        }
+    };
+    let codes: Vec<(String, &str)> = exit_code::DOCUMENTED
+        .iter()
+        .map(|(code, text)| (code.to_string(), *text))
+        .collect();
+    items("EXIT STATUS", &codes);
+    items(
+        "FILES",
+        &[
+            (
+                "$XDG_CONFIG_HOME/kdeck/config.toml".to_owned(),
+                "The config file (kdeck config path; kdeck config default prints every key).",
+            ),
+            (
+                "$XDG_CONFIG_HOME/kdeck/themes/NAME.toml".to_owned(),
+                "Themes imported with kdeck theme import, used with --theme NAME.",
+            ),
+            (
+                "$XDG_STATE_HOME/kdeck/kdeck.log".to_owned(),
+                "The log file (--log-level).",
+            ),
+        ],
+    );
+    items(
+        "ENVIRONMENT",
+        &[
+            (
+                "KUBECONFIG".to_owned(),
+                "Kubeconfig files, merged as kubectl does.",
+            ),
+            ("KDECK_LOG".to_owned(), "The log level, as --log-level."),
+            (
+                "KDECK_READONLY".to_owned(),
+                "Start read-only, as --readonly.",
+            ),
+            ("NO_COLOR".to_owned(), "No colours."),
+        ],
+    );
+    roff
 }
 
 fn print(text: &str) -> ExitCode {

@@ -92,6 +92,22 @@ mod tests {
         assert_eq!(run("po"), Ok(Command::Pane(Kind::Pod)));
         assert!(run("nope").is_err());
         assert_eq!(aliases.words().collect::<Vec<_>>(), ["d", "n", "sys"]);
+        // Tab completes them with the built-in words.
+        let complete = |line| super::super::complete(line, &[], &[], &aliases);
+        assert_eq!(complete("sy").0, "sys");
+        assert_eq!(
+            complete("d").1,
+            [
+                "d",
+                "daemonset",
+                "daemonsets",
+                "deploy",
+                "deployment",
+                "deployments",
+                "dp",
+                "ds"
+            ]
+        );
     }
 
     #[test]
