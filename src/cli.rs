@@ -21,7 +21,7 @@ pub struct Cli {
     #[command(flatten)]
     pub dashboard: DashboardArgs,
     /// How much to write to the log file (`kdeck sim`: to stderr).
-    #[arg(long, global = true, env = "KDECK_LOG", value_enum, default_value_t = LogLevel::Warn)]
+    #[arg(long, global = true, env = "KDECK_LOG", value_name = "LEVEL", value_enum, default_value_t = LogLevel::Warn)]
     pub log_level: LogLevel,
 }
 
