@@ -531,3 +531,49 @@ fn changed_rows_keep_their_place_and_new_gone_or_resorted_rows_move() {
     run(&mut s, &[Action::InputSubmit]);
     assert_eq!(visible_names(&s), ["aaa-new"]);
 }
+
+#[test]
+fn rollout_events_of_one_second_are_newest_write_first() {
+    let mut s = state(Kind::Deployment, (120, 40));
+    run(&mut s, &[Action::Bottom, Action::Enter]);
+    let template = rows(Kind::Event)
+        .into_iter()
+        .find(|r| r.meta.name == "myapp-deploy.1")
+        .expect("fixture event");
+    // Three writes in the same second, arriving out of order; a fourth a second later.
+    let at = ui_fixtures::now();
+    let written = |name: &str, rv: &str, seconds_ago: i64| {
+        let mut e = template.clone();
+        e.meta.name = name.into();
+        e.meta.resource_version = rv.into();
+        if let kdeck::cluster::Detail::Event(ev) = &mut e.detail {
+            ev.last_seen = Some(at - jiff::SignedDuration::from_secs(seconds_ago));
+        }
+        e
+    };
+    let rows = vec![
+        written("second", "1002", 100),
+        written("first", "1001", 100),
+        written("newest", "900", 99),
+        written("third", "1003", 100),
+    ];
+    run(
+        &mut s,
+        &[Action::Cluster(ClusterUpdate::Applied {
+            kind: Kind::Event,
+            rows,
+        })],
+    );
+    let Screen::Rollout(r) = s.screen() else {
+        panic!("rollout view expected")
+    };
+    let names: Vec<&str> = r
+        .cache
+        .events
+        .iter()
+        .filter_map(|slot| s.stores.of(Kind::Event).get(*slot))
+        .map(|e| e.meta.name.as_str())
+        .filter(|n| ["first", "second", "third", "newest"].contains(n))
+        .collect();
+    assert_eq!(names, ["newest", "third", "second", "first"]);
+}
