@@ -263,7 +263,7 @@ impl State {
         let mut syncing = false;
         for state in self.watch_states.values() {
             match state {
-                WatchState::Reconnecting(_) => return "reconnecting".to_owned(),
+                WatchState::Reconnecting { .. } => return "reconnecting".to_owned(),
                 WatchState::Syncing => syncing = true,
                 _ => {}
             }
