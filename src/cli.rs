@@ -56,6 +56,11 @@ pub struct DashboardArgs {
     /// Keymap name (default, vim, arrows) or a keymap file.
     #[arg(long, value_name = "NAME|FILE")]
     pub keymap: Option<String>,
+    /// Open the monitoring cockpit, read-only: the Deployments named (comma-separated, `name`
+    /// or `namespace/name`) or all in the namespace, with rollout state, pod health and
+    /// recent warnings, live without a key press.
+    #[arg(long, value_name = "DEPLOYMENTS", num_args = 0..=1, default_missing_value = "", require_equals = true)]
+    pub monitor: Option<String>,
     /// The pane to open on, as a `:` command (e.g. `deploy`, `po`).
     #[arg(long, value_name = "CMD")]
     pub command: Option<String>,

@@ -6,6 +6,7 @@ pub mod footer;
 pub mod header;
 pub mod help;
 pub mod logs;
+pub mod monitor;
 pub mod rollout;
 pub mod table;
 pub mod text_view;
@@ -65,6 +66,7 @@ fn draw_screen(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
         Screen::Yaml(y) => yaml::draw(state, y, frame, area),
         Screen::Logs(l) => logs::draw(state, l, frame, area),
         Screen::Contexts { selected } => text_view::draw_contexts(state, *selected, frame, area),
+        Screen::Monitor(m) => monitor::draw(state, m, frame, area),
     }
 }
 

@@ -64,6 +64,30 @@ pub fn next_age_change(state: &State) -> Option<Duration> {
                     })),
             )
         }
+        // The monitor shows the ages of its warnings, and how old its data is when a watch
+        // is down.
+        Screen::Monitor(m) => {
+            let events = state.stores.of(Kind::Event);
+            let stale = super::monitor::MONITOR_KINDS.iter().filter_map(|k| {
+                match state.watch_states.get(k) {
+                    Some(WatchState::Reconnecting { last_update, .. }) => *last_update,
+                    _ => None,
+                }
+            });
+            Box::new(
+                m.cache
+                    .warnings
+                    .iter()
+                    .filter_map(|s| match events.get(*s) {
+                        Some(crate::cluster::Row {
+                            detail: Detail::Event(e),
+                            ..
+                        }) => e.last_seen.or(e.first_seen),
+                        _ => None,
+                    })
+                    .chain(stale),
+            )
+        }
         _ => return None,
     };
     let now = Timestamp::now();

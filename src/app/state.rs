@@ -126,6 +126,8 @@ pub enum Screen {
     Yaml(Box<super::yaml_view::YamlView>),
     /// The logs of a container or of a workload's pods.
     Logs(Box<LogsView>),
+    /// The monitoring cockpit: Deployments as cards, recent warnings.
+    Monitor(super::monitor::MonitorView),
     /// The kubeconfig context picker.
     Contexts {
         /// Selected context.
@@ -334,5 +336,6 @@ fn screen_label(screen: &Screen) -> String {
         Screen::Yaml(y) => y.title(),
         Screen::Logs(l) => l.title(),
         Screen::Contexts { .. } => "contexts".to_owned(),
+        Screen::Monitor(_) => "monitor".to_owned(),
     }
 }
