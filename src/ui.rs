@@ -1,5 +1,6 @@
 //! Drawing: a pure function of the state, one file per screen or widget.
 
+pub mod ascii;
 pub mod columns;
 pub mod dialog;
 pub mod footer;
@@ -37,6 +38,9 @@ pub fn draw(state: &State, frame: &mut Frame) {
             Paragraph::new(Line::from(msg)).wrap(ratatui::widgets::Wrap { trim: true }),
             area,
         );
+        if state.ascii {
+            ascii::downgrade(frame.buffer_mut());
+        }
         return;
     }
     let [header_area, body, footer_area] = Layout::vertical([
@@ -54,6 +58,9 @@ pub fn draw(state: &State, frame: &mut Frame) {
         let rows = u16::try_from(state.keymap.help().len() + 3).unwrap_or(u16::MAX);
         let width = if body.height >= rows { 60 } else { 100 };
         help::draw(state, frame, centered(body, width, rows));
+    }
+    if state.ascii {
+        ascii::downgrade(frame.buffer_mut());
     }
 }
 

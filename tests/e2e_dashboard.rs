@@ -387,3 +387,30 @@ fn the_monitor_survives_an_api_server_restart_unattended() {
         .collect();
     assert!(writes.is_empty(), "the monitor sent {writes:?}");
 }
+
+/// A bastion with `LANG=C`: everything on screen is ASCII, borders included, and
+/// `--ascii` does the same in a UTF-8 locale.
+#[test]
+fn a_c_locale_or_ascii_flag_draws_only_ascii() {
+    let sim = TestSim::start();
+    let kubeconfig = sim.kubeconfig_path().to_str().expect("utf-8 path");
+    for (extra, lang) in [(None, "C"), (Some("--ascii"), "C.UTF-8")] {
+        let mut args = vec!["--kubeconfig", kubeconfig, "--command", "deploy"];
+        args.extend(extra);
+        let mut s = PtySession::spawn(
+            Path::new(env!("CARGO_BIN_EXE_kdeck")),
+            &args,
+            &[("LANG", lang)],
+            80,
+            24,
+        );
+        let screen = s.wait_for("the deployments in ASCII", |t| {
+            t.contains("+ deployments(default)[3] -") && t.contains("myapp-deploy")
+        });
+        assert!(screen.is_ascii(), "{lang}: {screen}");
+        s.send(keys::ENTER);
+        let screen = s.wait_for("the rollout view", |t| t.contains("rollout hello-deploy"));
+        assert!(screen.is_ascii(), "{lang}: {screen}");
+        quit(&mut s);
+    }
+}

@@ -95,6 +95,8 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
         state.screens = vec![Screen::Monitor(MonitorView::new(chosen))];
     }
     state.readonly = args.readonly || cluster.readonly();
+    state.ascii =
+        args.ascii || crate::ui::ascii::locale_wants_ascii(|name| std::env::var(name).ok());
     state.connection.context = cluster.context().to_owned();
     state.connection.server = cluster.server().to_owned();
     state.connection.server_version = Some(version);

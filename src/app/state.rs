@@ -164,6 +164,7 @@ pub struct Connection {
 }
 
 /// The dashboard's whole state.
+#[allow(clippy::struct_excessive_bools)] // independent facts, not a state machine
 pub struct State {
     /// "Now" for AGE columns; set by the loop before drawing (fixed in tests).
     pub now: Timestamp,
@@ -173,6 +174,8 @@ pub struct State {
     pub connection: Connection,
     /// Read-only session.
     pub readonly: bool,
+    /// Draw in ASCII only (`--ascii`, or a locale that is not UTF-8).
+    pub ascii: bool,
     /// Namespace shown; `None`: all namespaces.
     pub namespace: Option<String>,
     /// Rows per kind.
@@ -213,6 +216,7 @@ impl State {
             size: (120, 40),
             connection: Connection::default(),
             readonly: false,
+            ascii: false,
             namespace,
             stores: Stores::default(),
             watch_states: HashMap::new(),
