@@ -113,6 +113,10 @@ pub struct SimArgs {
     /// `scale` scenario: pod status updates per second.
     #[arg(long, default_value_t = 0)]
     pub churn: u32,
+    /// Draw the random parts of names (pod suffixes, IDs) from this seed, so that runs
+    /// make the same objects (for screenshots and snapshot tests).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
 }
 
 impl Default for SimArgs {
@@ -126,6 +130,7 @@ impl Default for SimArgs {
             deployments: 500,
             pods: 50_000,
             churn: 0,
+            seed: None,
         }
     }
 }
