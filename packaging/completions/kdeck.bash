@@ -98,7 +98,7 @@ _kdeck() {
 
     case "${cmd}" in
         kdeck)
-            opts="-n -A -h -V --kubeconfig --context --namespace --all-namespaces --readonly --demo --theme --keymap --command --trace-frames --log-level --help --version sim config completions man theme help"
+            opts="-n -A -h -V --kubeconfig --context --namespace --all-namespaces --readonly --ascii --demo --theme --keymap --monitor --command --trace-frames --log-level --help --version sim config completions man theme help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -129,6 +129,10 @@ _kdeck() {
                     return 0
                     ;;
                 --keymap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --monitor)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -458,7 +462,7 @@ _kdeck() {
             return 0
             ;;
         kdeck__subcmd__sim)
-            opts="-h --addr --write-kubeconfig --scenario --speed --namespaces --deployments --pods --churn --kubeconfig --log-level --help"
+            opts="-h --addr --write-kubeconfig --scenario --speed --namespaces --deployments --pods --churn --seed --kubeconfig --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -493,6 +497,10 @@ _kdeck() {
                     return 0
                     ;;
                 --churn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kdeck_global_optspecs
-    string join \n kubeconfig= context= n/namespace= A/all-namespaces readonly= demo theme= keymap= command= trace-frames= log-level= h/help V/version
+    string join \n kubeconfig= context= n/namespace= A/all-namespaces readonly= ascii demo theme= keymap= monitor= command= trace-frames= log-level= h/help V/version
 end
 
 function __fish_kdeck_needs_command
@@ -31,6 +31,7 @@ complete -c kdeck -n "__fish_kdeck_needs_command" -l readonly -d 'Never change t
 false\t''"
 complete -c kdeck -n "__fish_kdeck_needs_command" -l theme -d 'Theme name (dark, light, 16color, ...) or a theme file' -r
 complete -c kdeck -n "__fish_kdeck_needs_command" -l keymap -d 'Keymap name (default, vim, arrows) or a keymap file' -r
+complete -c kdeck -n "__fish_kdeck_needs_command" -l monitor -d 'Open the monitoring cockpit, read-only: the Deployments named (comma-separated, `name` or `namespace/name`) or all in the namespace, with rollout state, pod health and recent warnings, live without a key press' -r
 complete -c kdeck -n "__fish_kdeck_needs_command" -l command -d 'The pane to open on, as a `:` command (e.g. `deploy`, `po`)' -r
 complete -c kdeck -n "__fish_kdeck_needs_command" -l trace-frames -d 'Record frame render times and input latency to FILE (for the performance scripts)' -r -F
 complete -c kdeck -n "__fish_kdeck_needs_command" -l log-level -d 'How much to write to the log file (`kdeck sim`: to stderr)' -r -f -a "off\t'Nothing; no log file is opened'
@@ -40,6 +41,7 @@ info\t'Also every change sent to the cluster'
 debug\t'Also watch and request details'
 trace\t'Everything, including the libraries\' internals'"
 complete -c kdeck -n "__fish_kdeck_needs_command" -s A -l all-namespaces -d 'Show all namespaces'
+complete -c kdeck -n "__fish_kdeck_needs_command" -l ascii -d 'Draw with ASCII only (borders, bars, arrows), for terminals without UTF-8. The default when the locale (LC_ALL, LC_CTYPE, LANG) names another charset or is C/POSIX'
 complete -c kdeck -n "__fish_kdeck_needs_command" -l demo -d 'Start the embedded demo cluster in-process and show it'
 complete -c kdeck -n "__fish_kdeck_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdeck -n "__fish_kdeck_needs_command" -s V -l version -d 'Print version'
@@ -59,6 +61,7 @@ complete -c kdeck -n "__fish_kdeck_using_subcommand sim" -l namespaces -d '`scal
 complete -c kdeck -n "__fish_kdeck_using_subcommand sim" -l deployments -d '`scale` scenario: number of deployments (spread over the namespaces)' -r
 complete -c kdeck -n "__fish_kdeck_using_subcommand sim" -l pods -d '`scale` scenario: total number of pods' -r
 complete -c kdeck -n "__fish_kdeck_using_subcommand sim" -l churn -d '`scale` scenario: pod status updates per second' -r
+complete -c kdeck -n "__fish_kdeck_using_subcommand sim" -l seed -d 'Draw the random parts of names (pod suffixes, IDs) from this seed, so that runs make the same objects (for screenshots and snapshot tests)' -r
 complete -c kdeck -n "__fish_kdeck_using_subcommand sim" -l kubeconfig -d 'Kubeconfig file (default: $KUBECONFIG, merged as kubectl does, then ~/.kube/config)' -r -F
 complete -c kdeck -n "__fish_kdeck_using_subcommand sim" -l log-level -d 'How much to write to the log file (`kdeck sim`: to stderr)' -r -f -a "off\t'Nothing; no log file is opened'
 error\t'Failures only'

@@ -21,6 +21,7 @@ use super::age_tick::next_age_change;
 use super::command::{self, Command};
 use super::frame_trace::FrameTrace;
 use super::keys::key_action;
+use super::monitor::MonitorView;
 use super::state::{Mode, Screen, State};
 use super::update::update;
 use crate::cli::{DashboardArgs, exit_code};
@@ -52,15 +53,24 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
     let (aliases, alias_warnings) = command::Aliases::new(&config.aliases);
     warnings.extend(alias_warnings);
     warnings.extend(crate::logging::problem());
-    let kind = match args
+    let parsed = args
         .command
         .as_deref()
-        .map(|c| command::parse(&aliases.expand(c)))
-    {
-        None => Kind::Pod,
+        .map(|c| command::parse(&aliases.expand(c)));
+    // The monitor is for a screen nobody watches over: it can never change the cluster.
+    let monitor = match (&args.monitor, &parsed) {
+        (Some(chosen), _) => Some(monitor_choice(chosen)),
+        (None, Some(Ok(Command::Monitor(chosen)))) => Some(chosen.clone()),
+        _ => None,
+    };
+    if args.monitor.is_some() {
+        args.readonly = true;
+    }
+    let kind = match parsed {
+        None | Some(Ok(Command::Monitor(_))) => Kind::Pod,
         Some(Ok(Command::Pane(kind))) => kind,
         Some(Ok(_)) => Err(exit_code::with(exit_code::CONFIG)(anyhow::anyhow!(
-            "--command takes a pane, e.g. --command deploy"
+            "--command takes a pane or monitor, e.g. --command deploy"
         )))?,
         Some(Err(e)) => Err(exit_code::with(exit_code::CONFIG)(anyhow::anyhow!(
             "--command: {e}"
@@ -95,7 +105,12 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
         .with_context(|| format!("kubeconfig {}", kubeconfig_name(&opts)))?;
     let namespace = (!args.all_namespaces).then(|| cluster.namespace().to_owned());
     let mut state = State::new(kind, namespace, keymap, theme);
+    if let Some(chosen) = monitor {
+        state.screens = vec![Screen::Monitor(MonitorView::new(chosen))];
+    }
     state.readonly = args.readonly || cluster.readonly();
+    state.ascii =
+        args.ascii || crate::ui::ascii::locale_wants_ascii(|name| std::env::var(name).ok());
     state.connection.context = cluster.context().to_owned();
     state.connection.server = cluster.server().to_owned();
     state.connection.server_version = Some(version);
@@ -118,6 +133,15 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
     let result = event_loop(&mut tui, state, cluster, opts, trace).await;
     drop(tui);
     result
+}
+
+/// The Deployments `--monitor=web,prod/api` names (empty: all in the namespace).
+fn monitor_choice(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// How long the first answer of the API server may take.

@@ -279,7 +279,9 @@ pub fn key_action(state: &State, key: &KeyEvent) -> Option<Action> {
     if view.editor.is_some() || view.prompt.is_some() {
         return Some(Action::YamlKey(*key));
     }
-    let own = key.modifiers.difference(KeyModifiers::SHIFT).is_empty()
+    // On the `:` and `/` lines every character is text.
+    let own = state.mode == super::state::Mode::Normal
+        && key.modifiers.difference(KeyModifiers::SHIFT).is_empty()
         && matches!(key.code, KeyCode::Char('n' | 'N' | 'M' | 'z' | 'x'));
     own.then_some(Action::YamlKey(*key))
 }

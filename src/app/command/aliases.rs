@@ -7,9 +7,6 @@ use std::collections::BTreeMap;
 
 use super::{COMMANDS, parse};
 
-/// Words the command line knows besides [`COMMANDS`].
-const OTHER_BUILT_INS: &[&str] = &["q!", "exit"];
-
 /// Aliases for `:` commands: a word and the command line it stands for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Aliases(BTreeMap<String, String>);
@@ -22,10 +19,10 @@ impl Aliases {
         let mut aliases = BTreeMap::new();
         let mut warnings = Vec::new();
         for (word, line) in configured {
-            let problem = if is_built_in(word) {
-                Some(format!("it would shadow the built-in :{word}"))
-            } else if word.is_empty() || word.contains(char::is_whitespace) {
+            let problem = if word.is_empty() || word.contains(char::is_whitespace) {
                 Some("an alias is one word".to_owned())
+            } else if is_built_in(word) {
+                Some(format!("it would shadow the built-in :{word}"))
             } else {
                 parse(line)
                     .err()
@@ -59,8 +56,11 @@ impl Aliases {
     }
 }
 
+/// Whether the command line knows `word` itself: any answer but "unknown command" (so
+/// words parsed outside [`COMMANDS`], such as `q!` or `mon`, count too).
 fn is_built_in(word: &str) -> bool {
-    COMMANDS.iter().any(|(w, _)| *w == word) || OTHER_BUILT_INS.contains(&word)
+    COMMANDS.iter().any(|(w, _)| *w == word)
+        || !matches!(parse(word), Err(e) if e.starts_with("unknown command"))
 }
 
 #[cfg(test)]
@@ -115,13 +115,19 @@ mod tests {
         let (aliases, warnings) = Aliases::new(&configured(&[
             ("dp", "pods"),
             ("q!", "pods"),
+            ("mon", "pods"),
             ("two words", "pods"),
             ("web", "deploy -n web"),
             ("chain", "web"),
             ("ok", "svc"),
         ]));
         assert_eq!(aliases.words().collect::<Vec<_>>(), ["ok"]);
-        assert_eq!(warnings.len(), 5, "{warnings:#?}");
+        assert_eq!(warnings.len(), 6, "{warnings:#?}");
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("shadow the built-in :mon"))
+        );
         assert!(warnings[0].contains("\"chain\"") && warnings[0].contains("unknown command :web"));
         assert!(
             warnings
