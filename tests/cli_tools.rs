@@ -1,5 +1,8 @@
 //! The command-line tools, run as the real binary: `config`, `completions`, `man`, the
-//! exit codes of start-up failures, the log file and `theme import`.
+//! exit codes of start-up failures, the log file and `theme import`; and the config's
+//! aliases in the real dashboard (in a pseudo-terminal, on the embedded demo cluster).
+
+mod pty;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -356,4 +359,47 @@ fn the_readme_alias_example_loads_without_warnings() {
     assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(aliases.words().count(), config.aliases.len());
     assert_eq!(aliases.expand("sys"), "ns kube-system");
+}
+
+#[test]
+fn config_aliases_work_in_the_dashboard_and_bad_ones_are_shown() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("config/kdeck/config.toml");
+    std::fs::create_dir_all(config.parent().expect("parent")).expect("mkdir");
+    std::fs::write(
+        &config,
+        "[aliases]\nd = \"deployments\"\nsys = \"ns kube-system\"\ndp = \"pods\"\n",
+    )
+    .expect("write config");
+    let path = |p: &str| dir.path().join(p).to_str().expect("utf-8").to_owned();
+    let mut s = pty::PtySession::spawn(
+        Path::new(env!("CARGO_BIN_EXE_kdeck")),
+        &["--demo"],
+        &[
+            ("XDG_CONFIG_HOME", &path("config")),
+            ("XDG_STATE_HOME", &path("state")),
+            ("HOME", &path("")),
+            ("KDECK_LOG", "info"),
+        ],
+        200,
+        40,
+    );
+    s.wait_for_text("pods(default)");
+    s.wait_for_text("\"dp\" ignored: it would shadow the built-in :dp");
+    s.type_slowly(":d");
+    s.send(pty::keys::ENTER);
+    s.wait_for_text("deployments(default)");
+    s.type_slowly(":sys");
+    s.send(pty::keys::ENTER);
+    s.wait_for_text("deployments(kube-system)");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0, "kdeck exits cleanly: {}", s.screen());
+    // The dashboard logged to its file, not to the terminal.
+    let log = std::fs::read_to_string(dir.path().join("state/kdeck/kdeck.log")).expect("log");
+    assert!(log.contains("kdeck starting"), "{log}");
+    let output = String::from_utf8_lossy(&s.raw_output()).into_owned();
+    assert!(
+        !output.contains("kdeck starting"),
+        "the log reached the terminal"
+    );
 }
