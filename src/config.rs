@@ -122,10 +122,12 @@ impl Config {
                 ns => args.namespace = Some(ns.to_owned()),
             }
         }
+        // "auto" is what no theme means (dark, or 16color on a 16-colour terminal).
         if args.theme.is_none() && self.theme != "auto" {
             args.theme = Some(self.theme.clone());
         }
-        if args.keymap.is_none() {
+        // "default" is what no keymap means: left unset, as if the file did not name one.
+        if args.keymap.is_none() && self.keymap != "default" {
             args.keymap = Some(self.keymap.clone());
         }
         args.readonly |= self.readonly;

@@ -83,7 +83,11 @@ fn reads_fields_rejects_unknown_and_lets_the_command_line_win() {
     assert_eq!(config.log_settings().tail_lines, 200);
     let mut args = DashboardArgs::default();
     Config::default().apply_to(&mut args);
-    assert_eq!((args.theme, args.namespace), (None, None), "auto and unset");
+    assert_eq!(
+        (args.theme, args.namespace, args.keymap),
+        (None, None, None),
+        "auto, unset and default leave the command line's defaults"
+    );
     std::fs::write(
         &path,
         "[logs]\ntail_lines = 50\nmax_lines = 1000\nsince_seconds = 600\n",
