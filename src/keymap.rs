@@ -148,13 +148,37 @@ impl Keymap {
         self.help_of(Section::Normal)
     }
 
+    /// Help lines of a view with its own `section`: that section's, then the `[normal]`
+    /// keys it does not shadow.
+    pub fn help_of_view(&self, section: Section) -> Vec<(String, String, &'static str)> {
+        if section == Section::Normal {
+            return self.help();
+        }
+        let mut lines = self.help_of(section);
+        lines.extend(self.help_lines(Section::Normal, |k| self.action_in(section, k).is_none()));
+        lines
+    }
+
     /// Help lines of `section`: (keys, action name, description) for every bound action.
     pub fn help_of(&self, section: Section) -> Vec<(String, String, &'static str)> {
+        self.help_lines(section, |_| true)
+    }
+
+    fn help_lines(
+        &self,
+        section: Section,
+        shown: impl Fn(&KeyChord) -> bool,
+    ) -> Vec<(String, String, &'static str)> {
         section
             .actions()
             .into_iter()
             .filter_map(|action| {
-                let keys = self.keys_of(&action);
+                let keys: Vec<KeyChord> = self
+                    .bindings
+                    .iter()
+                    .filter(|((s, k), b)| *s == section && b.action == action && shown(k))
+                    .map(|((_, k), _)| *k)
+                    .collect();
                 (!keys.is_empty()).then(|| {
                     let keys = keys
                         .iter()
