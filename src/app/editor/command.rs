@@ -74,3 +74,77 @@ impl Editor {
         Outcome::default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use serde_json::json;
+
+    use super::*;
+    use crate::app::editor::{EditReport, EditRequest, EditorStyle};
+    use crate::app::yaml_view::{LiveObject, Sensitive};
+    use crate::cluster::{Kind, ObjectKey};
+
+    fn editor() -> Editor {
+        let key = ObjectKey {
+            kind: Kind::ConfigMap,
+            namespace: "default".into(),
+            name: "conf".into(),
+        };
+        let object = LiveObject::new(json!({
+            "apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "conf", "namespace": "default", "resourceVersion": "3"},
+            "data": {"a": "1"}
+        }));
+        Editor::open(key, "ctx", object, None, false, EditorStyle::default())
+    }
+
+    fn external_id(effects: &[Effect]) -> u64 {
+        effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::Edit(EditRequest::External { id, .. }) => Some(*id),
+                _ => None,
+            })
+            .expect("the text is handed to $EDITOR")
+    }
+
+    #[test]
+    fn rebound_keys_run_the_editor_commands_and_unbound_ones_are_text() {
+        let mut e = editor();
+        let mut effects = Vec::new();
+        let w = KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL);
+        // Ctrl-w bound to save (as a user keymap may): a dry run would be asked, but the
+        // text is unchanged, so nothing is sent.
+        let _ = e.key_with(w, Some(EditorCommand::Save), &mut effects);
+        assert_eq!(
+            e.notice.as_ref().map(|n| n.0.as_str()),
+            Some("no changes to save")
+        );
+        // Esc not bound to cancel: it does not close the editor.
+        let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+        assert!(!e.key_with(esc, None, &mut effects).close);
+        assert!(
+            e.key_with(esc, Some(EditorCommand::Cancel), &mut effects)
+                .close
+        );
+    }
+
+    #[test]
+    fn handing_an_edit_to_the_external_editor_keeps_it_when_left_unchanged() {
+        let mut e = editor();
+        let mut effects = Vec::new();
+        e.textarea().insert_str("# mine\n");
+        let typed = e.text();
+        let _ = e.command(EditorCommand::ExternalEditor, &mut effects);
+        assert_eq!(e.phase, Phase::External);
+        let id = external_id(&effects);
+        let outcome = e.report(
+            EditReport::ExternalDone(id, Ok(Sensitive(typed.clone()))),
+            &mut effects,
+        );
+        assert!(!outcome.close, "the unsent edit stays open");
+        assert_eq!(e.phase, Phase::Editing);
+        assert_eq!(e.text(), typed);
+    }
+}
