@@ -137,6 +137,22 @@ impl Keymap {
             .collect()
     }
 
+    /// A hint line (`n/N next/prev · M managedFields`): for each group, the first key of
+    /// each action joined by `/`, then its word; groups with no key bound are left out.
+    pub fn hint_text(&self, hints: &[(&[Action], &str)]) -> String {
+        hints
+            .iter()
+            .filter_map(|(actions, word)| {
+                let keys: Vec<String> = actions
+                    .iter()
+                    .filter_map(|a| self.keys_of(a).first().map(ToString::to_string))
+                    .collect();
+                (!keys.is_empty()).then(|| format!("{} {word}", keys.join("/")))
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+
     /// Every key bound in any section, each once, in key order.
     pub fn all_chords(&self) -> Vec<KeyChord> {
         let keys: BTreeSet<KeyChord> = self.bindings.keys().map(|(_, k)| *k).collect();

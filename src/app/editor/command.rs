@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Editor, Outcome, Phase};
-use crate::app::action::Effect;
+use crate::app::action::{Action, Effect};
+use crate::keymap::Keymap;
 
 /// A key of the editor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,6 +44,20 @@ impl EditorCommand {
             Self::Redo => "redo",
         }
     }
+}
+
+/// The hint line while typing, with the keys the keymap binds (`external_editor` is in
+/// help only: the line has no room for it at 80 columns).
+pub fn hints(keymap: &Keymap) -> String {
+    let own = Action::Editor;
+    keymap.hint_text(&[
+        (&[own(EditorCommand::Save)], "save (dry run, diff, confirm)"),
+        (&[own(EditorCommand::Cancel)], "close"),
+        (
+            &[own(EditorCommand::Undo), own(EditorCommand::Redo)],
+            "undo/redo",
+        ),
+    ])
 }
 
 impl Editor {

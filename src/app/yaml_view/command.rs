@@ -4,8 +4,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::shown;
+use crate::app::Action;
 use crate::app::state::State;
 use crate::cluster::Kind;
+use crate::keymap::Keymap;
 
 /// A key of the YAML view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,6 +47,22 @@ impl YamlCommand {
     }
 }
 
+/// The view's hint line, with the keys the keymap binds.
+pub fn hints(keymap: &Keymap) -> String {
+    let own = |c| Action::YamlView(c);
+    keymap.hint_text(&[
+        (&[Action::FilterMode], "search"),
+        (
+            &[own(YamlCommand::NextMatch), own(YamlCommand::PrevMatch)],
+            "next/prev",
+        ),
+        (&[own(YamlCommand::ToggleManagedFields)], "managedFields"),
+        (&[own(YamlCommand::ToggleStatus)], "status"),
+        (&[own(YamlCommand::RevealSecrets)], "reveal"),
+        (&[Action::Edit, Action::EditExternal], "edit"),
+    ])
+}
+
 /// Runs `command` on the YAML view shown (nothing when none is).
 pub fn run(state: &mut State, command: YamlCommand) {
     let Some(view) = shown(state) else {
@@ -74,5 +92,27 @@ pub fn run(state: &mut State, command: YamlCommand) {
                 state.status = Some("only a Secret has values to reveal".to_owned());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keymap::{KeyChord, Section};
+
+    #[test]
+    fn the_hint_line_shows_the_keys_the_keymap_binds() {
+        let mut keymap = Keymap::default_keymap();
+        assert_eq!(
+            hints(&keymap),
+            "/ search · n/N next/prev · M managedFields · z status · x reveal · e/E edit"
+        );
+        let warnings = keymap.overlay("[yaml]\ntoggle_status = \"Z\"\n").unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert!(hints(&keymap).contains("Z status"), "{}", hints(&keymap));
+        assert_eq!(
+            keymap.action_for(Section::Yaml, &KeyChord::parse("Z").unwrap().key_event()),
+            Some(&Action::YamlView(YamlCommand::ToggleStatus))
+        );
     }
 }
