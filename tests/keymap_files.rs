@@ -182,3 +182,22 @@ fn the_readme_key_reference_is_generated_from_the_default_keymap() {
          expected block:\n{block}"
     );
 }
+
+#[test]
+fn the_readme_example_of_a_user_keymap_loads_cleanly() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).expect("README.md");
+    let from = readme
+        .find("#### Other keymaps, and your own")
+        .expect("the README explains user keymaps");
+    let block = readme[from..]
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a toml example");
+    let mut map = Keymap::default_keymap();
+    let warnings = map.overlay(block).expect("the example parses");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(map.action(&key("D")), Some(&Action::Delete));
+    assert_eq!(map.action(&key("X")), None);
+}
