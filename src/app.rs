@@ -16,6 +16,7 @@ pub mod filter;
 mod frame_trace;
 pub mod keys;
 pub mod logs;
+pub mod monitor;
 pub mod navigation;
 pub mod operations;
 pub mod permissions;

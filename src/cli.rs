@@ -26,6 +26,7 @@ pub enum Command {
 
 /// Options of the dashboard.
 #[derive(Debug, Clone, Args, Default)]
+#[allow(clippy::struct_excessive_bools)] // command-line flags
 pub struct DashboardArgs {
     /// Kubeconfig file (default: $KUBECONFIG, merged as kubectl does, then ~/.kube/config).
     #[arg(long, global = true, value_name = "FILE")]
@@ -47,6 +48,10 @@ pub struct DashboardArgs {
     /// Never change the cluster: every mutating key and request is refused.
     #[arg(long, env = "KDECK_READONLY", value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1, default_missing_value = "true")]
     pub readonly: bool,
+    /// Draw with ASCII only (borders, bars, arrows), for terminals without UTF-8. The default
+    /// when the locale (LC_ALL, LC_CTYPE, LANG) names another charset or is C/POSIX.
+    #[arg(long)]
+    pub ascii: bool,
     /// Start the embedded demo cluster in-process and show it.
     #[arg(long)]
     pub demo: bool,
@@ -56,6 +61,11 @@ pub struct DashboardArgs {
     /// Keymap name (default, vim, arrows) or a keymap file.
     #[arg(long, value_name = "NAME|FILE")]
     pub keymap: Option<String>,
+    /// Open the monitoring cockpit, read-only: the Deployments named (comma-separated, `name`
+    /// or `namespace/name`) or all in the namespace, with rollout state, pod health and
+    /// recent warnings, live without a key press.
+    #[arg(long, value_name = "DEPLOYMENTS", num_args = 0..=1, default_missing_value = "", require_equals = true)]
+    pub monitor: Option<String>,
     /// The pane to open on, as a `:` command (e.g. `deploy`, `po`).
     #[arg(long, value_name = "CMD")]
     pub command: Option<String>,

@@ -227,6 +227,19 @@ impl Sim {
         self.server.disconnect_watches();
     }
 
+    /// Stops the API server as its process would stop: every connection is cut and nothing
+    /// answers until [`Sim::start_api_server`]. The controllers keep running, as they would
+    /// in their own process.
+    pub async fn stop_api_server(&mut self) {
+        self.server.stop().await;
+    }
+
+    /// Serves again on the same address with the same objects, after
+    /// [`Sim::stop_api_server`].
+    pub async fn start_api_server(&mut self) -> anyhow::Result<()> {
+        self.server.serve_again().await
+    }
+
     /// Stops the server, the controllers and any scenario task.
     pub async fn stop(mut self) {
         self.server.stop().await;

@@ -1,11 +1,13 @@
 //! Drawing: a pure function of the state, one file per screen or widget.
 
+pub mod ascii;
 pub mod columns;
 pub mod dialog;
 pub mod footer;
 pub mod header;
 pub mod help;
 pub mod logs;
+pub mod monitor;
 pub mod rollout;
 pub mod table;
 pub mod text_view;
@@ -36,6 +38,9 @@ pub fn draw(state: &State, frame: &mut Frame) {
             Paragraph::new(Line::from(msg)).wrap(ratatui::widgets::Wrap { trim: true }),
             area,
         );
+        if state.ascii {
+            ascii::downgrade(frame.buffer_mut());
+        }
         return;
     }
     let [header_area, body, footer_area] = Layout::vertical([
@@ -54,6 +59,9 @@ pub fn draw(state: &State, frame: &mut Frame) {
         let width = if body.height >= rows { 60 } else { 100 };
         help::draw(state, frame, centered(body, width, rows));
     }
+    if state.ascii {
+        ascii::downgrade(frame.buffer_mut());
+    }
 }
 
 fn draw_screen(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
@@ -65,6 +73,7 @@ fn draw_screen(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
         Screen::Yaml(y) => yaml::draw(state, y, frame, area),
         Screen::Logs(l) => logs::draw(state, l, frame, area),
         Screen::Contexts { selected } => text_view::draw_contexts(state, *selected, frame, area),
+        Screen::Monitor(m) => monitor::draw(state, m, frame, area),
     }
 }
 

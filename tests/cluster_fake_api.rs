@@ -375,7 +375,7 @@ async fn a_failed_watch_shows_reconnecting_then_relists_to_live() {
     assert_eq!(states.len(), 6, "{states:?}");
     assert_eq!(&states[..3], ["Syncing", "Reset(1)", "Live"], "{states:?}");
     assert!(
-        states[3].starts_with("Reconnecting(") && states[3].contains("etcd leader changed"),
+        states[3].starts_with("Reconnecting {") && states[3].contains("etcd leader changed"),
         "{states:?}"
     );
     assert_eq!(&states[4..], ["Reset(1)", "Live"], "{states:?}");

@@ -184,7 +184,7 @@ async fn gone_after_compaction_relists_with_reconnecting_then_reset() {
             .wait_for(Duration::from_secs(5), |p| {
                 p.states
                     .iter()
-                    .any(|s| matches!(s, WatchState::Reconnecting(_)))
+                    .any(|s| matches!(s, WatchState::Reconnecting { .. }))
             })
             .await
         {
@@ -197,7 +197,7 @@ async fn gone_after_compaction_relists_with_reconnecting_then_reset() {
         .states
         .iter()
         .find_map(|s| match s {
-            WatchState::Reconnecting(r) => Some(r.clone()),
+            WatchState::Reconnecting { reason, .. } => Some(reason.clone()),
             _ => None,
         })
         .unwrap();

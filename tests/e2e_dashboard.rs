@@ -348,3 +348,69 @@ fn esc_then_q_typed_quickly_closes_the_help_and_quits() {
     assert_eq!(s.wait_exit(), 0);
     s.terminal_restored().expect("the terminal is restored");
 }
+
+/// The wall screen: `--monitor` is read-only, shows every Deployment of the namespace as a
+/// card, and comes back by itself after the API server process restarts, with what changed
+/// while it was down.
+#[test]
+fn the_monitor_survives_an_api_server_restart_unattended() {
+    let mut sim = TestSim::start();
+    let mut s = kdeck(&sim, &["--monitor"], 120, 40);
+    s.wait_for_text("READ-ONLY");
+    s.wait_for_text("monitor(default)[3]");
+    s.wait_for("hello-deploy at 10/10", |t| {
+        t.contains("hello-deploy") && t.contains("READY 10/10")
+    });
+
+    sim.stop_api_server();
+    s.wait_for("the monitor saying its data is old", |t| {
+        t.contains("reconnecting (last update ") && t.contains("State: reconnecting")
+    });
+    // While the API server is down, the controllers go on (they run in their own process).
+    let deployments = kdeck::sim::resources::by_kind("apps", "Deployment").expect("served");
+    sim.store()
+        .modify(deployments, "default", "hello-deploy", |d| {
+            d["spec"]["replicas"] = serde_json::json!(4);
+            Ok(())
+        })
+        .expect("scale hello-deploy in the store");
+    sim.start_api_server();
+    s.wait_for("the monitor live again with the change", |t| {
+        t.contains("State: live") && t.contains("READY 4/4") && !t.contains("reconnecting")
+    });
+    // Nothing was asked of the user, and nothing was sent but reads.
+    quit(&mut s);
+    let writes: Vec<_> = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.method != "GET" && r.user == "admin")
+        .collect();
+    assert!(writes.is_empty(), "the monitor sent {writes:?}");
+}
+
+/// A bastion with `LANG=C`: everything on screen is ASCII, borders included, and
+/// `--ascii` does the same in a UTF-8 locale.
+#[test]
+fn a_c_locale_or_ascii_flag_draws_only_ascii() {
+    let sim = TestSim::start();
+    let kubeconfig = sim.kubeconfig_path().to_str().expect("utf-8 path");
+    for (extra, lang) in [(None, "C"), (Some("--ascii"), "C.UTF-8")] {
+        let mut args = vec!["--kubeconfig", kubeconfig, "--command", "deploy"];
+        args.extend(extra);
+        let mut s = PtySession::spawn(
+            Path::new(env!("CARGO_BIN_EXE_kdeck")),
+            &args,
+            &[("LANG", lang)],
+            80,
+            24,
+        );
+        let screen = s.wait_for("the deployments in ASCII", |t| {
+            t.contains("+ deployments(default)[3] -") && t.contains("myapp-deploy")
+        });
+        assert!(screen.is_ascii(), "{lang}: {screen}");
+        s.send(keys::ENTER);
+        let screen = s.wait_for("the rollout view", |t| t.contains("rollout hello-deploy"));
+        assert!(screen.is_ascii(), "{lang}: {screen}");
+        quit(&mut s);
+    }
+}

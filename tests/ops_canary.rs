@@ -220,3 +220,55 @@ async fn tutorial_canary_on_the_seed_then_undo_to_revision_1() {
     assert_eq!(numbers, [2, 3], "revision 1 became 3: {history:?}");
     assert!(history[1].current && history[1].images == ["nginx:1.14.1"]);
 }
+
+/// Abort while the canary's pods are still coming up: the start gives up at once instead
+/// of waiting out its timeout, and never pauses the Deployment after the abort.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn aborting_while_the_canary_waits_ends_the_wait_without_a_pause() {
+    let a = Side::start().await;
+    let old_image = image_of(&a.client).await;
+    let client = a.client.clone();
+    let started = tokio::spawn(async move {
+        ops::start_canary(
+            &client,
+            &permit("canary"),
+            &canary("nginx:crash", Duration::from_secs(600)),
+            &mut |_| {},
+        )
+        .await
+    });
+    // Once the canary is in place (its annotation written), abort it.
+    let deadline = std::time::Instant::now() + support::test_timeout();
+    while !deployment(&a.client)
+        .await
+        .metadata
+        .annotations
+        .unwrap_or_default()
+        .contains_key(ops::canary::ORIGINAL_ANNOTATION)
+    {
+        assert!(std::time::Instant::now() < deadline, "the canary started");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    ops::abort_canary(&a.client, &permit("abort"), NS, DEPLOY)
+        .await
+        .expect("abort");
+    let err = tokio::time::timeout(support::test_timeout(), started)
+        .await
+        .expect("the start ends long before its 600 s timeout")
+        .expect("the start task ran")
+        .expect_err("the canary was aborted");
+    assert!(
+        matches!(
+            err,
+            ops::OpError::Refused {
+                refusal: Refusal::NoCanary,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("promoted or aborted"), "{err}");
+    settle(&a.client).await;
+    assert_eq!(image_of(&a.client).await, old_image);
+    assert_eq!(deployment(&a.client).await.spec.unwrap().paused, None);
+}

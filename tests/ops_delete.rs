@@ -97,7 +97,7 @@ async fn a_read_only_client_sends_no_operation_even_with_a_permit() {
         ops::scale(&client, &p, Kind::Deployment, NS, DEPLOY, 5).await,
         ops::set_image(&client, &p, NS, DEPLOY, "myapp", "nginx:1.15.7", None).await,
         ops::pause(&client, &p, NS, DEPLOY).await,
-        ops::restart(&client, &p, NS, DEPLOY).await,
+        ops::restart(&client, &p, Kind::Deployment, NS, DEPLOY).await,
         ops::delete(
             &client,
             &p,

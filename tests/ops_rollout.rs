@@ -11,6 +11,7 @@
 mod ops_fixture;
 mod support;
 
+use kdeck::cluster::Kind;
 use kdeck::cluster::ops::{self, Refusal};
 use ops_fixture::*;
 
@@ -273,7 +274,7 @@ async fn undo_while_paused_is_refused_like_kubectl_and_resume_and_undo_matches()
 async fn restart_matches_kubectl_and_is_refused_while_paused() {
     support::require_kubectl!();
     let (a, b) = (Side::start().await, Side::start().await);
-    let out = ops::restart(&a.client, &permit("restart"), NS, DEPLOY)
+    let out = ops::restart(&a.client, &permit("restart"), Kind::Deployment, NS, DEPLOY)
         .await
         .expect("restart");
     assert_eq!(out.message, "deployment.apps/myapp-deploy restarted");
@@ -295,7 +296,7 @@ async fn restart_matches_kubectl_and_is_refused_while_paused() {
         .await
         .expect("pause");
     b.kubectl_ok(&["rollout", "pause", "deployment/myapp-deploy"]);
-    let err = ops::restart(&a.client, &permit("restart"), NS, DEPLOY)
+    let err = ops::restart(&a.client, &permit("restart"), Kind::Deployment, NS, DEPLOY)
         .await
         .expect_err("paused");
     assert_eq!(err.refusal(), Some(Refusal::Paused));
@@ -361,4 +362,80 @@ async fn a_change_in_between_gives_a_conflict_not_a_lost_update() {
         "nginx:1.15.5",
         "nothing was overwritten"
     );
+}
+
+/// `kubectl rollout restart` also takes StatefulSets and DaemonSets: the same template
+/// annotation, and their controllers replace every pod (kube-proxy on the seed's three
+/// nodes, one by one).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restart_rolls_a_daemon_set_and_refuses_a_pod() {
+    use k8s_openapi::api::apps::v1::DaemonSet;
+    use k8s_openapi::api::core::v1::Pod;
+    use kube::api::{Api, ListParams};
+    let a = Side::seed().await;
+    let pods: Api<Pod> = Api::namespaced(a.client.clone(), "kube-system");
+    let proxies = ListParams::default().labels("k8s-app=kube-proxy");
+    let names = |list: Vec<Pod>| -> Vec<String> {
+        let mut names: Vec<String> = list
+            .into_iter()
+            .filter(|p| p.metadata.deletion_timestamp.is_none())
+            .filter_map(|p| p.metadata.name)
+            .collect();
+        names.sort();
+        names
+    };
+    let before = names(pods.list(&proxies).await.expect("list").items);
+    assert_eq!(before.len(), 3, "{before:?}");
+
+    let out = ops::restart(
+        &a.client,
+        &permit("restart"),
+        Kind::DaemonSet,
+        "kube-system",
+        "kube-proxy",
+    )
+    .await
+    .expect("restart");
+    assert_eq!(out.message, "daemonset.apps/kube-proxy restarted");
+    let ds: Api<DaemonSet> = Api::namespaced(a.client.clone(), "kube-system");
+    let template = ds
+        .get("kube-proxy")
+        .await
+        .expect("get")
+        .spec
+        .expect("spec")
+        .template;
+    assert!(
+        template
+            .metadata
+            .and_then(|m| m.annotations)
+            .is_some_and(|a| a.contains_key("kubectl.kubernetes.io/restartedAt"))
+    );
+    let deadline = std::time::Instant::now() + timeout();
+    loop {
+        let now = names(pods.list(&proxies).await.expect("list").items);
+        let status = ds
+            .get("kube-proxy")
+            .await
+            .expect("get")
+            .status
+            .expect("status");
+        if now.len() == 3
+            && now.iter().all(|n| !before.contains(n))
+            && status.updated_number_scheduled == Some(3)
+            && status.number_available == Some(3)
+        {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "every kube-proxy pod replaced: before {before:?}, now {now:?}, {status:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+
+    let err = ops::restart(&a.client, &permit("restart"), Kind::Pod, NS, "any")
+        .await
+        .expect_err("pods are not restarted");
+    assert_eq!(err.refusal(), Some(Refusal::Unsupported));
 }

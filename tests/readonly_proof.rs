@@ -42,6 +42,7 @@ enum View {
     Describe,
     Yaml,
     Contexts,
+    Monitor,
     Help,
     CommandLine,
     FilterLine,
@@ -61,6 +62,7 @@ fn views() -> Vec<View> {
         View::Describe,
         View::Yaml,
         View::Contexts,
+        View::Monitor,
         View::Help,
         View::CommandLine,
         View::FilterLine,
@@ -158,6 +160,17 @@ async fn go(d: &mut AppDriver, view: View) {
             }
         }
         View::Contexts => command(d, "ctx"),
+        View::Monitor => {
+            command(d, "monitor");
+            for kind in kdeck::app::monitor::MONITOR_KINDS {
+                d.wait_live(kind).await;
+            }
+            d.wait_for(
+                "the monitor's cards",
+                |s| matches!(s.screen(), Screen::Monitor(m) if !m.cache.cards.is_empty()),
+            )
+            .await;
+        }
         View::Help => press_action(d, &Action::Help),
         View::CommandLine => press_action(d, &Action::CommandMode),
         View::FilterLine => {

@@ -3,6 +3,7 @@
 
 mod ui_fixtures;
 
+use kdeck::app::monitor::RolloutPhase;
 use kdeck::app::state::{Mode, Scope, Screen, State};
 use kdeck::app::{Action, Effect, update};
 use kdeck::cluster::{ClusterUpdate, Kind};
@@ -530,4 +531,104 @@ fn changed_rows_keep_their_place_and_new_gone_or_resorted_rows_move() {
     run(&mut s, &typed("aaa"));
     run(&mut s, &[Action::InputSubmit]);
     assert_eq!(visible_names(&s), ["aaa-new"]);
+}
+
+#[test]
+fn rollout_events_of_one_second_are_newest_write_first() {
+    let mut s = state(Kind::Deployment, (120, 40));
+    run(&mut s, &[Action::Bottom, Action::Enter]);
+    let template = rows(Kind::Event)
+        .into_iter()
+        .find(|r| r.meta.name == "myapp-deploy.1")
+        .expect("fixture event");
+    // Three writes in the same second, arriving out of order; a fourth a second later.
+    let at = ui_fixtures::now();
+    let written = |name: &str, rv: &str, seconds_ago: i64| {
+        let mut e = template.clone();
+        e.meta.name = name.into();
+        e.meta.resource_version = rv.into();
+        if let kdeck::cluster::Detail::Event(ev) = &mut e.detail {
+            ev.last_seen = Some(at - jiff::SignedDuration::from_secs(seconds_ago));
+        }
+        e
+    };
+    let rows = vec![
+        written("second", "1002", 100),
+        written("first", "1001", 100),
+        written("newest", "900", 99),
+        written("third", "1003", 100),
+    ];
+    run(
+        &mut s,
+        &[Action::Cluster(ClusterUpdate::Applied {
+            kind: Kind::Event,
+            rows,
+        })],
+    );
+    let Screen::Rollout(r) = s.screen() else {
+        panic!("rollout view expected")
+    };
+    let names: Vec<&str> = r
+        .cache
+        .events
+        .iter()
+        .filter_map(|slot| s.stores.of(Kind::Event).get(*slot))
+        .map(|e| e.meta.name.as_str())
+        .filter(|n| ["first", "second", "third", "newest"].contains(n))
+        .collect();
+    assert_eq!(names, ["newest", "third", "second", "first"]);
+}
+
+#[test]
+fn the_monitor_shows_cards_and_warnings_and_opens_a_rollout() {
+    let mut s = state(Kind::Pod, (120, 40));
+    command(&mut s, "pulses");
+    let Screen::Monitor(m) = s.screen() else {
+        panic!("monitor expected, got {:?}", s.breadcrumb())
+    };
+    // By namespace and name; hello-deploy is complete, myapp-deploy (2 of 3 up to date)
+    // is rolling out.
+    let names: Vec<&str> = m
+        .cache
+        .cards
+        .iter()
+        .filter_map(|c| s.stores.of(Kind::Deployment).get(c.deployment))
+        .map(|r| r.meta.name.as_str())
+        .collect();
+    assert_eq!(names, ["hello-deploy", "myapp-deploy"]);
+    assert_eq!(m.cache.cards[0].phase, RolloutPhase::Complete);
+    assert_eq!(m.cache.cards[1].phase, RolloutPhase::Progressing);
+    let screen = ui_fixtures::text(&ui_fixtures::render(&s));
+    assert!(screen.contains("monitor(default)[2]"), "{screen}");
+    assert!(screen.contains("Recent warnings [2]"), "{screen}");
+    assert!(screen.contains("BackOff"), "{screen}");
+    assert!(screen.contains("rolling out  READY "), "{screen}");
+
+    // Enter opens the selected card's rollout view; Esc comes back to the monitor.
+    run(&mut s, &[Action::Down, Action::Enter]);
+    assert_eq!(s.breadcrumb(), ["monitor", "rollout myapp-deploy"]);
+    run(&mut s, &[Action::Back]);
+    // `:monitor NAME` narrows it, to the warnings of what it shows too.
+    command(&mut s, "monitor default/hello-deploy");
+    let Screen::Monitor(m) = s.screen() else {
+        panic!("monitor expected")
+    };
+    assert_eq!(m.cache.cards.len(), 1);
+    assert!(
+        m.cache.warnings.is_empty(),
+        "no warning involves hello-deploy"
+    );
+    // Another namespace keeps the monitor (the fixture has no watches to refill it).
+    command(&mut s, "ns kube-system");
+    assert_eq!(s.breadcrumb(), ["monitor"]);
+}
+
+#[test]
+fn the_monitor_fits_eighty_by_twenty_four_and_forty_by_ten() {
+    for size in [(80, 24), (40, 10)] {
+        let mut s = state(Kind::Pod, size);
+        command(&mut s, "monitor");
+        let screen = ui_fixtures::text(&ui_fixtures::render(&s));
+        assert!(screen.contains("hello-deploy"), "{size:?}\n{screen}");
+    }
 }

@@ -316,3 +316,16 @@ fn confirm_diff_and_conflict_panels_80x24() {
     insta::assert_snapshot!("editor_conflict_80x24", conflict);
     assert!(conflict.contains("+    tier: web"), "{conflict}");
 }
+
+/// The view's own letters (n N M z x) are text on the `:` line: `:monitor`, `:ns x`.
+#[test]
+fn the_command_line_over_the_yaml_view_gets_every_letter() {
+    let (mut s, _) = yaml_state(Theme::dark(), "7");
+    let _ = update(&mut s, Action::CommandMode);
+    for c in "ns xMzN".chars() {
+        let event = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        let action = kdeck::app::keys::key_action(&s, &event).expect("a text key");
+        let _ = update(&mut s, action);
+    }
+    assert_eq!(s.mode, kdeck::app::state::Mode::Command("ns xMzN".into()));
+}

@@ -6,7 +6,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 use super::state::{Screen, State};
-use crate::cluster::{Detail, Kind};
+use crate::cluster::{Detail, Kind, WatchState};
 use crate::human_duration::{seconds_between, seconds_until_change};
 
 /// How long until an AGE (or LAST SEEN) cell on screen prints differently.
@@ -14,20 +14,27 @@ pub fn next_age_change(state: &State) -> Option<Duration> {
     let instants: Box<dyn Iterator<Item = Timestamp> + '_> = match state.screen() {
         Screen::Table(t) => {
             let store = state.stores.of(t.kind);
+            // A reconnecting pane counts the time since its last update in its title.
+            let last_update = match state.watch_states.get(&t.kind) {
+                Some(WatchState::Reconnecting { last_update, .. }) => *last_update,
+                _ => None,
+            };
             Box::new(
-                t.visible
-                    .iter()
-                    .skip(t.offset)
-                    .take(state.page_rows())
-                    .filter_map(|s| store.get(*s))
-                    .flat_map(|r| {
-                        let seen = match &r.detail {
-                            Detail::Event(e) => e.last_seen.or(e.first_seen),
-                            Detail::Pod(p) => p.last_restart,
-                            _ => None,
-                        };
-                        r.meta.created.into_iter().chain(seen)
-                    }),
+                last_update.into_iter().chain(
+                    t.visible
+                        .iter()
+                        .skip(t.offset)
+                        .take(state.page_rows())
+                        .filter_map(|s| store.get(*s))
+                        .flat_map(|r| {
+                            let seen = match &r.detail {
+                                Detail::Event(e) => e.last_seen.or(e.first_seen),
+                                Detail::Pod(p) => p.last_restart,
+                                _ => None,
+                            };
+                            r.meta.created.into_iter().chain(seen)
+                        }),
+                ),
             )
         }
         // The rollout view shows the ages of its ReplicaSets, pods and events.
@@ -55,6 +62,30 @@ pub fn next_age_change(state: &State) -> Option<Duration> {
                         }) => e.last_seen.or(e.first_seen),
                         _ => None,
                     })),
+            )
+        }
+        // The monitor shows the ages of its warnings, and how old its data is when a watch
+        // is down.
+        Screen::Monitor(m) => {
+            let events = state.stores.of(Kind::Event);
+            let stale = super::monitor::MONITOR_KINDS.iter().filter_map(|k| {
+                match state.watch_states.get(k) {
+                    Some(WatchState::Reconnecting { last_update, .. }) => *last_update,
+                    _ => None,
+                }
+            });
+            Box::new(
+                m.cache
+                    .warnings
+                    .iter()
+                    .filter_map(|s| match events.get(*s) {
+                        Some(crate::cluster::Row {
+                            detail: Detail::Event(e),
+                            ..
+                        }) => e.last_seen.or(e.first_seen),
+                        _ => None,
+                    })
+                    .chain(stale),
             )
         }
         _ => return None,

@@ -14,6 +14,9 @@ pub enum Command {
     Context(Option<String>),
     /// Quit.
     Quit,
+    /// The monitoring cockpit (`:monitor`, `:pulses` as in k9s), of the Deployments named
+    /// (`:monitor web,api`) or all in the namespace.
+    Monitor(Vec<String>),
     /// Open the canary dialog on the selected Deployment (`:canary`, like `c`).
     Canary,
     /// Create objects from YAML, starting from a template of the kind (`:create deploy`;
@@ -66,6 +69,8 @@ pub const COMMANDS: &[(&str, Option<Kind>)] = &[
     ("context", None),
     ("contexts", None),
     ("canary", None),
+    ("monitor", None),
+    ("pulses", None),
     ("create", None),
     ("quit", None),
     ("q", None),
@@ -84,6 +89,13 @@ pub fn parse(line: &str) -> Result<Command, String> {
     match word {
         "q" | "q!" | "quit" | "exit" => Ok(Command::Quit),
         "ctx" | "context" | "contexts" => Ok(Command::Context(arg)),
+        "monitor" | "mon" | "pulses" | "pulse" | "pu" => Ok(Command::Monitor(
+            arg.iter()
+                .flat_map(|a| a.split(','))
+                .filter(|n| !n.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        )),
         "canary" => match arg {
             None => Ok(Command::Canary),
             Some(arg) => Err(format!(
@@ -212,6 +224,11 @@ mod tests {
         );
         assert_eq!(parse("ctx"), Ok(Command::Context(None)));
         assert_eq!(parse("q"), Ok(Command::Quit));
+        assert_eq!(parse("pulses"), Ok(Command::Monitor(Vec::new())));
+        assert_eq!(
+            parse("monitor web,prod/api"),
+            Ok(Command::Monitor(vec!["web".into(), "prod/api".into()]))
+        );
         assert!(parse("bogus").unwrap_err().contains("unknown command"));
         assert_eq!(
             parse("bogus").unwrap_err(),

@@ -190,10 +190,24 @@ fn begin(state: &State, action: &Action) -> Result<Begin, String> {
             deployment?;
             Begin::Send(Mutation::Resume(key))
         }
-        Action::Restart | Action::Promote | Action::Abort => {
+        Action::Restart => {
+            if !matches!(
+                key.kind,
+                Kind::Deployment | Kind::StatefulSet | Kind::DaemonSet
+            ) {
+                return Err(format!(
+                    "restart works on Deployments, StatefulSets and DaemonSets, not {}",
+                    kind_word(key.kind)
+                ));
+            }
+            Begin::Dialog(
+                Dialog::Confirm(ConfirmDialog::new(Mutation::Restart(key))),
+                None,
+            )
+        }
+        Action::Promote | Action::Abort => {
             deployment?;
             let mutation = match action {
-                Action::Restart => Mutation::Restart(key),
                 Action::Promote => Mutation::Promote(key),
                 _ => Mutation::Abort(key),
             };

@@ -28,6 +28,7 @@ pub fn move_by(state: &mut State, delta: isize) {
             (&mut t.scroll, lines.saturating_sub(page) + 1)
         }
         Screen::Contexts { selected } => (selected, contexts),
+        Screen::Monitor(m) => (&mut m.selected, m.cache.cards.len()),
         Screen::Yaml(y) => {
             y.scroll_by(delta, page);
             return;
@@ -78,6 +79,11 @@ pub fn selected_row(state: &State) -> Option<&Row> {
             .replica_sets
             .get(r.selected)
             .and_then(|s| state.stores.of(Kind::ReplicaSet).get(*s)),
+        Screen::Monitor(m) => m
+            .cache
+            .cards
+            .get(m.selected)
+            .and_then(|c| state.stores.of(Kind::Deployment).get(c.deployment)),
         _ => None,
     }
 }
@@ -94,6 +100,9 @@ pub fn selected_key(state: &State) -> Option<ObjectKey> {
             selected_row(state).map(|r| key(t.kind, &r.meta.namespace, &r.meta.name))
         }
         Screen::Rollout(r) => Some(key(Kind::Deployment, &r.namespace, &r.name)),
+        Screen::Monitor(_) => {
+            selected_row(state).map(|r| key(Kind::Deployment, &r.meta.namespace, &r.meta.name))
+        }
         Screen::Containers(c) => Some(key(Kind::Pod, &c.namespace, &c.name)),
         Screen::Logs(l) => match &l.scope {
             super::logs::LogScope::Pod { pod } => Some(key(Kind::Pod, &l.namespace, pod)),
@@ -119,13 +128,7 @@ pub fn enter(state: &mut State, effects: &mut Vec<Effect>) {
                 name: name.clone(),
             };
             match (&t.kind, &row.detail) {
-                (Kind::Deployment, _) => Some(Screen::Rollout(RolloutView {
-                    namespace: ns,
-                    name,
-                    selected: 0,
-                    cache: RolloutCache::default(),
-                    new_pod_logs: None,
-                })),
+                (Kind::Deployment, _) => Some(rollout_view(ns, name)),
                 (Kind::ReplicaSet, _) => pods(owned("ReplicaSet")),
                 (Kind::DaemonSet, _) => pods(owned("DaemonSet")),
                 (Kind::StatefulSet, _) => pods(owned("StatefulSet")),
@@ -159,6 +162,9 @@ pub fn enter(state: &mut State, effects: &mut Vec<Effect>) {
                 all,
             ))
         }),
+        Screen::Monitor(_) => {
+            selected_row(state).map(|d| rollout_view(d.meta.namespace.clone(), d.meta.name.clone()))
+        }
         Screen::Containers(_) => {
             super::logs::open_selected(state, effects);
             return;
@@ -175,6 +181,16 @@ pub fn enter(state: &mut State, effects: &mut Vec<Effect>) {
     if let Some(screen) = next {
         state.screens.push(screen);
     }
+}
+
+fn rollout_view(namespace: String, name: String) -> Screen {
+    Screen::Rollout(RolloutView {
+        namespace,
+        name,
+        selected: 0,
+        cache: RolloutCache::default(),
+        new_pod_logs: None,
+    })
 }
 
 /// Goes back: clears the table's filter first, then pops the breadcrumb.

@@ -266,7 +266,9 @@ async fn mutate(
         }
         Mutation::Pause(key) => ops::pause(&client, permit, &key.namespace, &key.name).await,
         Mutation::Resume(key) => ops::resume(&client, permit, &key.namespace, &key.name).await,
-        Mutation::Restart(key) => ops::restart(&client, permit, &key.namespace, &key.name).await,
+        Mutation::Restart(key) => {
+            ops::restart(&client, permit, key.kind, &key.namespace, &key.name).await
+        }
         Mutation::Undo {
             key,
             revision,

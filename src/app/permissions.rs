@@ -85,6 +85,10 @@ pub fn question(action: &Action, kind: Kind, namespace: Option<&str>) -> Option<
             _ => return None,
         },
         Action::Edit | Action::EditExternal => ("update", kind, None),
+        Action::Restart => match kind {
+            Kind::Deployment | Kind::StatefulSet | Kind::DaemonSet => ("patch", kind, None),
+            _ => return None,
+        },
         a if a.is_mutation() => match kind {
             Kind::Deployment => ("patch", kind, None),
             _ => return None,

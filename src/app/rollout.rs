@@ -153,19 +153,23 @@ impl RolloutCache {
             }
         }
         let event_store = stores.of(Kind::Event);
-        let mut events: Vec<(Option<jiff::Timestamp>, usize)> = event_store
+        // Newest first. Event times have one-second resolution, so events of the same second
+        // are ordered by their last write: resourceVersions are opaque, but every API server
+        // in the field (etcd's revision) hands them out as increasing integers.
+        let mut events: Vec<(Option<jiff::Timestamp>, u64, usize)> = event_store
             .iter()
             .filter_map(|(slot, r)| match &r.detail {
                 Detail::Event(e)
                     if r.meta.namespace == namespace
                         && involved.contains(&(e.object_kind.as_str(), e.object_name.as_str())) =>
                 {
-                    Some((e.last_seen.or(e.first_seen), slot))
+                    let written = r.meta.resource_version.parse().unwrap_or(0);
+                    Some((e.last_seen.or(e.first_seen), written, slot))
                 }
                 _ => None,
             })
             .collect();
-        events.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        events.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
         events.truncate(MAX_EVENTS);
 
         Self {
@@ -175,7 +179,7 @@ impl RolloutCache {
             current,
             pods_by_rs,
             services,
-            events: events.into_iter().map(|(_, s)| s).collect(),
+            events: events.into_iter().map(|(_, _, s)| s).collect(),
         }
     }
 }

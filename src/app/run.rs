@@ -20,6 +20,7 @@ use super::age_tick::next_age_change;
 use super::command::{self, Command};
 use super::frame_trace::FrameTrace;
 use super::keys::key_action;
+use super::monitor::MonitorView;
 use super::state::{Mode, Screen, State};
 use super::update::update;
 use crate::cli::DashboardArgs;
@@ -46,10 +47,19 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
     let (theme, mut warnings) = Theme::for_terminal(args.theme.as_deref(), depth)?;
     let (keymap, keymap_warnings) = Keymap::load(args.keymap.as_deref())?;
     warnings.extend(keymap_warnings);
+    // The monitor is for a screen nobody watches over: it can never change the cluster.
+    let monitor = match (&args.monitor, args.command.as_deref().map(command::parse)) {
+        (Some(chosen), _) => Some(monitor_choice(chosen)),
+        (None, Some(Ok(Command::Monitor(chosen)))) => Some(chosen),
+        _ => None,
+    };
+    if args.monitor.is_some() {
+        args.readonly = true;
+    }
     let kind = match args.command.as_deref().map(command::parse) {
-        None => Kind::Pod,
+        None | Some(Ok(Command::Monitor(_))) => Kind::Pod,
         Some(Ok(Command::Pane(kind))) => kind,
-        Some(Ok(_)) => anyhow::bail!("--command takes a pane, e.g. --command deploy"),
+        Some(Ok(_)) => anyhow::bail!("--command takes a pane or monitor, e.g. --command deploy"),
         Some(Err(e)) => anyhow::bail!("--command: {e}"),
     };
     let _demo = if args.demo {
@@ -81,7 +91,12 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
         .with_context(|| format!("kubeconfig {}", kubeconfig_name(&opts)))?;
     let namespace = (!args.all_namespaces).then(|| cluster.namespace().to_owned());
     let mut state = State::new(kind, namespace, keymap, theme);
+    if let Some(chosen) = monitor {
+        state.screens = vec![Screen::Monitor(MonitorView::new(chosen))];
+    }
     state.readonly = args.readonly || cluster.readonly();
+    state.ascii =
+        args.ascii || crate::ui::ascii::locale_wants_ascii(|name| std::env::var(name).ok());
     state.connection.context = cluster.context().to_owned();
     state.connection.server = cluster.server().to_owned();
     state.connection.server_version = Some(version);
@@ -96,6 +111,15 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
     let result = event_loop(&mut tui, state, cluster, opts, trace).await;
     drop(tui);
     result
+}
+
+/// The Deployments `--monitor=web,prod/api` names (empty: all in the namespace).
+fn monitor_choice(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// How long the first answer of the API server may take.

@@ -126,6 +126,8 @@ pub enum Screen {
     Yaml(Box<super::yaml_view::YamlView>),
     /// The logs of a container or of a workload's pods.
     Logs(Box<LogsView>),
+    /// The monitoring cockpit: Deployments as cards, recent warnings.
+    Monitor(super::monitor::MonitorView),
     /// The kubeconfig context picker.
     Contexts {
         /// Selected context.
@@ -162,6 +164,7 @@ pub struct Connection {
 }
 
 /// The dashboard's whole state.
+#[allow(clippy::struct_excessive_bools)] // independent facts, not a state machine
 pub struct State {
     /// "Now" for AGE columns; set by the loop before drawing (fixed in tests).
     pub now: Timestamp,
@@ -171,6 +174,8 @@ pub struct State {
     pub connection: Connection,
     /// Read-only session.
     pub readonly: bool,
+    /// Draw in ASCII only (`--ascii`, or a locale that is not UTF-8).
+    pub ascii: bool,
     /// Namespace shown; `None`: all namespaces.
     pub namespace: Option<String>,
     /// Rows per kind.
@@ -211,6 +216,7 @@ impl State {
             size: (120, 40),
             connection: Connection::default(),
             readonly: false,
+            ascii: false,
             namespace,
             stores: Stores::default(),
             watch_states: HashMap::new(),
@@ -263,7 +269,7 @@ impl State {
         let mut syncing = false;
         for state in self.watch_states.values() {
             match state {
-                WatchState::Reconnecting(_) => return "reconnecting".to_owned(),
+                WatchState::Reconnecting { .. } => return "reconnecting".to_owned(),
                 WatchState::Syncing => syncing = true,
                 _ => {}
             }
@@ -334,5 +340,6 @@ fn screen_label(screen: &Screen) -> String {
         Screen::Yaml(y) => y.title(),
         Screen::Logs(l) => l.title(),
         Screen::Contexts { .. } => "contexts".to_owned(),
+        Screen::Monitor(_) => "monitor".to_owned(),
     }
 }

@@ -4,6 +4,7 @@
 use super::action::{Action, Effect};
 use super::command::{self, Command};
 use super::filter::Filter;
+use super::monitor::MonitorView;
 use super::navigation;
 use super::rollout::ROLLOUT_KINDS;
 use super::state::{Mode, PANES, Scope, Screen, State, TableView};
@@ -250,11 +251,16 @@ pub fn switch_namespace(state: &mut State, namespace: Option<String>) {
         state.stores.of_mut(kind).clear();
         state.watch_states.remove(&kind);
     }
-    let root = match root_kind(state) {
-        Kind::Namespace => Kind::Pod,
-        k => k,
-    };
-    show_pane(state, root);
+    // The monitor stays the monitor; a table root shows its kind in the new namespace.
+    if let Some(Screen::Monitor(m)) = state.screens.first() {
+        state.screens = vec![Screen::Monitor(MonitorView::new(m.chosen.clone()))];
+    } else {
+        let root = match root_kind(state) {
+            Kind::Namespace => Kind::Pod,
+            k => k,
+        };
+        show_pane(state, root);
+    }
     state.status = Some(match &state.namespace {
         Some(ns) => format!("namespace {ns}"),
         None => "all namespaces".to_owned(),
@@ -366,6 +372,7 @@ fn run_command(state: &mut State, cmd: Command, effects: &mut Vec<Effect>) {
         }
         Command::Context(Some(name)) => navigation::switch_context(state, name, effects),
         Command::Quit => state.quit = true,
+        Command::Monitor(chosen) => state.screens = vec![Screen::Monitor(MonitorView::new(chosen))],
         Command::Canary => key(state, Action::Canary, effects),
         Command::Create(kind) if state.readonly => {
             let what = kind.map_or("objects".to_owned(), |k| format!("{k:?}"));
@@ -384,6 +391,7 @@ fn ensure_watches(state: &mut State) -> Vec<Effect> {
     match state.screen() {
         Screen::Table(t) => needed.push(t.kind),
         Screen::Rollout(_) => needed.extend(ROLLOUT_KINDS),
+        Screen::Monitor(_) => needed.extend(super::monitor::MONITOR_KINDS),
         Screen::Containers(_) => needed.push(Kind::Pod),
         Screen::Yaml(y) => needed.push(y.key.kind),
         Screen::Logs(l) => needed.extend(l.watched_kinds()),

@@ -37,6 +37,9 @@ impl State {
                     .selected
                     .min(view.cache.replica_sets.len().saturating_sub(1));
             }
+            Screen::Monitor(view) => {
+                view.refresh(&self.stores, namespace.as_deref());
+            }
             Screen::Containers(_)
             | Screen::Text(_)
             | Screen::Logs(_)
@@ -51,6 +54,7 @@ impl State {
             match screen {
                 Screen::Table(t) => t.computed_from = None,
                 Screen::Rollout(r) => r.cache.computed_from = None,
+                Screen::Monitor(m) => m.cache.computed_from = None,
                 _ => {}
             }
         }

@@ -283,6 +283,10 @@ pub fn key_action(state: &State, key: &KeyEvent) -> Option<Action> {
     if view.editor.is_some() || view.prompt.is_some() {
         return Some(Action::YamlKey(*key));
     }
+    // On the `:` and `/` lines every character is text.
+    if state.mode != super::state::Mode::Normal {
+        return None;
+    }
     state.keymap.action_for(Section::Yaml, key).cloned()
 }
 

@@ -388,8 +388,14 @@ pub enum WatchState {
     Syncing,
     /// Listed and watching.
     Live,
-    /// The watch dropped; retrying (with the reason, shown once).
-    Reconnecting(String),
+    /// The watch dropped; retrying. Shown with how long ago the last update arrived, so
+    /// nothing stale looks fresh.
+    Reconnecting {
+        /// Why the watch dropped (said once per outage).
+        reason: String,
+        /// When this watch last delivered a change (`None`: never).
+        last_update: Option<jiff::Timestamp>,
+    },
     /// The server does not serve this kind (e.g. EndpointSlices before 1.21): said once, never retried in a loop.
     Unavailable(String),
     /// The user may not list or watch this kind here (403).

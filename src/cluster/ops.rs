@@ -125,7 +125,13 @@ mod tests {
         ));
         is_send(&pause(&client, &permit, "default", "web"));
         is_send(&resume(&client, &permit, "default", "web"));
-        is_send(&restart(&client, &permit, "default", "web"));
+        is_send(&restart(
+            &client,
+            &permit,
+            crate::cluster::Kind::Deployment,
+            "default",
+            "web",
+        ));
         is_send(&delete(
             &client,
             &permit,

@@ -176,13 +176,12 @@ async fn drive<K: ToRow>(
             }
             Failure::Transient(reason) => {
                 tracing::debug!("watch of {kind:?} failed: {reason}");
-                // Said once per outage (the state is sent on change), so the time of the
-                // last update is what stays true while it lasts: nothing stale looks fresh.
-                let since = last_update.map_or_else(
-                    || "no update yet".to_owned(),
-                    |t| format!("last update {}", t.strftime("%H:%M:%S UTC")),
-                );
-                out.state(WatchState::Reconnecting(format!("{reason}; {since}")))?;
+                // Said once per outage (the state is sent on change); the screen counts
+                // the time since the last update, so nothing stale looks fresh.
+                out.state(WatchState::Reconnecting {
+                    reason,
+                    last_update,
+                })?;
                 tokio::time::sleep(delay).await;
             }
         }

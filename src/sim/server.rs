@@ -39,8 +39,8 @@ pub struct ServerState {
     pub store: Arc<Store>,
     /// The known bearer tokens.
     pub users: Users,
-    /// Every request served, for tests.
-    pub log: RequestLog,
+    /// Every request served, for tests (kept across restarts).
+    pub log: Arc<RequestLog>,
     /// Cancelled when the server stops.
     shutdown: CancellationToken,
     /// Cancelled (and replaced) to drop every open watch stream.
@@ -69,6 +69,15 @@ pub struct ApiServer {
 impl ApiServer {
     /// Binds `addr` and serves the store until [`ApiServer::stop`].
     pub async fn start(store: Arc<Store>, users: Users, addr: SocketAddr) -> anyhow::Result<Self> {
+        Self::serve(store, users, addr, Arc::default()).await
+    }
+
+    async fn serve(
+        store: Arc<Store>,
+        users: Users,
+        addr: SocketAddr,
+        log: Arc<RequestLog>,
+    ) -> anyhow::Result<Self> {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
@@ -79,7 +88,7 @@ impl ApiServer {
         let state = Arc::new(ServerState {
             store,
             users,
-            log: RequestLog::default(),
+            log,
             watches: Mutex::new(shutdown.child_token()),
             shutdown: shutdown.clone(),
             bookmark_interval: Duration::from_secs(1),
@@ -118,6 +127,21 @@ impl ApiServer {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         current.cancel();
         *current = self.state.shutdown.child_token();
+    }
+
+    /// Serves again after [`ApiServer::stop`], as an API server process restarted against
+    /// the same etcd: the same address, the same objects (resourceVersions carry on, so
+    /// watches may resume or get 410 Gone), the same request log.
+    pub async fn serve_again(&mut self) -> anyhow::Result<()> {
+        let state = self.state.clone();
+        *self = Self::serve(
+            state.store.clone(),
+            state.users.clone(),
+            self.addr,
+            state.log.clone(),
+        )
+        .await?;
+        Ok(())
     }
 
     /// Stops serving and waits for the server task to end (open streams are cut).

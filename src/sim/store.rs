@@ -15,6 +15,7 @@ mod page;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -106,7 +107,17 @@ struct Inner {
     history: VecDeque<Arc<Change>>,
     /// Changes up to this resourceVersion are no longer in `history`.
     compacted: u64,
+    /// Resource versions with the time they were reached, one a second at most: what a
+    /// time-based etcd compaction needs.
+    marks: VecDeque<(Instant, u64)>,
+    /// Versions below this one are compacted in "etcd": list continue tokens from before
+    /// it get 410 Gone. Moves every [`COMPACTION_INTERVAL`], as kube-apiserver's compactor.
+    etcd_compacted: u64,
 }
+
+/// How long etcd keeps old revisions: kube-apiserver compacts every 5 minutes
+/// (`--etcd-compaction-interval`), so a paginated list has at least that long to finish.
+pub const COMPACTION_INTERVAL: Duration = Duration::from_secs(300);
 
 /// The object store. Cheap to share behind an `Arc`.
 pub struct Store {
@@ -114,6 +125,7 @@ pub struct Store {
     tx: broadcast::Sender<Arc<Change>>,
     clock: Clock,
     history_cap: usize,
+    compaction_interval: Duration,
 }
 
 /// Default number of changes kept for watches that resume from a resourceVersion.
@@ -154,11 +166,21 @@ impl Store {
                 tables: RESOURCES.iter().map(|_| Table::new()).collect(),
                 history: VecDeque::new(),
                 compacted: 0,
+                marks: VecDeque::new(),
+                etcd_compacted: 0,
             }),
             tx,
             clock,
             history_cap: history_cap.max(1),
+            compaction_interval: COMPACTION_INTERVAL,
         }
+    }
+
+    /// The same store with etcd compacting every `interval` instead of five minutes.
+    #[must_use]
+    pub fn with_compaction_interval(mut self, interval: Duration) -> Self {
+        self.compaction_interval = interval;
+        self
     }
 
     /// The clock the store stamps objects with.
@@ -419,6 +441,21 @@ impl Store {
                 inner.compacted = old.rv;
             }
         }
+        let now = Instant::now();
+        let spacing = (self.compaction_interval / 300).min(Duration::from_secs(1));
+        if inner
+            .marks
+            .back()
+            .is_none_or(|(at, _)| now.duration_since(*at) >= spacing)
+        {
+            inner.marks.push_back((now, rv));
+        }
+        while let Some(&(at, mark)) = inner.marks.front()
+            && now.duration_since(at) >= self.compaction_interval
+        {
+            inner.marks.pop_front();
+            inner.etcd_compacted = inner.etcd_compacted.max(mark);
+        }
         // No receivers is fine: nobody is watching.
         let _ = self.tx.send(change);
     }
@@ -483,11 +520,19 @@ impl Store {
         inner.history.clear();
         inner.rv += 1;
         inner.compacted = inner.rv;
+        inner.etcd_compacted = inner.rv;
     }
 
-    /// The oldest resourceVersion a watch may still resume from.
+    /// The oldest resourceVersion a watch may still resume from (the watch history holds
+    /// the last [`DEFAULT_HISTORY`] changes, as kube-apiserver's watch cache is bounded).
     pub fn compacted_rv(&self) -> u64 {
         self.read().compacted
+    }
+
+    /// The oldest resourceVersion a list continue token may carry: versions stay for
+    /// [`COMPACTION_INTERVAL`] (or until [`Store::compact`]), however many changes follow.
+    pub fn etcd_compacted_rv(&self) -> u64 {
+        self.read().etcd_compacted
     }
 
     /// Loads an object as it was (for scenarios, before anyone watches): like
@@ -725,6 +770,33 @@ mod tests {
             "status update must not write spec"
         );
         assert_eq!(st["metadata"]["generation"], 2);
+    }
+
+    #[test]
+    fn etcd_compaction_follows_time_not_the_number_of_changes() {
+        let interval = Duration::from_secs(1);
+        let s = Store::with_history(Clock::manual(), 10).with_compaction_interval(interval);
+        let ns = by_plural("", "namespaces").unwrap();
+        s.create(ns, json!({"metadata": {"name": "default"}}))
+            .unwrap();
+        let cm = by_plural("", "configmaps").unwrap();
+        let first = s.resource_version();
+        for i in 0..50 {
+            s.create(cm, json!({"metadata": {"name": format!("cm-{i}")}}))
+                .unwrap();
+        }
+        assert!(s.compacted_rv() > first, "the watch history is bounded");
+        assert!(
+            s.etcd_compacted_rv() <= first,
+            "a list continue token stays valid for the interval, however many changes"
+        );
+        std::thread::sleep(interval + Duration::from_millis(100));
+        s.create(cm, json!({"metadata": {"name": "later"}}))
+            .unwrap();
+        assert!(
+            s.etcd_compacted_rv() >= first,
+            "compacted after the interval"
+        );
     }
 
     #[tokio::test]

@@ -15,6 +15,7 @@ use super::truncate;
 use crate::app::state::RolloutView;
 use crate::app::{Action, State};
 use crate::cluster::{DeploymentRow, Detail, Health, Kind, ReplicaSetRow, Row};
+pub(crate) use sections::event_line;
 use sections::{allocate, sections};
 
 fn deployment(row: &Row) -> Option<&DeploymentRow> {
@@ -218,17 +219,29 @@ fn draw_progress(
     let bar_width = usize::from(area.width)
         .saturating_sub(label.chars().count())
         .min(40);
-    let total = dep.desired.max(new_total + old).max(1) as usize;
-    let cells = |n: i32| (n.max(0) as usize * bar_width) / total;
+    let mut spans = progress_bar(theme, bar_width, (new_ready, new_total), old, dep.desired);
+    spans.push(Span::styled(label, theme.text()));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// A bar of `width` cells: new ready replicas solid, new ones not yet ready shaded, old
+/// replicas in the old colour, the rest of `desired` dotted.
+pub fn progress_bar(
+    theme: &crate::theme::Theme,
+    width: usize,
+    (new_ready, new_total): (i32, i32),
+    old: i32,
+    desired: i32,
+) -> Vec<Span<'static>> {
+    let total = desired.max(new_total + old).max(1).unsigned_abs() as usize;
+    let cells = |n: i32| (n.max(0).unsigned_abs() as usize * width) / total;
     let (ready_cells, up_cells, old_cells) =
         (cells(new_ready), cells(new_total - new_ready), cells(old));
-    let empty = bar_width.saturating_sub(ready_cells + up_cells + old_cells);
-    let line = Line::from(vec![
+    let empty = width.saturating_sub(ready_cells + up_cells + old_cells);
+    vec![
         Span::styled("█".repeat(ready_cells), Style::new().fg(theme.progress_new)),
         Span::styled("▒".repeat(up_cells), Style::new().fg(theme.progress_new)),
         Span::styled("█".repeat(old_cells), Style::new().fg(theme.progress_old)),
         Span::styled("·".repeat(empty), theme.muted_style()),
-        Span::styled(label, theme.text()),
-    ]);
-    frame.render_widget(Paragraph::new(line), area);
+    ]
 }

@@ -13,6 +13,7 @@ use super::truncate;
 use crate::app::State;
 use crate::app::state::{TableView, pane_name};
 use crate::cluster::{Row, WatchState};
+use crate::human_duration::age;
 
 /// One laid-out column: which, where, how wide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,9 +107,18 @@ pub fn draw(state: &State, table: &TableView, frame: &mut Frame, area: Rect) {
         Style::new().fg(theme.accent).add_modifier(Modifier::BOLD),
     )];
     let watch = state.watch_states.get(&table.kind);
-    if let Some(WatchState::Reconnecting(why)) = watch {
+    if let Some(WatchState::Reconnecting {
+        reason,
+        last_update,
+    }) = watch
+    {
+        // The age first: a long reason is cut at the pane's edge, the age must not be.
+        let since = match last_update {
+            Some(t) => format!("last update {} ago", age(Some(*t), state.now)),
+            None => "no update yet".to_owned(),
+        };
         title.push(Span::styled(
-            format!(" reconnecting: {why} "),
+            format!(" reconnecting ({since}): {reason} "),
             theme.error(),
         ));
     }

@@ -207,6 +207,7 @@ impl AppDriver {
         let deadline = Instant::now() + timeout();
         // As the real loop does before each frame: the visible rows are derived state, and
         // rows that arrive after a filter was set show only once the views are refreshed.
+        self.state.now = jiff::Timestamp::now();
         self.state.refresh_views();
         while !done(&self.state) {
             let pumped = self.pump_until(deadline).await;
@@ -218,6 +219,7 @@ impl AppDriver {
                 self.state.breadcrumb(),
                 self.state.connection.switching_to,
             );
+            self.state.now = jiff::Timestamp::now();
             self.state.refresh_views();
         }
     }

@@ -96,6 +96,10 @@ impl PtySession {
         // What the program saves (the logs view's `s`) lands in a scratch directory.
         cmd.cwd(std::env::temp_dir());
         cmd.env("TERM", "xterm-256color");
+        // A UTF-8 locale whatever the machine's (C or unset would mean ASCII mode).
+        cmd.env("LANG", "C.UTF-8");
+        cmd.env_remove("LC_ALL");
+        cmd.env_remove("LC_CTYPE");
         cmd.env_remove("NO_COLOR");
         cmd.set_controlling_tty(controlling_tty);
         for (k, v) in env {

@@ -156,6 +156,62 @@ fn a_stateful_set_starts_its_pods_in_order() {
     assert_eq!(names, ["db-0"]);
 }
 
+/// A new template rolls out from the highest ordinal down, one pod at a time, each only
+/// once every pod is Running and Ready; `partition` keeps the lower ordinals as they were.
+#[test]
+fn a_stateful_set_rolls_a_new_template_out_from_the_highest_ordinal() {
+    let store = cluster();
+    let labels = json!({"app": "db"});
+    store
+        .create(
+            rt("apps", "StatefulSet"),
+            json!({"metadata": {"name": "db", "namespace": "default"}, "spec": {"replicas": 3, "serviceName": "db",
+                "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": 1}},
+                "selector": {"matchLabels": labels}, "template": {"metadata": {"labels": labels}, "spec": {"containers": [{"name": "db", "image": "redis:7.4.1"}]}}}}),
+        )
+        .unwrap();
+    run_for(&store, 15, |_| {});
+    let image_of = |store: &Store, pod: &str| {
+        get(store, "", "Pod", pod)["spec"]["containers"][0]["image"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(image_of(&store, "db-2"), "redis:7.4.1");
+    store
+        .modify(rt("apps", "StatefulSet"), "default", "db", |s| {
+            s["spec"]["template"]["spec"]["containers"][0]["image"] = json!("redis:7.4.2");
+            Ok(())
+        })
+        .unwrap();
+    // db-2 goes first; db-1 is not touched while db-2 is not back and ready.
+    let mut order = Vec::new();
+    run_for(&store, 200, |s| {
+        for pod in ["db-2", "db-1", "db-0"] {
+            let deleting = s
+                .get(rt("", "Pod"), "default", pod)
+                .is_none_or(|p| p["metadata"]["deletionTimestamp"].is_string());
+            if deleting && !order.contains(&pod) {
+                order.push(pod);
+            }
+        }
+    });
+    assert_eq!(
+        order,
+        ["db-2", "db-1"],
+        "highest ordinal first; the partition keeps db-0"
+    );
+    assert_eq!(image_of(&store, "db-2"), "redis:7.4.2");
+    assert_eq!(image_of(&store, "db-1"), "redis:7.4.2");
+    assert_eq!(image_of(&store, "db-0"), "redis:7.4.1");
+    let status = &get(&store, "apps", "StatefulSet", "db")["status"];
+    assert_eq!(status["updatedReplicas"], 2, "{status}");
+    assert_ne!(
+        status["currentRevision"], status["updateRevision"],
+        "{status}"
+    );
+}
+
 #[tokio::test]
 async fn a_crashed_container_has_a_previous_log() {
     use futures::StreamExt as _;

@@ -163,6 +163,25 @@ impl TestSim {
         }
     }
 
+    /// Stops the API server as its process would stop (connections cut, port closed); the
+    /// controllers and the objects stay.
+    pub fn stop_api_server(&mut self) {
+        let (Some(sim), Some(runtime)) = (self.sim.as_mut(), self.runtime.as_ref()) else {
+            panic!("the embedded cluster is running");
+        };
+        runtime.block_on(sim.stop_api_server());
+    }
+
+    /// Serves the API again on the same port after [`TestSim::stop_api_server`].
+    pub fn start_api_server(&mut self) {
+        let (Some(sim), Some(runtime)) = (self.sim.as_mut(), self.runtime.as_ref()) else {
+            panic!("the embedded cluster is running");
+        };
+        runtime
+            .block_on(sim.start_api_server())
+            .expect("the API server serves again on its port");
+    }
+
     /// The kubeconfig file (contexts `kdeck-sim`, current, and `kdeck-sim-viewer`).
     pub fn kubeconfig_path(&self) -> &Path {
         &self.kubeconfig

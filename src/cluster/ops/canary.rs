@@ -16,7 +16,6 @@ pub use patches::{CanaryOriginal, ORIGINAL_ANNOTATION};
 use serde_json::{Value, json};
 
 use super::op_error::{OpError, Refusal};
-use super::pause_resume::pause_patch;
 use super::revisions::{controlled_by, equal_ignore_hash, get_deployment, owned_replica_sets};
 use super::set_image::find_container;
 use super::undo::plan_undo;
@@ -109,7 +108,10 @@ pub async fn start_canary(
             )));
         }
     }
-    patch_request::send_strategic(client, ns, name, &pause_patch()).await?;
+    // Paused only if this canary is still the Deployment's: an abort or promote sent while
+    // the pods came up must not be followed by a pause (the server checks, atomically).
+    let mine = canary_annotation(&patched).unwrap_or_default();
+    patch_request::send_json_patch::<Deployment>(client, ns, name, &guarded_pause(&mine)).await?;
     on_progress(CanaryProgress::Paused);
     Ok(Outcome::sent(
         format!(
@@ -155,7 +157,39 @@ fn check_can_start(deployment: &Deployment, plan: &CanaryPlan) -> Result<(), OpE
     Ok(())
 }
 
-/// Watches the Deployment's ReplicaSets until the one running its template has `wanted` ready pods.
+/// The hold annotation of `deployment`: which canary it carries.
+fn canary_annotation(deployment: &Deployment) -> Option<String> {
+    deployment
+        .metadata
+        .annotations
+        .as_ref()?
+        .get(ORIGINAL_ANNOTATION)
+        .cloned()
+}
+
+/// The JSON patch that pauses only while the Deployment carries the canary `mine`.
+fn guarded_pause(mine: &str) -> Value {
+    let path = format!(
+        "/metadata/annotations/{}",
+        ORIGINAL_ANNOTATION.replace('~', "~0").replace('/', "~1")
+    );
+    json!([
+        {"op": "test", "path": path, "value": mine},
+        {"op": "add", "path": "/spec/paused", "value": true}
+    ])
+}
+
+/// Why `now` is no longer running the canary that was started as `started`, if it is not.
+fn superseded(now: &Deployment, started: &Deployment) -> Option<&'static str> {
+    if canary_annotation(now) != canary_annotation(started) {
+        return Some("was promoted or aborted");
+    }
+    let template = |d: &Deployment| d.spec.as_ref().map(|s| s.template.clone());
+    (template(now) != template(started)).then_some("got another pod template")
+}
+
+/// Watches the Deployment's ReplicaSets until the one running its template has `wanted`
+/// ready pods; gives up as soon as the Deployment stops running this canary.
 async fn wait_for_new_pods(
     client: &kube::Client,
     deployment: &Deployment,
@@ -173,11 +207,37 @@ async fn wait_for_new_pods(
             "the patched Deployment has no spec".into(),
         ));
     };
+    let name = deployment.metadata.name.clone().unwrap_or_default();
     let api: Api<ReplicaSet> = Api::namespaced(client.clone(), ns);
     let stream = watcher(api, watcher::Config::default()).touched_objects();
     let mut stream = std::pin::pin!(stream);
+    let deployments: Api<Deployment> = Api::namespaced(client.clone(), ns);
+    let itself = watcher(
+        deployments,
+        watcher::Config::default().fields(&format!("metadata.name={name}")),
+    )
+    .default_backoff()
+    .touched_objects();
+    let mut itself = std::pin::pin!(itself);
     let mut last: Option<CanaryProgress> = None;
-    while let Some(event) = stream.next().await {
+    loop {
+        let event = tokio::select! {
+            event = stream.next() => match event {
+                Some(event) => event,
+                None => break,
+            },
+            Some(Ok(now)) = itself.next() => {
+                if let Some(why) = superseded(&now, deployment) {
+                    return Err(OpError::refused(
+                        Refusal::NoCanary,
+                        format!(
+                            "the canary of deployment/{name} {why} before its new pods were ready; nothing more was sent"
+                        ),
+                    ));
+                }
+                continue;
+            }
+        };
         let rs = match event {
             Ok(rs) => rs,
             Err(e) => {

@@ -70,12 +70,14 @@ pub enum Operation {
         /// The revision.
         to_revision: Option<i64>,
     },
-    /// Restart every pod through a rollout.
+    /// Restart every pod through a rollout (Deployments, StatefulSets, DaemonSets).
     Restart {
+        /// The kind.
+        kind: Kind,
         /// Namespace.
         namespace: String,
-        /// The Deployment.
-        deployment: String,
+        /// Name.
+        name: String,
     },
     /// Delete an object.
     Delete {
@@ -185,10 +187,12 @@ impl Operation {
                 revision_flag(*to_revision)
             ),
             Self::Restart {
+                kind,
                 namespace,
-                deployment,
+                name,
             } => {
-                format!("kubectl -n {namespace} rollout restart deployment/{deployment}")
+                let resource = format!("{kind:?}").to_lowercase();
+                format!("kubectl -n {namespace} rollout restart {resource}/{name}")
             }
             Self::Delete {
                 kind,
@@ -293,7 +297,9 @@ impl fmt::Display for Operation {
                 Some(r) => write!(f, "resume and undo deployment/{deployment} to revision {r}"),
                 None => write!(f, "resume and undo deployment/{deployment}"),
             },
-            Self::Restart { deployment, .. } => write!(f, "restart deployment/{deployment}"),
+            Self::Restart { kind, name, .. } => {
+                write!(f, "restart {}/{name}", format!("{kind:?}").to_lowercase())
+            }
             Self::Delete {
                 kind,
                 name,
@@ -399,9 +405,10 @@ async fn perform_with(
             to_revision,
         } => resume_and_undo(client, permit, namespace, deployment, *to_revision).await,
         Operation::Restart {
+            kind,
             namespace,
-            deployment,
-        } => restart(client, permit, namespace, deployment).await,
+            name,
+        } => restart(client, permit, *kind, namespace, name).await,
         Operation::Delete {
             kind,
             namespace,

@@ -55,11 +55,28 @@ pub async fn send_strategic(
     name: &str,
     body: &Value,
 ) -> Result<(Deployment, String), OpError> {
-    let api: Api<Deployment> = Api::namespaced(client.clone(), namespace);
+    send_strategic_to::<Deployment>(client, namespace, name, body).await
+}
+
+/// Sends a strategic merge patch to object `name` of kind `K`; returns the described
+/// request.
+pub async fn send_strategic_to<K>(
+    client: &kube::Client,
+    namespace: &str,
+    name: &str,
+    body: &Value,
+) -> Result<(K, String), OpError>
+where
+    K: Resource<DynamicType = (), Scope = k8s_openapi::NamespaceResourceScope>
+        + DeserializeOwned
+        + Clone
+        + std::fmt::Debug,
+{
+    let api: Api<K> = Api::namespaced(client.clone(), namespace);
     let patched = api
         .patch(name, &PatchParams::default(), &Patch::Strategic(body))
         .await?;
-    let path = object_path::<Deployment>(namespace, name);
+    let path = object_path::<K>(namespace, name);
     Ok((patched, describe(&path, STRATEGIC_MERGE_PATCH, body)))
 }
 

@@ -1,14 +1,15 @@
-//! `kubectl rollout restart deployment/NAME`: a strategic merge patch of the
-//! `kubectl.kubernetes.io/restartedAt` template annotation (RFC 3339, seconds),
-//! refused while paused with kubectl's message.
+//! `kubectl rollout restart deployment|statefulset|daemonset/NAME`: a strategic merge
+//! patch of the `kubectl.kubernetes.io/restartedAt` template annotation (RFC 3339,
+//! seconds); a paused Deployment is refused with kubectl's message.
 
 use jiff::Timestamp;
+use k8s_openapi::api::apps::v1::{DaemonSet, StatefulSet};
 use serde_json::{Value, json};
 
 use super::op_error::{OpError, Refusal};
 use super::revisions::get_deployment;
 use super::{Outcome, patch_request};
-use crate::cluster::Permit;
+use crate::cluster::{Kind, Permit};
 
 /// The template annotation a restart sets.
 pub const RESTARTED_AT_ANNOTATION: &str = "kubectl.kubernetes.io/restartedAt";
@@ -19,8 +20,47 @@ pub fn restart_patch(at: Timestamp) -> Value {
     json!({"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT_ANNOTATION: at}}}}})
 }
 
-/// Restarts every pod of Deployment `deployment` through a rollout.
+/// Restarts every pod of workload `name` (a Deployment, StatefulSet or DaemonSet) through
+/// a rollout, as `kubectl rollout restart` does.
 pub async fn restart(
+    client: &kube::Client,
+    permit: &Permit,
+    kind: Kind,
+    namespace: &str,
+    name: &str,
+) -> Result<Outcome, OpError> {
+    let body = restart_patch(Timestamp::now());
+    let sent = match kind {
+        Kind::Deployment => return restart_deployment(client, permit, namespace, name).await,
+        Kind::StatefulSet => {
+            tracing::info!(what = permit.what(), "sending restart");
+            patch_request::send_strategic_to::<StatefulSet>(client, namespace, name, &body)
+                .await?
+                .1
+        }
+        Kind::DaemonSet => {
+            tracing::info!(what = permit.what(), "sending restart");
+            patch_request::send_strategic_to::<DaemonSet>(client, namespace, name, &body)
+                .await?
+                .1
+        }
+        other => {
+            return Err(OpError::refused(
+                Refusal::Unsupported,
+                format!(
+                    "restarting is not supported on {other:?}s: only Deployments, StatefulSets and DaemonSets"
+                ),
+            ));
+        }
+    };
+    let resource = format!("{kind:?}").to_lowercase();
+    Ok(Outcome::sent(
+        format!("{resource}.apps/{name} restarted"),
+        sent,
+    ))
+}
+
+async fn restart_deployment(
     client: &kube::Client,
     permit: &Permit,
     namespace: &str,

@@ -1,5 +1,8 @@
 //! A simple DaemonSet controller: one pod per node whose taints the pod template
-//! tolerates, bound to that node directly, and the DaemonSet's status counts.
+//! tolerates, bound to that node directly, and the DaemonSet's status counts. A
+//! template change rolls out as the RollingUpdate strategy does with maxUnavailable 1:
+//! while every pod is available, one pod on the old revision is deleted and its node
+//! gets a new one; `OnDelete` leaves that to the user.
 
 use serde_json::{Value, json};
 
@@ -8,6 +11,7 @@ use super::events::{Source, normal, record};
 use super::meta::{int_at, is_terminating, kind, name, namespace, uid};
 use super::pass::Pass;
 use super::pod_state::{is_active, is_available, is_ready};
+use super::pod_template_hash;
 use super::replicaset::pod_from_template;
 use super::scheduler::{node_is_ready, tolerates_all};
 use crate::sim::store::Obj;
@@ -29,6 +33,9 @@ pub fn reconcile(pass: &Pass<'_>, pods_by_owner: &ByOwner) {
             .filter(|n| node_is_ready(n) && tolerates_all(&probe, n))
             .collect();
         let pods = kind("", "Pod");
+        let revision = pod_template_hash::compute(&ds["spec"]["template"], None);
+        let revision_of = |p: &Obj| p["metadata"]["labels"]["controller-revision-hash"].clone();
+        let min_ready = int_at(&ds, "/spec/minReadySeconds", 0);
         if !is_terminating(&ds) {
             for node in &eligible {
                 if owned.iter().any(|p| p["spec"]["nodeName"] == name(node)) {
@@ -38,6 +45,7 @@ pub fn reconcile(pass: &Pass<'_>, pods_by_owner: &ByOwner) {
                 pod["spec"]["nodeName"] = json!(name(node));
                 pod["metadata"]["labels"]["pod-template-generation"] =
                     json!(int_at(&ds, "/metadata/generation", 1).to_string());
+                pod["metadata"]["labels"]["controller-revision-hash"] = json!(revision);
                 if let Some(p) = pass.create(pods, pod) {
                     record(
                         pass,
@@ -59,16 +67,34 @@ pub fn reconcile(pass: &Pass<'_>, pods_by_owner: &ByOwner) {
                     normal("SuccessfulDelete", format!("Deleted pod: {}", name(p))),
                 );
             }
+            let rolling = ds["spec"]["updateStrategy"]["type"].as_str() != Some("OnDelete");
+            let all_available = owned.len() >= eligible.len()
+                && owned.iter().all(|p| is_available(p, min_ready, pass.now));
+            if rolling
+                && all_available
+                && let Some(old) = owned.iter().find(|p| revision_of(p) != json!(revision))
+            {
+                pass.delete_gracefully(pods, old);
+                record(
+                    pass,
+                    &ds,
+                    SOURCE,
+                    normal("SuccessfulDelete", format!("Deleted pod: {}", name(old))),
+                );
+            }
         }
-        let min_ready = int_at(&ds, "/spec/minReadySeconds", 0);
         let scheduled = owned.len();
+        let updated = owned
+            .iter()
+            .filter(|p| revision_of(p) == json!(revision))
+            .count();
         let status = json!({
             "currentNumberScheduled": scheduled,
             "desiredNumberScheduled": eligible.len(),
             "numberMisscheduled": 0,
             "numberReady": owned.iter().filter(|p| is_ready(p)).count(),
             "numberAvailable": owned.iter().filter(|p| is_available(p, min_ready, pass.now)).count(),
-            "updatedNumberScheduled": scheduled,
+            "updatedNumberScheduled": updated,
             "observedGeneration": int_at(&ds, "/metadata/generation", 1),
         });
         if ds["status"] != status {

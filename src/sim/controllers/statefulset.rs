@@ -1,7 +1,9 @@
 //! A simple StatefulSet controller: pods `<name>-0..N-1` created in order, each
 //! only once the previous ones are Running and Ready (OrderedReady), removed from
-//! the highest ordinal down, and the status counts. Template updates are not
-//! rolled out to existing pods.
+//! the highest ordinal down, and the status counts. A template change rolls out as
+//! the RollingUpdate strategy does: once every pod is Running and Ready, the pod with
+//! the highest ordinal (at or above `partition`) still on the old revision is deleted
+//! and comes back on the new one; `OnDelete` leaves that to the user.
 
 use serde_json::{Value, json};
 
@@ -39,14 +41,29 @@ pub fn reconcile(pass: &Pass<'_>, pods_by_owner: &ByOwner) {
         }
         let active: Vec<&&Obj> = owned.iter().filter(|p| is_active(p)).collect();
         let min_ready = int_at(&set, "/spec/minReadySeconds", 0);
+        let updated = active
+            .iter()
+            .filter(|p| revision_of(p) == Some(revision.as_str()))
+            .count();
+        // The revision the not-yet-updated pods run (the new one once all are updated).
+        let current = active
+            .iter()
+            .filter_map(|p| revision_of(p))
+            .find(|r| *r != revision)
+            .unwrap_or(&revision)
+            .to_owned();
+        let current_count = active
+            .iter()
+            .filter(|p| revision_of(p) == Some(current.as_str()))
+            .count();
         let mut status = json!({
             "observedGeneration": int_at(&set, "/metadata/generation", 1),
             "replicas": active.len(),
             "readyReplicas": active.iter().filter(|p| is_ready(p)).count(),
             "availableReplicas": active.iter().filter(|p| is_available(p, min_ready, pass.now)).count(),
-            "currentReplicas": active.len(),
-            "updatedReplicas": active.len(),
-            "currentRevision": revision,
+            "currentReplicas": current_count,
+            "updatedReplicas": updated,
+            "currentRevision": current,
             "updateRevision": revision,
             "collisionCount": 0,
         });
@@ -64,6 +81,10 @@ pub fn reconcile(pass: &Pass<'_>, pods_by_owner: &ByOwner) {
             );
         }
     }
+}
+
+fn revision_of(pod: &Value) -> Option<&str> {
+    pod["metadata"]["labels"]["controller-revision-hash"].as_str()
 }
 
 fn manage(pass: &Pass<'_>, set: &Value, owned: &[&Obj], want: usize, revision: &str) {
@@ -131,4 +152,41 @@ fn manage(pass: &Pass<'_>, set: &Value, owned: &[&Obj], want: usize, revision: &
         }
         return;
     }
+    roll(pass, set, owned, revision);
+}
+
+/// Every pod is Running and Ready: replaces the highest ordinal still on an old revision.
+fn roll(pass: &Pass<'_>, set: &Value, owned: &[&Obj], revision: &str) {
+    let strategy = &set["spec"]["updateStrategy"];
+    if strategy["type"].as_str() == Some("OnDelete") {
+        return;
+    }
+    let partition = usize::try_from(int_at(
+        set,
+        "/spec/updateStrategy/rollingUpdate/partition",
+        0,
+    ))
+    .unwrap_or(0);
+    let Some(old) = owned
+        .iter()
+        .filter(|p| revision_of(p) != Some(revision))
+        .filter(|p| ordinal(set, p).is_some_and(|o| o >= partition))
+        .max_by_key(|p| ordinal(set, p))
+    else {
+        return;
+    };
+    pass.delete_gracefully(kind("", "Pod"), old);
+    record(
+        pass,
+        set,
+        SOURCE,
+        normal(
+            "SuccessfulDelete",
+            format!(
+                "delete Pod {} in StatefulSet {} successful",
+                name(old),
+                name(set)
+            ),
+        ),
+    );
 }

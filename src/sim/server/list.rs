@@ -97,7 +97,7 @@ pub fn select(req: &ApiRequest) -> ApiResult<(Vec<Obj>, Value)> {
     let after = match req.param("continue").filter(|t| !t.is_empty()) {
         Some(token) => {
             let (token_rv, ns, name) = decode_continue(token)?;
-            if token_rv < store.compacted_rv() {
+            if token_rv < store.etcd_compacted_rv() {
                 return Err(ApiError::gone(CONTINUE_EXPIRED));
             }
             Some((token_rv, ns, name))

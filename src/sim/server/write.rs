@@ -192,7 +192,7 @@ mod tests {
     use crate::sim::clock::Clock;
     use crate::sim::resources::by_plural;
     use crate::sim::server::routes::ResourcePath;
-    use crate::sim::server::{ServerState, auth::Users, request_log::RequestLog};
+    use crate::sim::server::{ServerState, auth::Users};
 
     fn request(store: &Arc<Store>, body: &str) -> ApiRequest {
         let users = Users::new();
@@ -202,7 +202,7 @@ mod tests {
             state: Arc::new(ServerState {
                 store: store.clone(),
                 users,
-                log: RequestLog::default(),
+                log: Arc::default(),
                 watches: Mutex::new(shutdown.child_token()),
                 shutdown,
                 bookmark_interval: std::time::Duration::from_secs(1),

@@ -311,30 +311,13 @@ fn events_section(state: &State, view: &RolloutView) -> Section {
     let theme = &state.theme;
     let store = state.stores.of(Kind::Event);
     let mut lines = Vec::new();
-    for row in view.cache.events.iter().filter_map(|s| store.get(*s)) {
-        let Detail::Event(e) = &row.detail else {
-            continue;
-        };
-        let style = if e.type_ == "Warning" {
-            theme.health(Health::Err)
-        } else {
-            theme.text()
-        };
-        lines.push((
-            format!(
-                "{:>6} {:<7} {:<18} {:<36} {}",
-                age(e.last_seen.or(e.first_seen), state.now),
-                e.type_,
-                truncate(&e.reason, 18),
-                truncate(
-                    &format!("{}/{}", e.object_kind.to_lowercase(), e.object_name),
-                    36
-                ),
-                e.message
-            ),
-            style,
-        ));
-    }
+    lines.extend(
+        view.cache
+            .events
+            .iter()
+            .filter_map(|s| store.get(*s))
+            .filter_map(|row| event_line(state, row)),
+    );
     if lines.is_empty() {
         lines.push(("no recent events".to_owned(), theme.muted_style()));
     }
@@ -342,4 +325,31 @@ fn events_section(state: &State, view: &RolloutView) -> Section {
         title: format!("Events [{}]", view.cache.events.len()),
         lines,
     }
+}
+
+/// One event as a line: last seen, type, reason, object, message; warnings in red.
+pub(crate) fn event_line(state: &State, row: &Row) -> Option<(String, Style)> {
+    let Detail::Event(e) = &row.detail else {
+        return None;
+    };
+    let theme = &state.theme;
+    let style = if e.type_ == "Warning" {
+        theme.health(Health::Err)
+    } else {
+        theme.text()
+    };
+    Some((
+        format!(
+            "{:>6} {:<7} {:<18} {:<36} {}",
+            age(e.last_seen.or(e.first_seen), state.now),
+            e.type_,
+            truncate(&e.reason, 18),
+            truncate(
+                &format!("{}/{}", e.object_kind.to_lowercase(), e.object_name),
+                36
+            ),
+            e.message
+        ),
+        style,
+    ))
 }
