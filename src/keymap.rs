@@ -48,6 +48,8 @@ struct Origin {
 struct Binding {
     action: Action,
     origin: Origin,
+    /// Its place in the action's list of keys (the first is the one hints show).
+    position: usize,
 }
 
 /// Keys to actions, per section.
@@ -128,13 +130,17 @@ impl Keymap {
         self.action_in(section, &KeyChord::from_event(key)?)
     }
 
-    /// The keys bound to `action` (in whichever section has it), in key order.
+    /// The keys bound to `action` (in whichever section has it), in the order the file
+    /// lists them.
     pub fn keys_of(&self, action: &Action) -> Vec<KeyChord> {
-        self.bindings
+        let mut keys: Vec<(usize, KeyChord)> = self
+            .bindings
             .iter()
             .filter(|(_, b)| b.action == *action)
-            .map(|((_, k), _)| *k)
-            .collect()
+            .map(|((_, k), b)| (b.position, *k))
+            .collect();
+        keys.sort_by_key(|(position, _)| *position);
+        keys.into_iter().map(|(_, k)| k).collect()
     }
 
     /// A hint line (`n/N next/prev · M managedFields`): for each group, the first key of
@@ -189,12 +195,14 @@ impl Keymap {
             .actions()
             .into_iter()
             .filter_map(|action| {
-                let keys: Vec<KeyChord> = self
+                let mut keys: Vec<(usize, KeyChord)> = self
                     .bindings
                     .iter()
                     .filter(|((s, k), b)| *s == section && b.action == action && shown(k))
-                    .map(|((_, k), _)| *k)
+                    .map(|((_, k), b)| (b.position, *k))
                     .collect();
+                keys.sort_by_key(|(position, _)| *position);
+                let keys: Vec<KeyChord> = keys.into_iter().map(|(_, k)| k).collect();
                 (!keys.is_empty()).then(|| {
                     let keys = keys
                         .iter()

@@ -64,7 +64,7 @@ impl Keymap {
                 .retain(|(s, _), b| !(*s == section && b.action == entry.action));
         }
         for entry in entries {
-            for key in &entry.keys {
+            for (position, key) in entry.keys.iter().enumerate() {
                 let Some(chord) = KeyChord::parse(key) else {
                     warnings.push(format!(
                         "line {}: cannot read key {key:?} for {}",
@@ -78,6 +78,7 @@ impl Keymap {
                         line: entry.line,
                         ..origin.clone()
                     },
+                    position,
                 };
                 if let Some(old) = self.bindings.insert((section, chord), binding)
                     && old.action != entry.action
