@@ -222,7 +222,7 @@ fn command_key(
         }
         LogsCommand::TogglePrevious => {
             if view.multi_pod() {
-                return Some("p shows the previous log of one pod; open a pod's logs".to_owned());
+                return Some("the previous log is one pod's: open a pod's logs".to_owned());
             }
             view.previous = !view.previous;
             clear(view);
