@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use crate::app::State;
-use crate::app::logs::commands::HINTS;
+use crate::app::logs::commands::hints;
 use crate::app::logs::line_text::stamp;
 use crate::app::logs::sanitize::{cut, sanitize};
 use crate::app::logs::sources::pod_containers;
@@ -288,7 +288,7 @@ fn status_line<'a>(state: &State, view: &LogsView, hint_width: Option<u16>) -> L
         // Whole hints only, as many as fit after the state.
         let mut room = usize::from(width).saturating_sub(parts.iter().map(Span::width).sum());
         let mut shown = String::new();
-        for (k, d) in HINTS {
+        for (k, d) in hints(&state.keymap) {
             let hint = format!("{}{k} {d}", if shown.is_empty() { "   " } else { "  " });
             if hint.chars().count() > room {
                 break;
