@@ -168,3 +168,31 @@ fn xterm_palette_matches_the_cube_and_grey_ramp() {
     assert_eq!(render::xterm_colour(232), [8, 8, 8]);
     assert_eq!(render::xterm_colour(255), [238, 238, 238]);
 }
+
+#[test]
+fn the_bundled_font_has_the_symbols_kdeck_draws() {
+    let font = font();
+    // Those in kdeck's screens (src/ui): separators, ellipsis, bars, marks, arrows.
+    let missing: String = "·…█─—é✗✓●▸▒▏↓↑"
+        .chars()
+        .filter(|c| !font.has_glyph(*c))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "no glyph in DejaVu Sans Mono for {missing:?}"
+    );
+}
+
+#[test]
+fn a_shown_cursor_is_an_inverted_cell() {
+    let font = font();
+    // Cursor shown again and moved to row 2, column 4 (1-based), over an empty cell.
+    let (width, _, pixels) = round_trip(&font, "\x1b[?25h\x1b[2;4H");
+    let image = Decoded {
+        width,
+        pixels: &pixels,
+        font: &font,
+    };
+    assert!(image.cell(1, 3).iter().all(|p| *p == DEFAULT_FG));
+    assert!(image.cell(1, 2).iter().all(|p| *p == DEFAULT_BG));
+}

@@ -107,6 +107,13 @@ impl CellFont {
     }
 }
 
+impl CellFont {
+    /// Whether the regular face has a glyph for `c` (without one, a box is drawn).
+    pub fn has_glyph(&self, c: char) -> bool {
+        self.regular.glyph_id(c).0 != 0
+    }
+}
+
 /// An RGB image, row after row.
 pub struct Image {
     /// Width in pixels.
@@ -213,7 +220,7 @@ fn draw_text(image: &mut Image, font: &CellFont, text: &str, bold: bool, at: (u3
         }
         let face = if bold { &font.bold } else { &font.regular };
         // A character the face lacks is drawn from the other one (its box if neither has it).
-        let face = if face.glyph_id(c).0 == 0 && font.regular.glyph_id(c).0 != 0 {
+        let face = if face.glyph_id(c).0 == 0 && font.has_glyph(c) {
             &font.regular
         } else {
             face
