@@ -36,13 +36,18 @@ pub fn describe_text(state: &State, key: &ObjectKey) -> Option<String> {
             line("Node", p.node.as_deref().unwrap_or("<none>"));
             line("Status", &p.status);
             line("IP", p.ip.as_deref().unwrap_or("<none>"));
-            line("Containers", "");
-            for c in &p.containers {
-                line(&format!("  {}", c.name), "");
-                line("    Image", &c.image);
-                line("    State", &c.state);
-                line("    Ready", if c.ready { "True" } else { "False" });
-                line("    Restart Count", &c.restarts.to_string());
+            for (init, heading) in [(true, "Init Containers"), (false, "Containers")] {
+                if init && !p.containers.iter().any(|c| c.init) {
+                    continue;
+                }
+                line(heading, "");
+                for c in p.containers.iter().filter(|c| c.init == init) {
+                    line(&format!("  {}", c.name), "");
+                    line("    Image", &c.image);
+                    line("    State", &c.state);
+                    line("    Ready", if c.ready { "True" } else { "False" });
+                    line("    Restart Count", &c.restarts.to_string());
+                }
             }
         }
         Detail::Deployment(d) => {

@@ -109,6 +109,8 @@ pub struct ContainerRow {
     pub restarts: u32,
     /// State as kubectl would name it: Running, Waiting (reason), Terminated (reason).
     pub state: String,
+    /// An init container (listed after the pod's containers).
+    pub init: bool,
 }
 
 /// A Pod, as the pods pane shows it.
@@ -130,7 +132,7 @@ pub struct PodRow {
     pub node: Option<String>,
     /// status.phase.
     pub phase: String,
-    /// The pod's containers.
+    /// The pod's containers, then its init containers (`init` set).
     pub containers: Vec<ContainerRow>,
 }
 

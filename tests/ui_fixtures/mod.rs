@@ -144,6 +144,7 @@ pub fn pod(ns: &str, name: &str, rs: Option<&str>, status: &str, ready: bool, ag
                 } else {
                     format!("Waiting ({status})")
                 },
+                init: false,
             }],
         }),
         health,
