@@ -24,7 +24,7 @@ pub fn describe_text(state: &State, key: &ObjectKey) -> Option<String> {
         |t| format!("{t} ({} ago)", age(Some(t), state.now)),
     );
     line("CreationTimestamp", &created);
-    line("Labels", &selector_text(&row.meta.labels));
+    line("Labels", &selector_text(&row.meta.labels.to_map()));
     if let Some(o) = &row.meta.owner {
         line("Controlled By", &format!("{}/{}", o.kind, o.name));
     }

@@ -139,7 +139,7 @@ impl RolloutCache {
                     .iter()
                     .flatten()
                     .filter_map(|p| pods.get(*p))
-                    .any(|p| selects(&s.selector, &p.meta.labels));
+                    .any(|p| p.meta.labels.selected_by(&s.selector));
                 selects_a_pod || dep.is_some_and(|d| selects(&s.selector, &d.selector))
             })
             .map(|(slot, svc)| (slot, endpoints.slot_of(namespace, &svc.meta.name)))
