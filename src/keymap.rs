@@ -1,135 +1,105 @@
-//! Keymaps: which key runs which [`Action`]. The shipped ones (`keymaps/*.toml`) are
-//! compiled in; a user file names only the actions it rebinds. Unknown actions, keys that
-//! do not parse and keys bound twice are reported as warnings, never ignored silently.
+//! Keymaps: which key runs which [`Action`], per [`Section`] (`[normal]` everywhere,
+//! `[logs]`, `[yaml]` and `[editor]` for those views' own keys, asked first there). The
+//! shipped keymaps (`keymaps/*.toml`) are compiled in; a user file names only the actions
+//! it rebinds. Unknown sections, actions and keys, and keys bound twice, are reported as
+//! warnings naming the lines, never ignored silently.
 
-use std::collections::BTreeMap;
-use std::fmt;
+mod chord;
+mod overlay;
+pub mod reference;
+mod section;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
 
+use crossterm::event::KeyEvent;
+
+pub use self::chord::{KeyChord, KeyName, NAMED_KEYS};
+pub use self::overlay::line_of;
+pub use self::section::Section;
 use crate::app::Action;
 
 /// The default keymap, k9s-like.
 pub const DEFAULT_KEYMAP: &str = include_str!("../keymaps/default.toml");
 /// A vim-flavoured keymap (on top of the default).
 pub const VIM_KEYMAP: &str = include_str!("../keymaps/vim.toml");
-
-/// One key with its modifiers, as keymap files write it (`j`, `G`, `Ctrl-f`, `PageDown`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct KeyChord {
-    /// The key.
-    pub code: KeyName,
-    /// Ctrl held.
-    pub ctrl: bool,
-}
-
-/// A key, reduced to what keymaps use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum KeyName {
-    /// A printable character (case is meaningful: `G` is shift-g).
-    Char(char),
-    /// A named key.
-    Named(&'static str),
-}
-
-const NAMED: &[(&str, KeyCode)] = &[
-    ("Up", KeyCode::Up),
-    ("Down", KeyCode::Down),
-    ("Left", KeyCode::Left),
-    ("Right", KeyCode::Right),
-    ("PageUp", KeyCode::PageUp),
-    ("PageDown", KeyCode::PageDown),
-    ("Home", KeyCode::Home),
-    ("End", KeyCode::End),
-    ("Enter", KeyCode::Enter),
-    ("Esc", KeyCode::Esc),
-    ("Tab", KeyCode::Tab),
-    ("BackTab", KeyCode::BackTab),
-    ("Backspace", KeyCode::Backspace),
-    ("Delete", KeyCode::Delete),
+/// Movement on the arrow and paging keys only (on top of the default).
+pub const ARROWS_KEYMAP: &str = include_str!("../keymaps/arrows.toml");
+/// The shipped keymaps by name, for `--keymap NAME`.
+pub const SHIPPED_KEYMAPS: &[(&str, &str)] = &[
+    ("default", DEFAULT_KEYMAP),
+    ("vim", VIM_KEYMAP),
+    ("arrows", ARROWS_KEYMAP),
 ];
 
-impl KeyChord {
-    /// Parses `j`, `G`, `?`, `Space`, `Ctrl-f`, `PageDown`...
-    pub fn parse(text: &str) -> Option<Self> {
-        let (ctrl, rest) = match text
-            .strip_prefix("Ctrl-")
-            .or_else(|| text.strip_prefix("C-"))
-        {
-            Some(rest) => (true, rest),
-            None => (false, text),
-        };
-        let code = if rest == "Space" {
-            KeyName::Char(' ')
-        } else if let Some((name, _)) = NAMED.iter().find(|(n, _)| n.eq_ignore_ascii_case(rest)) {
-            KeyName::Named(name)
-        } else {
-            let mut chars = rest.chars();
-            match (chars.next(), chars.next()) {
-                (Some(c), None) if !c.is_control() => KeyName::Char(c),
-                _ => return None,
-            }
-        };
-        Some(Self { code, ctrl })
-    }
-
-    /// The chord of a terminal key event (`None` for keys keymaps cannot name).
-    pub fn from_event(event: &KeyEvent) -> Option<Self> {
-        let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
-        let code = match event.code {
-            KeyCode::Char(c) => KeyName::Char(if ctrl { c.to_ascii_lowercase() } else { c }),
-            other => KeyName::Named(NAMED.iter().find(|(_, c)| *c == other)?.0),
-        };
-        Some(Self { code, ctrl })
-    }
+/// Where a binding came from, for conflict messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Origin {
+    /// Which overlay (file) made it: 0 for the first.
+    file: u32,
+    /// What that file is (`default keymap`, `keymap ~/mine.toml`).
+    source: String,
+    /// Its line in that file.
+    line: usize,
 }
 
-impl fmt::Display for KeyChord {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.ctrl {
-            f.write_str("Ctrl-")?;
-        }
-        match self.code {
-            KeyName::Char(' ') => f.write_str("Space"),
-            KeyName::Char(c) => write!(f, "{c}"),
-            KeyName::Named(n) => f.write_str(n),
-        }
-    }
+/// One key's action in one section.
+#[derive(Debug, Clone)]
+struct Binding {
+    action: Action,
+    origin: Origin,
+    /// Its place in the action's list of keys (the first is the one hints show).
+    position: usize,
 }
 
-/// Keys to actions, for the normal mode.
+/// Keys to actions, per section.
 #[derive(Debug, Clone, Default)]
 pub struct Keymap {
-    bindings: BTreeMap<KeyChord, Action>,
+    bindings: BTreeMap<(Section, KeyChord), Binding>,
+    /// How many files were applied.
+    files: u32,
 }
+
+static SHIPPED_DEFAULT: LazyLock<Keymap> = LazyLock::new(Keymap::default_keymap);
 
 impl Keymap {
     /// The default keymap.
     pub fn default_keymap() -> Self {
         let mut map = Self::default();
         // The shipped file is tested to parse without warnings.
-        let _ = map.overlay(DEFAULT_KEYMAP);
+        let _ = map.overlay_named(DEFAULT_KEYMAP, "default keymap");
         map
     }
 
-    /// Loads `spec`: a shipped keymap name (`default`, `vim`) or a file, on top of the default.
-    /// Returns the keymap and the warnings to show.
+    /// The default keymap, built once (for code that has no state at hand).
+    pub fn shipped() -> &'static Self {
+        &SHIPPED_DEFAULT
+    }
+
+    /// Loads `spec`: a shipped keymap name (`default`, `vim`, `arrows`) or a file, on top
+    /// of the default. Returns the keymap and the warnings to show.
     pub fn load(spec: Option<&str>) -> anyhow::Result<(Self, Vec<String>)> {
         let mut map = Self::default_keymap();
         let (text, origin) = match spec {
             None | Some("default") => return Ok((map, Vec::new())),
-            Some("vim") => (VIM_KEYMAP.to_owned(), "keymap vim".to_owned()),
+            Some(name) if SHIPPED_KEYMAPS.iter().any(|(n, _)| *n == name) => {
+                let text = SHIPPED_KEYMAPS
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map_or("", |(_, t)| *t);
+                (text.to_owned(), format!("keymap {name}"))
+            }
             Some(path) => (
                 std::fs::read_to_string(path).map_err(|e| {
                     anyhow::anyhow!(
-                        "cannot read keymap {path}: {e} (shipped keymaps: default, vim)"
+                        "cannot read keymap {path}: {e} (shipped keymaps: default, vim, arrows)"
                     )
                 })?,
                 format!("keymap {path}"),
             ),
         };
         let warnings = map
-            .overlay(&text)
+            .overlay_named(&text, &origin)
             .map_err(|e| anyhow::anyhow!("{origin}: {e}"))?;
         Ok((
             map,
@@ -140,87 +110,99 @@ impl Keymap {
         ))
     }
 
-    /// Applies a keymap file: each action it names gets exactly the keys it lists.
-    /// Errors on a file that does not parse; returns warnings for what it could not use.
+    /// Applies a keymap file (see [`Keymap::overlay_named`]), calling it `user keymap`.
     pub fn overlay(&mut self, text: &str) -> Result<Vec<String>, String> {
-        let table: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
-        let mut warnings = Vec::new();
-        for (section, value) in &table {
-            if section != "normal" {
-                warnings.push(format!(
-                    "line {}: unknown section [{section}] (only [normal])",
-                    line_of(text, section)
-                ));
-                continue;
-            }
-            let Some(entries) = value.as_table() else {
-                return Err(format!(
-                    "line {}: [normal] must be a table",
-                    line_of(text, section)
-                ));
-            };
-            // Every action the file names loses its old keys first, so that a key moved
-            // from one named action to another is not reported as a conflict.
-            for name in entries.keys() {
-                if let Some(action) = Action::from_name(name) {
-                    self.bindings.retain(|_, a| *a != action);
-                }
-            }
-            for (name, keys) in entries {
-                let line = line_of(text, name);
-                let Some(action) = Action::from_name(name) else {
-                    warnings.push(format!("line {line}: unknown action {name:?}"));
-                    continue;
-                };
-                let keys: Vec<&str> = match keys {
-                    toml::Value::String(s) => vec![s.as_str()],
-                    toml::Value::Array(a) => a.iter().filter_map(toml::Value::as_str).collect(),
-                    _ => {
-                        return Err(format!(
-                            "line {line}: {name} must be a key or a list of keys"
-                        ));
-                    }
-                };
-                self.bindings.retain(|_, a| *a != action);
-                for key in keys {
-                    let Some(chord) = KeyChord::parse(key) else {
-                        warnings.push(format!("line {line}: cannot read key {key:?} for {name}"));
-                        continue;
-                    };
-                    if let Some(old) = self.bindings.insert(chord, action.clone())
-                        && old != action
-                    {
-                        warnings.push(format!(
-                            "line {line}: key {chord} was bound to {}, now {name}",
-                            old.name()
-                        ));
-                    }
-                }
-            }
-        }
-        Ok(warnings)
+        self.overlay_named(text, "user keymap")
     }
 
-    /// The action bound to `chord`.
+    /// The `[normal]` action bound to `chord`.
     pub fn action(&self, chord: &KeyChord) -> Option<&Action> {
-        self.bindings.get(chord)
+        self.action_in(Section::Normal, chord)
     }
 
-    /// The keys bound to `action`, in key order.
+    /// The action `section` binds to `chord` (that section only).
+    pub fn action_in(&self, section: Section, chord: &KeyChord) -> Option<&Action> {
+        self.bindings.get(&(section, *chord)).map(|b| &b.action)
+    }
+
+    /// The action `section` binds to a terminal key (that section only).
+    pub fn action_for(&self, section: Section, key: &KeyEvent) -> Option<&Action> {
+        self.action_in(section, &KeyChord::from_event(key)?)
+    }
+
+    /// The keys bound to `action` (in whichever section has it), in the order the file
+    /// lists them.
     pub fn keys_of(&self, action: &Action) -> Vec<KeyChord> {
-        self.bindings
+        let mut keys: Vec<(usize, KeyChord)> = self
+            .bindings
             .iter()
-            .filter(|(_, a)| *a == action)
-            .map(|(k, _)| *k)
-            .collect()
+            .filter(|(_, b)| b.action == *action)
+            .map(|((_, k), b)| (b.position, *k))
+            .collect();
+        keys.sort_by_key(|(position, _)| *position);
+        keys.into_iter().map(|(_, k)| k).collect()
     }
 
-    /// Help lines: (keys, action name, description) for every bound action, in help order.
+    /// A hint line (`n/N next/prev · M managedFields`): for each group, the first key of
+    /// each action joined by `/`, then its word; groups with no key bound are left out.
+    pub fn hint_text(&self, hints: &[(&[Action], &str)]) -> String {
+        hints
+            .iter()
+            .filter_map(|(actions, word)| {
+                let keys: Vec<String> = actions
+                    .iter()
+                    .filter_map(|a| self.keys_of(a).first().map(ToString::to_string))
+                    .collect();
+                (!keys.is_empty()).then(|| format!("{} {word}", keys.join("/")))
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+
+    /// Every key bound in any section, each once, in key order.
+    pub fn all_chords(&self) -> Vec<KeyChord> {
+        let keys: BTreeSet<KeyChord> = self.bindings.keys().map(|(_, k)| *k).collect();
+        keys.into_iter().collect()
+    }
+
+    /// Help lines of `[normal]`: (keys, action name, description), in help order.
     pub fn help(&self) -> Vec<(String, String, &'static str)> {
-        Action::bindable()
+        self.help_of(Section::Normal)
+    }
+
+    /// Help lines of a view with its own `section`: that section's, then the `[normal]`
+    /// keys it does not shadow.
+    pub fn help_of_view(&self, section: Section) -> Vec<(String, String, &'static str)> {
+        if section == Section::Normal {
+            return self.help();
+        }
+        let mut lines = self.help_of(section);
+        lines.extend(self.help_lines(Section::Normal, |k| self.action_in(section, k).is_none()));
+        lines
+    }
+
+    /// Help lines of `section`: (keys, action name, description) for every bound action.
+    pub fn help_of(&self, section: Section) -> Vec<(String, String, &'static str)> {
+        self.help_lines(section, |_| true)
+    }
+
+    fn help_lines(
+        &self,
+        section: Section,
+        shown: impl Fn(&KeyChord) -> bool,
+    ) -> Vec<(String, String, &'static str)> {
+        section
+            .actions()
             .into_iter()
             .filter_map(|action| {
-                let keys = self.keys_of(&action);
+                let mut keys: Vec<(usize, KeyChord)> = self
+                    .bindings
+                    .iter()
+                    .filter(|((s, k), b)| *s == section && b.action == action && shown(k))
+                    .map(|((_, k), b)| (b.position, *k))
+                    .collect();
+                keys.sort_by_key(|(position, _)| *position);
+                let keys: Vec<KeyChord> = keys.into_iter().map(|(_, k)| k).collect();
                 (!keys.is_empty()).then(|| {
                     let keys = keys
                         .iter()
@@ -231,49 +213,5 @@ impl Keymap {
                 })
             })
             .collect()
-    }
-}
-
-/// The 1-based line where `needle` first appears as a key, for messages.
-pub fn line_of(text: &str, needle: &str) -> usize {
-    text.lines()
-        .position(|l| {
-            let l = l.trim_start().trim_start_matches('[');
-            l.starts_with(needle) || l.starts_with(&format!("\"{needle}\""))
-        })
-        .map_or(0, |i| i + 1)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_keys_and_reports_bad_entries_with_lines() {
-        assert_eq!(KeyChord::parse("Ctrl-f").unwrap().to_string(), "Ctrl-f");
-        assert_eq!(KeyChord::parse("pagedown").unwrap().to_string(), "PageDown");
-        assert!(KeyChord::parse("jj").is_none());
-        let mut map = Keymap::default_keymap();
-        let warnings = map
-            .overlay("[normal]\nup = [\"w\"]\nfly = [\"f\"]\ndown = [\"Hyper-x\"]\n")
-            .unwrap();
-        assert_eq!(warnings.len(), 2, "{warnings:?}");
-        assert!(
-            warnings
-                .iter()
-                .any(|w| w.contains("line 3") && w.contains("fly"))
-        );
-        assert!(
-            warnings
-                .iter()
-                .any(|w| w.contains("line 4") && w.contains("Hyper-x"))
-        );
-        assert_eq!(
-            map.action(&KeyChord::parse("w").unwrap()),
-            Some(&Action::Up)
-        );
-        assert_eq!(map.action(&KeyChord::parse("k").unwrap()), None);
-        let err = map.overlay("[normal]\nup = [\"w\"\n").unwrap_err();
-        assert!(err.contains("line 2"), "{err}");
     }
 }

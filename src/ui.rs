@@ -55,7 +55,7 @@ pub fn draw(state: &State, frame: &mut Frame) {
     dialog::draw(state, frame, body);
     if state.mode == Mode::Help {
         // One column when it fits, else as wide as needed for two or more.
-        let rows = u16::try_from(state.keymap.help().len() + 3).unwrap_or(u16::MAX);
+        let rows = u16::try_from(help::entries(state) + 2).unwrap_or(u16::MAX);
         let width = if body.height >= rows { 60 } else { 100 };
         help::draw(state, frame, centered(body, width, rows));
     }

@@ -282,7 +282,9 @@ fn a_k9s_skin_imports_into_a_theme_that_theme_name_finds() {
 }
 
 /// The packaged man page and completions (Cargo.toml's `[package.metadata.deb]` assets)
-/// are what the binary prints. `KDECK_UPDATE_PACKAGING=1` rewrites them first.
+/// are what the binary prints. Regenerate with `kdeck man > packaging/kdeck.1` and
+/// `kdeck completions bash > packaging/completions/kdeck.bash` (zsh: `_kdeck`, fish:
+/// `kdeck.fish`), or run this test with `KDECK_UPDATE_PACKAGING=1`.
 #[test]
 fn packaged_man_page_and_completions_are_what_the_binary_prints() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -300,8 +302,9 @@ fn packaged_man_page_and_completions_are_what_the_binary_prints() {
         let packaged = std::fs::read_to_string(root.join(file)).expect(file);
         assert!(
             printed == packaged,
-            "{file} is stale: regenerate the packaged files with \
-             `KDECK_UPDATE_PACKAGING=1 cargo test --test cli_tools packaged`"
+            "{file} is stale: regenerate it with `cargo run -- {} > {file}` \
+             (or run this test with KDECK_UPDATE_PACKAGING=1)",
+            args.join(" ")
         );
     }
     let manifest: toml::Table =

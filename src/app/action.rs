@@ -75,9 +75,15 @@ pub enum Action {
     ShowLogs,
     /// Quit kdeck.
     Quit,
-    /// A key of the logs view (see `app::logs::commands`).
+    /// A key of the logs view (the keymap's `[logs]` section, see `app::logs::commands`).
     #[serde(skip)]
     LogsKey(super::logs::LogsCommand),
+    /// A key of the YAML view (the keymap's `[yaml]` section).
+    #[serde(skip)]
+    YamlView(super::yaml_view::command::YamlCommand),
+    /// A key of the editor (the keymap's `[editor]` section).
+    #[serde(skip)]
+    Editor(super::editor::EditorCommand),
     /// A character typed into the command or filter line.
     #[serde(skip)]
     InputChar(char),
@@ -186,10 +192,12 @@ pub enum Action {
 impl Action {
     /// The name used in keymap files and help (`page_down`).
     pub fn name(&self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
+        match self {
+            Self::LogsKey(command) => serde_name(command),
+            Self::YamlView(command) => serde_name(command),
+            Self::Editor(command) => serde_name(command),
+            other => serde_name(other),
+        }
     }
 
     /// Parses a keymap name (`page_down`); `None` for unknown or non-bindable names.
@@ -233,6 +241,9 @@ impl Action {
             Self::Abort => "abort canary",
             Self::ShowLogs => "logs (pod, deployment, replicaset)",
             Self::Quit => "quit",
+            Self::LogsKey(command) => command.description(),
+            Self::YamlView(command) => command.description(),
+            Self::Editor(command) => command.description(),
             _ => "",
         }
     }
@@ -294,6 +305,14 @@ impl Action {
             Self::Quit,
         ]
     }
+}
+
+/// The serde name of a unit variant (`page_down`), "" for others.
+fn serde_name<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 /// What `update` asks the loop to do; the loop performs it through `Cluster`.

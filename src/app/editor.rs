@@ -12,26 +12,29 @@
 //! come back as [`EditReport`]s.
 
 pub mod check;
+pub mod command;
 pub mod create;
 mod reports;
 mod requests;
 mod text_area;
 
+pub use command::EditorCommand;
 pub use requests::{EditReport, EditRequest};
 pub use text_area::{EditorStyle, LockedTextArea};
 
 use std::sync::MutexGuard;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui_textarea::{CursorMove, DataCursor, TextArea};
 use serde_json::Value;
 
 use self::check::{ParseError, check_identity, parse, rebase};
-use super::action::Effect;
+use super::action::{Action, Effect};
 use super::yaml_view::{LiveObject, Sensitive};
 use crate::cluster::ObjectKey;
 use crate::cluster::object_yaml::{editable, to_yaml};
 use crate::cluster::ops::DiffLine;
+use crate::keymap::Section;
 use text_area::textarea;
 
 /// Where the editor is in its flow.
@@ -274,19 +277,32 @@ impl Editor {
         }
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
         if self.textarea().insert_str(text) {
-            self.notice = None;
-            self.recheck();
-            if !self.create {
-                effects.push(self.save_recovery());
-            }
+            self.changed(effects);
         }
     }
 
-    /// A key pressed while the editor is shown.
+    /// A key pressed while the editor is shown, its own keys as the default keymap binds them.
     pub fn key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) -> Outcome {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let command = match crate::keymap::Keymap::shipped().action_for(Section::Editor, &key) {
+            Some(Action::Editor(command)) => Some(*command),
+            _ => None,
+        };
+        self.key_with(key, command, effects)
+    }
+
+    /// A key pressed while the editor is shown; `command` is what the keymap's `[editor]`
+    /// section binds to it (it applies while typing; the answers to questions are fixed keys).
+    pub fn key_with(
+        &mut self,
+        key: KeyEvent,
+        command: Option<EditorCommand>,
+        effects: &mut Vec<Effect>,
+    ) -> Outcome {
         match self.phase.clone() {
-            Phase::Editing => self.editing_key(key, effects),
+            Phase::Editing => match command {
+                Some(command) => self.command(command, effects),
+                None => self.editing_key(key, effects),
+            },
             Phase::OfferRecovery(text) => {
                 match key.code {
                     KeyCode::Char('r') => {
@@ -375,7 +391,7 @@ impl Editor {
                 Outcome::default()
             }
             Phase::Checking | Phase::Sending | Phase::External => {
-                if ctrl && key.code == KeyCode::Char('s') {
+                if command == Some(EditorCommand::Save) {
                     self.notice = Some(("a request is in flight; wait for it".to_owned(), true));
                 }
                 Outcome::default()
@@ -384,20 +400,7 @@ impl Editor {
     }
 
     fn editing_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) -> Outcome {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let modified = match key.code {
-            KeyCode::Char('s') if ctrl => return self.save(effects),
-            KeyCode::Esc => {
-                if self.dirty() {
-                    self.phase = Phase::ConfirmDiscard;
-                    return Outcome::default();
-                }
-                effects.push(self.remove_recovery());
-                return Outcome {
-                    close: true,
-                    status: None,
-                };
-            }
             KeyCode::Enter => {
                 let mut area = self.textarea();
                 let DataCursor(row, col) = area.cursor();
@@ -412,18 +415,21 @@ impl Editor {
                 true
             }
             KeyCode::Tab => self.textarea().insert_str("  "),
-            KeyCode::Char('z') if ctrl => self.textarea().undo(),
-            KeyCode::Char('y') if ctrl => self.textarea().redo(),
             _ => self.textarea().input(key),
         };
         if modified {
-            self.notice = None;
-            self.recheck();
-            if !self.create {
-                effects.push(self.save_recovery());
-            }
+            self.changed(effects);
         }
         Outcome::default()
+    }
+
+    /// The text changed: recheck it and save it for recovery.
+    fn changed(&mut self, effects: &mut Vec<Effect>) {
+        self.notice = None;
+        self.recheck();
+        if !self.create {
+            effects.push(self.save_recovery());
+        }
     }
 
     /// Takes `latest` as the version edited from now on.

@@ -1,5 +1,6 @@
-//! Which action a terminal key runs in the current mode: the keymap in normal mode,
-//! text entry on the command, filter and prompt lines, Ctrl-c always quits.
+//! Which action a terminal key runs in the current mode: the view's own keymap section
+//! (`[logs]`, `[yaml]`, `[editor]`), then `[normal]`; text entry on the command, filter and
+//! prompt lines; Ctrl-c always quits.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -23,7 +24,7 @@ pub fn key_action(state: &State, key: &KeyEvent) -> Option<Action> {
     }
     if state.mode == Mode::Normal
         && let Screen::Logs(view) = state.screen()
-        && let Some(action) = super::logs::logs_key_action(view, key)
+        && let Some(action) = super::logs::logs_key_action(&state.keymap, view, key)
     {
         return Some(action);
     }

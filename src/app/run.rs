@@ -53,12 +53,12 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
     let (aliases, alias_warnings) = command::Aliases::new(&config.aliases);
     warnings.extend(alias_warnings);
     warnings.extend(crate::logging::problem());
-    let parsed = args
+    let command = args
         .command
         .as_deref()
         .map(|c| command::parse(&aliases.expand(c)));
     // The monitor is for a screen nobody watches over: it can never change the cluster.
-    let monitor = match (&args.monitor, &parsed) {
+    let monitor = match (&args.monitor, &command) {
         (Some(chosen), _) => Some(monitor_choice(chosen)),
         (None, Some(Ok(Command::Monitor(chosen)))) => Some(chosen.clone()),
         _ => None,
@@ -66,7 +66,7 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
     if args.monitor.is_some() {
         args.readonly = true;
     }
-    let kind = match parsed {
+    let kind = match command {
         None | Some(Ok(Command::Monitor(_))) => Kind::Pod,
         Some(Ok(Command::Pane(kind))) => kind,
         Some(Ok(_)) => Err(exit_code::with(exit_code::CONFIG)(anyhow::anyhow!(

@@ -146,7 +146,9 @@ fn root_kind(state: &State) -> Kind {
 }
 
 fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
-    if super::logs::key(state, &action, effects) {
+    if super::logs::key(state, &action, effects)
+        || super::yaml_view::command(state, &action, effects)
+    {
         return;
     }
     match action {

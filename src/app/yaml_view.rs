@@ -3,8 +3,12 @@
 //! values masked unless revealed. It follows the object: when the watch store shows a
 //! new resourceVersion it refetches, or, while the user is scrolled, marks itself stale.
 //!
-//! Its own keys (search, toggles) and the editor's keys come as [`Action::YamlKey`];
-//! the rest go through the keymap.
+//! Its own keys (the keymap's `[yaml]` section, [`command`]) come as [`Action::YamlView`];
+//! while its editor or search line is open every key comes as [`Action::YamlKey`] (the
+//! editor asks the keymap's `[editor]` section for its own keys); the rest go through
+//! the keymap's `[normal]` section.
+
+pub mod command;
 
 use std::fmt;
 use std::sync::Arc;
@@ -19,6 +23,7 @@ use super::state::{Screen, State};
 use crate::cluster::ObjectKey;
 use crate::cluster::object_yaml::{YamlOptions, view_yaml};
 use crate::highlight::{StyledLine, highlight_yaml};
+use crate::keymap::Section;
 
 /// An object as the server sent it. Its `Debug` never shows the content (a Secret's
 /// values must not reach logs).
@@ -269,9 +274,8 @@ pub fn loaded(
     }
 }
 
-/// The keys the view handles itself (not through the keymap): everything while editing
-/// or typing a search, else n/N (next/previous match), M (managedFields), z (fold
-/// status), x (reveal a Secret).
+/// The keys the view handles itself: everything while editing or typing a search, else
+/// the keys of the keymap's `[yaml]` section.
 pub fn key_action(state: &State, key: &KeyEvent) -> Option<Action> {
     let Screen::Yaml(view) = state.screen() else {
         return None;
@@ -280,10 +284,10 @@ pub fn key_action(state: &State, key: &KeyEvent) -> Option<Action> {
         return Some(Action::YamlKey(*key));
     }
     // On the `:` and `/` lines every character is text.
-    let own = state.mode == super::state::Mode::Normal
-        && key.modifiers.difference(KeyModifiers::SHIFT).is_empty()
-        && matches!(key.code, KeyCode::Char('n' | 'N' | 'M' | 'z' | 'x'));
-    own.then_some(Action::YamlKey(*key))
+    if state.mode != super::state::Mode::Normal {
+        return None;
+    }
+    state.keymap.action_for(Section::Yaml, key).cloned()
 }
 
 /// Whether every key goes to the view (its editor or its search line is open).
@@ -305,11 +309,19 @@ pub fn paste(state: &mut State, text: &str, effects: &mut Vec<Effect>) {
 
 /// Applies one of the view's own keys (or an editor key).
 pub fn key(state: &mut State, key: KeyEvent, effects: &mut Vec<Effect>) {
+    let editor_command = match state.keymap.action_for(Section::Editor, &key) {
+        Some(Action::Editor(command)) => Some(*command),
+        _ => None,
+    };
+    let view_command = match state.keymap.action_for(Section::Yaml, &key) {
+        Some(Action::YamlView(command)) => Some(*command),
+        _ => None,
+    };
     let Some(view) = shown(state) else {
         return;
     };
     if let Some(editor) = view.editor.as_mut() {
-        let outcome = editor.key(key, effects);
+        let outcome = editor.key_with(key, editor_command, effects);
         editor_outcome(state, outcome, effects);
         return;
     }
@@ -330,32 +342,27 @@ pub fn key(state: &mut State, key: KeyEvent, effects: &mut Vec<Effect>) {
         }
         return;
     }
-    match key.code {
-        KeyCode::Char(c @ ('n' | 'N')) => {
-            if view.search.is_none() {
-                state.status = Some("no search: / searches".to_owned());
-            } else if !view.jump(c == 'n') {
-                state.status = Some("no match".to_owned());
-            }
-        }
-        KeyCode::Char('M') => {
-            view.options.managed_fields = !view.options.managed_fields;
-            view.rebuild();
-        }
-        KeyCode::Char('z') => {
-            view.options.hide_status = !view.options.hide_status;
-            view.rebuild();
-        }
-        KeyCode::Char('x') => {
-            if view.key.kind == crate::cluster::Kind::Secret {
-                view.options.reveal_secrets = !view.options.reveal_secrets;
-                view.rebuild();
-            } else {
-                state.status = Some("x reveals the values of Secrets only".to_owned());
-            }
-        }
-        _ => {}
+    if let Some(command) = view_command {
+        command::run(state, command);
     }
+}
+
+/// Runs a `[yaml]` or `[editor]` action on the view shown; `false` if `action` is
+/// neither (an editor action without an open editor does nothing).
+pub fn command(state: &mut State, action: &Action, effects: &mut Vec<Effect>) -> bool {
+    match action {
+        Action::YamlView(command) => command::run(state, *command),
+        Action::Editor(command) => {
+            let Some(editor) = shown(state).and_then(|v| v.editor.as_mut()) else {
+                return true;
+            };
+            let key = KeyEvent::new(KeyCode::Null, KeyModifiers::NONE);
+            let outcome = editor.key_with(key, Some(*command), effects);
+            editor_outcome(state, outcome, effects);
+        }
+        _ => return false,
+    }
+    true
 }
 
 /// An answer to the editor's request.

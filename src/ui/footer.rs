@@ -1,5 +1,6 @@
 //! The footer: the command or filter line while typing, else the status message, else
-//! key hints generated from the active keymap.
+//! key hints generated from the active keymap. A hint the user cannot use here (a
+//! read-only session, or the server said no) is drawn muted and struck through.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -7,9 +8,11 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::app::permissions;
 use crate::app::state::Mode;
 use crate::app::{Action, State};
 
+/// The hints of every screen, in order.
 const HINTS: [Action; 7] = [
     Action::Help,
     Action::CommandMode,
@@ -18,6 +21,17 @@ const HINTS: [Action; 7] = [
     Action::Back,
     Action::Quit,
     Action::Describe,
+];
+
+/// The changes hinted after [`HINTS`] where they apply to the shown screen's kind.
+const CHANGE_HINTS: [Action; 7] = [
+    Action::Scale,
+    Action::SetImage,
+    Action::Restart,
+    Action::Undo,
+    Action::Edit,
+    Action::Delete,
+    Action::Canary,
 ];
 
 /// Draws the footer into `area` (1 row).
@@ -71,12 +85,39 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
+/// Why `action` cannot be used on the shown screen: `read-only` (the session) or
+/// `forbidden` (the server's answer); `None` when it can.
+pub fn unavailable(state: &State, action: &Action) -> Option<&'static str> {
+    if !action.is_mutation() {
+        return None;
+    }
+    if state.readonly {
+        return Some("read-only");
+    }
+    permissions::denial(state, action).map(|_| "forbidden")
+}
+
+/// The actions hinted on the shown screen: the common ones, then the changes that apply
+/// to its kind.
+fn hinted(state: &State) -> Vec<Action> {
+    let mut actions = HINTS.to_vec();
+    if let Some(kind) = permissions::target_kind(state) {
+        let namespace = state.namespace.as_deref();
+        actions.extend(
+            CHANGE_HINTS
+                .into_iter()
+                .filter(|a| permissions::question(a, kind, namespace).is_some()),
+        );
+    }
+    actions
+}
+
 /// Key hints, as many whole hints as fit in `width` (never one cut in the middle).
 fn hints(state: &State, width: u16) -> Line<'static> {
     let theme = &state.theme;
     let mut spans = Vec::new();
     let mut used = 0usize;
-    for action in HINTS {
+    for action in hinted(state) {
         let Some(key) = state
             .keymap
             .keys_of(&action)
@@ -91,11 +132,17 @@ fn hints(state: &State, width: u16) -> Line<'static> {
             break;
         }
         used += needed + 2;
-        spans.push(Span::styled(
-            format!("<{key}>"),
-            Style::new().fg(theme.accent).add_modifier(Modifier::BOLD),
-        ));
-        spans.push(Span::styled(label, theme.muted_style()));
+        let (key_style, label_style) = if unavailable(state, &action).is_some() {
+            let struck = theme.muted_style().add_modifier(Modifier::CROSSED_OUT);
+            (struck, struck)
+        } else {
+            (
+                Style::new().fg(theme.accent).add_modifier(Modifier::BOLD),
+                theme.muted_style(),
+            )
+        };
+        spans.push(Span::styled(format!("<{key}>"), key_style));
+        spans.push(Span::styled(label, label_style));
     }
     Line::from(spans)
 }
@@ -109,6 +156,10 @@ fn short(action: &Action) -> &'static str {
         Action::Back => "back",
         Action::Describe => "describe",
         Action::Quit => "quit",
+        Action::SetImage => "image",
+        Action::Restart => "restart",
+        Action::Undo => "undo",
+        Action::Canary => "canary",
         other => other.description(),
     }
 }

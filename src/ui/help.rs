@@ -1,5 +1,6 @@
-//! The `?` overlay, generated from the active keymap; in as many columns as it needs
-//! to fit the screen.
+//! The `?` overlay, generated from the active keymap (the shown view's own section first,
+//! then `[normal]`); in as many columns as it needs to fit the screen. Keys the user cannot
+//! use here are muted and marked "(read-only)" or "(forbidden)".
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -7,8 +8,11 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
+use super::footer::unavailable;
 use super::truncate;
+use crate::app::state::Screen;
 use crate::app::{Action, State};
+use crate::keymap::Section;
 
 /// Draws the help overlay into `area`.
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
@@ -16,11 +20,14 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let key_style = Style::new().fg(theme.accent).add_modifier(Modifier::BOLD);
     let mut entries: Vec<(String, String, bool)> = state
         .keymap
-        .help()
+        .help_of_view(view_section(state))
         .into_iter()
-        .map(|(keys, name, desc)| match unavailable(state, &name) {
-            Some(why) => (keys, format!("{desc} ({why})"), false),
-            None => (keys, desc.to_owned(), true),
+        .map(|(keys, name, desc)| {
+            let why = Action::from_name(&name).and_then(|a| unavailable(state, &a));
+            match why {
+                Some(why) => (keys, format!("{desc} ({why})"), false),
+                None => (keys, desc.to_owned(), true),
+            }
         })
         .collect();
     entries.push(("Ctrl-c".to_owned(), "quit (always)".to_owned(), true));
@@ -64,15 +71,16 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     }
 }
 
-/// Why the action named `name` cannot be used here: a read-only session, or the server
-/// said the user may not.
-fn unavailable(state: &State, name: &str) -> Option<&'static str> {
-    let action = Action::from_name(name)?;
-    if !action.is_mutation() {
-        return None;
+/// The keymap section of the shown view's own keys (`[normal]` for views without).
+fn view_section(state: &State) -> Section {
+    match state.screen() {
+        Screen::Logs(_) => Section::Logs,
+        Screen::Yaml(_) => Section::Yaml,
+        _ => Section::Normal,
     }
-    if state.readonly {
-        return Some("disabled: read-only");
-    }
-    crate::app::permissions::denial(state, &action).map(|_| "not permitted")
+}
+
+/// How many lines the overlay lists (its height, less the border and a spare line).
+pub fn entries(state: &State) -> usize {
+    state.keymap.help_of_view(view_section(state)).len() + 1
 }

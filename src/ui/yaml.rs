@@ -70,10 +70,7 @@ pub fn draw(state: &State, view: &YamlView, frame: &mut Frame, area: Rect) {
             Span::styled("/", Style::new().fg(theme.accent)),
             Span::styled(format!("{q}▏"), theme.text()),
         ]),
-        None => hints(
-            theme,
-            "/ search · n/N next/prev · M managedFields · z status · x reveal · e/E edit",
-        ),
+        None => hints(theme, &crate::app::yaml_view::command::hints(&state.keymap)),
     };
     frame.render_widget(Paragraph::new(hint), hint_area);
     let body: Vec<Line> = match &view.object {
@@ -163,10 +160,9 @@ fn draw_editor(state: &State, editor: &Editor, stale: bool, frame: &mut Frame, a
         (None, None) => Span::styled("✓ YAML ok", theme.health(Health::Ok)),
     };
     frame.render_widget(Paragraph::new(Line::from(status)), status_area);
+    let editing = crate::app::editor::command::hints(&state.keymap);
     let hint = match &editor.phase {
-        Phase::Editing => {
-            "Ctrl-s save (dry run, diff, confirm) · Esc close · Ctrl-z/Ctrl-y undo/redo"
-        }
+        Phase::Editing => editing.as_str(),
         Phase::OfferRecovery(_) => "r restore the unsent edit · d discard it",
         Phase::External => "waiting for the editor…",
         Phase::Checking | Phase::Sending => "waiting for the server…",

@@ -19,7 +19,7 @@ use kdeck::app::operations::{OpReport, OpRequest};
 use kdeck::app::run::{Io, IoReceivers};
 use kdeck::app::{State, update};
 use kdeck::cluster::{Cluster, ConnectOptions, Kind, WatchState};
-use kdeck::keymap::{KeyChord, KeyName, Keymap};
+use kdeck::keymap::{KeyChord, Keymap};
 use kdeck::theme::Theme;
 use tokio::time::Instant;
 
@@ -250,38 +250,10 @@ impl AppDriver {
 
 /// The terminal key event of a keymap chord.
 pub fn key_event(chord: KeyChord) -> KeyEvent {
-    let modifiers = if chord.ctrl {
-        KeyModifiers::CONTROL
-    } else {
-        KeyModifiers::NONE
-    };
-    let code = match chord.code {
-        KeyName::Char(c) => KeyCode::Char(c),
-        KeyName::Named(name) => match name {
-            "Up" => KeyCode::Up,
-            "Down" => KeyCode::Down,
-            "Left" => KeyCode::Left,
-            "Right" => KeyCode::Right,
-            "PageUp" => KeyCode::PageUp,
-            "PageDown" => KeyCode::PageDown,
-            "Home" => KeyCode::Home,
-            "End" => KeyCode::End,
-            "Enter" => KeyCode::Enter,
-            "Esc" => KeyCode::Esc,
-            "Tab" => KeyCode::Tab,
-            "BackTab" => KeyCode::BackTab,
-            "Backspace" => KeyCode::Backspace,
-            "Delete" => KeyCode::Delete,
-            other => panic!("a key the driver cannot press: {other}"),
-        },
-    };
-    KeyEvent::new(code, modifiers)
+    chord.key_event()
 }
 
-/// Every chord a keymap binds, in help order.
+/// Every chord a keymap binds in any section (the views' own keys too), each once.
 pub fn bound_chords(keymap: &Keymap) -> Vec<KeyChord> {
-    Action::bindable()
-        .iter()
-        .flat_map(|a| keymap.keys_of(a))
-        .collect()
+    keymap.all_chords()
 }

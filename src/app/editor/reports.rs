@@ -80,6 +80,11 @@ impl Editor {
             }
             EditReport::ExternalDone(_, Ok(text)) => {
                 self.phase = Phase::Editing;
+                if text.0 == self.text() && self.dirty() {
+                    // Handed over mid-edit (external_editor) and left unchanged: keep editing.
+                    self.notice = Some(("no change in $EDITOR; still editing".to_owned(), false));
+                    return Outcome::default();
+                }
                 if text.0 == self.text() {
                     effects.push(self.remove_recovery());
                     return Outcome {

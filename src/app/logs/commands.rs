@@ -1,16 +1,6 @@
-//! The keys of the logs view. Its own keys (below) come first while it is shown; the
-//! keymap's movement keys scroll it, `G`/End follow again, Esc closes what is open.
-//!
-//! | key | does |
-//! |-----|------|
-//! | `c` | container picker |
-//! | `p` | previous container's log on / off |
-//! | `t` | timestamps on / off |
-//! | `w` | wrap on / off |
-//! | `/`, `n`, `N` | search, next match (newer), previous match (older) |
-//! | `f` | filter: only matching lines |
-//! | `s` | save the lines (the filtered ones if filtered) to a file |
-//! | `y` | copy the lines on screen to the clipboard (OSC 52) |
+//! The keys of the logs view. Its own keys (the keymap's `[logs]` section, [`LogsCommand`])
+//! come first while it is shown; the `[normal]` movement keys scroll it, `bottom` (`G`/End)
+//! follows again, `back` (Esc) closes what is open.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::{Deserialize, Serialize};
@@ -20,6 +10,7 @@ use super::sources::pod_containers;
 use super::{LogPrompt, LogScope, LogsView, PromptPurpose, restart_stream};
 use crate::app::action::{Action, Effect};
 use crate::app::state::{Screen, State};
+use crate::keymap::{Keymap, Section};
 
 /// A key of the logs view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,21 +38,63 @@ pub enum LogsCommand {
     Copy,
 }
 
-/// Hints for the footer.
-pub const HINTS: &[(&str, &str)] = &[
-    ("c", "container"),
-    ("p", "previous"),
-    ("t", "time"),
-    ("w", "wrap"),
-    ("/", "search"),
-    ("f", "filter"),
-    ("s", "save"),
-    ("y", "copy"),
-    ("G", "follow"),
-];
+impl LogsCommand {
+    /// Every command, in help order.
+    pub const ALL: [Self; 10] = [
+        Self::PickContainer,
+        Self::TogglePrevious,
+        Self::ToggleTimestamps,
+        Self::ToggleWrap,
+        Self::Search,
+        Self::NextMatch,
+        Self::PrevMatch,
+        Self::Filter,
+        Self::Save,
+        Self::Copy,
+    ];
 
-/// The action of a key while a logs view is shown, before the keymap is asked.
-pub fn logs_key_action(view: &LogsView, key: &KeyEvent) -> Option<Action> {
+    /// One line saying what the command does, for help.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::PickContainer => "pick the container",
+            Self::TogglePrevious => "previous container's log on / off",
+            Self::ToggleTimestamps => "timestamps on / off",
+            Self::ToggleWrap => "wrap on / off",
+            Self::Search => "search (highlight)",
+            Self::NextMatch => "next match (newer)",
+            Self::PrevMatch => "previous match (older)",
+            Self::Filter => "filter: only matching lines",
+            Self::Save => "save the lines to a file",
+            Self::Copy => "copy the lines on screen (OSC 52)",
+        }
+    }
+}
+
+/// Footer hints: the first key of each (as the keymap binds it) and a word.
+pub fn hints(keymap: &Keymap) -> Vec<(String, &'static str)> {
+    let words = [
+        (Action::LogsKey(LogsCommand::PickContainer), "container"),
+        (Action::LogsKey(LogsCommand::TogglePrevious), "previous"),
+        (Action::LogsKey(LogsCommand::ToggleTimestamps), "time"),
+        (Action::LogsKey(LogsCommand::ToggleWrap), "wrap"),
+        (Action::LogsKey(LogsCommand::Search), "search"),
+        (Action::LogsKey(LogsCommand::Filter), "filter"),
+        (Action::LogsKey(LogsCommand::Save), "save"),
+        (Action::LogsKey(LogsCommand::Copy), "copy"),
+        (Action::Bottom, "follow"),
+    ];
+    words
+        .into_iter()
+        .filter_map(|(action, word)| {
+            let key = keymap.keys_of(&action).into_iter().next()?;
+            Some((key.to_string(), word))
+        })
+        .collect()
+}
+
+/// The action of a key while a logs view is shown, before `[normal]` is asked: the
+/// prompt's text keys while one is open, else the keymap's `[logs]` section.
+pub fn logs_key_action(keymap: &Keymap, view: &LogsView, key: &KeyEvent) -> Option<Action> {
     if view.prompt.is_some() {
         return match key.code {
             KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
@@ -76,23 +109,10 @@ pub fn logs_key_action(view: &LogsView, key: &KeyEvent) -> Option<Action> {
             _ => None,
         };
     }
-    if key.modifiers.contains(KeyModifiers::CONTROL) || view.picker.is_some() {
+    if view.picker.is_some() {
         return None;
     }
-    let command = match key.code {
-        KeyCode::Char('c') => LogsCommand::PickContainer,
-        KeyCode::Char('p') => LogsCommand::TogglePrevious,
-        KeyCode::Char('t') => LogsCommand::ToggleTimestamps,
-        KeyCode::Char('w') => LogsCommand::ToggleWrap,
-        KeyCode::Char('/') => LogsCommand::Search,
-        KeyCode::Char('n') => LogsCommand::NextMatch,
-        KeyCode::Char('N') => LogsCommand::PrevMatch,
-        KeyCode::Char('f') => LogsCommand::Filter,
-        KeyCode::Char('s') => LogsCommand::Save,
-        KeyCode::Char('y') => LogsCommand::Copy,
-        _ => return None,
-    };
-    Some(Action::LogsKey(command))
+    keymap.action_for(Section::Logs, key).cloned()
 }
 
 /// Handles `action` on the logs view shown; `false` if it is not the view's to handle.
@@ -202,7 +222,7 @@ fn command_key(
         }
         LogsCommand::TogglePrevious => {
             if view.multi_pod() {
-                return Some("p shows the previous log of one pod; open a pod's logs".to_owned());
+                return Some("the previous log is one pod's: open a pod's logs".to_owned());
             }
             view.previous = !view.previous;
             clear(view);

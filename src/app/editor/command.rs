@@ -1,0 +1,165 @@
+//! The editor's own keys (the `[editor]` section of keymaps): save, cancel, hand the text
+//! to `$EDITOR`, undo and redo. Every other key is text for the text area, and the answers
+//! to its questions (confirm the diff, re-apply or reload, discard) stay fixed.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Editor, Outcome, Phase};
+use crate::app::action::{Action, Effect};
+use crate::keymap::Keymap;
+
+/// A key of the editor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EditorCommand {
+    /// Check the text, dry-run it and show the diff before sending.
+    Save,
+    /// Leave the editor (asks first when there are unsaved changes).
+    Cancel,
+    /// Continue editing the text in `$EDITOR`.
+    ExternalEditor,
+    /// Undo the last change.
+    Undo,
+    /// Redo the last undone change.
+    Redo,
+}
+
+impl EditorCommand {
+    /// Every command, in help order.
+    pub const ALL: [Self; 5] = [
+        Self::Save,
+        Self::Cancel,
+        Self::ExternalEditor,
+        Self::Undo,
+        Self::Redo,
+    ];
+
+    /// One line saying what the command does, for help.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Save => "check, dry-run and show the diff",
+            Self::Cancel => "leave (asks before discarding)",
+            Self::ExternalEditor => "continue in $EDITOR",
+            Self::Undo => "undo",
+            Self::Redo => "redo",
+        }
+    }
+}
+
+/// The hint line while typing, with the keys the keymap binds (`external_editor` is in
+/// help only: the line has no room for it at 80 columns).
+pub fn hints(keymap: &Keymap) -> String {
+    let own = Action::Editor;
+    keymap.hint_text(&[
+        (&[own(EditorCommand::Save)], "save (dry run, diff, confirm)"),
+        (&[own(EditorCommand::Cancel)], "close"),
+        (
+            &[own(EditorCommand::Undo), own(EditorCommand::Redo)],
+            "undo/redo",
+        ),
+    ])
+}
+
+impl Editor {
+    /// Runs `command` while typing.
+    pub(super) fn command(&mut self, command: EditorCommand, effects: &mut Vec<Effect>) -> Outcome {
+        let modified = match command {
+            EditorCommand::Save => return self.save(effects),
+            EditorCommand::Cancel => {
+                if self.dirty() {
+                    self.phase = Phase::ConfirmDiscard;
+                    return Outcome::default();
+                }
+                effects.push(self.remove_recovery());
+                return Outcome {
+                    close: true,
+                    status: None,
+                };
+            }
+            EditorCommand::ExternalEditor => {
+                effects.push(self.run_external());
+                return Outcome::default();
+            }
+            EditorCommand::Undo => self.textarea().undo(),
+            EditorCommand::Redo => self.textarea().redo(),
+        };
+        if modified {
+            self.changed(effects);
+        }
+        Outcome::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use serde_json::json;
+
+    use super::*;
+    use crate::app::editor::{EditReport, EditRequest, EditorStyle};
+    use crate::app::yaml_view::{LiveObject, Sensitive};
+    use crate::cluster::{Kind, ObjectKey};
+
+    fn editor() -> Editor {
+        let key = ObjectKey {
+            kind: Kind::ConfigMap,
+            namespace: "default".into(),
+            name: "conf".into(),
+        };
+        let object = LiveObject::new(json!({
+            "apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "conf", "namespace": "default", "resourceVersion": "3"},
+            "data": {"a": "1"}
+        }));
+        Editor::open(key, "ctx", object, None, false, EditorStyle::default())
+    }
+
+    fn external_id(effects: &[Effect]) -> u64 {
+        effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::Edit(EditRequest::External { id, .. }) => Some(*id),
+                _ => None,
+            })
+            .expect("the text is handed to $EDITOR")
+    }
+
+    #[test]
+    fn rebound_keys_run_the_editor_commands_and_unbound_ones_are_text() {
+        let mut e = editor();
+        let mut effects = Vec::new();
+        let w = KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL);
+        // Ctrl-w bound to save (as a user keymap may): a dry run would be asked, but the
+        // text is unchanged, so nothing is sent.
+        let _ = e.key_with(w, Some(EditorCommand::Save), &mut effects);
+        assert_eq!(
+            e.notice.as_ref().map(|n| n.0.as_str()),
+            Some("no changes to save")
+        );
+        // Esc not bound to cancel: it does not close the editor.
+        let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+        assert!(!e.key_with(esc, None, &mut effects).close);
+        assert!(
+            e.key_with(esc, Some(EditorCommand::Cancel), &mut effects)
+                .close
+        );
+    }
+
+    #[test]
+    fn handing_an_edit_to_the_external_editor_keeps_it_when_left_unchanged() {
+        let mut e = editor();
+        let mut effects = Vec::new();
+        e.textarea().insert_str("# mine\n");
+        let typed = e.text();
+        let _ = e.command(EditorCommand::ExternalEditor, &mut effects);
+        assert_eq!(e.phase, Phase::External);
+        let id = external_id(&effects);
+        let outcome = e.report(
+            EditReport::ExternalDone(id, Ok(Sensitive(typed.clone()))),
+            &mut effects,
+        );
+        assert!(!outcome.close, "the unsent edit stays open");
+        assert_eq!(e.phase, Phase::Editing);
+        assert_eq!(e.text(), typed);
+    }
+}

@@ -1,0 +1,65 @@
+//! The sections of a keymap file: one per view with keys of its own. Each section has its
+//! own vocabulary of action names; a view asks its own section first, then `[normal]`.
+
+use crate::app::Action;
+use crate::app::editor::EditorCommand;
+use crate::app::logs::LogsCommand;
+use crate::app::yaml_view::command::YamlCommand;
+
+/// A section of a keymap file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Section {
+    /// `[normal]`: every view (tables, rollout, describe, and under the views' own keys).
+    Normal,
+    /// `[logs]`: the logs view, before `[normal]`.
+    Logs,
+    /// `[yaml]`: the YAML view, before `[normal]`.
+    Yaml,
+    /// `[editor]`: the editor's own keys (every other key is text).
+    Editor,
+}
+
+impl Section {
+    /// Every section, in file and help order.
+    pub const ALL: [Self; 4] = [Self::Normal, Self::Logs, Self::Yaml, Self::Editor];
+
+    /// The name in keymap files (`logs`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Normal => "normal",
+            Self::Logs => "logs",
+            Self::Yaml => "yaml",
+            Self::Editor => "editor",
+        }
+    }
+
+    /// The section named `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// Where its keys apply, for help and the key reference.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Normal => "Everywhere",
+            Self::Logs => "Logs view",
+            Self::Yaml => "YAML view",
+            Self::Editor => "Editor",
+        }
+    }
+
+    /// Every action the section may bind, in help order.
+    pub fn actions(self) -> Vec<Action> {
+        match self {
+            Self::Normal => Action::bindable(),
+            Self::Logs => LogsCommand::ALL.into_iter().map(Action::LogsKey).collect(),
+            Self::Yaml => YamlCommand::ALL.into_iter().map(Action::YamlView).collect(),
+            Self::Editor => EditorCommand::ALL.into_iter().map(Action::Editor).collect(),
+        }
+    }
+
+    /// The action named `name` in this section.
+    pub fn action(self, name: &str) -> Option<Action> {
+        self.actions().into_iter().find(|a| a.name() == name)
+    }
+}
