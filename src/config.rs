@@ -25,6 +25,10 @@ pub struct Config {
     pub keymap: String,
     /// Always start read-only.
     pub readonly: bool,
+    /// Always draw in ASCII (borders, bars, arrows), whatever the locale.
+    pub ascii: bool,
+    /// The pane to open on, as a `:` command (an alias works too).
+    pub command: String,
     /// The logs view.
     pub logs: LogsConfig,
     /// Aliases for `:` commands: a word and the command line it stands for.
@@ -54,6 +58,8 @@ impl Default for Config {
             theme: "auto".to_owned(),
             keymap: "default".to_owned(),
             readonly: false,
+            ascii: false,
+            command: "pods".to_owned(),
             logs: LogsConfig::default(),
             aliases: BTreeMap::new(),
         }
@@ -131,6 +137,10 @@ impl Config {
             args.keymap = Some(self.keymap.clone());
         }
         args.readonly |= self.readonly;
+        args.ascii |= self.ascii;
+        if args.command.is_none() && args.monitor.is_none() && self.command != "pods" {
+            args.command = Some(self.command.clone());
+        }
     }
 }
 

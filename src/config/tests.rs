@@ -69,7 +69,7 @@ fn reads_fields_rejects_unknown_and_lets_the_command_line_win() {
     assert_eq!(Config::load_from(&path).unwrap(), Config::default());
     std::fs::write(
         &path,
-        "namespace = \"all\"\ntheme = \"light\"\nreadonly = true\n",
+        "namespace = \"all\"\ntheme = \"light\"\nreadonly = true\ncommand = \"deploy\"\n",
     )
     .unwrap();
     let config = Config::load_from(&path).unwrap();
@@ -79,13 +79,14 @@ fn reads_fields_rejects_unknown_and_lets_the_command_line_win() {
     };
     config.apply_to(&mut args);
     assert!(args.all_namespaces && args.readonly);
+    assert_eq!(args.command.as_deref(), Some("deploy"));
     assert_eq!(args.theme.as_deref(), Some("16color"));
     assert_eq!(config.log_settings().tail_lines, 200);
     let mut args = DashboardArgs::default();
     Config::default().apply_to(&mut args);
     assert_eq!(
-        (args.theme, args.namespace, args.keymap),
-        (None, None, None),
+        (args.theme, args.namespace, args.keymap, args.command),
+        (None, None, None, None),
         "auto, unset and default leave the command line's defaults"
     );
     std::fs::write(
