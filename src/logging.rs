@@ -4,6 +4,7 @@
 //! opened does not stop kdeck: the problem is said on stderr and in the dashboard.
 
 use std::fs::{File, OpenOptions};
+use std::io::IsTerminal as _;
 use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
@@ -68,6 +69,7 @@ pub fn to_stderr(level: LogLevel) {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(filter)
             .with_writer(std::io::stderr)
+            .with_ansi(std::io::stderr().is_terminal())
             .try_init();
     }
 }

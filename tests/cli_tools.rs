@@ -21,6 +21,15 @@ fn kdeck(args: &[&str], dir: &Path) -> Output {
         .expect("run kdeck")
 }
 
+/// How long a wait may take: `KDECK_TEST_TIMEOUT_SECS` (default 30).
+fn timeout() -> std::time::Duration {
+    let secs = std::env::var("KDECK_TEST_TIMEOUT_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(30);
+    std::time::Duration::from_secs(secs)
+}
+
 fn stdout(output: &Output) -> String {
     assert!(
         output.status.success(),
@@ -404,5 +413,66 @@ fn config_aliases_work_in_the_dashboard_and_bad_ones_are_shown() {
     assert!(
         !output.contains("kdeck starting"),
         "the log reached the terminal"
+    );
+}
+
+#[test]
+fn kdeck_sim_logs_to_stderr() {
+    use std::io::{BufRead as _, BufReader, Read as _};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kubeconfig = dir.path().join("kc");
+    let mut sim = Command::new(env!("CARGO_BIN_EXE_kdeck"))
+        .args(["sim", "--log-level", "info", "--write-kubeconfig"])
+        .arg(&kubeconfig)
+        .env("XDG_STATE_HOME", dir.path().join("state"))
+        .env_remove("KDECK_LOG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start kdeck sim");
+    // A watchdog: a sim that never says it is ready is killed, so the test fails, not hangs.
+    let (done, watchdog) = std::sync::mpsc::channel::<()>();
+    let pid = sim.id().to_string();
+    let watchdog = std::thread::spawn(move || {
+        if watchdog.recv_timeout(timeout()).is_err() {
+            let _ = Command::new("kill").args(["-KILL", &pid]).status();
+        }
+    });
+    let stdout = sim.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let ready = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .any(|l| l.contains("Ctrl-C stops it"));
+    let term = Command::new("kill")
+        .args(["-TERM", &sim.id().to_string()])
+        .status();
+    if !term.is_ok_and(|s| s.success()) {
+        let _ = sim.kill();
+    }
+    let mut stderr = String::new();
+    sim.stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .expect("read stderr");
+    let status = sim.wait().expect("wait for kdeck sim");
+    let _ = done.send(());
+    watchdog.join().expect("watchdog");
+    // (The SIGTERM may come before the sim's handler is in place: the status is not checked.)
+    assert!(ready, "kdeck sim started ({status}); stderr: {stderr}");
+    assert!(
+        stderr.contains("INFO") && stderr.contains("kdeck starting"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains('\x1b'),
+        "no colour codes into a pipe: {stderr:?}"
+    );
+    assert!(
+        !dir.path().join("state/kdeck/kdeck.log").exists(),
+        "kdeck sim writes no log file"
     );
 }
