@@ -95,10 +95,21 @@ impl Config {
     /// naming it.
     pub fn load_from(path: &Path) -> anyhow::Result<Self> {
         match std::fs::read_to_string(path) {
-            Ok(text) => toml::from_str(&text)
+            Ok(text) => toml::from_str::<Self>(&text)
+                .map_err(|e| e.to_string())
+                .and_then(Self::checked)
                 .map_err(|e| anyhow::anyhow!("config file {}: {e}", path.display())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
             Err(e) => anyhow::bail!("cannot read config file {}: {e}", path.display()),
+        }
+    }
+
+    /// The config if its `command` is one the `:` line takes (with its aliases).
+    fn checked(self) -> Result<Self, String> {
+        let (aliases, _) = crate::app::command::Aliases::new(&self.aliases);
+        match crate::app::command::parse(&aliases.expand(&self.command)) {
+            Ok(_) => Ok(self),
+            Err(e) => Err(format!("command = {:?}: {e}", self.command)),
         }
     }
 

@@ -97,6 +97,17 @@ fn reads_fields_rejects_unknown_and_lets_the_command_line_win() {
     let logs = Config::load_from(&path).unwrap().log_settings();
     assert_eq!((logs.tail_lines, logs.caps.max_lines), (50, 1000));
     assert_eq!(logs.since_seconds, Some(600));
+    std::fs::write(&path, "command = \"deplyo\"\n").unwrap();
+    let err = Config::load_from(&path).unwrap_err().to_string();
+    assert!(
+        err.contains("config.toml") && err.contains("did you mean :deploy"),
+        "{err}"
+    );
+    std::fs::write(&path, "command = \"d\"\n[aliases]\nd = \"deploy\"\n").unwrap();
+    assert!(
+        Config::load_from(&path).is_ok(),
+        "an alias is a command too"
+    );
     std::fs::write(&path, "\ncolour = 1\n").unwrap();
     let err = Config::load_from(&path).unwrap_err().to_string();
     assert!(
