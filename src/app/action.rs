@@ -341,7 +341,7 @@ pub enum Effect {
         /// What.
         text: String,
     },
-    /// Put `text` on the clipboard with OSC 52 (works over SSH, through the terminal).
+    /// Put `text` on the clipboard: the local one, or the terminal's (OSC 52) over SSH.
     CopyText(String),
     /// Connect to another kubeconfig context.
     SwitchContext(String),
