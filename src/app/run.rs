@@ -287,6 +287,14 @@ impl Io {
                     });
                 }
                 Effect::CopyText(text) => self.copy(text),
+                Effect::ReadFile(path) => {
+                    let tx = self.actions.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let text = std::fs::read_to_string(&path)
+                            .map_err(|e| format!("cannot read {}: {e}", path.display()));
+                        let _ = tx.send(Action::FileRead { path, text });
+                    });
+                }
                 Effect::Ops(request) => {
                     super::operations::spawn(&self.cluster, request, self.actions.clone());
                 }
