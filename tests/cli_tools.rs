@@ -476,3 +476,46 @@ fn kdeck_sim_logs_to_stderr() {
         "kdeck sim writes no log file"
     );
 }
+
+/// The README's commands that make a config file work verbatim in `sh` on a fresh
+/// home, and give a file kdeck reads.
+#[test]
+fn the_readme_config_commands_work_verbatim() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    let section = &readme[readme.find("## Configuration file").expect("the section")..];
+    let start = section.find("```sh\n").expect("a sh block") + 6;
+    let script = &section[start..start + section[start..].find("```").expect("end")];
+    assert!(script.contains("kdeck config default"), "{script}");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_kdeck"))
+        .parent()
+        .expect("bin dir");
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = Command::new("sh")
+        .args(["-ec", script])
+        .env("PATH", path)
+        .env("HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path().join("fresh/config"))
+        .output();
+    let run = match run {
+        Ok(run) => run,
+        Err(e) => return eprintln!("*** SKIP: cannot run sh: {e} ***"),
+    };
+    assert!(
+        run.status.success(),
+        "{script}: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let written = dir.path().join("fresh/config/kdeck/config.toml");
+    let text = std::fs::read_to_string(&written).expect("the config file was written");
+    assert_eq!(text, kdeck::config::DEFAULT_CONFIG);
+    assert_eq!(
+        kdeck::config::Config::load_from(&written).expect("it loads"),
+        kdeck::config::Config::default()
+    );
+}
