@@ -109,6 +109,22 @@ fn bash_completion_names_the_subcommands_and_flags_and_parses() {
         ),
         Err(e) => eprintln!("*** SKIP bash -n: cannot run bash: {e} ***"),
     }
+    // And it completes: `kdeck --read<Tab>` gives --readonly.
+    let complete = "source \"$1\"; COMP_WORDS=(kdeck --read); COMP_CWORD=1; \
+                    _kdeck kdeck --read kdeck; echo \"${COMPREPLY[@]}\"";
+    if let Ok(out) = Command::new("bash")
+        .args(["-c", complete, "bash"])
+        .arg(&path)
+        .output()
+    {
+        let words = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            words.trim(),
+            "--readonly",
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     for shell in ["zsh", "fish"] {
         let script = stdout(&kdeck(&["completions", shell], dir.path()));
         assert!(script.contains("readonly"), "{shell} completion");
