@@ -535,3 +535,29 @@ fn the_readme_config_commands_work_verbatim() {
         kdeck::config::Config::default()
     );
 }
+
+#[test]
+fn the_dashboard_says_where_it_could_not_log() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The state "directory" is a file: the log cannot be created under it.
+    std::fs::write(dir.path().join("state"), "not a directory").expect("write");
+    let path = |p: &str| dir.path().join(p).to_str().expect("utf-8").to_owned();
+    let mut s = pty::PtySession::spawn(
+        Path::new(env!("CARGO_BIN_EXE_kdeck")),
+        &["--demo"],
+        &[
+            ("XDG_CONFIG_HOME", &path("config")),
+            ("XDG_STATE_HOME", &path("state")),
+            ("HOME", &path("")),
+        ],
+        200,
+        40,
+    );
+    s.wait_for_text("pods(default)");
+    s.wait_for_text(&format!(
+        "cannot write the log file {}",
+        path("state/kdeck/kdeck.log")
+    ));
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0, "kdeck exits cleanly: {}", s.screen());
+}
