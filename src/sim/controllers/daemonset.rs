@@ -59,13 +59,7 @@ pub fn reconcile(pass: &Pass<'_>, pods_by_owner: &ByOwner) {
                 .iter()
                 .filter(|p| !eligible.iter().any(|n| p["spec"]["nodeName"] == name(n)))
             {
-                pass.delete_gracefully(pods, p);
-                record(
-                    pass,
-                    &ds,
-                    SOURCE,
-                    normal("SuccessfulDelete", format!("Deleted pod: {}", name(p))),
-                );
+                delete_pod(pass, &ds, p);
             }
             let rolling = ds["spec"]["updateStrategy"]["type"].as_str() != Some("OnDelete");
             let all_available = owned.len() >= eligible.len()
@@ -74,13 +68,7 @@ pub fn reconcile(pass: &Pass<'_>, pods_by_owner: &ByOwner) {
                 && all_available
                 && let Some(old) = owned.iter().find(|p| revision_of(p) != json!(revision))
             {
-                pass.delete_gracefully(pods, old);
-                record(
-                    pass,
-                    &ds,
-                    SOURCE,
-                    normal("SuccessfulDelete", format!("Deleted pod: {}", name(old))),
-                );
+                delete_pod(pass, &ds, old);
             }
         }
         let scheduled = owned.len();
@@ -108,4 +96,15 @@ pub fn reconcile(pass: &Pass<'_>, pods_by_owner: &ByOwner) {
             );
         }
     }
+}
+
+/// Deletes `pod` gracefully and says so in an event, as the DaemonSet controller does.
+fn delete_pod(pass: &Pass<'_>, ds: &Value, pod: &Value) {
+    pass.delete_gracefully(kind("", "Pod"), pod);
+    record(
+        pass,
+        ds,
+        SOURCE,
+        normal("SuccessfulDelete", format!("Deleted pod: {}", name(pod))),
+    );
 }

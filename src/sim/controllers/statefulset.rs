@@ -96,20 +96,7 @@ fn manage(pass: &Pass<'_>, set: &Value, owned: &[&Obj], want: usize, revision: &
         .max_by_key(|p| ordinal(set, p))
     {
         if !is_terminating(extra) {
-            pass.delete_gracefully(pods, extra);
-            record(
-                pass,
-                set,
-                SOURCE,
-                normal(
-                    "SuccessfulDelete",
-                    format!(
-                        "delete Pod {} in StatefulSet {} successful",
-                        name(extra),
-                        name(set)
-                    ),
-                ),
-            );
+            delete_pod(pass, set, extra);
         }
         return;
     }
@@ -175,7 +162,12 @@ fn roll(pass: &Pass<'_>, set: &Value, owned: &[&Obj], revision: &str) {
     else {
         return;
     };
-    pass.delete_gracefully(kind("", "Pod"), old);
+    delete_pod(pass, set, old);
+}
+
+/// Deletes `pod` gracefully and says so in an event, as the StatefulSet controller does.
+fn delete_pod(pass: &Pass<'_>, set: &Value, pod: &Value) {
+    pass.delete_gracefully(kind("", "Pod"), pod);
     record(
         pass,
         set,
@@ -184,7 +176,7 @@ fn roll(pass: &Pass<'_>, set: &Value, owned: &[&Obj], revision: &str) {
             "SuccessfulDelete",
             format!(
                 "delete Pod {} in StatefulSet {} successful",
-                name(old),
+                name(pod),
                 name(set)
             ),
         ),
