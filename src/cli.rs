@@ -1,4 +1,9 @@
-//! The command line: `kdeck [OPTIONS]` runs the dashboard, `kdeck sim` serves the embedded cluster.
+//! The command line: `kdeck [OPTIONS]` runs the dashboard, `kdeck sim` serves the embedded
+//! cluster; `config`, `completions`, `man` and `theme import` are tools that need no cluster
+//! ([`tool_commands`]).
+
+pub mod exit_code;
+pub mod tool_commands;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -15,6 +20,27 @@ pub struct Cli {
     /// Options of the dashboard.
     #[command(flatten)]
     pub dashboard: DashboardArgs,
+    /// How much to write to the log file (`kdeck sim`: to stderr).
+    #[arg(long, global = true, env = "KDECK_LOG", value_enum, default_value_t = LogLevel::Warn)]
+    pub log_level: LogLevel,
+}
+
+/// How much kdeck logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum LogLevel {
+    /// Nothing; no log file is opened.
+    Off,
+    /// Failures only.
+    Error,
+    /// Failures and what looks wrong (refused requests, retried watches).
+    #[default]
+    Warn,
+    /// Also every change sent to the cluster.
+    Info,
+    /// Also watch and request details.
+    Debug,
+    /// Everything, including the libraries' internals.
+    Trace,
 }
 
 /// Subcommands.
@@ -22,6 +48,57 @@ pub struct Cli {
 pub enum Command {
     /// Serve the embedded Kubernetes cluster on loopback and write a kubeconfig for it.
     Sim(SimArgs),
+    /// The config file: where it is, and a commented default with every key.
+    Config {
+        /// What to print.
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+    /// Print a shell completion script (e.g. `kdeck completions bash > /etc/bash_completion.d/kdeck`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on stdout (e.g. `kdeck man | man -l -`).
+    Man,
+    /// Themes: import a k9s skin.
+    Theme {
+        /// What to do.
+        #[command(subcommand)]
+        action: ThemeAction,
+    },
+}
+
+/// `kdeck config ...`
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum ConfigAction {
+    /// Print the config file's path.
+    Path,
+    /// Print a commented default config: every key, its default and what it does.
+    Default,
+}
+
+/// `kdeck theme ...`
+#[derive(Debug, Clone, Subcommand)]
+pub enum ThemeAction {
+    /// Convert a k9s skin (YAML) into a kdeck theme, by default
+    /// `<config dir>/kdeck/themes/NAME.toml`, then usable as `--theme NAME`.
+    Import(ThemeImportArgs),
+}
+
+/// Options of `kdeck theme import`.
+#[derive(Debug, Clone, Args)]
+pub struct ThemeImportArgs {
+    /// The k9s skin file (e.g. ~/.config/k9s/skins/dracula.yaml).
+    #[arg(value_name = "SKIN.yaml")]
+    pub skin: PathBuf,
+    /// The theme's name (default: the skin file's name without extension).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Where to write the theme: a file, or `-` for stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE|-")]
+    pub output: Option<PathBuf>,
 }
 
 /// Options of the dashboard.
@@ -113,6 +190,10 @@ pub struct SimArgs {
     /// `scale` scenario: pod status updates per second.
     #[arg(long, default_value_t = 0)]
     pub churn: u32,
+    /// Draw the random parts of names (pod suffixes, IDs) from this seed, so that runs
+    /// make the same objects (for screenshots and snapshot tests).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
 }
 
 impl Default for SimArgs {
@@ -126,6 +207,7 @@ impl Default for SimArgs {
             deployments: 500,
             pods: 50_000,
             churn: 0,
+            seed: None,
         }
     }
 }
@@ -151,7 +233,7 @@ mod tests {
                 assert_eq!(s.scenario, ScenarioName::Scale);
                 assert_eq!(s.pods, 1000);
             }
-            None => panic!("expected sim"),
+            _ => panic!("expected sim"),
         }
         assert!(Cli::try_parse_from(["kdeck", "-n", "x", "-A"]).is_err());
     }

@@ -1,49 +1,82 @@
 //! The user's config file, `$XDG_CONFIG_HOME/kdeck/config.toml`: defaults that the
-//! command line overrides.
+//! command line overrides. Every key and its default is in `config/default.toml`, which
+//! `kdeck config default` prints (a test keeps it equal to [`Config::default`]).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
+use crate::app::logs::LogSettings;
 use crate::cli::DashboardArgs;
 
-/// What the config file may set.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
+/// The commented default config file: every key with its default and what it does.
+pub const DEFAULT_CONFIG: &str = include_str!("config/default.toml");
+
+/// What the config file may set. A missing key takes its value from [`Config::default`].
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
 pub struct Config {
-    /// Namespace to open on (`all` for all namespaces).
-    pub namespace: Option<String>,
-    /// Theme name or file.
-    pub theme: Option<String>,
+    /// Namespace to open on: empty for the context's namespace, `all` for all namespaces.
+    pub namespace: String,
+    /// Theme name or file; `auto` picks by the terminal's colours.
+    pub theme: String,
     /// Keymap name or file.
-    pub keymap: Option<String>,
+    pub keymap: String,
     /// Always start read-only.
-    #[serde(default)]
     pub readonly: bool,
     /// The logs view.
-    #[serde(default)]
     pub logs: LogsConfig,
+    /// Aliases for `:` commands: a word and the command line it stands for.
+    pub aliases: BTreeMap<String, String>,
 }
 
-/// The `[logs]` section: `tail_lines`, `since_seconds`, `max_lines`, `max_bytes`,
-/// `max_line_chars`.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
+/// The `[logs]` section.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
 pub struct LogsConfig {
-    /// Lines of history a log starts with (default 200).
-    pub tail_lines: Option<i64>,
-    /// The most lines a logs view keeps (default 50,000).
-    pub max_lines: Option<usize>,
-    /// The most bytes a logs view keeps (default 32 MiB).
-    pub max_bytes: Option<usize>,
-    /// Longer lines are cut on screen, kept whole for save (default 4096).
-    pub max_line_chars: Option<usize>,
-    /// Only lines newer than this many seconds when a log opens (default: no limit).
-    pub since_seconds: Option<u64>,
+    /// Lines of history a log starts with.
+    pub tail_lines: i64,
+    /// Only lines newer than this many seconds when a log opens; 0: no limit.
+    pub since_seconds: u64,
+    /// The most lines a logs view keeps.
+    pub max_lines: usize,
+    /// The most bytes a logs view keeps.
+    pub max_bytes: usize,
+    /// Longer lines are cut on screen, kept whole for save.
+    pub max_line_chars: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            namespace: String::new(),
+            theme: "auto".to_owned(),
+            keymap: "default".to_owned(),
+            readonly: false,
+            logs: LogsConfig::default(),
+            aliases: BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for LogsConfig {
+    /// The logs view's own defaults, so the two cannot drift apart.
+    fn default() -> Self {
+        let s = LogSettings::default();
+        Self {
+            tail_lines: s.tail_lines,
+            since_seconds: s.since_seconds.unwrap_or(0),
+            max_lines: s.caps.max_lines,
+            max_bytes: s.caps.max_bytes,
+            max_line_chars: s.max_line_chars,
+        }
+    }
 }
 
 impl Config {
-    /// Where the config file lives: `$XDG_CONFIG_HOME/kdeck/config.toml` (else `~/.config`).
+    /// Where the config file lives: `$XDG_CONFIG_HOME/kdeck/config.toml` (else the
+    /// platform's config directory, `~/.config` on Linux).
     pub fn path() -> Option<PathBuf> {
         std::env::var_os("XDG_CONFIG_HOME")
             .filter(|v| !v.is_empty())
@@ -52,7 +85,8 @@ impl Config {
             .map(|d| d.join("kdeck").join("config.toml"))
     }
 
-    /// Reads the config file; a missing file is an empty config, a bad one an error naming it.
+    /// Reads the config file; a missing file is the default config, a bad one an error
+    /// naming it.
     pub fn load_from(path: &Path) -> anyhow::Result<Self> {
         match std::fs::read_to_string(path) {
             Ok(text) => toml::from_str(&text)
@@ -67,73 +101,36 @@ impl Config {
         Self::path().map_or_else(|| Ok(Self::default()), |p| Self::load_from(&p))
     }
 
-    /// The logs view's settings: the file's, else the defaults.
-    pub fn log_settings(&self) -> crate::app::logs::LogSettings {
-        let mut s = crate::app::logs::LogSettings::default();
+    /// The logs view's settings.
+    pub fn log_settings(&self) -> LogSettings {
+        let mut s = LogSettings::default();
         let l = &self.logs;
-        s.tail_lines = l.tail_lines.unwrap_or(s.tail_lines).max(0);
-        s.caps.max_lines = l.max_lines.unwrap_or(s.caps.max_lines);
-        s.caps.max_bytes = l.max_bytes.unwrap_or(s.caps.max_bytes);
-        s.max_line_chars = l.max_line_chars.unwrap_or(s.max_line_chars).max(1);
-        s.since_seconds = l.since_seconds;
+        s.tail_lines = l.tail_lines.max(0);
+        s.caps.max_lines = l.max_lines;
+        s.caps.max_bytes = l.max_bytes;
+        s.max_line_chars = l.max_line_chars.max(1);
+        s.since_seconds = (l.since_seconds > 0).then_some(l.since_seconds);
         s
     }
 
     /// Fills what the command line left unset.
     pub fn apply_to(&self, args: &mut DashboardArgs) {
         if args.namespace.is_none() && !args.all_namespaces {
-            match self.namespace.as_deref() {
-                Some("all") => args.all_namespaces = true,
-                Some(ns) => args.namespace = Some(ns.to_owned()),
-                None => {}
+            match self.namespace.as_str() {
+                "all" => args.all_namespaces = true,
+                "" => {}
+                ns => args.namespace = Some(ns.to_owned()),
             }
         }
-        if args.theme.is_none() {
-            args.theme.clone_from(&self.theme);
+        if args.theme.is_none() && self.theme != "auto" {
+            args.theme = Some(self.theme.clone());
         }
         if args.keymap.is_none() {
-            args.keymap.clone_from(&self.keymap);
+            args.keymap = Some(self.keymap.clone());
         }
         args.readonly |= self.readonly;
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_fields_rejects_unknown_and_lets_the_command_line_win() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("config.toml");
-        assert_eq!(Config::load_from(&path).unwrap(), Config::default());
-        std::fs::write(
-            &path,
-            "namespace = \"all\"\ntheme = \"light\"\nreadonly = true\n",
-        )
-        .unwrap();
-        let config = Config::load_from(&path).unwrap();
-        let mut args = DashboardArgs {
-            theme: Some("16color".into()),
-            ..DashboardArgs::default()
-        };
-        config.apply_to(&mut args);
-        assert!(args.all_namespaces && args.readonly);
-        assert_eq!(args.theme.as_deref(), Some("16color"));
-        assert_eq!(config.log_settings().tail_lines, 200);
-        std::fs::write(
-            &path,
-            "[logs]\ntail_lines = 50\nmax_lines = 1000\nsince_seconds = 600\n",
-        )
-        .unwrap();
-        let logs = Config::load_from(&path).unwrap().log_settings();
-        assert_eq!((logs.tail_lines, logs.caps.max_lines), (50, 1000));
-        assert_eq!(logs.since_seconds, Some(600));
-        std::fs::write(&path, "\ncolour = 1\n").unwrap();
-        let err = Config::load_from(&path).unwrap_err().to_string();
-        assert!(
-            err.contains("config.toml") && err.contains("line 2"),
-            "{err}"
-        );
-    }
-}
+mod tests;

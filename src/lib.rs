@@ -7,6 +7,7 @@
 //! - [`app`]: the dashboard (state, actions, update, the event loop).
 //! - [`ui`]: drawing the dashboard's state, one file per screen or widget.
 //! - [`keymap`], [`theme`], [`config`]: the user's keys, colours and defaults.
+//! - [`logging`]: `tracing` to the log file (the dashboard) or stderr (`kdeck sim`).
 //! - [`tui`]: the terminal guard (restored on exit, error, panic and signals).
 //! - [`human_duration`]: AGE as kubectl prints it.
 //! - [`highlight`]: YAML highlighting by syntect, in theme roles.
@@ -18,6 +19,7 @@ pub mod config;
 pub mod highlight;
 pub mod human_duration;
 pub mod keymap;
+pub mod logging;
 pub mod sim;
 pub mod theme;
 pub mod tui;
@@ -28,11 +30,26 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ThemeAction};
 
-/// Parses the command line and runs what it asks for. Used by `main`.
+/// Parses the command line and runs what it asks for. Used by `main`. The exit codes are
+/// in [`cli::exit_code`].
 pub fn main_entry() -> ExitCode {
     let cli = Cli::parse();
+    let dashboard = cli.command.is_none();
+    match cli.command {
+        Some(Command::Config { action }) => return cli::tool_commands::config(action),
+        Some(Command::Completions { shell }) => return cli::tool_commands::completions(shell),
+        Some(Command::Man) => return cli::tool_commands::man(),
+        Some(Command::Theme {
+            action: ThemeAction::Import(args),
+        }) => return cli::tool_commands::theme_import(&args),
+        Some(Command::Sim(_)) => logging::to_stderr(cli.log_level),
+        None => {
+            logging::to_file(cli.log_level);
+        }
+    }
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "kdeck starting");
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -46,15 +63,18 @@ pub fn main_entry() -> ExitCode {
     let result = runtime.block_on(async move {
         match cli.command {
             Some(Command::Sim(args)) => sim::serve(args).await,
-            None => app::run(cli.dashboard).await,
+            _ => app::run(cli.dashboard).await,
         }
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            if dashboard {
+                tracing::error!("{e:#}");
+            }
             // Not `eprintln!`: it panics when stderr is a terminal that has hung up.
             let _ = writeln!(std::io::stderr(), "kdeck: {e:#}");
-            ExitCode::from(1)
+            ExitCode::from(cli::exit_code::of(&e))
         }
     }
 }

@@ -82,22 +82,29 @@ pub struct Sim {
     scenario_task: Option<tokio::task::JoinHandle<()>>,
 }
 
+/// Where a seeded cluster on a manual clock starts its time.
+const REPRODUCIBLE_START: jiff::Timestamp = jiff::Timestamp::constant(1_798_761_600, 0); // 2027-01-01
+
 /// Namespaces every cluster has, created if the scenario did not.
 const SYSTEM_NAMESPACES: &[&str] = &["default", "kube-system", "kube-public", "kube-node-lease"];
 
 impl Sim {
     /// Loads the scenario, starts the controllers and serves the API (must run inside a tokio runtime).
     pub async fn start(opts: SimOptions) -> anyhow::Result<Self> {
-        let clock = if opts.manual_clock {
-            Clock::manual()
-        } else {
-            Clock::new(opts.args.speed)
+        let clock = match (opts.manual_clock, opts.args.seed) {
+            // A seeded cluster on a manual clock is the same cluster every time, dates too.
+            (true, Some(_)) => Clock::manual_at(REPRODUCIBLE_START),
+            (true, None) => Clock::manual(),
+            (false, _) => Clock::new(opts.args.speed),
         };
+        if let Some(seed) = opts.args.seed {
+            fastrand::seed(seed);
+        }
         let store = Arc::new(Store::new(clock));
         let scenario_task = scenario::load(&store, &opts.args)
             .with_context(|| format!("cannot load the {:?} scenario", opts.args.scenario))?;
         ensure_namespaces(&store)?;
-        let controllers = controllers::start(&store);
+        let controllers = controllers::start_seeded(&store, opts.args.seed);
         let users = Users::new();
         let server = ApiServer::start(store.clone(), users.clone(), opts.args.addr).await?;
         Ok(Self {

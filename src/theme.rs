@@ -3,6 +3,7 @@
 //! `NO_COLOR` gives a monochrome theme that marks things with bold and reverse video.
 
 mod color_depth;
+pub mod k9s_skin;
 
 use std::str::FromStr;
 
@@ -137,8 +138,9 @@ impl Theme {
         if let Some(theme) = Self::shipped(spec) {
             return Ok((theme, Vec::new()));
         }
-        let text = std::fs::read_to_string(spec).map_err(|e| {
-            anyhow::anyhow!("cannot read theme {spec}: {e} (shipped themes: dark, light, 16color, high-contrast)")
+        let path = user_theme_file(spec).unwrap_or_else(|| std::path::PathBuf::from(spec));
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            anyhow::anyhow!("cannot read theme {spec}: {e} (shipped themes: dark, light, 16color, high-contrast; imported ones: {})", user_theme_dir().map_or_else(|| "none".to_owned(), |d| d.display().to_string()))
         })?;
         let base = toml::from_str::<toml::Table>(&text)
             .ok()
@@ -236,6 +238,21 @@ impl Theme {
             s.fg(self.badge_readonly_fg).bg(self.badge_readonly_bg)
         }
     }
+}
+
+/// Where `kdeck theme import` puts themes: `<config dir>/kdeck/themes/`.
+pub fn user_theme_dir() -> Option<std::path::PathBuf> {
+    let config = crate::config::Config::path()?;
+    Some(config.parent()?.join("themes"))
+}
+
+/// The user's theme `NAME.toml` for a plain name (no path), if that file exists.
+fn user_theme_file(name: &str) -> Option<std::path::PathBuf> {
+    if name.is_empty() || name.contains(['/', '.']) {
+        return None;
+    }
+    let path = user_theme_dir()?.join(format!("{name}.toml"));
+    path.is_file().then_some(path)
 }
 
 impl Default for Theme {

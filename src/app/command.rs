@@ -1,6 +1,9 @@
 //! The `:` command line: pane aliases as in kubectl and k9s, namespace and context
-//! switches, quit; with Tab completion.
+//! switches, quit; with Tab completion. The user's own words are [`Aliases`].
 
+mod aliases;
+
+pub use self::aliases::Aliases;
 use crate::cluster::Kind;
 
 /// A parsed `:` command.

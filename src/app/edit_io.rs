@@ -124,7 +124,7 @@ fn replace(
     tokio::spawn(async move {
         let operation = ops::Operation::Replace {
             key,
-            object,
+            object: ops::operation::Body(object),
             dry_run,
         };
         let client = cluster.client();
@@ -162,7 +162,7 @@ fn create(
         for (i, object) in objects.into_iter().enumerate() {
             let operation = ops::Operation::Create {
                 namespace: namespace.clone(),
-                object,
+                object: ops::operation::Body(object),
                 dry_run,
             };
             match ops::perform(&client, cluster.gate(), &operation, &mut |_| {}).await {

@@ -4,6 +4,7 @@
 //! something visible changed (or an AGE cell on screen is due to change).
 
 use std::collections::HashMap;
+use std::io::IsTerminal as _;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,7 +24,7 @@ use super::keys::key_action;
 use super::monitor::MonitorView;
 use super::state::{Mode, Screen, State};
 use super::update::update;
-use crate::cli::DashboardArgs;
+use crate::cli::{DashboardArgs, exit_code};
 use crate::cluster::{
     Cluster, ClusterUpdate, ConnectOptions, Kind, LogChunk, LogHandle, WatchHandle,
 };
@@ -41,26 +42,39 @@ const UPDATE_BATCH: usize = 4096;
 
 /// Runs the dashboard until the user quits.
 pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
-    let config = Config::load()?;
+    let config = Config::load().map_err(exit_code::with(exit_code::CONFIG))?;
     config.apply_to(&mut args);
     let depth = crate::theme::ColorDepth::from_env();
-    let (theme, mut warnings) = Theme::for_terminal(args.theme.as_deref(), depth)?;
-    let (keymap, keymap_warnings) = Keymap::load(args.keymap.as_deref())?;
+    let (theme, mut warnings) = Theme::for_terminal(args.theme.as_deref(), depth)
+        .map_err(exit_code::with(exit_code::CONFIG))?;
+    let (keymap, keymap_warnings) =
+        Keymap::load(args.keymap.as_deref()).map_err(exit_code::with(exit_code::CONFIG))?;
     warnings.extend(keymap_warnings);
+    let (aliases, alias_warnings) = command::Aliases::new(&config.aliases);
+    warnings.extend(alias_warnings);
+    warnings.extend(crate::logging::problem());
+    let command = args
+        .command
+        .as_deref()
+        .map(|c| command::parse(&aliases.expand(c)));
     // The monitor is for a screen nobody watches over: it can never change the cluster.
-    let monitor = match (&args.monitor, args.command.as_deref().map(command::parse)) {
+    let monitor = match (&args.monitor, &command) {
         (Some(chosen), _) => Some(monitor_choice(chosen)),
-        (None, Some(Ok(Command::Monitor(chosen)))) => Some(chosen),
+        (None, Some(Ok(Command::Monitor(chosen)))) => Some(chosen.clone()),
         _ => None,
     };
     if args.monitor.is_some() {
         args.readonly = true;
     }
-    let kind = match args.command.as_deref().map(command::parse) {
+    let kind = match command {
         None | Some(Ok(Command::Monitor(_))) => Kind::Pod,
         Some(Ok(Command::Pane(kind))) => kind,
-        Some(Ok(_)) => anyhow::bail!("--command takes a pane or monitor, e.g. --command deploy"),
-        Some(Err(e)) => anyhow::bail!("--command: {e}"),
+        Some(Ok(_)) => Err(exit_code::with(exit_code::CONFIG)(anyhow::anyhow!(
+            "--command takes a pane or monitor, e.g. --command deploy"
+        )))?,
+        Some(Err(e)) => Err(exit_code::with(exit_code::CONFIG)(anyhow::anyhow!(
+            "--command: {e}"
+        )))?,
     };
     let _demo = if args.demo {
         Some(super::demo::start(&mut args).await?)
@@ -103,11 +117,19 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
     state.connection.contexts = context_names(args.kubeconfig.as_deref());
     state.warnings = warnings;
     state.log_settings = config.log_settings();
+    state.aliases = aliases;
     let trace = match &args.trace_frames {
         Some(path) => Some(FrameTrace::create(path)?),
         None => None,
     };
-    let mut tui = Tui::enter()?;
+    if !std::io::stdout().is_terminal() {
+        return Err(exit_code::with(exit_code::TERMINAL)(anyhow::anyhow!(
+            "stdout is not a terminal: the dashboard draws on one (kdeck sim runs without)"
+        )));
+    }
+    let mut tui = Tui::enter().map_err(|e| {
+        exit_code::with(exit_code::TERMINAL)(anyhow::anyhow!("cannot set up the terminal: {e}"))
+    })?;
     let result = event_loop(&mut tui, state, cluster, opts, trace).await;
     drop(tui);
     result

@@ -206,6 +206,8 @@ pub struct State {
     pub log_settings: super::logs::LogSettings,
     /// What the server said the user may change (normal mode only).
     pub permissions: super::permissions::Permissions,
+    /// The user's aliases for `:` commands (config `[aliases]`).
+    pub aliases: super::command::Aliases,
 }
 
 impl State {
@@ -232,6 +234,7 @@ impl State {
             dialogs: super::dialog::Dialogs::default(),
             log_settings: super::logs::LogSettings::default(),
             permissions: super::permissions::Permissions::default(),
+            aliases: super::command::Aliases::default(),
         }
     }
 

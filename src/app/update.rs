@@ -298,7 +298,7 @@ fn input(state: &mut State, action: &Action, effects: &mut Vec<Effect>) {
             Action::InputSubmit => {
                 state.mode = Mode::Normal;
                 state.status = None;
-                match command::parse(&line) {
+                match command::parse(&state.aliases.expand(&line)) {
                     Ok(cmd) => run_command(state, cmd, effects),
                     Err(e) => state.status = Some(e),
                 }

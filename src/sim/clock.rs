@@ -44,6 +44,17 @@ impl Clock {
         Self::new(0.0)
     }
 
+    /// A manual clock that reads `at` until advanced (for reproducible clusters).
+    pub fn manual_at(at: Timestamp) -> Self {
+        Self {
+            inner: Arc::new(Mutex::new(Anchor {
+                sim: at,
+                real: Instant::now(),
+                speed: 0.0,
+            })),
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Anchor> {
         self.inner
             .lock()

@@ -57,13 +57,24 @@ impl Drop for Controllers {
 
 /// Starts every controller on `store`, on a thread of its own.
 pub fn start(store: &Arc<Store>) -> Controllers {
+    start_seeded(store, None)
+}
+
+/// [`start`], with the random names the controllers make (pod suffixes, container IDs)
+/// drawn from `seed`: the same store and clock give the same cluster.
+pub fn start_seeded(store: &Arc<Store>, seed: Option<u64>) -> Controllers {
     let stop = Arc::new(AtomicBool::new(false));
     let thread = {
         let store = store.clone();
         let stop = stop.clone();
         std::thread::Builder::new()
             .name("kdeck-sim-controllers".into())
-            .spawn(move || run(&store, &stop))
+            .spawn(move || {
+                if let Some(seed) = seed {
+                    fastrand::seed(seed);
+                }
+                run(&store, &stop);
+            })
             .map_err(|e| tracing::error!(%e, "cannot start the controllers' thread"))
             .ok()
     };

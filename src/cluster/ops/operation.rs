@@ -11,6 +11,27 @@ use super::op_error::OpError;
 use super::{Outcome, set_image::change_cause};
 use crate::cluster::{Kind, MutationGate, Permit};
 
+/// An object an operation sends whole (an edited or created object). Its Debug form
+/// names it and leaves its fields out: a Secret's data must not reach a log.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Body(pub serde_json::Value);
+
+impl std::ops::Deref for Body {
+    type Target = serde_json::Value;
+
+    fn deref(&self) -> &serde_json::Value {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = self.0["kind"].as_str().unwrap_or("object");
+        let name = self.0["metadata"]["name"].as_str().unwrap_or("");
+        write!(f, "{kind}/{name} (fields not shown)")
+    }
+}
+
 /// One mutation of the cluster.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Operation {
@@ -112,7 +133,7 @@ pub enum Operation {
         /// The object.
         key: crate::cluster::ObjectKey,
         /// The edited object.
-        object: serde_json::Value,
+        object: Body,
         /// `dryRun=All`.
         dry_run: bool,
     },
@@ -121,7 +142,7 @@ pub enum Operation {
         /// Namespace used when the object names none.
         namespace: String,
         /// The object.
-        object: serde_json::Value,
+        object: Body,
         /// `dryRun=All`.
         dry_run: bool,
     },
@@ -456,6 +477,25 @@ async fn perform_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_output_leaves_an_objects_fields_out() {
+        let op = Operation::Replace {
+            key: crate::cluster::ObjectKey {
+                kind: Kind::Secret,
+                namespace: "default".into(),
+                name: "db".into(),
+            },
+            object: Body(serde_json::json!({
+                "kind": "Secret", "metadata": {"name": "db"},
+                "data": {"password": "aHVudGVyMg=="}
+            })),
+            dry_run: false,
+        };
+        let debug = format!("{op:?}");
+        assert!(debug.contains("Secret/db"), "{debug}");
+        assert!(!debug.contains("aHVudGVyMg"), "{debug}");
+    }
 
     fn scale_web() -> Operation {
         Operation::Scale {

@@ -17,9 +17,15 @@ fn ev_last_seen(r: &Row, c: &CellContext) -> Cow<'static, str> {
         num("")
     )
 }
+/// By time; events of the same second (times have one-second resolution) in the order they
+/// were written: resourceVersions are opaque, but API servers in the field hand them out as
+/// increasing integers.
 fn ev_last_seen_cmp(a: &Row, b: &Row) -> Ordering {
     let t = |r: &Row| field!(Event, r, r.last_seen.or(r.first_seen), None);
-    t(a).cmp(&t(b)).then_with(|| by_name(a, b))
+    let written = |r: &Row| r.meta.resource_version.parse::<u64>().unwrap_or(0);
+    t(a).cmp(&t(b))
+        .then_with(|| written(a).cmp(&written(b)))
+        .then_with(|| by_name(a, b))
 }
 fn ev_type<'a>(r: &'a Row, _: &CellContext) -> Cow<'a, str> {
     field!(Event, r, text(&r.type_), text(""))

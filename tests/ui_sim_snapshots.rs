@@ -1,0 +1,98 @@
+//! Every pane drawn from the embedded cluster's own data (the seed scenario), at 120x40
+//! and 80x24, compared with snapshot files. The cluster is reproducible: a seeded sim on a
+//! manual clock makes the same names, states and times on every run; only the loopback
+//! port in the header differs, and is written as PORT.
+
+mod app_driver;
+mod support;
+
+use app_driver::AppDriver;
+use kdeck::app::Action;
+use kdeck::app::state::{PANES, State};
+use kdeck::app::update::show_pane;
+use kdeck::cli::{ScenarioName, SimArgs};
+use kdeck::cluster::Kind;
+use kdeck::sim::SimOptions;
+use support::TestSim;
+
+fn reproducible_sim() -> TestSim {
+    TestSim::with_options(SimOptions {
+        args: SimArgs {
+            scenario: ScenarioName::Seed,
+            seed: Some(1),
+            ..SimArgs::default()
+        },
+        manual_clock: true,
+    })
+}
+
+/// The screen as text, the loopback port replaced.
+fn screen(state: &State) -> String {
+    let (w, h) = state.size;
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("test terminal");
+    terminal.draw(|f| kdeck::ui::draw(state, f)).expect("draw");
+    let buf = terminal.backend().buffer();
+    let text: String = (0..h)
+        .map(|y| {
+            let line: String = (0..w).map(|x| buf[(x, y)].symbol()).collect();
+            line.trim_end().to_owned() + "\n"
+        })
+        .collect();
+    let port = regex::Regex::new(r"127\.0\.0\.1:\d+").expect("regex");
+    port.replace_all(&text, "127.0.0.1:PORT").into_owned()
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+}
+
+/// Draws the shown screen at both sizes, at the sim's time.
+fn shoot(d: &mut AppDriver, sim: &TestSim, name: &str) {
+    for (w, h) in [(120, 40), (80, 24)] {
+        d.act(Action::Resize(w, h));
+        d.state.now = sim.clock().now();
+        d.state.refresh_views();
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen(&d.state));
+    }
+}
+
+#[test]
+fn every_pane_from_the_seed_cluster() {
+    let sim = reproducible_sim();
+    runtime().block_on(async {
+        let mut d = AppDriver::connect(sim.kubeconfig_path(), true, true, None).await;
+        for kind in PANES {
+            show_pane(&mut d.state, kind);
+            d.act(Action::Top);
+            d.wait_live(kind).await;
+            d.settle().await;
+            shoot(&mut d, &sim, &format!("{kind:?}").to_lowercase());
+        }
+        // The rollout view of myapp-deploy: its ReplicaSet, pods, history, endpoints, events.
+        show_pane(&mut d.state, Kind::Deployment);
+        d.act(Action::Top);
+        d.act(Action::Down);
+        d.act(Action::Enter);
+        for kind in kdeck::app::rollout::ROLLOUT_KINDS {
+            d.wait_live(kind).await;
+        }
+        d.settle().await;
+        assert_eq!(
+            d.state.breadcrumb(),
+            ["deployments", "rollout myapp-deploy"]
+        );
+        shoot(&mut d, &sim, "rollout_myapp");
+        // The monitor of the namespace.
+        d.act(Action::Back);
+        d.act(Action::CommandMode);
+        d.type_text("monitor");
+        d.press_code(crossterm::event::KeyCode::Enter);
+        d.settle().await;
+        shoot(&mut d, &sim, "monitor");
+    });
+}
