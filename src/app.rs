@@ -6,6 +6,7 @@
 
 pub mod action;
 mod age_tick;
+mod clipboard;
 pub mod command;
 mod demo;
 pub mod describe;

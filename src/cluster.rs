@@ -40,8 +40,9 @@ use kube::config::KubeConfigOptions;
 
 pub use model::{
     AddressRow, ClusterUpdate, ConditionRow, ContainerRow, DaemonSetRow, DeploymentRow, Detail,
-    EndpointSliceRow, EndpointsRow, EventRow, Health, KeysRow, Kind, Meta, NamespaceRow, NodeRow,
-    ObjectKey, OwnerRef, PodRow, ReplicaSetRow, Row, ServiceRow, StatefulSetRow, WatchState,
+    EndpointSliceRow, EndpointsRow, EventRow, Health, KeysRow, Kind, Labels, Meta, NamespaceRow,
+    NodeRow, ObjectKey, OwnerRef, PodRow, ReplicaSetRow, Row, ServiceRow, StatefulSetRow,
+    WatchState,
 };
 use tokio::sync::mpsc;
 

@@ -390,3 +390,30 @@ fn create_from_a_template_applies_each_document_in_order() {
     });
     quit(&mut s);
 }
+
+/// `:create FILE` as `kubectl create -f FILE`: the file's documents in the editor, then the
+/// same check, dry run, diff and creation; a file that cannot be read is named.
+#[test]
+fn create_from_a_file_applies_its_documents() {
+    let sim = TestSim::start();
+    let file = sim.write_file(
+        "two.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-file-a\ndata:\n  k: v\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-file-b\n",
+    );
+    let mut s = kdeck(&sim, &["--command", "cm"], &[]);
+    s.wait_for_text("myapp-config");
+    s.type_slowly(":create /nonexistent/kdeck.yaml");
+    s.send(keys::ENTER);
+    s.wait_for_text("cannot read /nonexistent/kdeck.yaml");
+    s.type_slowly(&format!(":create {}", file.display()));
+    s.send(keys::ENTER);
+    s.wait_for("the file in the create editor", |t| {
+        t.contains("name: from-file-a") && t.contains("name: from-file-b")
+    });
+    s.wait_for_text("✓ YAML ok");
+    s.send(CTRL_S);
+    s.wait_for_text("to create: + your objects");
+    s.send(keys::ENTER);
+    s.wait_for_text("configmap/from-file-a created; configmap/from-file-b created");
+    quit(&mut s);
+}

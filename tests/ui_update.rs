@@ -632,3 +632,40 @@ fn the_monitor_fits_eighty_by_twenty_four_and_forty_by_ten() {
         assert!(screen.contains("hello-deploy"), "{size:?}\n{screen}");
     }
 }
+
+/// A pod that only changes (its status, under churn) does not make the rollout view
+/// rescan every pod; a pod that comes does.
+#[test]
+fn rollout_cache_rescans_pods_only_when_pods_come_or_go() {
+    let mut s = state(Kind::Deployment, (120, 40));
+    run(&mut s, &[Action::Bottom, Action::Enter]);
+    let computed = |s: &State| match s.screen() {
+        Screen::Rollout(r) => r.cache.computed_from,
+        _ => panic!("rollout view expected"),
+    };
+    let before = computed(&s);
+    assert!(before.is_some());
+    let mut changed = rows(Kind::Pod).remove(3);
+    changed.meta.resource_version = "999".into();
+    if let kdeck::cluster::Detail::Pod(p) = &mut changed.detail {
+        p.restarts += 1;
+    }
+    run(
+        &mut s,
+        &[Action::Cluster(ClusterUpdate::Applied {
+            kind: Kind::Pod,
+            rows: vec![changed],
+        })],
+    );
+    assert_eq!(computed(&s), before, "a changed pod keeps the cache");
+    let mut new = rows(Kind::Pod).remove(3);
+    new.meta.name = "myapp-deploy-7c5ddbdf54-new02".into();
+    run(
+        &mut s,
+        &[Action::Cluster(ClusterUpdate::Applied {
+            kind: Kind::Pod,
+            rows: vec![new],
+        })],
+    );
+    assert_ne!(computed(&s), before, "a new pod is grouped");
+}

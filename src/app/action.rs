@@ -171,6 +171,14 @@ pub enum Action {
     /// What came back for an editor's request.
     #[serde(skip)]
     EditReport(super::editor::EditReport),
+    /// A file read for `:create FILE`: its text, or why it could not be read.
+    #[serde(skip)]
+    FileRead {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Its text, or the error message.
+        text: Result<String, String>,
+    },
     /// The server's answer to a "may I?" question.
     #[serde(skip)]
     PermissionAnswer {
@@ -341,8 +349,10 @@ pub enum Effect {
         /// What.
         text: String,
     },
-    /// Put `text` on the clipboard with OSC 52 (works over SSH, through the terminal).
+    /// Put `text` on the clipboard: the local one, or the terminal's (OSC 52) over SSH.
     CopyText(String),
+    /// Read a file (for `:create FILE`); answered by [`Action::FileRead`].
+    ReadFile(std::path::PathBuf),
     /// Connect to another kubeconfig context.
     SwitchContext(String),
     /// Fetch an object for the YAML view (with `for_edit`, also its recovery file);

@@ -25,6 +25,9 @@ pub enum Command {
     /// Create objects from YAML, starting from a template of the kind (`:create deploy`;
     /// without a kind, the pane's).
     Create(Option<Kind>),
+    /// Create objects from the YAML of a file (`:create ./app.yaml`, like
+    /// `kubectl create -f`), through the same editor, check, dry run and diff.
+    CreateFrom(std::path::PathBuf),
 }
 
 /// Every command word with what it does; the first of each group is its canonical form.
@@ -107,12 +110,17 @@ pub fn parse(line: &str) -> Result<Command, String> {
         },
         "create" => match arg {
             None => Ok(Command::Create(None)),
-            Some(word) => COMMANDS
+            Some(word) => match COMMANDS
                 .iter()
                 .find(|(w, _)| *w == word)
                 .and_then(|(_, k)| *k)
-                .map(|k| Command::Create(Some(k)))
-                .ok_or_else(|| format!(":create {word}: unknown kind (try :create deploy)")),
+            {
+                Some(k) => Ok(Command::Create(Some(k))),
+                None if looks_like_a_file(&word) => Ok(Command::CreateFrom(file_path(&word))),
+                None => Err(format!(
+                    ":create {word}: unknown kind (try :create deploy, or a file: :create ./app.yaml)"
+                )),
+            },
         },
         _ => {
             let kind = COMMANDS
@@ -129,6 +137,22 @@ pub fn parse(line: &str) -> Result<Command, String> {
                 (kind, None) => Ok(Command::Pane(kind)),
             }
         }
+    }
+}
+
+/// Whether a `:create` argument names a file rather than a kind.
+fn looks_like_a_file(word: &str) -> bool {
+    word.contains('/')
+        || [".yaml", ".yml", ".json"]
+            .iter()
+            .any(|ext| word.to_ascii_lowercase().ends_with(ext))
+}
+
+/// The path a `:create` argument names, `~/` being the home directory.
+fn file_path(word: &str) -> std::path::PathBuf {
+    match (word.strip_prefix("~/"), dirs::home_dir()) {
+        (Some(rest), Some(home)) => home.join(rest),
+        _ => std::path::PathBuf::from(word),
     }
 }
 
@@ -219,6 +243,15 @@ mod tests {
     #[test]
     fn parses_aliases_and_arguments() {
         assert_eq!(parse("po"), Ok(Command::Pane(Kind::Pod)));
+        assert_eq!(
+            parse("create ./web.yaml"),
+            Ok(Command::CreateFrom("./web.yaml".into()))
+        );
+        assert_eq!(
+            parse("create app.YML"),
+            Ok(Command::CreateFrom("app.YML".into()))
+        );
+        assert!(parse("create bogus").is_err());
         assert_eq!(parse("deploy"), Ok(Command::Pane(Kind::Deployment)));
         assert_eq!(parse("eps"), Ok(Command::Pane(Kind::EndpointSlice)));
         assert_eq!(

@@ -24,7 +24,7 @@ pub fn describe_text(state: &State, key: &ObjectKey) -> Option<String> {
         |t| format!("{t} ({} ago)", age(Some(t), state.now)),
     );
     line("CreationTimestamp", &created);
-    line("Labels", &selector_text(&row.meta.labels));
+    line("Labels", &selector_text(&row.meta.labels.to_map()));
     if let Some(o) = &row.meta.owner {
         line("Controlled By", &format!("{}/{}", o.kind, o.name));
     }
@@ -36,13 +36,18 @@ pub fn describe_text(state: &State, key: &ObjectKey) -> Option<String> {
             line("Node", p.node.as_deref().unwrap_or("<none>"));
             line("Status", &p.status);
             line("IP", p.ip.as_deref().unwrap_or("<none>"));
-            line("Containers", "");
-            for c in &p.containers {
-                line(&format!("  {}", c.name), "");
-                line("    Image", &c.image);
-                line("    State", &c.state);
-                line("    Ready", if c.ready { "True" } else { "False" });
-                line("    Restart Count", &c.restarts.to_string());
+            for (init, heading) in [(true, "Init Containers"), (false, "Containers")] {
+                if init && !p.containers.iter().any(|c| c.init) {
+                    continue;
+                }
+                line(heading, "");
+                for c in p.containers.iter().filter(|c| c.init == init) {
+                    line(&format!("  {}", c.name), "");
+                    line("    Image", &c.image);
+                    line("    State", &c.state);
+                    line("    Ready", if c.ready { "True" } else { "False" });
+                    line("    Restart Count", &c.restarts.to_string());
+                }
             }
         }
         Detail::Deployment(d) => {

@@ -23,7 +23,8 @@ const MAX_EVENTS: usize = 50;
 /// Slots (into the stores) of everything the rollout view of one Deployment shows.
 #[derive(Debug, Clone, Default)]
 pub struct RolloutCache {
-    /// Store generations this was computed from (`None`: stale).
+    /// Store generations (membership counts for pods and endpoints) this was computed
+    /// from (`None`: stale).
     pub computed_from: Option<[u64; 6]>,
     /// The Deployment's slot, if it exists.
     pub deployment: Option<usize>,
@@ -39,8 +40,15 @@ pub struct RolloutCache {
     pub events: Vec<usize>,
 }
 
+/// What the cache depends on. Pods and Endpoints count by membership only: which pods a
+/// ReplicaSet has, and which Endpoints a Service has, change only when rows come or go
+/// (their contents are read when drawn), so the status churn of a big cluster's pods does
+/// not rescan them all.
 fn generations(stores: &Stores) -> [u64; 6] {
-    ROLLOUT_KINDS.map(|k| stores.of(k).generation())
+    ROLLOUT_KINDS.map(|k| match k {
+        Kind::Pod | Kind::Endpoints => stores.of(k).membership(),
+        _ => stores.of(k).generation(),
+    })
 }
 
 fn selects(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, String>) -> bool {
@@ -131,7 +139,7 @@ impl RolloutCache {
                     .iter()
                     .flatten()
                     .filter_map(|p| pods.get(*p))
-                    .any(|p| selects(&s.selector, &p.meta.labels));
+                    .any(|p| p.meta.labels.selected_by(&s.selector));
                 selects_a_pod || dep.is_some_and(|d| selects(&s.selector, &d.selector))
             })
             .map(|(slot, svc)| (slot, endpoints.slot_of(namespace, &svc.meta.name)))

@@ -218,6 +218,33 @@ impl Io {
         (io, receivers)
     }
 
+    /// Puts `text` on the local clipboard, or the terminal's (OSC 52) over SSH or without
+    /// one; the outcome comes back as a status.
+    fn copy(&self, text: String) {
+        let lines = text.lines().count();
+        let tx = self.actions.clone();
+        match super::clipboard::choose(|n| std::env::var(n).ok(), super::clipboard::on_path) {
+            super::clipboard::Clipboard::Program { name, args } => {
+                tokio::task::spawn_blocking(move || {
+                    let action = match super::clipboard::run_program(name, args, &text) {
+                        Ok(()) => Action::Done(format!("copied {lines} lines ({name})")),
+                        Err(e) => Action::Status(format!("nothing copied: {e}")),
+                    };
+                    let _ = tx.send(action);
+                });
+            }
+            super::clipboard::Clipboard::Osc52 => {
+                use std::io::Write as _;
+                let mut out = std::io::stdout();
+                let _ = out.write_all(crate::ui::logs::osc52(&text).as_bytes());
+                let _ = out.flush();
+                let _ = tx.send(Action::Done(format!(
+                    "copied {lines} lines (OSC 52: the terminal's clipboard)"
+                )));
+            }
+        }
+    }
+
     /// Starts the effects as tasks; their results come back on the receivers.
     pub fn perform(&mut self, effects: Vec<Effect>) {
         for effect in effects {
@@ -259,11 +286,14 @@ impl Io {
                         let _ = tx.send(action);
                     });
                 }
-                Effect::CopyText(text) => {
-                    use std::io::Write as _;
-                    let mut out = std::io::stdout();
-                    let _ = out.write_all(crate::ui::logs::osc52(&text).as_bytes());
-                    let _ = out.flush();
+                Effect::CopyText(text) => self.copy(text),
+                Effect::ReadFile(path) => {
+                    let tx = self.actions.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let text = std::fs::read_to_string(&path)
+                            .map_err(|e| format!("cannot read {}: {e}", path.display()));
+                        let _ = tx.send(Action::FileRead { path, text });
+                    });
                 }
                 Effect::Ops(request) => {
                     super::operations::spawn(&self.cluster, request, self.actions.clone());

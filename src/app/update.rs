@@ -82,6 +82,17 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::YamlPaste(text) => super::yaml_view::paste(state, &text, &mut effects),
         Action::EditReport(report) => super::yaml_view::report(state, report, &mut effects),
+        Action::FileRead { path, text } => match text {
+            Ok(text) => {
+                state.status = Some(format!(
+                    "{}: Ctrl-s checks, dry-runs and shows what will be created",
+                    path.display()
+                ));
+                let kind = root_kind(state);
+                super::yaml_view::create_from(state, kind, &text);
+            }
+            Err(message) => state.status = Some(message),
+        },
         Action::OpReport { id, report } => super::dialog::report(state, id, report),
         Action::InputChar(_)
         | Action::InputText(_)
@@ -381,6 +392,16 @@ fn run_command(state: &mut State, cmd: Command, effects: &mut Vec<Effect>) {
         Command::Create(kind) => {
             let kind = kind.unwrap_or_else(|| root_kind(state));
             super::yaml_view::create(state, kind);
+        }
+        Command::CreateFrom(path) if state.readonly => {
+            state.status = Some(format!(
+                "read-only session: create from {} was not sent",
+                path.display()
+            ));
+        }
+        Command::CreateFrom(path) => {
+            state.status = Some(format!("reading {}…", path.display()));
+            effects.push(Effect::ReadFile(path));
         }
     }
 }

@@ -220,19 +220,29 @@ pub fn open(state: &mut State, edit: Option<bool>, effects: &mut Vec<Effect>) {
 
 /// `:create`: an editor on a template of `kind` in the shown namespace.
 pub fn create(state: &mut State, kind: crate::cluster::Kind) {
-    let namespace = state
+    let text = super::editor::create::template(kind, &namespace_of(state));
+    create_from(state, kind, &text);
+}
+
+fn namespace_of(state: &State) -> String {
+    state
         .namespace
         .clone()
-        .unwrap_or_else(|| "default".to_owned());
+        .unwrap_or_else(|| "default".to_owned())
+}
+
+/// Opens the editor creating objects from `text` (a file's YAML, or a kind's template).
+pub fn create_from(state: &mut State, kind: crate::cluster::Kind, text: &str) {
     let key = ObjectKey {
         kind,
-        namespace,
+        namespace: namespace_of(state),
         name: String::new(),
     };
     let editor = Editor::for_create(
         key.clone(),
         &state.connection.context,
         super::editor::EditorStyle::of(&state.theme),
+        text,
     );
     let mut view = YamlView::new(key);
     view.fetching = false;

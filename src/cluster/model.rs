@@ -2,9 +2,12 @@
 //! and the updates that keep them live. Built from kube-rs watch events; the
 //! dashboard never sees a full Kubernetes object except in the YAML view.
 
+mod labels;
+
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
+pub use labels::Labels;
 
 /// The kinds kdeck shows in panes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -75,7 +78,7 @@ pub struct Meta {
     /// deletionTimestamp is set: the object is Terminating.
     pub deleting: bool,
     /// Labels.
-    pub labels: BTreeMap<String, String>,
+    pub labels: Labels,
     /// The controller ownerReference, if any.
     pub owner: Option<OwnerRef>,
 }
@@ -109,6 +112,8 @@ pub struct ContainerRow {
     pub restarts: u32,
     /// State as kubectl would name it: Running, Waiting (reason), Terminated (reason).
     pub state: String,
+    /// An init container (listed after the pod's containers).
+    pub init: bool,
 }
 
 /// A Pod, as the pods pane shows it.
@@ -130,7 +135,7 @@ pub struct PodRow {
     pub node: Option<String>,
     /// status.phase.
     pub phase: String,
-    /// The pod's containers.
+    /// The pod's containers, then its init containers (`init` set).
     pub containers: Vec<ContainerRow>,
 }
 

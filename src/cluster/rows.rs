@@ -77,7 +77,10 @@ fn meta(m: ObjectMeta) -> Meta {
         resource_version: m.resource_version.unwrap_or_default(),
         created: m.creation_timestamp.map(|t| t.0),
         deleting: m.deletion_timestamp.is_some(),
-        labels: m.labels.unwrap_or_default(),
+        labels: m
+            .labels
+            .map(crate::cluster::Labels::from)
+            .unwrap_or_default(),
         owner: m.owner_references.and_then(|refs| {
             refs.into_iter()
                 .find(|r| r.controller == Some(true))

@@ -15,8 +15,8 @@ use crate::app::State;
 use crate::app::logs::commands::hints;
 use crate::app::logs::line_text::stamp;
 use crate::app::logs::sanitize::{cut, sanitize};
-use crate::app::logs::sources::pod_containers;
 use crate::app::logs::{LogsView, PromptPurpose};
+use crate::cluster::{Detail, Kind, Row};
 
 /// Colours of pod labels; a pod keeps its colour for as long as its name.
 const POD_COLOURS: [Color; 8] = [
@@ -303,7 +303,24 @@ fn status_line<'a>(state: &State, view: &LogsView, hint_width: Option<u16>) -> L
 
 fn draw_picker(state: &State, view: &LogsView, selected: usize, frame: &mut Frame, body: Rect) {
     let pod = view.sources.first().map_or("", |s| s.pod.as_str());
-    let containers = pod_containers(&state.stores, &view.namespace, pod);
+    // The same list as `pod_containers`, init containers marked.
+    let containers: Vec<String> = match state.stores.of(Kind::Pod).find(&view.namespace, pod) {
+        Some(Row {
+            detail: Detail::Pod(p),
+            ..
+        }) => p
+            .containers
+            .iter()
+            .map(|c| {
+                if c.init {
+                    format!("{} (init)", c.name)
+                } else {
+                    c.name.clone()
+                }
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     let height = u16::try_from(containers.len() + 2).unwrap_or(u16::MAX);
     let area = super::centered(body, 40, height);
     let lines: Vec<Line> = containers

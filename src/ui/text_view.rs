@@ -71,9 +71,14 @@ pub fn draw_containers(state: &State, view: &ContainersView, frame: &mut Frame, 
         state.theme.muted_style().add_modifier(Modifier::BOLD),
     ))];
     for (i, c) in pod.containers.iter().enumerate() {
+        let name = if c.init {
+            format!("{} (init)", c.name)
+        } else {
+            c.name.clone()
+        };
         let text = format!(
             "{:<24} {:<6} {:<9} {:<28} {}",
-            truncate(&c.name, 24),
+            truncate(&name, 24),
             c.ready,
             c.restarts,
             truncate(&c.state, 28),

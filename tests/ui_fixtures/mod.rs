@@ -96,11 +96,11 @@ fn row(meta: Meta, detail: Detail, health: Health) -> Row {
 pub fn pod(ns: &str, name: &str, rs: Option<&str>, status: &str, ready: bool, age: i64) -> Row {
     let app = name.split('-').next().unwrap_or(name);
     let mut m = meta(ns, name, age);
-    m.labels = labels(&[("app", app)]);
+    m.labels = labels(&[("app", app)]).into();
     if let Some(rs) = rs {
         m = owned(m, "ReplicaSet", rs);
         if let Some(hash) = rs.rsplit('-').next() {
-            m.labels.insert("pod-template-hash".into(), hash.into());
+            m.labels.insert("pod-template-hash", hash);
         }
     }
     let health = match status {
@@ -144,6 +144,7 @@ pub fn pod(ns: &str, name: &str, rs: Option<&str>, status: &str, ready: bool, ag
                 } else {
                     format!("Waiting ({status})")
                 },
+                init: false,
             }],
         }),
         health,
@@ -163,7 +164,7 @@ fn rs(
     let hash = name.rsplit('-').next().unwrap_or_default();
     let app = deploy.split('-').next().unwrap_or(deploy);
     let mut m = owned(meta(ns, name, age), "Deployment", deploy);
-    m.labels = labels(&[("app", app), ("pod-template-hash", hash)]);
+    m.labels = labels(&[("app", app), ("pod-template-hash", hash)]).into();
     row(
         m,
         Detail::ReplicaSet(ReplicaSetRow {
@@ -199,7 +200,7 @@ fn deploy(
 ) -> Row {
     let app = name.split('-').next().unwrap_or(name);
     let mut m = meta(ns, name, age);
-    m.labels = labels(&[("app", app)]);
+    m.labels = labels(&[("app", app)]).into();
     row(
         m,
         Detail::Deployment(DeploymentRow {

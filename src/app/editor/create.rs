@@ -88,9 +88,8 @@ fn document(text: &str, first_line: usize) -> Result<Value, ParseError> {
 }
 
 impl Editor {
-    /// An editor creating objects, starting from the template of `key.kind`.
-    pub fn for_create(key: ObjectKey, context: &str, style: EditorStyle) -> Self {
-        let text = template(key.kind, &key.namespace);
+    /// An editor creating objects, starting from `text` (a kind's [`template`], or a file).
+    pub fn for_create(key: ObjectKey, context: &str, style: EditorStyle, text: &str) -> Self {
         let mut editor = Self::open(
             key,
             context,
@@ -100,7 +99,7 @@ impl Editor {
             style,
         );
         editor.base_text = String::new();
-        editor.textarea = LockedTextArea::new(textarea(&text, style));
+        editor.textarea = LockedTextArea::new(textarea(text, style));
         editor.create = true;
         editor
     }

@@ -34,7 +34,7 @@ pub enum LogsCommand {
     Filter,
     /// Save the lines to a file.
     Save,
-    /// Copy the lines on screen with OSC 52.
+    /// Copy the lines on screen (local clipboard, or OSC 52 over SSH).
     Copy,
 }
 
@@ -65,7 +65,7 @@ impl LogsCommand {
             Self::PrevMatch => "previous match (older)",
             Self::Filter => "filter: only matching lines",
             Self::Save => "save the lines to a file",
-            Self::Copy => "copy the lines on screen (OSC 52)",
+            Self::Copy => "copy the lines on screen (OSC 52 over SSH)",
         }
     }
 }
@@ -239,7 +239,7 @@ fn command_key(
             let text = super::line_text::screen_text(view, page);
             let lines = text.lines().count();
             effects.push(Effect::CopyText(text));
-            return Some(format!("copied {lines} lines (OSC 52)"));
+            return Some(format!("copying {lines} lines…"));
         }
     }
     None

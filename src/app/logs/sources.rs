@@ -220,8 +220,9 @@ fn reconcile_view(stores: &Stores, view: &mut LogsView, effects: &mut Vec<Effect
             let Detail::Pod(p) = &row.detail else {
                 continue;
             };
-            let many = p.containers.len() > 1;
-            for c in &p.containers {
+            // A workload's log is its containers' (init containers only on their pod's own log).
+            let many = p.containers.iter().filter(|c| !c.init).count() > 1;
+            for c in p.containers.iter().filter(|c| !c.init) {
                 let known = view
                     .sources
                     .iter()

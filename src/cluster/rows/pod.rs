@@ -199,11 +199,18 @@ fn pod_row(pod: &Pod) -> PodRow {
             .and_then(|s| s.node_name.clone())
             .filter(|n| !n.is_empty()),
         phase,
-        containers: container_rows(containers, container_statuses),
+        containers: container_rows(containers, container_statuses, false)
+            .into_iter()
+            .chain(container_rows(init_specs, init_statuses, true))
+            .collect(),
     }
 }
 
-fn container_rows(specs: &[Container], statuses: &[ContainerStatus]) -> Vec<ContainerRow> {
+fn container_rows(
+    specs: &[Container],
+    statuses: &[ContainerStatus],
+    init: bool,
+) -> Vec<ContainerRow> {
     specs
         .iter()
         .map(|spec| {
@@ -214,6 +221,7 @@ fn container_rows(specs: &[Container], statuses: &[ContainerStatus]) -> Vec<Cont
                 ready: status.is_some_and(|s| s.ready),
                 restarts: status.map_or(0, |s| s.restart_count.max(0) as u32),
                 state: status.map_or_else(|| "Waiting".to_owned(), container_state),
+                init,
             }
         })
         .collect()

@@ -39,7 +39,7 @@ fn meta_heap(m: &Meta) -> usize {
         + s(&m.name)
         + s(&m.uid)
         + s(&m.resource_version)
-        + map(&m.labels)
+        + m.labels.heap_bytes()
         + m.owner
             .as_ref()
             .map_or(0, |o| s(&o.kind) + s(&o.name) + s(&o.uid))

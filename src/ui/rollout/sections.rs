@@ -166,12 +166,10 @@ pub(super) fn sections(state: &State, view: &RolloutView) -> [Section; 5] {
             ));
         }
         let cause = rs.change_cause.as_deref().unwrap_or("<none>");
+        // The ReplicaSet of each revision is in the section beside this one: the room
+        // goes to the change-cause.
         history.push((
-            format!(
-                "{marker} {rev:>3}  {:<rs_width$} {:<16} {cause}",
-                truncate(&row.meta.name, rs_width),
-                truncate(&images, 16)
-            ),
+            format!("{marker} {rev:>3}  {:<16} {cause}", truncate(&images, 16)),
             if current {
                 theme.health(Health::Ok)
             } else {
@@ -227,7 +225,7 @@ pub(super) fn sections(state: &State, view: &RolloutView) -> [Section; 5] {
             lines: rs_lines,
         },
         Section {
-            title: "History (rev, ReplicaSet, images, change-cause)".to_owned(),
+            title: "History (rev, images, change-cause)".to_owned(),
             lines: history,
         },
         Section {

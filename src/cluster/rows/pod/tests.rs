@@ -182,7 +182,21 @@ fn init_containers_progress_errors_and_waiting() {
         Health::Warn
     );
     // All init containers done: the app containers decide.
-    assert_eq!(row(&init(done.clone(), done)).status, "Pending");
+    assert_eq!(row(&init(done.clone(), done.clone())).status, "Pending");
+    // The picker lists the containers first, then the init containers with their state.
+    let listed: Vec<(String, bool, String)> = row(&init(done, json!({"running": {}})))
+        .containers
+        .into_iter()
+        .map(|c| (c.name, c.init, c.state))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("a".to_owned(), false, "Waiting".to_owned()),
+            ("i1".to_owned(), true, "Terminated (Completed)".to_owned()),
+            ("i2".to_owned(), true, "Running".to_owned()),
+        ]
+    );
 }
 
 #[test]
