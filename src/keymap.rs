@@ -80,16 +80,11 @@ impl Keymap {
     /// of the default. Returns the keymap and the warnings to show.
     pub fn load(spec: Option<&str>) -> anyhow::Result<(Self, Vec<String>)> {
         let mut map = Self::default_keymap();
-        let (text, origin) = match spec {
-            None | Some("default") => return Ok((map, Vec::new())),
-            Some(name) if SHIPPED_KEYMAPS.iter().any(|(n, _)| *n == name) => {
-                let text = SHIPPED_KEYMAPS
-                    .iter()
-                    .find(|(n, _)| *n == name)
-                    .map_or("", |(_, t)| *t);
-                (text.to_owned(), format!("keymap {name}"))
-            }
-            Some(path) => (
+        let shipped = spec.and_then(|name| SHIPPED_KEYMAPS.iter().find(|(n, _)| *n == name));
+        let (text, origin) = match (spec, shipped) {
+            (None | Some("default"), _) => return Ok((map, Vec::new())),
+            (_, Some((name, text))) => ((*text).to_owned(), format!("keymap {name}")),
+            (Some(path), None) => (
                 std::fs::read_to_string(path).map_err(|e| {
                     anyhow::anyhow!(
                         "cannot read keymap {path}: {e} (shipped keymaps: default, vim, arrows)"

@@ -1,4 +1,4 @@
-//! The proof of read-only mode (issue 8): every key of the default and the vim keymap,
+//! The proof of read-only mode (issue 8): every key of the default, vim and arrows keymaps (every section),
 //! pressed in every view against the embedded cluster, with every dialog that opens
 //! confirmed, sends nothing but GET requests. Read from the sim's request log, so a
 //! request that reached the server is seen whatever path in kdeck sent it.
@@ -303,6 +303,11 @@ fn every_default_key_in_every_view_sends_only_gets() {
 #[test]
 fn every_vim_key_in_every_view_sends_only_gets() {
     proof(Some("vim"));
+}
+
+#[test]
+fn every_arrows_key_in_every_view_sends_only_gets() {
+    proof(Some("arrows"));
 }
 
 /// The app's own check off: dialogs open and are confirmed; the closed gate (and
