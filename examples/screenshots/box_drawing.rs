@@ -73,6 +73,16 @@ pub fn draw(c: char, w: u32, h: u32, plot: &mut dyn FnMut(u32, u32)) -> bool {
         }
     };
     let [left, right, up, down] = [0, 1, 2, 3].map(|i| arm(code[i]));
+    let widest = [left, right, up, down]
+        .into_iter()
+        .map(|a| match a {
+            Arm::None => 0,
+            Arm::Light => light.div_ceil(2),
+            Arm::Heavy => heavy.div_ceil(2),
+            Arm::Double => gap + light,
+        })
+        .max()
+        .unwrap_or(0);
     // Each arm runs from the far edge of the centre line's thickness to the cell's edge,
     // so a corner's two arms overlap at the centre instead of leaving a notch.
     let band = |centre: u32, thickness: u32| {
@@ -88,12 +98,9 @@ pub fn draw(c: char, w: u32, h: u32, plot: &mut dyn FnMut(u32, u32)) -> bool {
         };
         for &(side, thickness) in offsets {
             let shift = |centre: u32| (i64::from(centre) + side * i64::from(gap)).max(0) as u32;
-            // How far past the centre an arm reaches: the other arms' widest half.
-            let reach = if weight == Arm::Double {
-                gap
-            } else {
-                heavy / 2
-            } + thickness;
+            // How far past the centre an arm reaches: to the far side of the widest line
+            // crossing it, and no further (a longer reach shows as a stub past a corner).
+            let reach = widest;
             match which {
                 0 => {
                     let (y0, y1) = band(shift(cy), thickness);

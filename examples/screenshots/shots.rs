@@ -77,6 +77,13 @@ pub const ALL: &[Shot] = &[
         drive: readonly,
     },
     Shot {
+        name: "monitor",
+        size: (120, 40),
+        depth: Depth::TrueColor,
+        args: &["--monitor"],
+        drive: monitor,
+    },
+    Shot {
         name: "colors16_80x24",
         size: (80, 24),
         depth: Depth::Ansi16,
@@ -250,6 +257,16 @@ fn readonly(s: &mut PtySession, size: (u16, u16)) -> vt100::Parser {
     s.send("s");
     still(s, size, "the rollout view and the refused scale", |t| {
         t.contains("(rev 1, current) 3 pods") && t.contains("read-only session")
+    })
+}
+
+fn monitor(s: &mut PtySession, size: (u16, u16)) -> vt100::Parser {
+    // The wall screen: read-only whatever else is set, every Deployment a card.
+    still(s, size, "three cards, rolled out", |t| {
+        t.contains("READ-ONLY")
+            && t.contains("monitor(default)[3]")
+            && t.matches("complete  READY").count() == 3
+            && t.contains("Recent warnings")
     })
 }
 
