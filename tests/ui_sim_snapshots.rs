@@ -51,8 +51,11 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("a tokio runtime")
 }
 
-/// Draws the shown screen at both sizes, at the sim's time.
-fn shoot(d: &mut AppDriver, sim: &TestSim, name: &str) {
+/// Draws the shown screen at both sizes, at the sim's time, once every watch is live (the
+/// header shows the worst of them).
+async fn shoot(d: &mut AppDriver, sim: &TestSim, name: &str) {
+    d.wait_for("every watch live", |s| s.connection_state() == "live")
+        .await;
     for (w, h) in [(120, 40), (80, 24)] {
         d.act(Action::Resize(w, h));
         d.state.now = sim.clock().now();
@@ -71,7 +74,7 @@ fn every_pane_from_the_seed_cluster() {
             d.act(Action::Top);
             d.wait_live(kind).await;
             d.settle().await;
-            shoot(&mut d, &sim, &format!("{kind:?}").to_lowercase());
+            shoot(&mut d, &sim, &format!("{kind:?}").to_lowercase()).await;
         }
         // The rollout view of myapp-deploy: its ReplicaSet, pods, history, endpoints, events.
         show_pane(&mut d.state, Kind::Deployment);
@@ -86,13 +89,13 @@ fn every_pane_from_the_seed_cluster() {
             d.state.breadcrumb(),
             ["deployments", "rollout myapp-deploy"]
         );
-        shoot(&mut d, &sim, "rollout_myapp");
+        shoot(&mut d, &sim, "rollout_myapp").await;
         // The monitor of the namespace.
         d.act(Action::Back);
         d.act(Action::CommandMode);
         d.type_text("monitor");
         d.press_code(crossterm::event::KeyCode::Enter);
         d.settle().await;
-        shoot(&mut d, &sim, "monitor");
+        shoot(&mut d, &sim, "monitor").await;
     });
 }

@@ -8,14 +8,16 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::truncate;
 use crate::app::permissions;
 use crate::app::state::Mode;
 use crate::app::{Action, State};
 
-/// The hints of every screen, in order.
-const HINTS: [Action; 7] = [
-    Action::Help,
-    Action::CommandMode,
+/// The hints every screen starts with.
+const FIRST_HINTS: [Action; 2] = [Action::Help, Action::CommandMode];
+
+/// The hints of every screen after the usable changes.
+const HINTS: [Action; 5] = [
     Action::FilterMode,
     Action::Enter,
     Action::Back,
@@ -23,7 +25,9 @@ const HINTS: [Action; 7] = [
     Action::Describe,
 ];
 
-/// The changes hinted after [`HINTS`] where they apply to the shown screen's kind.
+/// The changes hinted where they apply to the shown screen's kind: right after
+/// [`FIRST_HINTS`] when usable (at 80 columns they are what a user looks for), after
+/// [`HINTS`], struck, when not.
 const CHANGE_HINTS: [Action; 7] = [
     Action::Scale,
     Action::SetImage,
@@ -73,12 +77,16 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         _ if !state.warnings.is_empty() => {
             Line::from(Span::styled(state.warnings.join("; "), theme.error()))
         }
+        // A status longer than the row ends in an ellipsis, so a cut is visible.
         _ => match &state.status {
             Some(status) if state.status_ok => Line::from(Span::styled(
-                status.as_str(),
+                truncate(status, usize::from(area.width)).into_owned(),
                 theme.health(crate::cluster::Health::Ok),
             )),
-            Some(status) => Line::from(Span::styled(status.as_str(), theme.error())),
+            Some(status) => Line::from(Span::styled(
+                truncate(status, usize::from(area.width)).into_owned(),
+                theme.error(),
+            )),
             None => hints(state, area.width),
         },
     };
@@ -97,19 +105,25 @@ pub fn unavailable(state: &State, action: &Action) -> Option<&'static str> {
     permissions::denial(state, action).map(|_| "forbidden")
 }
 
-/// The actions hinted on the shown screen: the common ones, then the changes that apply
-/// to its kind.
+/// The actions hinted on the shown screen: help and commands, the changes that apply to
+/// its kind and can be used, the common keys, then the changes that cannot be used.
 fn hinted(state: &State) -> Vec<Action> {
-    let mut actions = HINTS.to_vec();
-    if let Some(kind) = permissions::target_kind(state) {
+    let changes: Vec<Action> = permissions::target_kind(state).map_or_else(Vec::new, |kind| {
         let namespace = state.namespace.as_deref();
-        actions.extend(
-            CHANGE_HINTS
-                .into_iter()
-                .filter(|a| permissions::question(a, kind, namespace).is_some()),
-        );
-    }
-    actions
+        CHANGE_HINTS
+            .into_iter()
+            .filter(|a| permissions::question(a, kind, namespace).is_some())
+            .collect()
+    });
+    let (usable, unusable): (Vec<Action>, Vec<Action>) = changes
+        .into_iter()
+        .partition(|a| unavailable(state, a).is_none());
+    FIRST_HINTS
+        .into_iter()
+        .chain(usable)
+        .chain(HINTS)
+        .chain(unusable)
+        .collect()
 }
 
 /// Key hints, as many whole hints as fit in `width` (never one cut in the middle).
