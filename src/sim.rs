@@ -306,6 +306,8 @@ pub async fn serve(args: SimArgs) -> anyhow::Result<()> {
     })
     .await?;
     sim.write_kubeconfig(&path)?;
+    // Listening before saying so: a SIGTERM right after the lines below stops it cleanly.
+    let stop = StopSignals::listen()?;
     println!(
         "kdeck sim: the embedded cluster ({scenario:?} scenario, speed {speed}x) serves {}",
         sim.url()
@@ -313,25 +315,32 @@ pub async fn serve(args: SimArgs) -> anyhow::Result<()> {
     println!("kubeconfig written to {}", path.display());
     println!("  export KUBECONFIG={}", path.display());
     println!("Ctrl-C stops it.");
-    wait_for_stop_signal().await?;
+    stop.wait().await;
     println!("kdeck sim: stopping");
     sim.stop().await;
     Ok(())
 }
 
-async fn wait_for_stop_signal() -> anyhow::Result<()> {
-    #[cfg(unix)]
-    {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .context("cannot listen for SIGTERM")?;
+/// SIGINT and SIGTERM, listened for from the moment this is made.
+struct StopSignals {
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn listen() -> anyhow::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Self {
+            interrupt: signal(SignalKind::interrupt()).context("cannot listen for Ctrl-C")?,
+            terminate: signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?,
+        })
+    }
+
+    /// Until either arrives.
+    async fn wait(mut self) {
         tokio::select! {
-            r = tokio::signal::ctrl_c() => r.context("cannot listen for Ctrl-C")?,
-            _ = term.recv() => {}
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
         }
     }
-    #[cfg(not(unix))]
-    tokio::signal::ctrl_c()
-        .await
-        .context("cannot listen for Ctrl-C")?;
-    Ok(())
 }

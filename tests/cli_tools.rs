@@ -477,8 +477,12 @@ fn kdeck_sim_logs_to_stderr() {
     let status = sim.wait().expect("wait for kdeck sim");
     let _ = done.send(());
     watchdog.join().expect("watchdog");
-    // (The SIGTERM may come before the sim's handler is in place: the status is not checked.)
     assert!(ready, "kdeck sim started ({status}); stderr: {stderr}");
+    // It listens for SIGTERM before it says it is ready: a clean stop.
+    assert!(
+        status.success(),
+        "kdeck sim stops cleanly on SIGTERM: {status}; {stderr}"
+    );
     assert!(
         stderr.contains("INFO") && stderr.contains("kdeck starting"),
         "{stderr}"
