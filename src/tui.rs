@@ -7,7 +7,7 @@
 use std::fs::File;
 use std::io::{self, IsTerminal, Stdout, Write};
 use std::os::fd::{AsFd, OwnedFd};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Once;
 
 use crossterm::cursor::{Hide, Show};
@@ -132,9 +132,20 @@ pub fn input_hangup() -> io::Result<impl Future<Output = ()>> {
     })
 }
 
-/// Where a crash report goes.
-pub fn crash_report_path() -> PathBuf {
-    std::env::temp_dir().join(format!("kdeck-crash-{}.txt", std::process::id()))
+/// Where a crash report goes: `<state dir>/kdeck/crash-<time>-<pid>.txt` (next to the log
+/// file), else the temporary directory when the state directory cannot be written.
+pub fn crash_report_paths() -> Vec<PathBuf> {
+    let name = format!(
+        "crash-{}-{}.txt",
+        jiff::Timestamp::now().as_second(),
+        std::process::id()
+    );
+    let mut paths = Vec::new();
+    if let Some(dir) = crate::logging::log_path().as_deref().and_then(Path::parent) {
+        paths.push(dir.join(&name));
+    }
+    paths.push(std::env::temp_dir().join(format!("kdeck-{name}")));
+    paths
 }
 
 fn install_panic_hook() {
@@ -143,7 +154,6 @@ fn install_panic_hook() {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             restore();
-            let path = crash_report_path();
             let report = format!(
                 "kdeck {} crashed: {info}\n\nbacktrace:\n{}\n",
                 env!("CARGO_PKG_VERSION"),
@@ -151,12 +161,23 @@ fn install_panic_hook() {
             );
             // `writeln!`, not `eprintln!`: a hung-up stderr must not panic inside the hook.
             let mut stderr = io::stderr();
-            let _ = match std::fs::write(&path, report) {
-                Ok(()) => writeln!(stderr, "kdeck crashed; a report is in {}", path.display()),
-                Err(e) => writeln!(
+            let mut failures = Vec::new();
+            let written = crash_report_paths().into_iter().find(|path| {
+                let wrote = path
+                    .parent()
+                    .map_or(Ok(()), std::fs::create_dir_all)
+                    .and_then(|()| std::fs::write(path, &report));
+                if let Err(e) = &wrote {
+                    failures.push(format!("{}: {e}", path.display()));
+                }
+                wrote.is_ok()
+            });
+            let _ = match written {
+                Some(path) => writeln!(stderr, "kdeck crashed; a report is in {}", path.display()),
+                None => writeln!(
                     stderr,
-                    "kdeck crashed; could not write {}: {e}",
-                    path.display()
+                    "kdeck crashed; no report could be written ({})",
+                    failures.join("; ")
                 ),
             };
             previous(info);

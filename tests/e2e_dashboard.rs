@@ -414,3 +414,43 @@ fn a_c_locale_or_ascii_flag_draws_only_ascii() {
         quit(&mut s);
     }
 }
+
+/// A panic with the UI up: the terminal is restored, a report is written to the state
+/// directory, and its path is printed.
+#[test]
+fn a_panic_restores_the_terminal_and_writes_a_report_in_the_state_directory() {
+    let sim = TestSim::start();
+    let kubeconfig = sim.kubeconfig_path().to_str().expect("utf-8 path");
+    let state = sim.dir().join("state");
+    let mut s = PtySession::spawn(
+        Path::new(env!("CARGO_BIN_EXE_kdeck")),
+        &["--kubeconfig", kubeconfig],
+        &[
+            ("KDECK_TEST_PANIC", "1"),
+            ("XDG_STATE_HOME", state.to_str().expect("utf-8 path")),
+            ("RUST_BACKTRACE", "0"),
+        ],
+        100,
+        30,
+    );
+    assert_ne!(s.wait_exit(), 0, "a panic is a failure: {}", s.screen());
+    s.terminal_restored().expect("the terminal is restored");
+    let reports: Vec<_> = std::fs::read_dir(state.join("kdeck"))
+        .expect("the state directory")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("crash-"))
+        })
+        .collect();
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    let report = std::fs::read_to_string(&reports[0]).expect("the report");
+    assert!(report.contains("KDECK_TEST_PANIC"), "{report}");
+    let screen = s.screen();
+    let printed = reports[0].display().to_string();
+    assert!(
+        screen.replace('\n', "").contains(&printed),
+        "the path is printed: {screen}"
+    );
+}

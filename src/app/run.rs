@@ -339,6 +339,8 @@ async fn event_loop(
     mut trace: Option<FrameTrace>,
 ) -> anyhow::Result<()> {
     let (mut io, receivers) = Io::new(cluster, opts);
+    // The crash test (tests/e2e_dashboard.rs) asks for a panic with the UI up.
+    let crash_test = std::env::var_os("KDECK_TEST_PANIC").is_some();
     let IoReceivers {
         mut updates,
         mut actions,
@@ -386,6 +388,10 @@ async fn event_loop(
             if let Some(trace) = trace.as_mut() {
                 trace.frame(now, now.elapsed(), input_since.take());
             }
+            assert!(
+                !crash_test,
+                "KDECK_TEST_PANIC is set: a panic for the crash test"
+            );
             dirty = false;
             last_draw = now;
             age_due = next_age_change(&state).map(|d| now + d);

@@ -14,6 +14,8 @@ pub const USAGE: u8 = 2;
 pub const CONFIG: u8 = 3;
 /// No terminal to draw on: stdout is not a terminal, or it cannot be set up.
 pub const TERMINAL: u8 = 4;
+/// A panic (a bug): Rust's own code for it; the terminal is restored and a report written.
+pub const CRASH: u8 = 101;
 
 /// Every exit code and what it means, for the man page (the README has the same table;
 /// a test checks it lists every code).
@@ -34,6 +36,10 @@ pub const DOCUMENTED: &[(u8, &str)] = &[
     (
         TERMINAL,
         "No terminal: stdout is not a terminal, or it cannot be set up.",
+    ),
+    (
+        CRASH,
+        "kdeck crashed (a bug): the terminal is restored and a report is written to $XDG_STATE_HOME/kdeck/crash-TIME-PID.txt (else the temporary directory); its path is printed.",
     ),
 ];
 

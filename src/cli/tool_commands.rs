@@ -80,6 +80,10 @@ fn man_extra_sections() -> Roff {
                 "$XDG_STATE_HOME/kdeck/kdeck.log".to_owned(),
                 "The log file (--log-level).",
             ),
+            (
+                "$XDG_STATE_HOME/kdeck/crash-TIME-PID.txt".to_owned(),
+                "The report of a crash, with its backtrace (the path is printed when it happens).",
+            ),
         ],
     );
     items(
