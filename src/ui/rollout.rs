@@ -14,6 +14,7 @@ use ratatui::widgets::{Block, Paragraph};
 use super::truncate;
 use crate::app::state::RolloutView;
 use crate::app::{Action, State};
+use crate::cluster::ops::rollout_status_of_row;
 use crate::cluster::{DeploymentRow, Detail, Health, Kind, ReplicaSetRow, Row};
 pub(crate) use sections::event_line;
 use sections::{allocate, sections};
@@ -64,7 +65,8 @@ pub fn draw(state: &State, view: &RolloutView, frame: &mut Frame, area: Rect) {
         );
         return;
     };
-    let [summary_area, progress_area, rest] = Layout::vertical([
+    let [summary_area, progress_area, status_area, rest] = Layout::vertical([
+        Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Fill(1),
@@ -92,6 +94,22 @@ pub fn draw(state: &State, view: &RolloutView, frame: &mut Frame, area: Rect) {
         summary_area,
     );
     draw_progress(state, view, dep, frame, progress_area);
+    // What `kubectl rollout status` would print now.
+    let status = rollout_status_of_row(&view.name, dep);
+    let status_style = if status.failed {
+        theme.error()
+    } else if status.done {
+        theme.health(Health::Ok)
+    } else {
+        theme.health(Health::Warn)
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            truncate(&status.message, usize::from(inner.width)).into_owned(),
+            status_style,
+        )),
+        status_area,
+    );
     // The canary pane: a tail of the new pods' logs, when there is room for it.
     let rest = match &view.new_pod_logs {
         Some(logs) if rest.height >= 24 => {
