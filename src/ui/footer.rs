@@ -29,13 +29,13 @@ const HINTS: [Action; 5] = [
 /// [`FIRST_HINTS`] when usable (at 80 columns they are what a user looks for), after
 /// [`HINTS`], struck, when not.
 const CHANGE_HINTS: [Action; 7] = [
-    Action::Scale,
     Action::SetImage,
-    Action::Restart,
+    Action::Canary,
+    Action::Scale,
     Action::Undo,
+    Action::Restart,
     Action::Edit,
     Action::Delete,
-    Action::Canary,
 ];
 
 /// Draws the footer into `area` (1 row).
