@@ -250,7 +250,7 @@ fn rollout_operations_from_the_keyboard() {
 
     s.send("p");
     s.wait_for_text(" PAUSED ");
-    s.send("R");
+    s.send("r");
     s.wait_for("the badge gone", |t| !t.contains(" PAUSED "));
 
     s.send("s");

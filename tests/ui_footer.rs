@@ -49,7 +49,7 @@ fn read_only_strikes_every_change_hint_and_only_those() {
     let mut s = deployments();
     s.readonly = true;
     let buf = render(&s);
-    for hint in ["<s> scale", "<i> image", "<r> restart", "<X> delete"] {
+    for hint in ["<s> scale", "<i> image", "<R> restart", "<X> delete"] {
         assert!(struck(&s, footer_cell(&buf, hint)), "{hint} is struck");
     }
     for hint in ["<?> help", "<:> command", "<d> describe"] {
