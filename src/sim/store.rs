@@ -245,6 +245,7 @@ impl Store {
         if !obj["metadata"].is_object() {
             obj["metadata"] = json!({});
         }
+        let mut generated_from = None;
         if meta_str(&obj, "name").is_empty() {
             let prefix = meta_str(&obj, "generateName").to_string();
             if prefix.is_empty() {
@@ -259,6 +260,7 @@ impl Store {
                 ));
             }
             obj["metadata"]["name"] = json!(format!("{prefix}{}", random_suffix(5)));
+            generated_from = Some(prefix);
         }
         let namespace = if rt.namespaced {
             let ns = meta_str(&obj, "namespace");
@@ -286,9 +288,19 @@ impl Store {
             }
         }
         let idx = table_index(rt);
-        let key = (namespace, name.clone());
-        if inner.tables[idx].contains_key(&key) {
-            return Err(ApiError::already_exists(rt, &name));
+        let mut key = (namespace, name);
+        // A generated name that is taken is generated again, up to 7 more times, as
+        // kube-apiserver does since 1.32 (RetryGenerateName).
+        let mut retries = 0;
+        while inner.tables[idx].contains_key(&key) {
+            match &generated_from {
+                Some(prefix) if retries < 7 => {
+                    retries += 1;
+                    key.1 = format!("{prefix}{}", random_suffix(5));
+                    obj["metadata"]["name"] = json!(key.1);
+                }
+                _ => return Err(ApiError::already_exists(rt, &key.1)),
+            }
         }
         let rv = inner.rv + 1;
         let m = &mut obj["metadata"];
@@ -770,6 +782,28 @@ mod tests {
             "status update must not write spec"
         );
         assert_eq!(st["metadata"]["generation"], 2);
+    }
+
+    #[test]
+    fn a_generated_name_that_is_taken_is_generated_again() {
+        let s = store();
+        let cm = by_plural("", "configmaps").unwrap();
+        fastrand::seed(7);
+        let first = s
+            .create(cm, json!({"metadata": {"generateName": "x-"}}))
+            .unwrap();
+        // The same random state: the first name drawn is the one just taken.
+        fastrand::seed(7);
+        let second = s
+            .create(cm, json!({"metadata": {"generateName": "x-"}}))
+            .unwrap();
+        assert_ne!(first["metadata"]["name"], second["metadata"]["name"]);
+        // A name the client chose is not changed.
+        let taken = first["metadata"]["name"].as_str().unwrap();
+        let err = s
+            .create(cm, json!({"metadata": {"name": taken}}))
+            .unwrap_err();
+        assert_eq!(err.code, 409);
     }
 
     #[test]
