@@ -6,6 +6,7 @@
 mod app_driver;
 mod pty;
 mod support;
+mod ui_fixtures;
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -194,7 +195,7 @@ fn a_network_drop_shows_reconnecting_and_recovers_by_itself() {
             };
             assert!(last_update.is_some(), "the pane had delivered rows");
             // The title counts how long ago the last update came, in kubectl's age format.
-            let screen = render_text(&d.state);
+            let screen = ui_fixtures::text(&ui_fixtures::render(&d.state));
             assert!(
                 screen.contains("reconnecting (last update ") && screen.contains("s ago): "),
                 "{screen}"
@@ -288,16 +289,4 @@ fn forty_by_ten_draws_every_main_view_and_smaller_says_so() {
             assert!(tiny.contains("too small"), "{kind:?}:\n{tiny}");
         }
     });
-}
-
-/// The state drawn as the terminal would show it, one line per row.
-fn render_text(state: &kdeck::app::State) -> String {
-    let (w, h) = state.size;
-    let mut terminal =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("test terminal");
-    terminal.draw(|f| kdeck::ui::draw(state, f)).expect("draw");
-    let buf = terminal.backend().buffer();
-    (0..h)
-        .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
-        .collect()
 }

@@ -5,6 +5,7 @@
 
 mod app_driver;
 mod support;
+mod ui_fixtures;
 
 use app_driver::AppDriver;
 use kdeck::app::Action;
@@ -28,17 +29,7 @@ fn reproducible_sim() -> TestSim {
 
 /// The screen as text, the loopback port replaced.
 fn screen(state: &State) -> String {
-    let (w, h) = state.size;
-    let mut terminal =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("test terminal");
-    terminal.draw(|f| kdeck::ui::draw(state, f)).expect("draw");
-    let buf = terminal.backend().buffer();
-    let text: String = (0..h)
-        .map(|y| {
-            let line: String = (0..w).map(|x| buf[(x, y)].symbol()).collect();
-            line.trim_end().to_owned() + "\n"
-        })
-        .collect();
+    let text = ui_fixtures::text(&ui_fixtures::render(state));
     let port = regex::Regex::new(r"127\.0\.0\.1:\d+").expect("regex");
     port.replace_all(&text, "127.0.0.1:PORT").into_owned()
 }
