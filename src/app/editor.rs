@@ -14,6 +14,7 @@
 pub mod check;
 pub mod command;
 pub mod create;
+mod rebase;
 mod reports;
 mod requests;
 mod text_area;
@@ -28,7 +29,8 @@ use crossterm::event::{KeyCode, KeyEvent};
 use ratatui_textarea::{CursorMove, DataCursor, TextArea};
 use serde_json::Value;
 
-use self::check::{ParseError, check_identity, parse, rebase};
+use self::check::{ParseError, check_identity, parse};
+use self::rebase::rebase;
 use super::action::{Action, Effect};
 use super::yaml_view::{LiveObject, Sensitive};
 use crate::cluster::ObjectKey;
