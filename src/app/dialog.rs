@@ -199,7 +199,18 @@ fn begin(state: &State, action: &Action) -> Result<Begin, String> {
             )
         }
         Action::Undo => {
-            let paused = deployment?.paused;
+            let paused =
+                match key.kind {
+                    Kind::StatefulSet | Kind::DaemonSet => false,
+                    _ => deployment
+                        .map_err(|_| {
+                            format!(
+                                "undo works on Deployments, StatefulSets and DaemonSets, not {}",
+                                kind_word(key.kind)
+                            )
+                        })?
+                        .paused,
+                };
             Begin::Dialog(
                 Dialog::Undo(UndoDialog::new(key.clone(), paused)),
                 history(),
