@@ -669,3 +669,43 @@ fn rollout_cache_rescans_pods_only_when_pods_come_or_go() {
     );
     assert_ne!(computed(&s), before, "a new pod is grouped");
 }
+
+/// The monitor recounts a card's pods when a pod only changes (no regrouping of every
+/// pod), and groups a pod that comes.
+#[test]
+fn the_monitor_recounts_a_changed_pod_and_groups_a_new_one() {
+    let mut s = state(Kind::Pod, (120, 40));
+    command(&mut s, "monitor myapp-deploy");
+    let myapp = |s: &State| match s.screen() {
+        Screen::Monitor(m) => m.cache.cards[0].pods,
+        _ => panic!("monitor expected"),
+    };
+    let before = myapp(&s);
+    let mut changed = rows(Kind::Pod).remove(3);
+    if let kdeck::cluster::Detail::Pod(p) = &mut changed.detail {
+        p.restarts += 5;
+    }
+    changed.health = kdeck::cluster::Health::Err;
+    let apply = |s: &mut State, row: kdeck::cluster::Row| {
+        run(
+            s,
+            &[Action::Cluster(ClusterUpdate::Applied {
+                kind: Kind::Pod,
+                rows: vec![row],
+            })],
+        );
+        s.refresh_views();
+    };
+    apply(&mut s, changed.clone());
+    let after = myapp(&s);
+    assert_eq!(
+        after.restarts,
+        before.restarts + 5,
+        "{before:?} -> {after:?}"
+    );
+    assert_eq!(after.failing, before.failing + 1, "{before:?} -> {after:?}");
+    let mut new = changed;
+    new.meta.name = "myapp-deploy-7c5ddbdf54-new02".into();
+    apply(&mut s, new);
+    assert_eq!(myapp(&s).failing, after.failing + 1, "the new pod counts");
+}

@@ -1,6 +1,8 @@
 //! The monitoring cockpit (`kdeck --monitor`, `:monitor`): one card per Deployment with its
 //! rollout state and pod health, and the recent warnings beneath, for a wall screen that
-//! nobody touches. Computed from the row stores when they change (never per frame).
+//! nobody touches. Computed from the row stores when they change (never per frame): which
+//! pods belong to which card only when pods come or go or a Deployment or ReplicaSet
+//! changes.
 
 use std::collections::{HashMap, HashSet};
 
@@ -153,6 +155,24 @@ pub struct MonitorCache {
     pub cards: Vec<Card>,
     /// Warning events in scope, newest first (event slots).
     pub warnings: Vec<usize>,
+    /// Which pods and ReplicaSets belong to which card.
+    layout: Layout,
+}
+
+/// The cards' Deployments, their replica counts and the slots of their pods: rebuilt when
+/// a Deployment or ReplicaSet changes or pods come or go, not when a pod only changes
+/// (its status: under churn that is nearly every frame, and recounting a card's own pod
+/// slots costs far less than matching 50,000 pods to ReplicaSets by name again).
+#[derive(Debug, Clone, Default)]
+struct Layout {
+    /// Deployment and ReplicaSet generations and pod membership it was built from.
+    built_from: Option<(u64, u64, u64)>,
+    /// Per card: its Deployment's slot, (ready, existing) new replicas, old replicas.
+    cards: Vec<(usize, (i32, i32), i32)>,
+    /// Per card: the slots of its pods.
+    pods: Vec<Vec<usize>>,
+    /// With chosen Deployments: (kind, namespace, name) of what their warnings may be about.
+    involved: HashSet<(String, String, String)>,
 }
 
 fn generations(stores: &Stores) -> [u64; 4] {
@@ -163,9 +183,56 @@ impl MonitorView {
     /// Recomputes if any store it reads changed; returns whether it did.
     pub fn refresh(&mut self, stores: &Stores, namespace: Option<&str>) -> bool {
         let gens = generations(stores);
-        if self.cache.computed_from == Some(gens) {
+        let was = self.cache.computed_from;
+        if was == Some(gens) {
             return false;
         }
+        let layout_key = (gens[0], gens[1], stores.of(Kind::Pod).membership());
+        let relaid = was.is_none() || self.cache.layout.built_from != Some(layout_key);
+        if relaid {
+            self.cache.layout = self.lay_out(stores, namespace);
+            self.cache.layout.built_from = Some(layout_key);
+        }
+        let layout = &self.cache.layout;
+        let (deployments, pods) = (stores.of(Kind::Deployment), stores.of(Kind::Pod));
+        self.cache.cards = layout
+            .cards
+            .iter()
+            .zip(&layout.pods)
+            .filter_map(|(&(slot, new_replicas, old_replicas), pod_slots)| {
+                let Detail::Deployment(dep) = &deployments.get(slot)?.detail else {
+                    return None;
+                };
+                let mut counts = PodCounts::default();
+                for pod in pod_slots.iter().filter_map(|&s| pods.get(s)) {
+                    counts.add(pod);
+                }
+                let phase = RolloutPhase::of(dep, old_replicas);
+                let health = match &phase {
+                    RolloutPhase::Failed(_) => Health::Err,
+                    _ if counts.failing > 0 => Health::Err,
+                    RolloutPhase::Complete if counts.starting == 0 => Health::Ok,
+                    _ => Health::Warn,
+                };
+                Some(Card {
+                    deployment: slot,
+                    new_replicas,
+                    old_replicas,
+                    pods: counts,
+                    phase,
+                    health,
+                })
+            })
+            .collect();
+        if relaid || was.is_none_or(|w| w[3] != gens[3]) {
+            self.cache.warnings = self.warnings(stores, namespace);
+        }
+        self.cache.computed_from = Some(gens);
+        self.selected = self.selected.min(self.cache.cards.len().saturating_sub(1));
+        true
+    }
+
+    fn lay_out(&self, stores: &Stores, namespace: Option<&str>) -> Layout {
         let in_ns = |row: &Row| namespace.is_none_or(|ns| row.meta.namespace == ns);
         let deployments = stores.of(Kind::Deployment);
         let mut shown: Vec<(&str, &str, usize)> = deployments
@@ -181,8 +248,10 @@ impl MonitorView {
             .collect();
 
         // ReplicaSet -> card, with replica counts split into new and old.
-        let mut new_replicas = vec![(0, 0); shown.len()];
-        let mut old_replicas = vec![0; shown.len()];
+        let mut cards: Vec<(usize, (i32, i32), i32)> = shown
+            .iter()
+            .map(|(_, _, slot)| (*slot, (0, 0), 0))
+            .collect();
         let mut rs_card: HashMap<(&str, &str), usize> = HashMap::new();
         for (_, rs) in stores.of(Kind::ReplicaSet).iter() {
             let Some(owner) = rs.meta.owner.as_ref().filter(|o| o.kind == "Deployment") else {
@@ -199,71 +268,69 @@ impl MonitorView {
                 continue;
             };
             if r.revision.is_some() && r.revision == d.revision {
-                new_replicas[card] = (r.ready, r.current);
+                cards[card].1 = (r.ready, r.current);
             } else {
-                old_replicas[card] += r.current;
+                cards[card].2 += r.current;
             }
         }
-        let mut pods = vec![PodCounts::default(); shown.len()];
-        let mut involved: HashSet<(&str, &str, &str)> = HashSet::new();
-        for (_, pod) in stores.of(Kind::Pod).iter() {
+        let mut pods = vec![Vec::new(); shown.len()];
+        let mut involved = HashSet::new();
+        let chosen = !self.chosen.is_empty();
+        for (slot, pod) in stores.of(Kind::Pod).iter() {
             let Some(owner) = pod.meta.owner.as_ref().filter(|o| o.kind == "ReplicaSet") else {
                 continue;
             };
             if let Some(&card) = rs_card.get(&(pod.meta.namespace.as_str(), owner.name.as_str())) {
-                pods[card].add(pod);
-                if !self.chosen.is_empty() {
-                    involved.insert(("Pod", pod.meta.namespace.as_str(), pod.meta.name.as_str()));
+                pods[card].push(slot);
+                if chosen {
+                    involved.insert((
+                        "Pod".to_owned(),
+                        pod.meta.namespace.clone(),
+                        pod.meta.name.clone(),
+                    ));
                 }
             }
         }
-        self.cache.cards = shown
-            .iter()
-            .enumerate()
-            .filter_map(|(i, (_, _, slot))| {
-                let row = deployments.get(*slot)?;
-                let Detail::Deployment(dep) = &row.detail else {
-                    return None;
-                };
-                let phase = RolloutPhase::of(dep, old_replicas[i]);
-                let health = match &phase {
-                    RolloutPhase::Failed(_) => Health::Err,
-                    _ if pods[i].failing > 0 => Health::Err,
-                    RolloutPhase::Complete if pods[i].starting == 0 => Health::Ok,
-                    _ => Health::Warn,
-                };
-                Some(Card {
-                    deployment: *slot,
-                    new_replicas: new_replicas[i],
-                    old_replicas: old_replicas[i],
-                    pods: pods[i],
-                    phase,
-                    health,
-                })
-            })
-            .collect();
-
         // With chosen Deployments, only their own warnings (and their ReplicaSets' and pods').
-        if !self.chosen.is_empty() {
+        if chosen {
             for (ns, name, _) in &shown {
-                involved.insert(("Deployment", ns, name));
+                involved.insert((
+                    "Deployment".to_owned(),
+                    (*ns).to_owned(),
+                    (*name).to_owned(),
+                ));
             }
             for (ns, name) in rs_card.keys() {
-                involved.insert(("ReplicaSet", ns, name));
+                involved.insert((
+                    "ReplicaSet".to_owned(),
+                    (*ns).to_owned(),
+                    (*name).to_owned(),
+                ));
             }
         }
-        let events = stores.of(Kind::Event);
-        let mut warnings: Vec<(Option<jiff::Timestamp>, u64, usize)> = events
+        Layout {
+            built_from: None,
+            cards,
+            pods,
+            involved,
+        }
+    }
+
+    /// The warning events in scope, newest first.
+    fn warnings(&self, stores: &Stores, namespace: Option<&str>) -> Vec<usize> {
+        let involved = &self.cache.layout.involved;
+        let mut warnings: Vec<(Option<jiff::Timestamp>, u64, usize)> = stores
+            .of(Kind::Event)
             .iter()
             .filter_map(|(slot, r)| match &r.detail {
                 Detail::Event(e)
                     if e.type_ == "Warning"
-                        && in_ns(r)
+                        && namespace.is_none_or(|ns| r.meta.namespace == ns)
                         && (self.chosen.is_empty()
                             || involved.contains(&(
-                                e.object_kind.as_str(),
-                                r.meta.namespace.as_str(),
-                                e.object_name.as_str(),
+                                e.object_kind.clone(),
+                                r.meta.namespace.clone(),
+                                e.object_name.clone(),
                             ))) =>
                 {
                     let written = r.meta.resource_version.parse().unwrap_or(0);
@@ -274,10 +341,7 @@ impl MonitorView {
             .collect();
         warnings.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
         warnings.truncate(MAX_WARNINGS);
-        self.cache.warnings = warnings.into_iter().map(|(_, _, s)| s).collect();
-        self.cache.computed_from = Some(gens);
-        self.selected = self.selected.min(self.cache.cards.len().saturating_sub(1));
-        true
+        warnings.into_iter().map(|(_, _, s)| s).collect()
     }
 }
 
