@@ -708,4 +708,26 @@ fn the_monitor_recounts_a_changed_pod_and_groups_a_new_one() {
     new.meta.name = "myapp-deploy-7c5ddbdf54-new02".into();
     apply(&mut s, new);
     assert_eq!(myapp(&s).failing, after.failing + 1, "the new pod counts");
+    // A ReplicaSet's status change moves the card's new replicas.
+    let new_rs = |s: &State| match s.screen() {
+        Screen::Monitor(m) => m.cache.cards[0].new_replicas,
+        _ => panic!("monitor expected"),
+    };
+    assert_eq!(new_rs(&s), (1, 2));
+    let mut rs = rows(Kind::ReplicaSet)
+        .into_iter()
+        .find(|r| r.meta.name == "myapp-deploy-7c5ddbdf54")
+        .expect("the new ReplicaSet");
+    if let kdeck::cluster::Detail::ReplicaSet(r) = &mut rs.detail {
+        r.ready = 2;
+    }
+    run(
+        &mut s,
+        &[Action::Cluster(ClusterUpdate::Applied {
+            kind: Kind::ReplicaSet,
+            rows: vec![rs],
+        })],
+    );
+    s.refresh_views();
+    assert_eq!(new_rs(&s), (2, 2));
 }

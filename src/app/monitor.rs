@@ -159,16 +159,18 @@ pub struct MonitorCache {
     layout: Layout,
 }
 
-/// The cards' Deployments, their replica counts and the slots of their pods: rebuilt when
-/// a Deployment or ReplicaSet changes or pods come or go, not when a pod only changes
-/// (its status: under churn that is nearly every frame, and recounting a card's own pod
-/// slots costs far less than matching 50,000 pods to ReplicaSets by name again).
+/// Which Deployment, ReplicaSets and pods each card has, by slot. Rebuilt only when
+/// Deployments, ReplicaSets or pods come or go: under churn, pods and ReplicaSets change
+/// (their status) nearly every frame, and counting a card's own slots costs far less than
+/// matching 50,000 pods to ReplicaSets by name again.
 #[derive(Debug, Clone, Default)]
 struct Layout {
-    /// Deployment and ReplicaSet generations and pod membership it was built from.
-    built_from: Option<(u64, u64, u64)>,
-    /// Per card: its Deployment's slot, (ready, existing) new replicas, old replicas.
-    cards: Vec<(usize, (i32, i32), i32)>,
+    /// Deployment, ReplicaSet and pod memberships it was built from.
+    built_from: Option<[u64; 3]>,
+    /// Per card: its Deployment's slot.
+    deployments: Vec<usize>,
+    /// Per card: the slots of its ReplicaSets.
+    replica_sets: Vec<Vec<usize>>,
     /// Per card: the slots of its pods.
     pods: Vec<Vec<usize>>,
     /// With chosen Deployments: (kind, namespace, name) of what their warnings may be about.
@@ -179,6 +181,10 @@ fn generations(stores: &Stores) -> [u64; 4] {
     MONITOR_KINDS.map(|k| stores.of(k).generation())
 }
 
+fn memberships(stores: &Stores) -> [u64; 3] {
+    [Kind::Deployment, Kind::ReplicaSet, Kind::Pod].map(|k| stores.of(k).membership())
+}
+
 impl MonitorView {
     /// Recomputes if any store it reads changed; returns whether it did.
     pub fn refresh(&mut self, stores: &Stores, namespace: Option<&str>) -> bool {
@@ -187,42 +193,15 @@ impl MonitorView {
         if was == Some(gens) {
             return false;
         }
-        let layout_key = (gens[0], gens[1], stores.of(Kind::Pod).membership());
-        let relaid = was.is_none() || self.cache.layout.built_from != Some(layout_key);
+        let members = memberships(stores);
+        let relaid = was.is_none() || self.cache.layout.built_from != Some(members);
         if relaid {
             self.cache.layout = self.lay_out(stores, namespace);
-            self.cache.layout.built_from = Some(layout_key);
+            self.cache.layout.built_from = Some(members);
         }
         let layout = &self.cache.layout;
-        let (deployments, pods) = (stores.of(Kind::Deployment), stores.of(Kind::Pod));
-        self.cache.cards = layout
-            .cards
-            .iter()
-            .zip(&layout.pods)
-            .filter_map(|(&(slot, new_replicas, old_replicas), pod_slots)| {
-                let Detail::Deployment(dep) = &deployments.get(slot)?.detail else {
-                    return None;
-                };
-                let mut counts = PodCounts::default();
-                for pod in pod_slots.iter().filter_map(|&s| pods.get(s)) {
-                    counts.add(pod);
-                }
-                let phase = RolloutPhase::of(dep, old_replicas);
-                let health = match &phase {
-                    RolloutPhase::Failed(_) => Health::Err,
-                    _ if counts.failing > 0 => Health::Err,
-                    RolloutPhase::Complete if counts.starting == 0 => Health::Ok,
-                    _ => Health::Warn,
-                };
-                Some(Card {
-                    deployment: slot,
-                    new_replicas,
-                    old_replicas,
-                    pods: counts,
-                    phase,
-                    health,
-                })
-            })
+        self.cache.cards = (0..layout.deployments.len())
+            .filter_map(|i| card(stores, layout, i))
             .collect();
         if relaid || was.is_none_or(|w| w[3] != gens[3]) {
             self.cache.warnings = self.warnings(stores, namespace);
@@ -234,8 +213,8 @@ impl MonitorView {
 
     fn lay_out(&self, stores: &Stores, namespace: Option<&str>) -> Layout {
         let in_ns = |row: &Row| namespace.is_none_or(|ns| row.meta.namespace == ns);
-        let deployments = stores.of(Kind::Deployment);
-        let mut shown: Vec<(&str, &str, usize)> = deployments
+        let mut shown: Vec<(&str, &str, usize)> = stores
+            .of(Kind::Deployment)
             .iter()
             .filter(|(_, r)| in_ns(r) && self.shows(r))
             .map(|(slot, r)| (r.meta.namespace.as_str(), r.meta.name.as_str(), slot))
@@ -246,31 +225,15 @@ impl MonitorView {
             .enumerate()
             .map(|(i, (ns, name, _))| ((*ns, *name), i))
             .collect();
-
-        // ReplicaSet -> card, with replica counts split into new and old.
-        let mut cards: Vec<(usize, (i32, i32), i32)> = shown
-            .iter()
-            .map(|(_, _, slot)| (*slot, (0, 0), 0))
-            .collect();
+        let mut replica_sets = vec![Vec::new(); shown.len()];
         let mut rs_card: HashMap<(&str, &str), usize> = HashMap::new();
-        for (_, rs) in stores.of(Kind::ReplicaSet).iter() {
+        for (slot, rs) in stores.of(Kind::ReplicaSet).iter() {
             let Some(owner) = rs.meta.owner.as_ref().filter(|o| o.kind == "Deployment") else {
                 continue;
             };
-            let Some(&card) = index.get(&(rs.meta.namespace.as_str(), owner.name.as_str())) else {
-                continue;
-            };
-            rs_card.insert((rs.meta.namespace.as_str(), rs.meta.name.as_str()), card);
-            let (Detail::ReplicaSet(r), Some(Detail::Deployment(d))) = (
-                &rs.detail,
-                deployments.get(shown[card].2).map(|d| &d.detail),
-            ) else {
-                continue;
-            };
-            if r.revision.is_some() && r.revision == d.revision {
-                cards[card].1 = (r.ready, r.current);
-            } else {
-                cards[card].2 += r.current;
+            if let Some(&card) = index.get(&(rs.meta.namespace.as_str(), owner.name.as_str())) {
+                rs_card.insert((rs.meta.namespace.as_str(), rs.meta.name.as_str()), card);
+                replica_sets[card].push(slot);
             }
         }
         let mut pods = vec![Vec::new(); shown.len()];
@@ -310,7 +273,8 @@ impl MonitorView {
         }
         Layout {
             built_from: None,
-            cards,
+            deployments: shown.iter().map(|(_, _, slot)| *slot).collect(),
+            replica_sets,
             pods,
             involved,
         }
@@ -343,6 +307,49 @@ impl MonitorView {
         warnings.truncate(MAX_WARNINGS);
         warnings.into_iter().map(|(_, _, s)| s).collect()
     }
+}
+
+/// Card `i` of `layout`, from the rows its slots hold now.
+fn card(stores: &Stores, layout: &Layout, i: usize) -> Option<Card> {
+    let slot = layout.deployments[i];
+    let Detail::Deployment(dep) = &stores.of(Kind::Deployment).get(slot)?.detail else {
+        return None;
+    };
+    // The current ReplicaSet's replicas against the older ones'.
+    let (mut new_replicas, mut old_replicas) = ((0, 0), 0);
+    let replica_sets = stores.of(Kind::ReplicaSet);
+    for rs in layout.replica_sets[i]
+        .iter()
+        .filter_map(|&s| replica_sets.get(s))
+    {
+        if let Detail::ReplicaSet(r) = &rs.detail {
+            if r.revision.is_some() && r.revision == dep.revision {
+                new_replicas = (r.ready, r.current);
+            } else {
+                old_replicas += r.current;
+            }
+        }
+    }
+    let mut pods = PodCounts::default();
+    let pod_rows = stores.of(Kind::Pod);
+    for pod in layout.pods[i].iter().filter_map(|&s| pod_rows.get(s)) {
+        pods.add(pod);
+    }
+    let phase = RolloutPhase::of(dep, old_replicas);
+    let health = match &phase {
+        RolloutPhase::Failed(_) => Health::Err,
+        _ if pods.failing > 0 => Health::Err,
+        RolloutPhase::Complete if pods.starting == 0 => Health::Ok,
+        _ => Health::Warn,
+    };
+    Some(Card {
+        deployment: slot,
+        new_replicas,
+        old_replicas,
+        pods,
+        phase,
+        health,
+    })
 }
 
 #[cfg(test)]
