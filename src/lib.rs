@@ -17,6 +17,8 @@ pub mod app;
 pub mod cli;
 pub mod cluster;
 pub mod config;
+#[cfg(test)]
+mod fake_env;
 pub mod highlight;
 pub mod human_duration;
 pub mod keymap;
