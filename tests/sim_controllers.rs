@@ -9,6 +9,8 @@
     reason = "test helpers fail the test on any error"
 )]
 
+#[path = "sim_controllers/controller_history.rs"]
+mod controller_history;
 #[path = "sim_controllers/pods.rs"]
 mod pods;
 #[path = "sim_controllers/revisions.rs"]

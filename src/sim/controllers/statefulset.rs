@@ -53,8 +53,8 @@ pub fn reconcile(pass: &Pass<'_>, pods_by_owner: &ByOwner, revisions_by_owner: &
             .unwrap_or(&update)
             .to_owned();
         let want = int_at(&set, "/spec/replicas", 1).max(0) as usize;
-        manage(pass, &set, &owned, want, &update);
-        let status = status(pass, &set, &owned, &current, &update);
+        let created = manage(pass, &set, &owned, want, &update);
+        let status = status(pass, &set, &owned, created, [&current, &update]);
         let mut live: Vec<&str> = owned.iter().filter_map(|p| revision_of(p)).collect();
         live.push(&current);
         live.push(&update);
@@ -74,14 +74,20 @@ pub fn reconcile(pass: &Pass<'_>, pods_by_owner: &ByOwner, revisions_by_owner: &
 
 /// The status upstream's `computeReplicaStatus` gives, then `completeRollingUpdate`:
 /// the update revision becomes the current one only once a RollingUpdate is over
-/// (every pod updated and ready).
-fn status(pass: &Pass<'_>, set: &Value, owned: &[&Obj], current: &str, update: &str) -> Value {
+/// (every pod updated and ready). `created` pods were made this pass, on the update revision.
+fn status(
+    pass: &Pass<'_>,
+    set: &Value,
+    owned: &[&Obj],
+    created: usize,
+    [current, update]: [&str; 2],
+) -> Value {
     let min_ready = int_at(set, "/spec/minReadySeconds", 0);
     let counted: Vec<&&Obj> = owned
         .iter()
         .filter(|p| !matches!(phase(p), "Succeeded" | "Failed"))
         .collect();
-    let replicas = counted.len();
+    let replicas = counted.len() + created;
     let ready = counted.iter().filter(|p| is_ready(p)).count();
     let live_on = |revision: &str| {
         counted
@@ -89,7 +95,8 @@ fn status(pass: &Pass<'_>, set: &Value, owned: &[&Obj], current: &str, update: &
             .filter(|p| !is_terminating(p) && revision_of(p) == Some(revision))
             .count()
     };
-    let (mut current, mut current_count, updated) = (current, live_on(current), live_on(update));
+    let (mut current, mut current_count, updated) =
+        (current, live_on(current), live_on(update) + created);
     let rolling = set["spec"]["updateStrategy"]["type"].as_str() != Some("OnDelete");
     if rolling && updated == replicas && ready == replicas {
         current = update;
@@ -116,7 +123,8 @@ fn revision_of(pod: &Value) -> Option<&str> {
     pod["metadata"]["labels"]["controller-revision-hash"].as_str()
 }
 
-fn manage(pass: &Pass<'_>, set: &Value, owned: &[&Obj], want: usize, revision: &str) {
+/// Creates or deletes at most one pod, or rolls one; returns how many pods it created.
+fn manage(pass: &Pass<'_>, set: &Value, owned: &[&Obj], want: usize, revision: &str) -> usize {
     let pods = kind("", "Pod");
     // Scale down from the highest ordinal, one at a time.
     if let Some(extra) = owned
@@ -127,13 +135,13 @@ fn manage(pass: &Pass<'_>, set: &Value, owned: &[&Obj], want: usize, revision: &
         if !is_terminating(extra) {
             delete_pod(pass, set, extra);
         }
-        return;
+        return 0;
     }
     for i in 0..want {
         let pod_name = format!("{}-{i}", name(set));
         match owned.iter().find(|p| name(p) == pod_name) {
             Some(p) if is_active(p) && is_ready(p) => continue,
-            Some(_) => return,
+            Some(_) => return 0,
             None => {}
         }
         let mut pod = pod_from_template(set);
@@ -152,23 +160,25 @@ fn manage(pass: &Pass<'_>, set: &Value, owned: &[&Obj], want: usize, revision: &
         if let Some(service) = set["spec"]["serviceName"].as_str() {
             pod["spec"]["subdomain"] = json!(service);
         }
-        if pass.create(pods, pod).is_some() {
-            record(
-                pass,
-                set,
-                SOURCE,
-                normal(
-                    "SuccessfulCreate",
-                    format!(
-                        "create Pod {pod_name} in StatefulSet {} successful",
-                        name(set)
-                    ),
-                ),
-            );
+        if pass.create(pods, pod).is_none() {
+            return 0;
         }
-        return;
+        record(
+            pass,
+            set,
+            SOURCE,
+            normal(
+                "SuccessfulCreate",
+                format!(
+                    "create Pod {pod_name} in StatefulSet {} successful",
+                    name(set)
+                ),
+            ),
+        );
+        return 1;
     }
     roll(pass, set, owned, revision);
+    0
 }
 
 /// Every pod is Running and Ready: replaces the highest ordinal still on an old revision.
