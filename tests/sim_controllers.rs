@@ -19,6 +19,8 @@ mod revisions;
 mod rollouts;
 #[path = "sim_controllers/services_gc_events.rs"]
 mod services_gc_events;
+#[path = "sim_controllers/termination.rs"]
+mod termination;
 
 use std::sync::Arc;
 use std::time::Duration;
