@@ -411,15 +411,19 @@ fn stop(pass: &Pass<'_>, pod: &Obj, node: &str) {
         .cloned()
         .unwrap_or_default();
     let running = |s: &Value| s["state"]["running"].is_object();
-    let exits: Vec<Timestamp> = statuses
+    let exit_of = |s: &Value| {
+        specs
+            .iter()
+            .find(|c| c["name"] == s["name"])
+            .map_or(deadline, |c| termination::exit_time(pod, c, deadline))
+    };
+    let exits: Vec<Timestamp> = statuses.iter().map(exit_of).collect();
+    // Every container, started or not, has stopped by then.
+    let stopped_at = specs
         .iter()
-        .map(|s| {
-            specs
-                .iter()
-                .find(|c| c["name"] == s["name"])
-                .map_or(pass.now, |c| termination::exit_time(pod, c, deadline))
-        })
-        .collect();
+        .map(|c| termination::exit_time(pod, c, deadline))
+        .max()
+        .unwrap_or(deadline);
     let signalled: Vec<String> = statuses
         .iter()
         .filter(|s| running(s) && s["started"] == true)
@@ -430,7 +434,6 @@ fn stop(pass: &Pass<'_>, pod: &Obj, node: &str) {
         .zip(&exits)
         .any(|(s, at)| running(s) && pass.now >= *at);
     if signalled.is_empty() && !exiting {
-        let stopped_at = exits.iter().max().copied().unwrap_or(pass.now);
         if !statuses.iter().any(running) && pass.now >= stopped_at {
             pass.remove(pods, namespace(pod), name(pod));
         }
