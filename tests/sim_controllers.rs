@@ -9,6 +9,8 @@
     reason = "test helpers fail the test on any error"
 )]
 
+#[path = "sim_controllers/controller_history.rs"]
+mod controller_history;
 #[path = "sim_controllers/pods.rs"]
 mod pods;
 #[path = "sim_controllers/revisions.rs"]
@@ -17,6 +19,8 @@ mod revisions;
 mod rollouts;
 #[path = "sim_controllers/services_gc_events.rs"]
 mod services_gc_events;
+#[path = "sim_controllers/termination.rs"]
+mod termination;
 
 use std::sync::Arc;
 use std::time::Duration;

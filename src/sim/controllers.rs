@@ -1,4 +1,5 @@
-//! The controllers of the embedded cluster: Deployment, ReplicaSet, DaemonSet, StatefulSet,
+//! The controllers of the embedded cluster: Deployment, ReplicaSet, DaemonSet, StatefulSet
+//! (with their ControllerRevision history),
 //! scheduler and kubelet stand-in, endpoints, events, garbage collection. They run
 //! on the store directly (as kube-controller-manager runs against etcd through
 //! the API server), in passes: each pass reads the store at one simulated instant
@@ -10,6 +11,7 @@ pub mod deployment;
 pub mod endpoints;
 pub mod events;
 pub mod garbage_collector;
+pub mod history;
 pub mod kubelet;
 pub mod meta;
 pub mod pass;
@@ -149,8 +151,10 @@ pub fn reconcile_once(store: &Store) {
     let pods = pass.all("", "Pod");
     let pods_by_owner = ByOwner::new(&pods);
     replicaset::reconcile(&pass, &pods_by_owner);
-    daemonset::reconcile(&pass, &pods_by_owner);
-    statefulset::reconcile(&pass, &pods_by_owner);
+    let revisions = pass.all("apps", "ControllerRevision");
+    let revisions_by_owner = ByOwner::new(&revisions);
+    daemonset::reconcile(&pass, &pods_by_owner, &revisions_by_owner);
+    statefulset::reconcile(&pass, &pods_by_owner, &revisions_by_owner);
     endpoints::reconcile(&pass, &pass.all("", "Pod"));
     events::expire(&pass);
 }

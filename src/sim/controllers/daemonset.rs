@@ -2,26 +2,39 @@
 //! tolerates, bound to that node directly, and the DaemonSet's status counts. A
 //! template change rolls out as the RollingUpdate strategy does with maxUnavailable 1:
 //! while every pod is available, one pod on the old revision is deleted and its node
-//! gets a new one; `OnDelete` leaves that to the user.
+//! gets a new one; `OnDelete` leaves that to the user. Each template is a
+//! ControllerRevision (see [`history`]) and pods carry its hash in `controller-revision-hash`.
 
 use serde_json::{Value, json};
 
 use super::ByOwner;
 use super::events::{Source, normal, record};
+use super::history::{self, HistoryOf};
 use super::meta::{int_at, is_terminating, kind, name, namespace, uid};
 use super::pass::Pass;
 use super::pod_state::{is_active, is_available, is_ready};
-use super::pod_template_hash;
 use super::replicaset::pod_from_template;
 use super::scheduler::{node_is_ready, tolerates_all};
 use crate::sim::store::Obj;
 
 const SOURCE: Source<'static> = Source::controller("daemonset-controller");
 
-/// Reconciles every DaemonSet; `pods_by_owner` maps a controller uid to its pods.
-pub fn reconcile(pass: &Pass<'_>, pods_by_owner: &ByOwner) {
+/// Reconciles every DaemonSet; `pods_by_owner` and `revisions_by_owner` map a
+/// controller uid to its pods and its ControllerRevisions.
+pub fn reconcile(pass: &Pass<'_>, pods_by_owner: &ByOwner, revisions_by_owner: &ByOwner) {
     let nodes = pass.all("", "Node");
     for ds in pass.all("apps", "DaemonSet") {
+        if is_terminating(&ds) {
+            continue;
+        }
+        let Some(history) = history::sync(
+            pass,
+            HistoryOf::DaemonSet,
+            &ds,
+            revisions_by_owner.of(uid(&ds)),
+        ) else {
+            continue;
+        };
         let owned: Vec<&Obj> = pods_by_owner
             .of(uid(&ds))
             .iter()
@@ -33,44 +46,54 @@ pub fn reconcile(pass: &Pass<'_>, pods_by_owner: &ByOwner) {
             .filter(|n| node_is_ready(n) && tolerates_all(&probe, n))
             .collect();
         let pods = kind("", "Pod");
-        let revision = pod_template_hash::compute(&ds["spec"]["template"], None);
+        let revision = history.update_hash(HistoryOf::DaemonSet).to_owned();
         let revision_of = |p: &Obj| p["metadata"]["labels"]["controller-revision-hash"].clone();
         let min_ready = int_at(&ds, "/spec/minReadySeconds", 0);
-        if !is_terminating(&ds) {
-            for node in &eligible {
-                if owned.iter().any(|p| p["spec"]["nodeName"] == name(node)) {
-                    continue;
-                }
-                let mut pod = pod_from_template(&ds);
-                pod["spec"]["nodeName"] = json!(name(node));
-                pod["metadata"]["labels"]["pod-template-generation"] =
-                    json!(int_at(&ds, "/metadata/generation", 1).to_string());
-                pod["metadata"]["labels"]["controller-revision-hash"] = json!(revision);
-                if let Some(p) = pass.create(pods, pod) {
-                    record(
-                        pass,
-                        &ds,
-                        SOURCE,
-                        normal("SuccessfulCreate", format!("Created pod: {}", name(&p))),
-                    );
-                }
+        for node in &eligible {
+            if owned.iter().any(|p| p["spec"]["nodeName"] == name(node)) {
+                continue;
             }
-            for p in owned
-                .iter()
-                .filter(|p| !eligible.iter().any(|n| p["spec"]["nodeName"] == name(n)))
-            {
-                delete_pod(pass, &ds, p);
-            }
-            let rolling = ds["spec"]["updateStrategy"]["type"].as_str() != Some("OnDelete");
-            let all_available = owned.len() >= eligible.len()
-                && owned.iter().all(|p| is_available(p, min_ready, pass.now));
-            if rolling
-                && all_available
-                && let Some(old) = owned.iter().find(|p| revision_of(p) != json!(revision))
-            {
-                delete_pod(pass, &ds, old);
+            let mut pod = pod_from_template(&ds);
+            pod["spec"]["nodeName"] = json!(name(node));
+            pod["metadata"]["labels"]["pod-template-generation"] =
+                json!(int_at(&ds, "/metadata/generation", 1).to_string());
+            pod["metadata"]["labels"]["controller-revision-hash"] = json!(revision);
+            if let Some(p) = pass.create(pods, pod) {
+                record(
+                    pass,
+                    &ds,
+                    SOURCE,
+                    normal("SuccessfulCreate", format!("Created pod: {}", name(&p))),
+                );
             }
         }
+        for p in owned
+            .iter()
+            .filter(|p| !eligible.iter().any(|n| p["spec"]["nodeName"] == name(n)))
+        {
+            delete_pod(pass, &ds, p);
+        }
+        let rolling = ds["spec"]["updateStrategy"]["type"].as_str() != Some("OnDelete");
+        let all_available = owned.len() >= eligible.len()
+            && owned.iter().all(|p| is_available(p, min_ready, pass.now));
+        if rolling
+            && all_available
+            && let Some(old) = owned.iter().find(|p| revision_of(p) != json!(revision))
+        {
+            delete_pod(pass, &ds, old);
+        }
+        let mut live: Vec<String> = owned
+            .iter()
+            .filter_map(|p| p["metadata"]["labels"]["controller-revision-hash"].as_str())
+            .map(|hash| format!("{}-{hash}", name(&ds)))
+            .collect();
+        live.push(name(&history.update).to_owned());
+        history::trim(
+            pass,
+            &ds,
+            &history,
+            &live.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
         let scheduled = owned.len();
         let updated = owned
             .iter()

@@ -18,6 +18,7 @@ const TRACKED: &[(&str, &str)] = &[
     ("apps", "ReplicaSet"),
     ("apps", "DaemonSet"),
     ("apps", "StatefulSet"),
+    ("apps", "ControllerRevision"),
     ("", "Pod"),
     ("", "Service"),
     ("", "ConfigMap"),

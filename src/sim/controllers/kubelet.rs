@@ -1,9 +1,12 @@
 //! The kubelet stand-in: starts pods bound to a node (startTime, hostIP, podIP
 //! from the node's pod CIDR, container statuses, conditions), moves their
 //! containers on as simulated time passes (see [`container_state`]), and stops
-//! deleted pods (`Killing`), removing them when their grace period is over.
+//! deleted pods (`Killing`), removing them once their containers have exited: within
+//! seconds, or at the end of the grace period for those that ignore SIGTERM (see
+//! [`termination`]).
 
 pub mod container_state;
+pub mod termination;
 
 use std::collections::{HashMap, HashSet};
 
@@ -390,30 +393,60 @@ fn accept(pass: &Pass<'_>, pod: &Obj, node: &str, net: &NodeNet, images: &NodeIm
     }
 }
 
-/// A deleted pod: its containers are stopped, and it is removed once its grace period is over.
+/// A deleted pod: its containers get SIGTERM (ready no more, a `Killing` event each),
+/// stop when [`termination`] says, and the pod is removed once none runs.
 fn stop(pass: &Pass<'_>, pod: &Obj, node: &str) {
     let pods = kind("", "Pod");
-    let deadline = time_at(pod, "/metadata/deletionTimestamp").unwrap_or(pass.now);
-    // A scheduled pod stays Terminating for its whole grace period, started or not.
+    let deadline = termination::deadline(pod).unwrap_or(pass.now);
     if node.is_empty() || pass.now >= deadline {
         pass.remove(pods, namespace(pod), name(pod));
         return;
     }
-    let running: Vec<String> = pod["status"]["containerStatuses"]
+    let specs = pod["spec"]["containers"]
         .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|s| s["state"]["running"].is_object())
+        .cloned()
+        .unwrap_or_default();
+    let statuses = pod["status"]["containerStatuses"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let running = |s: &Value| s["state"]["running"].is_object();
+    let exit_of = |s: &Value| {
+        specs
+            .iter()
+            .find(|c| c["name"] == s["name"])
+            .map_or(deadline, |c| termination::exit_time(pod, c, deadline))
+    };
+    let exits: Vec<Timestamp> = statuses.iter().map(exit_of).collect();
+    // Every container, started or not, has stopped by then.
+    let stopped_at = specs
+        .iter()
+        .map(|c| termination::exit_time(pod, c, deadline))
+        .max()
+        .unwrap_or(deadline);
+    let signalled: Vec<String> = statuses
+        .iter()
+        .filter(|s| running(s) && s["started"] == true)
         .filter_map(|s| s["name"].as_str().map(str::to_string))
         .collect();
-    if running.is_empty() {
+    let exiting = statuses
+        .iter()
+        .zip(&exits)
+        .any(|(s, at)| running(s) && pass.now >= *at);
+    if signalled.is_empty() && !exiting {
+        if !statuses.iter().any(running) && pass.now >= stopped_at {
+            pass.remove(pods, namespace(pod), name(pod));
+        }
         return;
     }
     let now = format_time(pass.now);
     let written = pass.modify(pods, namespace(pod), name(pod), |v| {
         if let Some(statuses) = v["status"]["containerStatuses"].as_array_mut() {
-            for s in statuses {
-                if let Some(started) = s["state"]["running"]["startedAt"].as_str().map(str::to_string) {
+            for (s, at) in statuses.iter_mut().zip(&exits) {
+                if pass.now >= *at
+                    && let Some(started) = s["state"]["running"]["startedAt"].as_str().map(str::to_string)
+                {
+                    // Exited on SIGTERM: one killed at the deadline goes with its pod above.
                     s["state"] = json!({"terminated": {"exitCode": 0, "reason": "Completed", "startedAt": started, "finishedAt": now, "containerID": s["containerID"].clone()}});
                 }
                 s["ready"] = json!(false);
@@ -425,7 +458,7 @@ fn stop(pass: &Pass<'_>, pod: &Obj, node: &str) {
         set_readiness(v, false, pass.now, &specs, &statuses);
     });
     if let Some(written) = written {
-        for c in running {
+        for c in signalled {
             let mut note = normal("Killing", format!("Stopping container {c}"));
             note.field_path = Some(format!("spec.containers{{{c}}}"));
             record(pass, &written, kubelet(node), note);

@@ -12,9 +12,15 @@ const SAFE_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 
 /// The hash of `template` (a `PodTemplateSpec` as JSON), e.g. `7948db888d`.
 pub fn compute(template: &Value, collision_count: Option<i64>) -> String {
+    hash_json(&without_hash_label(template), collision_count)
+}
+
+/// The same hash over any JSON value as it is (keys sorted), e.g. a ControllerRevision's
+/// `data`, as upstream's `history.HashControllerRevision` hashes it.
+pub fn hash_json(value: &Value, collision_count: Option<i64>) -> String {
     let mut hasher = Fnv32a::new();
     let mut canonical = String::new();
-    write_canonical(&without_hash_label(template), &mut canonical);
+    write_canonical(value, &mut canonical);
     hasher.write(canonical.as_bytes());
     if let Some(count) = collision_count.filter(|c| *c > 0) {
         hasher.write(count.to_string().as_bytes());
@@ -52,7 +58,7 @@ pub fn without_hash_label(template: &Value) -> Value {
 
 /// Removes null fields: a typed API object does not tell `null` from absent
 /// (kubectl sends templates with `creationTimestamp: null`).
-fn strip_nulls(v: &mut Value) {
+pub fn strip_nulls(v: &mut Value) {
     match v {
         Value::Object(m) => {
             m.retain(|_, x| !x.is_null());

@@ -3,16 +3,19 @@
 //! the highest ordinal down, and the status counts. A template change rolls out as
 //! the RollingUpdate strategy does: once every pod is Running and Ready, the pod with
 //! the highest ordinal (at or above `partition`) still on the old revision is deleted
-//! and comes back on the new one; `OnDelete` leaves that to the user.
+//! and comes back on the new one; `OnDelete` leaves that to the user. Each template
+//! is a ControllerRevision (see [`history`]); pods carry its name in
+//! `controller-revision-hash`, and `status.currentRevision` moves to the update
+//! revision once every pod runs it and is ready.
 
 use serde_json::{Value, json};
 
 use super::ByOwner;
 use super::events::{Source, normal, record};
+use super::history::{self, HistoryOf};
 use super::meta::{int_at, is_terminating, kind, name, namespace, uid};
 use super::pass::Pass;
-use super::pod_state::{is_active, is_available, is_ready};
-use super::pod_template_hash;
+use super::pod_state::{is_active, is_available, is_ready, phase};
 use super::replicaset::pod_from_template;
 use crate::sim::store::Obj;
 
@@ -26,50 +29,36 @@ fn ordinal(set: &Value, pod: &Value) -> Option<usize> {
         .ok()
 }
 
-/// Reconciles every StatefulSet; `pods_by_owner` maps a controller uid to its pods.
-pub fn reconcile(pass: &Pass<'_>, pods_by_owner: &ByOwner) {
+/// Reconciles every StatefulSet; `pods_by_owner` and `revisions_by_owner` map a
+/// controller uid to its pods and its ControllerRevisions.
+pub fn reconcile(pass: &Pass<'_>, pods_by_owner: &ByOwner, revisions_by_owner: &ByOwner) {
     for set in pass.all("apps", "StatefulSet") {
+        if is_terminating(&set) {
+            continue;
+        }
         let owned: Vec<&Obj> = pods_by_owner.of(uid(&set)).iter().collect();
-        let want = int_at(&set, "/spec/replicas", 1).max(0) as usize;
-        let revision = format!(
-            "{}-{}",
-            name(&set),
-            pod_template_hash::compute(&set["spec"]["template"], None)
-        );
-        if !is_terminating(&set) {
-            manage(pass, &set, &owned, want, &revision);
-        }
-        let active: Vec<&&Obj> = owned.iter().filter(|p| is_active(p)).collect();
-        let min_ready = int_at(&set, "/spec/minReadySeconds", 0);
-        let updated = active
-            .iter()
-            .filter(|p| revision_of(p) == Some(revision.as_str()))
-            .count();
-        // The revision the not-yet-updated pods run (the new one once all are updated).
-        let current = active
-            .iter()
-            .filter_map(|p| revision_of(p))
-            .find(|r| *r != revision)
-            .unwrap_or(&revision)
+        let Some(history) = history::sync(
+            pass,
+            HistoryOf::StatefulSet,
+            &set,
+            revisions_by_owner.of(uid(&set)),
+        ) else {
+            continue;
+        };
+        let update = name(&history.update).to_owned();
+        // The revision the set ran before this update, kept until the rollout completes.
+        let current = set["status"]["currentRevision"]
+            .as_str()
+            .filter(|c| history.named(c).is_some())
+            .unwrap_or(&update)
             .to_owned();
-        let current_count = active
-            .iter()
-            .filter(|p| revision_of(p) == Some(current.as_str()))
-            .count();
-        let mut status = json!({
-            "observedGeneration": int_at(&set, "/metadata/generation", 1),
-            "replicas": active.len(),
-            "readyReplicas": active.iter().filter(|p| is_ready(p)).count(),
-            "availableReplicas": active.iter().filter(|p| is_available(p, min_ready, pass.now)).count(),
-            "currentReplicas": current_count,
-            "updatedReplicas": updated,
-            "currentRevision": current,
-            "updateRevision": revision,
-            "collisionCount": 0,
-        });
-        if let Some(m) = status.as_object_mut() {
-            m.retain(|k, v| k == "replicas" || k == "collisionCount" || v.as_u64() != Some(0));
-        }
+        let want = int_at(&set, "/spec/replicas", 1).max(0) as usize;
+        let created = manage(pass, &set, &owned, want, &update);
+        let status = status(pass, &set, &owned, created, [&current, &update]);
+        let mut live: Vec<&str> = owned.iter().filter_map(|p| revision_of(p)).collect();
+        live.push(&current);
+        live.push(&update);
+        history::trim(pass, &set, &history, &live);
         if set["status"] != status {
             pass.modify(
                 kind("apps", "StatefulSet"),
@@ -83,11 +72,59 @@ pub fn reconcile(pass: &Pass<'_>, pods_by_owner: &ByOwner) {
     }
 }
 
+/// The status upstream's `computeReplicaStatus` gives, then `completeRollingUpdate`:
+/// the update revision becomes the current one only once a RollingUpdate is over
+/// (every pod updated and ready). `created` pods were made this pass, on the update revision.
+fn status(
+    pass: &Pass<'_>,
+    set: &Value,
+    owned: &[&Obj],
+    created: usize,
+    [current, update]: [&str; 2],
+) -> Value {
+    let min_ready = int_at(set, "/spec/minReadySeconds", 0);
+    let counted: Vec<&&Obj> = owned
+        .iter()
+        .filter(|p| !matches!(phase(p), "Succeeded" | "Failed"))
+        .collect();
+    let replicas = counted.len() + created;
+    let ready = counted.iter().filter(|p| is_ready(p)).count();
+    let live_on = |revision: &str| {
+        counted
+            .iter()
+            .filter(|p| !is_terminating(p) && revision_of(p) == Some(revision))
+            .count()
+    };
+    let (mut current, mut current_count, updated) =
+        (current, live_on(current), live_on(update) + created);
+    let rolling = set["spec"]["updateStrategy"]["type"].as_str() != Some("OnDelete");
+    if rolling && updated == replicas && ready == replicas {
+        current = update;
+        current_count = updated;
+    }
+    let mut status = json!({
+        "observedGeneration": int_at(set, "/metadata/generation", 1),
+        "replicas": replicas,
+        "readyReplicas": ready,
+        "availableReplicas": counted.iter().filter(|p| is_available(p, min_ready, pass.now)).count(),
+        "currentReplicas": current_count,
+        "updatedReplicas": updated,
+        "currentRevision": current,
+        "updateRevision": update,
+        "collisionCount": 0,
+    });
+    if let Some(m) = status.as_object_mut() {
+        m.retain(|k, v| k == "replicas" || k == "collisionCount" || v.as_u64() != Some(0));
+    }
+    status
+}
+
 fn revision_of(pod: &Value) -> Option<&str> {
     pod["metadata"]["labels"]["controller-revision-hash"].as_str()
 }
 
-fn manage(pass: &Pass<'_>, set: &Value, owned: &[&Obj], want: usize, revision: &str) {
+/// Creates or deletes at most one pod, or rolls one; returns how many pods it created.
+fn manage(pass: &Pass<'_>, set: &Value, owned: &[&Obj], want: usize, revision: &str) -> usize {
     let pods = kind("", "Pod");
     // Scale down from the highest ordinal, one at a time.
     if let Some(extra) = owned
@@ -98,13 +135,13 @@ fn manage(pass: &Pass<'_>, set: &Value, owned: &[&Obj], want: usize, revision: &
         if !is_terminating(extra) {
             delete_pod(pass, set, extra);
         }
-        return;
+        return 0;
     }
     for i in 0..want {
         let pod_name = format!("{}-{i}", name(set));
         match owned.iter().find(|p| name(p) == pod_name) {
             Some(p) if is_active(p) && is_ready(p) => continue,
-            Some(_) => return,
+            Some(_) => return 0,
             None => {}
         }
         let mut pod = pod_from_template(set);
@@ -123,23 +160,25 @@ fn manage(pass: &Pass<'_>, set: &Value, owned: &[&Obj], want: usize, revision: &
         if let Some(service) = set["spec"]["serviceName"].as_str() {
             pod["spec"]["subdomain"] = json!(service);
         }
-        if pass.create(pods, pod).is_some() {
-            record(
-                pass,
-                set,
-                SOURCE,
-                normal(
-                    "SuccessfulCreate",
-                    format!(
-                        "create Pod {pod_name} in StatefulSet {} successful",
-                        name(set)
-                    ),
-                ),
-            );
+        if pass.create(pods, pod).is_none() {
+            return 0;
         }
-        return;
+        record(
+            pass,
+            set,
+            SOURCE,
+            normal(
+                "SuccessfulCreate",
+                format!(
+                    "create Pod {pod_name} in StatefulSet {} successful",
+                    name(set)
+                ),
+            ),
+        );
+        return 1;
     }
     roll(pass, set, owned, revision);
+    0
 }
 
 /// Every pod is Running and Ready: replaces the highest ordinal still on an old revision.

@@ -118,6 +118,12 @@ fn columns(rt: &ResourceType) -> Vec<Column> {
             s("Selector", 1),
         ],
         "endpoints" => vec![NAME, s("Endpoints", 0), AGE],
+        "controllerrevisions" => vec![
+            NAME,
+            s("Controller", 0),
+            ("Revision", "number", "", 0, ""),
+            AGE,
+        ],
         "endpointslices" => vec![
             NAME,
             s("AddressType", 0),

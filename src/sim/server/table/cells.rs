@@ -150,6 +150,12 @@ pub fn cells(rt: &ResourceType, o: &Value, now: Timestamp) -> Vec<Value> {
         }
         "services" => service(o, name, age),
         "endpoints" => vec![name, json!(endpoints(o)), age],
+        "controllerrevisions" => vec![
+            name,
+            json!(controller_name(o)),
+            json!(int(&o["revision"])),
+            age,
+        ],
         "endpointslices" => endpoint_slice(o, name, age),
         "nodes" => node(o, name, age),
         "namespaces" => vec![name, json!(text(&status["phase"])), age],
@@ -169,6 +175,27 @@ pub fn cells(rt: &ResourceType, o: &Value, now: Timestamp) -> Vec<Value> {
         }
         _ => vec![name, age],
     }
+}
+
+/// The controller owner as `kind.group/name` in lower case (`statefulset.apps/web`), as
+/// `formatResourceName` writes a GroupKind, or `<none>`.
+fn controller_name(o: &Value) -> String {
+    let owner = o["metadata"]["ownerReferences"]
+        .as_array()
+        .and_then(|refs| refs.iter().find(|r| r["controller"] == true));
+    let Some(owner) = owner else {
+        return "<none>".into();
+    };
+    let group = text(&owner["apiVersion"])
+        .split_once('/')
+        .map_or("", |(g, _)| g);
+    let kind = text(&owner["kind"]).to_lowercase();
+    let kind = if group.is_empty() {
+        kind
+    } else {
+        format!("{kind}.{group}")
+    };
+    format!("{kind}/{}", text(&owner["name"]))
 }
 
 fn pod(o: &Value, now: Timestamp) -> Vec<Value> {
