@@ -16,10 +16,12 @@ pub mod command;
 pub mod create;
 mod reports;
 mod requests;
+pub mod search;
+mod selection;
 mod text_area;
 
 pub use command::EditorCommand;
-pub use requests::{EditReport, EditRequest};
+pub use requests::{EditReport, EditRequest, RecoveryKey};
 pub use text_area::{EditorStyle, LockedTextArea};
 
 use std::sync::MutexGuard;
@@ -108,6 +110,10 @@ pub struct Editor {
     style: EditorStyle,
     /// `:create`: the text is new objects, not an edit of `base`.
     create: bool,
+    /// The find prompt and the last pattern.
+    pub find: search::Find,
+    /// Whose recovery file holds the unsent text.
+    recovery: RecoveryKey,
 }
 
 impl std::fmt::Debug for Editor {
@@ -137,6 +143,7 @@ impl Editor {
             _ => Phase::Editing,
         };
         Self {
+            recovery: RecoveryKey::Edit(key.clone()),
             key,
             context: context.to_owned(),
             textarea: LockedTextArea::new(textarea(&base_text, style)),
@@ -150,6 +157,7 @@ impl Editor {
             external,
             style,
             create: false,
+            find: search::Find::default(),
         }
     }
 
@@ -187,6 +195,7 @@ impl Editor {
 
     fn set_text(&mut self, text: &str) {
         self.textarea = LockedTextArea::new(textarea(text, self.style));
+        self.restore_search();
         self.recheck();
     }
 
@@ -210,7 +219,7 @@ impl Editor {
     fn save_recovery(&self) -> Effect {
         Effect::Edit(EditRequest::SaveRecovery {
             context: self.context.clone(),
-            key: self.key.clone(),
+            key: self.recovery.clone(),
             text: Sensitive(self.text()),
         })
     }
@@ -218,7 +227,7 @@ impl Editor {
     fn remove_recovery(&self) -> Effect {
         Effect::Edit(EditRequest::RemoveRecovery {
             context: self.context.clone(),
-            key: self.key.clone(),
+            key: self.recovery.clone(),
         })
     }
 
@@ -275,6 +284,10 @@ impl Editor {
         if self.phase != Phase::Editing {
             return;
         }
+        if self.finding() {
+            self.paste_into_find(text);
+            return;
+        }
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
         if self.textarea().insert_str(text) {
             self.changed(effects);
@@ -299,6 +312,10 @@ impl Editor {
         effects: &mut Vec<Effect>,
     ) -> Outcome {
         match self.phase.clone() {
+            Phase::Editing if self.finding() => {
+                self.find_key(key, command);
+                Outcome::default()
+            }
             Phase::Editing => match command {
                 Some(command) => self.command(command, effects),
                 None => self.editing_key(key, effects),
@@ -427,9 +444,7 @@ impl Editor {
     fn changed(&mut self, effects: &mut Vec<Effect>) {
         self.notice = None;
         self.recheck();
-        if !self.create {
-            effects.push(self.save_recovery());
-        }
+        effects.push(self.save_recovery());
     }
 
     /// Takes `latest` as the version edited from now on.
