@@ -516,3 +516,38 @@ fn an_unsent_create_from_a_file_survives_a_kill_and_is_offered_back() {
     });
     quit(&mut s);
 }
+
+/// Selection in the real terminal: Shift-End selects, Alt-c (Esc c on the wire) copies to
+/// the terminal's clipboard over "SSH" (OSC 52), Alt-v pastes it back in the editor.
+#[test]
+fn shift_end_selects_alt_c_copies_through_osc52_and_alt_v_pastes() {
+    let sim = TestSim::start();
+    let mut s = kdeck(&sim, &["--command", "deploy"], &[("SSH_TTY", "/dev/pts/9")]);
+    select_myapp(&mut s);
+    let screen = open_editor(&mut s);
+    let replicas = value_of(&screen, "  replicas: ");
+    s.send(CTRL_F);
+    s.type_slowly("replicas:");
+    s.send(keys::ENTER);
+    s.wait_for("the prompt closed", |t| !t.contains("find: "));
+    s.send("\x1b[1;2F");
+    s.send("\x1bc");
+    s.wait_for_text("copied 1 line(s)");
+    let copied = format!("replicas: {replicas}");
+    let osc52 = kdeck::ui::logs::osc52(&copied);
+    s.wait_for("the copy written as OSC 52", |_| {
+        String::from_utf8_lossy(&s.raw_output()).contains(&osc52)
+    });
+    s.send(END);
+    s.send("\x1bv");
+    let pasted = s.wait_for_text("[modified]");
+    assert!(
+        pasted.contains(&format!("replicas: {replicas}{copied}")),
+        "{pasted}"
+    );
+    s.send(keys::ESC);
+    s.wait_for_text("y discards them");
+    s.send("y");
+    s.wait_for_text("yaml deployment/myapp-deploy");
+    quit(&mut s);
+}
