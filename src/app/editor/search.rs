@@ -273,6 +273,18 @@ mod tests {
     }
 
     #[test]
+    fn a_paste_while_finding_goes_onto_the_prompt_not_the_text() {
+        let mut e = editor(&json!({"a": "x"}));
+        let text = e.text();
+        let mut effects = Vec::new();
+        press(&mut e, KeyCode::Char('f'), KeyModifiers::CONTROL);
+        e.paste("na\nme", &mut effects);
+        assert_eq!(e.find.prompt.as_deref(), Some("name"));
+        assert_eq!(e.text(), text);
+        assert!(effects.is_empty(), "nothing to recover: {effects:?}");
+    }
+
+    #[test]
     fn find_again_without_a_search_says_so() {
         let mut e = editor(&json!({"a": "1"}));
         press(&mut e, KeyCode::F(3), KeyModifiers::NONE);
