@@ -91,10 +91,14 @@ impl KeyChord {
         } else {
             let mut chars = rest.chars();
             match (chars.next(), chars.next()) {
-                (Some(c), None) if !c.is_control() && !shift => KeyName::Char(c),
+                (Some(c), None) if !c.is_control() => KeyName::Char(c),
                 _ => return None,
             }
         };
+        // A terminal reports Shift on named keys only (and BackTab is Shift-Tab already).
+        if shift && matches!(code, KeyName::Char(_) | KeyName::Named("BackTab")) {
+            return None;
+        }
         Some(Self {
             code,
             ctrl,
