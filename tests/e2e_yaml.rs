@@ -219,6 +219,38 @@ fn a_concurrent_kubectl_change_gives_the_conflict_path_and_reapply_keeps_both() 
 }
 
 #[test]
+fn reapply_merges_containers_by_name_keeping_an_env_var_kubectl_added() {
+    let sim = TestSim::start();
+    support::require_kubectl!();
+    let mut s = kdeck(&sim, &["--command", "deploy"], &[]);
+    select_myapp(&mut s);
+    let screen = open_editor(&mut s);
+    let image_line = line_of(&screen, "image: ");
+    let image = value_of(&screen, "image: ");
+    retype(&mut s, 1, image_line, image.len(), "nginx:1.16.1");
+    s.wait_for_text("[modified]");
+    // The same container changes on the server meanwhile: a whole-list merge patch
+    // would drop this variable with the user's containers list.
+    sim.kubectl_ok(&["set", "env", "deployment/myapp-deploy", "TIER=canary"]);
+    s.send(CTRL_S);
+    s.wait_for_text("conflict: changed on the server since you opened it");
+    s.send("r");
+    let diff = s.wait_for_text("the change: - live, + your edit");
+    assert!(diff.contains("+        image: nginx:1.16.1"), "{diff}");
+    assert!(!diff.contains("-        - name: TIER"), "{diff}");
+    s.send(keys::ENTER);
+    s.wait_for_text("deployment.apps/myapp-deploy edited");
+    let out = sim.kubectl_ok(&[
+        "get",
+        "deployment/myapp-deploy",
+        "-o",
+        "jsonpath={.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].env[0].value}",
+    ]);
+    assert_eq!(out.trim(), "nginx:1.16.1 canary");
+    quit(&mut s);
+}
+
+#[test]
 fn a_secrets_values_stay_off_screen_until_revealed() {
     let sim = TestSim::start();
     let mut s = kdeck(&sim, &["--command", "secret"], &[]);

@@ -15,6 +15,7 @@ pub mod check;
 pub mod command;
 pub mod create;
 mod questions;
+mod rebase;
 mod reports;
 mod requests;
 pub mod search;
@@ -31,7 +32,8 @@ use crossterm::event::{KeyCode, KeyEvent};
 use ratatui_textarea::{CursorMove, DataCursor, TextArea};
 use serde_json::Value;
 
-use self::check::{ParseError, check_identity, parse, rebase};
+use self::check::{ParseError, check_identity, parse};
+use self::rebase::rebase;
 use super::action::{Action, Effect};
 use super::yaml_view::{LiveObject, Sensitive};
 use crate::cluster::ObjectKey;
