@@ -17,11 +17,13 @@
 //! - [`controller_history`]: history and undo of StatefulSets and DaemonSets (ControllerRevisions).
 //! - [`revisions`]: a Deployment's ReplicaSets and revision numbers as kubectl reads them;
 //!   [`mod@rollout_history`], [`mod@rollout_status`], [`mod@template_diff`] for the panes and previews.
+//! - [`conflict_retry`]: read-compute-write again on a 409 Conflict, as client-go does.
 //! - [`patch_request`]: sending and describing patches; [`op_error`]: why an operation failed.
 //! - [`mod@replace`]: `kubectl edit`'s PUT with the edited resourceVersion, and `create -f`
 //!   (both with a server dry run).
 
 pub mod canary;
+pub mod conflict_retry;
 pub mod controller_history;
 pub mod delete;
 pub mod op_error;

@@ -15,6 +15,7 @@ use kube::runtime::{WatchStreamExt, watcher};
 pub use patches::{CanaryOriginal, ORIGINAL_ANNOTATION};
 use serde_json::{Value, json};
 
+use super::conflict_retry::retry_on_conflict;
 use super::op_error::{OpError, Refusal};
 use super::revisions::{controlled_by, equal_ignore_hash, get_deployment, owned_replica_sets};
 use super::set_image::find_container;
@@ -284,6 +285,15 @@ pub async fn promote_canary(
     namespace: &str,
     deployment: &str,
 ) -> Result<Outcome, OpError> {
+    retry_on_conflict(|| promote_once(client, permit, namespace, deployment)).await
+}
+
+async fn promote_once(
+    client: &kube::Client,
+    permit: &Permit,
+    namespace: &str,
+    deployment: &str,
+) -> Result<Outcome, OpError> {
     let current = get_deployment(client, namespace, deployment).await?;
     let original = CanaryOriginal::stored_on(&current)?;
     let paused = current.spec.as_ref().and_then(|s| s.paused).is_some();
@@ -304,6 +314,15 @@ pub async fn promote_canary(
 /// the revision before the canary (as `kubectl rollout undo --to-revision` would),
 /// resuming, in one JSON patch.
 pub async fn abort_canary(
+    client: &kube::Client,
+    permit: &Permit,
+    namespace: &str,
+    deployment: &str,
+) -> Result<Outcome, OpError> {
+    retry_on_conflict(|| abort_once(client, permit, namespace, deployment)).await
+}
+
+async fn abort_once(
     client: &kube::Client,
     permit: &Permit,
     namespace: &str,
@@ -334,7 +353,7 @@ pub async fn abort_canary(
 }
 
 /// Refuse (Conflict) if the Deployment changed since it was read: promote and abort
-/// replace whole fields computed from what was read.
+/// replace whole fields computed from what was read (and read again on a Conflict).
 fn precondition(deployment: &Deployment) -> Vec<Value> {
     deployment
         .metadata

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 use super::canary::ORIGINAL_ANNOTATION;
 use super::canary::patches::unchanged_since;
+use super::conflict_retry::retry_on_conflict;
 use super::op_error::{OpError, Refusal};
 use super::revisions::{
     equal_ignore_hash, get_deployment, owned_replica_sets, replica_set_for_revision,
@@ -169,6 +170,17 @@ pub async fn resume_and_undo(
     deployment: &str,
     to_revision: Option<i64>,
 ) -> Result<Outcome, OpError> {
+    retry_on_conflict(|| resume_and_undo_once(client, permit, namespace, deployment, to_revision))
+        .await
+}
+
+async fn resume_and_undo_once(
+    client: &kube::Client,
+    permit: &Permit,
+    namespace: &str,
+    deployment: &str,
+    to_revision: Option<i64>,
+) -> Result<Outcome, OpError> {
     let plan = undo_preview(client, namespace, deployment, to_revision).await?;
     if !plan.paused {
         if plan.skipped {
@@ -177,7 +189,7 @@ pub async fn resume_and_undo(
         return send(client, permit, namespace, &plan, undo_patch(&plan)).await;
     }
     // Unlike kubectl's two requests, one patch: refuse it (Conflict) if the
-    // Deployment changed since the plan was computed.
+    // Deployment changed since the plan was computed (then it is planned again).
     let mut ops: Vec<Value> = plan
         .resource_version
         .as_deref()
