@@ -232,8 +232,18 @@ fn reapply_merges_containers_by_name_keeping_an_env_var_kubectl_added() {
     // The same container changes on the server meanwhile: a whole-list merge patch
     // would drop this variable with the user's containers list.
     sim.kubectl_ok(&["set", "env", "deployment/myapp-deploy", "TIER=canary"]);
+    // The controller writes the Deployment all through the rollout kubectl started; each
+    // write is a new resourceVersion (and a conflict again): wait until it is done.
+    sim.kubectl_ok(&[
+        "rollout",
+        "status",
+        "deployment/myapp-deploy",
+        "--timeout=60s",
+    ]);
     s.send(CTRL_S);
     s.wait_for_text("conflict: changed on the server since you opened it");
+    // The server's version is read: the conflict's diff shows it (r needs it).
+    s.wait_for_text("+    deployment.kubernetes.io/revision: \"2\"");
     s.send("r");
     let diff = s.wait_for_text("the change: - live, + your edit");
     assert!(diff.contains("+        image: nginx:1.16.1"), "{diff}");
