@@ -10,7 +10,7 @@ use ratatui::widgets::Paragraph;
 
 use super::truncate;
 use crate::app::permissions;
-use crate::app::state::Mode;
+use crate::app::state::{Mode, Screen};
 use crate::app::{Action, State};
 
 /// The hints every screen starts with.
@@ -87,7 +87,18 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                 truncate(status, usize::from(area.width)).into_owned(),
                 theme.error(),
             )),
-            None => hints(state, area.width),
+            // Under the editor, its keys: the table's would type text there.
+            None => match state.screen() {
+                Screen::Yaml(y) if y.editor.is_some() => Line::from(Span::styled(
+                    truncate(
+                        &crate::app::editor::command::more_hints(&state.keymap),
+                        usize::from(area.width),
+                    )
+                    .into_owned(),
+                    theme.muted_style(),
+                )),
+                _ => hints(state, area.width),
+            },
         },
     };
     frame.render_widget(Paragraph::new(line), area);

@@ -92,6 +92,30 @@ pub fn hints(keymap: &Keymap) -> String {
     ])
 }
 
+/// The editor's other keys, for the footer under it (the editor's own hint line has the
+/// ones above).
+pub fn more_hints(keymap: &Keymap) -> String {
+    let own = Action::Editor;
+    keymap.hint_text(&[
+        (
+            &[
+                own(EditorCommand::FindNext),
+                own(EditorCommand::FindPrevious),
+            ],
+            "next/previous match",
+        ),
+        (
+            &[
+                own(EditorCommand::Copy),
+                own(EditorCommand::Cut),
+                own(EditorCommand::Paste),
+            ],
+            "copy/cut/paste (Shift+arrows select)",
+        ),
+        (&[own(EditorCommand::ExternalEditor)], "$EDITOR"),
+    ])
+}
+
 /// The hint line while the find prompt is open.
 pub fn find_hints(keymap: &Keymap) -> String {
     let own = Action::Editor;
