@@ -37,6 +37,23 @@ async fn count_images(client: &kube::Client, image: &str) -> (usize, usize) {
     (with, pods.len() - with)
 }
 
+/// Runs a promote or abort, asking again (up to 5 times) when it is refused with a 409
+/// Conflict: the controllers write the Deployment's status during a rollout, and such a
+/// write between the operation's read and its patch trips its resourceVersion precondition.
+async fn again_on_conflict<F, Fut>(mut op: F) -> Result<ops::Outcome, ops::OpError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<ops::Outcome, ops::OpError>>,
+{
+    for _ in 0..5 {
+        match op().await {
+            Err(ops::OpError::Api(f)) if f.code == 409 => {}
+            done => return done,
+        }
+    }
+    op().await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn canary_holds_one_new_pod_paused_then_promotes() {
     let a = Side::start().await;
@@ -95,7 +112,8 @@ async fn canary_holds_one_new_pod_paused_then_promotes() {
     tokio::time::sleep(Duration::from_secs(2)).await;
     check_held().await;
 
-    let out = ops::promote_canary(&a.client, &permit("promote"), NS, DEPLOY)
+    let promote = permit("promote");
+    let out = again_on_conflict(|| ops::promote_canary(&a.client, &promote, NS, DEPLOY))
         .await
         .expect("promote");
     assert!(out.message.contains("promoted"), "{}", out.message);
@@ -136,7 +154,8 @@ async fn canary_of_a_crashing_image_aborts_back_to_the_old_image() {
     let (new, old) = count_images(&a.client, "nginx:crash").await;
     assert_eq!((new, old), (1, 3), "one crashing canary, three old pods");
 
-    let out = ops::abort_canary(&a.client, &permit("abort"), NS, DEPLOY)
+    let abort = permit("abort");
+    let out = again_on_conflict(|| ops::abort_canary(&a.client, &abort, NS, DEPLOY))
         .await
         .expect("abort");
     assert!(out.message.contains("aborted"), "{}", out.message);
@@ -193,7 +212,8 @@ async fn tutorial_canary_on_the_seed_then_undo_to_revision_1() {
     assert_eq!(count_images(&a.client, "nginx:1.15.7").await, (1, 3));
     assert_eq!(deployment(&a.client).await.spec.unwrap().paused, Some(true));
 
-    ops::promote_canary(&a.client, &permit("promote"), NS, DEPLOY)
+    let promote = permit("promote");
+    again_on_conflict(|| ops::promote_canary(&a.client, &promote, NS, DEPLOY))
         .await
         .expect("promote");
     settle(&a.client).await;
@@ -249,15 +269,10 @@ async fn aborting_while_the_canary_waits_ends_the_wait_without_a_pause() {
         assert!(std::time::Instant::now() < deadline, "the canary started");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    // The controllers are writing the Deployment's status meanwhile: abort refuses with a
-    // Conflict when one lands between its read and its patch, and is asked again.
-    let mut conflicts = 0;
-    loop {
-        match ops::abort_canary(&a.client, &permit("abort"), NS, DEPLOY).await {
-            Err(ops::OpError::Api(f)) if f.code == 409 && conflicts < 5 => conflicts += 1,
-            done => break done.map(drop).expect("abort"),
-        }
-    }
+    let abort = permit("abort");
+    again_on_conflict(|| ops::abort_canary(&a.client, &abort, NS, DEPLOY))
+        .await
+        .expect("abort");
     let err = tokio::time::timeout(support::test_timeout(), started)
         .await
         .expect("the start ends long before its 600 s timeout")
