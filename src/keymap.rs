@@ -115,9 +115,18 @@ impl Keymap {
         self.action_in(Section::Normal, chord)
     }
 
-    /// The action `section` binds to `chord` (that section only).
+    /// The action `section` binds to `chord` (that section only); a shifted named key
+    /// that is not bound as such runs what the key alone runs (Shift-Up moves up).
     pub fn action_in(&self, section: Section, chord: &KeyChord) -> Option<&Action> {
-        self.bindings.get(&(section, *chord)).map(|b| &b.action)
+        self.bindings
+            .get(&(section, *chord))
+            .or_else(|| {
+                chord
+                    .shift
+                    .then(|| self.bindings.get(&(section, chord.unshifted())))
+                    .flatten()
+            })
+            .map(|b| &b.action)
     }
 
     /// The action `section` binds to a terminal key (that section only).

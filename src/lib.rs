@@ -11,14 +11,18 @@
 //! - [`tui`]: the terminal guard (restored on exit, error, panic and signals).
 //! - [`human_duration`]: AGE as kubectl prints it.
 //! - [`highlight`]: YAML highlighting by syntect, in theme roles.
+//! - [`list_merge`]: how the API merges list fields (patch merge keys).
 
 pub mod app;
 pub mod cli;
 pub mod cluster;
 pub mod config;
+#[cfg(test)]
+mod fake_env;
 pub mod highlight;
 pub mod human_duration;
 pub mod keymap;
+pub mod list_merge;
 pub mod logging;
 pub mod sim;
 pub mod theme;

@@ -12,6 +12,7 @@ use support::TestSim;
 const END: &str = "\x1b[F";
 const BACKSPACE: &str = "\x7f";
 const CTRL_S: &str = "\x13";
+const CTRL_F: &str = "\x06";
 
 fn kdeck(sim: &TestSim, extra: &[&str], env: &[(&str, &str)]) -> PtySession {
     let kubeconfig = sim.kubeconfig_path().to_str().expect("utf-8 path");
@@ -218,6 +219,38 @@ fn a_concurrent_kubectl_change_gives_the_conflict_path_and_reapply_keeps_both() 
 }
 
 #[test]
+fn reapply_merges_containers_by_name_keeping_an_env_var_kubectl_added() {
+    let sim = TestSim::start();
+    support::require_kubectl!();
+    let mut s = kdeck(&sim, &["--command", "deploy"], &[]);
+    select_myapp(&mut s);
+    let screen = open_editor(&mut s);
+    let image_line = line_of(&screen, "image: ");
+    let image = value_of(&screen, "image: ");
+    retype(&mut s, 1, image_line, image.len(), "nginx:1.16.1");
+    s.wait_for_text("[modified]");
+    // The same container changes on the server meanwhile: a whole-list merge patch
+    // would drop this variable with the user's containers list.
+    sim.kubectl_ok(&["set", "env", "deployment/myapp-deploy", "TIER=canary"]);
+    s.send(CTRL_S);
+    s.wait_for_text("conflict: changed on the server since you opened it");
+    s.send("r");
+    let diff = s.wait_for_text("the change: - live, + your edit");
+    assert!(diff.contains("+        image: nginx:1.16.1"), "{diff}");
+    assert!(!diff.contains("-        - name: TIER"), "{diff}");
+    s.send(keys::ENTER);
+    s.wait_for_text("deployment.apps/myapp-deploy edited");
+    let out = sim.kubectl_ok(&[
+        "get",
+        "deployment/myapp-deploy",
+        "-o",
+        "jsonpath={.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].env[0].value}",
+    ]);
+    assert_eq!(out.trim(), "nginx:1.16.1 canary");
+    quit(&mut s);
+}
+
+#[test]
 fn a_secrets_values_stay_off_screen_until_revealed() {
     let sim = TestSim::start();
     let mut s = kdeck(&sim, &["--command", "secret"], &[]);
@@ -415,5 +448,138 @@ fn create_from_a_file_applies_its_documents() {
     s.wait_for_text("to create: + your objects");
     s.send(keys::ENTER);
     s.wait_for_text("configmap/from-file-a created; configmap/from-file-b created");
+    quit(&mut s);
+}
+
+/// Ctrl-f in the editor: a prompt under the text, Enter puts the cursor on the match, Esc
+/// (the prompt is closed already) leaves; the edit made there is saved as usual.
+#[test]
+fn find_in_the_editor_then_change_the_match_and_save() {
+    let sim = TestSim::start();
+    let mut s = kdeck(&sim, &["--command", "deploy"], &[]);
+    select_myapp(&mut s);
+    let screen = open_editor(&mut s);
+    let old = value_of(&screen, "  replicas: ");
+    s.send(CTRL_F);
+    s.wait_for_text("find: ▏");
+    s.type_slowly("REPLICAS");
+    s.send(keys::ENTER);
+    // A capital makes the search exact: nothing is found, the cursor stays.
+    s.wait_for_text("not found: REPLICAS");
+    s.send(CTRL_F);
+    s.type_slowly("replicas");
+    s.send(keys::ENTER);
+    s.wait_for("the prompt closed", |t| {
+        !t.contains("find: ") && t.contains("Ctrl-s save")
+    });
+    // The cursor is on `replicas` in spec: its value is at the end of that line.
+    s.send(END);
+    for _ in 0..old.len() {
+        s.send(BACKSPACE);
+    }
+    s.type_slowly("6");
+    s.wait_for_text("[modified]");
+    s.wait_for_text("✓ YAML ok");
+    s.send(CTRL_S);
+    let diff = s.wait_for_text("the change: - live, + your edit");
+    assert!(diff.contains("+  replicas: 6"), "{diff}");
+    s.send(keys::ENTER);
+    s.wait_for_text("deployment.apps/myapp-deploy edited");
+    s.wait_for_text("yaml deployment/myapp-deploy");
+    s.wait_for_text("  replicas: 6");
+    quit(&mut s);
+}
+
+/// `:create FILE` killed mid-edit: the text typed is in a recovery file named by the file,
+/// offered back by the next `:create FILE`, and removed once everything was created.
+#[test]
+fn an_unsent_create_from_a_file_survives_a_kill_and_is_offered_back() {
+    let sim = TestSim::start();
+    let file = sim.write_file(
+        "one.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: rescued\ndata:\n  k: v\n",
+    );
+    let recovery = sim.dir().join("state/kdeck/recovery");
+    let saved = || -> Option<String> {
+        let entry = std::fs::read_dir(&recovery).ok()?.next()?.ok()?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        assert!(name.contains("_create-file_one.yaml_"), "{name}");
+        std::fs::read_to_string(entry.path()).ok()
+    };
+    let create = format!(":create {}", file.display());
+    let mut s = kdeck(&sim, &["--command", "cm"], &[]);
+    s.wait_for_text("myapp-config");
+    s.type_slowly(&create);
+    s.send(keys::ENTER);
+    let screen = s.wait_for("the file in the create editor", |t| {
+        t.contains("name: rescued") && t.contains("Ctrl-s save")
+    });
+    let row = line_of(&screen, "  k: v");
+    retype(&mut s, 1, row, 1, "typed-before-the-kill");
+    s.wait_for("the text in the recovery file", |_| {
+        saved().is_some_and(|t| t.contains("k: typed-before-the-kill"))
+    });
+    let pid = s.pid().expect("kdeck's pid");
+    let killed = std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .expect("run kill");
+    assert!(killed.success());
+    s.wait_exit();
+
+    let mut s = kdeck(&sim, &["--command", "cm"], &[]);
+    s.wait_for_text("myapp-config");
+    s.type_slowly(&create);
+    s.send(keys::ENTER);
+    s.wait_for_text("an unsent text of this create was saved earlier");
+    s.send("r");
+    s.wait_for_text("restored the unsent edit");
+    s.wait_for_text("k: typed-before-the-kill");
+    s.send(CTRL_S);
+    let diff = s.wait_for_text("to create: + your objects");
+    assert!(diff.contains("+  k: typed-before-the-kill"), "{diff}");
+    s.send(keys::ENTER);
+    s.wait_for_text("configmap/rescued created");
+    s.wait_for("the recovery file removed after the create", |_| {
+        std::fs::read_dir(&recovery).is_ok_and(|d| d.count() == 0)
+    });
+    s.wait_for("the new ConfigMap in the pane", |t| {
+        t.contains("configmaps(default)") && t.contains("rescued")
+    });
+    quit(&mut s);
+}
+
+/// Selection in the real terminal: Shift-End selects, Alt-c (Esc c on the wire) copies to
+/// the terminal's clipboard over "SSH" (OSC 52), Alt-v pastes it back in the editor.
+#[test]
+fn shift_end_selects_alt_c_copies_through_osc52_and_alt_v_pastes() {
+    let sim = TestSim::start();
+    let mut s = kdeck(&sim, &["--command", "deploy"], &[("SSH_TTY", "/dev/pts/9")]);
+    select_myapp(&mut s);
+    let screen = open_editor(&mut s);
+    let replicas = value_of(&screen, "  replicas: ");
+    s.send(CTRL_F);
+    s.type_slowly("replicas:");
+    s.send(keys::ENTER);
+    s.wait_for("the prompt closed", |t| !t.contains("find: "));
+    s.send("\x1b[1;2F");
+    s.send("\x1bc");
+    s.wait_for_text("copied 1 line(s)");
+    let copied = format!("replicas: {replicas}");
+    let osc52 = kdeck::ui::logs::osc52(&copied);
+    s.wait_for("the copy written as OSC 52", |_| {
+        String::from_utf8_lossy(&s.raw_output()).contains(&osc52)
+    });
+    s.send(END);
+    s.send("\x1bv");
+    let pasted = s.wait_for_text("[modified]");
+    assert!(
+        pasted.contains(&format!("replicas: {replicas}{copied}")),
+        "{pasted}"
+    );
+    s.send(keys::ESC);
+    s.wait_for_text("y discards them");
+    s.send("y");
+    s.wait_for_text("yaml deployment/myapp-deploy");
     quit(&mut s);
 }

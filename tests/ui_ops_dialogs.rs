@@ -108,6 +108,61 @@ fn a_failed_change_brings_the_dialog_back_with_the_input_and_the_message() {
     assert_eq!(status(&s), "deployment.apps/hello-deploy scaled");
 }
 
+fn failed(id: u64, message: &str) -> Action {
+    Action::OpReport {
+        id,
+        report: OpReport::Failed {
+            message: message.into(),
+            refusal: None,
+        },
+    }
+}
+
+#[test]
+fn every_failed_change_in_flight_brings_its_dialog_back_one_after_the_other() {
+    let mut s = state(Kind::Deployment, (120, 40));
+    run(&mut s, &[Action::Scale]);
+    let (first, _) = sent(&keys(&mut s, &[DialogKey::Char('7'), DialogKey::Enter]));
+    run(&mut s, &[Action::Scale]);
+    let (second, _) = sent(&keys(&mut s, &[DialogKey::Char('8'), DialogKey::Enter]));
+    run(&mut s, &[Action::Scale]);
+    keys(&mut s, &typed("9"));
+    // Both fail while a third dialog is open: the open one stays, the others queue.
+    run(
+        &mut s,
+        &[
+            failed(second, "second failed: Conflict"),
+            failed(first, "first failed: Forbidden"),
+        ],
+    );
+    assert!(
+        status(&s).contains("comes back when this one closes"),
+        "{}",
+        status(&s)
+    );
+    let input = |s: &kdeck::app::State| match &s.dialogs.open {
+        Some(Dialog::Scale(d)) => d.input.clone(),
+        other => panic!("a scale dialog is open: {other:?}"),
+    };
+    assert_eq!(input(&s), "9");
+    keys(&mut s, &[DialogKey::Esc]);
+    assert_eq!(input(&s), "8", "the first to fail comes back first");
+    assert_eq!(s.dialogs.error.as_deref(), Some("second failed: Conflict"));
+    // Sending it again brings the other one back at once.
+    let (retry, _) = sent(&keys(&mut s, &[DialogKey::Enter]));
+    assert_eq!(input(&s), "7");
+    assert_eq!(s.dialogs.error.as_deref(), Some("first failed: Forbidden"));
+    keys(&mut s, &[DialogKey::Esc]);
+    assert!(s.dialogs.open.is_none());
+    // The retried change fails again: its dialog comes back once more.
+    run(&mut s, &[failed(retry, "second failed again")]);
+    assert_eq!(
+        input(&s),
+        "8",
+        "the retried change's dialog is back once more"
+    );
+}
+
 #[test]
 fn scale_of_a_replicaset_and_refusal_on_pods() {
     let mut s = state(Kind::ReplicaSet, (120, 40));

@@ -218,3 +218,33 @@ fn undo_picks_a_revision_shows_the_diff_and_sends_that_revision() {
         }
     );
 }
+
+#[test]
+fn undo_on_a_statefulset_loads_its_history_and_sends_its_key_without_resume() {
+    let mut s = state(Kind::StatefulSet, (120, 40));
+    let (id, load) = loaded(&run(&mut s, &[Action::Undo]));
+    let web = key(Kind::StatefulSet, "web");
+    assert_eq!(load, Load::History(web.clone()));
+    run(
+        &mut s,
+        &[Action::OpReport {
+            id,
+            report: OpReport::History(Ok(history())),
+        }],
+    );
+    keys(&mut s, &[DialogKey::Enter]);
+    let (_, mutation) = sent(&keys(&mut s, &[DialogKey::Enter]));
+    assert_eq!(
+        mutation,
+        Mutation::Undo {
+            key: web,
+            revision: 2,
+            resume: false
+        }
+    );
+    assert!(
+        mutation.description().starts_with("undo statefulset/web"),
+        "{}",
+        mutation.description()
+    );
+}

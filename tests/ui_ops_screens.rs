@@ -61,7 +61,7 @@ fn revision(n: i64, image: &str, current: bool) -> Revision {
         change_cause: (n > 1)
             .then(|| format!("kdeck set image deployment/hello-deploy hello={image}")),
         images: vec![image.into()],
-        replicaset: format!("hello-deploy-{n}"),
+        holder: format!("hello-deploy-{n}"),
         current,
         template,
     }

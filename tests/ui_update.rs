@@ -669,3 +669,65 @@ fn rollout_cache_rescans_pods_only_when_pods_come_or_go() {
     );
     assert_ne!(computed(&s), before, "a new pod is grouped");
 }
+
+/// The monitor recounts a card's pods when a pod only changes (no regrouping of every
+/// pod), and groups a pod that comes.
+#[test]
+fn the_monitor_recounts_a_changed_pod_and_groups_a_new_one() {
+    let mut s = state(Kind::Pod, (120, 40));
+    command(&mut s, "monitor myapp-deploy");
+    let myapp = |s: &State| match s.screen() {
+        Screen::Monitor(m) => m.cache.cards[0].pods,
+        _ => panic!("monitor expected"),
+    };
+    let before = myapp(&s);
+    let mut changed = rows(Kind::Pod).remove(3);
+    if let kdeck::cluster::Detail::Pod(p) = &mut changed.detail {
+        p.restarts += 5;
+    }
+    changed.health = kdeck::cluster::Health::Err;
+    let apply = |s: &mut State, row: kdeck::cluster::Row| {
+        run(
+            s,
+            &[Action::Cluster(ClusterUpdate::Applied {
+                kind: Kind::Pod,
+                rows: vec![row],
+            })],
+        );
+        s.refresh_views();
+    };
+    apply(&mut s, changed.clone());
+    let after = myapp(&s);
+    assert_eq!(
+        after.restarts,
+        before.restarts + 5,
+        "{before:?} -> {after:?}"
+    );
+    assert_eq!(after.failing, before.failing + 1, "{before:?} -> {after:?}");
+    let mut new = changed;
+    new.meta.name = "myapp-deploy-7c5ddbdf54-new02".into();
+    apply(&mut s, new);
+    assert_eq!(myapp(&s).failing, after.failing + 1, "the new pod counts");
+    // A ReplicaSet's status change moves the card's new replicas.
+    let new_rs = |s: &State| match s.screen() {
+        Screen::Monitor(m) => m.cache.cards[0].new_replicas,
+        _ => panic!("monitor expected"),
+    };
+    assert_eq!(new_rs(&s), (1, 2));
+    let mut rs = rows(Kind::ReplicaSet)
+        .into_iter()
+        .find(|r| r.meta.name == "myapp-deploy-7c5ddbdf54")
+        .expect("the new ReplicaSet");
+    if let kdeck::cluster::Detail::ReplicaSet(r) = &mut rs.detail {
+        r.ready = 2;
+    }
+    run(
+        &mut s,
+        &[Action::Cluster(ClusterUpdate::Applied {
+            kind: Kind::ReplicaSet,
+            rows: vec![rs],
+        })],
+    );
+    s.refresh_views();
+    assert_eq!(new_rs(&s), (2, 2));
+}

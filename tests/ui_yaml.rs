@@ -329,3 +329,47 @@ fn the_command_line_over_the_yaml_view_gets_every_letter() {
     }
     assert_eq!(s.mode, kdeck::app::state::Mode::Command("ns xMzN".into()));
 }
+
+/// Ctrl-f opens the find prompt under the editor's text; Enter finds (the cursor on the
+/// match, every match in the theme's selection colours, as the YAML view shows its own).
+#[test]
+fn editor_find_prompt_and_matches_80x24() {
+    let (mut s, key) = yaml_state(Theme::dark(), "7");
+    let _ = update(&mut s, Action::Edit);
+    let _ = update(
+        &mut s,
+        Action::ObjectLoaded {
+            key,
+            object: Ok(LiveObject::new(deployment("7"))),
+            recovery: None,
+        },
+    );
+    press(&mut s, KeyCode::Char('f'), KeyModifiers::CONTROL);
+    for c in "replicas".chars() {
+        let _ = update(&mut s, key_event(c));
+    }
+    let prompt = text(&render(&s));
+    insta::assert_snapshot!("editor_find_prompt_80x24", prompt);
+    assert!(prompt.contains("find: replicas▏"), "{prompt}");
+    press(&mut s, KeyCode::Enter, KeyModifiers::NONE);
+    let buf = render(&s);
+    let shown = text(&buf);
+    assert!(
+        !shown.contains("find: "),
+        "Enter closes the prompt:\n{shown}"
+    );
+    let (x, y) = shown
+        .lines()
+        .enumerate()
+        .find_map(|(y, l)| l.find("replicas: 10").map(|i| (l[..i].chars().count(), y)))
+        .expect("the match is on screen");
+    let theme = Theme::dark();
+    // The cursor sits on the match's first cell; the next ones are painted as matches.
+    assert_eq!(
+        buf[(x as u16 + 1, y as u16)].bg,
+        theme.selection_bg,
+        "{shown}"
+    );
+    // The prompt's keys were not typed into the text.
+    assert!(!shown.contains("[modified]"), "{shown}");
+}

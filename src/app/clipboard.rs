@@ -80,15 +80,7 @@ pub fn run_program(name: &str, args: &[&str], text: &str) -> Result<(), String> 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |name| {
-            pairs
-                .iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| (*v).to_owned())
-        }
-    }
+    use crate::fake_env::env;
 
     #[test]
     fn ssh_means_osc52_and_a_desktop_means_its_clipboard() {

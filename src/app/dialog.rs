@@ -2,12 +2,15 @@
 //! (replicas, container and image, a revision, a yes), names exactly what will be
 //! sent, and on confirm returns the [`Mutation`] as an effect. While a dialog is open
 //! every key goes to it (see [`key_action`]). A change that fails brings its dialog
-//! back with the user's input and the server's message, to fix and retry.
+//! back with the user's input and the server's message, to fix and retry; when another
+//! dialog is open, it comes back once that one closes, failures in the order they came.
 
 pub mod confirm;
 pub mod image;
 pub mod scale;
 pub mod undo;
+
+use std::collections::{BTreeMap, VecDeque};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -92,8 +95,10 @@ pub struct Dialogs {
     pub open: Option<Dialog>,
     /// Why the last Enter was not accepted, or why the change failed.
     pub error: Option<String>,
-    /// The change in flight (its answer id) and the dialog to bring back if it fails.
-    pub sent: Option<(u64, Option<Dialog>)>,
+    /// The changes in flight, by answer id, each with the dialog to bring back if it fails.
+    pub sent: BTreeMap<u64, Option<Dialog>>,
+    /// Failed changes whose dialog (with the error) waits for the open one to close.
+    pub failed: VecDeque<(Dialog, String)>,
     /// Answer id of the open dialog's load.
     pub open_id: u64,
     next_id: u64,
@@ -103,6 +108,24 @@ impl Dialogs {
     fn next_id(&mut self) -> u64 {
         self.next_id += 1;
         self.next_id
+    }
+
+    /// Shows `dialog` with `error`, or queues it behind the open dialog.
+    fn bring_back(&mut self, dialog: Dialog, error: String) {
+        if self.open.is_some() {
+            self.failed.push_back((dialog, error));
+        } else {
+            self.open = Some(dialog);
+            self.error = Some(error);
+        }
+    }
+
+    /// The open dialog closed: the next failed change's dialog takes its place.
+    fn closed(&mut self) {
+        if let Some((dialog, error)) = self.failed.pop_front() {
+            self.open = Some(dialog);
+            self.error = Some(error);
+        }
     }
 }
 
@@ -176,7 +199,18 @@ fn begin(state: &State, action: &Action) -> Result<Begin, String> {
             )
         }
         Action::Undo => {
-            let paused = deployment?.paused;
+            let paused =
+                match key.kind {
+                    Kind::StatefulSet | Kind::DaemonSet => false,
+                    _ => deployment
+                        .map_err(|_| {
+                            format!(
+                                "undo works on Deployments, StatefulSets and DaemonSets, not {}",
+                                kind_word(key.kind)
+                            )
+                        })?
+                        .paused,
+                };
             Begin::Dialog(
                 Dialog::Undo(UndoDialog::new(key.clone(), paused)),
                 history(),
@@ -249,8 +283,12 @@ pub fn key(state: &mut State, key: DialogKey, effects: &mut Vec<Effect>) {
         Step::Cancel => {
             state.status = Some("cancelled: nothing was sent".to_owned());
             state.status_ok = false;
+            state.dialogs.closed();
         }
-        Step::Send(mutation) => send(state, Some(dialog), mutation, effects),
+        Step::Send(mutation) => {
+            send(state, Some(dialog), mutation, effects);
+            state.dialogs.closed();
+        }
     }
 }
 
@@ -261,7 +299,7 @@ fn send(state: &mut State, dialog: Option<Dialog>, mutation: Mutation, effects: 
     if let Mutation::Canary { key, .. } = &mutation {
         show_rollout(state, key);
     }
-    state.dialogs.sent = Some((id, dialog));
+    state.dialogs.sent.insert(id, dialog);
     effects.push(Effect::Ops(OpRequest::Mutate { id, mutation }));
 }
 
@@ -285,38 +323,33 @@ fn show_rollout(state: &mut State, key: &ObjectKey) {
 /// Applies what came back for request `id`.
 pub fn report(state: &mut State, id: u64, report: OpReport) {
     let dialogs = &mut state.dialogs;
-    let in_flight = dialogs.sent.as_ref().is_some_and(|(sent, _)| *sent == id);
     match report {
         OpReport::Progress(message) => {
-            if in_flight {
+            if let Some(dialog) = dialogs.sent.get_mut(&id) {
                 // The change is made (a canary's patch is in): nothing to retry from its dialog.
-                if let Some((_, dialog)) = &mut dialogs.sent {
-                    *dialog = None;
-                }
+                *dialog = None;
                 state.status = Some(message);
                 state.status_ok = true;
             }
         }
         OpReport::Done(message) => {
-            if in_flight {
-                dialogs.sent = None;
-            }
+            dialogs.sent.remove(&id);
             state.status = Some(message);
             state.status_ok = true;
         }
         OpReport::Failed { message, refusal } => {
-            if in_flight
-                && let Some((_, Some(mut dialog))) = dialogs.sent.take()
-                && dialogs.open.is_none()
-            {
+            let mut status = message.clone();
+            if let Some(Some(mut dialog)) = dialogs.sent.remove(&id) {
                 // kubectl refuses to undo a paused Deployment: offer resume-and-undo.
                 if let (Dialog::Undo(undo), Some(Refusal::Paused)) = (&mut dialog, refusal) {
                     undo.paused = true;
                 }
-                dialogs.open = Some(dialog);
-                dialogs.error = Some(message.clone());
+                if dialogs.open.is_some() {
+                    status.push_str(" (its dialog comes back when this one closes)");
+                }
+                dialogs.bring_back(dialog, message);
             }
-            state.status = Some(message);
+            state.status = Some(status);
             state.status_ok = false;
         }
         OpReport::History(history) if id == dialogs.open_id => match &mut dialogs.open {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::action::Action;
-use super::editor::{EditReport, EditRequest};
+use super::editor::{EditReport, EditRequest, RecoveryKey};
 use super::navigation::kind_word;
 use super::yaml_view::{LiveObject, Sensitive};
 use crate::cluster::{Cluster, ObjectKey, object_yaml, ops};
@@ -89,7 +89,7 @@ pub fn perform(
         }
         EditRequest::External { id, text } => Some(ExternalEdit { id, text }),
         EditRequest::SaveRecovery { context, key, text } => {
-            if let Some(path) = recovery_path(&context, &key) {
+            if let Some(path) = recovery_file(&context, &key) {
                 let written = path
                     .parent()
                     .map_or(Ok(()), std::fs::create_dir_all)
@@ -102,9 +102,19 @@ pub fn perform(
             None
         }
         EditRequest::RemoveRecovery { context, key } => {
-            if let Some(path) = recovery_path(&context, &key) {
+            if let Some(path) = recovery_file(&context, &key) {
                 let _ = std::fs::remove_file(path);
             }
+            None
+        }
+        EditRequest::LoadRecovery { id, context, key } => {
+            let actions = actions.clone();
+            tokio::task::spawn_blocking(move || {
+                let text = recovery_file(&context, &key)
+                    .and_then(|p| std::fs::read_to_string(p).ok())
+                    .map(Sensitive);
+                let _ = actions.send(Action::EditReport(EditReport::Recovered(id, text)));
+            });
             None
         }
     }
@@ -192,13 +202,35 @@ fn create(
 /// The recovery file of an unsent edit of `key` in `context`: under the XDG state
 /// directory (else the cache directory), `kdeck/recovery/`.
 pub fn recovery_path(context: &str, key: &ObjectKey) -> Option<PathBuf> {
+    recovery_file(context, &RecoveryKey::Edit(key.clone()))
+}
+
+/// The recovery file of `key`'s unsent text in `context` (see [`recovery_path`]): an
+/// edit's is named by the object, a `:create KIND`'s by the kind, a `:create FILE`'s by
+/// the file's name and a hash of its canonical path (two `app.yaml` in two directories
+/// are two files).
+pub fn recovery_file(context: &str, key: &RecoveryKey) -> Option<PathBuf> {
     let dir = dirs::state_dir().or_else(dirs::cache_dir)?;
-    let name = format!(
-        "{context}_{}_{}_{}.yaml",
-        kind_word(key.kind),
-        key.namespace,
-        key.name
-    );
+    let name = match key {
+        RecoveryKey::Edit(key) => format!(
+            "{context}_{}_{}_{}.yaml",
+            kind_word(key.kind),
+            key.namespace,
+            key.name
+        ),
+        RecoveryKey::CreateNew(kind) => format!("{context}_create_{}.yaml", kind_word(*kind)),
+        RecoveryKey::CreateFile(path) => {
+            let canonical = std::fs::canonicalize(path)
+                .or_else(|_| std::path::absolute(path))
+                .unwrap_or_else(|_| path.clone());
+            let base = canonical
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let hash = fnv1a(canonical.as_os_str().as_encoded_bytes());
+            format!("{context}_create-file_{base}_{hash:016x}.yaml")
+        }
+    };
     let safe: String = name
         .chars()
         .map(|c| {
@@ -210,6 +242,13 @@ pub fn recovery_path(context: &str, key: &ObjectKey) -> Option<PathBuf> {
         })
         .collect();
     Some(dir.join("kdeck").join("recovery").join(safe))
+}
+
+/// FNV-1a, 64 bits: a stable name for a path (std's hasher may change between releases).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
+        (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// Writes `text` to `path` readable by the user only: it may hold a Secret's values.
@@ -258,5 +297,46 @@ pub fn run_external(job: &ExternalEdit) -> Result<Sensitive, String> {
         Ok(_) => text
             .map(Sensitive)
             .map_err(|e| format!("cannot read the edited file back: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::Kind;
+
+    #[test]
+    fn a_create_file_is_recovered_by_its_canonical_path_and_a_template_by_its_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        std::fs::write(sub.join("app.yaml"), "kind: ConfigMap\n").unwrap();
+        std::fs::write(dir.path().join("app.yaml"), "kind: ConfigMap\n").unwrap();
+        let file = |p: PathBuf| recovery_file("ctx", &RecoveryKey::CreateFile(p)).unwrap();
+        let direct = file(sub.join("app.yaml"));
+        assert_eq!(direct, file(sub.join("../sub/./app.yaml")), "canonical");
+        assert_ne!(
+            direct,
+            file(dir.path().join("app.yaml")),
+            "another directory"
+        );
+        let name = direct.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.starts_with("ctx_create-file_app.yaml_"), "{name}");
+        let new = recovery_file("ctx", &RecoveryKey::CreateNew(Kind::Deployment)).unwrap();
+        assert!(
+            new.ends_with("kdeck/recovery/ctx_create_deployment.yaml"),
+            "{new:?}"
+        );
+        let key = ObjectKey {
+            kind: Kind::Deployment,
+            namespace: "default".into(),
+            name: "web".into(),
+        };
+        let edit = recovery_path("ctx", &key).unwrap();
+        assert!(
+            edit.ends_with("kdeck/recovery/ctx_deployment_default_web.yaml"),
+            "{edit:?}"
+        );
+        assert_eq!(edit.parent(), new.parent());
     }
 }

@@ -14,12 +14,16 @@
 pub mod check;
 pub mod command;
 pub mod create;
+mod questions;
+mod rebase;
 mod reports;
 mod requests;
+pub mod search;
+mod selection;
 mod text_area;
 
 pub use command::EditorCommand;
-pub use requests::{EditReport, EditRequest};
+pub use requests::{EditReport, EditRequest, RecoveryKey};
 pub use text_area::{EditorStyle, LockedTextArea};
 
 use std::sync::MutexGuard;
@@ -28,7 +32,8 @@ use crossterm::event::{KeyCode, KeyEvent};
 use ratatui_textarea::{CursorMove, DataCursor, TextArea};
 use serde_json::Value;
 
-use self::check::{ParseError, check_identity, parse, rebase};
+use self::check::{ParseError, check_identity, parse};
+use self::rebase::rebase;
 use super::action::{Action, Effect};
 use super::yaml_view::{LiveObject, Sensitive};
 use crate::cluster::ObjectKey;
@@ -108,6 +113,10 @@ pub struct Editor {
     style: EditorStyle,
     /// `:create`: the text is new objects, not an edit of `base`.
     create: bool,
+    /// The find prompt and the last pattern.
+    pub find: search::Find,
+    /// Whose recovery file holds the unsent text.
+    recovery: RecoveryKey,
 }
 
 impl std::fmt::Debug for Editor {
@@ -137,6 +146,7 @@ impl Editor {
             _ => Phase::Editing,
         };
         Self {
+            recovery: RecoveryKey::Edit(key.clone()),
             key,
             context: context.to_owned(),
             textarea: LockedTextArea::new(textarea(&base_text, style)),
@@ -150,6 +160,7 @@ impl Editor {
             external,
             style,
             create: false,
+            find: search::Find::default(),
         }
     }
 
@@ -187,6 +198,7 @@ impl Editor {
 
     fn set_text(&mut self, text: &str) {
         self.textarea = LockedTextArea::new(textarea(text, self.style));
+        self.restore_search();
         self.recheck();
     }
 
@@ -210,7 +222,7 @@ impl Editor {
     fn save_recovery(&self) -> Effect {
         Effect::Edit(EditRequest::SaveRecovery {
             context: self.context.clone(),
-            key: self.key.clone(),
+            key: self.recovery.clone(),
             text: Sensitive(self.text()),
         })
     }
@@ -218,7 +230,7 @@ impl Editor {
     fn remove_recovery(&self) -> Effect {
         Effect::Edit(EditRequest::RemoveRecovery {
             context: self.context.clone(),
-            key: self.key.clone(),
+            key: self.recovery.clone(),
         })
     }
 
@@ -275,6 +287,10 @@ impl Editor {
         if self.phase != Phase::Editing {
             return;
         }
+        if self.finding() {
+            self.paste_into_find(text);
+            return;
+        }
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
         if self.textarea().insert_str(text) {
             self.changed(effects);
@@ -299,97 +315,18 @@ impl Editor {
         effects: &mut Vec<Effect>,
     ) -> Outcome {
         match self.phase.clone() {
+            Phase::Editing if self.finding() => {
+                self.find_key(key, command);
+                Outcome::default()
+            }
             Phase::Editing => match command {
                 Some(command) => self.command(command, effects),
                 None => self.editing_key(key, effects),
             },
-            Phase::OfferRecovery(text) => {
-                match key.code {
-                    KeyCode::Char('r') => {
-                        self.set_text(&text.0);
-                        self.notice = Some(("restored the unsent edit".to_owned(), false));
-                    }
-                    KeyCode::Char('d') => effects.push(self.remove_recovery()),
-                    _ => return Outcome::default(),
-                }
-                self.phase = Phase::Editing;
-                effects.extend(self.start_effects());
-                Outcome::default()
-            }
-            Phase::Confirm { diff, scroll } => match key.code {
-                KeyCode::Enter | KeyCode::Char('y') if self.create => {
-                    self.send_create(effects);
-                    Outcome::default()
-                }
-                KeyCode::Enter | KeyCode::Char('y') => {
-                    let Some(object) = self.pending.clone() else {
-                        self.phase = Phase::Editing;
-                        return Outcome::default();
-                    };
-                    let id = self.next_id();
-                    effects.push(Effect::Edit(EditRequest::Replace {
-                        id,
-                        key: self.key.clone(),
-                        object,
-                    }));
-                    self.phase = Phase::Sending;
-                    self.notice = Some(("sending…".to_owned(), false));
-                    Outcome::default()
-                }
-                KeyCode::Esc | KeyCode::Char('n') => {
-                    self.phase = Phase::Editing;
-                    self.notice = Some(("not sent; still editing".to_owned(), false));
-                    Outcome::default()
-                }
-                code => {
-                    let scroll = scrolled(scroll, code, diff.len());
-                    self.phase = Phase::Confirm { diff, scroll };
-                    Outcome::default()
-                }
-            },
-            Phase::Conflict {
-                latest,
-                diff,
-                scroll,
-            } => match (key.code, latest) {
-                (KeyCode::Char('r'), Some(latest)) => self.reapply(latest, effects),
-                (KeyCode::Char('l'), Some(latest)) => {
-                    self.rebase_on(latest);
-                    let base_text = self.base_text.clone();
-                    self.set_text(&base_text);
-                    self.phase = Phase::Editing;
-                    self.notice = Some((
-                        "reloaded the server's version; your edit was dropped".to_owned(),
-                        false,
-                    ));
-                    effects.push(self.remove_recovery());
-                    Outcome::default()
-                }
-                (KeyCode::Esc, _) => {
-                    self.phase = Phase::Editing;
-                    Outcome::default()
-                }
-                (code, latest) => {
-                    let scroll = scrolled(scroll, code, diff.len());
-                    self.phase = Phase::Conflict {
-                        latest,
-                        diff,
-                        scroll,
-                    };
-                    Outcome::default()
-                }
-            },
-            Phase::ConfirmDiscard => {
-                if key.code == KeyCode::Char('y') {
-                    effects.push(self.remove_recovery());
-                    return Outcome {
-                        close: true,
-                        status: Some(("edit discarded".to_owned(), false)),
-                    };
-                }
-                self.phase = Phase::Editing;
-                Outcome::default()
-            }
+            Phase::OfferRecovery(_)
+            | Phase::Confirm { .. }
+            | Phase::Conflict { .. }
+            | Phase::ConfirmDiscard => self.answer(key, effects),
             Phase::Checking | Phase::Sending | Phase::External => {
                 if command == Some(EditorCommand::Save) {
                     self.notice = Some(("a request is in flight; wait for it".to_owned(), true));
@@ -427,9 +364,7 @@ impl Editor {
     fn changed(&mut self, effects: &mut Vec<Effect>) {
         self.notice = None;
         self.recheck();
-        if !self.create {
-            effects.push(self.save_recovery());
-        }
+        effects.push(self.save_recovery());
     }
 
     /// Takes `latest` as the version edited from now on.

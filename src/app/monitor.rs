@@ -1,6 +1,8 @@
 //! The monitoring cockpit (`kdeck --monitor`, `:monitor`): one card per Deployment with its
 //! rollout state and pod health, and the recent warnings beneath, for a wall screen that
-//! nobody touches. Computed from the row stores when they change (never per frame).
+//! nobody touches. Computed from the row stores when they change (never per frame): which
+//! pods belong to which card only when pods come or go or a Deployment or ReplicaSet
+//! changes.
 
 use std::collections::{HashMap, HashSet};
 
@@ -153,22 +155,66 @@ pub struct MonitorCache {
     pub cards: Vec<Card>,
     /// Warning events in scope, newest first (event slots).
     pub warnings: Vec<usize>,
+    /// Which pods and ReplicaSets belong to which card.
+    layout: Layout,
+}
+
+/// Which Deployment, ReplicaSets and pods each card has, by slot. Rebuilt only when
+/// Deployments, ReplicaSets or pods come or go: under churn, pods and ReplicaSets change
+/// (their status) nearly every frame, and counting a card's own slots costs far less than
+/// matching 50,000 pods to ReplicaSets by name again.
+#[derive(Debug, Clone, Default)]
+struct Layout {
+    /// Deployment, ReplicaSet and pod memberships it was built from.
+    built_from: Option<[u64; 3]>,
+    /// Per card: its Deployment's slot.
+    deployments: Vec<usize>,
+    /// Per card: the slots of its ReplicaSets.
+    replica_sets: Vec<Vec<usize>>,
+    /// Per card: the slots of its pods.
+    pods: Vec<Vec<usize>>,
+    /// With chosen Deployments: (kind, namespace, name) of what their warnings may be about.
+    involved: HashSet<(String, String, String)>,
 }
 
 fn generations(stores: &Stores) -> [u64; 4] {
     MONITOR_KINDS.map(|k| stores.of(k).generation())
 }
 
+fn memberships(stores: &Stores) -> [u64; 3] {
+    [Kind::Deployment, Kind::ReplicaSet, Kind::Pod].map(|k| stores.of(k).membership())
+}
+
 impl MonitorView {
     /// Recomputes if any store it reads changed; returns whether it did.
     pub fn refresh(&mut self, stores: &Stores, namespace: Option<&str>) -> bool {
         let gens = generations(stores);
-        if self.cache.computed_from == Some(gens) {
+        let was = self.cache.computed_from;
+        if was == Some(gens) {
             return false;
         }
+        let members = memberships(stores);
+        let relaid = was.is_none() || self.cache.layout.built_from != Some(members);
+        if relaid {
+            self.cache.layout = self.lay_out(stores, namespace);
+            self.cache.layout.built_from = Some(members);
+        }
+        let layout = &self.cache.layout;
+        self.cache.cards = (0..layout.deployments.len())
+            .filter_map(|i| card(stores, layout, i))
+            .collect();
+        if relaid || was.is_none_or(|w| w[3] != gens[3]) {
+            self.cache.warnings = self.warnings(stores, namespace);
+        }
+        self.cache.computed_from = Some(gens);
+        self.selected = self.selected.min(self.cache.cards.len().saturating_sub(1));
+        true
+    }
+
+    fn lay_out(&self, stores: &Stores, namespace: Option<&str>) -> Layout {
         let in_ns = |row: &Row| namespace.is_none_or(|ns| row.meta.namespace == ns);
-        let deployments = stores.of(Kind::Deployment);
-        let mut shown: Vec<(&str, &str, usize)> = deployments
+        let mut shown: Vec<(&str, &str, usize)> = stores
+            .of(Kind::Deployment)
             .iter()
             .filter(|(_, r)| in_ns(r) && self.shows(r))
             .map(|(slot, r)| (r.meta.namespace.as_str(), r.meta.name.as_str(), slot))
@@ -179,91 +225,76 @@ impl MonitorView {
             .enumerate()
             .map(|(i, (ns, name, _))| ((*ns, *name), i))
             .collect();
-
-        // ReplicaSet -> card, with replica counts split into new and old.
-        let mut new_replicas = vec![(0, 0); shown.len()];
-        let mut old_replicas = vec![0; shown.len()];
+        let mut replica_sets = vec![Vec::new(); shown.len()];
         let mut rs_card: HashMap<(&str, &str), usize> = HashMap::new();
-        for (_, rs) in stores.of(Kind::ReplicaSet).iter() {
+        for (slot, rs) in stores.of(Kind::ReplicaSet).iter() {
             let Some(owner) = rs.meta.owner.as_ref().filter(|o| o.kind == "Deployment") else {
                 continue;
             };
-            let Some(&card) = index.get(&(rs.meta.namespace.as_str(), owner.name.as_str())) else {
-                continue;
-            };
-            rs_card.insert((rs.meta.namespace.as_str(), rs.meta.name.as_str()), card);
-            let (Detail::ReplicaSet(r), Some(Detail::Deployment(d))) = (
-                &rs.detail,
-                deployments.get(shown[card].2).map(|d| &d.detail),
-            ) else {
-                continue;
-            };
-            if r.revision.is_some() && r.revision == d.revision {
-                new_replicas[card] = (r.ready, r.current);
-            } else {
-                old_replicas[card] += r.current;
+            if let Some(&card) = index.get(&(rs.meta.namespace.as_str(), owner.name.as_str())) {
+                rs_card.insert((rs.meta.namespace.as_str(), rs.meta.name.as_str()), card);
+                replica_sets[card].push(slot);
             }
         }
-        let mut pods = vec![PodCounts::default(); shown.len()];
-        let mut involved: HashSet<(&str, &str, &str)> = HashSet::new();
-        for (_, pod) in stores.of(Kind::Pod).iter() {
+        let mut pods = vec![Vec::new(); shown.len()];
+        let mut involved = HashSet::new();
+        let chosen = !self.chosen.is_empty();
+        for (slot, pod) in stores.of(Kind::Pod).iter() {
             let Some(owner) = pod.meta.owner.as_ref().filter(|o| o.kind == "ReplicaSet") else {
                 continue;
             };
             if let Some(&card) = rs_card.get(&(pod.meta.namespace.as_str(), owner.name.as_str())) {
-                pods[card].add(pod);
-                if !self.chosen.is_empty() {
-                    involved.insert(("Pod", pod.meta.namespace.as_str(), pod.meta.name.as_str()));
+                pods[card].push(slot);
+                if chosen {
+                    involved.insert((
+                        "Pod".to_owned(),
+                        pod.meta.namespace.clone(),
+                        pod.meta.name.clone(),
+                    ));
                 }
             }
         }
-        self.cache.cards = shown
-            .iter()
-            .enumerate()
-            .filter_map(|(i, (_, _, slot))| {
-                let row = deployments.get(*slot)?;
-                let Detail::Deployment(dep) = &row.detail else {
-                    return None;
-                };
-                let phase = RolloutPhase::of(dep, old_replicas[i]);
-                let health = match &phase {
-                    RolloutPhase::Failed(_) => Health::Err,
-                    _ if pods[i].failing > 0 => Health::Err,
-                    RolloutPhase::Complete if pods[i].starting == 0 => Health::Ok,
-                    _ => Health::Warn,
-                };
-                Some(Card {
-                    deployment: *slot,
-                    new_replicas: new_replicas[i],
-                    old_replicas: old_replicas[i],
-                    pods: pods[i],
-                    phase,
-                    health,
-                })
-            })
-            .collect();
-
         // With chosen Deployments, only their own warnings (and their ReplicaSets' and pods').
-        if !self.chosen.is_empty() {
+        if chosen {
             for (ns, name, _) in &shown {
-                involved.insert(("Deployment", ns, name));
+                involved.insert((
+                    "Deployment".to_owned(),
+                    (*ns).to_owned(),
+                    (*name).to_owned(),
+                ));
             }
             for (ns, name) in rs_card.keys() {
-                involved.insert(("ReplicaSet", ns, name));
+                involved.insert((
+                    "ReplicaSet".to_owned(),
+                    (*ns).to_owned(),
+                    (*name).to_owned(),
+                ));
             }
         }
-        let events = stores.of(Kind::Event);
-        let mut warnings: Vec<(Option<jiff::Timestamp>, u64, usize)> = events
+        Layout {
+            built_from: None,
+            deployments: shown.iter().map(|(_, _, slot)| *slot).collect(),
+            replica_sets,
+            pods,
+            involved,
+        }
+    }
+
+    /// The warning events in scope, newest first.
+    fn warnings(&self, stores: &Stores, namespace: Option<&str>) -> Vec<usize> {
+        let involved = &self.cache.layout.involved;
+        let mut warnings: Vec<(Option<jiff::Timestamp>, u64, usize)> = stores
+            .of(Kind::Event)
             .iter()
             .filter_map(|(slot, r)| match &r.detail {
                 Detail::Event(e)
                     if e.type_ == "Warning"
-                        && in_ns(r)
+                        && namespace.is_none_or(|ns| r.meta.namespace == ns)
                         && (self.chosen.is_empty()
                             || involved.contains(&(
-                                e.object_kind.as_str(),
-                                r.meta.namespace.as_str(),
-                                e.object_name.as_str(),
+                                e.object_kind.clone(),
+                                r.meta.namespace.clone(),
+                                e.object_name.clone(),
                             ))) =>
                 {
                     let written = r.meta.resource_version.parse().unwrap_or(0);
@@ -274,11 +305,51 @@ impl MonitorView {
             .collect();
         warnings.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
         warnings.truncate(MAX_WARNINGS);
-        self.cache.warnings = warnings.into_iter().map(|(_, _, s)| s).collect();
-        self.cache.computed_from = Some(gens);
-        self.selected = self.selected.min(self.cache.cards.len().saturating_sub(1));
-        true
+        warnings.into_iter().map(|(_, _, s)| s).collect()
     }
+}
+
+/// Card `i` of `layout`, from the rows its slots hold now.
+fn card(stores: &Stores, layout: &Layout, i: usize) -> Option<Card> {
+    let slot = layout.deployments[i];
+    let Detail::Deployment(dep) = &stores.of(Kind::Deployment).get(slot)?.detail else {
+        return None;
+    };
+    // The current ReplicaSet's replicas against the older ones'.
+    let (mut new_replicas, mut old_replicas) = ((0, 0), 0);
+    let replica_sets = stores.of(Kind::ReplicaSet);
+    for rs in layout.replica_sets[i]
+        .iter()
+        .filter_map(|&s| replica_sets.get(s))
+    {
+        if let Detail::ReplicaSet(r) = &rs.detail {
+            if r.revision.is_some() && r.revision == dep.revision {
+                new_replicas = (r.ready, r.current);
+            } else {
+                old_replicas += r.current;
+            }
+        }
+    }
+    let mut pods = PodCounts::default();
+    let pod_rows = stores.of(Kind::Pod);
+    for pod in layout.pods[i].iter().filter_map(|&s| pod_rows.get(s)) {
+        pods.add(pod);
+    }
+    let phase = RolloutPhase::of(dep, old_replicas);
+    let health = match &phase {
+        RolloutPhase::Failed(_) => Health::Err,
+        _ if pods.failing > 0 => Health::Err,
+        RolloutPhase::Complete if pods.starting == 0 => Health::Ok,
+        _ => Health::Warn,
+    };
+    Some(Card {
+        deployment: slot,
+        new_replicas,
+        old_replicas,
+        pods,
+        phase,
+        health,
+    })
 }
 
 #[cfg(test)]

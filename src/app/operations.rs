@@ -13,7 +13,7 @@ use super::navigation::kind_word;
 use crate::cluster::ops::{
     self, CanaryPlan, CanaryProgress, OpError, Propagation, Refusal, Revision,
 };
-use crate::cluster::{Cluster, ObjectKey, Permit};
+use crate::cluster::{Cluster, Kind, ObjectKey, Permit};
 
 /// How long a canary may take to get its new pods ready before kdeck stops waiting
 /// (the canary stays in place; promote or abort it).
@@ -48,7 +48,7 @@ pub enum Mutation {
     Restart(ObjectKey),
     /// `kubectl rollout undo --to-revision`, resuming first in the same patch when `resume`.
     Undo {
-        /// The Deployment.
+        /// The Deployment, StatefulSet or DaemonSet.
         key: ObjectKey,
         /// Revision to go back to.
         revision: i64,
@@ -136,7 +136,8 @@ pub fn propagation_name(propagation: Propagation) -> &'static str {
 /// What a dialog reads before it can ask (nothing is changed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Load {
-    /// The rollout history of a Deployment (revisions, templates, containers).
+    /// The rollout history of a Deployment, StatefulSet or DaemonSet (revisions, templates,
+    /// containers).
     History(ObjectKey),
     /// What deleting an object takes with it.
     Dependents(ObjectKey),
@@ -223,9 +224,19 @@ async fn read(cluster: &Cluster, load: Load) -> OpReport {
     let client = cluster.client();
     match load {
         Load::History(key) => OpReport::History(
-            ops::rollout_history(&client, &key.namespace, &key.name)
-                .await
-                .map_err(|e| format!("cannot read the rollout history of {}: {e}", target(&key))),
+            match key.kind {
+                Kind::Deployment => ops::rollout_history(&client, &key.namespace, &key.name).await,
+                kind => {
+                    ops::controller_history::rollout_history(
+                        &client,
+                        kind,
+                        &key.namespace,
+                        &key.name,
+                    )
+                    .await
+                }
+            }
+            .map_err(|e| format!("cannot read the rollout history of {}: {e}", target(&key))),
         ),
         Load::Dependents(key) => OpReport::Dependents(
             ops::dependents(&client, key.kind, &key.namespace, &key.name)
@@ -268,6 +279,17 @@ async fn mutate(
         Mutation::Resume(key) => ops::resume(&client, permit, &key.namespace, &key.name).await,
         Mutation::Restart(key) => {
             ops::restart(&client, permit, key.kind, &key.namespace, &key.name).await
+        }
+        Mutation::Undo { key, revision, .. } if key.kind != Kind::Deployment => {
+            ops::controller_history::undo(
+                &client,
+                permit,
+                key.kind,
+                &key.namespace,
+                &key.name,
+                Some(revision),
+            )
+            .await
         }
         Mutation::Undo {
             key,

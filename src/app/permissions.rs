@@ -85,7 +85,7 @@ pub fn question(action: &Action, kind: Kind, namespace: Option<&str>) -> Option<
             _ => return None,
         },
         Action::Edit | Action::EditExternal => ("update", kind, None),
-        Action::Restart => match kind {
+        Action::Restart | Action::Undo => match kind {
             Kind::Deployment | Kind::StatefulSet | Kind::DaemonSet => ("patch", kind, None),
             _ => return None,
         },

@@ -89,7 +89,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     path.display()
                 ));
                 let kind = root_kind(state);
-                super::yaml_view::create_from(state, kind, &text);
+                super::yaml_view::create_from(state, kind, Some(&path), &text, &mut effects);
             }
             Err(message) => state.status = Some(message),
         },
@@ -395,7 +395,7 @@ fn run_command(state: &mut State, cmd: Command, effects: &mut Vec<Effect>) {
         }
         Command::Create(kind) => {
             let kind = kind.unwrap_or_else(|| root_kind(state));
-            super::yaml_view::create(state, kind);
+            super::yaml_view::create(state, kind, effects);
         }
         Command::CreateFrom(path) if state.readonly => {
             state.status = Some(format!(

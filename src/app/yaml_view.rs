@@ -17,7 +17,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::Value;
 
 use super::action::{Action, Effect};
-use super::editor::{EditReport, Editor, Outcome};
+use super::editor::{EditReport, Editor, Outcome, RecoveryKey};
 use super::navigation::{kind_word, selected_key};
 use super::state::{Screen, State};
 use crate::cluster::ObjectKey;
@@ -219,9 +219,9 @@ pub fn open(state: &mut State, edit: Option<bool>, effects: &mut Vec<Effect>) {
 }
 
 /// `:create`: an editor on a template of `kind` in the shown namespace.
-pub fn create(state: &mut State, kind: crate::cluster::Kind) {
+pub fn create(state: &mut State, kind: crate::cluster::Kind, effects: &mut Vec<Effect>) {
     let text = super::editor::create::template(kind, &namespace_of(state));
-    create_from(state, kind, &text);
+    create_from(state, kind, None, &text, effects);
 }
 
 fn namespace_of(state: &State) -> String {
@@ -231,18 +231,31 @@ fn namespace_of(state: &State) -> String {
         .unwrap_or_else(|| "default".to_owned())
 }
 
-/// Opens the editor creating objects from `text` (a file's YAML, or a kind's template).
-pub fn create_from(state: &mut State, kind: crate::cluster::Kind, text: &str) {
+/// Opens the editor creating objects from `text`: the YAML of `file`, or (`None`) a
+/// kind's template. Its unsent text is recovered by the file, or by the kind.
+pub fn create_from(
+    state: &mut State,
+    kind: crate::cluster::Kind,
+    file: Option<&std::path::Path>,
+    text: &str,
+    effects: &mut Vec<Effect>,
+) {
     let key = ObjectKey {
         kind,
         namespace: namespace_of(state),
         name: String::new(),
+    };
+    let recovery = match file {
+        Some(path) => RecoveryKey::CreateFile(path.to_owned()),
+        None => RecoveryKey::CreateNew(kind),
     };
     let editor = Editor::for_create(
         key.clone(),
         &state.connection.context,
         super::editor::EditorStyle::of(&state.theme),
         text,
+        recovery,
+        effects,
     );
     let mut view = YamlView::new(key);
     view.fetching = false;

@@ -14,6 +14,7 @@
 //! - [`operation`]: operations as data ([`Operation`]) and [`perform`], which asks the gate.
 //! - [`mod@scale`], [`mod@set_image`], [`pause_resume`], [`mod@restart`], [`mod@undo`], [`mod@delete`]: one
 //!   kubectl command each; [`canary`] (with [`canary::patches`]) goes beyond kubectl.
+//! - [`controller_history`]: history and undo of StatefulSets and DaemonSets (ControllerRevisions).
 //! - [`revisions`]: a Deployment's ReplicaSets and revision numbers as kubectl reads them;
 //!   [`mod@rollout_history`], [`mod@rollout_status`], [`mod@template_diff`] for the panes and previews.
 //! - [`patch_request`]: sending and describing patches; [`op_error`]: why an operation failed.
@@ -21,6 +22,7 @@
 //!   (both with a server dry run).
 
 pub mod canary;
+pub mod controller_history;
 pub mod delete;
 pub mod op_error;
 pub mod operation;

@@ -76,17 +76,9 @@ fn ascii_char(c: char) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fake_env::env;
     use ratatui::layout::Rect;
     use ratatui::widgets::{Block, Widget};
-
-    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |name| {
-            pairs
-                .iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| (*v).to_owned())
-        }
-    }
 
     #[test]
     fn the_locale_decides_like_the_c_library() {

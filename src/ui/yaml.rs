@@ -161,6 +161,16 @@ fn draw_editor(state: &State, editor: &Editor, stale: bool, frame: &mut Frame, a
     };
     frame.render_widget(Paragraph::new(Line::from(status)), status_area);
     let editing = crate::app::editor::command::hints(&state.keymap);
+    if let (Phase::Editing, Some(typed)) = (&editor.phase, &editor.find.prompt) {
+        let find_hints = crate::app::editor::command::find_hints(&state.keymap);
+        let prompt = Line::from(vec![
+            Span::styled("find: ", Style::new().fg(theme.accent)),
+            Span::styled(format!("{typed}▏"), theme.text()),
+            Span::styled(format!("  {find_hints}"), theme.muted_style()),
+        ]);
+        frame.render_widget(Paragraph::new(prompt), hint_area);
+        return;
+    }
     let hint = match &editor.phase {
         Phase::Editing => editing.as_str(),
         Phase::OfferRecovery(_) => "r restore the unsent edit · d discard it",
@@ -230,7 +240,11 @@ fn draw_panel(theme: &Theme, editor: &Editor, frame: &mut Frame, area: Rect) {
         Phase::OfferRecovery(_) => (
             "unsent edit found".to_owned(),
             vec![Line::from(Span::styled(
-                "an unsent edit of this object was saved earlier: r restores it, d discards it",
+                if editor.creating() {
+                    "an unsent text of this create was saved earlier: r restores it, d discards it"
+                } else {
+                    "an unsent edit of this object was saved earlier: r restores it, d discards it"
+                },
                 theme.health(Health::Warn),
             ))],
         ),

@@ -92,7 +92,7 @@ pub fn revision(n: i64, image: &str, current: bool) -> Revision {
             "kdeck set image deployment/hello-deploy hello={image}"
         )),
         images: vec![image.into(), "busybox:1.36".into()],
-        replicaset: format!("hello-deploy-{n}"),
+        holder: format!("hello-deploy-{n}"),
         current,
         template: template(image),
     }

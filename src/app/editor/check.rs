@@ -8,7 +8,7 @@ use k8s_openapi::api::core::v1::{
     ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service,
 };
 use k8s_openapi::api::discovery::v1::EndpointSlice;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::cluster::{Kind, ObjectKey};
 
@@ -115,64 +115,8 @@ pub fn check_identity(key: &ObjectKey, base: &Value, edited: &mut Value) -> Resu
     Ok(())
 }
 
-/// The JSON merge patch (RFC 7386) that turns `from` into `to`.
-pub fn merge_patch(from: &Value, to: &Value) -> Value {
-    match (from, to) {
-        (Value::Object(a), Value::Object(b)) => {
-            let mut patch = Map::new();
-            for (k, vb) in b {
-                match a.get(k) {
-                    Some(va) if va == vb => {}
-                    Some(va) => {
-                        patch.insert(k.clone(), merge_patch(va, vb));
-                    }
-                    None => {
-                        patch.insert(k.clone(), vb.clone());
-                    }
-                }
-            }
-            for k in a.keys() {
-                if !b.contains_key(k) {
-                    patch.insert(k.clone(), Value::Null);
-                }
-            }
-            Value::Object(patch)
-        }
-        _ => to.clone(),
-    }
-}
-
-/// Applies a JSON merge patch to `target`.
-pub fn apply_merge(target: &mut Value, patch: &Value) {
-    let Value::Object(fields) = patch else {
-        *target = patch.clone();
-        return;
-    };
-    if !target.is_object() {
-        *target = Value::Object(Map::new());
-    }
-    if let Value::Object(map) = target {
-        for (k, v) in fields {
-            if v.is_null() {
-                map.remove(k);
-            } else {
-                apply_merge(map.entry(k.clone()).or_insert(Value::Null), v);
-            }
-        }
-    }
-}
-
-/// The user's changes (`base` to `edited`) on top of `latest`: what re-apply sends.
-pub fn rebase(base: &Value, edited: &Value, latest: &Value) -> Value {
-    let mut out = latest.clone();
-    apply_merge(&mut out, &merge_patch(base, edited));
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
-
     use super::*;
 
     const DEPLOY: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: default\nspec:\n  replicas: 3\n";
@@ -226,27 +170,5 @@ mod tests {
             serde_yaml::from_str(&DEPLOY.replace("  namespace: default\n", "")).unwrap();
         check_identity(&key(), &base, &mut no_ns).unwrap();
         assert_eq!(no_ns["metadata"]["namespace"], "default");
-    }
-
-    #[test]
-    fn rebase_keeps_the_servers_change_and_the_users() {
-        let base =
-            json!({"metadata": {"resourceVersion": "5"}, "spec": {"replicas": 3, "image": "a"}});
-        let edited =
-            json!({"metadata": {"resourceVersion": "5"}, "spec": {"replicas": 3, "image": "b"}});
-        let latest = json!({"metadata": {"resourceVersion": "9", "annotations": {"x": "y"}},
-                            "spec": {"replicas": 7, "image": "a"}});
-        let out = rebase(&base, &edited, &latest);
-        assert_eq!(
-            out,
-            json!({"metadata": {"resourceVersion": "9", "annotations": {"x": "y"}},
-                   "spec": {"replicas": 7, "image": "b"}})
-        );
-        let removed = rebase(
-            &json!({"a": 1, "b": 2}),
-            &json!({"a": 1}),
-            &json!({"a": 1, "b": 3}),
-        );
-        assert_eq!(removed, json!({"a": 1}));
     }
 }

@@ -1,6 +1,12 @@
 //! The editor's own keys (the `[editor]` section of keymaps): save, cancel, hand the text
-//! to `$EDITOR`, undo and redo. Every other key is text for the text area, and the answers
-//! to its questions (confirm the diff, re-apply or reload, discard) stay fixed.
+//! to `$EDITOR`, undo and redo, find, and copy, cut and paste of the selection (Shift with
+//! the arrows, Home and End selects). Every other key is text for the text area, and the
+//! answers to its questions (confirm the diff, re-apply or reload, discard) stay fixed.
+//!
+//! Copy, cut and paste are not on Ctrl-c (it quits kdeck everywhere) nor on Ctrl-Shift
+//! keys (terminals cannot tell them from Ctrl keys): the defaults are Alt-c, Alt-x and
+//! Alt-v (Alt reaches kdeck through tmux and SSH as Esc+key), with Ctrl-x and Ctrl-v too.
+//! What is copied or cut also goes to the system clipboard (an effect).
 
 use serde::{Deserialize, Serialize};
 
@@ -22,16 +28,34 @@ pub enum EditorCommand {
     Undo,
     /// Redo the last undone change.
     Redo,
+    /// Open the find prompt under the text (Enter finds, Esc closes it).
+    Find,
+    /// Find the next match of the last search.
+    FindNext,
+    /// Find the previous match of the last search.
+    FindPrevious,
+    /// Copy the selection (to the system clipboard too).
+    Copy,
+    /// Cut the selection (to the system clipboard too).
+    Cut,
+    /// Paste what was copied or cut last in the editor.
+    Paste,
 }
 
 impl EditorCommand {
     /// Every command, in help order.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 11] = [
         Self::Save,
         Self::Cancel,
         Self::ExternalEditor,
         Self::Undo,
         Self::Redo,
+        Self::Find,
+        Self::FindNext,
+        Self::FindPrevious,
+        Self::Copy,
+        Self::Cut,
+        Self::Paste,
     ];
 
     /// One line saying what the command does, for help.
@@ -42,22 +66,43 @@ impl EditorCommand {
             Self::ExternalEditor => "continue in $EDITOR",
             Self::Undo => "undo",
             Self::Redo => "redo",
+            Self::Find => "find (literal; any case unless it has capitals)",
+            Self::FindNext => "next match",
+            Self::FindPrevious => "previous match",
+            Self::Copy => "copy the selection (Shift+arrows select)",
+            Self::Cut => "cut the selection",
+            Self::Paste => "paste what was copied or cut",
         }
     }
 }
 
-/// The hint line while typing, with the keys the keymap binds (`external_editor` is in
-/// help only: the line has no room for it at 80 columns).
+/// The hint line while typing, with the keys the keymap binds (`external_editor`, the
+/// next/previous match and the clipboard keys are in help only: the line has no room for
+/// them at 80 columns).
 pub fn hints(keymap: &Keymap) -> String {
     let own = Action::Editor;
     keymap.hint_text(&[
-        (&[own(EditorCommand::Save)], "save (dry run, diff, confirm)"),
+        (&[own(EditorCommand::Save)], "save (dry run)"),
         (&[own(EditorCommand::Cancel)], "close"),
+        (&[own(EditorCommand::Find)], "find"),
         (
             &[own(EditorCommand::Undo), own(EditorCommand::Redo)],
             "undo/redo",
         ),
     ])
+}
+
+/// The hint line while the find prompt is open.
+pub fn find_hints(keymap: &Keymap) -> String {
+    let own = Action::Editor;
+    let keys = keymap.hint_text(&[(
+        &[
+            own(EditorCommand::FindNext),
+            own(EditorCommand::FindPrevious),
+        ],
+        "next/prev",
+    )]);
+    format!("Enter find · Esc close · {keys}")
 }
 
 impl Editor {
@@ -66,6 +111,11 @@ impl Editor {
         let modified = match command {
             EditorCommand::Save => return self.save(effects),
             EditorCommand::Cancel => {
+                if self.textarea().is_selecting() {
+                    // Esc drops a selection before it leaves.
+                    self.textarea().cancel_selection();
+                    return Outcome::default();
+                }
                 if self.dirty() {
                     self.phase = Phase::ConfirmDiscard;
                     return Outcome::default();
@@ -82,6 +132,20 @@ impl Editor {
             }
             EditorCommand::Undo => self.textarea().undo(),
             EditorCommand::Redo => self.textarea().redo(),
+            EditorCommand::Find => {
+                self.open_find();
+                return Outcome::default();
+            }
+            EditorCommand::FindNext | EditorCommand::FindPrevious => {
+                self.find_again(command == EditorCommand::FindNext);
+                return Outcome::default();
+            }
+            EditorCommand::Copy => {
+                self.copy_selection(effects);
+                return Outcome::default();
+            }
+            EditorCommand::Cut => self.cut_selection(effects),
+            EditorCommand::Paste => self.paste_copied(),
         };
         if modified {
             self.changed(effects);

@@ -1,12 +1,15 @@
 //! `:create`: the editor on a template of a kind instead of an object. Several
 //! documents (`---`) are checked one by one (errors keep their line in the whole text),
-//! dry-run, shown as a diff from nothing, then created in order, each reported.
+//! dry-run, shown as a diff from nothing, then created in order, each reported. The
+//! unsent text goes to a recovery file keyed by the file (`:create FILE`) or the kind
+//! (`:create KIND`), offered back on the next `:create` of the same, removed once every
+//! document was created or the user discards it.
 
 use serde_json::Value;
 
 use super::check::{ParseError, parse};
 use super::text_area::{EditorStyle, LockedTextArea, textarea};
-use super::{EditRequest, Editor, Outcome, Phase};
+use super::{EditRequest, Editor, Outcome, Phase, RecoveryKey};
 use crate::app::action::Effect;
 use crate::app::yaml_view::LiveObject;
 use crate::cluster::object_yaml::to_yaml;
@@ -88,8 +91,16 @@ fn document(text: &str, first_line: usize) -> Result<Value, ParseError> {
 }
 
 impl Editor {
-    /// An editor creating objects, starting from `text` (a kind's [`template`], or a file).
-    pub fn for_create(key: ObjectKey, context: &str, style: EditorStyle, text: &str) -> Self {
+    /// An editor creating objects, starting from `text` (a kind's [`template`], or a file);
+    /// asks for the recovery file of `recovery` (offered back when it holds another text).
+    pub fn for_create(
+        key: ObjectKey,
+        context: &str,
+        style: EditorStyle,
+        text: &str,
+        recovery: RecoveryKey,
+        effects: &mut Vec<Effect>,
+    ) -> Self {
         let mut editor = Self::open(
             key,
             context,
@@ -101,6 +112,13 @@ impl Editor {
         editor.base_text = String::new();
         editor.textarea = LockedTextArea::new(textarea(text, style));
         editor.create = true;
+        editor.recovery = recovery.clone();
+        let id = editor.next_id();
+        effects.push(Effect::Edit(EditRequest::LoadRecovery {
+            id,
+            context: context.to_owned(),
+            key: recovery,
+        }));
         editor
     }
 

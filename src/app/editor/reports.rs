@@ -96,6 +96,13 @@ impl Editor {
                 effects.push(self.save_recovery());
                 self.save(effects)
             }
+            EditReport::Recovered(_, Some(text)) => {
+                if self.phase == Phase::Editing && text.0 != self.text() {
+                    self.phase = Phase::OfferRecovery(text);
+                }
+                Outcome::default()
+            }
+            EditReport::Recovered(_, None) => Outcome::default(),
             EditReport::ExternalDone(_, Err(message)) => {
                 self.phase = Phase::Editing;
                 self.notice = Some((message, true));

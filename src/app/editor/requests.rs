@@ -1,9 +1,22 @@
 //! The editor's requests (performed by the loop) and their answers.
 
+use std::path::PathBuf;
+
 use serde_json::Value;
 
 use crate::app::yaml_view::{LiveObject, Sensitive};
-use crate::cluster::ObjectKey;
+use crate::cluster::{Kind, ObjectKey};
+
+/// Whose unsent text a recovery file holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecoveryKey {
+    /// An edit of this object.
+    Edit(ObjectKey),
+    /// `:create FILE` (the path as typed: the loop canonicalizes it).
+    CreateFile(PathBuf),
+    /// `:create KIND`, from the kind's template.
+    CreateNew(Kind),
+}
 
 /// A request of the editor, answered by an [`EditReport`] with the same id.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,8 +68,8 @@ pub enum EditRequest {
     SaveRecovery {
         /// Context name (part of the file name).
         context: String,
-        /// The object.
-        key: ObjectKey,
+        /// Whose text it is.
+        key: RecoveryKey,
         /// The text.
         text: Sensitive,
     },
@@ -64,8 +77,18 @@ pub enum EditRequest {
     RemoveRecovery {
         /// Context name.
         context: String,
-        /// The object.
-        key: ObjectKey,
+        /// Whose text it was.
+        key: RecoveryKey,
+    },
+    /// Read the recovery file of `key`, if there is one (`:create`; an edit's comes with
+    /// its object).
+    LoadRecovery {
+        /// Answer id.
+        id: u64,
+        /// Context name.
+        context: String,
+        /// Whose text it is.
+        key: RecoveryKey,
     },
 }
 
@@ -89,6 +112,8 @@ pub enum EditReport {
     Latest(u64, Result<LiveObject, String>),
     /// `$EDITOR` ended: the text, or why it could not run.
     ExternalDone(u64, Result<Sensitive, String>),
+    /// The recovery file's text, if there was one.
+    Recovered(u64, Option<Sensitive>),
 }
 
 impl EditReport {
@@ -99,7 +124,8 @@ impl EditReport {
             | Self::Replaced(id, _)
             | Self::Failed { id, .. }
             | Self::Latest(id, _)
-            | Self::ExternalDone(id, _) => *id,
+            | Self::ExternalDone(id, _)
+            | Self::Recovered(id, _) => *id,
         }
     }
 }

@@ -266,3 +266,115 @@ fn pasted_text_goes_in_as_is_without_auto_indent() {
             .any(|r| matches!(r, EditRequest::SaveRecovery { .. }))
     );
 }
+
+fn create_editor(recovery: RecoveryKey, fx: &mut Vec<Effect>) -> Editor {
+    let key = ObjectKey {
+        kind: Kind::ConfigMap,
+        namespace: "default".into(),
+        name: String::new(),
+    };
+    let text = create::template(Kind::ConfigMap, "default");
+    Editor::for_create(key, "ctx", EditorStyle::default(), &text, recovery, fx)
+}
+
+#[test]
+fn a_create_saves_its_unsent_text_by_kind_and_gets_it_offered_back() {
+    let mut fx = Vec::new();
+    let mut e = create_editor(RecoveryKey::CreateNew(Kind::ConfigMap), &mut fx);
+    let [EditRequest::LoadRecovery { id, key, .. }] = requests(&fx)[..] else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(*key, RecoveryKey::CreateNew(Kind::ConfigMap));
+    let id = *id;
+    e.report(EditReport::Recovered(id, None), &mut fx);
+    assert_eq!(e.phase, Phase::Editing, "nothing saved: nothing offered");
+    fx.clear();
+    press(&mut e, KeyCode::Char('#'), &mut fx);
+    let [EditRequest::SaveRecovery { key, text, .. }] = requests(&fx)[..] else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(*key, RecoveryKey::CreateNew(Kind::ConfigMap));
+    assert!(text.0.starts_with("#apiVersion"), "{text:?}");
+    let unsent = text.clone();
+
+    // The next `:create cm`: the saved text is offered, and restored on r.
+    let mut fx = Vec::new();
+    let mut again = create_editor(RecoveryKey::CreateNew(Kind::ConfigMap), &mut fx);
+    again.report(
+        EditReport::Recovered(again.request, Some(unsent.clone())),
+        &mut fx,
+    );
+    assert!(
+        matches!(again.phase, Phase::OfferRecovery(_)),
+        "{:?}",
+        again.phase
+    );
+    press(&mut again, KeyCode::Char('r'), &mut fx);
+    assert_eq!(again.text(), unsent.0);
+    assert_eq!(again.phase, Phase::Editing);
+}
+
+#[test]
+fn a_create_from_a_file_drops_its_recovery_once_created_or_discarded() {
+    let file = RecoveryKey::CreateFile("two.yaml".into());
+    let mut fx = Vec::new();
+    let mut e = create_editor(file.clone(), &mut fx);
+    // The same text as the file's: nothing to offer.
+    e.report(
+        EditReport::Recovered(e.request, Some(Sensitive(e.text()))),
+        &mut fx,
+    );
+    assert_eq!(e.phase, Phase::Editing);
+    replace_in_text(&mut e, "name: \"\"", "name: made");
+    fx.clear();
+    ctrl(&mut e, 's', &mut fx);
+    e.report(EditReport::DryRunOk(e.request), &mut fx);
+    press(&mut e, KeyCode::Enter, &mut fx);
+    fx.clear();
+    // A document refused: the recovery file stays.
+    e.report(
+        EditReport::Failed {
+            id: e.request,
+            code: Some(422),
+            message: "invalid".into(),
+        },
+        &mut fx,
+    );
+    assert!(requests(&fx).is_empty(), "{fx:?}");
+    ctrl(&mut e, 's', &mut fx);
+    e.report(EditReport::DryRunOk(e.request), &mut fx);
+    press(&mut e, KeyCode::Enter, &mut fx);
+    fx.clear();
+    let out = e.report(
+        EditReport::Replaced(e.request, "configmap/made created".into()),
+        &mut fx,
+    );
+    assert!(out.close);
+    let [EditRequest::RemoveRecovery { key, .. }] = requests(&fx)[..] else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(*key, file);
+
+    let mut fx = Vec::new();
+    let mut e = create_editor(file.clone(), &mut fx);
+    fx.clear();
+    press(&mut e, KeyCode::Esc, &mut fx);
+    assert_eq!(e.phase, Phase::ConfirmDiscard);
+    let out = press(&mut e, KeyCode::Char('y'), &mut fx);
+    assert!(out.close);
+    assert!(matches!(
+        requests(&fx)[..],
+        [EditRequest::RemoveRecovery { key, .. }] if *key == file
+    ));
+}
+
+#[test]
+fn an_edit_keeps_its_recovery_keyed_by_the_object() {
+    let mut e = editor();
+    let mut fx = Vec::new();
+    press(&mut e, KeyCode::Char('#'), &mut fx);
+    let [EditRequest::SaveRecovery { key, .. }] = requests(&fx)[..] else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(*key, RecoveryKey::Edit(self::key()));
+}

@@ -3,7 +3,7 @@
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui_textarea::TextArea;
 
 use crate::theme::Theme;
@@ -15,6 +15,10 @@ pub struct EditorStyle {
     pub text: Style,
     /// The line numbers.
     pub line_numbers: Style,
+    /// The matches of a search (as the YAML view shows its matches).
+    pub search: Style,
+    /// The selected text.
+    pub selection: Style,
 }
 
 impl EditorStyle {
@@ -23,6 +27,9 @@ impl EditorStyle {
         Self {
             text: theme.text(),
             line_numbers: theme.muted_style(),
+            search: theme.selection(),
+            // Reverse video: apart from the matches in every theme, and in no colour.
+            selection: Style::new().add_modifier(Modifier::REVERSED),
         }
     }
 }
@@ -34,6 +41,8 @@ pub fn textarea(text: &str, style: EditorStyle) -> TextArea<'static> {
     area.set_style(style.text);
     area.set_line_number_style(style.line_numbers);
     area.set_cursor_line_style(Style::new());
+    area.set_search_style(style.search);
+    area.set_selection_style(style.selection);
     area
 }
 

@@ -19,12 +19,26 @@ pub struct Revision {
     pub change_cause: Option<String>,
     /// The images of the template's containers, in order.
     pub images: Vec<String>,
-    /// The ReplicaSet holding the revision.
-    pub replicaset: String,
+    /// What holds the revision: a ReplicaSet (Deployments) or a ControllerRevision.
+    pub holder: String,
     /// This is the revision the Deployment's template is at.
     pub current: bool,
     /// The revision's pod template, without `pod-template-hash` (for the diff preview).
     pub template: PodTemplateSpec,
+}
+
+/// The images of a template's containers, in order.
+pub fn images_of(template: &PodTemplateSpec) -> Vec<String> {
+    template
+        .spec
+        .as_ref()
+        .map(|s| {
+            s.containers
+                .iter()
+                .filter_map(|c| c.image.clone())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The history of `deployment` from the ReplicaSets it controls, oldest revision first.
@@ -40,16 +54,7 @@ pub fn history_of(deployment: &Deployment, replica_sets: &[ReplicaSet]) -> Vec<R
                 .and_then(|s| s.template.as_ref())
                 .map(template_without_hash)
                 .unwrap_or_default();
-            let images = template
-                .spec
-                .as_ref()
-                .map(|s| {
-                    s.containers
-                        .iter()
-                        .filter_map(|c| c.image.clone())
-                        .collect()
-                })
-                .unwrap_or_default();
+            let images = images_of(&template);
             Some(Revision {
                 revision,
                 change_cause: rs
@@ -58,7 +63,7 @@ pub fn history_of(deployment: &Deployment, replica_sets: &[ReplicaSet]) -> Vec<R
                     .as_ref()
                     .and_then(|a| a.get(CHANGE_CAUSE_ANNOTATION).cloned()),
                 images,
-                replicaset: rs.metadata.name.clone().unwrap_or_default(),
+                holder: rs.metadata.name.clone().unwrap_or_default(),
                 current: current.is_some() && rs.metadata.uid == current,
                 template,
             })
@@ -99,7 +104,7 @@ mod tests {
         );
         let current: Vec<i64> = h.iter().filter(|r| r.current).map(|r| r.revision).collect();
         assert_eq!(current, [2]);
-        assert_eq!(h[1].replicaset, "myapp-deploy-b58578665");
+        assert_eq!(h[1].holder, "myapp-deploy-b58578665");
         let labels = h[1]
             .template
             .metadata

@@ -5,6 +5,7 @@ use ratatui::text::{Line, Span};
 
 use super::hints;
 use crate::app::dialog::undo::{UndoDialog, UndoPreview};
+use crate::app::navigation::kind_word;
 use crate::cluster::Health;
 use crate::cluster::ops::DiffLine;
 use crate::theme::Theme;
@@ -25,12 +26,18 @@ pub fn lines(theme: &Theme, d: &UndoDialog, room: usize) -> (String, Vec<Line<'s
     let title = if let Some(preview) = &d.preview {
         diff(theme, d, preview, room.max(3), &mut lines);
         format!(
-            "undo deployment/{} to revision {}",
-            d.key.name, preview.revision
+            "undo {}/{} to revision {}",
+            kind_word(d.key.kind),
+            d.key.name,
+            preview.revision
         )
     } else {
         picker(theme, d, &mut lines);
-        format!("undo deployment/{}: pick a revision", d.key.name)
+        format!(
+            "undo {}/{}: pick a revision",
+            kind_word(d.key.kind),
+            d.key.name
+        )
     };
     (title, lines)
 }

@@ -5,45 +5,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::list_merge::{ListStrategy, list_strategy as strategy};
 use crate::sim::api_error::{ApiError, ApiResult};
-
-/// How a list field is patched.
-#[derive(Debug, PartialEq, Eq)]
-enum ListStrategy {
-    /// Elements are maps merged by this key.
-    MergeKey(&'static str),
-    /// A list of scalars merged as a set (`finalizers`).
-    PrimitiveMerge,
-    /// The patch's list replaces the target's.
-    Replace,
-}
-
-const CONTAINER_LISTS: &[&str] = &["containers", "initContainers", "ephemeralContainers"];
-
-/// The strategy of list `field` found under the object path `path` (field names, no indices).
-fn strategy(path: &[String], field: &str) -> ListStrategy {
-    let under_container = path.iter().any(|p| CONTAINER_LISTS.contains(&p.as_str()));
-    match field {
-        "containers"
-        | "initContainers"
-        | "ephemeralContainers"
-        | "env"
-        | "volumes"
-        | "imagePullSecrets"
-        | "resourceClaims" => ListStrategy::MergeKey("name"),
-        "ports" if under_container => ListStrategy::MergeKey("containerPort"),
-        "ports" if path.last().is_some_and(|p| p == "spec") => ListStrategy::MergeKey("port"),
-        "volumeMounts" => ListStrategy::MergeKey("mountPath"),
-        "volumeDevices" => ListStrategy::MergeKey("devicePath"),
-        "conditions" => ListStrategy::MergeKey("type"),
-        "addresses" if path.last().is_some_and(|p| p == "status") => ListStrategy::MergeKey("type"),
-        "ownerReferences" => ListStrategy::MergeKey("uid"),
-        "hostAliases" => ListStrategy::MergeKey("ip"),
-        "topologySpreadConstraints" => ListStrategy::MergeKey("topologyKey"),
-        "finalizers" => ListStrategy::PrimitiveMerge,
-        _ => ListStrategy::Replace,
-    }
-}
 
 /// Applies a strategic merge patch (an object) to `target`.
 pub fn strategic_merge(target: &mut Value, patch: &Value) -> ApiResult<()> {
