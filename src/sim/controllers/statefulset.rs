@@ -6,7 +6,8 @@
 //! and comes back on the new one; `OnDelete` leaves that to the user. Each template
 //! is a ControllerRevision (see [`history`]); pods carry its name in
 //! `controller-revision-hash`, and `status.currentRevision` moves to the update
-//! revision once every pod runs it and is ready.
+//! revision once every pod runs it and is ready. A pod below the partition that is
+//! deleted comes back on the current revision.
 
 use serde_json::{Value, json};
 
