@@ -176,6 +176,10 @@ pub struct SimArgs {
     #[arg(long, value_enum, default_value_t = ScenarioName::Seed)]
     pub scenario: ScenarioName,
     /// Simulated seconds per real second (readiness delays, minReadySeconds, grace periods).
+    ///
+    /// Above 1, the controllers still wait simulated seconds, but timestamps are shown to
+    /// clients divided by the speed from the start on, so none is in the future and ages
+    /// follow the wall clock.
     #[arg(long, default_value_t = 1.0)]
     pub speed: f64,
     /// `scale` scenario: number of namespaces.

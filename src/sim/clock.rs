@@ -16,6 +16,16 @@ pub struct Clock {
     inner: Arc<Mutex<Anchor>>,
 }
 
+/// How simulated times are shown to clients when the clock runs faster than the wall
+/// clock: from `origin` on (the wall time the clock started at), simulated time is
+/// divided by `factor`, so what clients see never runs ahead of their own clock.
+#[derive(Clone, Copy, Debug)]
+struct Compression {
+    origin: Timestamp,
+    /// The highest speed the clock has run at (at least 1).
+    factor: f64,
+}
+
 #[derive(Debug)]
 struct Anchor {
     /// Simulated time at `real`.
@@ -24,17 +34,25 @@ struct Anchor {
     real: Instant,
     /// Simulated seconds per real second; 0 means manual (time moves only by `advance`).
     speed: f64,
+    /// Set once a running clock has run faster than real time.
+    compression: Option<Compression>,
 }
 
 impl Clock {
     /// A clock starting at the current wall time, running `speed` times faster than real time.
     /// A speed of 0 gives a manual clock that moves only through [`Clock::advance`].
     pub fn new(speed: f64) -> Self {
+        let now = Timestamp::now();
+        let speed = speed.max(0.0);
         Self {
             inner: Arc::new(Mutex::new(Anchor {
-                sim: Timestamp::now(),
+                sim: now,
                 real: Instant::now(),
-                speed: speed.max(0.0),
+                speed,
+                compression: (speed > 1.0).then_some(Compression {
+                    origin: now,
+                    factor: speed,
+                }),
             })),
         }
     }
@@ -51,6 +69,7 @@ impl Clock {
                 sim: at,
                 real: Instant::now(),
                 speed: 0.0,
+                compression: None,
             })),
         }
     }
@@ -90,6 +109,51 @@ impl Clock {
         a.sim = Self::at(&a, now);
         a.real = now;
         a.speed = speed.max(0.0);
+        let speed = a.speed;
+        if speed > 1.0 {
+            let origin = a.sim;
+            let c = a.compression.get_or_insert(Compression {
+                origin,
+                factor: 1.0,
+            });
+            c.factor = c.factor.max(speed);
+        }
+    }
+
+    /// The time clients are shown for the simulated time `t`. A clock that runs at most
+    /// as fast as real time (or a manual one) shows simulated time as it is. A faster
+    /// clock would date objects in the future of every client's clock (kubectl prints
+    /// `<invalid>` ages), so from the moment it started, simulated time is divided by
+    /// its speed: the controllers still wait simulated seconds, while timestamps and ages
+    /// advance with the wall clock. Earlier times (a scenario's history) stay as they are.
+    pub fn shown(&self, t: Timestamp) -> Timestamp {
+        let Some(c) = self.lock().compression else {
+            return t;
+        };
+        if t <= c.origin {
+            return t;
+        }
+        let scaled = t.duration_since(c.origin).as_secs_f64() / c.factor;
+        let d = SignedDuration::try_from_secs_f64(scaled).unwrap_or(SignedDuration::ZERO);
+        c.origin.saturating_add(d).unwrap_or(c.origin)
+    }
+
+    /// The simulated time of a time `t` a client sent (the inverse of [`Clock::shown`]).
+    pub fn simulated(&self, t: Timestamp) -> Timestamp {
+        let Some(c) = self.lock().compression else {
+            return t;
+        };
+        if t <= c.origin {
+            return t;
+        }
+        let scaled = t.duration_since(c.origin).as_secs_f64() * c.factor;
+        let d = SignedDuration::try_from_secs_f64(scaled).unwrap_or(SignedDuration::ZERO);
+        c.origin.saturating_add(d).unwrap_or(c.origin)
+    }
+
+    /// Whether [`Clock::shown`] changes times (the clock has run faster than real time).
+    pub fn compresses(&self) -> bool {
+        self.lock().compression.is_some()
     }
 
     /// The current speed factor.
@@ -147,6 +211,24 @@ mod tests {
         let t0 = c.now();
         std::thread::sleep(Duration::from_millis(20));
         assert!(c.seconds_since(t0) >= 10.0);
+    }
+
+    #[test]
+    fn a_fast_clock_shows_times_no_later_than_the_wall_clock() {
+        let c = Clock::new(1000.0);
+        let wall_start = Timestamp::now();
+        std::thread::sleep(Duration::from_millis(20));
+        let sim = c.now();
+        assert!(sim.duration_since(wall_start).as_secs() >= 10);
+        let shown = c.shown(sim);
+        assert!(shown <= Timestamp::now(), "{shown} is in the future");
+        let back = c.simulated(shown);
+        assert!(back.duration_since(sim).abs() < SignedDuration::from_millis(5));
+        let history: Timestamp = "2020-01-01T00:00:00Z".parse().unwrap();
+        assert_eq!(c.shown(history), history, "times before the start stay");
+        let manual = Clock::manual();
+        assert_eq!(manual.shown(sim), sim);
+        assert!(!Clock::new(1.0).compresses());
     }
 
     #[test]

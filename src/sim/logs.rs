@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use self::log_lines::{Instance, LogLine};
 use super::api_error::{ApiError, ApiResult};
-use super::clock::parse_time;
+use super::clock::{Clock, parse_time};
 use super::resources::by_kind;
 use super::store::Store;
 
@@ -66,7 +66,13 @@ pub fn stream(
     let window = instance_window(&obj, &container, pod, req.previous)?;
     let since = match (req.since_time, req.since_seconds) {
         (Some(t), _) => Some(t),
-        (None, Some(s)) => now.checked_sub(SignedDuration::from_secs(s.max(0))).ok(),
+        // The client's last seconds: on a fast clock, more simulated ones (see `Clock::shown`).
+        (None, Some(s)) => store
+            .clock()
+            .shown(now)
+            .checked_sub(SignedDuration::from_secs(s.max(0)))
+            .ok()
+            .map(|t| store.clock().simulated(t)),
         (None, None) => None,
     };
     let instance = Instance {
@@ -91,7 +97,7 @@ pub fn stream(
     let mut budget = req
         .limit_bytes
         .map(|b| usize::try_from(b.max(0)).unwrap_or(usize::MAX));
-    let initial = render(&lines, req.timestamps, &mut budget);
+    let initial = render(&lines, req.timestamps.then(|| store.clock()), &mut budget);
     let follow = req.follow && window.finished.is_none() && !req.previous && budget != Some(0);
     let first = stream::iter((!initial.is_empty()).then(|| Bytes::from(initial)));
     if !follow {
@@ -236,13 +242,16 @@ fn client_prefix(pod: &Value) -> String {
         .map_or_else(|| "10.244.0.".to_string(), |(p, _)| format!("{p}."))
 }
 
-/// Renders lines, with RFC 3339 timestamps if asked, within the byte budget.
-fn render(lines: &[LogLine], timestamps: bool, budget: &mut Option<usize>) -> Vec<u8> {
+/// Renders lines, with RFC 3339 timestamps (as `clock` shows them) if asked, within the
+/// byte budget.
+fn render(lines: &[LogLine], timestamps: Option<&Clock>, budget: &mut Option<usize>) -> Vec<u8> {
     let mut out = Vec::new();
     for l in lines {
-        if timestamps {
+        if let Some(clock) = timestamps {
             out.extend_from_slice(
-                l.at.strftime("%Y-%m-%dT%H:%M:%S%.9fZ ")
+                clock
+                    .shown(l.at)
+                    .strftime("%Y-%m-%dT%H:%M:%S%.9fZ ")
                     .to_string()
                     .as_bytes(),
             );
@@ -319,7 +328,11 @@ impl Follow {
             .filter(|l| l.at > self.last)
             .collect();
         self.last = now;
-        let chunk = render(&lines, self.timestamps, &mut self.budget);
+        let chunk = render(
+            &lines,
+            self.timestamps.then(|| self.store.clock()),
+            &mut self.budget,
+        );
         if finished.is_some() && chunk.is_empty() {
             return None;
         }

@@ -15,6 +15,7 @@ pub mod protobuf;
 pub mod request_log;
 pub mod routes;
 pub mod selectors;
+pub mod shown_time;
 pub mod subresources;
 pub mod table;
 pub mod validate;

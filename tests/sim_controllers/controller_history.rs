@@ -151,3 +151,59 @@ fn revisions_are_renumbered_trimmed_and_collected() {
     run_for(&store, 5, |_| {});
     assert_eq!(revisions(&store), []);
 }
+
+/// Upstream's `newVersionedStatefulSetPod`: under a `partition`, a pod below it that is
+/// deleted comes back on the current revision (the old template), not the update one.
+#[test]
+fn a_pod_below_the_partition_comes_back_on_the_current_revision() {
+    let store = cluster();
+    let mut set = stateful_set("db", 3, "redis:7.4.1", 10);
+    set["spec"]["updateStrategy"] =
+        json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 2}});
+    store.create(rt("apps", "StatefulSet"), set).unwrap();
+    run_for(&store, 15, |_| {});
+    set_sts_image(&store, "db", "redis:7.4.2");
+    run_for(&store, 40, |_| {});
+    let image_and_revision = |store: &Store, pod: &str| {
+        let p = get(store, "", "Pod", pod);
+        (
+            p["spec"]["containers"][0]["image"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+            p["metadata"]["labels"]["controller-revision-hash"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        )
+    };
+    let status = get(&store, "apps", "StatefulSet", "db")["status"].clone();
+    let (current, update) = (
+        status["currentRevision"].as_str().unwrap().to_string(),
+        status["updateRevision"].as_str().unwrap().to_string(),
+    );
+    assert_ne!(current, update, "{status:#}");
+    assert_eq!(
+        image_and_revision(&store, "db-2"),
+        ("redis:7.4.2".into(), update.clone())
+    );
+    assert_eq!(
+        image_and_revision(&store, "db-0"),
+        ("redis:7.4.1".into(), current.clone())
+    );
+    let victim = get(&store, "", "Pod", "db-0");
+    Pass::new(&store).delete_gracefully(rt("", "Pod"), &victim);
+    run_for(&store, 40, |_| {});
+    let back = get(&store, "", "Pod", "db-0");
+    assert_ne!(
+        back["metadata"]["uid"], victim["metadata"]["uid"],
+        "a new pod"
+    );
+    assert_eq!(
+        image_and_revision(&store, "db-0"),
+        ("redis:7.4.1".into(), current)
+    );
+    let status = get(&store, "apps", "StatefulSet", "db")["status"].clone();
+    assert_eq!(status["currentReplicas"], 2, "{status:#}");
+    assert_eq!(status["updatedReplicas"], 1, "{status:#}");
+}

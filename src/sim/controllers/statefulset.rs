@@ -6,7 +6,8 @@
 //! and comes back on the new one; `OnDelete` leaves that to the user. Each template
 //! is a ControllerRevision (see [`history`]); pods carry its name in
 //! `controller-revision-hash`, and `status.currentRevision` moves to the update
-//! revision once every pod runs it and is ready.
+//! revision once every pod runs it and is ready. A pod below the partition that is
+//! deleted comes back on the current revision.
 
 use serde_json::{Value, json};
 
@@ -53,8 +54,12 @@ pub fn reconcile(pass: &Pass<'_>, pods_by_owner: &ByOwner, revisions_by_owner: &
             .unwrap_or(&update)
             .to_owned();
         let want = int_at(&set, "/spec/replicas", 1).max(0) as usize;
-        let created = manage(pass, &set, &owned, want, &update);
-        let status = status(pass, &set, &owned, created, [&current, &update]);
+        let revisions = Revisions {
+            current: history.named(&current).unwrap_or(&history.update),
+            update: &update,
+        };
+        let created = manage(pass, &set, &owned, want, &revisions);
+        let status = status(pass, &set, &owned, created.as_deref(), [&current, &update]);
         let mut live: Vec<&str> = owned.iter().filter_map(|p| revision_of(p)).collect();
         live.push(&current);
         live.push(&update);
@@ -74,20 +79,21 @@ pub fn reconcile(pass: &Pass<'_>, pods_by_owner: &ByOwner, revisions_by_owner: &
 
 /// The status upstream's `computeReplicaStatus` gives, then `completeRollingUpdate`:
 /// the update revision becomes the current one only once a RollingUpdate is over
-/// (every pod updated and ready). `created` pods were made this pass, on the update revision.
+/// (every pod updated and ready). `created` is the revision of the pod made this pass.
 fn status(
     pass: &Pass<'_>,
     set: &Value,
     owned: &[&Obj],
-    created: usize,
+    created: Option<&str>,
     [current, update]: [&str; 2],
 ) -> Value {
+    let made_on = |revision: &str| usize::from(created == Some(revision));
     let min_ready = int_at(set, "/spec/minReadySeconds", 0);
     let counted: Vec<&&Obj> = owned
         .iter()
         .filter(|p| !matches!(phase(p), "Succeeded" | "Failed"))
         .collect();
-    let replicas = counted.len() + created;
+    let replicas = counted.len() + usize::from(created.is_some());
     let ready = counted.iter().filter(|p| is_ready(p)).count();
     let live_on = |revision: &str| {
         counted
@@ -95,8 +101,11 @@ fn status(
             .filter(|p| !is_terminating(p) && revision_of(p) == Some(revision))
             .count()
     };
-    let (mut current, mut current_count, updated) =
-        (current, live_on(current), live_on(update) + created);
+    let (mut current, mut current_count, updated) = (
+        current,
+        live_on(current) + made_on(current),
+        live_on(update) + made_on(update),
+    );
     let rolling = set["spec"]["updateStrategy"]["type"].as_str() != Some("OnDelete");
     if rolling && updated == replicas && ready == replicas {
         current = update;
@@ -123,8 +132,43 @@ fn revision_of(pod: &Value) -> Option<&str> {
     pod["metadata"]["labels"]["controller-revision-hash"].as_str()
 }
 
-/// Creates or deletes at most one pod, or rolls one; returns how many pods it created.
-fn manage(pass: &Pass<'_>, set: &Value, owned: &[&Obj], want: usize, revision: &str) -> usize {
+/// The set's current revision (what it ran before its template changed) and update revision.
+struct Revisions<'a> {
+    current: &'a Obj,
+    update: &'a str,
+}
+
+impl Revisions<'_> {
+    /// The set as of the revision a new pod with `ordinal` gets, and that revision's name:
+    /// under a RollingUpdate `partition`, lower ordinals come back on the current revision,
+    /// as upstream's `newVersionedStatefulSetPod` makes them.
+    fn for_ordinal(&self, set: &Value, ordinal: usize) -> (Value, String) {
+        let partition = int_at(set, "/spec/updateStrategy/rollingUpdate/partition", 0);
+        let rolling = set["spec"]["updateStrategy"]["type"].as_str() != Some("OnDelete");
+        let current = name(self.current);
+        if rolling && i64::try_from(ordinal).is_ok_and(|o| o < partition) && current != self.update
+        {
+            let mut old = set.clone();
+            let mut template = self.current["data"]["spec"]["template"].clone();
+            if let Some(t) = template.as_object_mut() {
+                t.remove("$patch");
+            }
+            old["spec"]["template"] = template;
+            return (old, current.to_owned());
+        }
+        (set.clone(), self.update.to_owned())
+    }
+}
+
+/// Creates or deletes at most one pod, or rolls one; returns the revision of the pod it
+/// created, if any.
+fn manage(
+    pass: &Pass<'_>,
+    set: &Value,
+    owned: &[&Obj],
+    want: usize,
+    revisions: &Revisions<'_>,
+) -> Option<String> {
     let pods = kind("", "Pod");
     // Scale down from the highest ordinal, one at a time.
     if let Some(extra) = owned
@@ -135,16 +179,17 @@ fn manage(pass: &Pass<'_>, set: &Value, owned: &[&Obj], want: usize, revision: &
         if !is_terminating(extra) {
             delete_pod(pass, set, extra);
         }
-        return 0;
+        return None;
     }
     for i in 0..want {
         let pod_name = format!("{}-{i}", name(set));
         match owned.iter().find(|p| name(p) == pod_name) {
             Some(p) if is_active(p) && is_ready(p) => continue,
-            Some(_) => return 0,
+            Some(_) => return None,
             None => {}
         }
-        let mut pod = pod_from_template(set);
+        let (versioned, revision) = revisions.for_ordinal(set, i);
+        let mut pod = pod_from_template(&versioned);
         if let Some(m) = pod["metadata"].as_object_mut() {
             m.remove("generateName");
         }
@@ -152,7 +197,7 @@ fn manage(pass: &Pass<'_>, set: &Value, owned: &[&Obj], want: usize, revision: &
         for (k, v) in [
             ("statefulset.kubernetes.io/pod-name", pod_name.clone()),
             ("apps.kubernetes.io/pod-index", i.to_string()),
-            ("controller-revision-hash", revision.to_string()),
+            ("controller-revision-hash", revision.clone()),
         ] {
             pod["metadata"]["labels"][k] = json!(v);
         }
@@ -160,9 +205,7 @@ fn manage(pass: &Pass<'_>, set: &Value, owned: &[&Obj], want: usize, revision: &
         if let Some(service) = set["spec"]["serviceName"].as_str() {
             pod["spec"]["subdomain"] = json!(service);
         }
-        if pass.create(pods, pod).is_none() {
-            return 0;
-        }
+        pass.create(pods, pod)?;
         record(
             pass,
             set,
@@ -175,10 +218,10 @@ fn manage(pass: &Pass<'_>, set: &Value, owned: &[&Obj], want: usize, revision: &
                 ),
             ),
         );
-        return 1;
+        return Some(revision);
     }
-    roll(pass, set, owned, revision);
-    0
+    roll(pass, set, owned, revisions.update);
+    None
 }
 
 /// Every pod is Running and Ready: replaces the highest ordinal still on an old revision.

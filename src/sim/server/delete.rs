@@ -6,7 +6,7 @@ use http::StatusCode;
 use serde_json::{Value, json};
 
 use super::list;
-use super::routes::{ApiRequest, json as json_response};
+use super::routes::ApiRequest;
 use crate::sim::api_error::{ApiError, ApiResult};
 use crate::sim::clock::format_time;
 use crate::sim::resources::{RESOURCES, ResourceType};
@@ -95,7 +95,7 @@ pub fn delete(req: &ApiRequest) -> ApiResult<Response> {
         ));
     }
     let out = delete_object(store, rt, &obj, &opts, opts.dry_run)?;
-    Ok(json_response(StatusCode::OK, &out))
+    Ok(req.answer(StatusCode::OK, &out))
 }
 
 fn precondition_failed(
@@ -255,10 +255,7 @@ pub fn delete_collection(req: &ApiRequest) -> ApiResult<Response> {
             Err(e) => return Err(e),
         }
     }
-    Ok(json_response(
-        StatusCode::OK,
-        &list::list_value(rt, &out, &meta),
-    ))
+    Ok(req.answer(StatusCode::OK, &list::list_value(rt, &out, &meta)))
 }
 
 /// Starts a deletion that waits for finalizers: deletionTimestamp now, grace 0 (kept if set).

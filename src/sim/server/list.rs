@@ -6,8 +6,9 @@ use base64::Engine as _;
 use http::StatusCode;
 use serde_json::{Value, json};
 
-use super::routes::{ApiRequest, json as json_response, json_bytes};
+use super::routes::{ApiRequest, json, json_bytes};
 use super::selectors::{FieldSelector, LabelSelector};
+use super::shown_time;
 use super::table::{self, IncludeObject};
 use crate::sim::api_error::{ApiError, ApiResult};
 use crate::sim::resources::ResourceType;
@@ -50,16 +51,16 @@ pub fn get(req: &ApiRequest) -> ApiResult<Response> {
         .get(rt, req.namespace().unwrap_or_default(), name)
         .ok_or_else(|| ApiError::not_found(rt, name))?;
     if req.wants_table() {
-        let now = req.state.store.clock().now();
-        let t = table::table(
+        // Already as clients are shown it.
+        let t = table::shown_table(
             rt,
             std::slice::from_ref(&obj),
-            now,
+            req.state.store.clock(),
             IncludeObject::from_request(req),
         );
-        return Ok(json_response(StatusCode::OK, &t));
+        return Ok(json(StatusCode::OK, &t));
     }
-    Ok(json_response(StatusCode::OK, &obj))
+    Ok(req.answer(StatusCode::OK, &obj))
 }
 
 /// A decoded `continue` token: the list's resourceVersion and the last key sent.
@@ -139,10 +140,22 @@ pub fn list(req: &ApiRequest) -> ApiResult<Response> {
     let rt = req.path.rt;
     let (items, meta) = select(req)?;
     if req.wants_table() {
-        let now = req.state.store.clock().now();
-        let mut t = table::table(rt, &items, now, IncludeObject::from_request(req));
+        let mut t = table::shown_table(
+            rt,
+            &items,
+            req.state.store.clock(),
+            IncludeObject::from_request(req),
+        );
         t["metadata"] = meta;
-        return Ok(json_response(StatusCode::OK, &t));
+        return Ok(json(StatusCode::OK, &t));
+    }
+    let clock = req.state.store.clock();
+    if clock.compresses() {
+        let items: Vec<Obj> = items
+            .iter()
+            .map(|o| std::sync::Arc::new(shown_time::shown(clock, o).into_owned()))
+            .collect();
+        return Ok(json_bytes(StatusCode::OK, list_bytes(rt, &items, &meta)));
     }
     Ok(json_bytes(StatusCode::OK, list_bytes(rt, &items, &meta)))
 }

@@ -9,7 +9,7 @@ use axum::response::Response;
 use http::StatusCode;
 use serde_json::Value;
 
-use super::routes::{ApiRequest, json as json_response, parse_body};
+use super::routes::{ApiRequest, parse_body};
 use super::{validate, write};
 use crate::sim::api_error::{ApiError, ApiResult};
 use crate::sim::store::UpdateMode;
@@ -130,7 +130,7 @@ pub fn patch(req: &ApiRequest) -> ApiResult<Response> {
             validate::strict::check(rt, &obj, req.strict_fields())?;
             validate::admit(store, rt, &mut obj, None)?;
             let created = write::create_checked(store, rt, obj, req.dry_run())?;
-            return Ok(json_response(StatusCode::CREATED, &created));
+            return Ok(req.answer(StatusCode::CREATED, &created));
         }
         return Err(ApiError::not_found(rt, &name));
     };
@@ -147,7 +147,7 @@ pub fn patch(req: &ApiRequest) -> ApiResult<Response> {
         }
         Ok(patched)
     })?;
-    Ok(json_response(StatusCode::OK, &updated))
+    Ok(req.answer(StatusCode::OK, &updated))
 }
 
 #[cfg(test)]

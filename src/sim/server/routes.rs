@@ -14,8 +14,8 @@ use serde_json::Value;
 use super::auth::{self, User};
 use super::request_log::RequestRecord;
 use super::{
-    ServerState, access_review, delete, discovery, list, openapi, patch, protobuf, subresources,
-    watch, write,
+    ServerState, access_review, delete, discovery, list, openapi, patch, protobuf, shown_time,
+    subresources, watch, write,
 };
 use crate::sim::api_error::{ApiError, ApiResult};
 use crate::sim::resources::{ResourceType, by_plural};
@@ -103,12 +103,22 @@ impl ApiRequest {
             .ok_or_else(|| ApiError::bad_request("a resource name is required"))
     }
 
-    /// The body parsed as an object: JSON, YAML, or the Kubernetes protobuf envelope.
+    /// The body parsed as an object: JSON, YAML, or the Kubernetes protobuf envelope,
+    /// its timestamps back in simulated time (see [`shown_time`]).
     pub fn body_json(&self) -> ApiResult<Value> {
-        if self.content_type().contains("protobuf") || self.body.starts_with(protobuf::MAGIC) {
-            return protobuf::decode(&self.body);
-        }
-        parse_body(&self.body)
+        let mut body =
+            if self.content_type().contains("protobuf") || self.body.starts_with(protobuf::MAGIC) {
+                protobuf::decode(&self.body)?
+            } else {
+                parse_body(&self.body)?
+            };
+        shown_time::simulated(self.state.store.clock(), &mut body);
+        Ok(body)
+    }
+
+    /// A JSON answer holding an object (or Status, Table...), its timestamps as shown to clients.
+    pub fn answer(&self, code: StatusCode, value: &Value) -> Response {
+        json(code, &shown_time::shown(self.state.store.clock(), value))
     }
 
     /// The media type of the body, without parameters.

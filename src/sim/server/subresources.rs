@@ -10,7 +10,7 @@ use http::{StatusCode, header};
 use serde_json::{Value, json};
 
 use super::patch::{PatchKind, apply_patch};
-use super::routes::{ApiRequest, json as json_response};
+use super::routes::ApiRequest;
 use super::selectors::LabelSelector;
 use super::write;
 use crate::sim::api_error::{ApiError, ApiResult, Cause};
@@ -34,14 +34,14 @@ pub fn serve(req: &ApiRequest, sub: &str) -> ApiResult<Response> {
         ("status", "update") => {
             let obj = req.body_json()?;
             let out = write::update_checked(req, req.path.rt, obj, UpdateMode::Status)?;
-            Ok(json_response(StatusCode::OK, &out))
+            Ok(req.answer(StatusCode::OK, &out))
         }
         ("status", "patch") => {
             let kind = PatchKind::from_content_type(req.content_type())?;
             let out = write::update_with_retry(req, req.path.rt, UpdateMode::Status, |old| {
                 apply_patch(kind, old, &req.body)
             })?;
-            Ok(json_response(StatusCode::OK, &out))
+            Ok(req.answer(StatusCode::OK, &out))
         }
         ("log", "get") => log(req),
         ("eviction", "create") => evict(req),
@@ -49,7 +49,7 @@ pub fn serve(req: &ApiRequest, sub: &str) -> ApiResult<Response> {
         ("finalize", "update") => {
             let obj = req.body_json()?;
             let out = write::update_checked(req, req.path.rt, obj, UpdateMode::Raw)?;
-            Ok(json_response(StatusCode::OK, &out))
+            Ok(req.answer(StatusCode::OK, &out))
         }
         _ => Err(method_not_allowed(req, sub)),
     }
@@ -88,7 +88,7 @@ fn scale(req: &ApiRequest) -> ApiResult<Response> {
     let rt: &'static ResourceType = req.path.rt;
     if req.verb == "get" {
         let obj = current(req)?;
-        return Ok(json_response(StatusCode::OK, &scale_of(&obj)));
+        return Ok(req.answer(StatusCode::OK, &scale_of(&obj)));
     }
     let kind = match req.verb {
         "patch" => Some(PatchKind::from_content_type(req.content_type())?),
@@ -118,7 +118,7 @@ fn scale(req: &ApiRequest) -> ApiResult<Response> {
         };
         Ok(next)
     })?;
-    Ok(json_response(StatusCode::OK, &scale_of(&out)))
+    Ok(req.answer(StatusCode::OK, &scale_of(&out)))
 }
 
 fn negative_scale(rt: &ResourceType, name: &str, replicas: i64) -> ApiError {
@@ -154,7 +154,10 @@ fn log(req: &ApiRequest) -> ApiResult<Response> {
         follow: req.flag("follow"),
         tail_lines: number("tailLines")?,
         since_seconds: number("sinceSeconds")?,
-        since_time: req.param("sinceTime").and_then(parse_time),
+        since_time: req
+            .param("sinceTime")
+            .and_then(parse_time)
+            .map(|t| req.state.store.clock().simulated(t)),
         timestamps: req.flag("timestamps"),
         previous: req.flag("previous"),
         limit_bytes: number("limitBytes")?,
@@ -204,7 +207,7 @@ fn evict(req: &ApiRequest) -> ApiResult<Response> {
         }
     }
     let status = json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201});
-    Ok(json_response(StatusCode::CREATED, &status))
+    Ok(req.answer(StatusCode::CREATED, &status))
 }
 
 fn bind(req: &ApiRequest) -> ApiResult<Response> {
@@ -231,5 +234,5 @@ fn bind(req: &ApiRequest) -> ApiResult<Response> {
         Ok(())
     })?;
     let status = json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201});
-    Ok(json_response(StatusCode::CREATED, &status))
+    Ok(req.answer(StatusCode::CREATED, &status))
 }

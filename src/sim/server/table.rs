@@ -3,10 +3,14 @@
 
 mod cells;
 
+use std::sync::Arc;
+
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
 use super::routes::ApiRequest;
+use super::shown_time;
+use crate::sim::clock::Clock;
 use crate::sim::resources::ResourceType;
 use crate::sim::store::Obj;
 
@@ -175,6 +179,24 @@ fn partial_metadata(obj: &Value) -> Value {
         "apiVersion": "meta.k8s.io/v1",
         "metadata": obj["metadata"].clone(),
     })
+}
+
+/// [`table`] as clients are shown it: timestamps and ages through [`Clock::shown`].
+pub fn shown_table(
+    rt: &ResourceType,
+    objs: &[Obj],
+    clock: &Clock,
+    include: IncludeObject,
+) -> Value {
+    let now = clock.shown(clock.now());
+    if !clock.compresses() {
+        return table(rt, objs, now, include);
+    }
+    let shown: Vec<Obj> = objs
+        .iter()
+        .map(|o| Arc::new(shown_time::shown(clock, o).into_owned()))
+        .collect();
+    table(rt, &shown, now, include)
 }
 
 /// A Table of `objs` (one row each) as of `now`.

@@ -15,6 +15,7 @@ use tokio::sync::{broadcast, mpsc};
 
 use super::list::Filter;
 use super::routes::ApiRequest;
+use super::shown_time;
 use super::table::{self, IncludeObject};
 use crate::sim::api_error::{ApiError, ApiResult};
 use crate::sim::resources::ResourceType;
@@ -160,10 +161,15 @@ async fn send_change(
     first: &mut bool,
 ) -> Result<(), ()> {
     let Some(include) = spec.table else {
-        return send(tx, kind, &change.object).await;
+        let object = shown_time::shown(store.clock(), &change.object);
+        return send(tx, kind, &object).await;
     };
-    let now = store.clock().now();
-    let mut t = table::table(spec.rt, std::slice::from_ref(&change.object), now, include);
+    let mut t = table::shown_table(
+        spec.rt,
+        std::slice::from_ref(&change.object),
+        store.clock(),
+        include,
+    );
     // Like the real server: column definitions only in the first event.
     if !*first && let Some(m) = t.as_object_mut() {
         m.insert("columnDefinitions".into(), json!([]));

@@ -5,7 +5,7 @@ use axum::response::Response;
 use http::StatusCode;
 use serde_json::{Value, json};
 
-use super::routes::{ApiRequest, json as json_response};
+use super::routes::ApiRequest;
 use super::validate;
 use crate::sim::api_error::{ApiError, ApiResult};
 use crate::sim::resources::ResourceType;
@@ -61,7 +61,7 @@ pub fn create(req: &ApiRequest) -> ApiResult<Response> {
     let store = &req.state.store;
     validate::admit(store, rt, &mut obj, None)?;
     let created = create_checked(store, rt, obj, req.dry_run())?;
-    Ok(json_response(StatusCode::CREATED, &created))
+    Ok(req.answer(StatusCode::CREATED, &created))
 }
 
 /// Creates (or, for a dry run, checks and returns what would be created).
@@ -120,7 +120,7 @@ pub fn update(req: &ApiRequest) -> ApiResult<Response> {
         )));
     }
     let updated = update_checked(req, rt, obj, UpdateMode::Main)?;
-    Ok(json_response(StatusCode::OK, &updated))
+    Ok(req.answer(StatusCode::OK, &updated))
 }
 
 /// Validates and writes an update (or, for a dry run, checks it and returns the result).
