@@ -99,18 +99,15 @@ pub fn more_hints(keymap: &Keymap) -> String {
     keymap.hint_text(&[
         (
             &[
-                own(EditorCommand::FindNext),
-                own(EditorCommand::FindPrevious),
-            ],
-            "next/previous match",
-        ),
-        (
-            &[
                 own(EditorCommand::Copy),
                 own(EditorCommand::Cut),
                 own(EditorCommand::Paste),
             ],
             "copy/cut/paste (Shift+arrows select)",
+        ),
+        (
+            &[own(EditorCommand::FindNext), own(EditorCommand::FindPrevious)],
+            "next/prev",
         ),
         (&[own(EditorCommand::ExternalEditor)], "$EDITOR"),
     ])
