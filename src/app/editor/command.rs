@@ -106,7 +106,10 @@ pub fn more_hints(keymap: &Keymap) -> String {
             "copy/cut/paste (Shift+arrows select)",
         ),
         (
-            &[own(EditorCommand::FindNext), own(EditorCommand::FindPrevious)],
+            &[
+                own(EditorCommand::FindNext),
+                own(EditorCommand::FindPrevious),
+            ],
             "next/prev",
         ),
         (&[own(EditorCommand::ExternalEditor)], "$EDITOR"),
@@ -181,22 +184,11 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::app::editor::{EditReport, EditRequest, EditorStyle};
-    use crate::app::yaml_view::{LiveObject, Sensitive};
-    use crate::cluster::{Kind, ObjectKey};
+    use crate::app::editor::{EditReport, EditRequest};
+    use crate::app::yaml_view::Sensitive;
 
     fn editor() -> Editor {
-        let key = ObjectKey {
-            kind: Kind::ConfigMap,
-            namespace: "default".into(),
-            name: "conf".into(),
-        };
-        let object = LiveObject::new(json!({
-            "apiVersion": "v1", "kind": "ConfigMap",
-            "metadata": {"name": "conf", "namespace": "default", "resourceVersion": "3"},
-            "data": {"a": "1"}
-        }));
-        Editor::open(key, "ctx", object, None, false, EditorStyle::default())
+        crate::app::editor::tests::configmap_editor(&json!({"a": "1"}))
     }
 
     fn external_id(effects: &[Effect]) -> u64 {

@@ -150,22 +150,9 @@ mod tests {
 
     use super::*;
     use crate::app::action::Effect;
-    use crate::app::editor::EditorStyle;
-    use crate::app::yaml_view::LiveObject;
-    use crate::cluster::{Kind, ObjectKey};
 
     fn editor(data: &serde_json::Value) -> Editor {
-        let key = ObjectKey {
-            kind: Kind::ConfigMap,
-            namespace: "default".into(),
-            name: "conf".into(),
-        };
-        let object = LiveObject::new(json!({
-            "apiVersion": "v1", "kind": "ConfigMap",
-            "metadata": {"name": "conf", "namespace": "default", "resourceVersion": "3"},
-            "data": data
-        }));
-        Editor::open(key, "ctx", object, None, false, EditorStyle::default())
+        crate::app::editor::tests::configmap_editor(data)
     }
 
     fn press(e: &mut Editor, code: KeyCode, modifiers: KeyModifiers) {

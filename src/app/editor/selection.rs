@@ -74,22 +74,10 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::app::editor::{EditRequest, EditorStyle, Phase};
-    use crate::app::yaml_view::LiveObject;
-    use crate::cluster::{Kind, ObjectKey};
+    use crate::app::editor::{EditRequest, Phase};
 
     fn editor() -> Editor {
-        let key = ObjectKey {
-            kind: Kind::ConfigMap,
-            namespace: "default".into(),
-            name: "conf".into(),
-        };
-        let object = LiveObject::new(json!({
-            "apiVersion": "v1", "kind": "ConfigMap",
-            "metadata": {"name": "conf", "namespace": "default", "resourceVersion": "3"},
-            "data": {"a": "1", "b": "2"}
-        }));
-        Editor::open(key, "ctx", object, None, false, EditorStyle::default())
+        crate::app::editor::tests::configmap_editor(&json!({"a": "1", "b": "2"}))
     }
 
     fn press(e: &mut Editor, code: KeyCode, modifiers: KeyModifiers, fx: &mut Vec<Effect>) {

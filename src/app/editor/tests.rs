@@ -27,6 +27,22 @@ fn live(rv: &str, replicas: u32, annotations: &serde_json::Value) -> LiveObject 
     }))
 }
 
+/// An editor on ConfigMap `conf` holding `data` (for the command, search and selection
+/// tests next to this one).
+pub(super) fn configmap_editor(data: &serde_json::Value) -> Editor {
+    let key = ObjectKey {
+        kind: Kind::ConfigMap,
+        namespace: "default".into(),
+        name: "conf".into(),
+    };
+    let object = LiveObject::new(json!({
+        "apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "conf", "namespace": "default", "resourceVersion": "3"},
+        "data": data
+    }));
+    Editor::open(key, "ctx", object, None, false, EditorStyle::default())
+}
+
 fn editor() -> Editor {
     Editor::open(
         key(),
