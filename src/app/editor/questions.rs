@@ -77,6 +77,19 @@ impl Editor {
                     self.phase = Phase::Editing;
                     Outcome::default()
                 }
+                (KeyCode::Char('r' | 'l'), None) => {
+                    self.phase = Phase::Conflict {
+                        latest: None,
+                        diff,
+                        scroll,
+                    };
+                    self.notice = Some((
+                        "the server's version is still being read; press it again once it shows"
+                            .to_owned(),
+                        true,
+                    ));
+                    Outcome::default()
+                }
                 (code, latest) => {
                     let scroll = scrolled(scroll, code, diff.len());
                     self.phase = Phase::Conflict {

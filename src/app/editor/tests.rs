@@ -213,6 +213,17 @@ fn conflict_keeps_the_text_and_reapply_lands_both_changes() {
         panic!("{fx:?}")
     };
     let id = *id;
+    // r before the server's version is read says so and sends nothing.
+    let mut early = Vec::new();
+    press(&mut e, KeyCode::Char('r'), &mut early);
+    assert!(requests(&early).is_empty(), "{early:?}");
+    assert!(
+        e.notice
+            .as_ref()
+            .is_some_and(|(n, _)| n.contains("still being read")),
+        "{:?}",
+        e.notice
+    );
     let latest = live("11", 3, &json!({"team": "a"}));
     e.report(EditReport::Latest(id, Ok(latest)), &mut fx);
     let Phase::Conflict { diff, .. } = &e.phase else {
