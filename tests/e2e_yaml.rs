@@ -98,6 +98,14 @@ fn retype(s: &mut PtySession, from: usize, to: usize, erase: usize, text: &str) 
     s.type_slowly(text);
 }
 
+/// Moves the cursor from line `from` to the first line on `screen` holding `key`, replaces
+/// its value with `text`, and returns that line's number.
+fn set_value(s: &mut PtySession, screen: &str, from: usize, key: &str, text: &str) -> usize {
+    let line = line_of(screen, key);
+    retype(s, from, line, value_of(screen, key).len(), text);
+    line
+}
+
 #[test]
 fn editing_replicas_and_image_in_place_starts_a_rollout() {
     let sim = TestSim::start();
@@ -109,12 +117,8 @@ fn editing_replicas_and_image_in_place_starts_a_rollout() {
         !screen.contains("availableReplicas"),
         "status is removed:\n{screen}"
     );
-    let replicas = line_of(&screen, "  replicas: ");
-    let old = value_of(&screen, "  replicas: ");
-    retype(&mut s, 1, replicas, old.len(), "5");
-    let image_line = line_of(&screen, "image: ");
-    let image = value_of(&screen, "image: ");
-    retype(&mut s, replicas, image_line, image.len(), "nginx:1.16.1");
+    let replicas = set_value(&mut s, &screen, 1, "  replicas: ", "5");
+    set_value(&mut s, &screen, replicas, "image: ", "nginx:1.16.1");
     s.wait_for_text("[modified]");
     s.wait_for_text("✓ YAML ok");
     s.send(CTRL_S);
@@ -141,9 +145,7 @@ fn invalid_yaml_is_refused_with_line_and_column_and_the_text_stays() {
     let mut s = kdeck(&sim, &["--command", "deploy"], &[]);
     select_myapp(&mut s);
     let screen = open_editor(&mut s);
-    let replicas = line_of(&screen, "  replicas: ");
-    let old = value_of(&screen, "  replicas: ");
-    retype(&mut s, 1, replicas, old.len(), "\"x\"");
+    let replicas = set_value(&mut s, &screen, 1, "  replicas: ", "\"x\"");
     let shown = s.wait_for("the type error with its position", |t| {
         t.contains(&format!("✗ line {replicas}, column 13")) && t.contains("replicas")
     });
@@ -191,9 +193,7 @@ fn a_concurrent_kubectl_change_gives_the_conflict_path_and_reapply_keeps_both() 
     let mut s = kdeck(&sim, &["--command", "deploy"], &[]);
     select_myapp(&mut s);
     let screen = open_editor(&mut s);
-    let replicas = line_of(&screen, "  replicas: ");
-    let old = value_of(&screen, "  replicas: ");
-    retype(&mut s, 1, replicas, old.len(), "4");
+    set_value(&mut s, &screen, 1, "  replicas: ", "4");
     s.wait_for_text("[modified]");
     sim.kubectl_ok(&["annotate", "deployment/myapp-deploy", "team=payments"]);
     s.send(CTRL_S);
@@ -225,9 +225,7 @@ fn reapply_merges_containers_by_name_keeping_an_env_var_kubectl_added() {
     let mut s = kdeck(&sim, &["--command", "deploy"], &[]);
     select_myapp(&mut s);
     let screen = open_editor(&mut s);
-    let image_line = line_of(&screen, "image: ");
-    let image = value_of(&screen, "image: ");
-    retype(&mut s, 1, image_line, image.len(), "nginx:1.16.1");
+    set_value(&mut s, &screen, 1, "image: ", "nginx:1.16.1");
     s.wait_for_text("[modified]");
     // The same container changes on the server meanwhile: a whole-list merge patch
     // would drop this variable with the user's containers list.
@@ -354,9 +352,7 @@ fn an_unsent_edit_survives_a_quit_and_is_offered_back() {
     let mut s = kdeck(&sim, &["--command", "deploy"], &[]);
     select_myapp(&mut s);
     let screen = open_editor(&mut s);
-    let replicas = line_of(&screen, "  replicas: ");
-    let old = value_of(&screen, "  replicas: ");
-    retype(&mut s, 1, replicas, old.len(), "7");
+    set_value(&mut s, &screen, 1, "  replicas: ", "7");
     s.wait_for_text("[modified]");
     // Ctrl-C quits at once: the edit was never sent.
     quit(&mut s);
