@@ -70,6 +70,14 @@ fn replace_in_text(e: &mut Editor, from: &str, to: &str) {
     e.set_text(&text);
 }
 
+/// Ctrl-s, a passing dry run, Enter on the diff: the edit is being sent (effects cleared).
+fn save_and_confirm(e: &mut Editor, fx: &mut Vec<Effect>) {
+    ctrl(e, 's', fx);
+    e.report(EditReport::DryRunOk(e.request), fx);
+    press(e, KeyCode::Enter, fx);
+    fx.clear();
+}
+
 fn requests(effects: &[Effect]) -> Vec<&EditRequest> {
     effects
         .iter()
@@ -196,10 +204,7 @@ fn conflict_keeps_the_text_and_reapply_lands_both_changes() {
     let mut e = editor();
     replace_in_text(&mut e, "replicas: 3", "replicas: 5");
     let mut fx = Vec::new();
-    ctrl(&mut e, 's', &mut fx);
-    e.report(EditReport::DryRunOk(e.request), &mut fx);
-    press(&mut e, KeyCode::Enter, &mut fx);
-    fx.clear();
+    save_and_confirm(&mut e, &mut fx);
     e.report(
         EditReport::Failed {
             id: e.request,
@@ -354,10 +359,7 @@ fn a_create_from_a_file_drops_its_recovery_once_created_or_discarded() {
     assert_eq!(e.phase, Phase::Editing);
     replace_in_text(&mut e, "name: \"\"", "name: made");
     fx.clear();
-    ctrl(&mut e, 's', &mut fx);
-    e.report(EditReport::DryRunOk(e.request), &mut fx);
-    press(&mut e, KeyCode::Enter, &mut fx);
-    fx.clear();
+    save_and_confirm(&mut e, &mut fx);
     // A document refused: the recovery file stays.
     e.report(
         EditReport::Failed {
@@ -368,10 +370,7 @@ fn a_create_from_a_file_drops_its_recovery_once_created_or_discarded() {
         &mut fx,
     );
     assert!(requests(&fx).is_empty(), "{fx:?}");
-    ctrl(&mut e, 's', &mut fx);
-    e.report(EditReport::DryRunOk(e.request), &mut fx);
-    press(&mut e, KeyCode::Enter, &mut fx);
-    fx.clear();
+    save_and_confirm(&mut e, &mut fx);
     let out = e.report(
         EditReport::Replaced(e.request, "configmap/made created".into()),
         &mut fx,
