@@ -27,13 +27,6 @@ pub struct Owner {
     pub template: PodTemplateSpec,
 }
 
-fn kind_word(kind: Kind) -> &'static str {
-    match kind {
-        Kind::DaemonSet => "daemonset",
-        _ => "statefulset",
-    }
-}
-
 fn unsupported(kind: Kind) -> OpError {
     OpError::refused(
         Refusal::Unsupported,
@@ -150,7 +143,10 @@ pub fn revision_for<'a>(
     if revisions.is_empty() {
         return Err(OpError::refused(
             Refusal::NoHistory,
-            format!("no rollout history found for {} {name:?}", kind_word(kind)),
+            format!(
+                "no rollout history found for {} {name:?}",
+                format!("{kind:?}").to_lowercase()
+            ),
         ));
     }
     let found = if to_revision == 0 {
@@ -197,7 +193,8 @@ pub async fn undo(
     let owner = owner(client, kind, namespace, name).await?;
     let revisions = controlled_history(client, namespace, &owner).await?;
     let to = revision_for(kind, name, &revisions, to_revision.unwrap_or(0))?;
-    let resource = format!("{}.apps/{name}", kind_word(kind));
+    // As restart words it: `statefulset.apps/web`.
+    let resource = format!("{}.apps/{name}", format!("{kind:?}").to_lowercase());
     if template_of(to).as_ref() == Some(&owner.template) {
         return Ok(Outcome::nothing_sent(format!(
             "{resource} skipped rollback (current template already matches revision {})",
