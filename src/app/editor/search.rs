@@ -8,6 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::DataCursor;
 
 use super::{Editor, EditorCommand};
+use crate::app::logs::line_matcher::ignores_case;
 
 /// The editor's search: the prompt being typed and the pattern searched last.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -22,10 +23,10 @@ pub struct Find {
 /// holds an upper-case letter.
 pub fn regex_of(typed: &str) -> String {
     let literal = regex::escape(typed);
-    if typed.chars().any(char::is_uppercase) {
-        literal
-    } else {
+    if ignores_case(typed) {
         format!("(?i){literal}")
+    } else {
+        literal
     }
 }
 

@@ -6,6 +6,11 @@ use std::ops::Range;
 
 use regex::{Regex, RegexBuilder};
 
+/// Smart case, as in vim and less: a text without a capital matches in any case.
+pub fn ignores_case(text: &str) -> bool {
+    !text.chars().any(char::is_uppercase)
+}
+
 /// A compiled search or filter.
 #[derive(Debug, Clone)]
 pub struct LineMatcher {
@@ -27,7 +32,7 @@ impl LineMatcher {
             return Ok(None);
         }
         let kind = if let Some(pattern) = text.strip_prefix('~') {
-            let ignore_case = !pattern.chars().any(char::is_uppercase);
+            let ignore_case = ignores_case(pattern);
             let regex = RegexBuilder::new(pattern)
                 .case_insensitive(ignore_case)
                 .size_limit(1 << 20)
@@ -37,7 +42,7 @@ impl LineMatcher {
                 })?;
             MatchKind::Regex(regex)
         } else {
-            let ignore_case = !text.chars().any(char::is_uppercase);
+            let ignore_case = ignores_case(text);
             MatchKind::Substring {
                 needle: text.to_owned(),
                 ignore_case,
