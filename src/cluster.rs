@@ -21,6 +21,7 @@
 //! drop the old [`Cluster`] and its watches.
 
 pub mod access_review;
+pub mod columns;
 pub mod describe;
 pub mod gate;
 pub mod kubeconfig;
@@ -29,6 +30,7 @@ pub mod model;
 pub mod object_yaml;
 pub mod ops;
 pub mod readonly_layer;
+pub mod registry;
 pub mod rows;
 pub mod watch;
 
@@ -122,20 +124,26 @@ impl Cluster {
             .to_string()
             .trim_end_matches('/')
             .to_owned();
-        let builder = ClientBuilder::try_from(config).with_context(|| {
-            format!("cannot build a client for context {context:?} of {sources}")
-        })?;
-        let client = if opts.readonly {
-            builder.with_layer(&ReadonlyLayer).build()
+        let base_path = config.cluster_url.path().to_owned();
+        let build = || {
+            ClientBuilder::try_from(config.clone()).with_context(|| {
+                format!("cannot build a client for context {context:?} of {sources}")
+            })
+        };
+        // Reads go through the read-only layer in every mode; the gate alone holds a
+        // client that can send a change, and a read-only session has none.
+        let client = build()?.with_layer(&ReadonlyLayer::new(&base_path)).build();
+        let writer = if opts.readonly {
+            None
         } else {
-            builder.build()
+            Some(build()?.build())
         };
         Ok(Self {
             client,
             context,
             namespace,
             server,
-            gate: MutationGate::new(opts.readonly),
+            gate: MutationGate::new(writer),
         })
     }
 
@@ -144,7 +152,8 @@ impl Cluster {
         Ok(LoadedKubeconfig::load(kubeconfig)?.contexts())
     }
 
-    /// The kube client (wrapped by the read-only layer when read-only). Operations use it behind the gate.
+    /// The kube client for reads: wrapped by the read-only layer in every mode (changes
+    /// are sent only with a [`Permit`]'s client).
     pub fn client(&self) -> kube::Client {
         self.client.clone()
     }
@@ -240,6 +249,20 @@ impl Cluster {
             container: container.map(str::to_owned),
         };
         logs::start(self.client(), target, options, tx)
+    }
+
+    /// Sends `operation` through the gate: the one way kdeck changes the cluster. A
+    /// closed gate (read-only) sends nothing and answers [`ops::OpError::ReadOnly`].
+    pub async fn send(
+        &self,
+        operation: &ops::Operation,
+        on_progress: &mut (dyn FnMut(ops::CanaryProgress) + Send),
+    ) -> Result<ops::Outcome, ops::OpError> {
+        let permit = self
+            .gate
+            .permit(operation.to_string())
+            .map_err(|refused| ops::OpError::ReadOnly(refused.to_string()))?;
+        ops::perform(&permit, operation, on_progress).await
     }
 
     /// kubectl-describe-like text of the object, events included.

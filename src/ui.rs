@@ -1,7 +1,6 @@
 //! Drawing: a pure function of the state, one file per screen or widget.
 
 pub mod ascii;
-pub mod columns;
 pub mod dialog;
 pub mod footer;
 pub mod header;

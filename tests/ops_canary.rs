@@ -12,23 +12,18 @@ mod support;
 use std::time::Duration;
 
 use k8s_openapi::api::apps::v1::Deployment;
-use kdeck::cluster::ops::{self, CanaryPlan, CanaryProgress, Refusal};
+use kdeck::cluster::ops::{self, CanaryPlan, CanaryProgress, Operation, Refusal};
 use kube::api::{Api, Patch, PatchParams};
 use ops_fixture::*;
 use serde_json::json;
 
 // ---- canary ------------------------------------------------------------------
 
-fn canary(image: &str, timeout: Duration) -> CanaryPlan {
-    CanaryPlan {
-        namespace: NS.into(),
-        deployment: DEPLOY.into(),
-        container: "myapp".into(),
-        image: image.into(),
-        new_pods: 1,
-        change_cause: Some(ops::set_image::change_cause(DEPLOY, "myapp", image)),
-        timeout,
-    }
+/// A canary of `image` on one new pod, waiting at most `timeout`.
+fn canary(image: &str, timeout: Duration) -> Operation {
+    let mut plan = CanaryPlan::new(deploy(), "myapp", image, 1);
+    plan.timeout = timeout;
+    Operation::Canary(plan)
 }
 
 async fn count_images(client: &kube::Client, image: &str) -> (usize, usize) {
@@ -54,14 +49,10 @@ async fn canary_holds_one_new_pod_paused_then_promotes() {
     let before = deployment(&a.client).await.spec.unwrap();
     let old_image = image_of(&a.client).await;
     let mut seen = Vec::new();
-    let out = ops::start_canary(
-        &a.client,
-        &permit("canary"),
-        &canary("nginx:1.15.7", timeout()),
-        &mut |p| seen.push(p),
-    )
-    .await
-    .expect("canary");
+    let out = a
+        .send_with(canary("nginx:1.15.7", timeout()), &mut |p| seen.push(p))
+        .await
+        .expect("canary");
     assert!(out.message.contains("rollout paused"), "{}", out.message);
     assert_eq!(seen.first(), Some(&CanaryProgress::Patched));
     assert_eq!(seen.last(), Some(&CanaryProgress::Paused));
@@ -95,9 +86,7 @@ async fn canary_holds_one_new_pod_paused_then_promotes() {
     tokio::time::sleep(Duration::from_secs(2)).await;
     check_held().await;
 
-    let out = ops::promote_canary(&a.client, &permit("promote"), NS, DEPLOY)
-        .await
-        .expect("promote");
+    let out = a.send(Operation::Promote(deploy())).await.expect("promote");
     assert!(out.message.contains("promoted"), "{}", out.message);
     settle(&a.client).await;
     assert_eq!(count_images(&a.client, "nginx:1.15.7").await, (3, 0));
@@ -113,7 +102,8 @@ async fn canary_holds_one_new_pod_paused_then_promotes() {
     let annotations = after.metadata.annotations.unwrap_or_default();
     assert!(!annotations.contains_key(ops::canary::ORIGINAL_ANNOTATION));
 
-    let err = ops::promote_canary(&a.client, &permit("promote"), NS, DEPLOY)
+    let err = a
+        .send(Operation::Promote(deploy()))
         .await
         .expect_err("no canary");
     assert_eq!(err.refusal(), Some(Refusal::NoCanary));
@@ -124,21 +114,15 @@ async fn canary_of_a_crashing_image_aborts_back_to_the_old_image() {
     let a = Side::start().await;
     let before = deployment(&a.client).await;
     let old_image = image_of(&a.client).await;
-    let err = ops::start_canary(
-        &a.client,
-        &permit("canary"),
-        &canary("nginx:crash", Duration::from_secs(3)),
-        &mut |_| {},
-    )
-    .await
-    .expect_err("never ready");
+    let err = a
+        .send(canary("nginx:crash", Duration::from_secs(3)))
+        .await
+        .expect_err("never ready");
     assert!(matches!(err, ops::OpError::Timeout(_)), "{err}");
     let (new, old) = count_images(&a.client, "nginx:crash").await;
     assert_eq!((new, old), (1, 3), "one crashing canary, three old pods");
 
-    let out = ops::abort_canary(&a.client, &permit("abort"), NS, DEPLOY)
-        .await
-        .expect("abort");
+    let out = a.send(Operation::Abort(deploy())).await.expect("abort");
     assert!(out.message.contains("aborted"), "{}", out.message);
     settle(&a.client).await;
     assert_eq!(image_of(&a.client).await, old_image);
@@ -182,20 +166,13 @@ async fn tutorial_canary_on_the_seed_then_undo_to_revision_1() {
         "nginx:1.14.1",
         "the seed's image"
     );
-    ops::start_canary(
-        &a.client,
-        &permit("canary"),
-        &canary("nginx:1.15.7", timeout()),
-        &mut |_| {},
-    )
-    .await
-    .expect("canary");
+    a.send(canary("nginx:1.15.7", timeout()))
+        .await
+        .expect("canary");
     assert_eq!(count_images(&a.client, "nginx:1.15.7").await, (1, 3));
     assert_eq!(deployment(&a.client).await.spec.unwrap().paused, Some(true));
 
-    ops::promote_canary(&a.client, &permit("promote"), NS, DEPLOY)
-        .await
-        .expect("promote");
+    a.send(Operation::Promote(deploy())).await.expect("promote");
     settle(&a.client).await;
     assert_eq!(count_images(&a.client, "nginx:1.15.7").await, (3, 0));
 
@@ -208,9 +185,13 @@ async fn tutorial_canary_on_the_seed_then_undo_to_revision_1() {
         history[1].change_cause.as_deref(),
         Some("kdeck set image deployment/myapp-deploy myapp=nginx:1.15.7")
     );
-    ops::undo(&a.client, &permit("undo"), NS, DEPLOY, Some(1))
-        .await
-        .expect("undo to 1");
+    a.send(Operation::Undo {
+        key: deploy(),
+        revision: Some(1),
+        resume: false,
+    })
+    .await
+    .expect("undo to 1");
     settle(&a.client).await;
     assert_eq!(count_images(&a.client, "nginx:1.14.1").await, (3, 0));
     let history = ops::rollout_history(&a.client, NS, DEPLOY)
@@ -227,15 +208,10 @@ async fn tutorial_canary_on_the_seed_then_undo_to_revision_1() {
 async fn aborting_while_the_canary_waits_ends_the_wait_without_a_pause() {
     let a = Side::start().await;
     let old_image = image_of(&a.client).await;
-    let client = a.client.clone();
+    let cluster = a.cluster.clone();
     let started = tokio::spawn(async move {
-        ops::start_canary(
-            &client,
-            &permit("canary"),
-            &canary("nginx:crash", Duration::from_secs(600)),
-            &mut |_| {},
-        )
-        .await
+        let canary = canary("nginx:crash", Duration::from_secs(600));
+        cluster.send(&canary, &mut |_| {}).await
     });
     // Once the canary is in place (its annotation written), abort it.
     let deadline = std::time::Instant::now() + support::test_timeout();
@@ -251,9 +227,7 @@ async fn aborting_while_the_canary_waits_ends_the_wait_without_a_pause() {
     }
     // The controllers write the Deployment's status meanwhile: a Conflict between abort's
     // read and its patch is read again inside abort (client-go's RetryOnConflict).
-    ops::abort_canary(&a.client, &permit("abort"), NS, DEPLOY)
-        .await
-        .expect("abort");
+    a.send(Operation::Abort(deploy())).await.expect("abort");
     let err = tokio::time::timeout(support::test_timeout(), started)
         .await
         .expect("the start ends long before its 600 s timeout")

@@ -13,9 +13,9 @@ use std::time::Duration;
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::core::v1::Pod;
-use kdeck::cluster::ops::{self, Propagation};
-use kdeck::cluster::{Cluster, ConnectOptions, Kind};
-use kube::api::{Api, ListParams};
+use kdeck::cluster::Kind;
+use kdeck::cluster::ops::{self, Operation, Propagation};
+use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams};
 use ops_fixture::*;
 
 // ---- delete ------------------------------------------------------------------
@@ -32,16 +32,13 @@ async fn delete_names_dependents_and_background_removes_them() {
     assert_eq!(pods.len(), 3, "{deps:?}");
     assert!(pods.iter().all(|p| p.name.starts_with("myapp-deploy-")));
 
-    let out = ops::delete(
-        &a.client,
-        &permit("delete"),
-        Kind::Deployment,
-        NS,
-        DEPLOY,
-        Propagation::Background,
-    )
-    .await
-    .expect("delete");
+    let out = a
+        .send(Operation::Delete {
+            key: key(Kind::Deployment, DEPLOY),
+            propagation: Propagation::Background,
+        })
+        .await
+        .expect("delete");
     assert_eq!(out.message, "deployment.apps \"myapp-deploy\" deleted");
     let deadline = tokio::time::Instant::now() + timeout();
     loop {
@@ -69,49 +66,21 @@ async fn delete_names_dependents_and_background_removes_them() {
 // ---- read-only ---------------------------------------------------------------
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_read_only_client_sends_no_operation_even_with_a_permit() {
+async fn a_read_only_session_sends_no_operation() {
     let a = Side::start().await;
-    let cluster = Cluster::connect(&ConnectOptions {
-        kubeconfig: Some(a.sim.kubeconfig_path().to_path_buf()),
-        readonly: true,
-        ..ConnectOptions::default()
-    })
-    .await
-    .expect("connect read-only");
+    let cluster = connect(&a.sim, true).await;
     let before = a.sim.requests().len();
-    // The gate is closed: perform asks it and sends nothing...
-    let op = ops::Operation::Scale {
-        kind: Kind::Deployment,
-        namespace: NS.into(),
-        name: DEPLOY.into(),
-        replicas: 5,
+    // The gate is closed: no permit, so nothing is sent...
+    let op = Operation::Scale {
+        key: deploy(),
+        from: 3,
+        to: 5,
     };
-    let err = ops::perform(&cluster.client(), cluster.gate(), &op, &mut |_| {})
-        .await
-        .expect_err("read-only");
+    let err = cluster.send(&op, &mut |_| {}).await.expect_err("read-only");
     assert!(matches!(err, ops::OpError::ReadOnly(_)), "{err:?}");
-    // ...and even a permit from elsewhere (a bug) is stopped where requests leave kdeck.
-    let client = cluster.client();
-    let p = permit("bypass");
-    let attempts = [
-        ops::scale(&client, &p, Kind::Deployment, NS, DEPLOY, 5).await,
-        ops::set_image(&client, &p, NS, DEPLOY, "myapp", "nginx:1.15.7", None).await,
-        ops::pause(&client, &p, NS, DEPLOY).await,
-        ops::restart(&client, &p, Kind::Deployment, NS, DEPLOY).await,
-        ops::delete(
-            &client,
-            &p,
-            Kind::Deployment,
-            NS,
-            DEPLOY,
-            Propagation::Background,
-        )
-        .await,
-    ];
-    for attempt in attempts {
-        let err = attempt.expect_err("refused");
-        assert!(matches!(err, ops::OpError::ReadOnly(_)), "{err:?}");
-    }
+    assert!(cluster.gate().permit("anything").is_err());
+    // ...and a write that went around the gate (a bug) is stopped where requests leave.
+    assert_reads_refuse_writes(&cluster).await;
     let sent: Vec<_> = a.sim.requests()[before..]
         .iter()
         .filter(|r| r.method != "GET")
@@ -122,6 +91,50 @@ async fn a_read_only_client_sends_no_operation_even_with_a_permit() {
         "mutating requests reached the server: {sent:?}"
     );
     assert_eq!(image_of(&a.client).await, "nginx:1.14.1");
+}
+
+/// Outside read-only mode too, the client kdeck reads with refuses every change: the
+/// only client that can send one is the gate's, inside a permit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reading_client_never_sends_a_change() {
+    let a = Side::start().await;
+    let before = a.sim.requests().len();
+    assert_reads_refuse_writes(&a.cluster).await;
+    let writes = a.sim.requests()[before..]
+        .iter()
+        .filter(|r| r.method != "GET")
+        .count();
+    assert_eq!(writes, 0);
+    assert_eq!(image_of(&a.client).await, "nginx:1.14.1");
+}
+
+/// Scale, patch, delete and create through `cluster.client()`: each refused before it
+/// leaves kdeck, by the read-only layer.
+async fn assert_reads_refuse_writes(cluster: &kdeck::cluster::Cluster) {
+    let deployments = Api::<Deployment>::namespaced(cluster.client(), NS);
+    let patch = serde_json::json!({"spec": {"replicas": 5}});
+    let attempts = [
+        deployments
+            .patch_scale(DEPLOY, &PatchParams::default(), &Patch::Merge(&patch))
+            .await
+            .map(|_| ()),
+        deployments
+            .patch(DEPLOY, &PatchParams::default(), &Patch::Merge(&patch))
+            .await
+            .map(|_| ()),
+        deployments
+            .delete(DEPLOY, &DeleteParams::default())
+            .await
+            .map(|_| ()),
+        deployments
+            .create(&PostParams::default(), &Deployment::default())
+            .await
+            .map(|_| ()),
+    ];
+    for attempt in attempts {
+        let err = ops::OpError::from(attempt.expect_err("refused"));
+        assert!(matches!(err, ops::OpError::ReadOnly(_)), "{err:?}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -143,14 +156,10 @@ async fn orphan_keeps_the_pods_and_foreground_takes_everything() {
         .await
         .expect("dependents");
     let pod_name = deps[0].name.clone();
-    ops::delete(
-        &a.client,
-        &permit("delete"),
-        Kind::ReplicaSet,
-        NS,
-        "dnsutil-rs",
-        Propagation::Orphan,
-    )
+    a.send(Operation::Delete {
+        key: key(Kind::ReplicaSet, "dnsutil-rs"),
+        propagation: Propagation::Orphan,
+    })
     .await
     .expect("delete orphaning");
     let pods_api = pods.clone();
@@ -171,16 +180,13 @@ async fn orphan_keeps_the_pods_and_foreground_takes_everything() {
         "the orphan is still there"
     );
 
-    let out = ops::delete(
-        &a.client,
-        &permit("delete"),
-        Kind::Deployment,
-        NS,
-        DEPLOY,
-        Propagation::Foreground,
-    )
-    .await
-    .expect("delete in the foreground");
+    let out = a
+        .send(Operation::Delete {
+            key: key(Kind::Deployment, DEPLOY),
+            propagation: Propagation::Foreground,
+        })
+        .await
+        .expect("delete in the foreground");
     assert!(
         out.sent
             .as_deref()

@@ -11,8 +11,8 @@
 mod ops_fixture;
 mod support;
 
-use kdeck::cluster::Kind;
-use kdeck::cluster::ops::{self, Refusal};
+use kdeck::cluster::ops::{self, Operation, Refusal};
+use kdeck::cluster::{Kind, ObjectKey};
 use ops_fixture::*;
 
 // ---- the comparisons ---------------------------------------------------------
@@ -20,17 +20,14 @@ use ops_fixture::*;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invalid_input_comes_back_with_the_servers_field_path() {
     let a = Side::start().await;
-    let err = ops::set_image(
-        &a.client,
-        &permit("set image"),
-        NS,
-        DEPLOY,
-        "myapp",
-        "",
-        None,
-    )
-    .await
-    .expect_err("an empty image is invalid");
+    let err = a
+        .send(Operation::SetImage {
+            key: deploy(),
+            container: "myapp".into(),
+            image: String::new(),
+        })
+        .await
+        .expect_err("an empty image is invalid");
     let failure = err.api().expect("the API server's answer");
     assert_eq!(
         (failure.code, failure.reason.as_str()),
@@ -54,17 +51,14 @@ async fn set_image_matches_kubectl_set_image_with_record() {
     support::require_kubectl!();
     let (a, b) = (Side::start().await, Side::start().await);
     let cause = ops::set_image::change_cause(DEPLOY, "myapp", "nginx:1.15.7");
-    let out = ops::set_image(
-        &a.client,
-        &permit("set image"),
-        NS,
-        DEPLOY,
-        "myapp",
-        "nginx:1.15.7",
-        Some(cause.clone()),
-    )
-    .await
-    .expect("set image");
+    let out = a
+        .send(Operation::SetImage {
+            key: deploy(),
+            container: "myapp".into(),
+            image: "nginx:1.15.7".into(),
+        })
+        .await
+        .expect("set image");
     assert_eq!(out.message, "deployment.apps/myapp-deploy image updated");
     b.kubectl_ok(&[
         "set",
@@ -82,17 +76,14 @@ async fn set_image_matches_kubectl_set_image_with_record() {
     assert_eq!(last.images, ["nginx:1.15.7"]);
     assert_eq!(last.change_cause.as_deref(), Some(cause.as_str()));
 
-    let err = ops::set_image(
-        &a.client,
-        &permit("set image"),
-        NS,
-        DEPLOY,
-        "nope",
-        "x",
-        None,
-    )
-    .await
-    .expect_err("no such container");
+    let err = a
+        .send(Operation::SetImage {
+            key: deploy(),
+            container: "nope".into(),
+            image: "x".into(),
+        })
+        .await
+        .expect_err("no such container");
     assert_eq!(err.refusal(), Some(Refusal::ContainerNotFound));
 }
 
@@ -100,12 +91,11 @@ async fn set_image_matches_kubectl_set_image_with_record() {
 async fn pause_and_resume_match_kubectl() {
     support::require_kubectl!();
     let (a, b) = (Side::start().await, Side::start().await);
-    let out = ops::pause(&a.client, &permit("pause"), NS, DEPLOY)
-        .await
-        .expect("pause");
+    let out = a.send(Operation::Pause(deploy())).await.expect("pause");
     assert_eq!(out.message, "deployment.apps/myapp-deploy paused");
     b.kubectl_ok(&["rollout", "pause", "deployment/myapp-deploy"]);
-    let err = ops::pause(&a.client, &permit("pause"), NS, DEPLOY)
+    let err = a
+        .send(Operation::Pause(deploy()))
         .await
         .expect_err("already paused");
     assert_eq!(err.refusal(), Some(Refusal::AlreadyPaused));
@@ -116,15 +106,11 @@ async fn pause_and_resume_match_kubectl() {
     );
 
     // A template change while paused rolls nothing out, on both sides.
-    ops::set_image(
-        &a.client,
-        &permit("set image"),
-        NS,
-        DEPLOY,
-        "myapp",
-        "nginx:1.15.7",
-        None,
-    )
+    a.send(Operation::SetImage {
+        key: deploy(),
+        container: "myapp".into(),
+        image: "nginx:1.15.7".into(),
+    })
     .await
     .expect("set image");
     b.kubectl_ok(&[
@@ -135,12 +121,11 @@ async fn pause_and_resume_match_kubectl() {
     ]);
     assert_same(&a, &b, true).await;
 
-    ops::resume(&a.client, &permit("resume"), NS, DEPLOY)
-        .await
-        .expect("resume");
+    a.send(Operation::Resume(deploy())).await.expect("resume");
     b.kubectl_ok(&["rollout", "resume", "deployment/myapp-deploy"]);
     assert_same(&a, &b, true).await;
-    let err = ops::resume(&a.client, &permit("resume"), NS, DEPLOY)
+    let err = a
+        .send(Operation::Resume(deploy()))
         .await
         .expect_err("not paused");
     assert_eq!(err.refusal(), Some(Refusal::NotPaused));
@@ -154,15 +139,11 @@ async fn pause_and_resume_match_kubectl() {
 /// Brings both sides to three revisions: the seed's image, 1.15.5, 1.15.7.
 async fn three_revisions(a: &Side, b: &Side) {
     for image in ["nginx:1.15.5", "nginx:1.15.7"] {
-        ops::set_image(
-            &a.client,
-            &permit("set image"),
-            NS,
-            DEPLOY,
-            "myapp",
-            image,
-            None,
-        )
+        a.send(Operation::SetImage {
+            key: deploy(),
+            container: "myapp".into(),
+            image: image.into(),
+        })
         .await
         .expect("set image");
         b.kubectl_ok(&[
@@ -197,7 +178,12 @@ async fn undo_to_previous_and_to_revision_1_match_kubectl() {
             .iter()
             .any(|l| matches!(l, ops::DiffLine::Added(t) if t.contains("nginx:1.15.5")))
     );
-    let out = ops::undo(&a.client, &permit("undo"), NS, DEPLOY, None)
+    let out = a
+        .send(Operation::Undo {
+            key: deploy(),
+            revision: None,
+            resume: false,
+        })
         .await
         .expect("undo");
     assert_eq!(out.message, "deployment.apps/myapp-deploy rolled back");
@@ -205,9 +191,13 @@ async fn undo_to_previous_and_to_revision_1_match_kubectl() {
     assert_same(&a, &b, true).await;
     assert_eq!(image_of(&a.client).await, "nginx:1.15.5");
 
-    ops::undo(&a.client, &permit("undo"), NS, DEPLOY, Some(1))
-        .await
-        .expect("undo to 1");
+    a.send(Operation::Undo {
+        key: deploy(),
+        revision: Some(1),
+        resume: false,
+    })
+    .await
+    .expect("undo to 1");
     b.kubectl_ok(&[
         "rollout",
         "undo",
@@ -223,7 +213,12 @@ async fn undo_to_previous_and_to_revision_1_match_kubectl() {
         "{pods:?}"
     );
 
-    let err = ops::undo(&a.client, &permit("undo"), NS, DEPLOY, Some(1))
+    let err = a
+        .send(Operation::Undo {
+            key: deploy(),
+            revision: Some(1),
+            resume: false,
+        })
         .await
         .expect_err("1 is gone");
     assert_eq!(err.refusal(), Some(Refusal::RevisionNotFound));
@@ -244,12 +239,15 @@ async fn undo_while_paused_is_refused_like_kubectl_and_resume_and_undo_matches()
     support::require_kubectl!();
     let (a, b) = (Side::start().await, Side::start().await);
     three_revisions(&a, &b).await;
-    ops::pause(&a.client, &permit("pause"), NS, DEPLOY)
-        .await
-        .expect("pause");
+    a.send(Operation::Pause(deploy())).await.expect("pause");
     b.kubectl_ok(&["rollout", "pause", "deployment/myapp-deploy"]);
 
-    let err = ops::undo(&a.client, &permit("undo"), NS, DEPLOY, None)
+    let err = a
+        .send(Operation::Undo {
+            key: deploy(),
+            revision: None,
+            resume: false,
+        })
         .await
         .expect_err("paused");
     assert_eq!(err.refusal(), Some(Refusal::Paused));
@@ -260,9 +258,13 @@ async fn undo_while_paused_is_refused_like_kubectl_and_resume_and_undo_matches()
     assert!(err.to_string().starts_with(common), "kdeck: {err}");
     assert!(kubectl_says.contains(common), "kubectl: {kubectl_says}");
 
-    ops::resume_and_undo(&a.client, &permit("resume and undo"), NS, DEPLOY, None)
-        .await
-        .expect("resume and undo");
+    a.send(Operation::Undo {
+        key: deploy(),
+        revision: None,
+        resume: true,
+    })
+    .await
+    .expect("resume and undo");
     b.kubectl_ok(&["rollout", "resume", "deployment/myapp-deploy"]);
     b.kubectl_ok(&["rollout", "undo", "deployment/myapp-deploy"]);
     // One patch where kubectl sends two (resume, then undo): one generation fewer.
@@ -274,7 +276,8 @@ async fn undo_while_paused_is_refused_like_kubectl_and_resume_and_undo_matches()
 async fn restart_matches_kubectl_and_is_refused_while_paused() {
     support::require_kubectl!();
     let (a, b) = (Side::start().await, Side::start().await);
-    let out = ops::restart(&a.client, &permit("restart"), Kind::Deployment, NS, DEPLOY)
+    let out = a
+        .send(Operation::Restart(key(Kind::Deployment, DEPLOY)))
         .await
         .expect("restart");
     assert_eq!(out.message, "deployment.apps/myapp-deploy restarted");
@@ -292,11 +295,10 @@ async fn restart_matches_kubectl_and_is_refused_while_paused() {
         .clone();
     assert!(at.parse::<jiff::Timestamp>().is_ok(), "RFC 3339: {at}");
 
-    ops::pause(&a.client, &permit("pause"), NS, DEPLOY)
-        .await
-        .expect("pause");
+    a.send(Operation::Pause(deploy())).await.expect("pause");
     b.kubectl_ok(&["rollout", "pause", "deployment/myapp-deploy"]);
-    let err = ops::restart(&a.client, &permit("restart"), Kind::Deployment, NS, DEPLOY)
+    let err = a
+        .send(Operation::Restart(key(Kind::Deployment, DEPLOY)))
         .await
         .expect_err("paused");
     assert_eq!(err.refusal(), Some(Refusal::Paused));
@@ -312,15 +314,11 @@ async fn restart_matches_kubectl_and_is_refused_while_paused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_in_between_gives_a_conflict_not_a_lost_update() {
     let a = Side::start().await;
-    ops::set_image(
-        &a.client,
-        &permit("set image"),
-        NS,
-        DEPLOY,
-        "myapp",
-        "nginx:1.15.5",
-        None,
-    )
+    a.send(Operation::SetImage {
+        key: deploy(),
+        container: "myapp".into(),
+        image: "nginx:1.15.5".into(),
+    })
     .await
     .expect("set image");
     settle(&a.client).await;
@@ -342,14 +340,19 @@ async fn a_change_in_between_gives_a_conflict_not_a_lost_update() {
     if let serde_json::Value::Array(undo) = ops::undo::undo_patch(&plan) {
         operations.extend(undo);
     }
-    let err = ops::patch_request::send_json_patch::<k8s_openapi::api::apps::v1::Deployment>(
-        &a.client,
-        NS,
-        DEPLOY,
-        &serde_json::Value::Array(operations),
-    )
-    .await
-    .expect_err("stale");
+    // Sent as kdeck's operations send it: a JSON patch whose first operation is the test.
+    let path =
+        ops::patch_request::object_path::<k8s_openapi::api::apps::v1::Deployment>(NS, DEPLOY);
+    let request = http::Request::patch(path)
+        .header(http::header::CONTENT_TYPE, ops::patch_request::JSON_PATCH)
+        .body(serde_json::to_vec(&operations).unwrap())
+        .unwrap();
+    let err: ops::OpError = a
+        .client
+        .request::<k8s_openapi::api::apps::v1::Deployment>(request)
+        .await
+        .expect_err("stale")
+        .into();
     let failure = err.api().expect("the server's answer");
     assert_eq!(
         (failure.code, failure.reason.as_str()),
@@ -387,15 +390,15 @@ async fn restart_rolls_a_daemon_set_and_refuses_a_pod() {
     let before = names(pods.list(&proxies).await.expect("list").items);
     assert_eq!(before.len(), 3, "{before:?}");
 
-    let out = ops::restart(
-        &a.client,
-        &permit("restart"),
-        Kind::DaemonSet,
-        "kube-system",
-        "kube-proxy",
-    )
-    .await
-    .expect("restart");
+    let kube_proxy = ObjectKey {
+        kind: Kind::DaemonSet,
+        namespace: "kube-system".into(),
+        name: "kube-proxy".into(),
+    };
+    let out = a
+        .send(Operation::Restart(kube_proxy))
+        .await
+        .expect("restart");
     assert_eq!(out.message, "daemonset.apps/kube-proxy restarted");
     let ds: Api<DaemonSet> = Api::namespaced(a.client.clone(), "kube-system");
     let template = ds
@@ -434,7 +437,8 @@ async fn restart_rolls_a_daemon_set_and_refuses_a_pod() {
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
 
-    let err = ops::restart(&a.client, &permit("restart"), Kind::Pod, NS, "any")
+    let err = a
+        .send(Operation::Restart(key(Kind::Pod, "any")))
         .await
         .expect_err("pods are not restarted");
     assert_eq!(err.refusal(), Some(Refusal::Unsupported));

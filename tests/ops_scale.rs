@@ -11,7 +11,7 @@ mod support;
 
 use k8s_openapi::api::apps::v1::{ReplicaSet, StatefulSet};
 use kdeck::cluster::Kind;
-use kdeck::cluster::ops::{self, Refusal};
+use kdeck::cluster::ops::{Operation, Refusal};
 use kube::api::{Api, PostParams};
 use ops_fixture::*;
 use serde_json::json;
@@ -20,7 +20,12 @@ use serde_json::json;
 async fn scale_matches_kubectl_scale() {
     support::require_kubectl!();
     let (a, b) = (Side::start().await, Side::start().await);
-    let out = ops::scale(&a.client, &permit("scale"), Kind::Deployment, NS, DEPLOY, 5)
+    let out = a
+        .send(Operation::Scale {
+            key: key(Kind::Deployment, DEPLOY),
+            from: 0,
+            to: 5,
+        })
         .await
         .expect("scale");
     assert_eq!(out.message, "deployment.apps/myapp-deploy scaled");
@@ -28,7 +33,12 @@ async fn scale_matches_kubectl_scale() {
     assert_same(&a, &b, true).await;
     assert_eq!(deployment(&a.client).await.spec.unwrap().replicas, Some(5));
 
-    let err = ops::scale(&a.client, &permit("scale"), Kind::Deployment, NS, "nope", 1)
+    let err = a
+        .send(Operation::Scale {
+            key: key(Kind::Deployment, "nope"),
+            from: 0,
+            to: 1,
+        })
         .await
         .expect_err("no such deployment");
     assert_eq!(err.api().map(|f| f.code), Some(404), "{err}");
@@ -38,16 +48,14 @@ async fn scale_matches_kubectl_scale() {
     for side in [&a, &b] {
         create_bare_replica_set(&side.client).await;
     }
-    let out = ops::scale(
-        &a.client,
-        &permit("scale"),
-        Kind::ReplicaSet,
-        NS,
-        "dnsutil-rs",
-        3,
-    )
-    .await
-    .expect("scale rs");
+    let out = a
+        .send(Operation::Scale {
+            key: key(Kind::ReplicaSet, "dnsutil-rs"),
+            from: 0,
+            to: 3,
+        })
+        .await
+        .expect("scale rs");
     assert_eq!(out.message, "replicaset.apps/dnsutil-rs scaled");
     b.kubectl_ok(&["scale", "replicaset/dnsutil-rs", "--replicas=3"]);
     for side in [&a, &b] {
@@ -73,7 +81,12 @@ async fn scale_matches_kubectl_scale() {
         spec(api_a.get("dnsutil-rs").await.unwrap()),
         spec(api_b.get("dnsutil-rs").await.unwrap())
     );
-    let err = ops::scale(&a.client, &permit("scale"), Kind::Service, NS, "x", 1)
+    let err = a
+        .send(Operation::Scale {
+            key: key(Kind::Service, "x"),
+            from: 0,
+            to: 1,
+        })
         .await
         .expect_err("services do not scale");
     assert_eq!(err.refusal(), Some(Refusal::Unsupported));
@@ -102,7 +115,12 @@ async fn scaling_a_statefulset_matches_kubectl() {
             .await
             .expect("create the statefulset");
     }
-    let out = ops::scale(&a.client, &permit("scale"), Kind::StatefulSet, NS, "web", 2)
+    let out = a
+        .send(Operation::Scale {
+            key: key(Kind::StatefulSet, "web"),
+            from: 0,
+            to: 2,
+        })
         .await
         .expect("scale sts");
     assert_eq!(out.message, "statefulset.apps/web scaled");

@@ -7,16 +7,17 @@
     reason = "tests: a missing field is a test failure"
 )]
 
+mod ops_fixture;
 mod support;
 
 use k8s_openapi::api::apps::v1::{DaemonSet, StatefulSet};
-use kdeck::cluster::ops::{self, Refusal, Revision};
-use kdeck::cluster::{Kind, MutationGate};
+use kdeck::cluster::ops::{self, Operation, Refusal, Revision};
+use kdeck::cluster::{Kind, ObjectKey};
 use kube::Api;
 use serde_json::Value;
 use support::{TestSim, test_timeout, wait_until_async};
 
-const NS: &str = "default";
+use ops_fixture::NS;
 
 fn manifest(kind: Kind) -> &'static str {
     if kind == Kind::StatefulSet {
@@ -83,11 +84,17 @@ async fn undo_matches_kubectl(kind: Kind) {
     assert_eq!(before[0].images, ["nginx:1.14.1"]);
     assert!(before[1].current, "{before:?}");
 
-    let permit = MutationGate::new(false).permit("undo").unwrap();
-    let client = a.client().await.unwrap();
-    let out = ops::controller_history::undo(&client, &permit, kind, NS, "web", Some(1))
-        .await
-        .unwrap();
+    let cluster = ops_fixture::connect(&a, false).await;
+    let undo = |revision| Operation::Undo {
+        key: ObjectKey {
+            kind,
+            namespace: NS.into(),
+            name: "web".into(),
+        },
+        revision: Some(revision),
+        resume: false,
+    };
+    let out = cluster.send(&undo(1), &mut |_| {}).await.unwrap();
     let word = resource(kind).replace('/', ".apps/");
     assert_eq!(out.message, format!("{word} rolled back"));
     b.kubectl_ok(&["rollout", "undo", resource(kind), "--to-revision=1"]);
@@ -105,9 +112,7 @@ async fn undo_matches_kubectl(kind: Kind) {
 
     // Again to the same template: kubectl's skip, nothing sent.
     let newest = history(&a, kind).await.last().unwrap().revision;
-    let again = ops::controller_history::undo(&client, &permit, kind, NS, "web", Some(newest))
-        .await
-        .unwrap();
+    let again = cluster.send(&undo(newest), &mut |_| {}).await.unwrap();
     assert!(again.sent.is_none(), "{again:?}");
     assert!(
         again.message.contains(&format!(
@@ -116,9 +121,7 @@ async fn undo_matches_kubectl(kind: Kind) {
         "{}",
         again.message
     );
-    let missing = ops::controller_history::undo(&client, &permit, kind, NS, "web", Some(9))
-        .await
-        .unwrap_err();
+    let missing = cluster.send(&undo(9), &mut |_| {}).await.unwrap_err();
     assert_eq!(missing.refusal(), Some(Refusal::RevisionNotFound));
     let kubectl_says = a.kubectl_err(&["rollout", "undo", resource(kind), "--to-revision=9"]);
     assert!(

@@ -26,7 +26,7 @@ use kdeck::app::dialog::Dialog;
 use kdeck::app::rollout::ROLLOUT_KINDS;
 use kdeck::app::state::{Mode, Screen};
 use kdeck::app::update::{show_pane, switch_namespace};
-use kdeck::cluster::{Cluster, ConnectOptions, Kind, MutationGate};
+use kdeck::cluster::{Cluster, ConnectOptions, Kind};
 use kdeck::sim::RequestRecord;
 use support::TestSim;
 
@@ -355,32 +355,33 @@ fn with_the_app_check_off_the_gate_refuses_every_confirmed_change() {
     assert_only_gets(&sim, "the whole run", true);
 }
 
-/// The gate open (a permit in hand): the client's layer still refuses before sending.
+/// The client's layer alone: a change sent with the client kdeck reads with (not the
+/// gate's) is refused before it leaves, in a read-only session and in a normal one.
 #[test]
-fn the_client_layer_alone_refuses_a_change_with_a_permit() {
+fn the_client_layer_alone_refuses_a_change() {
     let sim = TestSim::start();
     let kubeconfig = sim.kubeconfig_path().to_owned();
     runtime().block_on(async {
-        let opts = ConnectOptions {
-            kubeconfig: Some(kubeconfig.clone()),
-            readonly: true,
-            ..ConnectOptions::default()
-        };
-        let cluster = Cluster::connect(&opts).await.expect("connect");
-        let permit = MutationGate::new(false)
-            .permit("scale deployment/myapp-deploy to 7")
-            .expect("an open gate permits");
-        let err = kdeck::cluster::ops::scale(
-            &cluster.client(),
-            &permit,
-            Kind::Deployment,
-            "default",
-            "myapp-deploy",
-            7,
-        )
-        .await
-        .expect_err("the read-only layer refuses");
-        assert!(err.to_string().contains("read-only"), "{err}");
+        for readonly in [true, false] {
+            let opts = ConnectOptions {
+                kubeconfig: Some(kubeconfig.clone()),
+                readonly,
+                ..ConnectOptions::default()
+            };
+            let cluster = Cluster::connect(&opts).await.expect("connect");
+            let deployments: kube::Api<k8s_openapi::api::apps::v1::Deployment> =
+                kube::Api::namespaced(cluster.client(), "default");
+            let body = serde_json::json!({"spec": {"replicas": 7}});
+            let err = deployments
+                .patch_scale(
+                    "myapp-deploy",
+                    &kube::api::PatchParams::default(),
+                    &kube::api::Patch::Merge(&body),
+                )
+                .await
+                .expect_err("the read-only layer refuses");
+            assert!(err.to_string().contains("read-only"), "{err}");
+        }
     });
     let requests = sim.requests();
     assert!(not_get(&requests).is_empty(), "{:#?}", not_get(&requests));

@@ -7,8 +7,9 @@ mod ui_ops_fixture;
 
 use kdeck::app::Action;
 use kdeck::app::dialog::{Dialog, DialogKey};
-use kdeck::app::operations::{Load, Mutation, OpReport};
+use kdeck::app::operations::{Load, OpReport};
 use kdeck::cluster::Kind;
+use kdeck::cluster::ops::Operation;
 use kdeck::cluster::ops::Propagation;
 use ui_fixtures::state;
 use ui_ops_fixture::*;
@@ -28,7 +29,7 @@ fn scale_prefills_takes_plus_minus_and_digits_and_names_what_it_sends() {
     };
     assert_eq!(d.input, "3");
     assert_eq!(
-        d.mutation().expect("valid").description(),
+        d.operation().expect("valid").to_string(),
         "scale deployment/hello-deploy 1 -> 3"
     );
     keys(&mut s, &[DialogKey::Char('-'), DialogKey::Char('7')]);
@@ -45,10 +46,10 @@ fn scale_prefills_takes_plus_minus_and_digits_and_names_what_it_sends() {
         "the dialog stays and says why"
     );
     let effects = keys(&mut s, &[DialogKey::Char('5'), DialogKey::Enter]);
-    let (_, mutation) = sent(&effects);
+    let (_, operation) = sent(&effects);
     assert_eq!(
-        mutation,
-        Mutation::Scale {
+        operation,
+        Operation::Scale {
             key: key(Kind::Deployment, "hello-deploy"),
             from: 1,
             to: 5
@@ -204,16 +205,16 @@ fn delete_names_the_object_what_goes_with_it_and_the_propagation() {
     );
     run(&mut s, &[Action::Delete]);
     keys(&mut s, &[DialogKey::Tab, DialogKey::Tab]);
-    let (_, mutation) = sent(&keys(&mut s, &[DialogKey::Char('y')]));
+    let (_, operation) = sent(&keys(&mut s, &[DialogKey::Char('y')]));
     assert_eq!(
-        mutation,
-        Mutation::Delete {
+        operation,
+        Operation::Delete {
             key: hello,
             propagation: Propagation::Orphan
         }
     );
     assert_eq!(
-        mutation.description(),
+        operation.to_string(),
         "delete deployment/hello-deploy (propagation Orphan)"
     );
 }
@@ -223,9 +224,9 @@ fn restart_promote_and_abort_confirm_pause_and_resume_send_at_once() {
     let mut s = state(Kind::Deployment, (120, 40));
     let hello = key(Kind::Deployment, "hello-deploy");
     for (action, expected) in [
-        (Action::Restart, Mutation::Restart(hello.clone())),
-        (Action::Promote, Mutation::Promote(hello.clone())),
-        (Action::Abort, Mutation::Abort(hello.clone())),
+        (Action::Restart, Operation::Restart(hello.clone())),
+        (Action::Promote, Operation::Promote(hello.clone())),
+        (Action::Abort, Operation::Abort(hello.clone())),
     ] {
         assert!(run(&mut s, std::slice::from_ref(&action)).is_empty());
         assert!(keys(&mut s, &[DialogKey::Esc]).is_empty(), "{action:?}");
@@ -234,11 +235,11 @@ fn restart_promote_and_abort_confirm_pause_and_resume_send_at_once() {
     }
     assert_eq!(
         sent(&run(&mut s, &[Action::Pause])).1,
-        Mutation::Pause(hello.clone())
+        Operation::Pause(hello.clone())
     );
     assert_eq!(
         sent(&run(&mut s, &[Action::Resume])).1,
-        Mutation::Resume(hello)
+        Operation::Resume(hello)
     );
 }
 

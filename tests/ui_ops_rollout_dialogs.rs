@@ -7,9 +7,10 @@ mod ui_ops_fixture;
 
 use kdeck::app::Action;
 use kdeck::app::dialog::{Dialog, DialogKey};
-use kdeck::app::operations::{Load, Mutation, OpReport};
+use kdeck::app::operations::{Load, OpReport};
 use kdeck::app::state::Screen;
 use kdeck::cluster::Kind;
+use kdeck::cluster::ops::{CanaryPlan, Operation};
 use kdeck::cluster::ops::{DiffLine, Refusal};
 use ui_fixtures::state;
 use ui_ops_fixture::*;
@@ -46,10 +47,10 @@ fn set_image_picks_the_container_prefills_its_image_and_records_the_change() {
     assert_eq!(d.image, "busybox:1.36", "the second container's image");
     keys(&mut s, &[DialogKey::Up, DialogKey::Clear]);
     keys(&mut s, &typed("hello-app:4.0"));
-    let (_, mutation) = sent(&keys(&mut s, &[DialogKey::Enter]));
+    let (_, operation) = sent(&keys(&mut s, &[DialogKey::Enter]));
     assert_eq!(
-        mutation,
-        Mutation::SetImage {
+        operation,
+        Operation::SetImage {
             key: key(Kind::Deployment, "hello-deploy"),
             container: "hello".into(),
             image: "hello-app:4.0".into()
@@ -76,15 +77,15 @@ fn canary_asks_for_the_image_and_the_new_pods_and_opens_the_rollout_view() {
     };
     assert_eq!(d.new_pods, "2", "default 1, plus one");
     keys(&mut s, &[DialogKey::Char('-'), DialogKey::Char('-')]);
-    let (id, mutation) = sent(&keys(&mut s, &[DialogKey::Enter]));
+    let (id, operation) = sent(&keys(&mut s, &[DialogKey::Enter]));
     assert_eq!(
-        mutation,
-        Mutation::Canary {
-            key: key(Kind::Deployment, "hello-deploy"),
-            container: "hello".into(),
-            image: "hello-app:4.0".into(),
-            new_pods: 1
-        }
+        operation,
+        Operation::Canary(CanaryPlan::new(
+            key(Kind::Deployment, "hello-deploy"),
+            "hello",
+            "hello-app:4.0",
+            1
+        ))
     );
     let Screen::Rollout(r) = s.screen() else {
         panic!("the rollout view shows old versus new pods")
@@ -187,13 +188,13 @@ fn undo_picks_a_revision_shows_the_diff_and_sends_that_revision() {
         "Esc goes back to the list"
     );
     keys(&mut s, &[DialogKey::Enter]);
-    let (id, mutation) = sent(&keys(&mut s, &[DialogKey::Enter]));
+    let (id, operation) = sent(&keys(&mut s, &[DialogKey::Enter]));
     let hello = key(Kind::Deployment, "hello-deploy");
     assert_eq!(
-        mutation,
-        Mutation::Undo {
+        operation,
+        Operation::Undo {
             key: hello.clone(),
-            revision: 1,
+            revision: Some(1),
             resume: false
         }
     );
@@ -208,12 +209,12 @@ fn undo_picks_a_revision_shows_the_diff_and_sends_that_revision() {
             },
         }],
     );
-    let (_, mutation) = sent(&keys(&mut s, &[DialogKey::Enter]));
+    let (_, operation) = sent(&keys(&mut s, &[DialogKey::Enter]));
     assert_eq!(
-        mutation,
-        Mutation::Undo {
+        operation,
+        Operation::Undo {
             key: hello,
-            revision: 1,
+            revision: Some(1),
             resume: true
         }
     );
@@ -233,18 +234,18 @@ fn undo_on_a_statefulset_loads_its_history_and_sends_its_key_without_resume() {
         }],
     );
     keys(&mut s, &[DialogKey::Enter]);
-    let (_, mutation) = sent(&keys(&mut s, &[DialogKey::Enter]));
+    let (_, operation) = sent(&keys(&mut s, &[DialogKey::Enter]));
     assert_eq!(
-        mutation,
-        Mutation::Undo {
+        operation,
+        Operation::Undo {
             key: web,
-            revision: 2,
+            revision: Some(2),
             resume: false
         }
     );
     assert!(
-        mutation.description().starts_with("undo statefulset/web"),
+        operation.to_string().starts_with("undo statefulset/web"),
         "{}",
-        mutation.description()
+        operation.to_string()
     );
 }

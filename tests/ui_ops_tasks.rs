@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use k8s_openapi::api::apps::v1::Deployment;
 use kdeck::app::Action;
-use kdeck::app::operations::{Load, Mutation, OpReport, OpRequest, spawn};
+use kdeck::app::operations::{Load, OpReport, OpRequest, spawn};
+use kdeck::cluster::ops::Operation;
 use kdeck::cluster::{Cluster, ConnectOptions, Kind, ObjectKey};
 use kube::api::Api;
 use support::TestSim;
@@ -76,7 +77,7 @@ async fn scale_is_sent_and_answered_and_a_closed_gate_sends_nothing() {
     let sim = TestSim::start();
     let scale = |to| OpRequest::Mutate {
         id: 7,
-        mutation: Mutation::Scale {
+        operation: Operation::Scale {
             key: myapp(),
             from: 3,
             to,
@@ -115,7 +116,7 @@ async fn refusals_and_loads_come_back_with_their_message_and_data() {
         &cluster,
         OpRequest::Mutate {
             id: 7,
-            mutation: Mutation::Resume(myapp()),
+            operation: Operation::Resume(myapp()),
         },
     )
     .await
@@ -132,7 +133,7 @@ async fn refusals_and_loads_come_back_with_their_message_and_data() {
         &cluster,
         OpRequest::Mutate {
             id: 7,
-            mutation: Mutation::Scale {
+            operation: Operation::Scale {
                 key: missing,
                 from: 1,
                 to: 2,

@@ -40,11 +40,7 @@ fn every_pane_at_both_sizes() {
         for kind in KINDS {
             let s = state(kind, size);
             let screen = text(&render(&s));
-            let name = format!(
-                "pane_{}_{}",
-                kdeck::app::state::pane_name(kind),
-                size_name(size)
-            );
+            let name = format!("pane_{}_{}", kind.plural(), size_name(size));
             insta::assert_snapshot!(name, screen);
         }
     }

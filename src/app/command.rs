@@ -30,57 +30,18 @@ pub enum Command {
     CreateFrom(std::path::PathBuf),
 }
 
-/// Every command word with what it does; the first of each group is its canonical form.
-pub const COMMANDS: &[(&str, Option<Kind>)] = &[
-    ("pods", Some(Kind::Pod)),
-    ("po", Some(Kind::Pod)),
-    ("pod", Some(Kind::Pod)),
-    ("deployments", Some(Kind::Deployment)),
-    ("deploy", Some(Kind::Deployment)),
-    ("deployment", Some(Kind::Deployment)),
-    ("dp", Some(Kind::Deployment)),
-    ("replicasets", Some(Kind::ReplicaSet)),
-    ("rs", Some(Kind::ReplicaSet)),
-    ("replicaset", Some(Kind::ReplicaSet)),
-    ("events", Some(Kind::Event)),
-    ("ev", Some(Kind::Event)),
-    ("event", Some(Kind::Event)),
-    ("endpoints", Some(Kind::Endpoints)),
-    ("ep", Some(Kind::Endpoints)),
-    ("endpointslices", Some(Kind::EndpointSlice)),
-    ("eps", Some(Kind::EndpointSlice)),
-    ("endpointslice", Some(Kind::EndpointSlice)),
-    ("services", Some(Kind::Service)),
-    ("svc", Some(Kind::Service)),
-    ("service", Some(Kind::Service)),
-    ("namespaces", Some(Kind::Namespace)),
-    ("ns", Some(Kind::Namespace)),
-    ("namespace", Some(Kind::Namespace)),
-    ("nodes", Some(Kind::Node)),
-    ("no", Some(Kind::Node)),
-    ("node", Some(Kind::Node)),
-    ("configmaps", Some(Kind::ConfigMap)),
-    ("cm", Some(Kind::ConfigMap)),
-    ("configmap", Some(Kind::ConfigMap)),
-    ("secrets", Some(Kind::Secret)),
-    ("sec", Some(Kind::Secret)),
-    ("secret", Some(Kind::Secret)),
-    ("daemonsets", Some(Kind::DaemonSet)),
-    ("ds", Some(Kind::DaemonSet)),
-    ("daemonset", Some(Kind::DaemonSet)),
-    ("statefulsets", Some(Kind::StatefulSet)),
-    ("sts", Some(Kind::StatefulSet)),
-    ("statefulset", Some(Kind::StatefulSet)),
-    ("ctx", None),
-    ("context", None),
-    ("contexts", None),
-    ("canary", None),
-    ("monitor", None),
-    ("pulses", None),
-    ("create", None),
-    ("quit", None),
-    ("q", None),
+/// The command words that name no kind.
+const COMMAND_WORDS: &[&str] = &[
+    "ctx", "context", "contexts", "canary", "monitor", "pulses", "create", "quit", "q",
 ];
+
+/// Every word Tab completes: the names of each kind (from the registry), then the
+/// other commands.
+pub fn command_words() -> impl Iterator<Item = &'static str> {
+    Kind::all()
+        .flat_map(Kind::names)
+        .chain(COMMAND_WORDS.iter().copied())
+}
 
 /// Parses a command line (without the `:`).
 pub fn parse(line: &str) -> Result<Command, String> {
@@ -110,11 +71,7 @@ pub fn parse(line: &str) -> Result<Command, String> {
         },
         "create" => match arg {
             None => Ok(Command::Create(None)),
-            Some(word) => match COMMANDS
-                .iter()
-                .find(|(w, _)| *w == word)
-                .and_then(|(_, k)| *k)
-            {
+            Some(word) => match Kind::lookup(&word) {
                 Some(k) => Ok(Command::Create(Some(k))),
                 None if looks_like_a_file(&word) => Ok(Command::CreateFrom(file_path(&word))),
                 None => Err(format!(
@@ -123,14 +80,10 @@ pub fn parse(line: &str) -> Result<Command, String> {
             },
         },
         _ => {
-            let kind = COMMANDS
-                .iter()
-                .find(|(w, _)| *w == word)
-                .and_then(|(_, k)| *k)
-                .ok_or_else(|| match suggestion(word) {
-                    Some(near) => format!("unknown command :{word}: did you mean :{near}?"),
-                    None => format!("unknown command :{word} (Tab completes; :q quits)"),
-                })?;
+            let kind = Kind::lookup(word).ok_or_else(|| match suggestion(word) {
+                Some(near) => format!("unknown command :{word}: did you mean :{near}?"),
+                None => format!("unknown command :{word} (Tab completes; :q quits)"),
+            })?;
             match (kind, arg) {
                 (Kind::Namespace, Some(ns)) => Ok(Command::Namespace(ns)),
                 (_, Some(arg)) => Err(format!(":{word} takes no argument (got {arg:?})")),
@@ -177,10 +130,8 @@ pub fn complete(
         let (done, candidates) = complete_word(partial, choices.iter().map(String::as_str));
         return (format!("{word} {done}"), candidates);
     }
-    complete_word(
-        line,
-        COMMANDS.iter().map(|(w, _)| *w).chain(aliases.words()),
-    )
+    let built_in: Vec<&str> = command_words().collect();
+    complete_word(line, built_in.into_iter().chain(aliases.words()))
 }
 
 fn complete_word<'a>(
@@ -212,10 +163,7 @@ fn complete_word<'a>(
 /// or ends with, e.g. `deploys` or `xdeploy`).
 fn suggestion(word: &str) -> Option<&'static str> {
     let lower = word.to_lowercase();
-    COMMANDS
-        .iter()
-        .map(|(w, _)| *w)
-        .chain(["create"])
+    command_words()
         .filter(|w| w.len() > 1)
         .map(|w| {
             let distance = if lower.starts_with(w) || lower.ends_with(w) {
@@ -313,7 +261,8 @@ mod tests {
         );
         assert!(did_you_mean("pdos").ends_with("did you mean :pods?"));
         assert!(did_you_mean("secret2").ends_with("did you mean :secrets?"));
-        assert!(did_you_mean("Services").ends_with("did you mean :services?"));
+        // As kubectl takes `get Services`, names are matched in any case.
+        assert_eq!(parse("Services"), Ok(Command::Pane(Kind::Service)));
         assert!(did_you_mean("ctz").ends_with("did you mean :ctx?"));
         assert_eq!(edit_distance("kitten", "sitting"), 3);
     }

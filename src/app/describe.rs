@@ -4,9 +4,9 @@
 use std::fmt::Write as _;
 
 use super::state::State;
+use crate::cluster::columns::selector_text;
 use crate::cluster::{Detail, Kind, ObjectKey};
 use crate::human_duration::age;
-use crate::ui::columns::selector_text;
 
 /// The describe text of `key`, or `None` when kdeck holds no such row.
 pub fn describe_text(state: &State, key: &ObjectKey) -> Option<String> {
@@ -124,7 +124,7 @@ pub fn describe_text(state: &State, key: &ObjectKey) -> Option<String> {
         _ => {}
     }
     let _ = writeln!(out, "Events:");
-    let kind = crate::app::navigation::kind_word(key.kind);
+    let kind = key.kind.word();
     let mut events: Vec<_> = state
         .stores
         .of(Kind::Event)

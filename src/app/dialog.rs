@@ -1,6 +1,6 @@
 //! The dialogs of the mutating keys: each one asks for what its operation needs
 //! (replicas, container and image, a revision, a yes), names exactly what will be
-//! sent, and on confirm returns the [`Mutation`] as an effect. While a dialog is open
+//! sent, and on confirm returns the [`Operation`] as an effect. While a dialog is open
 //! every key goes to it (see [`key_action`]). A change that fails brings its dialog
 //! back with the user's input and the server's message, to fix and retry; when another
 //! dialog is open, it comes back once that one closes, failures in the order they came.
@@ -19,10 +19,11 @@ use self::image::ImageDialog;
 use self::scale::ScaleDialog;
 use self::undo::UndoDialog;
 use super::action::{Action, Effect};
-use super::navigation::{kind_word, selected_key};
-use super::operations::{Load, Mutation, OpReport, OpRequest};
+use super::navigation::selected_key;
+use super::operations::{Load, OpReport, OpRequest};
 use super::rollout::RolloutCache;
 use super::state::{RolloutView, Screen, State};
+use crate::cluster::ops::Operation;
 use crate::cluster::ops::{Propagation, Refusal};
 use crate::cluster::{Detail, Kind, ObjectKey};
 
@@ -61,7 +62,7 @@ pub enum Step {
     /// Keep it open and say what is wrong with the input.
     Error(String),
     /// Close it and send this change.
-    Send(Mutation),
+    Send(Operation),
 }
 
 /// One open dialog.
@@ -142,7 +143,7 @@ pub fn open(state: &mut State, action: &Action, effects: &mut Vec<Effect>) {
                 effects.push(Effect::Ops(OpRequest::Load { id, load }));
             }
         }
-        Ok(Begin::Send(mutation)) => send(state, None, mutation, effects),
+        Ok(Begin::Send(operation)) => send(state, None, operation, effects),
         Err(message) => {
             state.status = Some(message);
             state.status_ok = false;
@@ -154,7 +155,7 @@ enum Begin {
     /// Open this dialog, loading what it shows.
     Dialog(Dialog, Option<Load>),
     /// Nothing to ask: send.
-    Send(Mutation),
+    Send(Operation),
 }
 
 fn begin(state: &State, action: &Action) -> Result<Begin, String> {
@@ -170,7 +171,7 @@ fn begin(state: &State, action: &Action) -> Result<Begin, String> {
     } else {
         Err(format!(
             "{what} works on Deployments, not {}",
-            kind_word(key.kind)
+            key.kind.word()
         ))
     };
     let history = || Some(Load::History(key.clone()));
@@ -183,7 +184,7 @@ fn begin(state: &State, action: &Action) -> Result<Begin, String> {
                 _ => {
                     return Err(format!(
                         "scale works on Deployments, ReplicaSets and StatefulSets, not {}",
-                        kind_word(key.kind)
+                        key.kind.word()
                     ));
                 }
             };
@@ -206,7 +207,7 @@ fn begin(state: &State, action: &Action) -> Result<Begin, String> {
                         .map_err(|_| {
                             format!(
                                 "undo works on Deployments, StatefulSets and DaemonSets, not {}",
-                                kind_word(key.kind)
+                                key.kind.word()
                             )
                         })?
                         .paused,
@@ -218,11 +219,11 @@ fn begin(state: &State, action: &Action) -> Result<Begin, String> {
         }
         Action::Pause => {
             deployment?;
-            Begin::Send(Mutation::Pause(key))
+            Begin::Send(Operation::Pause(key))
         }
         Action::Resume => {
             deployment?;
-            Begin::Send(Mutation::Resume(key))
+            Begin::Send(Operation::Resume(key))
         }
         Action::Restart => {
             if !matches!(
@@ -231,21 +232,21 @@ fn begin(state: &State, action: &Action) -> Result<Begin, String> {
             ) {
                 return Err(format!(
                     "restart works on Deployments, StatefulSets and DaemonSets, not {}",
-                    kind_word(key.kind)
+                    key.kind.word()
                 ));
             }
             Begin::Dialog(
-                Dialog::Confirm(ConfirmDialog::new(Mutation::Restart(key))),
+                Dialog::Confirm(ConfirmDialog::new(Operation::Restart(key))),
                 None,
             )
         }
         Action::Promote | Action::Abort => {
             deployment?;
-            let mutation = match action {
-                Action::Promote => Mutation::Promote(key),
-                _ => Mutation::Abort(key),
+            let operation = match action {
+                Action::Promote => Operation::Promote(key),
+                _ => Operation::Abort(key),
             };
-            Begin::Dialog(Dialog::Confirm(ConfirmDialog::new(mutation)), None)
+            Begin::Dialog(Dialog::Confirm(ConfirmDialog::new(operation)), None)
         }
         Action::Delete => {
             if !matches!(
@@ -254,15 +255,15 @@ fn begin(state: &State, action: &Action) -> Result<Begin, String> {
             ) {
                 return Err(format!(
                     "delete works on pods, ReplicaSets, Deployments and Services, not {}",
-                    kind_word(key.kind)
+                    key.kind.word()
                 ));
             }
             let load = Some(Load::Dependents(key.clone()));
-            let mutation = Mutation::Delete {
+            let operation = Operation::Delete {
                 key,
                 propagation: Propagation::Background,
             };
-            Begin::Dialog(Dialog::Confirm(ConfirmDialog::new(mutation)), load)
+            Begin::Dialog(Dialog::Confirm(ConfirmDialog::new(operation)), load)
         }
         _ => return Err(format!("{what}: not available yet in this build")),
     })
@@ -285,22 +286,27 @@ pub fn key(state: &mut State, key: DialogKey, effects: &mut Vec<Effect>) {
             state.status_ok = false;
             state.dialogs.closed();
         }
-        Step::Send(mutation) => {
-            send(state, Some(dialog), mutation, effects);
+        Step::Send(operation) => {
+            send(state, Some(dialog), operation, effects);
             state.dialogs.closed();
         }
     }
 }
 
-fn send(state: &mut State, dialog: Option<Dialog>, mutation: Mutation, effects: &mut Vec<Effect>) {
+fn send(
+    state: &mut State,
+    dialog: Option<Dialog>,
+    operation: Operation,
+    effects: &mut Vec<Effect>,
+) {
     let id = state.dialogs.next_id();
-    state.status = Some(format!("{}…", mutation.description()));
+    state.status = Some(format!("{operation}…"));
     state.status_ok = true;
-    if let Mutation::Canary { key, .. } = &mutation {
-        show_rollout(state, key);
+    if let Operation::Canary(plan) = &operation {
+        show_rollout(state, &plan.key);
     }
     state.dialogs.sent.insert(id, dialog);
-    effects.push(Effect::Ops(OpRequest::Mutate { id, mutation }));
+    effects.push(Effect::Ops(OpRequest::Mutate { id, operation }));
 }
 
 /// Shows the rollout view of the Deployment (old versus new pods) unless it is shown.

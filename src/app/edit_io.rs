@@ -10,7 +10,6 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::action::Action;
 use super::editor::{EditReport, EditRequest, RecoveryKey};
-use super::navigation::kind_word;
 use super::yaml_view::{LiveObject, Sensitive};
 use crate::cluster::{Cluster, ObjectKey, object_yaml, ops};
 
@@ -120,7 +119,7 @@ pub fn perform(
     }
 }
 
-/// The dry run or the replace as a task, through [`ops::perform`] (which asks the gate).
+/// The dry run or the replace as a task, through [`Cluster::send`] (which asks the gate).
 fn replace(
     cluster: &Arc<Cluster>,
     id: u64,
@@ -137,8 +136,7 @@ fn replace(
             object: ops::operation::Body(object),
             dry_run,
         };
-        let client = cluster.client();
-        let result = ops::perform(&client, cluster.gate(), &operation, &mut |_| {}).await;
+        let result = cluster.send(&operation, &mut |_| {}).await;
         let report = match result {
             Ok(_) if dry_run => EditReport::DryRunOk(id),
             Ok(outcome) => EditReport::Replaced(id, outcome.message),
@@ -152,7 +150,7 @@ fn replace(
     });
 }
 
-/// Creates each object in order (or dry-runs them all), through [`ops::perform`], and
+/// Creates each object in order (or dry-runs them all), through [`Cluster::send`], and
 /// reports each result: all created, or which were and why the others were not.
 fn create(
     cluster: &Arc<Cluster>,
@@ -165,7 +163,6 @@ fn create(
     let cluster = Arc::clone(cluster);
     let actions = actions.clone();
     tokio::spawn(async move {
-        let client = cluster.client();
         let total = objects.len();
         let mut done = Vec::new();
         let mut failed = Vec::new();
@@ -175,7 +172,7 @@ fn create(
                 object: ops::operation::Body(object),
                 dry_run,
             };
-            match ops::perform(&client, cluster.gate(), &operation, &mut |_| {}).await {
+            match cluster.send(&operation, &mut |_| {}).await {
                 Ok(outcome) => done.push(outcome.message),
                 Err(e) => failed.push(format!("document {} of {total}: {e}", i + 1)),
             }
@@ -214,11 +211,11 @@ pub fn recovery_file(context: &str, key: &RecoveryKey) -> Option<PathBuf> {
     let name = match key {
         RecoveryKey::Edit(key) => format!(
             "{context}_{}_{}_{}.yaml",
-            kind_word(key.kind),
+            key.kind.word(),
             key.namespace,
             key.name
         ),
-        RecoveryKey::CreateNew(kind) => format!("{context}_create_{}.yaml", kind_word(*kind)),
+        RecoveryKey::CreateNew(kind) => format!("{context}_create_{}.yaml", kind.word()),
         RecoveryKey::CreateFile(path) => {
             let canonical = std::fs::canonicalize(path)
                 .or_else(|_| std::path::absolute(path))

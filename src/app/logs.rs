@@ -184,7 +184,7 @@ impl LogsView {
                 format!("logs {pod}/{container}{previous}")
             }
             LogScope::Workload { kind, name } => {
-                format!("logs {}/{name}", super::navigation::kind_word(*kind))
+                format!("logs {}/{name}", kind.word())
             }
         }
     }

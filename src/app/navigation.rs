@@ -215,7 +215,7 @@ pub fn describe(state: &mut State, effects: &mut Vec<Effect>) {
         return;
     };
     let text = describe_text(state, &key);
-    let title = format!("describe {}/{}", kind_word(key.kind), key.name);
+    let title = format!("describe {}/{}", key.kind.word(), key.name);
     state.screens.push(Screen::Text(TextView {
         title: title.clone(),
         text: text.map(Ok),
@@ -232,23 +232,4 @@ pub fn switch_context(state: &mut State, name: String, effects: &mut Vec<Effect>
     }
     state.connection.switching_to = Some(name.clone());
     effects.push(Effect::SwitchContext(name));
-}
-
-/// `pod`, `deployment`...: the word kubectl uses in `kind/name`.
-pub fn kind_word(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Pod => "pod",
-        Kind::ReplicaSet => "replicaset",
-        Kind::Deployment => "deployment",
-        Kind::StatefulSet => "statefulset",
-        Kind::DaemonSet => "daemonset",
-        Kind::Service => "service",
-        Kind::Endpoints => "endpoints",
-        Kind::EndpointSlice => "endpointslice",
-        Kind::Event => "event",
-        Kind::Node => "node",
-        Kind::Namespace => "namespace",
-        Kind::ConfigMap => "configmap",
-        Kind::Secret => "secret",
-    }
 }

@@ -4,133 +4,15 @@
 //! happened back as [`Action::OpReport`]: the loop never waits for the API server.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::action::Action;
-use super::navigation::kind_word;
-use crate::cluster::ops::{
-    self, CanaryPlan, CanaryProgress, OpError, Propagation, Refusal, Revision,
-};
-use crate::cluster::{Cluster, Kind, ObjectKey, Permit};
-
-/// How long a canary may take to get its new pods ready before kdeck stops waiting
-/// (the canary stays in place; promote or abort it).
-const CANARY_TIMEOUT: Duration = Duration::from_secs(600);
-
-/// A change a dialog confirmed: exactly what will be sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Mutation {
-    /// `kubectl scale --replicas` through the scale subresource.
-    Scale {
-        /// What to scale.
-        key: ObjectKey,
-        /// Replicas now (for the description).
-        from: u32,
-        /// Replicas wanted.
-        to: u32,
-    },
-    /// `kubectl set image --record`.
-    SetImage {
-        /// The Deployment.
-        key: ObjectKey,
-        /// Container name.
-        container: String,
-        /// New image.
-        image: String,
-    },
-    /// `kubectl rollout pause`.
-    Pause(ObjectKey),
-    /// `kubectl rollout resume`.
-    Resume(ObjectKey),
-    /// `kubectl rollout restart`.
-    Restart(ObjectKey),
-    /// `kubectl rollout undo --to-revision`, resuming first in the same patch when `resume`.
-    Undo {
-        /// The Deployment, StatefulSet or DaemonSet.
-        key: ObjectKey,
-        /// Revision to go back to.
-        revision: i64,
-        /// The Deployment is paused: resume and undo in one patch.
-        resume: bool,
-    },
-    /// `kubectl delete --cascade=...`.
-    Delete {
-        /// The object.
-        key: ObjectKey,
-        /// What happens to what it owns.
-        propagation: Propagation,
-    },
-    /// Set an image and stop the rollout once `new_pods` new pods are ready.
-    Canary {
-        /// The Deployment.
-        key: ObjectKey,
-        /// Container name.
-        container: String,
-        /// New image.
-        image: String,
-        /// How many new pods before pausing.
-        new_pods: u32,
-    },
-    /// Promote a canary: restore the strategy and resume.
-    Promote(ObjectKey),
-    /// Abort a canary: roll back to the revision before it and resume.
-    Abort(ObjectKey),
-}
+use crate::cluster::ops::{self, CanaryProgress, Operation, Refusal, Revision};
+use crate::cluster::{Cluster, Kind, ObjectKey};
 
 fn target(key: &ObjectKey) -> String {
-    format!("{}/{}", kind_word(key.kind), key.name)
-}
-
-impl Mutation {
-    /// What will be sent, as the confirmation, the gate and the status line say it.
-    pub fn description(&self) -> String {
-        match self {
-            Self::Scale { key, from, to } => format!("scale {} {from} -> {to}", target(key)),
-            Self::SetImage {
-                key,
-                container,
-                image,
-            } => format!("set image {} {container}={image}", target(key)),
-            Self::Pause(key) => format!("pause {}", target(key)),
-            Self::Resume(key) => format!("resume {}", target(key)),
-            Self::Restart(key) => format!("restart {}", target(key)),
-            Self::Undo {
-                key,
-                revision,
-                resume: false,
-            } => format!("undo {} to revision {revision}", target(key)),
-            Self::Undo { key, revision, .. } => {
-                format!("resume and undo {} to revision {revision}", target(key))
-            }
-            Self::Delete { key, propagation } => format!(
-                "delete {} (propagation {})",
-                target(key),
-                propagation_name(*propagation)
-            ),
-            Self::Canary {
-                key,
-                container,
-                image,
-                new_pods,
-            } => format!(
-                "canary {} {container}={image}, {new_pods} new pod(s) then pause",
-                target(key)
-            ),
-            Self::Promote(key) => format!("promote the canary of {}", target(key)),
-            Self::Abort(key) => format!("abort the canary of {}", target(key)),
-        }
-    }
-}
-
-/// kubectl's word for a propagation policy (`--cascade=`).
-pub fn propagation_name(propagation: Propagation) -> &'static str {
-    match propagation {
-        Propagation::Background => "Background",
-        Propagation::Foreground => "Foreground",
-        Propagation::Orphan => "Orphan",
-    }
+    format!("{}/{}", key.kind.word(), key.name)
 }
 
 /// What a dialog reads before it can ask (nothing is changed).
@@ -158,7 +40,7 @@ pub enum OpRequest {
         /// Answer id.
         id: u64,
         /// The change.
-        mutation: Mutation,
+        operation: Operation,
     },
 }
 
@@ -193,29 +75,27 @@ pub fn spawn(cluster: &Arc<Cluster>, request: OpRequest, actions: UnboundedSende
                 let _ = actions.send(Action::OpReport { id, report });
             });
         }
-        OpRequest::Mutate { id, mutation } => {
-            let description = mutation.description();
-            match cluster.gate().permit(description.clone()) {
-                Err(refused) => {
-                    let report = OpReport::Failed {
-                        message: refused.to_string(),
+        OpRequest::Mutate { id, operation } => {
+            tokio::spawn(async move {
+                let tx = actions.clone();
+                let mut progress = move |p: CanaryProgress| {
+                    let report = OpReport::Progress(canary_progress(&p));
+                    let _ = tx.send(Action::OpReport { id, report });
+                };
+                let report = match cluster.send(&operation, &mut progress).await {
+                    Ok(outcome) => OpReport::Done(outcome.message),
+                    // The gate's own words: nothing was tried, so nothing "failed".
+                    Err(e @ ops::OpError::ReadOnly(_)) => OpReport::Failed {
+                        message: e.to_string(),
                         refusal: None,
-                    };
-                    let _ = actions.send(Action::OpReport { id, report });
-                }
-                Ok(permit) => {
-                    tokio::spawn(async move {
-                        let report = match mutate(&cluster, &permit, mutation, id, &actions).await {
-                            Ok(message) => OpReport::Done(message),
-                            Err(e) => OpReport::Failed {
-                                message: format!("{description} failed: {e}"),
-                                refusal: e.refusal(),
-                            },
-                        };
-                        let _ = actions.send(Action::OpReport { id, report });
-                    });
-                }
-            }
+                    },
+                    Err(e) => OpReport::Failed {
+                        message: format!("{operation} failed: {e}"),
+                        refusal: e.refusal(),
+                    },
+                };
+                let _ = actions.send(Action::OpReport { id, report });
+            });
         }
     }
 }
@@ -244,100 +124,6 @@ async fn read(cluster: &Cluster, load: Load) -> OpReport {
                 .map_err(|e| format!("cannot list what {} owns: {e}", target(&key))),
         ),
     }
-}
-
-async fn mutate(
-    cluster: &Cluster,
-    permit: &Permit,
-    mutation: Mutation,
-    id: u64,
-    actions: &UnboundedSender<Action>,
-) -> Result<String, OpError> {
-    let client = cluster.client();
-    let outcome = match mutation {
-        Mutation::Scale { key, to, .. } => {
-            ops::scale(&client, permit, key.kind, &key.namespace, &key.name, to).await
-        }
-        Mutation::SetImage {
-            key,
-            container,
-            image,
-        } => {
-            let cause = ops::set_image::change_cause(&key.name, &container, &image);
-            ops::set_image(
-                &client,
-                permit,
-                &key.namespace,
-                &key.name,
-                &container,
-                &image,
-                Some(cause),
-            )
-            .await
-        }
-        Mutation::Pause(key) => ops::pause(&client, permit, &key.namespace, &key.name).await,
-        Mutation::Resume(key) => ops::resume(&client, permit, &key.namespace, &key.name).await,
-        Mutation::Restart(key) => {
-            ops::restart(&client, permit, key.kind, &key.namespace, &key.name).await
-        }
-        Mutation::Undo { key, revision, .. } if key.kind != Kind::Deployment => {
-            ops::controller_history::undo(
-                &client,
-                permit,
-                key.kind,
-                &key.namespace,
-                &key.name,
-                Some(revision),
-            )
-            .await
-        }
-        Mutation::Undo {
-            key,
-            revision,
-            resume: false,
-        } => ops::undo(&client, permit, &key.namespace, &key.name, Some(revision)).await,
-        Mutation::Undo { key, revision, .. } => {
-            ops::resume_and_undo(&client, permit, &key.namespace, &key.name, Some(revision)).await
-        }
-        Mutation::Delete { key, propagation } => {
-            ops::delete(
-                &client,
-                permit,
-                key.kind,
-                &key.namespace,
-                &key.name,
-                propagation,
-            )
-            .await
-        }
-        Mutation::Canary {
-            key,
-            container,
-            image,
-            new_pods,
-        } => {
-            let plan = CanaryPlan {
-                change_cause: Some(ops::set_image::change_cause(&key.name, &container, &image)),
-                namespace: key.namespace,
-                deployment: key.name,
-                container,
-                image,
-                new_pods,
-                timeout: CANARY_TIMEOUT,
-            };
-            let tx = actions.clone();
-            let mut progress = move |p: CanaryProgress| {
-                let report = OpReport::Progress(canary_progress(&p));
-                let _ = tx.send(Action::OpReport { id, report });
-            };
-            ops::start_canary(&client, permit, &plan, &mut progress).await
-        }
-        Mutation::Promote(key) => {
-            ops::promote_canary(&client, permit, &key.namespace, &key.name).await
-        }
-        Mutation::Abort(key) => ops::abort_canary(&client, permit, &key.namespace, &key.name).await,
-    };
-    outcome.map(|o| o.message)
 }
 
 /// The status line's words for a step of a canary start.

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::action::{Action, Effect};
-use super::state::{Screen, State, pane_name};
+use super::state::{Screen, State};
 use crate::cluster::{Cluster, Kind};
 
 /// One "may I?": a verb on a kind (and subresource) in a namespace (`None`: all).
@@ -95,7 +95,8 @@ pub fn question(action: &Action, kind: Kind, namespace: Option<&str>) -> Option<
         },
         _ => return None,
     };
-    let namespace = crate::ui::columns::is_namespaced(kind)
+    let namespace = kind
+        .namespaced()
         .then(|| namespace.map(str::to_owned))
         .flatten();
     Some(Question {
@@ -133,7 +134,7 @@ pub fn denial(state: &State, action: &Action) -> Option<String> {
         };
         format!(
             "you may not {what} {} {place} (nothing was sent)",
-            pane_name(kind)
+            kind.plural()
         )
     })
 }

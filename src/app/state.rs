@@ -290,7 +290,8 @@ static EMPTY_SCREEN: Screen = Screen::Contexts { selected: 0 };
 impl TableView {
     /// A table of `kind`, sorted by the kind's default column.
     pub fn new(kind: Kind, scope: Scope, all_namespaces: bool) -> Self {
-        let (sort_column, sort_reverse) = crate::ui::columns::default_sort(kind, all_namespaces);
+        let (sort_column, sort_reverse) =
+            crate::cluster::columns::default_sort(kind, all_namespaces);
         Self {
             kind,
             scope,
@@ -306,36 +307,17 @@ impl TableView {
     }
 }
 
-/// Plural pane name as k9s titles it (`pods`, `deployments`).
-pub fn pane_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Pod => "pods",
-        Kind::ReplicaSet => "replicasets",
-        Kind::Deployment => "deployments",
-        Kind::StatefulSet => "statefulsets",
-        Kind::DaemonSet => "daemonsets",
-        Kind::Service => "services",
-        Kind::Endpoints => "endpoints",
-        Kind::EndpointSlice => "endpointslices",
-        Kind::Event => "events",
-        Kind::Node => "nodes",
-        Kind::Namespace => "namespaces",
-        Kind::ConfigMap => "configmaps",
-        Kind::Secret => "secrets",
-    }
-}
-
 fn screen_label(screen: &Screen) -> String {
     match screen {
         Screen::Table(t) => match &t.scope {
-            Scope::All => pane_name(t.kind).to_owned(),
-            Scope::OwnedBy { name, .. } => format!("{name} {}", pane_name(t.kind)),
+            Scope::All => t.kind.plural().to_owned(),
+            Scope::OwnedBy { name, .. } => format!("{name} {}", t.kind.plural()),
             Scope::Selector(sel) => format!(
                 "{} {}",
-                crate::ui::columns::selector_text(sel),
-                pane_name(t.kind)
+                crate::cluster::columns::selector_text(sel),
+                t.kind.plural()
             ),
-            Scope::OnNode(node) => format!("{node} {}", pane_name(t.kind)),
+            Scope::OnNode(node) => format!("{node} {}", t.kind.plural()),
         },
         Screen::Rollout(r) => format!("rollout {}", r.name),
         Screen::Containers(c) => format!("{} containers", c.name),

@@ -8,8 +8,8 @@ use super::monitor::MonitorView;
 use super::navigation;
 use super::rollout::ROLLOUT_KINDS;
 use super::state::{Mode, PANES, Scope, Screen, State, TableView};
+use crate::cluster::columns::columns_for;
 use crate::cluster::{ClusterUpdate, Kind, WatchState};
-use crate::ui::columns::{columns_for, is_namespaced};
 
 /// Applies `action` to `state` and returns what the loop must do.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
@@ -255,7 +255,7 @@ pub fn switch_namespace(state: &mut State, namespace: Option<String>) {
         .watching
         .iter()
         .copied()
-        .filter(|k| is_namespaced(*k))
+        .filter(|k| k.namespaced())
         .collect();
     for kind in namespaced {
         state.watching.remove(&kind);
@@ -432,7 +432,7 @@ fn ensure_watches(state: &mut State) -> Vec<Effect> {
                 .watch_states
                 .entry(kind)
                 .or_insert(WatchState::Syncing);
-            let namespace = if is_namespaced(kind) {
+            let namespace = if kind.namespaced() {
                 state.namespace.clone()
             } else {
                 None

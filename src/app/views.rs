@@ -3,8 +3,8 @@
 
 use super::rows::RowStore;
 use super::state::{Scope, Screen, State, TableView};
+use crate::cluster::columns::columns_for;
 use crate::cluster::{Detail, Row};
-use crate::ui::columns::{columns_for, is_namespaced};
 
 impl State {
     /// Recomputes what the shown screen derives from the stores, if they changed.
@@ -92,7 +92,7 @@ fn recompute(table: &mut TableView, store: &RowStore, namespace: Option<&str>, a
         .get(table.selected)
         .and_then(|s| store.get(*s))
         .map(|r| (r.meta.namespace.clone(), r.meta.name.clone()));
-    let namespaced = is_namespaced(table.kind);
+    let namespaced = table.kind.namespaced();
     table.visible.clear();
     table.visible.extend(
         store

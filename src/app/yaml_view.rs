@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use super::action::{Action, Effect};
 use super::editor::{EditReport, Editor, Outcome, RecoveryKey};
-use super::navigation::{kind_word, selected_key};
+use super::navigation::selected_key;
 use super::state::{Screen, State};
 use crate::cluster::ObjectKey;
 use crate::cluster::object_yaml::{YamlOptions, view_yaml};
@@ -121,7 +121,7 @@ impl YamlView {
 
     /// The breadcrumb's and title's words, e.g. `yaml deployment/web`.
     pub fn title(&self) -> String {
-        format!("yaml {}/{}", kind_word(self.key.kind), self.key.name)
+        format!("yaml {}/{}", self.key.kind.word(), self.key.name)
     }
 
     /// Recomputes the text and its highlight from the object and the options.

@@ -9,7 +9,7 @@ use kube::api::PostParams;
 use kube::{Api, Client};
 
 use super::model::Kind;
-use super::object_yaml::{api_resource, short_error};
+use super::object_yaml::short_error;
 
 /// Whether the current user may `verb` (get, list, watch, create, update, patch, delete)
 /// objects of `kind` in `namespace` (`None`: all namespaces / cluster-scoped), and
@@ -21,7 +21,7 @@ pub async fn can_i(
     subresource: Option<&str>,
     namespace: Option<&str>,
 ) -> anyhow::Result<bool> {
-    let resource = api_resource(kind);
+    let resource = kind.api_resource();
     let review = SelfSubjectAccessReview {
         spec: SelfSubjectAccessReviewSpec {
             resource_attributes: Some(ResourceAttributes {

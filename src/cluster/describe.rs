@@ -22,13 +22,13 @@ pub use pod::describe_pod;
 pub use service::describe_service;
 
 use super::model::{Kind, ObjectKey};
-use super::object_yaml::{self, api_resource, display_key, short_error};
+use super::object_yaml::{self, display_key, short_error};
 use prefix_writer::{PrefixWriter, selector_string};
 
 /// Describes the object at `key` as of `now`.
 pub async fn describe(client: Client, key: &ObjectKey, now: Timestamp) -> anyhow::Result<String> {
     let ns = key.namespace.as_str();
-    let what = || format!("{} {}", api_resource(key.kind).kind, display_key(key));
+    let what = || format!("{} {}", key.kind.info().api_kind, display_key(key));
     let get_err =
         |e: kube::Error| anyhow::anyhow!("cannot describe {}: {}", what(), short_error(&e));
     match key.kind {
@@ -147,9 +147,9 @@ async fn object_events(
     key: &ObjectKey,
     uid: Option<&str>,
 ) -> Vec<k8s_openapi::api::core::v1::Event> {
-    let kind = api_resource(key.kind).kind;
+    let kind = key.kind.info().api_kind;
     let object = InvolvedObject {
-        kind: &kind,
+        kind,
         namespace: &key.namespace,
         name: &key.name,
         uid: uid.unwrap_or(""),

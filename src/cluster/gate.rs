@@ -1,20 +1,43 @@
-//! The one gate every mutation passes. Read-only mode closes it; an operation
-//! needs a [`Permit`], which only an open gate hands out, so no code path can
-//! mutate without asking. (Requests are also refused where they leave the
-//! process, by the client's read-only layer: two independent locks.)
+//! The one gate every change passes. The gate holds the only client that can send a
+//! change; it hands it out inside a [`Permit`], and only when it is open. Read-only mode
+//! closes it: a read-only session has no such client at all.
+//!
+//! A [`Permit`] has private fields and is not `Clone`, and nothing outside this module
+//! can make one, so every function that sends a change, by taking a `&Permit`, proves
+//! at compile time that the gate was asked. The client the rest of kdeck reads with is
+//! wrapped in the [`ReadonlyLayer`](super::ReadonlyLayer) in every mode, so a write that
+//! tried to go around the gate would be refused where requests leave the process.
 
 use std::fmt;
 
-/// Decides whether this session may change the cluster.
-#[derive(Debug, Clone)]
+/// Decides whether this session may change the cluster, and holds the means to.
+#[derive(Clone)]
 pub struct MutationGate {
-    readonly: bool,
+    /// The client changes are sent with; `None` in a read-only session.
+    writer: Option<kube::Client>,
 }
 
-/// Proof that the gate was asked and was open. Operations take `&Permit`.
-#[derive(Debug)]
+impl fmt::Debug for MutationGate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MutationGate")
+            .field("readonly", &self.readonly())
+            .finish()
+    }
+}
+
+/// Proof that the gate was asked and was open, carrying the client to send the change
+/// with. Only [`MutationGate::permit`] makes one.
 pub struct Permit {
     what: String,
+    client: kube::Client,
+}
+
+impl fmt::Debug for Permit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Permit")
+            .field("what", &self.what)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The gate refused: the session is read-only.
@@ -37,23 +60,26 @@ impl fmt::Display for Refused {
 impl std::error::Error for Refused {}
 
 impl MutationGate {
-    /// A gate, closed when `readonly`.
-    pub fn new(readonly: bool) -> Self {
-        Self { readonly }
+    /// A gate that sends changes with `writer`; `None`: a closed gate (read-only).
+    /// Only [`Cluster::connect`](super::Cluster::connect) makes the gate of a session.
+    pub(super) fn new(writer: Option<kube::Client>) -> Self {
+        Self { writer }
     }
 
     /// Whether the gate is closed.
     pub fn readonly(&self) -> bool {
-        self.readonly
+        self.writer.is_none()
     }
 
     /// Asks to perform `what` (a short description such as `scale deployment/web to 5`).
     pub fn permit(&self, what: impl Into<String>) -> Result<Permit, Refused> {
         let what = what.into();
-        if self.readonly {
-            Err(Refused { what })
-        } else {
-            Ok(Permit { what })
+        match &self.writer {
+            None => Err(Refused { what }),
+            Some(client) => Ok(Permit {
+                what,
+                client: client.clone(),
+            }),
         }
     }
 }
@@ -63,19 +89,36 @@ impl Permit {
     pub fn what(&self) -> &str {
         &self.what
     }
+
+    /// The client that sends the change: only the cluster layer sends with it.
+    pub(in crate::cluster) fn client(&self) -> &kube::Client {
+        &self.client
+    }
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    #[test]
-    fn closed_gate_refuses_and_says_why() {
-        let gate = MutationGate::new(true);
+    /// A client pointed at port 9 (discard): were anything sent, it would fail to connect.
+    pub(crate) fn nowhere() -> kube::Client {
+        let config = kube::Config::new("http://127.0.0.1:9".parse().expect("a URL"));
+        kube::Client::try_from(config).expect("a client (nothing is sent)")
+    }
+
+    /// An open gate's permit for unit tests of the cluster layer.
+    pub(crate) fn permit(what: &str) -> Permit {
+        MutationGate::new(Some(nowhere()))
+            .permit(what)
+            .expect("an open gate permits")
+    }
+
+    #[tokio::test]
+    async fn closed_gate_refuses_and_says_why() {
+        let gate = MutationGate::new(None);
         let err = gate.permit("scale deployment/web to 5").unwrap_err();
         assert!(err.to_string().contains("read-only"));
         assert!(err.to_string().contains("scale deployment/web to 5"));
-        let open = MutationGate::new(false);
-        assert_eq!(open.permit("x").unwrap().what(), "x");
+        assert_eq!(permit("x").what(), "x");
     }
 }

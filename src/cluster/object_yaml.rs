@@ -2,41 +2,17 @@
 //! managedFields removed, keys in kubectl's (sorted) order, and Secret values
 //! masked unless the user asks to reveal them.
 
-use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
-use k8s_openapi::api::core::v1::{
-    ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service,
-};
-use k8s_openapi::api::discovery::v1::EndpointSlice;
-use kube::core::{ApiResource, DynamicObject};
+use kube::core::DynamicObject;
 use kube::{Api, Client};
 use serde_json::Value;
 
-use super::model::{Kind, ObjectKey};
+use super::model::ObjectKey;
 
 /// The annotation `kubectl apply` leaves, which holds a Secret's values in clear.
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 /// What a masked Secret value is replaced with.
 pub const MASK: &str = "********";
-
-/// The API resource (group, version, plural) of a kind.
-pub fn api_resource(kind: Kind) -> ApiResource {
-    match kind {
-        Kind::Pod => ApiResource::erase::<Pod>(&()),
-        Kind::ReplicaSet => ApiResource::erase::<ReplicaSet>(&()),
-        Kind::Deployment => ApiResource::erase::<Deployment>(&()),
-        Kind::StatefulSet => ApiResource::erase::<StatefulSet>(&()),
-        Kind::DaemonSet => ApiResource::erase::<DaemonSet>(&()),
-        Kind::Service => ApiResource::erase::<Service>(&()),
-        Kind::Endpoints => ApiResource::erase::<Endpoints>(&()),
-        Kind::EndpointSlice => ApiResource::erase::<EndpointSlice>(&()),
-        Kind::Event => ApiResource::erase::<Event>(&()),
-        Kind::Node => ApiResource::erase::<Node>(&()),
-        Kind::Namespace => ApiResource::erase::<Namespace>(&()),
-        Kind::ConfigMap => ApiResource::erase::<ConfigMap>(&()),
-        Kind::Secret => ApiResource::erase::<Secret>(&()),
-    }
-}
 
 /// GETs the object as JSON, with managedFields removed.
 pub async fn fetch_json(client: Client, key: &ObjectKey) -> anyhow::Result<Value> {
@@ -49,7 +25,7 @@ pub async fn fetch_json(client: Client, key: &ObjectKey) -> anyhow::Result<Value
 
 /// GETs the whole object as JSON (managedFields kept: the YAML view can show them).
 pub async fn fetch_object(client: Client, key: &ObjectKey) -> anyhow::Result<Value> {
-    let resource = api_resource(key.kind);
+    let resource = key.kind.api_resource();
     let api: Api<DynamicObject> = if key.namespace.is_empty() {
         Api::all_with(client, &resource)
     } else {

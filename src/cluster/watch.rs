@@ -28,25 +28,6 @@ pub const FORBIDDEN_RETRY_DELAY: Duration = Duration::from_secs(5);
 /// The wait if the backoff policy ever runs out.
 const MAX_RETRY_DELAY: Duration = Duration::from_secs(30);
 
-/// The plural the messages use, e.g. `EndpointSlices`.
-pub fn plural(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Pod => "Pods",
-        Kind::ReplicaSet => "ReplicaSets",
-        Kind::Deployment => "Deployments",
-        Kind::StatefulSet => "StatefulSets",
-        Kind::DaemonSet => "DaemonSets",
-        Kind::Service => "Services",
-        Kind::Endpoints => "Endpoints",
-        Kind::EndpointSlice => "EndpointSlices",
-        Kind::Event => "Events",
-        Kind::Node => "Nodes",
-        Kind::Namespace => "Namespaces",
-        Kind::ConfigMap => "ConfigMaps",
-        Kind::Secret => "Secrets",
-    }
-}
-
 /// What a watcher error means for the pane.
 #[derive(Debug, PartialEq, Eq)]
 enum Failure {
@@ -163,7 +144,7 @@ async fn drive<K: ToRow>(
                 let what = format!(
                     "this server does not serve {} {}",
                     K::api_version(&()),
-                    plural(kind)
+                    kind.title()
                 );
                 tracing::info!("{what}: {err}");
                 out.state(WatchState::Unavailable(what))?;

@@ -15,9 +15,8 @@ use crate::app::dialog::Dialog;
 use crate::app::dialog::confirm::ConfirmDialog;
 use crate::app::dialog::image::{ImageDialog, ImageField};
 use crate::app::dialog::scale::ScaleDialog;
-use crate::app::navigation::kind_word;
-use crate::app::operations::{Mutation, propagation_name};
 use crate::cluster::Health;
+use crate::cluster::ops::{Operation, propagation_name};
 use crate::theme::Theme;
 
 /// Dependents listed by name in a delete confirmation; the rest are counted.
@@ -72,11 +71,11 @@ fn field(theme: &Theme, label: &str, value: &str, focused: bool) -> Line<'static
 }
 
 /// The line naming what Enter sends (or what is missing).
-fn will_send(theme: &Theme, mutation: Result<Mutation, String>) -> Line<'static> {
-    match mutation {
+fn will_send(theme: &Theme, operation: Result<Operation, String>) -> Line<'static> {
+    match operation {
         Ok(m) => Line::from(vec![
             Span::styled("Enter sends: ", theme.muted_style()),
-            Span::styled(m.description(), theme.health(Health::Ok)),
+            Span::styled(m.to_string(), theme.health(Health::Ok)),
         ]),
         Err(e) => Line::from(Span::styled(e, theme.health(Health::Warn))),
     }
@@ -88,7 +87,7 @@ pub(super) fn hints(theme: &Theme, text: &str) -> Line<'static> {
 }
 
 fn scale(theme: &Theme, d: &ScaleDialog) -> (String, Vec<Line<'static>>) {
-    let title = format!("scale {}/{}", kind_word(d.key.kind), d.key.name);
+    let title = format!("scale {}/{}", d.key.kind.word(), d.key.name);
     let lines = vec![
         field(theme, "replicas", &d.input, true),
         Line::from(Span::styled(
@@ -96,7 +95,7 @@ fn scale(theme: &Theme, d: &ScaleDialog) -> (String, Vec<Line<'static>>) {
             theme.muted_style(),
         )),
         Line::from(""),
-        will_send(theme, d.mutation()),
+        will_send(theme, d.operation()),
         hints(theme, "+/- or digits · Backspace · Enter send · Esc cancel"),
     ];
     (title, lines)
@@ -140,7 +139,7 @@ fn image(theme: &Theme, d: &ImageDialog) -> (String, Vec<Line<'static>>) {
         ));
     }
     lines.push(Line::from(""));
-    lines.push(will_send(theme, d.mutation()));
+    lines.push(will_send(theme, d.operation()));
     let keys = if d.canary {
         "Up/Down container · Tab image/new pods · +/- pods · Ctrl-u clear · Enter send · Esc cancel"
     } else {
@@ -152,11 +151,11 @@ fn image(theme: &Theme, d: &ImageDialog) -> (String, Vec<Line<'static>>) {
 
 fn confirm(theme: &Theme, d: &ConfirmDialog) -> (String, Vec<Line<'static>>) {
     let mut lines = vec![Line::from(Span::styled(
-        format!("{}?", d.mutation.description()),
+        format!("{}?", d.operation),
         theme.text().add_modifier(Modifier::BOLD),
     ))];
-    let title = match &d.mutation {
-        Mutation::Delete { key, propagation } => {
+    let title = match &d.operation {
+        Operation::Delete { key, propagation } => {
             lines.push(Line::from(""));
             match &d.dependents {
                 None => lines.push(hints(theme, "finding what it owns…")),
@@ -174,11 +173,7 @@ fn confirm(theme: &Theme, d: &ConfirmDialog) -> (String, Vec<Line<'static>>) {
                         deps.len()
                     )));
                     for dep in deps.iter().take(DEPENDENTS_SHOWN) {
-                        lines.push(Line::from(format!(
-                            "  {}/{}",
-                            kind_word(dep.kind),
-                            dep.name
-                        )));
+                        lines.push(Line::from(format!("  {}/{}", dep.kind.word(), dep.name)));
                     }
                     if deps.len() > DEPENDENTS_SHOWN {
                         lines.push(hints(
@@ -196,23 +191,23 @@ fn confirm(theme: &Theme, d: &ConfirmDialog) -> (String, Vec<Line<'static>>) {
                 false,
             ));
             lines.push(hints(theme, "Tab cycles Background/Foreground/Orphan"));
-            format!("delete {}/{}", kind_word(key.kind), key.name)
+            format!("delete {}/{}", key.kind.word(), key.name)
         }
-        Mutation::Restart(_) => {
+        Operation::Restart(_) => {
             lines.push(hints(
                 theme,
                 "sets the restartedAt template annotation (kubectl rollout restart)",
             ));
             "restart".to_owned()
         }
-        Mutation::Promote(_) => {
+        Operation::Promote(_) => {
             lines.push(hints(
                 theme,
                 "restores the original strategy and resumes the rollout",
             ));
             "promote canary".to_owned()
         }
-        Mutation::Abort(_) => {
+        Operation::Abort(_) => {
             lines.push(hints(
                 theme,
                 "rolls back to the revision before the canary and resumes",

@@ -8,10 +8,10 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::columns::{CellContext, Column, Width, columns_for, is_namespaced};
 use super::truncate;
 use crate::app::State;
-use crate::app::state::{TableView, pane_name};
+use crate::app::state::TableView;
+use crate::cluster::columns::{CellContext, Column, Width, columns_for};
 use crate::cluster::{Row, WatchState};
 use crate::human_duration::age;
 
@@ -82,7 +82,7 @@ pub fn layout(columns: &[&Column], width: u16) -> Vec<Placed> {
 
 /// The k9s-like title: `pods(default)</nginx>[3]`.
 pub fn title(state: &State, table: &TableView) -> String {
-    let scope = if is_namespaced(table.kind) {
+    let scope = if table.kind.namespaced() {
         state.namespace.as_deref().unwrap_or("all")
     } else {
         "cluster"
@@ -94,7 +94,7 @@ pub fn title(state: &State, table: &TableView) -> String {
         .unwrap_or_default();
     format!(
         "{}({scope}){filter}[{}]",
-        pane_name(table.kind),
+        table.kind.plural(),
         table.visible.len()
     )
 }
@@ -131,7 +131,7 @@ pub fn draw(state: &State, table: &TableView, frame: &mut Frame, area: Rect) {
         Some(WatchState::Forbidden(why)) => Some(format!("forbidden: {why}")),
         Some(WatchState::Unavailable(why)) => Some(format!("not available on this cluster: {why}")),
         Some(WatchState::Syncing) if table.visible.is_empty() => Some("loading…".to_owned()),
-        _ if table.visible.is_empty() => Some(format!("no {} here", pane_name(table.kind))),
+        _ if table.visible.is_empty() => Some(format!("no {} here", table.kind.plural())),
         _ => None,
     };
     if let Some(message) = message {

@@ -130,7 +130,7 @@ fn with_matches(theme: &Theme, role: Role, text: &str, query: Option<&str>) -> V
 
 fn draw_editor(state: &State, editor: &Editor, stale: bool, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
-    let kind = crate::app::navigation::kind_word(editor.key.kind);
+    let kind = editor.key.kind.word();
     let mut title = if editor.creating() {
         format!("create {kind} (--- separates documents)")
     } else {

@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::core::v1::Pod;
-use kdeck::cluster::{MutationGate, Permit};
+use kdeck::cluster::ops::{CanaryProgress, OpError, Operation, Outcome};
+use kdeck::cluster::{Cluster, ConnectOptions, Kind, ObjectKey};
 use kube::api::{Api, ListParams, PostParams};
 use serde_json::{Value, json};
 
@@ -24,10 +25,51 @@ pub const DEPLOY: &str = "myapp-deploy";
 /// One embedded cluster running the tutorial's myapp-deploy (section 6.3), settled.
 pub struct Side {
     pub sim: TestSim,
+    /// The sim's own client, for setting up and reading back.
     pub client: kube::Client,
+    /// kdeck's connection, through which the operations are sent.
+    pub cluster: Cluster,
+}
+
+/// The object `name` of `kind` in [`NS`].
+pub fn key(kind: Kind, name: &str) -> ObjectKey {
+    ObjectKey {
+        kind,
+        namespace: NS.to_owned(),
+        name: name.to_owned(),
+    }
+}
+
+/// myapp-deploy.
+pub fn deploy() -> ObjectKey {
+    key(Kind::Deployment, DEPLOY)
+}
+
+/// kdeck's connection to `sim` (its admin context), as the dashboard makes it.
+pub async fn connect(sim: &TestSim, readonly: bool) -> Cluster {
+    let opts = ConnectOptions {
+        kubeconfig: Some(sim.kubeconfig_path().to_owned()),
+        readonly,
+        ..ConnectOptions::default()
+    };
+    Cluster::connect(&opts).await.expect("connect to the sim")
 }
 
 impl Side {
+    /// Sends `operation` as the dashboard does (through the gate).
+    pub async fn send(&self, operation: Operation) -> Result<Outcome, OpError> {
+        self.cluster.send(&operation, &mut |_| {}).await
+    }
+
+    /// As [`Side::send`], with the canary's progress going to `progress`.
+    pub async fn send_with(
+        &self,
+        operation: Operation,
+        progress: &mut (dyn FnMut(CanaryProgress) + Send),
+    ) -> Result<Outcome, OpError> {
+        self.cluster.send(&operation, progress).await
+    }
+
     pub async fn start() -> Self {
         let sim = TestSim::empty();
         let client = sim
@@ -60,7 +102,12 @@ impl Side {
             .create(&PostParams::default(), &deployment)
             .await
             .expect("create myapp-deploy");
-        let side = Self { sim, client };
+        let cluster = connect(&sim, false).await;
+        let side = Self {
+            sim,
+            client,
+            cluster,
+        };
         settle(&side.client).await;
         side
     }
@@ -72,7 +119,12 @@ impl Side {
             .client()
             .await
             .expect("a client for the embedded cluster");
-        let side = Self { sim, client };
+        let cluster = connect(&sim, false).await;
+        let side = Self {
+            sim,
+            client,
+            cluster,
+        };
         settle(&side.client).await;
         side
     }
@@ -88,10 +140,6 @@ impl Side {
 
 pub fn timeout() -> Duration {
     test_timeout()
-}
-
-pub fn permit(what: &str) -> Permit {
-    MutationGate::new(false).permit(what).expect("an open gate")
 }
 
 // ---- reading and comparing ---------------------------------------------------

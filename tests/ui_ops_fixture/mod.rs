@@ -8,9 +8,10 @@
 
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 use kdeck::app::dialog::DialogKey;
-use kdeck::app::operations::{Load, Mutation, OpRequest};
+use kdeck::app::operations::{Load, OpRequest};
 use kdeck::app::state::State;
 use kdeck::app::{Action, Effect, update};
+use kdeck::cluster::ops::Operation;
 use kdeck::cluster::ops::Revision;
 use kdeck::cluster::{Kind, ObjectKey};
 
@@ -45,11 +46,11 @@ pub fn status(state: &State) -> String {
 }
 
 /// The one mutation among `effects`, with its answer id.
-pub fn sent(effects: &[Effect]) -> (u64, Mutation) {
+pub fn sent(effects: &[Effect]) -> (u64, Operation) {
     let sent: Vec<_> = effects
         .iter()
         .filter_map(|e| match e {
-            Effect::Ops(OpRequest::Mutate { id, mutation }) => Some((*id, mutation.clone())),
+            Effect::Ops(OpRequest::Mutate { id, operation }) => Some((*id, operation.clone())),
             _ => None,
         })
         .collect();

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use super::{COMMANDS, parse};
+use super::{command_words, parse};
 
 /// Aliases for `:` commands: a word and the command line it stands for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -57,9 +57,9 @@ impl Aliases {
 }
 
 /// Whether the command line knows `word` itself: any answer but "unknown command" (so
-/// words parsed outside [`COMMANDS`], such as `q!` or `mon`, count too).
+/// words parsed outside [`command_words`], such as `q!` or `mon`, count too).
 fn is_built_in(word: &str) -> bool {
-    COMMANDS.iter().any(|(w, _)| *w == word)
+    command_words().any(|w| w == word)
         || !matches!(parse(word), Err(e) if e.starts_with("unknown command"))
 }
 

@@ -2,24 +2,24 @@
 //! A delete also names what goes with the object and lets Tab cycle the propagation.
 
 use super::{DialogKey, Step};
-use crate::app::operations::Mutation;
 use crate::cluster::ObjectKey;
+use crate::cluster::ops::Operation;
 use crate::cluster::ops::Propagation;
 
-/// Asks before sending `mutation`.
+/// Asks before sending `operation`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfirmDialog {
     /// What will be sent on yes.
-    pub mutation: Mutation,
+    pub operation: Operation,
     /// For a delete: what it takes with it (`None` while it loads, or why that failed).
     pub dependents: Option<Result<Vec<ObjectKey>, String>>,
 }
 
 impl ConfirmDialog {
-    /// Asks before `mutation`.
-    pub fn new(mutation: Mutation) -> Self {
+    /// Asks before `operation`.
+    pub fn new(operation: Operation) -> Self {
         Self {
-            mutation,
+            operation,
             dependents: None,
         }
     }
@@ -27,10 +27,10 @@ impl ConfirmDialog {
     /// Applies a key: Enter or `y` sends, Esc or `n` cancels, Tab cycles a delete's propagation.
     pub fn key(&mut self, key: DialogKey) -> Step {
         match key {
-            DialogKey::Enter | DialogKey::Char('y' | 'Y') => Step::Send(self.mutation.clone()),
+            DialogKey::Enter | DialogKey::Char('y' | 'Y') => Step::Send(self.operation.clone()),
             DialogKey::Esc | DialogKey::Char('n' | 'N') => Step::Cancel,
             DialogKey::Tab => {
-                if let Mutation::Delete { propagation, .. } = &mut self.mutation {
+                if let Operation::Delete { propagation, .. } = &mut self.operation {
                     *propagation = match propagation {
                         Propagation::Background => Propagation::Foreground,
                         Propagation::Foreground => Propagation::Orphan,

@@ -3,9 +3,9 @@
 //! new pods to run before pausing (default 1).
 
 use super::{DialogKey, Step};
-use crate::app::operations::Mutation;
 use crate::cluster::ObjectKey;
 use crate::cluster::ops::Revision;
+use crate::cluster::ops::{CanaryPlan, Operation};
 
 /// The field keys type into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,7 +104,7 @@ impl ImageDialog {
     }
 
     /// The change Enter would send, or what is missing.
-    pub fn mutation(&self) -> Result<Mutation, String> {
+    pub fn operation(&self) -> Result<Operation, String> {
         let container = match &self.containers {
             None => return Err("still reading the containers…".to_owned()),
             Some(Err(e)) => return Err(e.clone()),
@@ -124,7 +124,7 @@ impl ImageDialog {
         }
         let (key, container, image) = (self.key.clone(), container.name.clone(), image.to_owned());
         if !self.canary {
-            return Ok(Mutation::SetImage {
+            return Ok(Operation::SetImage {
                 key,
                 container,
                 image,
@@ -139,12 +139,9 @@ impl ImageDialog {
                 ));
             }
         };
-        Ok(Mutation::Canary {
-            key,
-            container,
-            image,
-            new_pods,
-        })
+        Ok(Operation::Canary(CanaryPlan::new(
+            key, &container, &image, new_pods,
+        )))
     }
 
     /// Applies a key.
@@ -152,7 +149,7 @@ impl ImageDialog {
         match (key, self.focus) {
             (DialogKey::Esc, _) => return Step::Cancel,
             (DialogKey::Enter, _) => {
-                return match self.mutation() {
+                return match self.operation() {
                     Ok(m) => Step::Send(m),
                     Err(e) => Step::Error(e),
                 };
@@ -216,15 +213,15 @@ mod tests {
     #[test]
     fn a_canary_of_the_image_already_running_is_refused() {
         let err = canary_dialog(" nginx:1.24 ")
-            .mutation()
+            .operation()
             .expect_err("the same image cannot be a canary");
         assert_eq!(
             err,
             "a canary needs a new image: nginx:1.24 is what myapp runs now"
         );
         assert!(matches!(
-            canary_dialog("nginx:1.25").mutation(),
-            Ok(Mutation::Canary { image, new_pods: 1, .. }) if image == "nginx:1.25"
+            canary_dialog("nginx:1.25").operation(),
+            Ok(Operation::Canary(plan)) if plan.image == "nginx:1.25" && plan.new_pods == 1
         ));
     }
 }

@@ -1,8 +1,8 @@
 //! The scale dialog: replicas pre-filled with the current count, `+`/`-` or typed digits.
 
 use super::{DialogKey, Step};
-use crate::app::operations::Mutation;
 use crate::cluster::ObjectKey;
+use crate::cluster::ops::Operation;
 
 /// Most replicas the dialog accepts (a typo guard, not a cluster limit).
 const MAX_REPLICAS: u32 = 100_000;
@@ -45,8 +45,8 @@ impl ScaleDialog {
     }
 
     /// The change Enter would send.
-    pub fn mutation(&self) -> Result<Mutation, String> {
-        self.wanted().map(|to| Mutation::Scale {
+    pub fn operation(&self) -> Result<Operation, String> {
+        self.wanted().map(|to| Operation::Scale {
             key: self.key.clone(),
             from: self.current,
             to,
@@ -77,7 +77,7 @@ impl ScaleDialog {
             }
             DialogKey::Clear => self.input.clear(),
             DialogKey::Enter => {
-                return match self.mutation() {
+                return match self.operation() {
                     Ok(m) => Step::Send(m),
                     Err(e) => Step::Error(e),
                 };

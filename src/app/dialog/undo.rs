@@ -4,8 +4,8 @@
 //! offered resume-and-undo instead.
 
 use super::{DialogKey, Step};
-use crate::app::operations::Mutation;
 use crate::cluster::ObjectKey;
+use crate::cluster::ops::Operation;
 use crate::cluster::ops::{DiffLine, Revision, template_diff};
 
 /// The diff of the chosen revision, before confirming.
@@ -70,10 +70,10 @@ impl UndoDialog {
     }
 
     /// The change Enter sends from the diff step.
-    pub fn mutation(&self, revision: i64) -> Mutation {
-        Mutation::Undo {
+    pub fn operation(&self, revision: i64) -> Operation {
+        Operation::Undo {
             key: self.key.clone(),
-            revision,
+            revision: Some(revision),
             resume: self.paused,
         }
     }
@@ -94,9 +94,9 @@ impl UndoDialog {
             match key {
                 DialogKey::Esc => self.preview = None,
                 DialogKey::Enter => {
-                    return Step::Send(Mutation::Undo {
+                    return Step::Send(Operation::Undo {
                         key: self.key.clone(),
-                        revision: preview.revision,
+                        revision: Some(preview.revision),
                         resume: self.paused,
                     });
                 }

@@ -13,7 +13,6 @@ use super::{EditRequest, Editor, Outcome, Phase, RecoveryKey};
 use crate::app::action::Effect;
 use crate::app::yaml_view::LiveObject;
 use crate::cluster::object_yaml::to_yaml;
-use crate::cluster::ops::replace::kind_of;
 use crate::cluster::{Kind, ObjectKey};
 
 /// A starting point for a new object of `kind` in `namespace`.
@@ -35,7 +34,7 @@ pub fn template(kind: Kind, namespace: &str) -> String {
         }
         Kind::Namespace => "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: \"\"\n".to_owned(),
         other => {
-            let resource = crate::cluster::object_yaml::api_resource(other);
+            let resource = other.api_resource();
             format!(
                 "apiVersion: {}\nkind: {}\n{meta}",
                 resource.api_version, resource.kind
@@ -80,7 +79,7 @@ fn document(text: &str, first_line: usize) -> Result<Value, ParseError> {
             message: e.to_string(),
         })
     })?;
-    let kind = kind_of(&value).ok_or_else(|| {
+    let kind = Kind::of_object(&value).ok_or_else(|| {
         shift(ParseError {
             line: 1,
             column: 1,
@@ -201,7 +200,7 @@ mod tests {
         for kind in crate::app::state::PANES {
             let text = template(kind, "default");
             let value: Value = serde_yaml::from_str(&text).unwrap();
-            assert_eq!(kind_of(&value), Some(kind), "{text}");
+            assert_eq!(Kind::of_object(&value), Some(kind), "{text}");
         }
     }
 }

@@ -21,15 +21,13 @@ use super::revisions::{controlled_by, equal_ignore_hash, get_deployment, owned_r
 use super::set_image::find_container;
 use super::undo::plan_undo;
 use super::{Outcome, patch_request};
-use crate::cluster::Permit;
+use crate::cluster::{ObjectKey, Permit};
 
 /// What to canary.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CanaryPlan {
-    /// Namespace of the Deployment.
-    pub namespace: String,
     /// The Deployment.
-    pub deployment: String,
+    pub key: ObjectKey,
     /// The container whose image changes.
     pub container: String,
     /// The new image.
@@ -40,6 +38,23 @@ pub struct CanaryPlan {
     pub change_cause: Option<String>,
     /// How long to wait for the new pods to be ready.
     pub timeout: Duration,
+}
+
+impl CanaryPlan {
+    /// A canary of `image` in `container` of Deployment `key`, pausing after `new_pods`
+    /// new pods, recording kdeck's change-cause and waiting at most [`CANARY_TIMEOUT`].
+    ///
+    /// [`CANARY_TIMEOUT`]: super::CANARY_TIMEOUT
+    pub fn new(key: ObjectKey, container: &str, image: &str, new_pods: u32) -> Self {
+        Self {
+            change_cause: Some(super::set_image::change_cause(&key.name, container, image)),
+            key,
+            container: container.to_owned(),
+            image: image.to_owned(),
+            new_pods,
+            timeout: super::CANARY_TIMEOUT,
+        }
+    }
 }
 
 /// How a canary start is going, reported as it happens.
@@ -65,13 +80,13 @@ pub enum CanaryProgress {
 /// Starts a canary: one patch (image, change-cause, the hold, the original
 /// settings), then waits until the new ReplicaSet has `new_pods` ready pods and
 /// pauses. On timeout the canary stays in place (abort or promote it).
-pub async fn start_canary(
-    client: &kube::Client,
+pub(super) async fn start_canary(
     permit: &Permit,
     plan: &CanaryPlan,
     on_progress: &mut (dyn FnMut(CanaryProgress) + Send),
 ) -> Result<Outcome, OpError> {
-    let (ns, name) = (plan.namespace.as_str(), plan.deployment.as_str());
+    let client = permit.client();
+    let (ns, name) = (plan.key.namespace.as_str(), plan.key.name.as_str());
     let current = get_deployment(client, ns, name).await?;
     check_can_start(&current, plan)?;
     let Some((list, _)) = find_container(&current, &plan.container) else {
@@ -91,7 +106,7 @@ pub async fn start_canary(
         plan.change_cause.as_deref(),
     );
     tracing::info!(what = permit.what(), "starting canary");
-    let (patched, sent) = patch_request::send_strategic(client, ns, name, &body).await?;
+    let (patched, sent) = patch_request::send_strategic(permit, ns, name, &body).await?;
     on_progress(CanaryProgress::Patched);
     let waited = tokio::time::timeout(
         plan.timeout,
@@ -112,7 +127,7 @@ pub async fn start_canary(
     // Paused only if this canary is still the Deployment's: an abort or promote sent while
     // the pods came up must not be followed by a pause (the server checks, atomically).
     let mine = canary_annotation(&patched).unwrap_or_default();
-    patch_request::send_json_patch::<Deployment>(client, ns, name, &guarded_pause(&mine)).await?;
+    patch_request::send_json_patch::<Deployment>(permit, ns, name, &guarded_pause(&mine)).await?;
     on_progress(CanaryProgress::Paused);
     Ok(Outcome::sent(
         format!(
@@ -124,7 +139,7 @@ pub async fn start_canary(
 }
 
 fn check_can_start(deployment: &Deployment, plan: &CanaryPlan) -> Result<(), OpError> {
-    let name = &plan.deployment;
+    let name = &plan.key.name;
     let spec = deployment.spec.as_ref();
     if deployment
         .metadata
@@ -279,12 +294,12 @@ async fn wait_for_new_pods(
 
 /// Promotes a canary: restores the original strategy, minReadySeconds and progress
 /// deadline, drops the annotation and resumes, in one JSON patch.
-pub async fn promote_canary(
-    client: &kube::Client,
+pub(super) async fn promote_canary(
     permit: &Permit,
     namespace: &str,
     deployment: &str,
 ) -> Result<Outcome, OpError> {
+    let client = permit.client();
     retry_on_conflict(|| promote_once(client, permit, namespace, deployment)).await
 }
 
@@ -301,7 +316,7 @@ async fn promote_once(
     let mut ops = precondition(&current);
     ops.extend(patches::restore_operations(&original, annotations, paused));
     tracing::info!(what = permit.what(), "promoting canary");
-    let sent = send(client, namespace, deployment, Value::Array(ops)).await?;
+    let sent = send(permit, namespace, deployment, Value::Array(ops)).await?;
     Ok(Outcome::sent(
         format!(
             "deployment.apps/{deployment} canary promoted: rollout resumed with its original strategy"
@@ -313,12 +328,12 @@ async fn promote_once(
 /// Aborts a canary: restores the original settings and rolls the template back to
 /// the revision before the canary (as `kubectl rollout undo --to-revision` would),
 /// resuming, in one JSON patch.
-pub async fn abort_canary(
-    client: &kube::Client,
+pub(super) async fn abort_canary(
     permit: &Permit,
     namespace: &str,
     deployment: &str,
 ) -> Result<Outcome, OpError> {
+    let client = permit.client();
     retry_on_conflict(|| abort_once(client, permit, namespace, deployment)).await
 }
 
@@ -342,7 +357,7 @@ async fn abort_once(
         paused,
     ));
     tracing::info!(what = permit.what(), "aborting canary");
-    let sent = send(client, namespace, deployment, Value::Array(ops)).await?;
+    let sent = send(permit, namespace, deployment, Value::Array(ops)).await?;
     Ok(Outcome::sent(
         format!(
             "deployment.apps/{deployment} canary aborted: rolled back to revision {}",
@@ -365,12 +380,12 @@ fn precondition(deployment: &Deployment) -> Vec<Value> {
 }
 
 async fn send(
-    client: &kube::Client,
+    permit: &Permit,
     namespace: &str,
     deployment: &str,
     operations: Value,
 ) -> Result<String, OpError> {
-    patch_request::send_json_patch::<Deployment>(client, namespace, deployment, &operations)
+    patch_request::send_json_patch::<Deployment>(permit, namespace, deployment, &operations)
         .await?;
     let path = patch_request::object_path::<Deployment>(namespace, deployment);
     Ok(patch_request::describe(
@@ -386,15 +401,12 @@ mod tests {
     use super::*;
 
     fn plan(new_pods: u32) -> CanaryPlan {
-        CanaryPlan {
+        let key = ObjectKey {
+            kind: crate::cluster::Kind::Deployment,
             namespace: "default".into(),
-            deployment: "myapp-deploy".into(),
-            container: "myapp".into(),
-            image: "nginx:1.15.7".into(),
-            new_pods,
-            change_cause: None,
-            timeout: Duration::from_secs(30),
-        }
+            name: "myapp-deploy".into(),
+        };
+        CanaryPlan::new(key, "myapp", "nginx:1.15.7", new_pods)
     }
 
     #[test]

@@ -143,10 +143,7 @@ pub fn revision_for<'a>(
     if revisions.is_empty() {
         return Err(OpError::refused(
             Refusal::NoHistory,
-            format!(
-                "no rollout history found for {} {name:?}",
-                format!("{kind:?}").to_lowercase()
-            ),
+            format!("no rollout history found for {} {name:?}", kind.word()),
         ));
     }
     let found = if to_revision == 0 {
@@ -182,19 +179,19 @@ pub async fn rollout_history(
 
 /// `kubectl rollout undo statefulset|daemonset/NAME [--to-revision=N]` (`None` or 0: the
 /// previous revision): the revision's own patch, sent as a strategic merge patch.
-pub async fn undo(
-    client: &kube::Client,
+pub(super) async fn undo(
     permit: &Permit,
     kind: Kind,
     namespace: &str,
     name: &str,
     to_revision: Option<i64>,
 ) -> Result<Outcome, OpError> {
+    let client = permit.client();
     let owner = owner(client, kind, namespace, name).await?;
     let revisions = controlled_history(client, namespace, &owner).await?;
     let to = revision_for(kind, name, &revisions, to_revision.unwrap_or(0))?;
     // As restart words it: `statefulset.apps/web`.
-    let resource = format!("{}.apps/{name}", format!("{kind:?}").to_lowercase());
+    let resource = format!("{}/{name}", kind.qualified());
     if template_of(to).as_ref() == Some(&owner.template) {
         return Ok(Outcome::nothing_sent(format!(
             "{resource} skipped rollback (current template already matches revision {})",
@@ -205,12 +202,12 @@ pub async fn undo(
     tracing::info!(what = permit.what(), "sending undo");
     let sent = match kind {
         Kind::StatefulSet => {
-            patch_request::send_strategic_to::<StatefulSet>(client, namespace, name, &patch)
+            patch_request::send_strategic_to::<StatefulSet>(permit, namespace, name, &patch)
                 .await?
                 .1
         }
         Kind::DaemonSet => {
-            patch_request::send_strategic_to::<DaemonSet>(client, namespace, name, &patch)
+            patch_request::send_strategic_to::<DaemonSet>(permit, namespace, name, &patch)
                 .await?
                 .1
         }

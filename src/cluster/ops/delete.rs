@@ -2,10 +2,8 @@
 //! it (the objects it owns, transitively, by ownerReference uid) for the
 //! confirmation dialog.
 
-use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
-use k8s_openapi::api::core::v1::{
-    ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service,
-};
+use k8s_openapi::api::apps::v1::ReplicaSet;
+use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::api::{Api, ApiResource, DeleteParams, DynamicObject, ListParams, PropagationPolicy};
@@ -37,39 +35,9 @@ impl Propagation {
     }
 }
 
-/// The API resource of `kind`, and whether it is namespaced.
-pub fn api_resource(kind: Kind) -> (ApiResource, bool) {
-    match kind {
-        Kind::Pod => (ApiResource::erase::<Pod>(&()), true),
-        Kind::ReplicaSet => (ApiResource::erase::<ReplicaSet>(&()), true),
-        Kind::Deployment => (ApiResource::erase::<Deployment>(&()), true),
-        Kind::StatefulSet => (ApiResource::erase::<StatefulSet>(&()), true),
-        Kind::DaemonSet => (ApiResource::erase::<DaemonSet>(&()), true),
-        Kind::Service => (ApiResource::erase::<Service>(&()), true),
-        Kind::Endpoints => (ApiResource::erase::<Endpoints>(&()), true),
-        Kind::EndpointSlice => (ApiResource::erase::<EndpointSlice>(&()), true),
-        Kind::Event => (ApiResource::erase::<Event>(&()), true),
-        Kind::ConfigMap => (ApiResource::erase::<ConfigMap>(&()), true),
-        Kind::Secret => (ApiResource::erase::<Secret>(&()), true),
-        Kind::Node => (ApiResource::erase::<Node>(&()), false),
-        Kind::Namespace => (ApiResource::erase::<Namespace>(&()), false),
-    }
-}
-
-/// How kubectl names the object in messages: `deployment.apps "web"`, `pod "web-1"`.
-pub fn kubectl_name(kind: Kind, name: &str) -> String {
-    let (resource, _) = api_resource(kind);
-    let singular = resource.kind.to_lowercase();
-    if resource.group.is_empty() {
-        format!("{singular} {name:?}")
-    } else {
-        format!("{singular}.{} {name:?}", resource.group)
-    }
-}
-
 fn dynamic_api(client: &kube::Client, kind: Kind, namespace: &str) -> Api<DynamicObject> {
-    let (resource, namespaced) = api_resource(kind);
-    if namespaced {
+    let resource = kind.api_resource();
+    if kind.namespaced() {
         Api::namespaced_with(client.clone(), namespace, &resource)
     } else {
         Api::all_with(client.clone(), &resource)
@@ -77,14 +45,14 @@ fn dynamic_api(client: &kube::Client, kind: Kind, namespace: &str) -> Api<Dynami
 }
 
 /// `kubectl delete KIND NAME --cascade=background|foreground|orphan`.
-pub async fn delete(
-    client: &kube::Client,
+pub(super) async fn delete(
     permit: &Permit,
     kind: Kind,
     namespace: &str,
     name: &str,
     propagation: Propagation,
 ) -> Result<Outcome, OpError> {
+    let client = permit.client();
     tracing::info!(what = permit.what(), "sending delete");
     let params = DeleteParams {
         propagation_policy: Some(propagation.policy()),
@@ -93,14 +61,14 @@ pub async fn delete(
     dynamic_api(client, kind, namespace)
         .delete(name, &params)
         .await?;
-    let (resource, namespaced) = api_resource(kind);
-    let path = if namespaced {
+    let resource = kind.api_resource();
+    let path = if kind.namespaced() {
         format!("{}/{name}", resource.url_path(namespace))
     } else {
         format!("{}/{name}", resource.url_path(""))
     };
     Ok(Outcome::sent(
-        format!("{} deleted", kubectl_name(kind, name)),
+        format!("{} deleted", kind.kubectl_name(name)),
         format!("DELETE {path} (propagationPolicy={propagation:?})"),
     ))
 }
@@ -244,18 +212,5 @@ mod tests {
             .collect();
         assert_eq!(names, ["web-1", "web-1-a"]);
         assert!(owned_by("nobody", &candidates).is_empty());
-    }
-
-    #[test]
-    fn kubectl_names_carry_the_group() {
-        assert_eq!(
-            kubectl_name(Kind::Deployment, "web"),
-            "deployment.apps \"web\""
-        );
-        assert_eq!(kubectl_name(Kind::Pod, "web-1"), "pod \"web-1\"");
-        assert_eq!(
-            kubectl_name(Kind::EndpointSlice, "s"),
-            "endpointslice.discovery.k8s.io \"s\""
-        );
     }
 }

@@ -2,7 +2,10 @@
 //! [`Outcome::sent`](super::Outcome). An RFC 6902 JSON patch (what
 //! `kubectl rollout undo` sends) is built here by hand: kube-rs only offers it
 //! behind its `jsonpatch` feature and crate, and the request still goes
-//! through the client's layers (the read-only guard included).
+//! through the client's layers.
+//!
+//! The senders take the [`Permit`] whose client they send with: they are the only
+//! places a patch leaves kdeck, and only the operations of this module reach them.
 
 use k8s_openapi::api::apps::v1::Deployment;
 use kube::Resource;
@@ -11,6 +14,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::op_error::OpError;
+use crate::cluster::Permit;
 
 /// The content type of a JSON patch.
 pub const JSON_PATCH: &str = "application/json-patch+json";
@@ -29,8 +33,8 @@ where
 
 /// Sends `operations` (a JSON array of patch operations) to object `name` of kind `K`
 /// and returns the patched object.
-pub async fn send_json_patch<K>(
-    client: &kube::Client,
+pub(super) async fn send_json_patch<K>(
+    permit: &Permit,
     namespace: &str,
     name: &str,
     operations: &Value,
@@ -45,23 +49,23 @@ where
         .header(http::header::ACCEPT, "application/json")
         .body(body)
         .map_err(|e| OpError::Transport(format!("cannot build the JSON patch request: {e}")))?;
-    Ok(client.request::<K>(request).await?)
+    Ok(permit.client().request::<K>(request).await?)
 }
 
 /// Sends a strategic merge patch to Deployment `name`; returns the described request.
-pub async fn send_strategic(
-    client: &kube::Client,
+pub(super) async fn send_strategic(
+    permit: &Permit,
     namespace: &str,
     name: &str,
     body: &Value,
 ) -> Result<(Deployment, String), OpError> {
-    send_strategic_to::<Deployment>(client, namespace, name, body).await
+    send_strategic_to::<Deployment>(permit, namespace, name, body).await
 }
 
 /// Sends a strategic merge patch to object `name` of kind `K`; returns the described
 /// request.
-pub async fn send_strategic_to<K>(
-    client: &kube::Client,
+pub(super) async fn send_strategic_to<K>(
+    permit: &Permit,
     namespace: &str,
     name: &str,
     body: &Value,
@@ -72,7 +76,7 @@ where
         + Clone
         + std::fmt::Debug,
 {
-    let api: Api<K> = Api::namespaced(client.clone(), namespace);
+    let api: Api<K> = Api::namespaced(permit.client().clone(), namespace);
     let patched = api
         .patch(name, &PatchParams::default(), &Patch::Strategic(body))
         .await?;

@@ -21,22 +21,22 @@ pub fn resume_patch() -> Value {
 }
 
 /// `kubectl rollout pause deployment/NAME`.
-pub async fn pause(
-    client: &kube::Client,
+pub(super) async fn pause(
     permit: &Permit,
     namespace: &str,
     deployment: &str,
 ) -> Result<Outcome, OpError> {
+    let client = permit.client();
     set_paused(client, permit, namespace, deployment, true).await
 }
 
 /// `kubectl rollout resume deployment/NAME`.
-pub async fn resume(
-    client: &kube::Client,
+pub(super) async fn resume(
     permit: &Permit,
     namespace: &str,
     deployment: &str,
 ) -> Result<Outcome, OpError> {
+    let client = permit.client();
     set_paused(client, permit, namespace, deployment, false).await
 }
 
@@ -72,7 +72,7 @@ async fn set_paused(
     } else {
         resume_patch()
     };
-    let (_, sent) = patch_request::send_strategic(client, namespace, deployment, &body).await?;
+    let (_, sent) = patch_request::send_strategic(permit, namespace, deployment, &body).await?;
     let verb = if paused { "paused" } else { "resumed" };
     Ok(Outcome::sent(
         format!("deployment.apps/{deployment} {verb}"),

@@ -5,22 +5,20 @@
 use kube::api::{Api, DynamicObject, PostParams};
 use serde_json::Value;
 
-use super::delete::kubectl_name;
 use super::op_error::{OpError, Refusal};
-use crate::cluster::object_yaml::api_resource;
 use crate::cluster::{Kind, ObjectKey, Permit};
 
 /// PUTs `object` as the new `key` (`dry_run`: validated only). Returns the object the
 /// server answered with, and kubectl's words for it (`deployment.apps/web edited`).
-pub async fn replace(
-    client: &kube::Client,
+pub(super) async fn replace(
     permit: &Permit,
     key: &ObjectKey,
     object: &Value,
     dry_run: bool,
 ) -> Result<(Value, String), OpError> {
+    let client = permit.client();
     tracing::info!(what = permit.what(), dry_run, "sending replace");
-    let resource = api_resource(key.kind);
+    let resource = key.kind.api_resource();
     let api: Api<DynamicObject> = if key.namespace.is_empty() {
         Api::all_with(client.clone(), &resource)
     } else {
@@ -39,43 +37,23 @@ pub async fn replace(
     let answer = api.replace(&key.name, &params, &body).await?;
     let value = serde_json::to_value(answer)
         .map_err(|e| OpError::Transport(format!("cannot read the server's answer: {e}")))?;
-    let name = kubectl_name(key.kind, &key.name)
-        .replace(' ', "/")
-        .replace('"', "");
-    Ok((value, format!("{name} edited")))
-}
-
-/// The kind named by an object's `kind` field, among those kdeck knows.
-pub fn kind_of(object: &Value) -> Option<Kind> {
-    Some(match object["kind"].as_str()? {
-        "Pod" => Kind::Pod,
-        "ReplicaSet" => Kind::ReplicaSet,
-        "Deployment" => Kind::Deployment,
-        "StatefulSet" => Kind::StatefulSet,
-        "DaemonSet" => Kind::DaemonSet,
-        "Service" => Kind::Service,
-        "Endpoints" => Kind::Endpoints,
-        "EndpointSlice" => Kind::EndpointSlice,
-        "Event" => Kind::Event,
-        "Node" => Kind::Node,
-        "Namespace" => Kind::Namespace,
-        "ConfigMap" => Kind::ConfigMap,
-        "Secret" => Kind::Secret,
-        _ => return None,
-    })
+    Ok((
+        value,
+        format!("{}/{} edited", key.kind.qualified(), key.name),
+    ))
 }
 
 /// `kubectl create -f` of one object (`dry_run`: validated only), in `namespace` when
 /// the object names none. Returns kubectl's words (`deployment.apps/web created`).
-pub async fn create(
-    client: &kube::Client,
+pub(super) async fn create(
     permit: &Permit,
     namespace: &str,
     object: &Value,
     dry_run: bool,
 ) -> Result<String, OpError> {
+    let client = permit.client();
     tracing::info!(what = permit.what(), dry_run, "sending create");
-    let kind = kind_of(object).ok_or_else(|| {
+    let kind = Kind::of_object(object).ok_or_else(|| {
         OpError::refused(
             Refusal::Unsupported,
             format!(
@@ -84,8 +62,8 @@ pub async fn create(
             ),
         )
     })?;
-    let resource = api_resource(kind);
-    let (_, namespaced) = super::delete::api_resource(kind);
+    let resource = kind.api_resource();
+    let namespaced = kind.namespaced();
     let ns = object["metadata"]["namespace"]
         .as_str()
         .unwrap_or(namespace);
@@ -106,7 +84,7 @@ pub async fn create(
     };
     let created = api.create(&params, &body).await?;
     let name = created.metadata.name.unwrap_or_default();
-    let word = kubectl_name(kind, &name).replace(' ', "/").replace('"', "");
+    let word = format!("{}/{name}", kind.qualified());
     Ok(format!(
         "{word} created{}",
         if dry_run { " (server dry run)" } else { "" }

@@ -22,25 +22,25 @@ pub fn restart_patch(at: Timestamp) -> Value {
 
 /// Restarts every pod of workload `name` (a Deployment, StatefulSet or DaemonSet) through
 /// a rollout, as `kubectl rollout restart` does.
-pub async fn restart(
-    client: &kube::Client,
+pub(super) async fn restart(
     permit: &Permit,
     kind: Kind,
     namespace: &str,
     name: &str,
 ) -> Result<Outcome, OpError> {
+    let client = permit.client();
     let body = restart_patch(Timestamp::now());
     let sent = match kind {
         Kind::Deployment => return restart_deployment(client, permit, namespace, name).await,
         Kind::StatefulSet => {
             tracing::info!(what = permit.what(), "sending restart");
-            patch_request::send_strategic_to::<StatefulSet>(client, namespace, name, &body)
+            patch_request::send_strategic_to::<StatefulSet>(permit, namespace, name, &body)
                 .await?
                 .1
         }
         Kind::DaemonSet => {
             tracing::info!(what = permit.what(), "sending restart");
-            patch_request::send_strategic_to::<DaemonSet>(client, namespace, name, &body)
+            patch_request::send_strategic_to::<DaemonSet>(permit, namespace, name, &body)
                 .await?
                 .1
         }
@@ -53,9 +53,8 @@ pub async fn restart(
             ));
         }
     };
-    let resource = format!("{kind:?}").to_lowercase();
     Ok(Outcome::sent(
-        format!("{resource}.apps/{name} restarted"),
+        format!("{}/{name} restarted", kind.qualified()),
         sent,
     ))
 }
@@ -82,7 +81,7 @@ async fn restart_deployment(
     }
     tracing::info!(what = permit.what(), "sending restart");
     let body = restart_patch(Timestamp::now());
-    let (_, sent) = patch_request::send_strategic(client, namespace, deployment, &body).await?;
+    let (_, sent) = patch_request::send_strategic(permit, namespace, deployment, &body).await?;
     Ok(Outcome::sent(
         format!("deployment.apps/{deployment} restarted"),
         sent,

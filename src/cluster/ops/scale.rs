@@ -17,14 +17,14 @@ pub fn scale_patch(replicas: u32) -> Value {
 }
 
 /// `kubectl scale KIND/NAME --replicas=N` for a Deployment, ReplicaSet or StatefulSet.
-pub async fn scale(
-    client: &kube::Client,
+pub(super) async fn scale(
     permit: &Permit,
     kind: Kind,
     namespace: &str,
     name: &str,
     replicas: u32,
 ) -> Result<Outcome, OpError> {
+    let client = permit.client();
     match kind {
         Kind::Deployment => {
             scale_kind::<Deployment>(client, permit, namespace, name, replicas, "deployment").await

@@ -48,8 +48,7 @@ pub fn set_image_patch(list: &str, container: &str, image: &str, cause: Option<&
 
 /// Sets the image of `container` in Deployment `deployment`, recording `change_cause`
 /// (see [`change_cause`]) when given.
-pub async fn set_image(
-    client: &kube::Client,
+pub(super) async fn set_image(
     permit: &Permit,
     namespace: &str,
     deployment: &str,
@@ -57,6 +56,7 @@ pub async fn set_image(
     image: &str,
     change_cause: Option<String>,
 ) -> Result<Outcome, OpError> {
+    let client = permit.client();
     let current = get_deployment(client, namespace, deployment).await?;
     let Some((list, current_image)) = find_container(&current, container) else {
         return Err(OpError::refused(
@@ -77,7 +77,7 @@ pub async fn set_image(
     }
     tracing::info!(what = permit.what(), "sending set image");
     let body = set_image_patch(list, container, image, change_cause.as_deref());
-    let (_, sent) = patch_request::send_strategic(client, namespace, deployment, &body).await?;
+    let (_, sent) = patch_request::send_strategic(permit, namespace, deployment, &body).await?;
     Ok(Outcome::sent(
         format!("deployment.apps/{deployment} image updated"),
         sent,

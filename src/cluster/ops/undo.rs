@@ -140,13 +140,13 @@ pub async fn undo_preview(
 
 /// `kubectl rollout undo deployment/NAME [--to-revision=N]` (`None` or 0: the previous revision).
 /// Refused with kubectl's message while the Deployment is paused (see [`resume_and_undo`]).
-pub async fn undo(
-    client: &kube::Client,
+pub(super) async fn undo(
     permit: &Permit,
     namespace: &str,
     deployment: &str,
     to_revision: Option<i64>,
 ) -> Result<Outcome, OpError> {
+    let client = permit.client();
     let plan = undo_preview(client, namespace, deployment, to_revision).await?;
     if plan.paused {
         return Err(OpError::refused(
@@ -157,19 +157,19 @@ pub async fn undo(
     if plan.skipped {
         return Ok(Outcome::nothing_sent(skipped_message(&plan)));
     }
-    send(client, permit, namespace, &plan, undo_patch(&plan)).await
+    send(permit, namespace, &plan, undo_patch(&plan)).await
 }
 
 /// Resumes a paused Deployment and rolls it back in ONE patch (the undo's JSON patch
 /// plus removing `spec.paused`), so the controller never rolls out the paused template
 /// in between. The result equals `kubectl rollout resume` followed by `kubectl rollout undo`.
-pub async fn resume_and_undo(
-    client: &kube::Client,
+pub(super) async fn resume_and_undo(
     permit: &Permit,
     namespace: &str,
     deployment: &str,
     to_revision: Option<i64>,
 ) -> Result<Outcome, OpError> {
+    let client = permit.client();
     retry_on_conflict(|| resume_and_undo_once(client, permit, namespace, deployment, to_revision))
         .await
 }
@@ -186,7 +186,7 @@ async fn resume_and_undo_once(
         if plan.skipped {
             return Ok(Outcome::nothing_sent(skipped_message(&plan)));
         }
-        return send(client, permit, namespace, &plan, undo_patch(&plan)).await;
+        return send(permit, namespace, &plan, undo_patch(&plan)).await;
     }
     // Unlike kubectl's two requests, one patch: refuse it (Conflict) if the
     // Deployment changed since the plan was computed (then it is planned again).
@@ -203,18 +203,17 @@ async fn resume_and_undo_once(
     }
     ops.push(json!({"op": "remove", "path": "/spec/paused"}));
     let operations = Value::Array(ops);
-    send(client, permit, namespace, &plan, operations).await
+    send(permit, namespace, &plan, operations).await
 }
 
 async fn send(
-    client: &kube::Client,
     permit: &Permit,
     namespace: &str,
     plan: &UndoPlan,
     operations: Value,
 ) -> Result<Outcome, OpError> {
     tracing::info!(what = permit.what(), "sending rollback");
-    patch_request::send_json_patch::<Deployment>(client, namespace, &plan.deployment, &operations)
+    patch_request::send_json_patch::<Deployment>(permit, namespace, &plan.deployment, &operations)
         .await?;
     let path = patch_request::object_path::<Deployment>(namespace, &plan.deployment);
     Ok(Outcome::sent(

@@ -5,7 +5,6 @@ use ratatui::text::{Line, Span};
 
 use super::hints;
 use crate::app::dialog::undo::{UndoDialog, UndoPreview};
-use crate::app::navigation::kind_word;
 use crate::cluster::Health;
 use crate::cluster::ops::DiffLine;
 use crate::theme::Theme;
@@ -27,17 +26,13 @@ pub fn lines(theme: &Theme, d: &UndoDialog, room: usize) -> (String, Vec<Line<'s
         diff(theme, d, preview, room.max(3), &mut lines);
         format!(
             "undo {}/{} to revision {}",
-            kind_word(d.key.kind),
+            d.key.kind.word(),
             d.key.name,
             preview.revision
         )
     } else {
         picker(theme, d, &mut lines);
-        format!(
-            "undo {}/{}: pick a revision",
-            kind_word(d.key.kind),
-            d.key.name
-        )
+        format!("undo {}/{}: pick a revision", d.key.kind.word(), d.key.name)
     };
     (title, lines)
 }
@@ -108,7 +103,7 @@ fn diff(
         lines.extend(diff_lines(theme, &preview.diff, preview.scroll, room));
     }
     lines.push(Line::from(""));
-    let action = d.mutation(preview.revision).description();
+    let action = d.operation(preview.revision).to_string();
     lines.push(Line::from(vec![
         Span::styled("Enter sends: ", theme.muted_style()),
         Span::styled(action, theme.health(Health::Ok)),

@@ -12,9 +12,9 @@ use ratatui::widgets::Paragraph;
 use super::replica_set;
 use crate::app::State;
 use crate::app::state::RolloutView;
+use crate::cluster::columns::selector_text;
 use crate::cluster::{Detail, Health, Kind, Row};
 use crate::human_duration::age;
-use crate::ui::columns::selector_text;
 use crate::ui::truncate;
 
 /// A titled list of lines, cut to the height it gets.

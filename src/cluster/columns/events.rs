@@ -52,7 +52,7 @@ fn ev_count(r: &Row, _: &CellContext) -> Cow<'static, str> {
     field!(Event, r, num(r.count), num(""))
 }
 
-pub(super) static EVENT: [Column; 6] = [
+pub(in crate::cluster) static EVENT: [Column; 6] = [
     col(
         "LAST SEEN",
         // Ten: the header with its sort arrow.

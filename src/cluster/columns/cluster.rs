@@ -20,7 +20,7 @@ fn node_ip<'a>(r: &'a Row, _: &CellContext) -> Cow<'a, str> {
     field!(Node, r, text(&r.internal_ip), text(""))
 }
 
-pub(super) static NODE: [Column; 6] = [
+pub(in crate::cluster) static NODE: [Column; 6] = [
     NAME,
     col(
         "STATUS",
@@ -57,7 +57,7 @@ fn ns_status<'a>(r: &'a Row, _: &CellContext) -> Cow<'a, str> {
     field!(Namespace, r, text(&r.status), text(""))
 }
 
-pub(super) static NAMESPACE_PANE: [Column; 3] = [
+pub(in crate::cluster) static NAMESPACE_PANE: [Column; 3] = [
     NAME,
     col(
         "STATUS",
@@ -85,7 +85,7 @@ fn keys_names<'a>(r: &'a Row, _: &CellContext) -> Cow<'a, str> {
     keys_row(r).map_or(text(""), |k| list(&k.keys))
 }
 
-pub(super) static KEYS: [Column; 5] = [
+pub(in crate::cluster) static KEYS: [Column; 5] = [
     NAME,
     col(
         "TYPE",

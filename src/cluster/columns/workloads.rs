@@ -56,7 +56,7 @@ fn pod_node<'a>(r: &'a Row, _: &CellContext) -> Cow<'a, str> {
     )
 }
 
-pub(super) static POD: [Column; 8] = [
+pub(in crate::cluster) static POD: [Column; 8] = [
     fixed(col("NAME", fill(30, 3), 255, name, by_name)),
     col(
         "READY",
@@ -111,7 +111,7 @@ fn rs_revision_cmp(a: &Row, b: &Row) -> Ordering {
     rev(a).cmp(&rev(b)).then_with(|| by_name(a, b))
 }
 
-pub(super) static REPLICA_SET: [Column; 7] = [
+pub(in crate::cluster) static REPLICA_SET: [Column; 7] = [
     NAME,
     col(
         "DESIRED",
@@ -174,7 +174,7 @@ fn dp_images<'a>(r: &'a Row, _: &CellContext) -> Cow<'a, str> {
     field!(Deployment, r, list(&r.images), text(""))
 }
 
-pub(super) static DEPLOYMENT: [Column; 8] = [
+pub(in crate::cluster) static DEPLOYMENT: [Column; 8] = [
     NAME,
     col(
         "READY",
@@ -227,7 +227,7 @@ fn sts_images<'a>(r: &'a Row, _: &CellContext) -> Cow<'a, str> {
     field!(StatefulSet, r, list(&r.images), text(""))
 }
 
-pub(super) static STATEFUL_SET: [Column; 4] = [
+pub(in crate::cluster) static STATEFUL_SET: [Column; 4] = [
     NAME,
     col(
         "READY",
@@ -262,7 +262,7 @@ fn ds_images<'a>(r: &'a Row, _: &CellContext) -> Cow<'a, str> {
     field!(DaemonSet, r, list(&r.images), text(""))
 }
 
-pub(super) static DAEMON_SET: [Column; 7] = [
+pub(in crate::cluster) static DAEMON_SET: [Column; 7] = [
     NAME,
     col(
         "DESIRED",

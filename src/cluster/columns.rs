@@ -1,4 +1,5 @@
-//! The column spec of every pane: title, width, priority (which columns go first on a
+//! The column spec of every built-in kind's pane (the [registry](super::registry) says
+//! which kind has which): title, width, priority (which columns go first on a
 //! narrow terminal), how a cell reads, and how rows compare when sorted by it.
 
 use std::borrow::Cow;
@@ -51,41 +52,21 @@ pub struct Column {
 /// The columns of `kind`, with NAMESPACE first when showing all namespaces of a namespaced kind.
 pub fn columns_for(kind: Kind, all_namespaces: bool) -> Vec<&'static Column> {
     let mut cols = Vec::with_capacity(10);
-    if all_namespaces && is_namespaced(kind) {
+    if all_namespaces && kind.namespaced() {
         cols.push(&NAMESPACE);
     }
-    cols.extend(kind_columns(kind).iter());
+    cols.extend(kind.info().columns.iter());
     cols
 }
 
 /// The column a pane sorts by at first, and whether reversed.
 pub fn default_sort(kind: Kind, all_namespaces: bool) -> (usize, bool) {
-    match kind {
-        // Most recent first, as a person reading events wants.
-        Kind::Event => (usize::from(all_namespaces && is_namespaced(kind)), true),
-        _ => (0, false),
-    }
-}
-
-/// Whether objects of `kind` live in a namespace.
-pub fn is_namespaced(kind: Kind) -> bool {
-    !matches!(kind, Kind::Node | Kind::Namespace)
-}
-
-fn kind_columns(kind: Kind) -> &'static [Column] {
-    match kind {
-        Kind::Pod => &POD,
-        Kind::ReplicaSet => &REPLICA_SET,
-        Kind::Deployment => &DEPLOYMENT,
-        Kind::StatefulSet => &STATEFUL_SET,
-        Kind::DaemonSet => &DAEMON_SET,
-        Kind::Service => &SERVICE,
-        Kind::Endpoints => &ENDPOINTS,
-        Kind::EndpointSlice => &ENDPOINT_SLICE,
-        Kind::Event => &EVENT,
-        Kind::Node => &NODE,
-        Kind::Namespace => &NAMESPACE_PANE,
-        Kind::ConfigMap | Kind::Secret => &KEYS,
+    match kind.info().sort {
+        None => (0, false),
+        Some((column, reversed)) => (
+            column + usize::from(all_namespaces && kind.namespaced()),
+            reversed,
+        ),
     }
 }
 
@@ -216,7 +197,7 @@ mod events;
 mod network;
 mod workloads;
 
-use cluster::{KEYS, NAMESPACE_PANE, NODE};
-use events::EVENT;
-use network::{ENDPOINT_SLICE, ENDPOINTS, SERVICE};
-use workloads::{DAEMON_SET, DEPLOYMENT, POD, REPLICA_SET, STATEFUL_SET};
+pub(in crate::cluster) use cluster::{KEYS, NAMESPACE_PANE, NODE};
+pub(in crate::cluster) use events::EVENT;
+pub(in crate::cluster) use network::{ENDPOINT_SLICE, ENDPOINTS, SERVICE};
+pub(in crate::cluster) use workloads::{DAEMON_SET, DEPLOYMENT, POD, REPLICA_SET, STATEFUL_SET};

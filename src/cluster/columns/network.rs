@@ -25,7 +25,7 @@ fn svc_selector(r: &Row, _: &CellContext) -> Cow<'static, str> {
     field!(Service, r, Cow::Owned(selector_text(&r.selector)), num(""))
 }
 
-pub(super) static SERVICE: [Column; 7] = [
+pub(in crate::cluster) static SERVICE: [Column; 7] = [
     NAME,
     col("TYPE", Width::Fixed(12), 240, svc_type, cmp_text!(svc_type)),
     col(
@@ -84,7 +84,7 @@ fn ep_addresses(r: &Row, _: &CellContext) -> Cow<'static, str> {
     field!(Endpoints, r, Cow::Owned(addresses(&r.addresses)), num(""))
 }
 
-pub(super) static ENDPOINTS: [Column; 4] = [
+pub(in crate::cluster) static ENDPOINTS: [Column; 4] = [
     NAME,
     col(
         "PORTS",
@@ -126,7 +126,7 @@ fn eps_endpoints(r: &Row, _: &CellContext) -> Cow<'static, str> {
     )
 }
 
-pub(super) static ENDPOINT_SLICE: [Column; 6] = [
+pub(in crate::cluster) static ENDPOINT_SLICE: [Column; 6] = [
     NAME,
     col(
         "SERVICE",
