@@ -14,7 +14,7 @@ use jiff::Timestamp;
 use k8s_openapi::api::core::v1::Pod;
 use kdeck::app::filter::Filter;
 use kdeck::app::state::{Screen, State};
-use kdeck::app::{Action, update};
+use kdeck::app::{Msg, update};
 use kdeck::cluster::rows::ToRow as _;
 use kdeck::cluster::rows::row_bytes::sample_pod_json;
 use kdeck::cluster::{ClusterUpdate, Kind, Row, WatchState};
@@ -42,21 +42,21 @@ fn state_with(n: usize) -> State {
     state.now = "2026-11-30T09:00:00Z"
         .parse::<Timestamp>()
         .expect("a valid timestamp");
-    let _ = update(&mut state, Action::Resize(200, 60));
+    let _ = update(&mut state, Msg::Resize(200, 60));
     let rows = (0..n).map(|i| pod_row(i, i)).collect();
     let _ = update(
         &mut state,
-        Action::Cluster(ClusterUpdate::Reset {
+        Msg::Cluster(vec![ClusterUpdate::Reset {
             kind: Kind::Pod,
             rows,
-        }),
+        }]),
     );
     let _ = update(
         &mut state,
-        Action::Cluster(ClusterUpdate::State {
+        Msg::Cluster(vec![ClusterUpdate::State {
             kind: Kind::Pod,
             state: WatchState::Live,
-        }),
+        }]),
     );
     state.refresh_views();
     state
@@ -114,10 +114,10 @@ fn watch_batch(c: &mut Criterion) {
             |rows| {
                 let _ = update(
                     &mut state,
-                    Action::Cluster(ClusterUpdate::Applied {
+                    Msg::Cluster(vec![ClusterUpdate::Applied {
                         kind: Kind::Pod,
                         rows,
-                    }),
+                    }]),
                 );
                 state.refresh_views();
             },

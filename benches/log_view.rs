@@ -11,7 +11,7 @@ use kdeck::app::logs::buffer::BufferCaps;
 use kdeck::app::logs::line_matcher::LineMatcher;
 use kdeck::app::logs::{LogScope, LogSettings, LogSource, LogsView};
 use kdeck::app::state::{Screen, State};
-use kdeck::app::{Action, update};
+use kdeck::app::{Msg, update};
 use kdeck::cluster::{Kind, LogChunk};
 use kdeck::keymap::Keymap;
 use kdeck::theme::Theme;
@@ -75,7 +75,7 @@ fn run(name: &str, mut state: State, chunks: &[Vec<String>]) {
     let mut terminal = Terminal::new(TestBackend::new(200, 50)).expect("test terminal");
     let start = Instant::now();
     for (i, chunk) in chunks.iter().enumerate() {
-        let action = Action::LogStream {
+        let action = Msg::LogStream {
             stream: i as u64 % PODS,
             chunk: LogChunk::Lines(chunk.clone()),
         };

@@ -1,9 +1,8 @@
 //! The command line: `kdeck [OPTIONS]` runs the dashboard, `kdeck sim` serves the embedded
 //! cluster; `config`, `completions`, `man` and `theme import` are tools that need no cluster
-//! ([`tool_commands`]).
+//! ([`tool_commands`](crate::tool_commands)).
 
 pub mod exit_code;
-pub mod tool_commands;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -7,8 +7,11 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::app::logs::LogSettings;
 use crate::cli::DashboardArgs;
+
+mod log_settings;
+
+pub use log_settings::{BufferCaps, LogSettings};
 
 /// The commented default config file: every key with its default and what it does.
 pub const DEFAULT_CONFIG: &str = include_str!("config/default.toml");
@@ -106,8 +109,8 @@ impl Config {
 
     /// The config if its `command` is one the `:` line takes (with its aliases).
     fn checked(self) -> Result<Self, String> {
-        let (aliases, _) = crate::app::command::Aliases::new(&self.aliases);
-        match crate::app::command::parse(&aliases.expand(&self.command)) {
+        let (aliases, _) = crate::command_line::Aliases::new(&self.aliases);
+        match crate::command_line::parse(&aliases.expand(&self.command)) {
             Ok(_) => Ok(self),
             Err(e) => Err(format!("command = {:?}: {e}", self.command)),
         }

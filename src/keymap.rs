@@ -17,7 +17,7 @@ use crossterm::event::KeyEvent;
 pub use self::chord::{KeyChord, KeyName, NAMED_KEYS};
 pub use self::overlay::line_of;
 pub use self::section::Section;
-use crate::app::Action;
+use crate::action::Action;
 
 /// The default keymap, k9s-like.
 pub const DEFAULT_KEYMAP: &str = include_str!("../keymaps/default.toml");

@@ -1,10 +1,14 @@
 //! kdeck: a terminal UI cluster manager and dashboard for Kubernetes.
 //!
 //! Module map:
-//! - [`cli`]: the command line.
+//! - [`cli`]: the command line (clap definitions, exit codes).
+//! - [`tool_commands`]: the subcommands that are not the dashboard (config, completions, man, theme import).
 //! - [`sim`]: the embedded cluster, reached only over HTTP by the rest.
 //! - [`cluster`]: all cluster I/O through kube-rs (watches to rows, logs, operations).
-//! - [`app`]: the dashboard (state, actions, update, the event loop).
+//! - [`action`]: what a user can ask for (the keymap's vocabulary), a leaf module.
+//! - [`command_line`]: the `:` command line's language (parse, complete, aliases).
+//! - [`app`]: the dashboard (state, messages, update, the event loop).
+//! - [`runtime`]: start-up, the event loop and everything that performs effects (I/O).
 //! - [`ui`]: drawing the dashboard's state, one file per screen or widget.
 //! - [`keymap`], [`theme`], [`config`]: the user's keys, colours and defaults.
 //! - [`logging`]: `tracing` to the log file (the dashboard) or stderr (`kdeck sim`).
@@ -13,9 +17,11 @@
 //! - [`highlight`]: YAML highlighting by syntect, in theme roles.
 //! - [`list_merge`]: how the API merges list fields (patch merge keys).
 
+pub mod action;
 pub mod app;
 pub mod cli;
 pub mod cluster;
+pub mod command_line;
 pub mod config;
 #[cfg(test)]
 mod fake_env;
@@ -24,8 +30,10 @@ pub mod human_duration;
 pub mod keymap;
 pub mod list_merge;
 pub mod logging;
+pub mod runtime;
 pub mod sim;
 pub mod theme;
+pub mod tool_commands;
 pub mod tui;
 pub mod ui;
 
@@ -42,12 +50,12 @@ pub fn main_entry() -> ExitCode {
     let cli = Cli::parse();
     let dashboard = cli.command.is_none();
     match cli.command {
-        Some(Command::Config { action }) => return cli::tool_commands::config(action),
-        Some(Command::Completions { shell }) => return cli::tool_commands::completions(shell),
-        Some(Command::Man) => return cli::tool_commands::man(),
+        Some(Command::Config { action }) => return tool_commands::config(action),
+        Some(Command::Completions { shell }) => return tool_commands::completions(shell),
+        Some(Command::Man) => return tool_commands::man(),
         Some(Command::Theme {
             action: ThemeAction::Import(args),
-        }) => return cli::tool_commands::theme_import(&args),
+        }) => return tool_commands::theme_import(&args),
         Some(Command::Sim(_)) => logging::to_stderr(cli.log_level),
         None => {
             logging::to_file(cli.log_level);
@@ -67,7 +75,7 @@ pub fn main_entry() -> ExitCode {
     let result = runtime.block_on(async move {
         match cli.command {
             Some(Command::Sim(args)) => sim::serve(args).await,
-            _ => app::run(cli.dashboard).await,
+            _ => runtime::run(cli.dashboard).await,
         }
     });
     match result {

@@ -383,7 +383,7 @@ fn the_readme_alias_example_loads_without_warnings() {
         + 8;
     let block = &readme[start..start + readme[start..].find("```").expect("end of block")];
     let config: kdeck::config::Config = toml::from_str(block).expect("the example parses");
-    let (aliases, warnings) = kdeck::app::command::Aliases::new(&config.aliases);
+    let (aliases, warnings) = kdeck::command_line::Aliases::new(&config.aliases);
     assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(aliases.words().count(), config.aliases.len());
     assert_eq!(aliases.expand("sys"), "ns kube-system");

@@ -11,7 +11,7 @@ mod support;
 
 use app_driver::{AppDriver, bound_chords};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use kdeck::app::Action;
+use kdeck::app::Msg;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use support::TestSim;
@@ -102,7 +102,7 @@ fn random_keys_and_resizes_never_panic_nor_mutate_in_readonly() {
                     } else {
                         (rng.u16(1..=300), rng.u16(1..=100))
                     };
-                    d.act(Action::Resize(w, h));
+                    d.act(Msg::Resize(w, h));
                 }
                 95..=96 => {
                     // A huge paste (in whatever mode), through the loop's paste handler.

@@ -14,7 +14,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use app_driver::AppDriver;
-use kdeck::app::Action;
+use kdeck::action::Action;
+use kdeck::app::Msg;
 use kdeck::app::update::show_pane;
 use kdeck::cluster::{Kind, WatchState};
 use support::TestSim;
@@ -277,14 +278,14 @@ fn forty_by_ten_draws_every_main_view_and_smaller_says_so() {
             show_pane(&mut d.state, kind);
             d.act(Action::Top);
             d.wait_live(kind).await;
-            d.act(Action::Resize(40, 10));
+            d.act(Msg::Resize(40, 10));
             d.state.refresh_views();
             let small = draw(&d, 40, 10);
             assert!(!small.contains("too small"), "{kind:?}:\n{small}");
             d.act(Action::Help);
             draw(&d, 40, 10);
             d.act(Action::Help);
-            d.act(Action::Resize(39, 9));
+            d.act(Msg::Resize(39, 9));
             let tiny = draw(&d, 39, 9);
             assert!(tiny.contains("too small"), "{kind:?}:\n{tiny}");
         }

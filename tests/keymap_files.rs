@@ -3,7 +3,7 @@
 //! only, a user file's conflicts name both bindings, and the README's "Keys" block is
 //! exactly the reference generated from the default keymap.
 
-use kdeck::app::Action;
+use kdeck::action::Action;
 use kdeck::keymap::reference::{readme_block, replace_block};
 use kdeck::keymap::{KeyChord, KeyName, Keymap, SHIPPED_KEYMAPS, Section};
 

@@ -9,7 +9,7 @@ mod support;
 use std::time::Duration;
 
 use app_driver::AppDriver;
-use kdeck::app::Action;
+use kdeck::action::Action;
 use kdeck::app::permissions::Answer;
 use kdeck::app::state::Screen;
 use kdeck::app::update::show_pane;

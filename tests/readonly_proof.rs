@@ -21,7 +21,7 @@ use std::path::Path;
 
 use app_driver::{AppDriver, bound_chords};
 use crossterm::event::KeyCode;
-use kdeck::app::Action;
+use kdeck::action::Action;
 use kdeck::app::dialog::Dialog;
 use kdeck::app::rollout::ROLLOUT_KINDS;
 use kdeck::app::state::{Mode, Screen};

@@ -1,7 +1,7 @@
 //! Every shipped keymap and theme parses, binds only real actions / defines every role,
 //! and keeps the promises the help and the README make.
 
-use kdeck::app::Action;
+use kdeck::action::Action;
 use kdeck::keymap::{DEFAULT_KEYMAP, KeyChord, Keymap, VIM_KEYMAP};
 use kdeck::theme::{ROLES, SHIPPED_THEMES, Theme};
 

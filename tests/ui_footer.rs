@@ -5,9 +5,10 @@
 
 mod ui_fixtures;
 
+use kdeck::action::Action;
 use kdeck::app::permissions::{Answer, question};
 use kdeck::app::state::{Mode, State};
-use kdeck::app::{Action, update};
+use kdeck::app::update;
 use kdeck::cluster::Kind;
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::style::Modifier;

@@ -4,17 +4,18 @@
 
 mod ui_fixtures;
 
+use kdeck::action::Action;
 use kdeck::app::logs::{LogScope, LogsCommand, LogsView};
 use kdeck::app::navigation::selected_row;
 use kdeck::app::state::{Screen, State};
-use kdeck::app::{Action, Effect, update};
+use kdeck::app::{Effect, Msg, update};
 use kdeck::cluster::{ClusterUpdate, Kind, LogChunk};
 use kdeck::ui::draw;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ui_fixtures::{rows, state};
 
-fn run(state: &mut State, actions: &[Action]) -> Vec<Effect> {
+fn run(state: &mut State, actions: &[Msg]) -> Vec<Effect> {
     let mut effects = Vec::new();
     for a in actions {
         effects.extend(update(state, a.clone()));
@@ -43,12 +44,12 @@ fn screen_text(state: &State) -> String {
 }
 
 fn select(state: &mut State, name: &str) {
-    run(state, &[Action::Top]);
+    run(state, &[Msg::Action(Action::Top)]);
     for _ in 0..50 {
         if selected_row(state).is_some_and(|r| r.meta.name == name) {
             return;
         }
-        run(state, &[Action::Down]);
+        run(state, &[Msg::Action(Action::Down)]);
     }
     panic!("{name} is not in the table");
 }
@@ -70,20 +71,20 @@ fn started(effects: &[Effect]) -> Vec<(String, u64)> {
         .collect()
 }
 
-fn lines(stream: u64, texts: &[&str]) -> Action {
-    Action::LogStream {
+fn lines(stream: u64, texts: &[&str]) -> Msg {
+    Msg::LogStream {
         stream,
         chunk: LogChunk::Lines(texts.iter().map(|t| (*t).to_owned()).collect()),
     }
 }
 
-fn key(c: LogsCommand) -> Action {
-    Action::LogsKey(c)
+fn key(c: LogsCommand) -> Msg {
+    Msg::Action(Action::LogsKey(c))
 }
 
-fn typed(text: &str) -> Vec<Action> {
-    let mut out: Vec<Action> = text.chars().map(Action::InputChar).collect();
-    out.push(Action::InputSubmit);
+fn typed(text: &str) -> Vec<Msg> {
+    let mut out: Vec<Msg> = text.chars().map(Msg::InputChar).collect();
+    out.push(Msg::InputSubmit);
     out
 }
 
@@ -91,7 +92,7 @@ fn typed(text: &str) -> Vec<Action> {
 fn pod_logs(size: (u16, u16)) -> (State, u64) {
     let mut s = state(Kind::Pod, size);
     select(&mut s, "myapp-deploy-5b8d7f9c6d-4xk2p");
-    let effects = run(&mut s, &[Action::ShowLogs]);
+    let effects = run(&mut s, &[Msg::Action(Action::ShowLogs)]);
     let started = started(&effects);
     assert_eq!(started.len(), 1, "{effects:?}");
     (s, started[0].1)
@@ -101,7 +102,7 @@ fn pod_logs(size: (u16, u16)) -> (State, u64) {
 fn l_on_a_deployment_follows_its_pods_and_their_comings_and_goings() {
     let mut s = state(Kind::Deployment, (120, 40));
     select(&mut s, "myapp-deploy");
-    let effects = run(&mut s, &[Action::ShowLogs]);
+    let effects = run(&mut s, &[Msg::Action(Action::ShowLogs)]);
     assert_eq!(
         view(&s).scope,
         LogScope::Workload {
@@ -143,14 +144,15 @@ fn l_on_a_deployment_follows_its_pods_and_their_comings_and_goings() {
         .expect("fixture pod");
     new_pod.meta.name = "myapp-deploy-7c5ddbdf54-new01".into();
     new_pod.meta.uid = "new01".into();
-    run(
+    // The step that takes the pod's row also starts its stream.
+    let effects = run(
         &mut s,
-        &[Action::Cluster(ClusterUpdate::Applied {
+        &[Msg::Cluster(vec![ClusterUpdate::Applied {
             kind: Kind::Pod,
             rows: vec![new_pod],
-        })],
+        }])],
     );
-    let joined = started(&kdeck::app::logs::reconcile(&mut s));
+    let joined = started(&effects);
     assert_eq!(
         joined.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(),
         ["myapp-deploy-7c5ddbdf54-new01"]
@@ -163,10 +165,10 @@ fn l_on_a_deployment_follows_its_pods_and_their_comings_and_goings() {
     // A pod that goes is marked, its lines kept.
     run(
         &mut s,
-        &[Action::Cluster(ClusterUpdate::Deleted {
+        &[Msg::Cluster(vec![ClusterUpdate::Deleted {
             kind: Kind::Pod,
             keys: vec![("default".into(), "myapp-deploy-5b8d7f9c6d-4xk2p".into())],
-        })],
+        }])],
     );
     kdeck::app::logs::reconcile(&mut s);
     let v = view(&s);
@@ -203,7 +205,7 @@ fn scrolling_up_pauses_and_counts_new_lines_until_g() {
         text.contains("line 99") && text.contains("following"),
         "{text}"
     );
-    run(&mut s, &[Action::PageUp]);
+    run(&mut s, &[Msg::Action(Action::PageUp)]);
     run(&mut s, &[lines(stream, &["new a", "new b", "new c"])]);
     let text = screen_text(&s);
     assert!(text.contains("paused, 3 new lines"), "{text}");
@@ -211,7 +213,7 @@ fn scrolling_up_pauses_and_counts_new_lines_until_g() {
         !text.contains("new c"),
         "the view stays where it was: {text}"
     );
-    run(&mut s, &[Action::Bottom]);
+    run(&mut s, &[Msg::Action(Action::Bottom)]);
     let text = screen_text(&s);
     assert!(
         text.contains("new c") && text.contains("following"),
@@ -245,7 +247,7 @@ fn filter_shows_only_matches_and_keeps_the_rest_search_highlights_and_moves() {
     assert!(text.contains("filter \"~ (404|500)$\": 3 of 5"), "{text}");
     assert_eq!(view(&s).buffer.len(), 5, "the other lines are kept");
     run(&mut s, &[key(LogsCommand::Filter)]);
-    run(&mut s, &[Action::InputClear]);
+    run(&mut s, &[Msg::InputClear]);
     run(&mut s, &typed("~(unclosed"));
     assert!(
         s.status
@@ -254,7 +256,7 @@ fn filter_shows_only_matches_and_keeps_the_rest_search_highlights_and_moves() {
         "{:?}",
         s.status
     );
-    run(&mut s, &[Action::Back]);
+    run(&mut s, &[Msg::Action(Action::Back)]);
     assert!(view(&s).filter.is_none(), "Esc clears the filter");
 
     run(&mut s, &[key(LogsCommand::Search)]);
@@ -314,7 +316,7 @@ fn save_writes_the_filtered_lines_and_copy_uses_osc52() {
         prompt.text, "kdeck-myapp-deploy-5b8d7f9c6d-4xk2p.log",
         "a default path"
     );
-    let mut actions = vec![Action::InputClear];
+    let mut actions = vec![Msg::InputClear];
     actions.extend(typed("/tmp/out.log"));
     let effects = run(&mut s, &actions);
     assert_eq!(
@@ -337,12 +339,12 @@ fn the_buffer_cap_holds_under_a_flood_and_the_drops_are_shown() {
     let mut s = state(Kind::Pod, (100, 24));
     s.log_settings.caps.max_lines = 500;
     select(&mut s, "myapp-deploy-5b8d7f9c6d-4xk2p");
-    let stream = started(&run(&mut s, &[Action::ShowLogs]))[0].1;
+    let stream = started(&run(&mut s, &[Msg::Action(Action::ShowLogs)]))[0].1;
     for batch in 0..20 {
         let flood: Vec<String> = (0..1000).map(|i| format!("flood {batch}-{i}")).collect();
         run(
             &mut s,
-            &[Action::LogStream {
+            &[Msg::LogStream {
                 stream,
                 chunk: LogChunk::Lines(flood),
             }],
@@ -394,7 +396,7 @@ fn a_quiet_pod_says_so_and_a_line_ends_the_quiet() {
     let (mut s, stream) = pod_logs((120, 30));
     run(
         &mut s,
-        &[Action::LogStream {
+        &[Msg::LogStream {
             stream,
             chunk: LogChunk::Quiet(3),
         }],
@@ -413,7 +415,7 @@ fn long_lines_are_cut_on_screen_and_saved_whole() {
     let mut s = state(Kind::Pod, (100, 30));
     s.log_settings.max_line_chars = 120;
     select(&mut s, "myapp-deploy-5b8d7f9c6d-4xk2p");
-    let stream = started(&run(&mut s, &[Action::ShowLogs]))[0].1;
+    let stream = started(&run(&mut s, &[Msg::Action(Action::ShowLogs)]))[0].1;
     let long = format!("{}END", "x".repeat(300));
     run(
         &mut s,
@@ -421,7 +423,7 @@ fn long_lines_are_cut_on_screen_and_saved_whole() {
     );
     let text = screen_text(&s);
     assert!(text.contains("xxxxxxxx") && !text.contains("END"), "{text}");
-    let effects = run(&mut s, &[key(LogsCommand::Save), Action::InputSubmit]);
+    let effects = run(&mut s, &[key(LogsCommand::Save), Msg::InputSubmit]);
     let [Effect::SaveText { text, .. }] = effects.as_slice() else {
         panic!("{effects:?}")
     };
@@ -442,13 +444,13 @@ fn the_container_picker_switches_the_stream() {
     }
     run(
         &mut s,
-        &[Action::Cluster(ClusterUpdate::Applied {
+        &[Msg::Cluster(vec![ClusterUpdate::Applied {
             kind: Kind::Pod,
             rows: vec![pod],
-        })],
+        }])],
     );
     select(&mut s, "myapp-deploy-5b8d7f9c6d-4xk2p");
-    let effects = run(&mut s, &[Action::ShowLogs]);
+    let effects = run(&mut s, &[Msg::Action(Action::ShowLogs)]);
     assert_eq!(
         view(&s).picker,
         Some(0),
@@ -460,7 +462,10 @@ fn the_container_picker_switches_the_stream() {
         "{text}"
     );
     let first = started(&effects)[0].1;
-    let effects = run(&mut s, &[Action::Down, Action::Enter]);
+    let effects = run(
+        &mut s,
+        &[Msg::Action(Action::Down), Msg::Action(Action::Enter)],
+    );
     let [Effect::StartLogs(r)] = effects.as_slice() else {
         panic!("{effects:?}")
     };
@@ -469,7 +474,7 @@ fn the_container_picker_switches_the_stream() {
     assert!(view(&s).title().ends_with("/sidecar"));
     run(&mut s, &[key(LogsCommand::PickContainer)]);
     assert_eq!(view(&s).picker, Some(0));
-    run(&mut s, &[Action::Back]);
+    run(&mut s, &[Msg::Action(Action::Back)]);
     assert_eq!(view(&s).picker, None, "Esc closes the picker");
     assert!(matches!(s.screen(), Screen::Logs(_)));
 }

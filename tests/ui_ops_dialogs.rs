@@ -5,7 +5,8 @@
 mod ui_fixtures;
 mod ui_ops_fixture;
 
-use kdeck::app::Action;
+use kdeck::action::Action;
+use kdeck::app::Msg;
 use kdeck::app::dialog::{Dialog, DialogKey};
 use kdeck::app::operations::{Load, OpReport};
 use kdeck::cluster::Kind;
@@ -17,7 +18,7 @@ use ui_ops_fixture::*;
 #[test]
 fn scale_prefills_takes_plus_minus_and_digits_and_names_what_it_sends() {
     let mut s = state(Kind::Deployment, (120, 40));
-    let effects = run(&mut s, &[Action::Scale]);
+    let effects = run(&mut s, &[Msg::Action(Action::Scale)]);
     assert!(effects.is_empty(), "{effects:?}");
     let Some(Dialog::Scale(d)) = &s.dialogs.open else {
         panic!("scale opens its dialog: {:?}", s.dialogs.open)
@@ -62,7 +63,7 @@ fn scale_prefills_takes_plus_minus_and_digits_and_names_what_it_sends() {
 #[test]
 fn a_typed_digit_replaces_the_prefill_and_esc_sends_nothing() {
     let mut s = state(Kind::Deployment, (120, 40));
-    run(&mut s, &[Action::Scale]);
+    run(&mut s, &[Msg::Action(Action::Scale)]);
     keys(&mut s, &typed("4"));
     let Some(Dialog::Scale(d)) = &s.dialogs.open else {
         panic!()
@@ -76,13 +77,13 @@ fn a_typed_digit_replaces_the_prefill_and_esc_sends_nothing() {
 #[test]
 fn a_failed_change_brings_the_dialog_back_with_the_input_and_the_message() {
     let mut s = state(Kind::Deployment, (120, 40));
-    run(&mut s, &[Action::Scale]);
+    run(&mut s, &[Msg::Action(Action::Scale)]);
     let effects = keys(&mut s, &[DialogKey::Char('9'), DialogKey::Enter]);
     let (id, _) = sent(&effects);
     let message = "scale deployment/hello-deploy 1 -> 9 failed: deployments.apps \"hello-deploy\" is forbidden";
     run(
         &mut s,
-        &[Action::OpReport {
+        &[Msg::OpReport {
             id,
             report: OpReport::Failed {
                 message: message.into(),
@@ -100,7 +101,7 @@ fn a_failed_change_brings_the_dialog_back_with_the_input_and_the_message() {
     let (id, _) = sent(&keys(&mut s, &[DialogKey::Enter]));
     run(
         &mut s,
-        &[Action::OpReport {
+        &[Msg::OpReport {
             id,
             report: OpReport::Done("deployment.apps/hello-deploy scaled".into()),
         }],
@@ -109,8 +110,8 @@ fn a_failed_change_brings_the_dialog_back_with_the_input_and_the_message() {
     assert_eq!(status(&s), "deployment.apps/hello-deploy scaled");
 }
 
-fn failed(id: u64, message: &str) -> Action {
-    Action::OpReport {
+fn failed(id: u64, message: &str) -> Msg {
+    Msg::OpReport {
         id,
         report: OpReport::Failed {
             message: message.into(),
@@ -122,11 +123,11 @@ fn failed(id: u64, message: &str) -> Action {
 #[test]
 fn every_failed_change_in_flight_brings_its_dialog_back_one_after_the_other() {
     let mut s = state(Kind::Deployment, (120, 40));
-    run(&mut s, &[Action::Scale]);
+    run(&mut s, &[Msg::Action(Action::Scale)]);
     let (first, _) = sent(&keys(&mut s, &[DialogKey::Char('7'), DialogKey::Enter]));
-    run(&mut s, &[Action::Scale]);
+    run(&mut s, &[Msg::Action(Action::Scale)]);
     let (second, _) = sent(&keys(&mut s, &[DialogKey::Char('8'), DialogKey::Enter]));
-    run(&mut s, &[Action::Scale]);
+    run(&mut s, &[Msg::Action(Action::Scale)]);
     keys(&mut s, &typed("9"));
     // Both fail while a third dialog is open: the open one stays, the others queue.
     run(
@@ -167,14 +168,14 @@ fn every_failed_change_in_flight_brings_its_dialog_back_one_after_the_other() {
 #[test]
 fn scale_of_a_replicaset_and_refusal_on_pods() {
     let mut s = state(Kind::ReplicaSet, (120, 40));
-    run(&mut s, &[Action::Scale]);
+    run(&mut s, &[Msg::Action(Action::Scale)]);
     let Some(Dialog::Scale(d)) = &s.dialogs.open else {
         panic!("ReplicaSets scale: {:?}", s.status)
     };
     assert_eq!(d.key.kind, Kind::ReplicaSet);
     keys(&mut s, &[DialogKey::Esc]);
     let mut s = state(Kind::Pod, (120, 40));
-    assert!(run(&mut s, &[Action::Scale]).is_empty());
+    assert!(run(&mut s, &[Msg::Action(Action::Scale)]).is_empty());
     assert!(s.dialogs.open.is_none());
     assert!(status(&s).contains("not pod"), "{:?}", s.status);
 }
@@ -182,12 +183,12 @@ fn scale_of_a_replicaset_and_refusal_on_pods() {
 #[test]
 fn delete_names_the_object_what_goes_with_it_and_the_propagation() {
     let mut s = state(Kind::Deployment, (120, 40));
-    let (id, load) = loaded(&run(&mut s, &[Action::Delete]));
+    let (id, load) = loaded(&run(&mut s, &[Msg::Action(Action::Delete)]));
     let hello = key(Kind::Deployment, "hello-deploy");
     assert_eq!(load, Load::Dependents(hello.clone()));
     run(
         &mut s,
-        &[Action::OpReport {
+        &[Msg::OpReport {
             id,
             report: OpReport::Dependents(Ok(vec![key(Kind::ReplicaSet, "hello-deploy-1")])),
         }],
@@ -203,7 +204,7 @@ fn delete_names_the_object_what_goes_with_it_and_the_propagation() {
         keys(&mut s, &[DialogKey::Char('n')]).is_empty(),
         "n sends nothing"
     );
-    run(&mut s, &[Action::Delete]);
+    run(&mut s, &[Msg::Action(Action::Delete)]);
     keys(&mut s, &[DialogKey::Tab, DialogKey::Tab]);
     let (_, operation) = sent(&keys(&mut s, &[DialogKey::Char('y')]));
     assert_eq!(
@@ -224,9 +225,15 @@ fn restart_promote_and_abort_confirm_pause_and_resume_send_at_once() {
     let mut s = state(Kind::Deployment, (120, 40));
     let hello = key(Kind::Deployment, "hello-deploy");
     for (action, expected) in [
-        (Action::Restart, Operation::Restart(hello.clone())),
-        (Action::Promote, Operation::Promote(hello.clone())),
-        (Action::Abort, Operation::Abort(hello.clone())),
+        (
+            Msg::Action(Action::Restart),
+            Operation::Restart(hello.clone()),
+        ),
+        (
+            Msg::Action(Action::Promote),
+            Operation::Promote(hello.clone()),
+        ),
+        (Msg::Action(Action::Abort), Operation::Abort(hello.clone())),
     ] {
         assert!(run(&mut s, std::slice::from_ref(&action)).is_empty());
         assert!(keys(&mut s, &[DialogKey::Esc]).is_empty(), "{action:?}");
@@ -234,11 +241,11 @@ fn restart_promote_and_abort_confirm_pause_and_resume_send_at_once() {
         assert_eq!(sent(&keys(&mut s, &[DialogKey::Enter])).1, expected);
     }
     assert_eq!(
-        sent(&run(&mut s, &[Action::Pause])).1,
+        sent(&run(&mut s, &[Msg::Action(Action::Pause)])).1,
         Operation::Pause(hello.clone())
     );
     assert_eq!(
-        sent(&run(&mut s, &[Action::Resume])).1,
+        sent(&run(&mut s, &[Msg::Action(Action::Resume)])).1,
         Operation::Resume(hello)
     );
 }
@@ -248,16 +255,16 @@ fn read_only_opens_no_dialog_and_sends_nothing() {
     let mut s = state(Kind::Deployment, (120, 40));
     s.readonly = true;
     for a in [
-        Action::Scale,
-        Action::SetImage,
-        Action::Canary,
-        Action::Promote,
-        Action::Abort,
-        Action::Pause,
-        Action::Resume,
-        Action::Restart,
-        Action::Undo,
-        Action::Delete,
+        Msg::Action(Action::Scale),
+        Msg::Action(Action::SetImage),
+        Msg::Action(Action::Canary),
+        Msg::Action(Action::Promote),
+        Msg::Action(Action::Abort),
+        Msg::Action(Action::Pause),
+        Msg::Action(Action::Resume),
+        Msg::Action(Action::Restart),
+        Msg::Action(Action::Undo),
+        Msg::Action(Action::Delete),
     ] {
         let effects = run(&mut s, std::slice::from_ref(&a));
         assert!(effects.is_empty(), "{a:?}: {effects:?}");
@@ -272,9 +279,9 @@ fn read_only_opens_no_dialog_and_sends_nothing() {
 
 #[test]
 fn the_canary_command_opens_the_same_dialog_and_is_refused_read_only() {
-    let mut command: Vec<Action> = vec![Action::CommandMode];
-    command.extend("canary".chars().map(Action::InputChar));
-    command.push(Action::InputSubmit);
+    let mut command: Vec<Msg> = vec![Msg::Action(Action::CommandMode)];
+    command.extend("canary".chars().map(Msg::InputChar));
+    command.push(Msg::InputSubmit);
     let mut s = state(Kind::Deployment, (120, 40));
     let (_, load) = loaded(&run(&mut s, &command));
     assert_eq!(load, Load::History(key(Kind::Deployment, "hello-deploy")));

@@ -5,7 +5,8 @@
 mod ui_fixtures;
 mod ui_ops_fixture;
 
-use kdeck::app::Action;
+use kdeck::action::Action;
+use kdeck::app::Msg;
 use kdeck::app::dialog::{Dialog, DialogKey};
 use kdeck::app::operations::{Load, OpReport};
 use kdeck::app::state::Screen;
@@ -18,7 +19,7 @@ use ui_ops_fixture::*;
 #[test]
 fn set_image_picks_the_container_prefills_its_image_and_records_the_change() {
     let mut s = state(Kind::Deployment, (120, 40));
-    let effects = run(&mut s, &[Action::SetImage]);
+    let effects = run(&mut s, &[Msg::Action(Action::SetImage)]);
     let (id, load) = loaded(&effects);
     assert_eq!(load, Load::History(key(Kind::Deployment, "hello-deploy")));
     let early = keys(&mut s, &[DialogKey::Enter]);
@@ -28,7 +29,7 @@ fn set_image_picks_the_container_prefills_its_image_and_records_the_change() {
     );
     run(
         &mut s,
-        &[Action::OpReport {
+        &[Msg::OpReport {
             id,
             report: OpReport::History(Ok(history())),
         }],
@@ -61,10 +62,10 @@ fn set_image_picks_the_container_prefills_its_image_and_records_the_change() {
 #[test]
 fn canary_asks_for_the_image_and_the_new_pods_and_opens_the_rollout_view() {
     let mut s = state(Kind::Deployment, (120, 40));
-    let (id, _) = loaded(&run(&mut s, &[Action::Canary]));
+    let (id, _) = loaded(&run(&mut s, &[Msg::Action(Action::Canary)]));
     run(
         &mut s,
-        &[Action::OpReport {
+        &[Msg::OpReport {
             id,
             report: OpReport::History(Ok(history())),
         }],
@@ -93,7 +94,7 @@ fn canary_asks_for_the_image_and_the_new_pods_and_opens_the_rollout_view() {
     assert_eq!(r.name, "hello-deploy");
     run(
         &mut s,
-        &[Action::OpReport {
+        &[Msg::OpReport {
             id,
             report: OpReport::Progress("canary: 0 of 1 ready…".into()),
         }],
@@ -102,7 +103,7 @@ fn canary_asks_for_the_image_and_the_new_pods_and_opens_the_rollout_view() {
     // Once patched, a timeout does not bring the dialog back: the canary is in place.
     run(
         &mut s,
-        &[Action::OpReport {
+        &[Msg::OpReport {
             id,
             report: OpReport::Failed {
                 message: "canary of deployment/hello-deploy: 1 new pod(s) not ready after 600s"
@@ -118,10 +119,10 @@ fn canary_asks_for_the_image_and_the_new_pods_and_opens_the_rollout_view() {
 #[test]
 fn a_canary_refused_before_sending_comes_back_to_fix() {
     let mut s = state(Kind::Deployment, (120, 40));
-    let (id, _) = loaded(&run(&mut s, &[Action::Canary]));
+    let (id, _) = loaded(&run(&mut s, &[Msg::Action(Action::Canary)]));
     run(
         &mut s,
-        &[Action::OpReport {
+        &[Msg::OpReport {
             id,
             report: OpReport::History(Ok(history())),
         }],
@@ -133,7 +134,7 @@ fn a_canary_refused_before_sending_comes_back_to_fix() {
     let (id, _) = sent(&keys(&mut s, &typed));
     run(
         &mut s,
-        &[Action::OpReport {
+        &[Msg::OpReport {
             id,
             report: OpReport::Failed {
                 message: "a canary is already running on deployment/hello-deploy".into(),
@@ -150,10 +151,10 @@ fn a_canary_refused_before_sending_comes_back_to_fix() {
 #[test]
 fn undo_picks_a_revision_shows_the_diff_and_sends_that_revision() {
     let mut s = state(Kind::Deployment, (120, 40));
-    let (id, _) = loaded(&run(&mut s, &[Action::Undo]));
+    let (id, _) = loaded(&run(&mut s, &[Msg::Action(Action::Undo)]));
     run(
         &mut s,
-        &[Action::OpReport {
+        &[Msg::OpReport {
             id,
             report: OpReport::History(Ok(history())),
         }],
@@ -201,7 +202,7 @@ fn undo_picks_a_revision_shows_the_diff_and_sends_that_revision() {
     // kubectl refuses a paused Deployment: the dialog comes back offering resume-and-undo.
     run(
         &mut s,
-        &[Action::OpReport {
+        &[Msg::OpReport {
             id,
             report: OpReport::Failed {
                 message: "deployments.apps \"hello-deploy\" can't undo paused deployment".into(),
@@ -223,12 +224,12 @@ fn undo_picks_a_revision_shows_the_diff_and_sends_that_revision() {
 #[test]
 fn undo_on_a_statefulset_loads_its_history_and_sends_its_key_without_resume() {
     let mut s = state(Kind::StatefulSet, (120, 40));
-    let (id, load) = loaded(&run(&mut s, &[Action::Undo]));
+    let (id, load) = loaded(&run(&mut s, &[Msg::Action(Action::Undo)]));
     let web = key(Kind::StatefulSet, "web");
     assert_eq!(load, Load::History(web.clone()));
     run(
         &mut s,
-        &[Action::OpReport {
+        &[Msg::OpReport {
             id,
             report: OpReport::History(Ok(history())),
         }],

@@ -5,10 +5,11 @@
 mod ui_fixtures;
 
 use k8s_openapi::api::core::v1::PodTemplateSpec;
+use kdeck::action::Action;
 use kdeck::app::dialog::DialogKey;
 use kdeck::app::operations::{OpReport, OpRequest};
 use kdeck::app::state::State;
-use kdeck::app::{Action, Effect, update};
+use kdeck::app::{Effect, Msg, update};
 use kdeck::cluster::ops::Revision;
 use kdeck::cluster::{Kind, ObjectKey};
 use ratatui::buffer::Buffer;
@@ -29,7 +30,7 @@ fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
 }
 
 /// Applies `actions` and answers the open dialog's load with `answer`.
-fn open(state: &mut State, action: Action, answer: Option<OpReport>) {
+fn open(state: &mut State, action: Msg, answer: Option<OpReport>) {
     let effects = update(state, action);
     if let Some(report) = answer {
         let id = effects
@@ -39,14 +40,14 @@ fn open(state: &mut State, action: Action, answer: Option<OpReport>) {
                 _ => None,
             })
             .expect("the dialog loads what it shows");
-        let _ = update(state, Action::OpReport { id, report });
+        let _ = update(state, Msg::OpReport { id, report });
     }
     state.refresh_views();
 }
 
 fn press(state: &mut State, keys: &[DialogKey]) {
     for k in keys {
-        let _ = update(state, Action::DialogKey(*k));
+        let _ = update(state, Msg::DialogKey(*k));
     }
 }
 
@@ -79,16 +80,16 @@ fn each_dialog_at_both_sizes() {
     for size in [(120, 40), (80, 24)] {
         let name = |what: &str| format!("dialog_{what}_{}x{}", size.0, size.1);
         let mut s = state(Kind::Deployment, size);
-        open(&mut s, Action::Scale, None);
+        open(&mut s, Msg::Action(Action::Scale), None);
         press(&mut s, &[DialogKey::Char('+'), DialogKey::Char('+')]);
         insta::assert_snapshot!(name("scale"), text(&render(&s)));
         press(&mut s, &[DialogKey::Esc]);
 
-        open(&mut s, Action::Canary, Some(history()));
+        open(&mut s, Msg::Action(Action::Canary), Some(history()));
         insta::assert_snapshot!(name("canary"), text(&render(&s)));
         press(&mut s, &[DialogKey::Esc]);
 
-        open(&mut s, Action::Undo, Some(history()));
+        open(&mut s, Msg::Action(Action::Undo), Some(history()));
         insta::assert_snapshot!(name("undo_picker"), text(&render(&s)));
         press(&mut s, &[DialogKey::Enter]);
         insta::assert_snapshot!(name("undo_diff"), text(&render(&s)));
@@ -101,7 +102,7 @@ fn each_dialog_at_both_sizes() {
         }];
         open(
             &mut s,
-            Action::Delete,
+            Msg::Action(Action::Delete),
             Some(OpReport::Dependents(Ok(owned))),
         );
         insta::assert_snapshot!(name("delete"), text(&render(&s)));
@@ -111,7 +112,7 @@ fn each_dialog_at_both_sizes() {
 #[test]
 fn the_undo_diff_is_coloured_and_names_what_enter_sends() {
     let mut s = state(Kind::Deployment, (120, 40));
-    open(&mut s, Action::Undo, Some(history()));
+    open(&mut s, Msg::Action(Action::Undo), Some(history()));
     press(&mut s, &[DialogKey::Enter]);
     let buf = render(&s);
     let screen = text(&buf);
@@ -131,13 +132,13 @@ fn the_undo_diff_is_coloured_and_names_what_enter_sends() {
         message: "deployments.apps \"hello-deploy\" can't undo paused deployment".into(),
         refusal: Some(kdeck::cluster::ops::Refusal::Paused),
     };
-    let effects = update(&mut s, Action::DialogKey(DialogKey::Enter));
+    let effects = update(&mut s, Msg::DialogKey(DialogKey::Enter));
     let Some(Effect::Ops(OpRequest::Mutate { id, .. })) = effects.first() else {
         panic!("{effects:?}")
     };
     let _ = update(
         &mut s,
-        Action::OpReport {
+        Msg::OpReport {
             id: *id,
             report: refused,
         },

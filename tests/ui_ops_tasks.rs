@@ -8,10 +8,11 @@ mod support;
 use std::sync::Arc;
 
 use k8s_openapi::api::apps::v1::Deployment;
-use kdeck::app::Action;
-use kdeck::app::operations::{Load, OpReport, OpRequest, spawn};
+use kdeck::app::Msg;
+use kdeck::app::operations::{Load, OpReport, OpRequest};
 use kdeck::cluster::ops::Operation;
 use kdeck::cluster::{Cluster, ConnectOptions, Kind, ObjectKey};
+use kdeck::runtime::operations::spawn;
 use kube::api::Api;
 use support::TestSim;
 use tokio::sync::mpsc;
@@ -48,11 +49,11 @@ async fn answer(cluster: &Arc<Cluster>, request: OpRequest) -> OpReport {
             .expect("an answer in time")
             .expect("the task answers before it ends");
         match next {
-            Action::OpReport {
+            Msg::OpReport {
                 report: OpReport::Progress(_),
                 ..
             } => {}
-            Action::OpReport { id, report } => {
+            Msg::OpReport { id, report } => {
                 assert_eq!(id, 7, "the answer carries the request's id");
                 return report;
             }

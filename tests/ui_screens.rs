@@ -4,8 +4,9 @@
 
 mod ui_fixtures;
 
+use kdeck::action::Action;
 use kdeck::app::state::State;
-use kdeck::app::{Action, update};
+use kdeck::app::{Msg, update};
 use kdeck::cluster::Kind;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
@@ -23,7 +24,7 @@ fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
     None
 }
 
-fn act(state: &mut State, actions: &[Action]) {
+fn act(state: &mut State, actions: &[Msg]) {
     for a in actions {
         let _ = update(state, a.clone());
     }
@@ -49,13 +50,13 @@ fn every_pane_at_both_sizes() {
 #[test]
 fn all_namespaces_pods_show_the_namespace_column() {
     let mut s = state(Kind::Pod, (120, 40));
-    act(&mut s, &[Action::AllNamespaces]);
+    act(&mut s, &[Msg::Action(Action::AllNamespaces)]);
     let _ = update(
         &mut s,
-        Action::Cluster(kdeck::cluster::ClusterUpdate::Reset {
+        Msg::Cluster(vec![kdeck::cluster::ClusterUpdate::Reset {
             kind: Kind::Pod,
             rows: ui_fixtures::rows(Kind::Pod),
-        }),
+        }]),
     );
     s.refresh_views();
     let screen = text(&render(&s));
@@ -67,9 +68,9 @@ fn all_namespaces_pods_show_the_namespace_column() {
 #[test]
 fn filtered_title_reads_like_k9s() {
     let mut s = state(Kind::Pod, (120, 40));
-    let mut actions = vec![Action::FilterMode];
-    actions.extend("myapp".chars().map(Action::InputChar));
-    actions.push(Action::InputSubmit);
+    let mut actions = vec![Msg::Action(Action::FilterMode)];
+    actions.extend("myapp".chars().map(Msg::InputChar));
+    actions.push(Msg::InputSubmit);
     act(&mut s, &actions);
     let screen = text(&render(&s));
     assert!(screen.contains("pods(default)</myapp>[4]"), "{screen}");
@@ -77,7 +78,10 @@ fn filtered_title_reads_like_k9s() {
 
 fn rollout_state(size: (u16, u16)) -> State {
     let mut s = state(Kind::Deployment, size);
-    act(&mut s, &[Action::Bottom, Action::Enter]);
+    act(
+        &mut s,
+        &[Msg::Action(Action::Bottom), Msg::Action(Action::Enter)],
+    );
     s
 }
 
@@ -102,12 +106,15 @@ fn rollout_view_shows_paused_badge() {
     }
     let _ = update(
         &mut s,
-        Action::Cluster(kdeck::cluster::ClusterUpdate::Applied {
+        Msg::Cluster(vec![kdeck::cluster::ClusterUpdate::Applied {
             kind: Kind::Deployment,
             rows,
-        }),
+        }]),
     );
-    act(&mut s, &[Action::Bottom, Action::Enter]);
+    act(
+        &mut s,
+        &[Msg::Action(Action::Bottom), Msg::Action(Action::Enter)],
+    );
     let screen = text(&render(&s));
     assert!(screen.contains(" PAUSED "), "{screen}");
 }
@@ -115,26 +122,32 @@ fn rollout_view_shows_paused_badge() {
 #[test]
 fn help_describe_containers_and_contexts_screens() {
     let mut s = state(Kind::Pod, (120, 40));
-    act(&mut s, &[Action::Help]);
+    act(&mut s, &[Msg::Action(Action::Help)]);
     insta::assert_snapshot!("help_120x40", text(&render(&s)));
     let mut small = state(Kind::Pod, (80, 24));
-    act(&mut small, &[Action::Help]);
+    act(&mut small, &[Msg::Action(Action::Help)]);
     let screen = text(&render(&small));
     assert!(
         screen.contains("Ctrl-c") && screen.contains("delete"),
         "{screen}"
     );
     insta::assert_snapshot!("help_80x24", screen);
-    act(&mut s, &[Action::Help, Action::Describe]);
+    act(
+        &mut s,
+        &[Msg::Action(Action::Help), Msg::Action(Action::Describe)],
+    );
     insta::assert_snapshot!("describe_pod_120x40", text(&render(&s)));
-    act(&mut s, &[Action::Back, Action::Enter]);
+    act(
+        &mut s,
+        &[Msg::Action(Action::Back), Msg::Action(Action::Enter)],
+    );
     insta::assert_snapshot!("containers_120x40", text(&render(&s)));
-    let mut actions = vec![Action::CommandMode];
-    actions.extend("ctx".chars().map(Action::InputChar));
-    actions.push(Action::InputSubmit);
+    let mut actions = vec![Msg::Action(Action::CommandMode)];
+    actions.extend("ctx".chars().map(Msg::InputChar));
+    actions.push(Msg::InputSubmit);
     act(&mut s, &actions);
     insta::assert_snapshot!("contexts_80x24", {
-        act(&mut s, &[Action::Resize(80, 24)]);
+        act(&mut s, &[Msg::Resize(80, 24)]);
         text(&render(&s))
     });
 }
@@ -142,7 +155,7 @@ fn help_describe_containers_and_contexts_screens() {
 #[test]
 fn too_small_terminal_says_so() {
     let mut s = state(Kind::Pod, (39, 10));
-    act(&mut s, &[Action::Resize(39, 10)]);
+    act(&mut s, &[Msg::Resize(39, 10)]);
     let screen = text(&render(&s));
     assert!(
         screen.contains("terminal too small (39x10); need"),
@@ -150,7 +163,7 @@ fn too_small_terminal_says_so() {
     );
     assert!(screen.contains("40x10"), "{screen}");
     let mut s = state(Kind::Pod, (40, 10));
-    act(&mut s, &[Action::Resize(40, 10)]);
+    act(&mut s, &[Msg::Resize(40, 10)]);
     assert!(!text(&render(&s)).contains("too small"));
 }
 

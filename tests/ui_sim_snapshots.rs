@@ -8,7 +8,8 @@ mod support;
 mod ui_fixtures;
 
 use app_driver::AppDriver;
-use kdeck::app::Action;
+use kdeck::action::Action;
+use kdeck::app::Msg;
 use kdeck::app::state::{PANES, State};
 use kdeck::app::update::show_pane;
 use kdeck::cli::{ScenarioName, SimArgs};
@@ -48,7 +49,7 @@ async fn shoot(d: &mut AppDriver, sim: &TestSim, name: &str) {
     d.wait_for("every watch live", |s| s.connection_state() == "live")
         .await;
     for (w, h) in [(120, 40), (80, 24)] {
-        d.act(Action::Resize(w, h));
+        d.act(Msg::Resize(w, h));
         d.state.now = sim.clock().now();
         d.state.refresh_views();
         insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen(&d.state));

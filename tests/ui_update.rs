@@ -3,13 +3,14 @@
 
 mod ui_fixtures;
 
+use kdeck::action::Action;
 use kdeck::app::monitor::RolloutPhase;
 use kdeck::app::state::{Mode, Scope, Screen, State};
-use kdeck::app::{Action, Effect, update};
+use kdeck::app::{Effect, Msg, update};
 use kdeck::cluster::{ClusterUpdate, Kind};
 use ui_fixtures::{rows, state};
 
-fn run(state: &mut State, actions: &[Action]) -> Vec<Effect> {
+fn run(state: &mut State, actions: &[Msg]) -> Vec<Effect> {
     let mut effects = Vec::new();
     for a in actions {
         effects.extend(update(state, a.clone()));
@@ -18,14 +19,14 @@ fn run(state: &mut State, actions: &[Action]) -> Vec<Effect> {
     effects
 }
 
-fn typed(text: &str) -> Vec<Action> {
-    text.chars().map(Action::InputChar).collect()
+fn typed(text: &str) -> Vec<Msg> {
+    text.chars().map(Msg::InputChar).collect()
 }
 
 fn command(state: &mut State, text: &str) -> Vec<Effect> {
-    let mut actions = vec![Action::CommandMode];
+    let mut actions = vec![Msg::Action(Action::CommandMode)];
     actions.extend(typed(text));
-    actions.push(Action::InputSubmit);
+    actions.push(Msg::InputSubmit);
     run(state, &actions)
 }
 
@@ -62,54 +63,64 @@ fn moves_the_selection_and_clamps_at_both_ends() {
     let mut s = state(Kind::Pod, (120, 40));
     let n = visible_names(&s).len();
     assert_eq!(n, 9, "default namespace pods: {:?}", visible_names(&s));
-    run(&mut s, &[Action::Down, Action::Down]);
+    run(
+        &mut s,
+        &[Msg::Action(Action::Down), Msg::Action(Action::Down)],
+    );
     assert_eq!(table(&s).selected, 2);
-    run(&mut s, &[Action::Up, Action::Up, Action::Up]);
+    run(
+        &mut s,
+        &[
+            Msg::Action(Action::Up),
+            Msg::Action(Action::Up),
+            Msg::Action(Action::Up),
+        ],
+    );
     assert_eq!(table(&s).selected, 0);
-    run(&mut s, &[Action::Bottom]);
+    run(&mut s, &[Msg::Action(Action::Bottom)]);
     assert_eq!(table(&s).selected, n - 1);
-    run(&mut s, &[Action::PageUp]);
+    run(&mut s, &[Msg::Action(Action::PageUp)]);
     assert_eq!(table(&s).selected, 0);
-    run(&mut s, &[Action::PageDown]);
+    run(&mut s, &[Msg::Action(Action::PageDown)]);
     assert_eq!(table(&s).selected, n - 1);
-    run(&mut s, &[Action::Top]);
+    run(&mut s, &[Msg::Action(Action::Top)]);
     assert_eq!(table(&s).selected, 0);
 }
 
 #[test]
 fn filters_by_substring_regex_and_label_selector_and_esc_clears() {
     let mut s = state(Kind::Pod, (120, 40));
-    let mut actions = vec![Action::FilterMode];
+    let mut actions = vec![Msg::Action(Action::FilterMode)];
     actions.extend(typed("hello"));
     run(&mut s, &actions);
     assert_eq!(visible_names(&s), ["hello-deploy-6f8d4b7c9-kq2xd"]);
     assert!(matches!(s.mode, Mode::Filter(_)));
-    run(&mut s, &[Action::InputSubmit]);
+    run(&mut s, &[Msg::InputSubmit]);
     assert_eq!(s.mode, Mode::Normal);
     assert_eq!(visible_names(&s).len(), 1, "the filter stays after Enter");
 
-    run(&mut s, &[Action::Back]);
+    run(&mut s, &[Msg::Action(Action::Back)]);
     assert_eq!(visible_names(&s).len(), 9, "Esc clears the filter");
 
-    let mut actions = vec![Action::FilterMode];
+    let mut actions = vec![Msg::Action(Action::FilterMode)];
     actions.extend(typed("^web-[0-9]$"));
-    actions.push(Action::InputSubmit);
+    actions.push(Msg::InputSubmit);
     run(&mut s, &actions);
     assert_eq!(visible_names(&s), ["web-0", "web-1"]);
 
-    run(&mut s, &[Action::Back]);
-    let mut actions = vec![Action::FilterMode];
+    run(&mut s, &[Msg::Action(Action::Back)]);
+    let mut actions = vec![Msg::Action(Action::FilterMode)];
     actions.extend(typed("-l app=myapp"));
-    actions.push(Action::InputSubmit);
+    actions.push(Msg::InputSubmit);
     run(&mut s, &actions);
     let names = visible_names(&s);
     assert_eq!(names.len(), 4, "{names:?}");
     assert!(names.iter().all(|n| n.starts_with("myapp-deploy-")));
 
     // Esc while typing drops the filter.
-    let mut actions = vec![Action::FilterMode];
+    let mut actions = vec![Msg::Action(Action::FilterMode)];
     actions.extend(typed("zzz"));
-    actions.push(Action::InputCancel);
+    actions.push(Msg::InputCancel);
     run(&mut s, &actions);
     assert_eq!(visible_names(&s).len(), 9);
 }
@@ -126,19 +137,22 @@ fn sorts_by_column_and_reverses() {
     run(
         &mut s,
         &[
-            Action::SortNext,
-            Action::SortNext,
-            Action::SortNext,
-            Action::SortNext,
-            Action::Top,
+            Msg::Action(Action::SortNext),
+            Msg::Action(Action::SortNext),
+            Msg::Action(Action::SortNext),
+            Msg::Action(Action::SortNext),
+            Msg::Action(Action::Top),
         ],
     );
     assert_eq!(table(&s).sort_column, 4);
     assert_eq!(selected_name(&s), "myapp-deploy-7c5ddbdf54-tz8vb");
-    run(&mut s, &[Action::SortReverse, Action::Top]);
+    run(
+        &mut s,
+        &[Msg::Action(Action::SortReverse), Msg::Action(Action::Top)],
+    );
     assert!(table(&s).sort_reverse);
     assert_ne!(selected_name(&s), "myapp-deploy-7c5ddbdf54-tz8vb");
-    run(&mut s, &[Action::SortPrev]);
+    run(&mut s, &[Msg::Action(Action::SortPrev)]);
     assert_eq!(table(&s).sort_column, 3);
     assert!(!table(&s).sort_reverse);
 }
@@ -146,7 +160,7 @@ fn sorts_by_column_and_reverses() {
 #[test]
 fn namespace_switch_restarts_namespaced_watches_and_all_namespaces_shows_everything() {
     let mut s = state(Kind::Pod, (120, 40));
-    let effects = run(&mut s, &[Action::AllNamespaces]);
+    let effects = run(&mut s, &[Msg::Action(Action::AllNamespaces)]);
     assert_eq!(s.namespace, None);
     assert!(
         effects.contains(&Effect::Watch {
@@ -158,10 +172,10 @@ fn namespace_switch_restarts_namespaced_watches_and_all_namespaces_shows_everyth
     // The new watch sends everything again.
     run(
         &mut s,
-        &[Action::Cluster(ClusterUpdate::Reset {
+        &[Msg::Cluster(vec![ClusterUpdate::Reset {
             kind: Kind::Pod,
             rows: rows(Kind::Pod),
-        })],
+        }])],
     );
     assert_eq!(visible_names(&s).len(), 11);
 
@@ -173,10 +187,10 @@ fn namespace_switch_restarts_namespaced_watches_and_all_namespaces_shows_everyth
     }));
     run(
         &mut s,
-        &[Action::Cluster(ClusterUpdate::Reset {
+        &[Msg::Cluster(vec![ClusterUpdate::Reset {
             kind: Kind::Pod,
             rows: rows(Kind::Pod),
-        })],
+        }])],
     );
     assert_eq!(
         visible_names(&s),
@@ -190,9 +204,9 @@ fn namespace_switch_restarts_namespaced_watches_and_all_namespaces_shows_everyth
         .iter()
         .position(|n| n == "default")
         .unwrap();
-    let mut moves = vec![Action::Top];
-    moves.extend(std::iter::repeat_n(Action::Down, default_at));
-    moves.push(Action::Enter);
+    let mut moves = vec![Msg::Action(Action::Top)];
+    moves.extend(std::iter::repeat_n(Msg::Action(Action::Down), default_at));
+    moves.push(Msg::Action(Action::Enter));
     run(&mut s, &moves);
     assert_eq!(s.namespace.as_deref(), Some("default"));
     assert_eq!(table(&s).kind, Kind::Pod);
@@ -203,7 +217,10 @@ fn drills_down_from_deployment_to_logs_and_back_along_the_breadcrumb() {
     let mut s = state(Kind::Pod, (120, 40));
     command(&mut s, "deploy");
     assert_eq!(visible_names(&s), ["hello-deploy", "myapp-deploy"]);
-    let effects = run(&mut s, &[Action::Down, Action::Enter]);
+    let effects = run(
+        &mut s,
+        &[Msg::Action(Action::Down), Msg::Action(Action::Enter)],
+    );
     let Screen::Rollout(r) = s.screen() else {
         panic!("rollout view expected")
     };
@@ -230,7 +247,10 @@ fn drills_down_from_deployment_to_logs_and_back_along_the_breadcrumb() {
         }
     )));
 
-    run(&mut s, &[Action::Down, Action::Enter]);
+    run(
+        &mut s,
+        &[Msg::Action(Action::Down), Msg::Action(Action::Enter)],
+    );
     assert_eq!(
         table(&s).scope,
         Scope::OwnedBy {
@@ -239,9 +259,9 @@ fn drills_down_from_deployment_to_logs_and_back_along_the_breadcrumb() {
         }
     );
     assert_eq!(visible_names(&s).len(), 2);
-    run(&mut s, &[Action::Enter]);
+    run(&mut s, &[Msg::Action(Action::Enter)]);
     assert!(matches!(s.screen(), Screen::Containers(_)));
-    let effects = run(&mut s, &[Action::Enter]);
+    let effects = run(&mut s, &[Msg::Action(Action::Enter)]);
     let stream = match effects.as_slice() {
         [Effect::StartLogs(r)] => {
             assert_eq!(
@@ -266,42 +286,50 @@ fn drills_down_from_deployment_to_logs_and_back_along_the_breadcrumb() {
     );
     let lines = (0..100).map(|i| format!("line {i}")).collect();
     let chunk = kdeck::cluster::LogChunk::Lines(lines);
-    run(&mut s, &[Action::LogStream { stream, chunk }]);
+    run(&mut s, &[Msg::LogStream { stream, chunk }]);
     let Screen::Logs(l) = s.screen() else {
         panic!("logs view")
     };
     assert!(l.follow && l.buffer.len() == 100);
-    run(&mut s, &[Action::PageUp]);
+    run(&mut s, &[Msg::Action(Action::PageUp)]);
     let Screen::Logs(l) = s.screen() else {
         panic!("logs view")
     };
     assert!(!l.follow, "scrolling up stops following");
-    run(&mut s, &[Action::Bottom]);
+    run(&mut s, &[Msg::Action(Action::Bottom)]);
     let Screen::Logs(l) = s.screen() else {
         panic!("logs view")
     };
     assert!(l.follow, "G follows again");
     run(
         &mut s,
-        &[Action::Back, Action::Back, Action::Back, Action::Back],
+        &[
+            Msg::Action(Action::Back),
+            Msg::Action(Action::Back),
+            Msg::Action(Action::Back),
+            Msg::Action(Action::Back),
+        ],
     );
     assert_eq!(s.breadcrumb(), ["deployments"]);
-    run(&mut s, &[Action::Back]);
+    run(&mut s, &[Msg::Action(Action::Back)]);
     assert_eq!(s.breadcrumb(), ["deployments"], "the root stays");
 }
 
 #[test]
 fn rollout_cache_follows_new_rows() {
     let mut s = state(Kind::Deployment, (120, 40));
-    run(&mut s, &[Action::Bottom, Action::Enter]);
+    run(
+        &mut s,
+        &[Msg::Action(Action::Bottom), Msg::Action(Action::Enter)],
+    );
     let mut pod = rows(Kind::Pod).remove(3);
     pod.meta.name = "myapp-deploy-7c5ddbdf54-new01".into();
     run(
         &mut s,
-        &[Action::Cluster(ClusterUpdate::Applied {
+        &[Msg::Cluster(vec![ClusterUpdate::Applied {
             kind: Kind::Pod,
             rows: vec![pod],
-        })],
+        }])],
     );
     let Screen::Rollout(r) = s.screen() else {
         panic!("rollout view expected")
@@ -312,16 +340,16 @@ fn rollout_cache_follows_new_rows() {
 #[test]
 fn command_mode_completes_and_rejects_unknown_commands() {
     let mut s = state(Kind::Pod, (120, 40));
-    let mut actions = vec![Action::CommandMode];
+    let mut actions = vec![Msg::Action(Action::CommandMode)];
     actions.extend(typed("depl"));
-    actions.push(Action::InputComplete);
+    actions.push(Msg::InputComplete);
     run(&mut s, &actions);
     assert_eq!(s.mode, Mode::Command("deploy".into()));
-    run(&mut s, &vec![Action::InputBackspace; 6]);
+    run(&mut s, &vec![Msg::InputBackspace; 6]);
     run(&mut s, &typed("ns kube-s"));
-    run(&mut s, &[Action::InputComplete]);
+    run(&mut s, &[Msg::InputComplete]);
     assert_eq!(s.mode, Mode::Command("ns kube-system".into()));
-    run(&mut s, &[Action::InputCancel]);
+    run(&mut s, &[Msg::InputCancel]);
     assert_eq!(s.mode, Mode::Normal);
     command(&mut s, "bogus");
     assert!(
@@ -332,9 +360,12 @@ fn command_mode_completes_and_rejects_unknown_commands() {
     );
     command(&mut s, "svc");
     assert_eq!(table(&s).kind, Kind::Service);
-    run(&mut s, &[Action::NextPane]);
+    run(&mut s, &[Msg::Action(Action::NextPane)]);
     assert_eq!(table(&s).kind, Kind::Endpoints);
-    run(&mut s, &[Action::PrevPane, Action::PrevPane]);
+    run(
+        &mut s,
+        &[Msg::Action(Action::PrevPane), Msg::Action(Action::PrevPane)],
+    );
     assert_eq!(table(&s).kind, Kind::ReplicaSet);
     command(&mut s, "q");
     assert!(s.quit);
@@ -345,12 +376,15 @@ fn context_picker_asks_the_loop_to_switch() {
     let mut s = state(Kind::Pod, (120, 40));
     command(&mut s, "ctx");
     assert!(matches!(s.screen(), Screen::Contexts { selected: 0 }));
-    let effects = run(&mut s, &[Action::Down, Action::Enter]);
+    let effects = run(
+        &mut s,
+        &[Msg::Action(Action::Down), Msg::Action(Action::Enter)],
+    );
     assert_eq!(effects, [Effect::SwitchContext("staging".into())]);
     assert_eq!(s.connection_state(), "switching to staging");
     run(
         &mut s,
-        &[Action::Connected {
+        &[Msg::Connected {
             context: "staging".into(),
             server: "https://s".into(),
             namespace: "default".into(),
@@ -370,15 +404,15 @@ fn read_only_sessions_refuse_every_mutating_key_before_asking() {
     let mut s = state(Kind::Deployment, (120, 40));
     s.readonly = true;
     for a in [
-        Action::Scale,
-        Action::SetImage,
-        Action::Pause,
-        Action::Resume,
-        Action::Restart,
-        Action::Undo,
-        Action::Edit,
-        Action::EditExternal,
-        Action::Delete,
+        Msg::Action(Action::Scale),
+        Msg::Action(Action::SetImage),
+        Msg::Action(Action::Pause),
+        Msg::Action(Action::Resume),
+        Msg::Action(Action::Restart),
+        Msg::Action(Action::Undo),
+        Msg::Action(Action::Edit),
+        Msg::Action(Action::EditExternal),
+        Msg::Action(Action::Delete),
     ] {
         let effects = run(&mut s, std::slice::from_ref(&a));
         assert!(effects.is_empty(), "{a:?}");
@@ -397,7 +431,7 @@ fn read_only_sessions_refuse_every_mutating_key_before_asking() {
 #[test]
 fn describe_shows_what_the_rows_know_at_once() {
     let mut s = state(Kind::Pod, (120, 40));
-    run(&mut s, &[Action::Describe]);
+    run(&mut s, &[Msg::Action(Action::Describe)]);
     let Screen::Text(t) = s.screen() else {
         panic!("describe view")
     };
@@ -416,10 +450,10 @@ fn a_forbidden_kind_does_not_stop_the_others() {
     let mut s = state(Kind::Secret, (120, 40));
     run(
         &mut s,
-        &[Action::Cluster(ClusterUpdate::State {
+        &[Msg::Cluster(vec![ClusterUpdate::State {
             kind: Kind::Secret,
             state: kdeck::cluster::WatchState::Forbidden("secrets is forbidden".into()),
-        })],
+        }])],
     );
     command(&mut s, "po");
     assert_eq!(visible_names(&s).len(), 9);
@@ -437,13 +471,13 @@ fn fifty_thousand_pods_are_indexed_once_and_views_are_cached() {
             p
         })
         .collect();
-    run(&mut s, &[Action::AllNamespaces]);
+    run(&mut s, &[Msg::Action(Action::AllNamespaces)]);
     run(
         &mut s,
-        &[Action::Cluster(ClusterUpdate::Reset {
+        &[Msg::Cluster(vec![ClusterUpdate::Reset {
             kind: Kind::Pod,
             rows: pods,
-        })],
+        }])],
     );
     assert_eq!(table(&s).visible.len(), 50_000);
     let generation = table(&s).computed_from;
@@ -453,9 +487,9 @@ fn fifty_thousand_pods_are_indexed_once_and_views_are_cached() {
         generation,
         "no recompute without a change"
     );
-    run(&mut s, &[Action::Bottom]);
+    run(&mut s, &[Msg::Action(Action::Bottom)]);
     assert_eq!(selected_name(&s), "pod-49999");
-    let mut actions = vec![Action::FilterMode];
+    let mut actions = vec![Msg::Action(Action::FilterMode)];
     actions.extend(typed("pod-4999"));
     run(&mut s, &actions);
     assert_eq!(visible_names(&s).len(), 10, "pod-49990 to pod-49999");
@@ -471,10 +505,10 @@ fn changed_rows_keep_their_place_and_new_gone_or_resorted_rows_move() {
     // A row that only changes (sorted by NAME): same rows, same order, the new contents.
     run(
         &mut s,
-        &[Action::Cluster(ClusterUpdate::Applied {
+        &[Msg::Cluster(vec![ClusterUpdate::Applied {
             kind: Kind::Pod,
             rows: vec![changed(&first, "CrashLoopBackOff")],
-        })],
+        }])],
     );
     assert_eq!(visible_names(&s), names);
     let t = table(&s);
@@ -483,21 +517,24 @@ fn changed_rows_keep_their_place_and_new_gone_or_resorted_rows_move() {
     run(
         &mut s,
         &[
-            Action::Cluster(ClusterUpdate::Applied {
+            Msg::Cluster(vec![ClusterUpdate::Applied {
                 kind: Kind::Pod,
                 rows: vec![changed("aaa-new", "Pending")],
-            }),
-            Action::Cluster(ClusterUpdate::Deleted {
+            }]),
+            Msg::Cluster(vec![ClusterUpdate::Deleted {
                 kind: Kind::Pod,
                 keys: vec![("default".into(), names[1].clone())],
-            }),
+            }]),
         ],
     );
     let now = visible_names(&s);
     assert_eq!(now[0], "aaa-new");
     assert!(!now.contains(&names[1]), "{now:?}");
     // Sorted by STATUS, a changed status re-sorts.
-    run(&mut s, &[Action::SortNext, Action::SortNext]);
+    run(
+        &mut s,
+        &[Msg::Action(Action::SortNext), Msg::Action(Action::SortNext)],
+    );
     let statuses = |s: &State| -> Vec<String> {
         let t = table(s);
         t.visible
@@ -514,10 +551,10 @@ fn changed_rows_keep_their_place_and_new_gone_or_resorted_rows_move() {
     let before = position(&s);
     run(
         &mut s,
-        &[Action::Cluster(ClusterUpdate::Applied {
+        &[Msg::Cluster(vec![ClusterUpdate::Applied {
             kind: Kind::Pod,
             rows: vec![changed(&first, "Unknown")],
-        })],
+        }])],
     );
     let after = statuses(&s);
     assert!(after.is_sorted(), "{after:?}");
@@ -526,17 +563,24 @@ fn changed_rows_keep_their_place_and_new_gone_or_resorted_rows_move() {
     // With a filter, a row that stops matching goes.
     run(
         &mut s,
-        &[Action::SortPrev, Action::SortPrev, Action::FilterMode],
+        &[
+            Msg::Action(Action::SortPrev),
+            Msg::Action(Action::SortPrev),
+            Msg::Action(Action::FilterMode),
+        ],
     );
     run(&mut s, &typed("aaa"));
-    run(&mut s, &[Action::InputSubmit]);
+    run(&mut s, &[Msg::InputSubmit]);
     assert_eq!(visible_names(&s), ["aaa-new"]);
 }
 
 #[test]
 fn rollout_events_of_one_second_are_newest_write_first() {
     let mut s = state(Kind::Deployment, (120, 40));
-    run(&mut s, &[Action::Bottom, Action::Enter]);
+    run(
+        &mut s,
+        &[Msg::Action(Action::Bottom), Msg::Action(Action::Enter)],
+    );
     let template = rows(Kind::Event)
         .into_iter()
         .find(|r| r.meta.name == "myapp-deploy.1")
@@ -560,10 +604,10 @@ fn rollout_events_of_one_second_are_newest_write_first() {
     ];
     run(
         &mut s,
-        &[Action::Cluster(ClusterUpdate::Applied {
+        &[Msg::Cluster(vec![ClusterUpdate::Applied {
             kind: Kind::Event,
             rows,
-        })],
+        }])],
     );
     let Screen::Rollout(r) = s.screen() else {
         panic!("rollout view expected")
@@ -605,9 +649,12 @@ fn the_monitor_shows_cards_and_warnings_and_opens_a_rollout() {
     assert!(screen.contains("rolling out  READY "), "{screen}");
 
     // Enter opens the selected card's rollout view; Esc comes back to the monitor.
-    run(&mut s, &[Action::Down, Action::Enter]);
+    run(
+        &mut s,
+        &[Msg::Action(Action::Down), Msg::Action(Action::Enter)],
+    );
     assert_eq!(s.breadcrumb(), ["monitor", "rollout myapp-deploy"]);
-    run(&mut s, &[Action::Back]);
+    run(&mut s, &[Msg::Action(Action::Back)]);
     // `:monitor NAME` narrows it, to the warnings of what it shows too.
     command(&mut s, "monitor default/hello-deploy");
     let Screen::Monitor(m) = s.screen() else {
@@ -638,7 +685,10 @@ fn the_monitor_fits_eighty_by_twenty_four_and_forty_by_ten() {
 #[test]
 fn rollout_cache_rescans_pods_only_when_pods_come_or_go() {
     let mut s = state(Kind::Deployment, (120, 40));
-    run(&mut s, &[Action::Bottom, Action::Enter]);
+    run(
+        &mut s,
+        &[Msg::Action(Action::Bottom), Msg::Action(Action::Enter)],
+    );
     let computed = |s: &State| match s.screen() {
         Screen::Rollout(r) => r.cache.computed_from,
         _ => panic!("rollout view expected"),
@@ -652,20 +702,20 @@ fn rollout_cache_rescans_pods_only_when_pods_come_or_go() {
     }
     run(
         &mut s,
-        &[Action::Cluster(ClusterUpdate::Applied {
+        &[Msg::Cluster(vec![ClusterUpdate::Applied {
             kind: Kind::Pod,
             rows: vec![changed],
-        })],
+        }])],
     );
     assert_eq!(computed(&s), before, "a changed pod keeps the cache");
     let mut new = rows(Kind::Pod).remove(3);
     new.meta.name = "myapp-deploy-7c5ddbdf54-new02".into();
     run(
         &mut s,
-        &[Action::Cluster(ClusterUpdate::Applied {
+        &[Msg::Cluster(vec![ClusterUpdate::Applied {
             kind: Kind::Pod,
             rows: vec![new],
-        })],
+        }])],
     );
     assert_ne!(computed(&s), before, "a new pod is grouped");
 }
@@ -689,10 +739,10 @@ fn the_monitor_recounts_a_changed_pod_and_groups_a_new_one() {
     let apply = |s: &mut State, row: kdeck::cluster::Row| {
         run(
             s,
-            &[Action::Cluster(ClusterUpdate::Applied {
+            &[Msg::Cluster(vec![ClusterUpdate::Applied {
                 kind: Kind::Pod,
                 rows: vec![row],
-            })],
+            }])],
         );
         s.refresh_views();
     };
@@ -723,10 +773,10 @@ fn the_monitor_recounts_a_changed_pod_and_groups_a_new_one() {
     }
     run(
         &mut s,
-        &[Action::Cluster(ClusterUpdate::Applied {
+        &[Msg::Cluster(vec![ClusterUpdate::Applied {
             kind: Kind::ReplicaSet,
             rows: vec![rs],
-        })],
+        }])],
     );
     s.refresh_views();
     assert_eq!(new_rs(&s), (2, 2));

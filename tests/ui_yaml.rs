@@ -5,9 +5,10 @@
 mod ui_fixtures;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use kdeck::action::Action;
 use kdeck::app::state::{Screen, State};
 use kdeck::app::yaml_view::LiveObject;
-use kdeck::app::{Action, Effect, update};
+use kdeck::app::{Effect, Msg, update};
 use kdeck::cluster::{ClusterUpdate, Kind, ObjectKey};
 use kdeck::theme::Theme;
 use ratatui::buffer::Buffer;
@@ -43,8 +44,8 @@ fn deployment(rv: &str) -> serde_json::Value {
     })
 }
 
-fn key_event(c: char) -> Action {
-    Action::YamlKey(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+fn key_event(c: char) -> Msg {
+    Msg::YamlKey(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
 
 /// A state showing the YAML view of hello-deploy at resourceVersion `rv`.
@@ -65,10 +66,10 @@ fn yaml_state(theme: Theme, rv: &str) -> (State, ObjectKey) {
     rv.clone_into(&mut row.meta.resource_version);
     let _ = update(
         &mut s,
-        Action::Cluster(ClusterUpdate::Applied {
+        Msg::Cluster(vec![ClusterUpdate::Applied {
             kind: Kind::Deployment,
             rows: vec![row],
-        }),
+        }]),
     );
     // Open the view of that row as `y` does, then answer the fetch.
     s.screens.push(Screen::Yaml(Box::new(
@@ -76,7 +77,7 @@ fn yaml_state(theme: Theme, rv: &str) -> (State, ObjectKey) {
     )));
     let _ = update(
         &mut s,
-        Action::ObjectLoaded {
+        Msg::ObjectLoaded {
             key: key.clone(),
             object: Ok(LiveObject::new(deployment(rv))),
             recovery: None,
@@ -158,7 +159,7 @@ fn search_jumps_to_matches_and_n_goes_to_the_next() {
     }
     let _ = update(
         &mut s,
-        Action::YamlKey(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+        Msg::YamlKey(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
     );
     let scroll = |s: &State| match s.screen() {
         Screen::Yaml(v) => (v.scroll, v.matches()),
@@ -184,10 +185,10 @@ fn follows_the_object_refetching_at_the_top_and_marking_stale_when_scrolled() {
         rv.clone_into(&mut row.meta.resource_version);
         update(
             s,
-            Action::Cluster(ClusterUpdate::Applied {
+            Msg::Cluster(vec![ClusterUpdate::Applied {
                 kind: Kind::Deployment,
                 rows: vec![row],
-            }),
+            }]),
         )
     };
     let effects = newer(&mut s, "8");
@@ -199,7 +200,7 @@ fn follows_the_object_refetching_at_the_top_and_marking_stale_when_scrolled() {
     );
     let _ = update(
         &mut s,
-        Action::ObjectLoaded {
+        Msg::ObjectLoaded {
             key: ObjectKey {
                 kind: Kind::Deployment,
                 namespace: "default".into(),
@@ -220,7 +221,7 @@ fn editor_marks_the_first_error_and_says_where() {
     let (mut s, key) = yaml_state(Theme::dark(), "7");
     let _ = update(
         &mut s,
-        Action::ObjectLoaded {
+        Msg::ObjectLoaded {
             key,
             object: Ok(LiveObject::new(deployment("7"))),
             recovery: None,
@@ -229,7 +230,7 @@ fn editor_marks_the_first_error_and_says_where() {
     let _ = update(&mut s, Action::Edit);
     let _ = update(
         &mut s,
-        Action::ObjectLoaded {
+        Msg::ObjectLoaded {
             key: ObjectKey {
                 kind: Kind::Deployment,
                 namespace: "default".into(),
@@ -242,7 +243,7 @@ fn editor_marks_the_first_error_and_says_where() {
     // Line 2 indented by one space: bad indentation.
     let _ = update(
         &mut s,
-        Action::YamlKey(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)),
+        Msg::YamlKey(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)),
     );
     let _ = update(&mut s, key_event(' '));
     let buf = render(&s);
@@ -253,7 +254,7 @@ fn editor_marks_the_first_error_and_says_where() {
 }
 
 fn press(s: &mut State, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
-    update(s, Action::YamlKey(KeyEvent::new(code, modifiers)))
+    update(s, Msg::YamlKey(KeyEvent::new(code, modifiers)))
 }
 
 /// The id of the one editor request of `kind` among `effects`.
@@ -275,7 +276,7 @@ fn confirm_diff_and_conflict_panels_80x24() {
     use kdeck::app::editor::EditReport;
     let (mut s, key) = yaml_state(Theme::dark(), "7");
     let _ = update(&mut s, Action::Edit);
-    let loaded = |rv: &str| Action::ObjectLoaded {
+    let loaded = |rv: &str| Msg::ObjectLoaded {
         key: key.clone(),
         object: Ok(LiveObject::new(deployment(rv))),
         recovery: None,
@@ -291,7 +292,7 @@ fn confirm_diff_and_conflict_panels_80x24() {
     press(&mut s, KeyCode::Char('3'), KeyModifiers::NONE);
     let fx = press(&mut s, KeyCode::Char('s'), KeyModifiers::CONTROL);
     let id = request_id(&fx, "dry run");
-    let _ = update(&mut s, Action::EditReport(EditReport::DryRunOk(id)));
+    let _ = update(&mut s, Msg::EditReport(EditReport::DryRunOk(id)));
     let confirm = text(&render(&s));
     insta::assert_snapshot!("editor_confirm_80x24", confirm);
     assert!(confirm.contains("+  replicas: 3"), "{confirm}");
@@ -299,7 +300,7 @@ fn confirm_diff_and_conflict_panels_80x24() {
     let id = request_id(&fx, "replace");
     let fx = update(
         &mut s,
-        Action::EditReport(EditReport::Failed {
+        Msg::EditReport(EditReport::Failed {
             id,
             code: Some(409),
             message: "the object has been modified".into(),
@@ -310,7 +311,7 @@ fn confirm_diff_and_conflict_panels_80x24() {
     newer["metadata"]["labels"]["tier"] = json!("web");
     let _ = update(
         &mut s,
-        Action::EditReport(EditReport::Latest(id, Ok(LiveObject::new(newer)))),
+        Msg::EditReport(EditReport::Latest(id, Ok(LiveObject::new(newer)))),
     );
     let conflict = text(&render(&s));
     insta::assert_snapshot!("editor_conflict_80x24", conflict);
@@ -338,7 +339,7 @@ fn editor_find_prompt_and_matches_80x24() {
     let _ = update(&mut s, Action::Edit);
     let _ = update(
         &mut s,
-        Action::ObjectLoaded {
+        Msg::ObjectLoaded {
             key,
             object: Ok(LiveObject::new(deployment("7"))),
             recovery: None,

@@ -18,11 +18,12 @@ use self::confirm::ConfirmDialog;
 use self::image::ImageDialog;
 use self::scale::ScaleDialog;
 use self::undo::UndoDialog;
-use super::action::{Action, Effect};
+use super::msg::{Effect, Msg};
 use super::navigation::selected_key;
 use super::operations::{Load, OpReport, OpRequest};
 use super::rollout::RolloutCache;
 use super::state::{RolloutView, Screen, State};
+use crate::action::Action;
 use crate::cluster::ops::Operation;
 use crate::cluster::ops::{Propagation, Refusal};
 use crate::cluster::{Detail, Kind, ObjectKey};
@@ -373,7 +374,7 @@ pub fn report(state: &mut State, id: u64, report: OpReport) {
 }
 
 /// What a terminal key does while a dialog is open (every key goes to the dialog).
-pub fn key_action(key: &KeyEvent) -> Option<Action> {
+pub fn key_action(key: &KeyEvent) -> Option<Msg> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
@@ -391,5 +392,5 @@ pub fn key_action(key: &KeyEvent) -> Option<Action> {
         KeyCode::Tab | KeyCode::BackTab => DialogKey::Tab,
         _ => return None,
     };
-    Some(Action::DialogKey(dialog_key))
+    Some(Msg::DialogKey(dialog_key))
 }

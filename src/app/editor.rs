@@ -34,8 +34,9 @@ use serde_json::Value;
 
 use self::check::{ParseError, check_identity, parse};
 use self::rebase::rebase;
-use super::action::{Action, Effect};
+use super::msg::Effect;
 use super::yaml_view::{LiveObject, Sensitive};
+use crate::action::Action;
 use crate::cluster::ObjectKey;
 use crate::cluster::object_yaml::{editable, to_yaml};
 use crate::cluster::ops::DiffLine;

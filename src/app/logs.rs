@@ -13,7 +13,7 @@ pub mod streams;
 
 use std::collections::VecDeque;
 
-use self::buffer::{BufferCaps, LogBuffer, LogEntry};
+use self::buffer::{LogBuffer, LogEntry};
 use self::line_matcher::LineMatcher;
 use crate::cluster::Kind;
 
@@ -21,29 +21,7 @@ pub use self::commands::{LogsCommand, key, logs_key_action};
 pub use self::sources::{open_selected, reconcile};
 pub use self::streams::{active_streams, chunk, restart_stream, split_timestamp};
 
-/// Settings of the logs view, from the config file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LogSettings {
-    /// Lines of history a stream starts with (`--tail`).
-    pub tail_lines: i64,
-    /// The buffer caps.
-    pub caps: BufferCaps,
-    /// Longer lines are cut when drawn (kept whole for save).
-    pub max_line_chars: usize,
-    /// Only lines newer than this many seconds (`--since`); `None`: the tail alone decides.
-    pub since_seconds: Option<u64>,
-}
-
-impl Default for LogSettings {
-    fn default() -> Self {
-        Self {
-            tail_lines: 200,
-            caps: BufferCaps::default(),
-            max_line_chars: 4096,
-            since_seconds: None,
-        }
-    }
-}
+pub use crate::config::LogSettings;
 
 /// What a logs view follows.
 #[derive(Debug, Clone, PartialEq, Eq)]

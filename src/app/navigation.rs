@@ -1,8 +1,8 @@
 //! Moving around: the selection, drill-down along Deployment -> rollout -> ReplicaSet ->
 //! pods -> containers -> logs, back along the breadcrumb, and the YAML/describe views.
 
-use super::action::Effect;
 use super::describe::describe_text;
+use super::msg::Effect;
 use super::rollout::RolloutCache;
 use super::state::{ContainersView, RolloutView, Scope, Screen, State, TableView, TextView};
 use super::update::{show_pane, switch_namespace};

@@ -5,9 +5,10 @@
 
 use std::collections::HashMap;
 
-use super::action::{Action, Effect};
+use super::msg::Effect;
 use super::state::{Screen, State};
-use crate::cluster::{Cluster, Kind};
+use crate::action::Action;
+use crate::cluster::Kind;
 
 /// One "may I?": a verb on a kind (and subresource) in a namespace (`None`: all).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -158,16 +159,4 @@ pub fn ask_missing(state: &mut State) -> Vec<Effect> {
         }
     }
     effects
-}
-
-/// Asks the server; a failed review is [`Answer::Unknown`] (the key stays usable).
-pub async fn ask(cluster: &Cluster, q: &Question) -> Answer {
-    match cluster
-        .can_i(q.verb, q.kind, q.subresource, q.namespace.as_deref())
-        .await
-    {
-        Ok(true) => Answer::Allowed,
-        Ok(false) => Answer::Denied,
-        Err(e) => Answer::Unknown(format!("{e:#}")),
-    }
 }

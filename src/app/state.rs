@@ -207,7 +207,7 @@ pub struct State {
     /// What the server said the user may change (normal mode only).
     pub permissions: super::permissions::Permissions,
     /// The user's aliases for `:` commands (config `[aliases]`).
-    pub aliases: super::command::Aliases,
+    pub aliases: crate::command_line::Aliases,
 }
 
 impl State {
@@ -234,7 +234,7 @@ impl State {
             dialogs: super::dialog::Dialogs::default(),
             log_settings: super::logs::LogSettings::default(),
             permissions: super::permissions::Permissions::default(),
-            aliases: super::command::Aliases::default(),
+            aliases: crate::command_line::Aliases::default(),
         }
     }
 

@@ -1,38 +1,54 @@
 //! `update`: the only place the state changes. Pure: no I/O, no terminal; what needs
 //! the cluster is returned as [`Effect`]s for the loop to perform.
 
-use super::action::{Action, Effect};
-use super::command::{self, Command};
 use super::filter::Filter;
 use super::monitor::MonitorView;
+use super::msg::{Effect, Msg};
 use super::navigation;
 use super::rollout::ROLLOUT_KINDS;
 use super::state::{Mode, PANES, Scope, Screen, State, TableView};
+use crate::action::Action;
 use crate::cluster::columns::columns_for;
 use crate::cluster::{ClusterUpdate, Kind, WatchState};
+use crate::command_line::{self as command, Command};
 
-/// Applies `action` to `state` and returns what the loop must do.
-pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+/// Applies `msg` to `state` and returns what the runtime must do. The one step function:
+/// the event loop and the tests' driver both call it (through
+/// [`runtime::App`](crate::runtime::App)) and run every effect it returns.
+pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
+    let msg = msg.into();
     let mut effects = Vec::new();
     // Typing a filter changes the view on every key: leave the recompute to the frame
-    // (the loop refreshes before drawing), so a burst of keys filters once.
+    // (the tick before drawing), so a burst of keys filters once.
     let typing = matches!(state.mode, Mode::Filter(_))
         && matches!(
-            action,
-            Action::InputChar(_)
-                | Action::InputText(_)
-                | Action::InputBackspace
-                | Action::InputClear
+            msg,
+            Msg::InputChar(_) | Msg::InputText(_) | Msg::InputBackspace | Msg::InputClear
         );
-    match action {
-        Action::Cluster(update) => {
-            // Views are refreshed once per batch by the loop (`refresh_views`), not per update.
-            apply_cluster(state, update);
+    match msg {
+        Msg::Cluster(updates) => {
+            // Views are refreshed once per frame (the tick), not per update.
+            for update in updates {
+                apply_cluster(state, update);
+            }
             super::yaml_view::follow(state, &mut effects);
+            // New pods of a followed workload join its logs view.
+            effects.extend(super::logs::reconcile(state));
             return effects;
         }
-        Action::Resize(w, h) => state.size = (w, h),
-        Action::TextLoaded { title, text } => {
+        Msg::Start => {
+            effects.push(Effect::AskServerVersion);
+            return effects;
+        }
+        Msg::Tick(now) => {
+            state.now = now;
+            state.refresh_views();
+            return effects;
+        }
+        Msg::Key(key) => return super::keys::key(state, key),
+        Msg::Paste(text) => return super::keys::paste(state, text),
+        Msg::Resize(w, h) => state.size = (w, h),
+        Msg::TextLoaded { title, text } => {
             for screen in state.screens.iter_mut().rev() {
                 if let Screen::Text(view) = screen
                     && view.title == title
@@ -48,41 +64,44 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 }
             }
         }
-        Action::ServerVersion(v) => state.connection.server_version = Some(v),
-        Action::PermissionAnswer { question, answer } => {
+        Msg::ServerVersion(v) => state.connection.server_version = Some(v),
+        Msg::PermissionAnswer { question, answer } => {
             state.permissions.record(question, answer);
         }
-        Action::Connected {
+        Msg::Connected {
             context,
             server,
             namespace,
-        } => connected(state, context, server, namespace),
-        Action::ConnectFailed(message) => {
+        } => {
+            connected(state, context, server, namespace);
+            effects.push(Effect::AskServerVersion);
+        }
+        Msg::ConnectFailed(message) => {
             state.connection.switching_to = None;
             state.status = Some(message);
         }
-        Action::Status(message) => {
+        Msg::Status(message) => {
             state.status = Some(message);
             state.status_ok = false;
         }
-        Action::Done(message) => {
+        Msg::Done(message) => {
             state.status = Some(message);
             state.status_ok = true;
         }
-        Action::LogStream { stream, chunk } => super::logs::chunk(state, stream, chunk),
-        Action::DialogKey(k) => super::dialog::key(state, k, &mut effects),
-        Action::ObjectLoaded {
+        Msg::LogStream { stream, chunk } => super::logs::chunk(state, stream, chunk),
+        Msg::DialogKey(k) => super::dialog::key(state, k, &mut effects),
+        Msg::ObjectLoaded {
             key,
             object,
             recovery,
         } => super::yaml_view::loaded(state, &key, object, recovery, &mut effects),
-        Action::YamlKey(k) => {
+        Msg::YamlKey(k) => {
             state.status = None;
             super::yaml_view::key(state, k, &mut effects);
         }
-        Action::YamlPaste(text) => super::yaml_view::paste(state, &text, &mut effects),
-        Action::EditReport(report) => super::yaml_view::report(state, report, &mut effects),
-        Action::FileRead { path, text } => match text {
+        Msg::YamlPaste(text) => super::yaml_view::paste(state, &text, &mut effects),
+        Msg::EditReport(report) => super::yaml_view::report(state, report, &mut effects),
+        Msg::FileRead { path, text } => match text {
             Ok(text) => {
                 state.status = Some(format!(
                     "{}: Ctrl-s checks, dry-runs and shows what will be created",
@@ -93,29 +112,29 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             Err(message) => state.status = Some(message),
         },
-        Action::OpReport { id, report } => super::dialog::report(state, id, report),
-        Action::InputChar(_)
-        | Action::InputText(_)
-        | Action::InputBackspace
-        | Action::InputClear
-        | Action::InputComplete
-        | Action::InputSubmit
-        | Action::InputCancel => {
-            if !super::logs::commands::input(state, &action, &mut effects) {
-                input(state, &action, &mut effects);
+        Msg::OpReport { id, report } => super::dialog::report(state, id, report),
+        input_msg @ (Msg::InputChar(_)
+        | Msg::InputText(_)
+        | Msg::InputBackspace
+        | Msg::InputClear
+        | Msg::InputComplete
+        | Msg::InputSubmit
+        | Msg::InputCancel) => {
+            if !super::logs::commands::input(state, &input_msg, &mut effects) {
+                input(state, &input_msg, &mut effects);
             }
         }
-        key_action => {
+        Msg::Action(action) => {
             state.status = None;
             state.status_ok = false;
             state.warnings.clear();
             if state.mode == Mode::Help {
                 state.mode = Mode::Normal;
-                if matches!(key_action, Action::Help | Action::Back | Action::Quit) {
+                if matches!(action, Action::Help | Action::Back | Action::Quit) {
                     return effects;
                 }
             }
-            key(state, key_action, &mut effects);
+            key(state, action, &mut effects);
         }
     }
     if !typing {
@@ -278,23 +297,23 @@ pub fn switch_namespace(state: &mut State, namespace: Option<String>) {
     });
 }
 
-fn input(state: &mut State, action: &Action, effects: &mut Vec<Effect>) {
+fn input(state: &mut State, msg: &Msg, effects: &mut Vec<Effect>) {
     match state.mode.clone() {
-        Mode::Command(mut line) => match action {
-            Action::InputChar(c) => {
+        Mode::Command(mut line) => match msg {
+            Msg::InputChar(c) => {
                 line.push(*c);
                 state.mode = Mode::Command(line);
             }
-            Action::InputText(text) => {
+            Msg::InputText(text) => {
                 line.push_str(text);
                 state.mode = Mode::Command(line);
             }
-            Action::InputBackspace => {
+            Msg::InputBackspace => {
                 line.pop();
                 state.mode = Mode::Command(line);
             }
-            Action::InputClear => state.mode = Mode::Command(String::new()),
-            Action::InputComplete => {
+            Msg::InputClear => state.mode = Mode::Command(String::new()),
+            Msg::InputComplete => {
                 let namespaces: Vec<&str> = state
                     .stores
                     .of(Kind::Namespace)
@@ -310,7 +329,7 @@ fn input(state: &mut State, action: &Action, effects: &mut Vec<Effect>) {
                 state.status = (!candidates.is_empty()).then(|| candidates.join("  "));
                 state.mode = Mode::Command(done);
             }
-            Action::InputSubmit => {
+            Msg::InputSubmit => {
                 state.mode = Mode::Normal;
                 state.status = None;
                 match command::parse(&state.aliases.expand(&line)) {
@@ -321,18 +340,18 @@ fn input(state: &mut State, action: &Action, effects: &mut Vec<Effect>) {
             _ => state.mode = Mode::Normal,
         },
         Mode::Filter(mut text) => {
-            match action {
-                Action::InputChar(c) => text.push(*c),
-                Action::InputText(pasted) => text.push_str(pasted),
-                Action::InputBackspace => {
+            match msg {
+                Msg::InputChar(c) => text.push(*c),
+                Msg::InputText(pasted) => text.push_str(pasted),
+                Msg::InputBackspace => {
                     text.pop();
                 }
-                Action::InputClear => text.clear(),
-                Action::InputSubmit => {
+                Msg::InputClear => text.clear(),
+                Msg::InputSubmit => {
                     state.mode = Mode::Normal;
                     return;
                 }
-                Action::InputCancel => {
+                Msg::InputCancel => {
                     state.mode = Mode::Normal;
                     set_filter(state, "");
                     return;

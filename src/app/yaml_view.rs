@@ -4,7 +4,7 @@
 //! new resourceVersion it refetches, or, while the user is scrolled, marks itself stale.
 //!
 //! Its own keys (the keymap's `[yaml]` section, [`command`]) come as [`Action::YamlView`];
-//! while its editor or search line is open every key comes as [`Action::YamlKey`] (the
+//! while its editor or search line is open every key comes as [`Msg::YamlKey`] (the
 //! editor asks the keymap's `[editor]` section for its own keys); the rest go through
 //! the keymap's `[normal]` section.
 
@@ -16,10 +16,11 @@ use std::sync::Arc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::Value;
 
-use super::action::{Action, Effect};
 use super::editor::{EditReport, Editor, Outcome, RecoveryKey};
+use super::msg::{Effect, Msg};
 use super::navigation::selected_key;
 use super::state::{Screen, State};
+use crate::action::Action;
 use crate::cluster::ObjectKey;
 use crate::cluster::object_yaml::{YamlOptions, view_yaml};
 use crate::highlight::{StyledLine, highlight_yaml};
@@ -299,18 +300,22 @@ pub fn loaded(
 
 /// The keys the view handles itself: everything while editing or typing a search, else
 /// the keys of the keymap's `[yaml]` section.
-pub fn key_action(state: &State, key: &KeyEvent) -> Option<Action> {
+pub fn key_action(state: &State, key: &KeyEvent) -> Option<Msg> {
     let Screen::Yaml(view) = state.screen() else {
         return None;
     };
     if view.editor.is_some() || view.prompt.is_some() {
-        return Some(Action::YamlKey(*key));
+        return Some(Msg::YamlKey(*key));
     }
     // On the `:` and `/` lines every character is text.
     if state.mode != super::state::Mode::Normal {
         return None;
     }
-    state.keymap.action_for(Section::Yaml, key).cloned()
+    state
+        .keymap
+        .action_for(Section::Yaml, key)
+        .cloned()
+        .map(Msg::Action)
 }
 
 /// Whether every key goes to the view (its editor or its search line is open).

@@ -3,7 +3,7 @@
 //! both bindings (both lines in one file, or the default action that lost it).
 
 use super::{Binding, KeyChord, Keymap, Origin, Section};
-use crate::app::Action;
+use crate::action::Action;
 
 /// One entry of a section: `name = [keys]` at `line`.
 struct Entry<'a> {
@@ -256,7 +256,7 @@ mod tests {
             warnings[0].contains("line 4") && warnings[0].contains("[yaml]"),
             "{warnings:?}"
         );
-        let save = crate::app::logs::LogsCommand::Save;
+        let save = crate::action::LogsCommand::Save;
         assert_eq!(
             map.action_in(Section::Logs, &KeyChord::parse("S").unwrap()),
             Some(&Action::LogsKey(save))

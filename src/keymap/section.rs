@@ -1,10 +1,10 @@
 //! The sections of a keymap file: one per view with keys of its own. Each section has its
 //! own vocabulary of action names; a view asks its own section first, then `[normal]`.
 
-use crate::app::Action;
-use crate::app::editor::EditorCommand;
-use crate::app::logs::LogsCommand;
-use crate::app::yaml_view::command::YamlCommand;
+use crate::action::Action;
+use crate::action::EditorCommand;
+use crate::action::LogsCommand;
+use crate::action::YamlCommand;
 
 /// A section of a keymap file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

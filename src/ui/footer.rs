@@ -9,9 +9,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::truncate;
+use crate::action::Action;
+use crate::app::State;
 use crate::app::permissions;
 use crate::app::state::{Mode, Screen};
-use crate::app::{Action, State};
 
 /// The hints every screen starts with.
 const FIRST_HINTS: [Action; 2] = [Action::Help, Action::CommandMode];

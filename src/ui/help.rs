@@ -10,8 +10,9 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::footer::unavailable;
 use super::truncate;
+use crate::action::Action;
+use crate::app::State;
 use crate::app::state::Screen;
-use crate::app::{Action, State};
 use crate::keymap::Section;
 
 /// Draws the help overlay into `area`.

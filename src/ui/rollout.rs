@@ -12,8 +12,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::truncate;
+use crate::action::Action;
+use crate::app::State;
 use crate::app::state::RolloutView;
-use crate::app::{Action, State};
 use crate::cluster::ops::rollout_status_of_row;
 use crate::cluster::{DeploymentRow, Detail, Health, Kind, ReplicaSetRow, Row};
 pub(crate) use sections::event_line;

@@ -1,8 +1,9 @@
 //! Drives the dashboard in-process against a cluster, as the event loop does but
-//! without a terminal: keys go through the keymap (`key_action`), `update` changes the
-//! state, and the real [`Io`] performs the effects. The driver counts the answers it
-//! waits for (fetches, operations, context switches), so tests wait for them instead of
-//! sleeping.
+//! without a terminal: every key, message and answer goes through the same
+//! [`App::step`] the loop takes (keys through the keymap, `update`, every effect run by
+//! the real `Io`), and answers are read from the same [`Inbox`]. The driver counts the
+//! answers it waits for (fetches, operations, context switches), so tests wait for them
+//! instead of sleeping.
 #![allow(
     dead_code,
     reason = "each test file uses a different part of the driver"
@@ -11,15 +12,15 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use kdeck::app::action::{Action, Effect};
+use std::sync::{Arc, Mutex};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use kdeck::app::editor::{EditReport, EditRequest};
-use kdeck::app::keys::key_action;
 use kdeck::app::operations::{OpReport, OpRequest};
-use kdeck::app::run::{Io, IoReceivers};
-use kdeck::app::{State, update};
+use kdeck::app::{Effect, Msg, State};
 use kdeck::cluster::{Cluster, ConnectOptions, Kind, WatchState};
 use kdeck::keymap::{KeyChord, Keymap};
+use kdeck::runtime::{App, ClipboardTarget, Inbound, Inbox, IoOptions};
 use kdeck::theme::Theme;
 use tokio::time::Instant;
 
@@ -32,20 +33,35 @@ pub fn timeout() -> Duration {
     Duration::from_secs(secs)
 }
 
-/// The app's state and its I/O, connected to one cluster.
+/// The app (state and I/O) connected to one cluster, and what it waits for.
 pub struct AppDriver {
-    /// The dashboard's state (tests read it and may reset parts of it).
-    pub state: State,
-    io: Io,
-    rx: IoReceivers,
+    /// The app the loop would run (tests read `state` through it).
+    pub app: App,
+    inbox: Inbox,
     /// Answers still to come: fetches, dialog loads and changes, context switches.
     awaited: usize,
-    /// Every change a dialog confirmed and handed to the loop.
+    /// Every change a dialog confirmed and handed to the runtime.
     pub mutations_sent: usize,
     /// Every report of a change that failed (for read-only: refused by the gate).
     pub failures: Vec<String>,
+    /// What was copied (there is no terminal for OSC 52 here).
+    pub copied: Arc<Mutex<Vec<String>>>,
     /// Where saved files go.
     files: tempfile::TempDir,
+}
+
+impl std::ops::Deref for AppDriver {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        &self.app
+    }
+}
+
+impl std::ops::DerefMut for AppDriver {
+    fn deref_mut(&mut self) -> &mut App {
+        &mut self.app
+    }
 }
 
 impl AppDriver {
@@ -59,10 +75,6 @@ impl AppDriver {
         readonly_cluster: bool,
         keymap: Option<&str>,
     ) -> Self {
-        // Keys that save (the logs view's `s`) write into the working directory: not the repo's.
-        let scratch = std::env::temp_dir().join("kdeck-test-cwd");
-        std::fs::create_dir_all(&scratch).expect("a scratch directory");
-        std::env::set_current_dir(&scratch).expect("work in the scratch directory");
         let opts = ConnectOptions {
             kubeconfig: Some(kubeconfig.to_owned()),
             context: None,
@@ -83,60 +95,56 @@ impl AppDriver {
             .into_iter()
             .map(|c| c.name)
             .collect();
-        let (io, rx) = Io::new(cluster, opts);
+        let files = tempfile::tempdir().expect("a temporary directory");
+        let copied = Arc::new(Mutex::new(Vec::new()));
+        let options = IoOptions {
+            // Saved logs go to the driver's directory, never the working directory.
+            save_dir: Some(files.path().to_owned()),
+            clipboard: ClipboardTarget::Recorded(Arc::clone(&copied)),
+        };
+        let (app, inbox) = App::new(state, cluster, opts, options);
         let mut driver = Self {
-            state,
-            io,
-            rx,
+            app,
+            inbox,
             awaited: 0,
             mutations_sent: 0,
             failures: Vec::new(),
-            files: tempfile::tempdir().expect("a temporary directory"),
+            copied,
+            files,
         };
-        driver.act(Action::Resize(120, 40));
+        // As the loop starts: ask the server what it is, then the terminal's size.
+        driver.act(Msg::Start);
+        driver.act(Msg::Resize(120, 40));
         driver
     }
 
-    /// Applies an action and performs its effects.
-    pub fn act(&mut self, action: Action) {
-        let mut effects = update(&mut self.state, action);
-        // A copy goes to the terminal's clipboard (OSC 52): there is no terminal here.
-        effects.retain(|e| !matches!(e, Effect::CopyText(_)));
-        for effect in &mut effects {
-            match effect {
-                // Saved logs go to the driver's directory, never where a random name points.
-                Effect::SaveText { path, .. } => {
-                    let name = path
-                        .file_name()
-                        .map_or_else(|| "saved".into(), ToOwned::to_owned);
-                    *path = self.files.path().join(name);
-                }
-                Effect::FetchObject { .. }
-                | Effect::Edit(
-                    EditRequest::DryRun { .. }
-                    | EditRequest::Replace { .. }
-                    | EditRequest::Create { .. }
-                    | EditRequest::Latest { .. },
-                )
-                | Effect::Describe { .. }
-                | Effect::SwitchContext(_)
-                | Effect::Ops(OpRequest::Load { .. }) => self.awaited += 1,
-                Effect::Ops(OpRequest::Mutate { .. }) => {
-                    self.awaited += 1;
-                    self.mutations_sent += 1;
-                }
-                _ => {}
+    /// Takes one step, as the loop does, counting the answers it will wait for.
+    pub fn act(&mut self, msg: impl Into<Msg>) {
+        let (mut awaited, mut mutations) = (0, 0);
+        self.app.step_seeing(msg, |effect| match effect {
+            Effect::FetchObject { .. }
+            | Effect::Edit(
+                EditRequest::DryRun { .. }
+                | EditRequest::Replace { .. }
+                | EditRequest::Create { .. }
+                | EditRequest::Latest { .. },
+            )
+            | Effect::Describe { .. }
+            | Effect::SwitchContext(_)
+            | Effect::Ops(OpRequest::Load { .. }) => awaited += 1,
+            Effect::Ops(OpRequest::Mutate { .. }) => {
+                awaited += 1;
+                mutations += 1;
             }
-        }
-        self.io.perform(effects);
-        self.io.drop_hidden_logs(&self.state);
+            _ => {}
+        });
+        self.awaited += awaited;
+        self.mutations_sent += mutations;
     }
 
     /// Presses a key as the terminal would send it.
     pub fn press(&mut self, key: KeyEvent) {
-        if let Some(action) = key_action(&self.state, &key) {
-            self.act(action);
-        }
+        self.act(Msg::Key(key));
     }
 
     /// Presses a keymap chord.
@@ -151,10 +159,9 @@ impl AppDriver {
         }
     }
 
-    /// Pastes text as a terminal with bracketed paste sends it (through the loop's handler).
+    /// Pastes text as a terminal with bracketed paste sends it.
     pub fn paste(&mut self, text: &str) {
-        self.io
-            .terminal_event(&mut self.state, Event::Paste(text.to_owned()));
+        self.act(Msg::Paste(text.to_owned()));
     }
 
     /// Presses a named key (`Enter`, `Esc`, `Tab`...).
@@ -162,44 +169,44 @@ impl AppDriver {
         self.press(KeyEvent::new(code, KeyModifiers::NONE));
     }
 
-    /// Handles one message from the I/O tasks; false when none came before `deadline`.
+    /// Takes one thing from the inbox, as the loop does; false when nothing came before
+    /// `deadline`.
     async fn pump_until(&mut self, deadline: Instant) -> bool {
-        tokio::select! {
-            Some(update) = self.rx.updates.recv() => self.act(Action::Cluster(update)),
-            Some(action) = self.rx.actions.recv() => {
-                match &action {
-                    Action::TextLoaded { .. } | Action::ObjectLoaded { .. } => self.awaited -= 1,
-                    Action::OpReport { report, .. } => match report {
-                        OpReport::Progress(_) => {}
-                        OpReport::Failed { message, .. } => {
-                            self.failures.push(message.clone());
-                            self.awaited -= 1;
-                        }
-                        _ => self.awaited -= 1,
-                    },
-                    Action::EditReport(report) => match report {
-                        EditReport::ExternalDone(..) => {}
-                        EditReport::Failed { .. } => {
-                            self.failures.push(format!("{report:?}"));
-                            self.awaited -= 1;
-                        }
-                        _ => self.awaited -= 1,
-                    },
-                    _ => {}
-                }
-                self.act(action);
-            }
-            Some((name, result)) = self.rx.connected.recv() => {
-                self.awaited -= 1;
-                let action = self.io.switched(name, result);
-                self.act(action);
-            }
-            Some((stream, chunk)) = self.rx.log_chunks.recv() => {
-                self.act(Action::LogStream { stream, chunk });
-            }
+        let inbound = tokio::select! {
+            inbound = self.inbox.next() => inbound,
             () = tokio::time::sleep_until(deadline) => return false,
+        };
+        if let Inbound::Switched(..) = &inbound {
+            self.awaited -= 1;
         }
+        let msg = self.app.receive(inbound);
+        match &msg {
+            Msg::TextLoaded { .. } | Msg::ObjectLoaded { .. } => self.awaited -= 1,
+            Msg::OpReport { report, .. } => match report {
+                OpReport::Progress(_) => {}
+                OpReport::Failed { message, .. } => {
+                    self.failures.push(message.clone());
+                    self.awaited -= 1;
+                }
+                _ => self.awaited -= 1,
+            },
+            Msg::EditReport(report) => match report {
+                EditReport::ExternalDone(..) => {}
+                EditReport::Failed { .. } => {
+                    self.failures.push(format!("{report:?}"));
+                    self.awaited -= 1;
+                }
+                _ => self.awaited -= 1,
+            },
+            _ => {}
+        }
+        self.act(msg);
         true
+    }
+
+    /// A frame, as the loop takes one before drawing: the clock and the derived views.
+    pub fn tick(&mut self) {
+        self.act(Msg::Tick(jiff::Timestamp::now()));
     }
 
     /// Processes messages until `done` holds; panics after the timeout naming `what`.
@@ -207,8 +214,7 @@ impl AppDriver {
         let deadline = Instant::now() + timeout();
         // As the real loop does before each frame: the visible rows are derived state, and
         // rows that arrive after a filter was set show only once the views are refreshed.
-        self.state.now = jiff::Timestamp::now();
-        self.state.refresh_views();
+        self.tick();
         while !done(&self.state) {
             let pumped = self.pump_until(deadline).await;
             assert!(
@@ -219,8 +225,7 @@ impl AppDriver {
                 self.state.breadcrumb(),
                 self.state.connection.switching_to,
             );
-            self.state.now = jiff::Timestamp::now();
-            self.state.refresh_views();
+            self.tick();
         }
     }
 
@@ -236,7 +241,7 @@ impl AppDriver {
             );
         }
         while self.pump_until(Instant::now()).await {}
-        self.state.refresh_views();
+        self.tick();
     }
 
     /// Waits until the watch of `kind` is live.

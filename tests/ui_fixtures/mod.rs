@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use kdeck::app::state::State;
-use kdeck::app::{Action, update};
+use kdeck::app::{Msg, update};
 use kdeck::cluster::{
     AddressRow, ClusterUpdate, ConditionRow, ContainerRow, DaemonSetRow, DeploymentRow, Detail,
     EndpointSliceRow, EndpointsRow, EventRow, Health, KeysRow, Kind, Meta, NamespaceRow, NodeRow,
@@ -700,21 +700,21 @@ pub fn state(kind: Kind, size: (u16, u16)) -> State {
     state.connection.server = "https://127.0.0.1:6443".into();
     state.connection.server_version = Some("v1.33.0".into());
     state.connection.contexts = vec!["kdeck-demo".into(), "staging".into()];
-    let _ = update(&mut state, Action::Resize(size.0, size.1));
+    let _ = update(&mut state, Msg::Resize(size.0, size.1));
     for kind in KINDS {
         let _ = update(
             &mut state,
-            Action::Cluster(ClusterUpdate::Reset {
+            Msg::Cluster(vec![ClusterUpdate::Reset {
                 kind,
                 rows: rows(kind),
-            }),
+            }]),
         );
         let _ = update(
             &mut state,
-            Action::Cluster(ClusterUpdate::State {
+            Msg::Cluster(vec![ClusterUpdate::State {
                 kind,
                 state: WatchState::Live,
-            }),
+            }]),
         );
     }
     state.refresh_views();

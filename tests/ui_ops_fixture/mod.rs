@@ -10,12 +10,12 @@ use k8s_openapi::api::core::v1::PodTemplateSpec;
 use kdeck::app::dialog::DialogKey;
 use kdeck::app::operations::{Load, OpRequest};
 use kdeck::app::state::State;
-use kdeck::app::{Action, Effect, update};
+use kdeck::app::{Effect, Msg, update};
 use kdeck::cluster::ops::Operation;
 use kdeck::cluster::ops::Revision;
 use kdeck::cluster::{Kind, ObjectKey};
 
-pub fn run(state: &mut State, actions: &[Action]) -> Vec<Effect> {
+pub fn run(state: &mut State, actions: &[Msg]) -> Vec<Effect> {
     let mut effects = Vec::new();
     for a in actions {
         effects.extend(update(state, a.clone()));
@@ -25,7 +25,7 @@ pub fn run(state: &mut State, actions: &[Action]) -> Vec<Effect> {
 }
 
 pub fn keys(state: &mut State, keys: &[DialogKey]) -> Vec<Effect> {
-    let actions: Vec<Action> = keys.iter().map(|k| Action::DialogKey(*k)).collect();
+    let actions: Vec<Msg> = keys.iter().map(|k| Msg::DialogKey(*k)).collect();
     run(state, &actions)
 }
 

@@ -8,73 +8,12 @@
 //! Alt-v (Alt reaches kdeck through tmux and SSH as Esc+key), with Ctrl-x and Ctrl-v too.
 //! What is copied or cut also goes to the system clipboard (an effect).
 
-use serde::{Deserialize, Serialize};
-
 use super::{Editor, Outcome, Phase};
-use crate::app::action::{Action, Effect};
+use crate::action::Action;
+use crate::app::msg::Effect;
 use crate::keymap::Keymap;
 
-/// A key of the editor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EditorCommand {
-    /// Check the text, dry-run it and show the diff before sending.
-    Save,
-    /// Leave the editor (asks first when there are unsaved changes).
-    Cancel,
-    /// Continue editing the text in `$EDITOR`.
-    ExternalEditor,
-    /// Undo the last change.
-    Undo,
-    /// Redo the last undone change.
-    Redo,
-    /// Open the find prompt under the text (Enter finds, Esc closes it).
-    Find,
-    /// Find the next match of the last search.
-    FindNext,
-    /// Find the previous match of the last search.
-    FindPrevious,
-    /// Copy the selection (to the system clipboard too).
-    Copy,
-    /// Cut the selection (to the system clipboard too).
-    Cut,
-    /// Paste what was copied or cut last in the editor.
-    Paste,
-}
-
-impl EditorCommand {
-    /// Every command, in help order.
-    pub const ALL: [Self; 11] = [
-        Self::Save,
-        Self::Cancel,
-        Self::ExternalEditor,
-        Self::Undo,
-        Self::Redo,
-        Self::Find,
-        Self::FindNext,
-        Self::FindPrevious,
-        Self::Copy,
-        Self::Cut,
-        Self::Paste,
-    ];
-
-    /// One line saying what the command does, for help.
-    pub fn description(self) -> &'static str {
-        match self {
-            Self::Save => "check, dry-run and show the diff",
-            Self::Cancel => "leave (asks before discarding)",
-            Self::ExternalEditor => "continue in $EDITOR",
-            Self::Undo => "undo",
-            Self::Redo => "redo",
-            Self::Find => "find (literal; any case unless it has capitals)",
-            Self::FindNext => "next match",
-            Self::FindPrevious => "previous match",
-            Self::Copy => "copy the selection (Shift+arrows select)",
-            Self::Cut => "cut the selection",
-            Self::Paste => "paste what was copied or cut",
-        }
-    }
-}
+pub use crate::action::EditorCommand;
 
 /// The hint line while typing, with the keys the keymap binds (`external_editor`, the
 /// next/previous match and the clipboard keys are in help only: the line has no room for

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::check::{ParseError, parse};
 use super::text_area::{EditorStyle, LockedTextArea, textarea};
 use super::{EditRequest, Editor, Outcome, Phase, RecoveryKey};
-use crate::app::action::Effect;
+use crate::app::msg::Effect;
 use crate::app::yaml_view::LiveObject;
 use crate::cluster::object_yaml::to_yaml;
 use crate::cluster::{Kind, ObjectKey};

@@ -5,7 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::{EditRequest, Editor, Outcome, Phase, scrolled};
-use crate::app::action::Effect;
+use crate::app::msg::Effect;
 
 impl Editor {
     /// A key while the editor asks a question (`phase` is one of them).

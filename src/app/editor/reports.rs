@@ -2,7 +2,7 @@
 //! confirm, the save, the conflict (what changed on the server), `$EDITOR`'s text.
 
 use super::{EditReport, EditRequest, Editor, Outcome, Phase};
-use crate::app::action::Effect;
+use crate::app::msg::Effect;
 use crate::cluster::object_yaml::{editable, to_yaml};
 use crate::cluster::ops::text_diff;
 

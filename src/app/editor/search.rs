@@ -150,7 +150,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::app::action::Effect;
+    use crate::app::msg::Effect;
 
     fn editor(data: &serde_json::Value) -> Editor {
         crate::app::editor::tests::configmap_editor(data)

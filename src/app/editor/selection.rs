@@ -5,7 +5,7 @@
 //! as a bracketed paste, see [`Editor::paste`]).
 
 use super::Editor;
-use crate::app::action::Effect;
+use crate::app::msg::Effect;
 
 impl Editor {
     /// Whether some text is selected (a selection started and the cursor moved).

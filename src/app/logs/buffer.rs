@@ -22,23 +22,7 @@ pub struct LogEntry {
     pub note: bool,
 }
 
-/// The caps of a [`LogBuffer`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BufferCaps {
-    /// The most lines kept.
-    pub max_lines: usize,
-    /// The most bytes kept (line text plus a fixed cost per line).
-    pub max_bytes: usize,
-}
-
-impl Default for BufferCaps {
-    fn default() -> Self {
-        Self {
-            max_lines: 50_000,
-            max_bytes: 32 * 1024 * 1024,
-        }
-    }
-}
+pub use crate::config::BufferCaps;
 
 /// Lines numbered by a sequence that keeps counting as old lines are dropped.
 #[derive(Debug, Clone, Default)]

@@ -3,72 +3,16 @@
 //! follows again, `back` (Esc) closes what is open.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use serde::{Deserialize, Serialize};
 
 use super::line_matcher::LineMatcher;
 use super::sources::pod_containers;
 use super::{LogPrompt, LogScope, LogsView, PromptPurpose, restart_stream};
-use crate::app::action::{Action, Effect};
+use crate::action::Action;
+use crate::app::msg::{Effect, Msg};
 use crate::app::state::{Screen, State};
 use crate::keymap::{Keymap, Section};
 
-/// A key of the logs view.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LogsCommand {
-    /// Open the container picker.
-    PickContainer,
-    /// Show the previous container instance's log, or the current one again.
-    TogglePrevious,
-    /// Show or hide timestamps.
-    ToggleTimestamps,
-    /// Wrap long lines or cut them.
-    ToggleWrap,
-    /// Type a search.
-    Search,
-    /// Go to the next (newer) match.
-    NextMatch,
-    /// Go to the previous (older) match.
-    PrevMatch,
-    /// Type a filter.
-    Filter,
-    /// Save the lines to a file.
-    Save,
-    /// Copy the lines on screen (local clipboard, or OSC 52 over SSH).
-    Copy,
-}
-
-impl LogsCommand {
-    /// Every command, in help order.
-    pub const ALL: [Self; 10] = [
-        Self::PickContainer,
-        Self::TogglePrevious,
-        Self::ToggleTimestamps,
-        Self::ToggleWrap,
-        Self::Search,
-        Self::NextMatch,
-        Self::PrevMatch,
-        Self::Filter,
-        Self::Save,
-        Self::Copy,
-    ];
-
-    /// One line saying what the command does, for help.
-    pub fn description(self) -> &'static str {
-        match self {
-            Self::PickContainer => "pick the container",
-            Self::TogglePrevious => "previous container's log on / off",
-            Self::ToggleTimestamps => "timestamps on / off",
-            Self::ToggleWrap => "wrap on / off",
-            Self::Search => "search (highlight)",
-            Self::NextMatch => "next match (newer)",
-            Self::PrevMatch => "previous match (older)",
-            Self::Filter => "filter: only matching lines",
-            Self::Save => "save the lines to a file",
-            Self::Copy => "copy the lines on screen (OSC 52 over SSH)",
-        }
-    }
-}
+pub use crate::action::LogsCommand;
 
 /// Footer hints: the first key of each (as the keymap binds it) and a word.
 pub fn hints(keymap: &Keymap) -> Vec<(String, &'static str)> {
@@ -94,25 +38,28 @@ pub fn hints(keymap: &Keymap) -> Vec<(String, &'static str)> {
 
 /// The action of a key while a logs view is shown, before `[normal]` is asked: the
 /// prompt's text keys while one is open, else the keymap's `[logs]` section.
-pub fn logs_key_action(keymap: &Keymap, view: &LogsView, key: &KeyEvent) -> Option<Action> {
+pub fn logs_key_action(keymap: &Keymap, view: &LogsView, key: &KeyEvent) -> Option<Msg> {
     if view.prompt.is_some() {
         return match key.code {
             KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                Some(Action::InputClear)
+                Some(Msg::InputClear)
             }
             KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                Some(Action::InputChar(c))
+                Some(Msg::InputChar(c))
             }
-            KeyCode::Backspace => Some(Action::InputBackspace),
-            KeyCode::Enter => Some(Action::InputSubmit),
-            KeyCode::Esc => Some(Action::InputCancel),
+            KeyCode::Backspace => Some(Msg::InputBackspace),
+            KeyCode::Enter => Some(Msg::InputSubmit),
+            KeyCode::Esc => Some(Msg::InputCancel),
             _ => None,
         };
     }
     if view.picker.is_some() {
         return None;
     }
-    keymap.action_for(Section::Logs, key).cloned()
+    keymap
+        .action_for(Section::Logs, key)
+        .cloned()
+        .map(Msg::Action)
 }
 
 /// Handles `action` on the logs view shown; `false` if it is not the view's to handle.
@@ -280,7 +227,7 @@ fn jump(view: &mut LogsView, forward: bool, page: usize) -> Option<String> {
 }
 
 /// Text typed into the prompt of the logs view shown.
-pub fn input(state: &mut State, action: &Action, effects: &mut Vec<Effect>) -> bool {
+pub fn input(state: &mut State, msg: &Msg, effects: &mut Vec<Effect>) -> bool {
     let page = state.page_rows();
     let Some(Screen::Logs(view)) = state.screens.last_mut() else {
         return false;
@@ -288,15 +235,15 @@ pub fn input(state: &mut State, action: &Action, effects: &mut Vec<Effect>) -> b
     let Some(prompt) = view.prompt.as_mut() else {
         return false;
     };
-    match action {
-        Action::InputChar(c) => prompt.text.push(*c),
-        Action::InputText(text) => prompt.text.push_str(text),
-        Action::InputBackspace => {
+    match msg {
+        Msg::InputChar(c) => prompt.text.push(*c),
+        Msg::InputText(text) => prompt.text.push_str(text),
+        Msg::InputBackspace => {
             prompt.text.pop();
         }
-        Action::InputClear => prompt.text.clear(),
-        Action::InputCancel => view.prompt = None,
-        Action::InputSubmit => {
+        Msg::InputClear => prompt.text.clear(),
+        Msg::InputCancel => view.prompt = None,
+        Msg::InputSubmit => {
             let LogPrompt { purpose, text } = view.prompt.take().unwrap_or(LogPrompt {
                 purpose: PromptPurpose::Search,
                 text: String::new(),

@@ -6,7 +6,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::{LogScope, LogSettings, LogSource, LogsView, restart_stream};
-use crate::app::action::Effect;
+use crate::app::msg::Effect;
 use crate::app::navigation::selected_row;
 use crate::app::rows::Stores;
 use crate::app::state::{Screen, State};

@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 
 use super::{LogsView, sources};
-use crate::app::action::Effect;
+use crate::app::msg::Effect;
 use crate::app::state::{Screen, State};
 use crate::cluster::LogChunk;
 

@@ -1,51 +1,13 @@
 //! The YAML view's own keys (the `[yaml]` section of keymaps): search jumps and the
 //! display toggles. The keymap's movement keys scroll the view; `/` searches.
 
-use serde::{Deserialize, Serialize};
-
 use super::shown;
-use crate::app::Action;
+use crate::action::Action;
 use crate::app::state::State;
 use crate::cluster::Kind;
 use crate::keymap::Keymap;
 
-/// A key of the YAML view.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum YamlCommand {
-    /// Go to the next match of the search.
-    NextMatch,
-    /// Go to the previous match of the search.
-    PrevMatch,
-    /// Show or hide managedFields.
-    ToggleManagedFields,
-    /// Fold or unfold `status`.
-    ToggleStatus,
-    /// Reveal or mask a Secret's values.
-    RevealSecrets,
-}
-
-impl YamlCommand {
-    /// Every command, in help order.
-    pub const ALL: [Self; 5] = [
-        Self::NextMatch,
-        Self::PrevMatch,
-        Self::ToggleManagedFields,
-        Self::ToggleStatus,
-        Self::RevealSecrets,
-    ];
-
-    /// One line saying what the command does, for help.
-    pub fn description(self) -> &'static str {
-        match self {
-            Self::NextMatch => "next match",
-            Self::PrevMatch => "previous match",
-            Self::ToggleManagedFields => "show / hide managedFields",
-            Self::ToggleStatus => "fold / unfold status",
-            Self::RevealSecrets => "reveal / mask a Secret's values",
-        }
-    }
-}
+pub use crate::action::YamlCommand;
 
 /// The view's hint line, with the keys the keymap binds.
 pub fn hints(keymap: &Keymap) -> String {

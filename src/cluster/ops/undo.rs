@@ -126,7 +126,7 @@ fn skipped_message(plan: &UndoPlan) -> String {
     )
 }
 
-/// The undo that [`undo`] would perform, for the preview before confirming. Reads only.
+/// The undo that `undo` would perform, for the preview before confirming. Reads only.
 pub async fn undo_preview(
     client: &kube::Client,
     namespace: &str,

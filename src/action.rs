@@ -1,12 +1,23 @@
-//! The dashboard's vocabulary: every key binding, help line, footer hint and test
-//! drives the state through an [`Action`]. Results of cluster I/O come back as actions too.
+//! The vocabulary of what a user can ask for: every key binding, help line, footer hint
+//! and test names an [`Action`]. A leaf module: it imports nothing of the dashboard, so
+//! the keymap, the config and the help can use it without the app.
+//!
+//! The views' own keys are the command enums beside it ([`LogsCommand`], [`YamlCommand`],
+//! [`EditorCommand`]); everything else that reaches the dashboard (keys being typed,
+//! cluster updates, answers) is an `app::Msg`.
+
+mod editor_command;
+mod logs_command;
+mod yaml_command;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cluster::{ClusterUpdate, Kind, LogChunk};
+pub use self::editor_command::EditorCommand;
+pub use self::logs_command::LogsCommand;
+pub use self::yaml_command::YamlCommand;
 
-/// Everything that can happen to the dashboard's state.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Everything a key can be bound to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// Move the selection up one row.
@@ -77,124 +88,13 @@ pub enum Action {
     Quit,
     /// A key of the logs view (the keymap's `[logs]` section, see `app::logs::commands`).
     #[serde(skip)]
-    LogsKey(super::logs::LogsCommand),
+    LogsKey(LogsCommand),
     /// A key of the YAML view (the keymap's `[yaml]` section).
     #[serde(skip)]
-    YamlView(super::yaml_view::command::YamlCommand),
+    YamlView(YamlCommand),
     /// A key of the editor (the keymap's `[editor]` section).
     #[serde(skip)]
-    Editor(super::editor::EditorCommand),
-    /// A character typed into the command or filter line.
-    #[serde(skip)]
-    InputChar(char),
-    /// Text pasted into the command or filter line, applied at once (control characters removed).
-    #[serde(skip)]
-    InputText(String),
-    /// Erase the last character of the command or filter line.
-    #[serde(skip)]
-    InputBackspace,
-    /// Complete the command line (Tab).
-    #[serde(skip)]
-    InputComplete,
-    /// Erase the whole command, filter or prompt line (Ctrl-u).
-    #[serde(skip)]
-    InputClear,
-    /// Run the command or apply the filter (Enter).
-    #[serde(skip)]
-    InputSubmit,
-    /// Leave the command or filter line (Esc).
-    #[serde(skip)]
-    InputCancel,
-    /// The terminal was resized to (columns, rows).
-    #[serde(skip)]
-    Resize(u16, u16),
-    /// Rows or a watch state arrived from the cluster layer.
-    #[serde(skip)]
-    Cluster(ClusterUpdate),
-    /// A YAML or describe text arrived (title, text or the error).
-    #[serde(skip)]
-    TextLoaded {
-        /// Which view asked for it.
-        title: String,
-        /// The text, or the error message.
-        text: Result<String, String>,
-    },
-    /// The API server's version is known.
-    #[serde(skip)]
-    ServerVersion(String),
-    /// Connected to a (new) context.
-    #[serde(skip)]
-    Connected {
-        /// Context name.
-        context: String,
-        /// API server URL.
-        server: String,
-        /// The namespace it opens on.
-        namespace: String,
-    },
-    /// Connecting to a context failed.
-    #[serde(skip)]
-    ConnectFailed(String),
-    /// A message for the status line.
-    #[serde(skip)]
-    Status(String),
-    /// An operation succeeded; kubectl's words for it.
-    #[serde(skip)]
-    Done(String),
-    /// Lines (or the end) of log stream `stream`.
-    #[serde(skip)]
-    LogStream {
-        /// The stream's id (from [`Effect::StartLogs`]).
-        stream: u64,
-        /// What it sent.
-        chunk: LogChunk,
-    },
-    /// A key pressed while a dialog is open.
-    #[serde(skip)]
-    DialogKey(super::dialog::DialogKey),
-    /// An object arrived for the YAML view (and the recovery file of an unsent edit).
-    #[serde(skip)]
-    ObjectLoaded {
-        /// The object asked for.
-        key: crate::cluster::ObjectKey,
-        /// The object, or the error message.
-        object: Result<super::yaml_view::LiveObject, String>,
-        /// The text of an unsent edit of it, when opening the editor.
-        recovery: Option<super::yaml_view::Sensitive>,
-    },
-    /// A key for the YAML view's own keys, its search line or its editor.
-    #[serde(skip)]
-    YamlKey(crossterm::event::KeyEvent),
-    /// Text pasted into the YAML view's editor or search line (bracketed paste).
-    #[serde(skip)]
-    YamlPaste(String),
-    /// What came back for an editor's request.
-    #[serde(skip)]
-    EditReport(super::editor::EditReport),
-    /// A file read for `:create FILE`: its text, or why it could not be read.
-    #[serde(skip)]
-    FileRead {
-        /// The file.
-        path: std::path::PathBuf,
-        /// Its text, or the error message.
-        text: Result<String, String>,
-    },
-    /// The server's answer to a "may I?" question.
-    #[serde(skip)]
-    PermissionAnswer {
-        /// The question.
-        question: super::permissions::Question,
-        /// The answer.
-        answer: super::permissions::Answer,
-    },
-    /// What came back for a dialog's request.
-    #[serde(skip)]
-    OpReport {
-        /// The request's id.
-        id: u64,
-        /// What happened.
-        report: super::operations::OpReport,
-    },
+    Editor(EditorCommand),
 }
 
 impl Action {
@@ -252,7 +152,6 @@ impl Action {
             Self::LogsKey(command) => command.description(),
             Self::YamlView(command) => command.description(),
             Self::Editor(command) => command.description(),
-            _ => "",
         }
     }
 
@@ -321,55 +220,6 @@ fn serde_name<T: Serialize>(value: &T) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default()
-}
-
-/// What `update` asks the loop to do; the loop performs it through `Cluster`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    /// Start (or restart) the watch of `kind` in `namespace` (`None`: all / cluster-scoped).
-    Watch {
-        /// The kind.
-        kind: Kind,
-        /// The namespace.
-        namespace: Option<String>,
-    },
-    /// Fetch the server's describe text of an object.
-    Describe {
-        /// The object.
-        key: crate::cluster::ObjectKey,
-        /// The title of the view waiting for it.
-        title: String,
-    },
-    /// Stream the logs of a container; the loop stops it when no view shown needs it.
-    StartLogs(crate::cluster::LogStreamRequest),
-    /// Write `text` to the file `path`; the result comes back as a status.
-    SaveText {
-        /// Where.
-        path: std::path::PathBuf,
-        /// What.
-        text: String,
-    },
-    /// Put `text` on the clipboard: the local one, or the terminal's (OSC 52) over SSH.
-    CopyText(String),
-    /// Read a file (for `:create FILE`); answered by [`Action::FileRead`].
-    ReadFile(std::path::PathBuf),
-    /// Connect to another kubeconfig context.
-    SwitchContext(String),
-    /// Fetch an object for the YAML view (with `for_edit`, also its recovery file);
-    /// answered by [`Action::ObjectLoaded`].
-    FetchObject {
-        /// The object.
-        key: crate::cluster::ObjectKey,
-        /// The editor opens on it.
-        for_edit: bool,
-    },
-    /// An editor's request; answered by [`Action::EditReport`].
-    Edit(super::editor::EditRequest),
-    /// Ask the server (SelfSubjectAccessReview) whether the user may do this; answered by
-    /// [`Action::PermissionAnswer`].
-    AskPermission(super::permissions::Question),
-    /// A dialog's read or change, run as a task; answered by [`Action::OpReport`].
-    Ops(super::operations::OpRequest),
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The loop's side of the YAML view and the editor: fetching objects, the dry run and
 //! the replace (each through the mutation gate), the recovery files, and `$EDITOR` (run
-//! by the loop while the terminal is suspended). Answers come back as actions.
+//! by the loop while the terminal is suspended). Answers come back as messages.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::action::Action;
-use super::editor::{EditReport, EditRequest, RecoveryKey};
-use super::yaml_view::{LiveObject, Sensitive};
+use crate::app::Msg;
+use crate::app::editor::{EditReport, EditRequest, RecoveryKey};
+use crate::app::yaml_view::{LiveObject, Sensitive};
 use crate::cluster::{Cluster, ObjectKey, object_yaml, ops};
 
 /// An `$EDITOR` run the loop must do itself (it owns the terminal).
@@ -27,7 +27,7 @@ pub fn fetch(
     cluster: &Arc<Cluster>,
     key: ObjectKey,
     for_edit: bool,
-    actions: UnboundedSender<Action>,
+    actions: UnboundedSender<Msg>,
 ) {
     let cluster = Arc::clone(cluster);
     tokio::spawn(async move {
@@ -42,7 +42,7 @@ pub fn fetch(
         } else {
             None
         };
-        let _ = actions.send(Action::ObjectLoaded {
+        let _ = actions.send(Msg::ObjectLoaded {
             key,
             object,
             recovery,
@@ -54,7 +54,7 @@ pub fn fetch(
 pub fn perform(
     cluster: &Arc<Cluster>,
     request: EditRequest,
-    actions: &UnboundedSender<Action>,
+    actions: &UnboundedSender<Msg>,
 ) -> Option<ExternalEdit> {
     match request {
         EditRequest::DryRun { id, key, object } => {
@@ -82,7 +82,7 @@ pub fn perform(
                     .await
                     .map(LiveObject::new)
                     .map_err(|e| format!("{e:#}"));
-                let _ = actions.send(Action::EditReport(EditReport::Latest(id, latest)));
+                let _ = actions.send(Msg::EditReport(EditReport::Latest(id, latest)));
             });
             None
         }
@@ -95,7 +95,7 @@ pub fn perform(
                     .and_then(|()| write_private(&path, &text.0));
                 if let Err(e) = written {
                     let message = format!("cannot write the recovery file {}: {e}", path.display());
-                    let _ = actions.send(Action::Status(message));
+                    let _ = actions.send(Msg::Status(message));
                 }
             }
             None
@@ -112,7 +112,7 @@ pub fn perform(
                 let text = recovery_file(&context, &key)
                     .and_then(|p| std::fs::read_to_string(p).ok())
                     .map(Sensitive);
-                let _ = actions.send(Action::EditReport(EditReport::Recovered(id, text)));
+                let _ = actions.send(Msg::EditReport(EditReport::Recovered(id, text)));
             });
             None
         }
@@ -126,7 +126,7 @@ fn replace(
     key: ObjectKey,
     object: serde_json::Value,
     dry_run: bool,
-    actions: &UnboundedSender<Action>,
+    actions: &UnboundedSender<Msg>,
 ) {
     let cluster = Arc::clone(cluster);
     let actions = actions.clone();
@@ -146,7 +146,7 @@ fn replace(
                 message: e.to_string(),
             },
         };
-        let _ = actions.send(Action::EditReport(report));
+        let _ = actions.send(Msg::EditReport(report));
     });
 }
 
@@ -158,7 +158,7 @@ fn create(
     namespace: String,
     objects: Vec<serde_json::Value>,
     dry_run: bool,
-    actions: &UnboundedSender<Action>,
+    actions: &UnboundedSender<Msg>,
 ) {
     let cluster = Arc::clone(cluster);
     let actions = actions.clone();
@@ -192,7 +192,7 @@ fn create(
                 }
             }
         };
-        let _ = actions.send(Action::EditReport(report));
+        let _ = actions.send(Msg::EditReport(report));
     });
 }
 

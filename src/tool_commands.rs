@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::CommandFactory as _;
 use clap_mangen::roff::{Roff, bold, roman};
 
-use super::{Cli, ConfigAction, ThemeImportArgs, exit_code};
+use crate::cli::{Cli, ConfigAction, ThemeImportArgs, exit_code};
 use crate::config::{Config, DEFAULT_CONFIG};
 use crate::theme::{SHIPPED_THEMES, k9s_skin, user_theme_dir};
 

@@ -1,0 +1,58 @@
+//! What the effects' tasks send back, read as messages: the event loop and the tests'
+//! driver both wait on [`Inbox::next`], so both see the same batches in the same order.
+
+use tokio::sync::mpsc;
+
+use crate::app::Msg;
+use crate::cluster::{Cluster, ClusterUpdate, LogChunk};
+
+/// Cluster updates taken in one message before input is looked at again.
+const UPDATE_BATCH: usize = 4096;
+
+/// What arrived.
+pub enum Inbound {
+    /// A message for `step`.
+    Msg(Msg),
+    /// A context switch finished: the context name and the new connection (or why not).
+    /// The runtime swaps the connection in before `step` hears of it.
+    Switched(String, anyhow::Result<Cluster>),
+}
+
+/// The receiving ends of what an [`Io`](super::Io)'s tasks send.
+pub struct Inbox {
+    /// Rows and watch states.
+    pub(super) updates: mpsc::UnboundedReceiver<ClusterUpdate>,
+    /// Results of fetches and operations.
+    pub(super) messages: mpsc::UnboundedReceiver<Msg>,
+    /// Context switches.
+    pub(super) connected: mpsc::UnboundedReceiver<(String, anyhow::Result<Cluster>)>,
+    /// Log lines.
+    pub(super) log_chunks: mpsc::UnboundedReceiver<(u64, LogChunk)>,
+}
+
+impl Inbox {
+    /// The next thing that arrived; cluster updates come as one batch of what is queued
+    /// (up to `UPDATE_BATCH`), as do log chunks. Pending forever when every sender is
+    /// gone (the caller's `select!` has other branches).
+    pub async fn next(&mut self) -> Inbound {
+        tokio::select! {
+            biased;
+            Some(first) = self.updates.recv() => {
+                let mut batch = vec![first];
+                while batch.len() < UPDATE_BATCH {
+                    match self.updates.try_recv() {
+                        Ok(more) => batch.push(more),
+                        Err(_) => break,
+                    }
+                }
+                Inbound::Msg(Msg::Cluster(batch))
+            }
+            Some((stream, chunk)) = self.log_chunks.recv() => {
+                Inbound::Msg(Msg::LogStream { stream, chunk })
+            }
+            Some(msg) = self.messages.recv() => Inbound::Msg(msg),
+            Some((name, result)) = self.connected.recv() => Inbound::Switched(name, result),
+            else => std::future::pending().await,
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! The dialogs' reads and changes as tasks ([`spawn`]), and the permission questions
+//! ([`ask`]); their answers come back as messages.
+
+use std::sync::Arc;
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::app::Msg;
+use crate::app::operations::{Load, OpReport, OpRequest};
+use crate::app::permissions::{Answer, Question};
+use crate::cluster::ops::{self, CanaryProgress};
+use crate::cluster::{Cluster, Kind, ObjectKey};
+
+fn target(key: &ObjectKey) -> String {
+    format!("{}/{}", key.kind.word(), key.name)
+}
+
+/// Runs `request` as a task; its report comes back through `actions`. Changes ask the
+/// mutation gate first: a closed gate sends nothing and reports why.
+pub fn spawn(cluster: &Arc<Cluster>, request: OpRequest, actions: UnboundedSender<Msg>) {
+    let cluster = Arc::clone(cluster);
+    match request {
+        OpRequest::Load { id, load } => {
+            tokio::spawn(async move {
+                let report = read(&cluster, load).await;
+                let _ = actions.send(Msg::OpReport { id, report });
+            });
+        }
+        OpRequest::Mutate { id, operation } => {
+            tokio::spawn(async move {
+                let tx = actions.clone();
+                let mut progress = move |p: CanaryProgress| {
+                    let report = OpReport::Progress(canary_progress(&p));
+                    let _ = tx.send(Msg::OpReport { id, report });
+                };
+                let report = match cluster.send(&operation, &mut progress).await {
+                    Ok(outcome) => OpReport::Done(outcome.message),
+                    // The gate's own words: nothing was tried, so nothing "failed".
+                    Err(e @ ops::OpError::ReadOnly(_)) => OpReport::Failed {
+                        message: e.to_string(),
+                        refusal: None,
+                    },
+                    Err(e) => OpReport::Failed {
+                        message: format!("{operation} failed: {e}"),
+                        refusal: e.refusal(),
+                    },
+                };
+                let _ = actions.send(Msg::OpReport { id, report });
+            });
+        }
+    }
+}
+
+async fn read(cluster: &Cluster, load: Load) -> OpReport {
+    let client = cluster.client();
+    match load {
+        Load::History(key) => OpReport::History(
+            match key.kind {
+                Kind::Deployment => ops::rollout_history(&client, &key.namespace, &key.name).await,
+                kind => {
+                    ops::controller_history::rollout_history(
+                        &client,
+                        kind,
+                        &key.namespace,
+                        &key.name,
+                    )
+                    .await
+                }
+            }
+            .map_err(|e| format!("cannot read the rollout history of {}: {e}", target(&key))),
+        ),
+        Load::Dependents(key) => OpReport::Dependents(
+            ops::dependents(&client, key.kind, &key.namespace, &key.name)
+                .await
+                .map_err(|e| format!("cannot list what {} owns: {e}", target(&key))),
+        ),
+    }
+}
+
+/// The status line's words for a step of a canary start.
+fn canary_progress(progress: &CanaryProgress) -> String {
+    match progress {
+        CanaryProgress::Patched => "canary: image set, waiting for the new pods…".to_owned(),
+        CanaryProgress::NewPods {
+            replica_set,
+            created,
+            ready,
+            wanted,
+        } => format!("canary: {replica_set} has {created} pod(s), {ready} of {wanted} ready…"),
+        CanaryProgress::Paused => "canary: new pods ready, rollout paused".to_owned(),
+    }
+}
+
+/// Asks the server; a failed review is [`Answer::Unknown`] (the key stays usable).
+pub async fn ask(cluster: &Cluster, q: &Question) -> Answer {
+    match cluster
+        .can_i(q.verb, q.kind, q.subresource, q.namespace.as_deref())
+        .await
+    {
+        Ok(true) => Answer::Allowed,
+        Ok(false) => Answer::Denied,
+        Err(e) => Answer::Unknown(format!("{e:#}")),
+    }
+}
