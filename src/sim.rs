@@ -143,6 +143,71 @@ impl Sim {
             .with_context(|| format!("the embedded cluster has no user {user:?}"))
     }
 
+    /// Issues a new token for `user` (`admin` or `viewer`), valid for `lifetime` of
+    /// wall-clock time (`None`: until revoked), as a TokenRequest would.
+    pub fn issue_token(
+        &self,
+        user: &str,
+        lifetime: Option<std::time::Duration>,
+    ) -> anyhow::Result<String> {
+        self.users
+            .issue(user, lifetime)
+            .with_context(|| format!("the embedded cluster has no user {user:?}"))
+    }
+
+    /// Revokes `token`: every request that carries it from now on gets 401 Unauthorized.
+    pub fn revoke_token(&self, token: &str) {
+        self.users.revoke(token);
+    }
+
+    /// Keeps a token of `user` in the file `path`, a new one (valid for `lifetime`)
+    /// written every half lifetime, as kubelet rotates a projected service-account
+    /// token; an exec credential plugin that prints the file's token then always has a
+    /// valid one. Stops when the returned task is aborted or the sim is dropped.
+    pub fn rotate_token_file(
+        &self,
+        user: &str,
+        lifetime: std::time::Duration,
+        path: &Path,
+    ) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+        let users = self.users.clone();
+        let user = user.to_owned();
+        let path = path.to_owned();
+        let first = self.issue_token(&user, Some(lifetime))?;
+        std::fs::write(&path, &first)
+            .with_context(|| format!("cannot write the token file {}", path.display()))?;
+        Ok(tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(lifetime / 2).await;
+                let Some(token) = users.issue(&user, Some(lifetime)) else {
+                    return;
+                };
+                // Written aside and renamed: a reader never sees half a token.
+                let fresh = path.with_extension("new");
+                if std::fs::write(&fresh, token).is_err() || std::fs::rename(&fresh, &path).is_err()
+                {
+                    return;
+                }
+            }
+        }))
+    }
+
+    /// A kubeconfig of one context, `kdeck-sim-token`, that authenticates with `user`
+    /// (`token` for a bearer token, or `exec` for an exec credential plugin's command and
+    /// arguments) against the server's plain URL (no token in the path).
+    pub fn kubeconfig_for(&self, user: &serde_json::Value) -> anyhow::Result<String> {
+        let config = json!({
+            "apiVersion": "v1",
+            "kind": "Config",
+            "clusters": [{"name": "kdeck-sim", "cluster": {"server": self.url()}}],
+            "users": [{"name": "kdeck-token-user", "user": user}],
+            "contexts": [{"name": "kdeck-sim-token", "context": {
+                "cluster": "kdeck-sim", "user": "kdeck-token-user", "namespace": "default"}}],
+            "current-context": "kdeck-sim-token",
+        });
+        serde_yaml::to_string(&config).context("cannot write the kubeconfig as YAML")
+    }
+
     /// A kubeconfig with contexts `kdeck-sim` (admin) and `kdeck-sim-viewer`,
     /// whose current context is `user`'s (`admin` or `viewer`).
     pub fn kubeconfig_yaml(&self, user: &str) -> anyhow::Result<String> {

@@ -1,5 +1,9 @@
 //! Authentication by bearer token (header or `/kdeck-auth/TOKEN` path prefix) and
 //! the two roles: `admin` may do anything, `viewer` may only read, and not secrets.
+//!
+//! Besides each user's long-lived token, tokens can be issued for a user with a lifetime
+//! (wall-clock time, as a real token's `exp`) and revoked while a session runs, so that
+//! clients' handling of a rejected credential (401) can be tried and tested.
 
 use super::super::api_error::ApiError;
 use super::super::resources::ResourceType;
@@ -27,10 +31,22 @@ pub struct User {
     pub role: Role,
 }
 
+/// A token issued for a user after start: it may expire or be revoked.
+#[derive(Clone, Debug)]
+struct IssuedToken {
+    token: String,
+    user: String,
+    expires: Option<std::time::Instant>,
+}
+
 /// The users of one embedded cluster, with fresh random tokens.
 #[derive(Clone, Debug)]
 pub struct Users {
-    users: Vec<User>,
+    known: Vec<User>,
+    /// Tokens issued since, shared by every clone (the server's and the sim's).
+    issued: std::sync::Arc<std::sync::Mutex<Vec<IssuedToken>>>,
+    /// Tokens revoked since, the users' own included.
+    revoked: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Default for Users {
@@ -42,17 +58,18 @@ impl Default for Users {
 impl Users {
     /// `admin` and `viewer`, each with a new random token.
     pub fn new() -> Self {
-        let token = |name: &str| format!("{name}-{}", uuid::Uuid::new_v4().simple());
         Self {
-            users: vec![
+            issued: std::sync::Arc::default(),
+            revoked: std::sync::Arc::default(),
+            known: vec![
                 User {
                     name: "admin".into(),
-                    token: token("admin"),
+                    token: new_token("admin"),
                     role: Role::Admin,
                 },
                 User {
                     name: "viewer".into(),
-                    token: token("viewer"),
+                    token: new_token("viewer"),
                     role: Role::Viewer,
                 },
             ],
@@ -61,18 +78,63 @@ impl Users {
 
     /// The user with this name.
     pub fn by_name(&self, name: &str) -> Option<&User> {
-        self.users.iter().find(|u| u.name == name)
+        self.known.iter().find(|u| u.name == name)
     }
 
-    /// The user owning this token.
-    pub fn by_token(&self, token: &str) -> Option<&User> {
-        self.users.iter().find(|u| u.token == token)
+    /// The user this token authenticates: a user's own token or one issued for the
+    /// user, neither revoked nor expired.
+    pub fn by_token(&self, token: &str) -> Option<User> {
+        if lock(&self.revoked).iter().any(|t| t == token) {
+            return None;
+        }
+        if let Some(user) = self.known.iter().find(|u| u.token == token) {
+            return Some(user.clone());
+        }
+        let issued = lock(&self.issued);
+        let found = issued.iter().find(|t| t.token == token)?;
+        if found
+            .expires
+            .is_some_and(|at| std::time::Instant::now() >= at)
+        {
+            return None;
+        }
+        let user = self.by_name(&found.user)?;
+        Some(User {
+            token: token.to_owned(),
+            ..user.clone()
+        })
+    }
+
+    /// Issues a new token for `user` (`None` if there is no such user), valid for
+    /// `lifetime` of wall-clock time (`None`: until revoked).
+    pub fn issue(&self, user: &str, lifetime: Option<std::time::Duration>) -> Option<String> {
+        self.by_name(user)?;
+        let token = new_token(user);
+        lock(&self.issued).push(IssuedToken {
+            token: token.clone(),
+            user: user.to_owned(),
+            expires: lifetime.map(|d| std::time::Instant::now() + d),
+        });
+        Some(token)
+    }
+
+    /// Revokes `token` (a user's own or an issued one): requests carrying it get 401.
+    pub fn revoke(&self, token: &str) {
+        lock(&self.revoked).push(token.to_owned());
     }
 
     /// Every user.
     pub fn all(&self) -> &[User] {
-        &self.users
+        &self.known
     }
+}
+
+fn new_token(user: &str) -> String {
+    format!("{user}-{}", uuid::Uuid::new_v4().simple())
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Splits a `/kdeck-auth/TOKEN/rest` path into the token and `/rest`.
@@ -88,11 +150,11 @@ pub fn split_auth_prefix(path: &str) -> (Option<&str>, &str) {
 
 /// Finds the user of a request from its path token or `Authorization: Bearer` header.
 /// A bearer header wins over the path; no token at all or an unknown one is 401.
-pub fn authenticate<'a>(
-    users: &'a Users,
+pub fn authenticate(
+    users: &Users,
     path_token: Option<&str>,
     authorization: Option<&str>,
-) -> Result<&'a User, ApiError> {
+) -> Result<User, ApiError> {
     let bearer = authorization.and_then(|h| {
         h.strip_prefix("Bearer ")
             .or_else(|| h.strip_prefix("bearer "))
@@ -157,6 +219,28 @@ mod tests {
         assert_eq!(
             authenticate(&users, Some("nope"), None).unwrap_err().code,
             401
+        );
+    }
+
+    #[test]
+    fn issued_tokens_expire_and_any_token_can_be_revoked() {
+        let users = Users::new();
+        let admin = users.by_name("admin").unwrap().token.clone();
+        let issued = users.issue("admin", None).unwrap();
+        assert_eq!(users.by_token(&issued).unwrap().name, "admin");
+        let short = users
+            .issue("viewer", Some(std::time::Duration::ZERO))
+            .unwrap();
+        assert!(users.by_token(&short).is_none(), "expired at once");
+        assert!(users.issue("nobody", None).is_none());
+        users.revoke(&issued);
+        users.revoke(&admin);
+        assert!(users.by_token(&issued).is_none());
+        assert!(authenticate(&users, Some(&admin), None).is_err());
+        assert_eq!(
+            users.clone().by_token(&admin).map(|u| u.name),
+            None,
+            "clones share"
         );
     }
 

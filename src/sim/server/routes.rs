@@ -198,7 +198,7 @@ async fn handle(
     let authorization = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    let user = auth::authenticate(&state.users, path_token, authorization).cloned();
+    let user = auth::authenticate(&state.users, path_token, authorization);
     let target = parse_target(&path);
     let verb = match &target {
         Ok(Target::Resource(p)) => verb_of(&method, p, &query),
