@@ -65,6 +65,25 @@ async fn canary_holds_one_new_pod_paused_then_promotes() {
         assert!(new.iter().all(|(_, ready)| *ready), "{pods:?}");
         assert_eq!(old.len(), 3, "{pods:?}");
         assert!(deployment(&a.client).await.spec.unwrap().paused == Some(true));
+        // What the deployment controller would change first, before any pod comes or goes.
+        let mut replicas: Vec<(String, i32)> = replica_sets(&a.client)
+            .await
+            .into_iter()
+            .map(|rs| {
+                let image = rs
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.template.as_ref())
+                    .and_then(|t| t.spec.as_ref())
+                    .map(|s| s.containers[0].image.clone().unwrap_or_default())
+                    .unwrap_or_default();
+                (image, rs.spec.and_then(|s| s.replicas).unwrap_or(0))
+            })
+            .collect();
+        replicas.sort();
+        let mut want = vec![("nginx:1.15.7".to_owned(), 1), (old_image.clone(), 3)];
+        want.sort();
+        assert_eq!(replicas, want, "the ReplicaSets' replicas");
     };
     check_held().await;
     assert!(
@@ -78,13 +97,14 @@ async fn canary_holds_one_new_pod_paused_then_promotes() {
         )),
         "{seen:?}"
     );
-    // Time passes, in real time and then two simulated hours (beyond the hold's
-    // minReadySeconds and the progress deadline): the canary stays put.
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    check_held().await;
-    a.sim.clock().advance(Duration::from_secs(2 * 3600));
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    check_held().await;
+    // Time passes, a minute and then two hours (beyond the hold's minReadySeconds and the
+    // progress deadline), each followed by the controllers settling at the new time: the
+    // canary stays put.
+    for step in [60, 2 * 3600] {
+        a.sim.clock().advance(Duration::from_secs(step));
+        a.sim.wait_controllers_settled();
+        check_held().await;
+    }
 
     let out = a.send(Operation::Promote(deploy())).await.expect("promote");
     assert!(out.message.contains("promoted"), "{}", out.message);

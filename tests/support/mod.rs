@@ -199,6 +199,16 @@ impl TestSim {
         path
     }
 
+    /// Waits until the controllers have settled on everything that happened before this
+    /// call (a whole settling began after it and ended): then what they would do about it
+    /// is in the store, and a test may assert that something did not happen.
+    pub fn wait_controllers_settled(&self) {
+        let now = self.controllers_settled();
+        wait_until(test_timeout(), "the controllers to settle", || {
+            self.controllers_settled() >= now + 2
+        });
+    }
+
     /// Runs the real kubectl with `--kubeconfig` of this cluster (admin) and returns its output.
     pub fn kubectl(&self, args: &[&str]) -> Output {
         Command::new("kubectl")
