@@ -45,7 +45,7 @@ async fn canary_holds_one_new_pod_paused_then_promotes() {
         )
         .await
         .expect("set an aggressive strategy");
-    settle(&a.client).await;
+    settle(&a).await;
     let before = deployment(&a.client).await.spec.unwrap();
     let old_image = image_of(&a.client).await;
     let mut seen = Vec::new();
@@ -108,7 +108,7 @@ async fn canary_holds_one_new_pod_paused_then_promotes() {
 
     let out = a.send(Operation::Promote(deploy())).await.expect("promote");
     assert!(out.message.contains("promoted"), "{}", out.message);
-    settle(&a.client).await;
+    settle(&a).await;
     assert_eq!(count_images(&a.client, "nginx:1.15.7").await, (3, 0));
     let after = deployment(&a.client).await;
     let spec = after.spec.unwrap();
@@ -144,7 +144,7 @@ async fn canary_of_a_crashing_image_aborts_back_to_the_old_image() {
 
     let out = a.send(Operation::Abort(deploy())).await.expect("abort");
     assert!(out.message.contains("aborted"), "{}", out.message);
-    settle(&a.client).await;
+    settle(&a).await;
     assert_eq!(image_of(&a.client).await, old_image);
     let pods = pod_images(&a.client).await;
     assert!(
@@ -193,7 +193,7 @@ async fn tutorial_canary_on_the_seed_then_undo_to_revision_1() {
     assert_eq!(deployment(&a.client).await.spec.unwrap().paused, Some(true));
 
     a.send(Operation::Promote(deploy())).await.expect("promote");
-    settle(&a.client).await;
+    settle(&a).await;
     assert_eq!(count_images(&a.client, "nginx:1.15.7").await, (3, 0));
 
     let history = ops::rollout_history(&a.client, NS, DEPLOY)
@@ -212,7 +212,7 @@ async fn tutorial_canary_on_the_seed_then_undo_to_revision_1() {
     })
     .await
     .expect("undo to 1");
-    settle(&a.client).await;
+    settle(&a).await;
     assert_eq!(count_images(&a.client, "nginx:1.14.1").await, (3, 0));
     let history = ops::rollout_history(&a.client, NS, DEPLOY)
         .await
@@ -264,7 +264,7 @@ async fn aborting_while_the_canary_waits_ends_the_wait_without_a_pause() {
         "{err}"
     );
     assert!(err.to_string().contains("promoted or aborted"), "{err}");
-    settle(&a.client).await;
+    settle(&a).await;
     assert_eq!(image_of(&a.client).await, old_image);
     assert_eq!(deployment(&a.client).await.spec.unwrap().paused, None);
 }

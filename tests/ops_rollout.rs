@@ -152,8 +152,8 @@ async fn three_revisions(a: &Side, b: &Side) {
             "deployment/myapp-deploy",
             &format!("myapp={image}"),
         ]);
-        settle(&a.client).await;
-        settle(&b.client).await;
+        settle(a).await;
+        settle(b).await;
     }
 }
 
@@ -321,7 +321,7 @@ async fn a_change_in_between_gives_a_conflict_not_a_lost_update() {
     })
     .await
     .expect("set image");
-    settle(&a.client).await;
+    settle(&a).await;
     let plan = ops::undo_preview(&a.client, NS, DEPLOY, None)
         .await
         .expect("preview");
