@@ -292,6 +292,9 @@ fn the_canary_view_shows_a_tail_of_the_new_pods_logs() {
     s.wait_for_text("deployments(default)</myapp>[1]");
     s.send("c");
     s.wait_for_text("canary deployment/myapp-deploy");
+    // The image field is filled once the container is read: clearing it before that
+    // cleared nothing (seen under load: "nginx:1.14.1ginx:1.15.7").
+    s.wait_for_text("(now nginx:1.14.1)");
     s.send("\x15");
     s.type_slowly("nginx:1.15.7");
     s.wait_for_text("1 new pod(s) then pause");
