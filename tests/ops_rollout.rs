@@ -13,7 +13,10 @@ mod support;
 
 use kdeck::cluster::ops::{self, Operation, Refusal};
 use kdeck::cluster::{Kind, ObjectKey};
-use ops_fixture::*;
+use ops_fixture::{
+    DEPLOY, NS, Side, assert_same, assert_same_generations_apart, deploy, deployment, image_of,
+    key, pod_images, settle, timeout,
+};
 
 // ---- the comparisons ---------------------------------------------------------
 

@@ -14,7 +14,7 @@ use kdeck::cluster::Kind;
 use kdeck::cluster::ops::{Operation, Refusal};
 use kube::api::{Api, PostParams};
 use ops_fixture::{
-    DEPLOY, NS, Side, assert_same, create_bare_replica_set, deployment, permit, timeout,
+    DEPLOY, NS, Side, assert_same, create_bare_replica_set, deployment, key, timeout,
 };
 use serde_json::json;
 
