@@ -36,7 +36,8 @@ struct Options {
     out: PathBuf,
     only: Vec<String>,
     kdeck: Option<PathBuf>,
-    /// Also write each screen's text as `NAME.txt` (to review a change in a diff).
+    /// Also write each screen's text as `NAME.txt` (to review a change in a diff), with
+    /// the port, times and ages scrubbed as `tests/e2e_screenshots.rs` scrubs its own.
     text: bool,
 }
 
@@ -159,8 +160,11 @@ fn take(shot: &Shot, kdeck: &Path, font: &CellFont, o: &Options) -> Result<PathB
     let image = render::render(screen.screen(), font);
     if o.text {
         let path = o.out.join(format!("{}.txt", shot.name));
-        std::fs::write(&path, screen.screen().contents())
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(
+            &path,
+            pty::screen_text::scrubbed(&screen.screen().contents()),
+        )
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     let path = o.out.join(format!("{}.png", shot.name));
     std::fs::write(&path, image.to_png()?)

@@ -289,6 +289,14 @@ impl Sim {
         &self.store
     }
 
+    /// How many times the controllers have settled (see [`Controllers::settled_rounds`]):
+    /// a test waits for it to grow by 2 to know they have acted on everything before.
+    pub fn controllers_settled(&self) -> u64 {
+        self.controllers
+            .as_ref()
+            .map_or(0, Controllers::settled_rounds)
+    }
+
     /// Every request served so far (method, path, verb, user, status).
     pub fn requests(&self) -> Vec<RequestRecord> {
         self.server.state().log.snapshot()

@@ -6,7 +6,7 @@ mod support;
 
 use std::time::Duration;
 
-use cluster_fixtures::{apply, connect, deployment_yaml};
+use cluster_fixtures::{connect, deployment_yaml};
 use k8s_openapi::api::core::v1::Pod;
 use kdeck::cluster::{LogChunk, LogOptions};
 use support::{TestSim, test_timeout, wait_until_async};
@@ -20,7 +20,7 @@ async fn next(rx: &mut mpsc::UnboundedReceiver<LogChunk>) -> Option<LogChunk> {
 
 /// Starts `web` with one replica and returns its pod's name once it runs.
 async fn running_pod(sim: &TestSim) -> String {
-    apply(sim, "web.yaml", &deployment_yaml("web", 1));
+    sim.create_yaml(&deployment_yaml("web", 1));
     let mut name = String::new();
     wait_until_async(test_timeout(), "the web pod Running", || {
         let running = sim
@@ -46,7 +46,6 @@ async fn running_pod(sim: &TestSim) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tail_with_timestamps_then_end() {
-    support::require_kubectl!();
     let sim = TestSim::start();
     let pod = running_pod(&sim).await;
     let cluster = connect(&sim, None, false).await;
@@ -83,7 +82,6 @@ async fn tail_with_timestamps_then_end() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn follow_keeps_streaming_until_the_handle_is_dropped() {
-    support::require_kubectl!();
     let sim = TestSim::start();
     let pod = running_pod(&sim).await;
     let cluster = connect(&sim, None, false).await;

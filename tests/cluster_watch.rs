@@ -9,7 +9,7 @@ mod support;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use cluster_fixtures::{apply, connect, deployment_yaml};
+use cluster_fixtures::{connect, deployment_yaml};
 use k8s_openapi::api::core::v1::ConfigMap;
 use kdeck::cluster::object_yaml::{YamlOptions, fetch_object, view_yaml};
 use kdeck::cluster::{Cluster, ClusterUpdate, Detail, Kind, ObjectKey, Row, WatchState};
@@ -108,7 +108,6 @@ fn watch(cluster: &Cluster, kind: Kind, ns: Option<&str>) -> (kdeck::cluster::Wa
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pods_reset_then_applied_on_create_and_scale_then_deleted() {
-    require_kubectl!();
     let sim = TestSim::start();
     let cluster = connect(&sim, None, false).await;
     assert_eq!(cluster.namespace(), "default");
@@ -120,7 +119,7 @@ async fn pods_reset_then_applied_on_create_and_scale_then_deleted() {
     .await;
     assert_eq!(pods.states, [WatchState::Syncing, WatchState::Live]);
 
-    apply(&sim, "web.yaml", &deployment_yaml("web", 2));
+    sim.create_yaml(&deployment_yaml("web", 2));
     pods.wait("two web pods applied", |p| {
         p.names_with_prefix("web-").len() == 2
     })
@@ -138,14 +137,14 @@ async fn pods_reset_then_applied_on_create_and_scale_then_deleted() {
         .unwrap();
     assert_eq!(owner.meta.owner.as_ref().unwrap().kind, "ReplicaSet");
 
-    sim.kubectl_ok(&["scale", "deployment", "web", "--replicas=3"]);
+    sim.scale_deployment("web", 3);
     pods.wait("a third web pod", |p| {
         p.names_with_prefix("web-").len() == 3
     })
     .await;
 
     let victim = pods.names_with_prefix("web-")[0].clone();
-    sim.kubectl_ok(&["delete", "pod", &victim, "--wait=false"]);
+    sim.delete_pod(&victim);
     pods.wait("the deleted pod reported", |p| p.deleted.contains(&victim))
         .await;
     assert!(!pods.rows.contains_key(&("default".to_owned(), victim)));
@@ -155,15 +154,12 @@ async fn pods_reset_then_applied_on_create_and_scale_then_deleted() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gone_after_compaction_relists_with_reconnecting_then_reset() {
-    require_kubectl!();
     let sim = TestSim::start();
     let cluster = connect(&sim, None, false).await;
     let (_h, mut pods) = watch(&cluster, Kind::Pod, Some("default"));
     pods.wait("Live", |p| p.states.last() == Some(&WatchState::Live))
         .await;
-    apply(
-        &sim,
-        "solo.yaml",
+    sim.create_yaml(
         "apiVersion: v1\nkind: Pod\nmetadata: {name: solo, namespace: default}\nspec:\n  containers:\n  - {name: c, image: nginx:1.25}\n",
     );
     pods.wait("solo applied", |p| !p.names_with_prefix("solo").is_empty())
@@ -240,11 +236,28 @@ async fn viewer_is_forbidden_on_secrets_while_pods_work() {
         p.states.last() == Some(&WatchState::Live)
     })
     .await;
-    // Retries stay quiet: one Forbidden, nothing after it.
-    let said = secrets
-        .wait_for(Duration::from_secs(3), |p| p.states.len() > 2)
-        .await;
-    assert!(!said, "the forbidden watch said more: {:?}", secrets.states);
+    // Retries stay quiet: one Forbidden, nothing after it. Two retries refused (the
+    // third list) prove the first retry's refusal was handled.
+    let refused = || {
+        sim.requests()
+            .iter()
+            .filter(|r| r.path.contains("/secrets") && r.status == 403)
+            .count()
+    };
+    support::wait_until_async(test_timeout(), "two retries of the secrets list", || {
+        let lists = refused();
+        async move { lists >= 3 }
+    })
+    .await;
+    while let Ok(update) = secrets.rx.try_recv() {
+        secrets.apply(update);
+    }
+    assert_eq!(
+        secrets.states.len(),
+        2,
+        "the forbidden watch said more: {:?}",
+        secrets.states
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -252,9 +265,8 @@ async fn readonly_refuses_writes_and_the_server_sees_none() {
     use k8s_openapi::api::apps::v1::Deployment;
     use kube::api::{Api, Patch, PatchParams};
 
-    require_kubectl!();
     let sim = TestSim::start();
-    apply(&sim, "web.yaml", &deployment_yaml("web", 1));
+    sim.create_yaml(&deployment_yaml("web", 1));
     let cluster = connect(&sim, None, true).await;
     let before = sim.requests().len();
     let deployments: Api<Deployment> = Api::namespaced(cluster.client(), "default");
@@ -293,14 +305,11 @@ async fn readonly_refuses_writes_and_the_server_sees_none() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn yaml_masks_secrets_and_describe_shows_events() {
-    require_kubectl!();
     let sim = TestSim::start();
-    apply(
-        &sim,
-        "db.yaml",
+    sim.create_yaml(
         "apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: default}\ndata: {password: aHVudGVyMg==}\n",
     );
-    apply(&sim, "web.yaml", &deployment_yaml("web", 1));
+    sim.create_yaml(&deployment_yaml("web", 1));
     let cluster = connect(&sim, None, false).await;
     let key = |kind, name: &str| ObjectKey {
         kind,

@@ -51,17 +51,7 @@ fn drill_into_myapp_and_watch_a_rollout_without_pressing_a_key() {
     });
     assert!(screen.contains("svc/myapp-svc"), "{screen}");
 
-    if !support::kubectl_available() {
-        eprintln!("\n*** SKIP the set-image half: kubectl is not installed ***\n");
-        quit(&mut s);
-        return;
-    }
-    sim.kubectl_ok(&[
-        "set",
-        "image",
-        "deployment/myapp-deploy",
-        "myapp=nginx:1.16.1",
-    ]);
+    sim.set_image("myapp-deploy", "myapp", "nginx:1.16.1");
     s.wait_for_text("nginx:1.16.1");
     s.wait_for("the new ReplicaSet with its pods", |t| {
         t.contains("(rev 2, current)") && t.contains(" pods")
@@ -214,12 +204,7 @@ fn dropped_watches_reconnect_by_themselves() {
     s.wait_for_text("myapp-deploy");
     s.wait_for_text("State: live");
     sim.disconnect_watches();
-    if !support::kubectl_available() {
-        eprintln!("\n*** SKIP the second half: kubectl is not installed ***\n");
-        quit(&mut s);
-        return;
-    }
-    sim.kubectl_ok(&["scale", "deployment/hello-deploy", "--replicas=4"]);
+    sim.scale_deployment("hello-deploy", 4);
     s.wait_for("hello-deploy scaled to 4 after the reconnect", |t| {
         t.lines()
             .any(|l| l.contains("hello-deploy") && l.contains("4/4"))

@@ -1,6 +1,6 @@
 //! The logs view of the real `kdeck` binary in a pseudo-terminal against an in-process
 //! embedded cluster: following a pod, the previous container after a crash, a
-//! Deployment's pods during `kubectl set image`, escape sequences shown inert, and the
+//! Deployment's pods during a `set image`, escape sequences shown inert, and the
 //! buffer cap under a flood from a chatty pod.
 
 mod cluster_fixtures;
@@ -9,6 +9,8 @@ mod support;
 
 use std::path::Path;
 
+use k8s_openapi::api::apps::v1::ReplicaSet;
+use k8s_openapi::api::core::v1::{ContainerStatus, Pod};
 use pty::{PtySession, keys};
 use support::{TestSim, test_timeout, wait_until};
 
@@ -57,22 +59,51 @@ fn open_pod_logs(s: &mut PtySession, filter: &str) {
     s.wait_for_text("logs ");
 }
 
-/// Runs `kubectl run NAME --image=IMAGE` and waits for the pod to have `restarts` restarts
-/// (0: running).
+/// The first container status of pod `name`, once it has one.
+fn container_status(sim: &TestSim, name: &str) -> Option<ContainerStatus> {
+    sim.store()
+        .get_as::<Pod>("default", name)?
+        .status?
+        .container_statuses?
+        .into_iter()
+        .next()
+}
+
+/// Runs a pod as `kubectl run NAME --image=IMAGE` and waits for its container to run.
 fn run_pod(sim: &TestSim, name: &str, image: &str) {
-    sim.kubectl_ok(&["run", name, &format!("--image={image}")]);
+    sim.run_pod(name, image);
     wait_until(test_timeout(), &format!("pod {name} running"), || {
-        sim.kubectl(&[
-            "get",
-            "pod",
-            name,
-            "-o",
-            "jsonpath={.status.containerStatuses[0].state.running.startedAt}",
-        ])
-        .stdout
-        .len()
-            > 4
+        container_status(sim, name)
+            .and_then(|c| c.state?.running?.started_at)
+            .is_some()
     });
+}
+
+/// `(name, image)` of the ReplicaSets of `app=myapp`.
+fn myapp_replica_sets(sim: &TestSim) -> Vec<(String, String)> {
+    sim.store()
+        .list_as::<ReplicaSet>(Some("default"))
+        .into_iter()
+        .filter(|rs| {
+            rs.metadata
+                .labels
+                .as_ref()
+                .is_some_and(|l| l.get("app").map(String::as_str) == Some("myapp"))
+        })
+        .map(|rs| {
+            let image = rs
+                .spec
+                .and_then(|s| s.template?.spec)
+                .and_then(|s| s.containers.into_iter().next()?.image)
+                .unwrap_or_default();
+            (rs.metadata.name.unwrap_or_default(), image)
+        })
+        .collect()
+}
+
+/// The pod-template-hash at the end of a ReplicaSet's name.
+fn hash_of(replica_set: &str) -> String {
+    replica_set.rsplit('-').next().expect("a hash").to_owned()
 }
 
 #[test]
@@ -98,7 +129,6 @@ fn follow_a_pod_and_see_new_lines_appear() {
 
 #[test]
 fn escape_sequences_in_a_log_are_shown_inert() {
-    support::require_kubectl!();
     let sim = TestSim::start();
     run_pod(&sim, "evil", "escapes:1");
     let mut s = kdeck(&sim, None, &[], 200, 40);
@@ -127,21 +157,10 @@ fn escape_sequences_in_a_log_are_shown_inert() {
 
 #[test]
 fn previous_container_after_a_crash() {
-    support::require_kubectl!();
     let sim = TestSim::start();
-    sim.kubectl_ok(&["run", "crashy", "--image=nginx:crash"]);
+    sim.run_pod("crashy", "nginx:crash");
     wait_until(test_timeout(), "crashy to restart", || {
-        let out = sim.kubectl(&[
-            "get",
-            "pod",
-            "crashy",
-            "-o",
-            "jsonpath={.status.containerStatuses[0].restartCount}",
-        ]);
-        String::from_utf8_lossy(&out.stdout)
-            .trim()
-            .parse::<u32>()
-            .is_ok_and(|n| n >= 1)
+        container_status(&sim, "crashy").is_some_and(|c| c.restart_count >= 1)
     });
     let mut s = kdeck(&sim, None, &[], 160, 40);
     open_pod_logs(&mut s, "crashy");
@@ -162,7 +181,6 @@ fn previous_container_after_a_crash() {
 
 #[test]
 fn a_deployment_view_follows_all_pods_and_picks_up_new_ones_during_set_image() {
-    support::require_kubectl!();
     let sim = TestSim::start();
     let mut s = kdeck(&sim, None, &["--command", "deploy"], 160, 45);
     s.wait_for_text("myapp-deploy");
@@ -171,40 +189,21 @@ fn a_deployment_view_follows_all_pods_and_picks_up_new_ones_during_set_image() {
     s.wait_for_text("</myapp>");
     s.send("l");
     s.wait_for_text("logs deployment/myapp-deploy");
-    let old_rs = sim.kubectl_ok(&[
-        "get",
-        "rs",
-        "-l",
-        "app=myapp",
-        "-o",
-        "jsonpath={.items[0].metadata.name}",
-    ]);
-    let old_hash = old_rs.trim().rsplit('-').next().expect("a hash").to_owned();
+    let old_hash = hash_of(&myapp_replica_sets(&sim)[0].0);
     s.wait_for(&format!("lines of the old pods ({old_hash})"), |t| {
         t.lines()
             .filter(|l| l.contains(&format!("│{old_hash}-")))
             .count()
             >= 2
     });
-    sim.kubectl_ok(&[
-        "set",
-        "image",
-        "deployment/myapp-deploy",
-        "myapp=nginx:1.16.1",
-    ]);
+    sim.set_image("myapp-deploy", "myapp", "nginx:1.16.1");
     let mut new_hash = String::new();
     wait_until(test_timeout(), "the new ReplicaSet", || {
-        let out = sim.kubectl_ok(&[
-            "get", "rs", "-l", "app=myapp", "-o",
-            "jsonpath={range .items[*]}{.metadata.name} {.spec.template.spec.containers[0].image}{\"\\n\"}{end}",
-        ]);
-        if let Some(line) = out.lines().find(|l| l.ends_with("nginx:1.16.1")) {
-            new_hash = line
-                .split(' ')
-                .next()
-                .and_then(|n| n.rsplit('-').next())
-                .unwrap_or("")
-                .to_owned();
+        if let Some((name, _)) = myapp_replica_sets(&sim)
+            .into_iter()
+            .find(|(_, image)| image == "nginx:1.16.1")
+        {
+            new_hash = hash_of(&name);
         }
         !new_hash.is_empty()
     });
@@ -220,7 +219,6 @@ fn a_deployment_view_follows_all_pods_and_picks_up_new_ones_during_set_image() {
 
 #[test]
 fn the_buffer_cap_holds_under_a_flood() {
-    support::require_kubectl!();
     let sim = TestSim::start();
     run_pod(&sim, "chatty", "chatty:1");
     let config = "[logs]\ntail_lines = 100\nmax_lines = 300\n";
@@ -247,10 +245,9 @@ fn the_buffer_cap_holds_under_a_flood() {
 #[test]
 fn a_reconnecting_stream_follows_restarts_without_repeating_lines() {
     use kdeck::cluster::{LogChunk, LogOptions};
-    support::require_kubectl!();
     let sim = TestSim::start();
     // Not waiting for it to run: the stream retries while the container is not started.
-    sim.kubectl_ok(&["run", "crashy", "--image=nginx:crash"]);
+    sim.run_pod("crashy", "nginx:crash");
     sim.block_on(async {
         let cluster = cluster_fixtures::connect(&sim, None, false).await;
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
@@ -295,6 +292,9 @@ fn the_canary_view_shows_a_tail_of_the_new_pods_logs() {
     s.wait_for_text("deployments(default)</myapp>[1]");
     s.send("c");
     s.wait_for_text("canary deployment/myapp-deploy");
+    // The image field is filled once the container is read: clearing it before that
+    // cleared nothing (seen under load: "nginx:1.14.1ginx:1.15.7").
+    s.wait_for_text("(now nginx:1.14.1)");
     s.send("\x15");
     s.type_slowly("nginx:1.15.7");
     s.wait_for_text("1 new pod(s) then pause");

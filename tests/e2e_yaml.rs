@@ -6,7 +6,10 @@ mod support;
 
 use std::path::Path;
 
+use k8s_openapi::api::apps::v1::Deployment;
+use kube::api::Patch;
 use pty::{PtySession, keys};
+use serde_json::json;
 use support::TestSim;
 
 const END: &str = "\x1b[F";
@@ -32,6 +35,13 @@ fn kdeck(sim: &TestSim, extra: &[&str], env: &[(&str, &str)]) -> PtySession {
         160,
         80,
     )
+}
+
+/// myapp-deploy as the server has it now.
+fn myapp(sim: &TestSim) -> Deployment {
+    sim.store()
+        .get_as("default", "myapp-deploy")
+        .expect("myapp-deploy exists")
 }
 
 fn quit(s: &mut PtySession) {
@@ -187,15 +197,18 @@ fn invalid_yaml_is_refused_with_line_and_column_and_the_text_stays() {
 }
 
 #[test]
-fn a_concurrent_kubectl_change_gives_the_conflict_path_and_reapply_keeps_both() {
+fn a_concurrent_change_gives_the_conflict_path_and_reapply_keeps_both() {
     let sim = TestSim::start();
-    support::require_kubectl!();
     let mut s = kdeck(&sim, &["--command", "deploy"], &[]);
     select_myapp(&mut s);
     let screen = open_editor(&mut s);
     set_value(&mut s, &screen, 1, "  replicas: ", "4");
     s.wait_for_text("[modified]");
-    sim.kubectl_ok(&["annotate", "deployment/myapp-deploy", "team=payments"]);
+    // As `kubectl annotate deployment/myapp-deploy team=payments` would.
+    sim.patch::<Deployment>(
+        "myapp-deploy",
+        &Patch::Merge(json!({"metadata": {"annotations": {"team": "payments"}}})),
+    );
     s.send(CTRL_S);
     s.wait_for_text("conflict: changed on the server since you opened it");
     let conflict = s.wait_for_text("team: payments");
@@ -208,20 +221,18 @@ fn a_concurrent_kubectl_change_gives_the_conflict_path_and_reapply_keeps_both() 
     assert!(diff.contains("+  replicas: 4"), "{diff}");
     s.send(keys::ENTER);
     s.wait_for_text("deployment.apps/myapp-deploy edited");
-    let out = sim.kubectl_ok(&[
-        "get",
-        "deployment/myapp-deploy",
-        "-o",
-        "jsonpath={.spec.replicas} {.metadata.annotations.team}",
-    ]);
-    assert_eq!(out.trim(), "4 payments");
+    let saved = myapp(&sim);
+    assert_eq!(saved.spec.and_then(|s| s.replicas), Some(4));
+    assert_eq!(
+        saved.metadata.annotations.unwrap_or_default().get("team"),
+        Some(&"payments".to_owned())
+    );
     quit(&mut s);
 }
 
 #[test]
-fn reapply_merges_containers_by_name_keeping_an_env_var_kubectl_added() {
+fn reapply_merges_containers_by_name_keeping_an_env_var_added_meanwhile() {
     let sim = TestSim::start();
-    support::require_kubectl!();
     let mut s = kdeck(&sim, &["--command", "deploy"], &[]);
     select_myapp(&mut s);
     let screen = open_editor(&mut s);
@@ -229,15 +240,17 @@ fn reapply_merges_containers_by_name_keeping_an_env_var_kubectl_added() {
     s.wait_for_text("[modified]");
     // The same container changes on the server meanwhile: a whole-list merge patch
     // would drop this variable with the user's containers list.
-    sim.kubectl_ok(&["set", "env", "deployment/myapp-deploy", "TIER=canary"]);
-    // The controller writes the Deployment all through the rollout kubectl started; each
+    // As `kubectl set env deployment/myapp-deploy TIER=canary` would: a strategic merge
+    // patch of the container by its name.
+    sim.patch::<Deployment>(
+        "myapp-deploy",
+        &Patch::Strategic(json!({"spec": {"template": {"spec": {"containers": [
+            {"name": "myapp", "env": [{"name": "TIER", "value": "canary"}]}
+        ]}}}})),
+    );
+    // The controller writes the Deployment all through the rollout this started; each
     // write is a new resourceVersion (and a conflict again): wait until it is done.
-    sim.kubectl_ok(&[
-        "rollout",
-        "status",
-        "deployment/myapp-deploy",
-        "--timeout=60s",
-    ]);
+    sim.wait_rollout_complete("myapp-deploy");
     s.send(CTRL_S);
     s.wait_for_text("conflict: changed on the server since you opened it");
     // The server's version is read: the conflict's diff shows it (r needs it).
@@ -248,13 +261,18 @@ fn reapply_merges_containers_by_name_keeping_an_env_var_kubectl_added() {
     assert!(!diff.contains("-        - name: TIER"), "{diff}");
     s.send(keys::ENTER);
     s.wait_for_text("deployment.apps/myapp-deploy edited");
-    let out = sim.kubectl_ok(&[
-        "get",
-        "deployment/myapp-deploy",
-        "-o",
-        "jsonpath={.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].env[0].value}",
-    ]);
-    assert_eq!(out.trim(), "nginx:1.16.1 canary");
+    let container = myapp(&sim)
+        .spec
+        .and_then(|s| s.template.spec)
+        .map(|s| s.containers[0].clone())
+        .expect("a container");
+    assert_eq!(container.image.as_deref(), Some("nginx:1.16.1"));
+    let env = container.env.unwrap_or_default();
+    assert_eq!(
+        env.first().and_then(|e| e.value.as_deref()),
+        Some("canary"),
+        "{env:?}"
+    );
     quit(&mut s);
 }
 

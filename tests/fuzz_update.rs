@@ -2,12 +2,15 @@
 //! embedded cluster, every screen drawn at the size of the moment: no panic, and in
 //! read-only mode no request but GET reaches the server.
 //!
-//! Seeded: `KDECK_FUZZ_SEED` replays a run (the seed is printed first, so a failure
-//! shows it); `KDECK_FUZZ_STEPS` sets the number of steps (default 1500);
-//! `KDECK_FUZZ_TRACE=1` prints each step.
+//! Seeded: a run draws a new seed, which every failure names (the assert messages, and a
+//! guard for any other panic); `KDECK_FUZZ_SEED` replays a run. `KDECK_FUZZ_STEPS` sets
+//! the number of steps (default 1500); `KDECK_FUZZ_TRACE=1` prints each step. A run that
+//! never left its first screen tested little: it fails.
 
 mod app_driver;
 mod support;
+
+use std::collections::BTreeSet;
 
 use app_driver::{AppDriver, bound_chords};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -15,6 +18,20 @@ use kdeck::app::Msg;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use support::TestSim;
+
+/// Names the seed when the test panics, wherever the panic comes from.
+struct SeedOnFailure(u64);
+
+impl Drop for SeedOnFailure {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!(
+                "fuzz_update failed with seed {0}: replay with KDECK_FUZZ_SEED={0} cargo test --test fuzz_update",
+                self.0
+            );
+        }
+    }
+}
 
 fn env_u64(name: &str) -> Option<u64> {
     std::env::var(name).ok().and_then(|s| s.parse().ok())
@@ -60,6 +77,7 @@ fn random_keys_and_resizes_never_panic_nor_mutate_in_readonly() {
     let seed = env_u64("KDECK_FUZZ_SEED").unwrap_or_else(|| fastrand::u64(..));
     let steps = env_u64("KDECK_FUZZ_STEPS").unwrap_or(1500);
     println!("fuzz seed {seed} (replay: KDECK_FUZZ_SEED={seed}), {steps} steps");
+    let _seed = SeedOnFailure(seed);
     let mut rng = fastrand::Rng::with_seed(seed);
     let sim = TestSim::start();
     let kubeconfig = sim.kubeconfig_path().to_owned();
@@ -74,6 +92,7 @@ fn random_keys_and_resizes_never_panic_nor_mutate_in_readonly() {
         let chords = bound_chords(&d.state.keymap);
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("a test terminal");
         let trace = std::env::var_os("KDECK_FUZZ_TRACE").is_some();
+        let mut screens = BTreeSet::new();
         for step in 0..steps {
             let roll = rng.u8(..100);
             if trace {
@@ -113,6 +132,7 @@ fn random_keys_and_resizes_never_panic_nor_mutate_in_readonly() {
             }
             // Quitting ends a real session; the fuzz goes on.
             d.state.quit = false;
+            screens.extend(d.state.breadcrumb().pop());
             if step % 5 == 0 {
                 let (w, h) = d.state.size;
                 terminal.backend_mut().resize(w, h);
@@ -123,6 +143,11 @@ fn random_keys_and_resizes_never_panic_nor_mutate_in_readonly() {
         }
         d.settle().await;
         assert_eq!(d.mutations_sent, 0, "seed {seed}: a change was handed out");
+        assert!(
+            screens.len() > 1,
+            "seed {seed}: {steps} steps never left the first screen: {screens:?}"
+        );
+        println!("{} screens reached: {screens:?}", screens.len());
     });
     let requests = sim.requests();
     let writes: Vec<_> = requests.iter().filter(|r| r.method != "GET").collect();

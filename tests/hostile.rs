@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use app_driver::AppDriver;
+use crossterm::event::KeyCode;
 use kdeck::action::Action;
 use kdeck::app::Msg;
 use kdeck::app::update::show_pane;
@@ -283,8 +284,30 @@ fn forty_by_ten_draws_every_main_view_and_smaller_says_so() {
             let small = draw(&d, 40, 10);
             assert!(!small.contains("too small"), "{kind:?}:\n{small}");
             d.act(Action::Help);
-            draw(&d, 40, 10);
-            d.act(Action::Help);
+            let help = draw(&d, 40, 10);
+            // Cramped, but still the help: its title, which says how to leave it, whole;
+            // its frame whole (nothing drawn past the terminal); q (quit) among its keys.
+            assert!(help.contains("help (any key closes)"), "{kind:?}:\n{help}");
+            let framed: Vec<&str> = help
+                .lines()
+                .skip_while(|l| !l.starts_with("┌ help"))
+                .take_while(|l| !l.starts_with('└'))
+                .collect();
+            assert!(
+                framed.len() > 1 && help.lines().any(|l| l.starts_with('└') && l.ends_with('┘')),
+                "{kind:?}: the help's frame:\n{help}"
+            );
+            assert!(
+                framed[1..].iter().any(|l| l.contains(" q ")),
+                "{kind:?}: q is not among the help's keys:\n{help}"
+            );
+            // Any key closes it, back to the pane.
+            d.press_code(KeyCode::Char('j'));
+            let closed = draw(&d, 40, 10);
+            assert!(
+                !closed.contains("help (any key closes)"),
+                "{kind:?}:\n{closed}"
+            );
             d.act(Msg::Resize(39, 9));
             let tiny = draw(&d, 39, 9);
             assert!(tiny.contains("too small"), "{kind:?}:\n{tiny}");

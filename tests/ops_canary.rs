@@ -45,7 +45,7 @@ async fn canary_holds_one_new_pod_paused_then_promotes() {
         )
         .await
         .expect("set an aggressive strategy");
-    settle(&a.client).await;
+    settle(&a).await;
     let before = deployment(&a.client).await.spec.unwrap();
     let old_image = image_of(&a.client).await;
     let mut seen = Vec::new();
@@ -65,6 +65,25 @@ async fn canary_holds_one_new_pod_paused_then_promotes() {
         assert!(new.iter().all(|(_, ready)| *ready), "{pods:?}");
         assert_eq!(old.len(), 3, "{pods:?}");
         assert!(deployment(&a.client).await.spec.unwrap().paused == Some(true));
+        // What the deployment controller would change first, before any pod comes or goes.
+        let mut replicas: Vec<(String, i32)> = replica_sets(&a.client)
+            .await
+            .into_iter()
+            .map(|rs| {
+                let image = rs
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.template.as_ref())
+                    .and_then(|t| t.spec.as_ref())
+                    .map(|s| s.containers[0].image.clone().unwrap_or_default())
+                    .unwrap_or_default();
+                (image, rs.spec.and_then(|s| s.replicas).unwrap_or(0))
+            })
+            .collect();
+        replicas.sort();
+        let mut want = vec![("nginx:1.15.7".to_owned(), 1), (old_image.clone(), 3)];
+        want.sort();
+        assert_eq!(replicas, want, "the ReplicaSets' replicas");
     };
     check_held().await;
     assert!(
@@ -78,17 +97,18 @@ async fn canary_holds_one_new_pod_paused_then_promotes() {
         )),
         "{seen:?}"
     );
-    // Time passes, in real time and then two simulated hours (beyond the hold's
-    // minReadySeconds and the progress deadline): the canary stays put.
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    check_held().await;
-    a.sim.clock().advance(Duration::from_secs(2 * 3600));
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    check_held().await;
+    // Time passes, a minute and then two hours (beyond the hold's minReadySeconds and the
+    // progress deadline), each followed by the controllers settling at the new time: the
+    // canary stays put.
+    for step in [60, 2 * 3600] {
+        a.sim.clock().advance(Duration::from_secs(step));
+        a.sim.wait_controllers_settled();
+        check_held().await;
+    }
 
     let out = a.send(Operation::Promote(deploy())).await.expect("promote");
     assert!(out.message.contains("promoted"), "{}", out.message);
-    settle(&a.client).await;
+    settle(&a).await;
     assert_eq!(count_images(&a.client, "nginx:1.15.7").await, (3, 0));
     let after = deployment(&a.client).await;
     let spec = after.spec.unwrap();
@@ -124,7 +144,7 @@ async fn canary_of_a_crashing_image_aborts_back_to_the_old_image() {
 
     let out = a.send(Operation::Abort(deploy())).await.expect("abort");
     assert!(out.message.contains("aborted"), "{}", out.message);
-    settle(&a.client).await;
+    settle(&a).await;
     assert_eq!(image_of(&a.client).await, old_image);
     let pods = pod_images(&a.client).await;
     assert!(
@@ -173,7 +193,7 @@ async fn tutorial_canary_on_the_seed_then_undo_to_revision_1() {
     assert_eq!(deployment(&a.client).await.spec.unwrap().paused, Some(true));
 
     a.send(Operation::Promote(deploy())).await.expect("promote");
-    settle(&a.client).await;
+    settle(&a).await;
     assert_eq!(count_images(&a.client, "nginx:1.15.7").await, (3, 0));
 
     let history = ops::rollout_history(&a.client, NS, DEPLOY)
@@ -192,7 +212,7 @@ async fn tutorial_canary_on_the_seed_then_undo_to_revision_1() {
     })
     .await
     .expect("undo to 1");
-    settle(&a.client).await;
+    settle(&a).await;
     assert_eq!(count_images(&a.client, "nginx:1.14.1").await, (3, 0));
     let history = ops::rollout_history(&a.client, NS, DEPLOY)
         .await
@@ -244,7 +264,7 @@ async fn aborting_while_the_canary_waits_ends_the_wait_without_a_pause() {
         "{err}"
     );
     assert!(err.to_string().contains("promoted or aborted"), "{err}");
-    settle(&a.client).await;
+    settle(&a).await;
     assert_eq!(image_of(&a.client).await, old_image);
     assert_eq!(deployment(&a.client).await.spec.unwrap().paused, None);
 }

@@ -174,7 +174,8 @@ async fn orphan_keeps_the_pods_and_foreground_takes_everything() {
         }
     })
     .await;
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    // The garbage collector has had its say once the controllers settle after this.
+    a.sim.wait_controllers_settled();
     assert!(
         pods.get(&pod_name).await.is_ok(),
         "the orphan is still there"

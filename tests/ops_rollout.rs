@@ -13,11 +13,14 @@ mod support;
 
 use kdeck::cluster::ops::{self, Operation, Refusal};
 use kdeck::cluster::{Kind, ObjectKey};
-use ops_fixture::*;
+use ops_fixture::{
+    DEPLOY, NS, Side, assert_same, assert_same_generations_apart, deploy, deployment, image_of,
+    key, pod_images, settle, timeout,
+};
 
 // ---- the comparisons ---------------------------------------------------------
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn invalid_input_comes_back_with_the_servers_field_path() {
     let a = Side::start().await;
     let err = a
@@ -46,7 +49,7 @@ async fn invalid_input_comes_back_with_the_servers_field_path() {
     assert_eq!(image_of(&a.client).await, "nginx:1.14.1", "nothing changed");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn set_image_matches_kubectl_set_image_with_record() {
     support::require_kubectl!();
     let (a, b) = (Side::start().await, Side::start().await);
@@ -87,7 +90,7 @@ async fn set_image_matches_kubectl_set_image_with_record() {
     assert_eq!(err.refusal(), Some(Refusal::ContainerNotFound));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn pause_and_resume_match_kubectl() {
     support::require_kubectl!();
     let (a, b) = (Side::start().await, Side::start().await);
@@ -152,12 +155,12 @@ async fn three_revisions(a: &Side, b: &Side) {
             "deployment/myapp-deploy",
             &format!("myapp={image}"),
         ]);
-        settle(&a.client).await;
-        settle(&b.client).await;
+        settle(a).await;
+        settle(b).await;
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn undo_to_previous_and_to_revision_1_match_kubectl() {
     support::require_kubectl!();
     let (a, b) = (Side::start().await, Side::start().await);
@@ -234,7 +237,7 @@ async fn undo_to_previous_and_to_revision_1_match_kubectl() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn undo_while_paused_is_refused_like_kubectl_and_resume_and_undo_matches() {
     support::require_kubectl!();
     let (a, b) = (Side::start().await, Side::start().await);
@@ -272,7 +275,7 @@ async fn undo_while_paused_is_refused_like_kubectl_and_resume_and_undo_matches()
     assert_eq!(image_of(&a.client).await, "nginx:1.15.5");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn restart_matches_kubectl_and_is_refused_while_paused() {
     support::require_kubectl!();
     let (a, b) = (Side::start().await, Side::start().await);
@@ -311,7 +314,7 @@ async fn restart_matches_kubectl_and_is_refused_while_paused() {
 
 /// kdeck's one-patch operations carry the resourceVersion they were computed from:
 /// a change in between makes the server answer Conflict, shown with its message.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_in_between_gives_a_conflict_not_a_lost_update() {
     let a = Side::start().await;
     a.send(Operation::SetImage {
@@ -321,7 +324,7 @@ async fn a_change_in_between_gives_a_conflict_not_a_lost_update() {
     })
     .await
     .expect("set image");
-    settle(&a.client).await;
+    settle(&a).await;
     let plan = ops::undo_preview(&a.client, NS, DEPLOY, None)
         .await
         .expect("preview");
@@ -370,7 +373,7 @@ async fn a_change_in_between_gives_a_conflict_not_a_lost_update() {
 /// `kubectl rollout restart` also takes StatefulSets and DaemonSets: the same template
 /// annotation, and their controllers replace every pod (kube-proxy on the seed's three
 /// nodes, one by one).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn restart_rolls_a_daemon_set_and_refuses_a_pod() {
     use k8s_openapi::api::apps::v1::DaemonSet;
     use k8s_openapi::api::core::v1::Pod;
@@ -443,3 +446,14 @@ async fn restart_rolls_a_daemon_set_and_refuses_a_pod() {
         .expect_err("pods are not restarted");
     assert_eq!(err.refusal(), Some(Refusal::Unsupported));
 }
+
+support::conformance_tests![
+    invalid_input_comes_back_with_the_servers_field_path,
+    set_image_matches_kubectl_set_image_with_record,
+    pause_and_resume_match_kubectl,
+    undo_to_previous_and_to_revision_1_match_kubectl,
+    undo_while_paused_is_refused_like_kubectl_and_resume_and_undo_matches,
+    restart_matches_kubectl_and_is_refused_while_paused,
+    a_change_in_between_gives_a_conflict_not_a_lost_update,
+    restart_rolls_a_daemon_set_and_refuses_a_pod,
+];

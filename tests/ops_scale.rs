@@ -13,10 +13,12 @@ use k8s_openapi::api::apps::v1::{ReplicaSet, StatefulSet};
 use kdeck::cluster::Kind;
 use kdeck::cluster::ops::{Operation, Refusal};
 use kube::api::{Api, PostParams};
-use ops_fixture::*;
+use ops_fixture::{
+    DEPLOY, NS, Side, assert_same, create_bare_replica_set, deployment, key, timeout,
+};
 use serde_json::json;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn scale_matches_kubectl_scale() {
     support::require_kubectl!();
     let (a, b) = (Side::start().await, Side::start().await);
@@ -92,7 +94,7 @@ async fn scale_matches_kubectl_scale() {
     assert_eq!(err.refusal(), Some(Refusal::Unsupported));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn scaling_a_statefulset_matches_kubectl() {
     support::require_kubectl!();
     let (a, b) = (Side::start().await, Side::start().await);
@@ -147,3 +149,8 @@ async fn scaling_a_statefulset_matches_kubectl() {
         spec(get(&b).get("web").await.unwrap())
     );
 }
+
+support::conformance_tests![
+    scale_matches_kubectl_scale,
+    scaling_a_statefulset_matches_kubectl,
+];

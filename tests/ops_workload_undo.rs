@@ -130,12 +130,17 @@ async fn undo_matches_kubectl(kind: Kind) {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn statefulset_undo_matches_kubectl_rollout_undo() {
     undo_matches_kubectl(Kind::StatefulSet).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn daemonset_undo_matches_kubectl_rollout_undo() {
     undo_matches_kubectl(Kind::DaemonSet).await;
 }
+
+support::conformance_tests![
+    statefulset_undo_matches_kubectl_rollout_undo,
+    daemonset_undo_matches_kubectl_rollout_undo,
+];

@@ -2,6 +2,11 @@
 //! formats, selectors, the tutorials' manifests, label/annotate/patch/scale/delete,
 //! `get --watch`, and errors worded as a real server words them.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "tests (clippy's allow-unwrap-in-tests does not reach a harness = false binary)"
+)]
+
 mod support;
 
 use std::io::{BufRead as _, BufReader};
@@ -107,7 +112,6 @@ fn apply(sim: &TestSim, name: &str, manifest: &str) -> String {
     sim.kubectl_ok(&["apply", "-f", path.to_str().expect("a UTF-8 temp path")])
 }
 
-#[test]
 fn get_prints_the_real_servers_table_columns() {
     require_kubectl!();
     let sim = TestSim::empty();
@@ -188,7 +192,6 @@ fn get_prints_the_real_servers_table_columns() {
     );
 }
 
-#[test]
 fn output_formats_yaml_and_json_carry_the_object() {
     require_kubectl!();
     let sim = TestSim::empty();
@@ -219,7 +222,6 @@ fn output_formats_yaml_and_json_carry_the_object() {
     assert_eq!(path, "TCP");
 }
 
-#[test]
 fn label_and_field_selectors_with_every_operator() {
     require_kubectl!();
     let sim = TestSim::empty();
@@ -265,7 +267,6 @@ fn label_and_field_selectors_with_every_operator() {
     assert!(shown.contains("app=web,tier=front"), "{shown}");
 }
 
-#[test]
 fn create_and_apply_the_tutorial_manifests() {
     require_kubectl!();
     let sim = TestSim::empty();
@@ -320,7 +321,6 @@ fn create_and_apply_the_tutorial_manifests() {
     assert!(server_side.contains("serverside-applied"), "{server_side}");
 }
 
-#[test]
 fn label_annotate_and_the_three_patch_forms() {
     require_kubectl!();
     let sim = TestSim::empty();
@@ -429,7 +429,6 @@ fn label_annotate_and_the_three_patch_forms() {
     assert_eq!(get("{.spec.paused}"), "");
 }
 
-#[test]
 fn scale_and_delete() {
     require_kubectl!();
     let sim = TestSim::empty();
@@ -491,7 +490,6 @@ fn scale_and_delete() {
     assert!(gone.contains("(NotFound)"), "{gone}");
 }
 
-#[test]
 fn get_watch_sees_changes() {
     require_kubectl!();
     let sim = TestSim::empty();
@@ -541,7 +539,6 @@ fn get_watch_sees_changes() {
     let _ = child.wait();
 }
 
-#[test]
 fn errors_read_like_a_real_servers() {
     require_kubectl!();
     let sim = TestSim::empty();
@@ -613,7 +610,6 @@ fn errors_read_like_a_real_servers() {
     );
 }
 
-#[test]
 fn typed_create_commands_work_through_protobuf() {
     require_kubectl!();
     let sim = TestSim::empty();
@@ -682,7 +678,6 @@ fn typed_create_commands_work_through_protobuf() {
     assert!(ok(&["get", "ns"]).contains("team"));
 }
 
-#[test]
 fn kdeck_sim_serves_until_sigterm() {
     require_kubectl!();
     let dir = tempfile::tempdir().unwrap();
@@ -749,7 +744,6 @@ fn kdeck_sim_serves_until_sigterm() {
     assert!(status.success(), "kdeck sim exits cleanly: {status}");
 }
 
-#[test]
 fn auth_can_i_and_whoami_follow_the_roles() {
     require_kubectl!();
     let sim = TestSim::empty();
@@ -786,3 +780,17 @@ fn auth_can_i_and_whoami_follow_the_roles() {
         "{whoami}"
     );
 }
+
+support::conformance_tests![
+    get_prints_the_real_servers_table_columns,
+    output_formats_yaml_and_json_carry_the_object,
+    label_and_field_selectors_with_every_operator,
+    create_and_apply_the_tutorial_manifests,
+    label_annotate_and_the_three_patch_forms,
+    scale_and_delete,
+    get_watch_sees_changes,
+    errors_read_like_a_real_servers,
+    typed_create_commands_work_through_protobuf,
+    kdeck_sim_serves_until_sigterm,
+    auth_can_i_and_whoami_follow_the_roles,
+];

@@ -93,7 +93,6 @@ fn history_numbers(sim: &TestSim, what: &str) -> Vec<String> {
         .collect()
 }
 
-#[test]
 fn a_stateful_set_has_a_history_kubectl_reads_and_rolls_back() {
     require_kubectl!();
     let sim = TestSim::empty();
@@ -188,7 +187,6 @@ fn a_stateful_set_has_a_history_kubectl_reads_and_rolls_back() {
     });
 }
 
-#[test]
 fn a_daemon_set_has_a_history_kubectl_reads_and_rolls_back() {
     require_kubectl!();
     let sim = TestSim::empty();
@@ -220,3 +218,8 @@ fn a_daemon_set_has_a_history_kubectl_reads_and_rolls_back() {
     wait_for_images(&sim, "agent", "fluent/fluent-bit:3.2.0", nodes);
     assert_eq!(history_numbers(&sim, "ds/agent"), ["3", "4"]);
 }
+
+support::conformance_tests![
+    a_stateful_set_has_a_history_kubectl_reads_and_rolls_back,
+    a_daemon_set_has_a_history_kubectl_reads_and_rolls_back,
+];

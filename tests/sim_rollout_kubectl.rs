@@ -63,7 +63,6 @@ fn rollout_status(sim: &TestSim) -> String {
     sim.kubectl_ok(&["rollout", "status", "deployment", "myapp-deploy", &timeout])
 }
 
-#[test]
 fn tutorial_deployment_session_with_canary_pause_undo_scale_and_logs() {
     require_kubectl!();
     let sim = start();
@@ -138,8 +137,13 @@ fn tutorial_deployment_session_with_canary_pause_undo_scale_and_logs() {
     ]);
     sim.kubectl_ok(&["rollout", "pause", "deployments", "myapp-deploy"]);
     wait_for_images(&sim, &[("nginx:1.15.7", 1), ("nginx:1.15.5", 3)]);
-    // Many times minReadySeconds later, nothing has moved.
-    std::thread::sleep(Duration::from_secs_f64(30.0 / CANARY_SPEED));
+    // Many times minReadySeconds later, once the controllers have settled then, nothing
+    // has moved.
+    let later = sim.clock().now() + Duration::from_secs(30);
+    wait_until(test_timeout(), "30 simulated seconds", || {
+        sim.clock().now() >= later
+    });
+    sim.wait_controllers_settled();
     let pods = live_pods(&sim);
     assert_eq!(
         (
@@ -288,7 +292,6 @@ fn status_and_restarts(sim: &TestSim, pod: &str) -> (String, u32) {
     )
 }
 
-#[test]
 fn a_failing_canary_shows_crash_loops_and_pull_errors() {
     require_kubectl!();
     let sim = TestSim::start();
@@ -369,3 +372,8 @@ fn a_failing_canary_shows_crash_loops_and_pull_errors() {
     assert!(status.contains("successfully rolled out"), "{status}");
     wait_for_images(&sim, &[("nginx:1.14.1", 3)]);
 }
+
+support::conformance_tests![
+    tutorial_deployment_session_with_canary_pause_undo_scale_and_logs,
+    a_failing_canary_shows_crash_loops_and_pull_errors,
+];

@@ -51,7 +51,6 @@ fn assert_not_in_the_future(what: &str, text: &str) {
     }
 }
 
-#[test]
 fn a_fast_cluster_never_dates_objects_in_the_future() {
     require_kubectl!();
     let sim = TestSim::with_options(SimOptions {
@@ -90,3 +89,5 @@ fn a_fast_cluster_never_dates_objects_in_the_future() {
     let again = sim.kubectl_ok(&["rollout", "status", "deployment/web", &timeout]);
     assert!(again.contains("successfully rolled out"), "{again}");
 }
+
+support::conformance_tests![a_fast_cluster_never_dates_objects_in_the_future,];

@@ -24,7 +24,7 @@ pub mod statefulset;
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -44,7 +44,18 @@ const MAX_PASSES: usize = 50;
 /// The running controllers; dropping the handle stops them.
 pub struct Controllers {
     stop: Arc<AtomicBool>,
+    settled: Arc<AtomicU64>,
     thread: Option<JoinHandle<()>>,
+}
+
+impl Controllers {
+    /// How many times the controllers have run passes until one changed nothing. Once it
+    /// has grown by 2 since a moment, a whole settling began after that moment and ended:
+    /// what the controllers do about anything before it is in the store (a test's proof
+    /// that something did not happen, without sleeping).
+    pub fn settled_rounds(&self) -> u64 {
+        self.settled.load(Ordering::Relaxed)
+    }
 }
 
 impl Drop for Controllers {
@@ -66,29 +77,36 @@ pub fn start(store: &Arc<Store>) -> Controllers {
 /// drawn from `seed`: the same store and clock give the same cluster.
 pub fn start_seeded(store: &Arc<Store>, seed: Option<u64>) -> Controllers {
     let stop = Arc::new(AtomicBool::new(false));
+    let settled = Arc::new(AtomicU64::new(0));
     let thread = {
         let store = store.clone();
         let stop = stop.clone();
+        let settled = settled.clone();
         std::thread::Builder::new()
             .name("kdeck-sim-controllers".into())
             .spawn(move || {
                 if let Some(seed) = seed {
                     fastrand::seed(seed);
                 }
-                run(&store, &stop);
+                run(&store, &stop, &settled);
             })
             .map_err(|e| tracing::error!(%e, "cannot start the controllers' thread"))
             .ok()
     };
-    Controllers { stop, thread }
+    Controllers {
+        stop,
+        settled,
+        thread,
+    }
 }
 
-fn run(store: &Store, stop: &AtomicBool) {
+fn run(store: &Store, stop: &AtomicBool, settled: &AtomicU64) {
     let mut changes = store.subscribe();
     let mut last_pass = Instant::now();
     let mut last_duration = Duration::ZERO;
     let mut pending = false;
     settle_unless(store, stop);
+    settled.fetch_add(1, Ordering::Relaxed);
     while !stop.load(Ordering::Relaxed) {
         let mut changed = std::mem::take(&mut pending);
         while let Ok(_) | Err(TryRecvError::Lagged(_)) = changes.try_recv() {
@@ -101,6 +119,7 @@ fn run(store: &Store, stop: &AtomicBool) {
         if (changed && since >= gap) || since >= tick {
             let started = Instant::now();
             settle_unless(store, stop);
+            settled.fetch_add(1, Ordering::Relaxed);
             last_duration = started.elapsed();
             // Our own writes are in the channel too: skip them, they were settled.
             while changes.try_recv().is_ok() {}

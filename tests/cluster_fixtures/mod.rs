@@ -21,14 +21,9 @@ pub async fn connect(sim: &TestSim, context: Option<&str>, readonly: bool) -> Cl
     .expect("cannot connect to the embedded cluster")
 }
 
-/// A Deployment manifest (`kubectl apply` sends JSON, which every server takes).
+/// A Deployment manifest (for [`TestSim::create_yaml`]).
 pub fn deployment_yaml(name: &str, replicas: u32) -> String {
     format!(
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: default\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels: {{app: {name}}}\n  template:\n    metadata:\n      labels: {{app: {name}}}\n    spec:\n      containers:\n      - name: nginx\n        image: nginx:1.25\n"
     )
-}
-
-pub fn apply(sim: &TestSim, name: &str, yaml: &str) {
-    let path = sim.write_file(name, yaml);
-    sim.kubectl_ok(&["apply", "-f", path.to_str().expect("fixture setup")]);
 }

@@ -108,7 +108,7 @@ impl Side {
             client,
             cluster,
         };
-        settle(&side.client).await;
+        settle(&side).await;
         side
     }
 
@@ -125,7 +125,7 @@ impl Side {
             client,
             cluster,
         };
-        settle(&side.client).await;
+        settle(&side).await;
         side
     }
 
@@ -269,8 +269,10 @@ pub fn comparable_replica_sets(rss: &[ReplicaSet], with_names: bool) -> Value {
     Value::Array(out)
 }
 
-/// Waits until the Deployment's rollout is complete (or, when paused, observed).
-pub async fn settle(client: &kube::Client) {
+/// Waits until the Deployment's rollout is complete (or, when paused, observed), no pod
+/// is still terminating, and the controllers have settled on that.
+pub async fn settle(side: &Side) {
+    let client = &side.client;
     let deadline = tokio::time::Instant::now() + timeout();
     loop {
         let d = deployment(client).await;
@@ -293,9 +295,9 @@ pub async fn settle(client: &kube::Client) {
                 && status.available_replicas == Some(want)
                 && old_empty
         };
-        if done {
-            // Let pod bookkeeping (terminations) finish too.
-            tokio::time::sleep(Duration::from_millis(300)).await;
+        if done && !terminating_pods(client).await {
+            // The ReplicaSets' status counts the pods that went: settled after them.
+            side.sim.wait_controllers_settled();
             return;
         }
         assert!(
@@ -307,14 +309,25 @@ pub async fn settle(client: &kube::Client) {
     }
 }
 
+/// Whether a pod in [`NS`] is being deleted.
+async fn terminating_pods(client: &kube::Client) -> bool {
+    Api::<Pod>::namespaced(client.clone(), NS)
+        .list(&ListParams::default())
+        .await
+        .expect("list pods")
+        .items
+        .iter()
+        .any(|p| p.metadata.deletion_timestamp.is_some())
+}
+
 pub async fn assert_same(a: &Side, b: &Side, with_names: bool) {
     assert_same_generations_apart(a, b, with_names, 0).await;
 }
 
 /// As [`assert_same`], where kdeck sent `fewer` spec changes than kubectl's command sequence.
 pub async fn assert_same_generations_apart(a: &Side, b: &Side, with_names: bool, fewer: i64) {
-    settle(&a.client).await;
-    settle(&b.client).await;
+    settle(a).await;
+    settle(b).await;
     let mut da = comparable_deployment(&deployment(&a.client).await);
     let db = comparable_deployment(&deployment(&b.client).await);
     da["metadata"]["generation"] = json!(da["metadata"]["generation"].as_i64().unwrap() + fewer);

@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
+pub mod screen_text;
+
 /// How long `wait_for` waits, from `KDECK_TEST_TIMEOUT_SECS` (default 30 s).
 pub fn timeout() -> Duration {
     let secs = std::env::var("KDECK_TEST_TIMEOUT_SECS")

@@ -1,5 +1,6 @@
 //! Helpers every integration test uses: an embedded cluster on its own runtime
-//! ([`TestSim`]), the real `kubectl` pointed at it, and a polling wait.
+//! ([`TestSim`]) with a kube client to set data up through its API, the real `kubectl`
+//! pointed at it for the conformance tests ([`conformance`]), and a polling wait.
 //!
 //! Use from a test file with `mod support;` and `use support::*;`.
 //! Environment:
@@ -15,32 +16,38 @@
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use kdeck::cli::{ScenarioName, SimArgs};
 use kdeck::sim::{Sim, SimOptions};
 
-/// Prints a loud SKIP line and returns from the test when `kubectl` is not on PATH.
+pub mod conformance;
+mod kube_setup;
+
+pub use conformance::conformance_tests;
+
+/// The first statement of a test that compares with the real `kubectl`: returns when
+/// kubectl runs; when it does not, the test is reported skipped under the conformance
+/// harness and fails anywhere else, or when `KDECK_REQUIRE_KUBECTL=1` (see
+/// [`conformance`]).
 #[macro_export]
 macro_rules! require_kubectl {
     () => {
-        if !$crate::support::kubectl_available() {
-            eprintln!(
-                "\n*** SKIP {}: kubectl is not installed (CI has it; install it to run this test) ***\n",
-                module_path!()
-            );
-            return;
-        }
+        $crate::support::conformance::require_kubectl(module_path!())
     };
 }
 pub use require_kubectl;
 
-/// Whether the real `kubectl` binary can be run.
+/// Whether the real `kubectl` binary can be run (asked once per test binary).
 pub fn kubectl_available() -> bool {
-    Command::new("kubectl")
-        .args(["version", "--client"])
-        .output()
-        .is_ok_and(|o| o.status.success())
+    static AVAILABLE: OnceLock<bool> = OnceLock::new();
+    *AVAILABLE.get_or_init(|| {
+        Command::new("kubectl")
+            .args(["version", "--client"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
 }
 
 /// The timeout for waits: `KDECK_TEST_TIMEOUT_SECS` (default 30 seconds).
@@ -93,6 +100,8 @@ where
 /// dropping it stops the cluster.
 pub struct TestSim {
     sim: Option<Sim>,
+    /// The admin's client, for setting data up through the API (see `kube_setup`).
+    client: kube::Client,
     runtime: Option<tokio::runtime::Runtime>,
     dir: tempfile::TempDir,
     kubeconfig: PathBuf,
@@ -137,7 +146,7 @@ impl TestSim {
     /// Any options; the kubeconfig is written to a temporary directory.
     pub fn with_options(opts: SimOptions) -> Self {
         // Built on a plain thread: a runtime cannot be started from inside another.
-        let (runtime, sim) = std::thread::spawn(move || {
+        let (runtime, sim, client) = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
                 .enable_all()
@@ -147,7 +156,10 @@ impl TestSim {
             let sim = runtime
                 .block_on(Sim::start(opts))
                 .expect("cannot start the embedded cluster");
-            (runtime, sim)
+            let client = runtime
+                .block_on(sim.client())
+                .expect("a client for the embedded cluster");
+            (runtime, sim, client)
         })
         .join()
         .expect("the thread starting the embedded cluster panicked");
@@ -157,6 +169,7 @@ impl TestSim {
             .expect("cannot write the kubeconfig");
         Self {
             sim: Some(sim),
+            client,
             runtime: Some(runtime),
             dir,
             kubeconfig,
@@ -197,6 +210,16 @@ impl TestSim {
         let path = self.dir.path().join(name);
         std::fs::write(&path, contents).expect("cannot write a test file");
         path
+    }
+
+    /// Waits until the controllers have settled on everything that happened before this
+    /// call (a whole settling began after it and ended): then what they would do about it
+    /// is in the store, and a test may assert that something did not happen.
+    pub fn wait_controllers_settled(&self) {
+        let now = self.controllers_settled();
+        wait_until(test_timeout(), "the controllers to settle", || {
+            self.controllers_settled() >= now + 2
+        });
     }
 
     /// Runs the real kubectl with `--kubeconfig` of this cluster (admin) and returns its output.

@@ -154,17 +154,21 @@ impl Instance<'_> {
     pub fn lines_between(&self, from: Timestamp, to: Timestamp) -> Vec<LogLine> {
         let end = self.finished.map_or(to, |f| f.min(to));
         let mut out = Vec::new();
-        if self.started >= from && self.started <= end {
-            out.extend(self.startup().into_iter().enumerate().map(|(i, text)| {
-                LogLine {
+        // A millisecond apart, and like every line only once written: a window that ends
+        // or begins within them holds its share, never lines from its future.
+        out.extend(
+            self.startup()
+                .into_iter()
+                .enumerate()
+                .map(|(i, text)| LogLine {
                     at: self
                         .started
                         .saturating_add(SignedDuration::from_millis(i as i64))
                         .unwrap_or(self.started),
                     text,
-                }
-            }));
-        }
+                })
+                .filter(|l| l.at >= from && l.at <= end),
+        );
         let step = self.interval_ms();
         let first_access = self
             .started
@@ -253,6 +257,25 @@ mod tests {
             all.len(),
             "windows split the log without loss or overlap"
         );
+    }
+
+    #[test]
+    fn a_window_within_the_start_up_lines_holds_only_what_was_written() {
+        let i = instance(None);
+        let ms = |n| {
+            i.started
+                .saturating_add(SignedDuration::from_millis(n))
+                .unwrap()
+        };
+        // A log read the instant the container started, then followed from there.
+        let first = i.lines_between(i.started, i.started);
+        assert_eq!(first.len(), 1, "{first:?}");
+        let (a, b) = (
+            i.lines_between(i.started, ms(3)),
+            i.lines_between(ms(4), ms(999)),
+        );
+        assert_eq!((a.len(), b.len()), (4, 4), "{a:?} {b:?}");
+        assert!(b.iter().all(|l| l.at >= ms(4)));
     }
 
     #[test]
