@@ -6,6 +6,7 @@
 //!
 //! Module map:
 //! - [`kubeconfig`]: loading and merging kubeconfig files, choosing the context.
+//! - [`connection`]: the clients of a connection, built again after a 401 (exec plugins re-run).
 //! - [`readonly_layer`]: the tower layer that refuses non-GET requests in read-only mode.
 //! - [`gate`]: the [`MutationGate`] every operation asks first.
 //! - [`model`]: the rows and updates the dashboard consumes.
@@ -22,6 +23,7 @@
 
 pub mod access_review;
 pub mod columns;
+pub mod connection;
 pub mod describe;
 pub mod gate;
 pub mod kubeconfig;
@@ -36,9 +38,9 @@ pub mod watch;
 
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use anyhow::Context as _;
-use kube::client::ClientBuilder;
-use kube::config::KubeConfigOptions;
 
 pub use model::{
     AddressRow, ClusterUpdate, ConditionRow, ContainerRow, DaemonSetRow, DeploymentRow, Detail,
@@ -48,6 +50,7 @@ pub use model::{
 };
 use tokio::sync::mpsc;
 
+pub use connection::Connection;
 pub use gate::{MutationGate, Permit, Refused};
 pub use kubeconfig::{ContextEntry, LoadedKubeconfig};
 pub use logs::{LogChunk, LogHandle, LogOptions, LogSink, LogStreamRequest, LogTarget};
@@ -72,11 +75,16 @@ pub struct ConnectOptions {
 /// `ConnectOptions::context` and drop the old handle (and its watches).
 #[derive(Clone)]
 pub struct Cluster {
-    client: kube::Client,
+    connection: Arc<Connection>,
     context: String,
     namespace: String,
     server: String,
     gate: MutationGate,
+}
+
+/// What a 401 is shown as: whose credentials, and the server's words.
+pub fn credentials_rejected(context: &str, message: &str) -> String {
+    format!("credentials rejected by the server for context {context}: {message}")
 }
 
 /// A running watch; dropping it stops the watch.
@@ -104,46 +112,19 @@ impl Cluster {
     /// Exec credential plugins and client certificates are handled by kube-rs. No request is
     /// sent here: use [`Cluster::server_version`] to check that the server answers.
     pub async fn connect(opts: &ConnectOptions) -> anyhow::Result<Self> {
-        let loaded = LoadedKubeconfig::load(opts.kubeconfig.as_deref())?;
-        let context = loaded.choose_context(opts.context.as_deref())?;
-        let sources = loaded.source_names();
-        let options = KubeConfigOptions {
-            context: Some(context.clone()),
-            cluster: None,
-            user: None,
-        };
-        let config = kube::Config::from_custom_kubeconfig(loaded.config, &options)
-            .await
-            .with_context(|| format!("cannot use context {context:?} of {sources}"))?;
-        let namespace = opts
-            .namespace
-            .clone()
-            .unwrap_or_else(|| config.default_namespace.clone());
-        let server = config
-            .cluster_url
-            .to_string()
-            .trim_end_matches('/')
-            .to_owned();
-        let base_path = config.cluster_url.path().to_owned();
-        let build = || {
-            ClientBuilder::try_from(config.clone()).with_context(|| {
-                format!("cannot build a client for context {context:?} of {sources}")
-            })
-        };
-        // Reads go through the read-only layer in every mode; the gate alone holds a
-        // client that can send a change, and a read-only session has none.
-        let client = build()?.with_layer(&ReadonlyLayer::new(&base_path)).build();
-        let writer = if opts.readonly {
-            None
-        } else {
-            Some(build()?.build())
-        };
+        let opened = Connection::open(
+            opts.kubeconfig.clone(),
+            opts.context.as_deref(),
+            opts.readonly,
+        )
+        .await?;
+        let connection = Arc::new(opened.connection);
         Ok(Self {
-            client,
-            context,
-            namespace,
-            server,
-            gate: MutationGate::new(writer),
+            context: connection.context().to_owned(),
+            namespace: opts.namespace.clone().unwrap_or(opened.namespace),
+            server: opened.server,
+            gate: MutationGate::new(Arc::clone(&connection)),
+            connection,
         })
     }
 
@@ -155,12 +136,34 @@ impl Cluster {
     /// The kube client for reads: wrapped by the read-only layer in every mode (changes
     /// are sent only with a [`Permit`]'s client).
     pub fn client(&self) -> kube::Client {
-        self.client.clone()
+        self.connection.reader().0
+    }
+
+    /// Checks that the server accepts the credentials: `/version` needs none, so this asks
+    /// for the core API's versions (discovery), which needs an authenticated user. A 401
+    /// fails with "credentials rejected by the server for context ...". An exec plugin's
+    /// credential is asked for again once first, as kubectl does.
+    pub async fn check_credentials(&self) -> anyhow::Result<()> {
+        let (client, generation) = self.connection.reader();
+        match client.list_core_api_versions().await {
+            Err(kube::Error::Api(status)) if status.code == 401 => {
+                self.connection.renew(generation).await?;
+                let (client, _) = self.connection.reader();
+                match client.list_core_api_versions().await {
+                    Err(kube::Error::Api(status)) if status.code == 401 => Err(anyhow::anyhow!(
+                        credentials_rejected(&self.context, &status.message)
+                    )),
+                    other => other.map(|_| ()).map_err(anyhow::Error::from),
+                }
+            }
+            other => other.map(|_| ()).map_err(anyhow::Error::from),
+        }
+        .with_context(|| format!("the API server {}", self.server))
     }
 
     /// The server's version (gitVersion, e.g. `v1.33.1`): also the first check that the server answers.
     pub async fn server_version(&self) -> anyhow::Result<String> {
-        let info = self.client.apiserver_version().await.with_context(|| {
+        let info = self.client().apiserver_version().await.with_context(|| {
             format!(
                 "cannot reach the API server {} (context {:?})",
                 self.server, self.context
@@ -212,21 +215,21 @@ impl Cluster {
         };
         use k8s_openapi::api::discovery::v1::EndpointSlice;
 
-        let client = self.client();
+        let conn = Arc::clone(&self.connection);
         let task = match kind {
-            Kind::Pod => tokio::spawn(watch::run::<Pod>(client, namespace, tx)),
-            Kind::ReplicaSet => tokio::spawn(watch::run::<ReplicaSet>(client, namespace, tx)),
-            Kind::Deployment => tokio::spawn(watch::run::<Deployment>(client, namespace, tx)),
-            Kind::StatefulSet => tokio::spawn(watch::run::<StatefulSet>(client, namespace, tx)),
-            Kind::DaemonSet => tokio::spawn(watch::run::<DaemonSet>(client, namespace, tx)),
-            Kind::Service => tokio::spawn(watch::run::<Service>(client, namespace, tx)),
-            Kind::Endpoints => tokio::spawn(watch::run::<Endpoints>(client, namespace, tx)),
-            Kind::EndpointSlice => tokio::spawn(watch::run::<EndpointSlice>(client, namespace, tx)),
-            Kind::Event => tokio::spawn(watch::run::<Event>(client, namespace, tx)),
-            Kind::Node => tokio::spawn(watch::run::<Node>(client, namespace, tx)),
-            Kind::Namespace => tokio::spawn(watch::run::<Namespace>(client, namespace, tx)),
-            Kind::ConfigMap => tokio::spawn(watch::run::<ConfigMap>(client, namespace, tx)),
-            Kind::Secret => tokio::spawn(watch::run::<Secret>(client, namespace, tx)),
+            Kind::Pod => tokio::spawn(watch::run::<Pod>(conn, namespace, tx)),
+            Kind::ReplicaSet => tokio::spawn(watch::run::<ReplicaSet>(conn, namespace, tx)),
+            Kind::Deployment => tokio::spawn(watch::run::<Deployment>(conn, namespace, tx)),
+            Kind::StatefulSet => tokio::spawn(watch::run::<StatefulSet>(conn, namespace, tx)),
+            Kind::DaemonSet => tokio::spawn(watch::run::<DaemonSet>(conn, namespace, tx)),
+            Kind::Service => tokio::spawn(watch::run::<Service>(conn, namespace, tx)),
+            Kind::Endpoints => tokio::spawn(watch::run::<Endpoints>(conn, namespace, tx)),
+            Kind::EndpointSlice => tokio::spawn(watch::run::<EndpointSlice>(conn, namespace, tx)),
+            Kind::Event => tokio::spawn(watch::run::<Event>(conn, namespace, tx)),
+            Kind::Node => tokio::spawn(watch::run::<Node>(conn, namespace, tx)),
+            Kind::Namespace => tokio::spawn(watch::run::<Namespace>(conn, namespace, tx)),
+            Kind::ConfigMap => tokio::spawn(watch::run::<ConfigMap>(conn, namespace, tx)),
+            Kind::Secret => tokio::spawn(watch::run::<Secret>(conn, namespace, tx)),
         };
         WatchHandle {
             task: task.abort_handle(),

@@ -270,12 +270,18 @@ impl State {
             return format!("switching to {ctx}");
         }
         let mut syncing = false;
+        let mut reconnecting = false;
         for state in self.watch_states.values() {
             match state {
-                WatchState::Reconnecting { .. } => return "reconnecting".to_owned(),
+                // The worst: retrying will not help until the credentials change.
+                WatchState::Unauthorized(_) => return "credentials rejected".to_owned(),
+                WatchState::Reconnecting { .. } => reconnecting = true,
                 WatchState::Syncing => syncing = true,
                 _ => {}
             }
+        }
+        if reconnecting {
+            return "reconnecting".to_owned();
         }
         if syncing || self.watch_states.is_empty() {
             "syncing".to_owned()

@@ -9,12 +9,15 @@
 //! tried to go around the gate would be refused where requests leave the process.
 
 use std::fmt;
+use std::sync::Arc;
+
+use super::Connection;
 
 /// Decides whether this session may change the cluster, and holds the means to.
 #[derive(Clone)]
 pub struct MutationGate {
-    /// The client changes are sent with; `None` in a read-only session.
-    writer: Option<kube::Client>,
+    /// Whose writing client changes are sent with (none in a read-only session).
+    connection: Arc<Connection>,
 }
 
 impl fmt::Debug for MutationGate {
@@ -60,26 +63,23 @@ impl fmt::Display for Refused {
 impl std::error::Error for Refused {}
 
 impl MutationGate {
-    /// A gate that sends changes with `writer`; `None`: a closed gate (read-only).
-    /// Only [`Cluster::connect`](super::Cluster::connect) makes the gate of a session.
-    pub(super) fn new(writer: Option<kube::Client>) -> Self {
-        Self { writer }
+    /// The gate of `connection`, closed when it is read-only. Only
+    /// [`Cluster::connect`](super::Cluster::connect) makes the gate of a session.
+    pub(super) fn new(connection: Arc<Connection>) -> Self {
+        Self { connection }
     }
 
     /// Whether the gate is closed.
     pub fn readonly(&self) -> bool {
-        self.writer.is_none()
+        self.connection.readonly()
     }
 
     /// Asks to perform `what` (a short description such as `scale deployment/web to 5`).
     pub fn permit(&self, what: impl Into<String>) -> Result<Permit, Refused> {
         let what = what.into();
-        match &self.writer {
+        match self.connection.writer() {
             None => Err(Refused { what }),
-            Some(client) => Ok(Permit {
-                what,
-                client: client.clone(),
-            }),
+            Some(client) => Ok(Permit { what, client }),
         }
     }
 }
@@ -108,14 +108,15 @@ pub(crate) mod tests {
 
     /// An open gate's permit for unit tests of the cluster layer.
     pub(crate) fn permit(what: &str) -> Permit {
-        MutationGate::new(Some(nowhere()))
+        let connection = Connection::of_clients(nowhere(), Some(nowhere()));
+        MutationGate::new(Arc::new(connection))
             .permit(what)
             .expect("an open gate permits")
     }
 
     #[tokio::test]
     async fn closed_gate_refuses_and_says_why() {
-        let gate = MutationGate::new(None);
+        let gate = MutationGate::new(Arc::new(Connection::of_clients(nowhere(), None)));
         let err = gate.permit("scale deployment/web to 5").unwrap_err();
         assert!(err.to_string().contains("read-only"));
         assert!(err.to_string().contains("scale deployment/web to 5"));

@@ -405,6 +405,9 @@ pub enum WatchState {
     Unavailable(String),
     /// The user may not list or watch this kind here (403).
     Forbidden(String),
+    /// The server rejected the credentials (401), also when read again: the sentence to
+    /// show (whose credentials, the server's words). Retried slowly.
+    Unauthorized(String),
 }
 
 /// What the cluster layer sends to the app loop.

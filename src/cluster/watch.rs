@@ -5,16 +5,17 @@
 
 mod batch;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt as _;
 use futures::stream::BoxStream;
-use kube::Client;
 use kube::runtime::utils::Backoff as _;
 use kube::runtime::watcher::{self, DefaultBackoff};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
+use super::Connection;
 use super::model::{ClusterUpdate, Kind, Row, WatchState};
 use super::rows::ToRow;
 pub use batch::{MAX_BATCH, PendingChanges};
@@ -27,6 +28,9 @@ pub const PAGE_SIZE: u32 = 500;
 pub const FORBIDDEN_RETRY_DELAY: Duration = Duration::from_secs(5);
 /// The wait if the backoff policy ever runs out.
 const MAX_RETRY_DELAY: Duration = Duration::from_secs(30);
+/// How long a watch whose credentials were rejected waits before it tries again (less
+/// when a kubeconfig file changes): a rejected token does not heal by hammering.
+pub const UNAUTHORIZED_RETRY_DELAY: Duration = Duration::from_secs(60);
 
 /// What a watcher error means for the pane.
 #[derive(Debug, PartialEq, Eq)]
@@ -35,6 +39,8 @@ enum Failure {
     Unavailable,
     /// 403: the user may not list or watch it. Keep retrying slowly.
     Forbidden(String),
+    /// 401: the server rejected the credentials. Read them again, then retry slowly.
+    Unauthorized(String),
     /// Anything else: the watcher's backoff retries.
     Transient(String),
 }
@@ -54,6 +60,7 @@ fn classify(err: &watcher::Error) -> Failure {
     match status {
         Some(s) if s.code == 404 && listing => Failure::Unavailable,
         Some(s) if s.code == 403 => Failure::Forbidden(s.message.clone()),
+        Some(s) if s.code == 401 => Failure::Unauthorized(s.message.clone()),
         Some(s) if s.code == 410 => Failure::Transient(format!(
             "410 Gone ({}); listing again",
             if s.message.is_empty() {
@@ -106,7 +113,7 @@ impl StateSender {
 /// Runs the watch of `K` until the receiver goes away or the server says it does
 /// not serve `K`.
 pub async fn run<K: ToRow>(
-    client: Client,
+    connection: Arc<Connection>,
     namespace: Option<String>,
     tx: mpsc::UnboundedSender<ClusterUpdate>,
 ) {
@@ -117,7 +124,7 @@ pub async fn run<K: ToRow>(
         last: None,
     };
     // An error only means the app dropped the receiver: nothing left to do.
-    let _ = drive::<K>(client, namespace, &mut out).await;
+    let _ = drive::<K>(&connection, namespace, &mut out).await;
 }
 
 /// Watches until the server says it does not serve `K` (or the receiver is gone). Each
@@ -125,20 +132,29 @@ pub async fn run<K: ToRow>(
 /// pane then gets a `Reset` and `Live`, the proof it recovered. (Resuming the old
 /// stream would recover silently and leave the pane saying "reconnecting".)
 async fn drive<K: ToRow>(
-    client: Client,
+    connection: &Connection,
     namespace: Option<String>,
     out: &mut StateSender,
 ) -> Result<(), ReceiverGone> {
     let kind = K::KIND;
     out.state(WatchState::Syncing)?;
-    let api = K::api(client, namespace.as_deref());
     let config = watcher::Config::default().page_size(PAGE_SIZE);
     let mut backoff = DefaultBackoff::default();
     let mut last_update: Option<jiff::Timestamp> = None;
+    // The credentials were read again after the last 401, and still rejected.
+    let mut renewed = false;
     loop {
-        let stream = watcher::watcher(api.clone(), config.clone()).boxed();
+        // The connection's clients of now: new ones after credentials were read again.
+        let (client, generation) = connection.reader();
+        let api = K::api(client, namespace.as_deref());
+        let stream = watcher::watcher(api, config.clone()).boxed();
+        let before = last_update;
         let (failure, err) = pump::<K>(stream, out, &mut backoff, &mut last_update).await?;
         let delay = backoff.next().unwrap_or(MAX_RETRY_DELAY);
+        // Data came since, or the failure is another: a later 401 renews once more first.
+        if last_update != before || !matches!(failure, Failure::Unauthorized(_)) {
+            renewed = false;
+        }
         match failure {
             Failure::Unavailable => {
                 let what = format!(
@@ -155,6 +171,29 @@ async fn drive<K: ToRow>(
                 out.state(WatchState::Forbidden(message))?;
                 tokio::time::sleep(delay.max(FORBIDDEN_RETRY_DELAY)).await;
             }
+            Failure::Unauthorized(message) => {
+                // First ask the kubeconfig again (an exec plugin runs again, as kubectl
+                // does on a 401), and try at once without telling anyone.
+                if !renewed {
+                    renewed = true;
+                    match connection.renew(generation).await {
+                        Ok(()) => continue,
+                        Err(e) => tracing::warn!("cannot read the credentials again: {e:#}"),
+                    }
+                }
+                let shown = super::credentials_rejected(connection.context(), &message);
+                tracing::warn!("watch of {kind:?}: {shown}");
+                out.state(WatchState::Unauthorized(shown))?;
+                connection
+                    .wait_for_new_credentials(UNAUTHORIZED_RETRY_DELAY)
+                    .await;
+                let (_, now) = connection.reader();
+                if now == generation
+                    && let Err(e) = connection.renew(generation).await
+                {
+                    tracing::warn!("cannot read the credentials again: {e:#}");
+                }
+            }
             Failure::Transient(reason) => {
                 tracing::debug!("watch of {kind:?} failed: {reason}");
                 // Said once per outage (the state is sent on change); the screen counts
@@ -169,7 +208,6 @@ async fn drive<K: ToRow>(
     }
 }
 
-/// Turns one watcher stream into updates until it fails; returns why.
 async fn pump<K: ToRow>(
     mut stream: BoxStream<'static, watcher::Result<watcher::Event<K>>>,
     out: &mut StateSender,
@@ -198,7 +236,11 @@ async fn pump<K: ToRow>(
             let reason = "the watch stream ended".to_owned();
             return Ok((Failure::Transient(reason.clone()), reason));
         };
-        if event.is_ok() {
+        // Only data counts as an update: `Init` comes before the list is even sent.
+        if event
+            .as_ref()
+            .is_ok_and(|e| !matches!(e, watcher::Event::Init))
+        {
             *last_update = Some(jiff::Timestamp::now());
         }
         match event {

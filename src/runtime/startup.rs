@@ -81,6 +81,20 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
         })
         .and_then(|answer| answer)
         .with_context(|| format!("kubeconfig {}", kubeconfig_name(&opts)))?;
+    // `/version` needs no credentials: ask for something that does, so a rejected token
+    // is said here in one line (exit 1), not shown as a dashboard that never fills.
+    tokio::time::timeout(CONNECT_TIMEOUT, cluster.check_credentials())
+        .await
+        .map_err(|_| {
+            anyhow::anyhow!(
+                "the API server {} (context {:?}) did not answer within {} s",
+                cluster.server(),
+                cluster.context(),
+                CONNECT_TIMEOUT.as_secs()
+            )
+        })
+        .and_then(|answer| answer)
+        .with_context(|| format!("kubeconfig {}", kubeconfig_name(&opts)))?;
     let namespace = (!args.all_namespaces).then(|| cluster.namespace().to_owned());
     let mut state = State::new(kind, namespace, keymap, theme);
     if let Some(chosen) = monitor {

@@ -122,6 +122,12 @@ pub fn draw(state: &State, table: &TableView, frame: &mut Frame, area: Rect) {
             theme.error(),
         ));
     }
+    // Over the rows last listed, which are kept: they may be stale.
+    if let Some(WatchState::Unauthorized(why)) = watch
+        && !table.visible.is_empty()
+    {
+        title.push(Span::styled(format!(" {why} "), theme.error()));
+    }
     let block = Block::bordered()
         .border_style(Style::new().fg(theme.border_focused))
         .title(Line::from(title));
@@ -130,14 +136,21 @@ pub fn draw(state: &State, table: &TableView, frame: &mut Frame, area: Rect) {
     let message = match watch {
         Some(WatchState::Forbidden(why)) => Some(format!("forbidden: {why}")),
         Some(WatchState::Unavailable(why)) => Some(format!("not available on this cluster: {why}")),
+        Some(WatchState::Unauthorized(why)) => Some(why.clone()),
         Some(WatchState::Syncing) if table.visible.is_empty() => Some("loading…".to_owned()),
+        // "No pods here" only once a list said so.
+        Some(WatchState::Reconnecting {
+            last_update: None, ..
+        }) if table.visible.is_empty() => Some("nothing listed yet".to_owned()),
         _ if table.visible.is_empty() => Some(format!("no {} here", table.kind.plural())),
         _ => None,
     };
     if let Some(message) = message {
         let style = if matches!(
             watch,
-            Some(WatchState::Forbidden(_) | WatchState::Unavailable(_))
+            Some(
+                WatchState::Forbidden(_) | WatchState::Unavailable(_) | WatchState::Unauthorized(_)
+            )
         ) {
             theme.error()
         } else {

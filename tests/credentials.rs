@@ -1,0 +1,160 @@
+//! Honest connection states when the server rejects the credentials (401): a rejected
+//! token at start is one line and exit code 1; a token revoked while kdeck runs shows
+//! its own state (not "reconnecting", not "no pods here") and is retried slowly; an
+//! exec plugin's token that expires is asked for again without the user noticing.
+
+mod app_driver;
+mod support;
+
+use std::path::Path;
+use std::time::Duration;
+
+use app_driver::AppDriver;
+use kdeck::cluster::{Kind, WatchState};
+use serde_json::json;
+use support::TestSim;
+
+/// The screen as the user sees it, 120x40.
+fn screen(d: &AppDriver) -> String {
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).expect("terminal");
+    terminal
+        .draw(|f| kdeck::ui::draw(&d.state, f))
+        .expect("draw");
+    let buffer = terminal.backend().buffer();
+    let mut text = String::new();
+    for y in 0..buffer.area.height {
+        for x in 0..buffer.area.width {
+            text.push_str(buffer[(x, y)].symbol());
+        }
+        text.push('\n');
+    }
+    text
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write a test file");
+    path
+}
+
+/// Requests the server answered 401, so far.
+fn rejected(sim: &TestSim) -> usize {
+    sim.requests().iter().filter(|r| r.status == 401).count()
+}
+
+#[test]
+fn a_rejected_token_at_start_is_one_line_and_exit_code_1() {
+    let sim = TestSim::start();
+    let kubeconfig = sim
+        .kubeconfig_for(&json!({"token": "not-a-token"}))
+        .expect("a kubeconfig");
+    let path = write(sim.dir(), "bad-token.yaml", &kubeconfig);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kdeck"))
+        .arg("--kubeconfig")
+        .arg(&path)
+        .env("XDG_CONFIG_HOME", sim.dir().join("config"))
+        .env("XDG_STATE_HOME", sim.dir().join("state"))
+        .output()
+        .expect("run kdeck");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("credentials rejected by the server for context kdeck-sim-token"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+    assert!(rejected(&sim) >= 1, "the server was asked");
+}
+
+#[test]
+fn a_token_revoked_while_kdeck_runs_shows_its_own_state_and_is_retried_slowly() {
+    let sim = TestSim::start();
+    let token = sim.issue_token("admin", None).expect("a token");
+    let kubeconfig = sim
+        .kubeconfig_for(&json!({"token": token}))
+        .expect("a kubeconfig");
+    let path = write(sim.dir(), "token.yaml", &kubeconfig);
+    sim.block_on(async {
+        let mut d = AppDriver::connect(&path, false, false, None).await;
+        d.wait_live(Kind::Pod).await;
+        d.wait_for("the seed's pods", |s| {
+            s.stores.of(Kind::Pod).iter().next().is_some()
+        })
+        .await;
+        sim.revoke_token(&token);
+        // An open watch is not cut by a revocation; the next list and watch are refused.
+        sim.disconnect_watches();
+        d.wait_for("the credentials state", |s| {
+            matches!(
+                s.watch_states.get(&Kind::Pod),
+                Some(WatchState::Unauthorized(_))
+            )
+        })
+        .await;
+        let text = screen(&d);
+        assert!(text.contains("State: credentials rejected"), "{text}");
+        assert!(
+            text.contains("credentials rejected by the server for context kdeck-sim-token"),
+            "{text}"
+        );
+        assert!(!text.contains("reconnecting"), "{text}");
+        assert!(!text.contains("no pods here"), "{text}");
+        // Retried slowly: over a few seconds, fewer requests than seconds.
+        let before = rejected(&sim);
+        let window = Duration::from_secs(4);
+        let _ = tokio::time::timeout(window, d.wait_for("never", |_| false)).await;
+        let during = rejected(&sim) - before;
+        assert!(
+            during < 4,
+            "{during} rejected requests in {window:?} after the credentials state"
+        );
+    });
+}
+
+#[test]
+fn an_exec_plugin_token_that_expires_is_renewed_without_the_user_noticing() {
+    let sim = TestSim::start();
+    let token_file = sim.dir().join("rotated-token");
+    let lifetime = Duration::from_secs(3);
+    let rotation = sim.block_on(async { sim.rotate_token_file("admin", lifetime, &token_file) });
+    let rotation = rotation.expect("a rotated token file");
+    let runs = sim.dir().join("plugin-runs");
+    // A small exec credential plugin: the file's token, as an ExecCredential; no expiry,
+    // so only a 401 tells the client that it is stale (as kubectl's client-go handles).
+    let script = format!(
+        "echo run >> '{runs}'\nprintf '{{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{{\"token\":\"%s\"}}}}' \"$(cat '{file}')\"\n",
+        runs = runs.display(),
+        file = token_file.display()
+    );
+    let plugin = write(sim.dir(), "plugin.sh", &script);
+    let kubeconfig = sim
+        .kubeconfig_for(&json!({"exec": {
+            "apiVersion": "client.authentication.k8s.io/v1",
+            "command": "sh",
+            "args": [plugin.to_str().expect("utf-8 path")],
+            "interactiveMode": "Never",
+        }}))
+        .expect("a kubeconfig");
+    let path = write(sim.dir(), "exec.yaml", &kubeconfig);
+    let runs_so_far = || std::fs::read_to_string(&runs).map_or(0, |s| s.lines().count());
+    sim.block_on(async {
+        let mut d = AppDriver::connect(&path, false, false, None).await;
+        d.wait_live(Kind::Pod).await;
+        let first_runs = runs_so_far();
+        // Past the first token's lifetime, then the watches must list again.
+        tokio::time::sleep(lifetime + Duration::from_secs(1)).await;
+        let rejected_before = rejected(&sim);
+        sim.disconnect_watches();
+        d.wait_for("a 401, then the pods listed again", |s| {
+            rejected(&sim) > rejected_before
+                && matches!(s.watch_states.get(&Kind::Pod), Some(WatchState::Live))
+        })
+        .await;
+        assert!(runs_so_far() > first_runs, "the plugin ran again");
+        let text = screen(&d);
+        assert!(text.contains("State: live"), "{text}");
+        assert!(!text.contains("credentials rejected"), "{text}");
+    });
+    rotation.abort();
+}
