@@ -88,15 +88,26 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     )
 }
 
-/// `text` cut to `width` characters, ending in `…` when cut.
+/// `text` cut to `width` terminal columns, ending in `…` when cut.
 pub fn truncate(text: &str, width: usize) -> std::borrow::Cow<'_, str> {
-    if text.chars().count() <= width {
+    use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
+    if text.width() <= width {
         return std::borrow::Cow::Borrowed(text);
     }
     if width == 0 {
         return std::borrow::Cow::Borrowed("");
     }
-    let mut out: String = text.chars().take(width - 1).collect();
+    // Columns, not characters: a CJK character takes two.
+    let mut out = String::with_capacity(width + 2);
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width - 1 {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
     out.push('…');
     std::borrow::Cow::Owned(out)
 }

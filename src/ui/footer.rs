@@ -7,6 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr as _;
 
 use super::truncate;
 use crate::action::Action;
@@ -153,7 +154,7 @@ fn hints(state: &State, width: u16) -> Line<'static> {
             continue;
         };
         let label = format!(" {}  ", short(&action));
-        let needed = key.chars().count() + 2 + label.trim_end().chars().count();
+        let needed = key.width() + 2 + label.trim_end().width();
         if used + needed > usize::from(width) {
             break;
         }

@@ -7,6 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
+use unicode_width::UnicodeWidthStr as _;
 
 use super::footer::unavailable;
 use super::truncate;
@@ -43,7 +44,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let width = usize::from(inner.width) / columns;
     let key_width = entries
         .iter()
-        .map(|(k, _, _)| k.chars().count())
+        .map(|(k, _, _)| k.width())
         .max()
         .unwrap_or(0)
         .min(width / 2);

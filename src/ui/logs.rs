@@ -4,6 +4,7 @@
 //! Only the lines on screen are formatted.
 
 use std::fmt::Write as _;
+use unicode_width::UnicodeWidthStr as _;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -290,10 +291,10 @@ fn status_line<'a>(state: &State, view: &LogsView, hint_width: Option<u16>) -> L
         let mut shown = String::new();
         for (k, d) in hints(&state.keymap) {
             let hint = format!("{}{k} {d}", if shown.is_empty() { "   " } else { "  " });
-            if hint.chars().count() > room {
+            if hint.width() > room {
                 break;
             }
-            room -= hint.chars().count();
+            room -= hint.width();
             shown.push_str(&hint);
         }
         parts.push(Span::styled(shown, theme.muted_style()));

@@ -2,6 +2,7 @@
 //! new versus old replicas, pod health, image) above the most recent warnings.
 
 use std::fmt::Write as _;
+use unicode_width::UnicodeWidthStr as _;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -130,7 +131,7 @@ fn draw_cards(state: &State, view: &MonitorView, frame: &mut Frame, area: Rect) 
             (first + per_page).min(view.cache.cards.len()),
             view.cache.cards.len()
         );
-        let w = u16::try_from(page.chars().count()).unwrap_or(0);
+        let w = u16::try_from(page.width()).unwrap_or(0);
         let spot = Rect {
             x: area.right().saturating_sub(w + 1),
             y: area.bottom().saturating_sub(1),
@@ -199,7 +200,7 @@ fn draw_card(state: &State, card: &Card, selected: bool, frame: &mut Frame, area
         theme.text()
     };
     let bar_label = format!(" new {new_ready}/{} old {}", dep.desired, card.old_replicas);
-    let bar_width = w.saturating_sub(bar_label.chars().count());
+    let bar_width = w.saturating_sub(bar_label.width());
     let mut bar = progress_bar(
         theme,
         bar_width,
@@ -228,10 +229,7 @@ fn draw_warnings(state: &State, view: &MonitorView, frame: &mut Frame, area: Rec
     let w = usize::from(area.width);
     let store = state.stores.of(Kind::Event);
     let title = format!("── Recent warnings [{}] ", view.cache.warnings.len());
-    let title = format!(
-        "{title}{}",
-        "─".repeat(w.saturating_sub(title.chars().count()))
-    );
+    let title = format!("{title}{}", "─".repeat(w.saturating_sub(title.width())));
     let mut lines = vec![Line::from(Span::styled(
         truncate(&title, w).into_owned(),
         Style::new().fg(theme.accent).add_modifier(Modifier::BOLD),

@@ -10,6 +10,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
+use unicode_width::UnicodeWidthStr as _;
 
 use super::truncate;
 use crate::action::Action;
@@ -236,7 +237,7 @@ fn draw_progress(
         (false, _) => label,
     };
     let bar_width = usize::from(area.width)
-        .saturating_sub(label.chars().count())
+        .saturating_sub(label.width())
         .min(40);
     let mut spans = progress_bar(theme, bar_width, (new_ready, new_total), old, dep.desired);
     spans.push(Span::styled(label, theme.text()));

@@ -11,10 +11,14 @@ pub fn align(text: &str) -> String {
     out
 }
 
+use unicode_width::UnicodeWidthStr as _;
+
 const PADDING: usize = 2;
 
+/// Columns on a terminal (a CJK character takes two), as Go's tabwriter counts runes
+/// (kubectl's) but aligned for how it is seen.
 fn width(cell: &str) -> usize {
-    cell.chars().count()
+    cell.width()
 }
 
 fn format(lines: &[Vec<&str>], widths: &mut Vec<usize>, from: usize, to: usize, out: &mut String) {
@@ -67,6 +71,14 @@ mod tests {
             align(text),
             "Name:       web\nNamespace:  default\nIPs:\n  IP:           10.0.0.1\nControlled By:  ReplicaSet/web\n"
         );
+    }
+
+    #[test]
+    fn wide_characters_are_padded_by_their_width() {
+        let text = "Name:\t网站\nNamespace:\tdefault\nLabels:\tapp=web\n";
+        let aligned = align("Ñame:\tx\n名前:\ty\nA:\tz\n");
+        assert_eq!(aligned, "Ñame:  x\n名前:  y\nA:     z\n");
+        assert!(align(text).starts_with("Name:       网站"));
     }
 
     #[test]

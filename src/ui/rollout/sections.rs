@@ -2,6 +2,7 @@
 //! events): lines built from the cached slots, and how they share the rows.
 
 use std::fmt::Write as _;
+use unicode_width::UnicodeWidthStr as _;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -41,10 +42,7 @@ impl Section {
         } else {
             format!("── {} ", self.title)
         };
-        let title = format!(
-            "{title}{}",
-            "─".repeat(w.saturating_sub(title.chars().count()))
-        );
+        let title = format!("{title}{}", "─".repeat(w.saturating_sub(title.width())));
         let mut lines = vec![Line::from(Span::styled(
             truncate(&title, w).into_owned(),
             Style::new()
@@ -103,7 +101,7 @@ pub(super) fn sections(state: &State, view: &RolloutView) -> [Section; 5] {
         .collect();
     let rs_width = rs_rows
         .iter()
-        .map(|r| r.meta.name.chars().count())
+        .map(|r| r.meta.name.width())
         .max()
         .unwrap_or(4)
         .min(32);
@@ -115,13 +113,13 @@ pub(super) fn sections(state: &State, view: &RolloutView) -> [Section; 5] {
             .filter_map(|s| pod_store.get(*s))
     };
     let pod_width = pod_rows()
-        .map(|r| r.meta.name.chars().count())
+        .map(|r| r.meta.name.width())
         .max()
         .unwrap_or(4)
         .min(40);
     let status_width = pod_rows()
         .filter_map(|r| match &r.detail {
-            Detail::Pod(p) => Some(p.status.chars().count()),
+            Detail::Pod(p) => Some(p.status.width()),
             _ => None,
         })
         .max()
