@@ -16,6 +16,7 @@ pub mod request_log;
 pub mod routes;
 pub mod selectors;
 pub mod shown_time;
+pub mod streams;
 pub mod subresources;
 pub mod table;
 pub mod validate;

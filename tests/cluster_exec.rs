@@ -1,0 +1,258 @@
+//! Exec and attach through kube-rs against the embedded cluster: the protocol
+//! (`v5.channel.k8s.io`, its status and resize channels), the stand-in shell, and the
+//! cluster layer's sessions (`kdeck::cluster::exec`): hostname, exit codes, a resize
+//! seen by `stty size`, the bash-then-sh fallback, no shell at all, and RBAC.
+
+mod stream_fixtures;
+mod support;
+
+use k8s_openapi::api::core::v1::{Pod, Service};
+use kdeck::cluster::MutationGate;
+use kdeck::cluster::exec::{self, ContainerRef, SessionEnd, SessionError, TerminalSession};
+use kube::Api;
+use kube::api::{AttachParams, PostParams};
+use stream_fixtures::running_pod;
+use support::{TestSim, test_timeout};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+fn target(pod: &str) -> ContainerRef {
+    ContainerRef {
+        namespace: "default".into(),
+        pod: pod.into(),
+        container: None,
+    }
+}
+
+/// Reads the session's output until `want` is in it; returns everything read.
+async fn read_until(session: &mut TerminalSession, seen: &mut String, want: &str) {
+    let mut buf = [0u8; 4096];
+    let result = tokio::time::timeout(test_timeout(), async {
+        while !seen.contains(want) {
+            let n = session
+                .stdout
+                .read(&mut buf)
+                .await
+                .expect("the output is read");
+            assert!(n > 0, "the output ended before {want:?} came: {seen:?}");
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    })
+    .await;
+    assert!(
+        result.is_ok(),
+        "{want:?} never came; the output was {seen:?}"
+    );
+}
+
+/// Runs `command` without a TTY; its standard output and the final status.
+async fn run(
+    client: &kube::Client,
+    pod: &str,
+    command: &[&str],
+) -> (
+    String,
+    k8s_openapi::apimachinery::pkg::apis::meta::v1::Status,
+) {
+    let pods: Api<Pod> = Api::namespaced(client.clone(), "default");
+    let params = AttachParams::default()
+        .stdin(false)
+        .stdout(true)
+        .stderr(true);
+    let mut process = pods
+        .exec(pod, command.to_vec(), &params)
+        .await
+        .expect("exec starts");
+    let mut stdout = process.stdout().expect("stdout");
+    let status = process.take_status().expect("status");
+    let mut out = String::new();
+    stdout
+        .read_to_string(&mut out)
+        .await
+        .expect("stdout is read");
+    let status = tokio::time::timeout(test_timeout(), status)
+        .await
+        .expect("a status before the timeout")
+        .expect("a status");
+    (out, status)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exec_runs_commands_and_reports_their_status() {
+    let sim = TestSim::empty();
+    let client = sim.client().await.unwrap();
+    let services: Api<Service> = Api::namespaced(client.clone(), "default");
+    let service = serde_json::from_value(serde_json::json!({
+        "metadata": {"name": "myapp-svc"},
+        "spec": {"selector": {"app": "myapp"}, "ports": [{"name": "http", "port": 80}]},
+    }))
+    .unwrap();
+    services
+        .create(&PostParams::default(), &service)
+        .await
+        .unwrap();
+    running_pod(&client, "web", "nginx:1.25", None, false).await;
+
+    let (out, status) = run(&client, "web", &["hostname"]).await;
+    assert_eq!(out, "web\n");
+    assert_eq!(status.status.as_deref(), Some("Success"));
+
+    let (_, status) = run(&client, "web", &["sh", "-c", "echo bye; exit 3"]).await;
+    assert_eq!(status.reason.as_deref(), Some("NonZeroExitCode"));
+    let cause = &status.details.unwrap().causes.unwrap()[0];
+    assert_eq!(
+        (cause.reason.as_deref(), cause.message.as_deref()),
+        (Some("ExitCode"), Some("3"))
+    );
+
+    // The service variables the kubelet injects, and the container's files.
+    let (env, _) = run(&client, "web", &["env"]).await;
+    assert!(env.contains("MYAPP_SVC_SERVICE_HOST=10."), "{env}");
+    assert!(env.contains("MYAPP_SVC_SERVICE_PORT_HTTP=80\n"), "{env}");
+    assert!(env.contains("HOSTNAME=web\n"), "{env}");
+    let (resolv, _) = run(&client, "web", &["cat", "/etc/resolv.conf"]).await;
+    assert!(
+        resolv.starts_with("search default.svc.cluster.local svc.cluster.local cluster.local"),
+        "{resolv}"
+    );
+
+    // A command the image does not have fails to start, as containerd reports it.
+    let (_, status) = run(&client, "web", &["/bin/zsh"]).await;
+    assert_eq!(status.reason.as_deref(), Some("InternalError"));
+    let message = status.message.unwrap();
+    assert!(
+        message.contains("exec: \"/bin/zsh\": stat /bin/zsh: no such file or directory"),
+        "{message}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shell_session_answers_is_resized_and_exits_with_its_code() {
+    let sim = TestSim::empty();
+    let client = sim.client().await.unwrap();
+    running_pod(&client, "web", "nginx:1.25", None, false).await;
+    let permit = MutationGate::new(false).permit("shell in web").unwrap();
+    let mut session = exec::open_shell(
+        client,
+        &permit,
+        &target("web"),
+        &exec::default_shells(),
+        (80, 24),
+    )
+    .await
+    .expect("a shell opens");
+    assert_eq!(session.command, ["/bin/bash"]);
+    let mut seen = String::new();
+    read_until(&mut session, &mut seen, "root@web:/# ").await;
+    session.stdin.write_all(b"stty size\r").await.unwrap();
+    read_until(&mut session, &mut seen, "24 80\r\n").await;
+    assert!(session.resize.resize(132, 43));
+    // The resize and the keys travel on different channels: ask until the size shows.
+    let asked = tokio::time::timeout(test_timeout(), async {
+        loop {
+            session.stdin.write_all(b"stty size\r").await.unwrap();
+            let mut answer = String::new();
+            read_until(&mut session, &mut answer, "root@web:/# ").await;
+            if answer.contains("43 132\r\n") {
+                break;
+            }
+        }
+    })
+    .await;
+    assert!(asked.is_ok(), "the resize never reached the shell");
+    session.stdin.write_all(b"hostname\r").await.unwrap();
+    read_until(&mut session, &mut seen, "hostname\r\nweb\r\n").await;
+    session.stdin.write_all(b"exit 3\r").await.unwrap();
+    let end = tokio::time::timeout(test_timeout(), session.exit.wait())
+        .await
+        .expect("the session ends");
+    assert_eq!(end, SessionEnd::Exited(3));
+    assert_eq!(end.describe(), "exited 3");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shells_are_tried_in_order_and_a_container_without_any_says_so() {
+    let sim = TestSim::empty();
+    let client = sim.client().await.unwrap();
+    running_pod(
+        &client,
+        "box",
+        "busybox:1.36",
+        Some(&["sleep", "3600"]),
+        false,
+    )
+    .await;
+    running_pod(
+        &client,
+        "static",
+        "gcr.io/distroless/static:nonroot",
+        None,
+        false,
+    )
+    .await;
+    let permit = MutationGate::new(false).permit("shell").unwrap();
+
+    let mut session = exec::open_shell(
+        client.clone(),
+        &permit,
+        &target("box"),
+        &exec::default_shells(),
+        (80, 24),
+    )
+    .await
+    .expect("busybox has /bin/sh");
+    assert_eq!(session.command, ["/bin/sh"]);
+    let mut seen = String::new();
+    read_until(&mut session, &mut seen, "/ # ").await;
+    session.stdin.write_all(b"bash\r").await.unwrap();
+    read_until(&mut session, &mut seen, "sh: bash: not found").await;
+    session.stdin.write_all(&[4]).await.unwrap();
+    let end = tokio::time::timeout(test_timeout(), session.exit.wait())
+        .await
+        .unwrap();
+    assert_eq!(
+        end,
+        SessionEnd::Exited(127),
+        "Ctrl-D ends the shell with the last status"
+    );
+
+    let Err(error) = exec::open_shell(
+        client,
+        &permit,
+        &target("static"),
+        &exec::default_shells(),
+        (80, 24),
+    )
+    .await
+    else {
+        panic!("a distroless image has no shell");
+    };
+    assert!(matches!(error, SessionError::NoShell { .. }), "{error}");
+    assert_eq!(
+        error.to_string(),
+        "none of /bin/bash, /bin/sh exists in pod static"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_viewer_may_not_exec() {
+    let sim = TestSim::empty();
+    let client = sim.client().await.unwrap();
+    running_pod(&client, "web", "nginx:1.25", None, false).await;
+    let viewer = sim.viewer_client().await.unwrap();
+    let permit = MutationGate::new(false).permit("shell").unwrap();
+    let Err(error) = exec::open_shell(
+        viewer,
+        &permit,
+        &target("web"),
+        &exec::default_shells(),
+        (80, 24),
+    )
+    .await
+    else {
+        panic!("the viewer got a shell");
+    };
+    assert_eq!(
+        error.to_string(),
+        "pods \"web\" is forbidden: User \"viewer\" cannot create resource \"pods/exec\" in API group \"\" in the namespace \"default\""
+    );
+}
