@@ -9,7 +9,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use futures::StreamExt as _;
+use futures::{FutureExt as _, StreamExt as _};
 use k8s_openapi::api::core::v1::Pod;
 use kube::Api;
 use kube::runtime::watcher;
@@ -312,12 +312,19 @@ async fn connection(
             copy(remote_read, local_write, &counters.bytes_in),
         )
     };
-    tokio::select! {
-        _ = copying => Ok(()),
-        Some(message) = error => {
+    tokio::pin!(error);
+    let failed = tokio::select! {
+        biased;
+        Some(message) = &mut error => Some(message),
+        // The server's error comes before it closes: one may be waiting already.
+        _ = copying => error.now_or_never().flatten(),
+    };
+    match failed {
+        Some(message) => {
             forwarder.abort();
             Err(message)
         }
+        None => Ok(()),
     }
 }
 
