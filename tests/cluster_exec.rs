@@ -256,3 +256,91 @@ async fn the_viewer_may_not_exec() {
         "pods \"web\" is forbidden: User \"viewer\" cannot create resource \"pods/exec\" in API group \"\" in the namespace \"default\""
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attach_reaches_a_shell_that_is_the_main_process() {
+    let sim = TestSim::empty();
+    let client = sim.client().await.unwrap();
+    running_pod(&client, "debug", "busybox:1.36", Some(&["sh"]), true).await;
+    let permit = MutationGate::new(false).permit("attach").unwrap();
+    let mut session = exec::attach(client, &permit, &target("debug"), (80, 24))
+        .await
+        .expect("attached");
+    let mut seen = String::new();
+    // The client that starts the main shell sees its first prompt.
+    read_until(&mut session, &mut seen, "/ # ").await;
+    session.stdin.write_all(b"hostname\r").await.unwrap();
+    read_until(&mut session, &mut seen, "hostname\r\ndebug\r\n/ # ").await;
+    session.stdin.write_all(b"exit\r").await.unwrap();
+    let end = tokio::time::timeout(test_timeout(), session.exit.wait())
+        .await
+        .unwrap();
+    assert_eq!(end, SessionEnd::Exited(0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wget_from_a_pod_reaches_a_services_pods_in_turn() {
+    let sim = TestSim::start();
+    let client = sim.client().await.unwrap();
+    let myapp = stream_fixtures::myapp_pods(&client).await;
+    stream_fixtures::wait_endpoints(&sim, "myapp-svc", 3).await;
+    let debug = running_pod(
+        &client,
+        "debug",
+        "busybox:1.36",
+        Some(&["sleep", "3600"]),
+        false,
+    )
+    .await;
+    let debug_ip = debug.status.unwrap().pod_ip.unwrap();
+
+    let mut served = Vec::new();
+    for url in [
+        "myapp-svc",
+        "myapp-svc.default",
+        "http://myapp-svc.default.svc.cluster.local/",
+    ] {
+        let (page, status) = run(&client, "debug", &["wget", "-qO-", url]).await;
+        assert_eq!(status.status.as_deref(), Some("Success"), "{url}: {page}");
+        let pod = page
+            .split("Served by pod <b>")
+            .nth(1)
+            .and_then(|rest| rest.split("</b>").next())
+            .unwrap_or_else(|| panic!("no pod named in {page}"))
+            .to_string();
+        served.push(pod);
+    }
+    let mut distinct = served.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 3, "three requests, three pods: {served:?}");
+    for pod in &served {
+        assert!(myapp.contains(pod), "{pod} is not a myapp pod: {myapp:?}");
+        let log = stream_fixtures::pod_log(&client, pod).await;
+        assert!(
+            log.lines()
+                .any(|l| l.starts_with(&format!("{debug_ip} - - ["))
+                    && l.contains("\"GET / HTTP/1.1\" 200")
+                    && l.contains("\"Wget\"")),
+            "the request from {debug_ip} is not in {pod}'s log"
+        );
+    }
+
+    let (out, status) = run(
+        &client,
+        "debug",
+        &[
+            "sh",
+            "-c",
+            "wget -qO- nosuch; echo status=$?; curl myapp-svc; echo status=$?",
+        ],
+    )
+    .await;
+    assert_eq!(status.status.as_deref(), Some("Success"));
+    assert_eq!(out, "status=1\nstatus=127\n");
+    let (out, _) = run(&client, "debug", &["nslookup", "myapp-svc"]).await;
+    assert!(
+        out.contains("Name:\tmyapp-svc.default.svc.cluster.local\nAddress: 10.96.112.37\n"),
+        "{out}"
+    );
+}

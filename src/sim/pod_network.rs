@@ -1,6 +1,6 @@
 //! The cluster network as a pod sees it: names resolved as cluster DNS would
 //! ([`dns`]), a Service's traffic sent to one of its ready endpoints as kube-proxy
-//! would (at random, like its iptables rules), and the HTTP servers pods run
+//! would (in turn, as its IPVS mode does), and the HTTP servers pods run
 //! ([`http`]: the page each image answers, and the access-log line it writes).
 //! [`http_connection`] serves HTTP/1.1 over a byte stream, for port-forwards.
 //!
@@ -118,8 +118,8 @@ pub fn fetch(store: &Store, from: &Pod, url: &Url, request: &Request) -> Result<
     })
 }
 
-/// One ready endpoint of `service` for its port `port`, chosen at random as
-/// kube-proxy's rules do: the pod and the port on it.
+/// One ready endpoint of `service` for its port `port`, taken in turn as kube-proxy's
+/// IPVS round robin takes them: the pod and the port on it.
 fn pick_endpoint(store: &Store, service: &Service, port: u16) -> Option<(Pod, u16)> {
     let namespace = service.metadata.namespace.as_deref()?;
     let name = service.metadata.name.as_deref()?;
@@ -150,7 +150,12 @@ fn pick_endpoint(store: &Store, service: &Service, port: u16) -> Option<(Pod, u1
     if choices.is_empty() {
         return None;
     }
-    let (pod, ep_port) = choices.swap_remove(fastrand::usize(..choices.len()));
+    // Endpoints list addresses by IP; the turn goes by pod name, which stays put.
+    choices.sort();
+    let turn = store
+        .runtime()
+        .next_endpoint(&format!("{namespace}/{name}"), choices.len());
+    let (pod, ep_port) = choices.swap_remove(turn);
     Some((store.get_as(namespace, &pod)?, ep_port))
 }
 

@@ -171,6 +171,16 @@ where
     Ok(())
 }
 
+/// The close frame with code 1000: client-go reads anything else (even no code) as an error.
+pub fn normal_close() -> tokio_tungstenite::tungstenite::Message {
+    use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+    tokio_tungstenite::tungstenite::Message::Close(Some(CloseFrame {
+        code: CloseCode::Normal,
+        reason: "".into(),
+    }))
+}
+
 async fn websocket(connection: Connection) -> WebSocketStream<Connection> {
     WebSocketStream::from_raw_socket(connection, Role::Server, None).await
 }
@@ -277,12 +287,12 @@ fn exec_or_attach(
         let stdin_once = ctx.container.stdin_once == Some(true);
         let shell_tty = ctx.container.tty == Some(true);
         Box::new(move |io| {
-            let shell = ctx
+            let (shell, output) = ctx
                 .store
                 .runtime()
                 .main_shells
                 .get_or_start(ctx.clone(), shell_tty);
-            Box::pin(attach_shell(shell, io, stdin_once))
+            Box::pin(attach_shell(shell, output, io, stdin_once))
         })
     } else {
         Box::new(move |io| Box::pin(attach_output(ctx, io, tty)))

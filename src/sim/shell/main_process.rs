@@ -48,8 +48,14 @@ impl MainShell {
 }
 
 impl MainShells {
-    /// The main shell of the container of `ctx`, started now if it is not running.
-    pub fn get_or_start(&self, ctx: Arc<Context>, tty: bool) -> Arc<MainShell> {
+    /// The main shell of the container of `ctx` (started now if none runs, or if the one
+    /// running has had its input closed and is ending), and a receiver of what it writes
+    /// from now on: the client that starts it sees its first prompt.
+    pub fn get_or_start(
+        &self,
+        ctx: Arc<Context>,
+        tty: bool,
+    ) -> (Arc<MainShell>, broadcast::Receiver<Output>) {
         let key = (
             ctx.pod.metadata.uid.clone().unwrap_or_default(),
             ctx.container.name.clone(),
@@ -58,13 +64,13 @@ impl MainShells {
             .running
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(shell) = running.get(&key) {
-            return shell.clone();
+        if let Some(shell) = running.get(&key).filter(|s| s.stdin().is_some()) {
+            return (shell.clone(), shell.output.subscribe());
         }
         let (stdin_tx, stdin_rx) = mpsc::channel(64);
         let (resize_tx, resize_rx) = mpsc::channel(16);
         let (out_tx, mut out_rx) = mpsc::channel(64);
-        let (broadcast_tx, _) = broadcast::channel(256);
+        let (broadcast_tx, first_receiver) = broadcast::channel(256);
         let (ended_tx, ended_rx) = watch::channel(false);
         let shell = Arc::new(MainShell {
             stdin: Mutex::new(Some(stdin_tx)),
@@ -80,6 +86,7 @@ impl MainShells {
         };
         let argv = ctx.main_command();
         let registry = self.running.clone();
+        let this = Arc::downgrade(&shell);
         tokio::spawn(async move {
             let process = tokio::spawn(session::run(ctx, argv, io, tty));
             // Output goes to whoever is attached; none attached, it is lost, as on a terminal.
@@ -87,13 +94,20 @@ impl MainShells {
                 let _ = broadcast_tx.send(out);
             }
             let _ = process.await;
-            registry
+            let mut running = registry
                 .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .remove(&key);
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            // Unless a new shell has taken its place already.
+            if running
+                .get(&key)
+                .is_some_and(|s| std::ptr::eq(Arc::as_ptr(s), this.as_ptr()))
+            {
+                running.remove(&key);
+            }
+            drop(running);
             let _ = ended_tx.send(true);
         });
-        shell
+        (shell, first_receiver)
     }
 }
 
@@ -109,9 +123,13 @@ impl Drop for StdinOnce {
 }
 
 /// One client attached to a main shell, until the shell ends or the client leaves.
-pub async fn attach_shell(shell: Arc<MainShell>, mut io: ProcessIo, stdin_once: bool) -> Ending {
+pub async fn attach_shell(
+    shell: Arc<MainShell>,
+    mut output: broadcast::Receiver<Output>,
+    mut io: ProcessIo,
+    stdin_once: bool,
+) -> Ending {
     let _once = StdinOnce(stdin_once.then(|| shell.clone()));
-    let mut output = shell.output.subscribe();
     let mut ended = shell.ended.clone();
     let mut stdin = io.stdin.take();
     loop {

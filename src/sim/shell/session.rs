@@ -93,7 +93,7 @@ pub async fn run(ctx: Arc<Context>, argv: Vec<String>, io: ProcessIo, tty: bool)
 
 /// Runs one line; the status, and whether the shell ends (`exit`, or the client left).
 async fn run_line(state: &mut ShellState, writer: &Writer, line: &str) -> (i32, bool) {
-    let commands = match words::parse(line, &|name| state.var(name)) {
+    let commands = match words::parse(line) {
         Ok(commands) => commands,
         Err(message) => {
             state.last_status = 2;
@@ -112,7 +112,8 @@ async fn run_line(state: &mut ShellState, writer: &Writer, line: &str) -> (i32, 
         if skip {
             continue;
         }
-        let outcome = commands::run(state, &command.words);
+        let words = command.expand(&|name| state.var(name));
+        let outcome = commands::run(state, &words);
         state.last_status = outcome.status;
         if !writer.outcome(&outcome).await {
             return (outcome.status, true);

@@ -1,7 +1,8 @@
 //! A command line split as a POSIX shell splits it, for the little the stand-in
 //! shell runs: words, single and double quotes, backslashes, `$NAME`, `${NAME}`
-//! and `$?`, comments, and lists joined by `;`, `&&` and `||`. Pipes, redirections
-//! and background jobs are refused with a message rather than misread.
+//! and `$?`, comments, and lists joined by `;`, `&&` and `||`. Variables expand
+//! when their command runs (`false; echo $?` prints 1). Pipes, redirections and
+//! background jobs are refused with a message rather than misread.
 
 /// When a command of a list runs, after the one before it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,37 +15,111 @@ pub enum Joined {
     IfFailed,
 }
 
+/// A piece of a word: text as written, or a variable expanded when the command runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Piece {
+    Text(String),
+    /// A variable; unquoted, its value splits into words (and vanishes when empty).
+    Var {
+        name: String,
+        quoted: bool,
+    },
+}
+
 /// One simple command of a list.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Command {
     /// How it joins the command before it.
     pub joined: Joined,
-    /// Its words after expansion.
-    pub words: Vec<String>,
+    words: Vec<Vec<Piece>>,
 }
 
-/// Splits `line` into its commands; `var` expands `$NAME` (and `?`).
-pub fn parse(line: &str, var: &dyn Fn(&str) -> String) -> Result<Vec<Command>, String> {
-    let mut commands = Vec::new();
-    let mut words: Vec<String> = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut joined = Joined::Always;
+impl Command {
+    /// The command's words, its variables expanded by `var` (`?` is the last status).
+    pub fn expand(&self, var: &dyn Fn(&str) -> String) -> Vec<String> {
+        let mut out = Vec::new();
+        for word in &self.words {
+            let mut current = String::new();
+            // Quotes make a word even when empty (`echo ''`).
+            let mut exists = word
+                .iter()
+                .any(|p| !matches!(p, Piece::Var { quoted: false, .. }));
+            for piece in word {
+                match piece {
+                    Piece::Text(t) => current.push_str(t),
+                    Piece::Var { name, quoted: true } => current.push_str(&var(name)),
+                    Piece::Var {
+                        name,
+                        quoted: false,
+                    } => {
+                        let value = var(name);
+                        let mut parts = value.split_whitespace();
+                        if let Some(first) = parts.next() {
+                            current.push_str(first);
+                            exists = true;
+                            for part in parts {
+                                out.push(std::mem::take(&mut current));
+                                current.push_str(part);
+                            }
+                        }
+                    }
+                }
+            }
+            if exists {
+                out.push(current);
+            }
+        }
+        out
+    }
+}
+
+/// The words being read.
+#[derive(Default)]
+struct Reader {
+    commands: Vec<Command>,
+    words: Vec<Vec<Piece>>,
+    word: Vec<Piece>,
+    in_word: bool,
+    joined: Option<Joined>,
+}
+
+impl Reader {
+    fn text(&mut self, c: char) {
+        self.in_word = true;
+        if let Some(Piece::Text(t)) = self.word.last_mut() {
+            t.push(c);
+        } else {
+            self.word.push(Piece::Text(c.to_string()));
+        }
+    }
+
+    fn end_word(&mut self) {
+        if self.in_word {
+            self.words.push(std::mem::take(&mut self.word));
+            self.in_word = false;
+        }
+    }
+
+    fn end_command(&mut self) {
+        self.end_word();
+        if !self.words.is_empty() {
+            self.commands.push(Command {
+                joined: self.joined.unwrap_or(Joined::Always),
+                words: std::mem::take(&mut self.words),
+            });
+        }
+    }
+}
+
+/// Splits `line` into its commands.
+pub fn parse(line: &str) -> Result<Vec<Command>, String> {
+    let mut r = Reader::default();
     let mut chars = line.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            ' ' | '\t' => {
-                if in_word {
-                    words.push(std::mem::take(&mut word));
-                    in_word = false;
-                }
-            }
-            '#' if !in_word => break,
+            ' ' | '\t' => r.end_word(),
+            '#' if !r.in_word => break,
             ';' | '\n' | '&' | '|' => {
-                if in_word {
-                    words.push(std::mem::take(&mut word));
-                    in_word = false;
-                }
                 let next = match (c, chars.peek()) {
                     ('&', Some('&')) => Joined::IfSucceeded,
                     ('|', Some('|')) => Joined::IfFailed,
@@ -52,103 +127,87 @@ pub fn parse(line: &str, var: &dyn Fn(&str) -> String) -> Result<Vec<Command>, S
                     ('|', _) => return Err("pipes are not simulated".into()),
                     _ => return Err("background jobs are not simulated".into()),
                 };
+                r.end_word();
                 if next != Joined::Always {
                     chars.next();
-                    if words.is_empty() {
+                    if r.words.is_empty() {
                         return Err(format!("syntax error: unexpected \"{c}{c}\""));
                     }
                 }
-                end_command(&mut words, joined, &mut commands);
-                joined = next;
+                r.end_command();
+                r.joined = Some(next);
             }
             '<' | '>' => return Err("redirections are not simulated".into()),
             '\'' => {
-                in_word = true;
+                r.in_word = true;
+                r.word.push(Piece::Text(String::new()));
                 loop {
                     match chars.next() {
                         Some('\'') => break,
-                        Some(ch) => word.push(ch),
+                        Some(ch) => r.text(ch),
                         None => return Err("syntax error: unterminated quoted string".into()),
                     }
                 }
             }
             '"' => {
-                in_word = true;
+                r.in_word = true;
+                r.word.push(Piece::Text(String::new()));
                 loop {
                     match chars.next() {
                         Some('"') => break,
                         Some('\\') => match chars.next() {
-                            Some(ch @ ('"' | '\\' | '$' | '`')) => word.push(ch),
+                            Some(ch @ ('"' | '\\' | '$' | '`')) => r.text(ch),
                             Some(ch) => {
-                                word.push('\\');
-                                word.push(ch);
+                                r.text('\\');
+                                r.text(ch);
                             }
                             None => return Err("syntax error: unterminated quoted string".into()),
                         },
-                        Some('$') => word.push_str(&expand(&mut chars, var)),
-                        Some(ch) => word.push(ch),
+                        Some('$') => match variable(&mut chars) {
+                            Some(name) => r.word.push(Piece::Var { name, quoted: true }),
+                            None => r.text('$'),
+                        },
+                        Some(ch) => r.text(ch),
                         None => return Err("syntax error: unterminated quoted string".into()),
                     }
                 }
             }
             '\\' => {
-                in_word = true;
                 if let Some(ch) = chars.next() {
-                    word.push(ch);
+                    r.text(ch);
                 }
             }
-            '$' => {
-                let value = expand(&mut chars, var);
-                // An unquoted expansion splits into words and vanishes when empty.
-                let mut parts = value.split_whitespace().peekable();
-                if let Some(first) = parts.next() {
-                    word.push_str(first);
-                    in_word = true;
-                    for part in parts {
-                        words.push(std::mem::take(&mut word));
-                        word.push_str(part);
-                    }
+            '$' => match variable(&mut chars) {
+                Some(name) => {
+                    r.in_word = true;
+                    r.word.push(Piece::Var {
+                        name,
+                        quoted: false,
+                    });
                 }
-            }
-            ch => {
-                in_word = true;
-                word.push(ch);
-            }
+                None => r.text('$'),
+            },
+            ch => r.text(ch),
         }
     }
-    if in_word {
-        words.push(word);
-    }
-    if words.is_empty() && joined != Joined::Always {
+    r.end_word();
+    if r.words.is_empty() && r.joined.is_some_and(|j| j != Joined::Always) {
         return Err("syntax error: unexpected end of file".into());
     }
-    end_command(&mut words, joined, &mut commands);
-    Ok(commands)
+    r.end_command();
+    Ok(r.commands)
 }
 
-fn end_command(words: &mut Vec<String>, joined: Joined, commands: &mut Vec<Command>) {
-    if !words.is_empty() {
-        commands.push(Command {
-            joined,
-            words: std::mem::take(words),
-        });
-    }
-}
-
-/// What follows a `$`: `?`, `NAME` or `{NAME}`; a lone `$` stays.
-fn expand(
-    chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
-    var: &dyn Fn(&str) -> String,
-) -> String {
+/// The variable after a `$`: `?`, `NAME` or `{NAME}`; `None` for a lone `$`.
+fn variable(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Option<String> {
     match chars.peek() {
         Some('?') => {
             chars.next();
-            var("?")
+            Some("?".into())
         }
         Some('{') => {
             chars.next();
-            let name: String = chars.by_ref().take_while(|c| *c != '}').collect();
-            var(&name)
+            Some(chars.by_ref().take_while(|c| *c != '}').collect())
         }
         Some(c) if c.is_ascii_alphabetic() || *c == '_' => {
             let mut name = String::new();
@@ -159,9 +218,9 @@ fn expand(
                 name.push(*c);
                 chars.next();
             }
-            var(&name)
+            Some(name)
         }
-        _ => "$".into(),
+        _ => None,
     }
 }
 
@@ -176,10 +235,10 @@ mod tests {
             "TWO" => "a b".to_string(),
             _ => String::new(),
         };
-        parse(line, &var)
+        parse(line)
             .unwrap()
             .into_iter()
-            .map(|c| c.words)
+            .map(|c| c.expand(&var))
             .collect()
     }
 
@@ -194,15 +253,14 @@ mod tests {
             words("echo $? ${HOST} $TWO $NONE x"),
             [["echo", "3", "web-1", "a", "b", "x"]]
         );
-        assert_eq!(words("echo ''"), [["echo", ""]]);
+        assert_eq!(words("echo '' \"$NONE\""), [["echo", "", ""]]);
         assert_eq!(words("   # only a comment"), Vec::<Vec<String>>::new());
         assert_eq!(words("echo $"), [["echo", "$"]]);
     }
 
     #[test]
     fn lists_and_what_is_refused() {
-        let var = |_: &str| String::new();
-        let list = parse("true && echo ok || echo no; exit 3", &var).unwrap();
+        let list = parse("true && echo ok || echo no; exit 3").unwrap();
         let joins: Vec<Joined> = list.iter().map(|c| c.joined).collect();
         assert_eq!(
             joins,
@@ -213,13 +271,9 @@ mod tests {
                 Joined::Always
             ]
         );
-        assert!(parse("ls | wc", &var).unwrap_err().contains("pipes"));
-        assert!(
-            parse("echo x > f", &var)
-                .unwrap_err()
-                .contains("redirections")
-        );
-        assert!(parse("echo 'open", &var).is_err());
-        assert!(parse("&& x", &var).is_err());
+        assert!(parse("ls | wc").unwrap_err().contains("pipes"));
+        assert!(parse("echo x > f").unwrap_err().contains("redirections"));
+        assert!(parse("echo 'open").is_err());
+        assert!(parse("&& x").is_err());
     }
 }

@@ -125,7 +125,7 @@ pub async fn serve<S>(
     if sink.send(framed(ERROR, &status)).await.is_err() {
         return;
     }
-    let _ = sink.send(Message::Close(None)).await;
+    let _ = sink.send(super::normal_close()).await;
     // Until the client closes in turn (tungstenite answers its close frame).
     let _ = tokio::time::timeout(CLOSE_WAIT, async {
         while let Some(Ok(_)) = incoming.next().await {}

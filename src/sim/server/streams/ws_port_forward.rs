@@ -89,7 +89,7 @@ where
             out = output_rx.recv() => {
                 let Some((channel, bytes)) = out else {
                     // Every port's connection has ended: so does the forward.
-                    let _ = sink.send(Message::Close(None)).await;
+                    let _ = sink.send(super::normal_close()).await;
                     let _ = tokio::time::timeout(Duration::from_secs(10), async {
                         while let Some(Ok(_)) = incoming.next().await {}
                     })

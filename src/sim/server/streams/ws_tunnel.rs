@@ -44,7 +44,7 @@ where
                     }
                 }
             }
-            let _ = sink.send(Message::Close(None)).await;
+            let _ = sink.send(super::normal_close()).await;
         };
         tokio::join!(to_stream, to_socket);
     });
