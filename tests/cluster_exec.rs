@@ -263,7 +263,7 @@ async fn attach_reaches_a_shell_that_is_the_main_process() {
     let client = sim.client().await.unwrap();
     running_pod(&client, "debug", "busybox:1.36", Some(&["sh"]), true).await;
     let permit = MutationGate::new(false).permit("attach").unwrap();
-    let mut session = exec::attach(client, &permit, &target("debug"), (80, 24))
+    let mut session = exec::attach(client.clone(), &permit, &target("debug"), (80, 24))
         .await
         .expect("attached");
     let mut seen = String::new();
@@ -271,11 +271,23 @@ async fn attach_reaches_a_shell_that_is_the_main_process() {
     read_until(&mut session, &mut seen, "/ # ").await;
     session.stdin.write_all(b"hostname\r").await.unwrap();
     read_until(&mut session, &mut seen, "hostname\r\ndebug\r\n/ # ").await;
-    session.stdin.write_all(b"exit\r").await.unwrap();
+    session.stdin.write_all(b"exit 2\r").await.unwrap();
     let end = tokio::time::timeout(test_timeout(), session.exit.wait())
         .await
         .unwrap();
+    // Attach reports no exit code: the process was the container's, not the session's.
     assert_eq!(end, SessionEnd::Exited(0));
+    // The kubelet restarts the container (restartPolicy Always), its last state the exit.
+    let pods: Api<Pod> = Api::namespaced(client, "default");
+    let restarted = stream_fixtures::eventually("the container restarted", || async {
+        let pod = pods.get("debug").await.ok()?;
+        let status = pod.status?.container_statuses?.into_iter().next()?;
+        (status.restart_count == 1).then_some(status)
+    })
+    .await;
+    let last = restarted.last_state.unwrap().terminated.unwrap();
+    assert_eq!((last.exit_code, last.reason.as_deref()), (2, Some("Error")));
+    assert!(restarted.state.unwrap().running.is_some());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -316,3 +316,32 @@ fn run_rm_it_busybox_then_wget_a_service_three_times() {
             .is_none()
     });
 }
+
+#[test]
+fn run_rm_it_with_restart_never_exits_with_the_shells_code() {
+    support::require_kubectl!();
+    let sim = TestSim::start();
+    let mut term = kubectl_in_terminal(
+        &sim,
+        Transport::WebSocket,
+        &[
+            "run",
+            "once",
+            "--rm",
+            "-it",
+            "--restart=Never",
+            "--image=busybox",
+            "--",
+            "sh",
+        ],
+    );
+    term.wait_for_text("/ # ");
+    term.type_slowly("exit 3\r");
+    // kubectl waits for the pod to complete, deletes it, and exits with its code.
+    assert_eq!(term.wait_exit(), 3, "{}", term.screen());
+    assert!(
+        term.screen().contains("pod \"once\" deleted"),
+        "{}",
+        term.screen()
+    );
+}

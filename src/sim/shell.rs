@@ -9,13 +9,14 @@
 //!   [`files`] is the read-only file tree; [`container_env`] the environment;
 //!   [`line_editor`] the TTY line discipline.
 //! - [`main_process`] keeps the shells that are a container's main process, which
-//!   clients attach to.
+//!   clients attach to; [`container_exit`] is what the kubelet does when one exits.
 //!
 //! Which shells an image has follows the real images (see [`crate::sim::images`]):
 //! exec'ing `/bin/bash` in busybox fails as containerd fails it.
 
 pub mod commands;
 pub mod container_env;
+pub mod container_exit;
 pub mod files;
 pub mod line_editor;
 pub mod main_process;

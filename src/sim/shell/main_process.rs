@@ -3,7 +3,8 @@
 //! every client attached to it: what they type goes to it, what it writes goes to
 //! all of them; with `stdinOnce` its input ends when the first attach session ends,
 //! and the shell with it. Any other main process (nginx...) only writes: attaching
-//! streams what it writes from then on, which is its log.
+//! streams what it writes from then on, which is its log. When a main shell exits,
+//! the kubelet restarts its container or ends the pod ([`container_exit`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -12,7 +13,7 @@ use bytes::Bytes;
 use futures::StreamExt as _;
 use tokio::sync::{broadcast, mpsc, watch};
 
-use super::{Context, Ending, Output, ProcessIo, TerminalSize, session};
+use super::{Context, Ending, Output, ProcessIo, TerminalSize, container_exit, session};
 use crate::sim::logs::{self, LogRequest};
 
 type Key = (String, String);
@@ -87,13 +88,18 @@ impl MainShells {
         let argv = ctx.main_command();
         let registry = self.running.clone();
         let this = Arc::downgrade(&shell);
+        let store = ctx.store.clone();
+        let (namespace, pod) = (ctx.namespace().to_string(), ctx.pod_name().to_string());
+        let container = ctx.container.name.clone();
         tokio::spawn(async move {
             let process = tokio::spawn(session::run(ctx, argv, io, tty));
             // Output goes to whoever is attached; none attached, it is lost, as on a terminal.
             while let Some(out) = out_rx.recv().await {
                 let _ = broadcast_tx.send(out);
             }
-            let _ = process.await;
+            if let Ok(Ending::Exited(code)) = process.await {
+                container_exit::record_exit(&store, &namespace, &pod, &key.0, &container, code);
+            }
             let mut running = registry
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
