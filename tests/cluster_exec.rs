@@ -76,6 +76,26 @@ async fn run(
     (out, status)
 }
 
+/// Runs `command` without a TTY; its standard error.
+async fn run_stderr(client: &kube::Client, pod: &str, command: &[&str]) -> String {
+    let pods: Api<Pod> = Api::namespaced(client.clone(), "default");
+    let params = AttachParams::default()
+        .stdin(false)
+        .stdout(false)
+        .stderr(true);
+    let mut process = pods
+        .exec(pod, command.to_vec(), &params)
+        .await
+        .expect("exec starts");
+    let mut stderr = process.stderr().expect("stderr");
+    let mut err = String::new();
+    stderr
+        .read_to_string(&mut err)
+        .await
+        .expect("stderr is read");
+    err
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exec_runs_commands_and_reports_their_status() {
     let sim = TestSim::empty();
@@ -113,6 +133,16 @@ async fn exec_runs_commands_and_reports_their_status() {
     assert!(
         resolv.starts_with("search default.svc.cluster.local svc.cluster.local cluster.local"),
         "{resolv}"
+    );
+
+    // Each shell says "not found" its own way: dash is Debian's sh.
+    assert_eq!(
+        run_stderr(&client, "web", &["sh", "-c", "nope"]).await,
+        "sh: 1: nope: not found\n"
+    );
+    assert_eq!(
+        run_stderr(&client, "web", &["bash", "-c", "nope"]).await,
+        "bash: nope: command not found\n"
     );
 
     // A command the image does not have fails to start, as containerd reports it.

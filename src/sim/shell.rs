@@ -200,6 +200,55 @@ impl Context {
     }
 }
 
+/// Which shell answers: BusyBox's ash, Debian's dash (its `sh`) or bash, each with
+/// its prompt and its way of saying a command is missing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShellKind {
+    /// BusyBox's `sh`.
+    Ash,
+    /// Debian's `sh`.
+    Dash,
+    /// bash.
+    Bash,
+}
+
+impl ShellKind {
+    /// The shell `command` (`sh`, `ash`, `bash`) is in an image with `userland`.
+    pub fn of(command: &str, userland: Userland) -> Self {
+        match (command, userland) {
+            ("bash", _) => Self::Bash,
+            (_, Userland::Debian) => Self::Dash,
+            _ => Self::Ash,
+        }
+    }
+
+    /// Its name in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Bash => "bash",
+            Self::Ash | Self::Dash => "sh",
+        }
+    }
+
+    /// Its message for a command that is not there.
+    pub fn not_found(self, command: &str) -> String {
+        match self {
+            Self::Bash => format!("bash: {command}: command not found\n"),
+            Self::Dash => format!("sh: 1: {command}: not found\n"),
+            Self::Ash => format!("sh: {command}: not found\n"),
+        }
+    }
+
+    /// Its prompt as root: bash's `root@HOST:/# `, dash's `# `, BusyBox's `/ # `.
+    pub fn prompt(self, host: &str, cwd: &str) -> String {
+        match self {
+            Self::Bash => format!("root@{host}:{cwd}# "),
+            Self::Dash => "# ".into(),
+            Self::Ash => format!("{cwd} # "),
+        }
+    }
+}
+
 /// The state of one running shell.
 pub struct ShellState {
     /// Where it runs.
@@ -214,8 +263,8 @@ pub struct ShellState {
     pub size: Option<TerminalSize>,
     /// Whether it runs with a TTY.
     pub tty: bool,
-    /// `sh` or `bash`, for messages and the prompt.
-    pub shell: &'static str,
+    /// Which shell it is (messages, prompt).
+    pub kind: ShellKind,
     /// Whether commands run inside a shell (builtins like `exit` and `cd` exist).
     pub in_shell: bool,
 }
@@ -224,7 +273,7 @@ impl ShellState {
     /// A fresh state in `/` of the container.
     pub fn new(ctx: Arc<Context>, tty: bool) -> Self {
         let env = container_env::environment(&ctx.store, &ctx.pod, &ctx.container, tty);
-        let shell = ctx.userland.login_shell();
+        let kind = ShellKind::of(ctx.userland.login_shell(), ctx.userland);
         Self {
             ctx,
             env,
@@ -232,7 +281,7 @@ impl ShellState {
             last_status: 0,
             size: None,
             tty,
-            shell,
+            kind,
             in_shell: false,
         }
     }
@@ -257,13 +306,14 @@ impl ShellState {
         }
     }
 
-    /// The prompt: BusyBox's `/ # `, Debian bash's `root@HOST:/# `.
+    /// The shell's name in messages (`sh` or `bash`).
+    pub fn shell(&self) -> &'static str {
+        self.kind.name()
+    }
+
+    /// The prompt.
     pub fn prompt(&self) -> String {
-        if self.shell == "bash" {
-            format!("root@{}:{}# ", self.ctx.pod_name(), self.cwd)
-        } else {
-            format!("{} # ", self.cwd)
-        }
+        self.kind.prompt(self.ctx.pod_name(), &self.cwd)
     }
 }
 

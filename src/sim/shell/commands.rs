@@ -52,7 +52,11 @@ pub fn run(state: &mut ShellState, words: &[String]) -> Outcome {
                     Some(Ok(n)) => n & 0xff,
                     Some(Err(_)) => {
                         return Outcome {
-                            stderr: format!("{}: exit: Illegal number: {}\n", state.shell, args[0]),
+                            stderr: format!(
+                                "{}: exit: Illegal number: {}\n",
+                                state.shell(),
+                                args[0]
+                            ),
                             status: 2,
                             exit: true,
                             ..Outcome::default()
@@ -80,12 +84,7 @@ pub fn run(state: &mut ShellState, words: &[String]) -> Outcome {
     }
     let image = state.ctx.image.clone();
     let Some(command) = state.ctx.userland.resolve(name, &image) else {
-        return match state.ctx.userland {
-            Userland::Debian => {
-                Outcome::err(format!("{}: {name}: command not found\n", state.shell), 127)
-            }
-            _ => Outcome::err(format!("{}: {name}: not found\n", state.shell), 127),
-        };
+        return Outcome::err(state.kind.not_found(name), 127);
     };
     match command.as_str() {
         "echo" => echo(args),
@@ -106,7 +105,7 @@ pub fn run(state: &mut ShellState, words: &[String]) -> Outcome {
         "sh" | "ash" | "bash" => Outcome::out(format!(
             "(the stand-in shell does not start another {command}; type exit to leave this one)\n"
         )),
-        _ => Outcome::err(format!("{}: {name}: not found\n", state.shell), 127),
+        _ => Outcome::err(state.kind.not_found(name), 127),
     }
 }
 
@@ -125,7 +124,7 @@ fn help(state: &ShellState) -> String {
          URLs may name a Service (svc, svc.ns, svc.ns.svc.cluster.local) or a pod or Service address;\n\
          a Service sends each request to one of its ready pods, whose log shows it.\n\
          No pipes, redirections or job control; the files are read-only.\n",
-        state.shell,
+        state.shell(),
         ctx.image,
         tools.join("  ")
     )
@@ -284,8 +283,8 @@ fn ps(state: &ShellState) -> Outcome {
         rows.push((29, "nginx", "nginx: worker process".into()));
         rows.push((30, "nginx", "nginx: worker process".into()));
     }
-    if state.in_shell && main != state.shell {
-        rows.push((37, "root", state.shell.to_string()));
+    if state.in_shell && main != state.shell() {
+        rows.push((37, "root", state.shell().to_string()));
     }
     rows.push((43, "root", "ps".into()));
     let mut text = String::from("PID   USER     TIME  COMMAND\n");

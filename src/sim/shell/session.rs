@@ -11,7 +11,9 @@ use bytes::Bytes;
 use super::commands::{self, Outcome};
 use super::line_editor::{Event, LineEditor};
 use super::words::{self, Joined};
-use super::{Context, Ending, Output, ProcessIo, ShellState, TerminalSize, not_found_message};
+use super::{
+    Context, Ending, Output, ProcessIo, ShellKind, ShellState, TerminalSize, not_found_message,
+};
 
 /// Where a process writes, with a TTY's line-end translation.
 struct Writer {
@@ -70,6 +72,7 @@ pub async fn run(ctx: Arc<Context>, argv: Vec<String>, io: ProcessIo, tty: bool)
         return Ending::Exited(outcome.status);
     }
     state.in_shell = true;
+    state.kind = ShellKind::of(&command, state.ctx.userland);
     let args = &argv[1..];
     if let Some(i) = args.iter().position(|a| a == "-c") {
         let script = args.get(i + 1).cloned().unwrap_or_default();
@@ -79,7 +82,7 @@ pub async fn run(ctx: Arc<Context>, argv: Vec<String>, io: ProcessIo, tty: bool)
     if let Some(script) = args.iter().find(|a| !a.starts_with('-')) {
         let message = format!(
             "{}: can't open '{script}': No such file or directory\n",
-            state.shell
+            state.shell()
         );
         writer.write(&message, true).await;
         return Ending::Exited(2);
@@ -98,7 +101,7 @@ async fn run_line(state: &mut ShellState, writer: &Writer, line: &str) -> (i32, 
         Err(message) => {
             state.last_status = 2;
             let alive = writer
-                .write(&format!("{}: {message}\n", state.shell), true)
+                .write(&format!("{}: {message}\n", state.shell()), true)
                 .await;
             return (2, !alive);
         }
@@ -178,7 +181,7 @@ async fn interactive(mut state: ShellState, writer: &Writer, mut io: ProcessIo) 
                             writer.raw(format!("^C\r\n{}", state.prompt()).as_bytes()).await;
                         }
                         Event::EndOfInput => {
-                            let bye: &[u8] = if state.shell == "bash" { b"exit\r\n" } else { b"\r\n" };
+                            let bye: &[u8] = if state.shell() == "bash" { b"exit\r\n" } else { b"\r\n" };
                             writer.raw(bye).await;
                             return Ending::Exited(state.last_status);
                         }
