@@ -264,12 +264,21 @@ async fn shells_are_tried_in_order_and_a_container_without_any_says_so() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_viewer_may_not_exec() {
+async fn the_viewer_may_not_exec_or_attach() {
     let sim = TestSim::empty();
     let client = sim.client().await.unwrap();
     running_pod(&client, "web", "nginx:1.25", None, false).await;
     let viewer = sim.viewer_client().await.unwrap();
     let permit = MutationGate::new(false).permit("shell").unwrap();
+    let Err(error) = exec::attach(viewer.clone(), &permit, &target("web"), (80, 24)).await else {
+        panic!("the viewer attached");
+    };
+    assert!(
+        error.to_string().ends_with(
+            "cannot create resource \"pods/attach\" in API group \"\" in the namespace \"default\""
+        ),
+        "{error}"
+    );
     let Err(error) = exec::open_shell(
         viewer,
         &permit,

@@ -165,3 +165,33 @@ async fn the_local_port_is_the_remote_one_when_free() {
         "free: the same number"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_viewer_may_not_forward() {
+    let sim = TestSim::empty();
+    let client = sim.client().await.unwrap();
+    running_pod(&client, "web", "nginx:1.25", None, false).await;
+    let viewer = sim.viewer_client().await.unwrap();
+    let permit = MutationGate::new(false).permit("port-forward").unwrap();
+    let (tx, mut events) = mpsc::unbounded_channel();
+    // The viewer may read the pod: the forward listens; each connection is refused.
+    let forward = PortForward::start(viewer, &permit, spec("web", 80), tx)
+        .await
+        .unwrap();
+    next_event(&mut events).await;
+    let mut socket = TcpStream::connect(forward.local_addr()).await.unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(test_timeout(), socket.read_to_end(&mut answer)).await;
+    assert!(
+        matches!(read, Ok(Ok(0))),
+        "the connection is closed: {read:?}"
+    );
+    assert_eq!(
+        next_event(&mut events).await,
+        ForwardEvent::ConnectionOpened(1)
+    );
+    assert_eq!(
+        next_event(&mut events).await,
+        ForwardEvent::Error("pods \"web\" is forbidden: User \"viewer\" cannot create resource \"pods/portforward\" in API group \"\" in the namespace \"default\"".into())
+    );
+}

@@ -179,7 +179,9 @@ async fn shell_ended(ended: &mut watch::Receiver<bool>) {
 
 /// A client attached to a main process that is not a shell: what it writes from now
 /// on (its log), until it ends or the client leaves. Input is not read.
-pub async fn attach_output(ctx: Arc<Context>, io: ProcessIo, tty: bool) -> Ending {
+pub async fn attach_output(ctx: Arc<Context>, mut io: ProcessIo, tty: bool) -> Ending {
+    // Nothing reads it: closed, so that a client typing away is not held up.
+    drop(io.stdin.take());
     let request = LogRequest {
         container: Some(ctx.container.name.clone()),
         follow: true,
