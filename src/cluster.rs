@@ -17,6 +17,8 @@
 //! - [`describe`]: kubectl-describe-like text with events.
 //! - [`access_review`]: "may I?" through SelfSubjectAccessReview.
 //! - [`ops`]: the operations (scale, set image, rollout, canary...).
+//! - [`exec`]: shells and attach sessions in containers, for a terminal front end.
+//! - [`port_forward`]: background port-forwards with their counters and states.
 //!
 //! Switching contexts: connect again with another `ConnectOptions::context` and
 //! drop the old [`Cluster`] and its watches.
@@ -25,12 +27,14 @@ pub mod access_review;
 pub mod columns;
 pub mod connection;
 pub mod describe;
+pub mod exec;
 pub mod gate;
 pub mod kubeconfig;
 pub mod logs;
 pub mod model;
 pub mod object_yaml;
 pub mod ops;
+pub mod port_forward;
 pub mod readonly_layer;
 pub mod registry;
 pub mod rows;

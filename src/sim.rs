@@ -17,16 +17,24 @@
 //!   [`server::table`] (kubectl's columns), [`server::validate`] (defaults and
 //!   field errors), [`server::protobuf`] (kubectl's typed request bodies),
 //!   [`server::request_log`].
+//!   [`server::streams`] serves exec, attach and port-forward (WebSocket and SPDY).
 //! - [`controllers`], [`logs`], [`scenario`]: what runs on the store (deployment,
 //!   replicaset, kubelet, endpoints, events, GC), container logs, starting objects.
+//! - [`runtime`], [`shell`], [`images`], [`pod_network`]: what runs in the containers:
+//!   the stand-in shell exec and attach reach, what each image has and serves, and the
+//!   cluster network (Service names, kube-proxy's choice of endpoint, pods' HTTP pages).
 
 pub mod api_error;
 pub mod clock;
 pub mod controllers;
+pub mod images;
 pub mod logs;
+pub mod pod_network;
 pub mod resources;
+pub mod runtime;
 pub mod scenario;
 pub mod server;
+pub mod shell;
 pub mod store;
 
 use std::path::{Path, PathBuf};

@@ -1,7 +1,9 @@
 //! Container logs of the embedded cluster: plausible lines with real timestamps,
-//! served through the pod `/log` subresource (see [`log_lines`] for what is written).
+//! served through the pod `/log` subresource (see [`log_lines`] for what is written),
+//! merged with the lines containers wrote on requests that reached them ([`written`]).
 
 pub mod log_lines;
+pub mod written;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -89,6 +91,13 @@ pub fn stream(
         .map_or(window.started, |s| s.max(window.started))
         .max(rotated);
     let mut lines = instance.lines_between(from, now);
+    let uid = obj["metadata"]["uid"].as_str().unwrap_or("").to_string();
+    let until = window.finished.map_or(now, |f| f.min(now));
+    let (written, written_seq) = store
+        .runtime()
+        .written
+        .between(&uid, &container, from, until);
+    merge_written(&mut lines, written);
     if let Some(n) = req.tail_lines {
         let keep = usize::try_from(n.max(0)).unwrap_or(usize::MAX);
         let skip = lines.len().saturating_sub(keep);
@@ -107,7 +116,8 @@ pub fn stream(
         store,
         namespace: namespace.to_string(),
         pod: pod.to_string(),
-        uid: obj["metadata"]["uid"].as_str().unwrap_or("").to_string(),
+        uid,
+        written_seq,
         container,
         image: window.image,
         client_prefix: client_prefix(&obj),
@@ -127,6 +137,15 @@ pub fn stream(
         }
     });
     Ok(first.chain(rest).boxed())
+}
+
+/// Adds the lines a container wrote to its generated ones, in time order (a stable
+/// sort: a written line stays after the generated lines of the same instant).
+fn merge_written(lines: &mut Vec<LogLine>, written: Vec<LogLine>) {
+    if !written.is_empty() {
+        lines.extend(written);
+        lines.sort_by_key(|l| l.at);
+    }
 }
 
 /// The specs of the pod's containers, init containers after the others.
@@ -272,6 +291,8 @@ struct Follow {
     namespace: String,
     pod: String,
     uid: String,
+    /// The number of the last written line delivered (see [`written::WrittenLines::since`]).
+    written_seq: u64,
     container: String,
     image: String,
     client_prefix: String,
@@ -322,11 +343,19 @@ impl Follow {
             started: self.started,
             finished,
         };
-        let lines: Vec<LogLine> = instance
+        let mut lines: Vec<LogLine> = instance
             .lines_between(self.last, now)
             .into_iter()
             .filter(|l| l.at > self.last)
             .collect();
+        let (written, seq) = self.store.runtime().written.since(
+            &self.uid,
+            &self.container,
+            self.written_seq,
+            finished,
+        );
+        self.written_seq = seq;
+        merge_written(&mut lines, written);
         self.last = now;
         let chunk = render(
             &lines,

@@ -122,7 +122,15 @@ pub static RESOURCES: &[ResourceType] = &[
         true,
         &["po"],
         ALL_VERBS,
-        &["status", "log", "eviction", "binding"],
+        &[
+            "status",
+            "log",
+            "eviction",
+            "binding",
+            "exec",
+            "attach",
+            "portforward"
+        ],
         &["all"],
         false
     ),

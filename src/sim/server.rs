@@ -1,4 +1,5 @@
-//! The embedded cluster's HTTP API server: routing, discovery, verbs, watch streams, tables, auth and the request log.
+//! The embedded cluster's HTTP API server: routing, discovery, verbs, watch streams, tables, auth and the request log;
+//! exec, attach and port-forward upgrade their connections ([`streams`]).
 //!
 //! One axum fallback handler ([`routes`]) parses every Kubernetes path itself:
 //! the URL space (`/api/v1/namespaces/NS/pods/NAME/log`, the `/kdeck-auth/TOKEN`
@@ -16,6 +17,7 @@ pub mod request_log;
 pub mod routes;
 pub mod selectors;
 pub mod shown_time;
+pub mod streams;
 pub mod subresources;
 pub mod table;
 pub mod validate;

@@ -25,6 +25,7 @@ use tokio::sync::broadcast;
 use super::api_error::{ApiError, ApiResult};
 use super::clock::{Clock, format_time};
 use super::resources::{RESOURCES, ResourceType, by_kind};
+use super::runtime::ContainerRuntime;
 
 pub use page::Page;
 
@@ -126,6 +127,7 @@ pub struct Store {
     clock: Clock,
     history_cap: usize,
     compaction_interval: Duration,
+    runtime: ContainerRuntime,
 }
 
 /// Default number of changes kept for watches that resume from a resourceVersion.
@@ -173,6 +175,7 @@ impl Store {
             clock,
             history_cap: history_cap.max(1),
             compaction_interval: COMPACTION_INTERVAL,
+            runtime: ContainerRuntime::default(),
         }
     }
 
@@ -186,6 +189,11 @@ impl Store {
     /// The clock the store stamps objects with.
     pub fn clock(&self) -> &Clock {
         &self.clock
+    }
+
+    /// What runs in the containers (written log lines, attachable main processes).
+    pub fn runtime(&self) -> &ContainerRuntime {
+        &self.runtime
     }
 
     fn read(&self) -> RwLockReadGuard<'_, Inner> {

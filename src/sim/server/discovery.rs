@@ -126,6 +126,9 @@ fn subresource_doc(rt: &ResourceType, sub: &str) -> Value {
         "binding" => ("Binding", "", "", &["create"]),
         "finalize" => ("Namespace", "", "", &["update"]),
         "token" => ("TokenRequest", "authentication.k8s.io", "v1", &["create"]),
+        "exec" => ("PodExecOptions", "", "", &["create", "get"]),
+        "attach" => ("PodAttachOptions", "", "", &["create", "get"]),
+        "portforward" => ("PodPortForwardOptions", "", "", &["create", "get"]),
         _ => (rt.kind, "", "", &["get"]),
     };
     let mut doc = json!({

@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use super::auth::{self, User};
 use super::request_log::RequestRecord;
+use super::streams::upgrade::PendingUpgrade;
 use super::{
     ServerState, access_review, delete, discovery, list, openapi, patch, protobuf, shown_time,
     subresources, watch, write,
@@ -67,6 +68,8 @@ pub struct ApiRequest {
     pub user: User,
     /// The Kubernetes verb.
     pub verb: &'static str,
+    /// The connection and raw query, for the requests that become streams (exec, attach, port-forward).
+    pub upgrade: PendingUpgrade,
 }
 
 impl ApiRequest {
@@ -184,6 +187,7 @@ async fn handle(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
+    upgrade: PendingUpgrade,
     body: Bytes,
 ) -> Response {
     let (path_token, path) = auth::split_auth_prefix(uri.path());
@@ -221,6 +225,7 @@ async fn handle(
                         body,
                         user: user.clone(),
                         verb,
+                        upgrade,
                     };
                     serve_resource(&req)
                 }
@@ -309,6 +314,14 @@ fn verb_of(method: &Method, p: &ResourcePath, query: &HashMap<String, String>) -
         query.get("watch").map(String::as_str),
         Some("1" | "true" | "True")
     );
+    // Streams are created, whether the client upgrades a GET (WebSocket) or a POST (SPDY):
+    // RBAC asks for `create` on pods/exec, pods/attach and pods/portforward.
+    if matches!(
+        p.subresource.as_deref(),
+        Some("exec" | "attach" | "portforward")
+    ) {
+        return "create";
+    }
     match *method {
         Method::GET if p.name.is_some() => "get",
         Method::GET if watch => "watch",

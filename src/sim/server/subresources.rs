@@ -1,5 +1,6 @@
 //! Subresources: `/scale` (autoscaling/v1 Scale), `/status`, pods `/log` (streamed),
-//! `/eviction` and `/binding`.
+//! `/eviction` and `/binding`; pods' `/exec`, `/attach` and `/portforward` are
+//! [`streams`](super::streams).
 
 use std::convert::Infallible;
 
@@ -46,6 +47,7 @@ pub fn serve(req: &ApiRequest, sub: &str) -> ApiResult<Response> {
         ("log", "get") => log(req),
         ("eviction", "create") => evict(req),
         ("binding", "create") => bind(req),
+        ("exec" | "attach" | "portforward", "create") => super::streams::serve(req, sub),
         ("finalize", "update") => {
             let obj = req.body_json()?;
             let out = write::update_checked(req, req.path.rt, obj, UpdateMode::Raw)?;

@@ -218,6 +218,7 @@ mod tests {
             body: axum::body::Bytes::from(body.to_string()),
             user,
             verb: "patch",
+            upgrade: crate::sim::server::streams::upgrade::PendingUpgrade::default(),
         }
     }
 
