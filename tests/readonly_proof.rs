@@ -381,10 +381,34 @@ fn the_client_layer_alone_refuses_a_change() {
                 .await
                 .expect_err("the read-only layer refuses");
             assert!(err.to_string().contains("read-only"), "{err}");
+            // A POST to a proxy path that ends like an access review is no review.
+            for path in [
+                "/api/v1/namespaces/default/services/myapp-svc/proxy/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+                "/api/v1/namespaces/default/pods/x/exec?command=sh",
+            ] {
+                let method = if path.contains("/exec") { "GET" } else { "POST" };
+                let request = http::Request::builder()
+                    .method(method)
+                    .uri(path)
+                    .body(b"{}".to_vec())
+                    .expect("a request");
+                let err = cluster
+                    .client()
+                    .request_text(request)
+                    .await
+                    .expect_err("the read-only layer refuses");
+                assert!(err.to_string().contains("read-only"), "{path}: {err}");
+            }
         }
     });
     let requests = sim.requests();
     assert!(not_get(&requests).is_empty(), "{:#?}", not_get(&requests));
+    assert!(
+        !requests
+            .iter()
+            .any(|r| r.path.contains("/proxy") || r.path.contains("/exec")),
+        "{requests:#?}"
+    );
 }
 
 /// The real binary in a terminal: every default key on the deployments and rollout views.

@@ -8,7 +8,6 @@ use super::navigation;
 use super::rollout::ROLLOUT_KINDS;
 use super::state::{Mode, PANES, Scope, Screen, State, TableView};
 use crate::action::Action;
-use crate::cluster::columns::columns_for;
 use crate::cluster::{ClusterUpdate, Kind, WatchState};
 use crate::command_line::{self as command, Command};
 
@@ -150,6 +149,9 @@ fn apply_cluster(state: &mut State, update: ClusterUpdate) {
         ClusterUpdate::State { kind, state: watch } => {
             state.watch_states.insert(kind, watch);
         }
+        ClusterUpdate::Columns { kind, columns } => {
+            state.server_columns.insert(kind, columns);
+        }
         rows => state.stores.apply(rows),
     }
 }
@@ -244,12 +246,14 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
 }
 
 fn sort(state: &mut State, action: &Action) {
-    let all = state.all_namespaces();
-    let Some(Screen::Table(t)) = state.screen_mut() else {
+    let Screen::Table(t) = state.screen() else {
         state.status = Some("sorting works on tables".to_owned());
         return;
     };
-    let n = columns_for(t.kind, all).len().max(1);
+    let n = state.columns(t.kind).len().max(1);
+    let Some(Screen::Table(t)) = state.screen_mut() else {
+        return;
+    };
     match action {
         Action::SortNext => (t.sort_column, t.sort_reverse) = ((t.sort_column + 1) % n, false),
         Action::SortPrev => (t.sort_column, t.sort_reverse) = ((t.sort_column + n - 1) % n, false),

@@ -28,7 +28,7 @@ use prefix_writer::{PrefixWriter, selector_string};
 /// Describes the object at `key` as of `now`.
 pub async fn describe(client: Client, key: &ObjectKey, now: Timestamp) -> anyhow::Result<String> {
     let ns = key.namespace.as_str();
-    let what = || format!("{} {}", key.kind.info().api_kind, display_key(key));
+    let what = || format!("{} {}", key.kind.api_kind(), display_key(key));
     let get_err =
         |e: kube::Error| anyhow::anyhow!("cannot describe {}: {}", what(), short_error(&e));
     match key.kind {
@@ -147,7 +147,7 @@ async fn object_events(
     key: &ObjectKey,
     uid: Option<&str>,
 ) -> Vec<k8s_openapi::api::core::v1::Event> {
-    let kind = key.kind.info().api_kind;
+    let kind = key.kind.api_kind();
     let object = InvolvedObject {
         kind,
         namespace: &key.namespace,

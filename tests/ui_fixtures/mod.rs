@@ -635,6 +635,7 @@ pub fn rows(kind: Kind) -> Vec<Row> {
             }),
             Health::Neutral,
         )],
+        Kind::Other(_) => Vec::new(),
     }
 }
 
