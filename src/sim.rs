@@ -224,7 +224,7 @@ impl Sim {
         &self.store
     }
 
-    /// Every request served so far (method, path, verb, user, status).
+    /// Every request served so far (method, path, verb, user, status, User-Agent).
     pub fn requests(&self) -> Vec<RequestRecord> {
         self.server.state().log.snapshot()
     }

@@ -199,6 +199,7 @@ async fn handle(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     let user = auth::authenticate(&state.users, path_token, authorization).cloned();
+    let user_agent = user_agent(&headers).to_string();
     let target = parse_target(&path);
     let verb = match &target {
         Ok(Target::Resource(p)) => verb_of(&method, p, &query),
@@ -238,8 +239,17 @@ async fn handle(
         verb: verb.to_string(),
         user: user.map_or_else(|_| "system:anonymous".to_string(), |u| u.name),
         status: response.status().as_u16(),
+        user_agent,
     });
     response
+}
+
+/// The `User-Agent` header ("" when absent or not text).
+pub fn user_agent(headers: &HeaderMap) -> &str {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
 }
 
 fn serve_non_resource(target: Target) -> Response {
