@@ -7,7 +7,8 @@
 //!
 //! Module map:
 //! - [`store`]: objects as JSON, resourceVersions, watch history and compaction.
-//! - [`resources`]: the served kinds (discovery's view); [`api_error`]: `Status` errors.
+//! - [`resources`]: the served kinds (discovery's view); [`api_error`]: `Status` errors;
+//!   [`admission`]: the admission plugins that change created pods.
 //! - [`clock`]: simulated time (speed factor or manual).
 //! - [`server`]: the HTTP API: [`server::routes`] parses every path and dispatches;
 //!   [`server::auth`] (tokens, roles), [`server::discovery`], [`server::openapi`],
@@ -20,6 +21,7 @@
 //! - [`controllers`], [`logs`], [`scenario`]: what runs on the store (deployment,
 //!   replicaset, kubelet, endpoints, events, GC), container logs, starting objects.
 
+pub mod admission;
 pub mod api_error;
 pub mod clock;
 pub mod controllers;

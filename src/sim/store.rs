@@ -12,6 +12,7 @@
 //! validation, admission or authorization: that is the API layer's job.
 
 mod page;
+pub mod ttl;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -113,6 +114,8 @@ struct Inner {
     /// Versions below this one are compacted in "etcd": list continue tokens from before
     /// it get 410 Gone. Moves every [`COMPACTION_INTERVAL`], as kube-apiserver's compactor.
     etcd_compacted: u64,
+    /// When the Events expire (`--event-ttl`).
+    ttl: ttl::TtlIndex,
 }
 
 /// How long etcd keeps old revisions: kube-apiserver compacts every 5 minutes
@@ -131,7 +134,8 @@ pub struct Store {
 /// Default number of changes kept for watches that resume from a resourceVersion.
 pub const DEFAULT_HISTORY: usize = 20_000;
 
-const NAME_SUFFIX_CHARS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+/// The characters of generated names (no vowels, no look-alike digits).
+pub const NAME_SUFFIX_CHARS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 
 /// A random suffix of `n` characters from the alphabet Kubernetes uses for generated names.
 pub fn random_suffix(n: usize) -> String {
@@ -168,6 +172,7 @@ impl Store {
                 compacted: 0,
                 marks: VecDeque::new(),
                 etcd_compacted: 0,
+                ttl: ttl::TtlIndex::default(),
             }),
             tx,
             clock,
@@ -440,6 +445,19 @@ impl Store {
         previous: Option<Obj>,
     ) {
         inner.rv = rv;
+        if ttl::expires(rt) {
+            let key = (
+                table_index(rt),
+                ns_of(rt, meta_str(&object, "namespace")).to_string(),
+                meta_str(&object, "name").to_string(),
+            );
+            match event {
+                EventType::Deleted => inner.ttl.remove(&key),
+                EventType::Added | EventType::Modified => {
+                    inner.ttl.set(key, ttl::deadline(self.clock.now()));
+                }
+            }
+        }
         let change = Arc::new(Change {
             rv,
             event,
@@ -565,8 +583,28 @@ impl Store {
             meta_str(&fixed, "name").to_string(),
         );
         let fixed = Arc::new(fixed);
-        self.write().tables[table_index(rt)].insert(key, fixed.clone());
+        let mut inner = self.write();
+        if ttl::expires(rt) {
+            let deadline = ttl::restored_deadline(&fixed, self.clock.now());
+            inner
+                .ttl
+                .set((table_index(rt), key.0.clone(), key.1.clone()), deadline);
+        }
+        inner.tables[table_index(rt)].insert(key, fixed.clone());
         Ok(fixed)
+    }
+
+    /// Deletes the objects whose time to live has run out at `now` (Events an hour after
+    /// their last write, as etcd's leases do on a real server); returns how many.
+    pub fn expire(&self, now: jiff::Timestamp) -> usize {
+        let expired = self.read().ttl.expired(now);
+        let gone = expired.len();
+        for (table, namespace, name) in expired {
+            let rt = &RESOURCES[table];
+            // Deleted meanwhile by a client is fine: it is gone either way.
+            let _ = self.delete(rt, &namespace, &name);
+        }
+        gone
     }
 
     /// Gets an object as a typed k8s-openapi value.

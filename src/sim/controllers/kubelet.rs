@@ -17,6 +17,7 @@ use self::container_state::ContainerContext;
 use super::events::{Note, Source, normal, record};
 use super::meta::{is_terminating, kind, name, namespace, time_at, uid};
 use super::pass::Pass;
+use super::pod_defaults::qos_class;
 use super::pod_state::phase;
 use super::scheduler::set_pod_condition;
 use crate::sim::clock::format_time;
@@ -332,7 +333,9 @@ fn accept(pass: &Pass<'_>, pod: &Obj, node: &str, net: &NodeNet, images: &NodeIm
     v["status"]["hostIP"] = json!(net.host_ip);
     v["status"]["hostIPs"] = json!([{"ip": net.host_ip}]);
     v["status"]["startTime"] = json!(now);
-    v["status"]["qosClass"] = json!("BestEffort");
+    if v["status"]["qosClass"].is_null() {
+        v["status"]["qosClass"] = json!(qos_class(&pod["spec"]));
+    }
     v["status"]["containerStatuses"] = Value::Array(statuses.clone());
     set_pod_condition(
         &mut v,

@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use serde_json::Value;
 
 use super::meta::kind;
+use crate::sim::admission;
 use crate::sim::api_error::ApiResult;
 use crate::sim::resources::ResourceType;
 use crate::sim::store::{Obj, Store};
@@ -32,8 +33,10 @@ impl<'a> Pass<'a> {
         self.store.list(kind(group, k), None).0
     }
 
-    /// Creates an object, logging a failure.
-    pub fn create(&self, rt: &'static ResourceType, obj: Value) -> Option<Obj> {
+    /// Creates an object through the admission plugins, as a controller's create request
+    /// goes (a pod gets its token volume), logging a failure.
+    pub fn create(&self, rt: &'static ResourceType, mut obj: Value) -> Option<Obj> {
+        admission::mutate_on_create(rt, &mut obj);
         logged(self.store.create(rt, obj), "create", rt)
     }
 

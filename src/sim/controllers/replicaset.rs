@@ -14,7 +14,7 @@ use super::meta::{
     selector_matches, uid,
 };
 use super::pass::Pass;
-use super::pod_defaults::with_pod_defaults;
+use super::pod_defaults::{qos_class, with_pod_defaults};
 use super::pod_state::{is_active, is_available, is_ready, phase, ready_since, restart_count};
 use crate::sim::store::Obj;
 
@@ -110,10 +110,12 @@ pub fn pod_from_template(rs: &Value) -> Value {
             metadata[field] = template["metadata"][field].clone();
         }
     }
+    let spec = with_pod_defaults(&template["spec"]);
+    let qos = qos_class(&spec);
     json!({
         "metadata": metadata,
-        "spec": with_pod_defaults(&template["spec"]),
-        "status": {"phase": "Pending", "qosClass": "BestEffort"},
+        "spec": spec,
+        "status": {"phase": "Pending", "qosClass": qos},
     })
 }
 

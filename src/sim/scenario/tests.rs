@@ -101,7 +101,9 @@ fn seed_is_settled_running_and_days_old() {
     assert!(events.iter().any(|e| e["reason"] == "ScalingReplicaSet"
         && e["message"].as_str().unwrap().ends_with("to 10 from 8")));
     for e in &events {
-        let last: jiff::Timestamp = e["lastTimestamp"].as_str().unwrap().parse().unwrap();
+        // The scheduler's events (events.k8s.io/v1) have an eventTime instead.
+        let last = e["lastTimestamp"].as_str().or(e["eventTime"].as_str());
+        let last: jiff::Timestamp = last.unwrap().parse().unwrap();
         assert!(
             last <= now && now.duration_since(last).as_mins() < 60,
             "{e}"

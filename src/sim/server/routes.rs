@@ -15,7 +15,7 @@ use super::auth::{self, User};
 use super::request_log::RequestRecord;
 use super::{
     ServerState, access_review, delete, discovery, list, openapi, patch, protobuf, shown_time,
-    subresources, watch, write,
+    subresources, watch, wire, write,
 };
 use crate::sim::api_error::{ApiError, ApiResult};
 use crate::sim::resources::{ResourceType, by_plural};
@@ -155,9 +155,9 @@ pub fn parse_body(body: &[u8]) -> ApiResult<Value> {
     })
 }
 
-/// A JSON answer.
+/// A JSON answer, objects in it as the real server's encoder writes them ([`wire`]).
 pub fn json(code: StatusCode, value: &Value) -> Response {
-    json_bytes(code, serde_json::to_vec(value).unwrap_or_default())
+    json_bytes(code, wire::to_vec(value))
 }
 
 /// A JSON answer already serialized.

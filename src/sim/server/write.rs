@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use super::routes::ApiRequest;
 use super::validate;
+use crate::sim::admission;
 use crate::sim::api_error::{ApiError, ApiResult};
 use crate::sim::resources::ResourceType;
 use crate::sim::store::{Store, UpdateMode};
@@ -60,6 +61,7 @@ pub fn create(req: &ApiRequest) -> ApiResult<Response> {
     validate::strict::check(rt, &obj, req.strict_fields())?;
     let store = &req.state.store;
     validate::admit(store, rt, &mut obj, None)?;
+    admission::mutate_on_create(rt, &mut obj);
     let created = create_checked(store, rt, obj, req.dry_run())?;
     Ok(req.answer(StatusCode::CREATED, &created))
 }
