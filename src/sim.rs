@@ -8,7 +8,8 @@
 //! Module map:
 //! - [`store`]: objects as JSON, resourceVersions, watch history and compaction.
 //! - [`resources`]: the served kinds (discovery's view); [`api_error`]: `Status` errors;
-//!   [`admission`]: the admission plugins that change created pods.
+//!   [`admission`]: the admission plugins that change created pods;
+//!   [`managed_fields`]: who set which field (`metadata.managedFields`).
 //! - [`clock`]: simulated time (speed factor or manual).
 //! - [`server`]: the HTTP API: [`server::routes`] parses every path and dispatches;
 //!   [`server::auth`] (tokens, roles), [`server::discovery`], [`server::openapi`],
@@ -26,6 +27,7 @@ pub mod api_error;
 pub mod clock;
 pub mod controllers;
 pub mod logs;
+pub mod managed_fields;
 pub mod resources;
 pub mod scenario;
 pub mod server;

@@ -13,6 +13,7 @@ use super::meta::{
 use super::pass::Pass;
 use super::pod_state::is_ready;
 use crate::sim::clock::format_time;
+use crate::sim::managed_fields::KUBE_CONTROLLER_MANAGER;
 use crate::sim::store::Obj;
 
 const SERVICE_NAME_LABEL: &str = "kubernetes.io/service-name";
@@ -182,21 +183,27 @@ fn sync_endpoints(pass: &Pass<'_>, svc: &Value, pods: &[&Obj]) {
             Value::Array(subsets)
         };
         if ep["subsets"] != want_subsets || ep["metadata"]["labels"] != ep_labels {
-            pass.modify(endpoints, namespace(svc), name(svc), |v| {
-                v["subsets"] = want_subsets;
-                if let Some(m) = v.as_object_mut() {
-                    m.retain(|k, val| k != "subsets" || !val.is_null());
-                }
-                v["metadata"]["labels"] = ep_labels;
-                v["metadata"]["annotations"] = triggered;
-            });
+            pass.modify(
+                &KUBE_CONTROLLER_MANAGER,
+                endpoints,
+                namespace(svc),
+                name(svc),
+                |v| {
+                    v["subsets"] = want_subsets;
+                    if let Some(m) = v.as_object_mut() {
+                        m.retain(|k, val| k != "subsets" || !val.is_null());
+                    }
+                    v["metadata"]["labels"] = ep_labels;
+                    v["metadata"]["annotations"] = triggered;
+                },
+            );
         }
     } else {
         let mut ep = json!({"metadata": {"name": name(svc), "namespace": namespace(svc), "labels": ep_labels, "annotations": triggered}});
         if !subsets.is_empty() {
             ep["subsets"] = Value::Array(subsets);
         }
-        pass.create(endpoints, ep);
+        pass.create(&KUBE_CONTROLLER_MANAGER, endpoints, ep);
     }
 }
 
@@ -244,18 +251,25 @@ fn sync_slice(pass: &Pass<'_>, svc: &Value, pods: &[&Obj]) {
             || s["ports"] != want_ports
             || s["metadata"]["labels"] != Value::Object(slice_labels.clone())
         {
-            pass.modify(slices, namespace(svc), name(&s), |v| {
-                v["endpoints"] = want_endpoints;
-                v["ports"] = want_ports;
-                v["metadata"]["labels"] = Value::Object(slice_labels);
-                v["metadata"]["annotations"] = triggered;
-            });
+            pass.modify(
+                &KUBE_CONTROLLER_MANAGER,
+                slices,
+                namespace(svc),
+                name(&s),
+                |v| {
+                    v["endpoints"] = want_endpoints;
+                    v["ports"] = want_ports;
+                    v["metadata"]["labels"] = Value::Object(slice_labels);
+                    v["metadata"]["annotations"] = triggered;
+                },
+            );
         }
     } else {
         let mut owner = controller_ref(svc);
         owner["apiVersion"] = json!("v1");
         owner["kind"] = json!("Service");
         pass.create(
+            &KUBE_CONTROLLER_MANAGER,
             slices,
             json!({
                 "metadata": {

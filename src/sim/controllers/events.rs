@@ -16,6 +16,7 @@ use self::correlator::{Correlation, correlate};
 use super::meta::{kind, name, namespace, uid};
 use super::pass::Pass;
 use crate::sim::clock::{format_micro_time, format_time};
+use crate::sim::managed_fields::{KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER, KUBELET};
 use crate::sim::store::Obj;
 pub use crate::sim::store::ttl::EVENT_TTL;
 
@@ -130,10 +131,16 @@ pub fn record(pass: &Pass<'_>, object: &Value, source: Source<'_>, note: Note<'_
     let ns = event_namespace(object);
     let stamp = format_time(pass.now);
     let known = events_about(pass, object);
+    // The recorder writes with its process's User-Agent.
+    let by = if source.component == "kubelet" {
+        &KUBELET
+    } else {
+        &KUBE_CONTROLLER_MANAGER
+    };
     match correlate(&known, source, &note, pass.now) {
         Correlation::Skip => {}
         Correlation::Count { name, message } => {
-            pass.modify(events, ns, &name, |e| {
+            pass.modify(by, events, ns, &name, |e| {
                 e["count"] = json!(e["count"].as_i64().unwrap_or(1) + 1);
                 e["lastTimestamp"] = json!(stamp);
                 e["message"] = json!(message);
@@ -165,7 +172,7 @@ pub fn record(pass: &Pass<'_>, object: &Value, source: Source<'_>, note: Note<'_
                 "reportingComponent": controller,
                 "reportingInstance": instance,
             });
-            pass.create(events, event);
+            pass.create(by, events, event);
         }
     }
 }
@@ -198,7 +205,7 @@ pub fn emit(pass: &Pass<'_>, object: &Value, reporter: Reporter<'_>, action: &st
             && e["reportingComponent"] == reporter.controller
     });
     if let Some(e) = repeat {
-        pass.modify(events, ns, name(&e), |e| {
+        pass.modify(&KUBE_SCHEDULER, events, ns, name(&e), |e| {
             let count = e["series"]["count"].as_i64().unwrap_or(1) + 1;
             e["series"] = json!({"count": count, "lastObservedTime": now});
         });
@@ -218,7 +225,7 @@ pub fn emit(pass: &Pass<'_>, object: &Value, reporter: Reporter<'_>, action: &st
         "reportingComponent": reporter.controller,
         "reportingInstance": reporter.instance,
     });
-    pass.create(events, event);
+    pass.create(&KUBE_SCHEDULER, events, event);
 }
 
 /// Deletes the Events whose hour has run out (the store keeps them by deadline).

@@ -21,6 +21,7 @@ use super::pod_defaults::qos_class;
 use super::pod_state::phase;
 use super::scheduler::set_pod_condition;
 use crate::sim::clock::format_time;
+use crate::sim::managed_fields::KUBELET;
 use crate::sim::store::Obj;
 
 /// The nodes as the kubelets see them: addresses and pod IP ranges.
@@ -75,7 +76,7 @@ fn heartbeat(pass: &Pass<'_>) {
         if !stale {
             continue;
         }
-        pass.modify(kind("", "Node"), "", name(&node), |v| {
+        pass.modify(&KUBELET, kind("", "Node"), "", name(&node), |v| {
             for c in v["status"]["conditions"]
                 .as_array_mut()
                 .into_iter()
@@ -258,7 +259,7 @@ fn sync_pod(
     if status == pod["status"] {
         return;
     }
-    let written = pass.modify(kind("", "Pod"), namespace(pod), name(pod), |v| {
+    let written = pass.modify(&KUBELET, kind("", "Pod"), namespace(pod), name(pod), |v| {
         v["status"] = status;
     });
     if let Some(written) = written {
@@ -380,7 +381,7 @@ fn accept(pass: &Pass<'_>, pod: &Obj, node: &str, net: &NodeNet, images: &NodeIm
         }
     }
     let status = v["status"].take();
-    let written = pass.modify(kind("", "Pod"), namespace(pod), name(pod), |p| {
+    let written = pass.modify(&KUBELET, kind("", "Pod"), namespace(pod), name(pod), |p| {
         p["status"] = status;
     });
     if let Some(written) = written {
@@ -443,7 +444,7 @@ fn stop(pass: &Pass<'_>, pod: &Obj, node: &str) {
         return;
     }
     let now = format_time(pass.now);
-    let written = pass.modify(pods, namespace(pod), name(pod), |v| {
+    let written = pass.modify(&KUBELET, pods, namespace(pod), name(pod), |v| {
         if let Some(statuses) = v["status"]["containerStatuses"].as_array_mut() {
             for (s, at) in statuses.iter_mut().zip(&exits) {
                 if pass.now >= *at

@@ -10,6 +10,7 @@ use super::events::{Reporter, emit, normal, warning};
 use super::meta::{is_terminating, kind, name, namespace};
 use super::pass::Pass;
 use crate::sim::clock::format_time;
+use crate::sim::managed_fields::KUBE_SCHEDULER;
 use crate::sim::store::Obj;
 
 const SCHEDULER: &str = "default-scheduler";
@@ -102,7 +103,8 @@ pub fn reconcile(pass: &Pass<'_>, pods: &[Obj]) {
         let node_name = name(node).to_string();
         *load.entry(node_name.clone()).or_default() += 1;
         let now = format_time(pass.now);
-        let bound = pass.modify(pod_type, namespace(pod), name(pod), |v| {
+        // The binding subresource writes no managedFields.
+        let bound = pass.modify_untracked(pod_type, namespace(pod), name(pod), |v| {
             v["spec"]["nodeName"] = json!(node_name);
             set_pod_condition(v, json!({"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": now}));
         });
@@ -145,7 +147,7 @@ fn mark_unschedulable(pass: &Pass<'_>, pod: &Value, node_count: usize, reporter:
         return;
     }
     let now = format_time(pass.now);
-    let marked = pass.modify(kind("", "Pod"), namespace(pod), name(pod), |v| {
+    let marked = pass.modify(&KUBE_SCHEDULER, kind("", "Pod"), namespace(pod), name(pod), |v| {
         v["status"]["phase"] = json!("Pending");
         set_pod_condition(v, json!({"type": "PodScheduled", "status": "False", "lastProbeTime": null, "lastTransitionTime": now, "reason": "Unschedulable", "message": message}));
     });

@@ -103,6 +103,8 @@ pub fn patch(req: &ApiRequest) -> ApiResult<Response> {
             validate::strip_nulls(&mut obj);
             validate::strict::check(rt, &obj, req.strict_fields())?;
             validate::admit(store, rt, &mut obj, None)?;
+            let now = store.clock().now();
+            crate::sim::managed_fields::record_create(rt, &mut obj, &req.manager(), now);
             crate::sim::admission::mutate_on_create(rt, &mut obj);
             let created = write::create_checked(store, rt, obj, req.dry_run())?;
             return Ok(req.answer(StatusCode::CREATED, &created));

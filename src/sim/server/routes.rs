@@ -18,6 +18,7 @@ use super::{
     subresources, watch, wire, write,
 };
 use crate::sim::api_error::{ApiError, ApiResult};
+use crate::sim::managed_fields::Manager;
 use crate::sim::resources::{ResourceType, by_plural};
 
 /// The axum router of the API server.
@@ -83,6 +84,25 @@ impl ApiRequest {
     /// Whether `fieldValidation=Strict` was asked (kubectl's default): unknown fields are errors.
     pub fn strict_fields(&self) -> bool {
         self.param("fieldValidation") == Some("Strict")
+    }
+
+    /// Who writes, for managedFields: the `fieldManager` parameter, else the program
+    /// name of the User-Agent; on the `status` or `scale` subresource, its entry; for a
+    /// server-side apply, the owner of what it applies.
+    pub fn manager(&self) -> Manager {
+        let manager = Manager::of_request(self.param("fieldManager"), user_agent(&self.headers));
+        let manager = match self.path.subresource.as_deref() {
+            Some(sub @ ("status" | "scale")) => manager.on(sub),
+            _ => manager,
+        };
+        let applied = (self.verb == "patch"
+            && self.content_type().starts_with("application/apply-patch"))
+        .then(|| parse_body(&self.body).ok())
+        .flatten();
+        match applied {
+            Some(config) => manager.applying(self.path.rt.kind, &config),
+            None => manager,
+        }
     }
 
     /// Whether `dryRun=All` was asked.
