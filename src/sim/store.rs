@@ -241,7 +241,25 @@ impl Store {
     /// `generateName`, `uid`, `creationTimestamp`, `resourceVersion` and
     /// `generation`; drops any sent status-subresource-owned fields only if
     /// the caller asks (the API layer decides).
-    pub fn create(&self, rt: &'static ResourceType, mut obj: Value) -> ApiResult<Obj> {
+    pub fn create(&self, rt: &'static ResourceType, obj: Value) -> ApiResult<Obj> {
+        self.insert_new(rt, obj, false)
+    }
+
+    /// [`Store::create`], or (`restoring`) [`Store::restore`].
+    fn insert_new(
+        &self,
+        rt: &'static ResourceType,
+        mut obj: Value,
+        restoring: bool,
+    ) -> ApiResult<Obj> {
+        let kept: Vec<(&str, Value)> = if restoring {
+            ["uid", "creationTimestamp", "generation"]
+                .into_iter()
+                .filter_map(|f| obj["metadata"].get(f).map(|v| (f, v.clone())))
+                .collect()
+        } else {
+            Vec::new()
+        };
         if !obj.is_object() {
             return Err(ApiError::bad_request("the object must be a JSON object"));
         }
@@ -315,14 +333,21 @@ impl Store {
         if rt.has_generation {
             m["generation"] = json!(1);
         }
+        for (field, value) in kept {
+            m[field] = value;
+        }
         if let Some(m) = m.as_object_mut() {
             m.remove("deletionTimestamp");
         }
         // Kept as recorded by the API layer (or sent by a client), each field set as text.
         managed_fields::normalize(&mut obj);
         let obj = Arc::new(obj);
-        inner.tables[idx].insert(key, obj.clone());
+        inner.tables[idx].insert(key.clone(), obj.clone());
         self.commit(&mut inner, rv, EventType::Added, rt, obj.clone(), None);
+        if restoring && ttl::expires(rt) {
+            let deadline = ttl::restored_deadline(&obj, self.clock.now());
+            inner.ttl.set((idx, key.0, key.1), deadline);
+        }
         Ok(obj)
     }
 
@@ -595,32 +620,10 @@ impl Store {
     }
 
     /// Loads an object as it was (for scenarios, before anyone watches): like
-    /// [`Store::create`], but the object keeps its own `uid`, `creationTimestamp`
-    /// and `generation`. Watch history holds the object as first created.
+    /// [`Store::create`], but the object keeps its own `uid`, `creationTimestamp` and
+    /// `generation`, and an Event expires an hour after the time it records.
     pub fn restore(&self, rt: &'static ResourceType, obj: Value) -> ApiResult<Obj> {
-        let kept: Vec<(&str, Value)> = ["uid", "creationTimestamp", "generation"]
-            .into_iter()
-            .filter_map(|f| obj["metadata"].get(f).map(|v| (f, v.clone())))
-            .collect();
-        let created = self.create(rt, obj)?;
-        let mut fixed = (*created).clone();
-        for (f, v) in kept {
-            fixed["metadata"][f] = v;
-        }
-        let key = (
-            ns_of(rt, meta_str(&fixed, "namespace")).to_string(),
-            meta_str(&fixed, "name").to_string(),
-        );
-        let fixed = Arc::new(fixed);
-        let mut inner = self.write();
-        if ttl::expires(rt) {
-            let deadline = ttl::restored_deadline(&fixed, self.clock.now());
-            inner
-                .ttl
-                .set((table_index(rt), key.0.clone(), key.1.clone()), deadline);
-        }
-        inner.tables[table_index(rt)].insert(key, fixed.clone());
-        Ok(fixed)
+        self.insert_new(rt, obj, true)
     }
 
     /// Deletes the objects whose time to live has run out at `now` (Events an hour after

@@ -10,6 +10,7 @@ mod correlator;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use jiff::Timestamp;
 use serde_json::{Value, json};
 
 use self::correlator::{Correlation, correlate};
@@ -73,14 +74,14 @@ static SEQUENCE: AtomicU64 = AtomicU64::new(0);
 
 /// `<object>.<hex>`: the recorders name an Event after its object and the nanoseconds of
 /// the moment (a sequence number keeps events of the same simulated instant apart).
-fn event_name(pass: &Pass<'_>, object: &Value) -> String {
+pub fn event_name(object: &Value, at: Timestamp) -> String {
     let seq = SEQUENCE.fetch_add(1, Ordering::Relaxed);
-    let nanos = pass.now.as_nanosecond() as u64;
+    let nanos = at.as_nanosecond() as u64;
     format!("{}.{:x}", name(object), nanos.wrapping_add(seq))
 }
 
 /// The namespace an Event about `object` lives in (`default` for cluster-scoped objects).
-fn event_namespace(object: &Value) -> &str {
+pub fn event_namespace(object: &Value) -> &str {
     match namespace(object) {
         "" => "default",
         ns => ns,
@@ -147,34 +148,64 @@ pub fn record(pass: &Pass<'_>, object: &Value, source: Source<'_>, note: Note<'_
             });
         }
         Correlation::Create { message, combined } => {
-            let mut src = json!({"component": source.component});
-            if let Some(host) = source.host {
-                src["host"] = json!(host);
+            let mut event = core_event(object, source, &note, pass.now);
+            event["message"] = json!(message);
+            if combined {
+                // The aggregator makes the combined event afresh, without reporting fields.
+                event["reportingComponent"] = json!("");
+                event["reportingInstance"] = json!("");
             }
-            // The combined event is made afresh by the aggregator, which copies neither
-            // reporting field.
-            let (controller, instance) = if combined {
-                ("", "")
-            } else {
-                (source.component, source.host.unwrap_or(""))
-            };
-            let event = json!({
-                "metadata": {"name": event_name(pass, object), "namespace": ns},
-                "involvedObject": involved(object, note.field_path.as_deref()),
-                "reason": note.reason,
-                "message": message,
-                "source": src,
-                "firstTimestamp": stamp,
-                "lastTimestamp": stamp,
-                "count": 1,
-                "type": note.kind.as_str(),
-                "eventTime": null,
-                "reportingComponent": controller,
-                "reportingInstance": instance,
-            });
             pass.create(by, events, event);
         }
     }
+}
+
+/// A new Event about `object` as client-go's core/v1 recorder writes it at `at`.
+pub fn core_event(object: &Value, source: Source<'_>, note: &Note<'_>, at: Timestamp) -> Value {
+    let stamp = format_time(at);
+    let mut src = json!({"component": source.component});
+    if let Some(host) = source.host {
+        src["host"] = json!(host);
+    }
+    json!({
+        "metadata": {"name": event_name(object, at), "namespace": event_namespace(object)},
+        "involvedObject": involved(object, note.field_path.as_deref()),
+        "reason": note.reason,
+        "message": note.message,
+        "source": src,
+        "firstTimestamp": stamp,
+        "lastTimestamp": stamp,
+        "count": 1,
+        "type": note.kind.as_str(),
+        "eventTime": null,
+        "reportingComponent": source.component,
+        "reportingInstance": source.host.unwrap_or(""),
+    })
+}
+
+/// A new Event about `object` as the events.k8s.io/v1 recorder writes it at `at`, read
+/// through core/v1.
+pub fn v1_event(
+    object: &Value,
+    reporter: Reporter<'_>,
+    action: &str,
+    note: &Note<'_>,
+    at: Timestamp,
+) -> Value {
+    json!({
+        "metadata": {"name": event_name(object, at), "namespace": event_namespace(object)},
+        "involvedObject": involved(object, note.field_path.as_deref()),
+        "reason": note.reason,
+        "message": note.message,
+        "source": {},
+        "firstTimestamp": null,
+        "lastTimestamp": null,
+        "type": note.kind.as_str(),
+        "eventTime": format_micro_time(at),
+        "action": action,
+        "reportingComponent": reporter.controller,
+        "reportingInstance": reporter.instance,
+    })
 }
 
 /// Who reports through the events.k8s.io/v1 recorder: `reportingController` and
@@ -211,20 +242,7 @@ pub fn emit(pass: &Pass<'_>, object: &Value, reporter: Reporter<'_>, action: &st
         });
         return;
     }
-    let event = json!({
-        "metadata": {"name": event_name(pass, object), "namespace": ns},
-        "involvedObject": involved(object, note.field_path.as_deref()),
-        "reason": note.reason,
-        "message": note.message,
-        "source": {},
-        "firstTimestamp": null,
-        "lastTimestamp": null,
-        "type": note.kind.as_str(),
-        "eventTime": now,
-        "action": action,
-        "reportingComponent": reporter.controller,
-        "reportingInstance": reporter.instance,
-    });
+    let event = v1_event(object, reporter, action, &note, pass.now);
     pass.create(&KUBE_SCHEDULER, events, event);
 }
 

@@ -129,6 +129,15 @@ fn encode(obj: &mut Value, mut entries: Vec<Entry>) {
 
 /// Keeps the managedFields an object carries (a client's), each `fieldsV1` as its text.
 pub fn normalize(obj: &mut Value) {
+    let recorded = entries_of(obj).is_some_and(|entries| {
+        entries
+            .iter()
+            .all(|e| e["fieldsV1"].as_str().is_some_and(|t| t != "{}"))
+    });
+    if recorded {
+        // Recorded here: already in the stored form.
+        return;
+    }
     if entries_of(obj).is_some() {
         let entries = decode(entries_of(obj));
         encode(obj, entries);
