@@ -277,3 +277,27 @@ fn a_manager_is_named_by_the_user_agent_without_a_field_manager() {
             .any(|r| r.user_agent == "my-tool/0.3 (linux/amd64)")
     );
 }
+
+#[test]
+fn server_side_apply_owns_what_it_applied() {
+    require_kubectl!();
+    let sim = TestSim::empty();
+    let file = sim.write_file(
+        "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: \"1\"\n",
+    );
+    sim.kubectl_ok(&["apply", "--server-side", "-f", &file.to_string_lossy()]);
+    sim.kubectl_ok(&["patch", "configmap", "cm", "-p", r#"{"data": {"b": "2"}}"#]);
+    let cm = get(&sim, &["configmap", "cm"]);
+    let applied: Vec<_> = entries(&cm)
+        .into_iter()
+        .filter(|(_, op, _, _)| op == "Apply")
+        .collect();
+    assert_eq!(applied.len(), 1, "{cm:#}");
+    assert_eq!(applied[0].0, "kubectl");
+    assert_eq!(applied[0].3, json!({"f:data": {"f:a": {}}}));
+    assert_eq!(
+        fields_of(&cm, "kubectl-patch", "")["f:data"],
+        json!({"f:b": {}})
+    );
+}
