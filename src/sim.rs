@@ -7,7 +7,9 @@
 //!
 //! Module map:
 //! - [`store`]: objects as JSON, resourceVersions, watch history and compaction.
-//! - [`resources`]: the served kinds (discovery's view); [`api_error`]: `Status` errors.
+//! - [`resources`]: the served kinds (discovery's view); [`api_error`]: `Status` errors;
+//!   [`admission`]: the admission plugins that change created pods;
+//!   [`managed_fields`]: who set which field (`metadata.managedFields`).
 //! - [`clock`]: simulated time (speed factor or manual).
 //! - [`server`]: the HTTP API: [`server::routes`] parses every path and dispatches;
 //!   [`server::auth`] (tokens, roles), [`server::discovery`], [`server::openapi`],
@@ -24,11 +26,13 @@
 //!   the stand-in shell exec and attach reach, what each image has and serves, and the
 //!   cluster network (Service names, kube-proxy's choice of endpoint, pods' HTTP pages).
 
+pub mod admission;
 pub mod api_error;
 pub mod clock;
 pub mod controllers;
 pub mod images;
 pub mod logs;
+pub mod managed_fields;
 pub mod pod_network;
 pub mod resources;
 pub mod runtime;
@@ -305,7 +309,7 @@ impl Sim {
             .map_or(0, Controllers::settled_rounds)
     }
 
-    /// Every request served so far (method, path, verb, user, status).
+    /// Every request served so far (method, path, verb, user, status, User-Agent).
     pub fn requests(&self) -> Vec<RequestRecord> {
         self.server.state().log.snapshot()
     }

@@ -22,6 +22,7 @@ pub mod subresources;
 pub mod table;
 pub mod validate;
 pub mod watch;
+pub mod wire;
 pub mod write;
 
 use std::net::SocketAddr;

@@ -17,9 +17,11 @@ use self::container_state::ContainerContext;
 use super::events::{Note, Source, normal, record};
 use super::meta::{is_terminating, kind, name, namespace, time_at, uid};
 use super::pass::Pass;
+use super::pod_defaults::qos_class;
 use super::pod_state::phase;
 use super::scheduler::set_pod_condition;
 use crate::sim::clock::format_time;
+use crate::sim::managed_fields::KUBELET;
 use crate::sim::store::Obj;
 
 /// The nodes as the kubelets see them: addresses and pod IP ranges.
@@ -74,7 +76,7 @@ fn heartbeat(pass: &Pass<'_>) {
         if !stale {
             continue;
         }
-        pass.modify(kind("", "Node"), "", name(&node), |v| {
+        pass.modify(&KUBELET, kind("", "Node"), "", name(&node), |v| {
             for c in v["status"]["conditions"]
                 .as_array_mut()
                 .into_iter()
@@ -257,7 +259,7 @@ fn sync_pod(
     if status == pod["status"] {
         return;
     }
-    let written = pass.modify(kind("", "Pod"), namespace(pod), name(pod), |v| {
+    let written = pass.modify(&KUBELET, kind("", "Pod"), namespace(pod), name(pod), |v| {
         v["status"] = status;
     });
     if let Some(written) = written {
@@ -332,7 +334,9 @@ fn accept(pass: &Pass<'_>, pod: &Obj, node: &str, net: &NodeNet, images: &NodeIm
     v["status"]["hostIP"] = json!(net.host_ip);
     v["status"]["hostIPs"] = json!([{"ip": net.host_ip}]);
     v["status"]["startTime"] = json!(now);
-    v["status"]["qosClass"] = json!("BestEffort");
+    if v["status"]["qosClass"].is_null() {
+        v["status"]["qosClass"] = json!(qos_class(&pod["spec"]));
+    }
     v["status"]["containerStatuses"] = Value::Array(statuses.clone());
     set_pod_condition(
         &mut v,
@@ -377,7 +381,7 @@ fn accept(pass: &Pass<'_>, pod: &Obj, node: &str, net: &NodeNet, images: &NodeIm
         }
     }
     let status = v["status"].take();
-    let written = pass.modify(kind("", "Pod"), namespace(pod), name(pod), |p| {
+    let written = pass.modify(&KUBELET, kind("", "Pod"), namespace(pod), name(pod), |p| {
         p["status"] = status;
     });
     if let Some(written) = written {
@@ -440,7 +444,7 @@ fn stop(pass: &Pass<'_>, pod: &Obj, node: &str) {
         return;
     }
     let now = format_time(pass.now);
-    let written = pass.modify(pods, namespace(pod), name(pod), |v| {
+    let written = pass.modify(&KUBELET, pods, namespace(pod), name(pod), |v| {
         if let Some(statuses) = v["status"]["containerStatuses"].as_array_mut() {
             for (s, at) in statuses.iter_mut().zip(&exits) {
                 if pass.now >= *at

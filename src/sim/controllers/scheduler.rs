@@ -6,13 +6,28 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
-use super::events::{Source, normal, record, warning};
+use super::events::{Reporter, emit, normal, warning};
 use super::meta::{is_terminating, kind, name, namespace};
 use super::pass::Pass;
 use crate::sim::clock::format_time;
+use crate::sim::managed_fields::KUBE_SCHEDULER;
 use crate::sim::store::Obj;
 
-const SOURCE: Source<'static> = Source::controller("default-scheduler");
+const SCHEDULER: &str = "default-scheduler";
+
+/// The scheduler as its events name it: `default-scheduler-<host>`, the host being the
+/// control plane node it runs on.
+fn instance(nodes: &[Obj]) -> String {
+    let host = nodes
+        .iter()
+        .find(|n| !n["metadata"]["labels"]["node-role.kubernetes.io/control-plane"].is_null())
+        .map_or("", |n| name(n));
+    if host.is_empty() {
+        SCHEDULER.to_string()
+    } else {
+        format!("{SCHEDULER}-{host}")
+    }
+}
 
 /// Whether a node is Ready and schedulable.
 pub fn node_is_ready(node: &Value) -> bool {
@@ -67,6 +82,11 @@ pub fn reconcile(pass: &Pass<'_>, pods: &[Obj]) {
         }
     }
     let pod_type = kind("", "Pod");
+    let instance = instance(&nodes);
+    let reporter = Reporter {
+        controller: SCHEDULER,
+        instance: &instance,
+    };
     for pod in pending {
         let fits: Vec<&Obj> = nodes
             .iter()
@@ -77,21 +97,23 @@ pub fn reconcile(pass: &Pass<'_>, pods: &[Obj]) {
             .into_iter()
             .min_by_key(|n| (load.get(name(n)).copied().unwrap_or(0), name(n).to_string()))
         else {
-            mark_unschedulable(pass, pod, nodes.len());
+            mark_unschedulable(pass, pod, nodes.len(), reporter);
             continue;
         };
         let node_name = name(node).to_string();
         *load.entry(node_name.clone()).or_default() += 1;
         let now = format_time(pass.now);
-        let bound = pass.modify(pod_type, namespace(pod), name(pod), |v| {
+        // The binding subresource writes no managedFields.
+        let bound = pass.modify_untracked(pod_type, namespace(pod), name(pod), |v| {
             v["spec"]["nodeName"] = json!(node_name);
             set_pod_condition(v, json!({"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": now}));
         });
         if let Some(bound) = bound {
-            record(
+            emit(
                 pass,
                 &bound,
-                SOURCE,
+                reporter,
+                "Binding",
                 normal(
                     "Scheduled",
                     format!(
@@ -105,7 +127,7 @@ pub fn reconcile(pass: &Pass<'_>, pods: &[Obj]) {
     }
 }
 
-fn mark_unschedulable(pass: &Pass<'_>, pod: &Value, node_count: usize) {
+fn mark_unschedulable(pass: &Pass<'_>, pod: &Value, node_count: usize, reporter: Reporter<'_>) {
     let message = format!(
         "0/{node_count} nodes are available: {}preemption: 0/{node_count} nodes are available.",
         if node_count == 0 {
@@ -125,15 +147,16 @@ fn mark_unschedulable(pass: &Pass<'_>, pod: &Value, node_count: usize) {
         return;
     }
     let now = format_time(pass.now);
-    let marked = pass.modify(kind("", "Pod"), namespace(pod), name(pod), |v| {
+    let marked = pass.modify(&KUBE_SCHEDULER, kind("", "Pod"), namespace(pod), name(pod), |v| {
         v["status"]["phase"] = json!("Pending");
         set_pod_condition(v, json!({"type": "PodScheduled", "status": "False", "lastProbeTime": null, "lastTransitionTime": now, "reason": "Unschedulable", "message": message}));
     });
     if let Some(marked) = marked {
-        record(
+        emit(
             pass,
             &marked,
-            SOURCE,
+            reporter,
+            "Scheduling",
             warning("FailedScheduling", message.clone()),
         );
     }

@@ -101,7 +101,9 @@ fn seed_is_settled_running_and_days_old() {
     assert!(events.iter().any(|e| e["reason"] == "ScalingReplicaSet"
         && e["message"].as_str().unwrap().ends_with("to 10 from 8")));
     for e in &events {
-        let last: jiff::Timestamp = e["lastTimestamp"].as_str().unwrap().parse().unwrap();
+        // The scheduler's events (events.k8s.io/v1) have an eventTime instead.
+        let last = e["lastTimestamp"].as_str().or(e["eventTime"].as_str());
+        let last: jiff::Timestamp = last.unwrap().parse().unwrap();
         assert!(
             last <= now && now.duration_since(last).as_mins() < 60,
             "{e}"
@@ -138,6 +140,83 @@ async fn scale_builds_running_pods_the_controllers_accept() {
         .map(|p| p["status"]["podIP"].as_str().unwrap())
         .collect();
     assert_eq!(ips.len(), 600, "pod IPs are unique");
+}
+
+#[test]
+fn scale_pods_are_as_real_ones_and_the_scale_up_leaves_an_hour_of_events() {
+    let store = Arc::new(Store::new(Clock::manual()));
+    let args = SimArgs {
+        scenario: ScenarioName::Scale,
+        namespaces: 1,
+        deployments: 2,
+        pods: 60,
+        churn: 0,
+        ..SimArgs::default()
+    };
+    load(&store, &args).unwrap();
+    let pods = store.list(kind("", "Pod"), None).0;
+    for pod in &pods {
+        assert!(
+            pod["spec"]["volumes"][0]["name"]
+                .as_str()
+                .unwrap()
+                .starts_with("kube-api-access-")
+        );
+        let entries = pod["metadata"]["managedFields"].as_array().unwrap();
+        let managers: Vec<(&str, &str)> = entries
+            .iter()
+            .map(|e| {
+                let s = |k: &str| e[k].as_str().unwrap_or_default();
+                (s("manager"), s("subresource"))
+            })
+            .collect();
+        assert_eq!(
+            managers,
+            [("kube-controller-manager", ""), ("kubelet", "status")]
+        );
+        // The kubelet's field set names this pod's own IP.
+        let ip = pod["status"]["podIP"].as_str().unwrap();
+        assert!(
+            entries[1]["fieldsV1"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("\\\"{ip}\\\""))
+        );
+    }
+    let events = store.list(kind("", "Event"), None).0;
+    let count = |reason: &str| events.iter().filter(|e| e["reason"] == reason).count();
+    for reason in ["Scheduled", "Pulled", "Created", "Started"] {
+        assert_eq!(count(reason), 60, "{reason}");
+    }
+    assert!(
+        (1..=6).contains(&count("Pulling")),
+        "a node pulls an image once"
+    );
+    // 30 pods a ReplicaSet: nine events, then one combined (25 in all, the budget).
+    assert_eq!(count("SuccessfulCreate"), 2 * 10);
+    assert!(events.iter().any(|e| {
+        e["count"] == 16
+            && e["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("(combined from similar events)")
+    }));
+    assert_eq!(count("ScalingReplicaSet"), 2);
+    assert!(
+        events
+            .iter()
+            .all(|e| e["metadata"]["managedFields"].is_array())
+    );
+    // Still there 40 minutes on; gone once their hour is up (they are 15 to 20 minutes old).
+    store
+        .clock()
+        .advance(std::time::Duration::from_secs(40 * 60));
+    assert_eq!(store.expire(store.clock().now()), 0);
+    store
+        .clock()
+        .advance(std::time::Duration::from_secs(10 * 60));
+    assert_eq!(store.expire(store.clock().now()), events.len());
+    assert_eq!(store.count(kind("", "Event")), 0);
 }
 
 #[test]

@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 
 use super::routes::{ApiRequest, json, json_bytes};
 use super::selectors::{FieldSelector, LabelSelector};
-use super::shown_time;
 use super::table::{self, IncludeObject};
+use super::{shown_time, wire};
 use crate::sim::api_error::{ApiError, ApiResult};
 use crate::sim::resources::ResourceType;
 use crate::sim::store::Obj;
@@ -173,8 +173,7 @@ fn list_bytes(rt: &ResourceType, items: &[Obj], meta: &Value) -> Vec<u8> {
         if i > 0 {
             out.push(b',');
         }
-        // Writing a JSON value to a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut out, &**o);
+        wire::write_into(&mut out, o);
     }
     out.extend_from_slice(b"]}");
     out

@@ -16,9 +16,10 @@ use super::request_log::RequestRecord;
 use super::streams::upgrade::PendingUpgrade;
 use super::{
     ServerState, access_review, delete, discovery, list, openapi, patch, protobuf, shown_time,
-    subresources, watch, write,
+    subresources, watch, wire, write,
 };
 use crate::sim::api_error::{ApiError, ApiResult};
+use crate::sim::managed_fields::Manager;
 use crate::sim::resources::{ResourceType, by_plural};
 
 /// The axum router of the API server.
@@ -86,6 +87,25 @@ impl ApiRequest {
     /// Whether `fieldValidation=Strict` was asked (kubectl's default): unknown fields are errors.
     pub fn strict_fields(&self) -> bool {
         self.param("fieldValidation") == Some("Strict")
+    }
+
+    /// Who writes, for managedFields: the `fieldManager` parameter, else the program
+    /// name of the User-Agent; on the `status` or `scale` subresource, its entry; for a
+    /// server-side apply, the owner of what it applies.
+    pub fn manager(&self) -> Manager {
+        let manager = Manager::of_request(self.param("fieldManager"), user_agent(&self.headers));
+        let manager = match self.path.subresource.as_deref() {
+            Some(sub @ ("status" | "scale")) => manager.on(sub),
+            _ => manager,
+        };
+        let applied = (self.verb == "patch"
+            && self.content_type().starts_with("application/apply-patch"))
+        .then(|| parse_body(&self.body).ok())
+        .flatten();
+        match applied {
+            Some(config) => manager.applying(self.path.rt.kind, &config),
+            None => manager,
+        }
     }
 
     /// Whether `dryRun=All` was asked.
@@ -158,9 +178,9 @@ pub fn parse_body(body: &[u8]) -> ApiResult<Value> {
     })
 }
 
-/// A JSON answer.
+/// A JSON answer, objects in it as the real server's encoder writes them ([`wire`]).
 pub fn json(code: StatusCode, value: &Value) -> Response {
-    json_bytes(code, serde_json::to_vec(value).unwrap_or_default())
+    json_bytes(code, wire::to_vec(value))
 }
 
 /// A JSON answer already serialized.
@@ -203,6 +223,7 @@ async fn handle(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     let user = auth::authenticate(&state.users, path_token, authorization);
+    let user_agent = user_agent(&headers).to_string();
     let target = parse_target(&path);
     let verb = match &target {
         Ok(Target::Resource(p)) => verb_of(&method, p, &query),
@@ -243,8 +264,17 @@ async fn handle(
         verb: verb.to_string(),
         user: user.map_or_else(|_| "system:anonymous".to_string(), |u| u.name),
         status: response.status().as_u16(),
+        user_agent,
     });
     response
+}
+
+/// The `User-Agent` header ("" when absent or not text).
+pub fn user_agent(headers: &HeaderMap) -> &str {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
 }
 
 fn serve_non_resource(target: Target) -> Response {

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::selectors::LabelSelector;
 use crate::sim::api_error::{ApiError, ApiResult, Cause};
+use crate::sim::controllers::pod_defaults::qos_class;
 use crate::sim::resources::ResourceType;
 use crate::sim::store::Store;
 
@@ -89,7 +90,8 @@ pub fn admit(
             }
             pod_spec(&mut obj["spec"], "spec", true, &mut causes);
             if old.is_none() {
-                obj["status"] = json!({"phase": "Pending", "qosClass": "BestEffort"});
+                let qos = qos_class(&obj["spec"]);
+                obj["status"] = json!({"phase": "Pending", "qosClass": qos});
             }
         }
         "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" => {
@@ -229,12 +231,10 @@ fn pod_spec(spec: &mut Value, path: &str, is_pod: bool, causes: &mut Vec<Cause>)
     set_default(spec, "dnsPolicy", json!("ClusterFirst"));
     set_default(spec, "schedulerName", json!("default-scheduler"));
     set_default(spec, "securityContext", json!({}));
+    // The service account, token volume, tolerations and priority come later, from the
+    // admission plugins (crate::sim::admission).
     if is_pod {
-        set_default(spec, "serviceAccountName", json!("default"));
-        set_default(spec, "serviceAccount", json!("default"));
         set_default(spec, "enableServiceLinks", json!(true));
-        set_default(spec, "preemptionPolicy", json!("PreemptLowerPriority"));
-        set_default(spec, "priority", json!(0));
     }
     if let Some(g) = spec["terminationGracePeriodSeconds"].as_i64()
         && g < 0

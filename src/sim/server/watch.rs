@@ -15,8 +15,8 @@ use tokio::sync::{broadcast, mpsc};
 
 use super::list::Filter;
 use super::routes::ApiRequest;
-use super::shown_time;
 use super::table::{self, IncludeObject};
+use super::{shown_time, wire};
 use crate::sim::api_error::{ApiError, ApiResult};
 use crate::sim::resources::ResourceType;
 use crate::sim::store::{Change, EventType, Store};
@@ -142,7 +142,7 @@ fn event_line(kind: &str, object: &Value) -> Bytes {
     // Writing JSON to a Vec cannot fail.
     let _ = serde_json::to_writer(&mut line, kind);
     line.extend_from_slice(b",\"object\":");
-    let _ = serde_json::to_writer(&mut line, object);
+    wire::write_into(&mut line, object);
     line.extend_from_slice(b"}\n");
     Bytes::from(line)
 }

@@ -7,7 +7,9 @@ use serde_json::{Value, json};
 
 use super::routes::ApiRequest;
 use super::validate;
+use crate::sim::admission;
 use crate::sim::api_error::{ApiError, ApiResult};
+use crate::sim::managed_fields;
 use crate::sim::resources::ResourceType;
 use crate::sim::store::{Store, UpdateMode};
 
@@ -60,6 +62,8 @@ pub fn create(req: &ApiRequest) -> ApiResult<Response> {
     validate::strict::check(rt, &obj, req.strict_fields())?;
     let store = &req.state.store;
     validate::admit(store, rt, &mut obj, None)?;
+    managed_fields::record_create(rt, &mut obj, &req.manager(), store.clock().now());
+    admission::mutate_on_create(rt, &mut obj);
     let created = create_checked(store, rt, obj, req.dry_run())?;
     Ok(req.answer(StatusCode::CREATED, &created))
 }
@@ -153,7 +157,14 @@ pub fn update_checked(
         }
         return Ok(obj);
     }
-    store.update(rt, obj, mode).map(|o| (*o).clone())
+    let manager = match mode {
+        UpdateMode::Main | UpdateMode::Status => Some(req.manager()),
+        // The namespace finalizer's subresource: the server's own bookkeeping.
+        UpdateMode::Raw => None,
+    };
+    store
+        .update_by(rt, obj, mode, manager.as_ref())
+        .map(|o| (*o).clone())
 }
 
 /// Reads an object, builds its new form with `build` and writes it. When a

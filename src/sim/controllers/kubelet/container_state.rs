@@ -74,6 +74,25 @@ pub fn qualified_image(image: &str) -> String {
     }
 }
 
+/// The volume mounts a started container reports (`RecursiveReadOnlyMounts`, on by default
+/// since 1.31): each mount of its spec, read-only ones with `recursiveReadOnly: Disabled`.
+pub fn volume_mount_statuses(container: &Value) -> Option<Value> {
+    let mounts = container["volumeMounts"].as_array()?;
+    Some(
+        mounts
+            .iter()
+            .map(|m| {
+                let mut status = json!({"mountPath": m["mountPath"], "name": m["name"]});
+                if m["readOnly"] == true {
+                    status["readOnly"] = json!(true);
+                    status["recursiveReadOnly"] = json!("Disabled");
+                }
+                status
+            })
+            .collect(),
+    )
+}
+
 /// A stable fake digest for an image.
 pub fn image_id(image: &str) -> String {
     let q = qualified_image(image);
@@ -188,6 +207,9 @@ impl ContainerContext<'_> {
         status["image"] = json!(qualified_image(image));
         status["imageID"] = json!(image_id(image));
         status["containerID"] = json!(random_container_id());
+        if let Some(mounts) = volume_mount_statuses(self.spec) {
+            status["volumeMounts"] = mounts;
+        }
     }
 
     /// Moves the container on to what it is at `now`, with the events of the change.
