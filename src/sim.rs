@@ -37,7 +37,7 @@ use serde_json::json;
 
 use self::clock::Clock;
 use self::controllers::Controllers;
-use self::resources::by_kind;
+use self::resources::{ServerVersion, by_kind};
 use self::server::ApiServer;
 use self::server::auth::Users;
 pub use self::server::request_log::RequestRecord;
@@ -63,6 +63,13 @@ impl SimOptions {
             },
             manual_clock: false,
         }
+    }
+
+    /// The same options standing for another Kubernetes release (`--server-version`).
+    #[must_use]
+    pub fn with_server_version(mut self, version: ServerVersion) -> Self {
+        self.args.server_version = version;
+        self
     }
 
     /// The same options with another clock speed.
@@ -100,7 +107,7 @@ impl Sim {
         if let Some(seed) = opts.args.seed {
             fastrand::seed(seed);
         }
-        let store = Arc::new(Store::new(clock));
+        let store = Arc::new(Store::new(clock).for_release(opts.args.server_version));
         let scenario_task = scenario::load(&store, &opts.args)
             .with_context(|| format!("cannot load the {:?} scenario", opts.args.scenario))?;
         ensure_namespaces(&store)?;
@@ -300,6 +307,7 @@ pub async fn serve(args: SimArgs) -> anyhow::Result<()> {
         .unwrap_or_else(default_kubeconfig_path);
     let scenario = args.scenario;
     let speed = args.speed;
+    let release = args.server_version;
     let sim = Sim::start(SimOptions {
         args,
         manual_clock: false,
@@ -309,7 +317,8 @@ pub async fn serve(args: SimArgs) -> anyhow::Result<()> {
     // Listening before saying so: a SIGTERM right after the lines below stops it cleanly.
     let stop = StopSignals::listen()?;
     println!(
-        "kdeck sim: the embedded cluster ({scenario:?} scenario, speed {speed}x) serves {}",
+        "kdeck sim: the embedded cluster ({scenario:?} scenario, speed {speed}x, Kubernetes {}) serves {}",
+        release.git_version(),
         sim.url()
     );
     println!("kubeconfig written to {}", path.display());

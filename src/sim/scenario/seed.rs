@@ -18,7 +18,7 @@ use super::cluster_objects::{namespace, node};
 use super::time_shift::shift_times;
 use crate::sim::clock::Clock;
 use crate::sim::controllers;
-use crate::sim::resources::{RESOURCES, ResourceType, by_kind};
+use crate::sim::resources::{ResourceType, by_kind};
 use crate::sim::store::Store;
 
 /// The seed's nodes: the control plane first.
@@ -102,8 +102,14 @@ fn advance_to(store: &Store, start: jiff::Timestamp, at: SignedDuration) {
 
 fn copy_shifted(from: &Store, to: &Store) -> anyhow::Result<()> {
     let by = to.clock().now().duration_since(from.clock().now());
-    let mut types: Vec<&'static ResourceType> = RESOURCES.iter().collect();
-    types.sort_by_key(|t| t.kind != "Namespace");
+    // Namespaces first, then CRDs, then the rest (custom kinds exist once their CRD does).
+    let mut types: Vec<&'static ResourceType> = from.registry().all();
+    types.sort_by_key(|t| match t.kind {
+        "Namespace" => 0,
+        "CustomResourceDefinition" => 1,
+        _ if t.custom => 3,
+        _ => 2,
+    });
     for t in types {
         for obj in from.list(t, None).0 {
             let mut obj = (*obj).clone();

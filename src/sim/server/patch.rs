@@ -136,7 +136,8 @@ pub fn patch(req: &ApiRequest) -> ApiResult<Response> {
     };
     drop(old);
     let updated = write::update_with_retry(req, rt, UpdateMode::Main, |old| {
-        let mut patched = apply_patch(kind, old, &req.body)?;
+        let patched = apply_patch(kind, &req.served(old), &req.body)?;
+        let mut patched = req.stored(patched);
         validate::strip_nulls(&mut patched);
         validate::strict::check(rt, &patched, req.strict_fields())?;
         if patched["metadata"]["name"] != name.as_str() {

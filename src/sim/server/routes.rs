@@ -14,11 +14,11 @@ use serde_json::Value;
 use super::auth::{self, User};
 use super::request_log::RequestRecord;
 use super::{
-    ServerState, access_review, delete, discovery, list, openapi, patch, protobuf, shown_time,
-    subresources, watch, write,
+    ServerState, access_review, convert, delete, discovery, list, openapi, patch, protobuf,
+    shown_time, subresources, watch, write,
 };
 use crate::sim::api_error::{ApiError, ApiResult};
-use crate::sim::resources::{ResourceType, by_plural};
+use crate::sim::resources::{Registry, ResourceType};
 
 /// The axum router of the API server.
 pub fn router(state: Arc<ServerState>) -> Router {
@@ -30,6 +30,8 @@ pub fn router(state: Arc<ServerState>) -> Router {
 pub struct ResourcePath {
     /// The type named by the URL.
     pub rt: &'static ResourceType,
+    /// The version of the URL (objects are converted to and from it).
+    pub version: String,
     /// The namespace segment, if any.
     pub namespace: Option<String>,
     /// The object name, if any.
@@ -116,9 +118,23 @@ impl ApiRequest {
         Ok(body)
     }
 
-    /// A JSON answer holding an object (or Status, Table...), its timestamps as shown to clients.
+    /// A stored object as the URL's version serves it.
+    pub fn served<'a>(&self, stored: &'a Value) -> std::borrow::Cow<'a, Value> {
+        convert::to_served(self.path.rt, &self.path.version, stored)
+    }
+
+    /// An object of the URL's version in the stored form.
+    pub fn stored(&self, sent: Value) -> Value {
+        convert::to_stored(self.path.rt, &self.path.version, sent)
+    }
+
+    /// A JSON answer holding an object (or Status, Table...), in the URL's version, its
+    /// timestamps as shown to clients.
     pub fn answer(&self, code: StatusCode, value: &Value) -> Response {
-        json(code, &shown_time::shown(self.state.store.clock(), value))
+        json(
+            code,
+            &shown_time::shown(self.state.store.clock(), &self.served(value)),
+        )
     }
 
     /// The media type of the body, without parameters.
@@ -199,7 +215,7 @@ async fn handle(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     let user = auth::authenticate(&state.users, path_token, authorization).cloned();
-    let target = parse_target(&path);
+    let target = parse_target(state.store.registry(), &path);
     let verb = match &target {
         Ok(Target::Resource(p)) => verb_of(&method, p, &query),
         _ => "get",
@@ -207,7 +223,7 @@ async fn handle(
     // Like system:public-info-viewer: version and health need no credentials.
     let public = matches!(target, Ok(Target::Version | Target::Health)) && method == Method::GET;
     let response = match (user.as_ref(), target) {
-        (Err(_), Ok(target)) if public => serve_non_resource(target),
+        (Err(_), Ok(target)) if public => serve_non_resource(&state, &headers, target),
         (Err(e), _) => error(e),
         (Ok(_), Err(e)) => error(&e),
         (Ok(user), Ok(target)) => {
@@ -224,7 +240,7 @@ async fn handle(
                     };
                     serve_resource(&req)
                 }
-                other if method == Method::GET => Ok(serve_non_resource(other)),
+                other if method == Method::GET => Ok(serve_non_resource(&state, &headers, other)),
                 _ => Err(ApiError::method_not_allowed(format!(
                     "the server does not allow this method on the requested resource: {method}"
                 ))),
@@ -242,27 +258,51 @@ async fn handle(
     response
 }
 
-fn serve_non_resource(target: Target) -> Response {
+/// `/api` or `/apis` in the aggregated form, when the client asks for it and the release has it.
+fn aggregated(registry: &Registry, headers: &HeaderMap, core: bool) -> Option<Response> {
+    let accept = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(",");
+    let version = discovery::aggregated::negotiate(registry, &accept)?;
+    let doc = discovery::aggregated::document(registry, core, version);
+    let mut response = json(StatusCode::OK, &doc);
+    if let Ok(v) = HeaderValue::from_str(&discovery::aggregated::content_type(version)) {
+        response.headers_mut().insert(header::CONTENT_TYPE, v);
+    }
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    Some(response)
+}
+
+fn serve_non_resource(state: &ServerState, headers: &HeaderMap, target: Target) -> Response {
+    let registry = state.store.registry();
     match target {
-        Target::Version => json(StatusCode::OK, &discovery::version()),
+        Target::Version => json(StatusCode::OK, &discovery::version(registry)),
         Target::Health => (
             StatusCode::OK,
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
             Body::from("ok"),
         )
             .into_response(),
-        Target::ApiVersions => json(StatusCode::OK, &discovery::api_versions()),
-        Target::GroupList => json(StatusCode::OK, &discovery::group_list()),
-        Target::Group(group) => discovery::group(&group).map_or_else(
+        Target::ApiVersions => aggregated(registry, headers, true)
+            .unwrap_or_else(|| json(StatusCode::OK, &discovery::api_versions())),
+        Target::GroupList => aggregated(registry, headers, false)
+            .unwrap_or_else(|| json(StatusCode::OK, &discovery::group_list(registry))),
+        Target::Group(group) => discovery::group(registry, &group).map_or_else(
             || error(&ApiError::path_not_found()),
             |g| json(StatusCode::OK, &g),
         ),
-        Target::GroupResources(group, version) => discovery::resource_list(&group, &version)
-            .map_or_else(
+        Target::GroupResources(group, version) => {
+            discovery::resource_list(registry, &group, &version).map_or_else(
                 || error(&ApiError::path_not_found()),
                 |l| json(StatusCode::OK, &l),
-            ),
-        Target::OpenApi(rest) => openapi::serve(&rest),
+            )
+        }
+        Target::OpenApi(rest) => openapi::serve(registry, &rest),
         Target::Resource(_) => error(&ApiError::path_not_found()),
     }
 }
@@ -322,10 +362,10 @@ fn verb_of(method: &Method, p: &ResourcePath, query: &HashMap<String, String>) -
     }
 }
 
-fn parse_target(path: &str) -> ApiResult<Target> {
+fn parse_target(registry: &Registry, path: &str) -> ApiResult<Target> {
     let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let resource = |group: &str, rest: &[&str]| -> ApiResult<Target> {
-        parse_resource(group, rest).map(Target::Resource)
+    let resource = |group: &str, version: &str, rest: &[&str]| -> ApiResult<Target> {
+        parse_resource(registry, group, version, rest).map(Target::Resource)
     };
     match segs.as_slice() {
         ["version"] => Ok(Target::Version),
@@ -333,24 +373,36 @@ fn parse_target(path: &str) -> ApiResult<Target> {
         ["openapi", rest @ ..] => Ok(Target::OpenApi(rest.join("/"))),
         ["api"] => Ok(Target::ApiVersions),
         ["api", "v1"] => Ok(Target::GroupResources(String::new(), "v1".into())),
-        ["api", "v1", rest @ ..] => resource("", rest),
+        ["api", "v1", rest @ ..] => resource("", "v1", rest),
         ["apis"] => Ok(Target::GroupList),
         ["apis", group] => Ok(Target::Group((*group).to_string())),
         ["apis", group, version] => Ok(Target::GroupResources(
             (*group).to_string(),
             (*version).to_string(),
         )),
-        ["apis", group, _version, rest @ ..] => resource(group, rest),
+        ["apis", group, version, rest @ ..] => resource(group, version, rest),
         _ => Err(ApiError::path_not_found()),
     }
 }
 
-fn parse_resource(group: &str, rest: &[&str]) -> ApiResult<ResourcePath> {
-    let lookup = |plural: &str| by_plural(group, plural).ok_or_else(ApiError::path_not_found);
+fn parse_resource(
+    registry: &Registry,
+    group: &str,
+    version: &str,
+    rest: &[&str],
+) -> ApiResult<ResourcePath> {
+    let lookup = |plural: &str| {
+        registry
+            .served(group, version, plural)
+            .ok_or_else(ApiError::path_not_found)
+    };
     let owned = |s: &&str| (*s).to_string();
+    let version = version.to_string();
     let (namespace, rest): (Option<String>, Vec<&str>) = match rest {
         ["namespaces", ns, plural, tail @ ..]
-            if by_plural(group, plural).is_some_and(|r| r.namespaced) =>
+            if registry
+                .served(group, &version, plural)
+                .is_some_and(|r| r.namespaced) =>
         {
             let mut v = vec![*plural];
             v.extend_from_slice(tail);
@@ -362,12 +414,14 @@ fn parse_resource(group: &str, rest: &[&str]) -> ApiResult<ResourcePath> {
     match rest.as_slice() {
         [plural] => Ok(ResourcePath {
             rt: lookup(plural)?,
+            version,
             namespace,
             name: None,
             subresource: None,
         }),
         [plural, name] => Ok(ResourcePath {
             rt: lookup(plural)?,
+            version,
             namespace,
             name: Some(owned(name)),
             subresource: None,
@@ -379,6 +433,7 @@ fn parse_resource(group: &str, rest: &[&str]) -> ApiResult<ResourcePath> {
             }
             Ok(ResourcePath {
                 rt,
+                version,
                 namespace,
                 name: Some(owned(name)),
                 subresource: Some(owned(sub)),
@@ -393,7 +448,7 @@ mod tests {
     use super::*;
 
     fn resource(path: &str) -> ResourcePath {
-        match parse_target(path).unwrap() {
+        match parse_target(&Registry::default(), path).unwrap() {
             Target::Resource(p) => p,
             other => panic!("{path}: {other:?}"),
         }
@@ -415,8 +470,17 @@ mod tests {
         assert!(p.namespace.is_none() && p.name.is_none());
         let p = resource("/apis/apps/v1/namespaces/a/deployments/web/scale");
         assert_eq!(p.subresource.as_deref(), Some("scale"));
-        assert!(parse_target("/api/v1/namespaces/a/pods/x/nope").is_err());
-        assert!(parse_target("/api/v1/widgets").is_err());
-        assert!(matches!(parse_target("/apis").unwrap(), Target::GroupList));
+        let registry = Registry::default();
+        assert!(parse_target(&registry, "/api/v1/namespaces/a/pods/x/nope").is_err());
+        assert!(parse_target(&registry, "/api/v1/widgets").is_err());
+        assert!(parse_target(&registry, "/apis/apps/v2/deployments").is_err());
+        assert!(
+            parse_target(&registry, "/apis/batch/v1beta1/cronjobs").is_err(),
+            "gone in 1.25"
+        );
+        assert!(matches!(
+            parse_target(&registry, "/apis").unwrap(),
+            Target::GroupList
+        ));
     }
 }

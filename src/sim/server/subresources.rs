@@ -33,13 +33,13 @@ pub fn serve(req: &ApiRequest, sub: &str) -> ApiResult<Response> {
         ("status", "get") => crate::sim::server::list::get(req),
         ("status", "update") => {
             let obj = req.body_json()?;
-            let out = write::update_checked(req, req.path.rt, obj, UpdateMode::Status)?;
+            let out = write::update_checked(req, req.path.rt, req.stored(obj), UpdateMode::Status)?;
             Ok(req.answer(StatusCode::OK, &out))
         }
         ("status", "patch") => {
             let kind = PatchKind::from_content_type(req.content_type())?;
             let out = write::update_with_retry(req, req.path.rt, UpdateMode::Status, |old| {
-                apply_patch(kind, old, &req.body)
+                apply_patch(kind, &req.served(old), &req.body).map(|p| req.stored(p))
             })?;
             Ok(req.answer(StatusCode::OK, &out))
         }

@@ -184,23 +184,31 @@ fn partial_metadata(obj: &Value) -> Value {
 /// [`table`] as clients are shown it: timestamps and ages through [`Clock::shown`].
 pub fn shown_table(
     rt: &ResourceType,
+    version: &str,
     objs: &[Obj],
     clock: &Clock,
     include: IncludeObject,
 ) -> Value {
     let now = clock.shown(clock.now());
     if !clock.compresses() {
-        return table(rt, objs, now, include);
+        return table(rt, version, objs, now, include);
     }
     let shown: Vec<Obj> = objs
         .iter()
         .map(|o| Arc::new(shown_time::shown(clock, o).into_owned()))
         .collect();
-    table(rt, &shown, now, include)
+    table(rt, version, &shown, now, include)
 }
 
-/// A Table of `objs` (one row each) as of `now`.
-pub fn table(rt: &ResourceType, objs: &[Obj], now: Timestamp, include: IncludeObject) -> Value {
+/// A Table of `objs` (one row each, already in `version`) as of `now`.
+pub fn table(
+    rt: &ResourceType,
+    version: &str,
+    objs: &[Obj],
+    now: Timestamp,
+    include: IncludeObject,
+) -> Value {
+    let _ = version;
     let columns: Vec<Value> = columns(rt)
         .into_iter()
         .map(|(name, kind, format, priority, description)| {

@@ -17,12 +17,12 @@ pub fn check_identity(req: &ApiRequest, obj: &mut Value) -> ApiResult<()> {
     if !obj.is_object() {
         return Err(ApiError::bad_request("the object must be a JSON object"));
     }
+    let served = rt.api_version_of(&req.path.version);
     if let Some(api_version) = obj["apiVersion"].as_str()
-        && api_version != rt.api_version()
+        && api_version != served
     {
         return Err(ApiError::bad_request(format!(
-            "the API version in the data ({api_version}) does not match the expected API version ({})",
-            rt.api_version()
+            "the API version in the data ({api_version}) does not match the expected API version ({served})"
         )));
     }
     if let Some(kind) = obj["kind"].as_str()
@@ -48,6 +48,7 @@ pub fn check_identity(req: &ApiRequest, obj: &mut Value) -> ApiResult<()> {
             None => {}
         }
     }
+    *obj = req.stored(std::mem::take(obj));
     Ok(())
 }
 
@@ -209,6 +210,7 @@ mod tests {
             }),
             path: ResourcePath {
                 rt: by_plural("", "configmaps").unwrap(),
+                version: "v1".into(),
                 namespace: Some("default".into()),
                 name: Some("cm".into()),
                 subresource: None,

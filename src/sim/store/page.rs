@@ -5,7 +5,7 @@ use std::ops::Bound;
 
 use serde_json::Value;
 
-use super::{Obj, Store, table_index};
+use super::{Obj, Store};
 use crate::sim::resources::ResourceType;
 
 /// A page of a list.
@@ -37,7 +37,7 @@ impl Store {
         count_rest: bool,
     ) -> Page {
         let inner = self.read();
-        let table = &inner.tables[table_index(rt)];
+        let table = inner.table(rt);
         let scope = namespace.filter(|_| rt.namespaced);
         let start = match (after, scope) {
             (Some((ns, name)), _) => Bound::Excluded((ns.to_string(), name.to_string())),
