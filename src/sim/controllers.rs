@@ -6,12 +6,14 @@
 //! and writes what every controller would. A pass runs after every change to the
 //! store and on a periodic tick, so advancing the clock takes effect on the next tick.
 
+pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
 pub mod endpoints;
 pub mod events;
 pub mod garbage_collector;
 pub mod history;
+pub mod job;
 pub mod kubelet;
 pub mod meta;
 pub mod pass;
@@ -155,6 +157,9 @@ pub fn reconcile_once(store: &Store) {
     let revisions_by_owner = ByOwner::new(&revisions);
     daemonset::reconcile(&pass, &pods_by_owner, &revisions_by_owner);
     statefulset::reconcile(&pass, &pods_by_owner, &revisions_by_owner);
+    let jobs = pass.all("batch", "Job");
+    cronjob::reconcile(&pass, &ByOwner::new(&jobs));
+    job::reconcile(&pass, &ByOwner::new(&pass.all("", "Pod")));
     endpoints::reconcile(&pass, &pass.all("", "Pod"));
     events::expire(&pass);
 }

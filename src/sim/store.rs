@@ -336,7 +336,10 @@ impl Store {
         }
         let rv = inner.rv + 1;
         let m = &mut obj["metadata"];
-        m["uid"] = json!(uuid::Uuid::new_v4().to_string());
+        // A uid given by the API layer (a Job's selector names it) is kept.
+        if m["uid"].as_str().is_none_or(str::is_empty) {
+            m["uid"] = json!(uuid::Uuid::new_v4().to_string());
+        }
         m["creationTimestamp"] = json!(now);
         m["resourceVersion"] = json!(rv.to_string());
         if rt.has_generation {

@@ -56,8 +56,7 @@ pub fn get(req: &ApiRequest) -> ApiResult<Response> {
         // Already as clients are shown it.
         let obj = Arc::new(req.served(&obj).into_owned());
         let t = table::shown_table(
-            rt,
-            &req.path.version,
+            req.table_of(),
             std::slice::from_ref(&obj),
             req.state.store.clock(),
             IncludeObject::from_request(req),
@@ -152,8 +151,7 @@ pub fn list(req: &ApiRequest) -> ApiResult<Response> {
     }
     if req.wants_table() {
         let mut t = table::shown_table(
-            rt,
-            version,
+            req.table_of(),
             &items,
             req.state.store.clock(),
             IncludeObject::from_request(req),

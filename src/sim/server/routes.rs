@@ -118,6 +118,15 @@ impl ApiRequest {
         Ok(body)
     }
 
+    /// What a Table of this request's kind is of.
+    pub fn table_of(&self) -> super::table::TableOf<'_> {
+        super::table::TableOf {
+            rt: self.path.rt,
+            version: &self.path.version,
+            release: self.state.store.registry().release(),
+        }
+    }
+
     /// A stored object as the URL's version serves it.
     pub fn served<'a>(&self, stored: &'a Value) -> std::borrow::Cow<'a, Value> {
         convert::to_served(self.path.rt, &self.path.version, stored)

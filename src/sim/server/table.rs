@@ -1,6 +1,7 @@
 //! Server-side `meta.k8s.io/v1` Table output: the columns and cell formats of the
 //! real server's printers, so `kubectl get` (and `-o wide`) prints the familiar columns.
 
+mod batch;
 mod cells;
 
 use std::sync::Arc;
@@ -11,7 +12,7 @@ use serde_json::{Value, json};
 use super::routes::ApiRequest;
 use super::shown_time;
 use crate::sim::clock::Clock;
-use crate::sim::resources::ResourceType;
+use crate::sim::resources::{ResourceType, ServerVersion};
 use crate::sim::store::Obj;
 
 pub use cells::human_duration;
@@ -36,6 +37,17 @@ impl IncludeObject {
             _ => Self::Metadata,
         }
     }
+}
+
+/// What a table is of: the kind, the version it is served in, the release serving it.
+#[derive(Clone, Copy, Debug)]
+pub struct TableOf<'a> {
+    /// The kind.
+    pub rt: &'a ResourceType,
+    /// The served version (a CRD's columns are per version).
+    pub version: &'a str,
+    /// The release (some printers gained columns over time).
+    pub release: ServerVersion,
 }
 
 /// One column: name, type, format, priority (1 = only with `-o wide`), description.
@@ -65,7 +77,11 @@ fn i(name: &'static str, priority: u8) -> Column {
 }
 
 /// The columns of a type, as the real server's printers define them.
-fn columns(rt: &ResourceType) -> Vec<Column> {
+fn columns(of: TableOf<'_>) -> Vec<Column> {
+    let rt = of.rt;
+    if let Some(c) = batch::columns(of) {
+        return c;
+    }
     match rt.plural {
         "pods" => vec![
             NAME,
@@ -182,34 +198,21 @@ fn partial_metadata(obj: &Value) -> Value {
 }
 
 /// [`table`] as clients are shown it: timestamps and ages through [`Clock::shown`].
-pub fn shown_table(
-    rt: &ResourceType,
-    version: &str,
-    objs: &[Obj],
-    clock: &Clock,
-    include: IncludeObject,
-) -> Value {
+pub fn shown_table(of: TableOf<'_>, objs: &[Obj], clock: &Clock, include: IncludeObject) -> Value {
     let now = clock.shown(clock.now());
     if !clock.compresses() {
-        return table(rt, version, objs, now, include);
+        return table(of, objs, now, include);
     }
     let shown: Vec<Obj> = objs
         .iter()
         .map(|o| Arc::new(shown_time::shown(clock, o).into_owned()))
         .collect();
-    table(rt, version, &shown, now, include)
+    table(of, &shown, now, include)
 }
 
 /// A Table of `objs` (one row each, already in `version`) as of `now`.
-pub fn table(
-    rt: &ResourceType,
-    version: &str,
-    objs: &[Obj],
-    now: Timestamp,
-    include: IncludeObject,
-) -> Value {
-    let _ = version;
-    let columns: Vec<Value> = columns(rt)
+pub fn table(of: TableOf<'_>, objs: &[Obj], now: Timestamp, include: IncludeObject) -> Value {
+    let columns: Vec<Value> = columns(of)
         .into_iter()
         .map(|(name, kind, format, priority, description)| {
             json!({"name": name, "type": kind, "format": format, "description": description, "priority": priority})
@@ -218,7 +221,8 @@ pub fn table(
     let rows: Vec<Value> = objs
         .iter()
         .map(|o| {
-            let mut row = json!({"cells": cells::cells(rt, o, now)});
+            let cells = batch::cells(of, o, now).unwrap_or_else(|| cells::cells(of.rt, o, now));
+            let mut row = json!({"cells": cells});
             match include {
                 IncludeObject::None => {}
                 IncludeObject::Metadata => row["object"] = partial_metadata(o),

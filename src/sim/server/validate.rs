@@ -1,6 +1,7 @@
 //! Admission of created and updated objects: defaulting as the real server does,
 //! then validation with field-path causes (422 Invalid).
 
+mod batch;
 mod service;
 pub mod strict;
 
@@ -101,6 +102,10 @@ pub fn admit(
             }
         }
         "Service" => service::admit(store, obj, old, &mut causes),
+        "Job" if rt.group == "batch" => {
+            batch::job(store.registry().release(), obj, old, &mut causes);
+        }
+        "CronJob" if rt.group == "batch" => batch::cron_job(obj, old, &mut causes),
         "Namespace" => {
             let name = obj["metadata"]["name"].clone();
             if obj["metadata"]["labels"].is_null() {

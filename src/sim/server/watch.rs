@@ -169,13 +169,12 @@ async fn send_change(
         return send(tx, kind, &object).await;
     };
     let object = Arc::new(served.into_owned());
-    let mut t = table::shown_table(
-        spec.rt,
-        &spec.version,
-        std::slice::from_ref(&object),
-        store.clock(),
-        include,
-    );
+    let of = table::TableOf {
+        rt: spec.rt,
+        version: &spec.version,
+        release: store.registry().release(),
+    };
+    let mut t = table::shown_table(of, std::slice::from_ref(&object), store.clock(), include);
     // Like the real server: column definitions only in the first event.
     if !*first && let Some(m) = t.as_object_mut() {
         m.insert("columnDefinitions".into(), json!([]));

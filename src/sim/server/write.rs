@@ -57,6 +57,10 @@ pub fn create(req: &ApiRequest) -> ApiResult<Response> {
     let rt = req.path.rt;
     let mut obj = req.body_json()?;
     check_identity(req, &mut obj)?;
+    // The server gives a new object its uid, whatever was sent.
+    if let Some(m) = obj["metadata"].as_object_mut() {
+        m.remove("uid");
+    }
     validate::strip_nulls(&mut obj);
     validate::strict::check(rt, &obj, req.strict_fields())?;
     let store = &req.state.store;
@@ -95,7 +99,9 @@ pub fn create_checked(
     }
     obj["apiVersion"] = json!(rt.api_version());
     obj["kind"] = json!(rt.kind);
-    obj["metadata"]["uid"] = json!(uuid::Uuid::new_v4().to_string());
+    if obj["metadata"]["uid"].as_str().is_none_or(str::is_empty) {
+        obj["metadata"]["uid"] = json!(uuid::Uuid::new_v4().to_string());
+    }
     obj["metadata"]["creationTimestamp"] = json!(store.clock().now_rfc3339());
     if rt.namespaced {
         obj["metadata"]["namespace"] = json!(ns);

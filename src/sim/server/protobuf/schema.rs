@@ -3,7 +3,7 @@
 
 use super::Field;
 use super::Ty::{
-    self, Bool, Int, IntOrString, IntPtr, MapBytes, MapQuantity, MapStr, Msg, Str, Time,
+    self, Bool, BoolPtr, Int, IntOrString, IntPtr, MapBytes, MapQuantity, MapStr, Msg, Str, Time,
 };
 
 const fn one(no: u64, name: &'static str, ty: Ty) -> Field {
@@ -232,6 +232,49 @@ static SERVICE: &[Field] = &[
     one(2, "spec", Msg(SERVICE_SPEC)),
 ];
 
+static JOB_SPEC: &[Field] = &[
+    one(1, "parallelism", IntPtr),
+    one(2, "completions", IntPtr),
+    one(3, "activeDeadlineSeconds", IntPtr),
+    one(4, "selector", Msg(LABEL_SELECTOR)),
+    one(5, "manualSelector", BoolPtr),
+    one(6, "template", Msg(POD_TEMPLATE)),
+    one(7, "backoffLimit", IntPtr),
+    one(8, "ttlSecondsAfterFinished", IntPtr),
+    one(9, "completionMode", Str),
+    one(10, "suspend", BoolPtr),
+    one(12, "backoffLimitPerIndex", IntPtr),
+    one(13, "maxFailedIndexes", IntPtr),
+    one(14, "podReplacementPolicy", Str),
+    one(16, "managedBy", Str),
+];
+
+static JOB: &[Field] = &[
+    one(1, "metadata", Msg(OBJECT_META)),
+    one(2, "spec", Msg(JOB_SPEC)),
+];
+
+static JOB_TEMPLATE: &[Field] = &[
+    one(1, "metadata", Msg(OBJECT_META)),
+    one(2, "spec", Msg(JOB_SPEC)),
+];
+
+static CRON_JOB_SPEC: &[Field] = &[
+    one(1, "schedule", Str),
+    one(2, "startingDeadlineSeconds", IntPtr),
+    one(3, "concurrencyPolicy", Str),
+    one(4, "suspend", BoolPtr),
+    one(5, "jobTemplate", Msg(JOB_TEMPLATE)),
+    one(6, "successfulJobsHistoryLimit", IntPtr),
+    one(7, "failedJobsHistoryLimit", IntPtr),
+    one(8, "timeZone", Str),
+];
+
+static CRON_JOB: &[Field] = &[
+    one(1, "metadata", Msg(OBJECT_META)),
+    one(2, "spec", Msg(CRON_JOB_SPEC)),
+];
+
 static POD: &[Field] = &[
     one(1, "metadata", Msg(OBJECT_META)),
     one(2, "spec", Msg(POD_SPEC)),
@@ -284,6 +327,8 @@ pub fn for_kind(kind: &str) -> Option<&'static [Field]> {
         "ReplicaSet" => REPLICA_SET,
         "Service" => SERVICE,
         "Pod" => POD,
+        "Job" => JOB,
+        "CronJob" => CRON_JOB,
         "Eviction" => EVICTION,
         "DeleteOptions" => DELETE_OPTIONS,
         "SelfSubjectAccessReview" => SELF_SUBJECT_ACCESS_REVIEW,

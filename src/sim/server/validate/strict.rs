@@ -8,6 +8,7 @@
 use k8s_openapi::api::apps::v1::{
     ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet,
 };
+use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
     ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service, ServiceAccount,
 };
@@ -42,6 +43,8 @@ fn typed_view(rt: &ResourceType, obj: &Value) -> Option<Result<Value, String>> {
         ("apps", "DaemonSet") => round_trip::<DaemonSet>(obj),
         ("apps", "ControllerRevision") => round_trip::<ControllerRevision>(obj),
         ("discovery.k8s.io", "EndpointSlice") => round_trip::<EndpointSlice>(obj),
+        ("batch", "Job") => round_trip::<Job>(obj),
+        ("batch", "CronJob") => round_trip::<CronJob>(obj),
         _ => return None,
     })
 }
