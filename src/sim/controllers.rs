@@ -6,6 +6,7 @@
 //! and writes what every controller would. A pass runs after every change to the
 //! store and on a periodic tick, so advancing the clock takes effect on the next tick.
 
+pub mod crd;
 pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
@@ -140,6 +141,7 @@ fn settle_unless(store: &Store, stop: &AtomicBool) -> usize {
 /// One pass of every controller at the clock's current time.
 pub fn reconcile_once(store: &Store) {
     let pass = Pass::new(store);
+    crd::reconcile(&pass);
     garbage_collector::reconcile(&pass);
     let pods = pass.all("", "Pod");
     scheduler::reconcile(&pass, &pods);

@@ -3,6 +3,7 @@
 
 mod batch;
 mod cells;
+mod custom;
 
 use std::sync::Arc;
 
@@ -212,16 +213,24 @@ pub fn shown_table(of: TableOf<'_>, objs: &[Obj], clock: &Clock, include: Includ
 
 /// A Table of `objs` (one row each, already in `version`) as of `now`.
 pub fn table(of: TableOf<'_>, objs: &[Obj], now: Timestamp, include: IncludeObject) -> Value {
-    let columns: Vec<Value> = columns(of)
-        .into_iter()
-        .map(|(name, kind, format, priority, description)| {
-            json!({"name": name, "type": kind, "format": format, "description": description, "priority": priority})
-        })
-        .collect();
+    let columns: Vec<Value> = if of.rt.custom {
+        custom::columns(of)
+    } else {
+        columns(of)
+            .into_iter()
+            .map(|(name, kind, format, priority, description)| {
+                json!({"name": name, "type": kind, "format": format, "description": description, "priority": priority})
+            })
+            .collect()
+    };
     let rows: Vec<Value> = objs
         .iter()
         .map(|o| {
-            let cells = batch::cells(of, o, now).unwrap_or_else(|| cells::cells(of.rt, o, now));
+            let cells = if of.rt.custom {
+                custom::cells(of, o, now)
+            } else {
+                batch::cells(of, o, now).unwrap_or_else(|| cells::cells(of.rt, o, now))
+            };
             let mut row = json!({"cells": cells});
             match include {
                 IncludeObject::None => {}

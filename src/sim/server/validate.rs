@@ -2,6 +2,7 @@
 //! then validation with field-path causes (422 Invalid).
 
 mod batch;
+pub mod crd;
 mod service;
 pub mod strict;
 
@@ -106,6 +107,10 @@ pub fn admit(
             batch::job(store.registry().release(), obj, old, &mut causes);
         }
         "CronJob" if rt.group == "batch" => batch::cron_job(obj, old, &mut causes),
+        "CustomResourceDefinition" if rt.group == "apiextensions.k8s.io" => {
+            crd::definition(obj, old, &mut causes);
+        }
+        _ if rt.custom => crd::resource(store, rt, obj, &mut causes),
         "Namespace" => {
             let name = obj["metadata"]["name"].clone();
             if obj["metadata"]["labels"].is_null() {
