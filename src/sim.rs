@@ -111,6 +111,7 @@ impl Sim {
         let scenario_task = scenario::load(&store, &opts.args)
             .with_context(|| format!("cannot load the {:?} scenario", opts.args.scenario))?;
         ensure_namespaces(&store)?;
+        ensure_storage_class(&store)?;
         let controllers = controllers::start_seeded(&store, opts.args.seed);
         let users = Users::new();
         let server = ApiServer::start(store.clone(), users.clone(), opts.args.addr).await?;
@@ -286,6 +287,24 @@ fn ensure_namespaces(store: &Store) -> anyhow::Result<()> {
                 )
                 .map_err(|e| anyhow::anyhow!("cannot create namespace {name}: {e}"))?;
         }
+    }
+    Ok(())
+}
+
+/// The `standard` StorageClass, the cluster's default (as kind's), provisioned at once.
+fn ensure_storage_class(store: &Store) -> anyhow::Result<()> {
+    let classes =
+        by_kind("storage.k8s.io", "StorageClass").context("storage classes are not served")?;
+    if store.get(classes, "", "standard").is_none() {
+        store
+            .create(
+                classes,
+                json!({"metadata": {"name": "standard",
+                        "annotations": {controllers::volumes::DEFAULT_CLASS: "true"}},
+                    "provisioner": "rancher.io/local-path", "reclaimPolicy": "Delete",
+                    "volumeBindingMode": "Immediate"}),
+            )
+            .map_err(|e| anyhow::anyhow!("cannot create the standard StorageClass: {e}"))?;
     }
     Ok(())
 }

@@ -6,10 +6,12 @@
 //! and writes what every controller would. A pass runs after every change to the
 //! store and on a periodic tick, so advancing the clock takes effect on the next tick.
 
+pub mod autoscaler;
 pub mod crd;
 pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
+pub mod disruption;
 pub mod endpoints;
 pub mod events;
 pub mod garbage_collector;
@@ -23,7 +25,9 @@ pub mod pod_state;
 pub mod pod_template_hash;
 pub mod replicaset;
 pub mod scheduler;
+pub mod service_accounts;
 pub mod statefulset;
+pub mod volumes;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -163,6 +167,10 @@ pub fn reconcile_once(store: &Store) {
     cronjob::reconcile(&pass, &ByOwner::new(&jobs));
     job::reconcile(&pass, &ByOwner::new(&pass.all("", "Pod")));
     endpoints::reconcile(&pass, &pass.all("", "Pod"));
+    disruption::reconcile(&pass, &pass.all("", "Pod"));
+    autoscaler::reconcile(&pass);
+    volumes::reconcile(&pass);
+    service_accounts::reconcile(&pass);
     events::expire(&pass);
 }
 

@@ -268,7 +268,7 @@ pub fn decode(body: &[u8]) -> ApiResult<Value> {
             _ => {}
         }
     }
-    let top = schema::for_kind(&kind).ok_or_else(|| {
+    let top = schema::for_kind(&api_version, &kind).ok_or_else(|| {
         let mut e = ApiError::bad_request(format!(
             "the embedded cluster cannot decode {kind} ({api_version}) from protobuf; send JSON"
         ));

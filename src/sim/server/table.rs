@@ -4,6 +4,7 @@
 mod batch;
 mod cells;
 mod custom;
+mod other_kinds;
 
 use std::sync::Arc;
 
@@ -80,7 +81,7 @@ fn i(name: &'static str, priority: u8) -> Column {
 /// The columns of a type, as the real server's printers define them.
 fn columns(of: TableOf<'_>) -> Vec<Column> {
     let rt = of.rt;
-    if let Some(c) = batch::columns(of) {
+    if let Some(c) = batch::columns(of).or_else(|| other_kinds::columns(of)) {
         return c;
     }
     match rt.plural {
@@ -229,7 +230,9 @@ pub fn table(of: TableOf<'_>, objs: &[Obj], now: Timestamp, include: IncludeObje
             let cells = if of.rt.custom {
                 custom::cells(of, o, now)
             } else {
-                batch::cells(of, o, now).unwrap_or_else(|| cells::cells(of.rt, o, now))
+                batch::cells(of, o, now)
+                    .or_else(|| other_kinds::cells(of, o, now))
+                    .unwrap_or_else(|| cells::cells(of.rt, o, now))
             };
             let mut row = json!({"cells": cells});
             match include {

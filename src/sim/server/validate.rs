@@ -3,6 +3,7 @@
 
 mod batch;
 pub mod crd;
+mod other_kinds;
 mod service;
 pub mod strict;
 
@@ -121,7 +122,7 @@ pub fn admit(
             obj["status"] = json!({"phase": "Active"});
         }
         "Secret" => set_default(obj, "type", json!("Opaque")),
-        _ => {}
+        _ => other_kinds::admit(store, rt, obj, old),
     }
     if causes.is_empty() {
         Ok(())
