@@ -45,7 +45,11 @@ fn seed_is_settled_running_and_days_old() {
         "1"
     );
     let pods = store.list(kind("", "Pod"), None).0;
-    assert!(pods.iter().all(|p| p["status"]["phase"] == "Running"));
+    let (job_pods, others): (Vec<&Arc<Value>>, Vec<&Arc<Value>>) = pods
+        .iter()
+        .partition(|p| p["metadata"]["labels"]["job-name"].is_string());
+    assert!(others.iter().all(|p| p["status"]["phase"] == "Running"));
+    assert!(job_pods.iter().all(|p| p["status"]["phase"] == "Succeeded"));
     let myapp_pods: Vec<&Arc<Value>> = pods
         .iter()
         .filter(|p| p["metadata"]["labels"]["app"] == "myapp")
@@ -231,4 +235,57 @@ async fn churn_restarts_pods_at_the_asked_rate() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     task.abort();
+}
+
+#[test]
+fn seed_has_a_cronjob_with_its_history_a_finished_job_and_widgets() {
+    let store = Arc::new(Store::new(Clock::manual()));
+    load(&store, &SimArgs::default()).unwrap();
+    let jobs = store.list(kind("batch", "Job"), Some("default")).0;
+    let complete = |j: &Value| {
+        j["status"]["conditions"]
+            .as_array()
+            .is_some_and(|c| c.iter().any(|c| c["type"] == "Complete"))
+    };
+    let pi = jobs.iter().find(|j| j["metadata"]["name"] == "pi").unwrap();
+    assert!(complete(pi));
+    let runs: Vec<&Arc<Value>> = jobs
+        .iter()
+        .filter(|j| j["metadata"]["ownerReferences"][0]["name"] == "hello-cron")
+        .collect();
+    assert_eq!(runs.len(), 3, "the successful history limit");
+    for run in runs {
+        assert!(complete(run));
+        let minute: i64 = run["metadata"]["name"].as_str().unwrap()["hello-cron-".len()..]
+            .parse()
+            .unwrap();
+        let at: jiff::Timestamp =
+            run["metadata"]["annotations"]["batch.kubernetes.io/cronjob-scheduled-timestamp"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+        assert_eq!(
+            at.as_second().div_euclid(60),
+            minute,
+            "named after its minute"
+        );
+    }
+    let cj = store
+        .get(kind("batch", "CronJob"), "default", "hello-cron")
+        .unwrap();
+    assert!(cj["status"]["lastSuccessfulTime"].is_string());
+    let widgets = store
+        .registry()
+        .by_plural("demo.kdeck.dev", "widgets")
+        .unwrap();
+    assert_eq!(store.list(widgets, Some("default")).0.len(), 3);
+    let crd = store
+        .get(
+            kind("apiextensions.k8s.io", "CustomResourceDefinition"),
+            "",
+            "widgets.demo.kdeck.dev",
+        )
+        .unwrap();
+    assert_eq!(crd["status"]["conditions"][1]["type"], "Established");
 }
