@@ -7,7 +7,9 @@
 //!
 //! Module map:
 //! - [`store`]: objects as JSON, resourceVersions, watch history and compaction.
-//! - [`resources`]: the served kinds (discovery's view); [`api_error`]: `Status` errors.
+//! - [`resources`]: the served kinds: the built-in table with the versions each release
+//!   serves, [`resources::Registry`] (the release, the kinds CRDs add), [`resources::ServerVersion`];
+//!   [`api_error`]: `Status` errors.
 //! - [`clock`]: simulated time (speed factor or manual).
 //! - [`server`]: the HTTP API: [`server::routes`] parses every path and dispatches;
 //!   [`server::auth`] (tokens, roles), [`server::discovery`], [`server::openapi`],
@@ -16,9 +18,10 @@
 //!   [`server::subresources`] (scale/status/log/eviction), [`server::selectors`],
 //!   [`server::table`] (kubectl's columns), [`server::validate`] (defaults and
 //!   field errors), [`server::protobuf`] (kubectl's typed request bodies),
-//!   [`server::request_log`].
+//!   [`server::convert`] (stored form to served versions and back), [`server::request_log`].
 //! - [`controllers`], [`logs`], [`scenario`]: what runs on the store (deployment,
-//!   replicaset, kubelet, endpoints, events, GC), container logs, starting objects.
+//!   replicaset, kubelet, endpoints, events, GC, job, cronjob, CRDs, volumes, autoscaler,
+//!   disruption, service accounts), container logs, starting objects.
 
 pub mod api_error;
 pub mod clock;

@@ -29,7 +29,7 @@ fn every_release_serves_its_endpoint_slices_and_cronjobs_to_kubectl() {
             names(&slices).iter().any(|n| n.starts_with("myapp-svc-")),
             "{release}: {slices}"
         );
-        let cronjobs = sim.kubectl_ok(&["get", "cronjobs", "--no-headers"]);
+        let cronjobs = sim.kubectl_ok(&["get", "cronjobs", "-n", "batch", "--no-headers"]);
         assert_eq!(names(&cronjobs), ["hello-cron"], "{release}");
         let minor = release.minor();
         let (slice_version, cronjob_version) = if minor < 21 {
@@ -49,11 +49,18 @@ fn every_release_serves_its_endpoint_slices_and_cronjobs_to_kubectl() {
             );
             assert!(endpoint.get("nodeName").is_none());
         }
-        let cj: Value =
-            serde_json::from_str(&sim.kubectl_ok(&["get", "cronjob", "hello-cron", "-o", "json"]))
-                .unwrap();
+        let cj: Value = serde_json::from_str(&sim.kubectl_ok(&[
+            "get",
+            "cronjob",
+            "hello-cron",
+            "-n",
+            "batch",
+            "-o",
+            "json",
+        ]))
+        .unwrap();
         assert_eq!(cj["apiVersion"], cronjob_version, "{release}");
-        let jobs = sim.kubectl_ok(&["get", "jobs", "--no-headers"]);
+        let jobs = sim.kubectl_ok(&["get", "jobs", "-n", "batch", "--no-headers"]);
         assert!(jobs.contains("hello-cron-"), "{release}: {jobs}");
     }
 }
@@ -69,13 +76,14 @@ fn old_releases_lack_what_came_later() {
         err.contains("the server doesn't have a resource type"),
         "{err}"
     );
-    let table = old.kubectl_ok(&["get", "jobs"]);
+    let table = old.kubectl_ok(&["get", "jobs", "-n", "batch"]);
     assert!(
         !table.lines().next().unwrap().contains("STATUS"),
         "the STATUS column came in 1.30: {table}"
     );
     let job: Value =
-        serde_json::from_str(&old.kubectl_ok(&["get", "job", "pi", "-o", "json"])).unwrap();
+        serde_json::from_str(&old.kubectl_ok(&["get", "job", "pi", "-n", "batch", "-o", "json"]))
+            .unwrap();
     let types: Vec<&str> = job["status"]["conditions"]
         .as_array()
         .unwrap()

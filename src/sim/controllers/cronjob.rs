@@ -219,11 +219,18 @@ fn write_status(
         .store
         .registry()
         .preferred_api_version(kind("batch", "Job"));
+    // A reference is written once, as the Job was when it was added, as the real controller does.
+    let listed = cj["status"]["active"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let active: Vec<Value> = running
         .iter()
         .map(|j| {
-            json!({"kind": "Job", "namespace": namespace(j), "name": name(j), "uid": uid(j),
-                "apiVersion": jobs_api_version, "resourceVersion": j["metadata"]["resourceVersion"]})
+            listed.iter().find(|r| r["uid"] == uid(j)).cloned().unwrap_or_else(|| {
+                json!({"kind": "Job", "namespace": namespace(j), "name": name(j), "uid": uid(j),
+                    "apiVersion": jobs_api_version, "resourceVersion": j["metadata"]["resourceVersion"]})
+            })
         })
         .collect();
     pass.modify(kind("batch", "CronJob"), namespace(cj), name(cj), |v| {

@@ -241,7 +241,7 @@ async fn churn_restarts_pods_at_the_asked_rate() {
 fn seed_has_a_cronjob_with_its_history_a_finished_job_and_widgets() {
     let store = Arc::new(Store::new(Clock::manual()));
     load(&store, &SimArgs::default()).unwrap();
-    let jobs = store.list(kind("batch", "Job"), Some("default")).0;
+    let jobs = store.list(kind("batch", "Job"), Some("batch")).0;
     let complete = |j: &Value| {
         j["status"]["conditions"]
             .as_array()
@@ -272,7 +272,7 @@ fn seed_has_a_cronjob_with_its_history_a_finished_job_and_widgets() {
         );
     }
     let cj = store
-        .get(kind("batch", "CronJob"), "default", "hello-cron")
+        .get(kind("batch", "CronJob"), "batch", "hello-cron")
         .unwrap();
     assert!(cj["status"]["lastSuccessfulTime"].is_string());
     let widgets = store
