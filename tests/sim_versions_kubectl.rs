@@ -76,6 +76,22 @@ fn old_releases_lack_what_came_later() {
         err.contains("the server doesn't have a resource type"),
         "{err}"
     );
+    let hpa_v1 = "apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: hello\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: hello-deploy\n  minReplicas: 1\n  maxReplicas: 12\n  targetCPUUtilizationPercentage: 50\n";
+    let file = old.write_file("hpa.yaml", hpa_v1);
+    old.kubectl_ok(&["apply", "-f", file.to_str().unwrap()]);
+    let row = old.kubectl_ok(&["get", "hpa", "hello", "--no-headers"]);
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(
+        &cells[..5],
+        [
+            "hello",
+            "Deployment/hello-deploy",
+            "<unknown>/50%",
+            "1",
+            "12"
+        ],
+        "{row}"
+    );
     let table = old.kubectl_ok(&["get", "jobs", "-n", "batch"]);
     assert!(
         !table.lines().next().unwrap().contains("STATUS"),

@@ -197,6 +197,10 @@ mod tests {
         for release in ServerVersion::all() {
             let registry = Registry::new(release);
             for g in group_list(&registry)["groups"].as_array().unwrap() {
+                assert!(
+                    !g["versions"].as_array().unwrap().is_empty(),
+                    "{release}: {g}"
+                );
                 for v in g["versions"].as_array().unwrap() {
                     let version = v["version"].as_str().unwrap();
                     let group = g["name"].as_str().unwrap();

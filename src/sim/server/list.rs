@@ -54,7 +54,6 @@ pub fn get(req: &ApiRequest) -> ApiResult<Response> {
         .ok_or_else(|| ApiError::not_found(rt, name))?;
     if req.wants_table() {
         // Already as clients are shown it.
-        let obj = Arc::new(req.served(&obj).into_owned());
         let t = table::shown_table(
             req.table_of(),
             std::slice::from_ref(&obj),
@@ -143,12 +142,6 @@ pub fn list(req: &ApiRequest) -> ApiResult<Response> {
     let rt = req.path.rt;
     let version = req.path.version.as_str();
     let (mut items, meta) = select(req)?;
-    if version != rt.version {
-        items = items
-            .iter()
-            .map(|o| Arc::new(req.served(o).into_owned()))
-            .collect();
-    }
     if req.wants_table() {
         let mut t = table::shown_table(
             req.table_of(),
@@ -158,6 +151,12 @@ pub fn list(req: &ApiRequest) -> ApiResult<Response> {
         );
         t["metadata"] = meta;
         return Ok(json(StatusCode::OK, &t));
+    }
+    if version != rt.version {
+        items = items
+            .iter()
+            .map(|o| Arc::new(req.served(o).into_owned()))
+            .collect();
     }
     let clock = req.state.store.clock();
     if clock.compresses() {

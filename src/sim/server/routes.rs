@@ -267,26 +267,6 @@ async fn handle(
     response
 }
 
-/// `/api` or `/apis` in the aggregated form, when the client asks for it and the release has it.
-fn aggregated(registry: &Registry, headers: &HeaderMap, core: bool) -> Option<Response> {
-    let accept = headers
-        .get_all(header::ACCEPT)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect::<Vec<_>>()
-        .join(",");
-    let version = discovery::aggregated::negotiate(registry, &accept)?;
-    let doc = discovery::aggregated::document(registry, core, version);
-    let mut response = json(StatusCode::OK, &doc);
-    if let Ok(v) = HeaderValue::from_str(&discovery::aggregated::content_type(version)) {
-        response.headers_mut().insert(header::CONTENT_TYPE, v);
-    }
-    response
-        .headers_mut()
-        .insert(header::VARY, HeaderValue::from_static("Accept"));
-    Some(response)
-}
-
 fn serve_non_resource(state: &ServerState, headers: &HeaderMap, target: Target) -> Response {
     let registry = state.store.registry();
     match target {
@@ -297,9 +277,9 @@ fn serve_non_resource(state: &ServerState, headers: &HeaderMap, target: Target) 
             Body::from("ok"),
         )
             .into_response(),
-        Target::ApiVersions => aggregated(registry, headers, true)
+        Target::ApiVersions => discovery::aggregated::respond(registry, headers, true)
             .unwrap_or_else(|| json(StatusCode::OK, &discovery::api_versions())),
-        Target::GroupList => aggregated(registry, headers, false)
+        Target::GroupList => discovery::aggregated::respond(registry, headers, false)
             .unwrap_or_else(|| json(StatusCode::OK, &discovery::group_list(registry))),
         Target::Group(group) => discovery::group(registry, &group).map_or_else(
             || error(&ApiError::path_not_found()),
@@ -453,43 +433,4 @@ fn parse_resource(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn resource(path: &str) -> ResourcePath {
-        match parse_target(&Registry::default(), path).unwrap() {
-            Target::Resource(p) => p,
-            other => panic!("{path}: {other:?}"),
-        }
-    }
-
-    #[test]
-    fn parses_kubernetes_paths() {
-        let p = resource("/api/v1/namespaces/default/pods/web-1/log");
-        assert_eq!(p.rt.plural, "pods");
-        assert_eq!(p.namespace.as_deref(), Some("default"));
-        assert_eq!(p.name.as_deref(), Some("web-1"));
-        assert_eq!(p.subresource.as_deref(), Some("log"));
-        let p = resource("/api/v1/namespaces/kube-system");
-        assert_eq!(p.rt.plural, "namespaces");
-        assert_eq!(p.name.as_deref(), Some("kube-system"));
-        let p = resource("/api/v1/namespaces/kube-system/status");
-        assert_eq!(p.subresource.as_deref(), Some("status"));
-        let p = resource("/apis/apps/v1/deployments");
-        assert!(p.namespace.is_none() && p.name.is_none());
-        let p = resource("/apis/apps/v1/namespaces/a/deployments/web/scale");
-        assert_eq!(p.subresource.as_deref(), Some("scale"));
-        let registry = Registry::default();
-        assert!(parse_target(&registry, "/api/v1/namespaces/a/pods/x/nope").is_err());
-        assert!(parse_target(&registry, "/api/v1/widgets").is_err());
-        assert!(parse_target(&registry, "/apis/apps/v2/deployments").is_err());
-        assert!(
-            parse_target(&registry, "/apis/batch/v1beta1/cronjobs").is_err(),
-            "gone in 1.25"
-        );
-        assert!(matches!(
-            parse_target(&registry, "/apis").unwrap(),
-            Target::GroupList
-        ));
-    }
-}
+mod tests;

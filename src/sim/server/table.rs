@@ -212,7 +212,8 @@ pub fn shown_table(of: TableOf<'_>, objs: &[Obj], clock: &Clock, include: Includ
     table(of, &shown, now, include)
 }
 
-/// A Table of `objs` (one row each, already in `version`) as of `now`.
+/// A Table of `objs` (stored forms: the printers read the fields every version shares,
+/// as the real printers read the internal version) as of `now`.
 pub fn table(of: TableOf<'_>, objs: &[Obj], now: Timestamp, include: IncludeObject) -> Value {
     let columns: Vec<Value> = if of.rt.custom {
         custom::columns(of)
@@ -238,7 +239,9 @@ pub fn table(of: TableOf<'_>, objs: &[Obj], now: Timestamp, include: IncludeObje
             match include {
                 IncludeObject::None => {}
                 IncludeObject::Metadata => row["object"] = partial_metadata(o),
-                IncludeObject::Object => row["object"] = (**o).clone(),
+                IncludeObject::Object => {
+                    row["object"] = super::convert::to_served(of.rt, of.version, o).into_owned();
+                }
             }
             row
         })

@@ -163,12 +163,12 @@ async fn send_change(
     change: &Change,
     first: &mut bool,
 ) -> Result<(), ()> {
-    let served = convert::to_served(spec.rt, &spec.version, &change.object);
     let Some(include) = spec.table else {
+        let served = convert::to_served(spec.rt, &spec.version, &change.object);
         let object = shown_time::shown(store.clock(), &served);
         return send(tx, kind, &object).await;
     };
-    let object = Arc::new(served.into_owned());
+    let object = change.object.clone();
     let of = table::TableOf {
         rt: spec.rt,
         version: &spec.version,

@@ -3,10 +3,13 @@
 //! `Accept` header and the releases that serve it. Built from the same [`Registry`] as the
 //! legacy documents, so the two agree.
 
+use axum::response::Response;
+use http::{HeaderMap, HeaderValue, StatusCode, header};
 use serde_json::{Value, json};
 
 use super::Subresource;
 use crate::sim::resources::Registry;
+use crate::sim::server::routes::json as json_response;
 
 /// The aggregated discovery version the client asks for first among those the release
 /// serves (`v2` or `v2beta1`), from an `Accept` header such as
@@ -113,6 +116,26 @@ fn version_doc(registry: &Registry, group: &str, version: &str) -> Value {
         })
         .collect();
     json!({"version": version, "resources": resources, "freshness": "Current"})
+}
+
+/// `/api` or `/apis` in the aggregated form, when the client asks for it and the release has it.
+pub fn respond(registry: &Registry, headers: &HeaderMap, core: bool) -> Option<Response> {
+    let accept = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(",");
+    let version = negotiate(registry, &accept)?;
+    let doc = document(registry, core, version);
+    let mut response = json_response(StatusCode::OK, &doc);
+    if let Ok(v) = HeaderValue::from_str(&content_type(version)) {
+        response.headers_mut().insert(header::CONTENT_TYPE, v);
+    }
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    Some(response)
 }
 
 #[cfg(test)]

@@ -1,9 +1,12 @@
 //! Field numbers of the Kubernetes protobuf messages kubectl's typed clients send
 //! (from `k8s.io/api/*/generated.proto` and `apimachinery/pkg/apis/meta/v1`).
 
+mod batch;
+mod rbac_autoscaling;
+
 use super::Field;
 use super::Ty::{
-    self, Bool, BoolPtr, Int, IntOrString, IntPtr, MapBytes, MapQuantity, MapStr, Msg, Str, Time,
+    self, Bool, Int, IntOrString, IntPtr, MapBytes, MapQuantity, MapStr, Msg, Str, Time,
 };
 
 const fn one(no: u64, name: &'static str, ty: Ty) -> Field {
@@ -232,49 +235,6 @@ static SERVICE: &[Field] = &[
     one(2, "spec", Msg(SERVICE_SPEC)),
 ];
 
-static JOB_SPEC: &[Field] = &[
-    one(1, "parallelism", IntPtr),
-    one(2, "completions", IntPtr),
-    one(3, "activeDeadlineSeconds", IntPtr),
-    one(4, "selector", Msg(LABEL_SELECTOR)),
-    one(5, "manualSelector", BoolPtr),
-    one(6, "template", Msg(POD_TEMPLATE)),
-    one(7, "backoffLimit", IntPtr),
-    one(8, "ttlSecondsAfterFinished", IntPtr),
-    one(9, "completionMode", Str),
-    one(10, "suspend", BoolPtr),
-    one(12, "backoffLimitPerIndex", IntPtr),
-    one(13, "maxFailedIndexes", IntPtr),
-    one(14, "podReplacementPolicy", Str),
-    one(16, "managedBy", Str),
-];
-
-static JOB: &[Field] = &[
-    one(1, "metadata", Msg(OBJECT_META)),
-    one(2, "spec", Msg(JOB_SPEC)),
-];
-
-static JOB_TEMPLATE: &[Field] = &[
-    one(1, "metadata", Msg(OBJECT_META)),
-    one(2, "spec", Msg(JOB_SPEC)),
-];
-
-static CRON_JOB_SPEC: &[Field] = &[
-    one(1, "schedule", Str),
-    one(2, "startingDeadlineSeconds", IntPtr),
-    one(3, "concurrencyPolicy", Str),
-    one(4, "suspend", BoolPtr),
-    one(5, "jobTemplate", Msg(JOB_TEMPLATE)),
-    one(6, "successfulJobsHistoryLimit", IntPtr),
-    one(7, "failedJobsHistoryLimit", IntPtr),
-    one(8, "timeZone", Str),
-];
-
-static CRON_JOB: &[Field] = &[
-    one(1, "metadata", Msg(OBJECT_META)),
-    one(2, "spec", Msg(CRON_JOB_SPEC)),
-];
-
 static POD: &[Field] = &[
     one(1, "metadata", Msg(OBJECT_META)),
     one(2, "spec", Msg(POD_SPEC)),
@@ -316,84 +276,13 @@ static SELF_SUBJECT_RULES_REVIEW: &[Field] = &[
 
 static SELF_SUBJECT_REVIEW: &[Field] = &[one(1, "metadata", Msg(OBJECT_META))];
 
-static POLICY_RULE: &[Field] = &[
-    many(1, "verbs", Str),
-    many(2, "apiGroups", Str),
-    many(3, "resources", Str),
-    many(4, "resourceNames", Str),
-    many(5, "nonResourceURLs", Str),
-];
-
-static ROLE: &[Field] = &[
-    one(1, "metadata", Msg(OBJECT_META)),
-    many(2, "rules", Msg(POLICY_RULE)),
-];
-
-static SUBJECT: &[Field] = &[
-    one(1, "kind", Str),
-    one(2, "apiGroup", Str),
-    one(3, "name", Str),
-    one(4, "namespace", Str),
-];
-
-static ROLE_REF: &[Field] = &[
-    one(1, "apiGroup", Str),
-    one(2, "kind", Str),
-    one(3, "name", Str),
-];
-
-static ROLE_BINDING: &[Field] = &[
-    one(1, "metadata", Msg(OBJECT_META)),
-    many(2, "subjects", Msg(SUBJECT)),
-    one(3, "roleRef", Msg(ROLE_REF)),
-];
-
-static SCALE_TARGET: &[Field] = &[
-    one(1, "kind", Str),
-    one(2, "name", Str),
-    one(3, "apiVersion", Str),
-];
-
-static HPA_V1_SPEC: &[Field] = &[
-    one(1, "scaleTargetRef", Msg(SCALE_TARGET)),
-    one(2, "minReplicas", IntPtr),
-    one(3, "maxReplicas", Int),
-    one(4, "targetCPUUtilizationPercentage", IntPtr),
-];
-
-static HPA_V1: &[Field] = &[
-    one(1, "metadata", Msg(OBJECT_META)),
-    one(2, "spec", Msg(HPA_V1_SPEC)),
-];
-
-static METRIC_TARGET: &[Field] = &[one(1, "type", Str), one(4, "averageUtilization", IntPtr)];
-
-static RESOURCE_METRIC: &[Field] = &[one(1, "name", Str), one(2, "target", Msg(METRIC_TARGET))];
-
-static METRIC_SPEC: &[Field] = &[
-    one(1, "type", Str),
-    one(4, "resource", Msg(RESOURCE_METRIC)),
-];
-
-static HPA_V2_SPEC: &[Field] = &[
-    one(1, "scaleTargetRef", Msg(SCALE_TARGET)),
-    one(2, "minReplicas", IntPtr),
-    one(3, "maxReplicas", Int),
-    many(4, "metrics", Msg(METRIC_SPEC)),
-];
-
-static HPA_V2: &[Field] = &[
-    one(1, "metadata", Msg(OBJECT_META)),
-    one(2, "spec", Msg(HPA_V2_SPEC)),
-];
-
 /// The schema of a top-level kind of `api_version`, if the server decodes it from protobuf.
 pub fn for_kind(api_version: &str, kind: &str) -> Option<&'static [Field]> {
     Some(match kind {
-        "HorizontalPodAutoscaler" if api_version == "autoscaling/v1" => HPA_V1,
-        "HorizontalPodAutoscaler" => HPA_V2,
-        "Role" | "ClusterRole" => ROLE,
-        "RoleBinding" | "ClusterRoleBinding" => ROLE_BINDING,
+        "HorizontalPodAutoscaler" if api_version == "autoscaling/v1" => rbac_autoscaling::HPA_V1,
+        "HorizontalPodAutoscaler" => rbac_autoscaling::HPA_V2,
+        "Role" | "ClusterRole" => rbac_autoscaling::ROLE,
+        "RoleBinding" | "ClusterRoleBinding" => rbac_autoscaling::ROLE_BINDING,
         "ConfigMap" => CONFIG_MAP,
         "Secret" => SECRET,
         "Namespace" => NAMESPACE,
@@ -402,8 +291,8 @@ pub fn for_kind(api_version: &str, kind: &str) -> Option<&'static [Field]> {
         "ReplicaSet" => REPLICA_SET,
         "Service" => SERVICE,
         "Pod" => POD,
-        "Job" => JOB,
-        "CronJob" => CRON_JOB,
+        "Job" => batch::JOB,
+        "CronJob" => batch::CRON_JOB,
         "Eviction" => EVICTION,
         "DeleteOptions" => DELETE_OPTIONS,
         "SelfSubjectAccessReview" => SELF_SUBJECT_ACCESS_REVIEW,
