@@ -607,13 +607,19 @@ impl Store {
     }
 
     /// Loads an object as it was (for scenarios, before anyone watches): like
-    /// [`Store::create`], but the object keeps its own `uid`, `creationTimestamp`
-    /// and `generation`. Watch history holds the object as first created.
+    /// [`Store::create`], but the object keeps its own `uid`, `creationTimestamp`,
+    /// `generation` and `deletionTimestamp` (an object being deleted stays so). Watch
+    /// history holds the object as first created.
     pub fn restore(&self, rt: &'static ResourceType, obj: Value) -> ApiResult<Obj> {
-        let kept: Vec<(&str, Value)> = ["uid", "creationTimestamp", "generation"]
-            .into_iter()
-            .filter_map(|f| obj["metadata"].get(f).map(|v| (f, v.clone())))
-            .collect();
+        let kept: Vec<(&str, Value)> = [
+            "uid",
+            "creationTimestamp",
+            "generation",
+            "deletionTimestamp",
+        ]
+        .into_iter()
+        .filter_map(|f| obj["metadata"].get(f).map(|v| (f, v.clone())))
+        .collect();
         let created = self.create(rt, obj)?;
         let mut fixed = (*created).clone();
         for (f, v) in kept {
