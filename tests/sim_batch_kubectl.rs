@@ -381,3 +381,58 @@ fn forbid_skips_a_run_while_one_runs_and_replace_deletes_it() {
         }
     }
 }
+
+const ZONED: &str = "apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: NAME
+spec:
+  schedule: \"* * * * *\"
+  timeZone: Asia/Tokyo
+  suspend: SUSPEND
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+          - name: main
+            image: busybox
+";
+
+#[test]
+fn a_suspended_cronjob_waits_and_a_time_zone_shows_in_its_jobs() {
+    require_kubectl!();
+    let sim = TestSim::empty();
+    for (name, suspend) in [("ticking", "false"), ("paused", "true")] {
+        let manifest = ZONED.replace("NAME", name).replace("SUSPEND", suspend);
+        let file = sim.write_file(&format!("{name}.yaml"), &manifest);
+        sim.kubectl_ok(&["apply", "-f", file.to_str().unwrap()]);
+    }
+    // Two runs of the other prove that two start times of the suspended one have passed.
+    wait_until(test_timeout() * 2, "two runs of ticking", || {
+        jobs_of(&sim, "ticking").len() >= 2
+    });
+    assert!(jobs_of(&sim, "paused").is_empty());
+    let paused = get_json(&sim, &["get", "cronjob", "paused"]);
+    assert!(paused["status"]["lastScheduleTime"].is_null());
+    let job = &jobs_of(&sim, "ticking")[0];
+    let stamp = job["metadata"]["annotations"]["batch.kubernetes.io/cronjob-scheduled-timestamp"]
+        .as_str()
+        .unwrap();
+    assert!(
+        stamp.ends_with("+09:00"),
+        "in the CronJob's time zone: {stamp}"
+    );
+    sim.kubectl_ok(&[
+        "patch",
+        "cronjob",
+        "paused",
+        "--type=merge",
+        "-p",
+        r#"{"spec":{"suspend":false}}"#,
+    ]);
+    wait_until(test_timeout(), "a run of paused once resumed", || {
+        !jobs_of(&sim, "paused").is_empty()
+    });
+}
