@@ -212,6 +212,21 @@ fn status_and_scale_subresources_and_schema_types() {
         get_json(&sim, &["get", "widget", "alpha"])["spec"]["replicas"],
         3
     );
+    // A field the schema does not declare: refused under kubectl's Strict validation,
+    // pruned without it.
+    let shaded = format!("{}  shade: dark\n", widget("shaded", "red", "2"));
+    let file = sim.write_file("shaded.yaml", &shaded);
+    let err = sim.kubectl_err(&["apply", "-f", file.to_str().unwrap()]);
+    assert!(
+        err.contains("strict decoding error: unknown field \"spec.shade\""),
+        "{err}"
+    );
+    sim.kubectl_ok(&["apply", "--validate=false", "-f", file.to_str().unwrap()]);
+    let shaded = get_json(&sim, &["get", "widget", "shaded"]);
+    assert_eq!(
+        shaded["spec"],
+        serde_json::json!({"color": "red", "size": 2})
+    );
     let file = sim.write_file("bad.yaml", &widget("bad", "red", "big"));
     let err = sim.kubectl_err(&["apply", "-f", file.to_str().unwrap()]);
     assert!(

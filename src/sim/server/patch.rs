@@ -127,7 +127,7 @@ pub fn patch(req: &ApiRequest) -> ApiResult<Response> {
                 obj["metadata"]["name"] = Value::String(name.clone());
             }
             validate::strip_nulls(&mut obj);
-            validate::strict::check(rt, &obj, req.strict_fields())?;
+            validate::strict::check(&req.state.store, rt, &obj, req.strict_fields())?;
             validate::admit(store, rt, &mut obj, None)?;
             let created = write::create_checked(store, rt, obj, req.dry_run())?;
             return Ok(req.answer(StatusCode::CREATED, &created));
@@ -139,7 +139,7 @@ pub fn patch(req: &ApiRequest) -> ApiResult<Response> {
         let patched = apply_patch(kind, &req.served(old), &req.body)?;
         let mut patched = req.stored(patched);
         validate::strip_nulls(&mut patched);
-        validate::strict::check(rt, &patched, req.strict_fields())?;
+        validate::strict::check(&req.state.store, rt, &patched, req.strict_fields())?;
         if patched["metadata"]["name"] != name.as_str() {
             return Err(ApiError::bad_request(format!(
                 "the name of the object ({}) does not match the name on the URL ({name})",

@@ -62,7 +62,7 @@ pub fn create(req: &ApiRequest) -> ApiResult<Response> {
         m.remove("uid");
     }
     validate::strip_nulls(&mut obj);
-    validate::strict::check(rt, &obj, req.strict_fields())?;
+    validate::strict::check(&req.state.store, rt, &obj, req.strict_fields())?;
     let store = &req.state.store;
     validate::admit(store, rt, &mut obj, None)?;
     let created = create_checked(store, rt, obj, req.dry_run())?;
@@ -119,7 +119,7 @@ pub fn update(req: &ApiRequest) -> ApiResult<Response> {
     let mut obj = req.body_json()?;
     check_identity(req, &mut obj)?;
     validate::strip_nulls(&mut obj);
-    validate::strict::check(rt, &obj, req.strict_fields())?;
+    validate::strict::check(&req.state.store, rt, &obj, req.strict_fields())?;
     let sent_name = obj["metadata"]["name"].as_str().unwrap_or_default();
     if sent_name != name {
         return Err(ApiError::bad_request(format!(

@@ -1,6 +1,6 @@
 //! Admission of CustomResourceDefinitions (their names, scope and versions, the cleanup
 //! finalizer) and of custom resources (structural checks against the version's schema:
-//! the types of the fields it declares).
+//! the types of the fields it declares, and pruning of the fields it does not).
 
 use serde_json::{Value, json};
 
@@ -145,18 +145,104 @@ fn check_types(v: &Value, schema: &Value, path: &str, causes: &mut Vec<Cause>) {
     }
 }
 
-/// Checks a custom resource against its version's schema (types only; no pruning).
-pub fn resource(store: &Store, rt: &ResourceType, obj: &Value, causes: &mut Vec<Cause>) {
+/// Drops the fields `schema` does not declare, as the apiextensions server prunes them:
+/// an object schema with `properties` keeps only those, unless it says
+/// `x-kubernetes-preserve-unknown-fields` or has `additionalProperties`.
+fn prune(v: &mut Value, schema: &Value) {
+    if schema["x-kubernetes-preserve-unknown-fields"] == true {
+        return;
+    }
+    match v {
+        Value::Object(m) => {
+            if let Some(props) = schema["properties"].as_object() {
+                m.retain(|k, _| props.contains_key(k));
+                for (k, x) in m.iter_mut() {
+                    prune(x, &props[k]);
+                }
+            } else if schema["additionalProperties"].is_object() {
+                for x in m.values_mut() {
+                    prune(x, &schema["additionalProperties"]);
+                }
+            } else if schema["type"] == "object" && schema["additionalProperties"] != true {
+                m.clear();
+            }
+        }
+        Value::Array(items) if schema["items"].is_object() => {
+            for x in items {
+                prune(x, &schema["items"]);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn version_schema(store: &Store, rt: &ResourceType, obj: &Value) -> Option<Value> {
     let version = obj["apiVersion"]
         .as_str()
         .and_then(|a| a.rsplit_once('/'))
         .map_or(rt.version, |(_, v)| v);
-    let Some(schema) = schema(store, rt, version) else {
+    schema(store, rt, version)
+}
+
+/// `obj` as the schema of its version keeps it (`None` without a schema): what strict field
+/// validation compares the sent object with.
+pub fn pruned(store: &Store, rt: &ResourceType, obj: &Value) -> Option<Value> {
+    let schema = version_schema(store, rt, obj)?;
+    let mut kept = obj.clone();
+    prune_root(&mut kept, &schema);
+    Some(kept)
+}
+
+/// Checks a custom resource against its version's schema (the types of its fields) and
+/// prunes what the schema does not declare.
+pub fn resource(store: &Store, rt: &ResourceType, obj: &mut Value, causes: &mut Vec<Cause>) {
+    let Some(schema) = version_schema(store, rt, obj) else {
         return;
     };
     for field in ["spec", "status"] {
         if let (Some(v), Some(s)) = (obj.get(field), schema["properties"].get(field)) {
             check_types(v, s, field, causes);
         }
+    }
+    prune_root(obj, &schema);
+}
+
+fn prune_root(obj: &mut Value, schema: &Value) {
+    if let Some(m) = obj.as_object_mut()
+        && schema["properties"].is_object()
+        && schema["x-kubernetes-preserve-unknown-fields"] != true
+    {
+        // apiVersion, kind and metadata are always kept.
+        m.retain(|k, _| {
+            matches!(k.as_str(), "apiVersion" | "kind" | "metadata")
+                || schema["properties"].get(k).is_some()
+        });
+        for (k, v) in m.iter_mut() {
+            if let Some(s) = schema["properties"].get(k) {
+                prune(v, s);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn fields_the_schema_does_not_declare_are_pruned() {
+        let schema = json!({"type": "object", "properties": {
+            "spec": {"type": "object", "properties": {"color": {"type": "string"},
+                "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+                "free": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}}});
+        let mut v =
+            json!({"color": "red", "shade": "dark", "labels": {"a": "b"}, "free": {"x": 1}});
+        prune(&mut v, &schema["properties"]["spec"]);
+        assert_eq!(
+            v,
+            json!({"color": "red", "labels": {"a": "b"}, "free": {"x": 1}})
+        );
     }
 }

@@ -19,6 +19,7 @@ use serde_json::Value;
 
 use crate::sim::api_error::{ApiError, ApiResult};
 use crate::sim::resources::ResourceType;
+use crate::sim::store::Store;
 
 fn round_trip<K: DeserializeOwned + Serialize>(obj: &Value) -> Result<Value, String> {
     let typed = K::deserialize(obj).map_err(|e| e.to_string())?;
@@ -75,9 +76,18 @@ fn unknown_fields(sent: &Value, known: &Value, path: &str, out: &mut Vec<String>
     }
 }
 
-/// Checks that `obj` decodes as its kind, and (when `strict`) has no unknown field.
-pub fn check(rt: &ResourceType, obj: &Value, strict: bool) -> ApiResult<()> {
-    let Some(view) = typed_view(rt, obj) else {
+/// Checks that `obj` decodes as its kind, and (when `strict`) has no unknown field: for a
+/// custom kind, no field its CRD's schema does not declare.
+pub fn check(store: &Store, rt: &ResourceType, obj: &Value, strict: bool) -> ApiResult<()> {
+    let view = if rt.custom {
+        if !strict {
+            return Ok(());
+        }
+        super::crd::pruned(store, rt, obj).map(Ok)
+    } else {
+        typed_view(rt, obj)
+    };
+    let Some(view) = view else {
         return Ok(());
     };
     let cannot = |why: String| {
@@ -119,14 +129,15 @@ mod tests {
             "spec": {"replica": 3, "selector": {"matchLabels": {"a": "b"}},
                 "template": {"metadata": {"labels": {"a": "b"}},
                     "spec": {"containers": [{"name": "c", "imagee": "x", "resources": {}}]}}}});
-        let e = check(rt, &d, true).unwrap_err();
+        let store = Store::new(crate::sim::clock::Clock::manual());
+        let e = check(&store, rt, &d, true).unwrap_err();
         assert_eq!(e.code, 400);
         assert_eq!(
             e.message,
             "Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field \"spec.replica\", unknown field \"spec.template.spec.containers[0].imagee\""
         );
         assert!(
-            check(rt, &d, false).is_ok(),
+            check(&store, rt, &d, false).is_ok(),
             "only Strict refuses unknown fields"
         );
     }
@@ -135,7 +146,8 @@ mod tests {
     fn wrong_types_cannot_be_handled() {
         let rt = by_plural("apps", "deployments").unwrap();
         let d = json!({"metadata": {"name": "d"}, "spec": {"replicas": "three"}});
-        let e = check(rt, &d, false).unwrap_err();
+        let store = Store::new(crate::sim::clock::Clock::manual());
+        let e = check(&store, rt, &d, false).unwrap_err();
         assert!(
             e.message
                 .starts_with("Deployment in version \"v1\" cannot be handled as a Deployment: "),
@@ -146,6 +158,6 @@ mod tests {
             "template": {"spec": {"containers": [{"name": "c", "image": "x",
                 "ports": [{"containerPort": 80}], "resources": {}}],
                 "volumes": [{"name": "v", "emptyDir": {}}]}}}});
-        assert!(check(rt, &ok, true).is_ok());
+        assert!(check(&store, rt, &ok, true).is_ok());
     }
 }
