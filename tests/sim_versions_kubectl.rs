@@ -108,3 +108,29 @@ fn old_releases_lack_what_came_later() {
         .collect();
     assert_eq!(types, ["Complete"], "SuccessCriteriaMet came in 1.31");
 }
+
+#[test]
+fn before_1_24_service_accounts_get_token_secrets() {
+    require_kubectl!();
+    for (release, secrets) in [("1.23", "1"), ("1.24", "0")] {
+        let sim = TestSim::release(release);
+        let row = sim.kubectl_ok(&["get", "sa", "default", "--no-headers"]);
+        let cells: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(&cells[..2], ["default", secrets], "{release}");
+        let tokens = sim.kubectl_ok(&[
+            "get",
+            "secrets",
+            "--field-selector",
+            "type=kubernetes.io/service-account-token",
+            "-o",
+            "name",
+        ]);
+        assert_eq!(
+            tokens
+                .lines()
+                .any(|l| l.starts_with("secret/default-token-")),
+            secrets == "1",
+            "{release}: {tokens}"
+        );
+    }
+}
