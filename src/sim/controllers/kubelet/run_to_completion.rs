@@ -3,6 +3,8 @@
 //!
 //! - such a container runs for 3 simulated seconds, or `N` when its main process is
 //!   `sleep N`, or the pod's `sim.kdeck.dev/run-seconds` annotation when set, then exits;
+//! - except a container that reads its standard input (`stdin: true`, as `kubectl run -it`
+//!   makes it): it runs until its main process ends through that input;
 //! - it exits 0 (`Completed`), or 1 (`Error`) when its image is tagged `:fail`;
 //! - under `OnFailure` a container that exits 1 is restarted after the crash back-off; under
 //!   `Never` it stays terminated and the pod fails.
@@ -32,7 +34,7 @@ pub fn runs_to_completion(pod: &Value) -> bool {
 
 /// How long container `spec` of `pod` runs before it exits, or `None` when it does not exit.
 pub fn run_secs(pod: &Value, spec: &Value) -> Option<i64> {
-    if !runs_to_completion(pod) {
+    if !runs_to_completion(pod) || spec["stdin"] == true {
         return None;
     }
     if let Some(n) = annotation(pod, RUN_SECONDS_ANNOTATION).and_then(|v| v.parse().ok()) {
@@ -137,6 +139,8 @@ mod tests {
         assert_eq!(run_secs(&pod("OnFailure", Value::Null), &sleeper), Some(40));
         let annotated = pod("Never", json!({RUN_SECONDS_ANNOTATION: "120"}));
         assert_eq!(run_secs(&annotated, &plain), Some(120));
+        let interactive = json!({"name": "c", "image": "busybox", "stdin": true, "tty": true});
+        assert_eq!(run_secs(&pod("Never", Value::Null), &interactive), None);
         assert_eq!(exit_code("busybox:fail"), 1);
         assert_eq!(exit_code("registry.local:5000/busybox"), 0);
         let done = |code: i64| json!({"state": {"terminated": {"exitCode": code}}});
