@@ -263,9 +263,10 @@ fn a_watch_on_custom_resources_sees_changes() {
         }
     });
     wait_until(test_timeout(), "the watch request", || {
+        // kubectl wait's watch of the CRD names widgets too: this is the widgets' own.
         sim.requests()
             .iter()
-            .any(|r| r.verb == "watch" && r.path.contains("widgets"))
+            .any(|r| r.verb == "watch" && r.path.contains("/widgets?"))
     });
     apply(&sim, "delta.yaml", &widget("delta", "green", "1"));
     let line = std::iter::from_fn(|| rx.recv_timeout(test_timeout()).ok())
