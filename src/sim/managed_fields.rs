@@ -118,6 +118,8 @@ impl Manager {
 /// kube-controller-manager: the Deployment, ReplicaSet, StatefulSet, DaemonSet, endpoints,
 /// garbage collector controllers, and their events.
 pub const KUBE_CONTROLLER_MANAGER: Manager = Manager::update("kube-controller-manager");
+/// The API server itself (a CRD's conditions, written by apiextensions-apiserver).
+pub const KUBE_APISERVER: Manager = Manager::update("kube-apiserver");
 /// The kubelet: pod status, and its events.
 pub const KUBELET: Manager = Manager::update("kubelet");
 /// The scheduler: a pod's Unschedulable condition, and its events.

@@ -7,6 +7,7 @@
 
 pub mod access_review;
 pub mod auth;
+pub mod convert;
 pub mod delete;
 pub mod discovery;
 pub mod list;

@@ -15,7 +15,7 @@ mod page;
 pub mod ttl;
 mod typed;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
@@ -25,7 +25,7 @@ use tokio::sync::broadcast;
 use super::api_error::{ApiError, ApiResult};
 use super::clock::{Clock, format_time};
 use super::managed_fields::{self, Manager};
-use super::resources::{RESOURCES, ResourceType, by_kind};
+use super::resources::{Registry, ResourceType, ServerVersion, by_kind, custom};
 use super::runtime::ContainerRuntime;
 
 pub use page::Page;
@@ -72,6 +72,11 @@ pub struct Change {
 }
 
 impl Change {
+    /// Whether the change is to an object of `rt` (any version of it).
+    pub fn is_of(&self, rt: &ResourceType) -> bool {
+        table_key(self.resource) == table_key(rt)
+    }
+
     /// The object's namespace ("" for cluster-scoped objects).
     pub fn namespace(&self) -> &str {
         self.object["metadata"]["namespace"].as_str().unwrap_or("")
@@ -103,9 +108,18 @@ pub struct Watch {
 
 type Table = BTreeMap<(String, String), Obj>;
 
+/// A table's key: the kind's group and plural (every served version shares it).
+type TableKey = (&'static str, &'static str);
+
+fn table_key(rt: &ResourceType) -> TableKey {
+    (rt.group, rt.plural)
+}
+
+static EMPTY_TABLE: Table = BTreeMap::new();
+
 struct Inner {
     rv: u64,
-    tables: Vec<Table>,
+    tables: HashMap<TableKey, Table>,
     history: VecDeque<Arc<Change>>,
     /// Changes up to this resourceVersion are no longer in `history`.
     compacted: u64,
@@ -126,6 +140,7 @@ pub const COMPACTION_INTERVAL: Duration = Duration::from_secs(300);
 /// The object store. Cheap to share behind an `Arc`.
 pub struct Store {
     inner: RwLock<Inner>,
+    registry: Registry,
     tx: broadcast::Sender<Arc<Change>>,
     clock: Clock,
     history_cap: usize,
@@ -146,11 +161,14 @@ pub fn random_suffix(n: usize) -> String {
         .collect()
 }
 
-fn table_index(rt: &ResourceType) -> usize {
-    RESOURCES
-        .iter()
-        .position(|r| std::ptr::eq(r, rt))
-        .unwrap_or_else(|| RESOURCES.iter().position(|r| r == rt).unwrap_or(0))
+impl Inner {
+    fn table(&self, rt: &ResourceType) -> &Table {
+        self.tables.get(&table_key(rt)).unwrap_or(&EMPTY_TABLE)
+    }
+
+    fn table_mut(&mut self, rt: &ResourceType) -> &mut Table {
+        self.tables.entry(table_key(rt)).or_default()
+    }
 }
 
 fn meta_str<'a>(obj: &'a Value, field: &str) -> &'a str {
@@ -169,13 +187,14 @@ impl Store {
         Self {
             inner: RwLock::new(Inner {
                 rv: 1,
-                tables: RESOURCES.iter().map(|_| Table::new()).collect(),
+                tables: HashMap::new(),
                 history: VecDeque::new(),
                 compacted: 0,
                 marks: VecDeque::new(),
                 etcd_compacted: 0,
                 ttl: ttl::TtlIndex::default(),
             }),
+            registry: Registry::default(),
             tx,
             clock,
             history_cap: history_cap.max(1),
@@ -189,6 +208,18 @@ impl Store {
     pub fn with_compaction_interval(mut self, interval: Duration) -> Self {
         self.compaction_interval = interval;
         self
+    }
+
+    /// The same store standing for release `release` (what the server serves of its kinds).
+    #[must_use]
+    pub fn for_release(mut self, release: ServerVersion) -> Self {
+        self.registry = Registry::new(release);
+        self
+    }
+
+    /// The kinds this cluster serves, custom ones included.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
     }
 
     /// The clock the store stamps objects with.
@@ -221,14 +252,14 @@ impl Store {
     /// Gets one object. Cluster-scoped types take `""` as namespace.
     pub fn get(&self, rt: &ResourceType, namespace: &str, name: &str) -> Option<Obj> {
         let key = (ns_of(rt, namespace).to_string(), name.to_string());
-        self.read().tables[table_index(rt)].get(&key).cloned()
+        self.read().table(rt).get(&key).cloned()
     }
 
     /// Lists objects of a type, in one namespace or all (`None`), sorted by
     /// namespace and name, with the resourceVersion the list was read at.
     pub fn list(&self, rt: &ResourceType, namespace: Option<&str>) -> (Vec<Obj>, u64) {
         let inner = self.read();
-        let table = &inner.tables[table_index(rt)];
+        let table = inner.table(rt);
         let items = match namespace {
             Some(ns) if rt.namespaced => table
                 .range((ns.to_string(), String::new())..)
@@ -242,7 +273,7 @@ impl Store {
 
     /// Number of stored objects of a type.
     pub fn count(&self, rt: &ResourceType) -> usize {
-        self.read().tables[table_index(rt)].len()
+        self.read().table(rt).len()
     }
 
     /// Creates an object. Fills in `apiVersion`, `kind`, a name from
@@ -261,10 +292,15 @@ impl Store {
         restoring: bool,
     ) -> ApiResult<Obj> {
         let kept: Vec<(&str, Value)> = if restoring {
-            ["uid", "creationTimestamp", "generation"]
-                .into_iter()
-                .filter_map(|f| obj["metadata"].get(f).map(|v| (f, v.clone())))
-                .collect()
+            [
+                "uid",
+                "creationTimestamp",
+                "generation",
+                "deletionTimestamp",
+            ]
+            .into_iter()
+            .filter_map(|f| obj["metadata"].get(f).map(|v| (f, v.clone())))
+            .collect()
         } else {
             Vec::new()
         };
@@ -313,17 +349,18 @@ impl Store {
         let mut inner = self.write();
         if rt.namespaced {
             let ns_type = by_kind("", "Namespace").expect("namespaces are served");
-            if !inner.tables[table_index(ns_type)].contains_key(&(String::new(), namespace.clone()))
+            if !inner
+                .table(ns_type)
+                .contains_key(&(String::new(), namespace.clone()))
             {
                 return Err(ApiError::not_found(ns_type, &namespace));
             }
         }
-        let idx = table_index(rt);
         let mut key = (namespace, name);
         // A generated name that is taken is generated again, up to 7 more times, as
         // kube-apiserver does since 1.32 (RetryGenerateName).
         let mut retries = 0;
-        while inner.tables[idx].contains_key(&key) {
+        while inner.table(rt).contains_key(&key) {
             match &generated_from {
                 Some(prefix) if retries < 7 => {
                     retries += 1;
@@ -335,26 +372,29 @@ impl Store {
         }
         let rv = inner.rv + 1;
         let m = &mut obj["metadata"];
-        m["uid"] = json!(uuid::Uuid::new_v4().to_string());
+        // A uid given by the API layer (a Job's selector names it) is kept.
+        if m["uid"].as_str().is_none_or(str::is_empty) {
+            m["uid"] = json!(uuid::Uuid::new_v4().to_string());
+        }
         m["creationTimestamp"] = json!(now);
         m["resourceVersion"] = json!(rv.to_string());
         if rt.has_generation {
             m["generation"] = json!(1);
         }
-        for (field, value) in kept {
-            m[field] = value;
-        }
         if let Some(m) = m.as_object_mut() {
             m.remove("deletionTimestamp");
+        }
+        for (field, value) in kept {
+            m[field] = value;
         }
         // Kept as recorded by the API layer (or sent by a client), each field set as text.
         managed_fields::normalize(&mut obj);
         let obj = Arc::new(obj);
-        inner.tables[idx].insert(key.clone(), obj.clone());
+        inner.table_mut(rt).insert(key.clone(), obj.clone());
         self.commit(&mut inner, rv, EventType::Added, rt, obj.clone(), None);
         if restoring && ttl::expires(rt) {
             let deadline = ttl::restored_deadline(&obj, self.clock.now());
-            inner.ttl.set((idx, key.0, key.1), deadline);
+            inner.ttl.set((key.0, key.1), deadline);
         }
         Ok(obj)
     }
@@ -386,9 +426,8 @@ impl Store {
         let name = meta_str(&obj, "name").to_string();
         let sent_rv = meta_str(&obj, "resourceVersion").to_string();
         let mut inner = self.write();
-        let idx = table_index(rt);
         let key = (namespace, name.clone());
-        let Some(old) = inner.tables[idx].get(&key).cloned() else {
+        let Some(old) = inner.table(rt).get(&key).cloned() else {
             return Err(ApiError::not_found(rt, &name));
         };
         if !sent_rv.is_empty() && sent_rv != meta_str(&old, "resourceVersion") {
@@ -399,7 +438,7 @@ impl Store {
         if new == *old {
             return Ok(old);
         }
-        Ok(self.store_update(&mut inner, rt, idx, key, &old, new))
+        Ok(self.store_update(&mut inner, rt, key, &old, new))
     }
 
     /// Atomically reads, changes and writes an object (no conflict check) as the server
@@ -426,9 +465,8 @@ impl Store {
         f: impl FnOnce(&mut Value) -> ApiResult<()>,
     ) -> ApiResult<Obj> {
         let mut inner = self.write();
-        let idx = table_index(rt);
         let key = (ns_of(rt, namespace).to_string(), name.to_string());
-        let Some(old) = inner.tables[idx].get(&key).cloned() else {
+        let Some(old) = inner.table(rt).get(&key).cloned() else {
             return Err(ApiError::not_found(rt, name));
         };
         let mut value = (*old).clone();
@@ -438,14 +476,13 @@ impl Store {
         if new == *old {
             return Ok(old);
         }
-        Ok(self.store_update(&mut inner, rt, idx, key, &old, new))
+        Ok(self.store_update(&mut inner, rt, key, &old, new))
     }
 
     fn store_update(
         &self,
         inner: &mut Inner,
         rt: &'static ResourceType,
-        idx: usize,
         key: (String, String),
         old: &Value,
         mut new: Value,
@@ -462,12 +499,12 @@ impl Store {
                 .is_none_or(Vec::is_empty)
             && rt.kind != "Pod";
         let new = Arc::new(new);
-        let previous = inner.tables[idx].get(&key).cloned();
+        let previous = inner.table(rt).get(&key).cloned();
         if finalized {
-            inner.tables[idx].remove(&key);
+            inner.table_mut(rt).remove(&key);
             self.commit(inner, rv, EventType::Deleted, rt, new.clone(), previous);
         } else {
-            inner.tables[idx].insert(key, new.clone());
+            inner.table_mut(rt).insert(key, new.clone());
             self.commit(inner, rv, EventType::Modified, rt, new.clone(), previous);
         }
         new
@@ -477,9 +514,8 @@ impl Store {
     /// finalizers are handled by the API layer and the controllers).
     pub fn delete(&self, rt: &'static ResourceType, namespace: &str, name: &str) -> ApiResult<Obj> {
         let mut inner = self.write();
-        let idx = table_index(rt);
         let key = (ns_of(rt, namespace).to_string(), name.to_string());
-        let Some(old) = inner.tables[idx].remove(&key) else {
+        let Some(old) = inner.table_mut(rt).remove(&key) else {
             return Err(ApiError::not_found(rt, name));
         };
         let rv = inner.rv + 1;
@@ -509,7 +545,6 @@ impl Store {
         inner.rv = rv;
         if ttl::expires(rt) {
             let key = (
-                table_index(rt),
                 ns_of(rt, meta_str(&object, "namespace")).to_string(),
                 meta_str(&object, "name").to_string(),
             );
@@ -519,6 +554,9 @@ impl Store {
                     inner.ttl.set(key, ttl::deadline(self.clock.now()));
                 }
             }
+        }
+        if rt.group == "apiextensions.k8s.io" && rt.kind == "CustomResourceDefinition" {
+            self.follow_crd(inner, event, &object, previous.as_deref());
         }
         let change = Arc::new(Change {
             rv,
@@ -552,6 +590,30 @@ impl Store {
         let _ = self.tx.send(change);
     }
 
+    /// Serves what a CustomResourceDefinition defines from the moment it is stored, as the
+    /// apiextensions server's informer does, and forgets its kind (and any object left of it)
+    /// once the CRD is gone.
+    fn follow_crd(
+        &self,
+        inner: &mut Inner,
+        event: EventType,
+        crd: &Value,
+        previous: Option<&Value>,
+    ) {
+        let spec = &crd["spec"];
+        let group = spec["group"].as_str().unwrap_or_default();
+        let plural = spec["names"]["plural"].as_str().unwrap_or_default();
+        if event == EventType::Deleted {
+            inner.tables.retain(|key, _| *key != (group, plural));
+            self.registry.unregister(group, plural);
+        } else if previous.is_none_or(|p| p["spec"] != *spec)
+            && let Some(rt) = custom::from_crd(crd)
+        {
+            // Only a new spec builds (and leaks) a new entry: status writes do not.
+            self.registry.register(rt);
+        }
+    }
+
     /// Opens a watch on a type. Without a resourceVersion (or "0") the watch
     /// starts with a synthetic ADDED event per existing object; with one, it
     /// replays the changes after it, or fails with 410 Gone if they were compacted.
@@ -559,7 +621,8 @@ impl Store {
         let inner = self.read();
         let live = self.tx.subscribe();
         let initial = match from_rv {
-            None | Some(0) => inner.tables[table_index(rt)]
+            None | Some(0) => inner
+                .table(rt)
                 .values()
                 .map(|o| {
                     Arc::new(Change {
@@ -585,7 +648,7 @@ impl Store {
                     inner
                         .history
                         .iter()
-                        .filter(|c| c.rv > rv && std::ptr::eq(c.resource, rt))
+                        .filter(|c| c.rv > rv && c.is_of(rt))
                         .cloned()
                         .collect()
                 }
@@ -628,8 +691,9 @@ impl Store {
     }
 
     /// Loads an object as it was (for scenarios, before anyone watches): like
-    /// [`Store::create`], but the object keeps its own `uid`, `creationTimestamp` and
-    /// `generation`, and an Event expires an hour after the time it records.
+    /// [`Store::create`], but the object keeps its own `uid`, `creationTimestamp`,
+    /// `generation` and `deletionTimestamp` (an object being deleted stays so), and an
+    /// Event expires an hour after the time it records.
     pub fn restore(&self, rt: &'static ResourceType, obj: Value) -> ApiResult<Obj> {
         self.insert_new(rt, obj, true)
     }
@@ -639,8 +703,10 @@ impl Store {
     pub fn expire(&self, now: jiff::Timestamp) -> usize {
         let expired = self.read().ttl.expired(now);
         let gone = expired.len();
-        for (table, namespace, name) in expired {
-            let rt = &RESOURCES[table];
+        let Some(rt) = by_kind("", "Event") else {
+            return 0;
+        };
+        for (namespace, name) in expired {
             // Deleted meanwhile by a client is fine: it is gone either way.
             let _ = self.delete(rt, &namespace, &name);
         }

@@ -20,6 +20,8 @@ const TRACKED: &[(&str, &str)] = &[
     ("apps", "DaemonSet"),
     ("apps", "StatefulSet"),
     ("apps", "ControllerRevision"),
+    ("batch", "CronJob"),
+    ("batch", "Job"),
     ("", "Pod"),
     ("", "Service"),
     ("", "ConfigMap"),

@@ -6,6 +6,7 @@
 //! [`termination`]).
 
 pub mod container_state;
+pub mod run_to_completion;
 pub mod termination;
 
 use std::collections::{HashMap, HashSet};
@@ -161,6 +162,9 @@ pub fn reconcile(pass: &Pass<'_>, pods: &[Obj]) {
 /// A running pod whose containers are all ready and healthy: nothing will change
 /// until someone else changes it (the common case, skipped cheaply at scale).
 fn is_settled(pod: &Value) -> bool {
+    if run_to_completion::runs_to_completion(pod) {
+        return false;
+    }
     let statuses = pod["status"]["containerStatuses"].as_array();
     let specs = pod["spec"]["containers"].as_array();
     matches!((statuses, specs), (Some(st), Some(sp)) if st.len() == sp.len())
@@ -214,6 +218,8 @@ fn sync_pod(
             pod_started: started,
             now,
             image_present: image_present(spec, images, started),
+            run_secs: run_to_completion::run_secs(pod, spec),
+            restart_on_failure: pod["spec"]["restartPolicy"] == "OnFailure",
         };
         let current = status["containerStatuses"]
             .get(i)
@@ -244,6 +250,10 @@ fn sync_pod(
     if any_started {
         status["phase"] = json!("Running");
     }
+    let finished = run_to_completion::finished_phase(pod, &statuses);
+    if let Some(phase) = finished {
+        status["phase"] = json!(phase);
+    }
     let all_ready = !statuses.is_empty() && statuses.iter().all(|s| s["ready"] == true);
     status["containerStatuses"] = Value::Array(statuses);
     let statuses = status["containerStatuses"].clone();
@@ -255,6 +265,9 @@ fn sync_pod(
         &pod["spec"]["containers"],
         &statuses,
     );
+    if finished.is_some() {
+        run_to_completion::mark_completed(&mut wrapper);
+    }
     let status = wrapper["status"].take();
     if status == pod["status"] {
         return;
@@ -325,6 +338,8 @@ fn accept(pass: &Pass<'_>, pod: &Obj, node: &str, net: &NodeNet, images: &NodeIm
                 pod_started: pass.now,
                 now: pass.now,
                 image_present: false,
+                run_secs: None,
+                restart_on_failure: false,
             }
             .creating()
         })

@@ -45,7 +45,16 @@ fn seed_is_settled_running_and_days_old() {
         "1"
     );
     let pods = store.list(kind("", "Pod"), None).0;
-    assert!(pods.iter().all(|p| p["status"]["phase"] == "Running"));
+    let (job_pods, others): (Vec<&Arc<Value>>, Vec<&Arc<Value>>) = pods
+        .iter()
+        .partition(|p| p["metadata"]["labels"]["job-name"].is_string());
+    assert!(others.iter().all(|p| p["status"]["phase"] == "Running"));
+    // hello-cron's newest run may have started in the last seconds.
+    assert!(job_pods.iter().all(|p| matches!(
+        p["status"]["phase"].as_str(),
+        Some("Succeeded" | "Pending" | "Running")
+    )));
+    assert!(job_pods.iter().any(|p| p["status"]["phase"] == "Succeeded"));
     let myapp_pods: Vec<&Arc<Value>> = pods
         .iter()
         .filter(|p| p["metadata"]["labels"]["app"] == "myapp")
@@ -310,4 +319,73 @@ async fn churn_restarts_pods_at_the_asked_rate() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     task.abort();
+}
+
+#[test]
+fn seed_has_a_cronjob_with_its_history_a_finished_job_and_widgets() {
+    let store = Arc::new(Store::new(Clock::manual()));
+    load(&store, &SimArgs::default()).unwrap();
+    let jobs = store.list(kind("batch", "Job"), Some("batch")).0;
+    let complete = |j: &Value| {
+        j["status"]["conditions"]
+            .as_array()
+            .is_some_and(|c| c.iter().any(|c| c["type"] == "Complete"))
+    };
+    let pi = jobs.iter().find(|j| j["metadata"]["name"] == "pi").unwrap();
+    assert!(complete(pi));
+    let runs: Vec<&Arc<Value>> = jobs
+        .iter()
+        .filter(|j| j["metadata"]["ownerReferences"][0]["name"] == "hello-cron")
+        .collect();
+    let done = runs.iter().filter(|j| complete(j)).count();
+    assert_eq!(done, 3, "the successful history limit");
+    assert!(
+        runs.len() <= 4,
+        "and the newest run, when it has just started"
+    );
+    for run in runs {
+        let minute: i64 = run["metadata"]["name"].as_str().unwrap()["hello-cron-".len()..]
+            .parse()
+            .unwrap();
+        let at: jiff::Timestamp =
+            run["metadata"]["annotations"]["batch.kubernetes.io/cronjob-scheduled-timestamp"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+        assert_eq!(
+            at.as_second().div_euclid(60),
+            minute,
+            "named after its minute"
+        );
+    }
+    let cj = store
+        .get(kind("batch", "CronJob"), "batch", "hello-cron")
+        .unwrap();
+    assert!(cj["status"]["lastSuccessfulTime"].is_string());
+    let widgets = store
+        .registry()
+        .by_plural("demo.kdeck.dev", "widgets")
+        .unwrap();
+    assert_eq!(store.list(widgets, Some("default")).0.len(), 3);
+    let crd = store
+        .get(
+            kind("apiextensions.k8s.io", "CustomResourceDefinition"),
+            "",
+            "widgets.demo.kdeck.dev",
+        )
+        .unwrap();
+    assert_eq!(crd["status"]["conditions"][1]["type"], "Established");
+}
+
+#[test]
+fn a_seed_ending_just_after_a_cronjob_run_is_settled_too() {
+    // Three seconds after a minute: hello-cron's newest Job has just run, and the previous
+    // one is being deleted by the history limit (its pods too, with their deletion times).
+    for secs in [1, 3, 4] {
+        let at = jiff::Timestamp::from_second(1_798_761_600 + secs).unwrap();
+        let store = Arc::new(Store::new(Clock::manual_at(at)));
+        load(&store, &SimArgs::default()).unwrap();
+        assert_eq!(controllers::settle(&store), 1, "{secs} s after the minute");
+    }
 }

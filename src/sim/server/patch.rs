@@ -101,7 +101,7 @@ pub fn patch(req: &ApiRequest) -> ApiResult<Response> {
                 obj["metadata"]["name"] = Value::String(name.clone());
             }
             validate::strip_nulls(&mut obj);
-            validate::strict::check(rt, &obj, req.strict_fields())?;
+            validate::strict::check(&req.state.store, rt, &obj, req.strict_fields())?;
             validate::admit(store, rt, &mut obj, None)?;
             let now = store.clock().now();
             crate::sim::managed_fields::record_create(rt, &mut obj, &req.manager(), now);
@@ -113,9 +113,10 @@ pub fn patch(req: &ApiRequest) -> ApiResult<Response> {
     };
     drop(old);
     let updated = write::update_with_retry(req, rt, UpdateMode::Main, |old| {
-        let mut patched = apply_patch(kind, old, &req.body)?;
+        let patched = apply_patch(kind, &req.served(old), &req.body)?;
+        let mut patched = req.stored(patched);
         validate::strip_nulls(&mut patched);
-        validate::strict::check(rt, &patched, req.strict_fields())?;
+        validate::strict::check(&req.state.store, rt, &patched, req.strict_fields())?;
         if patched["metadata"]["name"] != name.as_str() {
             return Err(ApiError::bad_request(format!(
                 "the name of the object ({}) does not match the name on the URL ({name})",

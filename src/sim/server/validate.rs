@@ -1,6 +1,9 @@
 //! Admission of created and updated objects: defaulting as the real server does,
 //! then validation with field-path causes (422 Invalid).
 
+mod batch;
+pub mod crd;
+mod other_kinds;
 mod service;
 pub mod strict;
 
@@ -103,6 +106,14 @@ pub fn admit(
             }
         }
         "Service" => service::admit(store, obj, old, &mut causes),
+        "Job" if rt.group == "batch" => {
+            batch::job(store.registry().release(), obj, old, &mut causes);
+        }
+        "CronJob" if rt.group == "batch" => batch::cron_job(obj, old, &mut causes),
+        "CustomResourceDefinition" if rt.group == "apiextensions.k8s.io" => {
+            crd::definition(obj, old, &mut causes);
+        }
+        _ if rt.custom => crd::resource(store, rt, obj, &mut causes),
         "Namespace" => {
             let name = obj["metadata"]["name"].clone();
             if obj["metadata"]["labels"].is_null() {
@@ -113,7 +124,7 @@ pub fn admit(
             obj["status"] = json!({"phase": "Active"});
         }
         "Secret" => set_default(obj, "type", json!("Opaque")),
-        _ => {}
+        _ => other_kinds::admit(store, rt, obj, old),
     }
     if causes.is_empty() {
         Ok(())

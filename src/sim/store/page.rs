@@ -5,7 +5,7 @@ use std::ops::Bound;
 
 use serde_json::Value;
 
-use super::{Obj, Store, table_index};
+use super::{Obj, Store};
 use crate::sim::resources::ResourceType;
 
 /// A page of a list.
@@ -37,7 +37,7 @@ impl Store {
         count_rest: bool,
     ) -> Page {
         let inner = self.read();
-        let table = &inner.tables[table_index(rt)];
+        let table = inner.table(rt);
         let scope = namespace.filter(|_| rt.namespaced);
         let start = match (after, scope) {
             (Some((ns, name)), _) => Bound::Excluded((ns.to_string(), name.to_string())),
@@ -74,7 +74,8 @@ impl Store {
         let inner = self.read();
         let ns = if rt.namespaced { namespace } else { "" };
         let start = (ns.to_string(), prefix.to_string());
-        inner.tables[table_index(rt)]
+        inner
+            .table(rt)
             .range(start..)
             .take_while(|((n, name), _)| n == ns && name.starts_with(prefix))
             .map(|(_, o)| o.clone())

@@ -14,8 +14,8 @@ use crate::sim::resources::ResourceType;
 /// How long an Event is kept after its last write (kube-apiserver's `--event-ttl`).
 pub const EVENT_TTL: SignedDuration = SignedDuration::from_hours(1);
 
-/// An object's table and key: (table index, namespace, name).
-pub type Key = (usize, String, String);
+/// An Event's namespace and name (only Events expire).
+pub type Key = (String, String);
 
 /// The deadlines of the objects that expire.
 #[derive(Default)]

@@ -136,6 +136,10 @@ pub struct ContainerContext<'a> {
     pub now: Timestamp,
     /// Whether the node had the image before this pod started (no pull needed).
     pub image_present: bool,
+    /// How long the container runs before it exits (`None`: it does not exit by itself).
+    pub run_secs: Option<i64>,
+    /// Whether a container that exits with an error is restarted (`OnFailure`).
+    pub restart_on_failure: bool,
 }
 
 impl ContainerContext<'_> {
@@ -268,7 +272,11 @@ impl ContainerContext<'_> {
             }
             (_, running) if running.is_object() => {
                 let started = time_at(running, "/startedAt").unwrap_or(self.now);
-                if behaviour == ImageBehaviour::Crashes {
+                if let Some(run) = self.run_secs
+                    && self.now >= after(started, run)
+                {
+                    self.exit(&mut s, &mut events, started);
+                } else if behaviour == ImageBehaviour::Crashes {
                     if self.now >= after(started, CRASH_SECS) {
                         self.crash(&mut s, &mut events, started);
                     }
@@ -294,7 +302,8 @@ impl ContainerContext<'_> {
         events.push(self.note(EventType::Warning, "Failed", "Error: ErrImagePull".into()));
     }
 
-    fn crash(&self, s: &mut Value, events: &mut Vec<Note<'static>>, started: Timestamp) {
+    /// The container exits with an error and waits for its restart (CrashLoopBackOff).
+    pub(super) fn crash(&self, s: &mut Value, events: &mut Vec<Note<'static>>, started: Timestamp) {
         let restarts = s["restartCount"].as_i64().unwrap_or(0) + 1;
         s["lastState"] = json!({"terminated": {
             "exitCode": 1,
