@@ -8,6 +8,7 @@
 //! something visible changed.
 
 pub mod age_tick;
+pub mod catalog;
 pub mod describe;
 pub mod dialog;
 pub mod editor;

@@ -110,7 +110,10 @@ impl Config {
     /// The config if its `command` is one the `:` line takes (with its aliases).
     fn checked(self) -> Result<Self, String> {
         let (aliases, _) = crate::command_line::Aliases::new(&self.aliases);
-        match crate::command_line::parse(&aliases.expand(&self.command)) {
+        match crate::command_line::parse(
+            &aliases.expand(&self.command),
+            &crate::cluster::registry::Catalog::typed(),
+        ) {
             Ok(_) => Ok(self),
             Err(e) => Err(format!("command = {:?}: {e}", self.command)),
         }

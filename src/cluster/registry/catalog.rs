@@ -131,11 +131,12 @@ impl Catalog {
         words
     }
 
-    /// The group-qualified plurals of the served discovered kinds (`widgets.demo.kdeck.dev`).
+    /// The group-qualified plurals of the served kinds kdeck has no typed view of
+    /// (`widgets.demo.kdeck.dev`).
     pub fn qualified_words(&self) -> Vec<String> {
         self.kinds
             .iter()
-            .filter(|k| !k.group().is_empty())
+            .filter(|k| matches!(k, Kind::Other(_)) && !k.group().is_empty())
             .map(|k| k.qualified_plural())
             .collect()
     }
