@@ -82,6 +82,8 @@ pub enum Action {
     Promote,
     /// Abort the selected Deployment's canary (roll back).
     Abort,
+    /// Run the selected CronJob now (`kubectl create job --from=cronjob/x`).
+    Trigger,
     /// Follow the logs of the selected pod, container, Deployment or ReplicaSet.
     ShowLogs,
     /// Quit kdeck.
@@ -147,6 +149,7 @@ impl Action {
             Self::Canary => "start canary",
             Self::Promote => "promote canary",
             Self::Abort => "abort canary",
+            Self::Trigger => "run a CronJob now",
             Self::ShowLogs => "logs (pod, deployment, replicaset)",
             Self::Quit => "quit",
             Self::LogsKey(command) => command.description(),
@@ -171,6 +174,7 @@ impl Action {
                 | Self::Canary
                 | Self::Promote
                 | Self::Abort
+                | Self::Trigger
         )
     }
 
@@ -208,6 +212,7 @@ impl Action {
             Self::Canary,
             Self::Promote,
             Self::Abort,
+            Self::Trigger,
             Self::ShowLogs,
             Self::Quit,
         ]

@@ -48,10 +48,10 @@ use std::sync::Arc;
 use anyhow::Context as _;
 
 pub use model::{
-    AddressRow, ClusterUpdate, ConditionRow, ContainerRow, DaemonSetRow, DeploymentRow, Detail,
-    EndpointSliceRow, EndpointsRow, EventRow, Health, KeysRow, Kind, Labels, Meta, NamespaceRow,
-    NodeRow, ObjectKey, OwnerRef, PodRow, ReplicaSetRow, Row, ServerColumn, ServiceRow,
-    StatefulSetRow, TableRow, WatchState,
+    AddressRow, ClusterUpdate, ConditionRow, ContainerRow, CronJobRow, DaemonSetRow, DeploymentRow,
+    Detail, EndpointSliceRow, EndpointsRow, EventRow, Health, JobRow, KeysRow, Kind, Labels, Meta,
+    NamespaceRow, NodeRow, ObjectKey, OwnerRef, PodRow, ReplicaSetRow, Row, ServerColumn,
+    ServiceRow, StatefulSetRow, TableRow, WatchState,
 };
 use tokio::sync::mpsc;
 
@@ -215,6 +215,7 @@ impl Cluster {
         tx: mpsc::UnboundedSender<ClusterUpdate>,
     ) -> WatchHandle {
         use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+        use k8s_openapi::api::batch::v1::{CronJob, Job};
         use k8s_openapi::api::core::v1::{
             ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service,
         };
@@ -235,6 +236,8 @@ impl Cluster {
             Kind::Namespace => tokio::spawn(watch::run::<Namespace>(conn, namespace, tx)),
             Kind::ConfigMap => tokio::spawn(watch::run::<ConfigMap>(conn, namespace, tx)),
             Kind::Secret => tokio::spawn(watch::run::<Secret>(conn, namespace, tx)),
+            Kind::Job => tokio::spawn(watch::run::<Job>(conn, namespace, tx)),
+            Kind::CronJob => tokio::spawn(watch::run::<CronJob>(conn, namespace, tx)),
             Kind::Other(_) => tokio::spawn(watch::run_table(conn, kind, namespace, tx)),
         };
         WatchHandle {

@@ -12,7 +12,7 @@ use crate::keymap::Keymap;
 use crate::theme::Theme;
 
 /// Panes in the order Tab cycles through them.
-pub const PANES: [Kind; 13] = [
+pub const PANES: [Kind; 15] = [
     Kind::Pod,
     Kind::Deployment,
     Kind::ReplicaSet,
@@ -24,6 +24,8 @@ pub const PANES: [Kind; 13] = [
     Kind::Secret,
     Kind::DaemonSet,
     Kind::StatefulSet,
+    Kind::Job,
+    Kind::CronJob,
     Kind::Node,
     Kind::Namespace,
 ];
