@@ -28,11 +28,23 @@ pub enum Command {
     /// Create objects from the YAML of a file (`:create ./app.yaml`, like
     /// `kubectl create -f`), through the same editor, check, dry run and diff.
     CreateFrom(std::path::PathBuf),
+    /// A shell in the selected pod or container, or a workload's first ready pod (`:shell`).
+    Shell,
+    /// The port-forwards (`:pf`, as in k9s).
+    Forwards,
+    /// A throwaway debug pod (`:run [IMAGE] [-- ARGS]`, like `kubectl run --rm -it`).
+    Run {
+        /// The image (`None`: the configured one, busybox).
+        image: Option<String>,
+        /// What follows `--` (the container's args).
+        args: Vec<String>,
+    },
 }
 
 /// The command words that name no kind.
 const COMMAND_WORDS: &[&str] = &[
-    "ctx", "context", "contexts", "canary", "monitor", "pulses", "create", "quit", "q",
+    "ctx", "context", "contexts", "canary", "monitor", "pulses", "create", "shell", "pf", "run",
+    "quit", "q",
 ];
 
 /// Every word Tab completes: the names of each kind (from the registry), then the
@@ -49,6 +61,10 @@ pub fn parse(line: &str) -> Result<Command, String> {
     let Some(word) = words.next() else {
         return Err("empty command: try :pods, :deploy, :ns NAME, :ctx or :q".to_owned());
     };
+    if word == "run" {
+        let rest = line.trim_start().strip_prefix("run").unwrap_or_default();
+        return parse_run(&quoted_words(rest)?);
+    }
     let arg = words.next().map(str::to_owned);
     if words.next().is_some() {
         return Err(format!("too many words in :{line}"));
@@ -63,6 +79,18 @@ pub fn parse(line: &str) -> Result<Command, String> {
                 .map(str::to_owned)
                 .collect(),
         )),
+        "shell" | "sh" | "exec" => match arg {
+            None => Ok(Command::Shell),
+            Some(arg) => Err(format!(
+                ":shell takes no argument (got {arg:?}): it opens the selected pod or workload"
+            )),
+        },
+        "pf" | "portforward" | "portforwards" | "port-forward" | "port-forwards" => match arg {
+            None => Ok(Command::Forwards),
+            Some(arg) => Err(format!(
+                ":pf takes no argument (got {arg:?}): F starts a forward on a pod, Service or Deployment"
+            )),
+        },
         "canary" => match arg {
             None => Ok(Command::Canary),
             Some(arg) => Err(format!(
@@ -91,6 +119,52 @@ pub fn parse(line: &str) -> Result<Command, String> {
             }
         }
     }
+}
+
+/// Words split on spaces, as a shell would with its quotes: `'a b'` and `"a b"` are one
+/// word (no escapes).
+fn quoted_words(text: &str) -> Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut quote: Option<char> = None;
+    for c in text.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                word.get_or_insert_default();
+            }
+            (None, c) if c.is_whitespace() => words.extend(word.take()),
+            (_, c) => word.get_or_insert_default().push(c),
+        }
+    }
+    if let Some(q) = quote {
+        return Err(format!("a {q} is not closed"));
+    }
+    words.extend(word);
+    Ok(words)
+}
+
+/// `:run [IMAGE] [-- ARGS]`: the words after `run`.
+fn parse_run(words: &[String]) -> Result<Command, String> {
+    let (before, args) = match words.iter().position(|w| w == "--") {
+        Some(at) => (&words[..at], &words[at + 1..]),
+        None => (words, &[][..]),
+    };
+    let image = match before {
+        [] => None,
+        [image] => Some(image.clone()),
+        _ => {
+            return Err(format!(
+                ":run IMAGE [-- ARGS]: one image, then -- before what it runs (got {})",
+                before.join(" ")
+            ));
+        }
+    };
+    Ok(Command::Run {
+        image,
+        args: args.to_vec(),
+    })
 }
 
 /// Whether a `:create` argument names a file rather than a kind.
@@ -228,6 +302,27 @@ mod tests {
             "unknown command :bogus (Tab completes; :q quits)"
         );
         assert!(parse("po x").is_err());
+        assert_eq!(parse("shell"), Ok(Command::Shell));
+        assert_eq!(parse("pf"), Ok(Command::Forwards));
+        assert_eq!(
+            parse("run"),
+            Ok(Command::Run {
+                image: None,
+                args: vec![]
+            })
+        );
+        assert_eq!(
+            parse("run alpine:3 -- sh -c 'echo hi'"),
+            Ok(Command::Run {
+                image: Some("alpine:3".into()),
+                args: vec!["sh".into(), "-c".into(), "echo hi".into()]
+            })
+        );
+        assert!(
+            parse("run busybox sh").is_err(),
+            "-- comes before the command"
+        );
+        assert!(parse("run busybox -- sh -c 'x").is_err(), "an open quote");
     }
 
     #[test]

@@ -38,6 +38,7 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
         }
         Msg::Start => {
             effects.push(Effect::AskServerVersion);
+            super::debug_run::look_for_leftovers(state, &mut effects);
             return effects;
         }
         Msg::Tick(now) => {
@@ -112,7 +113,8 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
             }
             Err(message) => state.status = Some(message),
         },
-        Msg::OpReport { id, report } => super::dialog::report(state, id, report),
+        Msg::OpReport { id, report } => super::operations::report(state, id, report, &mut effects),
+        Msg::Stream(msg) => super::stream_msg::apply(state, msg, &mut effects),
         input_msg @ (Msg::InputChar(_)
         | Msg::InputText(_)
         | Msg::InputBackspace
@@ -178,6 +180,7 @@ fn root_kind(state: &State) -> Kind {
 fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
     if super::logs::key(state, &action, effects)
         || super::yaml_view::command(state, &action, effects)
+        || super::port_forwards::key(state, &action, effects)
     {
         return;
     }
@@ -223,14 +226,24 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
         Action::ShowLogs => super::logs::open_selected(state, effects),
         mutation if mutation.is_mutation() => {
             if state.readonly {
-                let what = mutation.description();
-                state.status = Some(format!("read-only session: {what} was not sent"));
+                state.status = Some(super::permissions::readonly_refusal(&mutation));
                 return;
             }
             if let Some(why) = super::permissions::denial(state, &mutation) {
                 state.status = Some(why);
                 state.status_ok = false;
                 return;
+            }
+            match mutation {
+                Action::PodKey(command) => {
+                    super::shell_session::key(state, command, effects);
+                    return;
+                }
+                Action::PortForward => {
+                    super::port_forwards::open_dialog(state, effects);
+                    return;
+                }
+                _ => {}
             }
             if matches!(mutation, Action::Edit | Action::EditExternal) {
                 let external = mutation == Action::EditExternal;
@@ -426,6 +439,9 @@ fn run_command(state: &mut State, cmd: Command, effects: &mut Vec<Effect>) {
             state.status = Some(format!("reading {}…", path.display()));
             effects.push(Effect::ReadFile(path));
         }
+        Command::Shell => super::shell_session::shell_command(state, effects),
+        Command::Forwards => super::port_forwards::show(state),
+        Command::Run { image, args } => super::debug_run::run(state, image, args, effects),
     }
 }
 
@@ -439,7 +455,7 @@ fn ensure_watches(state: &mut State) -> Vec<Effect> {
         Screen::Containers(_) => needed.push(Kind::Pod),
         Screen::Yaml(y) => needed.push(y.key.kind),
         Screen::Logs(l) => needed.extend(l.watched_kinds()),
-        Screen::Text(_) | Screen::Contexts { .. } => {}
+        Screen::Text(_) | Screen::Contexts { .. } | Screen::Forwards(_) => {}
     }
     if state.connection.switching_to.is_some() {
         return Vec::new();
