@@ -66,7 +66,8 @@ impl Forward {
         match &self.state {
             ForwardState::Starting => "starting".to_owned(),
             ForwardState::Active => "active".to_owned(),
-            ForwardState::Moving => format!("pod {} gone: waiting for a ready pod", self.plan.pod),
+            // The POD column names the pod that went.
+            ForwardState::Moving => "pod gone: waiting for a ready pod".to_owned(),
             ForwardState::Stopping => "stopping".to_owned(),
             ForwardState::Ended(why) => why.clone(),
         }
@@ -194,7 +195,7 @@ pub fn update(state: &mut State, id: u64, update: ForwardUpdate) {
             forward.state = if moves {
                 ForwardState::Moving
             } else {
-                ForwardState::Ended(format!("pod {pod} gone"))
+                ForwardState::Ended("pod gone".to_owned())
             };
             let then = if moves {
                 format!(
