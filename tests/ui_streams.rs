@@ -487,7 +487,10 @@ fn a_forward_to_a_pod_that_goes_ends_and_stays_listed_until_removed() {
     assert_eq!(s.forwards.active(), 0);
     command(&mut s, "pf");
     let screen = text(&render(&s));
-    assert!(screen.contains("pod gone") && screen.contains("[0 active]"), "{screen}");
+    assert!(
+        screen.contains("pod gone") && screen.contains("[0 active]"),
+        "{screen}"
+    );
     let effects = run(&mut s, &[Msg::Action(Action::Delete)]);
     assert!(streams(&effects).is_empty(), "nothing runs to stop");
     assert!(s.forwards.list.is_empty(), "X removes an ended forward");
@@ -646,45 +649,27 @@ fn leftover_debug_pods_are_offered_for_deletion_at_start() {
 
 #[test]
 fn read_only_refuses_each_key_and_says_why() {
-    let cases: [(Kind, Msg, &str); 5] = [
-        (
-            Kind::Pod,
-            Msg::Action(Action::PodKey(PodCommand::Shell)),
-            "a shell (exec) was not opened",
-        ),
-        (
-            Kind::Pod,
-            Msg::Action(Action::PodKey(PodCommand::Attach)),
-            "attach was not opened",
-        ),
-        (
-            Kind::Service,
-            Msg::Action(Action::PortForward),
-            "port-forward was not opened",
-        ),
+    let shell = Msg::Action(Action::PodKey(PodCommand::Shell));
+    let attach = Msg::Action(Action::PodKey(PodCommand::Attach));
+    let forward = Msg::Action(Action::PortForward);
+    let cases: [(Kind, Result<Msg, &str>, &str); 5] = [
+        (Kind::Pod, Ok(shell), "a shell (exec) was not opened"),
+        (Kind::Pod, Ok(attach), "attach was not opened"),
+        (Kind::Service, Ok(forward), "port-forward was not opened"),
         (
             Kind::Deployment,
-            Msg::Action(Action::CommandMode),
+            Err("shell"),
             "a shell (exec) was not opened",
         ),
-        (
-            Kind::Pod,
-            Msg::Action(Action::CommandMode),
-            "run busybox was not sent",
-        ),
+        (Kind::Pod, Err("run"), "run busybox was not sent"),
     ];
-    for (kind, msg, why) in cases {
+    for (kind, key_or_command, why) in cases {
         let mut s = state(kind, (120, 40));
         s.readonly = true;
-        let mut effects = run(&mut s, &[msg.clone()]);
-        if msg == Msg::Action(Action::CommandMode) {
-            let line = if kind == Kind::Deployment {
-                "shell"
-            } else {
-                "run"
-            };
-            effects.extend(command(&mut s, line));
-        }
+        let effects = match key_or_command {
+            Ok(msg) => run(&mut s, &[msg]),
+            Err(line) => command(&mut s, line),
+        };
         assert!(effects.is_empty(), "{kind:?} {why}: {effects:?}");
         assert!(s.dialogs.open.is_none());
         let said = status(&s);

@@ -6,6 +6,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+use unicode_width::UnicodeWidthStr as _;
 
 use crate::app::State;
 use crate::app::port_forwards::{Forward, ForwardState, ForwardsView};
@@ -81,15 +82,7 @@ pub fn draw(state: &State, view: &ForwardsView, frame: &mut Frame, area: Rect) {
         ])
         .style(style)
     });
-    let widths = [
-        Constraint::Length(21),
-        Constraint::Fill(2),
-        Constraint::Fill(2),
-        Constraint::Length(10),
-        Constraint::Length(10),
-        Constraint::Length(6),
-        Constraint::Fill(3),
-    ];
+    let widths = column_widths(state, area.width.saturating_sub(2));
     frame.render_widget(
         Table::new(rows, widths)
             .header(header)
@@ -97,6 +90,40 @@ pub fn draw(state: &State, view: &ForwardsView, frame: &mut Frame, area: Rect) {
             .column_spacing(1),
         area,
     );
+}
+
+/// The columns' widths in `width`: LOCAL whole (it is what the user types), the
+/// counters fixed, TARGET and POD as wide as their longest (pod names are long) or an
+/// equal share of what is left, STATE the rest.
+fn column_widths(state: &State, width: u16) -> [Constraint; 7] {
+    const COUNTERS: usize = 9 + 9 + 5;
+    const STATE_MIN: usize = 8;
+    const SPACING: usize = 6;
+    let widest = |text: &dyn Fn(&Forward) -> String, title: usize| {
+        let most = state.forwards.list.iter().map(|f| text(f).width()).max();
+        most.unwrap_or(0).max(title)
+    };
+    let local = widest(&Forward::local_text, 5);
+    let target = widest(&|f| f.plan.target_text(), 6);
+    let pod = widest(&|f| format!("{}:{}", f.plan.pod, f.plan.remote_port), 3);
+    let room = usize::from(width).saturating_sub(local + COUNTERS + STATE_MIN + SPACING);
+    let (target, pod) = if target + pod <= room {
+        (target, pod)
+    } else {
+        let half = room / 2;
+        let target = target.min(half.max(room.saturating_sub(pod)));
+        (target, pod.min(room.saturating_sub(target)))
+    };
+    let length = |n: usize| Constraint::Length(u16::try_from(n).unwrap_or(u16::MAX));
+    [
+        length(local),
+        length(target),
+        length(pod),
+        length(9),
+        length(9),
+        length(5),
+        Constraint::Min(8),
+    ]
 }
 
 #[cfg(test)]
