@@ -3,7 +3,8 @@
 //! pod, `hostname`, a resize seen by `stty size`, `exit 3` and back on the dashboard
 //! with "exited 3"; a port-forward started from kdeck answering an HTTP GET from the
 //! test with the pod's page, the request in the pod's log, `:pf` listing its bytes and
-//! `X` closing the port; `:run busybox` leaving no pod behind after `exit`.
+//! `X` closing the port; `:run busybox` reporting the shell's exit code and leaving no
+//! pod behind after `exit`.
 
 mod pty;
 mod support;
@@ -200,8 +201,9 @@ fn run_busybox_attaches_and_leaves_no_pod_behind_after_exit() {
     s.wait_for(&format!("hostname to print {pod}"), |t| {
         t.lines().any(|l| l.trim_end() == pod)
     });
-    s.type_slowly("exit\r");
-    s.wait_for_text(&format!("pod \"{pod}\" deleted"));
+    s.type_slowly("exit 5\r");
+    // The shell's own exit code, from the container, as kubectl run -it reports it.
+    s.wait_for_text(&format!("exited 5 · pod \"{pod}\" deleted"));
     wait_until(test_timeout(), "the debug pod to be gone", || {
         pods_labelled(&sim, "kdeck.dev/debug-pod").is_empty()
     });

@@ -544,6 +544,17 @@ fn run_creates_waits_attaches_and_deletes_the_debug_pod() {
             }),
         ],
     );
+    // An attach stream's status says only that it ended: the container says how.
+    assert!(status(&s).ends_with(" ended"), "{}", status(&s));
+    let (exit, load) = loaded(&effects);
+    assert_eq!(load, Load::ContainerExit(pod_key.clone()));
+    let effects = run(
+        &mut s,
+        &[Msg::OpReport {
+            id: exit,
+            report: OpReport::ContainerExit(Ok(4)),
+        }],
+    );
     let (delete, operation) = sent(&effects);
     assert_eq!(
         operation,
@@ -552,7 +563,11 @@ fn run_creates_waits_attaches_and_deletes_the_debug_pod() {
             propagation: Propagation::Background
         }
     );
-    assert!(status(&s).contains("exited 0 · deleting pod/kdeck-busybox-"));
+    assert!(
+        status(&s).contains("exited 4 · deleting pod/kdeck-busybox-"),
+        "{}",
+        status(&s)
+    );
     run(
         &mut s,
         &[Msg::OpReport {
@@ -562,7 +577,7 @@ fn run_creates_waits_attaches_and_deletes_the_debug_pod() {
     );
     assert!(s.debug_pods.run.is_none());
     assert!(
-        status(&s).ends_with(&format!("exited 0 · pod \"{}\" deleted", pod.name)),
+        status(&s).ends_with(&format!("exited 4 · pod \"{}\" deleted", pod.name)),
         "{}",
         status(&s)
     );

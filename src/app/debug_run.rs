@@ -23,6 +23,8 @@ pub enum DebugPhase {
     Starting(u64),
     /// Attached (the session's id).
     Attached(u64),
+    /// The session ended; waiting for the container's exit code (the wait's answer id).
+    Ending(u64),
     /// Being deleted (the delete's answer id).
     Deleting(u64),
 }
@@ -212,6 +214,17 @@ pub fn report(state: &mut State, id: u64, report: &OpReport, effects: &mut Vec<E
             delete(state, effects);
             state.status_ok = false;
         }
+        (DebugPhase::Ending(at), OpReport::ContainerExit(code)) if at == id => {
+            if let (Some(run), Ok(code)) = (&mut state.debug_pods.run, code) {
+                let title = run.ended.as_deref().unwrap_or_default();
+                let title = title.strip_suffix(" ended").unwrap_or(title);
+                run.ended = Some(format!("{title} exited {code}"));
+                state.status_ok = *code == 0;
+            }
+            let ok = state.status_ok;
+            delete(state, effects);
+            state.status_ok = ok;
+        }
         (DebugPhase::Deleting(at), OpReport::Done(message)) if at == id => {
             state.debug_pods.run = None;
             let before = run.ended.map_or(String::new(), |e| format!("{e} · "));
@@ -243,9 +256,19 @@ pub fn session_over(
         return;
     }
     run.ended.clone_from(&state.status);
-    let ok = matches!(end, Ok(SessionEnd::Exited(0)));
-    delete(state, effects);
-    state.status_ok = ok;
+    if end.is_err() {
+        // It never opened: nothing ran, nothing to wait for.
+        delete(state, effects);
+        state.status_ok = false;
+        return;
+    }
+    // How the shell ended is the container's exit code (kubectl run -it exits with it).
+    let id = state.dialogs.next_id();
+    run.phase = DebugPhase::Ending(id);
+    effects.push(Effect::Ops(OpRequest::Load {
+        id,
+        load: Load::ContainerExit(run.pod.clone()),
+    }));
 }
 
 #[cfg(test)]

@@ -434,6 +434,7 @@ pub fn report(state: &mut State, id: u64, report: OpReport) {
         | OpReport::ForwardTarget(_)
         | OpReport::SessionTarget(_)
         | OpReport::PodRunning(_)
+        | OpReport::ContainerExit(_)
         | OpReport::LeftoverPods(_) => {}
     }
 }

@@ -32,6 +32,8 @@ pub enum Load {
     ForwardTarget(ObjectKey),
     /// Wait until a pod runs (the debug pod of `:run`).
     PodRunning(ObjectKey),
+    /// Wait until a pod's container has ended, for its exit code (the debug pod).
+    ContainerExit(ObjectKey),
     /// The debug pods an earlier kdeck left behind in a namespace (`None`: all).
     LeftoverPods(Option<String>),
 }
@@ -80,6 +82,8 @@ pub enum OpReport {
     ForwardTarget(Result<(ForwardChoices, Vec<u16>), String>),
     /// The pod runs, or why it will not.
     PodRunning(Result<(), String>),
+    /// The container's exit code, or why it is not known.
+    ContainerExit(Result<i32, String>),
     /// Debug pods left behind.
     LeftoverPods(Result<Vec<LeftoverPod>, String>),
 }

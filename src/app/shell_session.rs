@@ -333,7 +333,12 @@ pub fn stream(state: &mut State, msg: &StreamMsg) -> Option<(Session, Result<Ses
         }
         StreamMsg::SessionEnded { id, end } if *id == current.id => {
             let session = state.sessions.current.take()?;
-            state.status = Some(format!("{} {}", session.title(), end.describe()));
+            // An attach stream's success says only that it ended, not how the process did.
+            let how = match (session.purpose, end) {
+                (Purpose::Attach, SessionEnd::Exited(0)) => "ended".to_owned(),
+                _ => end.describe(),
+            };
+            state.status = Some(format!("{} {how}", session.title()));
             state.status_ok = *end == SessionEnd::Exited(0);
             Some((session, Ok(end.clone())))
         }

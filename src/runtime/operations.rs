@@ -93,6 +93,9 @@ async fn read(cluster: &Cluster, load: Load) -> OpReport {
         Load::PodRunning(key) => OpReport::PodRunning(
             ops::debug_pod::wait_running(&client, &key.namespace, &key.name).await,
         ),
+        Load::ContainerExit(key) => OpReport::ContainerExit(
+            ops::debug_pod::exit_code(&client, &key.namespace, &key.name).await,
+        ),
         Load::LeftoverPods(namespace) => {
             OpReport::LeftoverPods(ops::debug_pod::leftovers(&client, namespace.as_deref()).await)
         }

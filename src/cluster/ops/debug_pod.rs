@@ -197,6 +197,41 @@ pub async fn wait_running(
         })
 }
 
+/// How long the container of a debug pod may take to be reported ended once its
+/// session has.
+pub const EXIT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The exit code of pod `name`'s container once it has ended (what `kubectl run -it`
+/// exits with: an attach session's own status says only that the stream ended).
+pub async fn exit_code(client: &kube::Client, namespace: &str, name: &str) -> Result<i32, String> {
+    let pods: Api<Pod> = Api::namespaced(client.clone(), namespace);
+    let config = watcher::Config::default().fields(&format!("metadata.name={name}"));
+    let mut events = watcher(pods, config).boxed();
+    let wait = async {
+        while let Some(event) = events.next().await {
+            let pod = match event {
+                Ok(watcher::Event::Apply(pod) | watcher::Event::InitApply(pod)) => pod,
+                Ok(watcher::Event::Delete(_)) => return Err(format!("pod {name} was deleted")),
+                Ok(_) => continue,
+                Err(e) => return Err(format!("cannot watch pod {name}: {e}")),
+            };
+            let terminated = pod
+                .status
+                .as_ref()
+                .and_then(|s| s.container_statuses.as_ref())
+                .and_then(|c| c.first())
+                .and_then(|c| c.state.as_ref()?.terminated.as_ref());
+            if let Some(terminated) = terminated {
+                return Ok(terminated.exit_code);
+            }
+        }
+        Err(format!("the watch of pod {name} ended"))
+    };
+    tokio::time::timeout(EXIT_TIMEOUT, wait)
+        .await
+        .unwrap_or_else(|_| Err(format!("pod {name} still runs")))
+}
+
 /// A debug pod an earlier kdeck left behind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LeftoverPod {
