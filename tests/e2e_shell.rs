@@ -119,7 +119,28 @@ fn a_shell_in_a_pod_sees_its_name_and_resizes_and_comes_back_with_its_exit_statu
         back.contains("pods(default)</myapp-deploy>"),
         "back on the same pane with its filter:\n{back}"
     );
+    assert!(
+        !back.contains(":/# ") && !back.contains("30 100"),
+        "nothing the container wrote is on the dashboard's screen:\n{back}"
+    );
     quit(&mut s);
+}
+
+#[test]
+fn a_signal_while_the_shell_is_in_front_ends_kdeck_and_restores_the_terminal() {
+    let sim = TestSim::start();
+    let mut s = kdeck(&sim, 120, 40);
+    myapp_pods(&mut s);
+    s.send("s");
+    s.wait_for_text(":/# ");
+    let pid = s.pid().expect("kdeck's pid");
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    assert_eq!(s.wait_exit(), 0, "SIGTERM ends kdeck normally");
+    s.terminal_restored().expect("the terminal is restored");
 }
 
 #[test]

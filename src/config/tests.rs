@@ -136,5 +136,8 @@ fn shell_commands_are_split_on_spaces_and_none_means_the_default() {
     std::fs::write(&path, "[shell]\ncommands = []\n").unwrap();
     assert_eq!(Config::load_from(&path).unwrap().shell_commands(), defaults);
     std::fs::write(&path, "[shell]\nshells = []\n").unwrap();
-    assert!(Config::load_from(&path).is_err(), "an unknown key is refused");
+    assert!(
+        Config::load_from(&path).is_err(),
+        "an unknown key is refused"
+    );
 }

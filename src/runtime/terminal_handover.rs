@@ -63,6 +63,10 @@ pub async fn run(
         exit,
         ..
     } = session;
+    // The size the session was opened with may be a resize old.
+    if let Ok((width, height)) = crossterm::terminal::size() {
+        resize.resize(width, height);
+    }
     let exit = exit.wait();
     tokio::pin!(exit);
     let mut buf = vec![0u8; 16 * 1024];
