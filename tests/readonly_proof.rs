@@ -505,20 +505,10 @@ fn the_client_layer_alone_refuses_a_change() {
                 .await
                 .expect_err("the read-only layer refuses");
             assert!(err.to_string().contains("read-only"), "{err}");
-            // Exec is a GET (a WebSocket upgrade): refused by path, not by method.
-            let pods: kube::Api<k8s_openapi::api::core::v1::Pod> =
-                kube::Api::namespaced(cluster.client(), "default");
-            let shell = vec!["sh".to_owned()];
-            let params = kube::api::AttachParams::interactive_tty();
-            let Err(err) = pods.exec("web-x", shell, &params).await else {
-                panic!("the read-only layer refuses exec");
-            };
-            assert!(err.to_string().contains("read-only"), "{err}");
         }
     });
     let requests = sim.requests();
     assert!(not_get(&requests).is_empty(), "{:#?}", not_get(&requests));
-    assert!(streams(&requests).is_empty(), "{:#?}", streams(&requests));
 }
 
 /// The real binary in a terminal: every default key on the deployments and rollout views.
