@@ -440,8 +440,19 @@ fn forwards_live_in_pf_and_the_header_and_move_with_their_pods() {
             remote_port: 8080,
         })],
     );
-    assert_eq!(s.forwards.list[0].state, ForwardState::Active);
+    assert_eq!(
+        s.forwards.list[0].state,
+        ForwardState::Moving,
+        "active once it listens again"
+    );
     assert!(text(&render(&s)).contains("myapp-deploy-7c5ddbdf54-h7lmn:8080"));
+    run(&mut s, &[forward(ForwardUpdate::Listening(local))]);
+    assert_eq!(s.forwards.list[0].state, ForwardState::Active);
+    assert!(
+        status(&s).contains("moved to pod myapp-deploy-7c5ddbdf54-h7lmn:8080"),
+        "listening again does not hide the move: {}",
+        status(&s)
+    );
     // X stops it; once the port is closed it leaves the list and the header.
     let effects = run(&mut s, &[Msg::Action(Action::Delete)]);
     assert_eq!(streams(&effects), [StreamRequest::StopForward(id)]);

@@ -26,7 +26,8 @@ pub enum ForwardState {
     Starting,
     /// Listening and forwarding.
     Active,
-    /// Its pod went: waiting for another ready pod of its Service or workload.
+    /// Its pod went: moving to another ready pod of its Service or workload (waiting for
+    /// one, then listening again).
     Moving,
     /// The user stopped it; waiting for the port to close.
     Stopping,
@@ -67,7 +68,7 @@ impl Forward {
             ForwardState::Starting => "starting".to_owned(),
             ForwardState::Active => "active".to_owned(),
             // The POD column names the pod that went.
-            ForwardState::Moving => "pod gone: waiting for a ready pod".to_owned(),
+            ForwardState::Moving => "pod gone: moving to a ready pod".to_owned(),
             ForwardState::Stopping => "stopping".to_owned(),
             ForwardState::Ended(why) => why.clone(),
         }
@@ -213,10 +214,10 @@ pub fn update(state: &mut State, id: u64, update: ForwardUpdate) {
                 false,
             ));
         }
+        // Active again once it listens on its port again (the next update).
         ForwardUpdate::Moved { pod, remote_port } => {
             forward.plan.pod.clone_from(&pod);
             forward.plan.remote_port = remote_port;
-            forward.state = ForwardState::Active;
             status = Some((
                 format!(
                     "port-forward {} moved to pod {pod}:{remote_port}",
