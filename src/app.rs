@@ -8,7 +8,6 @@
 //! something visible changed.
 
 pub mod age_tick;
-pub mod debug_run;
 pub mod describe;
 pub mod dialog;
 pub mod editor;
@@ -23,6 +22,7 @@ pub mod permissions;
 pub mod port_forwards;
 pub mod rollout;
 pub mod rows;
+pub mod run_pod;
 pub mod shell_session;
 pub mod state;
 pub mod stream_msg;

@@ -302,27 +302,6 @@ mod tests {
             "unknown command :bogus (Tab completes; :q quits)"
         );
         assert!(parse("po x").is_err());
-        assert_eq!(parse("shell"), Ok(Command::Shell));
-        assert_eq!(parse("pf"), Ok(Command::Forwards));
-        assert_eq!(
-            parse("run"),
-            Ok(Command::Run {
-                image: None,
-                args: vec![]
-            })
-        );
-        assert_eq!(
-            parse("run alpine:3 -- sh -c 'echo hi'"),
-            Ok(Command::Run {
-                image: Some("alpine:3".into()),
-                args: vec!["sh".into(), "-c".into(), "echo hi".into()]
-            })
-        );
-        assert!(
-            parse("run busybox sh").is_err(),
-            "-- comes before the command"
-        );
-        assert!(parse("run busybox -- sh -c 'x").is_err(), "an open quote");
     }
 
     #[test]
@@ -360,5 +339,30 @@ mod tests {
         assert_eq!(parse("Services"), Ok(Command::Pane(Kind::Service)));
         assert!(did_you_mean("ctz").ends_with("did you mean :ctx?"));
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn shell_pf_and_run_with_its_image_and_quoted_args() {
+        assert_eq!(parse("shell"), Ok(Command::Shell));
+        assert_eq!(parse("pf"), Ok(Command::Forwards));
+        assert_eq!(
+            parse("run"),
+            Ok(Command::Run {
+                image: None,
+                args: vec![]
+            })
+        );
+        assert_eq!(
+            parse("run alpine:3 -- sh -c 'echo hi'"),
+            Ok(Command::Run {
+                image: Some("alpine:3".into()),
+                args: vec!["sh".into(), "-c".into(), "echo hi".into()]
+            })
+        );
+        assert!(
+            parse("run busybox sh").is_err(),
+            "-- comes before the command"
+        );
+        assert!(parse("run busybox -- sh -c 'x").is_err(), "an open quote");
     }
 }

@@ -91,7 +91,7 @@ pub enum OpReport {
 /// Applies what came back for request `id`: the steps of a debug pod, the target of a
 /// shell or attach, or a dialog's answer.
 pub fn report(state: &mut State, id: u64, report: OpReport, effects: &mut Vec<Effect>) {
-    if super::debug_run::report(state, id, &report, effects) {
+    if super::run_pod::report(state, id, &report, effects) {
         return;
     }
     match report {

@@ -219,7 +219,7 @@ pub struct State {
     /// The port-forwards.
     pub forwards: super::port_forwards::Forwards,
     /// The `:run` debug pod.
-    pub debug_pods: super::debug_run::DebugPods,
+    pub debug_pods: super::run_pod::DebugPods,
 }
 
 impl State {
@@ -251,7 +251,7 @@ impl State {
             debug_image: crate::config::DEFAULT_DEBUG_IMAGE.to_owned(),
             sessions: super::shell_session::Sessions::default(),
             forwards: super::port_forwards::Forwards::default(),
-            debug_pods: super::debug_run::DebugPods::default(),
+            debug_pods: super::run_pod::DebugPods::default(),
         }
     }
 

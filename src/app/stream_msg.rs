@@ -113,6 +113,6 @@ pub fn apply(state: &mut State, msg: StreamMsg, effects: &mut Vec<Effect>) {
     if let StreamMsg::Forward { id, update } = msg {
         super::port_forwards::update(state, id, update);
     } else if let Some((session, end)) = super::shell_session::stream(state, &msg) {
-        super::debug_run::session_over(state, &session, &end, effects);
+        super::run_pod::session_over(state, &session, &end, effects);
     }
 }

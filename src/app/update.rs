@@ -37,8 +37,8 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
             return effects;
         }
         Msg::Start => {
+            super::run_pod::look_for_leftovers(state, &mut effects);
             effects.push(Effect::AskServerVersion);
-            super::debug_run::look_for_leftovers(state, &mut effects);
             return effects;
         }
         Msg::Tick(now) => {
@@ -234,23 +234,16 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
                 state.status_ok = false;
                 return;
             }
-            match mutation {
-                Action::PodKey(command) => {
-                    super::shell_session::key(state, command, effects);
-                    return;
-                }
-                Action::PortForward => {
-                    super::port_forwards::open_dialog(state, effects);
-                    return;
-                }
-                _ => {}
-            }
             if matches!(mutation, Action::Edit | Action::EditExternal) {
                 let external = mutation == Action::EditExternal;
                 super::yaml_view::open(state, Some(external), effects);
                 return;
             }
-            super::dialog::open(state, &mutation, effects);
+            match mutation {
+                Action::PodKey(command) => super::shell_session::key(state, command, effects),
+                Action::PortForward => super::port_forwards::open_dialog(state, effects),
+                _ => super::dialog::open(state, &mutation, effects),
+            }
         }
         _ => {}
     }
@@ -441,7 +434,7 @@ fn run_command(state: &mut State, cmd: Command, effects: &mut Vec<Effect>) {
         }
         Command::Shell => super::shell_session::shell_command(state, effects),
         Command::Forwards => super::port_forwards::show(state),
-        Command::Run { image, args } => super::debug_run::run(state, image, args, effects),
+        Command::Run { image, args } => super::run_pod::run(state, image, args, effects),
     }
 }
 

@@ -8,14 +8,11 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc;
 
-use tokio_util::sync::CancellationToken;
-
 use super::edit_io::{self, ExternalEdit};
 use super::inbox::Inbox;
-use super::{clipboard, forward_task, operations};
-use crate::app::stream_msg::{ForwardUpdate, SessionKind, StreamMsg, StreamRequest};
+use super::stream_io::StreamIo;
+use super::{clipboard, operations};
 use crate::app::{Effect, Msg, State};
-use crate::cluster::exec::{self, TerminalSession};
 use crate::cluster::{Cluster, ConnectOptions, Kind, LogChunk, LogHandle, WatchHandle};
 
 /// Where copied text goes.
@@ -44,17 +41,14 @@ pub struct Io {
     options: IoOptions,
     watches: HashMap<Kind, WatchHandle>,
     logs: HashMap<u64, LogHandle>,
+    /// Shells, attach sessions and port-forwards.
+    streams: StreamIo,
     log_chunks: mpsc::UnboundedSender<(u64, LogChunk)>,
     updates: mpsc::UnboundedSender<crate::cluster::ClusterUpdate>,
     messages: mpsc::UnboundedSender<Msg>,
     connected: mpsc::UnboundedSender<(String, anyhow::Result<Cluster>)>,
     /// An `$EDITOR` run waiting for the loop (which owns the terminal).
     external_edit: Option<ExternalEdit>,
-    sessions: mpsc::UnboundedSender<(u64, Result<TerminalSession, String>)>,
-    /// A terminal session waiting for the loop to hand it the terminal.
-    session: Option<(u64, TerminalSession)>,
-    /// The running port-forwards, each stopped by cancelling its token.
-    forwards: HashMap<u64, CancellationToken>,
 }
 
 impl Io {
@@ -64,21 +58,19 @@ impl Io {
         let (messages_tx, messages) = mpsc::unbounded_channel();
         let (connected_tx, connected) = mpsc::unbounded_channel();
         let (log_tx, log_chunks) = mpsc::unbounded_channel();
-        let (sessions_tx, sessions) = mpsc::unbounded_channel();
+        let (streams, sessions) = StreamIo::new();
         let io = Self {
             cluster: Arc::new(cluster),
             opts,
             options,
             watches: HashMap::new(),
             logs: HashMap::new(),
+            streams,
             log_chunks: log_tx,
             updates: updates_tx,
             messages: messages_tx,
             connected: connected_tx,
             external_edit: None,
-            sessions: sessions_tx,
-            session: None,
-            forwards: HashMap::new(),
         };
         let inbox = Inbox {
             updates,
@@ -95,21 +87,9 @@ impl Io {
         self.external_edit.take()
     }
 
-    /// The terminal session that opened, for the loop to hand the terminal to.
-    pub fn take_session(&mut self) -> Option<(u64, TerminalSession)> {
-        self.session.take()
-    }
-
-    /// Keeps an opened session for the loop; returns the message for `step`.
-    pub fn session_opened(&mut self, id: u64, opened: Result<TerminalSession, String>) -> Msg {
-        Msg::Stream(match opened {
-            Ok(session) => {
-                let command = session.command.clone();
-                self.session = Some((id, session));
-                StreamMsg::SessionOpened { id, command }
-            }
-            Err(message) => StreamMsg::SessionFailed { id, message },
-        })
+    /// Shells, attach sessions and port-forwards (the loop takes opened sessions here).
+    pub fn streams(&mut self) -> &mut StreamIo {
+        &mut self.streams
     }
 
     /// Starts the effects as tasks; their results come back on the inbox.
@@ -191,7 +171,7 @@ impl Io {
                     let _ = messages.send(Msg::PermissionAnswer { question, answer });
                 });
             }
-            Effect::Stream(request) => self.stream(request),
+            Effect::Stream(request) => self.streams.perform(&self.cluster, request, &messages),
             Effect::SwitchContext(name) => {
                 let mut opts = self.opts.clone();
                 opts.context = Some(name.clone());
@@ -201,53 +181,6 @@ impl Io {
                     let result = Cluster::connect(&opts).await;
                     let _ = tx.send((name, result));
                 });
-            }
-        }
-    }
-
-    /// Opens a terminal session, or starts or stops a port-forward, as a task.
-    fn stream(&mut self, request: StreamRequest) {
-        match request {
-            StreamRequest::OpenSession {
-                id,
-                target,
-                kind,
-                size,
-            } => {
-                let cluster = Arc::clone(&self.cluster);
-                let tx = self.sessions.clone();
-                tokio::spawn(async move {
-                    let what = match kind {
-                        SessionKind::Shell(_) => format!("shell in pod/{}", target.pod),
-                        SessionKind::Attach => format!("attach to pod/{}", target.pod),
-                    };
-                    let opened = match cluster.gate().permit(what) {
-                        Err(refused) => Err(refused.to_string()),
-                        Ok(permit) => match kind {
-                            SessionKind::Shell(commands) => {
-                                exec::open_shell(&permit, &target, &commands, size).await
-                            }
-                            SessionKind::Attach => exec::attach(&permit, &target, size).await,
-                        }
-                        .map_err(|e| e.to_string()),
-                    };
-                    let _ = tx.send((id, opened));
-                });
-            }
-            StreamRequest::StartForward { id, plan } => {
-                let stop = forward_task::spawn(&self.cluster, id, plan, self.messages.clone());
-                self.forwards.insert(id, stop);
-            }
-            StreamRequest::StopForward(id) => {
-                if let Some(stop) = self.forwards.remove(&id) {
-                    stop.cancel();
-                } else {
-                    // It ended by itself: nothing runs to stop.
-                    let update = ForwardUpdate::Stopped;
-                    let _ = self
-                        .messages
-                        .send(Msg::Stream(StreamMsg::Forward { id, update }));
-                }
             }
         }
     }

@@ -33,7 +33,7 @@ pub struct Inbox {
     /// Log lines.
     pub(super) log_chunks: mpsc::UnboundedReceiver<(u64, LogChunk)>,
     /// Terminal sessions opened.
-    pub(super) sessions: mpsc::UnboundedReceiver<(u64, Result<TerminalSession, String>)>,
+    pub(super) sessions: mpsc::UnboundedReceiver<super::stream_io::Opened>,
 }
 
 impl Inbox {
