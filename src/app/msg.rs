@@ -111,6 +111,8 @@ pub enum Msg {
         /// What happened.
         report: super::operations::OpReport,
     },
+    /// A shell, attach session or port-forward changed.
+    Stream(super::stream_msg::StreamMsg),
 }
 
 impl From<Action> for Msg {
@@ -175,4 +177,6 @@ pub enum Effect {
     AskPermission(super::permissions::Question),
     /// A dialog's read or change, run as a task; answered by [`Msg::OpReport`].
     Ops(super::operations::OpRequest),
+    /// Open a terminal session, start or stop a port-forward; answered by [`Msg::Stream`].
+    Stream(super::stream_msg::StreamRequest),
 }

@@ -135,6 +135,8 @@ pub enum Screen {
         /// Selected context.
         selected: usize,
     },
+    /// The port-forwards (`:pf`).
+    Forwards(super::port_forwards::ForwardsView),
 }
 
 /// What keys do right now.
@@ -214,6 +216,16 @@ pub struct State {
     pub permissions: super::permissions::Permissions,
     /// The user's aliases for `:` commands (config `[aliases]`).
     pub aliases: crate::command_line::Aliases,
+    /// The commands a shell tries, in order (config `[shell] commands`).
+    pub shell_commands: Vec<Vec<String>>,
+    /// The image `:run` starts when it names none (config `[shell] debug_image`).
+    pub debug_image: String,
+    /// The shell or attach session opening or in front.
+    pub sessions: super::shell_session::Sessions,
+    /// The port-forwards.
+    pub forwards: super::port_forwards::Forwards,
+    /// The `:run` debug pod.
+    pub debug_pods: super::run_pod::DebugPods,
 }
 
 impl State {
@@ -252,6 +264,11 @@ impl State {
             log_settings: super::logs::LogSettings::default(),
             permissions: super::permissions::Permissions::default(),
             aliases: crate::command_line::Aliases::default(),
+            shell_commands: crate::cluster::exec::default_shells(),
+            debug_image: crate::config::DEFAULT_DEBUG_IMAGE.to_owned(),
+            sessions: super::shell_session::Sessions::default(),
+            forwards: super::port_forwards::Forwards::default(),
+            debug_pods: super::run_pod::DebugPods::default(),
         }
     }
 
@@ -348,6 +365,7 @@ fn screen_label(screen: &Screen) -> String {
         Screen::Yaml(y) => y.title(),
         Screen::Logs(l) => l.title(),
         Screen::Contexts { .. } => "contexts".to_owned(),
+        Screen::Forwards(_) => "port-forwards".to_owned(),
         Screen::Monitor(_) => "monitor".to_owned(),
     }
 }

@@ -36,6 +36,7 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
             return effects;
         }
         Msg::Start => {
+            super::run_pod::look_for_leftovers(state, &mut effects);
             effects.push(Effect::AskServerVersion);
             // Start-up may have asked already (so `:` completes from the first frame).
             effects.push(if state.catalog.discovered() {
@@ -119,7 +120,8 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
             }
             Err(message) => state.status = Some(message),
         },
-        Msg::OpReport { id, report } => super::dialog::report(state, id, report),
+        Msg::OpReport { id, report } => super::operations::report(state, id, report, &mut effects),
+        Msg::Stream(msg) => super::stream_msg::apply(state, msg, &mut effects),
         input_msg @ (Msg::InputChar(_)
         | Msg::InputText(_)
         | Msg::InputBackspace
@@ -190,6 +192,7 @@ fn root_kind(state: &State) -> Kind {
 fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
     if super::logs::key(state, &action, effects)
         || super::yaml_view::command(state, &action, effects)
+        || super::port_forwards::key(state, &action, effects)
     {
         return;
     }
@@ -235,8 +238,7 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
         Action::ShowLogs => super::logs::open_selected(state, effects),
         mutation if mutation.is_mutation() => {
             if state.readonly {
-                let what = mutation.description();
-                state.status = Some(format!("read-only session: {what} was not sent"));
+                state.status = Some(super::permissions::readonly_refusal(&mutation));
                 return;
             }
             if let Some(why) = super::permissions::denial(state, &mutation) {
@@ -254,7 +256,11 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
                 super::yaml_view::open(state, Some(external), effects);
                 return;
             }
-            super::dialog::open(state, &mutation, effects);
+            match mutation {
+                Action::PodKey(command) => super::shell_session::key(state, command, effects),
+                Action::PortForward => super::port_forwards::open_dialog(state, effects),
+                _ => super::dialog::open(state, &mutation, effects),
+            }
         }
         _ => {}
     }
@@ -465,6 +471,9 @@ fn run_command(state: &mut State, cmd: Command, effects: &mut Vec<Effect>) {
             state.status = Some(format!("reading {}…", path.display()));
             effects.push(Effect::ReadFile(path));
         }
+        Command::Shell => super::shell_session::shell_command(state, effects),
+        Command::Forwards => super::port_forwards::show(state),
+        Command::Run { image, args } => super::run_pod::run(state, image, args, effects),
     }
 }
 
@@ -478,7 +487,7 @@ fn ensure_watches(state: &mut State) -> Vec<Effect> {
         Screen::Containers(_) => needed.push(Kind::Pod),
         Screen::Yaml(y) => needed.push(y.key.kind),
         Screen::Logs(l) => needed.extend(l.watched_kinds()),
-        Screen::Text(_) | Screen::Contexts { .. } => {}
+        Screen::Text(_) | Screen::Contexts { .. } | Screen::Forwards(_) => {}
     }
     if state.connection.switching_to.is_some() {
         return Vec::new();
