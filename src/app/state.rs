@@ -186,6 +186,10 @@ pub struct State {
     pub stores: Stores,
     /// Watch state per kind.
     pub watch_states: HashMap<Kind, WatchState>,
+    /// Kinds whose watch the server answered 404 although discovery listed them, for
+    /// which discovery was read again (once: a kind that moved to another version or was
+    /// removed is found there; asking again on every 404 would be a loop).
+    pub rediscovered: std::collections::HashSet<Kind>,
     /// The columns of the server's Table, per kind shown in a generic pane.
     pub server_columns: HashMap<Kind, Vec<crate::cluster::ServerColumn>>,
     /// The kinds the server serves (discovery), for `:` and its completion.
@@ -249,6 +253,7 @@ impl State {
             namespace,
             stores: Stores::default(),
             watch_states: HashMap::new(),
+            rediscovered: std::collections::HashSet::new(),
             server_columns: HashMap::new(),
             catalog: crate::cluster::registry::Catalog::typed(),
             watching: BTreeSet::new(),

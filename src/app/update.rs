@@ -28,7 +28,9 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
         Msg::Cluster(updates) => {
             // Views are refreshed once per frame (the tick), not per update.
             for update in updates {
-                apply_cluster(state, update);
+                if apply_cluster(state, update) {
+                    effects.push(Effect::Discover);
+                }
             }
             super::yaml_view::follow(state, &mut effects);
             // New pods of a followed workload join its logs view.
@@ -154,16 +156,24 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
     effects
 }
 
-fn apply_cluster(state: &mut State, update: ClusterUpdate) {
+/// Applies one update; `true` when discovery should be read again: the server said it
+/// does not serve a kind its discovery listed (a CRD's version removed, a kind moved).
+fn apply_cluster(state: &mut State, update: ClusterUpdate) -> bool {
     match update {
         ClusterUpdate::State { kind, state: watch } => {
+            let moved = matches!(watch, WatchState::Unavailable(_))
+                && state.catalog.discovered()
+                && state.catalog.serves(kind)
+                && state.rediscovered.insert(kind);
             state.watch_states.insert(kind, watch);
+            return moved;
         }
         ClusterUpdate::Columns { kind, columns } => {
             state.server_columns.insert(kind, columns);
         }
         rows => state.stores.apply(rows),
     }
+    false
 }
 
 fn connected(state: &mut State, context: String, server: String, namespace: String) {
@@ -175,6 +185,7 @@ fn connected(state: &mut State, context: String, server: String, namespace: Stri
     state.stores = super::rows::Stores::default();
     state.watching.clear();
     state.watch_states.clear();
+    state.rediscovered.clear();
     state.server_columns.clear();
     state.catalog = crate::cluster::registry::Catalog::typed();
     state.permissions.clear();
