@@ -10,7 +10,7 @@ use std::path::Path;
 use pty::{PtySession, keys};
 use support::TestSim;
 
-const CRD: &str = r#"
+const CRD: &str = "
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 metadata:
@@ -37,7 +37,7 @@ spec:
     - {name: Spec, type: string, jsonPath: .spec.cronSpec}
     - {name: Replicas, type: integer, jsonPath: .spec.replicas}
     - {name: Age, type: date, jsonPath: .metadata.creationTimestamp}
-"#;
+";
 
 fn crontab(name: &str, spec: &str, replicas: u8) -> String {
     format!(
