@@ -1,6 +1,7 @@
 //! A custom resource defined while kdeck runs: `kubectl apply` of a CRD and three objects
 //! of it, then `:crontabs` shows them live with the CRD's printer columns; a change made
-//! with kubectl reaches the row, and `X` deletes one (the server and kubectl agree).
+//! with kubectl reaches the row, `E` edits one through `$EDITOR` and `X` deletes one (the
+//! server and kubectl agree).
 
 mod pty;
 mod support;
@@ -56,10 +57,25 @@ fn crd_applied_while_kdeck_runs_is_browsable_live() {
     let sim = TestSim::start();
     let kubeconfig = sim.kubeconfig_path().to_str().expect("utf-8 path");
     let config_home = sim.dir().join("config");
+    let state_home = sim.dir().join("state");
+    // The user's editor: sets alpha's replicas to 9.
+    let editor = sim.write_file(
+        "edit.sh",
+        "#!/bin/sh\nsed -i 's/^  replicas: .*/  replicas: 9/' \"$1\"\n",
+    );
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&editor)
+        .status()
+        .expect("chmod");
     let mut s = PtySession::spawn(
         Path::new(env!("CARGO_BIN_EXE_kdeck")),
         &["--kubeconfig", kubeconfig],
-        &[("XDG_CONFIG_HOME", config_home.to_str().expect("utf-8 path"))],
+        &[
+            ("XDG_CONFIG_HOME", config_home.to_str().expect("utf-8 path")),
+            ("XDG_STATE_HOME", state_home.to_str().expect("utf-8 path")),
+            ("EDITOR", editor.to_str().expect("utf-8 path")),
+        ],
         120,
         40,
     );
@@ -129,6 +145,24 @@ fn crd_applied_while_kdeck_runs_is_browsable_live() {
     s.wait_for("beta's new replicas", |t| {
         t.lines().any(|l| l.contains("beta") && l.contains(" 7 "))
     });
+
+    // Edit alpha in kdeck ($EDITOR, through the same checks and diff as the built-in kinds).
+    s.type_slowly("/alpha");
+    s.send(keys::ENTER);
+    s.wait_for_text("crontabs(default)</alpha>[1]");
+    s.send("E");
+    let diff = s.wait_for_text("the change: - live, + your edit");
+    assert!(diff.contains("+  replicas: 9"), "{diff}");
+    s.send(keys::ENTER);
+    s.wait_for_text("alpha edited");
+    assert_eq!(
+        sim.kubectl_ok(&["get", "crontab", "alpha", "-o", "jsonpath={.spec.replicas}"]),
+        "9"
+    );
+    s.send(keys::ESC);
+    s.wait_for_text("crontabs(default)</alpha>[1]");
+    s.send(keys::ESC);
+    s.wait_for_text("crontabs(default)[3]");
 
     // Delete gamma from kdeck: filtered to it, X, confirm.
     s.type_slowly("/gamma");
