@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::usage::{FRESH_SECS, Usage, container_usage, node_overhead, sample_time};
 use crate::quantity::Quantity;
-use crate::sim::controllers::meta::{name, time_at, uid};
+use crate::sim::controllers::meta::{name, time_at};
 use crate::sim::resources::by_kind;
 use crate::sim::store::{Obj, Store};
 
@@ -27,6 +27,16 @@ pub fn node_memory(node: &Value) -> u64 {
         .and_then(Quantity::parse)
         .and_then(|q| u64::try_from(q.value_ceil()).ok())
         .unwrap_or(DEFAULT_NODE_MEMORY)
+}
+
+/// What draws a pod's noise: its namespace and name, not its uid, so that a seeded
+/// cluster (whose names repeat from run to run, unlike uids) reports the same use.
+fn noise_key(pod: &Value) -> String {
+    format!(
+        "{}/{}",
+        pod["metadata"]["namespace"].as_str().unwrap_or_default(),
+        name(pod)
+    )
 }
 
 /// The sample current at the store's "now".
@@ -101,7 +111,7 @@ impl Sample {
                 .into_iter()
                 .map(|(spec, started)| {
                     let name = spec["name"].as_str().unwrap_or_default().to_owned();
-                    let usage = container_usage(uid(pod), spec, started, self.at, memory);
+                    let usage = container_usage(&noise_key(pod), spec, started, self.at, memory);
                     (name, usage)
                 })
                 .collect(),
@@ -118,7 +128,7 @@ impl Sample {
             .filter_map(|p| Some((p, self.running(p)?)))
             .flat_map(|(p, running)| {
                 running.into_iter().map(move |(spec, started)| {
-                    container_usage(uid(p), spec, started, self.at, memory)
+                    container_usage(&noise_key(p), spec, started, self.at, memory)
                 })
             })
             .fold(Usage::default(), |sum, u| sum + u);

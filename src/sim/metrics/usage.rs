@@ -165,9 +165,9 @@ impl Resources {
 }
 
 /// A number in [-1, 1) drawn from the pod, the container and the sample.
-fn noise(uid: &str, container: &str, sample: i64, salt: u8) -> f64 {
+fn noise(pod: &str, container: &str, sample: i64, salt: u8) -> f64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in uid
+    for b in pod
         .bytes()
         .chain([0])
         .chain(container.bytes())
@@ -210,10 +210,10 @@ fn leak_ceiling(resources: &Resources, node_memory: u64) -> u64 {
     resources.memory_limit.unwrap_or(node_memory).max(MIB)
 }
 
-/// What container `spec` of the pod `uid`, started at `started`, uses at the sample `at`
+/// What container `spec` of the pod `pod` (its noise key), started at `started`, uses at the sample `at`
 /// on a node of `node_memory` bytes.
 pub fn container_usage(
-    uid: &str,
+    pod: &str,
     spec: &Value,
     started: Timestamp,
     at: Timestamp,
@@ -223,8 +223,8 @@ pub fn container_usage(
     let image = spec["image"].as_str().unwrap_or_default();
     let resources = Resources::of(spec);
     let sample = at.as_second().div_euclid(RESOLUTION_SECS);
-    let cpu_noise = 1.0 + 0.15 * noise(uid, name, sample, 0);
-    let memory_noise = 1.0 + 0.03 * noise(uid, name, sample, 1);
+    let cpu_noise = 1.0 + 0.15 * noise(pod, name, sample, 0);
+    let memory_noise = 1.0 + 0.03 * noise(pod, name, sample, 1);
     let steady_use = |p: Profile| match p {
         Profile::Steady {
             cpu_millis,
@@ -248,7 +248,7 @@ pub fn container_usage(
         }
         Profile::Spiky => {
             let (cpu, memory) = steady_use(APP);
-            let phase = whole((noise(uid, name, 0, 2) + 1.0) * 2.0);
+            let phase = whole((noise(pod, name, 0, 2) + 1.0) * 2.0);
             let bursting = (sample.unsigned_abs() + phase).is_multiple_of(4);
             let burst = resources.cpu_request.map_or(400e6, |r| float(r) * 2.0);
             let cpu = if bursting { burst } else { cpu };
