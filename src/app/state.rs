@@ -107,6 +107,8 @@ pub struct TextView {
     pub text: Option<Result<String, String>>,
     /// First line shown.
     pub scroll: usize,
+    /// The object described, if the text is a describe.
+    pub key: Option<crate::cluster::ObjectKey>,
 }
 
 pub use super::logs::LogsView;
@@ -212,16 +214,23 @@ pub struct State {
     pub permissions: super::permissions::Permissions,
     /// The user's aliases for `:` commands (config `[aliases]`).
     pub aliases: crate::command_line::Aliases,
+    /// Live CPU and memory use (the metrics API), and its poll.
+    pub metrics: super::metrics::MetricsState,
 }
 
 impl State {
-    /// The columns of `kind`'s pane (the server's, for a kind without a typed view).
+    /// The columns of `kind`'s pane (the server's, for a kind without a typed view), with
+    /// the use columns last where the metrics API answered.
     pub fn columns(&self, kind: Kind) -> Vec<&'static crate::cluster::columns::Column> {
         let server = self
             .server_columns
             .get(&kind)
             .map_or(&[][..], Vec::as_slice);
-        crate::cluster::columns::columns_for(kind, self.all_namespaces(), server)
+        let mut columns = crate::cluster::columns::columns_for(kind, self.all_namespaces(), server);
+        if self.metrics.shows_columns(kind) {
+            columns.extend(crate::cluster::columns::usage::columns(kind));
+        }
+        columns
     }
 
     /// A state showing `kind` in `namespace` (`None`: all namespaces).
@@ -250,6 +259,7 @@ impl State {
             log_settings: super::logs::LogSettings::default(),
             permissions: super::permissions::Permissions::default(),
             aliases: crate::command_line::Aliases::default(),
+            metrics: super::metrics::MetricsState::default(),
         }
     }
 

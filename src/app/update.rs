@@ -112,6 +112,7 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
             Err(message) => state.status = Some(message),
         },
         Msg::OpReport { id, report } => super::dialog::report(state, id, report),
+        Msg::Metrics(report) => super::metrics::report(state, report),
         input_msg @ (Msg::InputChar(_)
         | Msg::InputText(_)
         | Msg::InputBackspace
@@ -140,6 +141,7 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
         state.refresh_views();
     }
     effects.extend(ensure_watches(state));
+    effects.extend(super::metrics::ensure_polling(state));
     effects.extend(super::permissions::ask_missing(state));
     effects
 }
@@ -166,6 +168,7 @@ fn connected(state: &mut State, context: String, server: String, namespace: Stri
     state.watching.clear();
     state.watch_states.clear();
     state.permissions.clear();
+    state.metrics.reset();
     let root = root_kind(state);
     state.screens = vec![Screen::Table(TableView::new(root, Scope::All, false))];
 }

@@ -12,6 +12,7 @@ use super::edit_io::{self, ExternalEdit};
 use super::inbox::Inbox;
 use super::{clipboard, operations};
 use crate::app::{Effect, Msg, State};
+use crate::cluster::metrics::poller::MetricsPoller;
 use crate::cluster::{Cluster, ConnectOptions, Kind, LogChunk, LogHandle, WatchHandle};
 
 /// Where copied text goes.
@@ -46,6 +47,8 @@ pub struct Io {
     connected: mpsc::UnboundedSender<(String, anyhow::Result<Cluster>)>,
     /// An `$EDITOR` run waiting for the loop (which owns the terminal).
     external_edit: Option<ExternalEdit>,
+    /// The poll of the metrics API, once something shown asked for one.
+    metrics: Option<MetricsPoller>,
 }
 
 impl Io {
@@ -66,6 +69,7 @@ impl Io {
             messages: messages_tx,
             connected: connected_tx,
             external_edit: None,
+            metrics: None,
         };
         let inbox = Inbox {
             updates,
@@ -160,6 +164,15 @@ impl Io {
                     let _ = messages.send(Msg::PermissionAnswer { question, answer });
                 });
             }
+            Effect::PollMetrics { target, interval } => {
+                let poller = self.metrics.get_or_insert_with(|| {
+                    let messages = messages.clone();
+                    self.cluster.poll_metrics(interval, move |report| {
+                        messages.send(Msg::Metrics(report)).is_ok()
+                    })
+                });
+                poller.follow(target);
+            }
             Effect::SwitchContext(name) => {
                 let mut opts = self.opts.clone();
                 opts.context = Some(name.clone());
@@ -213,6 +226,8 @@ impl Io {
         match result {
             Ok(cluster) => {
                 self.watches.clear();
+                // The new cluster gets its own poll when its screen asks for one.
+                self.metrics = None;
                 let msg = Msg::Connected {
                     context: cluster.context().to_owned(),
                     server: cluster.server().to_owned(),

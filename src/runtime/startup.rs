@@ -109,6 +109,7 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
     state.connection.contexts = context_names(args.kubeconfig.as_deref());
     state.warnings = warnings;
     state.log_settings = config.log_settings();
+    state.metrics.interval = config.metrics.interval();
     state.aliases = aliases;
     let trace = match &args.trace_frames {
         Some(path) => Some(FrameTrace::create(path)?),

@@ -124,8 +124,27 @@ pub(super) fn sections(state: &State, view: &RolloutView) -> [Section; 5] {
         })
         .max()
         .unwrap_or(6);
+    // With use shown, it follows the images, padded to the longest so the columns align.
+    let use_header = crate::ui::usage::replica_set_header(state);
+    let images_width = if use_header.is_empty() {
+        0
+    } else {
+        cache
+            .replica_sets
+            .iter()
+            .filter_map(|s| rs_store.get(*s).and_then(replica_set))
+            .map(|rs| rs.images.join(",").width())
+            .max()
+            .unwrap_or(6)
+            .clamp(6, 24)
+    };
     rs_lines.push((
-        format!("  {:<rs_width$} REV  DES CUR RDY  AGE     IMAGES", "NAME"),
+        format!(
+            "  {:<rs_width$} REV  DES CUR RDY  AGE     {:<images_width$} {use_header}",
+            "NAME", "IMAGES",
+        )
+        .trim_end()
+        .to_owned(),
         theme.muted_style(),
     ));
     for (i, slot) in cache.replica_sets.iter().enumerate() {
@@ -151,15 +170,21 @@ pub(super) fn sections(state: &State, view: &RolloutView) -> [Section; 5] {
             theme.health(row.health)
         };
         if current || rs.current > 0 || rs.desired > 0 || i == view.selected {
+            let pods = cache.pods_by_rs.get(i).map_or(&[][..], Vec::as_slice);
             rs_lines.push((
                 format!(
-                    "{marker} {:<rs_width$} {rev:>3}  {:>3} {:>3} {:>3}  {:<7} {images}",
+                    "{marker} {:<rs_width$} {rev:>3}  {:>3} {:>3} {:>3}  {:<7} {:<images_width$} {}",
                     truncate(&row.meta.name, rs_width),
                     rs.desired,
                     rs.current,
                     rs.ready,
-                    age(row.meta.created, state.now)
-                ),
+                    age(row.meta.created, state.now),
+                    // Whole when no use follows them.
+                    truncate(&images, if images_width == 0 { usize::MAX } else { images_width }),
+                    crate::ui::usage::replica_set_cells(state, pods)
+                )
+                .trim_end()
+                .to_owned(),
                 style,
             ));
         }
