@@ -70,6 +70,12 @@ impl MetricsState {
             && matches!(self.api, MetricsApi::Available | MetricsApi::Unavailable(_))
     }
 
+    /// Whether the metrics API answers: the views beside the tables (rollout, monitor)
+    /// show use only then, and say nothing rather than `n/a`.
+    pub fn available(&self) -> bool {
+        self.api == MetricsApi::Available
+    }
+
     /// Forgets everything but the interval (another cluster).
     pub fn reset(&mut self) {
         *self = Self {
@@ -168,7 +174,7 @@ pub fn report(state: &mut State, report: MetricsReport) {
         MetricsReport::Unavailable(why) => {
             if !matches!(m.api, MetricsApi::Unavailable(_)) {
                 state.status = Some(format!(
-                    "no metrics API on this cluster (is metrics-server installed?): {why}; asked again once a minute"
+                    "CPU/MEM n/a: no metrics API on this cluster (no metrics-server?): {why}"
                 ));
                 state.status_ok = false;
             }

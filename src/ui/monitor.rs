@@ -21,11 +21,7 @@ use crate::human_duration::age;
 const CARD_MIN_WIDTH: u16 = 38;
 /// Rows of a card: its border and four lines, and a line of use where metrics are shown.
 fn card_height(state: &State) -> u16 {
-    if state.metrics.shows_columns(Kind::Pod) {
-        7
-    } else {
-        6
-    }
+    if state.metrics.available() { 7 } else { 6 }
 }
 
 /// Draws the monitor.
@@ -225,7 +221,7 @@ fn draw_card(state: &State, card: &Card, selected: bool, frame: &mut Frame, area
             theme.muted_style(),
         )),
     ];
-    if state.metrics.shows_columns(Kind::Pod) {
+    if state.metrics.available() {
         lines.push(super::usage::card_line(state, row).unwrap_or_else(|| {
             Line::from(Span::styled("cpu/mem: no sample yet", theme.muted_style()))
         }));

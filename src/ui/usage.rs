@@ -314,49 +314,36 @@ pub fn container_cells(state: &State, pod: &Row, c: &ContainerRow) -> String {
     )
 }
 
-/// The ReplicaSets section's use columns' titles (empty when no use is shown).
-pub fn replica_set_header(state: &State) -> String {
-    if state.metrics.shows_columns(Kind::Pod) {
-        format!("{:<11} {:<15} ", "CPU avg/max", "MEM avg/max")
-    } else {
-        String::new()
-    }
-}
-
-/// A ReplicaSet's pods' average and maximum use, under [`replica_set_header`].
-pub fn replica_set_cells(state: &State, pods: &[usize]) -> String {
-    if !state.metrics.shows_columns(Kind::Pod) {
+/// What a ReplicaSet's pods use, after its heading in the rollout view's pods section:
+/// ` · cpu avg 2m max 3m · mem avg 4Mi max 5Mi` (empty without metrics).
+pub fn replica_set_summary(state: &State, pods: &[usize]) -> String {
+    if !state.metrics.available() {
         return String::new();
-    }
-    if state.metrics.samples.unavailable.is_some() {
-        return format!("{:<11} {:<15} ", "n/a", "n/a");
     }
     let group: Option<GroupUsage> =
         state.metrics.samples.pods.as_ref().and_then(|sample| {
             crate::app::metrics::summary::group_usage(&state.stores, sample, pods)
         });
-    match group {
-        Some(g) => format!(
-            "{:<11} {:<15} ",
-            format!("{}/{}", cpu(g.average), cpu(g.max)),
-            format!("{}/{}", memory(g.average), memory(g.max)),
-        ),
-        None => format!("{:<11} {:<15} ", "-", "-"),
-    }
+    group.map_or_else(
+        || " · no metrics yet".to_owned(),
+        |g| {
+            format!(
+                " · cpu avg {} max {} · mem avg {} max {}",
+                cpu(g.average),
+                cpu(g.max),
+                memory(g.average),
+                memory(g.max)
+            )
+        },
+    )
 }
 
 /// A monitor card's use line: the sparklines and last total of its Deployment's pods.
 pub fn card_line(state: &State, deployment: &Row) -> Option<Line<'static>> {
-    if !state.metrics.shows_columns(Kind::Pod) {
+    if !state.metrics.available() {
         return None;
     }
     let theme = &state.theme;
-    if state.metrics.samples.unavailable.is_some() {
-        return Some(Line::from(Span::styled(
-            "cpu n/a  mem n/a",
-            theme.muted_style(),
-        )));
-    }
     let subject = Subject::Deployment {
         namespace: deployment.meta.namespace.clone(),
         name: deployment.meta.name.clone(),

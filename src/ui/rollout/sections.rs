@@ -124,27 +124,8 @@ pub(super) fn sections(state: &State, view: &RolloutView) -> [Section; 5] {
         })
         .max()
         .unwrap_or(6);
-    // With use shown, it follows the images, padded to the longest so the columns align.
-    let use_header = crate::ui::usage::replica_set_header(state);
-    let images_width = if use_header.is_empty() {
-        0
-    } else {
-        cache
-            .replica_sets
-            .iter()
-            .filter_map(|s| rs_store.get(*s).and_then(replica_set))
-            .map(|rs| rs.images.join(",").width())
-            .max()
-            .unwrap_or(6)
-            .clamp(6, 24)
-    };
     rs_lines.push((
-        format!(
-            "  {:<rs_width$} REV  DES CUR RDY  AGE     {:<images_width$} {use_header}",
-            "NAME", "IMAGES",
-        )
-        .trim_end()
-        .to_owned(),
+        format!("  {:<rs_width$} REV  DES CUR RDY  AGE     IMAGES", "NAME"),
         theme.muted_style(),
     ));
     for (i, slot) in cache.replica_sets.iter().enumerate() {
@@ -170,21 +151,15 @@ pub(super) fn sections(state: &State, view: &RolloutView) -> [Section; 5] {
             theme.health(row.health)
         };
         if current || rs.current > 0 || rs.desired > 0 || i == view.selected {
-            let pods = cache.pods_by_rs.get(i).map_or(&[][..], Vec::as_slice);
             rs_lines.push((
                 format!(
-                    "{marker} {:<rs_width$} {rev:>3}  {:>3} {:>3} {:>3}  {:<7} {:<images_width$} {}",
+                    "{marker} {:<rs_width$} {rev:>3}  {:>3} {:>3} {:>3}  {:<7} {images}",
                     truncate(&row.meta.name, rs_width),
                     rs.desired,
                     rs.current,
                     rs.ready,
-                    age(row.meta.created, state.now),
-                    // Whole when no use follows them.
-                    truncate(&images, if images_width == 0 { usize::MAX } else { images_width }),
-                    crate::ui::usage::replica_set_cells(state, pods)
-                )
-                .trim_end()
-                .to_owned(),
+                    age(row.meta.created, state.now)
+                ),
                 style,
             ));
         }
@@ -203,13 +178,15 @@ pub(super) fn sections(state: &State, view: &RolloutView) -> [Section; 5] {
         if pods.is_empty() {
             continue;
         }
+        // With their use: old and new versions compare line by line during a canary.
         pod_lines.push((
             format!(
-                "{} (rev {rev}{}) {} pod{}",
+                "{} (rev {rev}{}) {} pod{}{}",
                 row.meta.name,
                 if current { ", current" } else { "" },
                 pods.len(),
-                if pods.len() == 1 { "" } else { "s" }
+                if pods.len() == 1 { "" } else { "s" },
+                crate::ui::usage::replica_set_summary(state, pods)
             ),
             Style::new().fg(theme.accent),
         ));
