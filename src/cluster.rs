@@ -244,15 +244,14 @@ impl Cluster {
         }
     }
 
-    /// Polls the metrics API for what [`metrics::poller::MetricsPoller::follow`] names, every
-    /// `interval`, sending each new report to `sink` until the poller is dropped. A GET:
-    /// read-only mode lets it through.
+    /// Polls the metrics API for what [`metrics::poller::MetricsPoller::follow`] names, at
+    /// the interval it names, sending each new report to `sink` until the poller is
+    /// dropped. A GET: read-only mode lets it through.
     pub fn poll_metrics(
         &self,
-        interval: std::time::Duration,
         sink: impl Fn(metrics::MetricsReport) -> bool + Send + 'static,
     ) -> metrics::poller::MetricsPoller {
-        metrics::poller::MetricsPoller::start(self.client(), interval, sink)
+        metrics::poller::MetricsPoller::start(self.client(), sink)
     }
 
     /// Streams the logs of `container` (`None`: the only one) of `pod` in `namespace`,

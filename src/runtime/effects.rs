@@ -167,11 +167,10 @@ impl Io {
             Effect::PollMetrics { target, interval } => {
                 let poller = self.metrics.get_or_insert_with(|| {
                     let messages = messages.clone();
-                    self.cluster.poll_metrics(interval, move |report| {
-                        messages.send(Msg::Metrics(report)).is_ok()
-                    })
+                    self.cluster
+                        .poll_metrics(move |report| messages.send(Msg::Metrics(report)).is_ok())
                 });
-                poller.follow(target);
+                poller.follow(target, interval);
             }
             Effect::SwitchContext(name) => {
                 let mut opts = self.opts.clone();

@@ -1,5 +1,5 @@
 //! The poll of the metrics API: one task per connection that lists what the screen shows
-//! (its [`MetricsTarget`], changed with [`MetricsPoller::follow`]) at the interval, and
+//! (its [`MetricsTarget`] and interval, changed with [`MetricsPoller::follow`]), and
 //! nothing while the screen shows no use (`None`).
 //!
 //! What it costs: one list per poll (the nodes pane adds one list of the pods, as a Table
@@ -60,7 +60,7 @@ impl Schedule {
 /// The running poll; dropping it stops it.
 #[derive(Debug)]
 pub struct MetricsPoller {
-    target: watch::Sender<Option<MetricsTarget>>,
+    target: watch::Sender<Option<(MetricsTarget, Duration)>>,
     task: tokio::task::AbortHandle,
 }
 
@@ -75,19 +75,19 @@ impl MetricsPoller {
     /// one listens any more (the task ends). Must be called within a tokio runtime.
     pub fn start(
         client: kube::Client,
-        interval: Duration,
         sink: impl Fn(MetricsReport) -> bool + Send + 'static,
     ) -> Self {
         let (target, rx) = watch::channel(None);
-        let task = tokio::spawn(run(client, interval, rx, sink));
+        let task = tokio::spawn(run(client, rx, sink));
         Self {
             target,
             task: task.abort_handle(),
         }
     }
 
-    /// Polls `target` from now on (`None`: nothing).
-    pub fn follow(&self, target: Option<MetricsTarget>) {
+    /// Polls `target` every `interval` from now on (`None`: nothing).
+    pub fn follow(&self, target: Option<MetricsTarget>, interval: Duration) {
+        let target = target.map(|t| (t, interval));
         self.target.send_if_modified(|current| {
             let changed = *current != target;
             *current = target;
@@ -98,14 +98,13 @@ impl MetricsPoller {
 
 async fn run(
     client: kube::Client,
-    interval: Duration,
-    mut targets: watch::Receiver<Option<MetricsTarget>>,
+    mut targets: watch::Receiver<Option<(MetricsTarget, Duration)>>,
     sink: impl Fn(MetricsReport) -> bool,
 ) {
     let mut schedule = Schedule::default();
     let mut last: Option<MetricsReport> = None;
     loop {
-        let Some(target) = targets.borrow_and_update().clone() else {
+        let Some((target, interval)) = targets.borrow_and_update().clone() else {
             if targets.changed().await.is_err() {
                 return;
             }
