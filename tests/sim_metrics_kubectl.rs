@@ -9,9 +9,15 @@
     reason = "tests: a missing field is a test failure"
 )]
 
+mod app_driver;
 mod support;
+mod ui_fixtures;
 
 use std::time::Duration;
+
+use app_driver::AppDriver;
+use kdeck::action::Action;
+use kdeck::app::state::{Screen, State};
 
 use kdeck::cli::{ScenarioName, SimArgs};
 use kdeck::quantity::Quantity;
@@ -48,6 +54,26 @@ fn amount(cell: &str, unit: &str) -> u64 {
         .parse()
         .unwrap()
 }
+
+const LEAKY: &str = r"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: leaky
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: leaky}
+  template:
+    metadata:
+      labels: {app: leaky}
+    spec:
+      containers:
+      - name: app
+        image: registry.example/shop:leaky
+        resources:
+          requests: {memory: 32Mi}
+          limits: {memory: 128Mi}
+";
 
 fn running_pods(sim: &TestSim, selector: &str) -> Vec<String> {
     let out = sim.kubectl_ok(&[
@@ -187,28 +213,7 @@ fn kubectl_top_nodes_adds_the_pods_to_each_nodes_overhead() {
 fn a_leaky_image_grows_until_it_is_oom_killed() {
     require_kubectl!();
     let sim = still_sim(false);
-    let manifest = sim.write_file(
-        "leaky.yaml",
-        r"apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: leaky
-spec:
-  replicas: 1
-  selector:
-    matchLabels: {app: leaky}
-  template:
-    metadata:
-      labels: {app: leaky}
-    spec:
-      containers:
-      - name: app
-        image: registry.example/shop:leaky
-        resources:
-          requests: {memory: 32Mi}
-          limits: {memory: 128Mi}
-",
-    );
+    let manifest = sim.write_file("leaky.yaml", LEAKY);
     sim.kubectl_ok(&["apply", "-f", manifest.to_str().unwrap()]);
     let step = |secs: u64| {
         sim.clock().advance(Duration::from_secs(secs));
@@ -274,7 +279,152 @@ fn no_metrics_leaves_the_api_out() {
     assert!(err.contains("Metrics API not available"), "{err}");
 }
 
+/// The screen's line of the pod `name`, split in cells.
+fn pane_row(state: &State, name: &str) -> Vec<String> {
+    let screen = ui_fixtures::text(&ui_fixtures::render(state));
+    screen
+        .lines()
+        .find(|l| l.contains(name))
+        .unwrap_or_else(|| panic!("{name} on screen:\n{screen}"))
+        .trim_matches('│')
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
+}
+
+fn leaky_pod(state: &State) -> Option<String> {
+    state
+        .stores
+        .of(kdeck::cluster::Kind::Pod)
+        .iter()
+        .map(|(_, r)| r.meta.name.clone())
+        .find(|n| n.starts_with("leaky-"))
+}
+
+/// When the leaky pod's container started running, from the cluster's store.
+fn leaky_started(sim: &TestSim) -> Option<jiff::Timestamp> {
+    sim.store()
+        .list_as::<k8s_openapi::api::core::v1::Pod>(Some("default"))
+        .iter()
+        .filter(|p| {
+            p.metadata
+                .name
+                .as_deref()
+                .is_some_and(|n| n.starts_with("leaky-"))
+        })
+        .find_map(|p| {
+            let status = p.status.as_ref()?.container_statuses.as_ref()?.first()?;
+            let started = status
+                .state
+                .as_ref()?
+                .running
+                .as_ref()?
+                .started_at
+                .as_ref()?;
+            Some(started.0)
+        })
+}
+
+fn first_row(state: &State) -> String {
+    let Screen::Table(t) = state.screen() else {
+        panic!("a table")
+    };
+    let pods = state.stores.of(kdeck::cluster::Kind::Pod);
+    pods.get(t.visible[0]).unwrap().meta.name.clone()
+}
+
+fn the_pods_pane_matches_kubectl_top_and_follows_a_leak() {
+    require_kubectl!();
+    let sim = still_sim(false);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut d = AppDriver::connect(sim.kubeconfig_path(), false, false, None).await;
+        d.act(kdeck::app::Msg::Resize(160, 40));
+        d.wait_live(kdeck::cluster::Kind::Pod).await;
+        d.wait_for("the first sample", |s| s.metrics.samples.pods.is_some())
+            .await;
+        d.state.refresh_views();
+        let top = rows(&sim.kubectl_ok(&["top", "pods", "-l", "app=myapp"]));
+        for row in &top {
+            let cells = pane_row(&d.state, &row[0]);
+            let at = cells.iter().position(|c| *c == row[1]).unwrap();
+            assert_eq!(
+                cells[at..at + 2],
+                row[1..3],
+                "CPU and MEM as kubectl top prints them: {cells:?}"
+            );
+        }
+        // Faster polls, so each new sample shows at once.
+        d.state.metrics.interval = Duration::from_secs(1);
+        d.act(Action::CommandMode);
+        d.type_text("deploy");
+        d.press_code(crossterm::event::KeyCode::Enter);
+        d.act(Action::CommandMode);
+        d.type_text("pods");
+        d.press_code(crossterm::event::KeyCode::Enter);
+        // Sorted by MEM, the biggest first: NAME ... REPLICASET, CPU, then MEM.
+        for _ in 0..9 {
+            d.act(Action::SortNext);
+        }
+        d.act(Action::SortReverse);
+        let manifest = sim.write_file("leaky.yaml", LEAKY);
+        sim.kubectl_ok(&["apply", "-f", manifest.to_str().unwrap()]);
+        let mut mems = Vec::new();
+        let mut killed_at = None;
+        for _ in 0..(LEAK_SECS / RESOLUTION_SECS + 4) {
+            // Up to the kill, not past it: the row is to show it.
+            let step = killed_at.map_or(RESOLUTION_SECS, |kill: jiff::Timestamp| {
+                kill.duration_since(sim.clock().now())
+                    .as_secs()
+                    .clamp(0, RESOLUTION_SECS)
+            });
+            sim.clock()
+                .advance(Duration::from_secs(step.unsigned_abs()));
+            sim.wait_controllers_settled();
+            if killed_at.is_some_and(|kill| sim.clock().now() >= kill) {
+                break;
+            }
+            killed_at = killed_at.or_else(|| {
+                leaky_started(&sim).map(|t| t + jiff::SignedDuration::from_secs(LEAK_SECS))
+            });
+            let at = kdeck::sim::metrics::usage::sample_time(sim.clock().now());
+            d.wait_for("the new sample", |s| {
+                s.metrics.samples.pods.as_ref().and_then(|p| p.taken) == Some(at)
+            })
+            .await;
+            let Some(pod) = leaky_pod(&d.state) else {
+                continue;
+            };
+            let cells = pane_row(&d.state, &pod);
+            if let Some(mem) = cells.iter().find(|c| c.ends_with("Mi")) {
+                mems.push(amount(mem, "Mi"));
+                if mems.len() > 1 {
+                    assert_eq!(first_row(&d.state), pod, "the leak uses the most");
+                }
+            }
+        }
+        assert!(mems.len() >= 5, "{mems:?}");
+        assert!(mems.windows(2).all(|w| w[0] < w[1]), "{mems:?}");
+        // The kill: the row says OOMKilled, then the container is restarted once.
+        d.wait_for("the row showing the OOM kill", |s| {
+            leaky_pod(s).is_some_and(|pod| pane_row(s, &pod)[2] == "OOMKilled")
+        })
+        .await;
+        sim.clock().advance(Duration::from_secs(3));
+        sim.wait_controllers_settled();
+        d.wait_for("the leaky pod restarted after its OOM kill", |s| {
+            leaky_pod(s).is_some_and(|pod| pane_row(s, &pod)[3].starts_with('1'))
+        })
+        .await;
+    });
+}
+
 support::conformance_tests![
+    the_pods_pane_matches_kubectl_top_and_follows_a_leak,
     kubectl_top_pods_lists_the_running_pods_with_their_use,
     kubectl_top_nodes_adds_the_pods_to_each_nodes_overhead,
     a_leaky_image_grows_until_it_is_oom_killed,
