@@ -33,6 +33,7 @@ pub mod list_merge;
 pub mod logging;
 pub mod quantity;
 pub mod runtime;
+pub mod server_version;
 #[cfg(feature = "sim")]
 pub mod sim;
 pub mod theme;

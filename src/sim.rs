@@ -124,7 +124,11 @@ impl Sim {
         if let Some(seed) = opts.args.seed {
             fastrand::seed(seed);
         }
-        let store = Arc::new(Store::new(clock).for_release(opts.args.server_version));
+        let store = Arc::new(
+            Store::new(clock)
+                .for_release(opts.args.server_version)
+                .with_name_seed(opts.args.seed),
+        );
         metrics::register(
             store.registry(),
             !opts.args.no_metrics && opts.args.scenario != ScenarioName::Empty,

@@ -38,6 +38,12 @@ pub enum Tone {
     Over,
 }
 
+/// A context for comparing cells that do not depend on the time.
+const EPOCH: CellContext = CellContext {
+    now: Timestamp::UNIX_EPOCH,
+    samples: None,
+};
+
 /// How wide a column wants to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Width {
@@ -227,6 +233,7 @@ pub fn selector_text(selector: &std::collections::BTreeMap<String, String>) -> S
         .join(",")
 }
 
+mod batch;
 mod cluster;
 mod events;
 mod network;
@@ -234,6 +241,7 @@ pub mod server;
 pub mod usage;
 mod workloads;
 
+pub(in crate::cluster) use batch::{CRON_JOB, JOB};
 pub(in crate::cluster) use cluster::{KEYS, NAMESPACE_PANE, NODE};
 pub(in crate::cluster) use events::EVENT;
 pub(in crate::cluster) use network::{ENDPOINT_SLICE, ENDPOINTS, SERVICE};
