@@ -15,6 +15,7 @@ pub mod editor;
 pub mod filter;
 pub mod keys;
 pub mod logs;
+pub mod metrics;
 pub mod monitor;
 pub mod msg;
 pub mod navigation;

@@ -203,6 +203,10 @@ pub struct SimArgs {
     /// served (EndpointSlices and CronJobs in v1beta1 on 1.20, no aggregated discovery before 1.27...).
     #[arg(long = "server-version", value_name = "1.N", default_value_t = ServerVersion::NEWEST)]
     pub server_version: ServerVersion,
+    /// Leave out the metrics API (metrics.k8s.io), as on a cluster without metrics-server
+    /// (the `empty` scenario has none either).
+    #[arg(long)]
+    pub no_metrics: bool,
 }
 
 impl Default for SimArgs {
@@ -218,6 +222,7 @@ impl Default for SimArgs {
             churn: 0,
             seed: None,
             server_version: ServerVersion::NEWEST,
+            no_metrics: false,
         }
     }
 }

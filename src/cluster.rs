@@ -13,6 +13,7 @@
 //! - [`rows`]: one file per kind turning a Kubernetes object into a [`Row`].
 //! - [`watch`]: watcher streams to batched [`ClusterUpdate`]s with watch states.
 //! - [`logs`]: container log streams in batched [`LogChunk`]s.
+//! - [`metrics`]: live CPU and memory use, polled from `metrics.k8s.io` for what is shown.
 //! - [`object_yaml`]: the YAML view (managedFields dropped, Secrets masked).
 //! - [`describe`]: kubectl-describe-like text with events.
 //! - [`access_review`]: "may I?" through SelfSubjectAccessReview.
@@ -36,6 +37,7 @@ pub mod forward_target;
 pub mod gate;
 pub mod kubeconfig;
 pub mod logs;
+pub mod metrics;
 pub mod model;
 pub mod object_yaml;
 pub mod ops;
@@ -54,10 +56,10 @@ use std::sync::Arc;
 use anyhow::Context as _;
 
 pub use model::{
-    AddressRow, ClusterUpdate, ConditionRow, ContainerRow, CronJobRow, DaemonSetRow, DeploymentRow,
-    Detail, EndpointSliceRow, EndpointsRow, EventRow, Health, JobRow, KeysRow, Kind, Labels, Meta,
-    NamespaceRow, NodeRow, ObjectKey, OwnerRef, PodRow, ReplicaSetRow, Row, ServerColumn,
-    ServiceRow, StatefulSetRow, TableRow, WatchState,
+    AddressRow, Amounts, ClusterUpdate, ConditionRow, ContainerResources, ContainerRow, CronJobRow,
+    DaemonSetRow, DeploymentRow, Detail, EndpointSliceRow, EndpointsRow, EventRow, Health, JobRow,
+    KeysRow, Kind, Labels, Meta, NamespaceRow, NodeRow, ObjectKey, OwnerRef, PodRow, ReplicaSetRow,
+    Row, ServerColumn, ServiceRow, StatefulSetRow, TableRow, WatchState,
 };
 use tokio::sync::mpsc;
 
@@ -249,6 +251,16 @@ impl Cluster {
         WatchHandle {
             task: task.abort_handle(),
         }
+    }
+
+    /// Polls the metrics API for what [`metrics::poller::MetricsPoller::follow`] names, at
+    /// the interval it names, sending each new report to `sink` until the poller is
+    /// dropped. A GET: read-only mode lets it through.
+    pub fn poll_metrics(
+        &self,
+        sink: impl Fn(metrics::MetricsReport) -> bool + Send + 'static,
+    ) -> metrics::poller::MetricsPoller {
+        metrics::poller::MetricsPoller::start(self.client(), sink)
     }
 
     /// Streams the logs of `container` (`None`: the only one) of `pod` in `namespace`,

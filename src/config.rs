@@ -34,6 +34,8 @@ pub struct Config {
     pub command: String,
     /// The logs view.
     pub logs: LogsConfig,
+    /// CPU and memory use.
+    pub metrics: MetricsConfig,
     /// Shells in containers and the debug pod.
     pub shell: ShellConfig,
     /// Aliases for `:` commands: a word and the command line it stands for.
@@ -54,6 +56,29 @@ pub struct LogsConfig {
     pub max_bytes: usize,
     /// Longer lines are cut on screen, kept whole for save.
     pub max_line_chars: usize,
+}
+
+/// The `[metrics]` section.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    /// Seconds between two polls of the use shown (at least 1).
+    pub interval_seconds: u64,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        Self {
+            interval_seconds: crate::app::metrics::DEFAULT_INTERVAL.as_secs(),
+        }
+    }
+}
+
+impl MetricsConfig {
+    /// The time between two polls.
+    pub fn interval(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.interval_seconds.max(1))
+    }
 }
 
 /// The `[shell]` section.
@@ -91,6 +116,7 @@ impl Default for Config {
             ascii: false,
             command: "pods".to_owned(),
             logs: LogsConfig::default(),
+            metrics: MetricsConfig::default(),
             shell: ShellConfig::default(),
             aliases: BTreeMap::new(),
         }

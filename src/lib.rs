@@ -14,6 +14,7 @@
 //! - [`logging`]: `tracing` to the log file (the dashboard) or stderr (`kdeck sim`).
 //! - [`tui`]: the terminal guard (restored on exit, error, panic and signals).
 //! - [`human_duration`]: AGE as kubectl prints it.
+//! - [`quantity`]: resource quantities (`100m`, `128Mi`) read and written as the API does.
 //! - [`highlight`]: YAML highlighting by syntect, in theme roles.
 //! - [`list_merge`]: how the API merges list fields (patch merge keys).
 
@@ -30,6 +31,7 @@ pub mod human_duration;
 pub mod keymap;
 pub mod list_merge;
 pub mod logging;
+pub mod quantity;
 pub mod runtime;
 pub mod server_version;
 #[cfg(feature = "sim")]

@@ -27,6 +27,8 @@
 //! - [`runtime`], [`shell`], [`images`], [`pod_network`]: what runs in the containers:
 //!   the stand-in shell exec and attach reach, what each image has and serves, and the
 //!   cluster network (Service names, kube-proxy's choice of endpoint, pods' HTTP pages).
+//! - [`metrics`]: what metrics-server adds: `metrics.k8s.io` from a usage model of the
+//!   containers (`:leaky` and `:spiky` images), and the APIServices that advertise it.
 
 pub mod admission;
 pub mod api_error;
@@ -35,6 +37,7 @@ pub mod controllers;
 pub mod images;
 pub mod logs;
 pub mod managed_fields;
+pub mod metrics;
 pub mod pod_network;
 pub mod resources;
 pub mod runtime;
@@ -125,6 +128,10 @@ impl Sim {
             Store::new(clock)
                 .for_release(opts.args.server_version)
                 .with_name_seed(opts.args.seed),
+        );
+        metrics::register(
+            store.registry(),
+            !opts.args.no_metrics && opts.args.scenario != ScenarioName::Empty,
         );
         let scenario_task = scenario::load(&store, &opts.args)
             .with_context(|| format!("cannot load the {:?} scenario", opts.args.scenario))?;

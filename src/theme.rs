@@ -78,6 +78,8 @@ roles! {
     badge_readonly_bg: "READ-ONLY badge background.",
     progress_new: "New replicas in the rollout progress bar.",
     progress_old: "Old replicas in the rollout progress bar.",
+    usage_high: "CPU or memory use at 80 % or more of its request, limit or allocatable.",
+    usage_over: "CPU or memory use at or over its request, limit or allocatable.",
 }
 
 impl Theme {

@@ -11,6 +11,7 @@ pub mod monitor;
 pub mod rollout;
 pub mod table;
 pub mod text_view;
+pub mod usage;
 pub mod yaml;
 
 use ratatui::Frame;

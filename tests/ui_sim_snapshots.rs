@@ -14,6 +14,7 @@ use kdeck::app::state::{PANES, State};
 use kdeck::app::update::show_pane;
 use kdeck::cli::{ScenarioName, SimArgs};
 use kdeck::cluster::Kind;
+use kdeck::cluster::metrics::MetricsTarget;
 use kdeck::sim::SimOptions;
 use support::TestSim;
 
@@ -48,6 +49,23 @@ fn runtime() -> tokio::runtime::Runtime {
 async fn shoot(d: &mut AppDriver, sim: &TestSim, name: &str) {
     d.wait_for("every watch live", |s| s.connection_state() == "live")
         .await;
+    // The header's version comes from its own request, which may come last.
+    d.wait_for("the server's version", |s| {
+        s.connection.server_version.is_some()
+    })
+    .await;
+    // The first sample of the use the screen shows (the sim's metrics API answers at once).
+    match kdeck::app::metrics::wanted(&d.state) {
+        Some(MetricsTarget::Nodes) => {
+            d.wait_for("the nodes' use", |s| s.metrics.samples.nodes.is_some())
+                .await;
+        }
+        Some(MetricsTarget::Pods { .. }) => {
+            d.wait_for("the pods' use", |s| s.metrics.samples.pods.is_some())
+                .await;
+        }
+        None => {}
+    }
     for (w, h) in [(120, 40), (80, 24)] {
         d.act(Msg::Resize(w, h));
         d.state.now = sim.clock().now();

@@ -262,6 +262,14 @@ fn drills_down_from_deployment_to_logs_and_back_along_the_breadcrumb() {
     run(&mut s, &[Msg::Action(Action::Enter)]);
     assert!(matches!(s.screen(), Screen::Containers(_)));
     let effects = run(&mut s, &[Msg::Action(Action::Enter)]);
+    // The logs view shows no CPU or memory: the poll the containers view asked for stops.
+    let (stops, effects): (Vec<Effect>, Vec<Effect>) = effects
+        .into_iter()
+        .partition(|e| matches!(e, Effect::PollMetrics { .. }));
+    assert!(matches!(
+        stops.as_slice(),
+        [Effect::PollMetrics { target: None, .. }]
+    ));
     let stream = match effects.as_slice() {
         [Effect::StartLogs(r)] => {
             assert_eq!(

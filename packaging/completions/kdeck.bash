@@ -462,7 +462,7 @@ _kdeck() {
             return 0
             ;;
         kdeck__subcmd__sim)
-            opts="-h --addr --write-kubeconfig --scenario --speed --namespaces --deployments --pods --churn --seed --server-version --kubeconfig --log-level --help"
+            opts="-h --addr --write-kubeconfig --scenario --speed --namespaces --deployments --pods --churn --seed --server-version --no-metrics --kubeconfig --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

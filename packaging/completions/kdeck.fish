@@ -70,6 +70,7 @@ warn\t'Failures and what looks wrong (refused requests, retried watches)'
 info\t'Also every change sent to the cluster'
 debug\t'Also watch and request details'
 trace\t'Everything, including the libraries\' internals'"
+complete -c kdeck -n "__fish_kdeck_using_subcommand sim" -l no-metrics -d 'Leave out the metrics API (metrics.k8s.io), as on a cluster without metrics-server (the `empty` scenario has none either)'
 complete -c kdeck -n "__fish_kdeck_using_subcommand sim" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdeck -n "__fish_kdeck_using_subcommand config; and not __fish_seen_subcommand_from path default help" -l kubeconfig -d 'Kubeconfig file (default: $KUBECONFIG, merged as kubectl does, then ~/.kube/config)' -r -F
 complete -c kdeck -n "__fish_kdeck_using_subcommand config; and not __fish_seen_subcommand_from path default help" -l log-level -d 'How much to write to the log file (`kdeck sim`: to stderr)' -r -f -a "off\t'Nothing; no log file is opened'

@@ -91,8 +91,17 @@ pub fn next_age_change(state: &State) -> Option<Duration> {
         _ => return None,
     };
     let now = Timestamp::now();
+    // A pods or nodes pane says how old its use sample is, in steps of its own.
+    let sample_age = match state.screen() {
+        Screen::Table(t) if state.metrics.shows_columns(t.kind) => state
+            .metrics
+            .taken(t.kind)
+            .map(|taken| super::metrics::sample_age(taken, now).1),
+        _ => None,
+    };
     instants
         .map(|t| seconds_until_change(seconds_between(t, now)))
+        .chain(sample_age)
         .min()
         .map(|s| Duration::from_secs(s.max(1) as u64))
 }

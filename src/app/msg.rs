@@ -111,6 +111,8 @@ pub enum Msg {
         /// What happened.
         report: super::operations::OpReport,
     },
+    /// What a poll of the metrics API found.
+    Metrics(crate::cluster::metrics::MetricsReport),
     /// A shell, attach session or port-forward changed.
     Stream(super::stream_msg::StreamMsg),
 }
@@ -177,6 +179,14 @@ pub enum Effect {
     AskPermission(super::permissions::Question),
     /// A dialog's read or change, run as a task; answered by [`Msg::OpReport`].
     Ops(super::operations::OpRequest),
+    /// Poll the metrics API for `target` from now on (`None`: stop) every `interval`;
+    /// answered by [`Msg::Metrics`] whenever what it finds changes.
+    PollMetrics {
+        /// What to list.
+        target: Option<crate::cluster::metrics::MetricsTarget>,
+        /// Time between polls.
+        interval: std::time::Duration,
+    },
     /// Open a terminal session, start or stop a port-forward; answered by [`Msg::Stream`].
     Stream(super::stream_msg::StreamRequest),
 }

@@ -228,6 +228,7 @@ pub fn describe(state: &mut State, effects: &mut Vec<Effect>) {
         title: title.clone(),
         text: text.map(Ok),
         scroll: 0,
+        key: Some(key.clone()),
     }));
     effects.push(Effect::Describe { key, title });
 }

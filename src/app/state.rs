@@ -109,6 +109,8 @@ pub struct TextView {
     pub text: Option<Result<String, String>>,
     /// First line shown.
     pub scroll: usize,
+    /// The object described, if the text is a describe.
+    pub key: Option<crate::cluster::ObjectKey>,
 }
 
 pub use super::logs::LogsView;
@@ -220,6 +222,8 @@ pub struct State {
     pub permissions: super::permissions::Permissions,
     /// The user's aliases for `:` commands (config `[aliases]`).
     pub aliases: crate::command_line::Aliases,
+    /// Live CPU and memory use (the metrics API), and its poll.
+    pub metrics: super::metrics::MetricsState,
     /// The commands a shell tries, in order (config `[shell] commands`).
     pub shell_commands: Vec<Vec<String>>,
     /// The image `:run` starts when it names none (config `[shell] debug_image`).
@@ -233,13 +237,18 @@ pub struct State {
 }
 
 impl State {
-    /// The columns of `kind`'s pane (the server's, for a kind without a typed view).
+    /// The columns of `kind`'s pane (the server's, for a kind without a typed view), with
+    /// the use columns last where the metrics API answered.
     pub fn columns(&self, kind: Kind) -> Vec<&'static crate::cluster::columns::Column> {
         let server = self
             .server_columns
             .get(&kind)
             .map_or(&[][..], Vec::as_slice);
-        crate::cluster::columns::columns_for(kind, self.all_namespaces(), server)
+        let mut columns = crate::cluster::columns::columns_for(kind, self.all_namespaces(), server);
+        if self.metrics.shows_columns(kind) {
+            columns.extend(crate::cluster::columns::usage::columns(kind));
+        }
+        columns
     }
 
     /// A state showing `kind` in `namespace` (`None`: all namespaces).
@@ -269,6 +278,7 @@ impl State {
             log_settings: super::logs::LogSettings::default(),
             permissions: super::permissions::Permissions::default(),
             aliases: crate::command_line::Aliases::default(),
+            metrics: super::metrics::MetricsState::default(),
             shell_commands: crate::cluster::exec::default_shells(),
             debug_image: crate::config::DEFAULT_DEBUG_IMAGE.to_owned(),
             sessions: super::shell_session::Sessions::default(),

@@ -124,6 +124,7 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
         },
         Msg::OpReport { id, report } => super::operations::report(state, id, report, &mut effects),
         Msg::Stream(msg) => super::stream_msg::apply(state, msg, &mut effects),
+        Msg::Metrics(report) => super::metrics::report(state, report),
         input_msg @ (Msg::InputChar(_)
         | Msg::InputText(_)
         | Msg::InputBackspace
@@ -152,6 +153,7 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
         state.refresh_views();
     }
     effects.extend(ensure_watches(state));
+    effects.extend(super::metrics::ensure_polling(state));
     effects.extend(super::permissions::ask_missing(state));
     effects
 }
@@ -189,6 +191,7 @@ fn connected(state: &mut State, context: String, server: String, namespace: Stri
     state.server_columns.clear();
     state.catalog = crate::cluster::registry::Catalog::typed();
     state.permissions.clear();
+    state.metrics.reset();
     let root = root_kind(state);
     state.screens = vec![Screen::Table(TableView::new(root, Scope::All, false))];
 }

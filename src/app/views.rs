@@ -3,36 +3,39 @@
 
 use super::rows::RowStore;
 use super::state::{Scope, Screen, State, TableView};
-use crate::cluster::ServerColumn;
-use crate::cluster::columns::columns_for;
+use crate::cluster::columns::{CellContext, Column};
 use crate::cluster::{Detail, Row};
 
 impl State {
     /// Recomputes what the shown screen derives from the stores, if they changed.
     pub fn refresh_views(&mut self) {
         let namespace = self.namespace.clone();
-        let all = namespace.is_none();
+        // The use columns come after the kind's own: the columns as the pane shows them.
+        let columns = match self.screens.last() {
+            Some(Screen::Table(t)) => self.columns(t.kind),
+            _ => Vec::new(),
+        };
         let Some(screen) = self.screens.last_mut() else {
             return;
         };
         match screen {
             Screen::Table(table) => {
                 let store = self.stores.of(table.kind);
-                let server = self
-                    .server_columns
-                    .get(&table.kind)
-                    .map_or(&[][..], Vec::as_slice);
                 if table.computed_from == Some(store.generation()) {
                     // Fresh.
                 } else if table.computed_from.is_some()
                     && table.membership_from == store.membership()
-                    && order_ignores_contents(table, all, server)
+                    && order_ignores_contents(table, &columns)
                 {
                     // Rows only changed their contents (a watch event on a known object):
                     // the same rows pass, in the same order; cells read the new rows when drawn.
                     table.computed_from = Some(store.generation());
                 } else {
-                    recompute(table, store, namespace.as_deref(), all, server);
+                    let ctx = CellContext {
+                        now: self.now,
+                        samples: Some(&self.metrics.samples),
+                    };
+                    recompute(table, store, namespace.as_deref(), &columns, &ctx);
                 }
             }
             Screen::Rollout(view) => {
@@ -84,8 +87,7 @@ fn in_scope(row: &Row, scope: &Scope) -> bool {
 
 /// Whether which rows are shown, and their order, depend only on what never changes
 /// about an object (its namespace, name and creation), so changed rows keep their place.
-fn order_ignores_contents(table: &TableView, all: bool, server: &[ServerColumn]) -> bool {
-    let columns = columns_for(table.kind, all, server);
+fn order_ignores_contents(table: &TableView, columns: &[&Column]) -> bool {
     let column = table.sort_column.min(columns.len().saturating_sub(1));
     table.filter.is_none()
         && matches!(table.scope, Scope::All)
@@ -96,8 +98,8 @@ fn recompute(
     table: &mut TableView,
     store: &RowStore,
     namespace: Option<&str>,
-    all: bool,
-    server: &[ServerColumn],
+    columns: &[&Column],
+    ctx: &CellContext,
 ) {
     let selected_key = table
         .visible
@@ -114,16 +116,18 @@ fn recompute(
             .filter(|(_, r)| table.filter.as_ref().is_none_or(|f| f.matches(r)))
             .map(|(slot, _)| slot),
     );
-    let columns = columns_for(table.kind, all, server);
     let column = table.sort_column.min(columns.len().saturating_sub(1));
     if let Some(col) = columns.get(column) {
-        let cmp = col.cmp;
+        let (cmp, live) = (col.cmp, col.live_order);
         let reverse = table.sort_reverse;
         table.visible.sort_unstable_by(|a, b| {
             let (Some(ra), Some(rb)) = (store.get(*a), store.get(*b)) else {
                 return std::cmp::Ordering::Equal;
             };
-            let ord = cmp(ra, rb);
+            let ord = match live {
+                Some(live) => live(ra, rb, ctx),
+                None => cmp(ra, rb),
+            };
             if reverse { ord.reverse() } else { ord }
         });
     }

@@ -13,14 +13,35 @@ use crate::human_duration::age;
 
 /// What a cell needs besides its row.
 #[derive(Debug, Clone, Copy)]
-pub struct CellContext {
+pub struct CellContext<'a> {
     /// "Now", for AGE and LAST SEEN.
     pub now: Timestamp,
+    /// The metrics samples, for the use columns (`None`: none shown).
+    pub samples: Option<&'a crate::cluster::metrics::Samples>,
+}
+
+impl CellContext<'_> {
+    /// A context at `now` without samples.
+    pub fn at(now: Timestamp) -> Self {
+        Self { now, samples: None }
+    }
+}
+
+/// How a use cell stands against what it is measured by, for its colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Below 80 %.
+    Normal,
+    /// 80 % or more.
+    Near,
+    /// 100 % or more.
+    Over,
 }
 
 /// A context for comparing cells that do not depend on the time.
 const EPOCH: CellContext = CellContext {
     now: Timestamp::UNIX_EPOCH,
+    samples: None,
 };
 
 /// How wide a column wants to be.
@@ -53,6 +74,10 @@ pub struct Column {
     /// The order never changes while objects live (name, namespace, creation): a table
     /// sorted by it need not re-sort when rows only change their contents.
     pub fixed_order: bool,
+    /// A use column's order, read from the samples (its `cmp` is not used).
+    pub live_order: Option<fn(&Row, &Row, &CellContext) -> Ordering>,
+    /// A use column's colour: how near what it is measured by.
+    pub tone: Option<fn(&Row, &CellContext) -> Tone>,
 }
 
 /// The columns of `kind`, with NAMESPACE first when showing all namespaces of a
@@ -100,6 +125,8 @@ const fn col(
         cell,
         cmp,
         fixed_order: false,
+        live_order: None,
+        tone: None,
     }
 }
 
@@ -187,9 +214,7 @@ macro_rules! cmp_num {
 macro_rules! cmp_text {
     ($cell:expr) => {
         |a: &Row, b: &Row| {
-            let ctx = CellContext {
-                now: Timestamp::UNIX_EPOCH,
-            };
+            let ctx = CellContext::at(Timestamp::UNIX_EPOCH);
             let f: for<'a> fn(&'a Row, &CellContext) -> Cow<'a, str> = $cell;
             f(a, &ctx).cmp(&f(b, &ctx)).then_with(|| by_name(a, b))
         }
@@ -213,6 +238,7 @@ mod cluster;
 mod events;
 mod network;
 pub mod server;
+pub mod usage;
 mod workloads;
 
 pub(in crate::cluster) use batch::{CRON_JOB, JOB};

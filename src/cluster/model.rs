@@ -3,11 +3,13 @@
 //! dashboard never sees a full Kubernetes object except in the YAML view.
 
 mod labels;
+mod resources;
 
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 pub use labels::Labels;
+pub use resources::{Amounts, ContainerResources};
 
 /// The kinds kdeck shows in panes: the typed ones, and any other the server serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -122,6 +124,8 @@ pub struct ContainerRow {
     pub state: String,
     /// An init container (listed after the pod's containers).
     pub init: bool,
+    /// Its requests and limits.
+    pub resources: ContainerResources,
 }
 
 /// A Pod, as the pods pane shows it.
@@ -334,6 +338,10 @@ pub struct NodeRow {
     pub version: String,
     /// InternalIP.
     pub internal_ip: String,
+    /// status.allocatable: the CPU and memory its pods may use.
+    pub allocatable: Amounts,
+    /// status.capacity.pods: how many pods it takes.
+    pub pod_capacity: Option<u32>,
 }
 
 /// A Namespace.

@@ -13,6 +13,7 @@ use super::inbox::Inbox;
 use super::stream_io::StreamIo;
 use super::{clipboard, operations};
 use crate::app::{Effect, Msg, State};
+use crate::cluster::metrics::poller::MetricsPoller;
 use crate::cluster::{Cluster, ConnectOptions, Kind, LogChunk, LogHandle, WatchHandle};
 
 /// Where copied text goes.
@@ -49,6 +50,8 @@ pub struct Io {
     connected: mpsc::UnboundedSender<(String, anyhow::Result<Cluster>)>,
     /// An `$EDITOR` run waiting for the loop (which owns the terminal).
     external_edit: Option<ExternalEdit>,
+    /// The poll of the metrics API, once something shown asked for one.
+    metrics: Option<MetricsPoller>,
     /// The watch of CustomResourceDefinitions that runs discovery again.
     definitions: Option<WatchHandle>,
 }
@@ -73,6 +76,7 @@ impl Io {
             messages: messages_tx,
             connected: connected_tx,
             external_edit: None,
+            metrics: None,
             definitions: None,
         };
         let inbox = Inbox {
@@ -189,6 +193,14 @@ impl Io {
                     let _ = messages.send(Msg::PermissionAnswer { question, answer });
                 });
             }
+            Effect::PollMetrics { target, interval } => {
+                let poller = self.metrics.get_or_insert_with(|| {
+                    let messages = messages.clone();
+                    self.cluster
+                        .poll_metrics(move |report| messages.send(Msg::Metrics(report)).is_ok())
+                });
+                poller.follow(target, interval);
+            }
             Effect::Stream(request) => self.streams.perform(&self.cluster, request, &messages),
             Effect::SwitchContext(name) => {
                 let mut opts = self.opts.clone();
@@ -263,6 +275,8 @@ impl Io {
         match result {
             Ok(cluster) => {
                 self.watches.clear();
+                // The new cluster gets its own poll when its screen asks for one.
+                self.metrics = None;
                 self.definitions = None;
                 let msg = Msg::Connected {
                     context: cluster.context().to_owned(),

@@ -19,8 +19,10 @@ use crate::human_duration::age;
 
 /// Columns a card wants at least.
 const CARD_MIN_WIDTH: u16 = 38;
-/// Rows of a card: its border and four lines.
-const CARD_HEIGHT: u16 = 6;
+/// Rows of a card: its border and four lines, and a line of use where metrics are shown.
+fn card_height(state: &State) -> u16 {
+    if state.metrics.available() { 7 } else { 6 }
+}
 
 /// Draws the monitor.
 pub fn draw(state: &State, view: &MonitorView, frame: &mut Frame, area: Rect) {
@@ -48,9 +50,9 @@ pub fn draw(state: &State, view: &MonitorView, frame: &mut Frame, area: Rect) {
         .unwrap_or(u16::MAX)
         .max(1);
     let cards_height = card_rows
-        .saturating_mul(CARD_HEIGHT)
+        .saturating_mul(card_height(state))
         .min(inner.height.saturating_sub((inner.height / 3).max(2)))
-        .max(CARD_HEIGHT.min(inner.height));
+        .max(card_height(state).min(inner.height));
     let cards_area = Rect {
         height: cards_height,
         ..inner
@@ -95,7 +97,8 @@ fn stale_since(state: &State) -> Option<String> {
 
 fn draw_cards(state: &State, view: &MonitorView, frame: &mut Frame, area: Rect) {
     let columns = (area.width / CARD_MIN_WIDTH).max(1);
-    let rows = (area.height / CARD_HEIGHT).max(1);
+    let card_height = card_height(state);
+    let rows = (area.height / card_height).max(1);
     let per_page = usize::from(columns * rows);
     let first = (view.selected / per_page) * per_page;
     let width = area.width / columns;
@@ -109,10 +112,10 @@ fn draw_cards(state: &State, view: &MonitorView, frame: &mut Frame, area: Rect) 
     {
         let at = u16::try_from(i - first).unwrap_or(0);
         let (col, row) = (at % columns, at / columns);
-        let height = CARD_HEIGHT.min(area.height.saturating_sub(row * CARD_HEIGHT));
+        let height = card_height.min(area.height.saturating_sub(row * card_height));
         let rect = Rect {
             x: area.x + col * width,
-            y: area.y + row * CARD_HEIGHT,
+            y: area.y + row * card_height,
             // The last column takes what the division left over.
             width: if col + 1 == columns {
                 area.width - col * width
@@ -209,7 +212,7 @@ fn draw_card(state: &State, card: &Card, selected: bool, frame: &mut Frame, area
         dep.desired,
     );
     bar.push(Span::styled(bar_label, theme.text()));
-    let lines = vec![
+    let mut lines = vec![
         Line::from(Span::styled(truncate(&status, w).into_owned(), health)),
         Line::from(bar),
         Line::from(Span::styled(truncate(&pods, w).into_owned(), pods_style)),
@@ -218,6 +221,11 @@ fn draw_card(state: &State, card: &Card, selected: bool, frame: &mut Frame, area
             theme.muted_style(),
         )),
     ];
+    if state.metrics.available() {
+        lines.push(super::usage::card_line(state, row).unwrap_or_else(|| {
+            Line::from(Span::styled("cpu/mem: no sample yet", theme.muted_style()))
+        }));
+    }
     frame.render_widget(Paragraph::new(lines), inner);
 }
 

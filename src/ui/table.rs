@@ -107,6 +107,7 @@ pub fn draw(state: &State, table: &TableView, frame: &mut Frame, area: Rect) {
         Style::new().fg(theme.accent).add_modifier(Modifier::BOLD),
     )];
     let watch = state.watch_states.get(&table.kind);
+    title.extend(super::usage::title_note(state, table.kind));
     if let Some(WatchState::Reconnecting {
         reason,
         last_update,
@@ -234,7 +235,10 @@ pub fn draw_rows<'a>(
     } else {
         offset
     };
-    let ctx = CellContext { now: state.now };
+    let ctx = CellContext {
+        now: state.now,
+        samples: Some(&state.metrics.samples),
+    };
     for (n, row) in rows.skip(offset).take(height).enumerate() {
         let y = area.y + 1 + n as u16;
         let style = if offset + n == selected {
@@ -253,8 +257,14 @@ pub fn draw_rows<'a>(
             style,
         );
         for p in &placed {
-            let text = (columns[p.index].cell)(row, &ctx);
+            let column = columns[p.index];
+            let text = (column.cell)(row, &ctx);
             let w = usize::from(p.width);
+            // A use near or over what it is measured by stands out, but not on the selection.
+            let style = match column.tone.map(|tone| tone(row, &ctx)) {
+                Some(tone) if offset + n != selected => super::usage::toned(state, style, tone),
+                _ => style,
+            };
             buf.set_stringn(area.x + p.x, y, truncate(&text, w), w, style);
         }
     }

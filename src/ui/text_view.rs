@@ -22,7 +22,7 @@ fn block<'a>(state: &State, title: &str) -> Block<'a> {
         ))
 }
 
-/// Draws a YAML or describe view.
+/// Draws a YAML or describe view; a describe of a pod or a node starts with its use.
 pub fn draw_text(state: &State, view: &TextView, frame: &mut Frame, area: Rect) {
     let (lines, style): (Vec<Line>, Style) = match &view.text {
         None => (vec![Line::from("loading…")], state.theme.muted_style()),
@@ -32,12 +32,35 @@ pub fn draw_text(state: &State, view: &TextView, frame: &mut Frame, area: Rect) 
             state.theme.text(),
         ),
     };
-    frame.render_widget(
-        Paragraph::new(lines)
-            .style(style)
-            .block(block(state, &view.title)),
-        area,
-    );
+    let usage = view
+        .key
+        .as_ref()
+        .map(|key| super::usage::describe_lines(state, key))
+        .unwrap_or_default();
+    let b = block(state, &view.title);
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    // The use lines, then a blank line, then the text.
+    let top = u16::try_from(usage.len() + 1)
+        .unwrap_or(u16::MAX)
+        .min(inner.height / 2);
+    let text_area = if usage.is_empty() {
+        inner
+    } else {
+        frame.render_widget(
+            Paragraph::new(usage),
+            Rect {
+                height: top,
+                ..inner
+            },
+        );
+        Rect {
+            y: inner.y + top,
+            height: inner.height - top,
+            ..inner
+        }
+    };
+    frame.render_widget(Paragraph::new(lines).style(style), text_area);
 }
 
 /// Draws the containers of a pod.
@@ -59,11 +82,16 @@ pub fn draw_containers(state: &State, view: &ContainersView, frame: &mut Frame, 
         }
     };
     let w = usize::from(inner.width);
+    let pod_row = state.stores.of(Kind::Pod).find(&view.namespace, &view.name);
     let mut lines = vec![Line::from(Span::styled(
         truncate(
             &format!(
-                "{:<24} {:<6} {:<9} {:<28} IMAGE",
-                "NAME", "READY", "RESTARTS", "STATE"
+                "{:<24} {:<6} {:<9} {}{:<28} IMAGE",
+                "NAME",
+                "READY",
+                "RESTARTS",
+                super::usage::container_header(state),
+                "STATE"
             ),
             w,
         )
@@ -76,8 +104,11 @@ pub fn draw_containers(state: &State, view: &ContainersView, frame: &mut Frame, 
         } else {
             c.name.clone()
         };
+        let usage = pod_row.map_or_else(String::new, |row| {
+            super::usage::container_cells(state, row, c)
+        });
         let text = format!(
-            "{:<24} {:<6} {:<9} {:<28} {}",
+            "{:<24} {:<6} {:<9} {usage}{:<28} {}",
             truncate(&name, 24),
             c.ready,
             c.restarts,

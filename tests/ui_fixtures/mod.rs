@@ -15,10 +15,10 @@ use jiff::Timestamp;
 use kdeck::app::state::State;
 use kdeck::app::{Msg, update};
 use kdeck::cluster::{
-    AddressRow, ClusterUpdate, ConditionRow, ContainerRow, CronJobRow, DaemonSetRow, DeploymentRow,
-    Detail, EndpointSliceRow, EndpointsRow, EventRow, Health, JobRow, KeysRow, Kind, Meta,
-    NamespaceRow, NodeRow, OwnerRef, PodRow, ReplicaSetRow, Row, ServiceRow, StatefulSetRow,
-    WatchState,
+    AddressRow, Amounts, ClusterUpdate, ConditionRow, ContainerResources, ContainerRow, CronJobRow,
+    DaemonSetRow, DeploymentRow, Detail, EndpointSliceRow, EndpointsRow, EventRow, Health, JobRow,
+    KeysRow, Kind, Meta, NamespaceRow, NodeRow, OwnerRef, PodRow, ReplicaSetRow, Row, ServiceRow,
+    StatefulSetRow, WatchState,
 };
 use kdeck::keymap::Keymap;
 use kdeck::theme::Theme;
@@ -146,6 +146,16 @@ pub fn pod(ns: &str, name: &str, rs: Option<&str>, status: &str, ready: bool, ag
                     format!("Waiting ({status})")
                 },
                 init: false,
+                resources: ContainerResources {
+                    requests: Amounts {
+                        cpu_millis: Some(100),
+                        memory_bytes: Some(64 * 1024 * 1024),
+                    },
+                    limits: Amounts {
+                        cpu_millis: Some(500),
+                        memory_bytes: Some(128 * 1024 * 1024),
+                    },
+                },
             }],
         }),
         health,
@@ -587,6 +597,11 @@ pub fn rows(kind: Kind) -> Vec<Row> {
                         },
                         version: "v1.33.0".into(),
                         internal_ip: format!("172.18.0.{}", i + 2),
+                        allocatable: Amounts {
+                            cpu_millis: Some(8000),
+                            memory_bytes: Some(16_336_412 * 1024),
+                        },
+                        pod_capacity: Some(110),
                     }),
                     Health::Ok,
                 )

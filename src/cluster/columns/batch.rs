@@ -158,9 +158,7 @@ mod tests {
     #[test]
     fn completions_and_duration_as_kubectl_prints_them() {
         let start: Timestamp = "2027-01-01T00:00:00Z".parse().unwrap();
-        let ctx = CellContext {
-            now: "2027-01-01T00:01:30Z".parse().unwrap(),
-        };
+        let ctx = CellContext::at("2027-01-01T00:01:30Z".parse().unwrap());
         let running = job_row(JobRow {
             succeeded: 1,
             completions: Some(3),

@@ -112,6 +112,8 @@ fn interned(index: usize, c: &ServerColumn) -> &'static Column {
             TEXT_ORDER[index]
         },
         fixed_order: false,
+        live_order: None,
+        tone: None,
     }));
     made.insert((index, c.clone()), column);
     column
@@ -156,9 +158,7 @@ mod tests {
         let columns = server_columns(&defs);
         let titles: Vec<&str> = columns.iter().map(|c| c.title).collect();
         assert_eq!(titles, ["NAME", "COLOR", "SIZE", "AGE"]);
-        let ctx = CellContext {
-            now: jiff::Timestamp::UNIX_EPOCH,
-        };
+        let ctx = CellContext::at(jiff::Timestamp::UNIX_EPOCH);
         let (a, b) = (
             row("a", &["a", "red", "10", "5m"]),
             row("b", &["b", "blue", "9", "1m"]),

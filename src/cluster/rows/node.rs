@@ -6,7 +6,7 @@ use k8s_openapi::api::core::v1::Node;
 use kube::{Api, Client};
 
 use super::ToRow;
-use crate::cluster::model::{Detail, Health, Kind, NodeRow};
+use crate::cluster::model::{Amounts, Detail, Health, Kind, NodeRow};
 
 const ROLE_PREFIX: &str = "node-role.kubernetes.io/";
 
@@ -51,6 +51,11 @@ impl ToRow for Node {
                 .and_then(|s| s.addresses.as_ref())
                 .and_then(|a| a.iter().find(|a| a.type_ == "InternalIP"))
                 .map_or_else(|| "<none>".to_owned(), |a| a.address.clone()),
+            allocatable: Amounts::of(status.and_then(|s| s.allocatable.as_ref())),
+            pod_capacity: status
+                .and_then(|s| s.capacity.as_ref())
+                .and_then(|c| c.get("pods"))
+                .and_then(|q| q.0.parse().ok()),
         };
         let health = match parts[0] {
             "Ready" if parts.len() == 1 => Health::Ok,

@@ -6,7 +6,9 @@ use k8s_openapi::api::core::v1::{Container, ContainerStatus, Pod, PodCondition};
 use kube::{Api, Client};
 
 use super::{ToRow, namespaced_api};
-use crate::cluster::model::{ContainerRow, Detail, Health, Kind, PodRow};
+use crate::cluster::model::{
+    Amounts, ContainerResources, ContainerRow, Detail, Health, Kind, PodRow,
+};
 
 /// Why the node controller marks pods on a lost node (`node.NodeUnreachablePodReason`).
 const NODE_UNREACHABLE_REASON: &str = "NodeLost";
@@ -222,6 +224,12 @@ fn container_rows(
                 restarts: status.map_or(0, |s| s.restart_count.max(0) as u32),
                 state: status.map_or_else(|| "Waiting".to_owned(), container_state),
                 init,
+                resources: ContainerResources {
+                    requests: Amounts::of(
+                        spec.resources.as_ref().and_then(|r| r.requests.as_ref()),
+                    ),
+                    limits: Amounts::of(spec.resources.as_ref().and_then(|r| r.limits.as_ref())),
+                },
             }
         })
         .collect()

@@ -6,6 +6,7 @@
 //! [`termination`]).
 
 pub mod container_state;
+pub mod oom;
 pub mod run_to_completion;
 pub mod termination;
 

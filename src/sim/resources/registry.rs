@@ -1,5 +1,6 @@
 //! The kinds one cluster serves: the built-in table, filtered by the release the cluster
-//! stands for, and the kinds its CustomResourceDefinitions add and remove at run time.
+//! stands for, the kinds its CustomResourceDefinitions add and remove at run time, and
+//! those of aggregated APIs (`metrics.k8s.io`), listed after them.
 //!
 //! Custom kinds are `&'static` like the built-in ones, so that requests, watch events and
 //! controllers hold a plain reference: each distinct definition is leaked once when a CRD
@@ -162,6 +163,15 @@ impl Registry {
             custom.remove(i);
         }
         custom.push(Box::leak(Box::new(rt)));
+    }
+
+    /// Serves `rt`, a kind another server answers for (an aggregated API such as
+    /// `metrics.k8s.io`), from now on; a second call for the same kind changes nothing.
+    pub fn aggregate(&self, rt: &'static ResourceType) {
+        let mut kinds = self.custom.write().unwrap_or_else(PoisonError::into_inner);
+        if !kinds.iter().any(|r| std::ptr::eq(*r, rt)) {
+            kinds.push(rt);
+        }
     }
 
     /// Stops serving the custom kind of `group` with this plural.

@@ -350,6 +350,9 @@ fn serve_resource(req: &ApiRequest) -> ApiResult<Response> {
         p.name.as_deref(),
         p.namespace.as_deref(),
     )?;
+    if crate::sim::metrics::serves(p.rt) {
+        return crate::sim::metrics::serve(req);
+    }
     if let Some(sub) = p.subresource.clone() {
         return subresources::serve(req, &sub);
     }

@@ -178,13 +178,15 @@ pub(super) fn sections(state: &State, view: &RolloutView) -> [Section; 5] {
         if pods.is_empty() {
             continue;
         }
+        // With their use: old and new versions compare line by line during a canary.
         pod_lines.push((
             format!(
-                "{} (rev {rev}{}) {} pod{}",
+                "{} (rev {rev}{}) {} pod{}{}",
                 row.meta.name,
                 if current { ", current" } else { "" },
                 pods.len(),
-                if pods.len() == 1 { "" } else { "s" }
+                if pods.len() == 1 { "" } else { "s" },
+                crate::ui::usage::replica_set_summary(state, pods)
             ),
             Style::new().fg(theme.accent),
         ));

@@ -2,7 +2,8 @@
 //! (ready after a delay), and the failure modes a demo needs: images whose name
 //! contains `crash` start and crash (CrashLoopBackOff with exponential back-off),
 //! images tagged `:bad` or from the `nonexistent` registry fail to pull
-//! (ErrImagePull, then ImagePullBackOff).
+//! (ErrImagePull, then ImagePullBackOff), and images tagged `:leaky` fill their memory
+//! limit and are OOM-killed (see [`oom`](super::oom)).
 
 use std::fmt::Write as _;
 
@@ -33,6 +34,8 @@ pub enum ImageBehaviour {
     Crashes,
     /// Cannot be pulled.
     Unpullable,
+    /// Starts, then grows its memory until the OOM killer stops it.
+    Leaks,
 }
 
 /// The behaviour of `image`.
@@ -46,6 +49,8 @@ pub fn behaviour(image: &str) -> ImageBehaviour {
         ImageBehaviour::Unpullable
     } else if image.contains("crash") {
         ImageBehaviour::Crashes
+    } else if crate::sim::metrics::usage::leaks(image) {
+        ImageBehaviour::Leaks
     } else {
         ImageBehaviour::Healthy
     }
@@ -151,7 +156,12 @@ impl ContainerContext<'_> {
         self.spec["image"].as_str().unwrap_or("")
     }
 
-    fn note(&self, kind: EventType, reason: &'static str, message: String) -> Note<'static> {
+    pub(super) fn note(
+        &self,
+        kind: EventType,
+        reason: &'static str,
+        message: String,
+    ) -> Note<'static> {
         Note {
             kind,
             reason,
@@ -185,7 +195,7 @@ impl ContainerContext<'_> {
         }
     }
 
-    fn start(&self, status: &mut Value, events: &mut Vec<Note<'static>>, first: bool) {
+    pub(super) fn start(&self, status: &mut Value, events: &mut Vec<Note<'static>>, first: bool) {
         let image = self.image();
         let pulled = if first && !self.image_present {
             format!(
@@ -280,11 +290,14 @@ impl ContainerContext<'_> {
                     if self.now >= after(started, CRASH_SECS) {
                         self.crash(&mut s, &mut events, started);
                     }
+                } else if let Some(killed) = self.oom_kill_due(started) {
+                    Self::oom_kill(&mut s, started, killed);
                 } else if current["ready"] != true && self.now >= after(started, self.ready_delay())
                 {
                     s["ready"] = json!(true);
                 }
             }
+            _ if super::oom::was_oom_killed(current) => self.after_oom_kill(&mut s, &mut events),
             _ => {}
         }
         (s, events)
@@ -367,6 +380,10 @@ mod tests {
         assert_eq!(behaviour("nonexistent.io/x:1"), ImageBehaviour::Unpullable);
         assert_eq!(behaviour("nginx:crash"), ImageBehaviour::Crashes);
         assert_eq!(behaviour("nginx:1.15.5"), ImageBehaviour::Healthy);
+        assert_eq!(
+            behaviour("docker.io/library/nginx:leaky"),
+            ImageBehaviour::Leaks
+        );
         assert!(image_id("nginx:1.14.1").starts_with("docker.io/library/nginx@sha256:"));
         assert_eq!(back_off_secs(1), 10);
         assert_eq!(back_off_secs(3), 40);

@@ -1,0 +1,250 @@
+//! Live CPU and memory use from the metrics API (`metrics.k8s.io/v1beta1`, what
+//! metrics-server serves): one list request per poll, of the pods of the namespace shown
+//! or of the nodes, read into compact [`PodSample`]s and [`NodeSample`]s. The API has no
+//! watch: [`poller`] asks again at the configured interval, only while something on
+//! screen shows use, and no more than once a minute where the API is missing (404, 503)
+//! or forbidden (403).
+
+pub mod poller;
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::quantity::Quantity;
+
+/// What a poll lists.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum MetricsTarget {
+    /// The pods of a namespace (`None`: of all namespaces).
+    Pods {
+        /// The namespace.
+        namespace: Option<String>,
+    },
+    /// The nodes (and how many pods each runs).
+    Nodes,
+}
+
+/// What a container, a pod or a node uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Usage {
+    /// CPU, in nanocores.
+    pub cpu_nanos: u64,
+    /// Memory (working set), in bytes.
+    pub memory_bytes: u64,
+}
+
+impl Usage {
+    /// CPU in millicores as `kubectl top` counts them (rounded up).
+    pub fn cpu_millis(self) -> u64 {
+        self.cpu_nanos.div_ceil(1_000_000)
+    }
+
+    /// Memory in MiB as `kubectl top` counts them (rounded down).
+    pub fn memory_mib(self) -> u64 {
+        self.memory_bytes / (1024 * 1024)
+    }
+}
+
+impl std::ops::Add for Usage {
+    type Output = Self;
+
+    fn add(self, other: Self) -> Self {
+        Self {
+            cpu_nanos: self.cpu_nanos.saturating_add(other.cpu_nanos),
+            memory_bytes: self.memory_bytes.saturating_add(other.memory_bytes),
+        }
+    }
+}
+
+/// What one pod uses, by container.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PodUsage {
+    /// Each reported container's name and use, as the API lists them.
+    pub containers: Vec<(String, Usage)>,
+}
+
+impl PodUsage {
+    /// The pod's total.
+    pub fn total(&self) -> Usage {
+        self.containers
+            .iter()
+            .fold(Usage::default(), |sum, (_, u)| sum + *u)
+    }
+
+    /// What container `name` uses, if it was reported.
+    pub fn container(&self, name: &str) -> Option<Usage> {
+        self.containers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, u)| *u)
+    }
+}
+
+/// One poll of the pods' metrics.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PodSample {
+    /// The namespace listed (`None`: all).
+    pub namespace: Option<String>,
+    /// When the oldest metric in it was taken (`None`: no pod has metrics).
+    pub taken: Option<Timestamp>,
+    /// Use per pod, by (namespace, name).
+    pub pods: HashMap<(String, String), PodUsage>,
+}
+
+/// One poll of the nodes' metrics.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NodeSample {
+    /// When the oldest metric in it was taken.
+    pub taken: Option<Timestamp>,
+    /// Use per node.
+    pub nodes: HashMap<String, Usage>,
+    /// Pods not yet finished per node (`None`: the pods could not be listed).
+    pub pods_per_node: Option<HashMap<String, u32>>,
+}
+
+/// What a poll found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MetricsReport {
+    /// The pods' metrics.
+    Pods(PodSample),
+    /// The nodes' metrics.
+    Nodes(NodeSample),
+    /// The server has no metrics API (404, 503): the server's words.
+    Unavailable(String),
+    /// The user may not read metrics (403): the server's words.
+    Forbidden(String),
+    /// The request failed otherwise (the connection, a 500): asked again at the next poll.
+    Failed(String),
+}
+
+/// The samples the panes read their use from, and whether the API is there at all.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Samples {
+    /// The last pods' sample.
+    pub pods: Option<PodSample>,
+    /// The last nodes' sample.
+    pub nodes: Option<NodeSample>,
+    /// Why the server has no metrics (the cells say `n/a`).
+    pub unavailable: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct List<T> {
+    items: Vec<T>,
+}
+
+#[derive(Deserialize)]
+struct Metadata {
+    name: String,
+    #[serde(default)]
+    namespace: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct PodMetrics {
+    metadata: Metadata,
+    #[serde(default)]
+    timestamp: Option<String>,
+    #[serde(default)]
+    containers: Vec<ContainerMetrics>,
+}
+
+#[derive(Deserialize)]
+struct ContainerMetrics {
+    name: String,
+    #[serde(default)]
+    usage: HashMap<String, String>,
+}
+
+#[derive(Deserialize)]
+struct NodeMetrics {
+    metadata: Metadata,
+    #[serde(default)]
+    timestamp: Option<String>,
+    #[serde(default)]
+    usage: HashMap<String, String>,
+}
+
+fn usage_of(map: &HashMap<String, String>) -> Usage {
+    let read = |key: &str| map.get(key).and_then(|q| Quantity::parse(q));
+    Usage {
+        cpu_nanos: read("cpu").map_or(0, |q| u64::try_from(q.nanos()).unwrap_or(0)),
+        memory_bytes: read("memory").map_or(0, |q| u64::try_from(q.value_ceil()).unwrap_or(0)),
+    }
+}
+
+fn oldest<'a>(stamps: impl Iterator<Item = Option<&'a String>>) -> Option<Timestamp> {
+    stamps
+        .filter_map(|t| t.and_then(|t| t.parse::<Timestamp>().ok()))
+        .min()
+}
+
+/// A `PodMetricsList` read into a sample of `namespace`.
+pub fn read_pods(namespace: Option<String>, list: Value) -> Result<PodSample, String> {
+    let list: List<PodMetrics> =
+        serde_json::from_value(list).map_err(|e| format!("unreadable PodMetricsList: {e}"))?;
+    let taken = oldest(list.items.iter().map(|p| p.timestamp.as_ref()));
+    let pods = list
+        .items
+        .into_iter()
+        .map(|p| {
+            let key = (p.metadata.namespace.unwrap_or_default(), p.metadata.name);
+            let containers = p
+                .containers
+                .into_iter()
+                .map(|c| {
+                    let usage = usage_of(&c.usage);
+                    (c.name, usage)
+                })
+                .collect();
+            (key, PodUsage { containers })
+        })
+        .collect();
+    Ok(PodSample {
+        namespace,
+        taken,
+        pods,
+    })
+}
+
+/// A `NodeMetricsList` read into a sample (without pod counts).
+pub fn read_nodes(list: Value) -> Result<NodeSample, String> {
+    let list: List<NodeMetrics> =
+        serde_json::from_value(list).map_err(|e| format!("unreadable NodeMetricsList: {e}"))?;
+    Ok(NodeSample {
+        taken: oldest(list.items.iter().map(|n| n.timestamp.as_ref())),
+        nodes: list
+            .items
+            .into_iter()
+            .map(|n| {
+                let usage = usage_of(&n.usage);
+                (n.metadata.name, usage)
+            })
+            .collect(),
+        pods_per_node: None,
+    })
+}
+
+/// How many rows of a pods Table each node has (its `Node` column).
+pub fn count_by_node(table: &Value) -> Option<HashMap<String, u32>> {
+    let column = table["columnDefinitions"]
+        .as_array()?
+        .iter()
+        .position(|c| c["name"] == "Node")?;
+    let mut counts = HashMap::new();
+    for row in table["rows"].as_array()? {
+        if let Some(node) = row["cells"][column]
+            .as_str()
+            .filter(|n| !n.is_empty() && *n != "<none>")
+        {
+            *counts.entry(node.to_owned()).or_insert(0) += 1;
+        }
+    }
+    Some(counts)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,229 @@
+//! The poll of the metrics API: one task per connection that lists what the screen shows
+//! (its [`MetricsTarget`] and interval, changed with [`MetricsPoller::follow`]), and
+//! nothing while the screen shows no use (`None`).
+//!
+//! What it costs: one list per poll (the nodes pane adds one list of the pods, as a Table
+//! without objects, to count them per node); a new target is asked at once, the same one
+//! again only once the interval has passed since the last request; where the API is
+//! missing or forbidden, nothing is asked again for [`BLOCKED_RETRY`], whatever the
+//! screen does. An answer equal to the last one is not sent on: the dashboard's loop is
+//! not woken when nothing would change on screen.
+
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+use super::{MetricsReport, MetricsTarget, count_by_node, read_nodes, read_pods};
+
+/// How long nothing is asked after the API answered 404, 503 or 403.
+pub const BLOCKED_RETRY: Duration = Duration::from_secs(60);
+
+const API: &str = "/apis/metrics.k8s.io/v1beta1";
+const ACCEPT_TABLE: &str = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
+/// The pods a node runs, as `kubectl describe node` counts them (not finished).
+const UNFINISHED_PODS: &str = "/api/v1/pods?includeObject=None&fieldSelector=status.phase%21%3DSucceeded%2Cstatus.phase%21%3DFailed";
+
+/// When the next request may go, from what was asked and answered.
+#[derive(Debug, Clone, Default)]
+pub struct Schedule {
+    last: Option<(Instant, MetricsTarget)>,
+    blocked: bool,
+}
+
+impl Schedule {
+    /// When `target` may be asked, with polls `interval` apart.
+    pub fn due(&self, target: &MetricsTarget, now: Instant, interval: Duration) -> Instant {
+        match &self.last {
+            Some((at, _)) if self.blocked => *at + BLOCKED_RETRY,
+            Some((at, last)) if last == target => *at + interval,
+            // Nothing asked yet, or another target: at once.
+            _ => now,
+        }
+    }
+
+    /// A request for `target` left at `at`.
+    pub fn asked(&mut self, target: MetricsTarget, at: Instant) {
+        self.last = Some((at, target));
+    }
+
+    /// Its answer came: a missing or forbidden API holds the next request back.
+    pub fn answered(&mut self, report: &MetricsReport) {
+        self.blocked = matches!(
+            report,
+            MetricsReport::Unavailable(_) | MetricsReport::Forbidden(_)
+        );
+    }
+}
+
+/// The running poll; dropping it stops it.
+#[derive(Debug)]
+pub struct MetricsPoller {
+    target: watch::Sender<Option<(MetricsTarget, Duration)>>,
+    task: tokio::task::AbortHandle,
+}
+
+impl Drop for MetricsPoller {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl MetricsPoller {
+    /// Starts polling nothing yet; each report goes to `sink`, which answers false when no
+    /// one listens any more (the task ends). Must be called within a tokio runtime.
+    pub fn start(
+        client: kube::Client,
+        sink: impl Fn(MetricsReport) -> bool + Send + 'static,
+    ) -> Self {
+        let (target, rx) = watch::channel(None);
+        let task = tokio::spawn(run(client, rx, sink));
+        Self {
+            target,
+            task: task.abort_handle(),
+        }
+    }
+
+    /// Polls `target` every `interval` from now on (`None`: nothing).
+    pub fn follow(&self, target: Option<MetricsTarget>, interval: Duration) {
+        let target = target.map(|t| (t, interval));
+        self.target.send_if_modified(|current| {
+            let changed = *current != target;
+            *current = target;
+            changed
+        });
+    }
+}
+
+async fn run(
+    client: kube::Client,
+    mut targets: watch::Receiver<Option<(MetricsTarget, Duration)>>,
+    sink: impl Fn(MetricsReport) -> bool,
+) {
+    let mut schedule = Schedule::default();
+    let mut last: Option<MetricsReport> = None;
+    loop {
+        let Some((target, interval)) = targets.borrow_and_update().clone() else {
+            if targets.changed().await.is_err() {
+                return;
+            }
+            continue;
+        };
+        let due = schedule.due(&target, Instant::now(), interval);
+        tokio::select! {
+            () = tokio::time::sleep_until(due) => {}
+            changed = targets.changed() => {
+                if changed.is_err() {
+                    return;
+                }
+                continue;
+            }
+        }
+        schedule.asked(target.clone(), Instant::now());
+        let report = fetch(&client, &target).await;
+        schedule.answered(&report);
+        if last.as_ref() != Some(&report) {
+            if !sink(report.clone()) {
+                return;
+            }
+            last = Some(report);
+        }
+    }
+}
+
+async fn get(client: &kube::Client, path: &str, accept: &str) -> Result<Value, kube::Error> {
+    let request = http::Request::get(path)
+        .header(http::header::ACCEPT, accept)
+        .body(Vec::new())
+        .map_err(kube::Error::HttpError)?;
+    client.request(request).await
+}
+
+/// What a failed request means for the metrics columns.
+fn classify(error: &kube::Error) -> MetricsReport {
+    match error {
+        kube::Error::Api(s) if matches!(s.code, 404 | 503) => {
+            MetricsReport::Unavailable(format!("{} ({})", s.message, s.code))
+        }
+        kube::Error::Api(s) if s.code == 403 => MetricsReport::Forbidden(s.message.clone()),
+        other => MetricsReport::Failed(other.to_string()),
+    }
+}
+
+/// One poll of `target`.
+pub async fn fetch(client: &kube::Client, target: &MetricsTarget) -> MetricsReport {
+    match target {
+        MetricsTarget::Pods { namespace } => {
+            let path = match namespace {
+                Some(ns) => format!("{API}/namespaces/{ns}/pods"),
+                None => format!("{API}/pods"),
+            };
+            match get(client, &path, "application/json").await {
+                Ok(list) => read_pods(namespace.clone(), list)
+                    .map_or_else(MetricsReport::Failed, MetricsReport::Pods),
+                Err(e) => classify(&e),
+            }
+        }
+        MetricsTarget::Nodes => {
+            match get(client, &format!("{API}/nodes"), "application/json").await {
+                Ok(list) => match read_nodes(list) {
+                    Ok(mut sample) => {
+                        // Counted where the user may list every pod; else the column says so.
+                        sample.pods_per_node = get(client, UNFINISHED_PODS, ACCEPT_TABLE)
+                            .await
+                            .ok()
+                            .and_then(|table| count_by_node(&table));
+                        MetricsReport::Nodes(sample)
+                    }
+                    Err(e) => MetricsReport::Failed(e),
+                },
+                Err(e) => classify(&e),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schedule_asks_new_targets_at_once_and_blocked_apis_once_a_minute() {
+        let interval = Duration::from_secs(15);
+        let pods = MetricsTarget::Pods {
+            namespace: Some("default".into()),
+        };
+        let t0 = Instant::now();
+        let mut s = Schedule::default();
+        assert_eq!(
+            s.due(&pods, t0, interval),
+            t0,
+            "the first poll goes at once"
+        );
+        s.asked(pods.clone(), t0);
+        s.answered(&MetricsReport::Pods(super::super::PodSample::default()));
+        let later = t0 + Duration::from_secs(3);
+        assert_eq!(s.due(&pods, later, interval), t0 + interval);
+        assert_eq!(
+            s.due(&MetricsTarget::Nodes, later, interval),
+            later,
+            "another target at once"
+        );
+        s.asked(MetricsTarget::Nodes, later);
+        s.answered(&MetricsReport::Unavailable("404".into()));
+        for target in [&pods, &MetricsTarget::Nodes] {
+            assert_eq!(
+                s.due(target, later + Duration::from_secs(1), interval),
+                later + BLOCKED_RETRY,
+                "a missing API is asked once a minute, whatever is shown"
+            );
+        }
+        s.asked(pods.clone(), later + BLOCKED_RETRY);
+        s.answered(&MetricsReport::Forbidden("no".into()));
+        assert_eq!(
+            s.due(&pods, later + BLOCKED_RETRY, interval),
+            later + BLOCKED_RETRY * 2
+        );
+    }
+}
