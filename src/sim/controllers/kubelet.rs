@@ -6,6 +6,7 @@
 //! [`termination`]).
 
 pub mod container_state;
+pub mod image_behaviour;
 pub mod termination;
 
 use std::collections::{HashMap, HashSet};
@@ -170,7 +171,7 @@ fn is_settled(pod: &Value) -> bool {
                 s["ready"] == true
                     && s["state"]["running"].is_object()
                     && container_state::behaviour(s["image"].as_str().unwrap_or(""))
-                        == container_state::ImageBehaviour::Healthy
+                        .settles_when_ready()
             })
 }
 
