@@ -212,6 +212,7 @@ fn deploy(
             unavailable: desired - ready,
             paused: false,
             canary: false,
+            canary_plan: None,
             strategy: "RollingUpdate".to_owned(),
             max_surge: Some("25%".to_owned()),
             max_unavailable: Some("25%".to_owned()),

@@ -6,6 +6,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use super::canary::plan_ops::{PlanStart, PlanWrite};
 use super::canary::{CanaryPlan, CanaryProgress};
 use super::delete::Propagation;
 use super::op_error::OpError;
@@ -88,6 +89,10 @@ pub enum Operation {
     Promote(ObjectKey),
     /// Abort a canary: roll back to the revision before it and resume.
     Abort(ObjectKey),
+    /// Start a stepped canary: its first step, and its plan on the Deployment.
+    PlanStart(PlanStart),
+    /// A stepped canary's next step, hold or lease, with a precondition on what was read.
+    PlanWrite(PlanWrite),
     /// Replace an object by its edited form (`kubectl edit`), carrying the
     /// resourceVersion that was edited; `dry_run`: validated by the server only.
     Replace {
@@ -167,6 +172,15 @@ impl fmt::Display for Operation {
                 plan.new_pods
             ),
             Self::Promote(key) => write!(f, "promote the canary of {}", target(key)),
+            Self::PlanStart(start) => write!(
+                f,
+                "canary plan {} {}={}, {} steps",
+                target(&start.key),
+                start.container,
+                start.image,
+                start.steps
+            ),
+            Self::PlanWrite(write) => write!(f, "{write}"),
             Self::Abort(key) => write!(f, "abort the canary of {}", target(key)),
             Self::Replace { key, dry_run, .. } => {
                 write!(f, "{}edit {}", dry(*dry_run), target(key))
@@ -193,7 +207,7 @@ pub async fn perform(
 ) -> Result<Outcome, OpError> {
     use super::{
         abort_canary, controller_history, delete, pause, promote_canary, restart, resume,
-        resume_and_undo, scale, set_image, start_canary, undo,
+        resume_and_undo, scale, set_image, start_canary, start_plan, undo, write_plan,
     };
     match operation {
         Operation::Scale { key, to, .. } => {
@@ -235,6 +249,8 @@ pub async fn perform(
         Operation::Canary(plan) => start_canary(permit, plan, on_progress).await,
         Operation::Promote(key) => promote_canary(permit, &key.namespace, &key.name).await,
         Operation::Abort(key) => abort_canary(permit, &key.namespace, &key.name).await,
+        Operation::PlanStart(start) => start_plan(permit, start).await,
+        Operation::PlanWrite(write) => write_plan(permit, write).await,
         Operation::Replace {
             key,
             object,
