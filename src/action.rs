@@ -82,6 +82,8 @@ pub enum Action {
     Promote,
     /// Abort the selected Deployment's canary (roll back).
     Abort,
+    /// Hold the selected Deployment's canary plan until pressed again (or let it go on).
+    Hold,
     /// Follow the logs of the selected pod, container, Deployment or ReplicaSet.
     ShowLogs,
     /// Quit kdeck.
@@ -147,6 +149,7 @@ impl Action {
             Self::Canary => "start canary",
             Self::Promote => "promote canary",
             Self::Abort => "abort canary",
+            Self::Hold => "hold / release a canary plan",
             Self::ShowLogs => "logs (pod, deployment, replicaset)",
             Self::Quit => "quit",
             Self::LogsKey(command) => command.description(),
@@ -171,6 +174,7 @@ impl Action {
                 | Self::Canary
                 | Self::Promote
                 | Self::Abort
+                | Self::Hold
         )
     }
 
@@ -208,6 +212,7 @@ impl Action {
             Self::Canary,
             Self::Promote,
             Self::Abort,
+            Self::Hold,
             Self::ShowLogs,
             Self::Quit,
         ]

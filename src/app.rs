@@ -8,6 +8,7 @@
 //! something visible changed.
 
 pub mod age_tick;
+pub mod canary_plan;
 pub mod describe;
 pub mod dialog;
 pub mod editor;

@@ -13,6 +13,7 @@ mod edit_io;
 mod effects;
 mod event_loop;
 mod frame_trace;
+mod gate_command;
 mod inbox;
 pub mod operations;
 mod startup;

@@ -102,6 +102,13 @@ pub enum Msg {
         /// The answer.
         answer: super::permissions::Answer,
     },
+    /// A canary gate's command ended.
+    CommandDone {
+        /// The request's id (from [`Effect::RunCommand`]).
+        id: u64,
+        /// How it ended.
+        outcome: super::canary_plan::command_gate::CommandOutcome,
+    },
     /// What came back for a dialog's request.
     OpReport {
         /// The request's id.
@@ -167,4 +174,6 @@ pub enum Effect {
     AskPermission(super::permissions::Question),
     /// A dialog's read or change, run as a task; answered by [`Msg::OpReport`].
     Ops(super::operations::OpRequest),
+    /// Run a canary gate's command on this machine; answered by [`Msg::CommandDone`].
+    RunCommand(super::canary_plan::command_gate::CommandRequest),
 }

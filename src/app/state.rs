@@ -208,6 +208,8 @@ pub struct State {
     pub permissions: super::permissions::Permissions,
     /// The user's aliases for `:` commands (config `[aliases]`).
     pub aliases: crate::command_line::Aliases,
+    /// The stepped canaries this kdeck drives or shows (config `[canary]`).
+    pub canary: super::canary_plan::CanaryPlans,
 }
 
 impl State {
@@ -235,6 +237,7 @@ impl State {
             log_settings: super::logs::LogSettings::default(),
             permissions: super::permissions::Permissions::default(),
             aliases: crate::command_line::Aliases::default(),
+            canary: super::canary_plan::CanaryPlans::default(),
         }
     }
 

@@ -43,6 +43,9 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
         Msg::Tick(now) => {
             state.now = now;
             state.refresh_views();
+            // The canary plans are judged and driven here, at a fresh `now`: the tick comes
+            // before every frame, so within a frame of the rows that changed.
+            super::canary_plan::drive(state, &mut effects);
             return effects;
         }
         Msg::Key(key) => return super::keys::key(state, key),
@@ -88,7 +91,12 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
             state.status = Some(message);
             state.status_ok = true;
         }
-        Msg::LogStream { stream, chunk } => super::logs::chunk(state, stream, chunk),
+        Msg::LogStream { stream, chunk } => {
+            if !super::canary_plan::log_chunk(state, stream, &chunk) {
+                super::logs::chunk(state, stream, chunk);
+            }
+        }
+        Msg::CommandDone { id, outcome } => super::canary_plan::command_done(state, id, &outcome),
         Msg::DialogKey(k) => super::dialog::key(state, k, &mut effects),
         Msg::ObjectLoaded {
             key,
@@ -112,7 +120,11 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
             }
             Err(message) => state.status = Some(message),
         },
-        Msg::OpReport { id, report } => super::dialog::report(state, id, report),
+        Msg::OpReport { id, report } => {
+            if !super::canary_plan::report(state, id, &report) {
+                super::dialog::report(state, id, report);
+            }
+        }
         input_msg @ (Msg::InputChar(_)
         | Msg::InputText(_)
         | Msg::InputBackspace
@@ -432,6 +444,10 @@ fn run_command(state: &mut State, cmd: Command, effects: &mut Vec<Effect>) {
 /// Watches the shown screen needs that are not running yet.
 fn ensure_watches(state: &mut State) -> Vec<Effect> {
     let mut needed: Vec<Kind> = vec![Kind::Namespace];
+    // A plan this kdeck drives is judged on its rollout's rows, whatever is shown.
+    if state.canary.driving() {
+        needed.extend(ROLLOUT_KINDS);
+    }
     match state.screen() {
         Screen::Table(t) => needed.push(t.kind),
         Screen::Rollout(_) => needed.extend(ROLLOUT_KINDS),

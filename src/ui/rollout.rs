@@ -3,6 +3,7 @@
 //! Services that select it, recent events, and a progress bar of old versus new replicas.
 //! Everything comes from the cached slots in `RolloutCache`; nothing scans the stores here.
 
+mod plan;
 mod sections;
 
 use ratatui::Frame;
@@ -67,13 +68,17 @@ pub fn draw(state: &State, view: &RolloutView, frame: &mut Frame, area: Rect) {
         );
         return;
     };
-    let [summary_area, progress_area, status_area, rest] = Layout::vertical([
+    let plan_lines = plan::lines(state, &view.namespace, &view.name);
+    let plan_height = u16::try_from(plan_lines.len()).unwrap_or(0);
+    let [summary_area, progress_area, status_area, plan_area, rest] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(1),
+        Constraint::Length(plan_height),
         Constraint::Fill(1),
     ])
     .areas(inner);
+    frame.render_widget(Paragraph::new(plan_lines), plan_area);
     let strategy = match (&dep.max_surge, &dep.max_unavailable) {
         (Some(s), Some(u)) => format!("{} (surge {s}, unavailable {u})", dep.strategy),
         _ => dep.strategy.clone(),
