@@ -21,6 +21,7 @@ pub mod navigation;
 pub mod operations;
 pub mod permissions;
 pub mod rollout;
+pub mod rollout_timeline;
 pub mod rows;
 pub mod state;
 pub mod update;

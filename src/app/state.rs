@@ -210,6 +210,8 @@ pub struct State {
     pub aliases: crate::command_line::Aliases,
     /// The stepped canaries this kdeck drives or shows (config `[canary]`).
     pub canary: super::canary_plan::CanaryPlans,
+    /// The ReplicaSets' ready replicas as the watches saw them change (rollout timeline).
+    pub timelines: super::rollout_timeline::Timelines,
 }
 
 impl State {
@@ -238,6 +240,7 @@ impl State {
             permissions: super::permissions::Permissions::default(),
             aliases: crate::command_line::Aliases::default(),
             canary: super::canary_plan::CanaryPlans::default(),
+            timelines: super::rollout_timeline::Timelines::default(),
         }
     }
 

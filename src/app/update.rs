@@ -29,6 +29,7 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
         Msg::Cluster(updates) => {
             // Views are refreshed once per frame (the tick), not per update.
             for update in updates {
+                state.timelines.observe(&update);
                 apply_cluster(state, update);
             }
             super::yaml_view::follow(state, &mut effects);
@@ -42,6 +43,7 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
         }
         Msg::Tick(now) => {
             state.now = now;
+            state.timelines.stamp(now);
             state.refresh_views();
             // The canary plans are judged and driven here, at a fresh `now`: the tick comes
             // before every frame, so within a frame of the rows that changed.
@@ -173,6 +175,7 @@ fn connected(state: &mut State, context: String, server: String, namespace: Stri
     state.connection.switching_to = None;
     state.namespace = Some(namespace);
     state.stores = super::rows::Stores::default();
+    state.timelines.clear();
     state.watching.clear();
     state.watch_states.clear();
     state.permissions.clear();

@@ -11,12 +11,13 @@
 use std::collections::BTreeMap;
 
 use jiff::{SignedDuration, Timestamp};
+use kdeck::app::canary_plan::user_sent;
 use kdeck::app::operations::{OpReport, OpRequest};
 use kdeck::app::state::{RolloutView, Screen, State};
 use kdeck::app::{Effect, Msg, update};
 use kdeck::cluster::ops::Operation;
 use kdeck::cluster::ops::canary::plan_annotation::PlanRecord;
-use kdeck::cluster::ops::canary::plan_ops::PlanWrite;
+use kdeck::cluster::ops::canary::plan_ops::{PlanChange, PlanStart, PlanWrite, Precondition};
 use kdeck::cluster::ops::canary::plan_steps::parse_plan;
 use kdeck::cluster::{
     ClusterUpdate, ContainerRow, DeploymentRow, Detail, EventRow, Health, Kind, Meta, OwnerRef,
@@ -338,4 +339,58 @@ pub fn plan_write(effects: &[Effect]) -> Option<(u64, PlanWrite)> {
 /// Restart baselines of a record.
 pub fn baseline(record: &PlanRecord) -> BTreeMap<String, u32> {
     record.restart_baseline.clone()
+}
+
+/// A change the server accepted.
+pub fn done() -> OpReport {
+    OpReport::Done("done".into())
+}
+
+/// A plan `steps` started by this kdeck at t0, its first step's pod ready at 2s.
+pub fn started(steps: &str) -> World {
+    let mut w = World::new();
+    let record = World::record(steps, ME);
+    let mut start = Operation::PlanStart(PlanStart::new(
+        kdeck::cluster::ObjectKey {
+            kind: kdeck::cluster::Kind::Deployment,
+            namespace: NS.into(),
+            name: DEPLOY.into(),
+        },
+        &record,
+    ));
+    user_sent(&mut w.state, 7, &mut start);
+    let Operation::PlanStart(start) = start else {
+        unreachable!()
+    };
+    w.answer(7, done());
+    w.plan = Some(start.record);
+    w.new_pods(1, 0);
+    assert!(sent(&w.tick(1)).is_empty(), "the pod is not ready yet");
+    w.new_pods(1, 1);
+    w
+}
+
+/// Ticks at `second`, confirming and applying a lease renewal if one was sent; returns
+/// the other changes sent.
+pub fn tick_renewing(w: &mut World, second: i64) -> Vec<(u64, Operation)> {
+    let effects = w.tick(second);
+    if let Some((id, write)) = plan_write(&effects).filter(|(_, p)| p.change == PlanChange::Renew) {
+        w.answer(id, done());
+        w.apply(&write);
+    }
+    sent(&effects)
+        .into_iter()
+        .filter(|(_, op)| !matches!(op, Operation::PlanWrite(p) if p.change == PlanChange::Renew))
+        .collect()
+}
+
+/// Ticks at `second` and expects a write of `change`; applies and confirms it.
+pub fn expect_write(w: &mut World, second: i64, change: PlanChange) {
+    let effects = w.tick(second);
+    let (id, write) =
+        plan_write(&effects).unwrap_or_else(|| panic!("a write at {second}s: {effects:?}"));
+    assert_eq!(write.change, change, "at {second}s");
+    assert!(matches!(write.precondition, Precondition::Record(_)));
+    w.answer(id, done());
+    w.apply(&write);
 }
