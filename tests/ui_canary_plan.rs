@@ -311,7 +311,13 @@ fn a_plan_driven_elsewhere_is_shown_never_written_then_taken_over_when_its_lease
         .resource_version
         .clone();
     assert_eq!(*rv, row_rv);
+    // Frames pass before the answer and before the watch shows the new holder: the row
+    // still names the one taken over from, and this kdeck keeps the plan.
+    w.tick(31);
+    assert!(w.tracked().driving, "{:?}", w.state.status);
     w.answer(id, done());
+    w.tick(31);
+    assert!(w.tracked().driving, "{:?}", w.state.status);
     w.apply(&write);
     let r = w.on_deployment();
     assert_eq!(r.lease.holder, ME);

@@ -64,6 +64,16 @@ impl Pending {
     pub fn engines(&self) -> bool {
         matches!(self, Self::Write(..) | Self::Abort(_) | Self::Promote)
     }
+
+    /// The sequence number of the record it writes, if it writes one.
+    pub fn seq(&self) -> Option<u64> {
+        match self {
+            Self::Start(seq) | Self::Write(seq, _) | Self::TakeOver(seq) | Self::UserWrite(seq) => {
+                Some(*seq)
+            }
+            Self::Abort(_) | Self::Promote | Self::User => None,
+        }
+    }
 }
 
 /// One plan the engine follows.

@@ -203,7 +203,13 @@ fn step_plan(
         }
         plan.awaiting = None;
     }
-    if plan.driving && record.lease.holder != ctx.identity {
+    // Until a write of ours shows in the watch, the row's record is older than it (a
+    // take-over's row still names the holder taken over from).
+    let unseen_write = plan.pending.as_ref().and_then(|(_, p)| p.seq());
+    if plan.driving
+        && record.lease.holder != ctx.identity
+        && unseen_write.is_none_or(|seq| record.seq >= seq)
+    {
         plan.driving = false;
         said.push(Said::Status(
             format!(
