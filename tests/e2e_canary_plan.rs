@@ -3,6 +3,7 @@
 //! with its holds respected (read from the ReplicaSets' scale events); a plan on the
 //! sim's `:flaky` image is aborted by the pods gate in its first hold, names the
 //! restarting pod, and leaves the Deployment on the previous template with its strategy;
+//! one on `:errors` is aborted by the log gate, its error lines shown;
 //! a kdeck killed mid-hold leaves the Deployment paused with the plan on it, and the next
 //! kdeck takes the plan over once the lease lapsed and finishes it.
 
@@ -29,7 +30,7 @@ fn kdeck(sim: &TestSim) -> PtySession {
     std::fs::create_dir_all(config_home.join("kdeck")).expect("the config dir");
     std::fs::write(
         config_home.join("kdeck").join("config.toml"),
-        format!("[canary]\nlease_seconds = {LEASE_SECONDS}\nlog_gate = false\n"),
+        format!("[canary]\nlease_seconds = {LEASE_SECONDS}\n"),
     )
     .expect("the config file");
     PtySession::spawn(
@@ -259,6 +260,32 @@ fn a_plan_on_a_flaky_image_aborts_in_its_first_hold_naming_the_restarting_pod() 
             ("3".to_owned(), "nginx:1.14.1".to_owned(), 3),
         ]
     );
+    quit(&mut s);
+}
+
+#[test]
+fn a_plan_on_an_image_logging_errors_aborts_on_the_log_gate() {
+    let sim = TestSim::start();
+    let before = outcome(&sim);
+    let mut s = kdeck(&sim);
+    select_myapp(&mut s);
+    start_plan(&mut s, "nginx:errors", "1 pod, hold 10m; 100%", 2);
+    let screen = s.wait_for("the plan aborted by the log gate", |t| {
+        t.contains("aborted at") && t.contains("gate logs failed")
+    });
+    // The evidence: the new pod's matching lines, under the verdict.
+    let canary_rs = replica_set_of(&sim, "nginx:errors");
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains(&format!("{canary_rs}-")) && l.contains("[error]")),
+        "the new pod's error lines are shown:\n{screen}"
+    );
+    let after = wait_for_outcome(&sim, "3 old pods, resumed, no plan", |o| {
+        o.images == ["nginx:1.14.1"; 3] && !o.paused && o.plan.is_none()
+    });
+    assert_eq!(after.strategy, before.strategy, "the strategy is restored");
+    assert_eq!(after.revision.as_deref(), Some("3"));
     quit(&mut s);
 }
 
