@@ -211,10 +211,15 @@ fn driver_line(
             theme.health(Health::Warn),
         )
     } else {
-        let key = key_of(state, &Action::Canary);
+        // A read-only session cannot take it over: it says so rather than offer a key.
+        let next = if state.readonly {
+            "a read-writable kdeck can continue it".to_owned()
+        } else {
+            format!("{} continues it", key_of(state, &Action::Canary))
+        };
         (
             format!(
-                "nobody drives it: the lease of {} expired {} ago; {key} continues it",
+                "nobody drives it: the lease of {} expired {} ago; {next}",
                 lease.holder,
                 ago(now, lease.expires())
             ),
