@@ -1,11 +1,12 @@
 //! Stepped canaries driven by the real binary in a pseudo-terminal against the embedded
 //! cluster (seed scenario, fast sim clock): a plan on a good image reaches 100% by itself
 //! with its holds respected (read from the ReplicaSets' scale events); a plan on the
-//! sim's `:flaky` image is aborted by the pods gate in its first hold, names the
-//! restarting pod, and leaves the Deployment on the previous template with its strategy;
+//! sim's `:flaky` image is aborted in its first hold by a gate that names the restarting
+//! pod, and leaves the Deployment on the previous template with its strategy;
 //! one on `:errors` is aborted by the log gate, its error lines shown;
 //! a kdeck killed mid-hold leaves the Deployment paused with the plan on it, and the next
-//! kdeck takes the plan over once the lease lapsed and finishes it.
+//! kdeck takes the plan over once the lease lapsed and finishes it; of two kdecks on one
+//! plan, only the one that started it drives it, and the other names it.
 
 mod pty;
 mod support;
@@ -287,6 +288,50 @@ fn a_plan_on_an_image_logging_errors_aborts_on_the_log_gate() {
     assert_eq!(after.strategy, before.strategy, "the strategy is restored");
     assert_eq!(after.revision.as_deref(), Some("3"));
     quit(&mut s);
+}
+
+#[test]
+fn of_two_kdecks_on_one_plan_only_one_drives_and_the_other_says_who() {
+    let sim = TestSim::start();
+    let mut driver = kdeck(&sim);
+    select_myapp(&mut driver);
+    start_plan(&mut driver, "nginx:1.15.7", "1 pod, hold 10m; 100%", 2);
+    let screen = driver.wait_for_text("driven by this kdeck");
+    let holder = screen
+        .lines()
+        .find_map(|l| {
+            let rest = l.split("driven by this kdeck (").nth(1)?;
+            rest.split(')').next().map(str::to_owned)
+        })
+        .expect("the holder's name");
+
+    let mut other = kdeck(&sim);
+    select_myapp(&mut other);
+    other.send(keys::ENTER);
+    other.wait_for_text(&format!("driven by {holder} since"));
+    // Its c names the driver and takes nothing: the lease is being renewed.
+    other.send("c");
+    other.wait_for_text(&format!(
+        "the canary plan of deployment/myapp-deploy is driven by {holder} since"
+    ));
+    // Two renewals later, the driver still holds it.
+    let before = outcome(&sim);
+    support::wait_until(support::test_timeout(), "two lease renewals", || {
+        outcome(&sim).plan != before.plan
+    });
+    let renewed = outcome(&sim);
+    support::wait_until(support::test_timeout(), "another renewal", || {
+        outcome(&sim).plan != renewed.plan
+    });
+    assert!(
+        outcome(&sim)
+            .plan
+            .is_some_and(|p| p.contains(&format!("\"holder\":\"{holder}\""))),
+        "the first kdeck holds the lease"
+    );
+    driver.wait_for_text("driven by this kdeck");
+    quit(&mut other);
+    quit(&mut driver);
 }
 
 #[test]
