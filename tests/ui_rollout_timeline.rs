@@ -129,6 +129,25 @@ fn a_failed_gate_and_its_warning_event_are_marked_where_they_happened() {
 }
 
 #[test]
+fn a_pod_asked_for_just_before_kdeck_looked_is_drawn_as_first_seen_not_as_asked() {
+    let mut w = World::new();
+    w.plan = Some(World::record("1 pod, hold 60s; 100%", "laptop pid 9").to_text());
+    w.scalings
+        .push((format!("Scaled up replica set {NEW_RS} to 1 from 0"), t0()));
+    w.new_pods(1, 0);
+    // kdeck's first frame, 3s after the scale-up: the pod is not ready yet.
+    w.tick(3);
+    w.new_pods(1, 1);
+    w.tick(10);
+    w.tick(20);
+    let c = timeline(&w, 100);
+    let value_at = |second: i64| c.new[c.axis.column_of(at(second)).expect("on the axis")];
+    assert_eq!(value_at(1), Some(0), "asked for, not yet ready");
+    assert_eq!(value_at(15), Some(1), "ready, seen live");
+    assert!(c.live_from > c.axis.column_of(at(1)).expect("on the axis"));
+}
+
+#[test]
 fn timeline_of_a_promoted_plan_at_both_sizes() {
     let mut w = promoted();
     for size in [(120, 40), (80, 24)] {

@@ -85,6 +85,8 @@ pub struct World {
     pub new_desired: i32,
     pub pods: Vec<PodSpec>,
     pub events: Vec<(&'static str, &'static str, String, Timestamp)>,
+    /// The Deployment's `ScalingReplicaSet` events: message and time.
+    pub scalings: Vec<(String, Timestamp)>,
     /// What the dashboard asked for when rows arrived, handed out by the next [`World::tick`].
     outbox: Vec<Effect>,
     rv: u64,
@@ -131,6 +133,7 @@ impl World {
             new_desired: 0,
             pods: old_pods.collect(),
             events: Vec::new(),
+            scalings: Vec::new(),
             outbox: Vec::new(),
             rv: 10,
         };
@@ -249,6 +252,26 @@ impl World {
                 health: Health::Neutral,
             })
             .collect();
+        let scalings = self
+            .scalings
+            .iter()
+            .enumerate()
+            .map(|(i, (message, when))| Row {
+                meta: meta(&format!("{DEPLOY}.scaled{i}"), rv, *when),
+                detail: Detail::Event(EventRow {
+                    type_: "Normal".to_owned(),
+                    reason: "ScalingReplicaSet".to_owned(),
+                    object_kind: "Deployment".into(),
+                    object_name: DEPLOY.into(),
+                    object_namespace: NS.into(),
+                    message: message.clone(),
+                    count: 1,
+                    first_seen: Some(*when),
+                    last_seen: Some(*when),
+                }),
+                health: Health::Neutral,
+            });
+        let events: Vec<Row> = events.into_iter().chain(scalings).collect();
         let reset = |kind, rows| ClusterUpdate::Reset { kind, rows };
         let msg = Msg::Cluster(vec![
             reset(Kind::Deployment, vec![dep]),

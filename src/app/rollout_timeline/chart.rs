@@ -108,17 +108,24 @@ fn scaled(e: &EventRow) -> Option<Scaled> {
 }
 
 /// The replicas of `row` at `t` as reconstructed from the scale events (`scales`, oldest
-/// first), its creation and its first count seen live (`first_seen`), else its count now.
+/// first), its creation and its first count seen live (`first_seen`: when, and the
+/// count), else its count now.
 fn reconstructed(
     row: &Row,
     rs: &ReplicaSetRow,
     scales: &[Scaled],
-    first_seen: Option<i32>,
+    first_seen: Option<(Timestamp, i32)>,
     t: Timestamp,
 ) -> i32 {
     let mine = || scales.iter().filter(|s| s.replica_set == row.meta.name);
     if let Some(last) = mine().rfind(|s| s.at <= t) {
-        return last.to;
+        // An event says how many were asked for, not how many were ready: when nothing
+        // was scaled between `t` and the first live sample, that sample is nearer the
+        // truth (a canary's pod asked for just before kdeck looked is not yet ready).
+        return match first_seen {
+            Some((seen_at, ready)) if !mine().any(|s| s.at > t && s.at <= seen_at) => ready,
+            _ => last.to,
+        };
     }
     if row.meta.created.is_some_and(|c| t < c) {
         return 0;
@@ -127,7 +134,7 @@ fn reconstructed(
         Some(first) => first.from.unwrap_or(0),
         // Nothing said how it changed before kdeck saw it: as it was first seen (its
         // count now would draw today's value over the past).
-        None => first_seen.unwrap_or(rs.ready),
+        None => first_seen.map_or(rs.ready, |(_, ready)| ready),
     }
 }
 
@@ -215,7 +222,7 @@ pub fn chart(state: &State, view: &RolloutView, columns: usize) -> Option<Timeli
                 .map_or(0, |(_, ready)| *ready),
             Some(None) => rs.ready,
             None => {
-                let first_seen = samples.and_then(|s| s.front()).map(|(_, ready)| *ready);
+                let first_seen = samples.and_then(|s| s.front()).copied();
                 reconstructed(row, rs, &scales, first_seen, t)
             }
         }
