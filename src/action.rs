@@ -84,6 +84,8 @@ pub enum Action {
     Abort,
     /// Hold the selected Deployment's canary plan until pressed again (or let it go on).
     Hold,
+    /// Run the selected CronJob now (`kubectl create job --from=cronjob/x`).
+    Trigger,
     /// Follow the logs of the selected pod, container, Deployment or ReplicaSet.
     ShowLogs,
     /// Quit kdeck.
@@ -150,6 +152,7 @@ impl Action {
             Self::Promote => "promote canary",
             Self::Abort => "abort canary",
             Self::Hold => "hold / release a canary plan",
+            Self::Trigger => "run a CronJob now",
             Self::ShowLogs => "logs (pod, deployment, replicaset)",
             Self::Quit => "quit",
             Self::LogsKey(command) => command.description(),
@@ -175,6 +178,7 @@ impl Action {
                 | Self::Promote
                 | Self::Abort
                 | Self::Hold
+                | Self::Trigger
         )
     }
 
@@ -213,6 +217,7 @@ impl Action {
             Self::Promote,
             Self::Abort,
             Self::Hold,
+            Self::Trigger,
             Self::ShowLogs,
             Self::Quit,
         ]

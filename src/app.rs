@@ -9,6 +9,7 @@
 
 pub mod age_tick;
 pub mod canary_plan;
+pub mod catalog;
 pub mod describe;
 pub mod dialog;
 pub mod editor;

@@ -9,6 +9,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::server_version::ServerVersion;
+
 /// kdeck: a terminal UI cluster manager and dashboard for Kubernetes.
 #[derive(Debug, Parser)]
 #[command(name = "kdeck", version, about, long_about = None)]
@@ -197,6 +199,10 @@ pub struct SimArgs {
     /// make the same objects (for screenshots and snapshot tests).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// The Kubernetes release to stand for, 1.20 to 1.33: its /version and the API versions it
+    /// served (EndpointSlices and CronJobs in v1beta1 on 1.20, no aggregated discovery before 1.27...).
+    #[arg(long = "server-version", value_name = "1.N", default_value_t = ServerVersion::NEWEST)]
+    pub server_version: ServerVersion,
 }
 
 impl Default for SimArgs {
@@ -211,6 +217,7 @@ impl Default for SimArgs {
             pods: 50_000,
             churn: 0,
             seed: None,
+            server_version: ServerVersion::NEWEST,
         }
     }
 }

@@ -27,6 +27,7 @@ pub mod access_review;
 pub mod columns;
 pub mod connection;
 pub mod describe;
+pub mod discovery;
 pub mod exec;
 pub mod gate;
 pub mod kubeconfig;
@@ -47,10 +48,10 @@ use std::sync::Arc;
 use anyhow::Context as _;
 
 pub use model::{
-    AddressRow, ClusterUpdate, ConditionRow, ContainerRow, DaemonSetRow, DeploymentRow, Detail,
-    EndpointSliceRow, EndpointsRow, EventRow, Health, KeysRow, Kind, Labels, Meta, NamespaceRow,
-    NodeRow, ObjectKey, OwnerRef, PodRow, ReplicaSetRow, Row, ServiceRow, StatefulSetRow,
-    WatchState,
+    AddressRow, ClusterUpdate, ConditionRow, ContainerRow, CronJobRow, DaemonSetRow, DeploymentRow,
+    Detail, EndpointSliceRow, EndpointsRow, EventRow, Health, JobRow, KeysRow, Kind, Labels, Meta,
+    NamespaceRow, NodeRow, ObjectKey, OwnerRef, PodRow, ReplicaSetRow, Row, ServerColumn,
+    ServiceRow, StatefulSetRow, TableRow, WatchState,
 };
 use tokio::sync::mpsc;
 
@@ -214,6 +215,7 @@ impl Cluster {
         tx: mpsc::UnboundedSender<ClusterUpdate>,
     ) -> WatchHandle {
         use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+        use k8s_openapi::api::batch::v1::{CronJob, Job};
         use k8s_openapi::api::core::v1::{
             ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service,
         };
@@ -234,6 +236,9 @@ impl Cluster {
             Kind::Namespace => tokio::spawn(watch::run::<Namespace>(conn, namespace, tx)),
             Kind::ConfigMap => tokio::spawn(watch::run::<ConfigMap>(conn, namespace, tx)),
             Kind::Secret => tokio::spawn(watch::run::<Secret>(conn, namespace, tx)),
+            Kind::Job => tokio::spawn(watch::run::<Job>(conn, namespace, tx)),
+            Kind::CronJob => tokio::spawn(watch::run::<CronJob>(conn, namespace, tx)),
+            Kind::Other(_) => tokio::spawn(watch::run_table(conn, kind, namespace, tx)),
         };
         WatchHandle {
             task: task.abort_handle(),
@@ -256,6 +261,55 @@ impl Cluster {
             container: container.map(str::to_owned),
         };
         logs::start(self.client(), target, options, tx)
+    }
+
+    /// What the server serves (API discovery): the ids of its resources in the
+    /// registry's table of discovered resources.
+    pub async fn discover(&self) -> anyhow::Result<Vec<registry::ResourceId>> {
+        discovery::discover(&self.client()).await
+    }
+
+    /// Watches the CustomResourceDefinitions (their metadata only) and sends `()` on
+    /// `changed` for each change after the first list, so that discovery can run again.
+    /// Ends quietly where they may not be listed or are not served.
+    pub fn watch_definitions(&self, changed: mpsc::UnboundedSender<()>) -> WatchHandle {
+        use futures::StreamExt as _;
+        use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+        use kube::core::PartialObjectMeta;
+        use kube::runtime::watcher;
+        let api: kube::Api<PartialObjectMeta<CustomResourceDefinition>> =
+            kube::Api::all(self.client());
+        let task = tokio::spawn(async move {
+            let mut events = watcher::watcher(api, watcher::Config::default()).boxed();
+            let mut listed = false;
+            while let Some(event) = events.next().await {
+                match event {
+                    Ok(watcher::Event::InitDone) => listed = true,
+                    Ok(watcher::Event::Apply(_) | watcher::Event::Delete(_)) if listed => {
+                        if changed.send(()).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        // 403 or 404: nothing to follow here; others: the watcher retries.
+                        let status = match &e {
+                            watcher::Error::InitialListFailed(kube::Error::Api(s))
+                            | watcher::Error::WatchStartFailed(kube::Error::Api(s)) => Some(s.code),
+                            _ => None,
+                        };
+                        if matches!(status, Some(403 | 404)) {
+                            tracing::info!("not following CustomResourceDefinitions: {e}");
+                            return;
+                        }
+                        tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                    }
+                }
+            }
+        });
+        WatchHandle {
+            task: task.abort_handle(),
+        }
     }
 
     /// Sends `operation` through the gate: the one way kdeck changes the cluster. A

@@ -117,7 +117,10 @@ impl Config {
     fn checked(self) -> Result<Self, String> {
         self.canary.check()?;
         let (aliases, _) = crate::command_line::Aliases::new(&self.aliases);
-        match crate::command_line::parse(&aliases.expand(&self.command)) {
+        match crate::command_line::parse(
+            &aliases.expand(&self.command),
+            &crate::cluster::registry::Catalog::typed(),
+        ) {
             Ok(_) => Ok(self),
             Err(e) => Err(format!("command = {:?}: {e}", self.command)),
         }

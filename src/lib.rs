@@ -31,6 +31,8 @@ pub mod keymap;
 pub mod list_merge;
 pub mod logging;
 pub mod runtime;
+pub mod server_version;
+#[cfg(feature = "sim")]
 pub mod sim;
 pub mod theme;
 pub mod tool_commands;
@@ -43,6 +45,27 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::cli::{Cli, Command, ThemeAction};
+
+/// `kdeck sim`: the embedded cluster, when this build has it.
+#[cfg_attr(
+    not(feature = "sim"),
+    expect(
+        clippy::unused_async,
+        reason = "the same signature as with the embedded cluster"
+    )
+)]
+async fn serve_sim(args: cli::SimArgs) -> anyhow::Result<()> {
+    #[cfg(feature = "sim")]
+    return sim::serve(args).await;
+    #[cfg(not(feature = "sim"))]
+    {
+        let _ = args;
+        anyhow::bail!(
+            "this kdeck was built without the embedded cluster (--no-default-features); \
+             build it with the default features for `kdeck sim`"
+        )
+    }
+}
 
 /// Parses the command line and runs what it asks for. Used by `main`. The exit codes are
 /// in [`cli::exit_code`].
@@ -74,7 +97,7 @@ pub fn main_entry() -> ExitCode {
     };
     let result = runtime.block_on(async move {
         match cli.command {
-            Some(Command::Sim(args)) => sim::serve(args).await,
+            Some(Command::Sim(args)) => serve_sim(args).await,
             _ => runtime::run(cli.dashboard).await,
         }
     });

@@ -7,7 +7,10 @@
 //!
 //! Module map:
 //! - [`store`]: objects as JSON, resourceVersions, watch history and compaction.
-//! - [`resources`]: the served kinds (discovery's view); [`api_error`]: `Status` errors.
+//! - [`resources`]: the served kinds: the built-in table with the versions each release
+//!   serves, [`resources::Registry`] (the release, the kinds CRDs add), [`resources::ServerVersion`];
+//!   [`api_error`]: `Status` errors; [`admission`]: the admission plugins that change
+//!   created pods; [`managed_fields`]: who set which field (`metadata.managedFields`).
 //! - [`clock`]: simulated time (speed factor or manual).
 //! - [`server`]: the HTTP API: [`server::routes`] parses every path and dispatches;
 //!   [`server::auth`] (tokens, roles), [`server::discovery`], [`server::openapi`],
@@ -16,19 +19,22 @@
 //!   [`server::subresources`] (scale/status/log/eviction), [`server::selectors`],
 //!   [`server::table`] (kubectl's columns), [`server::validate`] (defaults and
 //!   field errors), [`server::protobuf`] (kubectl's typed request bodies),
-//!   [`server::request_log`].
+//!   [`server::convert`] (stored form to served versions and back), [`server::request_log`].
 //!   [`server::streams`] serves exec, attach and port-forward (WebSocket and SPDY).
 //! - [`controllers`], [`logs`], [`scenario`]: what runs on the store (deployment,
-//!   replicaset, kubelet, endpoints, events, GC), container logs, starting objects.
+//!   replicaset, kubelet, endpoints, events, GC, job, cronjob, CRDs, volumes, autoscaler,
+//!   disruption, service accounts), container logs, starting objects.
 //! - [`runtime`], [`shell`], [`images`], [`pod_network`]: what runs in the containers:
 //!   the stand-in shell exec and attach reach, what each image has and serves, and the
 //!   cluster network (Service names, kube-proxy's choice of endpoint, pods' HTTP pages).
 
+pub mod admission;
 pub mod api_error;
 pub mod clock;
 pub mod controllers;
 pub mod images;
 pub mod logs;
+pub mod managed_fields;
 pub mod pod_network;
 pub mod resources;
 pub mod runtime;
@@ -45,7 +51,7 @@ use serde_json::json;
 
 use self::clock::Clock;
 use self::controllers::Controllers;
-use self::resources::by_kind;
+use self::resources::{ServerVersion, by_kind};
 use self::server::ApiServer;
 use self::server::auth::Users;
 pub use self::server::request_log::RequestRecord;
@@ -71,6 +77,13 @@ impl SimOptions {
             },
             manual_clock: false,
         }
+    }
+
+    /// The same options standing for another Kubernetes release (`--server-version`).
+    #[must_use]
+    pub fn with_server_version(mut self, version: ServerVersion) -> Self {
+        self.args.server_version = version;
+        self
     }
 
     /// The same options with another clock speed.
@@ -108,10 +121,15 @@ impl Sim {
         if let Some(seed) = opts.args.seed {
             fastrand::seed(seed);
         }
-        let store = Arc::new(Store::new(clock));
+        let store = Arc::new(
+            Store::new(clock)
+                .for_release(opts.args.server_version)
+                .with_name_seed(opts.args.seed),
+        );
         let scenario_task = scenario::load(&store, &opts.args)
             .with_context(|| format!("cannot load the {:?} scenario", opts.args.scenario))?;
         ensure_namespaces(&store)?;
+        ensure_storage_class(&store)?;
         let controllers = controllers::start_seeded(&store, opts.args.seed);
         let users = Users::new();
         let server = ApiServer::start(store.clone(), users.clone(), opts.args.addr).await?;
@@ -305,7 +323,7 @@ impl Sim {
             .map_or(0, Controllers::settled_rounds)
     }
 
-    /// Every request served so far (method, path, verb, user, status).
+    /// Every request served so far (method, path, verb, user, status, User-Agent).
     pub fn requests(&self) -> Vec<RequestRecord> {
         self.server.state().log.snapshot()
     }
@@ -364,6 +382,24 @@ fn ensure_namespaces(store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The `standard` StorageClass, the cluster's default (as kind's), provisioned at once.
+fn ensure_storage_class(store: &Store) -> anyhow::Result<()> {
+    let classes =
+        by_kind("storage.k8s.io", "StorageClass").context("storage classes are not served")?;
+    if store.get(classes, "", "standard").is_none() {
+        store
+            .create(
+                classes,
+                json!({"metadata": {"name": "standard",
+                        "annotations": {controllers::volumes::DEFAULT_CLASS: "true"}},
+                    "provisioner": "rancher.io/local-path", "reclaimPolicy": "Delete",
+                    "volumeBindingMode": "Immediate"}),
+            )
+            .map_err(|e| anyhow::anyhow!("cannot create the standard StorageClass: {e}"))?;
+    }
+    Ok(())
+}
+
 /// Where `kdeck sim` writes its kubeconfig by default: `$XDG_STATE_HOME/kdeck/sim-kubeconfig`.
 pub fn default_kubeconfig_path() -> PathBuf {
     dirs::state_dir()
@@ -381,6 +417,7 @@ pub async fn serve(args: SimArgs) -> anyhow::Result<()> {
         .unwrap_or_else(default_kubeconfig_path);
     let scenario = args.scenario;
     let speed = args.speed;
+    let release = args.server_version;
     let sim = Sim::start(SimOptions {
         args,
         manual_clock: false,
@@ -390,7 +427,8 @@ pub async fn serve(args: SimArgs) -> anyhow::Result<()> {
     // Listening before saying so: a SIGTERM right after the lines below stops it cleanly.
     let stop = StopSignals::listen()?;
     println!(
-        "kdeck sim: the embedded cluster ({scenario:?} scenario, speed {speed}x) serves {}",
+        "kdeck sim: the embedded cluster ({scenario:?} scenario, speed {speed}x, Kubernetes {}) serves {}",
+        release.git_version(),
         sim.url()
     );
     println!("kubeconfig written to {}", path.display());

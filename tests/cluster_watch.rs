@@ -58,6 +58,7 @@ impl Pane {
                 }
             }
             ClusterUpdate::State { state, .. } => self.states.push(state),
+            ClusterUpdate::Columns { .. } => {}
         }
     }
 

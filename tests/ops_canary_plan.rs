@@ -114,7 +114,10 @@ async fn a_plan_steps_exactly_holds_and_refuses_stale_writes() {
         .send(Operation::PlanWrite(hold))
         .await
         .expect_err("the plan changed since");
-    assert!(err.to_string().contains("test failed"), "{err}");
+    assert!(
+        err.to_string().contains("changed since it was read"),
+        "{err}"
+    );
 
     let held = plan_on(&a).await.unwrap();
     plan.seq = 3;

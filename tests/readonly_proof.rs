@@ -34,6 +34,10 @@ use support::TestSim;
 #[derive(Debug, Clone, Copy)]
 enum View {
     Table(Kind),
+    /// A pane of the seed's `batch` namespace, with its CronJob and Jobs in it.
+    BatchTable(Kind),
+    /// The generic pane of a custom resource (the seed's Widgets).
+    Generic,
     Rollout,
     RolloutPods,
     Containers,
@@ -54,6 +58,9 @@ fn views() -> Vec<View> {
         .map(|k| View::Table(*k))
         .collect();
     views.extend([
+        View::BatchTable(Kind::CronJob),
+        View::BatchTable(Kind::Job),
+        View::Generic,
         View::Rollout,
         View::RolloutPods,
         View::Containers,
@@ -101,6 +108,15 @@ async fn table_with(d: &mut AppDriver, kind: Kind, text: &str) {
     .await;
 }
 
+/// Waits until the shown table has a row.
+async fn wait_for_rows(d: &mut AppDriver, what: &str) {
+    d.wait_for(
+        what,
+        |s| matches!(s.screen(), Screen::Table(t) if !t.visible.is_empty()),
+    )
+    .await;
+}
+
 /// Back to the admin context, the default namespace and no prompt or dialog.
 async fn reset(d: &mut AppDriver) {
     d.settle().await;
@@ -121,6 +137,17 @@ async fn go(d: &mut AppDriver, view: View) {
             show_pane(&mut d.state, kind);
             d.act(Action::Top);
             d.wait_live(kind).await;
+        }
+        View::BatchTable(kind) => {
+            switch_namespace(&mut d.state, Some("batch".to_owned()));
+            show_pane(&mut d.state, kind);
+            d.act(Action::Top);
+            d.wait_live(kind).await;
+            wait_for_rows(d, &format!("{kind:?} rows")).await;
+        }
+        View::Generic => {
+            command(d, "widgets");
+            wait_for_rows(d, "the Widgets").await;
         }
         View::Rollout | View::RolloutPods | View::Describe | View::Yaml | View::WorkloadLogs => {
             table_with(d, Kind::Deployment, "myapp-deploy").await;
@@ -381,10 +408,34 @@ fn the_client_layer_alone_refuses_a_change() {
                 .await
                 .expect_err("the read-only layer refuses");
             assert!(err.to_string().contains("read-only"), "{err}");
+            // A POST to a proxy path that ends like an access review is no review.
+            for path in [
+                "/api/v1/namespaces/default/services/myapp-svc/proxy/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+                "/api/v1/namespaces/default/pods/x/exec?command=sh",
+            ] {
+                let method = if path.contains("/exec") { "GET" } else { "POST" };
+                let request = http::Request::builder()
+                    .method(method)
+                    .uri(path)
+                    .body(b"{}".to_vec())
+                    .expect("a request");
+                let err = cluster
+                    .client()
+                    .request_text(request)
+                    .await
+                    .expect_err("the read-only layer refuses");
+                assert!(err.to_string().contains("read-only"), "{path}: {err}");
+            }
         }
     });
     let requests = sim.requests();
     assert!(not_get(&requests).is_empty(), "{:#?}", not_get(&requests));
+    assert!(
+        !requests
+            .iter()
+            .any(|r| r.path.contains("/proxy") || r.path.contains("/exec")),
+        "{requests:#?}"
+    );
 }
 
 /// Puts a stepped canary plan on myapp-deploy, held at its first step by a kdeck whose

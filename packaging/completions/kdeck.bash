@@ -462,7 +462,7 @@ _kdeck() {
             return 0
             ;;
         kdeck__subcmd__sim)
-            opts="-h --addr --write-kubeconfig --scenario --speed --namespaces --deployments --pods --churn --seed --kubeconfig --log-level --help"
+            opts="-h --addr --write-kubeconfig --scenario --speed --namespaces --deployments --pods --churn --seed --server-version --kubeconfig --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -501,6 +501,10 @@ _kdeck() {
                     return 0
                     ;;
                 --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-version)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

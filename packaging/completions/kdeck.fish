@@ -62,6 +62,7 @@ complete -c kdeck -n "__fish_kdeck_using_subcommand sim" -l deployments -d '`sca
 complete -c kdeck -n "__fish_kdeck_using_subcommand sim" -l pods -d '`scale` scenario: total number of pods' -r
 complete -c kdeck -n "__fish_kdeck_using_subcommand sim" -l churn -d '`scale` scenario: pod status updates per second' -r
 complete -c kdeck -n "__fish_kdeck_using_subcommand sim" -l seed -d 'Draw the random parts of names (pod suffixes, IDs) from this seed, so that runs make the same objects (for screenshots and snapshot tests)' -r
+complete -c kdeck -n "__fish_kdeck_using_subcommand sim" -l server-version -d 'The Kubernetes release to stand for, 1.20 to 1.33: its /version and the API versions it served (EndpointSlices and CronJobs in v1beta1 on 1.20, no aggregated discovery before 1.27...)' -r
 complete -c kdeck -n "__fish_kdeck_using_subcommand sim" -l kubeconfig -d 'Kubeconfig file (default: $KUBECONFIG, merged as kubectl does, then ~/.kube/config)' -r -F
 complete -c kdeck -n "__fish_kdeck_using_subcommand sim" -l log-level -d 'How much to write to the log file (`kdeck sim`: to stderr)' -r -f -a "off\t'Nothing; no log file is opened'
 error\t'Failures only'

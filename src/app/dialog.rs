@@ -235,6 +235,13 @@ fn begin(state: &State, action: &Action) -> Result<Begin, String> {
                 history(),
             )
         }
+        // On a CronJob, pause and resume are its suspend and resume.
+        Action::Pause | Action::Resume if key.kind == Kind::CronJob => {
+            Begin::Send(Operation::Suspend {
+                key,
+                suspend: *action == Action::Pause,
+            })
+        }
         Action::Pause => {
             deployment?;
             Begin::Send(Operation::Pause(key))
@@ -242,6 +249,18 @@ fn begin(state: &State, action: &Action) -> Result<Begin, String> {
         Action::Resume => {
             deployment?;
             Begin::Send(Operation::Resume(key))
+        }
+        Action::Trigger => {
+            if key.kind != Kind::CronJob {
+                return Err(format!(
+                    "run now works on CronJobs, not {}",
+                    key.kind.word()
+                ));
+            }
+            Begin::Dialog(
+                Dialog::Confirm(ConfirmDialog::new(Operation::Trigger(key))),
+                None,
+            )
         }
         Action::Restart => {
             if !matches!(
@@ -267,15 +286,6 @@ fn begin(state: &State, action: &Action) -> Result<Begin, String> {
             Begin::Dialog(Dialog::Confirm(ConfirmDialog::new(operation)), None)
         }
         Action::Delete => {
-            if !matches!(
-                key.kind,
-                Kind::Pod | Kind::ReplicaSet | Kind::Deployment | Kind::Service
-            ) {
-                return Err(format!(
-                    "delete works on pods, ReplicaSets, Deployments and Services, not {}",
-                    key.kind.word()
-                ));
-            }
             let load = Some(Load::Dependents(key.clone()));
             let operation = Operation::Delete {
                 key,

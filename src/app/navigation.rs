@@ -132,6 +132,12 @@ pub fn enter(state: &mut State, effects: &mut Vec<Effect>) {
                 (Kind::ReplicaSet, _) => pods(owned("ReplicaSet")),
                 (Kind::DaemonSet, _) => pods(owned("DaemonSet")),
                 (Kind::StatefulSet, _) => pods(owned("StatefulSet")),
+                (Kind::Job, _) => pods(owned("Job")),
+                (Kind::CronJob, _) => Some(Screen::Table(TableView::new(
+                    Kind::Job,
+                    owned("CronJob"),
+                    all,
+                ))),
                 (Kind::Service, Detail::Service(s)) if !s.selector.is_empty() => {
                     pods(Scope::Selector(s.selector.clone()))
                 }

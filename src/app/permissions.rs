@@ -79,12 +79,12 @@ pub fn question(action: &Action, kind: Kind, namespace: Option<&str>) -> Option<
             }
             _ => return None,
         },
-        Action::Delete => match kind {
-            Kind::Pod | Kind::ReplicaSet | Kind::Deployment | Kind::Service => {
-                ("delete", kind, None)
-            }
+        Action::Delete => ("delete", kind, None),
+        Action::Trigger => match kind {
+            Kind::CronJob => ("create", Kind::Job, None),
             _ => return None,
         },
+        Action::Pause | Action::Resume if kind == Kind::CronJob => ("patch", kind, None),
         Action::Edit | Action::EditExternal => ("update", kind, None),
         Action::Restart | Action::Undo => match kind {
             Kind::Deployment | Kind::StatefulSet | Kind::DaemonSet => ("patch", kind, None),
@@ -130,6 +130,7 @@ pub fn denial(state: &State, action: &Action) -> Option<String> {
         let what = match action {
             Action::Scale => "scale",
             Action::Delete => "delete",
+            Action::Trigger => "create jobs from",
             Action::Edit | Action::EditExternal => "edit",
             other => other.description(),
         };

@@ -56,7 +56,9 @@ impl Timelines {
     pub fn observe(&mut self, update: &ClusterUpdate) {
         let rows = match update {
             ClusterUpdate::Reset { rows, .. } | ClusterUpdate::Applied { rows, .. } => rows,
-            ClusterUpdate::Deleted { .. } | ClusterUpdate::State { .. } => return,
+            ClusterUpdate::Deleted { .. }
+            | ClusterUpdate::State { .. }
+            | ClusterUpdate::Columns { .. } => return,
         };
         for row in rows {
             let (Detail::ReplicaSet(rs), Some(owner)) = (&row.detail, &row.meta.owner) else {

@@ -130,13 +130,13 @@ impl Stores {
         self.stores.entry(kind).or_default()
     }
 
-    /// Applies a row update (not a watch state change; those go to the state).
+    /// Applies a row update (not a watch state change or columns; those go to the state).
     pub fn apply(&mut self, update: ClusterUpdate) {
         match update {
             ClusterUpdate::Reset { kind, rows } => self.of_mut(kind).reset(rows),
             ClusterUpdate::Applied { kind, rows } => self.of_mut(kind).apply(rows),
             ClusterUpdate::Deleted { kind, keys } => self.of_mut(kind).delete(keys),
-            ClusterUpdate::State { .. } => {}
+            ClusterUpdate::State { .. } | ClusterUpdate::Columns { .. } => {}
         }
     }
 }

@@ -12,7 +12,7 @@ use crate::keymap::Keymap;
 use crate::theme::Theme;
 
 /// Panes in the order Tab cycles through them.
-pub const PANES: [Kind; 13] = [
+pub const PANES: [Kind; 15] = [
     Kind::Pod,
     Kind::Deployment,
     Kind::ReplicaSet,
@@ -24,6 +24,8 @@ pub const PANES: [Kind; 13] = [
     Kind::Secret,
     Kind::DaemonSet,
     Kind::StatefulSet,
+    Kind::Job,
+    Kind::CronJob,
     Kind::Node,
     Kind::Namespace,
 ];
@@ -182,6 +184,10 @@ pub struct State {
     pub stores: Stores,
     /// Watch state per kind.
     pub watch_states: HashMap<Kind, WatchState>,
+    /// The columns of the server's Table, per kind shown in a generic pane.
+    pub server_columns: HashMap<Kind, Vec<crate::cluster::ServerColumn>>,
+    /// The kinds the server serves (discovery), for `:` and its completion.
+    pub catalog: crate::cluster::registry::Catalog,
     /// Kinds being watched.
     pub watching: BTreeSet<Kind>,
     /// The breadcrumb; the last screen is shown.
@@ -215,6 +221,15 @@ pub struct State {
 }
 
 impl State {
+    /// The columns of `kind`'s pane (the server's, for a kind without a typed view).
+    pub fn columns(&self, kind: Kind) -> Vec<&'static crate::cluster::columns::Column> {
+        let server = self
+            .server_columns
+            .get(&kind)
+            .map_or(&[][..], Vec::as_slice);
+        crate::cluster::columns::columns_for(kind, self.all_namespaces(), server)
+    }
+
     /// A state showing `kind` in `namespace` (`None`: all namespaces).
     pub fn new(kind: Kind, namespace: Option<String>, keymap: Keymap, theme: Theme) -> Self {
         Self {
@@ -226,6 +241,8 @@ impl State {
             namespace,
             stores: Stores::default(),
             watch_states: HashMap::new(),
+            server_columns: HashMap::new(),
+            catalog: crate::cluster::registry::Catalog::typed(),
             watching: BTreeSet::new(),
             screens: vec![Screen::Table(TableView::new(kind, Scope::All, false))],
             mode: Mode::Normal,

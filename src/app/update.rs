@@ -8,7 +8,6 @@ use super::navigation;
 use super::rollout::ROLLOUT_KINDS;
 use super::state::{Mode, PANES, Scope, Screen, State, TableView};
 use crate::action::Action;
-use crate::cluster::columns::columns_for;
 use crate::cluster::{ClusterUpdate, Kind, WatchState};
 use crate::command_line::{self as command, Command};
 
@@ -39,8 +38,15 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
         }
         Msg::Start => {
             effects.push(Effect::AskServerVersion);
+            // Start-up may have asked already (so `:` completes from the first frame).
+            effects.push(if state.catalog.discovered() {
+                Effect::FollowDefinitions
+            } else {
+                Effect::Discover
+            });
             return effects;
         }
+        Msg::Discovered(found) => super::catalog::discovered(state, found),
         Msg::Tick(now) => {
             state.now = now;
             state.timelines.stamp(now);
@@ -80,6 +86,7 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
         } => {
             connected(state, context, server, namespace);
             effects.push(Effect::AskServerVersion);
+            effects.push(Effect::Discover);
         }
         Msg::ConnectFailed(message) => {
             state.connection.switching_to = None;
@@ -164,6 +171,9 @@ fn apply_cluster(state: &mut State, update: ClusterUpdate) {
         ClusterUpdate::State { kind, state: watch } => {
             state.watch_states.insert(kind, watch);
         }
+        ClusterUpdate::Columns { kind, columns } => {
+            state.server_columns.insert(kind, columns);
+        }
         rows => state.stores.apply(rows),
     }
 }
@@ -178,6 +188,8 @@ fn connected(state: &mut State, context: String, server: String, namespace: Stri
     state.timelines.clear();
     state.watching.clear();
     state.watch_states.clear();
+    state.server_columns.clear();
+    state.catalog = crate::cluster::registry::Catalog::typed();
     state.permissions.clear();
     let root = root_kind(state);
     state.screens = vec![Screen::Table(TableView::new(root, Scope::All, false))];
@@ -247,6 +259,11 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
                 state.status_ok = false;
                 return;
             }
+            if let Some(why) = verb_missing(state, &mutation) {
+                state.status = Some(why);
+                state.status_ok = false;
+                return;
+            }
             if matches!(mutation, Action::Edit | Action::EditExternal) {
                 let external = mutation == Action::EditExternal;
                 super::yaml_view::open(state, Some(external), effects);
@@ -258,13 +275,34 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
     }
 }
 
+/// Why the server's resource does not take `action` at all (a discovered kind whose
+/// discovery lacks the verb), if so.
+fn verb_missing(state: &State, action: &Action) -> Option<String> {
+    let kind = navigation::selected_key(state)?.kind;
+    let facts = kind.facts()?;
+    let verb = match action {
+        Action::Delete => "delete",
+        Action::Edit | Action::EditExternal => "update",
+        _ => return None,
+    };
+    (!facts.can(verb)).then(|| {
+        format!(
+            "the server does not allow {verb} on {}: {}",
+            kind.plural(),
+            facts.verbs.join(", ")
+        )
+    })
+}
+
 fn sort(state: &mut State, action: &Action) {
-    let all = state.all_namespaces();
-    let Some(Screen::Table(t)) = state.screen_mut() else {
+    let Screen::Table(t) = state.screen() else {
         state.status = Some("sorting works on tables".to_owned());
         return;
     };
-    let n = columns_for(t.kind, all).len().max(1);
+    let n = state.columns(t.kind).len().max(1);
+    let Some(Screen::Table(t)) = state.screen_mut() else {
+        return;
+    };
     match action {
         Action::SortNext => (t.sort_column, t.sort_reverse) = ((t.sort_column + 1) % n, false),
         Action::SortPrev => (t.sort_column, t.sort_reverse) = ((t.sort_column + n - 1) % n, false),
@@ -340,6 +378,7 @@ fn input(state: &mut State, msg: &Msg, effects: &mut Vec<Effect>) {
                     &namespaces,
                     &state.connection.contexts,
                     &state.aliases,
+                    &state.catalog,
                 );
                 state.status = (!candidates.is_empty()).then(|| candidates.join("  "));
                 state.mode = Mode::Command(done);
@@ -347,7 +386,7 @@ fn input(state: &mut State, msg: &Msg, effects: &mut Vec<Effect>) {
             Msg::InputSubmit => {
                 state.mode = Mode::Normal;
                 state.status = None;
-                match command::parse(&state.aliases.expand(&line)) {
+                match command::parse(&state.aliases.expand(&line), &state.catalog) {
                     Ok(cmd) => run_command(state, cmd, effects),
                     Err(e) => state.status = Some(e),
                 }
@@ -465,6 +504,20 @@ fn ensure_watches(state: &mut State) -> Vec<Effect> {
     }
     let mut effects = Vec::new();
     for kind in needed {
+        if let Some(facts) = kind.facts()
+            && !(facts.can("list") && facts.can("watch"))
+        {
+            // Said once, never asked: the server does not offer what a pane needs.
+            state.watch_states.insert(
+                kind,
+                WatchState::Unavailable(format!(
+                    "the server does not list and watch {} (its verbs: {})",
+                    kind.plural(),
+                    facts.verbs.join(", ")
+                )),
+            );
+            continue;
+        }
         if state.watching.insert(kind) {
             state
                 .watch_states

@@ -3,6 +3,7 @@
 
 use super::rows::RowStore;
 use super::state::{Scope, Screen, State, TableView};
+use crate::cluster::ServerColumn;
 use crate::cluster::columns::columns_for;
 use crate::cluster::{Detail, Row};
 
@@ -17,17 +18,21 @@ impl State {
         match screen {
             Screen::Table(table) => {
                 let store = self.stores.of(table.kind);
+                let server = self
+                    .server_columns
+                    .get(&table.kind)
+                    .map_or(&[][..], Vec::as_slice);
                 if table.computed_from == Some(store.generation()) {
                     // Fresh.
                 } else if table.computed_from.is_some()
                     && table.membership_from == store.membership()
-                    && order_ignores_contents(table, all)
+                    && order_ignores_contents(table, all, server)
                 {
                     // Rows only changed their contents (a watch event on a known object):
                     // the same rows pass, in the same order; cells read the new rows when drawn.
                     table.computed_from = Some(store.generation());
                 } else {
-                    recompute(table, store, namespace.as_deref(), all);
+                    recompute(table, store, namespace.as_deref(), all, server);
                 }
             }
             Screen::Rollout(view) => {
@@ -78,15 +83,21 @@ fn in_scope(row: &Row, scope: &Scope) -> bool {
 
 /// Whether which rows are shown, and their order, depend only on what never changes
 /// about an object (its namespace, name and creation), so changed rows keep their place.
-fn order_ignores_contents(table: &TableView, all: bool) -> bool {
-    let columns = columns_for(table.kind, all);
+fn order_ignores_contents(table: &TableView, all: bool, server: &[ServerColumn]) -> bool {
+    let columns = columns_for(table.kind, all, server);
     let column = table.sort_column.min(columns.len().saturating_sub(1));
     table.filter.is_none()
         && matches!(table.scope, Scope::All)
         && columns.get(column).is_some_and(|c| c.fixed_order)
 }
 
-fn recompute(table: &mut TableView, store: &RowStore, namespace: Option<&str>, all: bool) {
+fn recompute(
+    table: &mut TableView,
+    store: &RowStore,
+    namespace: Option<&str>,
+    all: bool,
+    server: &[ServerColumn],
+) {
     let selected_key = table
         .visible
         .get(table.selected)
@@ -102,7 +113,7 @@ fn recompute(table: &mut TableView, store: &RowStore, namespace: Option<&str>, a
             .filter(|(_, r)| table.filter.as_ref().is_none_or(|f| f.matches(r)))
             .map(|(slot, _)| slot),
     );
-    let columns = columns_for(table.kind, all);
+    let columns = columns_for(table.kind, all, server);
     let column = table.sort_column.min(columns.len().saturating_sub(1));
     if let Some(col) = columns.get(column) {
         let cmp = col.cmp;

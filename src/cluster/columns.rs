@@ -7,6 +7,7 @@ use std::cmp::Ordering;
 
 use jiff::Timestamp;
 
+use crate::cluster::model::ServerColumn;
 use crate::cluster::{Kind, Row};
 use crate::human_duration::age;
 
@@ -16,6 +17,11 @@ pub struct CellContext {
     /// "Now", for AGE and LAST SEEN.
     pub now: Timestamp,
 }
+
+/// A context for comparing cells that do not depend on the time.
+const EPOCH: CellContext = CellContext {
+    now: Timestamp::UNIX_EPOCH,
+};
 
 /// How wide a column wants to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,19 +55,29 @@ pub struct Column {
     pub fixed_order: bool,
 }
 
-/// The columns of `kind`, with NAMESPACE first when showing all namespaces of a namespaced kind.
-pub fn columns_for(kind: Kind, all_namespaces: bool) -> Vec<&'static Column> {
+/// The columns of `kind`, with NAMESPACE first when showing all namespaces of a
+/// namespaced kind; a kind without a typed view has the columns of the server's Table,
+/// `server` (none until its watch has sent them).
+pub fn columns_for(
+    kind: Kind,
+    all_namespaces: bool,
+    server: &[ServerColumn],
+) -> Vec<&'static Column> {
     let mut cols = Vec::with_capacity(10);
     if all_namespaces && kind.namespaced() {
         cols.push(&NAMESPACE);
     }
-    cols.extend(kind.info().columns.iter());
+    match kind.info() {
+        Some(info) => cols.extend(info.columns.iter()),
+        None if server.is_empty() => cols.extend([&NAME, &AGE]),
+        None => cols.extend(server::server_columns(server)),
+    }
     cols
 }
 
 /// The column a pane sorts by at first, and whether reversed.
 pub fn default_sort(kind: Kind, all_namespaces: bool) -> (usize, bool) {
-    match kind.info().sort {
+    match kind.info().and_then(|info| info.sort) {
         None => (0, false),
         Some((column, reversed)) => (
             column + usize::from(all_namespaces && kind.namespaced()),
@@ -192,11 +208,14 @@ pub fn selector_text(selector: &std::collections::BTreeMap<String, String>) -> S
         .join(",")
 }
 
+mod batch;
 mod cluster;
 mod events;
 mod network;
+pub mod server;
 mod workloads;
 
+pub(in crate::cluster) use batch::{CRON_JOB, JOB};
 pub(in crate::cluster) use cluster::{KEYS, NAMESPACE_PANE, NODE};
 pub(in crate::cluster) use events::EVENT;
 pub(in crate::cluster) use network::{ENDPOINT_SLICE, ENDPOINTS, SERVICE};

@@ -5,6 +5,7 @@
 mod containers;
 mod deployment;
 mod events;
+mod generic;
 mod pod;
 mod prefix_writer;
 mod service;
@@ -28,7 +29,7 @@ use prefix_writer::{PrefixWriter, selector_string};
 /// Describes the object at `key` as of `now`.
 pub async fn describe(client: Client, key: &ObjectKey, now: Timestamp) -> anyhow::Result<String> {
     let ns = key.namespace.as_str();
-    let what = || format!("{} {}", key.kind.info().api_kind, display_key(key));
+    let what = || format!("{} {}", key.kind.api_kind(), display_key(key));
     let get_err =
         |e: kube::Error| anyhow::anyhow!("cannot describe {}: {}", what(), short_error(&e));
     match key.kind {
@@ -131,11 +132,11 @@ pub async fn describe(client: Client, key: &ObjectKey, now: Timestamp) -> anyhow
                 .pointer("/metadata/uid")
                 .and_then(serde_json::Value::as_str)
                 .map(str::to_owned);
-            let yaml = object_yaml::to_yaml(&value)?;
+            let text = generic::describe(&value, now);
             let evs = object_events(client, key, uid.as_deref()).await;
             let mut w = PrefixWriter::default();
             events::write(&mut w, &evs, now);
-            Ok(format!("{yaml}\n{}", w.finish()))
+            Ok(format!("{text}{}", w.finish()))
         }
     }
 }
@@ -147,7 +148,7 @@ async fn object_events(
     key: &ObjectKey,
     uid: Option<&str>,
 ) -> Vec<k8s_openapi::api::core::v1::Event> {
-    let kind = key.kind.info().api_kind;
+    let kind = key.kind.api_kind();
     let object = InvolvedObject {
         kind,
         namespace: &key.namespace,

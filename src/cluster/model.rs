@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 pub use labels::Labels;
 
-/// The kinds kdeck shows in panes.
+/// The kinds kdeck shows in panes: the typed ones, and any other the server serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
     /// core/v1 Pod.
@@ -38,6 +38,14 @@ pub enum Kind {
     ConfigMap,
     /// core/v1 Secret (names and keys only, never values).
     Secret,
+    /// batch/v1 Job.
+    Job,
+    /// batch/v1 CronJob.
+    CronJob,
+    /// A resource discovery found that kdeck has no typed view of (a custom resource,
+    /// RBAC, a typed kind served only at another version): shown in the generic pane,
+    /// its facts in the registry's discovered table.
+    Other(super::registry::ResourceId),
 }
 
 /// Identity of one object: kind, namespace ("" when cluster-scoped) and name.
@@ -347,6 +355,48 @@ pub struct KeysRow {
     pub keys: Vec<String>,
 }
 
+/// A Job.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct JobRow {
+    /// STATUS as kubectl prints it: Complete, Failed, Suspended, Running, Terminating...
+    pub status: String,
+    /// status.succeeded.
+    pub succeeded: i32,
+    /// spec.completions (`None`: the Job completes when one pod succeeds).
+    pub completions: Option<i32>,
+    /// spec.parallelism.
+    pub parallelism: i32,
+    /// status.active.
+    pub active: i32,
+    /// status.failed.
+    pub failed: i32,
+    /// status.startTime.
+    pub started: Option<Timestamp>,
+    /// status.completionTime.
+    pub completed: Option<Timestamp>,
+    /// Container images of the pod template.
+    pub images: Vec<String>,
+}
+
+/// A CronJob.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CronJobRow {
+    /// spec.schedule.
+    pub schedule: String,
+    /// spec.timeZone.
+    pub time_zone: Option<String>,
+    /// spec.suspend.
+    pub suspend: bool,
+    /// How many of its Jobs run (status.active).
+    pub active: usize,
+    /// status.lastScheduleTime.
+    pub last_schedule: Option<Timestamp>,
+    /// status.lastSuccessfulTime.
+    pub last_successful: Option<Timestamp>,
+    /// Container images of the job template.
+    pub images: Vec<String>,
+}
+
 /// The kind-specific part of a row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Detail {
@@ -376,6 +426,33 @@ pub enum Detail {
     ConfigMap(KeysRow),
     /// A Secret.
     Secret(KeysRow),
+    /// A Job.
+    Job(JobRow),
+    /// A CronJob.
+    CronJob(CronJobRow),
+    /// A row of the server's Table (a kind kdeck has no typed view of): its cells as the
+    /// server printed them, in the order of the pane's [`ServerColumn`]s.
+    Table(TableRow),
+}
+
+/// The cells of one server-side Table row.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TableRow {
+    /// The cells, as text.
+    pub cells: Box<[Box<str>]>,
+}
+
+/// A column the server's Table defines (`columnDefinitions`), for a generic pane.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct ServerColumn {
+    /// Its name, e.g. `Ready` or a CRD's printer column's.
+    pub name: String,
+    /// `string`, `integer`, `number`, `boolean` or `date`.
+    pub type_: String,
+    /// `name`, `date` or empty.
+    pub format: String,
+    /// 0: shown by `kubectl get`; more: only with `-o wide`.
+    pub priority: i32,
 }
 
 /// One object as the dashboard keeps it.
@@ -436,6 +513,13 @@ pub enum ClusterUpdate {
         kind: Kind,
         /// Namespace and name of each deleted object.
         keys: Vec<(String, String)>,
+    },
+    /// The columns of a kind shown from the server's Table (sent before its rows).
+    Columns {
+        /// The kind.
+        kind: Kind,
+        /// The columns, in the order of the rows' cells.
+        columns: Vec<ServerColumn>,
     },
     /// A watch changed state.
     State {

@@ -26,6 +26,7 @@
 pub mod canary;
 pub mod conflict_retry;
 pub mod controller_history;
+pub mod cronjob;
 pub mod delete;
 pub mod op_error;
 pub mod operation;

@@ -5,7 +5,14 @@
 
 use kube::api::ApiResource;
 
-use super::columns::{self, Column};
+mod builtin;
+pub mod catalog;
+pub mod discovered;
+
+use self::builtin::BUILTIN;
+pub use self::catalog::Catalog;
+pub use self::discovered::{ResourceFacts, ResourceId};
+use super::columns::Column;
 use super::model::Kind;
 
 /// The facts about one kind.
@@ -37,240 +44,107 @@ pub struct KindInfo {
     pub sort: Option<(usize, bool)>,
 }
 
-macro_rules! kind {
-    ($kind:ident, $group:literal, $version:literal, $plural:literal, $singular:literal,
-     $short:expr, $aliases:expr, $namespaced:literal, $title:literal, $columns:expr, $sort:expr) => {
-        KindInfo {
-            kind: Kind::$kind,
-            group: $group,
-            version: $version,
-            api_kind: stringify!($kind),
-            plural: $plural,
-            singular: $singular,
-            short_names: $short,
-            aliases: $aliases,
-            namespaced: $namespaced,
-            title: $title,
-            columns: $columns,
-            sort: $sort,
-        }
-    };
-}
-
-/// The built-in kinds, in the order of [`Kind`].
-static BUILTIN: [KindInfo; 13] = [
-    kind!(
-        Pod,
-        "",
-        "v1",
-        "pods",
-        "pod",
-        &["po"],
-        &[],
-        true,
-        "Pods",
-        &columns::POD,
-        None
-    ),
-    kind!(
-        ReplicaSet,
-        "apps",
-        "v1",
-        "replicasets",
-        "replicaset",
-        &["rs"],
-        &[],
-        true,
-        "ReplicaSets",
-        &columns::REPLICA_SET,
-        None
-    ),
-    kind!(
-        Deployment,
-        "apps",
-        "v1",
-        "deployments",
-        "deployment",
-        &["deploy"],
-        &["dp"],
-        true,
-        "Deployments",
-        &columns::DEPLOYMENT,
-        None
-    ),
-    kind!(
-        StatefulSet,
-        "apps",
-        "v1",
-        "statefulsets",
-        "statefulset",
-        &["sts"],
-        &[],
-        true,
-        "StatefulSets",
-        &columns::STATEFUL_SET,
-        None
-    ),
-    kind!(
-        DaemonSet,
-        "apps",
-        "v1",
-        "daemonsets",
-        "daemonset",
-        &["ds"],
-        &[],
-        true,
-        "DaemonSets",
-        &columns::DAEMON_SET,
-        None
-    ),
-    kind!(
-        Service,
-        "",
-        "v1",
-        "services",
-        "service",
-        &["svc"],
-        &[],
-        true,
-        "Services",
-        &columns::SERVICE,
-        None
-    ),
-    kind!(
-        Endpoints,
-        "",
-        "v1",
-        "endpoints",
-        "endpoints",
-        &["ep"],
-        &[],
-        true,
-        "Endpoints",
-        &columns::ENDPOINTS,
-        None
-    ),
-    kind!(
-        EndpointSlice,
-        "discovery.k8s.io",
-        "v1",
-        "endpointslices",
-        "endpointslice",
-        &[],
-        &["eps"],
-        true,
-        "EndpointSlices",
-        &columns::ENDPOINT_SLICE,
-        None
-    ),
-    // Most recent first, as a person reading events wants.
-    kind!(
-        Event,
-        "",
-        "v1",
-        "events",
-        "event",
-        &["ev"],
-        &[],
-        true,
-        "Events",
-        &columns::EVENT,
-        Some((0, true))
-    ),
-    kind!(
-        Node,
-        "",
-        "v1",
-        "nodes",
-        "node",
-        &["no"],
-        &[],
-        false,
-        "Nodes",
-        &columns::NODE,
-        None
-    ),
-    kind!(
-        Namespace,
-        "",
-        "v1",
-        "namespaces",
-        "namespace",
-        &["ns"],
-        &[],
-        false,
-        "Namespaces",
-        &columns::NAMESPACE_PANE,
-        None
-    ),
-    kind!(
-        ConfigMap,
-        "",
-        "v1",
-        "configmaps",
-        "configmap",
-        &["cm"],
-        &[],
-        true,
-        "ConfigMaps",
-        &columns::KEYS,
-        None
-    ),
-    kind!(
-        Secret,
-        "",
-        "v1",
-        "secrets",
-        "secret",
-        &[],
-        &["sec"],
-        true,
-        "Secrets",
-        &columns::KEYS,
-        None
-    ),
-];
-
 impl Kind {
-    /// Every kind kdeck knows.
+    /// Every kind kdeck has a typed view of.
     pub fn all() -> impl Iterator<Item = Kind> {
         BUILTIN.iter().map(|info| info.kind)
     }
 
-    /// The facts about this kind.
-    pub fn info(self) -> &'static KindInfo {
-        let info = &BUILTIN[self as usize];
-        debug_assert_eq!(info.kind, self, "BUILTIN is in the order of Kind");
+    /// The facts about a kind kdeck has a typed view of; `None` for a discovered one
+    /// (see [`Kind::facts`]).
+    pub fn info(self) -> Option<&'static KindInfo> {
+        let info = BUILTIN.iter().find(|info| info.kind == self);
+        debug_assert!(info.is_some() || matches!(self, Kind::Other(_)));
         info
+    }
+
+    /// The facts of a discovered kind (`Kind::Other`).
+    pub fn facts(self) -> Option<&'static ResourceFacts> {
+        match self {
+            Kind::Other(id) => Some(discovered::facts(id)),
+            _ => None,
+        }
+    }
+
+    /// A discovered resource's kind: its typed kind when kdeck has one at that version.
+    pub fn of_resource(id: ResourceId) -> Kind {
+        let facts = discovered::facts(id);
+        BUILTIN
+            .iter()
+            .find(|info| {
+                info.group == facts.group
+                    && info.plural == facts.plural
+                    && info.version == facts.version
+            })
+            .map_or(Kind::Other(id), |info| info.kind)
     }
 
     /// kubectl's singular: `deployment` (as in `deployment/web`).
     pub fn word(self) -> &'static str {
-        self.info().singular
+        match (self.info(), self.facts()) {
+            (Some(info), _) => info.singular,
+            (None, Some(facts)) => &facts.singular,
+            (None, None) => "object",
+        }
     }
 
     /// The resource name: `deployments`, also the pane's title (as k9s titles it).
     pub fn plural(self) -> &'static str {
-        self.info().plural
+        match (self.info(), self.facts()) {
+            (Some(info), _) => info.plural,
+            (None, Some(facts)) => &facts.plural,
+            (None, None) => "objects",
+        }
     }
 
-    /// The plural in sentences: `EndpointSlices`.
+    /// The plural in sentences: `EndpointSlices` (a discovered kind's plural as it is).
     pub fn title(self) -> &'static str {
-        self.info().title
+        self.info().map_or_else(|| self.plural(), |info| info.title)
+    }
+
+    /// The API's kind name: `Deployment`.
+    pub fn api_kind(self) -> &'static str {
+        match (self.info(), self.facts()) {
+            (Some(info), _) => info.api_kind,
+            (None, Some(facts)) => &facts.api_kind,
+            (None, None) => "",
+        }
+    }
+
+    /// The API group ("" for the core group).
+    pub fn group(self) -> &'static str {
+        match (self.info(), self.facts()) {
+            (Some(info), _) => info.group,
+            (None, Some(facts)) => &facts.group,
+            (None, None) => "",
+        }
     }
 
     /// Whether objects of this kind live in a namespace.
     pub fn namespaced(self) -> bool {
-        self.info().namespaced
+        match (self.info(), self.facts()) {
+            (Some(info), _) => info.namespaced,
+            (None, Some(facts)) => facts.namespaced,
+            (None, None) => true,
+        }
     }
 
     /// kubectl's resource with its group: `deployment.apps`, `pod`.
     pub fn qualified(self) -> String {
-        let info = self.info();
-        if info.group.is_empty() {
-            info.singular.to_owned()
+        if self.group().is_empty() {
+            self.word().to_owned()
         } else {
-            format!("{}.{}", info.singular, info.group)
+            format!("{}.{}", self.word(), self.group())
+        }
+    }
+
+    /// The resource with its group, as `:` takes it when a name is ambiguous:
+    /// `certificates.cert-manager.io`, `pods`.
+    pub fn qualified_plural(self) -> String {
+        if self.group().is_empty() {
+            self.plural().to_owned()
+        } else {
+            format!("{}.{}", self.plural(), self.group())
         }
     }
 
@@ -281,22 +155,26 @@ impl Kind {
 
     /// The API resource, for kube-rs's dynamic API.
     pub fn api_resource(self) -> ApiResource {
-        let info = self.info();
-        let api_version = if info.group.is_empty() {
-            info.version.to_owned()
+        let (group, version) = match (self.info(), self.facts()) {
+            (Some(info), _) => (info.group, info.version),
+            (None, Some(facts)) => (facts.group.as_str(), facts.version.as_str()),
+            (None, None) => ("", "v1"),
+        };
+        let api_version = if group.is_empty() {
+            version.to_owned()
         } else {
-            format!("{}/{}", info.group, info.version)
+            format!("{group}/{version}")
         };
         ApiResource {
-            group: info.group.to_owned(),
-            version: info.version.to_owned(),
+            group: group.to_owned(),
+            version: version.to_owned(),
             api_version,
-            kind: info.api_kind.to_owned(),
-            plural: info.plural.to_owned(),
+            kind: self.api_kind().to_owned(),
+            plural: self.plural().to_owned(),
         }
     }
 
-    /// The kind an object's `kind` field names (`Deployment`), among those kdeck knows.
+    /// The kind an object's `kind` field names (`Deployment`), among the typed kinds.
     pub fn of_api_kind(api_kind: &str) -> Option<Kind> {
         BUILTIN
             .iter()
@@ -304,38 +182,55 @@ impl Kind {
             .map(|info| info.kind)
     }
 
-    /// The kind named by an object's `kind` field, among those kdeck knows.
+    /// The kind named by an object's `apiVersion` and `kind`: a typed kind, else a
+    /// discovered one of that group.
     pub fn of_object(object: &serde_json::Value) -> Option<Kind> {
-        Self::of_api_kind(object["kind"].as_str()?)
+        let api_kind = object["kind"].as_str()?;
+        if let Some(kind) = Self::of_api_kind(api_kind) {
+            return Some(kind);
+        }
+        let group = object["apiVersion"]
+            .as_str()
+            .and_then(|v| v.rsplit_once('/'))
+            .map_or("", |(group, _)| group);
+        discovered::find_kind(group, api_kind).map(Kind::Other)
     }
 
-    /// The kind a `:` command word names: plural, singular, short name, kdeck alias, or
-    /// `plural.group` (`deployments.apps`), in any case.
+    /// The kind a `:` command word names among the typed kinds: plural, singular, short
+    /// name, kdeck alias, or `plural.group` (`deployments.apps`), in any case. Discovered
+    /// kinds are looked up in the [`Catalog`] of the connection.
     pub fn lookup(word: &str) -> Option<Kind> {
         let word = word.to_ascii_lowercase();
         BUILTIN
             .iter()
             .find(|info| {
-                info.plural == word
-                    || info.singular == word
-                    || info.short_names.contains(&word.as_str())
-                    || info.aliases.contains(&word.as_str())
-                    || (!info.group.is_empty()
+                info.kind.names().any(|n| n == word) || {
+                    !info.group.is_empty()
                         && word
                             .strip_prefix(info.plural)
                             .and_then(|rest| rest.strip_prefix('.'))
-                            == Some(info.group))
+                            == Some(info.group)
+                }
             })
             .map(|info| info.kind)
     }
 
     /// Every name [`Kind::lookup`] takes for this kind, the plural first.
-    pub fn names(self) -> impl Iterator<Item = &'static str> {
-        let info = self.info();
-        [info.plural, info.singular]
-            .into_iter()
-            .chain(info.short_names.iter().copied())
-            .chain(info.aliases.iter().copied())
+    pub fn names(self) -> Box<dyn Iterator<Item = &'static str>> {
+        match (self.info(), self.facts()) {
+            (Some(info), _) => Box::new(
+                [info.plural, info.singular]
+                    .into_iter()
+                    .chain(info.short_names.iter().copied())
+                    .chain(info.aliases.iter().copied()),
+            ),
+            (None, Some(facts)) => Box::new(
+                [facts.plural.as_str(), facts.singular.as_str()]
+                    .into_iter()
+                    .chain(facts.short_names.iter().map(String::as_str)),
+            ),
+            (None, None) => Box::new(std::iter::empty()),
+        }
     }
 }
 
@@ -346,8 +241,7 @@ mod tests {
     #[test]
     fn the_table_is_in_the_order_of_kind_and_names_are_unique() {
         let mut seen = std::collections::HashSet::new();
-        for (i, info) in BUILTIN.iter().enumerate() {
-            assert_eq!(info.kind as usize, i, "{}", info.plural);
+        for info in &BUILTIN {
             for name in info.kind.names() {
                 assert!(
                     seen.insert(name) || name == info.singular,

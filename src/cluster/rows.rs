@@ -8,6 +8,7 @@ mod deployment;
 mod endpoints;
 mod endpointslice;
 mod event;
+mod job;
 mod namespace;
 mod node;
 mod pod;
@@ -69,7 +70,7 @@ where
 }
 
 /// The metadata every row carries, moved out of an object's metadata.
-fn meta(m: ObjectMeta) -> Meta {
+pub(crate) fn meta(m: ObjectMeta) -> Meta {
     Meta {
         namespace: m.namespace.unwrap_or_default(),
         name: m.name.unwrap_or_default(),

@@ -4,6 +4,7 @@
 //! soon as their row is built.
 
 mod batch;
+pub mod table;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -110,8 +111,30 @@ impl StateSender {
     }
 }
 
-/// Runs the watch of `K` until the receiver goes away or the server says it does
-/// not serve `K`.
+/// An object a watch turns into a row.
+pub trait Watched: Send + 'static {
+    /// The compact row, consuming the object.
+    fn into_row(self) -> Row;
+    /// Its namespace and name (for a deletion).
+    fn key(&self) -> (String, String);
+}
+
+impl<K: ToRow> Watched for K {
+    fn into_row(self) -> Row {
+        ToRow::into_row(self)
+    }
+
+    fn key(&self) -> (String, String) {
+        let meta = self.meta();
+        (
+            meta.namespace.clone().unwrap_or_default(),
+            meta.name.clone().unwrap_or_default(),
+        )
+    }
+}
+
+/// Watches the typed kind `K` in `namespace` (`None`: all namespaces, or cluster-scoped),
+/// sending updates on `tx` until the receiver is dropped.
 pub async fn run<K: ToRow>(
     connection: Arc<Connection>,
     namespace: Option<String>,
@@ -123,22 +146,45 @@ pub async fn run<K: ToRow>(
         tx,
         last: None,
     };
+    let served = format!("{} {}", K::api_version(&()), kind.title());
+    let config = watcher::Config::default().page_size(PAGE_SIZE);
+    let streams = move |client: kube::Client| {
+        let api = K::api(client, namespace.as_deref());
+        watcher::watcher(api, config.clone()).boxed()
+    };
     // An error only means the app dropped the receiver: nothing left to do.
-    let _ = drive::<K>(&connection, namespace, &mut out).await;
+    let _ = drive(&connection, &served, &mut out, streams).await;
 }
 
-/// Watches until the server says it does not serve `K` (or the receiver is gone). Each
-/// failure starts a fresh watcher, hence a relist, after kube's default backoff: the
-/// pane then gets a `Reset` and `Live`, the proof it recovered. (Resuming the old
-/// stream would recover silently and leave the pane saying "reconnecting".)
-async fn drive<K: ToRow>(
-    connection: &Connection,
+/// Watches a kind kdeck has no typed view of through the server's Table: rows of cells
+/// and metadata only, never whole objects; its columns are sent first.
+pub async fn run_table(
+    connection: Arc<Connection>,
+    kind: Kind,
     namespace: Option<String>,
+    tx: mpsc::UnboundedSender<ClusterUpdate>,
+) {
+    let mut out = StateSender {
+        kind,
+        tx: tx.clone(),
+        last: None,
+    };
+    let served = format!("{} {}", kind.api_resource().api_version, kind.plural());
+    let streams =
+        move |client: kube::Client| table::stream(client, kind, namespace.as_deref(), tx.clone());
+    let _ = drive(&connection, &served, &mut out, streams).await;
+}
+
+/// Lists and watches through the streams `streams` makes (a new one after each failure,
+/// with the connection's clients of the time), turning failures into watch states.
+async fn drive<O: Watched>(
+    connection: &Connection,
+    served: &str,
     out: &mut StateSender,
+    mut streams: impl FnMut(kube::Client) -> BoxStream<'static, watcher::Result<watcher::Event<O>>>,
 ) -> Result<(), ReceiverGone> {
-    let kind = K::KIND;
+    let kind = out.kind;
     out.state(WatchState::Syncing)?;
-    let config = watcher::Config::default().page_size(PAGE_SIZE);
     let mut backoff = DefaultBackoff::default();
     let mut last_update: Option<jiff::Timestamp> = None;
     // The credentials were read again after the last 401, and still rejected.
@@ -146,10 +192,9 @@ async fn drive<K: ToRow>(
     loop {
         // The connection's clients of now: new ones after credentials were read again.
         let (client, generation) = connection.reader();
-        let api = K::api(client, namespace.as_deref());
-        let stream = watcher::watcher(api, config.clone()).boxed();
+        let stream = streams(client);
         let before = last_update;
-        let (failure, err) = pump::<K>(stream, out, &mut backoff, &mut last_update).await?;
+        let (failure, err) = pump(stream, out, &mut backoff, &mut last_update).await?;
         let delay = backoff.next().unwrap_or(MAX_RETRY_DELAY);
         // Data came since, or the failure is another: a later 401 renews once more first.
         if last_update != before || !matches!(failure, Failure::Unauthorized(_)) {
@@ -157,11 +202,7 @@ async fn drive<K: ToRow>(
         }
         match failure {
             Failure::Unavailable => {
-                let what = format!(
-                    "this server does not serve {} {}",
-                    K::api_version(&()),
-                    kind.title()
-                );
+                let what = format!("this server does not serve {served}");
                 tracing::info!("{what}: {err}");
                 out.state(WatchState::Unavailable(what))?;
                 return Ok(());
@@ -208,13 +249,13 @@ async fn drive<K: ToRow>(
     }
 }
 
-async fn pump<K: ToRow>(
-    mut stream: BoxStream<'static, watcher::Result<watcher::Event<K>>>,
+async fn pump<O: Watched>(
+    mut stream: BoxStream<'static, watcher::Result<watcher::Event<O>>>,
     out: &mut StateSender,
     backoff: &mut DefaultBackoff,
     last_update: &mut Option<jiff::Timestamp>,
 ) -> Result<(Failure, String), ReceiverGone> {
-    let kind = K::KIND;
+    let kind = out.kind;
     let mut pending = PendingChanges::new(kind);
     let mut init_rows: Option<Vec<Row>> = None;
     let mut deadline: Option<Instant> = None;
@@ -265,11 +306,8 @@ async fn pump<K: ToRow>(
                 out.all(before)?;
             }
             Ok(watcher::Event::Delete(obj)) => {
-                let meta = obj.meta();
-                let before = pending.delete(
-                    meta.namespace.clone().unwrap_or_default(),
-                    meta.name.clone().unwrap_or_default(),
-                );
+                let (namespace, name) = obj.key();
+                let before = pending.delete(namespace, name);
                 out.all(before)?;
             }
             Err(err) => {

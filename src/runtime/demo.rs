@@ -3,11 +3,15 @@
 
 use std::path::PathBuf;
 
-use crate::cli::{DashboardArgs, SimArgs};
+use crate::cli::DashboardArgs;
+#[cfg(feature = "sim")]
+use crate::cli::SimArgs;
+#[cfg(feature = "sim")]
 use crate::sim::{Sim, SimOptions};
 
 /// Keeps the embedded cluster running while held; removes its kubeconfig when dropped.
 pub struct Demo {
+    #[cfg(feature = "sim")]
     _sim: Sim,
     dir: PathBuf,
 }
@@ -19,6 +23,19 @@ impl Drop for Demo {
 }
 
 /// Starts the embedded cluster (seed scenario) and points `args` at its kubeconfig.
+#[cfg(not(feature = "sim"))]
+#[expect(
+    clippy::unused_async,
+    reason = "the same signature as with the embedded cluster"
+)]
+pub async fn start(_args: &mut DashboardArgs) -> anyhow::Result<Demo> {
+    anyhow::bail!(
+        "--demo: this kdeck was built without the embedded cluster (--no-default-features)"
+    )
+}
+
+/// Starts the embedded cluster (seed scenario) and points `args` at its kubeconfig.
+#[cfg(feature = "sim")]
 pub async fn start(args: &mut DashboardArgs) -> anyhow::Result<Demo> {
     let sim = Sim::start(SimOptions {
         args: SimArgs::default(),

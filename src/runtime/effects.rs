@@ -46,6 +46,8 @@ pub struct Io {
     connected: mpsc::UnboundedSender<(String, anyhow::Result<Cluster>)>,
     /// An `$EDITOR` run waiting for the loop (which owns the terminal).
     external_edit: Option<ExternalEdit>,
+    /// The watch of CustomResourceDefinitions that runs discovery again.
+    definitions: Option<WatchHandle>,
 }
 
 impl Io {
@@ -66,6 +68,7 @@ impl Io {
             messages: messages_tx,
             connected: connected_tx,
             external_edit: None,
+            definitions: None,
         };
         let inbox = Inbox {
             updates,
@@ -100,6 +103,21 @@ impl Io {
                     };
                     let _ = messages.send(msg);
                 });
+            }
+            Effect::Discover => {
+                let cluster = Arc::clone(&self.cluster);
+                tokio::spawn(async move {
+                    let found = cluster.discover().await.map_err(|e| format!("{e:#}"));
+                    let _ = messages.send(Msg::Discovered(found));
+                });
+                if self.definitions.is_none() {
+                    self.definitions = Some(self.follow_definitions());
+                }
+            }
+            Effect::FollowDefinitions => {
+                if self.definitions.is_none() {
+                    self.definitions = Some(self.follow_definitions());
+                }
             }
             Effect::Watch { kind, namespace } => {
                 let handle = self.cluster.watch(kind, namespace, self.updates.clone());
@@ -174,6 +192,26 @@ impl Io {
         }
     }
 
+    /// Follows the CustomResourceDefinitions: when one comes or goes, discovery runs
+    /// again (once for a burst: an operator installing forty CRDs).
+    fn follow_definitions(&self) -> WatchHandle {
+        let (tx, mut changed) = mpsc::unbounded_channel();
+        let handle = self.cluster.watch_definitions(tx);
+        let cluster = Arc::clone(&self.cluster);
+        let messages = self.messages.clone();
+        tokio::spawn(async move {
+            while changed.recv().await.is_some() {
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                while changed.try_recv().is_ok() {}
+                let found = cluster.discover().await.map_err(|e| format!("{e:#}"));
+                if messages.send(Msg::Discovered(found)).is_err() {
+                    return;
+                }
+            }
+        });
+        handle
+    }
+
     /// Puts `text` on the clipboard; the outcome comes back as a status.
     fn copy(&self, text: String) {
         let lines = text.lines().count();
@@ -214,6 +252,7 @@ impl Io {
         match result {
             Ok(cluster) => {
                 self.watches.clear();
+                self.definitions = None;
                 let msg = Msg::Connected {
                     context: cluster.context().to_owned(),
                     server: cluster.server().to_owned(),

@@ -6,12 +6,17 @@
 //! and writes what every controller would. A pass runs after every change to the
 //! store and on a periodic tick, so advancing the clock takes effect on the next tick.
 
+pub mod autoscaler;
+pub mod crd;
+pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
+pub mod disruption;
 pub mod endpoints;
 pub mod events;
 pub mod garbage_collector;
 pub mod history;
+pub mod job;
 pub mod kubelet;
 pub mod meta;
 pub mod pass;
@@ -20,7 +25,9 @@ pub mod pod_state;
 pub mod pod_template_hash;
 pub mod replicaset;
 pub mod scheduler;
+pub mod service_accounts;
 pub mod statefulset;
+pub mod volumes;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -157,6 +164,7 @@ fn settle_unless(store: &Store, stop: &AtomicBool) -> usize {
 /// One pass of every controller at the clock's current time.
 pub fn reconcile_once(store: &Store) {
     let pass = Pass::new(store);
+    crd::reconcile(&pass);
     garbage_collector::reconcile(&pass);
     let pods = pass.all("", "Pod");
     scheduler::reconcile(&pass, &pods);
@@ -174,7 +182,14 @@ pub fn reconcile_once(store: &Store) {
     let revisions_by_owner = ByOwner::new(&revisions);
     daemonset::reconcile(&pass, &pods_by_owner, &revisions_by_owner);
     statefulset::reconcile(&pass, &pods_by_owner, &revisions_by_owner);
+    let jobs = pass.all("batch", "Job");
+    cronjob::reconcile(&pass, &ByOwner::new(&jobs));
+    job::reconcile(&pass, &ByOwner::new(&pass.all("", "Pod")));
     endpoints::reconcile(&pass, &pass.all("", "Pod"));
+    disruption::reconcile(&pass, &pass.all("", "Pod"));
+    autoscaler::reconcile(&pass);
+    volumes::reconcile(&pass);
+    service_accounts::reconcile(&pass);
     events::expire(&pass);
 }
 

@@ -1,12 +1,87 @@
 //! The kinds the embedded cluster serves: what discovery advertises and what the store keeps.
+//!
+//! A [`ResourceType`] is one stored kind (its table in the store, its storage version) with
+//! the versions the server serves it in, which depend on the release the cluster stands for
+//! ([`ServerVersion`]): CronJobs are stored as `batch/v1` and served as `batch/v1beta1` on
+//! 1.20. The built-in kinds are the static table in [`builtin`]; the kinds that
+//! CustomResourceDefinitions add at run time are in the store's [`Registry`].
 
-/// One served resource type, as discovery describes it.
+mod builtin;
+pub mod custom;
+pub mod registry;
+pub use crate::server_version;
+
+pub use self::builtin::BUILTIN as RESOURCES;
+pub use self::registry::Registry;
+pub use self::server_version::ServerVersion;
+
+/// One version a kind is served in, from release 1.`since` until before 1.`until`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Served {
+    /// The version, e.g. `v1beta1`.
+    pub version: &'static str,
+    /// The first minor release that serves it.
+    pub since: u16,
+    /// The first minor release that no longer serves it.
+    pub until: u16,
+    /// Columns `kubectl get` shows for this version (a CRD's `additionalPrinterColumns`);
+    /// empty for built-in kinds, whose columns are the server's printers.
+    pub columns: &'static [PrinterColumn],
+}
+
+impl Served {
+    /// Served in every release.
+    pub const fn always(version: &'static str) -> Self {
+        Self {
+            version,
+            since: 0,
+            until: u16::MAX,
+            columns: &[],
+        }
+    }
+
+    /// Served from 1.`since` until before 1.`until`.
+    pub const fn between(version: &'static str, since: u16, until: u16) -> Self {
+        Self {
+            version,
+            since,
+            until,
+            columns: &[],
+        }
+    }
+
+    /// Whether release `v` serves this version.
+    pub fn in_release(&self, v: ServerVersion) -> bool {
+        (self.since..self.until).contains(&v.minor())
+    }
+}
+
+/// One `additionalPrinterColumns` entry of a CRD version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PrinterColumn {
+    /// The column header.
+    pub name: &'static str,
+    /// `string`, `integer`, `number`, `boolean` or `date`.
+    pub type_: &'static str,
+    /// An OpenAPI format, e.g. `int32`.
+    pub format: &'static str,
+    /// What the column shows.
+    pub description: &'static str,
+    /// 0 = always shown, 1 or more = only with `-o wide`.
+    pub priority: i64,
+    /// The simple JSONPath of the value in the object, e.g. `.spec.color`.
+    pub json_path: &'static str,
+}
+
+/// One stored kind, as discovery describes it.
 #[derive(Debug, PartialEq, Eq)]
 pub struct ResourceType {
     /// API group ("" for the core group).
     pub group: &'static str,
-    /// API version within the group.
+    /// The version objects are stored in (and controllers read).
     pub version: &'static str,
+    /// The versions the server may serve, by release (see [`Registry::served_versions`]).
+    pub served: &'static [Served],
     /// Kind, e.g. `Deployment`.
     pub kind: &'static str,
     /// Plural resource name used in URLs, e.g. `deployments`.
@@ -25,15 +100,22 @@ pub struct ResourceType {
     pub categories: &'static [&'static str],
     /// Whether `metadata.generation` is maintained (bumped on spec changes).
     pub has_generation: bool,
+    /// Whether a CustomResourceDefinition defines the kind.
+    pub custom: bool,
 }
 
 impl ResourceType {
-    /// `apiVersion` as written in objects: `v1` or `apps/v1`.
+    /// `apiVersion` of the stored form: `v1` or `apps/v1`.
     pub fn api_version(&self) -> String {
+        self.api_version_of(self.version)
+    }
+
+    /// `apiVersion` of this kind in `version`.
+    pub fn api_version_of(&self, version: &str) -> String {
         if self.group.is_empty() {
-            self.version.to_string()
+            version.to_string()
         } else {
-            format!("{}/{}", self.group, self.version)
+            format!("{}/{version}", self.group)
         }
     }
 
@@ -50,343 +132,75 @@ impl ResourceType {
     pub fn has_subresource(&self, sub: &str) -> bool {
         self.subresources.contains(&sub)
     }
+
+    /// The versions release `v` serves, in the order of preference (see [`version_priority`]).
+    pub fn versions_in(&self, v: ServerVersion) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = self
+            .served
+            .iter()
+            .filter(|s| s.in_release(v))
+            .map(|s| s.version)
+            .collect();
+        out.sort_by(|a, b| version_priority(a).cmp(&version_priority(b)).reverse());
+        out.dedup();
+        out
+    }
+
+    /// The served version entry `version`, if there is one.
+    pub fn served_version(&self, version: &str) -> Option<&'static Served> {
+        self.served.iter().find(|s| s.version == version)
+    }
 }
 
-const ALL_VERBS: &[&str] = &[
-    "create",
-    "delete",
-    "deletecollection",
-    "get",
-    "list",
-    "patch",
-    "update",
-    "watch",
-];
-const READ_VERBS: &[&str] = &["get", "list", "watch"];
-const CREATE_ONLY: &[&str] = &["create"];
-
-macro_rules! rt {
-    ($group:expr, $version:expr, $kind:expr, $plural:expr, $singular:expr, $ns:expr, $short:expr, $verbs:expr, $sub:expr, $cat:expr, $gen:expr) => {
-        ResourceType {
-            group: $group,
-            version: $version,
-            kind: $kind,
-            plural: $plural,
-            singular: $singular,
-            namespaced: $ns,
-            short_names: $short,
-            verbs: $verbs,
-            subresources: $sub,
-            categories: $cat,
-            has_generation: $gen,
-        }
+/// How Kubernetes orders versions (`version.CompareKubeAwareVersionStrings`): GA before beta
+/// before alpha, then the higher major, then the higher pre-release number; other strings last.
+pub fn version_priority(version: &str) -> (u8, u32, u32) {
+    let Some(rest) = version.strip_prefix('v') else {
+        return (0, 0, 0);
     };
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    let Ok(major) = rest[..digits].parse::<u32>() else {
+        return (0, 0, 0);
+    };
+    let tail = &rest[digits..];
+    let pre = |prefix: &str| {
+        tail.strip_prefix(prefix)
+            .and_then(|n| n.parse::<u32>().ok())
+    };
+    if tail.is_empty() {
+        (3, major, 0)
+    } else if let Some(n) = pre("beta") {
+        (2, major, n)
+    } else if let Some(n) = pre("alpha") {
+        (1, major, n)
+    } else {
+        (0, 0, 0)
+    }
 }
-
-/// Every resource type the embedded cluster serves.
-pub static RESOURCES: &[ResourceType] = &[
-    rt!(
-        "",
-        "v1",
-        "Namespace",
-        "namespaces",
-        "namespace",
-        false,
-        &["ns"],
-        &[
-            "create", "delete", "get", "list", "patch", "update", "watch"
-        ],
-        &["status", "finalize"],
-        &[],
-        false
-    ),
-    rt!(
-        "",
-        "v1",
-        "Node",
-        "nodes",
-        "node",
-        false,
-        &["no"],
-        ALL_VERBS,
-        &["status"],
-        &[],
-        false
-    ),
-    rt!(
-        "",
-        "v1",
-        "Pod",
-        "pods",
-        "pod",
-        true,
-        &["po"],
-        ALL_VERBS,
-        &[
-            "status",
-            "log",
-            "eviction",
-            "binding",
-            "exec",
-            "attach",
-            "portforward"
-        ],
-        &["all"],
-        false
-    ),
-    rt!(
-        "",
-        "v1",
-        "Service",
-        "services",
-        "service",
-        true,
-        &["svc"],
-        &[
-            "create",
-            "delete",
-            "deletecollection",
-            "get",
-            "list",
-            "patch",
-            "update",
-            "watch"
-        ],
-        &["status"],
-        &["all"],
-        false
-    ),
-    rt!(
-        "",
-        "v1",
-        "Endpoints",
-        "endpoints",
-        "endpoints",
-        true,
-        &["ep"],
-        ALL_VERBS,
-        &[],
-        &[],
-        false
-    ),
-    rt!(
-        "",
-        "v1",
-        "Event",
-        "events",
-        "event",
-        true,
-        &["ev"],
-        ALL_VERBS,
-        &[],
-        &[],
-        false
-    ),
-    rt!(
-        "",
-        "v1",
-        "ConfigMap",
-        "configmaps",
-        "configmap",
-        true,
-        &["cm"],
-        ALL_VERBS,
-        &[],
-        &[],
-        false
-    ),
-    rt!(
-        "",
-        "v1",
-        "Secret",
-        "secrets",
-        "secret",
-        true,
-        &[],
-        ALL_VERBS,
-        &[],
-        &[],
-        false
-    ),
-    rt!(
-        "",
-        "v1",
-        "ServiceAccount",
-        "serviceaccounts",
-        "serviceaccount",
-        true,
-        &["sa"],
-        ALL_VERBS,
-        &["token"],
-        &[],
-        false
-    ),
-    rt!(
-        "apps",
-        "v1",
-        "Deployment",
-        "deployments",
-        "deployment",
-        true,
-        &["deploy"],
-        ALL_VERBS,
-        &["status", "scale"],
-        &["all"],
-        true
-    ),
-    rt!(
-        "apps",
-        "v1",
-        "ReplicaSet",
-        "replicasets",
-        "replicaset",
-        true,
-        &["rs"],
-        ALL_VERBS,
-        &["status", "scale"],
-        &["all"],
-        true
-    ),
-    rt!(
-        "apps",
-        "v1",
-        "StatefulSet",
-        "statefulsets",
-        "statefulset",
-        true,
-        &["sts"],
-        ALL_VERBS,
-        &["status", "scale"],
-        &["all"],
-        true
-    ),
-    rt!(
-        "apps",
-        "v1",
-        "DaemonSet",
-        "daemonsets",
-        "daemonset",
-        true,
-        &["ds"],
-        ALL_VERBS,
-        &["status"],
-        &["all"],
-        true
-    ),
-    rt!(
-        "apps",
-        "v1",
-        "ControllerRevision",
-        "controllerrevisions",
-        "controllerrevision",
-        true,
-        &[],
-        ALL_VERBS,
-        &[],
-        &[],
-        false
-    ),
-    rt!(
-        "discovery.k8s.io",
-        "v1",
-        "EndpointSlice",
-        "endpointslices",
-        "endpointslice",
-        true,
-        &[],
-        ALL_VERBS,
-        &[],
-        &[],
-        false
-    ),
-    rt!(
-        "events.k8s.io",
-        "v1",
-        "Event",
-        "events",
-        "event",
-        true,
-        &["ev"],
-        ALL_VERBS,
-        &[],
-        &[],
-        false
-    ),
-    rt!(
-        "authorization.k8s.io",
-        "v1",
-        "SelfSubjectAccessReview",
-        "selfsubjectaccessreviews",
-        "selfsubjectaccessreview",
-        false,
-        &[],
-        CREATE_ONLY,
-        &[],
-        &[],
-        false
-    ),
-    rt!(
-        "authorization.k8s.io",
-        "v1",
-        "SelfSubjectRulesReview",
-        "selfsubjectrulesreviews",
-        "selfsubjectrulesreview",
-        true,
-        &[],
-        CREATE_ONLY,
-        &[],
-        &[],
-        false
-    ),
-    rt!(
-        "authentication.k8s.io",
-        "v1",
-        "SelfSubjectReview",
-        "selfsubjectreviews",
-        "selfsubjectreview",
-        false,
-        &[],
-        CREATE_ONLY,
-        &[],
-        &[],
-        false
-    ),
-];
 
 /// Read-only verbs, for callers that need to tell reads from writes.
-pub const READ_ONLY_VERBS: &[&str] = READ_VERBS;
+pub const READ_ONLY_VERBS: &[&str] = &["get", "list", "watch"];
 
-/// Finds a type by group and plural (as in a URL).
+/// Finds a built-in type by group and plural (as in a URL).
 pub fn by_plural(group: &str, plural: &str) -> Option<&'static ResourceType> {
     RESOURCES
         .iter()
         .find(|r| r.group == group && r.plural == plural)
 }
 
-/// Finds a type by group and kind (as in an object's `apiVersion` + `kind`).
+/// Finds a built-in type by group and kind (as in an object's `apiVersion` + `kind`).
 pub fn by_kind(group: &str, kind: &str) -> Option<&'static ResourceType> {
     RESOURCES
         .iter()
         .find(|r| r.group == group && r.kind == kind)
 }
 
-/// Finds a type for an object's `apiVersion` and `kind`.
+/// Finds a built-in type for an object's `apiVersion` and `kind` (any version it may be served in).
 pub fn by_api_version_kind(api_version: &str, kind: &str) -> Option<&'static ResourceType> {
     let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
-    RESOURCES
-        .iter()
-        .find(|r| r.group == group && r.version == version && r.kind == kind)
-}
-
-/// The groups served under `/apis`, in discovery order, with their versions.
-pub fn groups() -> Vec<(&'static str, &'static str)> {
-    let mut out: Vec<(&str, &str)> = Vec::new();
-    for r in RESOURCES.iter().filter(|r| !r.group.is_empty()) {
-        if !out.iter().any(|(g, _)| *g == r.group) {
-            out.push((r.group, r.version));
-        }
-    }
-    out
+    RESOURCES.iter().find(|r| {
+        r.group == group && r.kind == kind && r.served.iter().any(|s| s.version == version)
+    })
 }
 
 #[cfg(test)]
@@ -407,8 +221,11 @@ mod tests {
             by_api_version_kind("apps/v1", "ReplicaSet").map(|r| r.plural),
             Some("replicasets")
         );
+        assert_eq!(
+            by_api_version_kind("batch/v1beta1", "CronJob").map(|r| r.version),
+            Some("v1")
+        );
         assert!(by_plural("", "deployments").is_none());
-        assert!(groups().contains(&("apps", "v1")));
     }
 
     #[test]
@@ -418,5 +235,24 @@ mod tests {
         let n = keys.len();
         keys.dedup();
         assert_eq!(keys.len(), n);
+    }
+
+    #[test]
+    fn versions_sort_as_kubernetes_sorts_them() {
+        let mut v = vec!["v1beta1", "v2", "v1", "v2beta2", "v1alpha1", "foo", "v10"];
+        v.sort_by(|a, b| version_priority(a).cmp(&version_priority(b)).reverse());
+        assert_eq!(
+            v,
+            ["v10", "v2", "v1", "v2beta2", "v1beta1", "v1alpha1", "foo"]
+        );
+        let cronjobs = by_plural("batch", "cronjobs").unwrap();
+        let at = |m| ServerVersion::new(m).unwrap();
+        assert_eq!(cronjobs.versions_in(at(20)), ["v1beta1"]);
+        assert_eq!(cronjobs.versions_in(at(21)), ["v1", "v1beta1"]);
+        assert_eq!(cronjobs.versions_in(at(25)), ["v1"]);
+        let hpa = by_plural("autoscaling", "horizontalpodautoscalers").unwrap();
+        assert_eq!(hpa.versions_in(at(22)), ["v1", "v2beta2"]);
+        assert_eq!(hpa.versions_in(at(23)), ["v2", "v1", "v2beta2"]);
+        assert_eq!(hpa.versions_in(at(26)), ["v2", "v1"]);
     }
 }

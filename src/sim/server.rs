@@ -7,6 +7,7 @@
 
 pub mod access_review;
 pub mod auth;
+pub mod convert;
 pub mod delete;
 pub mod discovery;
 pub mod list;
@@ -22,6 +23,7 @@ pub mod subresources;
 pub mod table;
 pub mod validate;
 pub mod watch;
+pub mod wire;
 pub mod write;
 
 use std::net::SocketAddr;

@@ -11,20 +11,22 @@
 //! separation of the status subresource, optimistic concurrency) but no
 //! validation, admission or authorization: that is the API layer's job.
 
+mod generated_names;
 mod page;
+pub mod ttl;
+mod typed;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use tokio::sync::broadcast;
 
 use super::api_error::{ApiError, ApiResult};
 use super::clock::{Clock, format_time};
-use super::resources::{RESOURCES, ResourceType, by_kind};
+use super::managed_fields::{self, Manager};
+use super::resources::{Registry, ResourceType, ServerVersion, by_kind, custom};
 use super::runtime::ContainerRuntime;
 
 pub use page::Page;
@@ -71,6 +73,11 @@ pub struct Change {
 }
 
 impl Change {
+    /// Whether the change is to an object of `rt` (any version of it).
+    pub fn is_of(&self, rt: &ResourceType) -> bool {
+        table_key(self.resource) == table_key(rt)
+    }
+
     /// The object's namespace ("" for cluster-scoped objects).
     pub fn namespace(&self) -> &str {
         self.object["metadata"]["namespace"].as_str().unwrap_or("")
@@ -102,9 +109,18 @@ pub struct Watch {
 
 type Table = BTreeMap<(String, String), Obj>;
 
+/// A table's key: the kind's group and plural (every served version shares it).
+type TableKey = (&'static str, &'static str);
+
+fn table_key(rt: &ResourceType) -> TableKey {
+    (rt.group, rt.plural)
+}
+
+static EMPTY_TABLE: Table = BTreeMap::new();
+
 struct Inner {
     rv: u64,
-    tables: Vec<Table>,
+    tables: HashMap<TableKey, Table>,
     history: VecDeque<Arc<Change>>,
     /// Changes up to this resourceVersion are no longer in `history`.
     compacted: u64,
@@ -114,6 +130,8 @@ struct Inner {
     /// Versions below this one are compacted in "etcd": list continue tokens from before
     /// it get 410 Gone. Moves every [`COMPACTION_INTERVAL`], as kube-apiserver's compactor.
     etcd_compacted: u64,
+    /// When the Events expire (`--event-ttl`).
+    ttl: ttl::TtlIndex,
 }
 
 /// How long etcd keeps old revisions: kube-apiserver compacts every 5 minutes
@@ -123,17 +141,20 @@ pub const COMPACTION_INTERVAL: Duration = Duration::from_secs(300);
 /// The object store. Cheap to share behind an `Arc`.
 pub struct Store {
     inner: RwLock<Inner>,
+    registry: Registry,
     tx: broadcast::Sender<Arc<Change>>,
     clock: Clock,
     history_cap: usize,
     compaction_interval: Duration,
     runtime: ContainerRuntime,
+    names: std::sync::Mutex<generated_names::GeneratedNames>,
 }
 
 /// Default number of changes kept for watches that resume from a resourceVersion.
 pub const DEFAULT_HISTORY: usize = 20_000;
 
-const NAME_SUFFIX_CHARS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+/// The characters of generated names (no vowels, no look-alike digits).
+pub const NAME_SUFFIX_CHARS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 
 /// A random suffix of `n` characters from the alphabet Kubernetes uses for generated names.
 pub fn random_suffix(n: usize) -> String {
@@ -142,11 +163,14 @@ pub fn random_suffix(n: usize) -> String {
         .collect()
 }
 
-fn table_index(rt: &ResourceType) -> usize {
-    RESOURCES
-        .iter()
-        .position(|r| std::ptr::eq(r, rt))
-        .unwrap_or_else(|| RESOURCES.iter().position(|r| r == rt).unwrap_or(0))
+impl Inner {
+    fn table(&self, rt: &ResourceType) -> &Table {
+        self.tables.get(&table_key(rt)).unwrap_or(&EMPTY_TABLE)
+    }
+
+    fn table_mut(&mut self, rt: &ResourceType) -> &mut Table {
+        self.tables.entry(table_key(rt)).or_default()
+    }
 }
 
 fn meta_str<'a>(obj: &'a Value, field: &str) -> &'a str {
@@ -165,18 +189,39 @@ impl Store {
         Self {
             inner: RwLock::new(Inner {
                 rv: 1,
-                tables: RESOURCES.iter().map(|_| Table::new()).collect(),
+                tables: HashMap::new(),
                 history: VecDeque::new(),
                 compacted: 0,
                 marks: VecDeque::new(),
                 etcd_compacted: 0,
+                ttl: ttl::TtlIndex::default(),
             }),
+            registry: Registry::default(),
             tx,
             clock,
             history_cap: history_cap.max(1),
             compaction_interval: COMPACTION_INTERVAL,
             runtime: ContainerRuntime::default(),
+            names: std::sync::Mutex::default(),
         }
+    }
+
+    /// The same store drawing generated names from `seed` (see [`generated_names`]).
+    #[must_use]
+    pub fn with_name_seed(self, seed: Option<u64>) -> Self {
+        *self
+            .names
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
+            generated_names::GeneratedNames::new(seed);
+        self
+    }
+
+    fn generated_suffix(&self, prefix: &str) -> String {
+        self.names
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .suffix(prefix, 5)
     }
 
     /// The same store with etcd compacting every `interval` instead of five minutes.
@@ -184,6 +229,18 @@ impl Store {
     pub fn with_compaction_interval(mut self, interval: Duration) -> Self {
         self.compaction_interval = interval;
         self
+    }
+
+    /// The same store standing for release `release` (what the server serves of its kinds).
+    #[must_use]
+    pub fn for_release(mut self, release: ServerVersion) -> Self {
+        self.registry = Registry::new(release);
+        self
+    }
+
+    /// The kinds this cluster serves, custom ones included.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
     }
 
     /// The clock the store stamps objects with.
@@ -216,14 +273,14 @@ impl Store {
     /// Gets one object. Cluster-scoped types take `""` as namespace.
     pub fn get(&self, rt: &ResourceType, namespace: &str, name: &str) -> Option<Obj> {
         let key = (ns_of(rt, namespace).to_string(), name.to_string());
-        self.read().tables[table_index(rt)].get(&key).cloned()
+        self.read().table(rt).get(&key).cloned()
     }
 
     /// Lists objects of a type, in one namespace or all (`None`), sorted by
     /// namespace and name, with the resourceVersion the list was read at.
     pub fn list(&self, rt: &ResourceType, namespace: Option<&str>) -> (Vec<Obj>, u64) {
         let inner = self.read();
-        let table = &inner.tables[table_index(rt)];
+        let table = inner.table(rt);
         let items = match namespace {
             Some(ns) if rt.namespaced => table
                 .range((ns.to_string(), String::new())..)
@@ -237,14 +294,37 @@ impl Store {
 
     /// Number of stored objects of a type.
     pub fn count(&self, rt: &ResourceType) -> usize {
-        self.read().tables[table_index(rt)].len()
+        self.read().table(rt).len()
     }
 
     /// Creates an object. Fills in `apiVersion`, `kind`, a name from
     /// `generateName`, `uid`, `creationTimestamp`, `resourceVersion` and
     /// `generation`; drops any sent status-subresource-owned fields only if
     /// the caller asks (the API layer decides).
-    pub fn create(&self, rt: &'static ResourceType, mut obj: Value) -> ApiResult<Obj> {
+    pub fn create(&self, rt: &'static ResourceType, obj: Value) -> ApiResult<Obj> {
+        self.insert_new(rt, obj, false)
+    }
+
+    /// [`Store::create`], or (`restoring`) [`Store::restore`].
+    fn insert_new(
+        &self,
+        rt: &'static ResourceType,
+        mut obj: Value,
+        restoring: bool,
+    ) -> ApiResult<Obj> {
+        let kept: Vec<(&str, Value)> = if restoring {
+            [
+                "uid",
+                "creationTimestamp",
+                "generation",
+                "deletionTimestamp",
+            ]
+            .into_iter()
+            .filter_map(|f| obj["metadata"].get(f).map(|v| (f, v.clone())))
+            .collect()
+        } else {
+            Vec::new()
+        };
         if !obj.is_object() {
             return Err(ApiError::bad_request("the object must be a JSON object"));
         }
@@ -267,7 +347,7 @@ impl Store {
                     }],
                 ));
             }
-            obj["metadata"]["name"] = json!(format!("{prefix}{}", random_suffix(5)));
+            obj["metadata"]["name"] = json!(format!("{prefix}{}", self.generated_suffix(&prefix)));
             generated_from = Some(prefix);
         }
         let namespace = if rt.namespaced {
@@ -290,21 +370,22 @@ impl Store {
         let mut inner = self.write();
         if rt.namespaced {
             let ns_type = by_kind("", "Namespace").expect("namespaces are served");
-            if !inner.tables[table_index(ns_type)].contains_key(&(String::new(), namespace.clone()))
+            if !inner
+                .table(ns_type)
+                .contains_key(&(String::new(), namespace.clone()))
             {
                 return Err(ApiError::not_found(ns_type, &namespace));
             }
         }
-        let idx = table_index(rt);
         let mut key = (namespace, name);
         // A generated name that is taken is generated again, up to 7 more times, as
         // kube-apiserver does since 1.32 (RetryGenerateName).
         let mut retries = 0;
-        while inner.tables[idx].contains_key(&key) {
+        while inner.table(rt).contains_key(&key) {
             match &generated_from {
                 Some(prefix) if retries < 7 => {
                     retries += 1;
-                    key.1 = format!("{prefix}{}", random_suffix(5));
+                    key.1 = format!("{prefix}{}", self.generated_suffix(prefix));
                     obj["metadata"]["name"] = json!(key.1);
                 }
                 _ => return Err(ApiError::already_exists(rt, &key.1)),
@@ -312,7 +393,10 @@ impl Store {
         }
         let rv = inner.rv + 1;
         let m = &mut obj["metadata"];
-        m["uid"] = json!(uuid::Uuid::new_v4().to_string());
+        // A uid given by the API layer (a Job's selector names it) is kept.
+        if m["uid"].as_str().is_none_or(str::is_empty) {
+            m["uid"] = json!(uuid::Uuid::new_v4().to_string());
+        }
         m["creationTimestamp"] = json!(now);
         m["resourceVersion"] = json!(rv.to_string());
         if rt.has_generation {
@@ -320,46 +404,66 @@ impl Store {
         }
         if let Some(m) = m.as_object_mut() {
             m.remove("deletionTimestamp");
-            m.remove("managedFields");
         }
+        for (field, value) in kept {
+            m[field] = value;
+        }
+        // Kept as recorded by the API layer (or sent by a client), each field set as text.
+        managed_fields::normalize(&mut obj);
         let obj = Arc::new(obj);
-        inner.tables[idx].insert(key, obj.clone());
+        inner.table_mut(rt).insert(key.clone(), obj.clone());
         self.commit(&mut inner, rv, EventType::Added, rt, obj.clone(), None);
+        if restoring && ttl::expires(rt) {
+            let deadline = ttl::restored_deadline(&obj, self.clock.now());
+            inner.ttl.set((key.0, key.1), deadline);
+        }
         Ok(obj)
     }
 
-    /// Replaces an object. If the sent object carries a non-empty
-    /// `resourceVersion` that is not the stored one, fails with 409 Conflict.
-    /// Identity fields (uid, creationTimestamp, deletionTimestamp) are kept from
-    /// the stored object; `generation` is bumped when `spec` changes. An object
-    /// being deleted whose last finalizer is removed is deleted.
+    /// Replaces an object as the server itself would (no manager is recorded); see
+    /// [`Store::update_by`].
     pub fn update(
         &self,
         rt: &'static ResourceType,
         obj: Value,
         mode: UpdateMode,
     ) -> ApiResult<Obj> {
+        self.update_by(rt, obj, mode, None)
+    }
+
+    /// Replaces an object, recording in its managedFields what `manager` changed. If the
+    /// sent object carries a non-empty `resourceVersion` that is not the stored one,
+    /// fails with 409 Conflict. Identity fields (uid, creationTimestamp,
+    /// deletionTimestamp) are kept from the stored object; `generation` is bumped when
+    /// `spec` changes. An object being deleted whose last finalizer is removed is deleted.
+    pub fn update_by(
+        &self,
+        rt: &'static ResourceType,
+        obj: Value,
+        mode: UpdateMode,
+        manager: Option<&Manager>,
+    ) -> ApiResult<Obj> {
         let namespace = ns_of(rt, meta_str(&obj, "namespace")).to_string();
         let name = meta_str(&obj, "name").to_string();
         let sent_rv = meta_str(&obj, "resourceVersion").to_string();
         let mut inner = self.write();
-        let idx = table_index(rt);
         let key = (namespace, name.clone());
-        let Some(old) = inner.tables[idx].get(&key).cloned() else {
+        let Some(old) = inner.table(rt).get(&key).cloned() else {
             return Err(ApiError::not_found(rt, &name));
         };
         if !sent_rv.is_empty() && sent_rv != meta_str(&old, "resourceVersion") {
             return Err(ApiError::conflict(rt, &name));
         }
-        let new = merge_for_update(rt, &old, obj, mode);
+        let mut new = merge_for_update(rt, &old, obj, mode);
+        managed_fields::record_update(rt, &old, &mut new, manager, self.clock.now());
         if new == *old {
             return Ok(old);
         }
-        Ok(self.store_update(&mut inner, rt, idx, key, &old, new))
+        Ok(self.store_update(&mut inner, rt, key, &old, new))
     }
 
-    /// Atomically reads, changes and writes an object (no conflict check):
-    /// the form controllers use. `f` may fail to abort without writing.
+    /// Atomically reads, changes and writes an object (no conflict check) as the server
+    /// itself would (no manager is recorded); see [`Store::modify_by`].
     pub fn modify(
         &self,
         rt: &'static ResourceType,
@@ -367,26 +471,39 @@ impl Store {
         name: &str,
         f: impl FnOnce(&mut Value) -> ApiResult<()>,
     ) -> ApiResult<Obj> {
+        self.modify_by(rt, namespace, name, None, f)
+    }
+
+    /// Atomically reads, changes and writes an object (no conflict check): the form
+    /// controllers use, recording in its managedFields what `manager` changed. `f` may
+    /// fail to abort without writing.
+    pub fn modify_by(
+        &self,
+        rt: &'static ResourceType,
+        namespace: &str,
+        name: &str,
+        manager: Option<&Manager>,
+        f: impl FnOnce(&mut Value) -> ApiResult<()>,
+    ) -> ApiResult<Obj> {
         let mut inner = self.write();
-        let idx = table_index(rt);
         let key = (ns_of(rt, namespace).to_string(), name.to_string());
-        let Some(old) = inner.tables[idx].get(&key).cloned() else {
+        let Some(old) = inner.table(rt).get(&key).cloned() else {
             return Err(ApiError::not_found(rt, name));
         };
         let mut value = (*old).clone();
         f(&mut value)?;
-        let new = merge_for_update(rt, &old, value, UpdateMode::Raw);
+        let mut new = merge_for_update(rt, &old, value, UpdateMode::Raw);
+        managed_fields::record_update(rt, &old, &mut new, manager, self.clock.now());
         if new == *old {
             return Ok(old);
         }
-        Ok(self.store_update(&mut inner, rt, idx, key, &old, new))
+        Ok(self.store_update(&mut inner, rt, key, &old, new))
     }
 
     fn store_update(
         &self,
         inner: &mut Inner,
         rt: &'static ResourceType,
-        idx: usize,
         key: (String, String),
         old: &Value,
         mut new: Value,
@@ -403,12 +520,12 @@ impl Store {
                 .is_none_or(Vec::is_empty)
             && rt.kind != "Pod";
         let new = Arc::new(new);
-        let previous = inner.tables[idx].get(&key).cloned();
+        let previous = inner.table(rt).get(&key).cloned();
         if finalized {
-            inner.tables[idx].remove(&key);
+            inner.table_mut(rt).remove(&key);
             self.commit(inner, rv, EventType::Deleted, rt, new.clone(), previous);
         } else {
-            inner.tables[idx].insert(key, new.clone());
+            inner.table_mut(rt).insert(key, new.clone());
             self.commit(inner, rv, EventType::Modified, rt, new.clone(), previous);
         }
         new
@@ -418,9 +535,8 @@ impl Store {
     /// finalizers are handled by the API layer and the controllers).
     pub fn delete(&self, rt: &'static ResourceType, namespace: &str, name: &str) -> ApiResult<Obj> {
         let mut inner = self.write();
-        let idx = table_index(rt);
         let key = (ns_of(rt, namespace).to_string(), name.to_string());
-        let Some(old) = inner.tables[idx].remove(&key) else {
+        let Some(old) = inner.table_mut(rt).remove(&key) else {
             return Err(ApiError::not_found(rt, name));
         };
         let rv = inner.rv + 1;
@@ -448,6 +564,21 @@ impl Store {
         previous: Option<Obj>,
     ) {
         inner.rv = rv;
+        if ttl::expires(rt) {
+            let key = (
+                ns_of(rt, meta_str(&object, "namespace")).to_string(),
+                meta_str(&object, "name").to_string(),
+            );
+            match event {
+                EventType::Deleted => inner.ttl.remove(&key),
+                EventType::Added | EventType::Modified => {
+                    inner.ttl.set(key, ttl::deadline(self.clock.now()));
+                }
+            }
+        }
+        if rt.group == "apiextensions.k8s.io" && rt.kind == "CustomResourceDefinition" {
+            self.follow_crd(inner, event, &object, previous.as_deref());
+        }
         let change = Arc::new(Change {
             rv,
             event,
@@ -480,6 +611,30 @@ impl Store {
         let _ = self.tx.send(change);
     }
 
+    /// Serves what a CustomResourceDefinition defines from the moment it is stored, as the
+    /// apiextensions server's informer does, and forgets its kind (and any object left of it)
+    /// once the CRD is gone.
+    fn follow_crd(
+        &self,
+        inner: &mut Inner,
+        event: EventType,
+        crd: &Value,
+        previous: Option<&Value>,
+    ) {
+        let spec = &crd["spec"];
+        let group = spec["group"].as_str().unwrap_or_default();
+        let plural = spec["names"]["plural"].as_str().unwrap_or_default();
+        if event == EventType::Deleted {
+            inner.tables.retain(|key, _| *key != (group, plural));
+            self.registry.unregister(group, plural);
+        } else if previous.is_none_or(|p| p["spec"] != *spec)
+            && let Some(rt) = custom::from_crd(crd)
+        {
+            // Only a new spec builds (and leaks) a new entry: status writes do not.
+            self.registry.register(rt);
+        }
+    }
+
     /// Opens a watch on a type. Without a resourceVersion (or "0") the watch
     /// starts with a synthetic ADDED event per existing object; with one, it
     /// replays the changes after it, or fails with 410 Gone if they were compacted.
@@ -487,7 +642,8 @@ impl Store {
         let inner = self.read();
         let live = self.tx.subscribe();
         let initial = match from_rv {
-            None | Some(0) => inner.tables[table_index(rt)]
+            None | Some(0) => inner
+                .table(rt)
                 .values()
                 .map(|o| {
                     Arc::new(Change {
@@ -513,7 +669,7 @@ impl Store {
                     inner
                         .history
                         .iter()
-                        .filter(|c| c.rv > rv && std::ptr::eq(c.resource, rt))
+                        .filter(|c| c.rv > rv && c.is_of(rt))
                         .cloned()
                         .collect()
                 }
@@ -556,83 +712,27 @@ impl Store {
     }
 
     /// Loads an object as it was (for scenarios, before anyone watches): like
-    /// [`Store::create`], but the object keeps its own `uid`, `creationTimestamp`
-    /// and `generation`. Watch history holds the object as first created.
+    /// [`Store::create`], but the object keeps its own `uid`, `creationTimestamp`,
+    /// `generation` and `deletionTimestamp` (an object being deleted stays so), and an
+    /// Event expires an hour after the time it records.
     pub fn restore(&self, rt: &'static ResourceType, obj: Value) -> ApiResult<Obj> {
-        let kept: Vec<(&str, Value)> = ["uid", "creationTimestamp", "generation"]
-            .into_iter()
-            .filter_map(|f| obj["metadata"].get(f).map(|v| (f, v.clone())))
-            .collect();
-        let created = self.create(rt, obj)?;
-        let mut fixed = (*created).clone();
-        for (f, v) in kept {
-            fixed["metadata"][f] = v;
-        }
-        let key = (
-            ns_of(rt, meta_str(&fixed, "namespace")).to_string(),
-            meta_str(&fixed, "name").to_string(),
-        );
-        let fixed = Arc::new(fixed);
-        self.write().tables[table_index(rt)].insert(key, fixed.clone());
-        Ok(fixed)
+        self.insert_new(rt, obj, true)
     }
 
-    /// Gets an object as a typed k8s-openapi value.
-    pub fn get_as<K>(&self, namespace: &str, name: &str) -> Option<K>
-    where
-        K: k8s_openapi::Resource + DeserializeOwned,
-    {
-        let rt = typed(K::GROUP, K::KIND)?;
-        self.get(rt, namespace, name)
-            .and_then(|o| K::deserialize(&*o).ok())
-    }
-
-    /// Lists objects as typed k8s-openapi values.
-    pub fn list_as<K>(&self, namespace: Option<&str>) -> Vec<K>
-    where
-        K: k8s_openapi::Resource + DeserializeOwned,
-    {
-        let Some(rt) = typed(K::GROUP, K::KIND) else {
-            return Vec::new();
+    /// Deletes the objects whose time to live has run out at `now` (Events an hour after
+    /// their last write, as etcd's leases do on a real server); returns how many.
+    pub fn expire(&self, now: jiff::Timestamp) -> usize {
+        let expired = self.read().ttl.expired(now);
+        let gone = expired.len();
+        let Some(rt) = by_kind("", "Event") else {
+            return 0;
         };
-        self.list(rt, namespace)
-            .0
-            .iter()
-            .filter_map(|o| K::deserialize(&**o).ok())
-            .collect()
+        for (namespace, name) in expired {
+            // Deleted meanwhile by a client is fine: it is gone either way.
+            let _ = self.delete(rt, &namespace, &name);
+        }
+        gone
     }
-
-    /// Creates an object from a typed k8s-openapi value.
-    pub fn create_as<K>(&self, obj: &K) -> ApiResult<K>
-    where
-        K: k8s_openapi::Resource + Serialize + DeserializeOwned,
-    {
-        let rt = typed(K::GROUP, K::KIND)
-            .ok_or_else(|| ApiError::internal(format!("{} is not served", K::KIND)))?;
-        let value = serde_json::to_value(obj).map_err(|e| ApiError::internal(e.to_string()))?;
-        let created = self.create(rt, value)?;
-        K::deserialize(&*created).map_err(|e| ApiError::internal(e.to_string()))
-    }
-
-    /// Atomically changes a typed object (no conflict check).
-    pub fn modify_as<K>(&self, namespace: &str, name: &str, f: impl FnOnce(&mut K)) -> ApiResult<K>
-    where
-        K: k8s_openapi::Resource + Serialize + DeserializeOwned,
-    {
-        let rt = typed(K::GROUP, K::KIND)
-            .ok_or_else(|| ApiError::internal(format!("{} is not served", K::KIND)))?;
-        let out = self.modify(rt, namespace, name, |v| {
-            let mut k = K::deserialize(&*v).map_err(|e| ApiError::internal(e.to_string()))?;
-            f(&mut k);
-            *v = serde_json::to_value(&k).map_err(|e| ApiError::internal(e.to_string()))?;
-            Ok(())
-        })?;
-        K::deserialize(&*out).map_err(|e| ApiError::internal(e.to_string()))
-    }
-}
-
-fn typed(group: &str, kind: &str) -> Option<&'static ResourceType> {
-    by_kind(group, kind)
 }
 
 fn ns_of<'a>(rt: &ResourceType, namespace: &'a str) -> &'a str {
@@ -701,208 +801,10 @@ fn merge_for_update(rt: &ResourceType, old: &Value, mut sent: Value, mode: Updat
     if let Some(ts) = old["metadata"].get("deletionTimestamp") {
         new["metadata"]["deletionTimestamp"] = ts.clone();
     }
-    if let Some(m) = new["metadata"].as_object_mut() {
-        m.remove("managedFields");
-    }
+    // managedFields as sent are weighed by managed_fields::record_update.
     new["metadata"]["resourceVersion"] = old["metadata"]["resourceVersion"].clone();
     new
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::sim::resources::by_plural;
-
-    fn store() -> Store {
-        let s = Store::new(Clock::manual());
-        let ns = by_plural("", "namespaces").unwrap();
-        s.create(ns, json!({"metadata": {"name": "default"}}))
-            .unwrap();
-        s
-    }
-
-    #[test]
-    fn create_fills_identity_and_rejects_duplicates() {
-        let s = store();
-        let deploy = by_plural("apps", "deployments").unwrap();
-        let d = s
-            .create(
-                deploy,
-                json!({"metadata": {"name": "web"}, "spec": {"replicas": 1}}),
-            )
-            .unwrap();
-        assert_eq!(d["apiVersion"], "apps/v1");
-        assert_eq!(d["metadata"]["namespace"], "default");
-        assert_eq!(d["metadata"]["generation"], 1);
-        assert!(d["metadata"]["uid"].as_str().is_some_and(|u| u.len() == 36));
-        let again = s
-            .create(deploy, json!({"metadata": {"name": "web"}}))
-            .unwrap_err();
-        assert_eq!(again.code, 409);
-        let missing_ns = s
-            .create(
-                deploy,
-                json!({"metadata": {"name": "x", "namespace": "nope"}}),
-            )
-            .unwrap_err();
-        assert_eq!(missing_ns.message, "namespaces \"nope\" not found");
-        let generated = s
-            .create(deploy, json!({"metadata": {"generateName": "web-"}}))
-            .unwrap();
-        assert!(
-            generated["metadata"]["name"]
-                .as_str()
-                .unwrap()
-                .starts_with("web-")
-        );
-        assert_eq!(generated["metadata"]["name"].as_str().unwrap().len(), 9);
-    }
-
-    #[test]
-    fn update_checks_resource_version_and_bumps_generation() {
-        let s = store();
-        let deploy = by_plural("apps", "deployments").unwrap();
-        let d = s
-            .create(
-                deploy,
-                json!({"metadata": {"name": "web"}, "spec": {"replicas": 1}}),
-            )
-            .unwrap();
-        let mut edit = (*d).clone();
-        edit["spec"]["replicas"] = json!(3);
-        edit["status"] = json!({"replicas": 99});
-        let u = s.update(deploy, edit.clone(), UpdateMode::Main).unwrap();
-        assert_eq!(u["metadata"]["generation"], 2);
-        assert!(
-            u.get("status").is_none(),
-            "main update must not write status"
-        );
-        let stale = s.update(deploy, edit, UpdateMode::Main).unwrap_err();
-        assert_eq!(stale.code, 409);
-        assert_eq!(stale.reason, "Conflict");
-        let mut status = (*u).clone();
-        status["status"] = json!({"replicas": 3});
-        status["spec"]["replicas"] = json!(7);
-        let st = s.update(deploy, status, UpdateMode::Status).unwrap();
-        assert_eq!(st["status"]["replicas"], 3);
-        assert_eq!(
-            st["spec"]["replicas"], 3,
-            "status update must not write spec"
-        );
-        assert_eq!(st["metadata"]["generation"], 2);
-    }
-
-    #[test]
-    fn a_generated_name_that_is_taken_is_generated_again() {
-        let s = store();
-        let cm = by_plural("", "configmaps").unwrap();
-        fastrand::seed(7);
-        let first = s
-            .create(cm, json!({"metadata": {"generateName": "x-"}}))
-            .unwrap();
-        // The same random state: the first name drawn is the one just taken.
-        fastrand::seed(7);
-        let second = s
-            .create(cm, json!({"metadata": {"generateName": "x-"}}))
-            .unwrap();
-        assert_ne!(first["metadata"]["name"], second["metadata"]["name"]);
-        // A name the client chose is not changed.
-        let taken = first["metadata"]["name"].as_str().unwrap();
-        let err = s
-            .create(cm, json!({"metadata": {"name": taken}}))
-            .unwrap_err();
-        assert_eq!(err.code, 409);
-    }
-
-    #[test]
-    fn etcd_compaction_follows_time_not_the_number_of_changes() {
-        let interval = Duration::from_secs(1);
-        let s = Store::with_history(Clock::manual(), 10).with_compaction_interval(interval);
-        let ns = by_plural("", "namespaces").unwrap();
-        s.create(ns, json!({"metadata": {"name": "default"}}))
-            .unwrap();
-        let cm = by_plural("", "configmaps").unwrap();
-        let first = s.resource_version();
-        for i in 0..50 {
-            s.create(cm, json!({"metadata": {"name": format!("cm-{i}")}}))
-                .unwrap();
-        }
-        assert!(s.compacted_rv() > first, "the watch history is bounded");
-        assert!(
-            s.etcd_compacted_rv() <= first,
-            "a list continue token stays valid for the interval, however many changes"
-        );
-        std::thread::sleep(interval + Duration::from_millis(100));
-        s.create(cm, json!({"metadata": {"name": "later"}}))
-            .unwrap();
-        assert!(
-            s.etcd_compacted_rv() >= first,
-            "compacted after the interval"
-        );
-    }
-
-    #[tokio::test]
-    async fn watch_replays_history_and_expires_after_compaction() {
-        let s = store();
-        let cm = by_plural("", "configmaps").unwrap();
-        let a = s.create(cm, json!({"metadata": {"name": "a"}})).unwrap();
-        let rv_a: u64 = a["metadata"]["resourceVersion"]
-            .as_str()
-            .unwrap()
-            .parse()
-            .unwrap();
-        s.create(cm, json!({"metadata": {"name": "b"}})).unwrap();
-        let w = s.watch(cm, Some(rv_a)).unwrap();
-        assert_eq!(w.initial.len(), 1);
-        assert_eq!(w.initial[0].object["metadata"]["name"], "b");
-        let mut live = w.live;
-        s.delete(cm, "default", "a").unwrap();
-        let ev = live.recv().await.unwrap();
-        assert_eq!(ev.event, EventType::Deleted);
-        let all = s.watch(cm, None).unwrap();
-        assert_eq!(all.initial.len(), 1);
-        s.compact();
-        let gone = s.watch(cm, Some(rv_a)).err().unwrap();
-        assert_eq!(gone.code, 410);
-        assert_eq!(gone.reason, "Expired");
-    }
-
-    #[test]
-    fn lists_are_sorted_and_scoped() {
-        let s = store();
-        let ns = by_plural("", "namespaces").unwrap();
-        s.create(ns, json!({"metadata": {"name": "kube-system"}}))
-            .unwrap();
-        let cm = by_plural("", "configmaps").unwrap();
-        for (n, name) in [("kube-system", "z"), ("default", "b"), ("default", "a")] {
-            s.create(cm, json!({"metadata": {"name": name, "namespace": n}}))
-                .unwrap();
-        }
-        let names = |items: Vec<Obj>| -> Vec<String> {
-            items
-                .iter()
-                .map(|o| o["metadata"]["name"].as_str().unwrap().to_string())
-                .collect()
-        };
-        assert_eq!(names(s.list(cm, Some("default")).0), ["a", "b"]);
-        assert_eq!(names(s.list(cm, None).0), ["a", "b", "z"]);
-    }
-
-    #[test]
-    fn typed_access_round_trips() {
-        use k8s_openapi::api::apps::v1::Deployment;
-        let s = store();
-        let mut d = Deployment::default();
-        d.metadata.name = Some("typed".into());
-        s.create_as(&d).unwrap();
-        let got: Deployment = s.get_as("default", "typed").unwrap();
-        assert_eq!(got.metadata.generation, Some(1));
-        let changed = s
-            .modify_as::<Deployment>("default", "typed", |d| {
-                d.metadata.labels = Some([("a".to_string(), "b".to_string())].into());
-            })
-            .unwrap();
-        assert_eq!(changed.metadata.labels.unwrap()["a"], "b");
-        assert_eq!(s.list_as::<Deployment>(None).len(), 1);
-    }
-}
+mod tests;

@@ -231,6 +231,16 @@ fn confirm(theme: &Theme, d: &ConfirmDialog) -> (String, Vec<Line<'static>>) {
             ));
             "restart".to_owned()
         }
+        Operation::Trigger(key) => {
+            lines.push(hints(
+                theme,
+                &format!(
+                    "creates job.batch/{}-manual-… from its job template, marked manual (kubectl create job --from=cronjob/{})",
+                    key.name, key.name
+                ),
+            ));
+            "run now".to_owned()
+        }
         Operation::Promote(_) => {
             lines.push(hints(
                 theme,

@@ -30,7 +30,8 @@ const HINTS: [Action; 5] = [
 /// The changes hinted where they apply to the shown screen's kind: right after
 /// [`FIRST_HINTS`] when usable (at 80 columns they are what a user looks for), after
 /// [`HINTS`], struck, when not.
-const CHANGE_HINTS: [Action; 7] = [
+const CHANGE_HINTS: [Action; 8] = [
+    Action::Trigger,
     Action::SetImage,
     Action::Canary,
     Action::Scale,
@@ -187,6 +188,7 @@ fn short(action: &Action) -> &'static str {
         Action::Restart => "restart",
         Action::Undo => "undo",
         Action::Canary => "canary",
+        Action::Trigger => "run now",
         other => other.description(),
     }
 }

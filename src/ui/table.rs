@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Paragraph};
 use super::truncate;
 use crate::app::State;
 use crate::app::state::TableView;
-use crate::cluster::columns::{CellContext, Column, Width, columns_for};
+use crate::cluster::columns::{CellContext, Column, Width};
 use crate::cluster::{Row, WatchState};
 use crate::human_duration::age;
 
@@ -156,7 +156,7 @@ pub fn draw(state: &State, table: &TableView, frame: &mut Frame, area: Rect) {
         } else {
             theme.muted_style()
         };
-        let columns = columns_for(table.kind, state.all_namespaces());
+        let columns = state.columns(table.kind);
         draw_titles(
             &columns,
             &layout(&columns, inner.width),
@@ -223,7 +223,7 @@ pub fn draw_rows<'a>(
     if area.height < 2 {
         return;
     }
-    let columns = columns_for(table.kind, state.all_namespaces());
+    let columns = state.columns(table.kind);
     let placed = layout(&columns, area.width);
     draw_titles(&columns, &placed, table, state, buf, area);
     let height = usize::from(area.height - 1);
@@ -264,12 +264,13 @@ pub fn draw_rows<'a>(
 mod tests {
     use super::*;
     use crate::cluster::Kind;
+    use crate::cluster::columns::columns_for;
 
     #[test]
     fn narrow_tables_drop_low_priority_columns_and_never_overflow() {
         for width in [40_u16, 80, 120, 200] {
             for kind in crate::app::state::PANES {
-                let cols = columns_for(kind, true);
+                let cols = columns_for(kind, true, &[]);
                 let placed = layout(&cols, width);
                 assert!(!placed.is_empty());
                 let end = placed.last().map(|p| p.x + p.width).unwrap();

@@ -132,6 +132,19 @@ impl TestSim {
         })
     }
 
+    /// The `seed` scenario at `KDECK_TEST_SPEED`, standing for Kubernetes `release` (`--server-version`).
+    pub fn release(release: &str) -> Self {
+        Self::with_options(SimOptions {
+            args: SimArgs {
+                scenario: ScenarioName::Seed,
+                speed: test_speed(),
+                server_version: release.parse().expect("a release the sim can stand for"),
+                ..SimArgs::default()
+            },
+            manual_clock: false,
+        })
+    }
+
     /// The `empty` scenario with a manual clock (time moves only by `clock().advance`).
     pub fn manual() -> Self {
         Self::with_options(SimOptions {

@@ -85,6 +85,15 @@ pub enum Operation {
     },
     /// Set an image and stop the rollout once the plan's new pods are ready.
     Canary(CanaryPlan),
+    /// Run a CronJob now (`kubectl create job --from=cronjob/x`).
+    Trigger(ObjectKey),
+    /// Suspend a CronJob (`true`) or resume it (`spec.suspend`).
+    Suspend {
+        /// The CronJob.
+        key: ObjectKey,
+        /// Suspend, or resume.
+        suspend: bool,
+    },
     /// Promote a canary: restore the strategy and resume.
     Promote(ObjectKey),
     /// Abort a canary: roll back to the revision before it and resume.
@@ -171,6 +180,11 @@ impl fmt::Display for Operation {
                 plan.image,
                 plan.new_pods
             ),
+            Self::Trigger(key) => write!(f, "run {} now", target(key)),
+            Self::Suspend { key, suspend } => {
+                let verb = if *suspend { "suspend" } else { "resume" };
+                write!(f, "{verb} {}", target(key))
+            }
             Self::Promote(key) => write!(f, "promote the canary of {}", target(key)),
             Self::PlanStart(start) => write!(
                 f,
@@ -247,6 +261,10 @@ pub async fn perform(
             delete(permit, key.kind, &key.namespace, &key.name, *propagation).await
         }
         Operation::Canary(plan) => start_canary(permit, plan, on_progress).await,
+        Operation::Trigger(key) => super::cronjob::trigger(permit, &key.namespace, &key.name).await,
+        Operation::Suspend { key, suspend } => {
+            super::cronjob::set_suspended(permit, &key.namespace, &key.name, *suspend).await
+        }
         Operation::Promote(key) => promote_canary(permit, &key.namespace, &key.name).await,
         Operation::Abort(key) => abort_canary(permit, &key.namespace, &key.name).await,
         Operation::PlanStart(start) => start_plan(permit, start).await,

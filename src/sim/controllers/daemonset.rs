@@ -15,6 +15,7 @@ use super::pass::Pass;
 use super::pod_state::{is_active, is_available, is_ready};
 use super::replicaset::pod_from_template;
 use super::scheduler::{node_is_ready, tolerates_all};
+use crate::sim::managed_fields::KUBE_CONTROLLER_MANAGER;
 use crate::sim::store::Obj;
 
 const SOURCE: Source<'static> = Source::controller("daemonset-controller");
@@ -58,7 +59,7 @@ pub fn reconcile(pass: &Pass<'_>, pods_by_owner: &ByOwner, revisions_by_owner: &
             pod["metadata"]["labels"]["pod-template-generation"] =
                 json!(int_at(&ds, "/metadata/generation", 1).to_string());
             pod["metadata"]["labels"]["controller-revision-hash"] = json!(revision);
-            if let Some(p) = pass.create(pods, pod) {
+            if let Some(p) = pass.create(&KUBE_CONTROLLER_MANAGER, pods, pod) {
                 record(
                     pass,
                     &ds,
@@ -110,6 +111,7 @@ pub fn reconcile(pass: &Pass<'_>, pods_by_owner: &ByOwner, revisions_by_owner: &
         });
         if ds["status"] != status {
             pass.modify(
+                &KUBE_CONTROLLER_MANAGER,
                 kind("apps", "DaemonSet"),
                 namespace(&ds),
                 name(&ds),

@@ -19,6 +19,7 @@ use super::ByOwner;
 use super::events::{Source, normal, record};
 use super::meta::{int_at, is_terminating, kind, name, namespace, set_annotation, uid};
 use super::pass::Pass;
+use crate::sim::managed_fields::KUBE_CONTROLLER_MANAGER;
 
 const SOURCE: Source<'static> = Source::controller("deployment-controller");
 
@@ -123,11 +124,17 @@ impl DeploymentSync<'_, '_> {
             return false;
         }
         let rs_type = kind("apps", "ReplicaSet");
-        let written = self.pass.modify(rs_type, namespace(rs), name(rs), |v| {
-            v["spec"]["replicas"] = to.into();
-            set_annotation(v, DESIRED_REPLICAS, want.to_string());
-            set_annotation(v, MAX_REPLICAS, max.to_string());
-        });
+        let written = self.pass.modify(
+            &KUBE_CONTROLLER_MANAGER,
+            rs_type,
+            namespace(rs),
+            name(rs),
+            |v| {
+                v["spec"]["replicas"] = to.into();
+                set_annotation(v, DESIRED_REPLICAS, want.to_string());
+                set_annotation(v, MAX_REPLICAS, max.to_string());
+            },
+        );
         let Some(written) = written else {
             return false;
         };

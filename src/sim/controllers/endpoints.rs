@@ -12,11 +12,18 @@ use super::meta::{
 };
 use super::pass::Pass;
 use super::pod_state::is_ready;
+use crate::sim::clock::format_time;
+use crate::sim::managed_fields::KUBE_CONTROLLER_MANAGER;
 use crate::sim::store::Obj;
 
 const SERVICE_NAME_LABEL: &str = "kubernetes.io/service-name";
 const MANAGED_BY_LABEL: &str = "endpointslice.kubernetes.io/managed-by";
 const MANAGED_BY: &str = "endpointslice-controller.k8s.io";
+/// The label the endpoints controller puts on the Endpoints it manages (since 1.33).
+const ENDPOINTS_MANAGED_BY_LABEL: &str = "endpoints.kubernetes.io/managed-by";
+const ENDPOINTS_MANAGED_BY: &str = "endpoint-controller";
+/// When the change that made the controllers write an Endpoints or EndpointSlice happened.
+const TRIGGER_TIME: &str = "endpoints.kubernetes.io/last-change-trigger-time";
 
 /// Reconciles Endpoints and EndpointSlices of every Service; `pods` is every pod.
 pub fn reconcile(pass: &Pass<'_>, pods: &[Obj]) {
@@ -48,14 +55,16 @@ pub fn reconcile(pass: &Pass<'_>, pods: &[Obj]) {
         let has_service = services
             .iter()
             .any(|s| namespace(s) == namespace(&ep) && name(s) == name(&ep));
-        let managed = ep["subsets"].as_array().into_iter().flatten().any(|s| {
-            s["addresses"]
-                .as_array()
-                .into_iter()
-                .chain(s["notReadyAddresses"].as_array())
-                .flatten()
-                .any(|a| a["targetRef"]["kind"] == "Pod")
-        });
+        let labelled = ep["metadata"]["labels"][ENDPOINTS_MANAGED_BY_LABEL] == ENDPOINTS_MANAGED_BY;
+        let managed = labelled
+            || ep["subsets"].as_array().into_iter().flatten().any(|s| {
+                s["addresses"]
+                    .as_array()
+                    .into_iter()
+                    .chain(s["notReadyAddresses"].as_array())
+                    .flatten()
+                    .any(|a| a["targetRef"]["kind"] == "Pod")
+            });
         if !has_service && managed {
             pass.remove(endpoints, namespace(&ep), name(&ep));
         }
@@ -95,12 +104,14 @@ fn ports_for(svc: &Value, pod: &Value) -> Vec<(String, i64, String)> {
         .collect()
 }
 
-fn port_json(ports: &[(String, i64, String)]) -> Value {
+/// The ports of an Endpoints subset (`named_always`: of an EndpointSlice, whose port
+/// names are pointers the controller sets, `""` for an unnamed port).
+fn port_json(ports: &[(String, i64, String)], named_always: bool) -> Value {
     ports
         .iter()
         .map(|(n, port, protocol)| {
             let mut p = json!({"port": port, "protocol": protocol});
-            if !n.is_empty() {
+            if named_always || !n.is_empty() {
                 p["name"] = json!(n);
             }
             p
@@ -130,7 +141,7 @@ fn sync_endpoints(pass: &Pass<'_>, svc: &Value, pods: &[&Obj]) {
         let key = format!("{ports:?}");
         let entry = subsets
             .entry(key)
-            .or_insert_with(|| (port_json(&ports), Vec::new(), Vec::new()));
+            .or_insert_with(|| (port_json(&ports, false), Vec::new(), Vec::new()));
         let ip = pod["status"]["podIP"].as_str().unwrap_or("").to_string();
         let mut address = json!({"ip": ip, "targetRef": target_ref(pod)});
         if let Some(node) = pod["spec"]["nodeName"].as_str() {
@@ -158,28 +169,41 @@ fn sync_endpoints(pass: &Pass<'_>, svc: &Value, pods: &[&Obj]) {
         })
         .collect();
     let endpoints = kind("", "Endpoints");
-    let svc_labels = Value::Object(labels(svc));
+    let mut ep_labels = labels(svc);
+    ep_labels.insert(
+        ENDPOINTS_MANAGED_BY_LABEL.into(),
+        json!(ENDPOINTS_MANAGED_BY),
+    );
+    let ep_labels = Value::Object(ep_labels);
+    let triggered = json!({TRIGGER_TIME: format_time(pass.now)});
     if let Some(ep) = pass.store.get(endpoints, namespace(svc), name(svc)) {
         let want_subsets = if subsets.is_empty() {
             Value::Null
         } else {
             Value::Array(subsets)
         };
-        if ep["subsets"] != want_subsets || ep["metadata"]["labels"] != svc_labels {
-            pass.modify(endpoints, namespace(svc), name(svc), |v| {
-                v["subsets"] = want_subsets;
-                if let Some(m) = v.as_object_mut() {
-                    m.retain(|k, val| k != "subsets" || !val.is_null());
-                }
-                v["metadata"]["labels"] = svc_labels;
-            });
+        if ep["subsets"] != want_subsets || ep["metadata"]["labels"] != ep_labels {
+            pass.modify(
+                &KUBE_CONTROLLER_MANAGER,
+                endpoints,
+                namespace(svc),
+                name(svc),
+                |v| {
+                    v["subsets"] = want_subsets;
+                    if let Some(m) = v.as_object_mut() {
+                        m.retain(|k, val| k != "subsets" || !val.is_null());
+                    }
+                    v["metadata"]["labels"] = ep_labels;
+                    v["metadata"]["annotations"] = triggered;
+                },
+            );
         }
     } else {
-        let mut ep = json!({"metadata": {"name": name(svc), "namespace": namespace(svc), "labels": svc_labels}});
+        let mut ep = json!({"metadata": {"name": name(svc), "namespace": namespace(svc), "labels": ep_labels, "annotations": triggered}});
         if !subsets.is_empty() {
             ep["subsets"] = Value::Array(subsets);
         }
-        pass.create(endpoints, ep);
+        pass.create(&KUBE_CONTROLLER_MANAGER, endpoints, ep);
     }
 }
 
@@ -219,30 +243,40 @@ fn sync_slice(pass: &Pass<'_>, svc: &Value, pods: &[&Obj]) {
             s["metadata"]["labels"][SERVICE_NAME_LABEL] == name(svc)
                 && s["metadata"]["labels"][MANAGED_BY_LABEL] == MANAGED_BY
         });
-    let want_ports = port_json(&ports);
+    let want_ports = port_json(&ports, true);
+    let triggered = json!({TRIGGER_TIME: format_time(pass.now)});
     let want_endpoints = Value::Array(endpoints);
     if let Some(s) = existing {
         if s["endpoints"] != want_endpoints
             || s["ports"] != want_ports
             || s["metadata"]["labels"] != Value::Object(slice_labels.clone())
         {
-            pass.modify(slices, namespace(svc), name(&s), |v| {
-                v["endpoints"] = want_endpoints;
-                v["ports"] = want_ports;
-                v["metadata"]["labels"] = Value::Object(slice_labels);
-            });
+            pass.modify(
+                &KUBE_CONTROLLER_MANAGER,
+                slices,
+                namespace(svc),
+                name(&s),
+                |v| {
+                    v["endpoints"] = want_endpoints;
+                    v["ports"] = want_ports;
+                    v["metadata"]["labels"] = Value::Object(slice_labels);
+                    v["metadata"]["annotations"] = triggered;
+                },
+            );
         }
     } else {
         let mut owner = controller_ref(svc);
         owner["apiVersion"] = json!("v1");
         owner["kind"] = json!("Service");
         pass.create(
+            &KUBE_CONTROLLER_MANAGER,
             slices,
             json!({
                 "metadata": {
                     "generateName": format!("{}-", name(svc)),
                     "namespace": namespace(svc),
                     "labels": slice_labels,
+                    "annotations": triggered,
                     "ownerReferences": [owner],
                 },
                 "addressType": "IPv4",

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::meta::{is_terminating, kind, name, namespace, uid};
 use super::pass::Pass;
+use crate::sim::managed_fields::KUBE_CONTROLLER_MANAGER;
 use crate::sim::resources::ResourceType;
 use crate::sim::store::Obj;
 
@@ -19,6 +20,8 @@ const TRACKED: &[(&str, &str)] = &[
     ("apps", "DaemonSet"),
     ("apps", "StatefulSet"),
     ("apps", "ControllerRevision"),
+    ("batch", "CronJob"),
+    ("batch", "Job"),
     ("", "Pod"),
     ("", "Service"),
     ("", "ConfigMap"),
@@ -64,7 +67,7 @@ pub fn reconcile(pass: &Pass<'_>) {
         if has_finalizer(owner, ORPHAN) {
             for (drt, d) in deps {
                 let owner_uid = uid(owner).to_string();
-                pass.modify(drt, namespace(d), name(d), |v| {
+                pass.modify(&KUBE_CONTROLLER_MANAGER, drt, namespace(d), name(d), |v| {
                     if let Some(refs) = v["metadata"]["ownerReferences"].as_array_mut() {
                         refs.retain(|r| r["uid"].as_str() != Some(owner_uid.as_str()));
                     }
@@ -78,7 +81,7 @@ pub fn reconcile(pass: &Pass<'_>) {
                 for (drt, d) in deps {
                     if drt.kind != "Pod" && !is_terminating(d) {
                         // Dependents are deleted in the foreground too, so grandchildren go first.
-                        pass.modify(drt, namespace(d), name(d), |v| {
+                        pass.modify(&KUBE_CONTROLLER_MANAGER, drt, namespace(d), name(d), |v| {
                             add_finalizer(v, FOREGROUND);
                         });
                     }
@@ -117,7 +120,7 @@ fn add_finalizer(v: &mut Value, f: &str) {
 }
 
 fn remove_finalizer(pass: &Pass<'_>, rt: &'static ResourceType, o: &Value, f: &str) {
-    pass.modify(rt, namespace(o), name(o), |v| {
+    pass.modify(&KUBE_CONTROLLER_MANAGER, rt, namespace(o), name(o), |v| {
         if let Some(fs) = v["metadata"]["finalizers"].as_array_mut() {
             fs.retain(|x| x != f);
         }

@@ -18,6 +18,7 @@ use serde_json::{Map, Value, json};
 use super::meta::{controller_ref, int_at, kind, name, namespace};
 use super::pass::Pass;
 use super::pod_template_hash;
+use crate::sim::managed_fields::KUBE_CONTROLLER_MANAGER;
 use crate::sim::store::Obj;
 
 /// Which controller keeps the history: they hash and label their revisions differently.
@@ -101,15 +102,25 @@ pub fn sync(pass: &Pass<'_>, of: HistoryOf, owner: &Value, owned: &[Obj]) -> Opt
     let update = match revisions.iter().rposition(|r| r["data"] == data) {
         Some(i) if i + 1 == revisions.len() => revisions[i].clone(),
         Some(i) => {
-            let renumbered = pass.modify(rt, namespace(owner), name(&revisions[i]), |v| {
-                v["revision"] = json!(next);
-            })?;
+            let renumbered = pass.modify(
+                &KUBE_CONTROLLER_MANAGER,
+                rt,
+                namespace(owner),
+                name(&revisions[i]),
+                |v| {
+                    v["revision"] = json!(next);
+                },
+            )?;
             revisions.remove(i);
             revisions.push(renumbered.clone());
             renumbered
         }
         None => {
-            let created = pass.create(rt, new_revision(of, owner, &data, next))?;
+            let created = pass.create(
+                &KUBE_CONTROLLER_MANAGER,
+                rt,
+                new_revision(of, owner, &data, next),
+            )?;
             revisions.push(created.clone());
             created
         }

@@ -7,6 +7,7 @@
 
 pub mod container_state;
 pub mod image_behaviour;
+pub mod run_to_completion;
 pub mod termination;
 
 use std::collections::{HashMap, HashSet};
@@ -18,9 +19,11 @@ use self::container_state::ContainerContext;
 use super::events::{Note, Source, normal, record};
 use super::meta::{is_terminating, kind, name, namespace, time_at, uid};
 use super::pass::Pass;
+use super::pod_defaults::qos_class;
 use super::pod_state::phase;
 use super::scheduler::set_pod_condition;
 use crate::sim::clock::format_time;
+use crate::sim::managed_fields::KUBELET;
 use crate::sim::store::Obj;
 
 /// The nodes as the kubelets see them: addresses and pod IP ranges.
@@ -75,7 +78,7 @@ fn heartbeat(pass: &Pass<'_>) {
         if !stale {
             continue;
         }
-        pass.modify(kind("", "Node"), "", name(&node), |v| {
+        pass.modify(&KUBELET, kind("", "Node"), "", name(&node), |v| {
             for c in v["status"]["conditions"]
                 .as_array_mut()
                 .into_iter()
@@ -160,6 +163,9 @@ pub fn reconcile(pass: &Pass<'_>, pods: &[Obj]) {
 /// A running pod whose containers are all ready and healthy: nothing will change
 /// until someone else changes it (the common case, skipped cheaply at scale).
 fn is_settled(pod: &Value) -> bool {
+    if run_to_completion::runs_to_completion(pod) {
+        return false;
+    }
     let statuses = pod["status"]["containerStatuses"].as_array();
     let specs = pod["spec"]["containers"].as_array();
     matches!((statuses, specs), (Some(st), Some(sp)) if st.len() == sp.len())
@@ -213,6 +219,8 @@ fn sync_pod(
             pod_started: started,
             now,
             image_present: image_present(spec, images, started),
+            run_secs: run_to_completion::run_secs(pod, spec),
+            restart_on_failure: pod["spec"]["restartPolicy"] == "OnFailure",
         };
         let current = status["containerStatuses"]
             .get(i)
@@ -243,6 +251,10 @@ fn sync_pod(
     if any_started {
         status["phase"] = json!("Running");
     }
+    let finished = run_to_completion::finished_phase(pod, &statuses);
+    if let Some(phase) = finished {
+        status["phase"] = json!(phase);
+    }
     let all_ready = !statuses.is_empty() && statuses.iter().all(|s| s["ready"] == true);
     status["containerStatuses"] = Value::Array(statuses);
     let statuses = status["containerStatuses"].clone();
@@ -254,11 +266,14 @@ fn sync_pod(
         &pod["spec"]["containers"],
         &statuses,
     );
+    if finished.is_some() {
+        run_to_completion::mark_completed(&mut wrapper);
+    }
     let status = wrapper["status"].take();
     if status == pod["status"] {
         return;
     }
-    let written = pass.modify(kind("", "Pod"), namespace(pod), name(pod), |v| {
+    let written = pass.modify(&KUBELET, kind("", "Pod"), namespace(pod), name(pod), |v| {
         v["status"] = status;
     });
     if let Some(written) = written {
@@ -324,6 +339,8 @@ fn accept(pass: &Pass<'_>, pod: &Obj, node: &str, net: &NodeNet, images: &NodeIm
                 pod_started: pass.now,
                 now: pass.now,
                 image_present: false,
+                run_secs: None,
+                restart_on_failure: false,
             }
             .creating()
         })
@@ -333,7 +350,9 @@ fn accept(pass: &Pass<'_>, pod: &Obj, node: &str, net: &NodeNet, images: &NodeIm
     v["status"]["hostIP"] = json!(net.host_ip);
     v["status"]["hostIPs"] = json!([{"ip": net.host_ip}]);
     v["status"]["startTime"] = json!(now);
-    v["status"]["qosClass"] = json!("BestEffort");
+    if v["status"]["qosClass"].is_null() {
+        v["status"]["qosClass"] = json!(qos_class(&pod["spec"]));
+    }
     v["status"]["containerStatuses"] = Value::Array(statuses.clone());
     set_pod_condition(
         &mut v,
@@ -378,7 +397,7 @@ fn accept(pass: &Pass<'_>, pod: &Obj, node: &str, net: &NodeNet, images: &NodeIm
         }
     }
     let status = v["status"].take();
-    let written = pass.modify(kind("", "Pod"), namespace(pod), name(pod), |p| {
+    let written = pass.modify(&KUBELET, kind("", "Pod"), namespace(pod), name(pod), |p| {
         p["status"] = status;
     });
     if let Some(written) = written {
@@ -441,7 +460,7 @@ fn stop(pass: &Pass<'_>, pod: &Obj, node: &str) {
         return;
     }
     let now = format_time(pass.now);
-    let written = pass.modify(pods, namespace(pod), name(pod), |v| {
+    let written = pass.modify(&KUBELET, pods, namespace(pod), name(pod), |v| {
         if let Some(statuses) = v["status"]["containerStatuses"].as_array_mut() {
             for (s, at) in statuses.iter_mut().zip(&exits) {
                 if pass.now >= *at

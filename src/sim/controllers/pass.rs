@@ -6,7 +6,9 @@ use jiff::Timestamp;
 use serde_json::Value;
 
 use super::meta::kind;
+use crate::sim::admission;
 use crate::sim::api_error::ApiResult;
+use crate::sim::managed_fields::{self, Manager};
 use crate::sim::resources::ResourceType;
 use crate::sim::store::{Obj, Store};
 
@@ -32,14 +34,51 @@ impl<'a> Pass<'a> {
         self.store.list(kind(group, k), None).0
     }
 
-    /// Creates an object, logging a failure.
-    pub fn create(&self, rt: &'static ResourceType, obj: Value) -> Option<Obj> {
-        logged(self.store.create(rt, obj), "create", rt)
+    /// Creates an object as `by`'s create request would: its managedFields recorded, then
+    /// through the admission plugins (a pod gets its token volume); logs a failure.
+    pub fn create(&self, by: &Manager, rt: &'static ResourceType, obj: Value) -> Option<Obj> {
+        logged(self.try_create(by, rt, obj), "create", rt)
     }
 
-    /// Changes an object in place, logging a failure (a vanished object is not one).
+    /// [`Pass::create`], returning the failure (a name already taken, say).
+    pub fn try_create(
+        &self,
+        by: &Manager,
+        rt: &'static ResourceType,
+        mut obj: Value,
+    ) -> ApiResult<Obj> {
+        managed_fields::record_create(rt, &mut obj, by, self.now);
+        admission::mutate_on_create(rt, &mut obj);
+        self.store.create(rt, obj)
+    }
+
+    /// Changes an object in place as `by`, logging a failure (a vanished object is not one).
     pub fn modify(
         &self,
+        by: &Manager,
+        rt: &'static ResourceType,
+        namespace: &str,
+        name: &str,
+        f: impl FnOnce(&mut Value),
+    ) -> Option<Obj> {
+        self.write(Some(by), rt, namespace, name, f)
+    }
+
+    /// Changes an object in place as the server itself does (the binding subresource,
+    /// graceful deletion): no manager records it.
+    pub fn modify_untracked(
+        &self,
+        rt: &'static ResourceType,
+        namespace: &str,
+        name: &str,
+        f: impl FnOnce(&mut Value),
+    ) -> Option<Obj> {
+        self.write(None, rt, namespace, name, f)
+    }
+
+    fn write(
+        &self,
+        by: Option<&Manager>,
         rt: &'static ResourceType,
         namespace: &str,
         name: &str,
@@ -47,7 +86,7 @@ impl<'a> Pass<'a> {
     ) -> Option<Obj> {
         self.store.get(rt, namespace, name)?;
         logged(
-            self.store.modify(rt, namespace, name, |v| {
+            self.store.modify_by(rt, namespace, name, by, |v| {
                 f(v);
                 Ok(())
             }),
@@ -87,7 +126,7 @@ impl<'a> Pass<'a> {
                 .now
                 .saturating_add(jiff::SignedDuration::from_secs(grace))
                 .unwrap_or(self.now);
-            self.modify(rt, ns, name, |v| {
+            self.modify_untracked(rt, ns, name, |v| {
                 v["metadata"]["deletionTimestamp"] = crate::sim::clock::format_time(at).into();
                 v["metadata"]["deletionGracePeriodSeconds"] = grace.into();
             });

@@ -1,5 +1,7 @@
-//! The defaults the API server fills into a pod spec (what `kubectl get pod -o yaml`
-//! shows on a real cluster), for pods the controllers create.
+//! The defaults the API server's decoding fills into a pod spec (`SetDefaults_PodSpec` and
+//! `SetDefaults_Container`), for pods the controllers create. What the admission plugins
+//! add afterwards (service account, token volume, tolerations, priority) is in
+//! [`crate::sim::admission`].
 
 use serde_json::{Value, json};
 
@@ -16,18 +18,7 @@ pub fn with_pod_defaults(spec: &Value) -> Value {
         ("dnsPolicy", json!("ClusterFirst")),
         ("securityContext", json!({})),
         ("schedulerName", json!("default-scheduler")),
-        ("serviceAccountName", json!("default")),
-        ("serviceAccount", json!("default")),
         ("enableServiceLinks", json!(true)),
-        ("preemptionPolicy", json!("PreemptLowerPriority")),
-        ("priority", json!(0)),
-        (
-            "tolerations",
-            json!([
-                {"effect": "NoExecute", "key": "node.kubernetes.io/not-ready", "operator": "Exists", "tolerationSeconds": 300},
-                {"effect": "NoExecute", "key": "node.kubernetes.io/unreachable", "operator": "Exists", "tolerationSeconds": 300}
-            ]),
-        ),
     ];
     for (field, value) in defaults {
         if spec[field].is_null() {
@@ -71,5 +62,36 @@ fn default_container(c: &mut Value) {
                 p["protocol"] = json!("TCP");
             }
         }
+    }
+}
+
+/// The pod's QoS class, as the API server computes it at creation (`qos.GetPodQOS`):
+/// Guaranteed when every container limits CPU and memory with requests equal to the
+/// limits, BestEffort when none requests or limits either, Burstable otherwise.
+pub fn qos_class(spec: &Value) -> &'static str {
+    let containers: Vec<&Value> = ["initContainers", "containers"]
+        .into_iter()
+        .flat_map(|list| spec[list].as_array().into_iter().flatten())
+        .collect();
+    let compute = ["cpu", "memory"];
+    let sets =
+        |c: &Value, which: &str| compute.iter().any(|r| !c["resources"][which][*r].is_null());
+    if containers
+        .iter()
+        .all(|c| !sets(c, "requests") && !sets(c, "limits"))
+    {
+        return "BestEffort";
+    }
+    let guaranteed = containers.iter().all(|c| {
+        compute.iter().all(|r| {
+            let limit = &c["resources"]["limits"][*r];
+            let request = &c["resources"]["requests"][*r];
+            !limit.is_null() && (request.is_null() || request == limit)
+        })
+    });
+    if guaranteed {
+        "Guaranteed"
+    } else {
+        "Burstable"
     }
 }

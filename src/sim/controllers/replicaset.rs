@@ -14,8 +14,9 @@ use super::meta::{
     selector_matches, uid,
 };
 use super::pass::Pass;
-use super::pod_defaults::with_pod_defaults;
+use super::pod_defaults::{qos_class, with_pod_defaults};
 use super::pod_state::{is_active, is_available, is_ready, phase, ready_since, restart_count};
+use crate::sim::managed_fields::KUBE_CONTROLLER_MANAGER;
 use crate::sim::store::Obj;
 
 /// Upstream's `BurstReplicas`: at most this many pods created or deleted per pass.
@@ -49,11 +50,17 @@ fn release_if_unselected(pass: &Pass<'_>, rs: &Value, pod: &Value) -> bool {
         return true;
     }
     let owner = uid(rs).to_string();
-    pass.modify(kind("", "Pod"), namespace(pod), name(pod), |v| {
-        if let Some(refs) = v["metadata"]["ownerReferences"].as_array_mut() {
-            refs.retain(|r| r["uid"].as_str() != Some(owner.as_str()));
-        }
-    });
+    pass.modify(
+        &KUBE_CONTROLLER_MANAGER,
+        kind("", "Pod"),
+        namespace(pod),
+        name(pod),
+        |v| {
+            if let Some(refs) = v["metadata"]["ownerReferences"].as_array_mut() {
+                refs.retain(|r| r["uid"].as_str() != Some(owner.as_str()));
+            }
+        },
+    );
     false
 }
 
@@ -65,7 +72,9 @@ fn manage_replicas<'o>(pass: &Pass<'_>, rs: &Value, owned: Vec<&'o Obj>) -> (Vec
     match owned.len().cmp(&want) {
         Ordering::Less => {
             for _ in 0..(want - owned.len()).min(BURST) {
-                if let Some(pod) = pass.create(pods, pod_from_template(rs)) {
+                if let Some(pod) =
+                    pass.create(&KUBE_CONTROLLER_MANAGER, pods, pod_from_template(rs))
+                {
                     created += 1;
                     record(
                         pass,
@@ -110,10 +119,12 @@ pub fn pod_from_template(rs: &Value) -> Value {
             metadata[field] = template["metadata"][field].clone();
         }
     }
+    let spec = with_pod_defaults(&template["spec"]);
+    let qos = qos_class(&spec);
     json!({
         "metadata": metadata,
-        "spec": with_pod_defaults(&template["spec"]),
-        "status": {"phase": "Pending", "qosClass": "BestEffort"},
+        "spec": spec,
+        "status": {"phase": "Pending", "qosClass": qos},
     })
 }
 
@@ -170,8 +181,14 @@ fn update_status(pass: &Pass<'_>, rs: &Value, owned: &[&Obj], created: usize) {
         m.retain(|k, v| k == "replicas" || v.as_u64() != Some(0));
     }
     if rs["status"] != status {
-        pass.modify(kind("apps", "ReplicaSet"), namespace(rs), name(rs), |v| {
-            v["status"] = status;
-        });
+        pass.modify(
+            &KUBE_CONTROLLER_MANAGER,
+            kind("apps", "ReplicaSet"),
+            namespace(rs),
+            name(rs),
+            |v| {
+                v["status"] = status;
+            },
+        );
     }
 }

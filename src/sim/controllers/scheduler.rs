@@ -1,18 +1,39 @@
-//! The scheduler stand-in: binds each unscheduled pod to the Ready node with the
-//! fewest pods whose taints it tolerates (`Scheduled` event), or marks it
-//! Unschedulable (`FailedScheduling`).
+//! The scheduler stand-in: binds each unscheduled pod to a Ready node whose taints it
+//! tolerates (`Scheduled` event), or marks it Unschedulable (`FailedScheduling`).
+//!
+//! The node is chosen as kube-scheduler's default scoring would mostly choose it: first
+//! spread, fewest pods "of the same group" (selected by the same Service, or of the same
+//! controller: the default topology spread constraint on `kubernetes.io/hostname`), then
+//! fewest running pods (finished pods hold nothing), then the name. Spreading by group first
+//! also keeps a Deployment's placement independent of unrelated pods (a CronJob's runs)
+//! coming and going.
 
 use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
-use super::events::{Source, normal, record, warning};
-use super::meta::{is_terminating, kind, name, namespace};
+use super::events::{Reporter, emit, normal, warning};
+use super::meta::{controller_uid, is_terminating, kind, name, namespace, selector_matches};
 use super::pass::Pass;
 use crate::sim::clock::format_time;
+use crate::sim::managed_fields::KUBE_SCHEDULER;
 use crate::sim::store::Obj;
 
-const SOURCE: Source<'static> = Source::controller("default-scheduler");
+const SCHEDULER: &str = "default-scheduler";
+
+/// The scheduler as its events name it: `default-scheduler-<host>`, the host being the
+/// control plane node it runs on.
+fn instance(nodes: &[Obj]) -> String {
+    let host = nodes
+        .iter()
+        .find(|n| !n["metadata"]["labels"]["node-role.kubernetes.io/control-plane"].is_null())
+        .map_or("", |n| name(n));
+    if host.is_empty() {
+        SCHEDULER.to_string()
+    } else {
+        format!("{SCHEDULER}-{host}")
+    }
+}
 
 /// Whether a node is Ready and schedulable.
 pub fn node_is_ready(node: &Value) -> bool {
@@ -61,37 +82,52 @@ pub fn reconcile(pass: &Pass<'_>, pods: &[Obj]) {
     }
     let nodes = pass.all("", "Node");
     let mut load: HashMap<String, usize> = nodes.iter().map(|n| (name(n).to_string(), 0)).collect();
-    for p in pods {
+    for p in pods.iter().filter(|p| !has_finished(p)) {
         if let Some(n) = p["spec"]["nodeName"].as_str() {
             *load.entry(n.to_string()).or_default() += 1;
         }
     }
+    let services = pass.all("", "Service");
+    // Pods bound in this pass count for the spread of the next ones.
+    let mut bound_now: Vec<(&Obj, String)> = Vec::new();
     let pod_type = kind("", "Pod");
+    let instance = instance(&nodes);
+    let reporter = Reporter {
+        controller: SCHEDULER,
+        instance: &instance,
+    };
     for pod in pending {
         let fits: Vec<&Obj> = nodes
             .iter()
             .filter(|n| node_is_ready(n))
             .filter(|n| tolerates_all(pod, n))
             .collect();
-        let Some(node) = fits
-            .into_iter()
-            .min_by_key(|n| (load.get(name(n)).copied().unwrap_or(0), name(n).to_string()))
-        else {
-            mark_unschedulable(pass, pod, nodes.len());
+        let spread = group_spread(pod, pods, &bound_now, &services);
+        let Some(node) = fits.into_iter().min_by_key(|n| {
+            (
+                spread.get(name(n)).copied().unwrap_or(0),
+                load.get(name(n)).copied().unwrap_or(0),
+                name(n).to_string(),
+            )
+        }) else {
+            mark_unschedulable(pass, pod, nodes.len(), reporter);
             continue;
         };
         let node_name = name(node).to_string();
         *load.entry(node_name.clone()).or_default() += 1;
+        bound_now.push((pod, node_name.clone()));
         let now = format_time(pass.now);
-        let bound = pass.modify(pod_type, namespace(pod), name(pod), |v| {
+        // The binding subresource writes no managedFields.
+        let bound = pass.modify_untracked(pod_type, namespace(pod), name(pod), |v| {
             v["spec"]["nodeName"] = json!(node_name);
             set_pod_condition(v, json!({"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": now}));
         });
         if let Some(bound) = bound {
-            record(
+            emit(
                 pass,
                 &bound,
-                SOURCE,
+                reporter,
+                "Binding",
                 normal(
                     "Scheduled",
                     format!(
@@ -105,7 +141,52 @@ pub fn reconcile(pass: &Pass<'_>, pods: &[Obj]) {
     }
 }
 
-fn mark_unschedulable(pass: &Pass<'_>, pod: &Value, node_count: usize) {
+/// Whether a pod has ended (Succeeded or Failed): it no longer holds a place on its node.
+fn has_finished(pod: &Value) -> bool {
+    matches!(
+        pod["status"]["phase"].as_str(),
+        Some("Succeeded" | "Failed")
+    )
+}
+
+/// How many running pods of `pod`'s group each node holds: the pods of its namespace that
+/// one of the Services selecting `pod` selects too, or that have the same controller.
+fn group_spread<'a>(
+    pod: &Value,
+    pods: &'a [Obj],
+    bound_now: &[(&'a Obj, String)],
+    services: &[Obj],
+) -> HashMap<String, usize> {
+    let ns = namespace(pod);
+    let owner = controller_uid(pod);
+    let labels = pod["metadata"]["labels"].as_object();
+    let selectors: Vec<Value> = services
+        .iter()
+        .filter(|s| namespace(s) == ns)
+        .map(|s| json!({"matchLabels": s["spec"]["selector"]}))
+        .filter(|sel| labels.is_some_and(|l| selector_matches(sel, l)))
+        .collect();
+    let same_group = |other: &Value| {
+        namespace(other) == ns
+            && ((owner.is_some() && controller_uid(other) == owner)
+                || other["metadata"]["labels"]
+                    .as_object()
+                    .is_some_and(|l| selectors.iter().any(|sel| selector_matches(sel, l))))
+    };
+    let mut spread = HashMap::new();
+    let placed = pods
+        .iter()
+        .filter_map(|p| p["spec"]["nodeName"].as_str().map(|n| (p, n)))
+        .chain(bound_now.iter().map(|(p, n)| (*p, n.as_str())));
+    for (other, node) in placed {
+        if !node.is_empty() && !has_finished(other) && same_group(other) {
+            *spread.entry(node.to_string()).or_default() += 1;
+        }
+    }
+    spread
+}
+
+fn mark_unschedulable(pass: &Pass<'_>, pod: &Value, node_count: usize, reporter: Reporter<'_>) {
     let message = format!(
         "0/{node_count} nodes are available: {}preemption: 0/{node_count} nodes are available.",
         if node_count == 0 {
@@ -125,15 +206,16 @@ fn mark_unschedulable(pass: &Pass<'_>, pod: &Value, node_count: usize) {
         return;
     }
     let now = format_time(pass.now);
-    let marked = pass.modify(kind("", "Pod"), namespace(pod), name(pod), |v| {
+    let marked = pass.modify(&KUBE_SCHEDULER, kind("", "Pod"), namespace(pod), name(pod), |v| {
         v["status"]["phase"] = json!("Pending");
         set_pod_condition(v, json!({"type": "PodScheduled", "status": "False", "lastProbeTime": null, "lastTransitionTime": now, "reason": "Unschedulable", "message": message}));
     });
     if let Some(marked) = marked {
-        record(
+        emit(
             pass,
             &marked,
-            SOURCE,
+            reporter,
+            "Scheduling",
             warning("FailedScheduling", message.clone()),
         );
     }

@@ -18,6 +18,7 @@ use super::meta::{int_at, is_terminating, kind, name, namespace, uid};
 use super::pass::Pass;
 use super::pod_state::{is_active, is_available, is_ready, phase};
 use super::replicaset::pod_from_template;
+use crate::sim::managed_fields::KUBE_CONTROLLER_MANAGER;
 use crate::sim::store::Obj;
 
 const SOURCE: Source<'static> = Source::controller("statefulset-controller");
@@ -66,6 +67,7 @@ pub fn reconcile(pass: &Pass<'_>, pods_by_owner: &ByOwner, revisions_by_owner: &
         history::trim(pass, &set, &history, &live);
         if set["status"] != status {
             pass.modify(
+                &KUBE_CONTROLLER_MANAGER,
                 kind("apps", "StatefulSet"),
                 namespace(&set),
                 name(&set),
@@ -205,7 +207,7 @@ fn manage(
         if let Some(service) = set["spec"]["serviceName"].as_str() {
             pod["spec"]["subdomain"] = json!(service);
         }
-        pass.create(pods, pod)?;
+        pass.create(&KUBE_CONTROLLER_MANAGER, pods, pod)?;
         record(
             pass,
             set,

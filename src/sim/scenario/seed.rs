@@ -11,6 +11,7 @@ use anyhow::Context as _;
 use jiff::SignedDuration;
 use serde_json::{Value, json};
 
+mod batch_and_widgets;
 mod system_objects;
 mod tutorial_apps;
 
@@ -18,7 +19,7 @@ use super::cluster_objects::{namespace, node};
 use super::time_shift::shift_times;
 use crate::sim::clock::Clock;
 use crate::sim::controllers;
-use crate::sim::resources::{RESOURCES, ResourceType, by_kind};
+use crate::sim::resources::{ResourceType, by_kind};
 use crate::sim::store::Store;
 
 /// The seed's nodes: the control plane first.
@@ -31,8 +32,12 @@ fn rt(group: &str, kind: &str) -> anyhow::Result<&'static ResourceType> {
 }
 
 fn create(store: &Store, group: &str, kind: &str, obj: Value) -> anyhow::Result<Value> {
+    let rt = store
+        .registry()
+        .by_kind(group, kind)
+        .with_context(|| format!("{kind} is not a served kind"))?;
     let created = store
-        .create(rt(group, kind)?, obj)
+        .create(rt, obj)
         .with_context(|| format!("cannot create the seed's {kind}"))?;
     Ok((*created).clone())
 }
@@ -48,7 +53,14 @@ fn run(store: &Store, seconds: u64) {
 
 /// Builds the seed and loads it into `target`.
 pub fn load(target: &Arc<Store>) -> anyhow::Result<()> {
-    let past = Store::new(Clock::manual());
+    // Built as it would have happened during the last three days of the target's clock, so
+    // the CronJob's Jobs are named after the minutes their (hardly shifted) times say.
+    let began = target
+        .clock()
+        .now()
+        .checked_sub(UPTIME)
+        .context("the clock is too early for the seed")?;
+    let past = Store::new(Clock::manual_at(began)).for_release(target.registry().release());
     build(&past)?;
     copy_shifted(&past, target)
 }
@@ -88,6 +100,12 @@ fn build(store: &Store) -> anyhow::Result<()> {
         })
         .context("cannot scale hello-deploy")?;
     run(store, 30);
+    // Made after the rest, so that the names and addresses drawn before stay the same. The
+    // last minutes run second by second: pi finishes, hello-cron's history fills up.
+    advance_to(store, start, UPTIME - SignedDuration::from_secs(250));
+    batch_and_widgets::create_batch(store)?;
+    batch_and_widgets::create_widgets(store)?;
+    run(store, 250);
     advance_to(store, start, UPTIME);
     controllers::settle(store);
     Ok(())
@@ -101,9 +119,17 @@ fn advance_to(store: &Store, start: jiff::Timestamp, at: SignedDuration) {
 }
 
 fn copy_shifted(from: &Store, to: &Store) -> anyhow::Result<()> {
+    // Whole minutes, so that a CronJob's Jobs keep the names of the minutes they say.
     let by = to.clock().now().duration_since(from.clock().now());
-    let mut types: Vec<&'static ResourceType> = RESOURCES.iter().collect();
-    types.sort_by_key(|t| t.kind != "Namespace");
+    let by = SignedDuration::from_secs(by.as_secs().div_euclid(60) * 60);
+    // Namespaces first, then CRDs, then the rest (custom kinds exist once their CRD does).
+    let mut types: Vec<&'static ResourceType> = from.registry().all();
+    types.sort_by_key(|t| match t.kind {
+        "Namespace" => 0,
+        "CustomResourceDefinition" => 1,
+        _ if t.custom => 3,
+        _ => 2,
+    });
     for t in types {
         for obj in from.list(t, None).0 {
             let mut obj = (*obj).clone();

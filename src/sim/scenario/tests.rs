@@ -45,7 +45,16 @@ fn seed_is_settled_running_and_days_old() {
         "1"
     );
     let pods = store.list(kind("", "Pod"), None).0;
-    assert!(pods.iter().all(|p| p["status"]["phase"] == "Running"));
+    let (job_pods, others): (Vec<&Arc<Value>>, Vec<&Arc<Value>>) = pods
+        .iter()
+        .partition(|p| p["metadata"]["labels"]["job-name"].is_string());
+    assert!(others.iter().all(|p| p["status"]["phase"] == "Running"));
+    // hello-cron's newest run may have started in the last seconds.
+    assert!(job_pods.iter().all(|p| matches!(
+        p["status"]["phase"].as_str(),
+        Some("Succeeded" | "Pending" | "Running")
+    )));
+    assert!(job_pods.iter().any(|p| p["status"]["phase"] == "Succeeded"));
     let myapp_pods: Vec<&Arc<Value>> = pods
         .iter()
         .filter(|p| p["metadata"]["labels"]["app"] == "myapp")
@@ -101,7 +110,9 @@ fn seed_is_settled_running_and_days_old() {
     assert!(events.iter().any(|e| e["reason"] == "ScalingReplicaSet"
         && e["message"].as_str().unwrap().ends_with("to 10 from 8")));
     for e in &events {
-        let last: jiff::Timestamp = e["lastTimestamp"].as_str().unwrap().parse().unwrap();
+        // The scheduler's events (events.k8s.io/v1) have an eventTime instead.
+        let last = e["lastTimestamp"].as_str().or(e["eventTime"].as_str());
+        let last: jiff::Timestamp = last.unwrap().parse().unwrap();
         assert!(
             last <= now && now.duration_since(last).as_mins() < 60,
             "{e}"
@@ -138,6 +149,83 @@ async fn scale_builds_running_pods_the_controllers_accept() {
         .map(|p| p["status"]["podIP"].as_str().unwrap())
         .collect();
     assert_eq!(ips.len(), 600, "pod IPs are unique");
+}
+
+#[test]
+fn scale_pods_are_as_real_ones_and_the_scale_up_leaves_an_hour_of_events() {
+    let store = Arc::new(Store::new(Clock::manual()));
+    let args = SimArgs {
+        scenario: ScenarioName::Scale,
+        namespaces: 1,
+        deployments: 2,
+        pods: 60,
+        churn: 0,
+        ..SimArgs::default()
+    };
+    load(&store, &args).unwrap();
+    let pods = store.list(kind("", "Pod"), None).0;
+    for pod in &pods {
+        assert!(
+            pod["spec"]["volumes"][0]["name"]
+                .as_str()
+                .unwrap()
+                .starts_with("kube-api-access-")
+        );
+        let entries = pod["metadata"]["managedFields"].as_array().unwrap();
+        let managers: Vec<(&str, &str)> = entries
+            .iter()
+            .map(|e| {
+                let s = |k: &str| e[k].as_str().unwrap_or_default();
+                (s("manager"), s("subresource"))
+            })
+            .collect();
+        assert_eq!(
+            managers,
+            [("kube-controller-manager", ""), ("kubelet", "status")]
+        );
+        // The kubelet's field set names this pod's own IP.
+        let ip = pod["status"]["podIP"].as_str().unwrap();
+        assert!(
+            entries[1]["fieldsV1"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("\\\"{ip}\\\""))
+        );
+    }
+    let events = store.list(kind("", "Event"), None).0;
+    let count = |reason: &str| events.iter().filter(|e| e["reason"] == reason).count();
+    for reason in ["Scheduled", "Pulled", "Created", "Started"] {
+        assert_eq!(count(reason), 60, "{reason}");
+    }
+    assert!(
+        (1..=6).contains(&count("Pulling")),
+        "a node pulls an image once"
+    );
+    // 30 pods a ReplicaSet: nine events, then one combined (25 in all, the budget).
+    assert_eq!(count("SuccessfulCreate"), 2 * 10);
+    assert!(events.iter().any(|e| {
+        e["count"] == 16
+            && e["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("(combined from similar events)")
+    }));
+    assert_eq!(count("ScalingReplicaSet"), 2);
+    assert!(
+        events
+            .iter()
+            .all(|e| e["metadata"]["managedFields"].is_array())
+    );
+    // Still there 40 minutes on; gone once their hour is up (they are 15 to 20 minutes old).
+    store
+        .clock()
+        .advance(std::time::Duration::from_secs(40 * 60));
+    assert_eq!(store.expire(store.clock().now()), 0);
+    store
+        .clock()
+        .advance(std::time::Duration::from_secs(10 * 60));
+    assert_eq!(store.expire(store.clock().now()), events.len());
+    assert_eq!(store.count(kind("", "Event")), 0);
 }
 
 #[test]
@@ -231,4 +319,73 @@ async fn churn_restarts_pods_at_the_asked_rate() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     task.abort();
+}
+
+#[test]
+fn seed_has_a_cronjob_with_its_history_a_finished_job_and_widgets() {
+    let store = Arc::new(Store::new(Clock::manual()));
+    load(&store, &SimArgs::default()).unwrap();
+    let jobs = store.list(kind("batch", "Job"), Some("batch")).0;
+    let complete = |j: &Value| {
+        j["status"]["conditions"]
+            .as_array()
+            .is_some_and(|c| c.iter().any(|c| c["type"] == "Complete"))
+    };
+    let pi = jobs.iter().find(|j| j["metadata"]["name"] == "pi").unwrap();
+    assert!(complete(pi));
+    let runs: Vec<&Arc<Value>> = jobs
+        .iter()
+        .filter(|j| j["metadata"]["ownerReferences"][0]["name"] == "hello-cron")
+        .collect();
+    let done = runs.iter().filter(|j| complete(j)).count();
+    assert_eq!(done, 3, "the successful history limit");
+    assert!(
+        runs.len() <= 4,
+        "and the newest run, when it has just started"
+    );
+    for run in runs {
+        let minute: i64 = run["metadata"]["name"].as_str().unwrap()["hello-cron-".len()..]
+            .parse()
+            .unwrap();
+        let at: jiff::Timestamp =
+            run["metadata"]["annotations"]["batch.kubernetes.io/cronjob-scheduled-timestamp"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+        assert_eq!(
+            at.as_second().div_euclid(60),
+            minute,
+            "named after its minute"
+        );
+    }
+    let cj = store
+        .get(kind("batch", "CronJob"), "batch", "hello-cron")
+        .unwrap();
+    assert!(cj["status"]["lastSuccessfulTime"].is_string());
+    let widgets = store
+        .registry()
+        .by_plural("demo.kdeck.dev", "widgets")
+        .unwrap();
+    assert_eq!(store.list(widgets, Some("default")).0.len(), 3);
+    let crd = store
+        .get(
+            kind("apiextensions.k8s.io", "CustomResourceDefinition"),
+            "",
+            "widgets.demo.kdeck.dev",
+        )
+        .unwrap();
+    assert_eq!(crd["status"]["conditions"][1]["type"], "Established");
+}
+
+#[test]
+fn a_seed_ending_just_after_a_cronjob_run_is_settled_too() {
+    // Three seconds after a minute: hello-cron's newest Job has just run, and the previous
+    // one is being deleted by the history limit (its pods too, with their deletion times).
+    for secs in [1, 3, 4] {
+        let at = jiff::Timestamp::from_second(1_798_761_600 + secs).unwrap();
+        let store = Arc::new(Store::new(Clock::manual_at(at)));
+        load(&store, &SimArgs::default()).unwrap();
+        assert_eq!(controllers::settle(&store), 1, "{secs} s after the minute");
+    }
 }

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::auth::{Role, authorize};
 use super::routes::{ApiRequest, json as json_response};
 use crate::sim::api_error::ApiResult;
-use crate::sim::resources::{RESOURCES, by_plural};
+use crate::sim::resources::Registry;
 
 /// `POST .../selfsubjectaccessreviews` or `.../selfsubjectrulesreviews`.
 pub fn create(req: &ApiRequest) -> ApiResult<Response> {
@@ -21,7 +21,7 @@ pub fn create(req: &ApiRequest) -> ApiResult<Response> {
     }
     review["status"] = match req.path.rt.plural {
         "selfsubjectaccessreviews" => access(req, &review["spec"]),
-        "selfsubjectrulesreviews" => rules(req.user.role),
+        "selfsubjectrulesreviews" => rules(req.state.store.registry(), req.user.role),
         // `kubectl auth whoami`.
         _ => json!({"userInfo": {"username": req.user.name, "groups": ["system:authenticated"]}}),
     };
@@ -41,7 +41,8 @@ fn access(req: &ApiRequest, spec: &Value) -> Value {
     let text = |k: &str| attrs[k].as_str().filter(|s| !s.is_empty());
     let verb = text("verb").unwrap_or("get");
     let group = text("group").unwrap_or("");
-    let Some(rt) = text("resource").and_then(|r| by_plural(group, r)) else {
+    let registry = req.state.store.registry();
+    let Some(rt) = text("resource").and_then(|r| registry.by_plural(group, r)) else {
         // Resources this cluster does not serve: only the admin's wildcard covers them.
         return json!({"allowed": req.user.role == Role::Admin});
     };
@@ -61,17 +62,18 @@ fn access(req: &ApiRequest, spec: &Value) -> Value {
     }
 }
 
-fn rules(role: Role) -> Value {
+fn rules(registry: &Registry, role: Role) -> Value {
     let non_resource = json!([{"verbs": ["get"], "nonResourceURLs": ["/api", "/api/*", "/apis", "/apis/*", "/healthz", "/livez", "/readyz", "/version", "/version/", "/openapi", "/openapi/*"]}]);
     let resource_rules = match role {
         Role::Admin => json!([{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}]),
         Role::Viewer => {
-            let mut groups: Vec<&str> = RESOURCES.iter().map(|r| r.group).collect();
+            let all = registry.all();
+            let mut groups: Vec<&str> = all.iter().map(|r| r.group).collect();
             groups.dedup();
             let rules: Vec<Value> = groups
                 .iter()
                 .map(|g| {
-                    let resources: Vec<&str> = RESOURCES
+                    let resources: Vec<&str> = all
                         .iter()
                         .filter(|r| r.group == *g && r.plural != "secrets")
                         .filter(|r| r.verbs.contains(&"list"))

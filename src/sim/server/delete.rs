@@ -9,7 +9,7 @@ use super::list;
 use super::routes::ApiRequest;
 use crate::sim::api_error::{ApiError, ApiResult};
 use crate::sim::clock::format_time;
-use crate::sim::resources::{RESOURCES, ResourceType};
+use crate::sim::resources::ResourceType;
 use crate::sim::store::{Obj, Store};
 
 /// The options of a delete: from the body (DeleteOptions) or the query.
@@ -195,7 +195,7 @@ fn dependents(store: &Store, owner: &Value) -> Vec<(&'static ResourceType, Obj)>
     let uid = &owner["metadata"]["uid"];
     let ns = owner["metadata"]["namespace"].as_str();
     let mut out = Vec::new();
-    for rt in RESOURCES {
+    for rt in store.registry().all() {
         for o in store.list(rt, ns.filter(|_| rt.namespaced)).0 {
             let owned = o["metadata"]["ownerReferences"]
                 .as_array()
@@ -233,7 +233,7 @@ fn orphan_dependents(store: &Store, owner: &Value) {
 }
 
 fn delete_namespace_contents(store: &Store, namespace: &str) {
-    for rt in RESOURCES.iter().filter(|r| r.namespaced) {
+    for rt in store.registry().all().into_iter().filter(|r| r.namespaced) {
         for o in store.list(rt, Some(namespace)).0 {
             let name = o["metadata"]["name"].as_str().unwrap_or_default();
             // Already gone is fine: the namespace is being emptied.
@@ -255,7 +255,14 @@ pub fn delete_collection(req: &ApiRequest) -> ApiResult<Response> {
             Err(e) => return Err(e),
         }
     }
-    Ok(req.answer(StatusCode::OK, &list::list_value(rt, &out, &meta)))
+    let out: Vec<Obj> = out
+        .iter()
+        .map(|o| std::sync::Arc::new(req.served(o).into_owned()))
+        .collect();
+    Ok(req.answer(
+        StatusCode::OK,
+        &list::list_value(rt, &req.path.version, &out, &meta),
+    ))
 }
 
 /// Starts a deletion that waits for finalizers: deletionTimestamp now, grace 0 (kept if set).

@@ -1,31 +1,17 @@
-//! Discovery documents in their legacy (non-aggregated) form: `/version`, `/api`,
-//! `/api/v1`, `/apis`, `/apis/GROUP`, `/apis/GROUP/VERSION`. kubectl falls back to
-//! these when the server does not answer the aggregated form.
+//! Discovery documents: `/version`, and `/api`, `/api/v1`, `/apis`, `/apis/GROUP`,
+//! `/apis/GROUP/VERSION` in their legacy form, from the cluster's [`Registry`]: only the
+//! groups and versions that serve something, as the release the cluster stands for has them.
+//! The aggregated form of `/api` and `/apis` is in [`aggregated`].
+
+pub mod aggregated;
 
 use serde_json::{Value, json};
 
-use crate::sim::resources::{RESOURCES, ResourceType, groups};
-
-/// The Kubernetes version the embedded cluster claims to be.
-pub const GIT_VERSION: &str = "v1.33.1";
+use crate::sim::resources::{Registry, ResourceType, ServerVersion};
 
 /// `/version`.
-pub fn version() -> Value {
-    json!({
-        "major": "1",
-        "minor": "33",
-        "gitVersion": GIT_VERSION,
-        "gitCommit": "8adc0f041b8e7ad1d30e29cc59c6ae7a15e19828",
-        "gitTreeState": "clean",
-        "buildDate": "2025-05-15T08:19:08Z",
-        "goVersion": "go1.24.2",
-        "compiler": "gc",
-        "platform": "linux/amd64",
-        "emulationMajor": "1",
-        "emulationMinor": "33",
-        "minCompatibilityMajor": "1",
-        "minCompatibilityMinor": "32"
-    })
+pub fn version(registry: &Registry) -> Value {
+    registry.release().info()
 }
 
 /// `/api`.
@@ -37,57 +23,49 @@ pub fn api_versions() -> Value {
     })
 }
 
-fn group_doc(group: &str, version: &str) -> Value {
-    let gv = json!({"groupVersion": format!("{group}/{version}"), "version": version});
+fn group_doc(group: &str, versions: &[&str]) -> Value {
+    let gv = |v: &str| json!({"groupVersion": format!("{group}/{v}"), "version": v});
     json!({
         "name": group,
-        "versions": [gv.clone()],
-        "preferredVersion": gv,
+        "versions": versions.iter().map(|v| gv(v)).collect::<Vec<_>>(),
+        "preferredVersion": gv(versions.first().copied().unwrap_or_default()),
     })
 }
 
 /// `/apis`.
-pub fn group_list() -> Value {
-    let mut groups: Vec<Value> = groups().into_iter().map(|(g, v)| group_doc(g, v)).collect();
-    // Served for `/scale` and `/eviction` subresources only, but clients look them up.
-    groups.push(group_doc("autoscaling", "v1"));
-    groups.push(group_doc("policy", "v1"));
+pub fn group_list(registry: &Registry) -> Value {
+    let groups: Vec<Value> = registry
+        .groups()
+        .iter()
+        .filter(|g| !g.group.is_empty())
+        .map(|g| group_doc(g.group, &g.versions))
+        .collect();
     json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
 }
 
 /// `/apis/GROUP`, if served.
-pub fn group(name: &str) -> Option<Value> {
-    groups()
+pub fn group(registry: &Registry, name: &str) -> Option<Value> {
+    let g = registry
+        .groups()
         .into_iter()
-        .chain([("autoscaling", "v1"), ("policy", "v1")])
-        .find(|(g, _)| *g == name)
-        .map(|(g, v)| {
-            let mut doc = group_doc(g, v);
-            doc["kind"] = json!("APIGroup");
-            doc["apiVersion"] = json!("v1");
-            doc
-        })
+        .find(|g| g.group == name && !name.is_empty())?;
+    let mut doc = group_doc(g.group, &g.versions);
+    doc["kind"] = json!("APIGroup");
+    doc["apiVersion"] = json!("v1");
+    Some(doc)
 }
 
 /// `/api/v1` or `/apis/GROUP/VERSION`: the resources with their verbs, short names and subresources.
-pub fn resource_list(group: &str, version: &str) -> Option<Value> {
+pub fn resource_list(registry: &Registry, group: &str, version: &str) -> Option<Value> {
+    let types = registry.served_in(group, version);
+    if types.is_empty() {
+        return None;
+    }
     let group_version = if group.is_empty() {
         version.to_string()
     } else {
         format!("{group}/{version}")
     };
-    if matches!(group, "autoscaling" | "policy") && version == "v1" {
-        return Some(
-            json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": group_version, "resources": []}),
-        );
-    }
-    let types: Vec<&ResourceType> = RESOURCES
-        .iter()
-        .filter(|r| r.group == group && r.version == version)
-        .collect();
-    if types.is_empty() {
-        return None;
-    }
     let mut resources = Vec::new();
     for rt in types {
         let mut main = json!({
@@ -106,7 +84,19 @@ pub fn resource_list(group: &str, version: &str) -> Option<Value> {
         }
         resources.push(main);
         for sub in rt.subresources {
-            resources.push(subresource_doc(rt, sub));
+            let s = Subresource::of(rt, sub, registry.release());
+            let mut doc = json!({
+                "name": format!("{}/{sub}", rt.plural),
+                "singularName": "",
+                "namespaced": rt.namespaced,
+                "kind": s.kind,
+                "verbs": s.verbs,
+            });
+            if let Some((g, v)) = s.other_group {
+                doc["group"] = json!(g);
+                doc["version"] = json!(v);
+            }
+            resources.push(doc);
         }
     }
     Some(json!({
@@ -117,32 +107,50 @@ pub fn resource_list(group: &str, version: &str) -> Option<Value> {
     }))
 }
 
-fn subresource_doc(rt: &ResourceType, sub: &str) -> Value {
-    let (kind, group, version, verbs): (&str, &str, &str, &[&str]) = match sub {
-        "scale" => ("Scale", "autoscaling", "v1", &["get", "patch", "update"]),
-        "status" => (rt.kind, "", "", &["get", "patch", "update"]),
-        "log" => ("Pod", "", "", &["get"]),
-        "eviction" => ("Eviction", "policy", "v1", &["create"]),
-        "binding" => ("Binding", "", "", &["create"]),
-        "finalize" => ("Namespace", "", "", &["update"]),
-        "token" => ("TokenRequest", "authentication.k8s.io", "v1", &["create"]),
-        "exec" => ("PodExecOptions", "", "", &["create", "get"]),
-        "attach" => ("PodAttachOptions", "", "", &["create", "get"]),
-        "portforward" => ("PodPortForwardOptions", "", "", &["create", "get"]),
-        _ => (rt.kind, "", "", &["get"]),
-    };
-    let mut doc = json!({
-        "name": format!("{}/{sub}", rt.plural),
-        "singularName": "",
-        "namespaced": rt.namespaced,
-        "kind": kind,
-        "verbs": verbs,
-    });
-    if !group.is_empty() {
-        doc["group"] = json!(group);
-        doc["version"] = json!(version);
+/// What a subresource answers with and which verbs it takes.
+pub struct Subresource {
+    /// The kind of its answers.
+    pub kind: &'static str,
+    /// Its group and version when they are not the resource's.
+    pub other_group: Option<(&'static str, &'static str)>,
+    /// Its verbs.
+    pub verbs: &'static [&'static str],
+}
+
+impl Subresource {
+    /// The subresource `sub` of `rt` as `release` serves it.
+    pub fn of(rt: &ResourceType, sub: &str, release: ServerVersion) -> Self {
+        let (kind, other_group, verbs): (&'static str, _, &'static [&'static str]) = match sub {
+            "scale" => (
+                "Scale",
+                Some(("autoscaling", "v1")),
+                &["get", "patch", "update"],
+            ),
+            "status" => (rt.kind, None, &["get", "patch", "update"]),
+            "log" => ("Pod", None, &["get"]),
+            // policy/v1 Eviction is GA in 1.22.
+            "eviction" if release.minor() >= 22 => {
+                ("Eviction", Some(("policy", "v1")), &["create"])
+            }
+            "eviction" => ("Eviction", Some(("policy", "v1beta1")), &["create"]),
+            "binding" => ("Binding", None, &["create"]),
+            "finalize" => ("Namespace", None, &["update"]),
+            "token" => (
+                "TokenRequest",
+                Some(("authentication.k8s.io", "v1")),
+                &["create"],
+            ),
+            "exec" => ("PodExecOptions", None, &["create", "get"]),
+            "attach" => ("PodAttachOptions", None, &["create", "get"]),
+            "portforward" => ("PodPortForwardOptions", None, &["create", "get"]),
+            _ => (rt.kind, None, &["get"]),
+        };
+        Self {
+            kind,
+            other_group,
+            verbs,
+        }
     }
-    doc
 }
 
 /// A stable short hash per type, as discovery publishes (clients only compare them).
@@ -162,12 +170,13 @@ mod tests {
 
     #[test]
     fn core_list_has_short_names_and_subresources() {
-        let list = resource_list("", "v1").unwrap();
+        let registry = Registry::default();
+        let list = resource_list(&registry, "", "v1").unwrap();
         let resources = list["resources"].as_array().unwrap();
         let pods = resources.iter().find(|r| r["name"] == "pods").unwrap();
         assert_eq!(pods["shortNames"], json!(["po"]));
         assert!(resources.iter().any(|r| r["name"] == "pods/log"));
-        let apps = resource_list("apps", "v1").unwrap();
+        let apps = resource_list(&registry, "apps", "v1").unwrap();
         let scale = apps["resources"]
             .as_array()
             .unwrap()
@@ -176,13 +185,33 @@ mod tests {
             .unwrap();
         assert_eq!(scale["kind"], "Scale");
         assert_eq!(scale["group"], "autoscaling");
-        assert!(resource_list("nope", "v1").is_none());
+        assert!(resource_list(&registry, "nope", "v1").is_none());
         assert!(
-            group_list()["groups"]
+            group_list(&registry)["groups"]
                 .as_array()
                 .unwrap()
                 .iter()
                 .any(|g| g["name"] == "apps")
         );
+    }
+
+    #[test]
+    fn every_listed_group_version_serves_something() {
+        for release in ServerVersion::all() {
+            let registry = Registry::new(release);
+            for g in group_list(&registry)["groups"].as_array().unwrap() {
+                assert!(
+                    !g["versions"].as_array().unwrap().is_empty(),
+                    "{release}: {g}"
+                );
+                for v in g["versions"].as_array().unwrap() {
+                    let version = v["version"].as_str().unwrap();
+                    let group = g["name"].as_str().unwrap();
+                    let list = resource_list(&registry, group, version)
+                        .unwrap_or_else(|| panic!("{release}: {group}/{version} is listed"));
+                    assert!(!list["resources"].as_array().unwrap().is_empty());
+                }
+            }
+        }
     }
 }

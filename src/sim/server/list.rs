@@ -1,6 +1,8 @@
 //! get and list: label and field selectors, `limit`/`continue` paging (410 on a
 //! compacted continue token) and the Table form kubectl asks for.
 
+use std::sync::Arc;
+
 use axum::response::Response;
 use base64::Engine as _;
 use http::StatusCode;
@@ -8,8 +10,8 @@ use serde_json::{Value, json};
 
 use super::routes::{ApiRequest, json, json_bytes};
 use super::selectors::{FieldSelector, LabelSelector};
-use super::shown_time;
 use super::table::{self, IncludeObject};
+use super::{shown_time, wire};
 use crate::sim::api_error::{ApiError, ApiResult};
 use crate::sim::resources::ResourceType;
 use crate::sim::store::Obj;
@@ -53,7 +55,7 @@ pub fn get(req: &ApiRequest) -> ApiResult<Response> {
     if req.wants_table() {
         // Already as clients are shown it.
         let t = table::shown_table(
-            rt,
+            req.table_of(),
             std::slice::from_ref(&obj),
             req.state.store.clock(),
             IncludeObject::from_request(req),
@@ -138,10 +140,11 @@ pub fn select(req: &ApiRequest) -> ApiResult<(Vec<Obj>, Value)> {
 /// `GET` of a collection.
 pub fn list(req: &ApiRequest) -> ApiResult<Response> {
     let rt = req.path.rt;
-    let (items, meta) = select(req)?;
+    let version = req.path.version.as_str();
+    let (mut items, meta) = select(req)?;
     if req.wants_table() {
         let mut t = table::shown_table(
-            rt,
+            req.table_of(),
             &items,
             req.state.store.clock(),
             IncludeObject::from_request(req),
@@ -149,22 +152,34 @@ pub fn list(req: &ApiRequest) -> ApiResult<Response> {
         t["metadata"] = meta;
         return Ok(json(StatusCode::OK, &t));
     }
+    if version != rt.version {
+        items = items
+            .iter()
+            .map(|o| Arc::new(req.served(o).into_owned()))
+            .collect();
+    }
     let clock = req.state.store.clock();
     if clock.compresses() {
         let items: Vec<Obj> = items
             .iter()
-            .map(|o| std::sync::Arc::new(shown_time::shown(clock, o).into_owned()))
+            .map(|o| Arc::new(shown_time::shown(clock, o).into_owned()))
             .collect();
-        return Ok(json_bytes(StatusCode::OK, list_bytes(rt, &items, &meta)));
+        return Ok(json_bytes(
+            StatusCode::OK,
+            list_bytes(rt, version, &items, &meta),
+        ));
     }
-    Ok(json_bytes(StatusCode::OK, list_bytes(rt, &items, &meta)))
+    Ok(json_bytes(
+        StatusCode::OK,
+        list_bytes(rt, version, &items, &meta),
+    ))
 }
 
 /// A `...List` serialized straight from the shared objects (no deep copy: lists
 /// of the `scale` scenario hold 50,000 pods).
-fn list_bytes(rt: &ResourceType, items: &[Obj], meta: &Value) -> Vec<u8> {
+fn list_bytes(rt: &ResourceType, version: &str, items: &[Obj], meta: &Value) -> Vec<u8> {
     let mut out = Vec::with_capacity(256 + items.len() * 2048);
-    let head = json!({"kind": format!("{}List", rt.kind), "apiVersion": rt.api_version(), "metadata": meta});
+    let head = json!({"kind": format!("{}List", rt.kind), "apiVersion": rt.api_version_of(version), "metadata": meta});
     // `head` is an object: write it without its closing brace, then the items.
     let head = head.to_string();
     out.extend_from_slice(&head.as_bytes()[..head.len() - 1]);
@@ -173,18 +188,17 @@ fn list_bytes(rt: &ResourceType, items: &[Obj], meta: &Value) -> Vec<u8> {
         if i > 0 {
             out.push(b',');
         }
-        // Writing a JSON value to a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut out, &**o);
+        wire::write_into(&mut out, o);
     }
     out.extend_from_slice(b"]}");
     out
 }
 
-/// A `...List` object of a type.
-pub fn list_value(rt: &ResourceType, items: &[Obj], meta: &Value) -> Value {
+/// A `...List` object of a type, in `version`.
+pub fn list_value(rt: &ResourceType, version: &str, items: &[Obj], meta: &Value) -> Value {
     json!({
         "kind": format!("{}List", rt.kind),
-        "apiVersion": rt.api_version(),
+        "apiVersion": rt.api_version_of(version),
         "metadata": meta,
         "items": items.iter().map(|o| (**o).clone()).collect::<Vec<_>>(),
     })
@@ -192,8 +206,6 @@ pub fn list_value(rt: &ResourceType, items: &[Obj], meta: &Value) -> Value {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
     use crate::sim::resources::by_plural;
 
@@ -204,9 +216,9 @@ mod tests {
             .map(|i| Arc::new(json!({"metadata": {"name": format!("c{i}")}, "data": {"k": "v"}})))
             .collect();
         let meta = json!({"resourceVersion": "7"});
-        let streamed: Value = serde_json::from_slice(&list_bytes(rt, &items, &meta)).unwrap();
-        assert_eq!(streamed, list_value(rt, &items, &meta));
-        let empty: Value = serde_json::from_slice(&list_bytes(rt, &[], &meta)).unwrap();
+        let streamed: Value = serde_json::from_slice(&list_bytes(rt, "v1", &items, &meta)).unwrap();
+        assert_eq!(streamed, list_value(rt, "v1", &items, &meta));
+        let empty: Value = serde_json::from_slice(&list_bytes(rt, "v1", &[], &meta)).unwrap();
         assert_eq!(empty["items"], json!([]));
         assert_eq!(empty["kind"], "ConfigMapList");
     }

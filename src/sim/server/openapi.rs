@@ -13,29 +13,28 @@ use serde_json::{Map, Value, json};
 
 use super::routes::{error, json as json_response};
 use crate::sim::api_error::ApiError;
-use crate::sim::resources::RESOURCES;
+use crate::sim::resources::Registry;
 
 /// A fixed version hash: the document never changes while the binary runs.
 const HASH: &str = "6C3B1F0E5D4A29871C3B1F0E5D4A29871C3B1F0E5D4A29871C3B1F0E5D4A2987";
 
-fn group_versions() -> Vec<String> {
+fn group_versions(registry: &Registry) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for rt in RESOURCES {
-        let gv = if rt.group.is_empty() {
-            format!("api/{}", rt.version)
-        } else {
-            format!("apis/{}/{}", rt.group, rt.version)
-        };
-        if !out.contains(&gv) {
-            out.push(gv);
+    for g in registry.groups() {
+        for v in g.versions {
+            out.push(if g.group.is_empty() {
+                format!("api/{v}")
+            } else {
+                format!("apis/{}/{v}", g.group)
+            });
         }
     }
     out
 }
 
 /// `/openapi/v3`: the group versions with their document URLs.
-pub fn root() -> Value {
-    let paths: Map<String, Value> = group_versions()
+pub fn root(registry: &Registry) -> Value {
+    let paths: Map<String, Value> = group_versions(registry)
         .into_iter()
         .map(|gv| {
             let url = format!("/openapi/v3/{gv}?hash={HASH}");
@@ -46,7 +45,7 @@ pub fn root() -> Value {
 }
 
 /// `/openapi/v3/api/v1` or `/openapi/v3/apis/GROUP/VERSION`.
-pub fn group_version(gv: &str) -> Option<Value> {
+pub fn group_version(registry: &Registry, gv: &str) -> Option<Value> {
     let parts: Vec<&str> = gv.split('/').collect();
     let (group, version) = match parts.as_slice() {
         ["api", v] => ("", *v),
@@ -59,10 +58,7 @@ pub fn group_version(gv: &str) -> Option<Value> {
         {"name": "fieldManager", "in": "query", "schema": {"type": "string", "uniqueItems": true}},
     ]);
     let mut paths = Map::new();
-    for rt in RESOURCES
-        .iter()
-        .filter(|r| r.group == group && r.version == version)
-    {
+    for rt in registry.served_in(group, version) {
         let prefix = if group.is_empty() {
             format!("/api/{version}")
         } else {
@@ -73,7 +69,7 @@ pub fn group_version(gv: &str) -> Option<Value> {
         } else {
             format!("{prefix}/{}/{{name}}", rt.plural)
         };
-        let gvk = json!({"group": rt.group, "version": rt.version, "kind": rt.kind});
+        let gvk = json!({"group": rt.group, "version": version, "kind": rt.kind});
         paths.insert(
             path,
             json!({
@@ -93,17 +89,17 @@ pub fn group_version(gv: &str) -> Option<Value> {
     }
     Some(json!({
         "openapi": "3.0.0",
-        "info": {"title": "Kubernetes", "version": crate::sim::server::discovery::GIT_VERSION},
+        "info": {"title": "Kubernetes", "version": registry.release().git_version()},
         "paths": paths,
         "components": {"schemas": {}},
     }))
 }
 
 /// Answers an `/openapi/...` path (the part after `/openapi/`).
-pub fn serve(path: &str) -> Response {
+pub fn serve(registry: &Registry, path: &str) -> Response {
     let doc = match path.strip_prefix("v3") {
-        Some("") => Some(root()),
-        Some(rest) => group_version(rest.trim_start_matches('/')),
+        Some("") => Some(root(registry)),
+        Some(rest) => group_version(registry, rest.trim_start_matches('/')),
         None => None,
     };
     doc.map_or_else(
@@ -118,15 +114,16 @@ mod tests {
 
     #[test]
     fn root_lists_group_versions_and_docs_have_patch_params() {
-        let r = root();
+        let registry = Registry::default();
+        let r = root(&registry);
         assert!(r["paths"]["apis/apps/v1"]["serverRelativeURL"].is_string());
-        let apps = group_version("apis/apps/v1").unwrap();
+        let apps = group_version(&registry, "apis/apps/v1").unwrap();
         let d = &apps["paths"]["/apis/apps/v1/namespaces/{namespace}/deployments/{name}"];
         assert_eq!(
             d["patch"]["x-kubernetes-group-version-kind"]["kind"],
             "Deployment"
         );
         assert_eq!(d["parameters"][0]["name"], "fieldValidation");
-        assert!(group_version("apis/nope/v1").is_none());
+        assert!(group_version(&registry, "apis/nope/v1").is_none());
     }
 }

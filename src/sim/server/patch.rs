@@ -1,4 +1,5 @@
-//! PATCH in its four forms: JSON merge patch (RFC 7386), JSON patch (RFC 6902),
+//! PATCH in its four forms: JSON merge patch (RFC 7386) and JSON patch (RFC 6902)
+//! through the `json-patch` crate,
 //! strategic merge patch (lists merged by their real merge keys, `$patch`
 //! directives) and apply patch (a simplified server-side apply: create or merge).
 
@@ -49,44 +50,17 @@ impl PatchKind {
     }
 }
 
-/// JSON merge patch (RFC 7386): objects merge recursively, `null` removes, anything else replaces.
-pub fn merge_patch(target: &mut Value, patch: &Value) {
-    match (target.as_object_mut(), patch.as_object()) {
-        (Some(t), Some(p)) => {
-            for (k, v) in p {
-                if v.is_null() {
-                    t.remove(k);
-                } else {
-                    merge_patch(t.entry(k.clone()).or_insert(Value::Null), v);
-                }
-            }
-        }
-        (None, Some(p)) => {
-            *target = Value::Object(serde_json::Map::new());
-            let p = Value::Object(p.clone());
-            merge_patch(target, &p);
-        }
-        _ => *target = patch.clone(),
-    }
-}
-
 /// Applies a patch body of the given kind to `target`.
 pub fn apply_patch(kind: PatchKind, target: &Value, body: &[u8]) -> ApiResult<Value> {
     let mut out = target.clone();
     match kind {
         PatchKind::Json => {
-            let ops: Value = serde_json::from_slice(body)
-                .map_err(|e| ApiError::bad_request(format!("invalid JSON patch: {e}")))?;
-            json_patch::apply(&mut out, &ops)?;
+            json_patch::apply(&mut out, body)?;
             // Go clients send `null` for unset fields (kubectl rollout undo's template has
             // `creationTimestamp: null`); a real server's decoding makes them unset.
             drop_nulls(&mut out);
         }
-        PatchKind::Merge => {
-            let p: Value = serde_json::from_slice(body)
-                .map_err(|e| ApiError::bad_request(format!("invalid JSON merge patch: {e}")))?;
-            merge_patch(&mut out, &p);
-        }
+        PatchKind::Merge => json_patch::merge(&mut out, body)?,
         PatchKind::Strategic | PatchKind::Apply => {
             let p = parse_body(body)?;
             if !p.is_object() {
@@ -127,8 +101,11 @@ pub fn patch(req: &ApiRequest) -> ApiResult<Response> {
                 obj["metadata"]["name"] = Value::String(name.clone());
             }
             validate::strip_nulls(&mut obj);
-            validate::strict::check(rt, &obj, req.strict_fields())?;
+            validate::strict::check(&req.state.store, rt, &obj, req.strict_fields())?;
             validate::admit(store, rt, &mut obj, None)?;
+            let now = store.clock().now();
+            crate::sim::managed_fields::record_create(rt, &mut obj, &req.manager(), now);
+            crate::sim::admission::mutate_on_create(rt, &mut obj);
             let created = write::create_checked(store, rt, obj, req.dry_run())?;
             return Ok(req.answer(StatusCode::CREATED, &created));
         }
@@ -136,9 +113,10 @@ pub fn patch(req: &ApiRequest) -> ApiResult<Response> {
     };
     drop(old);
     let updated = write::update_with_retry(req, rt, UpdateMode::Main, |old| {
-        let mut patched = apply_patch(kind, old, &req.body)?;
+        let patched = apply_patch(kind, &req.served(old), &req.body)?;
+        let mut patched = req.stored(patched);
         validate::strip_nulls(&mut patched);
-        validate::strict::check(rt, &patched, req.strict_fields())?;
+        validate::strict::check(&req.state.store, rt, &patched, req.strict_fields())?;
         if patched["metadata"]["name"] != name.as_str() {
             return Err(ApiError::bad_request(format!(
                 "the name of the object ({}) does not match the name on the URL ({name})",

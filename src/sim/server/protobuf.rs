@@ -30,6 +30,8 @@ pub enum Ty {
     IntPtr,
     /// A boolean; false is dropped.
     Bool,
+    /// A boolean kept even when false (a pointer Go field, e.g. `suspend`).
+    BoolPtr,
     /// A nested message.
     Msg(&'static [Field]),
     /// `map<string, string>`.
@@ -141,6 +143,7 @@ fn decode_value(ty: Ty, raw: &Raw<'_>) -> ApiResult<Option<Value>> {
         )]
         (Ty::IntPtr, Raw::Varint(v)) => Some(json!(*v as i64)),
         (Ty::Bool, Raw::Varint(v)) => (*v != 0).then_some(json!(true)),
+        (Ty::BoolPtr, Raw::Varint(v)) => Some(json!(*v != 0)),
         (Ty::Msg(schema), Raw::Bytes(b)) => Some(decode_message(b, schema)?),
         (Ty::Time, Raw::Bytes(b)) => {
             let mut secs = 0_i64;
@@ -265,7 +268,7 @@ pub fn decode(body: &[u8]) -> ApiResult<Value> {
             _ => {}
         }
     }
-    let top = schema::for_kind(&kind).ok_or_else(|| {
+    let top = schema::for_kind(&api_version, &kind).ok_or_else(|| {
         let mut e = ApiError::bad_request(format!(
             "the embedded cluster cannot decode {kind} ({api_version}) from protobuf; send JSON"
         ));

@@ -17,6 +17,9 @@ pub struct RequestRecord {
     pub user: String,
     /// HTTP status code of the answer.
     pub status: u16,
+    /// The `User-Agent` header as sent ("" when absent), e.g.
+    /// `kubectl/v1.32.0 (linux/amd64) kubernetes/abc1234`: who sent the request.
+    pub user_agent: String,
 }
 
 /// A bounded log of requests (the oldest are dropped past the cap).

@@ -15,11 +15,12 @@ use super::auth::{self, User};
 use super::request_log::RequestRecord;
 use super::streams::upgrade::PendingUpgrade;
 use super::{
-    ServerState, access_review, delete, discovery, list, openapi, patch, protobuf, shown_time,
-    subresources, watch, write,
+    ServerState, access_review, convert, delete, discovery, list, openapi, patch, protobuf,
+    shown_time, subresources, watch, wire, write,
 };
 use crate::sim::api_error::{ApiError, ApiResult};
-use crate::sim::resources::{ResourceType, by_plural};
+use crate::sim::managed_fields::Manager;
+use crate::sim::resources::{Registry, ResourceType};
 
 /// The axum router of the API server.
 pub fn router(state: Arc<ServerState>) -> Router {
@@ -31,6 +32,8 @@ pub fn router(state: Arc<ServerState>) -> Router {
 pub struct ResourcePath {
     /// The type named by the URL.
     pub rt: &'static ResourceType,
+    /// The version of the URL (objects are converted to and from it).
+    pub version: String,
     /// The namespace segment, if any.
     pub namespace: Option<String>,
     /// The object name, if any.
@@ -88,6 +91,25 @@ impl ApiRequest {
         self.param("fieldValidation") == Some("Strict")
     }
 
+    /// Who writes, for managedFields: the `fieldManager` parameter, else the program
+    /// name of the User-Agent; on the `status` or `scale` subresource, its entry; for a
+    /// server-side apply, the owner of what it applies.
+    pub fn manager(&self) -> Manager {
+        let manager = Manager::of_request(self.param("fieldManager"), user_agent(&self.headers));
+        let manager = match self.path.subresource.as_deref() {
+            Some(sub @ ("status" | "scale")) => manager.on(sub),
+            _ => manager,
+        };
+        let applied = (self.verb == "patch"
+            && self.content_type().starts_with("application/apply-patch"))
+        .then(|| parse_body(&self.body).ok())
+        .flatten();
+        match applied {
+            Some(config) => manager.applying(self.path.rt.kind, &config),
+            None => manager,
+        }
+    }
+
     /// Whether `dryRun=All` was asked.
     pub fn dry_run(&self) -> bool {
         self.param("dryRun").is_some_and(|v| v == "All")
@@ -119,9 +141,32 @@ impl ApiRequest {
         Ok(body)
     }
 
-    /// A JSON answer holding an object (or Status, Table...), its timestamps as shown to clients.
+    /// What a Table of this request's kind is of.
+    pub fn table_of(&self) -> super::table::TableOf<'_> {
+        super::table::TableOf {
+            rt: self.path.rt,
+            version: &self.path.version,
+            release: self.state.store.registry().release(),
+        }
+    }
+
+    /// A stored object as the URL's version serves it.
+    pub fn served<'a>(&self, stored: &'a Value) -> std::borrow::Cow<'a, Value> {
+        convert::to_served(self.path.rt, &self.path.version, stored)
+    }
+
+    /// An object of the URL's version in the stored form.
+    pub fn stored(&self, sent: Value) -> Value {
+        convert::to_stored(self.path.rt, &self.path.version, sent)
+    }
+
+    /// A JSON answer holding an object (or Status, Table...), in the URL's version, its
+    /// timestamps as shown to clients.
     pub fn answer(&self, code: StatusCode, value: &Value) -> Response {
-        json(code, &shown_time::shown(self.state.store.clock(), value))
+        json(
+            code,
+            &shown_time::shown(self.state.store.clock(), &self.served(value)),
+        )
     }
 
     /// The media type of the body, without parameters.
@@ -158,9 +203,9 @@ pub fn parse_body(body: &[u8]) -> ApiResult<Value> {
     })
 }
 
-/// A JSON answer.
+/// A JSON answer, objects in it as the real server's encoder writes them ([`wire`]).
 pub fn json(code: StatusCode, value: &Value) -> Response {
-    json_bytes(code, serde_json::to_vec(value).unwrap_or_default())
+    json_bytes(code, wire::to_vec(value))
 }
 
 /// A JSON answer already serialized.
@@ -203,7 +248,8 @@ async fn handle(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     let user = auth::authenticate(&state.users, path_token, authorization);
-    let target = parse_target(&path);
+    let user_agent = user_agent(&headers).to_string();
+    let target = parse_target(state.store.registry(), &path);
     let verb = match &target {
         Ok(Target::Resource(p)) => verb_of(&method, p, &query),
         _ => "get",
@@ -211,7 +257,7 @@ async fn handle(
     // Like system:public-info-viewer: version and health need no credentials.
     let public = matches!(target, Ok(Target::Version | Target::Health)) && method == Method::GET;
     let response = match (user.as_ref(), target) {
-        (Err(_), Ok(target)) if public => serve_non_resource(target),
+        (Err(_), Ok(target)) if public => serve_non_resource(&state, &headers, target),
         (Err(e), _) => error(e),
         (Ok(_), Err(e)) => error(&e),
         (Ok(user), Ok(target)) => {
@@ -229,7 +275,7 @@ async fn handle(
                     };
                     serve_resource(&req)
                 }
-                other if method == Method::GET => Ok(serve_non_resource(other)),
+                other if method == Method::GET => Ok(serve_non_resource(&state, &headers, other)),
                 _ => Err(ApiError::method_not_allowed(format!(
                     "the server does not allow this method on the requested resource: {method}"
                 ))),
@@ -243,31 +289,44 @@ async fn handle(
         verb: verb.to_string(),
         user: user.map_or_else(|_| "system:anonymous".to_string(), |u| u.name),
         status: response.status().as_u16(),
+        user_agent,
     });
     response
 }
 
-fn serve_non_resource(target: Target) -> Response {
+/// The `User-Agent` header ("" when absent or not text).
+pub fn user_agent(headers: &HeaderMap) -> &str {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+fn serve_non_resource(state: &ServerState, headers: &HeaderMap, target: Target) -> Response {
+    let registry = state.store.registry();
     match target {
-        Target::Version => json(StatusCode::OK, &discovery::version()),
+        Target::Version => json(StatusCode::OK, &discovery::version(registry)),
         Target::Health => (
             StatusCode::OK,
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
             Body::from("ok"),
         )
             .into_response(),
-        Target::ApiVersions => json(StatusCode::OK, &discovery::api_versions()),
-        Target::GroupList => json(StatusCode::OK, &discovery::group_list()),
-        Target::Group(group) => discovery::group(&group).map_or_else(
+        Target::ApiVersions => discovery::aggregated::respond(registry, headers, true)
+            .unwrap_or_else(|| json(StatusCode::OK, &discovery::api_versions())),
+        Target::GroupList => discovery::aggregated::respond(registry, headers, false)
+            .unwrap_or_else(|| json(StatusCode::OK, &discovery::group_list(registry))),
+        Target::Group(group) => discovery::group(registry, &group).map_or_else(
             || error(&ApiError::path_not_found()),
             |g| json(StatusCode::OK, &g),
         ),
-        Target::GroupResources(group, version) => discovery::resource_list(&group, &version)
-            .map_or_else(
+        Target::GroupResources(group, version) => {
+            discovery::resource_list(registry, &group, &version).map_or_else(
                 || error(&ApiError::path_not_found()),
                 |l| json(StatusCode::OK, &l),
-            ),
-        Target::OpenApi(rest) => openapi::serve(&rest),
+            )
+        }
+        Target::OpenApi(rest) => openapi::serve(registry, &rest),
         Target::Resource(_) => error(&ApiError::path_not_found()),
     }
 }
@@ -335,10 +394,10 @@ fn verb_of(method: &Method, p: &ResourcePath, query: &HashMap<String, String>) -
     }
 }
 
-fn parse_target(path: &str) -> ApiResult<Target> {
+fn parse_target(registry: &Registry, path: &str) -> ApiResult<Target> {
     let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let resource = |group: &str, rest: &[&str]| -> ApiResult<Target> {
-        parse_resource(group, rest).map(Target::Resource)
+    let resource = |group: &str, version: &str, rest: &[&str]| -> ApiResult<Target> {
+        parse_resource(registry, group, version, rest).map(Target::Resource)
     };
     match segs.as_slice() {
         ["version"] => Ok(Target::Version),
@@ -346,24 +405,36 @@ fn parse_target(path: &str) -> ApiResult<Target> {
         ["openapi", rest @ ..] => Ok(Target::OpenApi(rest.join("/"))),
         ["api"] => Ok(Target::ApiVersions),
         ["api", "v1"] => Ok(Target::GroupResources(String::new(), "v1".into())),
-        ["api", "v1", rest @ ..] => resource("", rest),
+        ["api", "v1", rest @ ..] => resource("", "v1", rest),
         ["apis"] => Ok(Target::GroupList),
         ["apis", group] => Ok(Target::Group((*group).to_string())),
         ["apis", group, version] => Ok(Target::GroupResources(
             (*group).to_string(),
             (*version).to_string(),
         )),
-        ["apis", group, _version, rest @ ..] => resource(group, rest),
+        ["apis", group, version, rest @ ..] => resource(group, version, rest),
         _ => Err(ApiError::path_not_found()),
     }
 }
 
-fn parse_resource(group: &str, rest: &[&str]) -> ApiResult<ResourcePath> {
-    let lookup = |plural: &str| by_plural(group, plural).ok_or_else(ApiError::path_not_found);
+fn parse_resource(
+    registry: &Registry,
+    group: &str,
+    version: &str,
+    rest: &[&str],
+) -> ApiResult<ResourcePath> {
+    let lookup = |plural: &str| {
+        registry
+            .served(group, version, plural)
+            .ok_or_else(ApiError::path_not_found)
+    };
     let owned = |s: &&str| (*s).to_string();
+    let version = version.to_string();
     let (namespace, rest): (Option<String>, Vec<&str>) = match rest {
         ["namespaces", ns, plural, tail @ ..]
-            if by_plural(group, plural).is_some_and(|r| r.namespaced) =>
+            if registry
+                .served(group, &version, plural)
+                .is_some_and(|r| r.namespaced) =>
         {
             let mut v = vec![*plural];
             v.extend_from_slice(tail);
@@ -375,12 +446,14 @@ fn parse_resource(group: &str, rest: &[&str]) -> ApiResult<ResourcePath> {
     match rest.as_slice() {
         [plural] => Ok(ResourcePath {
             rt: lookup(plural)?,
+            version,
             namespace,
             name: None,
             subresource: None,
         }),
         [plural, name] => Ok(ResourcePath {
             rt: lookup(plural)?,
+            version,
             namespace,
             name: Some(owned(name)),
             subresource: None,
@@ -392,6 +465,7 @@ fn parse_resource(group: &str, rest: &[&str]) -> ApiResult<ResourcePath> {
             }
             Ok(ResourcePath {
                 rt,
+                version,
                 namespace,
                 name: Some(owned(name)),
                 subresource: Some(owned(sub)),
@@ -402,34 +476,4 @@ fn parse_resource(group: &str, rest: &[&str]) -> ApiResult<ResourcePath> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn resource(path: &str) -> ResourcePath {
-        match parse_target(path).unwrap() {
-            Target::Resource(p) => p,
-            other => panic!("{path}: {other:?}"),
-        }
-    }
-
-    #[test]
-    fn parses_kubernetes_paths() {
-        let p = resource("/api/v1/namespaces/default/pods/web-1/log");
-        assert_eq!(p.rt.plural, "pods");
-        assert_eq!(p.namespace.as_deref(), Some("default"));
-        assert_eq!(p.name.as_deref(), Some("web-1"));
-        assert_eq!(p.subresource.as_deref(), Some("log"));
-        let p = resource("/api/v1/namespaces/kube-system");
-        assert_eq!(p.rt.plural, "namespaces");
-        assert_eq!(p.name.as_deref(), Some("kube-system"));
-        let p = resource("/api/v1/namespaces/kube-system/status");
-        assert_eq!(p.subresource.as_deref(), Some("status"));
-        let p = resource("/apis/apps/v1/deployments");
-        assert!(p.namespace.is_none() && p.name.is_none());
-        let p = resource("/apis/apps/v1/namespaces/a/deployments/web/scale");
-        assert_eq!(p.subresource.as_deref(), Some("scale"));
-        assert!(parse_target("/api/v1/namespaces/a/pods/x/nope").is_err());
-        assert!(parse_target("/api/v1/widgets").is_err());
-        assert!(matches!(parse_target("/apis").unwrap(), Target::GroupList));
-    }
-}
+mod tests;

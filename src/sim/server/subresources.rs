@@ -34,13 +34,13 @@ pub fn serve(req: &ApiRequest, sub: &str) -> ApiResult<Response> {
         ("status", "get") => crate::sim::server::list::get(req),
         ("status", "update") => {
             let obj = req.body_json()?;
-            let out = write::update_checked(req, req.path.rt, obj, UpdateMode::Status)?;
+            let out = write::update_checked(req, req.path.rt, req.stored(obj), UpdateMode::Status)?;
             Ok(req.answer(StatusCode::OK, &out))
         }
         ("status", "patch") => {
             let kind = PatchKind::from_content_type(req.content_type())?;
             let out = write::update_with_retry(req, req.path.rt, UpdateMode::Status, |old| {
-                apply_patch(kind, old, &req.body)
+                apply_patch(kind, &req.served(old), &req.body).map(|p| req.stored(p))
             })?;
             Ok(req.answer(StatusCode::OK, &out))
         }
@@ -65,11 +65,55 @@ fn current(req: &ApiRequest) -> ApiResult<Obj> {
         .ok_or_else(|| ApiError::not_found(req.path.rt, name))
 }
 
-/// The autoscaling/v1 Scale of a workload.
-fn scale_of(obj: &Value) -> Value {
-    let selector = LabelSelector::from_object(&obj["spec"]["selector"])
-        .map(|s| s.describe())
-        .unwrap_or_default();
+/// Where a kind keeps its scale: JSON pointers to the wanted and current replicas, and to
+/// the selector string (a custom kind's `labelSelectorPath`; `None`: a workload's `spec.selector`).
+struct ScalePaths {
+    spec: String,
+    status: String,
+    selector: Option<String>,
+}
+
+fn pointer(json_path: &str) -> String {
+    json_path.replace('.', "/")
+}
+
+fn scale_paths(req: &ApiRequest) -> ApiResult<ScalePaths> {
+    let rt = req.path.rt;
+    if !rt.custom {
+        return Ok(ScalePaths {
+            spec: "/spec/replicas".into(),
+            status: "/status/replicas".into(),
+            selector: None,
+        });
+    }
+    let registry = req.state.store.registry();
+    let crd = registry
+        .by_kind("apiextensions.k8s.io", "CustomResourceDefinition")
+        .and_then(|crds| req.state.store.get(crds, "", &rt.key()))
+        .ok_or_else(|| ApiError::not_found(rt, req.name().unwrap_or_default()))?;
+    let (spec, status, selector) =
+        crate::sim::resources::custom::scale_paths(&crd, &req.path.version)
+            .ok_or_else(|| ApiError::not_found(rt, req.name().unwrap_or_default()))?;
+    Ok(ScalePaths {
+        spec: pointer(&spec),
+        status: pointer(&status),
+        selector: selector.as_deref().map(pointer),
+    })
+}
+
+/// The autoscaling/v1 Scale of a workload or a custom resource.
+fn scale_of(obj: &Value, paths: &ScalePaths) -> Value {
+    let selector = match &paths.selector {
+        Some(p) => obj
+            .pointer(p)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        None => LabelSelector::from_object(&obj["spec"]["selector"])
+            .map(|s| s.describe())
+            .unwrap_or_default(),
+    };
+    let replicas = |p: &str| obj.pointer(p).and_then(Value::as_i64).unwrap_or(0);
     let meta = &obj["metadata"];
     json!({
         "kind": "Scale",
@@ -81,16 +125,17 @@ fn scale_of(obj: &Value) -> Value {
             "resourceVersion": meta["resourceVersion"],
             "creationTimestamp": meta["creationTimestamp"],
         },
-        "spec": {"replicas": obj["spec"]["replicas"].as_i64().unwrap_or(0)},
-        "status": {"replicas": obj["status"]["replicas"].as_i64().unwrap_or(0), "selector": selector},
+        "spec": {"replicas": replicas(&paths.spec)},
+        "status": {"replicas": replicas(&paths.status), "selector": selector},
     })
 }
 
 fn scale(req: &ApiRequest) -> ApiResult<Response> {
     let rt: &'static ResourceType = req.path.rt;
+    let paths = scale_paths(req)?;
     if req.verb == "get" {
         let obj = current(req)?;
-        return Ok(req.answer(StatusCode::OK, &scale_of(&obj)));
+        return Ok(req.answer(StatusCode::OK, &scale_of(&obj, &paths)));
     }
     let kind = match req.verb {
         "patch" => Some(PatchKind::from_content_type(req.content_type())?),
@@ -102,7 +147,7 @@ fn scale(req: &ApiRequest) -> ApiResult<Response> {
     };
     let name = req.name()?;
     let out = write::update_with_retry(req, rt, UpdateMode::Main, |obj| {
-        let before = scale_of(obj);
+        let before = scale_of(obj, &paths);
         let wanted = match (kind, &sent) {
             (Some(kind), _) => apply_patch(kind, &before, &req.body)?,
             (None, Some(sent)) => sent.clone(),
@@ -113,14 +158,20 @@ fn scale(req: &ApiRequest) -> ApiResult<Response> {
             return Err(negative_scale(rt, name, replicas));
         }
         let mut next = obj.clone();
-        next["spec"]["replicas"] = json!(replicas);
+        if let Some(slot) = next.pointer_mut(&paths.spec) {
+            *slot = json!(replicas);
+        } else if let Some((parent, field)) = paths.spec.rsplit_once('/')
+            && let Some(m) = next.pointer_mut(parent).and_then(Value::as_object_mut)
+        {
+            m.insert(field.to_string(), json!(replicas));
+        }
         next["metadata"]["resourceVersion"] = match wanted["metadata"]["resourceVersion"].as_str() {
             Some(rv) if !rv.is_empty() => json!(rv),
             _ => obj["metadata"]["resourceVersion"].clone(),
         };
         Ok(next)
     })?;
-    Ok(req.answer(StatusCode::OK, &scale_of(&out)))
+    Ok(req.answer(StatusCode::OK, &scale_of(&out, &paths)))
 }
 
 fn negative_scale(rt: &ResourceType, name: &str, replicas: i64) -> ApiError {

@@ -1,7 +1,10 @@
 //! Server-side `meta.k8s.io/v1` Table output: the columns and cell formats of the
 //! real server's printers, so `kubectl get` (and `-o wide`) prints the familiar columns.
 
+mod batch;
 mod cells;
+mod custom;
+mod other_kinds;
 
 use std::sync::Arc;
 
@@ -11,7 +14,7 @@ use serde_json::{Value, json};
 use super::routes::ApiRequest;
 use super::shown_time;
 use crate::sim::clock::Clock;
-use crate::sim::resources::ResourceType;
+use crate::sim::resources::{ResourceType, ServerVersion};
 use crate::sim::store::Obj;
 
 pub use cells::human_duration;
@@ -36,6 +39,17 @@ impl IncludeObject {
             _ => Self::Metadata,
         }
     }
+}
+
+/// What a table is of: the kind, the version it is served in, the release serving it.
+#[derive(Clone, Copy, Debug)]
+pub struct TableOf<'a> {
+    /// The kind.
+    pub rt: &'a ResourceType,
+    /// The served version (a CRD's columns are per version).
+    pub version: &'a str,
+    /// The release (some printers gained columns over time).
+    pub release: ServerVersion,
 }
 
 /// One column: name, type, format, priority (1 = only with `-o wide`), description.
@@ -65,7 +79,11 @@ fn i(name: &'static str, priority: u8) -> Column {
 }
 
 /// The columns of a type, as the real server's printers define them.
-fn columns(rt: &ResourceType) -> Vec<Column> {
+fn columns(of: TableOf<'_>) -> Vec<Column> {
+    let rt = of.rt;
+    if let Some(c) = batch::columns(of).or_else(|| other_kinds::columns(of)) {
+        return c;
+    }
     match rt.plural {
         "pods" => vec![
             NAME,
@@ -182,39 +200,48 @@ fn partial_metadata(obj: &Value) -> Value {
 }
 
 /// [`table`] as clients are shown it: timestamps and ages through [`Clock::shown`].
-pub fn shown_table(
-    rt: &ResourceType,
-    objs: &[Obj],
-    clock: &Clock,
-    include: IncludeObject,
-) -> Value {
+pub fn shown_table(of: TableOf<'_>, objs: &[Obj], clock: &Clock, include: IncludeObject) -> Value {
     let now = clock.shown(clock.now());
     if !clock.compresses() {
-        return table(rt, objs, now, include);
+        return table(of, objs, now, include);
     }
     let shown: Vec<Obj> = objs
         .iter()
         .map(|o| Arc::new(shown_time::shown(clock, o).into_owned()))
         .collect();
-    table(rt, &shown, now, include)
+    table(of, &shown, now, include)
 }
 
-/// A Table of `objs` (one row each) as of `now`.
-pub fn table(rt: &ResourceType, objs: &[Obj], now: Timestamp, include: IncludeObject) -> Value {
-    let columns: Vec<Value> = columns(rt)
-        .into_iter()
-        .map(|(name, kind, format, priority, description)| {
-            json!({"name": name, "type": kind, "format": format, "description": description, "priority": priority})
-        })
-        .collect();
+/// A Table of `objs` (stored forms: the printers read the fields every version shares,
+/// as the real printers read the internal version) as of `now`.
+pub fn table(of: TableOf<'_>, objs: &[Obj], now: Timestamp, include: IncludeObject) -> Value {
+    let columns: Vec<Value> = if of.rt.custom {
+        custom::columns(of)
+    } else {
+        columns(of)
+            .into_iter()
+            .map(|(name, kind, format, priority, description)| {
+                json!({"name": name, "type": kind, "format": format, "description": description, "priority": priority})
+            })
+            .collect()
+    };
     let rows: Vec<Value> = objs
         .iter()
         .map(|o| {
-            let mut row = json!({"cells": cells::cells(rt, o, now)});
+            let cells = if of.rt.custom {
+                custom::cells(of, o, now)
+            } else {
+                batch::cells(of, o, now)
+                    .or_else(|| other_kinds::cells(of, o, now))
+                    .unwrap_or_else(|| cells::cells(of.rt, o, now))
+            };
+            let mut row = json!({"cells": cells});
             match include {
                 IncludeObject::None => {}
                 IncludeObject::Metadata => row["object"] = partial_metadata(o),
-                IncludeObject::Object => row["object"] = (**o).clone(),
+                IncludeObject::Object => {
+                    row["object"] = super::convert::to_served(of.rt, of.version, o).into_owned();
+                }
             }
             row
         })

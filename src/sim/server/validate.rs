@@ -1,6 +1,9 @@
 //! Admission of created and updated objects: defaulting as the real server does,
 //! then validation with field-path causes (422 Invalid).
 
+mod batch;
+pub mod crd;
+mod other_kinds;
 mod service;
 pub mod strict;
 
@@ -8,6 +11,7 @@ use serde_json::{Value, json};
 
 use super::selectors::LabelSelector;
 use crate::sim::api_error::{ApiError, ApiResult, Cause};
+use crate::sim::controllers::pod_defaults::qos_class;
 use crate::sim::resources::ResourceType;
 use crate::sim::store::Store;
 
@@ -89,7 +93,8 @@ pub fn admit(
             }
             pod_spec(&mut obj["spec"], "spec", true, &mut causes);
             if old.is_none() {
-                obj["status"] = json!({"phase": "Pending", "qosClass": "BestEffort"});
+                let qos = qos_class(&obj["spec"]);
+                obj["status"] = json!({"phase": "Pending", "qosClass": qos});
             }
         }
         "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" => {
@@ -101,6 +106,14 @@ pub fn admit(
             }
         }
         "Service" => service::admit(store, obj, old, &mut causes),
+        "Job" if rt.group == "batch" => {
+            batch::job(store.registry().release(), obj, old, &mut causes);
+        }
+        "CronJob" if rt.group == "batch" => batch::cron_job(obj, old, &mut causes),
+        "CustomResourceDefinition" if rt.group == "apiextensions.k8s.io" => {
+            crd::definition(obj, old, &mut causes);
+        }
+        _ if rt.custom => crd::resource(store, rt, obj, &mut causes),
         "Namespace" => {
             let name = obj["metadata"]["name"].clone();
             if obj["metadata"]["labels"].is_null() {
@@ -111,7 +124,7 @@ pub fn admit(
             obj["status"] = json!({"phase": "Active"});
         }
         "Secret" => set_default(obj, "type", json!("Opaque")),
-        _ => {}
+        _ => other_kinds::admit(store, rt, obj, old),
     }
     if causes.is_empty() {
         Ok(())
@@ -229,12 +242,10 @@ fn pod_spec(spec: &mut Value, path: &str, is_pod: bool, causes: &mut Vec<Cause>)
     set_default(spec, "dnsPolicy", json!("ClusterFirst"));
     set_default(spec, "schedulerName", json!("default-scheduler"));
     set_default(spec, "securityContext", json!({}));
+    // The service account, token volume, tolerations and priority come later, from the
+    // admission plugins (crate::sim::admission).
     if is_pod {
-        set_default(spec, "serviceAccountName", json!("default"));
-        set_default(spec, "serviceAccount", json!("default"));
         set_default(spec, "enableServiceLinks", json!(true));
-        set_default(spec, "preemptionPolicy", json!("PreemptLowerPriority"));
-        set_default(spec, "priority", json!(0));
     }
     if let Some(g) = spec["terminationGracePeriodSeconds"].as_i64()
         && g < 0

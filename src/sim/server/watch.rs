@@ -13,10 +13,11 @@ use http::{StatusCode, header};
 use serde_json::{Value, json};
 use tokio::sync::{broadcast, mpsc};
 
+use super::convert;
 use super::list::Filter;
 use super::routes::ApiRequest;
-use super::shown_time;
 use super::table::{self, IncludeObject};
+use super::{shown_time, wire};
 use crate::sim::api_error::{ApiError, ApiResult};
 use crate::sim::resources::ResourceType;
 use crate::sim::store::{Change, EventType, Store};
@@ -24,6 +25,7 @@ use crate::sim::store::{Change, EventType, Store};
 /// What a watch stream sends for each change.
 struct WatchSpec {
     rt: &'static ResourceType,
+    version: String,
     namespace: Option<String>,
     filter: Filter,
     table: Option<IncludeObject>,
@@ -32,7 +34,7 @@ struct WatchSpec {
 
 impl WatchSpec {
     fn in_scope(&self, change: &Change) -> bool {
-        std::ptr::eq(change.resource, self.rt)
+        change.is_of(self.rt)
             && self
                 .namespace
                 .as_deref()
@@ -68,6 +70,7 @@ pub fn watch(req: &ApiRequest) -> ApiResult<Response> {
     let filter = Filter::from_request(req)?;
     let spec = WatchSpec {
         rt,
+        version: req.path.version.clone(),
         namespace: req.namespace().map(str::to_string),
         filter,
         table: req.wants_table().then(|| IncludeObject::from_request(req)),
@@ -142,7 +145,7 @@ fn event_line(kind: &str, object: &Value) -> Bytes {
     // Writing JSON to a Vec cannot fail.
     let _ = serde_json::to_writer(&mut line, kind);
     line.extend_from_slice(b",\"object\":");
-    let _ = serde_json::to_writer(&mut line, object);
+    wire::write_into(&mut line, object);
     line.extend_from_slice(b"}\n");
     Bytes::from(line)
 }
@@ -161,15 +164,17 @@ async fn send_change(
     first: &mut bool,
 ) -> Result<(), ()> {
     let Some(include) = spec.table else {
-        let object = shown_time::shown(store.clock(), &change.object);
+        let served = convert::to_served(spec.rt, &spec.version, &change.object);
+        let object = shown_time::shown(store.clock(), &served);
         return send(tx, kind, &object).await;
     };
-    let mut t = table::shown_table(
-        spec.rt,
-        std::slice::from_ref(&change.object),
-        store.clock(),
-        include,
-    );
+    let object = change.object.clone();
+    let of = table::TableOf {
+        rt: spec.rt,
+        version: &spec.version,
+        release: store.registry().release(),
+    };
+    let mut t = table::shown_table(of, std::slice::from_ref(&object), store.clock(), include);
     // Like the real server: column definitions only in the first event.
     if !*first && let Some(m) = t.as_object_mut() {
         m.insert("columnDefinitions".into(), json!([]));
@@ -218,7 +223,7 @@ async fn stream_events(
             _ = ticker.tick(), if spec.bookmarks => {
                 let bookmark = json!({
                     "kind": spec.rt.kind,
-                    "apiVersion": spec.rt.api_version(),
+                    "apiVersion": spec.rt.api_version_of(&spec.version),
                     "metadata": {"resourceVersion": last_rv.to_string()},
                 });
                 send(tx, "BOOKMARK", &bookmark).await?;

@@ -7,7 +7,9 @@ use serde_json::{Value, json};
 
 use super::routes::ApiRequest;
 use super::validate;
+use crate::sim::admission;
 use crate::sim::api_error::{ApiError, ApiResult};
+use crate::sim::managed_fields;
 use crate::sim::resources::ResourceType;
 use crate::sim::store::{Store, UpdateMode};
 
@@ -17,12 +19,12 @@ pub fn check_identity(req: &ApiRequest, obj: &mut Value) -> ApiResult<()> {
     if !obj.is_object() {
         return Err(ApiError::bad_request("the object must be a JSON object"));
     }
+    let served = rt.api_version_of(&req.path.version);
     if let Some(api_version) = obj["apiVersion"].as_str()
-        && api_version != rt.api_version()
+        && api_version != served
     {
         return Err(ApiError::bad_request(format!(
-            "the API version in the data ({api_version}) does not match the expected API version ({})",
-            rt.api_version()
+            "the API version in the data ({api_version}) does not match the expected API version ({served})"
         )));
     }
     if let Some(kind) = obj["kind"].as_str()
@@ -48,6 +50,7 @@ pub fn check_identity(req: &ApiRequest, obj: &mut Value) -> ApiResult<()> {
             None => {}
         }
     }
+    *obj = req.stored(std::mem::take(obj));
     Ok(())
 }
 
@@ -56,10 +59,16 @@ pub fn create(req: &ApiRequest) -> ApiResult<Response> {
     let rt = req.path.rt;
     let mut obj = req.body_json()?;
     check_identity(req, &mut obj)?;
+    // The server gives a new object its uid, whatever was sent.
+    if let Some(m) = obj["metadata"].as_object_mut() {
+        m.remove("uid");
+    }
     validate::strip_nulls(&mut obj);
-    validate::strict::check(rt, &obj, req.strict_fields())?;
+    validate::strict::check(&req.state.store, rt, &obj, req.strict_fields())?;
     let store = &req.state.store;
     validate::admit(store, rt, &mut obj, None)?;
+    managed_fields::record_create(rt, &mut obj, &req.manager(), store.clock().now());
+    admission::mutate_on_create(rt, &mut obj);
     let created = create_checked(store, rt, obj, req.dry_run())?;
     Ok(req.answer(StatusCode::CREATED, &created))
 }
@@ -94,7 +103,9 @@ pub fn create_checked(
     }
     obj["apiVersion"] = json!(rt.api_version());
     obj["kind"] = json!(rt.kind);
-    obj["metadata"]["uid"] = json!(uuid::Uuid::new_v4().to_string());
+    if obj["metadata"]["uid"].as_str().is_none_or(str::is_empty) {
+        obj["metadata"]["uid"] = json!(uuid::Uuid::new_v4().to_string());
+    }
     obj["metadata"]["creationTimestamp"] = json!(store.clock().now_rfc3339());
     if rt.namespaced {
         obj["metadata"]["namespace"] = json!(ns);
@@ -112,7 +123,7 @@ pub fn update(req: &ApiRequest) -> ApiResult<Response> {
     let mut obj = req.body_json()?;
     check_identity(req, &mut obj)?;
     validate::strip_nulls(&mut obj);
-    validate::strict::check(rt, &obj, req.strict_fields())?;
+    validate::strict::check(&req.state.store, rt, &obj, req.strict_fields())?;
     let sent_name = obj["metadata"]["name"].as_str().unwrap_or_default();
     if sent_name != name {
         return Err(ApiError::bad_request(format!(
@@ -153,7 +164,14 @@ pub fn update_checked(
         }
         return Ok(obj);
     }
-    store.update(rt, obj, mode).map(|o| (*o).clone())
+    let manager = match mode {
+        UpdateMode::Main | UpdateMode::Status => Some(req.manager()),
+        // The namespace finalizer's subresource: the server's own bookkeeping.
+        UpdateMode::Raw => None,
+    };
+    store
+        .update_by(rt, obj, mode, manager.as_ref())
+        .map(|o| (*o).clone())
 }
 
 /// Reads an object, builds its new form with `build` and writes it. When a
@@ -209,6 +227,7 @@ mod tests {
             }),
             path: ResourcePath {
                 rt: by_plural("", "configmaps").unwrap(),
+                version: "v1".into(),
                 namespace: Some("default".into()),
                 name: Some("cm".into()),
                 subresource: None,

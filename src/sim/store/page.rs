@@ -5,7 +5,7 @@ use std::ops::Bound;
 
 use serde_json::Value;
 
-use super::{Obj, Store, table_index};
+use super::{Obj, Store};
 use crate::sim::resources::ResourceType;
 
 /// A page of a list.
@@ -37,7 +37,7 @@ impl Store {
         count_rest: bool,
     ) -> Page {
         let inner = self.read();
-        let table = &inner.tables[table_index(rt)];
+        let table = inner.table(rt);
         let scope = namespace.filter(|_| rt.namespaced);
         let start = match (after, scope) {
             (Some((ns, name)), _) => Bound::Excluded((ns.to_string(), name.to_string())),
@@ -65,6 +65,21 @@ impl Store {
             remaining,
             rv: inner.rv,
         }
+    }
+
+    /// The objects of a namespace whose names start with `prefix`, in name order, read by
+    /// key range: an Event is named after its object (`web-1.17a3f...`), so the events
+    /// of one object are found without reading the other 25,000 of the namespace.
+    pub fn list_name_prefix(&self, rt: &ResourceType, namespace: &str, prefix: &str) -> Vec<Obj> {
+        let inner = self.read();
+        let ns = if rt.namespaced { namespace } else { "" };
+        let start = (ns.to_string(), prefix.to_string());
+        inner
+            .table(rt)
+            .range(start..)
+            .take_while(|((n, name), _)| n == ns && name.starts_with(prefix))
+            .map(|(_, o)| o.clone())
+            .collect()
     }
 }
 
@@ -114,5 +129,11 @@ mod tests {
         let p = s.list_page(cm, Some("b"), Some(("b", "c0")), Some(1), even, false);
         assert_eq!(names(&p.items), ["c2"]);
         assert!(!p.more);
+        assert_eq!(
+            names(&s.list_name_prefix(cm, "a", "c")),
+            ["c0", "c1", "c2", "c3"]
+        );
+        assert_eq!(names(&s.list_name_prefix(cm, "b", "c2")), ["c2"]);
+        assert!(s.list_name_prefix(cm, "a", "d").is_empty());
     }
 }

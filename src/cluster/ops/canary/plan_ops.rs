@@ -181,12 +181,29 @@ pub(in crate::cluster::ops) async fn write_plan(
     let (ns, name) = (write.key.namespace.as_str(), write.key.name.as_str());
     let body = write_patch(write);
     tracing::info!(what = permit.what(), "writing canary plan");
-    patch_request::send_json_patch::<Deployment>(permit, ns, name, &body).await?;
+    patch_request::send_json_patch::<Deployment>(permit, ns, name, &body)
+        .await
+        .map_err(|e| stale_plan(e, write))?;
     let path = patch_request::object_path::<Deployment>(ns, name);
     Ok(Outcome::sent(
         format!("deployment.apps/{name}: {write}"),
         patch_request::describe(&path, patch_request::JSON_PATCH, &body),
     ))
+}
+
+/// A plan write whose `test` of the plan read failed: kube-apiserver answers 422 with a
+/// generic message ("the server rejected our request..."), which says nothing of why.
+fn stale_plan(error: OpError, write: &PlanWrite) -> OpError {
+    match (error, &write.precondition) {
+        (OpError::Api(mut failure), Precondition::Record(_)) if failure.code == 422 => {
+            failure.message = format!(
+                "the canary plan of deployment/{} changed since it was read (another kdeck, or a change by hand), so it was not written ({})",
+                write.key.name, failure.message
+            );
+            OpError::Api(failure)
+        }
+        (error, _) => error,
+    }
 }
 
 fn refuse(message: String) -> OpError {

@@ -15,6 +15,7 @@ use crate::sim::controllers::meta::{
     annotation, controller_ref, is_terminating, kind, name, namespace, set_annotation,
 };
 use crate::sim::controllers::pod_template_hash::{self, LABEL};
+use crate::sim::managed_fields::KUBE_CONTROLLER_MANAGER;
 
 /// `deployment.kubernetes.io/revision`.
 pub const REVISION: &str = "deployment.kubernetes.io/revision";
@@ -105,12 +106,16 @@ impl DeploymentSync<'_, '_> {
             changed = true;
         }
         if changed {
-            let written =
-                self.pass
-                    .modify(kind("apps", "ReplicaSet"), namespace(rs), name(rs), |v| {
-                        v["metadata"]["annotations"] = copy["metadata"]["annotations"].clone();
-                        v["spec"]["minReadySeconds"] = copy["spec"]["minReadySeconds"].clone();
-                    });
+            let written = self.pass.modify(
+                &KUBE_CONTROLLER_MANAGER,
+                kind("apps", "ReplicaSet"),
+                namespace(rs),
+                name(rs),
+                |v| {
+                    v["metadata"]["annotations"] = copy["metadata"]["annotations"].clone();
+                    v["spec"]["minReadySeconds"] = copy["spec"]["minReadySeconds"].clone();
+                },
+            );
             if let Some(w) = written {
                 *rs = (*w).clone();
             }
@@ -142,14 +147,18 @@ impl DeploymentSync<'_, '_> {
     /// Writes the Deployment's revision annotation and status as they are in `d`
     /// (only those: a client may have changed the rest since this pass read it).
     pub(super) fn write_deployment(&mut self, d: &Value) {
-        let written = self
-            .pass
-            .modify(kind("apps", "Deployment"), namespace(d), name(d), |v| {
+        let written = self.pass.modify(
+            &KUBE_CONTROLLER_MANAGER,
+            kind("apps", "Deployment"),
+            namespace(d),
+            name(d),
+            |v| {
                 if let Some(r) = annotation(d, REVISION) {
                     set_annotation(v, REVISION, r);
                 }
                 v["status"] = d["status"].clone();
-            });
+            },
+        );
         if let Some(w) = written {
             self.d = (*w).clone();
         }
@@ -194,7 +203,7 @@ impl DeploymentSync<'_, '_> {
         let initial = self.new_rs_replicas_with(0);
         rs["spec"]["replicas"] = json!(initial);
         let rs_type = kind("apps", "ReplicaSet");
-        match self.pass.store.create(rs_type, rs) {
+        match self.pass.try_create(&KUBE_CONTROLLER_MANAGER, rs_type, rs) {
             Ok(created) => {
                 let created = (*created).clone();
                 if initial > 0 {

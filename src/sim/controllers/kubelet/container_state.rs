@@ -53,6 +53,25 @@ pub fn qualified_image(image: &str) -> String {
     }
 }
 
+/// The volume mounts a started container reports (`RecursiveReadOnlyMounts`, on by default
+/// since 1.31): each mount of its spec, read-only ones with `recursiveReadOnly: Disabled`.
+pub fn volume_mount_statuses(container: &Value) -> Option<Value> {
+    let mounts = container["volumeMounts"].as_array()?;
+    Some(
+        mounts
+            .iter()
+            .map(|m| {
+                let mut status = json!({"mountPath": m["mountPath"], "name": m["name"]});
+                if m["readOnly"] == true {
+                    status["readOnly"] = json!(true);
+                    status["recursiveReadOnly"] = json!("Disabled");
+                }
+                status
+            })
+            .collect(),
+    )
+}
+
 /// A stable fake digest for an image.
 pub fn image_id(image: &str) -> String {
     let q = qualified_image(image);
@@ -96,6 +115,10 @@ pub struct ContainerContext<'a> {
     pub now: Timestamp,
     /// Whether the node had the image before this pod started (no pull needed).
     pub image_present: bool,
+    /// How long the container runs before it exits (`None`: it does not exit by itself).
+    pub run_secs: Option<i64>,
+    /// Whether a container that exits with an error is restarted (`OnFailure`).
+    pub restart_on_failure: bool,
 }
 
 impl ContainerContext<'_> {
@@ -172,6 +195,9 @@ impl ContainerContext<'_> {
         status["image"] = json!(qualified_image(image));
         status["imageID"] = json!(image_id(image));
         status["containerID"] = json!(random_container_id());
+        if let Some(mounts) = volume_mount_statuses(self.spec) {
+            status["volumeMounts"] = mounts;
+        }
     }
 
     /// Moves the container on to what it is at `now`, with the events of the change.
@@ -230,7 +256,11 @@ impl ContainerContext<'_> {
             }
             (_, running) if running.is_object() => {
                 let started = time_at(running, "/startedAt").unwrap_or(self.now);
-                if behaviour == ImageBehaviour::Crashes {
+                if let Some(run) = self.run_secs
+                    && self.now >= after(started, run)
+                {
+                    self.exit(&mut s, &mut events, started);
+                } else if behaviour == ImageBehaviour::Crashes {
                     if self.now >= after(started, CRASH_SECS) {
                         self.crash(&mut s, &mut events, started, 1);
                     }
@@ -260,7 +290,8 @@ impl ContainerContext<'_> {
         events.push(self.note(EventType::Warning, "Failed", "Error: ErrImagePull".into()));
     }
 
-    fn crash(
+    /// The container exits with `exit_code` and waits for its restart (CrashLoopBackOff).
+    pub(super) fn crash(
         &self,
         s: &mut Value,
         events: &mut Vec<Note<'static>>,

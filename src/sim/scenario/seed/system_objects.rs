@@ -18,6 +18,7 @@ fn static_pod(node: &Value, component: &str, image: &str, command: &[&str]) -> V
         "containers": [c],
         "hostNetwork": true,
         "nodeName": node_name,
+        "preemptionPolicy": "PreemptLowerPriority",
         "priority": 2_000_001_000,
         "priorityClassName": "system-node-critical",
         "tolerations": [{"effect": "NoExecute", "operator": "Exists"}],

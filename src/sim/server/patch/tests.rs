@@ -57,20 +57,48 @@ fn json_patch_operations() {
             .len(),
         1
     );
-    let e = apply_patch(
-        PatchKind::Json,
-        &deployment(),
-        br#"[{"op": "test", "path": "/spec/replicas", "value": 9}]"#,
-    )
-    .unwrap_err();
-    assert_eq!(e.code, 422);
-    let e = apply_patch(
-        PatchKind::Json,
-        &deployment(),
+    // kube-apiserver answers a patch that does not apply with the generic 422 message.
+    for ops in [
+        br#"[{"op": "test", "path": "/spec/replicas", "value": 9}]"#.as_slice(),
         br#"[{"op": "remove", "path": "/nope/x"}]"#,
+        br#"[{"op": "replace", "path": "/spec/nope", "value": 1}]"#,
+        br#"[{"op": "frobnicate", "path": "/spec"}]"#,
+    ] {
+        let e = apply_patch(PatchKind::Json, &deployment(), ops).unwrap_err();
+        assert_eq!(
+            (e.code, e.reason),
+            (422, "Invalid"),
+            "{}",
+            String::from_utf8_lossy(ops)
+        );
+        assert_eq!(
+            e.message,
+            "the server rejected our request due to an error in our request"
+        );
+    }
+    // One that is not a list of operations does not decode: 400, as Go's decoder words it.
+    let e = apply_patch(PatchKind::Json, &deployment(), br#"{"op": "add"}"#).unwrap_err();
+    assert_eq!(e.code, 400);
+    assert_eq!(
+        e.message,
+        "json: cannot unmarshal object into Go value of type jsonpatch.Patch"
+    );
+}
+
+#[test]
+fn json_patch_moves_and_copies() {
+    let out = apply_patch(
+        PatchKind::Json,
+        &deployment(),
+        br#"[{"op": "copy", "from": "/metadata/labels/app", "path": "/metadata/labels/copy"},
+             {"op": "move", "from": "/spec/replicas", "path": "/spec/moved"},
+             {"op": "add", "path": "/metadata/finalizers/-", "value": "b"}]"#,
     )
-    .unwrap_err();
-    assert_eq!(e.code, 422);
+    .unwrap();
+    assert_eq!(out["metadata"]["labels"]["copy"], "web");
+    assert_eq!(out["spec"]["moved"], 3);
+    assert!(out["spec"].get("replicas").is_none());
+    assert_eq!(out["metadata"]["finalizers"], json!(["a", "b"]));
 }
 
 #[test]

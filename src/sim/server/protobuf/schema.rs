@@ -1,6 +1,9 @@
 //! Field numbers of the Kubernetes protobuf messages kubectl's typed clients send
 //! (from `k8s.io/api/*/generated.proto` and `apimachinery/pkg/apis/meta/v1`).
 
+mod batch;
+mod rbac_autoscaling;
+
 use super::Field;
 use super::Ty::{
     self, Bool, Int, IntOrString, IntPtr, MapBytes, MapQuantity, MapStr, Msg, Str, Time,
@@ -273,9 +276,13 @@ static SELF_SUBJECT_RULES_REVIEW: &[Field] = &[
 
 static SELF_SUBJECT_REVIEW: &[Field] = &[one(1, "metadata", Msg(OBJECT_META))];
 
-/// The schema of a top-level kind, if the server decodes it from protobuf.
-pub fn for_kind(kind: &str) -> Option<&'static [Field]> {
+/// The schema of a top-level kind of `api_version`, if the server decodes it from protobuf.
+pub fn for_kind(api_version: &str, kind: &str) -> Option<&'static [Field]> {
     Some(match kind {
+        "HorizontalPodAutoscaler" if api_version == "autoscaling/v1" => rbac_autoscaling::HPA_V1,
+        "HorizontalPodAutoscaler" => rbac_autoscaling::HPA_V2,
+        "Role" | "ClusterRole" => rbac_autoscaling::ROLE,
+        "RoleBinding" | "ClusterRoleBinding" => rbac_autoscaling::ROLE_BINDING,
         "ConfigMap" => CONFIG_MAP,
         "Secret" => SECRET,
         "Namespace" => NAMESPACE,
@@ -284,6 +291,8 @@ pub fn for_kind(kind: &str) -> Option<&'static [Field]> {
         "ReplicaSet" => REPLICA_SET,
         "Service" => SERVICE,
         "Pod" => POD,
+        "Job" => batch::JOB,
+        "CronJob" => batch::CRON_JOB,
         "Eviction" => EVICTION,
         "DeleteOptions" => DELETE_OPTIONS,
         "SelfSubjectAccessReview" => SELF_SUBJECT_ACCESS_REVIEW,

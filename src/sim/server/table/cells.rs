@@ -44,6 +44,10 @@ fn label_map(v: &Value) -> String {
 }
 
 /// A `LabelSelector` object as kubectl prints it (`app=web,tier in (a,b)`).
+pub fn selector_text(v: &Value) -> String {
+    selector(v)
+}
+
 fn selector(v: &Value) -> String {
     let mut parts: Vec<String> = v["matchLabels"]
         .as_object()

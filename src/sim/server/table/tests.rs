@@ -11,7 +11,12 @@ fn now() -> Timestamp {
 
 fn row(plural: &str, group: &str, obj: Value) -> Vec<Value> {
     let rt = by_plural(group, plural).unwrap();
-    let t = table(rt, &[Arc::new(obj)], now(), IncludeObject::Metadata);
+    let of = TableOf {
+        rt,
+        version: rt.version,
+        release: ServerVersion::NEWEST,
+    };
+    let t = table(of, &[Arc::new(obj)], now(), IncludeObject::Metadata);
     assert_eq!(
         t["columnDefinitions"].as_array().unwrap().len(),
         t["rows"][0]["cells"].as_array().unwrap().len(),

@@ -8,6 +8,7 @@
 use k8s_openapi::api::apps::v1::{
     ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet,
 };
+use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
     ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service, ServiceAccount,
 };
@@ -18,6 +19,7 @@ use serde_json::Value;
 
 use crate::sim::api_error::{ApiError, ApiResult};
 use crate::sim::resources::ResourceType;
+use crate::sim::store::Store;
 
 fn round_trip<K: DeserializeOwned + Serialize>(obj: &Value) -> Result<Value, String> {
     let typed = K::deserialize(obj).map_err(|e| e.to_string())?;
@@ -42,6 +44,8 @@ fn typed_view(rt: &ResourceType, obj: &Value) -> Option<Result<Value, String>> {
         ("apps", "DaemonSet") => round_trip::<DaemonSet>(obj),
         ("apps", "ControllerRevision") => round_trip::<ControllerRevision>(obj),
         ("discovery.k8s.io", "EndpointSlice") => round_trip::<EndpointSlice>(obj),
+        ("batch", "Job") => round_trip::<Job>(obj),
+        ("batch", "CronJob") => round_trip::<CronJob>(obj),
         _ => return None,
     })
 }
@@ -72,9 +76,18 @@ fn unknown_fields(sent: &Value, known: &Value, path: &str, out: &mut Vec<String>
     }
 }
 
-/// Checks that `obj` decodes as its kind, and (when `strict`) has no unknown field.
-pub fn check(rt: &ResourceType, obj: &Value, strict: bool) -> ApiResult<()> {
-    let Some(view) = typed_view(rt, obj) else {
+/// Checks that `obj` decodes as its kind, and (when `strict`) has no unknown field: for a
+/// custom kind, no field its CRD's schema does not declare.
+pub fn check(store: &Store, rt: &ResourceType, obj: &Value, strict: bool) -> ApiResult<()> {
+    let view = if rt.custom {
+        if !strict {
+            return Ok(());
+        }
+        super::crd::pruned(store, rt, obj).map(Ok)
+    } else {
+        typed_view(rt, obj)
+    };
+    let Some(view) = view else {
         return Ok(());
     };
     let cannot = |why: String| {
@@ -116,14 +129,15 @@ mod tests {
             "spec": {"replica": 3, "selector": {"matchLabels": {"a": "b"}},
                 "template": {"metadata": {"labels": {"a": "b"}},
                     "spec": {"containers": [{"name": "c", "imagee": "x", "resources": {}}]}}}});
-        let e = check(rt, &d, true).unwrap_err();
+        let store = Store::new(crate::sim::clock::Clock::manual());
+        let e = check(&store, rt, &d, true).unwrap_err();
         assert_eq!(e.code, 400);
         assert_eq!(
             e.message,
             "Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field \"spec.replica\", unknown field \"spec.template.spec.containers[0].imagee\""
         );
         assert!(
-            check(rt, &d, false).is_ok(),
+            check(&store, rt, &d, false).is_ok(),
             "only Strict refuses unknown fields"
         );
     }
@@ -132,7 +146,8 @@ mod tests {
     fn wrong_types_cannot_be_handled() {
         let rt = by_plural("apps", "deployments").unwrap();
         let d = json!({"metadata": {"name": "d"}, "spec": {"replicas": "three"}});
-        let e = check(rt, &d, false).unwrap_err();
+        let store = Store::new(crate::sim::clock::Clock::manual());
+        let e = check(&store, rt, &d, false).unwrap_err();
         assert!(
             e.message
                 .starts_with("Deployment in version \"v1\" cannot be handled as a Deployment: "),
@@ -143,6 +158,6 @@ mod tests {
             "template": {"spec": {"containers": [{"name": "c", "image": "x",
                 "ports": [{"containerPort": 80}], "resources": {}}],
                 "volumes": [{"name": "v", "emptyDir": {}}]}}}});
-        assert!(check(rt, &ok, true).is_ok());
+        assert!(check(&store, rt, &ok, true).is_ok());
     }
 }
