@@ -2,7 +2,7 @@
 //! clock's ticks in, the writes it sends out. Holds are timed by the ticks, each step
 //! waits for its pods, a failed gate aborts with its evidence, a plan driven by another
 //! kdeck is only shown, a lapsed lease is taken over with the resourceVersion read, and a
-//! read-only session sends nothing.
+//! read-only session sends nothing; h holds a plan past its hold until h again.
 
 mod canary_plan_fixture;
 
@@ -369,4 +369,33 @@ fn a_read_only_session_shows_a_plan_and_sends_nothing() {
             "{key}"
         );
     }
+}
+
+#[test]
+fn h_holds_a_plan_past_its_hold_until_h_again() {
+    let mut w = started("1 pod, hold 60s; 100%");
+    expect_write(&mut w, 2, PlanChange::Hold);
+    let h = || Msg::Key(KeyEvent::new(KeyCode::Char('h'), KeyModifiers::NONE));
+    let press = |w: &mut World, change: PlanChange| {
+        let effects = update(&mut w.state, h());
+        let (id, write) = plan_write(&effects).unwrap_or_else(|| panic!("{effects:?}"));
+        assert_eq!(write.change, change);
+        assert!(matches!(write.precondition, Precondition::Record(_)));
+        w.answer(id, done());
+        w.apply(&write);
+    };
+    w.tick(10);
+    press(&mut w, PlanChange::HoldIndefinitely);
+    assert!(w.on_deployment().held);
+    // Long past its 60s, the held plan only renews its lease.
+    for second in [20, 40, 60, 80, 100] {
+        assert!(tick_renewing(&mut w, second).is_empty(), "at {second}s");
+    }
+    press(&mut w, PlanChange::Release);
+    assert!(!w.on_deployment().held);
+    let promote = tick_renewing(&mut w, 101);
+    assert!(
+        matches!(promote.as_slice(), [(_, Operation::Promote(_))]),
+        "released after its hold: {promote:?}"
+    );
 }
