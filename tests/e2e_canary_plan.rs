@@ -3,7 +3,8 @@
 //! with its holds respected (read from the ReplicaSets' scale events); a plan on the
 //! sim's `:flaky` image is aborted in its first hold by a gate that names the restarting
 //! pod, and leaves the Deployment on the previous template with its strategy;
-//! one on `:errors` is aborted by the log gate, its error lines shown;
+//! one on `:errors` is aborted by the log gate, its error lines shown; one on `:slow` when
+//! its step's pod is not ready within the scale timeout;
 //! a kdeck killed mid-hold leaves the Deployment paused with the plan on it, and the next
 //! kdeck takes the plan over once the lease lapsed and finishes it; of two kdecks on one
 //! plan, only the one that started it drives it, and the other names it.
@@ -26,12 +27,17 @@ const PLAN_ANNOTATION: &str = "kdeck.io/canary-plan";
 const LEASE_SECONDS: u64 = 4;
 
 fn kdeck(sim: &TestSim) -> PtySession {
+    kdeck_with(sim, "")
+}
+
+/// kdeck with `[canary]` settings added to the tests' own.
+fn kdeck_with(sim: &TestSim, canary_settings: &str) -> PtySession {
     let kubeconfig = sim.kubeconfig_path().to_str().expect("utf-8 path");
     let config_home = sim.dir().join("config");
     std::fs::create_dir_all(config_home.join("kdeck")).expect("the config dir");
     std::fs::write(
         config_home.join("kdeck").join("config.toml"),
-        format!("[canary]\nlease_seconds = {LEASE_SECONDS}\n"),
+        format!("[canary]\nlease_seconds = {LEASE_SECONDS}\n{canary_settings}"),
     )
     .expect("the config file");
     PtySession::spawn(
@@ -286,6 +292,23 @@ fn a_plan_on_an_image_logging_errors_aborts_on_the_log_gate() {
         o.images == ["nginx:1.14.1"; 3] && !o.paused && o.plan.is_none()
     });
     assert_eq!(after.strategy, before.strategy, "the strategy is restored");
+    assert_eq!(after.revision.as_deref(), Some("3"));
+    quit(&mut s);
+}
+
+#[test]
+fn a_step_whose_pods_are_not_ready_in_time_aborts_the_plan() {
+    let sim = TestSim::start();
+    // :slow is ready after 90 simulated seconds, 4.5 s at the tests' speed.
+    let mut s = kdeck_with(&sim, "scale_timeout_seconds = 2\n");
+    select_myapp(&mut s);
+    start_plan(&mut s, "nginx:slow", "1 pod, hold 10s; 100%", 2);
+    s.wait_for("the plan aborted: its pod not ready in time", |t| {
+        t.contains("aborted at") && t.contains("step 1's new pods were not ready after 2s")
+    });
+    let after = wait_for_outcome(&sim, "3 old pods, resumed, no plan", |o| {
+        o.images == ["nginx:1.14.1"; 3] && !o.paused && o.plan.is_none()
+    });
     assert_eq!(after.revision.as_deref(), Some("3"));
     quit(&mut s);
 }
