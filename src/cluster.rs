@@ -19,6 +19,9 @@
 //! - [`ops`]: the operations (scale, set image, rollout, canary...).
 //! - [`exec`]: shells and attach sessions in containers, for a terminal front end.
 //! - [`port_forward`]: background port-forwards with their counters and states.
+//! - [`session_target`], [`forward_target`], [`ready_pods`]: which pod and container a
+//!   shell or attach goes into, what a forward goes to (a Service's targetPort resolved
+//!   on a ready pod), and a workload's ready pods in the order kubectl picks them.
 //!
 //! Switching contexts: connect again with another `ConnectOptions::context` and
 //! drop the old [`Cluster`] and its watches.
@@ -29,6 +32,7 @@ pub mod connection;
 pub mod describe;
 pub mod discovery;
 pub mod exec;
+pub mod forward_target;
 pub mod gate;
 pub mod kubeconfig;
 pub mod logs;
@@ -37,8 +41,10 @@ pub mod object_yaml;
 pub mod ops;
 pub mod port_forward;
 pub mod readonly_layer;
+pub mod ready_pods;
 pub mod registry;
 pub mod rows;
+pub mod session_target;
 pub mod watch;
 
 use std::path::{Path, PathBuf};

@@ -30,11 +30,23 @@ pub enum Command {
     /// Create objects from the YAML of a file (`:create ./app.yaml`, like
     /// `kubectl create -f`), through the same editor, check, dry run and diff.
     CreateFrom(std::path::PathBuf),
+    /// A shell in the selected pod or container, or a workload's first ready pod (`:shell`).
+    Shell,
+    /// The port-forwards (`:pf`, as in k9s).
+    Forwards,
+    /// A throwaway debug pod (`:run [IMAGE] [-- ARGS]`, like `kubectl run --rm -it`).
+    Run {
+        /// The image (`None`: the configured one, busybox).
+        image: Option<String>,
+        /// What follows `--` (the container's args).
+        args: Vec<String>,
+    },
 }
 
 /// The command words that name no kind.
 const COMMAND_WORDS: &[&str] = &[
-    "ctx", "context", "contexts", "canary", "monitor", "pulses", "create", "quit", "q",
+    "ctx", "context", "contexts", "canary", "monitor", "pulses", "create", "shell", "pf", "run",
+    "quit", "q",
 ];
 
 /// Every built-in word: the names of kdeck's typed kinds (from the registry), then the
@@ -70,6 +82,10 @@ pub fn parse(line: &str, catalog: &Catalog) -> Result<Command, String> {
     let Some(word) = words.next() else {
         return Err("empty command: try :pods, :deploy, :ns NAME, :ctx or :q".to_owned());
     };
+    if word == "run" {
+        let rest = line.trim_start().strip_prefix("run").unwrap_or_default();
+        return parse_run(&quoted_words(rest)?);
+    }
     let arg = words.next().map(str::to_owned);
     if words.next().is_some() {
         return Err(format!("too many words in :{line}"));
@@ -84,6 +100,18 @@ pub fn parse(line: &str, catalog: &Catalog) -> Result<Command, String> {
                 .map(str::to_owned)
                 .collect(),
         )),
+        "shell" | "sh" | "exec" => match arg {
+            None => Ok(Command::Shell),
+            Some(arg) => Err(format!(
+                ":shell takes no argument (got {arg:?}): it opens the selected pod or workload"
+            )),
+        },
+        "pf" | "portforward" | "portforwards" | "port-forward" | "port-forwards" => match arg {
+            None => Ok(Command::Forwards),
+            Some(arg) => Err(format!(
+                ":pf takes no argument (got {arg:?}): F starts a forward on a pod, Service or Deployment"
+            )),
+        },
         "canary" => match arg {
             None => Ok(Command::Canary),
             Some(arg) => Err(format!(
@@ -109,6 +137,52 @@ pub fn parse(line: &str, catalog: &Catalog) -> Result<Command, String> {
             }
         }
     }
+}
+
+/// Words split on spaces, as a shell would with its quotes: `'a b'` and `"a b"` are one
+/// word (no escapes).
+fn quoted_words(text: &str) -> Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut quote: Option<char> = None;
+    for c in text.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                word.get_or_insert_default();
+            }
+            (None, c) if c.is_whitespace() => words.extend(word.take()),
+            (_, c) => word.get_or_insert_default().push(c),
+        }
+    }
+    if let Some(q) = quote {
+        return Err(format!("a {q} is not closed"));
+    }
+    words.extend(word);
+    Ok(words)
+}
+
+/// `:run [IMAGE] [-- ARGS]`: the words after `run`.
+fn parse_run(words: &[String]) -> Result<Command, String> {
+    let (before, args) = match words.iter().position(|w| w == "--") {
+        Some(at) => (&words[..at], &words[at + 1..]),
+        None => (words, &[][..]),
+    };
+    let image = match before {
+        [] => None,
+        [image] => Some(image.clone()),
+        _ => {
+            return Err(format!(
+                ":run IMAGE [-- ARGS]: one image, then -- before what it runs (got {})",
+                before.join(" ")
+            ));
+        }
+    };
+    Ok(Command::Run {
+        image,
+        args: args.to_vec(),
+    })
 }
 
 /// Whether a `:create` argument names a file rather than a kind.
@@ -316,5 +390,33 @@ mod tests {
         );
         assert!(did_you_mean("ctz").ends_with("did you mean :ctx?"));
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn shell_pf_and_run_with_its_image_and_quoted_args() {
+        assert_eq!(parse("shell", &Catalog::typed()), Ok(Command::Shell));
+        assert_eq!(parse("pf", &Catalog::typed()), Ok(Command::Forwards));
+        assert_eq!(
+            parse("run", &Catalog::typed()),
+            Ok(Command::Run {
+                image: None,
+                args: vec![]
+            })
+        );
+        assert_eq!(
+            parse("run alpine:3 -- sh -c 'echo hi'", &Catalog::typed()),
+            Ok(Command::Run {
+                image: Some("alpine:3".into()),
+                args: vec!["sh".into(), "-c".into(), "echo hi".into()]
+            })
+        );
+        assert!(
+            parse("run busybox sh", &Catalog::typed()).is_err(),
+            "-- comes before the command"
+        );
+        assert!(
+            parse("run busybox -- sh -c 'x", &Catalog::typed()).is_err(),
+            "an open quote"
+        );
     }
 }

@@ -118,6 +118,8 @@ pub enum Msg {
         /// What happened.
         report: super::operations::OpReport,
     },
+    /// A shell, attach session or port-forward changed.
+    Stream(super::stream_msg::StreamMsg),
 }
 
 impl From<Action> for Msg {
@@ -184,4 +186,6 @@ pub enum Effect {
     Ops(super::operations::OpRequest),
     /// Run a canary gate's command on this machine; answered by [`Msg::CommandDone`].
     RunCommand(super::canary_plan::command_gate::CommandRequest),
+    /// Open a terminal session, start or stop a port-forward; answered by [`Msg::Stream`].
+    Stream(super::stream_msg::StreamRequest),
 }

@@ -29,7 +29,9 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
             // Views are refreshed once per frame (the tick), not per update.
             for update in updates {
                 state.timelines.observe(&update);
-                apply_cluster(state, update);
+                if apply_cluster(state, update) {
+                    effects.push(Effect::Discover);
+                }
             }
             super::yaml_view::follow(state, &mut effects);
             // New pods of a followed workload join its logs view.
@@ -37,6 +39,7 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
             return effects;
         }
         Msg::Start => {
+            super::run_pod::look_for_leftovers(state, &mut effects);
             effects.push(Effect::AskServerVersion);
             // Start-up may have asked already (so `:` completes from the first frame).
             effects.push(if state.catalog.discovered() {
@@ -131,9 +134,10 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
         },
         Msg::OpReport { id, report } => {
             if !super::canary_plan::report(state, id, &report) {
-                super::dialog::report(state, id, report);
+                super::operations::report(state, id, report, &mut effects);
             }
         }
+        Msg::Stream(msg) => super::stream_msg::apply(state, msg, &mut effects),
         input_msg @ (Msg::InputChar(_)
         | Msg::InputText(_)
         | Msg::InputBackspace
@@ -166,16 +170,24 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
     effects
 }
 
-fn apply_cluster(state: &mut State, update: ClusterUpdate) {
+/// Applies one update; `true` when discovery should be read again: the server said it
+/// does not serve a kind its discovery listed (a CRD's version removed, a kind moved).
+fn apply_cluster(state: &mut State, update: ClusterUpdate) -> bool {
     match update {
         ClusterUpdate::State { kind, state: watch } => {
+            let moved = matches!(watch, WatchState::Unavailable(_))
+                && state.catalog.discovered()
+                && state.catalog.serves(kind)
+                && state.rediscovered.insert(kind);
             state.watch_states.insert(kind, watch);
+            return moved;
         }
         ClusterUpdate::Columns { kind, columns } => {
             state.server_columns.insert(kind, columns);
         }
         rows => state.stores.apply(rows),
     }
+    false
 }
 
 fn connected(state: &mut State, context: String, server: String, namespace: String) {
@@ -188,6 +200,7 @@ fn connected(state: &mut State, context: String, server: String, namespace: Stri
     state.timelines.clear();
     state.watching.clear();
     state.watch_states.clear();
+    state.rediscovered.clear();
     state.server_columns.clear();
     state.catalog = crate::cluster::registry::Catalog::typed();
     state.permissions.clear();
@@ -205,6 +218,7 @@ fn root_kind(state: &State) -> Kind {
 fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
     if super::logs::key(state, &action, effects)
         || super::yaml_view::command(state, &action, effects)
+        || super::port_forwards::key(state, &action, effects)
     {
         return;
     }
@@ -250,8 +264,7 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
         Action::ShowLogs => super::logs::open_selected(state, effects),
         mutation if mutation.is_mutation() => {
             if state.readonly {
-                let what = mutation.description();
-                state.status = Some(format!("read-only session: {what} was not sent"));
+                state.status = Some(super::permissions::readonly_refusal(&mutation));
                 return;
             }
             if let Some(why) = super::permissions::denial(state, &mutation) {
@@ -269,7 +282,11 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
                 super::yaml_view::open(state, Some(external), effects);
                 return;
             }
-            super::dialog::open(state, &mutation, effects);
+            match mutation {
+                Action::PodKey(command) => super::shell_session::key(state, command, effects),
+                Action::PortForward => super::port_forwards::open_dialog(state, effects),
+                _ => super::dialog::open(state, &mutation, effects),
+            }
         }
         _ => {}
     }
@@ -480,6 +497,9 @@ fn run_command(state: &mut State, cmd: Command, effects: &mut Vec<Effect>) {
             state.status = Some(format!("reading {}…", path.display()));
             effects.push(Effect::ReadFile(path));
         }
+        Command::Shell => super::shell_session::shell_command(state, effects),
+        Command::Forwards => super::port_forwards::show(state),
+        Command::Run { image, args } => super::run_pod::run(state, image, args, effects),
     }
 }
 
@@ -497,7 +517,7 @@ fn ensure_watches(state: &mut State) -> Vec<Effect> {
         Screen::Containers(_) => needed.push(Kind::Pod),
         Screen::Yaml(y) => needed.push(y.key.kind),
         Screen::Logs(l) => needed.extend(l.watched_kinds()),
-        Screen::Text(_) | Screen::Contexts { .. } => {}
+        Screen::Text(_) | Screen::Contexts { .. } | Screen::Forwards(_) => {}
     }
     if state.connection.switching_to.is_some() {
         return Vec::new();

@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 
 use super::edit_io::{self, ExternalEdit};
 use super::inbox::Inbox;
+use super::stream_io::StreamIo;
 use super::{clipboard, operations};
 use crate::app::{Effect, Msg, State};
 use crate::cluster::{Cluster, ConnectOptions, Kind, LogChunk, LogHandle, WatchHandle};
@@ -40,6 +41,8 @@ pub struct Io {
     options: IoOptions,
     watches: HashMap<Kind, WatchHandle>,
     logs: HashMap<u64, LogHandle>,
+    /// Shells, attach sessions and port-forwards.
+    streams: StreamIo,
     log_chunks: mpsc::UnboundedSender<(u64, LogChunk)>,
     updates: mpsc::UnboundedSender<crate::cluster::ClusterUpdate>,
     messages: mpsc::UnboundedSender<Msg>,
@@ -57,12 +60,14 @@ impl Io {
         let (messages_tx, messages) = mpsc::unbounded_channel();
         let (connected_tx, connected) = mpsc::unbounded_channel();
         let (log_tx, log_chunks) = mpsc::unbounded_channel();
+        let (streams, sessions) = StreamIo::new();
         let io = Self {
             cluster: Arc::new(cluster),
             opts,
             options,
             watches: HashMap::new(),
             logs: HashMap::new(),
+            streams,
             log_chunks: log_tx,
             updates: updates_tx,
             messages: messages_tx,
@@ -75,6 +80,7 @@ impl Io {
             messages,
             connected,
             log_chunks,
+            sessions,
         };
         (io, inbox)
     }
@@ -82,6 +88,11 @@ impl Io {
     /// The `$EDITOR` run an effect asked for, for the loop to run with the terminal.
     pub fn take_external_edit(&mut self) -> Option<ExternalEdit> {
         self.external_edit.take()
+    }
+
+    /// Shells, attach sessions and port-forwards (the loop takes opened sessions here).
+    pub fn streams(&mut self) -> &mut StreamIo {
+        &mut self.streams
     }
 
     /// Starts the effects as tasks; their results come back on the inbox.
@@ -179,6 +190,7 @@ impl Io {
                     let _ = messages.send(Msg::PermissionAnswer { question, answer });
                 });
             }
+            Effect::Stream(request) => self.streams.perform(&self.cluster, request, &messages),
             Effect::SwitchContext(name) => {
                 let mut opts = self.opts.clone();
                 opts.context = Some(name.clone());

@@ -135,6 +135,8 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
     state.connection.contexts = context_names(args.kubeconfig.as_deref());
     state.warnings = warnings;
     state.log_settings = config.log_settings();
+    state.shell_commands = config.shell_commands();
+    state.debug_image.clone_from(&config.shell.debug_image);
     state.aliases = aliases;
     state.canary.settings = config.canary.clone();
     state.canary.identity = lease_identity();

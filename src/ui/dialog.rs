@@ -1,6 +1,7 @@
 //! The open operation dialog, drawn over the screen: its fields, what Enter will
 //! send, the keys, and the last error (the input stays for a retry).
 
+pub mod streams;
 pub mod undo;
 
 use ratatui::Frame;
@@ -33,6 +34,9 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         Dialog::Image(d) => image(theme, d),
         Dialog::Undo(d) => undo::lines(theme, d, usize::from(area.height.saturating_sub(8))),
         Dialog::Confirm(d) => confirm(theme, d),
+        Dialog::Container(d) => streams::container_picker(theme, d),
+        Dialog::Forward(d) => streams::forward(theme, d),
+        Dialog::Leftovers(d) => streams::leftovers(theme, d, state.now),
     };
     if let Some(error) = &state.dialogs.error {
         lines.push(Line::from(""));

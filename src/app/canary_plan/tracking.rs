@@ -332,7 +332,15 @@ pub fn report(state: &mut State, id: u64, report: &OpReport) -> bool {
     let engines = pending.engines();
     let name = key.1.clone();
     let outcome = match report {
-        OpReport::Progress(_) | OpReport::History(_) | OpReport::Dependents(_) => return engines,
+        // Reads and steps: nothing the plan's requests end with.
+        OpReport::Progress(_)
+        | OpReport::History(_)
+        | OpReport::Dependents(_)
+        | OpReport::SessionTarget(_)
+        | OpReport::ForwardTarget(_)
+        | OpReport::PodRunning(_)
+        | OpReport::ContainerExit(_)
+        | OpReport::LeftoverPods(_) => return engines,
         OpReport::Done(message) => {
             plan.pending = None;
             match pending {

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use super::canary::plan_ops::{PlanStart, PlanWrite};
 use super::canary::{CanaryPlan, CanaryProgress};
+use super::debug_pod::DebugPod;
 use super::delete::Propagation;
 use super::op_error::OpError;
 use super::{Outcome, set_image::change_cause};
@@ -112,6 +113,9 @@ pub enum Operation {
         /// `dryRun=All`.
         dry_run: bool,
     },
+    /// Start a debug pod (`kubectl run --rm -it`, the create; kdeck attaches, then
+    /// deletes it).
+    RunPod(DebugPod),
     /// Create an object (`kubectl create -f`); `dry_run`: validated by the server only.
     Create {
         /// Namespace used when the object names none.
@@ -199,6 +203,7 @@ impl fmt::Display for Operation {
             Self::Replace { key, dry_run, .. } => {
                 write!(f, "{}edit {}", dry(*dry_run), target(key))
             }
+            Self::RunPod(pod) => write!(f, "run pod/{} ({})", pod.name, pod.image),
             Self::Create {
                 object, dry_run, ..
             } => write!(
@@ -284,6 +289,7 @@ pub async fn perform(
                 ),
             ))
         }
+        Operation::RunPod(pod) => super::debug_pod::create(permit, pod).await,
         Operation::Create {
             namespace,
             object,

@@ -65,9 +65,10 @@ impl Catalog {
 
     /// `kind`, or what stands for it here: a typed kind the server serves only at
     /// another version (EndpointSlices before 1.21) is its discovered resource, shown in
-    /// a generic pane.
+    /// a generic pane; a discovered resource no longer served at its version (a CRD's
+    /// version removed) is the same resource at the version served now.
     pub fn resolve(&self, kind: Kind) -> Kind {
-        if !self.discovered || self.serves(kind) || matches!(kind, Kind::Other(_)) {
+        if !self.discovered || self.serves(kind) {
             return kind;
         }
         self.kinds
