@@ -263,8 +263,9 @@ fn columns_of(table: &Value) -> Vec<ServerColumn> {
         .unwrap_or_default()
 }
 
-/// The Table's rows, each its cells as text and its object's metadata.
-fn rows_of(table: &Value) -> Vec<Row> {
+/// The Table's rows, each its cells as text and its object's metadata (public for the
+/// generic pane's benchmark, `benches/generic_rows.rs`).
+pub fn rows_of(table: &Value) -> Vec<Row> {
     let Some(rows) = table["rows"].as_array() else {
         return Vec::new();
     };
