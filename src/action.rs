@@ -84,6 +84,8 @@ pub enum Action {
     Promote,
     /// Abort the selected Deployment's canary (roll back).
     Abort,
+    /// Hold the selected Deployment's canary plan until pressed again (or let it go on).
+    Hold,
     /// Run the selected CronJob now (`kubectl create job --from=cronjob/x`).
     Trigger,
     /// Follow the logs of the selected pod, container, Deployment or ReplicaSet.
@@ -157,6 +159,7 @@ impl Action {
             Self::Canary => "start canary",
             Self::Promote => "promote canary",
             Self::Abort => "abort canary",
+            Self::Hold => "hold / release a canary plan",
             Self::Trigger => "run a CronJob now",
             Self::ShowLogs => "logs (pod, deployment, replicaset)",
             Self::PortForward => "port-forward (pod, service, deployment)",
@@ -186,6 +189,7 @@ impl Action {
                 | Self::Canary
                 | Self::Promote
                 | Self::Abort
+                | Self::Hold
                 | Self::Trigger
                 | Self::PortForward
                 | Self::PodKey(_)
@@ -232,6 +236,7 @@ impl Action {
             Self::Canary,
             Self::Promote,
             Self::Abort,
+            Self::Hold,
             Self::Trigger,
             Self::ShowLogs,
             Self::PortForward,

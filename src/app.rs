@@ -8,6 +8,7 @@
 //! something visible changed.
 
 pub mod age_tick;
+pub mod canary_plan;
 pub mod catalog;
 pub mod describe;
 pub mod dialog;
@@ -23,6 +24,7 @@ pub mod operations;
 pub mod permissions;
 pub mod port_forwards;
 pub mod rollout;
+pub mod rollout_timeline;
 pub mod rows;
 pub mod run_pod;
 pub mod shell_session;

@@ -9,15 +9,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::cli::DashboardArgs;
 
+mod canary_settings;
 mod log_settings;
 
+pub use canary_settings::{CanaryChoice, CanaryConfig, DEFAULT_LOG_PATTERN};
 pub use log_settings::{BufferCaps, LogSettings};
 
 /// The commented default config file: every key with its default and what it does.
 pub const DEFAULT_CONFIG: &str = include_str!("config/default.toml");
 
 /// What the config file may set. A missing key takes its value from [`Config::default`].
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// Namespace to open on: empty for the context's namespace, `all` for all namespaces.
@@ -40,6 +42,8 @@ pub struct Config {
     pub shell: ShellConfig,
     /// Aliases for `:` commands: a word and the command line it stands for.
     pub aliases: BTreeMap<String, String>,
+    /// The canary: saved plans, health gates, the lease.
+    pub canary: CanaryConfig,
 }
 
 /// The `[logs]` section.
@@ -119,6 +123,7 @@ impl Default for Config {
             metrics: MetricsConfig::default(),
             shell: ShellConfig::default(),
             aliases: BTreeMap::new(),
+            canary: CanaryConfig::default(),
         }
     }
 }
@@ -161,8 +166,10 @@ impl Config {
         }
     }
 
-    /// The config if its `command` is one the `:` line takes (with its aliases).
+    /// The config if its `command` is one the `:` line takes (with its aliases) and its
+    /// canary plans and settings make sense.
     fn checked(self) -> Result<Self, String> {
+        self.canary.check()?;
         let (aliases, _) = crate::command_line::Aliases::new(&self.aliases);
         match crate::command_line::parse(
             &aliases.expand(&self.command),

@@ -14,6 +14,7 @@ mod effects;
 mod event_loop;
 mod forward_task;
 mod frame_trace;
+mod gate_command;
 mod inbox;
 pub mod operations;
 mod raw_input;

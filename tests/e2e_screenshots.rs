@@ -33,7 +33,7 @@ impl Screenshots {
     /// `KDECK_UPDATE_SCREENSHOTS` is set.
     fn check(&mut self, name: &str, screen: &str) {
         let path = file(name);
-        let taken = scrubbed(screen);
+        let taken = timeline_masked(&scrubbed(screen));
         if std::env::var_os("KDECK_UPDATE_SCREENSHOTS").is_some() {
             std::fs::write(&path, &taken).expect("write a screenshot");
             return;
@@ -56,6 +56,36 @@ impl Screenshots {
             self.differing.join("\n")
         );
     }
+}
+
+/// `screen` with the rollout timeline's rows blanked but for its title: its bars and
+/// times are drawn against kdeck's clock, which runs on while the cluster's stands still,
+/// so they differ from run to run (the timeline has its own snapshot tests).
+fn timeline_masked(screen: &str) -> String {
+    let mut inside = false;
+    let mut text = String::new();
+    for line in screen.lines() {
+        let title = line.contains("── Timeline");
+        if inside && !title && line.contains("── ") {
+            inside = false;
+        }
+        inside |= title;
+        let chars: Vec<char> = line.chars().collect();
+        match chars.as_slice() {
+            ['│', inner @ .., '│'] if inside => {
+                let said = if title {
+                    "── Timeline (not compared)"
+                } else {
+                    ""
+                };
+                let width = inner.len();
+                text.push_str(format!("│{said:width$}│").trim_end());
+            }
+            _ => text.push_str(line),
+        }
+        text.push('\n');
+    }
+    text
 }
 
 fn file(name: &str) -> PathBuf {
@@ -181,8 +211,7 @@ fn shoot(cols: u16, rows: u16) {
     let screen = still(&s, "the paused rollout, its new pod ready", |t| {
         t.contains(" PAUSED ")
             && t.contains("(rev 2, current) 1 pod")
-            && t.contains("(rev 1) 3 pods")
-            && t.contains("new 1/3 ready")
+            && t.contains("new 1/3 ready (1 up), old 3")
     });
     shots.check(&format!("rollout_paused_{size}"), &screen);
     s.send("q");

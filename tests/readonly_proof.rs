@@ -562,10 +562,39 @@ fn the_client_layer_alone_refuses_a_change() {
     );
 }
 
-/// The real binary in a terminal: every default key on the deployments and rollout views.
+/// Puts a stepped canary plan on myapp-deploy, held at its first step by a kdeck whose
+/// lease lapsed a minute ago (so `c` would take it over), straight into the store: the
+/// request log then holds only what the read-only kdeck sends.
+fn plan_left_by_another_kdeck(sim: &TestSim) {
+    use k8s_openapi::api::apps::v1::Deployment;
+    use kdeck::cluster::ops::canary::plan_annotation::PLAN_ANNOTATION;
+    let started = jiff::Timestamp::now() - jiff::SignedDuration::from_secs(60);
+    let steps = kdeck::cluster::ops::canary::plan_steps::parse_plan("1 pod, hold 5m; 100%")
+        .expect("a plan");
+    let record = kdeck::app::canary_plan::new_record(
+        &kdeck::config::CanaryConfig::default(),
+        "laptop pid 9",
+        started,
+        "myapp",
+        "nginx:1.15.7",
+        steps,
+    );
+    sim.store()
+        .modify_as::<Deployment>("default", "myapp-deploy", |d| {
+            d.metadata
+                .annotations
+                .get_or_insert_default()
+                .insert(PLAN_ANNOTATION.to_owned(), record.to_text());
+        })
+        .expect("the plan is on the Deployment");
+}
+
+/// The real binary in a terminal: every default key on the deployments and rollout views,
+/// the rollout view showing a stepped canary's plan it may not drive.
 #[test]
 fn the_real_binary_read_only_sends_only_gets() {
     let sim = TestSim::start();
+    plan_left_by_another_kdeck(&sim);
     let kubeconfig = sim.kubeconfig_path().to_str().expect("utf-8 path");
     let config_home = sim.dir().join("config");
     let mut s = pty::PtySession::spawn(
@@ -597,7 +626,28 @@ fn the_real_binary_read_only_sends_only_gets() {
     s.send(pty::keys::ENTER);
     s.send(pty::keys::ENTER);
     s.wait_for_text("rollout myapp-deploy");
-    for key in ["s", "i", "p", "R", "r", "u", "e", "X", "c", "P", "A"] {
+    // The plan's progress and gates are shown; c (take over), h (hold), P and A are not.
+    s.wait_for("the plan's progress", |t| {
+        t.contains("PLAN") && t.contains("1 pod, hold 5m") && t.contains("nobody drives it")
+    });
+    let screen = s.screen();
+    assert!(
+        screen.contains("a read-writable kdeck can continue it")
+            && !screen.contains("continues it"),
+        "no key is offered:\n{screen}"
+    );
+    for (key, what) in [
+        ("c", "start canary"),
+        ("h", "hold / release a canary plan"),
+        ("P", "promote canary"),
+        ("A", "abort canary"),
+    ] {
+        s.send(key);
+        s.wait_for_text(&format!("read-only session: {what} was not sent"));
+        s.send("j");
+        s.wait_for("the status cleared", |t| !t.contains(what));
+    }
+    for key in ["s", "i", "p", "R", "r", "u", "e", "X"] {
         s.send(key);
         s.wait_for_text("read-only session");
         s.send("j");

@@ -79,6 +79,8 @@ fn every_pane_from_the_seed_cluster() {
     let sim = reproducible_sim();
     runtime().block_on(async {
         let mut d = AppDriver::connect(sim.kubeconfig_path(), true, true, None).await;
+        // The rollout timeline records the frames' times: the sim's, not today's.
+        d.clock = Some(sim.clock().clone());
         for kind in PANES {
             show_pane(&mut d.state, kind);
             d.act(Action::Top);

@@ -49,6 +49,13 @@ pub const ALL: &[Shot] = &[
         drive: rollout_canary,
     },
     Shot {
+        name: "canary_plan",
+        size: (120, 40),
+        depth: Depth::TrueColor,
+        args: &["--command", "deploy"],
+        drive: canary_plan,
+    },
+    Shot {
         name: "history_diff",
         size: (120, 40),
         depth: Depth::TrueColor,
@@ -144,6 +151,25 @@ fn rollout_canary(s: &mut PtySession, size: (u16, u16)) -> vt100::Parser {
         "the paused canary with the new pod's log lines",
         |t| canary_paused(t) && t.contains("nginx/1.15.7"),
     )
+}
+
+/// A stepped canary of nginx:1.15.7 on myapp-deploy in the hold of its second step: the
+/// plan, its gates and the timeline with the steps marked.
+fn canary_plan(s: &mut PtySession, size: (u16, u16)) -> vt100::Parser {
+    select_myapp(s);
+    s.send("c");
+    s.wait_for_text("canary deployment/myapp-deploy");
+    s.send(CTRL_U);
+    s.type_slowly("nginx:1.15.7");
+    s.send(keys::TAB);
+    s.send(CTRL_U);
+    s.type_slowly("1 pod, hold 15s; 2 pods, hold 5m; 100%");
+    s.wait_for_text("canary plan deployment/myapp-deploy myapp=nginx:1.15.7, 3 steps");
+    s.send(keys::ENTER);
+    let second_hold =
+        |t: &str| t.contains("▶ 2 pods, hold 5m: holding") && t.contains("(rev 2, current) 2 pods");
+    wait_patiently(s, "the second step's hold", second_hold);
+    still(s, size, "the second step's hold", second_hold)
 }
 
 fn history_diff(s: &mut PtySession, size: (u16, u16)) -> vt100::Parser {

@@ -232,13 +232,30 @@ fn begin(state: &State, action: &Action) -> Result<Begin, String> {
             let current = u32::try_from(desired).unwrap_or(0);
             Begin::Dialog(Dialog::Scale(ScaleDialog::new(key, current)), None)
         }
-        Action::SetImage | Action::Canary => {
+        // A Deployment with a plan: `c` continues it (takes it over) when nobody drives it.
+        Action::Canary if super::canary_plan::has_plan(state, &key) => Begin::Dialog(
+            Dialog::Confirm(ConfirmDialog::new(super::canary_plan::continue_operation(
+                state, &key,
+            )?)),
+            None,
+        ),
+        Action::Hold => {
             deployment?;
+            Begin::Send(super::canary_plan::hold_operation(state, &key)?)
+        }
+        Action::SetImage | Action::Canary => {
+            let replicas = deployment?.desired;
             let canary = *action == Action::Canary;
-            Begin::Dialog(
-                Dialog::Image(ImageDialog::new(key.clone(), canary)),
-                history(),
-            )
+            let mut dialog = ImageDialog::new(key.clone(), canary);
+            if canary {
+                dialog = dialog.with_plans(image::PlanContext {
+                    settings: state.canary.settings.clone(),
+                    identity: state.canary.identity.clone(),
+                    replicas,
+                    opened: state.now,
+                });
+            }
+            Begin::Dialog(Dialog::Image(dialog), history())
         }
         Action::Undo => {
             let paused =
@@ -362,14 +379,18 @@ pub fn key(state: &mut State, key: DialogKey, effects: &mut Vec<Effect>) {
 fn send(
     state: &mut State,
     dialog: Option<Dialog>,
-    operation: Operation,
+    mut operation: Operation,
     effects: &mut Vec<Effect>,
 ) {
     let id = state.dialogs.next_id();
     state.status = Some(format!("{operation}…"));
     state.status_ok = true;
-    if let Operation::Canary(plan) = &operation {
-        show_rollout(state, &plan.key);
+    // A plan's start or take-over is stamped now, and followed by the canary engine.
+    super::canary_plan::user_sent(state, id, &mut operation);
+    match &operation {
+        Operation::Canary(plan) => show_rollout(state, &plan.key),
+        Operation::PlanStart(start) => show_rollout(state, &start.key),
+        _ => {}
     }
     state.dialogs.sent.insert(id, dialog);
     effects.push(Effect::Ops(OpRequest::Mutate { id, operation }));

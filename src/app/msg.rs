@@ -104,6 +104,13 @@ pub enum Msg {
         /// The answer.
         answer: super::permissions::Answer,
     },
+    /// A canary gate's command ended.
+    CommandDone {
+        /// The request's id (from [`Effect::RunCommand`]).
+        id: u64,
+        /// How it ended.
+        outcome: super::canary_plan::command_gate::CommandOutcome,
+    },
     /// What came back for a dialog's request.
     OpReport {
         /// The request's id.
@@ -187,6 +194,8 @@ pub enum Effect {
         /// Time between polls.
         interval: std::time::Duration,
     },
+    /// Run a canary gate's command on this machine; answered by [`Msg::CommandDone`].
+    RunCommand(super::canary_plan::command_gate::CommandRequest),
     /// Open a terminal session, start or stop a port-forward; answered by [`Msg::Stream`].
     Stream(super::stream_msg::StreamRequest),
 }

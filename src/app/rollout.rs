@@ -38,6 +38,9 @@ pub struct RolloutCache {
     pub services: Vec<(usize, Option<usize>)>,
     /// Events of the Deployment, its ReplicaSets and pods, most recent first.
     pub events: Vec<usize>,
+    /// The Deployment's `ScalingReplicaSet` events, all of them (the timeline
+    /// reconstructs what happened before kdeck watched from them).
+    pub scalings: Vec<usize>,
 }
 
 /// What the cache depends on. Pods and Endpoints count by membership only: which pods a
@@ -178,6 +181,14 @@ impl RolloutCache {
             })
             .collect();
         events.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        let scalings = events
+            .iter()
+            .map(|(_, _, slot)| *slot)
+            .filter(|slot| {
+                matches!(event_store.get(*slot).map(|r| &r.detail),
+                    Some(Detail::Event(e)) if e.reason == "ScalingReplicaSet" && e.object_kind == "Deployment")
+            })
+            .collect();
         events.truncate(MAX_EVENTS);
 
         Self {
@@ -188,6 +199,7 @@ impl RolloutCache {
             pods_by_rs,
             services,
             events: events.into_iter().map(|(_, _, s)| s).collect(),
+            scalings,
         }
     }
 }

@@ -224,6 +224,10 @@ pub struct State {
     pub aliases: crate::command_line::Aliases,
     /// Live CPU and memory use (the metrics API), and its poll.
     pub metrics: super::metrics::MetricsState,
+    /// The stepped canaries this kdeck drives or shows (config `[canary]`).
+    pub canary: super::canary_plan::CanaryPlans,
+    /// The ReplicaSets' ready replicas as the watches saw them change (rollout timeline).
+    pub timelines: super::rollout_timeline::Timelines,
     /// The commands a shell tries, in order (config `[shell] commands`).
     pub shell_commands: Vec<Vec<String>>,
     /// The image `:run` starts when it names none (config `[shell] debug_image`).
@@ -279,6 +283,8 @@ impl State {
             permissions: super::permissions::Permissions::default(),
             aliases: crate::command_line::Aliases::default(),
             metrics: super::metrics::MetricsState::default(),
+            canary: super::canary_plan::CanaryPlans::default(),
+            timelines: super::rollout_timeline::Timelines::default(),
             shell_commands: crate::cluster::exec::default_shells(),
             debug_image: crate::config::DEFAULT_DEBUG_IMAGE.to_owned(),
             sessions: super::shell_session::Sessions::default(),

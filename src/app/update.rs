@@ -28,6 +28,7 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
         Msg::Cluster(updates) => {
             // Views are refreshed once per frame (the tick), not per update.
             for update in updates {
+                state.timelines.observe(&update);
                 if apply_cluster(state, update) {
                     effects.push(Effect::Discover);
                 }
@@ -51,7 +52,11 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
         Msg::Discovered(found) => super::catalog::discovered(state, found),
         Msg::Tick(now) => {
             state.now = now;
+            state.timelines.stamp(now);
             state.refresh_views();
+            // The canary plans are judged and driven here, at a fresh `now`: the tick comes
+            // before every frame, so within a frame of the rows that changed.
+            super::canary_plan::drive(state, &mut effects);
             return effects;
         }
         Msg::Key(key) => return super::keys::key(state, key),
@@ -98,7 +103,12 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
             state.status = Some(message);
             state.status_ok = true;
         }
-        Msg::LogStream { stream, chunk } => super::logs::chunk(state, stream, chunk),
+        Msg::LogStream { stream, chunk } => {
+            if !super::canary_plan::log_chunk(state, stream, &chunk) {
+                super::logs::chunk(state, stream, chunk);
+            }
+        }
+        Msg::CommandDone { id, outcome } => super::canary_plan::command_done(state, id, &outcome),
         Msg::DialogKey(k) => super::dialog::key(state, k, &mut effects),
         Msg::ObjectLoaded {
             key,
@@ -122,7 +132,11 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
             }
             Err(message) => state.status = Some(message),
         },
-        Msg::OpReport { id, report } => super::operations::report(state, id, report, &mut effects),
+        Msg::OpReport { id, report } => {
+            if !super::canary_plan::report(state, id, &report) {
+                super::operations::report(state, id, report, &mut effects);
+            }
+        }
         Msg::Stream(msg) => super::stream_msg::apply(state, msg, &mut effects),
         Msg::Metrics(report) => super::metrics::report(state, report),
         input_msg @ (Msg::InputChar(_)
@@ -185,6 +199,7 @@ fn connected(state: &mut State, context: String, server: String, namespace: Stri
     state.connection.switching_to = None;
     state.namespace = Some(namespace);
     state.stores = super::rows::Stores::default();
+    state.timelines.clear();
     state.watching.clear();
     state.watch_states.clear();
     state.rediscovered.clear();
@@ -494,6 +509,10 @@ fn run_command(state: &mut State, cmd: Command, effects: &mut Vec<Effect>) {
 /// Watches the shown screen needs that are not running yet.
 fn ensure_watches(state: &mut State) -> Vec<Effect> {
     let mut needed: Vec<Kind> = vec![Kind::Namespace];
+    // A plan this kdeck drives is judged on its rollout's rows, whatever is shown.
+    if state.canary.driving() {
+        needed.extend(ROLLOUT_KINDS);
+    }
     match state.screen() {
         Screen::Table(t) => needed.push(t.kind),
         Screen::Rollout(_) => needed.extend(ROLLOUT_KINDS),

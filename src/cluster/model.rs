@@ -206,6 +206,9 @@ pub struct DeploymentRow {
     pub paused: bool,
     /// A kdeck canary is in place (the annotation keeping the original strategy is set).
     pub canary: bool,
+    /// A stepped canary's plan and progress: the text of its annotation (parsed where
+    /// it is used, `cluster::ops::canary::plan_annotation`).
+    pub canary_plan: Option<String>,
     /// "RollingUpdate" or "Recreate".
     pub strategy: String,
     /// rollingUpdate.maxSurge as written (e.g. "1" or "25%").

@@ -55,6 +55,7 @@ pub use rollout_status::{RolloutStatus, rollout_status, rollout_status_of_row};
 pub use template_diff::{DiffLine, template_diff, text_diff};
 pub use undo::{UndoPlan, undo_preview};
 // The senders: private to this module, reached only through `perform`.
+use canary::plan_ops::{start_plan, write_plan};
 use canary::{abort_canary, promote_canary, start_canary};
 use delete::delete;
 use pause_resume::{pause, resume};

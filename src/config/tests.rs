@@ -4,7 +4,7 @@ use super::*;
 
 /// The default file with every `# key = value` and `# [section]` line uncommented.
 fn uncommented_default() -> String {
-    let setting = regex::Regex::new(r"^# ([a-z_]+ = .+|\[[a-z_]+\])$").unwrap();
+    let setting = regex::Regex::new(r"^# ([a-z_]+ = .+|\[[a-z_.]+\])$").unwrap();
     DEFAULT_CONFIG
         .lines()
         .filter_map(|line| setting.captures(line).map(|c| c[1].to_owned()))
@@ -41,10 +41,12 @@ fn every_field_of_config_is_in_the_default_file() {
     let mut full = Config::default();
     // A map field only shows its key when it has an entry.
     full.aliases.insert("x".into(), "pods".into());
+    full.canary.plans.insert("x".into(), "1 pod".into());
     let serialized: toml::Table = toml::from_str(&toml::to_string(&full).unwrap()).unwrap();
     let mut fields = BTreeSet::new();
     key_paths(&serialized, "", &mut fields);
     fields.remove("aliases.x");
+    fields.remove("canary.plans.x");
     let documented_text: toml::Table = toml::from_str(&uncommented_default()).unwrap();
     let mut documented = BTreeSet::new();
     key_paths(&documented_text, "", &mut documented);

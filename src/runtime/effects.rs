@@ -178,6 +178,7 @@ impl Io {
                 });
             }
             Effect::Ops(request) => operations::spawn(&self.cluster, request, messages),
+            Effect::RunCommand(request) => super::gate_command::spawn(request, messages),
             Effect::FetchObject { key, for_edit } => {
                 edit_io::fetch(&self.cluster, key, for_edit, messages);
             }

@@ -104,7 +104,13 @@ pub async fn run(
             );
             dirty = false;
             last_draw = now;
-            age_due = next_age_change(&app.state).map(|d| now + d);
+            // The next AGE cell that changes, or the next deadline of a canary plan.
+            let plan_due = crate::app::canary_plan::next_deadline(&app.state, Timestamp::now());
+            age_due = next_age_change(&app.state)
+                .into_iter()
+                .chain(plan_due)
+                .min()
+                .map(|d| now + d);
         }
         let deadline = if dirty {
             last_draw + FRAME

@@ -139,6 +139,8 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
     state.shell_commands = config.shell_commands();
     state.debug_image.clone_from(&config.shell.debug_image);
     state.aliases = aliases;
+    state.canary.settings = config.canary.clone();
+    state.canary.identity = lease_identity();
     let trace = match &args.trace_frames {
         Some(path) => Some(FrameTrace::create(path)?),
         None => None,
@@ -154,6 +156,18 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
     let result = super::event_loop::run(&mut tui, state, cluster, opts, trace).await;
     drop(tui);
     result
+}
+
+/// Who this kdeck is in the lease of a canary plan it drives: `HOST pid PID`, so that
+/// another kdeck can say who drives a plan.
+fn lease_identity() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".to_owned());
+    format!("{host} pid {}", std::process::id())
 }
 
 /// The Deployments `--monitor=web,prod/api` names (empty: all in the namespace).

@@ -137,20 +137,51 @@ fn image(theme: &Theme, d: &ImageDialog) -> (String, Vec<Line<'static>>) {
     if d.canary {
         lines.push(field(
             theme,
-            "new pods before pausing",
+            "new pods, or a plan",
             &d.new_pods,
             d.focus == ImageField::NewPods,
         ));
+        lines.extend(plan_lines(theme, d));
     }
     lines.push(Line::from(""));
     lines.push(will_send(theme, d.operation()));
     let keys = if d.canary {
-        "Up/Down container · Tab image/new pods · +/- pods · Ctrl-u clear · Enter send · Esc cancel"
+        "Tab image/plan · Up/Down container (plan field: saved plans) · +/- pods · Ctrl-u clear · Enter send · Esc cancel"
     } else {
         "Up/Down container · type the image · Ctrl-u clear · Enter send · Esc cancel"
     };
     lines.push(hints(theme, keys));
     (title, lines)
+}
+
+/// What the canary's plan field stands for: a number of pods, or a plan's steps (with
+/// the new pods of each on this Deployment) and its gates.
+fn plan_lines(theme: &Theme, d: &ImageDialog) -> Vec<Line<'static>> {
+    match d.plan_preview() {
+        None => vec![hints(
+            theme,
+            "  a number: that many new pods, then paused · or a plan: 1 pod, hold 2m; 50%, hold 5m",
+        )],
+        Some(Err(e)) => vec![Line::from(Span::styled(
+            format!("  {e}"),
+            theme.health(Health::Warn),
+        ))],
+        Some(Ok((steps, gates))) => {
+            let mut lines = Vec::new();
+            if let Some(named) = d.plan_line() {
+                lines.push(hints(theme, &format!("  {named}")));
+            }
+            lines.push(Line::from(vec![
+                Span::styled("  steps: ", theme.muted_style()),
+                Span::styled(steps, theme.text()),
+            ]));
+            lines.push(Line::from(vec![
+                Span::styled("  gates: ", theme.muted_style()),
+                Span::styled(gates, theme.text()),
+            ]));
+            lines
+        }
+    }
 }
 
 fn confirm(theme: &Theme, d: &ConfirmDialog) -> (String, Vec<Line<'static>>) {
@@ -227,6 +258,13 @@ fn confirm(theme: &Theme, d: &ConfirmDialog) -> (String, Vec<Line<'static>>) {
                 "rolls back to the revision before the canary and resumes",
             ));
             "abort canary".to_owned()
+        }
+        Operation::PlanWrite(_) => {
+            lines.push(hints(
+                theme,
+                "takes the lease: this kdeck drives the plan from its current step, checking its gates",
+            ));
+            "continue canary plan".to_owned()
         }
         _ => "confirm".to_owned(),
     };

@@ -3,7 +3,9 @@
 //! Services that select it, recent events, and a progress bar of old versus new replicas.
 //! Everything comes from the cached slots in `RolloutCache`; nothing scans the stores here.
 
+mod plan;
 mod sections;
+mod timeline;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -67,13 +69,17 @@ pub fn draw(state: &State, view: &RolloutView, frame: &mut Frame, area: Rect) {
         );
         return;
     };
-    let [summary_area, progress_area, status_area, rest] = Layout::vertical([
+    let plan_lines = plan::lines(state, &view.namespace, &view.name);
+    let plan_height = u16::try_from(plan_lines.len()).unwrap_or(0);
+    let [summary_area, progress_area, status_area, plan_area, rest] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(1),
+        Constraint::Length(plan_height),
         Constraint::Fill(1),
     ])
     .areas(inner);
+    frame.render_widget(Paragraph::new(plan_lines), plan_area);
     let strategy = match (&dep.max_surge, &dep.max_unavailable) {
         (Some(s), Some(u)) => format!("{} (surge {s}, unavailable {u})", dep.strategy),
         _ => dep.strategy.clone(),
@@ -129,15 +135,17 @@ pub fn draw(state: &State, view: &RolloutView, frame: &mut Frame, area: Rect) {
     let sections = sections(state, view);
     let [rs, history, pods, endpoints, events] = sections;
     if rest.width >= 100 && rest.height >= 20 {
-        // Wide: ReplicaSets beside the history, then pods, endpoints and events full width.
+        // Wide: ReplicaSets beside the history, the timeline, then pods, endpoints and
+        // events full width.
         let heights = allocate(
             &[
                 rs.wanted().max(history.wanted()),
+                timeline::WANTED,
                 pods.wanted(),
                 endpoints.wanted(),
                 events.wanted(),
             ],
-            &[4, 4, 2, 3],
+            &[4, timeline::MIN, 4, 2, 3],
             rest.height,
         );
         let mut y = rest.y;
@@ -157,32 +165,31 @@ pub fn draw(state: &State, view: &RolloutView, frame: &mut Frame, area: Rect) {
                 .areas(top);
         rs.draw(state, frame, left);
         history.draw(state, frame, right);
-        pods.draw(state, frame, next(heights[1]));
-        endpoints.draw(state, frame, next(heights[2]));
-        events.draw(state, frame, next(heights[3]));
+        timeline::draw(state, view, frame, next(heights[1]));
+        pods.draw(state, frame, next(heights[2]));
+        endpoints.draw(state, frame, next(heights[3]));
+        events.draw(state, frame, next(heights[4]));
     } else {
         // Narrow: one column; the history is folded into the ReplicaSets section.
         let heights = allocate(
             &[
                 rs.wanted(),
+                timeline::WANTED,
                 pods.wanted(),
                 endpoints.wanted(),
                 events.wanted(),
             ],
-            &[3, 3, 2, 3],
+            &[3, timeline::MIN, 3, 2, 3],
             rest.height,
         );
         let mut y = rest.y;
-        for (section, h) in [&rs, &pods, &endpoints, &events].into_iter().zip(heights) {
-            section.draw(
-                state,
-                frame,
-                Rect {
-                    y,
-                    height: h,
-                    ..rest
-                },
-            );
+        let area = |y: u16, height: u16| Rect { y, height, ..rest };
+        rs.draw(state, frame, area(y, heights[0]));
+        y += heights[0];
+        timeline::draw(state, view, frame, area(y, heights[1]));
+        y += heights[1];
+        for (section, h) in [&pods, &endpoints, &events].into_iter().zip(&heights[2..]) {
+            section.draw(state, frame, area(y, *h));
             y += h;
         }
     }

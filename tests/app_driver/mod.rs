@@ -48,6 +48,9 @@ pub struct AppDriver {
     pub copied: Arc<Mutex<Vec<String>>>,
     /// Where saved files go.
     files: tempfile::TempDir,
+    /// The clock the frames are stamped with (`None`: the wall clock); a reproducible
+    /// sim's, so that what the dashboard records per frame is reproducible too.
+    pub clock: Option<kdeck::sim::clock::Clock>,
 }
 
 impl std::ops::Deref for AppDriver {
@@ -111,6 +114,7 @@ impl AppDriver {
             failures: Vec::new(),
             copied,
             files,
+            clock: None,
         };
         // As the loop starts: ask the server what it is, then the terminal's size.
         driver.act(Msg::Start);
@@ -206,7 +210,11 @@ impl AppDriver {
 
     /// A frame, as the loop takes one before drawing: the clock and the derived views.
     pub fn tick(&mut self) {
-        self.act(Msg::Tick(jiff::Timestamp::now()));
+        let now = self
+            .clock
+            .as_ref()
+            .map_or_else(jiff::Timestamp::now, kdeck::sim::clock::Clock::now);
+        self.act(Msg::Tick(now));
     }
 
     /// Processes messages until `done` holds; panics after the timeout naming `what`.

@@ -71,6 +71,76 @@ fn crashing_and_unpullable_images_back_off_with_warning_events() {
     assert_eq!(pull_pod["status"]["phase"], "Pending");
 }
 
+/// The seconds (after creation) at which the first pod of `name` was ready, and at which
+/// its container first restarted, watching second by second for `seconds`.
+fn ready_then_restarted(store: &Store, name: &str, seconds: u64) -> (Option<u64>, Option<u64>) {
+    store
+        .create(
+            rt("apps", "Deployment"),
+            deployment(name, 1, &format!("nginx:{name}"), canary_strategy(), 0),
+        )
+        .unwrap();
+    let (mut ready_at, mut restarted_at) = (None, None);
+    for second in 0..seconds {
+        run_for(store, 1, |_| {});
+        let Some(pod) = pods(store).into_iter().find(|p| {
+            p["metadata"]["name"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("{name}-"))
+        }) else {
+            continue;
+        };
+        if ready_at.is_none() && is_ready(&pod) {
+            ready_at = Some(second);
+        }
+        let restarts = pod["status"]["containerStatuses"][0]["restartCount"].as_i64();
+        if restarted_at.is_none() && restarts.unwrap_or(0) > 0 {
+            restarted_at = Some(second);
+            assert_eq!(
+                pod["status"]["containerStatuses"][0]["lastState"]["terminated"]["exitCode"], 139,
+                "a segfault"
+            );
+            assert!(!is_ready(&pod), "not ready once it exited");
+        }
+    }
+    (ready_at, restarted_at)
+}
+
+#[test]
+fn a_flaky_image_is_ready_then_restarts_and_a_slow_one_is_ready_late() {
+    let store = cluster();
+    let (ready, restarted) = ready_then_restarted(&store, "flaky", 120);
+    let (ready, restarted) = (ready.expect("ready"), restarted.expect("restarted"));
+    assert!(ready <= 5, "ready as usual: {ready}s");
+    assert!(
+        (60..=66).contains(&restarted),
+        "runs a minute, then exits: {restarted}s"
+    );
+    let pod = pods(&store)
+        .into_iter()
+        .find(|p| {
+            p["metadata"]["name"]
+                .as_str()
+                .unwrap()
+                .starts_with("flaky-")
+        })
+        .unwrap();
+    let name = pod["metadata"]["name"].as_str().unwrap();
+    assert!(has_event(
+        &store,
+        name,
+        "BackOff",
+        "Back-off restarting failed container"
+    ));
+    assert!(is_ready(&pod), "ready again after the back-off");
+
+    let (ready, restarted) = ready_then_restarted(&store, "slow", 120);
+    let ready = ready.expect("ready in the end");
+    assert!((90..=96).contains(&ready), "ready after 90s: {ready}s");
+    assert_eq!(restarted, None, "slow, not broken");
+}
+
 #[test]
 fn a_relabelled_pod_is_released_and_replaced() {
     let store = cluster();

@@ -1,18 +1,38 @@
 //! The set-image and canary dialogs: pick the container (when there are several),
 //! type the image (pre-filled with the current one); a canary also asks how many
-//! new pods to run before pausing (default 1).
+//! new pods to run before pausing, or which plan of steps to follow (pre-filled from the
+//! config's `default_plan`; Up/Down there cycles through the saved plans).
+
+use jiff::Timestamp;
 
 use super::{DialogKey, Step};
 use crate::cluster::ObjectKey;
-use crate::cluster::ops::Revision;
-use crate::cluster::ops::{CanaryPlan, Operation};
+use crate::cluster::ops::canary::plan_ops::PlanStart;
+use crate::cluster::ops::canary::plan_steps::{plan_text, step_pods};
+use crate::cluster::ops::{CanaryPlan, Operation, Revision};
+use crate::config::{CanaryChoice, CanaryConfig};
+
+/// What a canary dialog needs to build a plan: the config's plans and gates, who this
+/// kdeck is, the Deployment's replicas, and when the dialog opened (the plan is stamped
+/// again when sent).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanContext {
+    /// The config file's `[canary]`.
+    pub settings: CanaryConfig,
+    /// This kdeck in a lease.
+    pub identity: String,
+    /// The Deployment's replicas.
+    pub replicas: i32,
+    /// When the dialog opened.
+    pub opened: Timestamp,
+}
 
 /// The field keys type into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImageField {
     /// The image.
     Image,
-    /// The canary's number of new pods.
+    /// The canary's number of new pods, or its plan.
     NewPods,
 }
 
@@ -25,8 +45,9 @@ pub struct ContainerImage {
     pub image: String,
 }
 
-/// Asks for a container and an image (and, for a canary, the number of new pods).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Asks for a container and an image (and, for a canary, the number of new pods or a
+/// plan).
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImageDialog {
     /// The Deployment.
     pub key: ObjectKey,
@@ -38,10 +59,12 @@ pub struct ImageDialog {
     pub selected: usize,
     /// The image typed.
     pub image: String,
-    /// The canary's new pods typed.
+    /// The canary's new pods typed, or a saved plan's name, or a plan.
     pub new_pods: String,
     /// Where typing goes.
     pub focus: ImageField,
+    /// A canary's plans and the rest a plan needs.
+    pub plans: Option<Box<PlanContext>>,
 }
 
 impl ImageDialog {
@@ -55,7 +78,78 @@ impl ImageDialog {
             image: String::new(),
             new_pods: "1".to_owned(),
             focus: ImageField::Image,
+            plans: None,
         }
+    }
+
+    /// With the config's plans: the plan field starts with its `default_plan`.
+    #[must_use]
+    pub fn with_plans(mut self, context: PlanContext) -> Self {
+        context.settings.default_plan.clone_into(&mut self.new_pods);
+        self.plans = Some(Box::new(context));
+        self
+    }
+
+    fn settings(&self) -> CanaryConfig {
+        self.plans
+            .as_ref()
+            .map(|p| p.settings.clone())
+            .unwrap_or_default()
+    }
+
+    /// What the plan field stands for.
+    pub fn choice(&self) -> Result<CanaryChoice, String> {
+        self.settings().choice(&self.new_pods)
+    }
+
+    /// The plan's steps with their new pods on the Deployment's replicas, and its gates,
+    /// as the dialog lists them (`None`: a number of new pods, not a plan).
+    pub fn plan_preview(&self) -> Option<Result<(String, String), String>> {
+        let Ok(CanaryChoice::Plan { steps, .. }) = self.choice() else {
+            return None;
+        };
+        let replicas = self.plans.as_ref().map_or(1, |p| p.replicas);
+        let pods = match step_pods(&steps, replicas) {
+            Ok(pods) => pods,
+            Err(e) => return Some(Err(e)),
+        };
+        let steps_text = steps
+            .iter()
+            .zip(pods)
+            .map(|(step, n)| format!("{step} ({n})"))
+            .collect::<Vec<_>>()
+            .join(" → ");
+        let gates = self.settings().gates();
+        let mut names = vec!["pods".to_owned(), "events".to_owned()];
+        if let Some(logs) = &gates.logs {
+            names.push(format!(
+                "logs (new ≤ {}×old + {}/min)",
+                logs.ratio, logs.allowance_per_minute
+            ));
+        }
+        if let Some(command) = &gates.command {
+            names.push(format!("command {command}"));
+        }
+        Some(Ok((steps_text, names.join(" · "))))
+    }
+
+    /// The next (or previous) choice for the plan field: the saved plans, then the
+    /// default, then one new pod.
+    fn cycle_plan(&mut self, forward: bool) {
+        let settings = self.settings();
+        let mut options: Vec<String> = settings.plans.keys().cloned().collect();
+        for extra in [settings.default_plan.clone(), "1".to_owned()] {
+            if !options.contains(&extra) {
+                options.push(extra);
+            }
+        }
+        let n = options.len();
+        let next = match options.iter().position(|o| *o == self.new_pods) {
+            Some(i) if forward => (i + 1) % n,
+            Some(i) => (i + n - 1) % n,
+            None => 0,
+        };
+        self.new_pods.clone_from(&options[next]);
     }
 
     /// Takes the containers from the current revision of the history.
@@ -130,18 +224,37 @@ impl ImageDialog {
                 image,
             });
         }
-        let new_pods = match self.new_pods.parse::<u32>() {
-            Ok(n) if n >= 1 => n,
-            _ => {
-                return Err(format!(
-                    "new pods must be a number of at least 1, not {:?}",
-                    self.new_pods
-                ));
+        match self.choice()? {
+            CanaryChoice::NewPods(new_pods) => Ok(Operation::Canary(CanaryPlan::new(
+                key, &container, &image, new_pods,
+            ))),
+            CanaryChoice::Plan { steps, .. } => {
+                let Some(context) = &self.plans else {
+                    return Err("plans need the config's [canary] settings".to_owned());
+                };
+                step_pods(&steps, context.replicas)?;
+                let record = crate::app::canary_plan::new_record(
+                    &context.settings,
+                    &context.identity,
+                    context.opened,
+                    &container,
+                    &image,
+                    steps,
+                );
+                Ok(Operation::PlanStart(PlanStart::new(key, &record)))
             }
-        };
-        Ok(Operation::Canary(CanaryPlan::new(
-            key, &container, &image, new_pods,
-        )))
+        }
+    }
+
+    /// The plan field's text as a one-line plan (for a saved plan's name: its steps).
+    pub fn plan_line(&self) -> Option<String> {
+        match self.choice() {
+            Ok(CanaryChoice::Plan {
+                name: Some(name),
+                steps,
+            }) => Some(format!("{name}: {}", plan_text(&steps, " → "))),
+            _ => None,
+        }
     }
 
     /// Applies a key.
@@ -154,6 +267,8 @@ impl ImageDialog {
                     Err(e) => Step::Error(e),
                 };
             }
+            (DialogKey::Up, ImageField::NewPods) => self.cycle_plan(false),
+            (DialogKey::Down, ImageField::NewPods) => self.cycle_plan(true),
             (DialogKey::Up, _) => self.select(self.selected.saturating_sub(1)),
             (DialogKey::Down, _) => self.select(self.selected + 1),
             (DialogKey::Tab, _) if self.canary => {
@@ -167,17 +282,16 @@ impl ImageDialog {
                 self.image.pop();
             }
             (DialogKey::Clear, ImageField::Image) => self.image.clear(),
-            (DialogKey::Char('+'), ImageField::NewPods) => {
+            // On a number, + and - count; in a plan they are text (`->`).
+            (DialogKey::Char('+'), ImageField::NewPods) if self.new_pods.parse::<u32>().is_ok() => {
                 let n = self.new_pods.parse::<u32>().unwrap_or(0);
                 self.new_pods = n.saturating_add(1).to_string();
             }
-            (DialogKey::Char('-'), ImageField::NewPods) => {
+            (DialogKey::Char('-'), ImageField::NewPods) if self.new_pods.parse::<u32>().is_ok() => {
                 let n = self.new_pods.parse::<u32>().unwrap_or(2);
                 self.new_pods = n.saturating_sub(1).max(1).to_string();
             }
-            (DialogKey::Char(c), ImageField::NewPods)
-                if c.is_ascii_digit() && self.new_pods.len() < 5 =>
-            {
+            (DialogKey::Char(c), ImageField::NewPods) if self.new_pods.len() < 200 => {
                 self.new_pods.push(c);
             }
             (DialogKey::Backspace, ImageField::NewPods) => {
@@ -223,5 +337,53 @@ mod tests {
             canary_dialog("nginx:1.25").operation(),
             Ok(Operation::Canary(plan)) if plan.image == "nginx:1.25" && plan.new_pods == 1
         ));
+    }
+
+    fn with_plans(replicas: i32) -> ImageDialog {
+        let mut settings = CanaryConfig::default();
+        settings
+            .plans
+            .insert("gentle".into(), "1 pod, hold 2m; 50%, hold 5m".into());
+        canary_dialog("nginx:1.25").with_plans(PlanContext {
+            settings,
+            identity: "bastion pid 7".into(),
+            replicas,
+            opened: "2026-11-30T08:30:00Z".parse().unwrap(),
+        })
+    }
+
+    #[test]
+    fn the_plan_field_takes_a_number_a_saved_plan_or_a_plan() {
+        let mut d = with_plans(3);
+        assert_eq!(d.new_pods, "1", "the default plan");
+        d.focus = ImageField::NewPods;
+        d.key(DialogKey::Down);
+        assert_eq!(d.new_pods, "gentle");
+        assert_eq!(
+            d.plan_line().as_deref(),
+            Some("gentle: 1 pod, hold 2m → 50%, hold 5m → 100%")
+        );
+        let (steps, gates) = d.plan_preview().unwrap().unwrap();
+        assert_eq!(steps, "1 pod, hold 2m (1) → 50%, hold 5m (2) → 100% (3)");
+        assert!(gates.starts_with("pods · events · logs"), "{gates}");
+        let Ok(Operation::PlanStart(start)) = d.operation() else {
+            panic!("a plan starts");
+        };
+        assert_eq!((start.image.as_str(), start.steps), ("nginx:1.25", 3));
+        assert!(start.record.contains("\"holder\":\"bastion pid 7\""));
+        // Typed: - and > are text in a plan, + and - count on a number.
+        d.key(DialogKey::Clear);
+        for c in "2 pods, hold 1m -> 100%".chars() {
+            d.key(DialogKey::Char(c));
+        }
+        assert!(matches!(d.operation(), Ok(Operation::PlanStart(s)) if s.steps == 2));
+        d.key(DialogKey::Clear);
+        d.key(DialogKey::Char('2'));
+        d.key(DialogKey::Char('+'));
+        assert_eq!(d.new_pods, "3");
+        // A plan that shrinks on this Deployment's replicas is refused before sending.
+        let mut small = with_plans(10);
+        small.new_pods = "3 pods; 10%".into();
+        assert!(small.operation().unwrap_err().contains("only grows"));
     }
 }

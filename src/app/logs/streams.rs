@@ -8,7 +8,8 @@ use crate::app::msg::Effect;
 use crate::app::state::{Screen, State};
 use crate::cluster::LogChunk;
 
-/// The ids of the streams every logs view of the breadcrumb needs.
+/// The ids of the streams every logs view of the breadcrumb needs, and the canary plans'
+/// log gates.
 pub fn active_streams(state: &State) -> std::collections::HashSet<u64> {
     state
         .screens
@@ -19,6 +20,7 @@ pub fn active_streams(state: &State) -> std::collections::HashSet<u64> {
             _ => None,
         })
         .flat_map(|view| view.active_streams())
+        .chain(crate::app::canary_plan::active_streams(state))
         .collect()
 }
 

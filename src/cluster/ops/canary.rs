@@ -3,8 +3,14 @@
 //! the controller (see [`patches`] for why the one patch holds it there);
 //! then promote (restore the strategy, resume) or abort (restore, roll the
 //! template back to the revision before the canary, resume).
+//!
+//! A stepped canary ([`plan_steps`]) runs the same mechanism once per step, its plan and
+//! progress kept on the Deployment ([`plan_annotation`]) and written by [`plan_ops`].
 
 pub mod patches;
+pub mod plan_annotation;
+pub mod plan_ops;
+pub mod plan_steps;
 
 use std::time::Duration;
 

@@ -6,6 +6,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use super::canary::plan_ops::{PlanStart, PlanWrite};
 use super::canary::{CanaryPlan, CanaryProgress};
 use super::debug_pod::DebugPod;
 use super::delete::Propagation;
@@ -98,6 +99,10 @@ pub enum Operation {
     Promote(ObjectKey),
     /// Abort a canary: roll back to the revision before it and resume.
     Abort(ObjectKey),
+    /// Start a stepped canary: its first step, and its plan on the Deployment.
+    PlanStart(PlanStart),
+    /// A stepped canary's next step, hold or lease, with a precondition on what was read.
+    PlanWrite(PlanWrite),
     /// Replace an object by its edited form (`kubectl edit`), carrying the
     /// resourceVersion that was edited; `dry_run`: validated by the server only.
     Replace {
@@ -185,6 +190,15 @@ impl fmt::Display for Operation {
                 write!(f, "{verb} {}", target(key))
             }
             Self::Promote(key) => write!(f, "promote the canary of {}", target(key)),
+            Self::PlanStart(start) => write!(
+                f,
+                "canary plan {} {}={}, {} steps",
+                target(&start.key),
+                start.container,
+                start.image,
+                start.steps
+            ),
+            Self::PlanWrite(write) => write!(f, "{write}"),
             Self::Abort(key) => write!(f, "abort the canary of {}", target(key)),
             Self::Replace { key, dry_run, .. } => {
                 write!(f, "{}edit {}", dry(*dry_run), target(key))
@@ -212,7 +226,7 @@ pub async fn perform(
 ) -> Result<Outcome, OpError> {
     use super::{
         abort_canary, controller_history, delete, pause, promote_canary, restart, resume,
-        resume_and_undo, scale, set_image, start_canary, undo,
+        resume_and_undo, scale, set_image, start_canary, start_plan, undo, write_plan,
     };
     match operation {
         Operation::Scale { key, to, .. } => {
@@ -258,6 +272,8 @@ pub async fn perform(
         }
         Operation::Promote(key) => promote_canary(permit, &key.namespace, &key.name).await,
         Operation::Abort(key) => abort_canary(permit, &key.namespace, &key.name).await,
+        Operation::PlanStart(start) => start_plan(permit, start).await,
+        Operation::PlanWrite(write) => write_plan(permit, write).await,
         Operation::Replace {
             key,
             object,

@@ -7,6 +7,7 @@ use kube::{Api, Client};
 use super::{ToRow, match_labels, namespaced_api, revision, template_images};
 use crate::cluster::model::{ConditionRow, DeploymentRow, Detail, Health, Kind};
 use crate::cluster::ops::canary::ORIGINAL_ANNOTATION;
+use crate::cluster::ops::canary::plan_annotation::PLAN_ANNOTATION;
 
 fn int_or_string(v: &IntOrString) -> String {
     match v {
@@ -39,6 +40,11 @@ impl ToRow for Deployment {
                 .annotations
                 .as_ref()
                 .is_some_and(|a| a.contains_key(ORIGINAL_ANNOTATION)),
+            canary_plan: self
+                .metadata
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get(PLAN_ANNOTATION).cloned()),
             max_surge: rolling
                 .and_then(|r| r.max_surge.as_ref())
                 .map(int_or_string),

@@ -7,6 +7,7 @@
 
 pub mod container_state;
 pub mod oom;
+pub mod image_behaviour;
 pub mod run_to_completion;
 pub mod termination;
 
@@ -177,7 +178,7 @@ fn is_settled(pod: &Value) -> bool {
                 s["ready"] == true
                     && s["state"]["running"].is_object()
                     && container_state::behaviour(s["image"].as_str().unwrap_or(""))
-                        == container_state::ImageBehaviour::Healthy
+                        .settles_when_ready()
             })
 }
 

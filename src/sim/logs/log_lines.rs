@@ -4,13 +4,18 @@
 //! pace of one line every one or two simulated seconds, and for crashing images
 //! a fatal error line at the moment it exits.
 //!
-//! Two image names pick other output, for testing the logs view:
+//! Image names pick other output, for testing the logs view and a canary's log gate:
 //! - an image containing `chatty` writes an access line every 20 ms (50 a simulated second);
+//! - an image tagged `errors` answers every third request with a 502 and an error line
+//!   (nginx's `[error]`, or `ERROR` for other images): one every 3 to 6 simulated seconds;
+//! - an image tagged `flaky` writes a segfault alert line when it exits;
 //! - an image containing `escapes` writes access lines full of terminal escape sequences
 //!   (title change, screen clear, cursor move, OSC 52 clipboard write, DCS, SGR colour,
 //!   a tab and a C1 CSI), the way a hostile or careless program might.
 
 use jiff::{SignedDuration, Timestamp};
+
+use crate::sim::controllers::kubelet::image_behaviour::{ImageBehaviour, behaviour};
 
 /// One log line with the time it was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -119,9 +124,13 @@ impl Instance<'_> {
 
     fn access_line(&self, n: u64, at: Timestamp) -> String {
         let h = hash(&[self.pod, self.container], n + 1);
-        let path = PATHS[(h % PATHS.len() as u64) as usize];
+        let mut path = PATHS[(h % PATHS.len() as u64) as usize];
         let agent = AGENTS[((h >> 8) % AGENTS.len() as u64) as usize];
         let (status, bytes) = match path {
+            _ if self.fails(n) => {
+                path = "/api/v1/items";
+                (502, 157)
+            }
             "/favicon.ico" | "/api/v1/items" => (404, 153),
             "/healthz" => (200, 2),
             "/static/app.js" => (200, 48_213),
@@ -139,6 +148,27 @@ impl Instance<'_> {
             format!(
                 "{} INFO request method=GET path={path} status={status} bytes={bytes} client={client}",
                 at.strftime("%Y/%m/%d %H:%M:%S")
+            )
+        }
+    }
+
+    /// Whether the `n`th request is answered with an error (an `errors` image's every third).
+    fn fails(&self, n: u64) -> bool {
+        n % 3 == 2 && behaviour(self.image) == ImageBehaviour::LogsErrors
+    }
+
+    /// The error line of a failed request `n` at `at`.
+    fn error_line(&self, n: u64, at: Timestamp) -> String {
+        let h = hash(&[self.pod, self.container], n + 1);
+        let client = format!("{}{}", self.client_prefix, 1 + (h >> 16) % 254);
+        let when = at.strftime("%Y/%m/%d %H:%M:%S");
+        if self.is_nginx() {
+            format!(
+                "{when} [error] 29#29: *{n} upstream timed out (110: Connection timed out) while reading response header from upstream, client: {client}, server: localhost, request: \"GET /api/v1/items HTTP/1.1\", upstream: \"http://10.96.0.20:8080/api/v1/items\""
+            )
+        } else {
+            format!(
+                "{when} ERROR request failed method=GET path=/api/v1/items status=502 error=\"upstream timed out\" client={client}"
             )
         }
     }
@@ -197,13 +227,26 @@ impl Instance<'_> {
                     at,
                     text: self.access_line(n as u64, at),
                 });
+                if self.fails(n as u64) {
+                    out.push(LogLine {
+                        at,
+                        text: self.error_line(n as u64, at),
+                    });
+                }
             }
             n += 1;
         }
-        if let Some(f) = self
-            .finished
-            .filter(|f| *f >= from && *f <= to && self.image.contains("crash"))
-        {
+        let finished = self.finished.filter(|f| *f >= from && *f <= to);
+        if let Some(f) = finished.filter(|_| behaviour(self.image) == ImageBehaviour::Flaky) {
+            out.push(LogLine {
+                at: f,
+                text: format!(
+                    "{} [alert] 1#1: worker process 32 exited on signal 11 (core dumped)",
+                    f.strftime("%Y/%m/%d %H:%M:%S")
+                ),
+            });
+        }
+        if let Some(f) = finished.filter(|_| self.image.contains("crash")) {
             out.push(LogLine {
                 at: f,
                 text: Self::crash_line(f),
@@ -293,6 +336,60 @@ mod tests {
             lines[5]
         );
         assert!(lines[5].text.contains("\x1b]52;c;") && lines[5].text.contains('\u{9b}'));
+    }
+
+    #[test]
+    fn an_errors_image_logs_an_error_line_every_third_request() {
+        let mut i = instance(None);
+        i.image = "nginx:errors";
+        let t1: Timestamp = "2026-11-30T08:31:00Z".parse().unwrap();
+        let lines = i.lines_between(i.started, t1);
+        let errors: Vec<&LogLine> = lines
+            .iter()
+            .filter(|l| l.text.contains(" [error] "))
+            .collect();
+        let access = lines.iter().filter(|l| l.text.contains(" - - [")).count();
+        assert_eq!(errors.len(), access / 3, "{errors:?}");
+        assert!(
+            (9..=21).contains(&errors.len()),
+            "one every 3 to 6 seconds: {}",
+            errors.len()
+        );
+        assert!(
+            lines.iter().any(|l| l.text.contains("\" 502 157 ")),
+            "the failed requests' access lines say 502"
+        );
+        // The same pattern the canary's log gate uses by default finds them, and nothing in
+        // a healthy image's log.
+        let gate = regex::Regex::new(r"(?i)\b(error|panic|fatal|exception)\b").unwrap();
+        assert_eq!(
+            lines.iter().filter(|l| gate.is_match(&l.text)).count(),
+            errors.len()
+        );
+        i.image = "nginx:1.14.1";
+        assert!(
+            !i.lines_between(i.started, t1)
+                .iter()
+                .any(|l| gate.is_match(&l.text))
+        );
+        i.image = "hello-app:errors";
+        let other = i.lines_between(i.started, t1);
+        assert!(
+            other
+                .iter()
+                .any(|l| l.text.contains(" ERROR request failed"))
+        );
+    }
+
+    #[test]
+    fn a_flaky_container_logs_a_segfault_when_it_exits() {
+        let finished: Timestamp = "2026-11-30T08:31:00Z".parse().unwrap();
+        let mut i = instance(Some(finished));
+        i.image = "nginx:flaky";
+        let lines = i.lines_between(i.started, "2026-11-30T09:00:00Z".parse().unwrap());
+        let last = lines.last().unwrap();
+        assert!(last.text.contains("exited on signal 11"), "{last:?}");
+        assert_eq!(last.at, finished);
     }
 
     #[test]

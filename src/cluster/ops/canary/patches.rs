@@ -134,14 +134,15 @@ pub fn unchanged_since(resource_version: &str) -> Value {
 }
 
 /// JSON patch operations restoring what [`start_patch`] changed, removing the
-/// annotation from `annotations` (the Deployment's annotations to write back),
-/// and resuming when `paused`.
+/// canary's annotations (and a stepped canary's plan) from `annotations` (the
+/// Deployment's annotations to write back), and resuming when `paused`.
 pub fn restore_operations(
     original: &CanaryOriginal,
     mut annotations: BTreeMap<String, String>,
     paused: bool,
 ) -> Vec<Value> {
     annotations.remove(ORIGINAL_ANNOTATION);
+    annotations.remove(super::plan_annotation::PLAN_ANNOTATION);
     let mut ops = Vec::new();
     let mut set_or_remove = |path: &str, value: Option<Value>| match value {
         Some(value) => ops.push(json!({"op": "add", "path": path, "value": value})),
@@ -258,6 +259,10 @@ mod tests {
         original.min_ready_seconds = None;
         let mut annotations = d.metadata.annotations.clone().unwrap();
         annotations.insert(ORIGINAL_ANNOTATION.into(), "{}".into());
+        annotations.insert(
+            super::super::plan_annotation::PLAN_ANNOTATION.into(),
+            "{}".into(),
+        );
         let ops = restore_operations(&original, annotations, true);
         assert_eq!(ops[0]["op"], "add");
         assert_eq!(ops[0]["path"], "/spec/strategy");
@@ -268,6 +273,7 @@ mod tests {
         );
         assert_eq!(ops[2]["value"], 600);
         assert!(ops[3]["value"].get(ORIGINAL_ANNOTATION).is_none());
+        assert!(ops[3]["value"].get("kdeck.io/canary-plan").is_none());
         assert_eq!(ops[3]["value"]["team"], "web");
         assert_eq!(ops[4], json!({"op": "remove", "path": "/spec/paused"}));
         assert_eq!(

@@ -1,9 +1,13 @@
 //! One container's life as the kubelet reports it: ContainerCreating, Running
-//! (ready after a delay), and the failure modes a demo needs: images whose name
-//! contains `crash` start and crash (CrashLoopBackOff with exponential back-off),
-//! images tagged `:bad` or from the `nonexistent` registry fail to pull
-//! (ErrImagePull, then ImagePullBackOff), and images tagged `:leaky` fill their memory
-//! limit and are OOM-killed (see [`oom`](super::oom)).
+//! (ready after a delay), and the failure modes a demo needs (see [`image_behaviour`]
+//! for which image does what): images whose name contains `crash` start and crash
+//! (CrashLoopBackOff with exponential back-off), `:flaky` ones run a while and then
+//! crash the same way, `:slow` ones take long to get ready, and images tagged `:bad` or
+//! from the `nonexistent` registry fail to pull (ErrImagePull, then ImagePullBackOff),
+//! and images tagged `:leaky` fill their memory limit and are OOM-killed (see
+//! [`oom`](super::oom)).
+//!
+//! [`image_behaviour`]: super::image_behaviour
 
 use std::fmt::Write as _;
 
@@ -13,6 +17,9 @@ use serde_json::{Value, json};
 use crate::sim::clock::format_time;
 use crate::sim::controllers::events::{EventType, Note};
 use crate::sim::controllers::meta::time_at;
+
+use super::image_behaviour::{FLAKY_EXIT_CODE, FLAKY_RUN_SECS, SLOW_READY_SECS};
+pub use super::image_behaviour::{ImageBehaviour, behaviour};
 
 /// Simulated seconds from the pod's start to its containers' start (pull + create).
 pub const START_SECS: i64 = 1;
@@ -24,37 +31,6 @@ pub const CRASH_SECS: i64 = 1;
 /// [`PULL_ERROR_SECS`] of each period show `ErrImagePull`, the rest `ImagePullBackOff`.
 const PULL_RETRY_SECS: i64 = 20;
 const PULL_ERROR_SECS: i64 = 5;
-
-/// How an image behaves in the simulation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ImageBehaviour {
-    /// Starts and keeps running.
-    Healthy,
-    /// Starts, then exits with an error.
-    Crashes,
-    /// Cannot be pulled.
-    Unpullable,
-    /// Starts, then grows its memory until the OOM killer stops it.
-    Leaks,
-}
-
-/// The behaviour of `image`.
-pub fn behaviour(image: &str) -> ImageBehaviour {
-    let tag = image
-        .rsplit('/')
-        .next()
-        .and_then(|last| last.split_once(':'))
-        .map(|(_, t)| t);
-    if tag == Some("bad") || image.contains("nonexistent") {
-        ImageBehaviour::Unpullable
-    } else if image.contains("crash") {
-        ImageBehaviour::Crashes
-    } else if crate::sim::metrics::usage::leaks(image) {
-        ImageBehaviour::Leaks
-    } else {
-        ImageBehaviour::Healthy
-    }
-}
 
 /// The fully qualified reference containerd reports, e.g. `docker.io/library/nginx:1.14.1`.
 pub fn qualified_image(image: &str) -> String {
@@ -185,13 +161,18 @@ impl ContainerContext<'_> {
     }
 
     fn ready_delay(&self) -> i64 {
-        match self.spec["readinessProbe"].as_object() {
+        let delay = match self.spec["readinessProbe"].as_object() {
             Some(probe) => probe
                 .get("initialDelaySeconds")
                 .and_then(Value::as_i64)
                 .unwrap_or(0)
                 .max(1),
             None => READY_SECS,
+        };
+        if behaviour(self.image()) == ImageBehaviour::Slow {
+            delay.max(SLOW_READY_SECS)
+        } else {
+            delay
         }
     }
 
@@ -288,10 +269,14 @@ impl ContainerContext<'_> {
                     self.exit(&mut s, &mut events, started);
                 } else if behaviour == ImageBehaviour::Crashes {
                     if self.now >= after(started, CRASH_SECS) {
-                        self.crash(&mut s, &mut events, started);
+                        self.crash(&mut s, &mut events, started, 1);
                     }
                 } else if let Some(killed) = self.oom_kill_due(started) {
                     Self::oom_kill(&mut s, started, killed);
+                } else if behaviour == ImageBehaviour::Flaky
+                    && self.now >= after(started, FLAKY_RUN_SECS)
+                {
+                    self.crash(&mut s, &mut events, started, FLAKY_EXIT_CODE);
                 } else if current["ready"] != true && self.now >= after(started, self.ready_delay())
                 {
                     s["ready"] = json!(true);
@@ -315,11 +300,17 @@ impl ContainerContext<'_> {
         events.push(self.note(EventType::Warning, "Failed", "Error: ErrImagePull".into()));
     }
 
-    /// The container exits with an error and waits for its restart (CrashLoopBackOff).
-    pub(super) fn crash(&self, s: &mut Value, events: &mut Vec<Note<'static>>, started: Timestamp) {
+    /// The container exits with `exit_code` and waits for its restart (CrashLoopBackOff).
+    pub(super) fn crash(
+        &self,
+        s: &mut Value,
+        events: &mut Vec<Note<'static>>,
+        started: Timestamp,
+        exit_code: i64,
+    ) {
         let restarts = s["restartCount"].as_i64().unwrap_or(0) + 1;
         s["lastState"] = json!({"terminated": {
-            "exitCode": 1,
+            "exitCode": exit_code,
             "reason": "Error",
             "startedAt": format_time(started),
             "finishedAt": format_time(self.now),
@@ -375,14 +366,6 @@ mod tests {
         assert_eq!(
             qualified_image("registry.k8s.io/pause:3.9"),
             "registry.k8s.io/pause:3.9"
-        );
-        assert_eq!(behaviour("nginx:bad"), ImageBehaviour::Unpullable);
-        assert_eq!(behaviour("nonexistent.io/x:1"), ImageBehaviour::Unpullable);
-        assert_eq!(behaviour("nginx:crash"), ImageBehaviour::Crashes);
-        assert_eq!(behaviour("nginx:1.15.5"), ImageBehaviour::Healthy);
-        assert_eq!(
-            behaviour("docker.io/library/nginx:leaky"),
-            ImageBehaviour::Leaks
         );
         assert!(image_id("nginx:1.14.1").starts_with("docker.io/library/nginx@sha256:"));
         assert_eq!(back_off_secs(1), 10);

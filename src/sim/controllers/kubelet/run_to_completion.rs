@@ -90,7 +90,7 @@ impl ContainerContext<'_> {
     pub fn exit(&self, s: &mut Value, events: &mut Vec<Note<'static>>, started: jiff::Timestamp) {
         let code = exit_code(self.spec["image"].as_str().unwrap_or_default());
         if code != 0 && self.restart_on_failure {
-            self.crash(s, events, started);
+            self.crash(s, events, started, code);
             return;
         }
         s["state"] = json!({"terminated": {
