@@ -215,9 +215,10 @@ impl Cluster {
         tx: mpsc::UnboundedSender<ClusterUpdate>,
     ) -> WatchHandle {
         use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
-        use k8s_openapi::api::core::v1::{
-            ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service,
-        };
+        use k8s_openapi::api::core::v1::{ConfigMap, Endpoints, Namespace, Node, Secret, Service};
+
+        // Pods and events come by the thousand: decoded lean (see `rows::lean`).
+        use self::rows::lean::{event::Event, pod::Pod};
         use k8s_openapi::api::discovery::v1::EndpointSlice;
 
         let conn = Arc::clone(&self.connection);
