@@ -3,18 +3,31 @@
 //! Rows live in slots that never move, so views (filtered, sorted lists of slot
 //! indices) and the rollout cache can point into them without cloning a row.
 
+mod slab;
+
 use std::collections::HashMap;
+use std::hash::{BuildHasher as _, RandomState};
+
+use hashbrown::HashTable;
+use slab::Slab;
 
 use crate::cluster::{ClusterUpdate, Kind, Row};
 
 /// All rows of one kind, keyed by (namespace, name).
 #[derive(Debug, Default)]
 pub struct RowStore {
-    slots: Vec<Option<Row>>,
-    index: HashMap<(String, String), usize>,
+    slots: Slab,
+    /// The used slots, hashed by their row's namespace and name: the names are not kept
+    /// twice (a `HashMap` keyed by a copy of them cost ~150 bytes a row).
+    index: HashTable<u32>,
+    hasher: RandomState,
     free: Vec<usize>,
     generation: u64,
     membership: u64,
+}
+
+fn key_hash(hasher: &RandomState, namespace: &str, name: &str) -> u64 {
+    hasher.hash_one((namespace, name))
 }
 
 impl RowStore {
@@ -41,14 +54,19 @@ impl RowStore {
 
     /// The row in `slot`, if the slot is in use.
     pub fn get(&self, slot: usize) -> Option<&Row> {
-        self.slots.get(slot).and_then(Option::as_ref)
+        self.slots.get(slot)
     }
 
     /// The slot of the row named `namespace`/`name`.
     pub fn slot_of(&self, namespace: &str, name: &str) -> Option<usize> {
+        let hash = key_hash(&self.hasher, namespace, name);
         self.index
-            .get(&(namespace.to_owned(), name.to_owned()))
-            .copied()
+            .find(hash, |&slot| {
+                self.slots
+                    .get(slot as usize)
+                    .is_some_and(|r| r.meta.namespace == namespace && r.meta.name == name)
+            })
+            .map(|&slot| slot as usize)
     }
 
     /// The row named `namespace`/`name`.
@@ -58,10 +76,7 @@ impl RowStore {
 
     /// Every (slot, row) in use, in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = (usize, &Row)> {
-        self.slots
-            .iter()
-            .enumerate()
-            .filter_map(|(i, r)| r.as_ref().map(|r| (i, r)))
+        self.slots.iter()
     }
 
     /// Removes every row.
@@ -76,23 +91,33 @@ impl RowStore {
     /// Replaces every row with `rows`.
     pub fn reset(&mut self, rows: Vec<Row>) {
         self.clear();
-        self.slots.reserve(rows.len());
         self.apply(rows);
     }
 
     /// Adds or replaces `rows`.
     pub fn apply(&mut self, rows: Vec<Row>) {
         for row in rows {
-            let key = (row.meta.namespace.clone(), row.meta.name.clone());
-            if let Some(&slot) = self.index.get(&key) {
-                self.slots[slot] = Some(row);
-            } else if let Some(slot) = self.free.pop() {
-                self.slots[slot] = Some(row);
-                self.index.insert(key, slot);
-                self.membership += 1;
+            if let Some(slot) = self.slot_of(&row.meta.namespace, &row.meta.name) {
+                self.slots.set(slot, Some(row));
             } else {
-                self.slots.push(Some(row));
-                self.index.insert(key, self.slots.len() - 1);
+                let hash = key_hash(&self.hasher, &row.meta.namespace, &row.meta.name);
+                let slot = if let Some(slot) = self.free.pop() {
+                    self.slots.set(slot, Some(row));
+                    slot
+                } else {
+                    self.slots.push(row)
+                };
+                let Self {
+                    index,
+                    slots,
+                    hasher,
+                    ..
+                } = self;
+                index.insert_unique(hash, slot as u32, |&s| {
+                    slots
+                        .get(s as usize)
+                        .map_or(0, |r| key_hash(hasher, &r.meta.namespace, &r.meta.name))
+                });
                 self.membership += 1;
             }
         }
@@ -101,12 +126,21 @@ impl RowStore {
 
     /// Removes the rows named by `keys` (namespace, name).
     pub fn delete(&mut self, keys: Vec<(String, String)>) {
-        for key in keys {
-            if let Some(slot) = self.index.remove(&key) {
-                self.slots[slot] = None;
-                self.free.push(slot);
-                self.membership += 1;
-            }
+        for (namespace, name) in keys {
+            let hash = key_hash(&self.hasher, &namespace, &name);
+            let slots = &self.slots;
+            let Ok(entry) = self.index.find_entry(hash, |&slot| {
+                slots
+                    .get(slot as usize)
+                    .is_some_and(|r| r.meta.namespace == namespace && r.meta.name == name)
+            }) else {
+                continue;
+            };
+            let (slot, _) = entry.remove();
+            let slot = slot as usize;
+            self.slots.set(slot, None);
+            self.free.push(slot);
+            self.membership += 1;
         }
         self.generation += 1;
     }
@@ -172,5 +206,35 @@ mod tests {
         let g = s.generation();
         s.reset(vec![]);
         assert!(s.is_empty() && s.generation() > g);
+    }
+
+    #[test]
+    fn the_index_finds_every_row_across_chunks_growth_and_reused_slots() {
+        let name = |i: usize| format!("p-{i}");
+        let mut s = RowStore::default();
+        // Several chunks of slots, and an index that rehashes as it grows.
+        s.apply((0..3000).map(|i| ns(&name(i))).collect());
+        s.delete(
+            (0..3000)
+                .step_by(2)
+                .map(|i| (String::new(), name(i)))
+                .collect(),
+        );
+        assert_eq!(s.len(), 1500);
+        // New rows take the freed slots.
+        s.apply((3000..4000).map(|i| ns(&name(i))).collect());
+        assert_eq!(s.len(), 2500);
+        for i in 0..4000 {
+            let slot = s.slot_of("", &name(i));
+            if i < 3000 && i % 2 == 0 {
+                assert_eq!(slot, None, "{i} was deleted");
+            } else {
+                let row = slot.and_then(|slot| s.get(slot));
+                assert_eq!(row.map(|r| r.meta.name.as_str()), Some(name(i).as_str()));
+            }
+        }
+        assert_eq!(s.iter().count(), 2500);
+        // Same name, another namespace: another row.
+        assert_eq!(s.slot_of("other", &name(1)), None);
     }
 }
