@@ -205,7 +205,8 @@ impl Cluster {
     /// Watches `kind` in `namespace` (`None`: all namespaces, or cluster-scoped), sending
     /// updates on `tx` until the handle is dropped.
     ///
-    /// Sends `State(Syncing)`, then `Reset` with every row and `State(Live)`, then batched
+    /// Sends `State(Syncing)`, then the list's rows (`Listed` pages as they arrive, when it
+    /// takes more than one read, and `Reset` at its end) and `State(Live)`, then batched
     /// `Applied`/`Deleted` (coalesced for [`watch::COALESCE`] or [`watch::MAX_BATCH`] rows).
     /// Must be called within a tokio runtime.
     pub fn watch(

@@ -24,6 +24,9 @@ pub struct RowStore {
     free: Vec<usize>,
     generation: u64,
     membership: u64,
+    /// While a list is under way (its pages arrive as `Listed`): per slot, whether the list
+    /// named the slot's row. Rows it did not name go at its end.
+    listed: Option<Vec<bool>>,
 }
 
 fn key_hash(hasher: &RandomState, namespace: &str, name: &str) -> u64 {
@@ -79,26 +82,54 @@ impl RowStore {
         self.slots.iter()
     }
 
+    /// Whether a list is under way: some of its pages are here, not yet all.
+    pub fn listing(&self) -> bool {
+        self.listed.is_some()
+    }
+
     /// Removes every row.
     pub fn clear(&mut self) {
         self.slots.clear();
         self.index.clear();
         self.free.clear();
+        self.listed = None;
         self.generation += 1;
         self.membership += 1;
     }
 
-    /// Replaces every row with `rows`.
-    pub fn reset(&mut self, rows: Vec<Row>) {
-        self.clear();
+    /// A page of a list under way: adds or replaces `rows`, leaving the others until the
+    /// list ends ([`RowStore::reset`]). The `first` page starts a new list.
+    pub fn listed(&mut self, rows: Vec<Row>, first: bool) {
+        if first || self.listed.is_none() {
+            self.listed = Some(vec![false; self.slots.len()]);
+        }
         self.apply(rows);
+    }
+
+    /// The end of a list: `rows` and those of its pages are all there is. Without pages
+    /// before, `rows` replace every row; after pages, the rows the list did not name go.
+    pub fn reset(&mut self, rows: Vec<Row>) {
+        if self.listed.is_none() {
+            self.clear();
+            self.apply(rows);
+            return;
+        }
+        self.apply(rows);
+        let listed = self.listed.take().unwrap_or_default();
+        let unlisted: Vec<(String, String)> = self
+            .iter()
+            .filter(|(slot, _)| !listed.get(*slot).copied().unwrap_or(false))
+            .map(|(_, row)| (row.meta.namespace.clone(), row.meta.name.clone()))
+            .collect();
+        self.delete(unlisted);
     }
 
     /// Adds or replaces `rows`.
     pub fn apply(&mut self, rows: Vec<Row>) {
         for row in rows {
-            if let Some(slot) = self.slot_of(&row.meta.namespace, &row.meta.name) {
+            let slot = if let Some(slot) = self.slot_of(&row.meta.namespace, &row.meta.name) {
                 self.slots.set(slot, Some(row));
+                slot
             } else {
                 let hash = key_hash(&self.hasher, &row.meta.namespace, &row.meta.name);
                 let slot = if let Some(slot) = self.free.pop() {
@@ -119,6 +150,13 @@ impl RowStore {
                         .map_or(0, |r| key_hash(hasher, &r.meta.namespace, &r.meta.name))
                 });
                 self.membership += 1;
+                slot
+            };
+            if let Some(listed) = self.listed.as_mut() {
+                if listed.len() <= slot {
+                    listed.resize(slot + 1, false);
+                }
+                listed[slot] = true;
             }
         }
         self.generation += 1;
@@ -140,6 +178,9 @@ impl RowStore {
             let slot = slot as usize;
             self.slots.set(slot, None);
             self.free.push(slot);
+            if let Some(listed) = self.listed.as_mut().and_then(|l| l.get_mut(slot)) {
+                *listed = false;
+            }
             self.membership += 1;
         }
         self.generation += 1;
@@ -167,6 +208,7 @@ impl Stores {
     /// Applies a row update (not a watch state change or columns; those go to the state).
     pub fn apply(&mut self, update: ClusterUpdate) {
         match update {
+            ClusterUpdate::Listed { kind, rows, first } => self.of_mut(kind).listed(rows, first),
             ClusterUpdate::Reset { kind, rows } => self.of_mut(kind).reset(rows),
             ClusterUpdate::Applied { kind, rows } => self.of_mut(kind).apply(rows),
             ClusterUpdate::Deleted { kind, keys } => self.of_mut(kind).delete(keys),
@@ -206,6 +248,64 @@ mod tests {
         let g = s.generation();
         s.reset(vec![]);
         assert!(s.is_empty() && s.generation() > g);
+    }
+
+    fn names(s: &RowStore) -> Vec<String> {
+        let mut v: Vec<String> = s.iter().map(|(_, r)| r.meta.name.clone()).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_list_shows_its_pages_as_they_come_and_drops_what_it_did_not_name() {
+        let mut stores = Stores::default();
+        let kind = Kind::Namespace;
+        // What an earlier list left: "old" will be gone from the new list.
+        stores.apply(ClusterUpdate::Reset {
+            kind,
+            rows: vec![ns("a"), ns("old")],
+        });
+        assert!(!stores.of(kind).listing());
+        let a = stores.of(kind).slot_of("", "a");
+        stores.apply(ClusterUpdate::Listed {
+            kind,
+            rows: vec![ns("a"), ns("b")],
+            first: true,
+        });
+        // Page 1 is visible at once; nothing is dropped before the list ends.
+        assert_eq!(names(stores.of(kind)), ["a", "b", "old"]);
+        assert!(stores.of(kind).listing());
+        assert_eq!(
+            stores.of(kind).slot_of("", "a"),
+            a,
+            "a listed row keeps its slot"
+        );
+        stores.apply(ClusterUpdate::Listed {
+            kind,
+            rows: vec![ns("c")],
+            first: false,
+        });
+        assert_eq!(names(stores.of(kind)), ["a", "b", "c", "old"]);
+        stores.apply(ClusterUpdate::Reset {
+            kind,
+            rows: vec![ns("d")],
+        });
+        assert_eq!(names(stores.of(kind)), ["a", "b", "c", "d"]);
+        assert!(!stores.of(kind).listing());
+    }
+
+    #[test]
+    fn a_list_started_again_forgets_what_the_broken_one_named() {
+        let mut s = RowStore::default();
+        s.reset(vec![ns("a"), ns("b")]);
+        // A list broken off after naming "b", then started again: only "a" is there now.
+        s.listed(vec![ns("b")], true);
+        s.listed(vec![ns("a")], true);
+        s.reset(Vec::new());
+        assert_eq!(names(&s), ["a"]);
+        // An empty list without pages empties the store.
+        s.reset(Vec::new());
+        assert!(s.is_empty());
     }
 
     #[test]

@@ -16,6 +16,11 @@ pub struct Slab {
 }
 
 impl Slab {
+    /// Number of slots (used or not).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
     /// The row in `slot`, if any.
     pub fn get(&self, slot: usize) -> Option<&Row> {
         self.chunks.get(slot / CHUNK)?.get(slot % CHUNK)?.as_ref()
