@@ -1,6 +1,7 @@
 //! Many objects: the initial list is paginated (page size 500), its first page sent as
 //! soon as it is read and the rest page by page up to the Reset that ends it; a burst of
-//! changes reaches the app as a few coalesced Applied batches.
+//! changes reaches the app as a few coalesced Applied batches; every request says it is
+//! kdeck's in its User-Agent.
 
 mod cluster_fixtures;
 mod support;
@@ -95,6 +96,24 @@ async fn paginated_reset_and_coalesced_bursts() {
         pages >= PODS.div_ceil(500),
         "the list was not paginated: {pages} pages"
     );
+    // kdeck says who it is, as kubectl does (`kubectl/v1.32.0 (linux/amd64)`).
+    let agent = format!(
+        "kdeck/{} ({}/",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS
+    );
+    let requests = sim.requests();
+    let strangers: Vec<_> = requests
+        .iter()
+        .skip(before)
+        .filter(|r| !r.user_agent.starts_with(&agent))
+        .map(|r| (r.path.clone(), r.user_agent.clone()))
+        .collect();
+    assert!(
+        strangers.is_empty(),
+        "requests without kdeck's User-Agent: {strangers:?}"
+    );
+    assert!(requests.len() > before);
 
     // A burst: every pod changes once.
     for i in 0..PODS {
