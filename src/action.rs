@@ -3,17 +3,19 @@
 //! the keymap, the config and the help can use it without the app.
 //!
 //! The views' own keys are the command enums beside it ([`LogsCommand`], [`YamlCommand`],
-//! [`EditorCommand`]); everything else that reaches the dashboard (keys being typed,
+//! [`EditorCommand`], [`PodCommand`]); everything else that reaches the dashboard (keys being typed,
 //! cluster updates, answers) is an `app::Msg`.
 
 mod editor_command;
 mod logs_command;
+mod pod_command;
 mod yaml_command;
 
 use serde::{Deserialize, Serialize};
 
 pub use self::editor_command::EditorCommand;
 pub use self::logs_command::LogsCommand;
+pub use self::pod_command::PodCommand;
 pub use self::yaml_command::YamlCommand;
 
 /// Everything a key can be bound to.
@@ -82,8 +84,12 @@ pub enum Action {
     Promote,
     /// Abort the selected Deployment's canary (roll back).
     Abort,
+    /// Run the selected CronJob now (`kubectl create job --from=cronjob/x`).
+    Trigger,
     /// Follow the logs of the selected pod, container, Deployment or ReplicaSet.
     ShowLogs,
+    /// Forward a local port to the selected pod, Service or Deployment.
+    PortForward,
     /// Quit kdeck.
     Quit,
     /// A key of the logs view (the keymap's `[logs]` section, see `app::logs::commands`).
@@ -95,6 +101,9 @@ pub enum Action {
     /// A key of the editor (the keymap's `[editor]` section).
     #[serde(skip)]
     Editor(EditorCommand),
+    /// A key of the pods and containers views (the keymap's `[pods]` section).
+    #[serde(skip)]
+    PodKey(PodCommand),
 }
 
 impl Action {
@@ -104,6 +113,7 @@ impl Action {
             Self::LogsKey(command) => serde_name(command),
             Self::YamlView(command) => serde_name(command),
             Self::Editor(command) => serde_name(command),
+            Self::PodKey(command) => serde_name(command),
             other => serde_name(other),
         }
     }
@@ -147,15 +157,20 @@ impl Action {
             Self::Canary => "start canary",
             Self::Promote => "promote canary",
             Self::Abort => "abort canary",
+            Self::Trigger => "run a CronJob now",
             Self::ShowLogs => "logs (pod, deployment, replicaset)",
+            Self::PortForward => "port-forward (pod, service, deployment)",
             Self::Quit => "quit",
             Self::LogsKey(command) => command.description(),
             Self::YamlView(command) => command.description(),
             Self::Editor(command) => command.description(),
+            Self::PodKey(command) => command.description(),
         }
     }
 
-    /// Whether the action would change the cluster.
+    /// Whether the action needs the mutation gate: it would change the cluster, or reach
+    /// into it (a shell, attach and port-forward are refused with the changes in a
+    /// read-only session, and asked for with them by SelfSubjectAccessReview).
     pub fn is_mutation(&self) -> bool {
         matches!(
             self,
@@ -171,7 +186,16 @@ impl Action {
                 | Self::Canary
                 | Self::Promote
                 | Self::Abort
+                | Self::Trigger
+                | Self::PortForward
+                | Self::PodKey(_)
         )
+    }
+
+    /// Whether the action opens a stream into the cluster (exec, attach, port-forward)
+    /// rather than sending a change.
+    pub fn reaches_in(&self) -> bool {
+        matches!(self, Self::PortForward | Self::PodKey(_))
     }
 
     /// Every action a keymap may bind, in help order.
@@ -208,7 +232,9 @@ impl Action {
             Self::Canary,
             Self::Promote,
             Self::Abort,
+            Self::Trigger,
             Self::ShowLogs,
+            Self::PortForward,
             Self::Quit,
         ]
     }

@@ -8,6 +8,7 @@
 //! something visible changed.
 
 pub mod age_tick;
+pub mod catalog;
 pub mod describe;
 pub mod dialog;
 pub mod editor;
@@ -19,9 +20,13 @@ pub mod msg;
 pub mod navigation;
 pub mod operations;
 pub mod permissions;
+pub mod port_forwards;
 pub mod rollout;
 pub mod rows;
+pub mod run_pod;
+pub mod shell_session;
 pub mod state;
+pub mod stream_msg;
 pub mod update;
 mod views;
 pub mod yaml_view;

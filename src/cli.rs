@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::sim::resources::ServerVersion;
+use crate::server_version::ServerVersion;
 
 /// kdeck: a terminal UI cluster manager and dashboard for Kubernetes.
 #[derive(Debug, Parser)]

@@ -19,6 +19,9 @@
 //! - [`ops`]: the operations (scale, set image, rollout, canary...).
 //! - [`exec`]: shells and attach sessions in containers, for a terminal front end.
 //! - [`port_forward`]: background port-forwards with their counters and states.
+//! - [`session_target`], [`forward_target`], [`ready_pods`]: which pod and container a
+//!   shell or attach goes into, what a forward goes to (a Service's targetPort resolved
+//!   on a ready pod), and a workload's ready pods in the order kubectl picks them.
 //!
 //! Switching contexts: connect again with another `ConnectOptions::context` and
 //! drop the old [`Cluster`] and its watches.
@@ -29,6 +32,7 @@ pub mod connection;
 pub mod describe;
 pub mod discovery;
 pub mod exec;
+pub mod forward_target;
 pub mod gate;
 pub mod kubeconfig;
 pub mod logs;
@@ -37,8 +41,10 @@ pub mod object_yaml;
 pub mod ops;
 pub mod port_forward;
 pub mod readonly_layer;
+pub mod ready_pods;
 pub mod registry;
 pub mod rows;
+pub mod session_target;
 pub mod watch;
 
 use std::path::{Path, PathBuf};
@@ -48,10 +54,10 @@ use std::sync::Arc;
 use anyhow::Context as _;
 
 pub use model::{
-    AddressRow, ClusterUpdate, ConditionRow, ContainerRow, DaemonSetRow, DeploymentRow, Detail,
-    EndpointSliceRow, EndpointsRow, EventRow, Health, KeysRow, Kind, Labels, Meta, NamespaceRow,
-    NodeRow, ObjectKey, OwnerRef, PodRow, ReplicaSetRow, Row, ServerColumn, ServiceRow,
-    StatefulSetRow, TableRow, WatchState,
+    AddressRow, ClusterUpdate, ConditionRow, ContainerRow, CronJobRow, DaemonSetRow, DeploymentRow,
+    Detail, EndpointSliceRow, EndpointsRow, EventRow, Health, JobRow, KeysRow, Kind, Labels, Meta,
+    NamespaceRow, NodeRow, ObjectKey, OwnerRef, PodRow, ReplicaSetRow, Row, ServerColumn,
+    ServiceRow, StatefulSetRow, TableRow, WatchState,
 };
 use tokio::sync::mpsc;
 
@@ -216,6 +222,7 @@ impl Cluster {
         tx: mpsc::UnboundedSender<ClusterUpdate>,
     ) -> WatchHandle {
         use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+        use k8s_openapi::api::batch::v1::{CronJob, Job};
         use k8s_openapi::api::core::v1::{ConfigMap, Endpoints, Namespace, Node, Secret, Service};
 
         // Pods and events come by the thousand: decoded lean (see `rows::lean`).
@@ -237,6 +244,8 @@ impl Cluster {
             Kind::Namespace => tokio::spawn(watch::run::<Namespace>(conn, namespace, tx)),
             Kind::ConfigMap => tokio::spawn(watch::run::<ConfigMap>(conn, namespace, tx)),
             Kind::Secret => tokio::spawn(watch::run::<Secret>(conn, namespace, tx)),
+            Kind::Job => tokio::spawn(watch::run::<Job>(conn, namespace, tx)),
+            Kind::CronJob => tokio::spawn(watch::run::<CronJob>(conn, namespace, tx)),
             Kind::Other(_) => tokio::spawn(watch::run_table(conn, kind, namespace, tx)),
         };
         WatchHandle {

@@ -5,6 +5,8 @@ mod aliases;
 
 pub use self::aliases::Aliases;
 use crate::cluster::Kind;
+use crate::cluster::registry::Catalog;
+use crate::cluster::registry::catalog::LookupError;
 
 /// A parsed `:` command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,27 +30,62 @@ pub enum Command {
     /// Create objects from the YAML of a file (`:create ./app.yaml`, like
     /// `kubectl create -f`), through the same editor, check, dry run and diff.
     CreateFrom(std::path::PathBuf),
+    /// A shell in the selected pod or container, or a workload's first ready pod (`:shell`).
+    Shell,
+    /// The port-forwards (`:pf`, as in k9s).
+    Forwards,
+    /// A throwaway debug pod (`:run [IMAGE] [-- ARGS]`, like `kubectl run --rm -it`).
+    Run {
+        /// The image (`None`: the configured one, busybox).
+        image: Option<String>,
+        /// What follows `--` (the container's args).
+        args: Vec<String>,
+    },
 }
 
 /// The command words that name no kind.
 const COMMAND_WORDS: &[&str] = &[
-    "ctx", "context", "contexts", "canary", "monitor", "pulses", "create", "quit", "q",
+    "ctx", "context", "contexts", "canary", "monitor", "pulses", "create", "shell", "pf", "run",
+    "quit", "q",
 ];
 
-/// Every word Tab completes: the names of each kind (from the registry), then the
-/// other commands.
+/// Every built-in word: the names of kdeck's typed kinds (from the registry), then the
+/// other commands. (The server's own kinds come from its [`Catalog`].)
 pub fn command_words() -> impl Iterator<Item = &'static str> {
     Kind::all()
         .flat_map(Kind::names)
         .chain(COMMAND_WORDS.iter().copied())
 }
 
-/// Parses a command line (without the `:`).
-pub fn parse(line: &str) -> Result<Command, String> {
+/// The kind `word` names in `catalog`, or the error `:` shows.
+fn kind_named(word: &str, catalog: &Catalog) -> Result<Kind, String> {
+    catalog.lookup(word).map_err(|e| match e {
+        LookupError::Ambiguous(names) => format!(
+            ":{word} names several kinds; say which: {}",
+            names
+                .iter()
+                .map(|n| format!(":{n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        LookupError::Unknown => match suggestion(word, catalog) {
+            Some(near) => format!("unknown command :{word}: did you mean :{near}?"),
+            None => format!("unknown command :{word} (Tab completes; :q quits)"),
+        },
+    })
+}
+
+/// Parses a command line (without the `:`); kinds are looked up in `catalog`, the
+/// kinds the server serves.
+pub fn parse(line: &str, catalog: &Catalog) -> Result<Command, String> {
     let mut words = line.split_whitespace();
     let Some(word) = words.next() else {
         return Err("empty command: try :pods, :deploy, :ns NAME, :ctx or :q".to_owned());
     };
+    if word == "run" {
+        let rest = line.trim_start().strip_prefix("run").unwrap_or_default();
+        return parse_run(&quoted_words(rest)?);
+    }
     let arg = words.next().map(str::to_owned);
     if words.next().is_some() {
         return Err(format!("too many words in :{line}"));
@@ -63,6 +100,18 @@ pub fn parse(line: &str) -> Result<Command, String> {
                 .map(str::to_owned)
                 .collect(),
         )),
+        "shell" | "sh" | "exec" => match arg {
+            None => Ok(Command::Shell),
+            Some(arg) => Err(format!(
+                ":shell takes no argument (got {arg:?}): it opens the selected pod or workload"
+            )),
+        },
+        "pf" | "portforward" | "portforwards" | "port-forward" | "port-forwards" => match arg {
+            None => Ok(Command::Forwards),
+            Some(arg) => Err(format!(
+                ":pf takes no argument (got {arg:?}): F starts a forward on a pod, Service or Deployment"
+            )),
+        },
         "canary" => match arg {
             None => Ok(Command::Canary),
             Some(arg) => Err(format!(
@@ -71,19 +120,16 @@ pub fn parse(line: &str) -> Result<Command, String> {
         },
         "create" => match arg {
             None => Ok(Command::Create(None)),
-            Some(word) => match Kind::lookup(&word) {
-                Some(k) => Ok(Command::Create(Some(k))),
-                None if looks_like_a_file(&word) => Ok(Command::CreateFrom(file_path(&word))),
-                None => Err(format!(
+            Some(word) => match catalog.lookup(&word) {
+                Ok(k) => Ok(Command::Create(Some(k))),
+                Err(_) if looks_like_a_file(&word) => Ok(Command::CreateFrom(file_path(&word))),
+                Err(_) => Err(format!(
                     ":create {word}: unknown kind (try :create deploy, or a file: :create ./app.yaml)"
                 )),
             },
         },
         _ => {
-            let kind = Kind::lookup(word).ok_or_else(|| match suggestion(word) {
-                Some(near) => format!("unknown command :{word}: did you mean :{near}?"),
-                None => format!("unknown command :{word} (Tab completes; :q quits)"),
-            })?;
+            let kind = kind_named(word, catalog)?;
             match (kind, arg) {
                 (Kind::Namespace, Some(ns)) => Ok(Command::Namespace(ns)),
                 (_, Some(arg)) => Err(format!(":{word} takes no argument (got {arg:?})")),
@@ -91,6 +137,52 @@ pub fn parse(line: &str) -> Result<Command, String> {
             }
         }
     }
+}
+
+/// Words split on spaces, as a shell would with its quotes: `'a b'` and `"a b"` are one
+/// word (no escapes).
+fn quoted_words(text: &str) -> Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut quote: Option<char> = None;
+    for c in text.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                word.get_or_insert_default();
+            }
+            (None, c) if c.is_whitespace() => words.extend(word.take()),
+            (_, c) => word.get_or_insert_default().push(c),
+        }
+    }
+    if let Some(q) = quote {
+        return Err(format!("a {q} is not closed"));
+    }
+    words.extend(word);
+    Ok(words)
+}
+
+/// `:run [IMAGE] [-- ARGS]`: the words after `run`.
+fn parse_run(words: &[String]) -> Result<Command, String> {
+    let (before, args) = match words.iter().position(|w| w == "--") {
+        Some(at) => (&words[..at], &words[at + 1..]),
+        None => (words, &[][..]),
+    };
+    let image = match before {
+        [] => None,
+        [image] => Some(image.clone()),
+        _ => {
+            return Err(format!(
+                ":run IMAGE [-- ARGS]: one image, then -- before what it runs (got {})",
+                before.join(" ")
+            ));
+        }
+    };
+    Ok(Command::Run {
+        image,
+        args: args.to_vec(),
+    })
 }
 
 /// Whether a `:create` argument names a file rather than a kind.
@@ -109,7 +201,8 @@ fn file_path(word: &str) -> std::path::PathBuf {
     }
 }
 
-/// Completes `line`: a command word (or one of the user's `aliases`), or the argument of
+/// Completes `line`: a command word (a kind the server serves, or one of the user's
+/// `aliases`), or the argument of
 /// `:ns` / `:ctx` from `namespaces` and `contexts`. Returns the new line and the
 /// candidates when more than one remains.
 pub fn complete(
@@ -117,6 +210,7 @@ pub fn complete(
     namespaces: &[&str],
     contexts: &[String],
     aliases: &Aliases,
+    catalog: &Catalog,
 ) -> (String, Vec<String>) {
     if let Some((word, partial)) = line.split_once(' ') {
         let partial = partial.trim_start();
@@ -130,8 +224,11 @@ pub fn complete(
         let (done, candidates) = complete_word(partial, choices.iter().map(String::as_str));
         return (format!("{word} {done}"), candidates);
     }
-    let built_in: Vec<&str> = command_words().collect();
-    complete_word(line, built_in.into_iter().chain(aliases.words()))
+    let qualified = catalog.qualified_words();
+    let mut words: Vec<&str> = command_words().chain(catalog.words()).collect();
+    words.extend(qualified.iter().map(String::as_str));
+    words.extend(aliases.words());
+    complete_word(line, words.into_iter())
 }
 
 fn complete_word<'a>(
@@ -161,9 +258,10 @@ fn complete_word<'a>(
 
 /// The command word nearest to `word` (a typo: at most two edits, or a word it starts
 /// or ends with, e.g. `deploys` or `xdeploy`).
-fn suggestion(word: &str) -> Option<&'static str> {
+fn suggestion(word: &str, catalog: &Catalog) -> Option<&'static str> {
     let lower = word.to_lowercase();
     command_words()
+        .chain(catalog.words())
         .filter(|w| w.len() > 1)
         .map(|w| {
             let distance = if lower.starts_with(w) || lower.ends_with(w) {
@@ -199,41 +297,57 @@ mod tests {
 
     #[test]
     fn parses_aliases_and_arguments() {
-        assert_eq!(parse("po"), Ok(Command::Pane(Kind::Pod)));
+        assert_eq!(parse("po", &Catalog::typed()), Ok(Command::Pane(Kind::Pod)));
         assert_eq!(
-            parse("create ./web.yaml"),
+            parse("create ./web.yaml", &Catalog::typed()),
             Ok(Command::CreateFrom("./web.yaml".into()))
         );
         assert_eq!(
-            parse("create app.YML"),
+            parse("create app.YML", &Catalog::typed()),
             Ok(Command::CreateFrom("app.YML".into()))
         );
-        assert!(parse("create bogus").is_err());
-        assert_eq!(parse("deploy"), Ok(Command::Pane(Kind::Deployment)));
-        assert_eq!(parse("eps"), Ok(Command::Pane(Kind::EndpointSlice)));
+        assert!(parse("create bogus", &Catalog::typed()).is_err());
         assert_eq!(
-            parse("ns kube-system"),
+            parse("deploy", &Catalog::typed()),
+            Ok(Command::Pane(Kind::Deployment))
+        );
+        assert_eq!(
+            parse("eps", &Catalog::typed()),
+            Ok(Command::Pane(Kind::EndpointSlice))
+        );
+        assert_eq!(
+            parse("ns kube-system", &Catalog::typed()),
             Ok(Command::Namespace("kube-system".into()))
         );
-        assert_eq!(parse("ctx"), Ok(Command::Context(None)));
-        assert_eq!(parse("q"), Ok(Command::Quit));
-        assert_eq!(parse("pulses"), Ok(Command::Monitor(Vec::new())));
+        assert_eq!(parse("ctx", &Catalog::typed()), Ok(Command::Context(None)));
+        assert_eq!(parse("q", &Catalog::typed()), Ok(Command::Quit));
         assert_eq!(
-            parse("monitor web,prod/api"),
+            parse("pulses", &Catalog::typed()),
+            Ok(Command::Monitor(Vec::new()))
+        );
+        assert_eq!(
+            parse("monitor web,prod/api", &Catalog::typed()),
             Ok(Command::Monitor(vec!["web".into(), "prod/api".into()]))
         );
-        assert!(parse("bogus").unwrap_err().contains("unknown command"));
+        assert!(
+            parse("bogus", &Catalog::typed())
+                .unwrap_err()
+                .contains("unknown command")
+        );
         assert_eq!(
-            parse("bogus").unwrap_err(),
+            parse("bogus", &Catalog::typed()).unwrap_err(),
             "unknown command :bogus (Tab completes; :q quits)"
         );
-        assert!(parse("po x").is_err());
+        assert!(parse("po x", &Catalog::typed()).is_err());
     }
 
     #[test]
     fn completes_words_and_arguments() {
-        assert_eq!(complete("deplo", &[], &[], &Aliases::default()).0, "deploy");
-        let (line, candidates) = complete("e", &[], &[], &Aliases::default());
+        assert_eq!(
+            complete("deplo", &[], &[], &Aliases::default(), &Catalog::typed()).0,
+            "deploy"
+        );
+        let (line, candidates) = complete("e", &[], &[], &Aliases::default(), &Catalog::typed());
         assert_eq!(line, "e");
         assert!(candidates.contains(&"ev".to_owned()) && candidates.contains(&"eps".to_owned()));
         assert_eq!(
@@ -241,20 +355,28 @@ mod tests {
                 "ns kube-s",
                 &["default", "kube-system"],
                 &[],
-                &Aliases::default()
+                &Aliases::default(),
+                &Catalog::typed()
             )
             .0,
             "ns kube-system"
         );
         assert_eq!(
-            complete("ctx de", &[], &["demo".to_owned()], &Aliases::default()).0,
+            complete(
+                "ctx de",
+                &[],
+                &["demo".to_owned()],
+                &Aliases::default(),
+                &Catalog::typed()
+            )
+            .0,
             "ctx demo"
         );
     }
 
     #[test]
     fn unknown_commands_get_the_nearest_word() {
-        let did_you_mean = |w: &str| parse(w).unwrap_err();
+        let did_you_mean = |w: &str| parse(w, &Catalog::typed()).unwrap_err();
         assert_eq!(
             did_you_mean("deplyo"),
             "unknown command :deplyo: did you mean :deploy?"
@@ -262,8 +384,39 @@ mod tests {
         assert!(did_you_mean("pdos").ends_with("did you mean :pods?"));
         assert!(did_you_mean("secret2").ends_with("did you mean :secrets?"));
         // As kubectl takes `get Services`, names are matched in any case.
-        assert_eq!(parse("Services"), Ok(Command::Pane(Kind::Service)));
+        assert_eq!(
+            parse("Services", &Catalog::typed()),
+            Ok(Command::Pane(Kind::Service))
+        );
         assert!(did_you_mean("ctz").ends_with("did you mean :ctx?"));
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn shell_pf_and_run_with_its_image_and_quoted_args() {
+        assert_eq!(parse("shell", &Catalog::typed()), Ok(Command::Shell));
+        assert_eq!(parse("pf", &Catalog::typed()), Ok(Command::Forwards));
+        assert_eq!(
+            parse("run", &Catalog::typed()),
+            Ok(Command::Run {
+                image: None,
+                args: vec![]
+            })
+        );
+        assert_eq!(
+            parse("run alpine:3 -- sh -c 'echo hi'", &Catalog::typed()),
+            Ok(Command::Run {
+                image: Some("alpine:3".into()),
+                args: vec!["sh".into(), "-c".into(), "echo hi".into()]
+            })
+        );
+        assert!(
+            parse("run busybox sh", &Catalog::typed()).is_err(),
+            "-- comes before the command"
+        );
+        assert!(
+            parse("run busybox -- sh -c 'x", &Catalog::typed()).is_err(),
+            "an open quote"
+        );
     }
 }

@@ -34,6 +34,8 @@ pub struct Config {
     pub command: String,
     /// The logs view.
     pub logs: LogsConfig,
+    /// Shells in containers and the debug pod.
+    pub shell: ShellConfig,
     /// Aliases for `:` commands: a word and the command line it stands for.
     pub aliases: BTreeMap<String, String>,
 }
@@ -54,6 +56,31 @@ pub struct LogsConfig {
     pub max_line_chars: usize,
 }
 
+/// The `[shell]` section.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ShellConfig {
+    /// The commands `s` tries in a container, in order (each split on spaces).
+    pub commands: Vec<String>,
+    /// The image `:run` starts when it names none.
+    pub debug_image: String,
+}
+
+impl Default for ShellConfig {
+    fn default() -> Self {
+        Self {
+            commands: crate::cluster::exec::DEFAULT_SHELLS
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
+            debug_image: DEFAULT_DEBUG_IMAGE.to_owned(),
+        }
+    }
+}
+
+/// The image `:run` starts by default (`kubectl run --image=busybox`).
+pub const DEFAULT_DEBUG_IMAGE: &str = "busybox";
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -64,6 +91,7 @@ impl Default for Config {
             ascii: false,
             command: "pods".to_owned(),
             logs: LogsConfig::default(),
+            shell: ShellConfig::default(),
             aliases: BTreeMap::new(),
         }
     }
@@ -110,7 +138,10 @@ impl Config {
     /// The config if its `command` is one the `:` line takes (with its aliases).
     fn checked(self) -> Result<Self, String> {
         let (aliases, _) = crate::command_line::Aliases::new(&self.aliases);
-        match crate::command_line::parse(&aliases.expand(&self.command)) {
+        match crate::command_line::parse(
+            &aliases.expand(&self.command),
+            &crate::cluster::registry::Catalog::typed(),
+        ) {
             Ok(_) => Ok(self),
             Err(e) => Err(format!("command = {:?}: {e}", self.command)),
         }
@@ -131,6 +162,23 @@ impl Config {
         s.max_line_chars = l.max_line_chars.max(1);
         s.since_seconds = (l.since_seconds > 0).then_some(l.since_seconds);
         s
+    }
+
+    /// The shells `s` tries, as commands (an entry with spaces is a command and its
+    /// arguments; empty entries are left out, and no entry at all is the default).
+    pub fn shell_commands(&self) -> Vec<Vec<String>> {
+        let commands: Vec<Vec<String>> = self
+            .shell
+            .commands
+            .iter()
+            .map(|c| c.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+            .filter(|words| !words.is_empty())
+            .collect();
+        if commands.is_empty() {
+            crate::cluster::exec::default_shells()
+        } else {
+            commands
+        }
     }
 
     /// Fills what the command line left unset.

@@ -31,6 +31,7 @@ pub mod keymap;
 pub mod list_merge;
 pub mod logging;
 pub mod runtime;
+pub mod server_version;
 #[cfg(feature = "sim")]
 pub mod sim;
 pub mod theme;

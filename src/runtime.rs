@@ -12,10 +12,14 @@ mod demo;
 mod edit_io;
 mod effects;
 mod event_loop;
+mod forward_task;
 mod frame_trace;
 mod inbox;
 pub mod operations;
+mod raw_input;
 mod startup;
+mod stream_io;
+mod terminal_handover;
 
 pub use effects::{ClipboardTarget, Io, IoOptions};
 pub use inbox::{Inbound, Inbox};
@@ -64,7 +68,14 @@ impl App {
         match inbound {
             Inbound::Msg(msg) => msg,
             Inbound::Switched(name, result) => self.io.switched(name, result),
+            Inbound::Session(id, opened) => self.io.streams().session_opened(id, opened),
         }
+    }
+
+    /// The terminal session that opened: the loop hands it the terminal (a test may
+    /// drive it instead). Its end goes back to `step` as `StreamMsg::SessionEnded`.
+    pub fn take_session(&mut self) -> Option<(u64, crate::cluster::exec::TerminalSession)> {
+        self.io.streams().take_session()
     }
 
     /// The `$EDITOR` run an effect asked for, which needs the terminal.

@@ -121,7 +121,11 @@ impl Sim {
         if let Some(seed) = opts.args.seed {
             fastrand::seed(seed);
         }
-        let store = Arc::new(Store::new(clock).for_release(opts.args.server_version));
+        let store = Arc::new(
+            Store::new(clock)
+                .for_release(opts.args.server_version)
+                .with_name_seed(opts.args.seed),
+        );
         let scenario_task = scenario::load(&store, &opts.args)
             .with_context(|| format!("cannot load the {:?} scenario", opts.args.scenario))?;
         ensure_namespaces(&store)?;

@@ -1,7 +1,8 @@
 //! Terminal safety: one guard that puts the terminal into raw mode and the alternate
 //! screen and restores it when dropped (normal exit, error return, SIGTERM/SIGHUP via the
 //! loop), and a panic hook that restores it before the panic is printed; [`Tui::suspended`]
-//! gives the terminal back while `$EDITOR` runs. Also the watch
+//! gives the terminal back while `$EDITOR` runs, [`Tui::hand_over`] to a shell in a
+//! container (raw mode kept). Also the watch
 //! on the terminal's input that tells the loop when the terminal has gone away.
 
 use std::fs::File;
@@ -11,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Once;
 
 use crossterm::cursor::{Hide, Show};
-use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -73,6 +74,39 @@ impl Tui {
         )?;
         self.terminal().clear()?;
         Ok(out)
+    }
+}
+
+impl Tui {
+    /// Gives the terminal to a shell or attach session in a container: the alternate
+    /// screen is left (the session writes on the main screen, as kubectl's would) and
+    /// the cursor shown, but raw mode stays: the container's terminal does the line
+    /// editing and echo, and every key must reach it as typed (Ctrl-c too).
+    pub fn hand_over(&mut self) -> io::Result<()> {
+        execute!(
+            io::stdout(),
+            DisableBracketedPaste,
+            LeaveAlternateScreen,
+            Show
+        )
+    }
+
+    /// Takes the terminal back after a session, undoing the modes a program in the
+    /// container may have left on (mouse reporting, application keys, a scroll region),
+    /// and redraws everything.
+    pub fn take_back(&mut self) -> io::Result<()> {
+        let mut stdout = io::stdout();
+        // Scroll margins reset, normal cursor keys and keypad (vim in a container sets them).
+        stdout.write_all(b"\x1b[r\x1b[?1l\x1b>")?;
+        execute!(
+            stdout,
+            DisableMouseCapture,
+            EnterAlternateScreen,
+            Hide,
+            EnableBracketedPaste
+        )?;
+        enable_raw_mode()?;
+        self.terminal().clear()
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod ascii;
 pub mod dialog;
 pub mod footer;
+pub mod forwards;
 pub mod header;
 pub mod help;
 pub mod logs;
@@ -73,6 +74,7 @@ fn draw_screen(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
         Screen::Logs(l) => logs::draw(state, l, frame, area),
         Screen::Contexts { selected } => text_view::draw_contexts(state, *selected, frame, area),
         Screen::Monitor(m) => monitor::draw(state, m, frame, area),
+        Screen::Forwards(f) => forwards::draw(state, f, frame, area),
     }
 }
 

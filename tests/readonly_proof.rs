@@ -3,6 +3,11 @@
 //! confirmed, sends nothing but GET requests. Read from the sim's request log, so a
 //! request that reached the server is seen whatever path in kdeck sent it.
 //!
+//! Exec, attach and port-forward are WebSocket upgrades of GET requests (issue 16), so
+//! "GET only" does not cover them: `s`, `a` and `F` (bound keys, so pressed with the
+//! others) and the `:shell`, `:run` and `:pf` commands are used in every view too, and
+//! the log must hold no exec, attach, portforward or proxy path at all.
+//!
 //! A read-only session sends no SelfSubjectAccessReview either: it refuses every
 //! mutating key anyway, so it has nothing to ask. The proof therefore allows GET only.
 //!
@@ -21,8 +26,9 @@ use std::path::Path;
 
 use app_driver::{AppDriver, bound_chords};
 use crossterm::event::KeyCode;
-use kdeck::action::Action;
+use kdeck::action::{Action, PodCommand};
 use kdeck::app::dialog::Dialog;
+use kdeck::app::port_forwards::ForwardState;
 use kdeck::app::rollout::ROLLOUT_KINDS;
 use kdeck::app::state::{Mode, Screen};
 use kdeck::app::update::{show_pane, switch_namespace};
@@ -34,6 +40,10 @@ use support::TestSim;
 #[derive(Debug, Clone, Copy)]
 enum View {
     Table(Kind),
+    /// A pane of the seed's `batch` namespace, with its CronJob and Jobs in it.
+    BatchTable(Kind),
+    /// The generic pane of a custom resource (the seed's Widgets).
+    Generic,
     Rollout,
     RolloutPods,
     Containers,
@@ -46,6 +56,7 @@ enum View {
     Help,
     CommandLine,
     FilterLine,
+    Forwards,
 }
 
 fn views() -> Vec<View> {
@@ -54,6 +65,9 @@ fn views() -> Vec<View> {
         .map(|k| View::Table(*k))
         .collect();
     views.extend([
+        View::BatchTable(Kind::CronJob),
+        View::BatchTable(Kind::Job),
+        View::Generic,
         View::Rollout,
         View::RolloutPods,
         View::Containers,
@@ -66,9 +80,13 @@ fn views() -> Vec<View> {
         View::Help,
         View::CommandLine,
         View::FilterLine,
+        View::Forwards,
     ]);
     views
 }
+
+/// The commands that open a shell, a debug pod or the forwards, used in every view.
+const STREAM_COMMANDS: [&str; 4] = ["shell", "run", "run alpine -- sh", "pf"];
 
 fn press_action(d: &mut AppDriver, action: &Action) {
     let chord = *d
@@ -101,6 +119,15 @@ async fn table_with(d: &mut AppDriver, kind: Kind, text: &str) {
     .await;
 }
 
+/// Waits until the shown table has a row.
+async fn wait_for_rows(d: &mut AppDriver, what: &str) {
+    d.wait_for(
+        what,
+        |s| matches!(s.screen(), Screen::Table(t) if !t.visible.is_empty()),
+    )
+    .await;
+}
+
 /// Back to the admin context, the default namespace and no prompt or dialog.
 async fn reset(d: &mut AppDriver) {
     d.settle().await;
@@ -121,6 +148,17 @@ async fn go(d: &mut AppDriver, view: View) {
             show_pane(&mut d.state, kind);
             d.act(Action::Top);
             d.wait_live(kind).await;
+        }
+        View::BatchTable(kind) => {
+            switch_namespace(&mut d.state, Some("batch".to_owned()));
+            show_pane(&mut d.state, kind);
+            d.act(Action::Top);
+            d.wait_live(kind).await;
+            wait_for_rows(d, &format!("{kind:?} rows")).await;
+        }
+        View::Generic => {
+            command(d, "widgets");
+            wait_for_rows(d, "the Widgets").await;
         }
         View::Rollout | View::RolloutPods | View::Describe | View::Yaml | View::WorkloadLogs => {
             table_with(d, Kind::Deployment, "myapp-deploy").await;
@@ -172,6 +210,7 @@ async fn go(d: &mut AppDriver, view: View) {
             .await;
         }
         View::Help => press_action(d, &Action::Help),
+        View::Forwards => command(d, "pf"),
         View::CommandLine => press_action(d, &Action::CommandMode),
         View::FilterLine => {
             show_pane(&mut d.state, Kind::Pod);
@@ -212,6 +251,7 @@ async fn confirm_dialogs(d: &mut AppDriver) -> usize {
 
 struct Pressed {
     keys: usize,
+    commands: usize,
     dialogs: usize,
 }
 
@@ -237,6 +277,7 @@ async fn press_everything(d: &mut AppDriver, sim: &TestSim) -> Pressed {
     assert!(chords.len() > 30, "the keymap binds {} keys", chords.len());
     let mut pressed = Pressed {
         keys: 0,
+        commands: 0,
         dialogs: 0,
     };
     for view in views() {
@@ -251,6 +292,16 @@ async fn press_everything(d: &mut AppDriver, sim: &TestSim) -> Pressed {
             pressed.dialogs += confirm_dialogs(d).await;
             pressed.keys += 1;
             assert_only_gets(sim, &format!("{chord} in {view:?}"), false);
+            assert_no_streams(sim, &format!("{chord} in {view:?}"));
+        }
+        for line in STREAM_COMMANDS {
+            go(d, view).await;
+            command(d, line);
+            d.settle().await;
+            pressed.dialogs += confirm_dialogs(d).await;
+            pressed.commands += 1;
+            assert_only_gets(sim, &format!(":{line} in {view:?}"), false);
+            assert_no_streams(sim, &format!(":{line} in {view:?}"));
         }
     }
     reset(d).await;
@@ -259,6 +310,26 @@ async fn press_everything(d: &mut AppDriver, sim: &TestSim) -> Pressed {
 
 fn not_get(requests: &[RequestRecord]) -> Vec<&RequestRecord> {
     requests.iter().filter(|r| r.method != "GET").collect()
+}
+
+/// Requests that would open a stream into the cluster: exec, attach, port-forward and
+/// the proxies (of pods, services and nodes), whatever their method.
+fn streams(requests: &[RequestRecord]) -> Vec<&RequestRecord> {
+    requests
+        .iter()
+        .filter(|r| {
+            let path = r.path.split('?').next().unwrap_or_default();
+            path.split('/')
+                .any(|segment| matches!(segment, "exec" | "attach" | "portforward" | "proxy"))
+        })
+        .collect()
+}
+
+/// Fails at once, naming them, if a stream was opened into the cluster.
+fn assert_no_streams(sim: &TestSim, after: &str) {
+    let requests = sim.requests();
+    let opened = streams(&requests);
+    assert!(opened.is_empty(), "after {after}, kdeck opened {opened:#?}");
 }
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -284,8 +355,9 @@ fn proof(keymap: Option<&str>) {
     let requests = sim.requests();
     let gets = requests.iter().filter(|r| r.method == "GET").count();
     eprintln!(
-        "{} keys in {} views, {} dialogs, {gets} GET requests",
+        "{} keys and {} commands in {} views, {} dialogs, {gets} GET requests",
         pressed.keys,
+        pressed.commands,
         views().len(),
         pressed.dialogs
     );
@@ -293,6 +365,8 @@ fn proof(keymap: Option<&str>) {
     assert_eq!(pressed.dialogs, 0, "a read-only app opens no change dialog");
     let writes = not_get(&requests);
     assert!(writes.is_empty(), "read-only kdeck sent {writes:#?}");
+    let opened = streams(&requests);
+    assert!(opened.is_empty(), "read-only kdeck opened {opened:#?}");
 }
 
 #[test]
@@ -353,6 +427,83 @@ fn with_the_app_check_off_the_gate_refuses_every_confirmed_change() {
         }
     });
     assert_only_gets(&sim, "the whole run", true);
+}
+
+/// The app's own check off again, for what reaches into the cluster: a shell, an attach
+/// session, a port-forward and a debug pod are each refused by the closed gate, which
+/// says so; nothing is opened and nothing but reads (and access reviews) is sent.
+#[test]
+fn with_the_app_check_off_the_gate_refuses_every_stream() {
+    let sim = TestSim::start();
+    // Into the store directly: the request log is kdeck's alone.
+    let tty_box: k8s_openapi::api::core::v1::Pod = serde_json::from_value(serde_json::json!({
+        "metadata": {"name": "tty-box", "namespace": "default"},
+        "spec": {"containers": [{"name": "tty-box", "image": "busybox", "stdin": true, "tty": true}]},
+    }))
+    .expect("a pod");
+    sim.store().create_as(&tty_box).expect("tty-box is created");
+    let kubeconfig = sim.kubeconfig_path().to_owned();
+    runtime().block_on(async {
+        let mut d = AppDriver::connect(&kubeconfig, false, true, None).await;
+        let refused = |s: &kdeck::app::State| {
+            s.sessions.current.is_none()
+                && s.status
+                    .as_deref()
+                    .is_some_and(|t| t.contains("read-only session"))
+        };
+        // A shell in a myapp container.
+        go(&mut d, View::Containers).await;
+        press_action(&mut d, &Action::PodKey(PodCommand::Shell));
+        d.settle().await;
+        d.wait_for("the gate to refuse the shell", refused).await;
+        assert_no_streams(&sim, "s in the containers view");
+        // Attach to a container with stdin and tty.
+        reset(&mut d).await;
+        table_with(&mut d, Kind::Pod, "tty-box").await;
+        d.wait_for("tty-box to run", |s| {
+            matches!(s.screen(), Screen::Table(t) if t.visible.len() == 1)
+                && s.stores.of(Kind::Pod).find("default", "tty-box").is_some_and(|r| {
+                    matches!(&r.detail, kdeck::cluster::Detail::Pod(p) if p.status == "Running")
+                })
+        })
+        .await;
+        press_action(&mut d, &Action::PodKey(PodCommand::Attach));
+        d.settle().await;
+        d.wait_for("the gate to refuse the attach", refused).await;
+        assert_no_streams(&sim, "a on tty-box");
+        // A port-forward to a Service, confirmed.
+        reset(&mut d).await;
+        table_with(&mut d, Kind::Service, "myapp-svc").await;
+        press_action(&mut d, &Action::PortForward);
+        d.settle().await;
+        assert!(
+            matches!(d.state.dialogs.open, Some(Dialog::Forward(_))),
+            "the dialog opens with the app's check off"
+        );
+        d.press_code(KeyCode::Enter);
+        d.wait_for("the gate to refuse the forward", |s| {
+            s.forwards.list.iter().any(|f| {
+                matches!(&f.state, ForwardState::Ended(why) if why.contains("read-only session"))
+            })
+        })
+        .await;
+        assert_no_streams(&sim, "F on myapp-svc");
+        // The debug pod: its create is refused, so nothing is waited for or attached to.
+        reset(&mut d).await;
+        command(&mut d, "run");
+        d.settle().await;
+        assert_eq!(d.mutations_sent, 1, "the create was handed to the runtime");
+        assert_eq!(d.failures.len(), 1, "{:?}", d.failures);
+        assert!(
+            d.failures[0].contains("read-only session"),
+            "{:?}",
+            d.failures
+        );
+        assert!(d.state.debug_pods.run.is_none());
+        reset(&mut d).await;
+    });
+    assert_only_gets(&sim, "the whole run", true);
+    assert_no_streams(&sim, "the whole run");
 }
 
 /// The client's layer alone: a change sent with the client kdeck reads with (not the
@@ -455,6 +606,30 @@ fn the_real_binary_read_only_sends_only_gets() {
     s.send(pty::keys::ESC);
     s.send(pty::keys::ESC);
     s.send(pty::keys::ESC);
+    // The pods pane: a shell, attach, a port-forward and a debug pod, each refused.
+    s.type_slowly(":po");
+    s.send(pty::keys::ENTER);
+    s.wait_for_text("pods(default)");
+    s.type_slowly("/myapp");
+    s.send(pty::keys::ENTER);
+    s.wait_for_text("</myapp>");
+    for (key, why) in [
+        ("s", "read-only session: a shell (exec) was not opened"),
+        ("a", "read-only session: attach was not opened"),
+        ("F", "read-only session: port-forward was not opened"),
+        (
+            ":shell\r",
+            "read-only session: a shell (exec) was not opened",
+        ),
+        (":run\r", "read-only session: run busybox was not sent"),
+    ] {
+        s.type_slowly(key);
+        s.wait_for_text(why);
+        s.send("j");
+        s.wait_for(&format!("the status of {key:?} cleared"), |t| {
+            !t.contains(why)
+        });
+    }
     s.send("q");
     assert_eq!(s.wait_exit(), 0, "kdeck exits cleanly on q");
     let requests = sim.requests();

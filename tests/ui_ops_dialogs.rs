@@ -296,3 +296,58 @@ fn the_canary_command_opens_the_same_dialog_and_is_refused_read_only() {
         s.status
     );
 }
+
+#[test]
+fn on_a_cronjob_t_runs_it_after_a_confirm_and_p_r_suspend_and_resume() {
+    let mut s = state(Kind::CronJob, (120, 40));
+    let hello = key(Kind::CronJob, "hello-cron");
+    assert!(run(&mut s, &[Msg::Action(Action::Trigger)]).is_empty());
+    let Some(Dialog::Confirm(_)) = &s.dialogs.open else {
+        panic!("t asks first: {:?}", s.dialogs.open)
+    };
+    assert!(
+        keys(&mut s, &[DialogKey::Esc]).is_empty(),
+        "Esc sends nothing"
+    );
+    run(&mut s, &[Msg::Action(Action::Trigger)]);
+    assert_eq!(
+        sent(&keys(&mut s, &[DialogKey::Enter])).1,
+        Operation::Trigger(hello.clone())
+    );
+    assert_eq!(
+        sent(&run(&mut s, &[Msg::Action(Action::Pause)])).1,
+        Operation::Suspend {
+            key: hello.clone(),
+            suspend: true
+        }
+    );
+    assert_eq!(
+        sent(&run(&mut s, &[Msg::Action(Action::Resume)])).1,
+        Operation::Suspend {
+            key: hello,
+            suspend: false
+        }
+    );
+    // A run now is for CronJobs only: on a Job it says so and sends nothing.
+    let mut s = state(Kind::Job, (120, 40));
+    assert!(run(&mut s, &[Msg::Action(Action::Trigger)]).is_empty());
+    assert!(s.dialogs.open.is_none());
+    assert!(!status(&s).is_empty(), "says why nothing happened");
+}
+
+#[test]
+fn read_only_refuses_the_cronjob_keys() {
+    let mut s = state(Kind::CronJob, (120, 40));
+    s.readonly = true;
+    for a in [
+        Action::Trigger,
+        Action::Pause,
+        Action::Resume,
+        Action::Delete,
+    ] {
+        let effects = run(&mut s, &[Msg::Action(a.clone())]);
+        assert!(effects.is_empty(), "{a:?}: {effects:?}");
+        assert!(s.dialogs.open.is_none(), "{a:?} opened a dialog");
+        assert!(status(&s).starts_with("read-only session"), "{a:?}");
+    }
+}

@@ -89,5 +89,24 @@ fn every_pane_from_the_seed_cluster() {
         d.press_code(crossterm::event::KeyCode::Enter);
         d.settle().await;
         shoot(&mut d, &sim, "monitor").await;
+        // The seed's batch namespace: its CronJob with the Jobs it ran, and a finished Job.
+        d.act(Action::CommandMode);
+        d.type_text("ns batch");
+        d.press_code(crossterm::event::KeyCode::Enter);
+        for (command, kind, name) in [
+            ("cj", Kind::CronJob, "batch_cronjobs"),
+            ("jobs", Kind::Job, "batch_jobs"),
+        ] {
+            d.act(Action::CommandMode);
+            d.type_text(command);
+            d.press_code(crossterm::event::KeyCode::Enter);
+            d.wait_live(kind).await;
+            d.wait_for("the seed's CronJob or its Jobs", |s| {
+                ui_fixtures::text(&ui_fixtures::render(s)).contains("hello-cron")
+            })
+            .await;
+            d.settle().await;
+            shoot(&mut d, &sim, name).await;
+        }
     });
 }

@@ -781,3 +781,53 @@ fn the_monitor_recounts_a_changed_pod_and_groups_a_new_one() {
     s.refresh_views();
     assert_eq!(new_rs(&s), (2, 2));
 }
+
+/// A CRD whose version the server stopped serving: the pane's watch gets 404 although
+/// discovery listed it; kdeck reads discovery again once (not on every 404) and shows the
+/// resource at the version served now.
+#[test]
+fn a_404_for_a_discovered_kind_reads_discovery_again_once_and_follows_the_move() {
+    use kdeck::cluster::WatchState;
+    use kdeck::cluster::registry::discovered::intern;
+    use kdeck::cluster::registry::{Catalog, ResourceFacts};
+
+    let at = |version: &str| {
+        intern(ResourceFacts {
+            group: "moved.test-update".into(),
+            version: version.into(),
+            api_kind: "Gadget".into(),
+            plural: "gadgets".into(),
+            singular: "gadget".into(),
+            namespaced: true,
+            verbs: vec!["list".into(), "watch".into(), "get".into()],
+            ..ResourceFacts::default()
+        })
+    };
+    let (old, new) = (at("v1beta1"), at("v1"));
+    let mut s = ui_fixtures::state(Kind::Pod, (120, 40));
+    s.catalog = Catalog::of_resources(&[old]);
+    kdeck::app::update::show_pane(&mut s, Kind::Other(old));
+    let gone = || {
+        Msg::Cluster(vec![ClusterUpdate::State {
+            kind: Kind::Other(old),
+            state: WatchState::Unavailable(
+                "the server could not find the requested resource".into(),
+            ),
+        }])
+    };
+    let effects = update::update(&mut s, gone());
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Discover)),
+        "{effects:?}"
+    );
+    let again = update::update(&mut s, gone());
+    assert!(
+        !again.iter().any(|e| matches!(e, Effect::Discover)),
+        "asked once, not in a loop: {again:?}"
+    );
+    update::update(&mut s, Msg::Discovered(Ok(vec![new])));
+    assert!(
+        matches!(s.screen(), Screen::Table(t) if t.kind == Kind::Other(new)),
+        "the pane follows the resource to v1"
+    );
+}

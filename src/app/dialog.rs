@@ -6,7 +6,10 @@
 //! dialog is open, it comes back once that one closes, failures in the order they came.
 
 pub mod confirm;
+pub mod container_picker;
 pub mod image;
+pub mod leftover_pods;
+pub mod port_forward;
 pub mod scale;
 pub mod undo;
 
@@ -15,7 +18,10 @@ use std::collections::{BTreeMap, VecDeque};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use self::confirm::ConfirmDialog;
+use self::container_picker::ContainerPicker;
 use self::image::ImageDialog;
+use self::leftover_pods::LeftoverDialog;
+use self::port_forward::ForwardDialog;
 use self::scale::ScaleDialog;
 use self::undo::UndoDialog;
 use super::msg::{Effect, Msg};
@@ -64,6 +70,24 @@ pub enum Step {
     Error(String),
     /// Close it and send this change.
     Send(Operation),
+    /// Close it and send each of these changes.
+    SendEach(Vec<Operation>),
+    /// Close it and open this stream (a shell, an attach session, a port-forward).
+    Start(Start),
+}
+
+/// A stream a dialog opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Start {
+    /// A shell or attach session in a container.
+    Session {
+        /// The container.
+        target: crate::cluster::exec::ContainerRef,
+        /// Shell or attach.
+        purpose: crate::app::shell_session::Purpose,
+    },
+    /// A port-forward.
+    Forward(crate::cluster::forward_target::ForwardPlan),
 }
 
 /// One open dialog.
@@ -77,6 +101,12 @@ pub enum Dialog {
     Undo(UndoDialog),
     /// Yes/no before restart, delete, promote, abort.
     Confirm(ConfirmDialog),
+    /// Which container a shell or attach goes into.
+    Container(ContainerPicker),
+    /// Where to forward a local port to.
+    Forward(ForwardDialog),
+    /// Delete the debug pods an earlier kdeck left behind?
+    Leftovers(LeftoverDialog),
 }
 
 impl Dialog {
@@ -86,6 +116,9 @@ impl Dialog {
             Self::Image(d) => d.key(key),
             Self::Undo(d) => d.key(key),
             Self::Confirm(d) => d.key(key),
+            Self::Container(d) => d.key(key),
+            Self::Forward(d) => d.key(key),
+            Self::Leftovers(d) => d.key(key),
         }
     }
 }
@@ -107,9 +140,16 @@ pub struct Dialogs {
 }
 
 impl Dialogs {
-    fn next_id(&mut self) -> u64 {
+    /// A new answer id (shared by the dialogs' requests and the loads that precede a
+    /// session or a forward, so that reports never mix).
+    pub(crate) fn next_id(&mut self) -> u64 {
         self.next_id += 1;
         self.next_id
+    }
+
+    /// Shows `dialog`, or queues it behind the open one.
+    pub fn show(&mut self, dialog: Dialog) {
+        self.bring_back(dialog, String::new());
     }
 
     /// Shows `dialog` with `error`, or queues it behind the open dialog.
@@ -118,7 +158,7 @@ impl Dialogs {
             self.failed.push_back((dialog, error));
         } else {
             self.open = Some(dialog);
-            self.error = Some(error);
+            self.error = (!error.is_empty()).then_some(error);
         }
     }
 
@@ -126,7 +166,7 @@ impl Dialogs {
     fn closed(&mut self) {
         if let Some((dialog, error)) = self.failed.pop_front() {
             self.open = Some(dialog);
-            self.error = Some(error);
+            self.error = (!error.is_empty()).then_some(error);
         }
     }
 }
@@ -218,6 +258,13 @@ fn begin(state: &State, action: &Action) -> Result<Begin, String> {
                 history(),
             )
         }
+        // On a CronJob, pause and resume are its suspend and resume.
+        Action::Pause | Action::Resume if key.kind == Kind::CronJob => {
+            Begin::Send(Operation::Suspend {
+                key,
+                suspend: *action == Action::Pause,
+            })
+        }
         Action::Pause => {
             deployment?;
             Begin::Send(Operation::Pause(key))
@@ -225,6 +272,18 @@ fn begin(state: &State, action: &Action) -> Result<Begin, String> {
         Action::Resume => {
             deployment?;
             Begin::Send(Operation::Resume(key))
+        }
+        Action::Trigger => {
+            if key.kind != Kind::CronJob {
+                return Err(format!(
+                    "run now works on CronJobs, not {}",
+                    key.kind.word()
+                ));
+            }
+            Begin::Dialog(
+                Dialog::Confirm(ConfirmDialog::new(Operation::Trigger(key))),
+                None,
+            )
         }
         Action::Restart => {
             if !matches!(
@@ -250,15 +309,6 @@ fn begin(state: &State, action: &Action) -> Result<Begin, String> {
             Begin::Dialog(Dialog::Confirm(ConfirmDialog::new(operation)), None)
         }
         Action::Delete => {
-            if !matches!(
-                key.kind,
-                Kind::Pod | Kind::ReplicaSet | Kind::Deployment | Kind::Service
-            ) {
-                return Err(format!(
-                    "delete works on pods, ReplicaSets, Deployments and Services, not {}",
-                    key.kind.word()
-                ));
-            }
             let load = Some(Load::Dependents(key.clone()));
             let operation = Operation::Delete {
                 key,
@@ -290,6 +340,21 @@ pub fn key(state: &mut State, key: DialogKey, effects: &mut Vec<Effect>) {
         Step::Send(operation) => {
             send(state, Some(dialog), operation, effects);
             state.dialogs.closed();
+        }
+        Step::SendEach(operations) => {
+            for operation in operations {
+                send(state, None, operation, effects);
+            }
+            state.dialogs.closed();
+        }
+        Step::Start(start) => {
+            state.dialogs.closed();
+            match start {
+                Start::Session { target, purpose } => {
+                    crate::app::shell_session::open(state, target, purpose, false, effects);
+                }
+                Start::Forward(plan) => crate::app::port_forwards::start(state, plan, effects),
+            }
         }
     }
 }
@@ -369,7 +434,18 @@ pub fn report(state: &mut State, id: u64, report: OpReport) {
                 d.dependents = Some(found);
             }
         }
-        OpReport::History(_) | OpReport::Dependents(_) => {}
+        OpReport::ForwardTarget(found) if id == dialogs.open_id => {
+            if let Some(Dialog::Forward(d)) = &mut dialogs.open {
+                d.loaded(found);
+            }
+        }
+        OpReport::History(_)
+        | OpReport::Dependents(_)
+        | OpReport::ForwardTarget(_)
+        | OpReport::SessionTarget(_)
+        | OpReport::PodRunning(_)
+        | OpReport::ContainerExit(_)
+        | OpReport::LeftoverPods(_) => {}
     }
 }
 

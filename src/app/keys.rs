@@ -8,7 +8,7 @@ use super::msg::{Effect, Msg};
 use super::state::{Mode, Screen, State};
 use super::update::update;
 use crate::action::Action;
-use crate::keymap::KeyChord;
+use crate::keymap::{KeyChord, Section};
 
 /// Applies a key the terminal sent.
 pub fn key(state: &mut State, mut key: KeyEvent) -> Vec<Effect> {
@@ -75,6 +75,13 @@ pub fn key_action(state: &State, key: &KeyEvent) -> Option<Msg> {
         && let Some(msg) = super::logs::logs_key_action(&state.keymap, view, key)
     {
         return Some(msg);
+    }
+    // The pods table's and containers' own keys (`s` is a shell there, scale elsewhere).
+    if state.mode == Mode::Normal
+        && super::shell_session::pod_view(state)
+        && let Some(action) = state.keymap.action_for(Section::Pods, key)
+    {
+        return Some(Msg::Action(action.clone()));
     }
     if matches!(state.mode, Mode::Command(_) | Mode::Filter(_)) {
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('u') {

@@ -49,6 +49,8 @@ pub enum Msg {
     },
     /// The API server's version is known.
     ServerVersion(String),
+    /// What the server serves (discovery), or why it could not be read.
+    Discovered(Result<Vec<crate::cluster::registry::ResourceId>, String>),
     /// Connected to a (new) context.
     Connected {
         /// Context name.
@@ -109,6 +111,8 @@ pub enum Msg {
         /// What happened.
         report: super::operations::OpReport,
     },
+    /// A shell, attach session or port-forward changed.
+    Stream(super::stream_msg::StreamMsg),
 }
 
 impl From<Action> for Msg {
@@ -123,6 +127,12 @@ pub enum Effect {
     /// Ask the server for its version (also the first sign that it answers); answered by
     /// [`Msg::ServerVersion`] or a status.
     AskServerVersion,
+    /// Ask the server what it serves (API discovery), and again whenever a
+    /// CustomResourceDefinition comes or goes; answered by [`Msg::Discovered`].
+    Discover,
+    /// Ask again whenever a CustomResourceDefinition comes or goes (discovery already
+    /// answered once).
+    FollowDefinitions,
     /// Start (or restart) the watch of `kind` in `namespace` (`None`: all / cluster-scoped).
     Watch {
         /// The kind.
@@ -167,4 +177,6 @@ pub enum Effect {
     AskPermission(super::permissions::Question),
     /// A dialog's read or change, run as a task; answered by [`Msg::OpReport`].
     Ops(super::operations::OpRequest),
+    /// Open a terminal session, start or stop a port-forward; answered by [`Msg::Stream`].
+    Stream(super::stream_msg::StreamRequest),
 }

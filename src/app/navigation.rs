@@ -12,6 +12,7 @@ use crate::cluster::{Detail, Kind, ObjectKey, Row};
 pub fn move_by(state: &mut State, delta: isize) {
     let page = state.page_rows();
     let contexts = state.connection.contexts.len();
+    let forwards = state.forwards.list.len();
     let pod_containers = containers_len(state);
     let Some(screen) = state.screens.last_mut() else {
         return;
@@ -28,6 +29,7 @@ pub fn move_by(state: &mut State, delta: isize) {
             (&mut t.scroll, lines.saturating_sub(page) + 1)
         }
         Screen::Contexts { selected } => (selected, contexts),
+        Screen::Forwards(f) => (&mut f.selected, forwards),
         Screen::Monitor(m) => (&mut m.selected, m.cache.cards.len()),
         Screen::Yaml(y) => {
             y.scroll_by(delta, page);
@@ -109,7 +111,7 @@ pub fn selected_key(state: &State) -> Option<ObjectKey> {
             super::logs::LogScope::Workload { kind, name } => Some(key(*kind, &l.namespace, name)),
         },
         Screen::Yaml(y) => Some(y.key.clone()),
-        Screen::Text(_) | Screen::Contexts { .. } => None,
+        Screen::Text(_) | Screen::Contexts { .. } | Screen::Forwards(_) => None,
     }
 }
 
@@ -132,6 +134,12 @@ pub fn enter(state: &mut State, effects: &mut Vec<Effect>) {
                 (Kind::ReplicaSet, _) => pods(owned("ReplicaSet")),
                 (Kind::DaemonSet, _) => pods(owned("DaemonSet")),
                 (Kind::StatefulSet, _) => pods(owned("StatefulSet")),
+                (Kind::Job, _) => pods(owned("Job")),
+                (Kind::CronJob, _) => Some(Screen::Table(TableView::new(
+                    Kind::Job,
+                    owned("CronJob"),
+                    all,
+                ))),
                 (Kind::Service, Detail::Service(s)) if !s.selector.is_empty() => {
                     pods(Scope::Selector(s.selector.clone()))
                 }
@@ -176,7 +184,7 @@ pub fn enter(state: &mut State, effects: &mut Vec<Effect>) {
             }
             None
         }
-        Screen::Text(_) | Screen::Logs(_) | Screen::Yaml(_) => None,
+        Screen::Text(_) | Screen::Logs(_) | Screen::Yaml(_) | Screen::Forwards(_) => None,
     };
     if let Some(screen) = next {
         state.screens.push(screen);

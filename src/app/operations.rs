@@ -3,8 +3,13 @@
 //! mutation gate) and sends what happened back as [`Msg::OpReport`](super::Msg::OpReport):
 //! the loop never waits for the API server.
 
+use super::msg::Effect;
+use super::state::State;
 use crate::cluster::ObjectKey;
+use crate::cluster::forward_target::ForwardChoices;
+use crate::cluster::ops::debug_pod::LeftoverPod;
 use crate::cluster::ops::{Operation, Refusal, Revision};
+use crate::cluster::session_target::SessionTarget;
 
 /// What a dialog reads before it can ask (nothing is changed).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,6 +19,23 @@ pub enum Load {
     History(ObjectKey),
     /// What deleting an object takes with it.
     Dependents(ObjectKey),
+    /// The pod (a workload's first ready one) and containers a shell or attach can go
+    /// into.
+    SessionTarget {
+        /// A pod, or a workload.
+        key: ObjectKey,
+        /// For attach (containers need `stdin` and `tty`).
+        attach: bool,
+    },
+    /// The pod and ports a forward to a pod, Service or workload can go to, each with the
+    /// local port the dialog suggests.
+    ForwardTarget(ObjectKey),
+    /// Wait until a pod runs (the debug pod of `:run`).
+    PodRunning(ObjectKey),
+    /// Wait until a pod's container has ended, for its exit code (the debug pod).
+    ContainerExit(ObjectKey),
+    /// The debug pods an earlier kdeck left behind in a namespace (`None`: all).
+    LeftoverPods(Option<String>),
 }
 
 /// A request of a dialog, tagged with the id its answer comes back with.
@@ -53,4 +75,29 @@ pub enum OpReport {
     History(Result<Vec<Revision>, String>),
     /// What a delete takes with it.
     Dependents(Result<Vec<ObjectKey>, String>),
+    /// Where a shell or attach can go.
+    SessionTarget(Result<SessionTarget, String>),
+    /// What a forward can go to, and the local port suggested for each port (the same
+    /// number when it is free here, else a free one).
+    ForwardTarget(Result<(ForwardChoices, Vec<u16>), String>),
+    /// The pod runs, or why it will not.
+    PodRunning(Result<(), String>),
+    /// The container's exit code, or why it is not known.
+    ContainerExit(Result<i32, String>),
+    /// Debug pods left behind.
+    LeftoverPods(Result<Vec<LeftoverPod>, String>),
+}
+
+/// Applies what came back for request `id`: the steps of a debug pod, the target of a
+/// shell or attach, or a dialog's answer.
+pub fn report(state: &mut State, id: u64, report: OpReport, effects: &mut Vec<Effect>) {
+    if super::run_pod::report(state, id, &report, effects) {
+        return;
+    }
+    match report {
+        OpReport::SessionTarget(found) => {
+            super::shell_session::target_found(state, id, found, effects);
+        }
+        report => super::dialog::report(state, id, report),
+    }
 }

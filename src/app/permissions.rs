@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use super::msg::Effect;
 use super::state::{Screen, State};
-use crate::action::Action;
+use crate::action::{Action, PodCommand};
 use crate::cluster::Kind;
 
 /// One "may I?": a verb on a kind (and subresource) in a namespace (`None`: all).
@@ -73,18 +73,29 @@ impl Permissions {
 /// for actions that change nothing or do not apply to the kind.
 pub fn question(action: &Action, kind: Kind, namespace: Option<&str>) -> Option<Question> {
     let (verb, kind, subresource) = match action {
+        // A shell, attach and port-forward are `create` on a subresource of the pod.
+        Action::PodKey(command) => match kind {
+            Kind::Pod => ("create", Kind::Pod, Some(command.subresource())),
+            _ => return None,
+        },
+        Action::PortForward => {
+            if !super::port_forwards::FORWARDABLE.contains(&kind) {
+                return None;
+            }
+            ("create", Kind::Pod, Some("portforward"))
+        }
         Action::Scale => match kind {
             Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet => {
                 ("patch", kind, Some("scale"))
             }
             _ => return None,
         },
-        Action::Delete => match kind {
-            Kind::Pod | Kind::ReplicaSet | Kind::Deployment | Kind::Service => {
-                ("delete", kind, None)
-            }
+        Action::Delete => ("delete", kind, None),
+        Action::Trigger => match kind {
+            Kind::CronJob => ("create", Kind::Job, None),
             _ => return None,
         },
+        Action::Pause | Action::Resume if kind == Kind::CronJob => ("patch", kind, None),
         Action::Edit | Action::EditExternal => ("update", kind, None),
         Action::Restart | Action::Undo => match kind {
             Kind::Deployment | Kind::StatefulSet | Kind::DaemonSet => ("patch", kind, None),
@@ -130,14 +141,33 @@ pub fn denial(state: &State, action: &Action) -> Option<String> {
         let what = match action {
             Action::Scale => "scale",
             Action::Delete => "delete",
+            Action::Trigger => "create jobs from",
             Action::Edit | Action::EditExternal => "edit",
             other => other.description(),
         };
-        format!(
-            "you may not {what} {} {place} (nothing was sent)",
-            kind.plural()
-        )
+        match q.subresource {
+            Some(sub @ ("exec" | "attach" | "portforward")) => {
+                format!("you may not create pods/{sub} {place} (nothing was opened)")
+            }
+            _ => format!(
+                "you may not {what} {} {place} (nothing was sent)",
+                kind.plural()
+            ),
+        }
     })
+}
+
+/// Why a key that needs the gate does nothing in a read-only session.
+pub fn readonly_refusal(action: &Action) -> String {
+    let stream = match action {
+        Action::PodKey(PodCommand::Shell) => "a shell (exec)",
+        Action::PodKey(PodCommand::Attach) => "attach",
+        Action::PortForward => "port-forward",
+        other => return format!("read-only session: {} was not sent", other.description()),
+    };
+    format!(
+        "read-only session: {stream} was not opened (exec, attach and port-forward reach into the cluster; read-only refuses them with every change)"
+    )
 }
 
 /// Questions the shown screen needs that were not asked yet (none when read-only).
@@ -149,7 +179,12 @@ pub fn ask_missing(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     let mut effects = Vec::new();
-    for action in Action::bindable().iter().filter(|a| a.is_mutation()) {
+    let pod_keys = crate::action::PodCommand::ALL.map(Action::PodKey);
+    for action in Action::bindable()
+        .iter()
+        .chain(&pod_keys)
+        .filter(|a| a.is_mutation())
+    {
         let Some(q) = question(action, kind, state.namespace.as_deref()) else {
             continue;
         };

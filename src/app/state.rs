@@ -12,7 +12,7 @@ use crate::keymap::Keymap;
 use crate::theme::Theme;
 
 /// Panes in the order Tab cycles through them.
-pub const PANES: [Kind; 13] = [
+pub const PANES: [Kind; 15] = [
     Kind::Pod,
     Kind::Deployment,
     Kind::ReplicaSet,
@@ -24,6 +24,8 @@ pub const PANES: [Kind; 13] = [
     Kind::Secret,
     Kind::DaemonSet,
     Kind::StatefulSet,
+    Kind::Job,
+    Kind::CronJob,
     Kind::Node,
     Kind::Namespace,
 ];
@@ -133,6 +135,8 @@ pub enum Screen {
         /// Selected context.
         selected: usize,
     },
+    /// The port-forwards (`:pf`).
+    Forwards(super::port_forwards::ForwardsView),
 }
 
 /// What keys do right now.
@@ -182,6 +186,10 @@ pub struct State {
     pub stores: Stores,
     /// Watch state per kind.
     pub watch_states: HashMap<Kind, WatchState>,
+    /// Kinds whose watch the server answered 404 although discovery listed them, for
+    /// which discovery was read again (once: a kind that moved to another version or was
+    /// removed is found there; asking again on every 404 would be a loop).
+    pub rediscovered: std::collections::HashSet<Kind>,
     /// The columns of the server's Table, per kind shown in a generic pane.
     pub server_columns: HashMap<Kind, Vec<crate::cluster::ServerColumn>>,
     /// The kinds the server serves (discovery), for `:` and its completion.
@@ -212,6 +220,16 @@ pub struct State {
     pub permissions: super::permissions::Permissions,
     /// The user's aliases for `:` commands (config `[aliases]`).
     pub aliases: crate::command_line::Aliases,
+    /// The commands a shell tries, in order (config `[shell] commands`).
+    pub shell_commands: Vec<Vec<String>>,
+    /// The image `:run` starts when it names none (config `[shell] debug_image`).
+    pub debug_image: String,
+    /// The shell or attach session opening or in front.
+    pub sessions: super::shell_session::Sessions,
+    /// The port-forwards.
+    pub forwards: super::port_forwards::Forwards,
+    /// The `:run` debug pod.
+    pub debug_pods: super::run_pod::DebugPods,
 }
 
 impl State {
@@ -235,6 +253,7 @@ impl State {
             namespace,
             stores: Stores::default(),
             watch_states: HashMap::new(),
+            rediscovered: std::collections::HashSet::new(),
             server_columns: HashMap::new(),
             catalog: crate::cluster::registry::Catalog::typed(),
             watching: BTreeSet::new(),
@@ -250,6 +269,11 @@ impl State {
             log_settings: super::logs::LogSettings::default(),
             permissions: super::permissions::Permissions::default(),
             aliases: crate::command_line::Aliases::default(),
+            shell_commands: crate::cluster::exec::default_shells(),
+            debug_image: crate::config::DEFAULT_DEBUG_IMAGE.to_owned(),
+            sessions: super::shell_session::Sessions::default(),
+            forwards: super::port_forwards::Forwards::default(),
+            debug_pods: super::run_pod::DebugPods::default(),
         }
     }
 
@@ -346,6 +370,7 @@ fn screen_label(screen: &Screen) -> String {
         Screen::Yaml(y) => y.title(),
         Screen::Logs(l) => l.title(),
         Screen::Contexts { .. } => "contexts".to_owned(),
+        Screen::Forwards(_) => "port-forwards".to_owned(),
         Screen::Monitor(_) => "monitor".to_owned(),
     }
 }

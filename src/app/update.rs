@@ -28,7 +28,9 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
         Msg::Cluster(updates) => {
             // Views are refreshed once per frame (the tick), not per update.
             for update in updates {
-                apply_cluster(state, update);
+                if apply_cluster(state, update) {
+                    effects.push(Effect::Discover);
+                }
             }
             super::yaml_view::follow(state, &mut effects);
             // New pods of a followed workload join its logs view.
@@ -36,9 +38,17 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
             return effects;
         }
         Msg::Start => {
+            super::run_pod::look_for_leftovers(state, &mut effects);
             effects.push(Effect::AskServerVersion);
+            // Start-up may have asked already (so `:` completes from the first frame).
+            effects.push(if state.catalog.discovered() {
+                Effect::FollowDefinitions
+            } else {
+                Effect::Discover
+            });
             return effects;
         }
+        Msg::Discovered(found) => super::catalog::discovered(state, found),
         Msg::Tick(now) => {
             state.now = now;
             state.refresh_views();
@@ -74,6 +84,7 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
         } => {
             connected(state, context, server, namespace);
             effects.push(Effect::AskServerVersion);
+            effects.push(Effect::Discover);
         }
         Msg::ConnectFailed(message) => {
             state.connection.switching_to = None;
@@ -111,7 +122,8 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
             }
             Err(message) => state.status = Some(message),
         },
-        Msg::OpReport { id, report } => super::dialog::report(state, id, report),
+        Msg::OpReport { id, report } => super::operations::report(state, id, report, &mut effects),
+        Msg::Stream(msg) => super::stream_msg::apply(state, msg, &mut effects),
         input_msg @ (Msg::InputChar(_)
         | Msg::InputText(_)
         | Msg::InputBackspace
@@ -144,16 +156,24 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
     effects
 }
 
-fn apply_cluster(state: &mut State, update: ClusterUpdate) {
+/// Applies one update; `true` when discovery should be read again: the server said it
+/// does not serve a kind its discovery listed (a CRD's version removed, a kind moved).
+fn apply_cluster(state: &mut State, update: ClusterUpdate) -> bool {
     match update {
         ClusterUpdate::State { kind, state: watch } => {
+            let moved = matches!(watch, WatchState::Unavailable(_))
+                && state.catalog.discovered()
+                && state.catalog.serves(kind)
+                && state.rediscovered.insert(kind);
             state.watch_states.insert(kind, watch);
+            return moved;
         }
         ClusterUpdate::Columns { kind, columns } => {
             state.server_columns.insert(kind, columns);
         }
         rows => state.stores.apply(rows),
     }
+    false
 }
 
 fn connected(state: &mut State, context: String, server: String, namespace: String) {
@@ -165,6 +185,9 @@ fn connected(state: &mut State, context: String, server: String, namespace: Stri
     state.stores = super::rows::Stores::default();
     state.watching.clear();
     state.watch_states.clear();
+    state.rediscovered.clear();
+    state.server_columns.clear();
+    state.catalog = crate::cluster::registry::Catalog::typed();
     state.permissions.clear();
     let root = root_kind(state);
     state.screens = vec![Screen::Table(TableView::new(root, Scope::All, false))];
@@ -180,6 +203,7 @@ fn root_kind(state: &State) -> Kind {
 fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
     if super::logs::key(state, &action, effects)
         || super::yaml_view::command(state, &action, effects)
+        || super::port_forwards::key(state, &action, effects)
     {
         return;
     }
@@ -225,11 +249,15 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
         Action::ShowLogs => super::logs::open_selected(state, effects),
         mutation if mutation.is_mutation() => {
             if state.readonly {
-                let what = mutation.description();
-                state.status = Some(format!("read-only session: {what} was not sent"));
+                state.status = Some(super::permissions::readonly_refusal(&mutation));
                 return;
             }
             if let Some(why) = super::permissions::denial(state, &mutation) {
+                state.status = Some(why);
+                state.status_ok = false;
+                return;
+            }
+            if let Some(why) = verb_missing(state, &mutation) {
                 state.status = Some(why);
                 state.status_ok = false;
                 return;
@@ -239,10 +267,33 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
                 super::yaml_view::open(state, Some(external), effects);
                 return;
             }
-            super::dialog::open(state, &mutation, effects);
+            match mutation {
+                Action::PodKey(command) => super::shell_session::key(state, command, effects),
+                Action::PortForward => super::port_forwards::open_dialog(state, effects),
+                _ => super::dialog::open(state, &mutation, effects),
+            }
         }
         _ => {}
     }
+}
+
+/// Why the server's resource does not take `action` at all (a discovered kind whose
+/// discovery lacks the verb), if so.
+fn verb_missing(state: &State, action: &Action) -> Option<String> {
+    let kind = navigation::selected_key(state)?.kind;
+    let facts = kind.facts()?;
+    let verb = match action {
+        Action::Delete => "delete",
+        Action::Edit | Action::EditExternal => "update",
+        _ => return None,
+    };
+    (!facts.can(verb)).then(|| {
+        format!(
+            "the server does not allow {verb} on {}: {}",
+            kind.plural(),
+            facts.verbs.join(", ")
+        )
+    })
 }
 
 fn sort(state: &mut State, action: &Action) {
@@ -329,6 +380,7 @@ fn input(state: &mut State, msg: &Msg, effects: &mut Vec<Effect>) {
                     &namespaces,
                     &state.connection.contexts,
                     &state.aliases,
+                    &state.catalog,
                 );
                 state.status = (!candidates.is_empty()).then(|| candidates.join("  "));
                 state.mode = Mode::Command(done);
@@ -336,7 +388,7 @@ fn input(state: &mut State, msg: &Msg, effects: &mut Vec<Effect>) {
             Msg::InputSubmit => {
                 state.mode = Mode::Normal;
                 state.status = None;
-                match command::parse(&state.aliases.expand(&line)) {
+                match command::parse(&state.aliases.expand(&line), &state.catalog) {
                     Ok(cmd) => run_command(state, cmd, effects),
                     Err(e) => state.status = Some(e),
                 }
@@ -430,6 +482,9 @@ fn run_command(state: &mut State, cmd: Command, effects: &mut Vec<Effect>) {
             state.status = Some(format!("reading {}…", path.display()));
             effects.push(Effect::ReadFile(path));
         }
+        Command::Shell => super::shell_session::shell_command(state, effects),
+        Command::Forwards => super::port_forwards::show(state),
+        Command::Run { image, args } => super::run_pod::run(state, image, args, effects),
     }
 }
 
@@ -443,13 +498,27 @@ fn ensure_watches(state: &mut State) -> Vec<Effect> {
         Screen::Containers(_) => needed.push(Kind::Pod),
         Screen::Yaml(y) => needed.push(y.key.kind),
         Screen::Logs(l) => needed.extend(l.watched_kinds()),
-        Screen::Text(_) | Screen::Contexts { .. } => {}
+        Screen::Text(_) | Screen::Contexts { .. } | Screen::Forwards(_) => {}
     }
     if state.connection.switching_to.is_some() {
         return Vec::new();
     }
     let mut effects = Vec::new();
     for kind in needed {
+        if let Some(facts) = kind.facts()
+            && !(facts.can("list") && facts.can("watch"))
+        {
+            // Said once, never asked: the server does not offer what a pane needs.
+            state.watch_states.insert(
+                kind,
+                WatchState::Unavailable(format!(
+                    "the server does not list and watch {} (its verbs: {})",
+                    kind.plural(),
+                    facts.verbs.join(", ")
+                )),
+            );
+            continue;
+        }
         if state.watching.insert(kind) {
             state
                 .watch_states

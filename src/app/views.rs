@@ -49,7 +49,8 @@ impl State {
             | Screen::Text(_)
             | Screen::Logs(_)
             | Screen::Yaml(_)
-            | Screen::Contexts { .. } => {}
+            | Screen::Contexts { .. }
+            | Screen::Forwards(_) => {}
         }
     }
 

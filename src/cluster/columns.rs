@@ -18,6 +18,11 @@ pub struct CellContext {
     pub now: Timestamp,
 }
 
+/// A context for comparing cells that do not depend on the time.
+const EPOCH: CellContext = CellContext {
+    now: Timestamp::UNIX_EPOCH,
+};
+
 /// How wide a column wants to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Width {
@@ -203,12 +208,14 @@ pub fn selector_text(selector: &std::collections::BTreeMap<String, String>) -> S
         .join(",")
 }
 
+mod batch;
 mod cluster;
 mod events;
 mod network;
 pub mod server;
 mod workloads;
 
+pub(in crate::cluster) use batch::{CRON_JOB, JOB};
 pub(in crate::cluster) use cluster::{KEYS, NAMESPACE_PANE, NODE};
 pub(in crate::cluster) use events::EVENT;
 pub(in crate::cluster) use network::{ENDPOINT_SLICE, ENDPOINTS, SERVICE};

@@ -5,6 +5,7 @@
 mod containers;
 mod deployment;
 mod events;
+mod generic;
 mod pod;
 mod prefix_writer;
 mod service;
@@ -131,11 +132,11 @@ pub async fn describe(client: Client, key: &ObjectKey, now: Timestamp) -> anyhow
                 .pointer("/metadata/uid")
                 .and_then(serde_json::Value::as_str)
                 .map(str::to_owned);
-            let yaml = object_yaml::to_yaml(&value)?;
+            let text = generic::describe(&value, now);
             let evs = object_events(client, key, uid.as_deref()).await;
             let mut w = PrefixWriter::default();
             events::write(&mut w, &evs, now);
-            Ok(format!("{yaml}\n{}", w.finish()))
+            Ok(format!("{text}{}", w.finish()))
         }
     }
 }

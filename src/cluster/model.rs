@@ -38,6 +38,10 @@ pub enum Kind {
     ConfigMap,
     /// core/v1 Secret (names and keys only, never values).
     Secret,
+    /// batch/v1 Job.
+    Job,
+    /// batch/v1 CronJob.
+    CronJob,
     /// A resource discovery found that kdeck has no typed view of (a custom resource,
     /// RBAC, a typed kind served only at another version): shown in the generic pane,
     /// its facts in the registry's discovered table.
@@ -348,6 +352,48 @@ pub struct KeysRow {
     pub keys: Vec<String>,
 }
 
+/// A Job.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct JobRow {
+    /// STATUS as kubectl prints it: Complete, Failed, Suspended, Running, Terminating...
+    pub status: String,
+    /// status.succeeded.
+    pub succeeded: i32,
+    /// spec.completions (`None`: the Job completes when one pod succeeds).
+    pub completions: Option<i32>,
+    /// spec.parallelism.
+    pub parallelism: i32,
+    /// status.active.
+    pub active: i32,
+    /// status.failed.
+    pub failed: i32,
+    /// status.startTime.
+    pub started: Option<Timestamp>,
+    /// status.completionTime.
+    pub completed: Option<Timestamp>,
+    /// Container images of the pod template.
+    pub images: Vec<String>,
+}
+
+/// A CronJob.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CronJobRow {
+    /// spec.schedule.
+    pub schedule: String,
+    /// spec.timeZone.
+    pub time_zone: Option<String>,
+    /// spec.suspend.
+    pub suspend: bool,
+    /// How many of its Jobs run (status.active).
+    pub active: usize,
+    /// status.lastScheduleTime.
+    pub last_schedule: Option<Timestamp>,
+    /// status.lastSuccessfulTime.
+    pub last_successful: Option<Timestamp>,
+    /// Container images of the job template.
+    pub images: Vec<String>,
+}
+
 /// The kind-specific part of a row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Detail {
@@ -377,6 +423,10 @@ pub enum Detail {
     ConfigMap(KeysRow),
     /// A Secret.
     Secret(KeysRow),
+    /// A Job.
+    Job(JobRow),
+    /// A CronJob.
+    CronJob(CronJobRow),
     /// A row of the server's Table (a kind kdeck has no typed view of): its cells as the
     /// server printed them, in the order of the pane's [`ServerColumn`]s.
     Table(TableRow),

@@ -20,12 +20,16 @@
 //!   [`mod@rollout_history`], [`mod@rollout_status`], [`mod@template_diff`] for the panes and previews.
 //! - [`conflict_retry`]: read-compute-write again on a 409 Conflict, as client-go does.
 //! - [`patch_request`]: sending and describing patches; [`op_error`]: why an operation failed.
+//! - [`debug_pod`]: `:run`'s throwaway pod (`kubectl run --rm -it`), waiting for it to
+//!   run, and the ones a crashed kdeck left behind.
 //! - [`mod@replace`]: `kubectl edit`'s PUT with the edited resourceVersion, and `create -f`
 //!   (both with a server dry run).
 
 pub mod canary;
 pub mod conflict_retry;
 pub mod controller_history;
+pub mod cronjob;
+pub mod debug_pod;
 pub mod delete;
 pub mod op_error;
 pub mod operation;
@@ -42,6 +46,7 @@ pub mod template_diff;
 pub mod undo;
 
 pub use canary::{CanaryPlan, CanaryProgress};
+pub use debug_pod::DebugPod;
 pub use delete::{Propagation, dependents};
 pub use op_error::{ApiFailure, FieldCause, OpError, Refusal};
 pub use operation::{Body, CANARY_TIMEOUT, Operation, perform, propagation_name};

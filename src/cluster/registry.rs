@@ -6,7 +6,7 @@
 use kube::api::ApiResource;
 
 mod builtin;
-mod catalog;
+pub mod catalog;
 pub mod discovered;
 
 use self::builtin::BUILTIN;

@@ -8,6 +8,7 @@ mod deployment;
 mod endpoints;
 mod endpointslice;
 mod event;
+mod job;
 pub mod lean;
 mod namespace;
 mod node;

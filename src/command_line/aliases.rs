@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::{command_words, parse};
+use crate::cluster::registry::Catalog;
 
 /// Aliases for `:` commands: a word and the command line it stands for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -24,7 +25,7 @@ impl Aliases {
             } else if is_built_in(word) {
                 Some(format!("it would shadow the built-in :{word}"))
             } else {
-                parse(line)
+                parse(line, &Catalog::typed())
                     .err()
                     .map(|e| format!("{line:?} is not a command: {e}"))
             };
@@ -60,7 +61,7 @@ impl Aliases {
 /// words parsed outside [`command_words`], such as `q!` or `mon`, count too).
 fn is_built_in(word: &str) -> bool {
     command_words().any(|w| w == word)
-        || !matches!(parse(word), Err(e) if e.starts_with("unknown command"))
+        || !matches!(parse(word, &Catalog::typed()), Err(e) if e.starts_with("unknown command"))
 }
 
 #[cfg(test)]
@@ -84,7 +85,7 @@ mod tests {
             ("n", "ns"),
         ]));
         assert!(warnings.is_empty(), "{warnings:?}");
-        let run = |line: &str| parse(&aliases.expand(line));
+        let run = |line: &str| parse(&aliases.expand(line), &Catalog::typed());
         assert_eq!(run("sys"), Ok(Command::Namespace("kube-system".into())));
         assert_eq!(run("d"), Ok(Command::Pane(Kind::Deployment)));
         assert_eq!(run("n web"), Ok(Command::Namespace("web".into())));
@@ -93,7 +94,7 @@ mod tests {
         assert!(run("nope").is_err());
         assert_eq!(aliases.words().collect::<Vec<_>>(), ["d", "n", "sys"]);
         // Tab completes them with the built-in words.
-        let complete = |line| super::super::complete(line, &[], &[], &aliases);
+        let complete = |line| super::super::complete(line, &[], &[], &aliases, &Catalog::typed());
         assert_eq!(complete("sy").0, "sys");
         assert_eq!(
             complete("d").1,
@@ -147,7 +148,7 @@ mod tests {
         );
         // The built-in word keeps its meaning.
         assert_eq!(
-            parse(&aliases.expand("dp")),
+            parse(&aliases.expand("dp"), &Catalog::typed()),
             Ok(Command::Pane(Kind::Deployment))
         );
     }

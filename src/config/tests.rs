@@ -115,3 +115,29 @@ fn reads_fields_rejects_unknown_and_lets_the_command_line_win() {
         "{err}"
     );
 }
+
+#[test]
+fn shell_commands_are_split_on_spaces_and_none_means_the_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(
+        &path,
+        "[shell]\ncommands = [\"/bin/zsh -l\", \" \", \"/bin/sh\"]\ndebug_image = \"alpine:3\"\n",
+    )
+    .unwrap();
+    let config = Config::load_from(&path).unwrap();
+    assert_eq!(
+        config.shell_commands(),
+        [vec!["/bin/zsh", "-l"], vec!["/bin/sh"]]
+    );
+    assert_eq!(config.shell.debug_image, "alpine:3");
+    let defaults = Config::default().shell_commands();
+    assert_eq!(defaults, [vec!["/bin/bash"], vec!["/bin/sh"]]);
+    std::fs::write(&path, "[shell]\ncommands = []\n").unwrap();
+    assert_eq!(Config::load_from(&path).unwrap().shell_commands(), defaults);
+    std::fs::write(&path, "[shell]\nshells = []\n").unwrap();
+    assert!(
+        Config::load_from(&path).is_err(),
+        "an unknown key is refused"
+    );
+}

@@ -4,6 +4,7 @@
 use crate::action::Action;
 use crate::action::EditorCommand;
 use crate::action::LogsCommand;
+use crate::action::PodCommand;
 use crate::action::YamlCommand;
 
 /// A section of a keymap file.
@@ -17,11 +18,20 @@ pub enum Section {
     Yaml,
     /// `[editor]`: the editor's own keys (every other key is text).
     Editor,
+    /// `[pods]`: the pods table and a pod's containers, before `[normal]` (`s` is a
+    /// shell there, scale on workloads).
+    Pods,
 }
 
 impl Section {
     /// Every section, in file and help order.
-    pub const ALL: [Self; 4] = [Self::Normal, Self::Logs, Self::Yaml, Self::Editor];
+    pub const ALL: [Self; 5] = [
+        Self::Normal,
+        Self::Pods,
+        Self::Logs,
+        Self::Yaml,
+        Self::Editor,
+    ];
 
     /// The name in keymap files (`logs`).
     pub fn name(self) -> &'static str {
@@ -30,6 +40,7 @@ impl Section {
             Self::Logs => "logs",
             Self::Yaml => "yaml",
             Self::Editor => "editor",
+            Self::Pods => "pods",
         }
     }
 
@@ -45,6 +56,7 @@ impl Section {
             Self::Logs => "Logs view",
             Self::Yaml => "YAML view",
             Self::Editor => "Editor",
+            Self::Pods => "Pods and containers",
         }
     }
 
@@ -55,6 +67,7 @@ impl Section {
             Self::Logs => LogsCommand::ALL.into_iter().map(Action::LogsKey).collect(),
             Self::Yaml => YamlCommand::ALL.into_iter().map(Action::YamlView).collect(),
             Self::Editor => EditorCommand::ALL.into_iter().map(Action::Editor).collect(),
+            Self::Pods => PodCommand::ALL.into_iter().map(Action::PodKey).collect(),
         }
     }
 

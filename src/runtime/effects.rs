@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 
 use super::edit_io::{self, ExternalEdit};
 use super::inbox::Inbox;
+use super::stream_io::StreamIo;
 use super::{clipboard, operations};
 use crate::app::{Effect, Msg, State};
 use crate::cluster::{Cluster, ConnectOptions, Kind, LogChunk, LogHandle, WatchHandle};
@@ -40,12 +41,16 @@ pub struct Io {
     options: IoOptions,
     watches: HashMap<Kind, WatchHandle>,
     logs: HashMap<u64, LogHandle>,
+    /// Shells, attach sessions and port-forwards.
+    streams: StreamIo,
     log_chunks: mpsc::UnboundedSender<(u64, LogChunk)>,
     updates: mpsc::UnboundedSender<crate::cluster::ClusterUpdate>,
     messages: mpsc::UnboundedSender<Msg>,
     connected: mpsc::UnboundedSender<(String, anyhow::Result<Cluster>)>,
     /// An `$EDITOR` run waiting for the loop (which owns the terminal).
     external_edit: Option<ExternalEdit>,
+    /// The watch of CustomResourceDefinitions that runs discovery again.
+    definitions: Option<WatchHandle>,
 }
 
 impl Io {
@@ -55,23 +60,27 @@ impl Io {
         let (messages_tx, messages) = mpsc::unbounded_channel();
         let (connected_tx, connected) = mpsc::unbounded_channel();
         let (log_tx, log_chunks) = mpsc::unbounded_channel();
+        let (streams, sessions) = StreamIo::new();
         let io = Self {
             cluster: Arc::new(cluster),
             opts,
             options,
             watches: HashMap::new(),
             logs: HashMap::new(),
+            streams,
             log_chunks: log_tx,
             updates: updates_tx,
             messages: messages_tx,
             connected: connected_tx,
             external_edit: None,
+            definitions: None,
         };
         let inbox = Inbox {
             updates,
             messages,
             connected,
             log_chunks,
+            sessions,
         };
         (io, inbox)
     }
@@ -79,6 +88,11 @@ impl Io {
     /// The `$EDITOR` run an effect asked for, for the loop to run with the terminal.
     pub fn take_external_edit(&mut self) -> Option<ExternalEdit> {
         self.external_edit.take()
+    }
+
+    /// Shells, attach sessions and port-forwards (the loop takes opened sessions here).
+    pub fn streams(&mut self) -> &mut StreamIo {
+        &mut self.streams
     }
 
     /// Starts the effects as tasks; their results come back on the inbox.
@@ -100,6 +114,21 @@ impl Io {
                     };
                     let _ = messages.send(msg);
                 });
+            }
+            Effect::Discover => {
+                let cluster = Arc::clone(&self.cluster);
+                tokio::spawn(async move {
+                    let found = cluster.discover().await.map_err(|e| format!("{e:#}"));
+                    let _ = messages.send(Msg::Discovered(found));
+                });
+                if self.definitions.is_none() {
+                    self.definitions = Some(self.follow_definitions());
+                }
+            }
+            Effect::FollowDefinitions => {
+                if self.definitions.is_none() {
+                    self.definitions = Some(self.follow_definitions());
+                }
             }
             Effect::Watch { kind, namespace } => {
                 let handle = self.cluster.watch(kind, namespace, self.updates.clone());
@@ -160,6 +189,7 @@ impl Io {
                     let _ = messages.send(Msg::PermissionAnswer { question, answer });
                 });
             }
+            Effect::Stream(request) => self.streams.perform(&self.cluster, request, &messages),
             Effect::SwitchContext(name) => {
                 let mut opts = self.opts.clone();
                 opts.context = Some(name.clone());
@@ -171,6 +201,26 @@ impl Io {
                 });
             }
         }
+    }
+
+    /// Follows the CustomResourceDefinitions: when one comes or goes, discovery runs
+    /// again (once for a burst: an operator installing forty CRDs).
+    fn follow_definitions(&self) -> WatchHandle {
+        let (tx, mut changed) = mpsc::unbounded_channel();
+        let handle = self.cluster.watch_definitions(tx);
+        let cluster = Arc::clone(&self.cluster);
+        let messages = self.messages.clone();
+        tokio::spawn(async move {
+            while changed.recv().await.is_some() {
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                while changed.try_recv().is_ok() {}
+                let found = cluster.discover().await.map_err(|e| format!("{e:#}"));
+                if messages.send(Msg::Discovered(found)).is_err() {
+                    return;
+                }
+            }
+        });
+        handle
     }
 
     /// Puts `text` on the clipboard; the outcome comes back as a status.
@@ -213,6 +263,7 @@ impl Io {
         match result {
             Ok(cluster) => {
                 self.watches.clear();
+                self.definitions = None;
                 let msg = Msg::Connected {
                     context: cluster.context().to_owned(),
                     server: cluster.server().to_owned(),

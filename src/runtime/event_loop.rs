@@ -12,9 +12,12 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::time::Instant;
 
 use super::frame_trace::FrameTrace;
+use super::terminal_handover::{self, Handover};
 use super::{App, IoOptions};
 use crate::app::age_tick::next_age_change;
 use crate::app::editor::EditReport;
+use crate::app::shell_session::Purpose;
+use crate::app::stream_msg::StreamMsg;
 use crate::app::{Msg, State};
 use crate::cluster::{Cluster, ConnectOptions};
 use crate::tui::Tui;
@@ -59,6 +62,26 @@ pub async fn run(
             let text = tui.suspended(|| super::edit_io::run_external(&job))?;
             terminal_events = EventStream::new();
             app.step(Msg::EditReport(EditReport::ExternalDone(job.id, text)));
+            dirty = true;
+        }
+        if let Some((id, session)) = app.take_session() {
+            // crossterm's reader would take the session's keys: drop it meanwhile.
+            drop(terminal_events);
+            let banner = session_banner(&app.state);
+            let handover = terminal_handover::run(
+                tui,
+                &mut app,
+                &mut inbox,
+                session,
+                &banner,
+                hangup.as_mut(),
+            )
+            .await?;
+            let Handover::Ended(end) = handover else {
+                return Ok(());
+            };
+            terminal_events = EventStream::new();
+            app.step(Msg::Stream(StreamMsg::SessionEnded { id, end }));
             dirty = true;
         }
         let now = Instant::now();
@@ -117,6 +140,16 @@ pub async fn run(
             _ = sigterm.recv() => return Ok(()),
             _ = sighup.recv() => return Ok(()),
         }
+    }
+}
+
+/// The line a session starts with: what runs where.
+fn session_banner(state: &State) -> String {
+    match &state.sessions.current {
+        Some(session) => {
+            terminal_handover::banner(&session.title(), session.purpose == Purpose::Attach)
+        }
+        None => String::new(),
     }
 }
 

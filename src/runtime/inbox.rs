@@ -4,6 +4,7 @@
 use tokio::sync::mpsc;
 
 use crate::app::Msg;
+use crate::cluster::exec::TerminalSession;
 use crate::cluster::{Cluster, ClusterUpdate, LogChunk};
 
 /// Cluster updates taken in one message before input is looked at again.
@@ -16,6 +17,9 @@ pub enum Inbound {
     /// A context switch finished: the context name and the new connection (or why not).
     /// The runtime swaps the connection in before `step` hears of it.
     Switched(String, anyhow::Result<Cluster>),
+    /// A terminal session opened (or why not): the runtime keeps it for the loop, which
+    /// hands it the terminal, before `step` hears of it.
+    Session(u64, Result<TerminalSession, String>),
 }
 
 /// The receiving ends of what an [`Io`](super::Io)'s tasks send.
@@ -28,6 +32,8 @@ pub struct Inbox {
     pub(super) connected: mpsc::UnboundedReceiver<(String, anyhow::Result<Cluster>)>,
     /// Log lines.
     pub(super) log_chunks: mpsc::UnboundedReceiver<(u64, LogChunk)>,
+    /// Terminal sessions opened.
+    pub(super) sessions: mpsc::UnboundedReceiver<super::stream_io::Opened>,
 }
 
 impl Inbox {
@@ -52,6 +58,7 @@ impl Inbox {
             }
             Some(msg) = self.messages.recv() => Inbound::Msg(msg),
             Some((name, result)) = self.connected.recv() => Inbound::Switched(name, result),
+            Some((id, session)) = self.sessions.recv() => Inbound::Session(id, session),
             else => std::future::pending().await,
         }
     }

@@ -9,7 +9,7 @@ use crate::app::Msg;
 use crate::app::operations::{Load, OpReport, OpRequest};
 use crate::app::permissions::{Answer, Question};
 use crate::cluster::ops::{self, CanaryProgress};
-use crate::cluster::{Cluster, Kind, ObjectKey};
+use crate::cluster::{Cluster, Kind, ObjectKey, forward_target, session_target};
 
 fn target(key: &ObjectKey) -> String {
     format!("{}/{}", key.kind.word(), key.name)
@@ -74,6 +74,31 @@ async fn read(cluster: &Cluster, load: Load) -> OpReport {
                 .await
                 .map_err(|e| format!("cannot list what {} owns: {e}", target(&key))),
         ),
+        Load::SessionTarget { key, attach } => {
+            OpReport::SessionTarget(session_target::resolve(&client, &key, attach).await)
+        }
+        Load::ForwardTarget(key) => {
+            let found = match forward_target::choices(&client, &key).await {
+                Ok(choices) => {
+                    let mut locals = Vec::with_capacity(choices.ports.len());
+                    for port in &choices.ports {
+                        locals.push(super::forward_task::suggest_local_port(port.remote).await);
+                    }
+                    Ok((choices, locals))
+                }
+                Err(e) => Err(e),
+            };
+            OpReport::ForwardTarget(found)
+        }
+        Load::PodRunning(key) => OpReport::PodRunning(
+            ops::debug_pod::wait_running(&client, &key.namespace, &key.name).await,
+        ),
+        Load::ContainerExit(key) => OpReport::ContainerExit(
+            ops::debug_pod::exit_code(&client, &key.namespace, &key.name).await,
+        ),
+        Load::LeftoverPods(namespace) => {
+            OpReport::LeftoverPods(ops::debug_pod::leftovers(&client, namespace.as_deref()).await)
+        }
     }
 }
 

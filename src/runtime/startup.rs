@@ -11,6 +11,7 @@ use crate::app::State;
 use crate::app::monitor::MonitorView;
 use crate::app::state::Screen;
 use crate::cli::{DashboardArgs, exit_code};
+use crate::cluster::registry::Catalog;
 use crate::cluster::{Cluster, ConnectOptions, Kind};
 use crate::command_line::{self as command, Command};
 use crate::config::Config;
@@ -31,10 +32,12 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
     let (aliases, alias_warnings) = command::Aliases::new(&config.aliases);
     warnings.extend(alias_warnings);
     warnings.extend(crate::logging::problem());
+    // Parsed now for what needs no server (the monitor makes the session read-only); a
+    // kind the server serves beyond kdeck's own is looked up again after discovery.
     let command = args
         .command
         .as_deref()
-        .map(|c| command::parse(&aliases.expand(c)));
+        .map(|c| command::parse(&aliases.expand(c), &Catalog::typed()));
     // The monitor is for a screen nobody watches over: it can never change the cluster.
     let monitor = match (&args.monitor, &command) {
         (Some(chosen), _) => Some(monitor_choice(chosen)),
@@ -44,16 +47,13 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
     if args.monitor.is_some() {
         args.readonly = true;
     }
-    let kind = match command {
-        None | Some(Ok(Command::Monitor(_))) => Kind::Pod,
-        Some(Ok(Command::Pane(kind))) => kind,
-        Some(Ok(_)) => Err(exit_code::with(exit_code::CONFIG)(anyhow::anyhow!(
+    if let Some(Ok(other)) = &command
+        && !matches!(other, Command::Pane(_) | Command::Monitor(_))
+    {
+        return Err(exit_code::with(exit_code::CONFIG)(anyhow::anyhow!(
             "--command takes a pane or monitor, e.g. --command deploy"
-        )))?,
-        Some(Err(e)) => Err(exit_code::with(exit_code::CONFIG)(anyhow::anyhow!(
-            "--command: {e}"
-        )))?,
-    };
+        )));
+    }
     let _demo = if args.demo {
         Some(super::demo::start(&mut args).await?)
     } else {
@@ -95,8 +95,34 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
         })
         .and_then(|answer| answer)
         .with_context(|| format!("kubeconfig {}", kubeconfig_name(&opts)))?;
+    // What the server serves, before the first frame: `:` completes it from the start.
+    let (catalog, discovery_failed) =
+        match tokio::time::timeout(CONNECT_TIMEOUT, cluster.discover()).await {
+            Ok(Ok(ids)) => (Catalog::of_resources(&ids), None),
+            Ok(Err(e)) => (Catalog::typed(), Some(format!("{e:#}"))),
+            Err(_) => (
+                Catalog::typed(),
+                Some("discovery did not answer".to_owned()),
+            ),
+        };
+    let kind = match (command, args.command.as_deref()) {
+        (None | Some(Ok(Command::Monitor(_))), _) => Kind::Pod,
+        (Some(Ok(Command::Pane(kind))), _) => catalog.resolve(kind),
+        (_, Some(c)) => match command::parse(&aliases.expand(c), &catalog) {
+            Ok(Command::Pane(kind)) => kind,
+            Ok(_) => Kind::Pod,
+            Err(e) => Err(exit_code::with(exit_code::CONFIG)(anyhow::anyhow!(
+                "--command: {e}"
+            )))?,
+        },
+        (_, None) => Kind::Pod,
+    };
     let namespace = (!args.all_namespaces).then(|| cluster.namespace().to_owned());
     let mut state = State::new(kind, namespace, keymap, theme);
+    state.catalog = catalog;
+    if let Some(why) = discovery_failed {
+        warnings.push(format!("{why}: `:` knows kdeck's own kinds only"));
+    }
     if let Some(chosen) = monitor {
         state.screens = vec![Screen::Monitor(MonitorView::new(chosen))];
     }
@@ -109,6 +135,8 @@ pub async fn run(mut args: DashboardArgs) -> anyhow::Result<()> {
     state.connection.contexts = context_names(args.kubeconfig.as_deref());
     state.warnings = warnings;
     state.log_settings = config.log_settings();
+    state.shell_commands = config.shell_commands();
+    state.debug_image.clone_from(&config.shell.debug_image);
     state.aliases = aliases;
     let trace = match &args.trace_frames {
         Some(path) => Some(FrameTrace::create(path)?),

@@ -9,7 +9,7 @@
 mod builtin;
 pub mod custom;
 pub mod registry;
-pub mod server_version;
+pub use crate::server_version;
 
 pub use self::builtin::BUILTIN as RESOURCES;
 pub use self::registry::Registry;

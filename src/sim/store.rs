@@ -11,6 +11,7 @@
 //! separation of the status subresource, optimistic concurrency) but no
 //! validation, admission or authorization: that is the API layer's job.
 
+mod generated_names;
 mod page;
 pub mod ttl;
 mod typed;
@@ -146,6 +147,7 @@ pub struct Store {
     history_cap: usize,
     compaction_interval: Duration,
     runtime: ContainerRuntime,
+    names: std::sync::Mutex<generated_names::GeneratedNames>,
 }
 
 /// Default number of changes kept for watches that resume from a resourceVersion.
@@ -200,7 +202,26 @@ impl Store {
             history_cap: history_cap.max(1),
             compaction_interval: COMPACTION_INTERVAL,
             runtime: ContainerRuntime::default(),
+            names: std::sync::Mutex::default(),
         }
+    }
+
+    /// The same store drawing generated names from `seed` (see [`generated_names`]).
+    #[must_use]
+    pub fn with_name_seed(self, seed: Option<u64>) -> Self {
+        *self
+            .names
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
+            generated_names::GeneratedNames::new(seed);
+        self
+    }
+
+    fn generated_suffix(&self, prefix: &str) -> String {
+        self.names
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .suffix(prefix, 5)
     }
 
     /// The same store with etcd compacting every `interval` instead of five minutes.
@@ -326,7 +347,7 @@ impl Store {
                     }],
                 ));
             }
-            obj["metadata"]["name"] = json!(format!("{prefix}{}", random_suffix(5)));
+            obj["metadata"]["name"] = json!(format!("{prefix}{}", self.generated_suffix(&prefix)));
             generated_from = Some(prefix);
         }
         let namespace = if rt.namespaced {
@@ -364,7 +385,7 @@ impl Store {
             match &generated_from {
                 Some(prefix) if retries < 7 => {
                     retries += 1;
-                    key.1 = format!("{prefix}{}", random_suffix(5));
+                    key.1 = format!("{prefix}{}", self.generated_suffix(prefix));
                     obj["metadata"]["name"] = json!(key.1);
                 }
                 _ => return Err(ApiError::already_exists(rt, &key.1)),

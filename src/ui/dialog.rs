@@ -1,6 +1,7 @@
 //! The open operation dialog, drawn over the screen: its fields, what Enter will
 //! send, the keys, and the last error (the input stays for a retry).
 
+pub mod streams;
 pub mod undo;
 
 use ratatui::Frame;
@@ -33,6 +34,9 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         Dialog::Image(d) => image(theme, d),
         Dialog::Undo(d) => undo::lines(theme, d, usize::from(area.height.saturating_sub(8))),
         Dialog::Confirm(d) => confirm(theme, d),
+        Dialog::Container(d) => streams::container_picker(theme, d),
+        Dialog::Forward(d) => streams::forward(theme, d),
+        Dialog::Leftovers(d) => streams::leftovers(theme, d, state.now),
     };
     if let Some(error) = &state.dialogs.error {
         lines.push(Line::from(""));
@@ -199,6 +203,16 @@ fn confirm(theme: &Theme, d: &ConfirmDialog) -> (String, Vec<Line<'static>>) {
                 "sets the restartedAt template annotation (kubectl rollout restart)",
             ));
             "restart".to_owned()
+        }
+        Operation::Trigger(key) => {
+            lines.push(hints(
+                theme,
+                &format!(
+                    "creates job.batch/{}-manual-… from its job template, marked manual (kubectl create job --from=cronjob/{})",
+                    key.name, key.name
+                ),
+            ));
+            "run now".to_owned()
         }
         Operation::Promote(_) => {
             lines.push(hints(

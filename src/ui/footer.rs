@@ -10,7 +10,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr as _;
 
 use super::truncate;
-use crate::action::Action;
+use crate::action::{Action, PodCommand};
 use crate::app::State;
 use crate::app::permissions;
 use crate::app::state::{Mode, Screen};
@@ -30,12 +30,16 @@ const HINTS: [Action; 5] = [
 /// The changes hinted where they apply to the shown screen's kind: right after
 /// [`FIRST_HINTS`] when usable (at 80 columns they are what a user looks for), after
 /// [`HINTS`], struck, when not.
-const CHANGE_HINTS: [Action; 7] = [
+const CHANGE_HINTS: [Action; 11] = [
+    Action::PodKey(PodCommand::Shell),
+    Action::PodKey(PodCommand::Attach),
+    Action::Trigger,
     Action::SetImage,
     Action::Canary,
     Action::Scale,
     Action::Undo,
     Action::Restart,
+    Action::PortForward,
     Action::Edit,
     Action::Delete,
 ];
@@ -121,6 +125,15 @@ pub fn unavailable(state: &State, action: &Action) -> Option<&'static str> {
 /// The actions hinted on the shown screen: help and commands, the changes that apply to
 /// its kind and can be used, the common keys, then the changes that cannot be used.
 fn hinted(state: &State) -> Vec<Action> {
+    if let Screen::Forwards(_) = state.screen() {
+        return vec![
+            Action::Help,
+            Action::CommandMode,
+            Action::Delete,
+            Action::Back,
+            Action::Quit,
+        ];
+    }
     let changes: Vec<Action> = permissions::target_kind(state).map_or_else(Vec::new, |kind| {
         let namespace = state.namespace.as_deref();
         CHANGE_HINTS
@@ -153,7 +166,11 @@ fn hints(state: &State, width: u16) -> Line<'static> {
         else {
             continue;
         };
-        let label = format!(" {}  ", short(&action));
+        let word = match (state.screen(), &action) {
+            (Screen::Forwards(_), Action::Delete) => "stop",
+            _ => short(&action),
+        };
+        let label = format!(" {word}  ");
         let needed = key.width() + 2 + label.trim_end().width();
         if used + needed > usize::from(width) {
             break;
@@ -187,6 +204,10 @@ fn short(action: &Action) -> &'static str {
         Action::Restart => "restart",
         Action::Undo => "undo",
         Action::Canary => "canary",
+        Action::Trigger => "run now",
+        Action::PodKey(PodCommand::Shell) => "shell",
+        Action::PodKey(PodCommand::Attach) => "attach",
+        Action::PortForward => "port-forward",
         other => other.description(),
     }
 }

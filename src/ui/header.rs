@@ -34,7 +34,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         first.push(Span::raw("  "));
         first.push(Span::styled(" READ-ONLY ", theme.badge_readonly()));
     }
-    let second = vec![
+    let mut second = vec![
         Span::styled("Namespace: ", key),
         Span::styled(state.namespace.as_deref().unwrap_or("all"), val),
         Span::raw("  "),
@@ -44,6 +44,16 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         Span::styled("State: ", key),
         Span::styled(connection_state.clone(), state_style),
     ];
+    // Open ports on this machine stay visible wherever the user is.
+    let forwards = state.forwards.active();
+    if forwards > 0 {
+        second.push(Span::raw("  "));
+        second.push(Span::styled("Port-forwards: ", key));
+        second.push(Span::styled(
+            forwards.to_string(),
+            theme.health(crate::cluster::Health::Ok),
+        ));
+    }
     let crumbs = state.breadcrumb();
     let mut third = Vec::new();
     for (i, crumb) in crumbs.iter().enumerate() {

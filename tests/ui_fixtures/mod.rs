@@ -15,9 +15,10 @@ use jiff::Timestamp;
 use kdeck::app::state::State;
 use kdeck::app::{Msg, update};
 use kdeck::cluster::{
-    AddressRow, ClusterUpdate, ConditionRow, ContainerRow, DaemonSetRow, DeploymentRow, Detail,
-    EndpointSliceRow, EndpointsRow, EventRow, Health, KeysRow, Kind, Meta, NamespaceRow, NodeRow,
-    OwnerRef, PodRow, ReplicaSetRow, Row, ServiceRow, StatefulSetRow, WatchState,
+    AddressRow, ClusterUpdate, ConditionRow, ContainerRow, CronJobRow, DaemonSetRow, DeploymentRow,
+    Detail, EndpointSliceRow, EndpointsRow, EventRow, Health, JobRow, KeysRow, Kind, Meta,
+    NamespaceRow, NodeRow, OwnerRef, PodRow, ReplicaSetRow, Row, ServiceRow, StatefulSetRow,
+    WatchState,
 };
 use kdeck::keymap::Keymap;
 use kdeck::theme::Theme;
@@ -635,6 +636,51 @@ pub fn rows(kind: Kind) -> Vec<Row> {
             }),
             Health::Neutral,
         )],
+        Kind::CronJob => vec![row(
+            meta(d, "hello-cron", 4 * 86_400),
+            Detail::CronJob(CronJobRow {
+                schedule: "*/5 * * * *".into(),
+                time_zone: None,
+                suspend: false,
+                active: 0,
+                last_schedule: ago(90),
+                last_successful: ago(85),
+                images: vec!["busybox:1.28".into()],
+            }),
+            Health::Ok,
+        )],
+        Kind::Job => vec![
+            row(
+                meta(d, "hello-cron-29979357", 90),
+                Detail::Job(JobRow {
+                    status: "Complete".into(),
+                    succeeded: 1,
+                    completions: Some(1),
+                    parallelism: 1,
+                    active: 0,
+                    failed: 0,
+                    started: ago(90),
+                    completed: ago(85),
+                    images: vec!["busybox:1.28".into()],
+                }),
+                Health::Ok,
+            ),
+            row(
+                meta(d, "pi", 600),
+                Detail::Job(JobRow {
+                    status: "Running".into(),
+                    succeeded: 0,
+                    completions: Some(1),
+                    parallelism: 1,
+                    active: 1,
+                    failed: 0,
+                    started: ago(600),
+                    completed: None,
+                    images: vec!["perl:5.34.0".into()],
+                }),
+                Health::Warn,
+            ),
+        ],
         Kind::Other(_) => Vec::new(),
     }
 }
@@ -686,7 +732,7 @@ fn endpoints(ns: &str, name: &str, addresses: Vec<AddressRow>, port: &str) -> Ro
 }
 
 /// Every kind the fixture cluster has.
-pub const KINDS: [Kind; 13] = kdeck::app::state::PANES;
+pub const KINDS: [Kind; 15] = kdeck::app::state::PANES;
 
 /// A state on `kind` in namespace `default`, every store loaded and live, at `size`.
 pub fn state(kind: Kind, size: (u16, u16)) -> State {

@@ -79,6 +79,8 @@ pub fn parse(kind: Kind, text: &str) -> Result<Value, ParseError> {
         Kind::Namespace => typed::<Namespace>(text),
         Kind::ConfigMap => typed::<ConfigMap>(text),
         Kind::Secret => typed::<Secret>(text),
+        Kind::Job => typed::<k8s_openapi::api::batch::v1::Job>(text),
+        Kind::CronJob => typed::<k8s_openapi::api::batch::v1::CronJob>(text),
         // No typed schema here: the server's dry run checks it.
         Kind::Other(_) => Ok(()),
     }?;

@@ -7,6 +7,7 @@ use std::fmt;
 use std::time::Duration;
 
 use super::canary::{CanaryPlan, CanaryProgress};
+use super::debug_pod::DebugPod;
 use super::delete::Propagation;
 use super::op_error::OpError;
 use super::{Outcome, set_image::change_cause};
@@ -84,6 +85,15 @@ pub enum Operation {
     },
     /// Set an image and stop the rollout once the plan's new pods are ready.
     Canary(CanaryPlan),
+    /// Run a CronJob now (`kubectl create job --from=cronjob/x`).
+    Trigger(ObjectKey),
+    /// Suspend a CronJob (`true`) or resume it (`spec.suspend`).
+    Suspend {
+        /// The CronJob.
+        key: ObjectKey,
+        /// Suspend, or resume.
+        suspend: bool,
+    },
     /// Promote a canary: restore the strategy and resume.
     Promote(ObjectKey),
     /// Abort a canary: roll back to the revision before it and resume.
@@ -98,6 +108,9 @@ pub enum Operation {
         /// `dryRun=All`.
         dry_run: bool,
     },
+    /// Start a debug pod (`kubectl run --rm -it`, the create; kdeck attaches, then
+    /// deletes it).
+    RunPod(DebugPod),
     /// Create an object (`kubectl create -f`); `dry_run`: validated by the server only.
     Create {
         /// Namespace used when the object names none.
@@ -166,11 +179,17 @@ impl fmt::Display for Operation {
                 plan.image,
                 plan.new_pods
             ),
+            Self::Trigger(key) => write!(f, "run {} now", target(key)),
+            Self::Suspend { key, suspend } => {
+                let verb = if *suspend { "suspend" } else { "resume" };
+                write!(f, "{verb} {}", target(key))
+            }
             Self::Promote(key) => write!(f, "promote the canary of {}", target(key)),
             Self::Abort(key) => write!(f, "abort the canary of {}", target(key)),
             Self::Replace { key, dry_run, .. } => {
                 write!(f, "{}edit {}", dry(*dry_run), target(key))
             }
+            Self::RunPod(pod) => write!(f, "run pod/{} ({})", pod.name, pod.image),
             Self::Create {
                 object, dry_run, ..
             } => write!(
@@ -233,6 +252,10 @@ pub async fn perform(
             delete(permit, key.kind, &key.namespace, &key.name, *propagation).await
         }
         Operation::Canary(plan) => start_canary(permit, plan, on_progress).await,
+        Operation::Trigger(key) => super::cronjob::trigger(permit, &key.namespace, &key.name).await,
+        Operation::Suspend { key, suspend } => {
+            super::cronjob::set_suspended(permit, &key.namespace, &key.name, *suspend).await
+        }
         Operation::Promote(key) => promote_canary(permit, &key.namespace, &key.name).await,
         Operation::Abort(key) => abort_canary(permit, &key.namespace, &key.name).await,
         Operation::Replace {
@@ -250,6 +273,7 @@ pub async fn perform(
                 ),
             ))
         }
+        Operation::RunPod(pod) => super::debug_pod::create(permit, pod).await,
         Operation::Create {
             namespace,
             object,

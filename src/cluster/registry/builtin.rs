@@ -25,7 +25,7 @@ macro_rules! kind {
 }
 
 /// The built-in kinds, in the order of [`Kind`].
-pub(super) static BUILTIN: [KindInfo; 13] = [
+pub(super) static BUILTIN: [KindInfo; 15] = [
     kind!(
         Pod,
         "",
@@ -194,6 +194,32 @@ pub(super) static BUILTIN: [KindInfo; 13] = [
         true,
         "Secrets",
         &columns::KEYS,
+        None
+    ),
+    kind!(
+        Job,
+        "batch",
+        "v1",
+        "jobs",
+        "job",
+        &[],
+        &[],
+        true,
+        "Jobs",
+        &columns::JOB,
+        None
+    ),
+    kind!(
+        CronJob,
+        "batch",
+        "v1",
+        "cronjobs",
+        "cronjob",
+        &["cj"],
+        &[],
+        true,
+        "CronJobs",
+        &columns::CRON_JOB,
         None
     ),
 ];

@@ -65,9 +65,10 @@ impl Catalog {
 
     /// `kind`, or what stands for it here: a typed kind the server serves only at
     /// another version (EndpointSlices before 1.21) is its discovered resource, shown in
-    /// a generic pane.
+    /// a generic pane; a discovered resource no longer served at its version (a CRD's
+    /// version removed) is the same resource at the version served now.
     pub fn resolve(&self, kind: Kind) -> Kind {
-        if !self.discovered || self.serves(kind) || matches!(kind, Kind::Other(_)) {
+        if !self.discovered || self.serves(kind) {
             return kind;
         }
         self.kinds
@@ -131,11 +132,12 @@ impl Catalog {
         words
     }
 
-    /// The group-qualified plurals of the served discovered kinds (`widgets.demo.kdeck.dev`).
+    /// The group-qualified plurals of the served kinds kdeck has no typed view of
+    /// (`widgets.demo.kdeck.dev`).
     pub fn qualified_words(&self) -> Vec<String> {
         self.kinds
             .iter()
-            .filter(|k| !k.group().is_empty())
+            .filter(|k| matches!(k, Kind::Other(_)) && !k.group().is_empty())
             .map(|k| k.qualified_plural())
             .collect()
     }

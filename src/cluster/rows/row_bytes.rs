@@ -112,6 +112,8 @@ fn detail_heap(d: &Detail) -> usize {
         Detail::Node(n) => s(&n.status) + s(&n.roles) + s(&n.version) + s(&n.internal_ip),
         Detail::Namespace(n) => s(&n.status),
         Detail::ConfigMap(k) | Detail::Secret(k) => s(&k.type_) + strings(&k.keys),
+        Detail::Job(j) => s(&j.status) + strings(&j.images),
+        Detail::CronJob(c) => s(&c.schedule) + os(c.time_zone.as_ref()) + strings(&c.images),
         Detail::Table(t) => {
             t.cells.len() * size_of::<Box<str>>() + t.cells.iter().map(|c| c.len()).sum::<usize>()
         }

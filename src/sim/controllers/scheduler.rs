@@ -1,13 +1,19 @@
-//! The scheduler stand-in: binds each unscheduled pod to the Ready node with the
-//! fewest pods whose taints it tolerates (`Scheduled` event), or marks it
-//! Unschedulable (`FailedScheduling`).
+//! The scheduler stand-in: binds each unscheduled pod to a Ready node whose taints it
+//! tolerates (`Scheduled` event), or marks it Unschedulable (`FailedScheduling`).
+//!
+//! The node is chosen as kube-scheduler's default scoring would mostly choose it: first
+//! spread, fewest pods "of the same group" (selected by the same Service, or of the same
+//! controller: the default topology spread constraint on `kubernetes.io/hostname`), then
+//! fewest running pods (finished pods hold nothing), then the name. Spreading by group first
+//! also keeps a Deployment's placement independent of unrelated pods (a CronJob's runs)
+//! coming and going.
 
 use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
 use super::events::{Reporter, emit, normal, warning};
-use super::meta::{is_terminating, kind, name, namespace};
+use super::meta::{controller_uid, is_terminating, kind, name, namespace, selector_matches};
 use super::pass::Pass;
 use crate::sim::clock::format_time;
 use crate::sim::managed_fields::KUBE_SCHEDULER;
@@ -76,11 +82,14 @@ pub fn reconcile(pass: &Pass<'_>, pods: &[Obj]) {
     }
     let nodes = pass.all("", "Node");
     let mut load: HashMap<String, usize> = nodes.iter().map(|n| (name(n).to_string(), 0)).collect();
-    for p in pods {
+    for p in pods.iter().filter(|p| !has_finished(p)) {
         if let Some(n) = p["spec"]["nodeName"].as_str() {
             *load.entry(n.to_string()).or_default() += 1;
         }
     }
+    let services = pass.all("", "Service");
+    // Pods bound in this pass count for the spread of the next ones.
+    let mut bound_now: Vec<(&Obj, String)> = Vec::new();
     let pod_type = kind("", "Pod");
     let instance = instance(&nodes);
     let reporter = Reporter {
@@ -93,15 +102,20 @@ pub fn reconcile(pass: &Pass<'_>, pods: &[Obj]) {
             .filter(|n| node_is_ready(n))
             .filter(|n| tolerates_all(pod, n))
             .collect();
-        let Some(node) = fits
-            .into_iter()
-            .min_by_key(|n| (load.get(name(n)).copied().unwrap_or(0), name(n).to_string()))
-        else {
+        let spread = group_spread(pod, pods, &bound_now, &services);
+        let Some(node) = fits.into_iter().min_by_key(|n| {
+            (
+                spread.get(name(n)).copied().unwrap_or(0),
+                load.get(name(n)).copied().unwrap_or(0),
+                name(n).to_string(),
+            )
+        }) else {
             mark_unschedulable(pass, pod, nodes.len(), reporter);
             continue;
         };
         let node_name = name(node).to_string();
         *load.entry(node_name.clone()).or_default() += 1;
+        bound_now.push((pod, node_name.clone()));
         let now = format_time(pass.now);
         // The binding subresource writes no managedFields.
         let bound = pass.modify_untracked(pod_type, namespace(pod), name(pod), |v| {
@@ -125,6 +139,51 @@ pub fn reconcile(pass: &Pass<'_>, pods: &[Obj]) {
             );
         }
     }
+}
+
+/// Whether a pod has ended (Succeeded or Failed): it no longer holds a place on its node.
+fn has_finished(pod: &Value) -> bool {
+    matches!(
+        pod["status"]["phase"].as_str(),
+        Some("Succeeded" | "Failed")
+    )
+}
+
+/// How many running pods of `pod`'s group each node holds: the pods of its namespace that
+/// one of the Services selecting `pod` selects too, or that have the same controller.
+fn group_spread<'a>(
+    pod: &Value,
+    pods: &'a [Obj],
+    bound_now: &[(&'a Obj, String)],
+    services: &[Obj],
+) -> HashMap<String, usize> {
+    let ns = namespace(pod);
+    let owner = controller_uid(pod);
+    let labels = pod["metadata"]["labels"].as_object();
+    let selectors: Vec<Value> = services
+        .iter()
+        .filter(|s| namespace(s) == ns)
+        .map(|s| json!({"matchLabels": s["spec"]["selector"]}))
+        .filter(|sel| labels.is_some_and(|l| selector_matches(sel, l)))
+        .collect();
+    let same_group = |other: &Value| {
+        namespace(other) == ns
+            && ((owner.is_some() && controller_uid(other) == owner)
+                || other["metadata"]["labels"]
+                    .as_object()
+                    .is_some_and(|l| selectors.iter().any(|sel| selector_matches(sel, l))))
+    };
+    let mut spread = HashMap::new();
+    let placed = pods
+        .iter()
+        .filter_map(|p| p["spec"]["nodeName"].as_str().map(|n| (p, n)))
+        .chain(bound_now.iter().map(|(p, n)| (*p, n.as_str())));
+    for (other, node) in placed {
+        if !node.is_empty() && !has_finished(other) && same_group(other) {
+            *spread.entry(node.to_string()).or_default() += 1;
+        }
+    }
+    spread
 }
 
 fn mark_unschedulable(pass: &Pass<'_>, pod: &Value, node_count: usize, reporter: Reporter<'_>) {

@@ -1,5 +1,6 @@
 //! Which Kubernetes release the embedded cluster claims to be (`kdeck sim --server-version`):
-//! its `/version` document and, through [`Served`](super::Served) spans, its API surface.
+//! its `/version` document; the sim's `Served` spans turn it into its API surface. Outside the
+//! `sim` feature so the command line parses the same in the bastion build.
 
 use std::fmt::{self, Write as _};
 use std::str::FromStr;
