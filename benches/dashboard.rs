@@ -11,11 +11,11 @@ use std::hint::black_box;
 
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
 use jiff::Timestamp;
-use k8s_openapi::api::core::v1::Pod;
 use kdeck::app::filter::Filter;
 use kdeck::app::state::{Screen, State};
 use kdeck::app::{Msg, update};
 use kdeck::cluster::rows::ToRow as _;
+use kdeck::cluster::rows::lean::pod::Pod;
 use kdeck::cluster::rows::row_bytes::sample_pod_json;
 use kdeck::cluster::{ClusterUpdate, Kind, Row, WatchState};
 use kdeck::keymap::Keymap;

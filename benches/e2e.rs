@@ -1,158 +1,294 @@
-//! The end-to-end measurement of the real binary against the embedded cluster's
-//! `scale` scenario, as a user meets it: `cargo bench --bench e2e [-- --pods N --churn R]`.
+//! The end-to-end measurement of the real binary against the embedded cluster's `scale`
+//! scenario, as a user meets it:
+//! `cargo bench --bench e2e [-- --pods N[,M...] --churn R --idle-secs S]`.
 //!
-//! Two runs, each on a fresh `kdeck sim --scenario scale`: one with no churn (loading and
-//! idle), one with `--churn` pod updates a second (busy). In each, kdeck runs in a
-//! pseudo-terminal at 200x60 with `--trace-frames`, and this reports:
-//! - the reference: `kubectl get pods -A -o name` against the same server (median of 3);
-//! - time to the first frame, and until the complete pods table (`pods(all)[N]`) is shown;
-//! - peak RSS; CPU and terminal bytes written a second while idle and under churn;
-//! - key-press-to-screen latency (median, p99) under churn, from the frame trace.
+//! The embedded cluster runs in this process (so its request log can be read), kdeck in a
+//! pseudo-terminal at 200x60 with `--trace-frames`. First kdeck's baseline: its peak RSS
+//! showing the pods of a cluster that has none. Then, for each number of pods (5,000 and
+//! 50,000 by default, with the ~4 events a pod the scale-up leaves), two runs, each on a
+//! fresh cluster:
+//! - idle: the reference, `kubectl get pods -A` (median of 3, to its first line and to its
+//!   end); kdeck's first frame, first row and complete pods table (`pods(all)[N]`); its
+//!   peak RSS and RSS a pod over the baseline; then a quiet minute: CPU, the requests kdeck
+//!   sent (told by its User-Agent) and the bytes it wrote to the terminal; then the events
+//!   pane: its complete table and what it added to the peak, a row;
+//! - busy: `--churn` pod updates a second: CPU, key-press-to-screen latency (median, p99,
+//!   from the frame trace) and peak RSS.
 //!
-//! Medians and ratios only: the machine is shared and noisy. Nothing here asserts a time.
+//! Nothing here asserts a time: the machine is shared and noisy; run it more than once.
 
 #[path = "../tests/pty/mod.rs"]
 mod pty;
 
+#[path = "e2e/proc_stats.rs"]
+mod proc_stats;
+#[path = "e2e/reference.rs"]
+mod reference;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use kdeck::cli::{ScenarioName, SimArgs};
+use kdeck::sim::{Sim, SimOptions};
+use proc_stats::{cpu_time, peak_rss_kib, percentile, rss_kib};
 use pty::PtySession;
 
 const KDECK: &str = env!("CARGO_BIN_EXE_kdeck");
 const WIDTH: u16 = 200;
 const HEIGHT: u16 = 60;
-/// How long CPU and output are sampled in each state.
-const SAMPLE: Duration = Duration::from_secs(10);
+/// How long CPU is sampled under churn.
+const BUSY_SAMPLE: Duration = Duration::from_secs(10);
 /// Keys pressed under churn, one every [`KEY_GAP`].
 const KEYS: usize = 60;
 const KEY_GAP: Duration = Duration::from_millis(150);
+/// The longest wait for a table to fill.
+const FILL_TIMEOUT: Duration = Duration::from_secs(900);
 
 struct Options {
-    pods: usize,
+    pods: Vec<usize>,
     churn: u32,
+    idle: Duration,
 }
 
 fn options() -> Options {
-    let mut o = Options {
-        pods: 50_000,
-        churn: 1_000,
-    };
     let args: Vec<String> = std::env::args().collect();
     let value = |name: &str| {
         args.iter()
             .position(|a| a == name)
             .and_then(|i| args.get(i + 1))
-            .and_then(|v| v.parse().ok())
+            .cloned()
     };
-    if let Some(p) = value("--pods") {
-        o.pods = p;
+    Options {
+        pods: value("--pods").map_or_else(
+            || vec![5_000, 50_000],
+            |v| v.split(',').filter_map(|n| n.parse().ok()).collect(),
+        ),
+        churn: value("--churn")
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(1_000),
+        idle: Duration::from_secs(
+            value("--idle-secs")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(60),
+        ),
     }
-    if let Some(c) = value("--churn") {
-        o.churn = u32::try_from(c).unwrap_or(u32::MAX);
-    }
-    o
 }
 
-/// A `kdeck sim` process, killed when dropped.
-struct Sim {
-    child: Child,
+/// An embedded cluster in this process, with the kubeconfig written for it.
+struct Cluster {
+    sim: Sim,
     kubeconfig: PathBuf,
 }
 
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_sim(dir: &Path, pods: usize, churn: u32) -> Sim {
-    let kubeconfig = dir.join(format!("kubeconfig-{churn}.yaml"));
-    let child = Command::new(KDECK)
-        .args(["sim", "--scenario", "scale", "--pods"])
-        .arg(pods.to_string())
-        .args(["--deployments", &(pods / 100).max(1).to_string()])
-        .arg("--churn")
-        .arg(churn.to_string())
-        .arg("--write-kubeconfig")
-        .arg(&kubeconfig)
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start kdeck sim");
-    let sim = Sim { child, kubeconfig };
-    let deadline = Instant::now() + Duration::from_secs(600);
-    while !sim.kubeconfig.exists() {
-        assert!(Instant::now() < deadline, "the sim did not start");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    sim
-}
-
-/// The median of three `kubectl get pods -A -o name`, and the lines of the last one.
-fn kubectl_reference(kubeconfig: &Path) -> Option<(Duration, usize)> {
-    let mut times = Vec::new();
-    let mut lines = 0;
-    for _ in 0..3 {
-        let start = Instant::now();
-        let out = Command::new("kubectl")
-            .arg("--kubeconfig")
-            .arg(kubeconfig)
-            .args(["get", "pods", "-A", "-o", "name"])
-            .output()
-            .ok()?;
-        times.push(start.elapsed());
-        lines = out.stdout.split(|b| *b == b'\n').count().saturating_sub(1);
-    }
-    times.sort();
-    Some((times[1], lines))
-}
-
-/// User and system CPU time of a process so far (clock ticks of 10 ms, Linux's USER_HZ).
-fn cpu_time(pid: u32) -> Duration {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // Fields after the command name (which may hold spaces) start after the last ')'.
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<u64>().ok())
-            .unwrap_or(0)
+fn start_cluster(
+    rt: &tokio::runtime::Runtime,
+    dir: &Path,
+    scenario: ScenarioName,
+    pods: usize,
+    churn: u32,
+) -> Cluster {
+    let args = SimArgs {
+        scenario,
+        pods,
+        deployments: (pods / 100).max(1),
+        churn,
+        ..SimArgs::default()
     };
-    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
-    Duration::from_millis((ticks(11) + ticks(12)) * 10)
+    let sim = rt
+        .block_on(Sim::start(SimOptions {
+            args,
+            manual_clock: false,
+        }))
+        .expect("start the embedded cluster");
+    let kubeconfig = dir.join(format!("kubeconfig-{pods}-{churn}.yaml"));
+    sim.write_kubeconfig(&kubeconfig)
+        .expect("write the kubeconfig");
+    Cluster { sim, kubeconfig }
 }
 
-/// Peak resident set size in MiB.
-fn peak_rss_mib(pid: u32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
+/// Requests kdeck sent so far, told by its User-Agent.
+fn kdeck_requests(sim: &Sim) -> usize {
+    sim.requests()
+        .iter()
+        .filter(|r| r.user_agent.starts_with("kdeck/"))
+        .count()
 }
 
-/// CPU share of one core and terminal bytes a second over [`SAMPLE`].
-fn sample(session: &PtySession, pid: u32) -> (f64, f64) {
-    let (cpu0, bytes0, t0) = (cpu_time(pid), session.raw_output().len(), Instant::now());
-    std::thread::sleep(SAMPLE);
-    let elapsed = t0.elapsed().as_secs_f64();
-    let cpu = cpu_time(pid).saturating_sub(cpu0).as_secs_f64() / elapsed;
-    let bytes = (session.raw_output().len() - bytes0) as f64 / elapsed;
-    (cpu, bytes)
+/// The row count in a table's title (`pods(all)[500…]` is 500), if shown.
+fn title_count(screen: &str, title: &str) -> Option<usize> {
+    let at = screen.find(title)? + title.len();
+    let digits: String = screen[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
+fn spawn_kdeck(dir: &Path, kubeconfig: &Path, trace: &Path) -> PtySession {
+    let args = [
+        "--kubeconfig",
+        kubeconfig.to_str().expect("utf-8 path"),
+        "--command",
+        "pods",
+        "-A",
+        "--trace-frames",
+        trace.to_str().expect("utf-8 path"),
+    ];
+    let config_home = dir.join("config");
+    let env = [("XDG_CONFIG_HOME", config_home.to_str().expect("utf-8 path"))];
+    PtySession::spawn(Path::new(KDECK), &args, &env, WIDTH, HEIGHT)
+}
+
+/// Waits until the screen holds `complete`.
+fn wait_complete(session: &PtySession, complete: &str) {
+    let deadline = Instant::now() + FILL_TIMEOUT;
+    while !session.screen().contains(complete) {
+        assert!(
+            Instant::now() < deadline,
+            "no {complete} on screen; screen:\n{}",
+            session.screen()
+        );
+        std::thread::sleep(Duration::from_millis(20));
     }
-    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
-    sorted[i]
+}
+
+fn quit(mut session: PtySession) {
+    session.send("\x03");
+}
+
+/// kdeck's peak RSS (KiB) on a cluster without pods: what a pod's cost is counted from.
+fn baseline(rt: &tokio::runtime::Runtime, dir: &Path) -> f64 {
+    let cluster = start_cluster(rt, dir, ScenarioName::Empty, 0, 0);
+    let session = spawn_kdeck(dir, &cluster.kubeconfig, &dir.join("frames-baseline.tsv"));
+    let pid = session.pid().expect("kdeck's pid");
+    session.wait_for("an empty pods table", |s| s.contains("no pods here"));
+    let peak = peak_rss_kib(pid);
+    println!(
+        "baseline (no pods): peak RSS {:.1} MiB, RSS {:.1} MiB",
+        peak / 1024.0,
+        rss_kib(pid) / 1024.0
+    );
+    quit(session);
+    rt.block_on(cluster.sim.stop());
+    peak
+}
+
+fn reference(kubeconfig: &Path) {
+    let mut runs: Vec<reference::KubectlRun> = (0..3)
+        .filter_map(|_| reference::kubectl_get_pods(kubeconfig))
+        .collect();
+    if runs.is_empty() {
+        println!("  reference: kubectl not found");
+        return;
+    }
+    runs.sort_by_key(|r| r.complete);
+    let complete = runs[runs.len() / 2];
+    runs.sort_by_key(|r| r.first_line);
+    let first = runs[runs.len() / 2];
+    println!(
+        "  reference: kubectl get pods -A: first line {:.2} s, complete {:.2} s (median of {}, {} pods)",
+        first.first_line.as_secs_f64(),
+        complete.complete.as_secs_f64(),
+        runs.len(),
+        complete.lines
+    );
+}
+
+/// Loading, a quiet minute, then the events pane.
+fn idle_run(cluster: &Cluster, dir: &Path, pods: usize, baseline_kib: f64, idle: Duration) {
+    let start = Instant::now();
+    let session = spawn_kdeck(dir, &cluster.kubeconfig, &dir.join("frames-idle.tsv"));
+    let pid = session.pid().expect("kdeck's pid");
+    session.wait_for("the first frame", |s| s.contains("pods("));
+    let first_frame = start.elapsed();
+    let deadline = Instant::now() + FILL_TIMEOUT;
+    while title_count(&session.screen(), "pods(all)[").unwrap_or(0) == 0 {
+        assert!(Instant::now() < deadline, "no row came");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let first_row = start.elapsed();
+    wait_complete(&session, &format!("pods(all)[{pods}]"));
+    let complete = start.elapsed();
+    let peak = peak_rss_kib(pid);
+    println!(
+        "  kdeck: first frame {:.2} s, first row {:.2} s, complete table {:.2} s",
+        first_frame.as_secs_f64(),
+        first_row.as_secs_f64(),
+        complete.as_secs_f64()
+    );
+    println!(
+        "  kdeck: peak RSS {:.1} MiB, {:.0} bytes a pod over the baseline",
+        peak / 1024.0,
+        (peak - baseline_kib) * 1024.0 / pods as f64
+    );
+
+    let (cpu0, bytes0, requests0) = (
+        cpu_time(pid),
+        session.raw_output().len(),
+        kdeck_requests(&cluster.sim),
+    );
+    let t0 = Instant::now();
+    std::thread::sleep(idle);
+    let minutes = t0.elapsed().as_secs_f64() / 60.0;
+    let cpu = cpu_time(pid).saturating_sub(cpu0).as_secs_f64() / t0.elapsed().as_secs_f64();
+    let bytes = (session.raw_output().len() - bytes0) as f64 / minutes;
+    let requests = (kdeck_requests(&cluster.sim) - requests0) as f64 / minutes;
+    println!(
+        "  idle: CPU {:.2}% of a core, {requests:.0} requests a minute, {bytes:.0} terminal bytes a minute; RSS {:.1} MiB",
+        cpu * 100.0,
+        rss_kib(pid) / 1024.0
+    );
+
+    let mut session = session;
+    let before = peak_rss_kib(pid);
+    let start = Instant::now();
+    session.type_slowly(":events\r");
+    let deadline = Instant::now() + FILL_TIMEOUT;
+    let events = loop {
+        let screen = session.screen();
+        if let Some(n) = title_count(&screen, "events(all)[")
+            && screen.contains(&format!("events(all)[{n}]"))
+            && n > 0
+        {
+            break n;
+        }
+        assert!(Instant::now() < deadline, "the events did not come");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let peak = peak_rss_kib(pid);
+    println!(
+        "  events pane: {events} events in {:.2} s; peak RSS {:.1} MiB, {:.0} bytes an event over the pods' peak",
+        start.elapsed().as_secs_f64(),
+        peak / 1024.0,
+        (peak - before) * 1024.0 / events as f64
+    );
+    quit(session);
+}
+
+/// Under churn: CPU, key to screen, peak RSS.
+fn busy_run(cluster: &Cluster, dir: &Path, pods: usize) {
+    let trace = dir.join("frames-busy.tsv");
+    let mut session = spawn_kdeck(dir, &cluster.kubeconfig, &trace);
+    let pid = session.pid().expect("kdeck's pid");
+    wait_complete(&session, &format!("pods(all)[{pods}]"));
+    let (cpu0, t0) = (cpu_time(pid), Instant::now());
+    std::thread::sleep(BUSY_SAMPLE);
+    let cpu = cpu_time(pid).saturating_sub(cpu0).as_secs_f64() / t0.elapsed().as_secs_f64();
+    for i in 0..KEYS {
+        session.send(if i % 2 == 0 { "j" } else { "k" });
+        std::thread::sleep(KEY_GAP);
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let l = latencies(&trace);
+    println!(
+        "  busy: CPU {:.1}% of a core; key to screen median {:.1} ms, p99 {:.1} ms ({} frames with input); peak RSS {:.1} MiB",
+        cpu * 100.0,
+        percentile(&l, 0.5),
+        percentile(&l, 0.99),
+        l.len(),
+        peak_rss_kib(pid) / 1024.0
+    );
+    quit(session);
 }
 
 /// Input latencies (ms) from the frame trace: the third column, where present.
@@ -169,96 +305,33 @@ fn latencies(trace: &Path) -> Vec<f64> {
     v
 }
 
-fn run_dashboard(dir: &Path, sim: &Sim, pods: usize, busy: bool) {
-    let trace = dir.join(format!("frames-{busy}.tsv"));
-    let start = Instant::now();
-    let args = [
-        "--kubeconfig",
-        sim.kubeconfig.to_str().expect("utf-8 path"),
-        "--command",
-        "pods",
-        "-A",
-        "--trace-frames",
-        trace.to_str().expect("utf-8 path"),
-    ];
-    let config_home = dir.join("config");
-    let env = [("XDG_CONFIG_HOME", config_home.to_str().expect("utf-8 path"))];
-    let session = PtySession::spawn(Path::new(KDECK), &args, &env, WIDTH, HEIGHT);
-    let pid = session.pid().expect("kdeck's pid");
-    session.wait_for("the first frame", |s| s.contains("pods("));
-    let first = start.elapsed();
-    let complete = format!("pods(all)[{pods}]");
-    let deadline = Instant::now() + Duration::from_secs(900);
-    while !session.screen().contains(&complete) {
-        assert!(
-            Instant::now() < deadline,
-            "the table did not fill; screen:\n{}",
-            session.screen()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let full = start.elapsed();
-    let label = if busy { "under churn" } else { "idle" };
-    if !busy {
-        println!("  first frame: {:.2} s", first.as_secs_f64());
-        println!(
-            "  complete pods table ({pods} rows): {:.2} s",
-            full.as_secs_f64()
-        );
-    }
-    let (cpu, bytes) = sample(&session, pid);
-    println!(
-        "  {label}: CPU {:.1}% of a core, terminal output {:.0} bytes/s",
-        cpu * 100.0,
-        bytes
-    );
-    if busy {
-        let mut session = session;
-        for i in 0..KEYS {
-            session.send(if i % 2 == 0 { "j" } else { "k" });
-            std::thread::sleep(KEY_GAP);
-        }
-        std::thread::sleep(Duration::from_millis(500));
-        let l = latencies(&trace);
-        println!(
-            "  key to screen under churn: median {:.1} ms, p99 {:.1} ms ({} frames with input)",
-            percentile(&l, 0.5),
-            percentile(&l, 0.99),
-            l.len()
-        );
-        println!("  peak RSS: {:.1} MiB", peak_rss_mib(pid));
-        session.send("\x03");
-    } else {
-        println!("  peak RSS: {:.1} MiB", peak_rss_mib(pid));
-        let mut session = session;
-        session.send("\x03");
-    }
-}
-
 fn main() {
     // `cargo bench` passes `--bench`; libtest-style filters are ignored.
     let o = options();
     let dir = tempfile::tempdir().expect("a temporary directory");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
     println!(
-        "kdeck end-to-end, {} pods, {WIDTH}x{HEIGHT}, churn {} updates/s",
+        "kdeck end-to-end, {WIDTH}x{HEIGHT}, pods {:?}, churn {} updates/s",
         o.pods, o.churn
     );
-    for busy in [false, true] {
-        let churn = if busy { o.churn } else { 0 };
+    let baseline_kib = baseline(&rt, dir.path());
+    for &pods in &o.pods {
         let started = Instant::now();
-        let sim = start_sim(dir.path(), o.pods, churn);
+        let cluster = start_cluster(&rt, dir.path(), ScenarioName::Scale, pods, 0);
         println!(
-            "sim with churn {churn}: started in {:.1} s",
+            "{pods} pods: cluster started in {:.1} s",
             started.elapsed().as_secs_f64()
         );
-        if let Some((t, lines)) = kubectl_reference(&sim.kubeconfig) {
-            println!(
-                "  reference: kubectl get pods -A -o name: {:.2} s (median of 3, {lines} lines)",
-                t.as_secs_f64()
-            );
-        } else {
-            println!("  reference: kubectl not found");
-        }
-        run_dashboard(dir.path(), &sim, o.pods, busy);
+        reference(&cluster.kubeconfig);
+        idle_run(&cluster, dir.path(), pods, baseline_kib, o.idle);
+        rt.block_on(cluster.sim.stop());
+        let cluster = start_cluster(&rt, dir.path(), ScenarioName::Scale, pods, o.churn);
+        println!("{pods} pods, churn {} updates/s:", o.churn);
+        busy_run(&cluster, dir.path(), pods);
+        rt.block_on(cluster.sim.stop());
     }
 }

@@ -213,7 +213,8 @@ impl Cluster {
     /// Watches `kind` in `namespace` (`None`: all namespaces, or cluster-scoped), sending
     /// updates on `tx` until the handle is dropped.
     ///
-    /// Sends `State(Syncing)`, then `Reset` with every row and `State(Live)`, then batched
+    /// Sends `State(Syncing)`, then the list's rows (`Listed` pages as they arrive, when it
+    /// takes more than one read, and `Reset` at its end) and `State(Live)`, then batched
     /// `Applied`/`Deleted` (coalesced for [`watch::COALESCE`] or [`watch::MAX_BATCH`] rows).
     /// Must be called within a tokio runtime.
     pub fn watch(
@@ -224,9 +225,10 @@ impl Cluster {
     ) -> WatchHandle {
         use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
         use k8s_openapi::api::batch::v1::{CronJob, Job};
-        use k8s_openapi::api::core::v1::{
-            ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service,
-        };
+        use k8s_openapi::api::core::v1::{ConfigMap, Endpoints, Namespace, Node, Secret, Service};
+
+        // Pods and events come by the thousand: decoded lean (see `rows::lean`).
+        use self::rows::lean::{event::Event, pod::Pod};
         use k8s_openapi::api::discovery::v1::EndpointSlice;
 
         let conn = Arc::clone(&self.connection);

@@ -1,5 +1,7 @@
-//! Many objects: the initial list is paginated (page size 500) into one Reset,
-//! and a burst of changes reaches the app as a few coalesced Applied batches.
+//! Many objects: the initial list is paginated (page size 500), its first page sent as
+//! soon as it is read and the rest page by page up to the Reset that ends it; a burst of
+//! changes reaches the app as a few coalesced Applied batches; every request says it is
+//! kdeck's in its User-Agent.
 
 mod cluster_fixtures;
 mod support;
@@ -47,13 +49,26 @@ async fn paginated_reset_and_coalesced_bursts() {
     let _watch = cluster.watch(Kind::Pod, Some("default".to_owned()), tx);
 
     let mut versions: BTreeMap<String, String> = BTreeMap::new();
+    // The size of each page as it came, and of the Reset that ended the list.
+    let mut pages_sent = Vec::new();
+    let mut reset = None;
     loop {
         match next(&mut rx).await {
+            ClusterUpdate::Listed { rows, first, .. } => {
+                assert_eq!(first, pages_sent.is_empty(), "only the first page is first");
+                assert!(reset.is_none(), "a page after the Reset");
+                pages_sent.push(rows.len());
+                versions.extend(
+                    rows.into_iter()
+                        .map(|r| (r.meta.name, r.meta.resource_version)),
+                );
+            }
             ClusterUpdate::Reset { rows, .. } => {
-                versions = rows
-                    .into_iter()
-                    .map(|r| (r.meta.name, r.meta.resource_version))
-                    .collect();
+                reset = Some(rows.len());
+                versions.extend(
+                    rows.into_iter()
+                        .map(|r| (r.meta.name, r.meta.resource_version)),
+                );
             }
             ClusterUpdate::State {
                 state: WatchState::Live,
@@ -66,7 +81,11 @@ async fn paginated_reset_and_coalesced_bursts() {
             other => panic!("unexpected before Live: {other:?}"),
         }
     }
-    assert_eq!(versions.len(), PODS, "one Reset with every pod");
+    // The first page went on its own, before the list ended.
+    assert_eq!(pages_sent.first(), Some(&500), "pages {pages_sent:?}");
+    assert!(reset.is_some(), "the list ended with a Reset");
+    assert_eq!(pages_sent.iter().sum::<usize>() + reset.unwrap_or(0), PODS);
+    assert_eq!(versions.len(), PODS, "every pod listed once");
     let pages = sim
         .requests()
         .into_iter()
@@ -77,6 +96,24 @@ async fn paginated_reset_and_coalesced_bursts() {
         pages >= PODS.div_ceil(500),
         "the list was not paginated: {pages} pages"
     );
+    // kdeck says who it is, as kubectl does (`kubectl/v1.32.0 (linux/amd64)`).
+    let agent = format!(
+        "kdeck/{} ({}/",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS
+    );
+    let requests = sim.requests();
+    let strangers: Vec<_> = requests
+        .iter()
+        .skip(before)
+        .filter(|r| !r.user_agent.starts_with(&agent))
+        .map(|r| (r.path.clone(), r.user_agent.clone()))
+        .collect();
+    assert!(
+        strangers.is_empty(),
+        "requests without kdeck's User-Agent: {strangers:?}"
+    );
+    assert!(requests.len() > before);
 
     // A burst: every pod changes once.
     for i in 0..PODS {
@@ -112,7 +149,7 @@ async fn paginated_reset_and_coalesced_bursts() {
     );
 }
 
-/// The `scale` scenario's 50,000 pods through one watch: one Reset, then Live.
+/// The `scale` scenario's 50,000 pods through one watch: its pages, a Reset, then Live.
 /// Heavy for a shared CI machine, so run on demand:
 /// `cargo test --release --test cluster_scale -- --ignored --nocapture`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -133,11 +170,17 @@ async fn fifty_thousand_pods_in_one_reset() {
     let (tx, mut rx) = mpsc::unbounded_channel();
     let start = std::time::Instant::now();
     let _watch = cluster.watch(Kind::Pod, None, tx);
-    let rows = loop {
-        if let ClusterUpdate::Reset { rows, .. } = next(&mut rx).await {
-            break rows;
+    let mut rows = Vec::new();
+    loop {
+        match next(&mut rx).await {
+            ClusterUpdate::Listed { rows: page, .. } => rows.extend(page),
+            ClusterUpdate::Reset { rows: last, .. } => {
+                rows.extend(last);
+                break;
+            }
+            _ => {}
         }
-    };
+    }
     let elapsed = start.elapsed();
     let bytes: usize = rows
         .iter()

@@ -6,7 +6,7 @@
 mod cluster_fixtures;
 mod support;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use cluster_fixtures::{connect, deployment_yaml};
@@ -23,6 +23,8 @@ struct Pane {
     states: Vec<WatchState>,
     resets: usize,
     deleted: Vec<String>,
+    /// The keys named by the pages of a list under way.
+    listed: Option<BTreeSet<(String, String)>>,
 }
 
 impl Pane {
@@ -33,17 +35,33 @@ impl Pane {
             states: Vec::new(),
             resets: 0,
             deleted: Vec::new(),
+            listed: None,
         }
     }
 
     fn apply(&mut self, update: ClusterUpdate) {
         match update {
+            ClusterUpdate::Listed { rows, first, .. } => {
+                let listed = self.listed.get_or_insert_with(Default::default);
+                if first {
+                    listed.clear();
+                }
+                for r in rows {
+                    let key = (r.meta.namespace.clone(), r.meta.name.clone());
+                    listed.insert(key.clone());
+                    self.rows.insert(key, r);
+                }
+            }
             ClusterUpdate::Reset { rows, .. } => {
                 self.resets += 1;
-                self.rows = rows
+                let rows: BTreeMap<_, _> = rows
                     .into_iter()
                     .map(|r| ((r.meta.namespace.clone(), r.meta.name.clone()), r))
                     .collect();
+                // After pages, the rows the list named stay; without pages, none does.
+                let listed = self.listed.take().unwrap_or_default();
+                self.rows.retain(|key, _| listed.contains(key));
+                self.rows.extend(rows);
             }
             ClusterUpdate::Applied { rows, .. } => {
                 for r in rows {

@@ -15,6 +15,8 @@ use kube::config::KubeConfigOptions;
 use super::ReadonlyLayer;
 use super::kubeconfig::LoadedKubeconfig;
 
+mod user_agent;
+
 /// How often a kubeconfig file is looked at while credentials are rejected.
 const KUBECONFIG_POLL: Duration = Duration::from_secs(2);
 
@@ -194,6 +196,11 @@ fn build(
     context: &str,
 ) -> anyhow::Result<(kube::Client, Option<kube::Client>)> {
     let base_path = config.cluster_url.path().to_owned();
+    let mut config = config.clone();
+    // Every request says who sent it, as kubectl's do (audit log, API Priority and Fairness).
+    config
+        .headers
+        .push((http::header::USER_AGENT, user_agent::user_agent()));
     let builder = || {
         ClientBuilder::try_from(config.clone())
             .with_context(|| format!("cannot build a client for context {context:?}"))

@@ -501,11 +501,24 @@ pub enum WatchState {
 /// What the cluster layer sends to the app loop.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClusterUpdate {
-    /// All rows of a kind in the watched scope, replacing what was there (initial list, relist after 410).
+    /// Rows of a list under way, sent page by page as they arrive so that the first ones
+    /// are shown at once: added or replaced, every other row left as it is until the
+    /// list's [`ClusterUpdate::Reset`].
+    Listed {
+        /// The kind.
+        kind: Kind,
+        /// The rows of this page.
+        rows: Vec<Row>,
+        /// The first page of a new list: the rows named from here on are the listed ones.
+        first: bool,
+    },
+    /// The end of a list (initial list, relist after 410): `rows` and the rows of its
+    /// [`ClusterUpdate::Listed`] pages are all the rows of the kind in the watched scope;
+    /// every other row goes. Without `Listed` pages before, `rows` replace what was there.
     Reset {
         /// The kind.
         kind: Kind,
-        /// The rows.
+        /// The rows (after `Listed` pages: the list's last ones).
         rows: Vec<Row>,
     },
     /// Rows added or changed, batched.

@@ -9,6 +9,7 @@ mod endpoints;
 mod endpointslice;
 mod event;
 mod job;
+pub mod lean;
 mod namespace;
 mod node;
 mod pod;

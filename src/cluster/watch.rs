@@ -9,8 +9,8 @@ pub mod table;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::StreamExt as _;
 use futures::stream::BoxStream;
+use futures::{FutureExt as _, StreamExt as _};
 use kube::runtime::utils::Backoff as _;
 use kube::runtime::watcher::{self, DefaultBackoff};
 use tokio::sync::mpsc;
@@ -257,20 +257,29 @@ async fn pump<O: Watched>(
 ) -> Result<(Failure, String), ReceiverGone> {
     let kind = out.kind;
     let mut pending = PendingChanges::new(kind);
-    let mut init_rows: Option<Vec<Row>> = None;
+    let mut list: Option<ListUnderWay> = None;
     let mut deadline: Option<Instant> = None;
     loop {
-        let event = if let Some(at) = deadline {
-            tokio::select! {
-                event = stream.next() => event,
-                () = tokio::time::sleep_until(at) => {
-                    deadline = None;
-                    out.all(pending.flush())?;
-                    continue;
-                }
-            }
+        let event = if let Some(event) = stream.next().now_or_never() {
+            event
         } else {
-            stream.next().await
+            // The next object is not at hand: the page read so far goes now, so that the
+            // first rows are on screen while the next page is on its way.
+            if let Some(page) = list.as_mut().and_then(|l| l.page(kind)) {
+                out.send(page)?;
+            }
+            if let Some(at) = deadline {
+                tokio::select! {
+                    event = stream.next() => event,
+                    () = tokio::time::sleep_until(at) => {
+                        deadline = None;
+                        out.all(pending.flush())?;
+                        continue;
+                    }
+                }
+            } else {
+                stream.next().await
+            }
         };
         let Some(event) = event else {
             out.all(pending.flush())?;
@@ -288,14 +297,16 @@ async fn pump<O: Watched>(
             Ok(watcher::Event::Init) => {
                 pending.clear();
                 deadline = None;
-                init_rows = Some(Vec::new());
+                list = Some(ListUnderWay::default());
             }
             Ok(watcher::Event::InitApply(obj)) => {
                 let row = obj.into_row();
-                init_rows.get_or_insert_with(Vec::new).push(row);
+                list.get_or_insert_with(ListUnderWay::default)
+                    .rows
+                    .push(row);
             }
             Ok(watcher::Event::InitDone) => {
-                let rows = init_rows.take().unwrap_or_default();
+                let rows = list.take().map(|l| l.rows).unwrap_or_default();
                 out.send(ClusterUpdate::Reset { kind, rows })?;
                 out.state(WatchState::Live)?;
                 backoff.reset();
@@ -321,6 +332,30 @@ async fn pump<O: Watched>(
         } else if !pending.is_empty() && deadline.is_none() {
             deadline = Some(Instant::now() + COALESCE);
         }
+    }
+}
+
+/// The rows of a list under way that were not sent yet.
+#[derive(Default)]
+struct ListUnderWay {
+    rows: Vec<Row>,
+    /// A page of this list went already (the next is not its first).
+    sent: bool,
+}
+
+impl ListUnderWay {
+    /// The rows read since the last page, as a page of the list; `None` if there are none.
+    fn page(&mut self, kind: Kind) -> Option<ClusterUpdate> {
+        if self.rows.is_empty() {
+            return None;
+        }
+        let first = !self.sent;
+        self.sent = true;
+        Some(ClusterUpdate::Listed {
+            kind,
+            rows: std::mem::take(&mut self.rows),
+            first,
+        })
     }
 }
 

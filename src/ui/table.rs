@@ -80,7 +80,8 @@ pub fn layout(columns: &[&Column], width: u16) -> Vec<Placed> {
     placed
 }
 
-/// The k9s-like title: `pods(default)</nginx>[3]`.
+/// The k9s-like title: `pods(default)</nginx>[3]`, `[500…]` while the list's pages are
+/// still coming.
 pub fn title(state: &State, table: &TableView) -> String {
     let scope = if table.kind.namespaced() {
         state.namespace.as_deref().unwrap_or("all")
@@ -92,8 +93,13 @@ pub fn title(state: &State, table: &TableView) -> String {
         .as_ref()
         .map(|f| format!("</{}>", f.text))
         .unwrap_or_default();
+    let loading = if state.stores.of(table.kind).listing() {
+        "…"
+    } else {
+        ""
+    };
     format!(
-        "{}({scope}){filter}[{}]",
+        "{}({scope}){filter}[{}{loading}]",
         table.kind.plural(),
         table.visible.len()
     )

@@ -1,8 +1,8 @@
 //! Events (core/v1), with kubectl's fallbacks for count and timestamps.
 
-use k8s_openapi::api::core::v1::Event;
 use kube::{Api, Client};
 
+use super::lean::event::Event;
 use super::{ToRow, namespaced_api};
 use crate::cluster::model::{Detail, EventRow, Health, Kind};
 

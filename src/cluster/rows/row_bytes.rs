@@ -169,7 +169,7 @@ pub fn sample_pod_json(i: usize) -> serde_json::Value {
 
 #[cfg(test)]
 mod tests {
-    use k8s_openapi::api::core::v1::Pod;
+    use crate::cluster::rows::lean::pod::Pod;
 
     use super::*;
     use crate::cluster::rows::ToRow as _;

@@ -1,6 +1,5 @@
 //! STATUS cases mirroring kubectl's printPod tests.
 
-use k8s_openapi::api::core::v1::Pod;
 use serde_json::{Value, json};
 
 use super::*;
