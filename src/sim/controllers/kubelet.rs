@@ -6,8 +6,8 @@
 //! [`termination`]).
 
 pub mod container_state;
-pub mod oom;
 pub mod image_behaviour;
+pub mod oom;
 pub mod run_to_completion;
 pub mod termination;
 
