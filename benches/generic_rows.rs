@@ -8,8 +8,8 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use k8s_openapi::api::core::v1::Pod;
 use kdeck::cluster::rows::ToRow as _;
+use kdeck::cluster::rows::lean::pod::Pod;
 use kdeck::cluster::rows::row_bytes::{row_bytes, sample_pod_json};
 use kdeck::cluster::watch::table::rows_of;
 use serde_json::{Value, json};

@@ -55,7 +55,9 @@ impl Timelines {
     /// Notes the ReplicaSets of `update` whose ready replicas changed.
     pub fn observe(&mut self, update: &ClusterUpdate) {
         let rows = match update {
-            ClusterUpdate::Reset { rows, .. } | ClusterUpdate::Applied { rows, .. } => rows,
+            ClusterUpdate::Reset { rows, .. }
+            | ClusterUpdate::Listed { rows, .. }
+            | ClusterUpdate::Applied { rows, .. } => rows,
             ClusterUpdate::Deleted { .. }
             | ClusterUpdate::State { .. }
             | ClusterUpdate::Columns { .. } => return,

@@ -1,5 +1,6 @@
 //! A Pod as its row reads it: kubectl's printPod inputs, nothing else.
 
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -41,6 +42,17 @@ pub struct Container {
     pub image: Option<String>,
     /// `Always` for a sidecar init container.
     pub restart_policy: Option<String>,
+    /// Its requests and limits (the CPU and memory columns compare use with them).
+    pub resources: Option<Resources>,
+}
+
+/// A container's requests and limits.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct Resources {
+    /// What the scheduler reserves for it.
+    pub requests: Option<std::collections::BTreeMap<String, Quantity>>,
+    /// What it may use at most.
+    pub limits: Option<std::collections::BTreeMap<String, Quantity>>,
 }
 
 /// The parts of a pod's status rows read.
