@@ -155,19 +155,29 @@ async fn a_plan_steps_exactly_holds_and_refuses_stale_writes() {
         .await
         .expect_err("stale resourceVersion");
     assert_eq!(err.api().map(|f| f.code), Some(409), "{err}");
-    let fresh_rv = deployment(&a.client)
-        .await
-        .metadata
-        .resource_version
-        .unwrap();
-    a.send(Operation::PlanWrite(PlanWrite::new(
-        deploy(),
-        Precondition::ResourceVersion(fresh_rv),
-        &theirs,
-        PlanChange::TakeOver,
-    )))
-    .await
-    .expect("take over");
+    // With a fresh resourceVersion it goes through; the controllers may still write the
+    // Deployment's status in between (a 409 then, as on a real cluster): read and retry.
+    let mut tries = 0;
+    loop {
+        let fresh_rv = deployment(&a.client)
+            .await
+            .metadata
+            .resource_version
+            .unwrap();
+        let sent = a
+            .send(Operation::PlanWrite(PlanWrite::new(
+                deploy(),
+                Precondition::ResourceVersion(fresh_rv),
+                &theirs,
+                PlanChange::TakeOver,
+            )))
+            .await;
+        match sent {
+            Ok(_) => break,
+            Err(e) if e.api().is_some_and(|f| f.code == 409) && tries < 10 => tries += 1,
+            Err(e) => panic!("take over: {e}"),
+        }
+    }
     let now = PlanRecord::parse(&plan_on(&a).await.unwrap()).unwrap();
     assert_eq!(now.lease.holder, "laptop pid 2");
 

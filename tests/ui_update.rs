@@ -839,3 +839,33 @@ fn a_404_for_a_discovered_kind_reads_discovery_again_once_and_follows_the_move()
         "the pane follows the resource to v1"
     );
 }
+
+/// A resource whose discovery lacks `delete` and `update`: X and e are neither hinted
+/// nor sent, and say why.
+#[test]
+fn verbs_a_discovered_resource_lacks_are_not_offered() {
+    use kdeck::app::permissions::question;
+    use kdeck::cluster::registry::discovered::intern;
+    use kdeck::cluster::registry::{Catalog, ResourceFacts};
+
+    let id = intern(ResourceFacts {
+        group: "readonly.test-update".into(),
+        version: "v1".into(),
+        api_kind: "Report".into(),
+        plural: "reports".into(),
+        singular: "report".into(),
+        namespaced: true,
+        verbs: vec!["get".into(), "list".into(), "watch".into()],
+        ..ResourceFacts::default()
+    });
+    let kind = Kind::Other(id);
+    for action in [Action::Delete, Action::Edit] {
+        assert_eq!(question(&action, kind, Some("default")), None, "{action:?}");
+    }
+    let mut s = state(Kind::Pod, (120, 40));
+    s.catalog = Catalog::of_resources(&[id]);
+    kdeck::app::update::show_pane(&mut s, kind);
+    let footer = ui_fixtures::text(&ui_fixtures::render(&s));
+    let last = footer.lines().last().unwrap_or_default().to_owned();
+    assert!(!last.contains("delete"), "{last}");
+}

@@ -107,6 +107,10 @@ pub fn question(action: &Action, kind: Kind, namespace: Option<&str>) -> Option<
         },
         _ => return None,
     };
+    // A verb discovery says the resource lacks is not offered at all (nor hinted).
+    if subresource.is_none() && kind.facts().is_some_and(|facts| !facts.can(verb)) {
+        return None;
+    }
     let namespace = kind
         .namespaced()
         .then(|| namespace.map(str::to_owned))
