@@ -167,34 +167,19 @@ pub async fn wait_running(
     namespace: &str,
     name: &str,
 ) -> Result<(), String> {
-    let pods: Api<Pod> = Api::namespaced(client.clone(), namespace);
-    let config = watcher::Config::default().fields(&format!("metadata.name={name}"));
-    let mut events = watcher(pods, config).boxed();
-    let wait = async {
-        while let Some(event) = events.next().await {
-            let pod = match event {
-                Ok(watcher::Event::Apply(pod) | watcher::Event::InitApply(pod)) => pod,
-                Ok(watcher::Event::Delete(_)) => return Err(format!("pod {name} was deleted")),
-                Ok(_) => continue,
-                Err(e) => return Err(format!("cannot watch pod {name}: {e}")),
-            };
-            if runs(&pod) {
-                return Ok(());
-            }
-            if let Some(why) = will_not_run(&pod) {
-                return Err(format!("pod {name} will not run: {why}"));
-            }
+    let waited = watch_pod(client, namespace, name, RUNNING_TIMEOUT, |pod| {
+        if runs(pod) {
+            Some(Ok(()))
+        } else {
+            will_not_run(pod).map(|why| Err(format!("pod {name} will not run: {why}")))
         }
-        Err(format!("the watch of pod {name} ended"))
-    };
-    tokio::time::timeout(RUNNING_TIMEOUT, wait)
-        .await
-        .unwrap_or_else(|_| {
-            Err(format!(
-                "pod {name} did not run within {} s",
-                RUNNING_TIMEOUT.as_secs()
-            ))
-        })
+    });
+    waited.await.unwrap_or_else(|| {
+        Err(format!(
+            "pod {name} did not run within {} s",
+            RUNNING_TIMEOUT.as_secs()
+        ))
+    })
 }
 
 /// How long the container of a debug pod may take to be reported ended once its
@@ -204,6 +189,28 @@ pub const EXIT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The exit code of pod `name`'s container once it has ended (what `kubectl run -it`
 /// exits with: an attach session's own status says only that the stream ended).
 pub async fn exit_code(client: &kube::Client, namespace: &str, name: &str) -> Result<i32, String> {
+    let waited = watch_pod(client, namespace, name, EXIT_TIMEOUT, |pod| {
+        pod.status
+            .as_ref()
+            .and_then(|s| s.container_statuses.as_ref())
+            .and_then(|c| c.first())
+            .and_then(|c| c.state.as_ref()?.terminated.as_ref())
+            .map(|terminated| Ok(terminated.exit_code))
+    });
+    waited
+        .await
+        .unwrap_or_else(|| Err(format!("pod {name} still runs")))
+}
+
+/// Watches pod `name` until `verdict` gives an answer for one of its versions, the pod
+/// is deleted or the watch fails (an error), or `timeout` passes (`None`).
+async fn watch_pod<T>(
+    client: &kube::Client,
+    namespace: &str,
+    name: &str,
+    timeout: Duration,
+    mut verdict: impl FnMut(&Pod) -> Option<Result<T, String>>,
+) -> Option<Result<T, String>> {
     let pods: Api<Pod> = Api::namespaced(client.clone(), namespace);
     let config = watcher::Config::default().fields(&format!("metadata.name={name}"));
     let mut events = watcher(pods, config).boxed();
@@ -215,21 +222,13 @@ pub async fn exit_code(client: &kube::Client, namespace: &str, name: &str) -> Re
                 Ok(_) => continue,
                 Err(e) => return Err(format!("cannot watch pod {name}: {e}")),
             };
-            let terminated = pod
-                .status
-                .as_ref()
-                .and_then(|s| s.container_statuses.as_ref())
-                .and_then(|c| c.first())
-                .and_then(|c| c.state.as_ref()?.terminated.as_ref());
-            if let Some(terminated) = terminated {
-                return Ok(terminated.exit_code);
+            if let Some(answer) = verdict(&pod) {
+                return answer;
             }
         }
         Err(format!("the watch of pod {name} ended"))
     };
-    tokio::time::timeout(EXIT_TIMEOUT, wait)
-        .await
-        .unwrap_or_else(|_| Err(format!("pod {name} still runs")))
+    tokio::time::timeout(timeout, wait).await.ok()
 }
 
 /// A debug pod an earlier kdeck left behind.

@@ -88,8 +88,17 @@ pub fn reconcile(pass: &Pass<'_>, pods: &[Obj]) {
         }
     }
     let services = pass.all("", "Service");
-    // Pods bound in this pass count for the spread of the next ones.
-    let mut bound_now: Vec<(&Obj, String)> = Vec::new();
+    // The running pods on nodes, by namespace (a pod's group is within its namespace), so
+    // each pending pod looks at its namespace's only; pods bound in this pass join it.
+    let mut placed: HashMap<&str, Vec<(&Obj, String)>> = HashMap::new();
+    for p in pods.iter().filter(|p| !has_finished(p)) {
+        if let Some(node) = p["spec"]["nodeName"].as_str().filter(|n| !n.is_empty()) {
+            placed
+                .entry(namespace(p))
+                .or_default()
+                .push((p, node.to_string()));
+        }
+    }
     let pod_type = kind("", "Pod");
     let instance = instance(&nodes);
     let reporter = Reporter {
@@ -102,7 +111,7 @@ pub fn reconcile(pass: &Pass<'_>, pods: &[Obj]) {
             .filter(|n| node_is_ready(n))
             .filter(|n| tolerates_all(pod, n))
             .collect();
-        let spread = group_spread(pod, pods, &bound_now, &services);
+        let spread = group_spread(pod, placed.get(namespace(pod)), &services);
         let Some(node) = fits.into_iter().min_by_key(|n| {
             (
                 spread.get(name(n)).copied().unwrap_or(0),
@@ -115,7 +124,10 @@ pub fn reconcile(pass: &Pass<'_>, pods: &[Obj]) {
         };
         let node_name = name(node).to_string();
         *load.entry(node_name.clone()).or_default() += 1;
-        bound_now.push((pod, node_name.clone()));
+        placed
+            .entry(namespace(pod))
+            .or_default()
+            .push((pod, node_name.clone()));
         let now = format_time(pass.now);
         // The binding subresource writes no managedFields.
         let bound = pass.modify_untracked(pod_type, namespace(pod), name(pod), |v| {
@@ -149,12 +161,12 @@ fn has_finished(pod: &Value) -> bool {
     )
 }
 
-/// How many running pods of `pod`'s group each node holds: the pods of its namespace that
-/// one of the Services selecting `pod` selects too, or that have the same controller.
-fn group_spread<'a>(
+/// How many running pods of `pod`'s group each node holds, from the running pods placed
+/// in its namespace: those one of the Services selecting `pod` selects too, or that have
+/// the same controller.
+fn group_spread(
     pod: &Value,
-    pods: &'a [Obj],
-    bound_now: &[(&'a Obj, String)],
+    placed: Option<&Vec<(&Obj, String)>>,
     services: &[Obj],
 ) -> HashMap<String, usize> {
     let ns = namespace(pod);
@@ -167,20 +179,15 @@ fn group_spread<'a>(
         .filter(|sel| labels.is_some_and(|l| selector_matches(sel, l)))
         .collect();
     let same_group = |other: &Value| {
-        namespace(other) == ns
-            && ((owner.is_some() && controller_uid(other) == owner)
-                || other["metadata"]["labels"]
-                    .as_object()
-                    .is_some_and(|l| selectors.iter().any(|sel| selector_matches(sel, l))))
+        (owner.is_some() && controller_uid(other) == owner)
+            || other["metadata"]["labels"]
+                .as_object()
+                .is_some_and(|l| selectors.iter().any(|sel| selector_matches(sel, l)))
     };
     let mut spread = HashMap::new();
-    let placed = pods
-        .iter()
-        .filter_map(|p| p["spec"]["nodeName"].as_str().map(|n| (p, n)))
-        .chain(bound_now.iter().map(|(p, n)| (*p, n.as_str())));
-    for (other, node) in placed {
-        if !node.is_empty() && !has_finished(other) && same_group(other) {
-            *spread.entry(node.to_string()).or_default() += 1;
+    for (other, node) in placed.into_iter().flatten() {
+        if same_group(other) {
+            *spread.entry(node.clone()).or_default() += 1;
         }
     }
     spread

@@ -133,20 +133,32 @@ impl Walk<'_> {
         let empty = Value::Object(Map::new());
         let (o, n) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
         self.path.push("metadata".into());
-        for key in keys(o, n) {
-            if SERVER_METADATA.contains(&key.as_str()) {
+        self.fields(o, n, SERVER_METADATA, changed, removed);
+        self.path.pop();
+    }
+
+    /// Compares the fields of two objects (at the current path), but those in `skip`.
+    fn fields(
+        &mut self,
+        old: &Value,
+        new: &Value,
+        skip: &[&str],
+        changed: &mut FieldSet,
+        removed: &mut FieldSet,
+    ) {
+        for key in keys(old, new) {
+            if skip.contains(&key.as_str()) {
                 continue;
             }
             let element = format!("f:{key}");
             self.node(
                 &key,
-                o.get(&key),
-                n.get(&key),
+                old.get(&key),
+                new.get(&key),
                 changed.child(&element),
                 removed.child(&element),
             );
         }
-        self.path.pop();
     }
 
     /// Compares the field `key` (at the current path).
@@ -196,16 +208,7 @@ impl Walk<'_> {
             _ => {
                 let empty = Value::Object(Map::new());
                 let (o, n) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
-                for child in keys(o, n) {
-                    let element = format!("f:{child}");
-                    self.node(
-                        &child,
-                        o.get(&child),
-                        n.get(&child),
-                        changed.child(&element),
-                        removed.child(&element),
-                    );
-                }
+                self.fields(o, n, &[], changed, removed);
             }
         }
         self.path.pop();
