@@ -43,6 +43,22 @@ async fn read_until(session: &mut TerminalSession, seen: &mut String, want: &str
     );
 }
 
+/// Asks `stty size` until the shell answers `want`.
+async fn stty_size_shows(session: &mut TerminalSession, want: &str) {
+    let asked = tokio::time::timeout(test_timeout(), async {
+        loop {
+            session.stdin.write_all(b"stty size\r").await.unwrap();
+            let mut answer = String::new();
+            read_until(session, &mut answer, "root@web:/# ").await;
+            if answer.contains(want) {
+                break;
+            }
+        }
+    })
+    .await;
+    assert!(asked.is_ok(), "the shell never saw the size {want:?}");
+}
+
 /// Runs `command` without a TTY; its standard output and the final status.
 async fn run(
     client: &kube::Client,
@@ -166,22 +182,11 @@ async fn a_shell_session_answers_is_resized_and_exits_with_its_code() {
     assert_eq!(session.command, ["/bin/bash"]);
     let mut seen = String::new();
     read_until(&mut session, &mut seen, "root@web:/# ").await;
-    session.stdin.write_all(b"stty size\r").await.unwrap();
-    read_until(&mut session, &mut seen, "24 80\r\n").await;
+    // The size and the keys travel on different channels, unordered between them (as
+    // the kubelet handles them): ask until the size shows.
+    stty_size_shows(&mut session, "24 80\r\n").await;
     assert!(session.resize.resize(132, 43));
-    // The resize and the keys travel on different channels: ask until the size shows.
-    let asked = tokio::time::timeout(test_timeout(), async {
-        loop {
-            session.stdin.write_all(b"stty size\r").await.unwrap();
-            let mut answer = String::new();
-            read_until(&mut session, &mut answer, "root@web:/# ").await;
-            if answer.contains("43 132\r\n") {
-                break;
-            }
-        }
-    })
-    .await;
-    assert!(asked.is_ok(), "the resize never reached the shell");
+    stty_size_shows(&mut session, "43 132\r\n").await;
     session.stdin.write_all(b"hostname\r").await.unwrap();
     read_until(&mut session, &mut seen, "hostname\r\nweb\r\n").await;
     session.stdin.write_all(b"exit 3\r").await.unwrap();

@@ -104,11 +104,9 @@ fn a_shell_in_a_pod_sees_its_name_and_resizes_and_comes_back_with_its_exit_statu
     s.wait_for(&format!("hostname to print {pod}"), |t| {
         t.lines().any(|l| l.trim_end() == pod)
     });
-    s.type_slowly("stty size\r");
-    s.wait_for_text("40 120");
+    stty_size_shows(&mut s, "40 120");
     s.resize(100, 30);
-    s.type_slowly("stty size\r");
-    s.wait_for_text("30 100");
+    stty_size_shows(&mut s, "30 100");
     s.type_slowly("exit 3\r");
     let back = s.wait_for_text("exited 3");
     assert!(
@@ -229,4 +227,25 @@ fn run_busybox_attaches_and_leaves_no_pod_behind_after_exit() {
         pods_labelled(&sim, "kdeck.dev/debug-pod").is_empty()
     });
     quit(&mut s);
+}
+
+/// Types `stty size` until the shell answers `want`: the size and the keys travel on
+/// different channels, unordered between them (as the kubelet handles them).
+fn stty_size_shows(s: &mut PtySession, want: &str) {
+    let deadline = std::time::Instant::now() + pty::timeout();
+    loop {
+        s.type_slowly("stty size\r");
+        let asked = std::time::Instant::now();
+        while asked.elapsed() < std::time::Duration::from_secs(2) {
+            if s.screen().contains(want) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the shell never saw the size {want}:\n{}",
+            s.screen()
+        );
+    }
 }
