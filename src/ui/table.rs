@@ -325,7 +325,7 @@ pub fn draw_rows<'a>(
                 Some(tone) if offset + n != selected => super::usage::toned(state, style, tone),
                 _ => style,
             };
-            buf.set_stringn(area.x + p.x, y, truncate(&text, w), w, style);
+            buf.set_stringn(area.x + p.x, y, truncate(text, w), w, style);
         }
     }
 }
