@@ -172,8 +172,10 @@ impl EqualRun {
     }
 }
 
-/// Pushes the pending change as rows, the i-th removed line beside the i-th added one;
-/// returns how many rows it took.
+/// Pushes the pending change as rows and returns how many it took. Lines of the same
+/// YAML key at the same depth pair up (an image against the image it replaced, even
+/// when lines were added before it); the rest pair in order between those, the longer
+/// side's extra lines against blanks.
 fn pair_changes(
     rows: &mut Vec<SideRow>,
     removed: &mut Vec<usize>,
@@ -181,20 +183,70 @@ fn pair_changes(
     old_lines: &[&str],
     new_lines: &[&str],
 ) -> usize {
-    let numbered = |lines: &[&str], index: usize| NumberedLine {
-        number: index + 1,
-        text: lines.get(index).copied().unwrap_or_default().to_owned(),
-    };
-    let count = removed.len().max(added.len());
-    for row in 0..count {
-        rows.push(SideRow::Changed {
-            left: removed.get(row).map(|&i| numbered(old_lines, i)),
-            right: added.get(row).map(|&i| numbered(new_lines, i)),
-        });
+    let old_keys: Vec<(usize, &str)> = removed
+        .iter()
+        .map(|&i| yaml_key(line(old_lines, i)))
+        .collect();
+    let new_keys: Vec<(usize, &str)> = added
+        .iter()
+        .map(|&i| yaml_key(line(new_lines, i)))
+        .collect();
+    let before = rows.len();
+    let mut left_only: Vec<usize> = Vec::new();
+    let mut right_only: Vec<usize> = Vec::new();
+    for op in similar::capture_diff_slices(similar::Algorithm::Myers, &old_keys, &new_keys) {
+        let (tag, old_range, new_range) = op.as_tag_tuple();
+        if tag == similar::DiffTag::Equal {
+            pair_in_order(rows, &mut left_only, &mut right_only, old_lines, new_lines);
+            for (o, n) in old_range.zip(new_range) {
+                left_only.push(removed[o]);
+                right_only.push(added[n]);
+                pair_in_order(rows, &mut left_only, &mut right_only, old_lines, new_lines);
+            }
+        } else {
+            left_only.extend(old_range.map(|o| removed[o]));
+            right_only.extend(new_range.map(|n| added[n]));
+        }
     }
+    pair_in_order(rows, &mut left_only, &mut right_only, old_lines, new_lines);
     removed.clear();
     added.clear();
-    count
+    rows.len() - before
+}
+
+/// Pushes `left` beside `right` row by row, then empties them.
+fn pair_in_order(
+    rows: &mut Vec<SideRow>,
+    left: &mut Vec<usize>,
+    right: &mut Vec<usize>,
+    old_lines: &[&str],
+    new_lines: &[&str],
+) {
+    let numbered = |lines: &[&str], index: usize| NumberedLine {
+        number: index + 1,
+        text: line(lines, index).to_owned(),
+    };
+    for row in 0..left.len().max(right.len()) {
+        rows.push(SideRow::Changed {
+            left: left.get(row).map(|&i| numbered(old_lines, i)),
+            right: right.get(row).map(|&i| numbered(new_lines, i)),
+        });
+    }
+    left.clear();
+    right.clear();
+}
+
+fn line<'a>(lines: &[&'a str], index: usize) -> &'a str {
+    lines.get(index).copied().unwrap_or_default()
+}
+
+/// A YAML line's key and the column it starts at (a list item's `- ` counts as
+/// indentation): `    image: x` and `  - image: y` are the same key. A line without a
+/// key is its own.
+fn yaml_key(line: &str) -> (usize, &str) {
+    let text = line.trim_start_matches([' ', '-']);
+    let depth = line.len() - text.len();
+    (depth, text.split_once(':').map_or(text, |(key, _)| key))
 }
 
 #[cfg(test)]
@@ -325,6 +377,31 @@ mod tests {
                 text: "c".into()
             })
         );
+    }
+
+    #[test]
+    fn a_changed_line_pairs_with_the_line_of_its_key_past_lines_added_before_it() {
+        let old = "spec:\n  containers:\n  - image: nginx:1.24\n    name: myapp\n";
+        let new = "spec:\n  containers:\n  - env:\n    - name: MODE\n      value: fast\n    image: nginx:1.25\n    name: myapp\n";
+        let diff = SideBySide::compare(old, new, CONTEXT_LINES);
+        let changes: Vec<&SideRow> = diff
+            .rows
+            .iter()
+            .filter(|r| matches!(r, SideRow::Changed { .. }))
+            .collect();
+        assert_eq!(
+            changes,
+            [
+                &changed(None, Some((3, "  - env:"))),
+                &changed(None, Some((4, "    - name: MODE"))),
+                &changed(None, Some((5, "      value: fast"))),
+                &changed(
+                    Some((3, "  - image: nginx:1.24")),
+                    Some((6, "    image: nginx:1.25"))
+                ),
+            ]
+        );
+        assert_eq!((diff.removed, diff.added), (1, 4));
     }
 
     #[test]
