@@ -351,3 +351,57 @@ fn changed_lines_are_coloured_older_as_removed_newer_as_added() {
     let (ux, uy) = find(&buf, "imagePullPolicy: IfNotPresent").expect("an unchanged line");
     assert_eq!(buf[(ux, uy)].fg, theme.text().fg.expect("a colour"));
 }
+
+#[test]
+fn v_in_the_rollout_view_opens_the_history_of_its_deployment() {
+    let mut s = state(Kind::Deployment, (120, 40));
+    run(
+        &mut s,
+        &[Msg::Action(Action::Down), Msg::Action(Action::Enter)],
+    );
+    assert!(matches!(s.screen(), Screen::Rollout(_)));
+    let (_, load) = loaded(&run(&mut s, &[Msg::Action(Action::History)]));
+    assert_eq!(load, Load::History(key(Kind::Deployment, "myapp-deploy")));
+    assert_eq!(view(&s).name, "myapp-deploy");
+}
+
+#[test]
+fn page_keys_scroll_the_diff_a_screen_at_a_time_and_stop_at_its_last_screen() {
+    let mut revisions = three();
+    let mut long = template("nginx:1.26", None);
+    let container = &mut long.spec.as_mut().expect("a spec").containers[0];
+    container.env = Some(
+        (0..40)
+            .map(|i| k8s_openapi::api::core::v1::EnvVar {
+                name: format!("VAR_{i:02}"),
+                value: Some(i.to_string()),
+                ..Default::default()
+            })
+            .collect(),
+    );
+    revisions[2].template = long;
+    let mut s = opened((120, 40), revisions);
+    let total = view(&s).diff_rows(false);
+    // 40 rows less the header, footer, borders, the list (4) and the summary line.
+    let room = 40 - 6 - 4 - 1;
+    assert!(total > 2 * room, "{total} rows");
+    run(&mut s, &[Msg::Action(Action::PageDown)]);
+    assert_eq!(view(&s).scroll, room);
+    assert!(text(&render(&s)).contains("VAR_"), "scrolled into the env");
+    run(
+        &mut s,
+        &[Msg::Action(Action::PageDown), Msg::Action(Action::PageDown)],
+    );
+    assert_eq!(
+        view(&s).scroll,
+        total - room,
+        "no further than the last screen"
+    );
+    run(&mut s, &[Msg::Action(Action::PageUp)]);
+    assert_eq!(view(&s).scroll, total - 2 * room);
+    assert_eq!(
+        view(&s).cursor_revision(),
+        Some(3),
+        "the cursor did not move"
+    );
+}

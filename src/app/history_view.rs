@@ -164,6 +164,19 @@ impl HistoryView {
         self.comparison = Some(comparison);
     }
 
+    /// The rows of the revision list (with its header) in a view `inner_height` rows
+    /// high: what it needs, up to a third of the view; the diff gets the rest but one.
+    pub fn list_rows(&self, inner_height: u16) -> u16 {
+        u16::try_from(self.list().len() + 1)
+            .unwrap_or(u16::MAX)
+            .min((inner_height / 3).max(3))
+    }
+
+    /// The diff rows shown at once in a view `inner_height` rows high.
+    pub fn diff_room(&self, inner_height: u16) -> usize {
+        usize::from(inner_height.saturating_sub(self.list_rows(inner_height) + 1)).max(1)
+    }
+
     /// How many diff rows there are to scroll through.
     pub fn diff_rows(&self, unified: bool) -> usize {
         self.comparison.as_ref().map_or(0, |c| {
@@ -330,12 +343,15 @@ pub fn report(state: &mut State, id: u64, found: &Result<Vec<Revision>, String>)
 /// The history view's own keys (Space marks) and its diff scrolling (PageUp, PageDown);
 /// returns whether the key was the view's.
 pub fn key(state: &mut State, action: &Action) -> bool {
-    let page = state.page_rows().saturating_sub(8).max(1);
+    // The view's inside: the screen less the header, footer and borders.
+    let inner_height = state.size.1.saturating_sub(6);
     let unified = unified(state.size.0);
     let Some(Screen::History(view)) = state.screen_mut() else {
         return false;
     };
-    let last = view.diff_rows(unified).saturating_sub(1);
+    let page = view.diff_room(inner_height);
+    // Scrolled no further than the last page, so PageUp moves at once.
+    let last = view.diff_rows(unified).saturating_sub(page);
     match action {
         Action::HistoryKey(HistoryCommand::Mark) => {
             let said = view.mark();

@@ -52,10 +52,7 @@ pub fn draw(state: &State, view: &HistoryView, frame: &mut Frame, area: Rect) {
         }
         Some(Ok(list)) => list,
     };
-    // The list takes what it needs up to a third of the screen; the diff the rest.
-    let list_rows = u16::try_from(revisions.len() + 1)
-        .unwrap_or(u16::MAX)
-        .min((inner.height / 3).max(3));
+    let list_rows = view.list_rows(inner.height);
     let [list_area, summary_area, diff_area] = Layout::vertical([
         Constraint::Length(list_rows),
         Constraint::Length(1),
