@@ -69,7 +69,12 @@ pub fn draw(state: &State, view: &HistoryView, frame: &mut Frame, area: Rect) {
     };
     let narrow = unified(area.width);
     frame.render_widget(
-        Paragraph::new(summary(theme, comparison, narrow)),
+        Paragraph::new(summary(
+            theme,
+            view,
+            comparison,
+            (!narrow).then_some(usize::from(summary_area.width)),
+        )),
         summary_area,
     );
     if comparison.side_by_side.identical() {
@@ -160,8 +165,14 @@ fn revision_lines(
     lines
 }
 
-/// The line between the list and the diff: what is compared, and how.
-fn summary(theme: &Theme, c: &Comparison, narrow: bool) -> Line<'static> {
+/// The line between the list and the diff: what is compared, and how. Side by side,
+/// each column's revision above it.
+fn summary(
+    theme: &Theme,
+    view: &HistoryView,
+    c: &Comparison,
+    width: Option<usize>,
+) -> Line<'static> {
     if c.side_by_side.identical() {
         return Line::from(Span::styled(
             format!(
@@ -172,24 +183,54 @@ fn summary(theme: &Theme, c: &Comparison, narrow: bool) -> Line<'static> {
         ));
     }
     let (removed, added) = (c.side_by_side.removed, c.side_by_side.added);
-    let what = format!(
-        "revision {} → {}: {removed} line{} removed, {added} added",
-        c.left,
-        c.right,
-        if removed == 1 { "" } else { "s" },
-    );
-    let how = if narrow {
+    let lines = |n: usize| {
+        if n == 1 {
+            "1 line".to_owned()
+        } else {
+            format!("{n} lines")
+        }
+    };
+    let title = Style::new().fg(theme.accent).add_modifier(Modifier::BOLD);
+    let Some(width) = width else {
         // Said short: at 80 columns the whole line must fit.
-        " · unified diff (narrow screen)".to_owned()
-    } else {
-        " · pod templates, the older left".to_owned()
+        return Line::from(vec![
+            Span::styled(
+                format!(
+                    "revision {} → {}: -{} +{}",
+                    c.left,
+                    c.right,
+                    lines(removed),
+                    lines(added)
+                ),
+                title,
+            ),
+            Span::styled(" · unified diff (narrow screen)", theme.muted_style()),
+        ]);
+    };
+    let now = |rev: i64| {
+        let current = view.list().iter().any(|r| r.revision == rev && r.current);
+        if current { " (now)" } else { "" }
+    };
+    let column = width.saturating_sub(1) / 2;
+    let half = |text: String| {
+        let text = truncate(&text, column).into_owned();
+        let pad = column.saturating_sub(text.width());
+        Span::styled(format!("{text}{}", " ".repeat(pad)), title)
     };
     Line::from(vec![
-        Span::styled(
-            what,
-            Style::new().fg(theme.accent).add_modifier(Modifier::BOLD),
-        ),
-        Span::styled(how, theme.muted_style()),
+        half(format!(
+            "revision {}{}: {} only here",
+            c.left,
+            now(c.left),
+            lines(removed)
+        )),
+        Span::styled("│", theme.muted_style()),
+        half(format!(
+            "revision {}{}: {} only here",
+            c.right,
+            now(c.right),
+            lines(added)
+        )),
     ])
 }
 
