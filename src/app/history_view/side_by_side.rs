@@ -254,7 +254,11 @@ mod tests {
     use super::*;
 
     fn lines(range: std::ops::RangeInclusive<usize>) -> String {
-        range.map(|i| format!("line {i}\n")).collect()
+        range
+            .map(|i| format!("line {i}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n"
     }
 
     fn changed(left: Option<(usize, &str)>, right: Option<(usize, &str)>) -> SideRow {
