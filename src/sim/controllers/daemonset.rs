@@ -14,7 +14,7 @@ use super::meta::{int_at, is_terminating, kind, name, namespace, uid};
 use super::pass::Pass;
 use super::pod_state::{is_active, is_available, is_ready};
 use super::replicaset::pod_from_template;
-use super::scheduler::{node_is_ready, tolerates_all};
+use super::scheduler::{node_fit, node_is_ready, tolerates_all};
 use crate::sim::managed_fields::KUBE_CONTROLLER_MANAGER;
 use crate::sim::store::Obj;
 
@@ -44,7 +44,9 @@ pub fn reconcile(pass: &Pass<'_>, pods_by_owner: &ByOwner, revisions_by_owner: &
         let probe = json!({"spec": ds["spec"]["template"]["spec"]});
         let eligible: Vec<&Obj> = nodes
             .iter()
-            .filter(|n| node_is_ready(n) && tolerates_all(&probe, n))
+            .filter(|n| {
+                node_is_ready(n) && tolerates_all(&probe, n) && node_fit::selects(&probe["spec"], n)
+            })
             .collect();
         let pods = kind("", "Pod");
         let revision = history.update_hash(HistoryOf::DaemonSet).to_owned();
@@ -55,6 +57,7 @@ pub fn reconcile(pass: &Pass<'_>, pods_by_owner: &ByOwner, revisions_by_owner: &
                 continue;
             }
             let mut pod = pod_from_template(&ds);
+            pin_to_node(&mut pod, name(node));
             pod["spec"]["nodeName"] = json!(name(node));
             pod["metadata"]["labels"]["pod-template-generation"] =
                 json!(int_at(&ds, "/metadata/generation", 1).to_string());
@@ -124,6 +127,50 @@ pub fn reconcile(pass: &Pass<'_>, pods_by_owner: &ByOwner, revisions_by_owner: &
 }
 
 /// Deletes `pod` gracefully and says so in an event, as the DaemonSet controller does.
+/// What the DaemonSet controller adds to each of its pods: a required node affinity on
+/// the node's name (`matchFields` `metadata.name In [node]`, in every term the template
+/// has, or one term of its own), and the tolerations a daemon needs to stay on a node
+/// under pressure, cordoned, not ready or unreachable.
+fn pin_to_node(pod: &mut Value, node: &str) {
+    let on_node = json!([{"key": "metadata.name", "operator": "In", "values": [node]}]);
+    let required = &mut pod["spec"]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+        ["nodeSelectorTerms"];
+    match required.as_array_mut() {
+        Some(terms) if !terms.is_empty() => {
+            for term in terms {
+                term["matchFields"] = on_node.clone();
+            }
+        }
+        _ => *required = json!([{"matchFields": on_node}]),
+    }
+    let mut tolerations = pod["spec"]["tolerations"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for (key, effect) in [
+        ("node.kubernetes.io/not-ready", "NoExecute"),
+        ("node.kubernetes.io/unreachable", "NoExecute"),
+        ("node.kubernetes.io/disk-pressure", "NoSchedule"),
+        ("node.kubernetes.io/memory-pressure", "NoSchedule"),
+        ("node.kubernetes.io/pid-pressure", "NoSchedule"),
+        ("node.kubernetes.io/unschedulable", "NoSchedule"),
+    ] {
+        if !tolerations
+            .iter()
+            .any(|t| t["key"] == key && t["effect"] == effect)
+        {
+            tolerations.push(json!({"key": key, "operator": "Exists", "effect": effect}));
+        }
+    }
+    if pod["spec"]["hostNetwork"] == true {
+        let key = "node.kubernetes.io/network-unavailable";
+        if !tolerations.iter().any(|t| t["key"] == key) {
+            tolerations.push(json!({"key": key, "operator": "Exists", "effect": "NoSchedule"}));
+        }
+    }
+    pod["spec"]["tolerations"] = json!(tolerations);
+}
+
 fn delete_pod(pass: &Pass<'_>, ds: &Value, pod: &Value) {
     pass.delete_gracefully(kind("", "Pod"), pod);
     record(

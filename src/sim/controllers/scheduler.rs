@@ -1,5 +1,7 @@
-//! The scheduler stand-in: binds each unscheduled pod to a Ready node whose taints it
-//! tolerates (`Scheduled` event), or marks it Unschedulable (`FailedScheduling`).
+//! The scheduler stand-in: binds each unscheduled pod to a node that passes the default
+//! filters (not cordoned, its taints tolerated, selected by the pod's `nodeSelector` and
+//! required node affinity; see [`node_fit`]) with a `Scheduled` event, or marks it
+//! Unschedulable (`FailedScheduling`, each node's reason counted as the scheduler does).
 //!
 //! The node is chosen as kube-scheduler's default scoring would mostly choose it: first
 //! spread, fewest pods "of the same group" (selected by the same Service, or of the same
@@ -18,6 +20,8 @@ use super::pass::Pass;
 use crate::sim::clock::format_time;
 use crate::sim::managed_fields::KUBE_SCHEDULER;
 use crate::sim::store::Obj;
+
+pub mod node_fit;
 
 const SCHEDULER: &str = "default-scheduler";
 
@@ -45,30 +49,14 @@ pub fn node_is_ready(node: &Value) -> bool {
             .any(|c| c["type"] == "Ready" && c["status"] == "True")
 }
 
-fn tolerates(pod: &Value, taint: &Value) -> bool {
-    if !matches!(taint["effect"].as_str(), Some("NoSchedule" | "NoExecute")) {
-        return true;
-    }
-    pod["spec"]["tolerations"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .any(|t| {
-            let key_ok = t["key"].as_str().is_none_or(str::is_empty) || t["key"] == taint["key"];
-            let effect_ok =
-                t["effect"].as_str().is_none_or(str::is_empty) || t["effect"] == taint["effect"];
-            let value_ok = t["operator"] == "Exists" || t["value"] == taint["value"];
-            key_ok && effect_ok && value_ok
-        })
-}
-
 /// Whether `pod` tolerates every scheduling taint of `node`.
 pub fn tolerates_all(pod: &Value, node: &Value) -> bool {
     node["spec"]["taints"]
         .as_array()
         .into_iter()
         .flatten()
-        .all(|t| tolerates(pod, t))
+        .filter(|t| matches!(t["effect"].as_str(), Some("NoSchedule" | "NoExecute")))
+        .all(|t| node_fit::tolerates(pod, t))
 }
 
 /// Binds unscheduled pods; `pods` is every pod in the store.
@@ -106,10 +94,13 @@ pub fn reconcile(pass: &Pass<'_>, pods: &[Obj]) {
         instance: &instance,
     };
     for pod in pending {
+        let reasons: Vec<Option<node_fit::Unfit>> =
+            nodes.iter().map(|n| node_fit::unfit(pod, n)).collect();
         let fits: Vec<&Obj> = nodes
             .iter()
-            .filter(|n| node_is_ready(n))
-            .filter(|n| tolerates_all(pod, n))
+            .zip(&reasons)
+            .filter(|(_, unfit)| unfit.is_none())
+            .map(|(n, _)| n)
             .collect();
         let spread = group_spread(pod, placed.get(namespace(pod)), &services);
         let Some(node) = fits.into_iter().min_by_key(|n| {
@@ -119,7 +110,9 @@ pub fn reconcile(pass: &Pass<'_>, pods: &[Obj]) {
                 name(n).to_string(),
             )
         }) else {
-            mark_unschedulable(pass, pod, nodes.len(), reporter);
+            let reasons: Vec<node_fit::Unfit> = reasons.into_iter().flatten().collect();
+            let message = node_fit::failed_scheduling_message(&reasons);
+            mark_unschedulable(pass, pod, &message, reporter);
             continue;
         };
         let node_name = name(node).to_string();
@@ -193,22 +186,12 @@ fn group_spread(
     spread
 }
 
-fn mark_unschedulable(pass: &Pass<'_>, pod: &Value, node_count: usize, reporter: Reporter<'_>) {
-    let message = format!(
-        "0/{node_count} nodes are available: {}preemption: 0/{node_count} nodes are available.",
-        if node_count == 0 {
-            String::new()
-        } else {
-            format!(
-                "{node_count} node(s) didn't match Pod's node affinity/selector or had untolerated taints. "
-            )
-        }
-    );
+fn mark_unschedulable(pass: &Pass<'_>, pod: &Value, message: &str, reporter: Reporter<'_>) {
     let already = pod["status"]["conditions"]
         .as_array()
         .into_iter()
         .flatten()
-        .any(|c| c["type"] == "PodScheduled" && c["message"].as_str() == Some(message.as_str()));
+        .any(|c| c["type"] == "PodScheduled" && c["message"].as_str() == Some(message));
     if already {
         return;
     }
@@ -223,7 +206,7 @@ fn mark_unschedulable(pass: &Pass<'_>, pod: &Value, node_count: usize, reporter:
             &marked,
             reporter,
             "Scheduling",
-            warning("FailedScheduling", message.clone()),
+            warning("FailedScheduling", message.to_string()),
         );
     }
 }
