@@ -3,11 +3,13 @@ use serde_json::json;
 use super::*;
 
 fn node(name: &str, labels: Value, taints: Value, ready: bool) -> Value {
-    json!({
-        "metadata": {"name": name, "labels": labels},
-        "spec": {"taints": taints},
+    let mut node = json!({
+        "metadata": {"name": name},
         "status": {"conditions": [{"type": "Ready", "status": if ready { "True" } else { "False" }}]}
-    })
+    });
+    node["metadata"]["labels"] = labels;
+    node["spec"]["taints"] = taints;
+    node
 }
 
 fn kind_cluster() -> Vec<Value> {
@@ -44,9 +46,10 @@ fn fitting(pod: &Value) -> Vec<&'static str> {
 }
 
 fn required(terms: Value) -> Value {
-    json!({"spec": {"affinity": {"nodeAffinity": {
-        "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": terms}
-    }}}})
+    let mut pod = json!({"spec": {}});
+    pod["spec"]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"] =
+        terms;
+    pod
 }
 
 #[test]
