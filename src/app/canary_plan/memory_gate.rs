@@ -74,7 +74,7 @@ fn verdict(ratio: f64, sample: &PodSample, stores: &Stores, rows: &PlanRows<'_>)
             mib(old_average)
         ));
     }
-    let used: Vec<(&str, u64)> = rows
+    let mut used: Vec<(&str, u64)> = rows
         .new_pods
         .iter()
         .filter_map(|row| {
@@ -83,21 +83,19 @@ fn verdict(ratio: f64, sample: &PodSample, stores: &Stores, rows: &PlanRows<'_>)
             Some((row.meta.name.as_str(), usage.total().memory_bytes))
         })
         .collect();
-    let (pod, bytes) = used
-        .iter()
-        .copied()
-        .max_by_key(|(_, bytes)| *bytes)
-        .unwrap_or(("?", new.max.memory_bytes));
-    let mut evidence: Vec<String> = used
-        .iter()
-        .map(|(pod, bytes)| format!("new pod {pod}: {} of memory", mib(*bytes)))
-        .collect();
-    evidence.push(format!(
+    // The most first: the rollout view shows the first lines of the evidence.
+    used.sort_by_key(|(_, bytes)| std::cmp::Reverse(*bytes));
+    let (pod, bytes) = used.first().copied().unwrap_or(("?", new.max.memory_bytes));
+    let mut evidence = vec![format!(
         "old pods: average {}, max {} over {} pod(s)",
         mib(old_average),
         mib(old.max.memory_bytes),
         old.pods
-    ));
+    )];
+    evidence.extend(
+        used.iter()
+            .map(|(pod, bytes)| format!("new pod {pod}: {} of memory", mib(*bytes))),
+    );
     if let Some(taken) = sample.taken {
         evidence.push(format!("sample taken at {}", taken.strftime("%H:%M:%S")));
     }
