@@ -62,7 +62,7 @@ fn a_new_pod_over_twice_the_old_pods_memory_aborts_the_plan_naming_it() {
     assert!(sent(&w.tick(3)).is_empty());
     assert_eq!(
         w.tracked().gates.memory,
-        GateState::Waiting("waiting for a sample of the new pods".into())
+        GateState::Waiting("new pods not sampled yet".into())
     );
     sample(&mut w, 17, &old_and_new(Some(20)));
     assert!(
@@ -71,7 +71,7 @@ fn a_new_pod_over_twice_the_old_pods_memory_aborts_the_plan_naming_it() {
     );
     assert_eq!(
         w.tracked().gates.memory,
-        GateState::Passing("new max 20.0Mi ≤ 2×10.0Mi".into())
+        GateState::Passing("20.0Mi ≤ 2×10.0Mi".into())
     );
     sample(&mut w, 32, &old_and_new(Some(31)));
     let effects = w.tick(33);

@@ -46,7 +46,7 @@ pub fn memory_gate(
         return GateState::Off;
     }
     let Some(sample) = metrics.samples.pods.as_ref() else {
-        return GateState::Waiting("waiting for a sample of the pods".to_owned());
+        return GateState::Waiting("no sample yet".to_owned());
     };
     verdict(settings.ratio, sample, stores, rows)
 }
@@ -55,10 +55,10 @@ pub fn memory_gate(
 /// old pods' average.
 fn verdict(ratio: f64, sample: &PodSample, stores: &Stores, rows: &PlanRows<'_>) -> GateState {
     let Some(new) = group_usage(stores, sample, &rows.new_pod_slots) else {
-        return GateState::Waiting("waiting for a sample of the new pods".to_owned());
+        return GateState::Waiting("new pods not sampled yet".to_owned());
     };
     let Some(old) = group_usage(stores, sample, &rows.old_pod_slots) else {
-        return GateState::Waiting("no sample of the old pods to compare with".to_owned());
+        return GateState::Waiting("old pods not sampled yet".to_owned());
     };
     let old_average = old.average.memory_bytes;
     let limit = ratio * old_average as f64;
@@ -69,7 +69,7 @@ fn verdict(ratio: f64, sample: &PodSample, stores: &Stores, rows: &PlanRows<'_>)
     );
     if (new.max.memory_bytes as f64) <= limit {
         return GateState::Passing(format!(
-            "new max {} ≤ {ratio}×{}",
+            "{} ≤ {ratio}×{}",
             mib(new.max.memory_bytes),
             mib(old_average)
         ));

@@ -123,7 +123,7 @@ fn it_waits_for_a_sample_of_the_new_pods_rather_than_failing() {
     // The hold's start: metrics-server has not reported the new pods yet.
     assert_eq!(
         memory_gate(Some(&SETTINGS), true, &metrics(&OLD), &stores, &rows),
-        GateState::Waiting("waiting for a sample of the new pods".into())
+        GateState::Waiting("new pods not sampled yet".into())
     );
     assert_eq!(
         memory_gate(
@@ -133,7 +133,7 @@ fn it_waits_for_a_sample_of_the_new_pods_rather_than_failing() {
             &stores,
             &rows
         ),
-        GateState::Waiting("no sample of the old pods to compare with".into())
+        GateState::Waiting("old pods not sampled yet".into())
     );
     // Scaling: not checked.
     let mut all = OLD.to_vec();
@@ -153,7 +153,7 @@ fn each_new_pod_may_use_up_to_ratio_times_the_old_pods_average() {
     at_limit.extend([("new-a", 24), ("new-b", 20)]);
     assert_eq!(
         memory_gate(Some(&SETTINGS), true, &metrics(&at_limit), &stores, &rows),
-        GateState::Passing("new max 24.0Mi ≤ 2×12.0Mi".into())
+        GateState::Passing("24.0Mi ≤ 2×12.0Mi".into())
     );
     let mut over = OLD.to_vec();
     over.extend([("new-a", 20), ("new-b", 25)]);
