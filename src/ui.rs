@@ -55,10 +55,7 @@ pub fn draw(state: &State, frame: &mut Frame) {
     footer::draw(state, frame, footer_area);
     dialog::draw(state, frame, body);
     if state.mode == Mode::Help {
-        // One column when it fits, else as wide as needed for two or more.
-        let rows = u16::try_from(help::entries(state) + 2).unwrap_or(u16::MAX);
-        let width = if body.height >= rows { 60 } else { 100 };
-        help::draw(state, frame, centered(body, width, rows));
+        help::draw(state, frame, help::area(state, body));
     }
     if state.ascii {
         ascii::downgrade(frame.buffer_mut());

@@ -51,7 +51,7 @@ async fn stty_size_shows(session: &mut TerminalSession, want: &str) {
                 .stdin
                 .write_all(b"stty size\r")
                 .await
-                .expect("the shell's stdin");
+                .expect("the keys are sent");
             let mut answer = String::new();
             read_until(session, &mut answer, "root@web:/# ").await;
             if answer.contains(want) {
