@@ -6,6 +6,7 @@ pub mod footer;
 pub mod forwards;
 pub mod header;
 pub mod help;
+pub mod history_view;
 pub mod logs;
 pub mod monitor;
 pub mod rollout;
@@ -73,6 +74,7 @@ fn draw_screen(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
         Screen::Contexts { selected } => text_view::draw_contexts(state, *selected, frame, area),
         Screen::Monitor(m) => monitor::draw(state, m, frame, area),
         Screen::Forwards(f) => forwards::draw(state, f, frame, area),
+        Screen::History(h) => history_view::draw(state, h, frame, area),
     }
 }
 

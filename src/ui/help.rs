@@ -131,6 +131,7 @@ fn view_section(state: &State) -> Section {
     match state.screen() {
         Screen::Logs(_) => Section::Logs,
         Screen::Yaml(_) => Section::Yaml,
+        Screen::History(_) => Section::History,
         _ if crate::app::shell_session::pod_view(state) => Section::Pods,
         _ => Section::Normal,
     }
