@@ -68,7 +68,8 @@ fn without_the_metrics_api_the_memory_gate_is_off_and_the_plan_goes_on() {
     let sim = sim(support::test_speed(), false);
     let mut s = kdeck_with(&sim, POLL_EVERY_SECOND);
     select_myapp(&mut s);
-    start_plan(&mut s, "nginx:1.15.7", "1 pod, hold 3s; 100%", 2);
+    // A hold long enough to be seen on a loaded machine (holds are timed in real seconds).
+    start_plan(&mut s, "nginx:1.15.7", "1 pod, hold 10s; 100%", 2);
     s.wait_for("the hold, its memory gate off", |t| {
         t.contains("holding") && t.contains("memory off: metrics not served")
     });
