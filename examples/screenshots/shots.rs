@@ -166,8 +166,12 @@ fn canary_plan(s: &mut PtySession, size: (u16, u16)) -> vt100::Parser {
     s.type_slowly("1 pod, hold 15s; 2 pods, hold 5m; 100%");
     s.wait_for_text("canary plan deployment/myapp-deploy myapp=nginx:1.15.7, 3 steps");
     s.send(keys::ENTER);
-    let second_hold =
-        |t: &str| t.contains("▶ 2 pods, hold 5m: holding") && t.contains("(rev 2, current) 2 pods");
+    // The memory gate passing too: a sample holding the second step's pod has come.
+    let second_hold = |t: &str| {
+        t.contains("▶ 2 pods, hold 5m: holding")
+            && t.contains("(rev 2, current) 2 pods")
+            && t.contains("memory ✓")
+    };
     wait_patiently(s, "the second step's hold", second_hold);
     still(s, size, "the second step's hold", second_hold)
 }

@@ -10,10 +10,12 @@
 //! The plan and its progress live on the Deployment (`plan_annotation`), so the engine
 //! keeps only what it needs to drive: what it sent and waits for, and the gates' state.
 
+mod answers;
 pub mod command_gate;
 pub mod decide;
 pub mod gates;
 pub mod log_gate;
+pub mod memory_gate;
 mod tracking;
 mod user;
 
@@ -103,6 +105,8 @@ pub struct TrackedPlan {
     pub gates_from: Option<GateSettings>,
     /// Something to say about it (a write that failed, an unreadable record).
     pub problem: Option<String>,
+    /// The status line said the memory gate is off on this cluster (it says so once).
+    pub memory_gate_off_said: bool,
 }
 
 impl TrackedPlan {
@@ -123,6 +127,7 @@ impl TrackedPlan {
             command: CommandGate::new(gates.command.clone()),
             gates_from,
             problem: None,
+            memory_gate_off_said: false,
         }
     }
 
@@ -258,5 +263,5 @@ pub fn next_deadline(state: &State, now: Timestamp) -> Option<Duration> {
 /// What a report of request `id` means to the engine; true when it was the engine's own
 /// request (the dialogs have nothing to do with it).
 pub fn report(state: &mut State, id: u64, report: &super::operations::OpReport) -> bool {
-    tracking::report(state, id, report)
+    answers::report(state, id, report)
 }

@@ -96,11 +96,23 @@ impl MetricsState {
 
 /// The poll the shown screen needs: the pods of the namespace for pods, their containers,
 /// a pod's describe, the rollout view and the monitor; the nodes for nodes and a node's
-/// describe; nothing for the rest.
+/// describe. Where the screen needs none, the pods of the namespace while this kdeck
+/// drives a canary plan with a memory gate (its verdicts need the samples); else nothing.
 pub fn wanted(state: &State) -> Option<MetricsTarget> {
     let pods = || MetricsTarget::Pods {
         namespace: state.namespace.clone(),
     };
+    shown_wants(state, pods).or_else(|| {
+        let gated = state
+            .canary
+            .tracked
+            .values()
+            .any(|p| p.driving && p.record.as_ref().is_some_and(|r| r.gates.memory.is_some()));
+        gated.then(pods)
+    })
+}
+
+fn shown_wants(state: &State, pods: impl Fn() -> MetricsTarget) -> Option<MetricsTarget> {
     match state.screen() {
         Screen::Table(t) if t.kind == Kind::Pod => Some(pods()),
         Screen::Table(t) if t.kind == Kind::Node => Some(MetricsTarget::Nodes),

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cluster::ops::canary::plan_annotation::{GateSettings, LogGateSettings};
+use crate::cluster::ops::canary::plan_annotation::{
+    GateSettings, LogGateSettings, MemoryGateSettings,
+};
 use crate::cluster::ops::canary::plan_steps::{PlanStep, parse_plan};
 
 /// The log gate's default pattern: lines that say something went wrong.
@@ -32,6 +34,10 @@ pub struct CanaryConfig {
     pub log_ratio: f64,
     /// ...plus this many a minute.
     pub log_allowance_per_minute: f64,
+    /// Whether plans check the memory gate (where the metrics API is served).
+    pub memory_gate: bool,
+    /// A new pod may use at most this many times the old pods' average memory.
+    pub memory_ratio: f64,
     /// A command run at the start of every hold, whose exit status is the verdict ("": none).
     pub command: String,
     /// How long the command may run before it counts as failed.
@@ -50,6 +56,8 @@ impl Default for CanaryConfig {
             log_pattern: DEFAULT_LOG_PATTERN.to_owned(),
             log_ratio: 2.0,
             log_allowance_per_minute: 1.0,
+            memory_gate: true,
+            memory_ratio: 2.0,
             command: String::new(),
             command_timeout_seconds: 60,
             plans: BTreeMap::new(),
@@ -101,6 +109,9 @@ impl CanaryConfig {
                 ratio: self.log_ratio,
                 allowance_per_minute: self.log_allowance_per_minute,
             }),
+            memory: self.memory_gate.then_some(MemoryGateSettings {
+                ratio: self.memory_ratio,
+            }),
             command: Some(self.command.trim().to_owned()).filter(|c| !c.is_empty()),
             command_timeout_seconds: self.command_timeout_seconds,
             scale_timeout_seconds: self.scale_timeout_seconds,
@@ -119,6 +130,9 @@ impl CanaryConfig {
             return Err(
                 "[canary] log_ratio and log_allowance_per_minute must be 0 or more".to_owned(),
             );
+        }
+        if !(self.memory_ratio > 0.0 && self.memory_ratio.is_finite()) {
+            return Err("[canary] memory_ratio must be more than 0".to_owned());
         }
         if self.lease_seconds < MIN_LEASE_SECONDS {
             return Err(format!(
@@ -180,6 +194,11 @@ mod tests {
             ..CanaryConfig::default()
         };
         assert!(config.check().unwrap_err().contains("lease_seconds"));
+        let config = CanaryConfig {
+            memory_ratio: 0.0,
+            ..CanaryConfig::default()
+        };
+        assert!(config.check().unwrap_err().contains("memory_ratio"));
         let gates = CanaryConfig {
             command: " ./smoke.sh ".into(),
             log_gate: false,
@@ -188,5 +207,16 @@ mod tests {
         .gates();
         assert_eq!(gates.command.as_deref(), Some("./smoke.sh"));
         assert!(gates.logs.is_none());
+        assert_eq!(
+            gates.memory.map(|m| m.ratio),
+            Some(2.0),
+            "the memory gate is on by default"
+        );
+        let gates = CanaryConfig {
+            memory_gate: false,
+            ..CanaryConfig::default()
+        }
+        .gates();
+        assert!(gates.memory.is_none());
     }
 }

@@ -3,7 +3,8 @@
 //! start, CrashLoopBackOff, image pull failures, OOMKilled; during a hold also any new pod
 //! not ready) and the events gate (Warning events on the new pods or their ReplicaSet
 //! since the hold began). The log and command gates keep their own state
-//! ([`super::log_gate`], [`super::command_gate`]); [`GateReport`] gathers all four.
+//! ([`super::log_gate`], [`super::command_gate`]), the memory gate reads the metrics
+//! polled ([`super::memory_gate`]); [`GateReport`] gathers all five.
 
 use std::fmt;
 
@@ -32,6 +33,8 @@ pub enum Gate {
     Events,
     /// The rate of matching log lines, new pods against old.
     Logs,
+    /// The new pods' memory against the old pods'.
+    Memory,
     /// The user's command.
     Command,
     /// A step's new pods took too long to be ready.
@@ -44,6 +47,7 @@ impl fmt::Display for Gate {
             Self::Pods => "pods",
             Self::Events => "events",
             Self::Logs => "logs",
+            Self::Memory => "memory",
             Self::Command => "command",
             Self::Timeout => "timeout",
         })
@@ -68,13 +72,15 @@ pub enum GateState {
     Off,
     /// Checked, and nothing wrong: what it saw.
     Passing(String),
-    /// Not decided yet (the command runs).
+    /// Not decided yet (the command runs, no sample yet).
     Waiting(String),
+    /// Asked for by the plan but not possible on this cluster: why (never fails).
+    Unavailable(String),
     /// Failed.
     Failed(GateFailure),
 }
 
-/// The four gates of a plan, as last evaluated.
+/// The five gates of a plan, as last evaluated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GateReport {
     /// Pods (and, while scaling, the step's timeout).
@@ -83,6 +89,8 @@ pub struct GateReport {
     pub events: GateState,
     /// Logs.
     pub logs: GateState,
+    /// Memory.
+    pub memory: GateState,
     /// Command.
     pub command: GateState,
 }
@@ -93,6 +101,7 @@ impl Default for GateReport {
             pods: GateState::Off,
             events: GateState::Off,
             logs: GateState::Off,
+            memory: GateState::Off,
             command: GateState::Off,
         }
     }
@@ -101,12 +110,18 @@ impl Default for GateReport {
 impl GateReport {
     /// The first failed gate, if any.
     pub fn failure(&self) -> Option<&GateFailure> {
-        [&self.pods, &self.events, &self.logs, &self.command]
-            .into_iter()
-            .find_map(|g| match g {
-                GateState::Failed(f) => Some(f),
-                _ => None,
-            })
+        [
+            &self.pods,
+            &self.events,
+            &self.logs,
+            &self.memory,
+            &self.command,
+        ]
+        .into_iter()
+        .find_map(|g| match g {
+            GateState::Failed(f) => Some(f),
+            _ => None,
+        })
     }
 }
 
@@ -119,8 +134,12 @@ pub struct PlanRows<'a> {
     pub new_rs: Option<&'a Row>,
     /// Its pods.
     pub new_pods: Vec<&'a Row>,
+    /// Their slots in the pods' store.
+    pub new_pod_slots: Vec<usize>,
     /// The pods of the older ReplicaSets.
     pub old_pods: Vec<&'a Row>,
+    /// Their slots in the pods' store.
+    pub old_pod_slots: Vec<usize>,
     /// Events of the Deployment, its ReplicaSets and pods, newest first.
     pub events: Vec<&'a Row>,
 }
@@ -173,12 +192,16 @@ impl<'a> PlanRows<'a> {
         for (i, group) in cache.pods_by_rs.iter().enumerate() {
             let group = group
                 .iter()
-                .filter_map(|s| pods.get(*s))
-                .filter(|p| !p.meta.deleting);
-            if Some(i) == new_index {
-                rows.new_pods.extend(group);
+                .filter_map(|s| pods.get(*s).map(|p| (*s, p)))
+                .filter(|(_, p)| !p.meta.deleting);
+            let (rows_of, slots_of) = if Some(i) == new_index {
+                (&mut rows.new_pods, &mut rows.new_pod_slots)
             } else {
-                rows.old_pods.extend(group);
+                (&mut rows.old_pods, &mut rows.old_pod_slots)
+            };
+            for (slot, pod) in group {
+                rows_of.push(pod);
+                slots_of.push(slot);
             }
         }
         let events = stores.of(Kind::Event);

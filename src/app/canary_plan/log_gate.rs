@@ -176,7 +176,7 @@ impl LogGate {
         let (new_rate, old_rate) = (rate(self.counts.0, new_pods), rate(self.counts.1, old_pods));
         let limit = settings.ratio * old_rate + settings.allowance_per_minute;
         let summary = format!(
-            "new {new_rate:.1}/min ≤ {}×{old_rate:.1} + {}",
+            "{new_rate:.1}/min ≤ {}×{old_rate:.1}+{}",
             settings.ratio, settings.allowance_per_minute
         );
         if new_rate <= limit {

@@ -1,26 +1,25 @@
-//! The engine's step over every followed plan ([`drive`], after each tick and cluster
-//! batch) and what comes back for its requests ([`report`]).
+//! The engine's step over every followed plan ([`drive`], on each tick): its gates
+//! evaluated, and the driven plans' next writes decided and sent.
 
 use jiff::{SignedDuration, Timestamp};
 
 use super::decide::{Decision, decide};
 use super::gates::{GateReport, GateState, PlanRows, events_gate, pods_gate};
+use super::memory_gate::memory_gate;
 use super::{CanaryPlans, Pending, PlanEnd, PlanKey, PlanOutcome, TrackedPlan};
+use crate::app::metrics::MetricsState;
 use crate::app::msg::Effect;
-use crate::app::operations::{OpReport, OpRequest};
+use crate::app::operations::OpRequest;
 use crate::app::rows::Stores;
 use crate::app::state::{Screen, State};
 use crate::cluster::ops::Operation;
 use crate::cluster::ops::canary::plan_annotation::{PlanPhase, PlanRecord};
-use crate::cluster::ops::canary::plan_ops::{PlanChange, PlanWrite, Precondition};
+use crate::cluster::ops::canary::plan_ops::{PlanWrite, Precondition};
 use crate::cluster::{Detail, Kind, ObjectKey, WatchState};
 
 /// How long a write of ours may take to show in the watch before the engine goes on
 /// with what it sees.
 pub const AWAIT_LIMIT: SignedDuration = SignedDuration::from_secs(15);
-
-/// How long after a failed write the engine tries again.
-const RETRY_AFTER: SignedDuration = SignedDuration::from_secs(1);
 
 fn key_of((namespace, name): &PlanKey) -> ObjectKey {
     ObjectKey {
@@ -30,7 +29,7 @@ fn key_of((namespace, name): &PlanKey) -> ObjectKey {
     }
 }
 
-fn later(now: Timestamp, by: SignedDuration) -> Timestamp {
+pub(super) fn later(now: Timestamp, by: SignedDuration) -> Timestamp {
     now.saturating_add(by).unwrap_or(now)
 }
 
@@ -45,6 +44,7 @@ enum Said {
 /// What a plan's step sees of the world.
 struct Ctx<'a> {
     stores: &'a Stores,
+    metrics: &'a MetricsState,
     now: Timestamp,
     readonly: bool,
     identity: &'a str,
@@ -66,6 +66,7 @@ pub fn drive(state: &mut State, effects: &mut Vec<Effect>) {
     let State {
         canary,
         stores,
+        metrics,
         now,
         readonly,
         namespace,
@@ -84,6 +85,7 @@ pub fn drive(state: &mut State, effects: &mut Vec<Effect>) {
     for (key, plan) in tracked.iter_mut() {
         let ctx = Ctx {
             stores,
+            metrics,
             now: *now,
             readonly: *readonly,
             identity,
@@ -246,8 +248,24 @@ fn step_plan(
         logs: plan
             .logs
             .state(ctx.now, rows.new_pods.len(), rows.old_pods.len()),
+        memory: memory_gate(
+            record.gates.memory.as_ref(),
+            holding,
+            ctx.metrics,
+            ctx.stores,
+            &rows,
+        ),
         command: plan.command.state(hold, plan.driving),
     };
+    if let GateState::Unavailable(why) = &plan.gates.memory
+        && !plan.memory_gate_off_said
+    {
+        plan.memory_gate_off_said = true;
+        said.push(Said::Status(
+            format!("canary plan of deployment/{name}: memory gate {why}"),
+            false,
+        ));
+    }
     if !plan.driving || ctx.readonly || plan.pending.is_some() {
         return said;
     }
@@ -311,95 +329,4 @@ fn command_env(
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect()
-}
-
-/// What a report of request `id` means to the plans; true when the request was the
-/// engine's own (not a dialog's).
-pub fn report(state: &mut State, id: u64, report: &OpReport) -> bool {
-    let now = state.now;
-    let Some((key, plan)) = state
-        .canary
-        .tracked
-        .iter_mut()
-        .find(|(_, p)| p.pending.as_ref().is_some_and(|(i, _)| *i == id))
-    else {
-        return false;
-    };
-    let key = key.clone();
-    let Some((_, pending)) = plan.pending.clone() else {
-        return false;
-    };
-    let engines = pending.engines();
-    let name = key.1.clone();
-    let outcome = match report {
-        // Reads and steps: nothing the plan's requests end with.
-        OpReport::Progress(_)
-        | OpReport::History(_)
-        | OpReport::Dependents(_)
-        | OpReport::SessionTarget(_)
-        | OpReport::ForwardTarget(_)
-        | OpReport::PodRunning(_)
-        | OpReport::ContainerExit(_)
-        | OpReport::LeftoverPods(_) => return engines,
-        OpReport::Done(message) => {
-            plan.pending = None;
-            match pending {
-                Pending::Start(seq)
-                | Pending::Write(seq, _)
-                | Pending::TakeOver(seq)
-                | Pending::UserWrite(seq) => {
-                    plan.awaiting = Some((seq, now));
-                    // A step or a hold is news; a lease renewal is not.
-                    if engines && !matches!(pending, Pending::Write(_, PlanChange::Renew)) {
-                        state.status = Some(message.clone());
-                        state.status_ok = true;
-                    }
-                    None
-                }
-                Pending::Promote => {
-                    state.status = Some(format!(
-                        "canary plan of deployment/{name} completed: {message}"
-                    ));
-                    state.status_ok = true;
-                    Some(PlanOutcome::Completed)
-                }
-                Pending::Abort(failure) => {
-                    state.status = Some(format!(
-                        "canary plan of deployment/{name} aborted ({message}): gate {} failed: {}",
-                        failure.gate, failure.summary
-                    ));
-                    state.status_ok = false;
-                    Some(PlanOutcome::Aborted(failure))
-                }
-                Pending::User => Some(PlanOutcome::EndedByUser),
-            }
-        }
-        OpReport::Failed { message, .. } => {
-            plan.pending = None;
-            match pending {
-                Pending::Start(_) => {
-                    state.canary.tracked.remove(&key);
-                }
-                Pending::TakeOver(_) => plan.driving = false,
-                Pending::User | Pending::UserWrite(_) => {}
-                Pending::Write(..) | Pending::Abort(_) | Pending::Promote => {
-                    plan.retry_at = Some(later(now, RETRY_AFTER));
-                    plan.problem = Some(message.clone());
-                }
-            }
-            None
-        }
-    };
-    if let Some(outcome) = outcome {
-        let record = state.canary.tracked.remove(&key).and_then(|p| p.record);
-        state.canary.ended.insert(
-            key,
-            PlanEnd {
-                at: now,
-                outcome,
-                record,
-            },
-        );
-    }
-    engines
 }

@@ -86,6 +86,15 @@ pub fn host_ip(index: usize) -> String {
     format!("172.18.{}.{}", n / 256, n % 256)
 }
 
+/// `container` with CPU and memory requests and limits, as (cpu, memory) quantities.
+pub fn with_resources(mut container: Value, requests: (&str, &str), limits: (&str, &str)) -> Value {
+    container["resources"] = json!({
+        "requests": {"cpu": requests.0, "memory": requests.1},
+        "limits": {"cpu": limits.0, "memory": limits.1},
+    });
+    container
+}
+
 /// Container defaults the API server fills in.
 pub fn container(name: &str, image: &str, ports: Value) -> Value {
     let last = image.rsplit('/').next().unwrap_or(image);

@@ -162,6 +162,7 @@ fn gate_span(theme: &Theme, name: &str, gate: &GateState, ascii: bool) -> Option
         GateState::Off => return None,
         GateState::Passing(what) => (format!("{name} {ok} {what}"), theme.health(Health::Ok)),
         GateState::Waiting(what) => (format!("{name} {wait} {what}"), theme.muted_style()),
+        GateState::Unavailable(why) => (format!("{name} {why}"), theme.muted_style()),
         GateState::Failed(f) => (format!("{name} {bad} {}", f.summary), theme.error()),
     };
     Some(Span::styled(text, style))
@@ -173,6 +174,7 @@ fn gates_line(theme: &Theme, gates: &GateReport, ascii: bool) -> Line<'static> {
         ("pods", &gates.pods),
         ("events", &gates.events),
         ("logs", &gates.logs),
+        ("memory", &gates.memory),
         ("command", &gates.command),
     ] {
         if let Some(span) = gate_span(theme, name, gate, ascii) {

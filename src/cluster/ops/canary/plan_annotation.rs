@@ -44,6 +44,15 @@ pub struct LogGateSettings {
     pub allowance_per_minute: f64,
 }
 
+/// The memory gate's settings: each new pod's memory against the old pods' average, from
+/// the metrics API (`metrics.k8s.io`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemoryGateSettings {
+    /// A new pod may use at most this many times the old pods' average memory.
+    pub ratio: f64,
+}
+
 /// The gates a plan checks besides the pods and events (which it always checks).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -51,6 +60,9 @@ pub struct GateSettings {
     /// The log gate, if on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logs: Option<LogGateSettings>,
+    /// The memory gate, if on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<MemoryGateSettings>,
     /// A local command whose exit status is the verdict, run at the start of every hold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,

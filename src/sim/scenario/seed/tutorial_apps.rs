@@ -4,17 +4,26 @@ use base64::Engine as _;
 use serde_json::json;
 
 use super::create;
-use crate::sim::scenario::cluster_objects::{container, deployment, service, template};
+use crate::sim::scenario::cluster_objects::{
+    container, deployment, service, template, with_resources,
+};
 use crate::sim::store::Store;
 
 /// Creates myapp-deploy and its Services, hello-deploy, testqc with its LoadBalancer,
-/// the bare ReplicaSet dnsutil-rs, a ConfigMap and a Secret.
+/// the bare ReplicaSet dnsutil-rs, a ConfigMap and a Secret. The containers ask for the
+/// requests and limits a tutorial's manifest would give them (a small web server, a
+/// small Go app, a debugging shell), so the dashboard's use against requests and limits
+/// has something to show.
 pub fn create_all(store: &Store) -> anyhow::Result<()> {
     let http = json!([{"name": "http", "containerPort": 80}]);
     let myapp_labels = json!({"app": "myapp"});
     let myapp_template = template(
         &myapp_labels,
-        vec![container("myapp", "nginx:1.14.1", http.clone())],
+        vec![with_resources(
+            container("myapp", "nginx:1.14.1", http.clone()),
+            ("100m", "64Mi"),
+            ("200m", "128Mi"),
+        )],
     );
     let mut myapp = deployment(
         "default",
@@ -58,10 +67,14 @@ pub fn create_all(store: &Store) -> anyhow::Result<()> {
     let hello_labels = json!({"app": "hello"});
     let hello_template = template(
         &hello_labels,
-        vec![container(
-            "hello",
-            "gcr.io/google-samples/hello-app:1.0",
-            json!([{"containerPort": 8080}]),
+        vec![with_resources(
+            container(
+                "hello",
+                "gcr.io/google-samples/hello-app:1.0",
+                json!([{"containerPort": 8080}]),
+            ),
+            ("50m", "32Mi"),
+            ("100m", "64Mi"),
         )],
     );
     create(
@@ -79,7 +92,12 @@ pub fn create_all(store: &Store) -> anyhow::Result<()> {
     )?;
 
     let qc_labels = json!({"app": "testqc"});
-    let qc_template = template(&qc_labels, vec![container("testqc", "nginx:1.25.5", http)]);
+    let qc_container = with_resources(
+        container("testqc", "nginx:1.25.5", http),
+        ("100m", "64Mi"),
+        ("250m", "128Mi"),
+    );
+    let qc_template = template(&qc_labels, vec![qc_container]);
     create(
         store,
         "apps",
@@ -114,6 +132,7 @@ pub fn create_all(store: &Store) -> anyhow::Result<()> {
         json!([]),
     );
     dnsutils["command"] = json!(["sleep", "infinity"]);
+    let dnsutils = with_resources(dnsutils, ("10m", "16Mi"), ("50m", "64Mi"));
     create(
         store,
         "apps",
