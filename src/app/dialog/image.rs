@@ -59,6 +59,9 @@ pub struct ImageDialog {
     pub selected: usize,
     /// The image typed.
     pub image: String,
+    /// Whether the user has typed in the image field: the history arriving after that
+    /// must not put the running image over what they typed.
+    pub image_typed: bool,
     /// The canary's new pods typed, or a saved plan's name, or a plan.
     pub new_pods: String,
     /// Where typing goes.
@@ -76,6 +79,7 @@ impl ImageDialog {
             containers: None,
             selected: 0,
             image: String::new(),
+            image_typed: false,
             new_pods: "1".to_owned(),
             focus: ImageField::Image,
             plans: None,
@@ -175,7 +179,11 @@ impl ImageDialog {
             }
             Ok(containers)
         }));
-        self.select(0);
+        if self.image_typed {
+            self.selected = 0;
+        } else {
+            self.select(0);
+        }
     }
 
     fn list(&self) -> &[ContainerImage] {
@@ -277,11 +285,18 @@ impl ImageDialog {
                     ImageField::NewPods => ImageField::Image,
                 };
             }
-            (DialogKey::Char(c), ImageField::Image) => self.image.push(c),
+            (DialogKey::Char(c), ImageField::Image) => {
+                self.image_typed = true;
+                self.image.push(c);
+            }
             (DialogKey::Backspace, ImageField::Image) => {
+                self.image_typed = true;
                 self.image.pop();
             }
-            (DialogKey::Clear, ImageField::Image) => self.image.clear(),
+            (DialogKey::Clear, ImageField::Image) => {
+                self.image_typed = true;
+                self.image.clear();
+            }
             // On a number, + and - count; in a plan they are text (`->`).
             (DialogKey::Char('+'), ImageField::NewPods) if self.new_pods.parse::<u32>().is_ok() => {
                 let n = self.new_pods.parse::<u32>().unwrap_or(0);
@@ -385,5 +400,52 @@ mod tests {
         let mut small = with_plans(10);
         small.new_pods = "3 pods; 10%".into();
         assert!(small.operation().unwrap_err().contains("only grows"));
+    }
+
+    #[test]
+    fn what_is_typed_before_the_history_arrives_is_kept() {
+        use k8s_openapi::api::core::v1::{Container, PodSpec, PodTemplateSpec};
+        let history = || {
+            Ok(vec![crate::cluster::ops::rollout_history::Revision {
+                revision: 1,
+                change_cause: None,
+                images: vec!["nginx:1.24".into()],
+                holder: "myapp-deploy-1".into(),
+                current: true,
+                template: PodTemplateSpec {
+                    spec: Some(PodSpec {
+                        containers: vec![Container {
+                            name: "myapp".into(),
+                            image: Some("nginx:1.24".into()),
+                            ..Container::default()
+                        }],
+                        ..PodSpec::default()
+                    }),
+                    ..PodTemplateSpec::default()
+                },
+            }])
+        };
+        let key = || ObjectKey {
+            kind: Kind::Deployment,
+            namespace: "default".into(),
+            name: "myapp-deploy".into(),
+        };
+        let mut untouched = ImageDialog::new(key(), true);
+        untouched.loaded(history());
+        assert_eq!(
+            untouched.image, "nginx:1.24",
+            "prefilled with the running image"
+        );
+        let mut typed = ImageDialog::new(key(), true);
+        typed.key(DialogKey::Clear);
+        for c in "nginx:flaky".chars() {
+            typed.key(DialogKey::Char(c));
+        }
+        typed.loaded(history());
+        assert_eq!(
+            typed.image, "nginx:flaky",
+            "the late history does not overwrite it"
+        );
+        assert_eq!(typed.container().map(|c| c.name.as_str()), Some("myapp"));
     }
 }
