@@ -220,7 +220,7 @@ impl Stores {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::{Detail, Health, Meta, NamespaceRow};
+    use crate::cluster::{Detail, Health, Meta};
 
     fn ns(name: &str) -> Row {
         Row {
@@ -228,7 +228,7 @@ mod tests {
                 name: name.to_owned(),
                 ..Meta::default()
             },
-            detail: Detail::Namespace(NamespaceRow::default()),
+            detail: Detail::Namespace(Box::default()),
             health: Health::Ok,
         }
     }

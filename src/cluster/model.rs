@@ -405,41 +405,45 @@ pub struct CronJobRow {
     pub images: Vec<String>,
 }
 
-/// The kind-specific part of a row.
+/// The kind-specific part of a row. Pods, which come by the ten thousand, are kept in
+/// the row itself; every other kind is boxed, so that a row slot in any store costs a
+/// pod's size and not the largest kind's (a Deployment's was 232 bytes in every slot
+/// of every store).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Detail {
     /// A Pod.
     Pod(PodRow),
     /// A ReplicaSet.
-    ReplicaSet(ReplicaSetRow),
+    ReplicaSet(Box<ReplicaSetRow>),
     /// A Deployment.
-    Deployment(DeploymentRow),
+    Deployment(Box<DeploymentRow>),
     /// A StatefulSet.
-    StatefulSet(StatefulSetRow),
+    StatefulSet(Box<StatefulSetRow>),
     /// A DaemonSet.
-    DaemonSet(DaemonSetRow),
+    DaemonSet(Box<DaemonSetRow>),
     /// A Service.
-    Service(ServiceRow),
+    Service(Box<ServiceRow>),
     /// An Endpoints object.
-    Endpoints(EndpointsRow),
+    Endpoints(Box<EndpointsRow>),
     /// An EndpointSlice.
-    EndpointSlice(EndpointSliceRow),
+    EndpointSlice(Box<EndpointSliceRow>),
     /// An Event.
-    Event(EventRow),
+    Event(Box<EventRow>),
     /// A Node.
-    Node(NodeRow),
+    Node(Box<NodeRow>),
     /// A Namespace.
-    Namespace(NamespaceRow),
+    Namespace(Box<NamespaceRow>),
     /// A ConfigMap.
-    ConfigMap(KeysRow),
+    ConfigMap(Box<KeysRow>),
     /// A Secret.
-    Secret(KeysRow),
+    Secret(Box<KeysRow>),
     /// A Job.
-    Job(JobRow),
+    Job(Box<JobRow>),
     /// A CronJob.
-    CronJob(CronJobRow),
+    CronJob(Box<CronJobRow>),
     /// A row of the server's Table (a kind kdeck has no typed view of): its cells as the
-    /// server printed them, in the order of the pane's [`ServerColumn`]s.
+    /// server printed them, in the order of the pane's [`ServerColumn`]s. Already one
+    /// pointer and a length wide.
     Table(TableRow),
 }
 
@@ -473,6 +477,12 @@ pub struct Row {
     /// Health, for colour.
     pub health: Health,
 }
+
+/// The most a row slot may take inline: its metadata and a pod's detail. Every slot of
+/// every store costs this whatever its kind, so a kind that would grow it is boxed in
+/// [`Detail`]; the build fails if a change regrows it.
+const ROW_SLOT_BYTES: usize = 384;
+const _: () = assert!(size_of::<Option<Row>>() <= ROW_SLOT_BYTES);
 
 /// The state of one watch, shown in the pane's title or status line.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -97,7 +97,7 @@ impl PendingChanges {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::model::{Detail, Health, Meta, NamespaceRow};
+    use crate::cluster::model::{Detail, Health, Meta};
 
     fn row(name: &str, rv: &str) -> Row {
         Row {
@@ -106,7 +106,7 @@ mod tests {
                 resource_version: rv.to_owned(),
                 ..Meta::default()
             },
-            detail: Detail::Namespace(NamespaceRow::default()),
+            detail: Detail::Namespace(Box::default()),
             health: Health::Neutral,
         }
     }
