@@ -119,7 +119,7 @@ impl RowStore {
         let unlisted: Vec<(String, String)> = self
             .iter()
             .filter(|(slot, _)| !listed.get(*slot).copied().unwrap_or(false))
-            .map(|(_, row)| (row.meta.namespace.clone(), row.meta.name.clone()))
+            .map(|(_, row)| (row.meta.namespace.to_string(), row.meta.name.clone()))
             .collect();
         self.delete(unlisted);
     }

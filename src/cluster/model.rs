@@ -4,12 +4,14 @@
 
 mod labels;
 mod resources;
+mod shared_str;
 
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 pub use labels::Labels;
 pub use resources::{Amounts, ContainerResources};
+pub use shared_str::SharedStr;
 
 /// The kinds kdeck shows in panes: the typed ones, and any other the server serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -65,18 +67,18 @@ pub struct ObjectKey {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OwnerRef {
     /// Owner kind, e.g. `ReplicaSet`.
-    pub kind: String,
-    /// Owner name.
-    pub name: String,
+    pub kind: SharedStr,
+    /// Owner name (shared by the owner's pods).
+    pub name: SharedStr,
     /// Owner uid.
-    pub uid: String,
+    pub uid: SharedStr,
 }
 
 /// Metadata every row carries.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Meta {
     /// Namespace, empty for cluster-scoped kinds.
-    pub namespace: String,
+    pub namespace: SharedStr,
     /// Name.
     pub name: String,
     /// uid.
@@ -113,15 +115,15 @@ pub enum Health {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ContainerRow {
     /// Container name.
-    pub name: String,
+    pub name: SharedStr,
     /// Image.
-    pub image: String,
+    pub image: SharedStr,
     /// Ready per containerStatuses.
     pub ready: bool,
     /// restartCount.
     pub restarts: u32,
     /// State as kubectl would name it: Running, Waiting (reason), Terminated (reason).
-    pub state: String,
+    pub state: SharedStr,
     /// An init container (listed after the pod's containers).
     pub init: bool,
     /// Its requests and limits.
@@ -136,7 +138,7 @@ pub struct PodRow {
     /// All containers.
     pub total: u32,
     /// STATUS exactly as `kubectl get pods` prints it (Running, ContainerCreating, CrashLoopBackOff, Terminating, Init:0/1 ...).
-    pub status: String,
+    pub status: SharedStr,
     /// Sum of restartCount.
     pub restarts: u32,
     /// When the most recent restart happened, for `RESTARTS` like `3 (12s ago)`.
@@ -144,9 +146,9 @@ pub struct PodRow {
     /// podIP.
     pub ip: Option<String>,
     /// spec.nodeName.
-    pub node: Option<String>,
+    pub node: Option<SharedStr>,
     /// status.phase.
-    pub phase: String,
+    pub phase: SharedStr,
     /// The pod's containers, then its init containers (`init` set).
     pub containers: Vec<ContainerRow>,
 }

@@ -46,7 +46,7 @@ pub fn at(seconds: i64) -> Timestamp {
 
 fn meta(name: &str, rv: u64, created: Timestamp) -> Meta {
     Meta {
-        namespace: NS.to_owned(),
+        namespace: NS.into(),
         name: name.to_owned(),
         uid: format!("uid-{name}"),
         resource_version: rv.to_string(),
@@ -57,9 +57,9 @@ fn meta(name: &str, rv: u64, created: Timestamp) -> Meta {
 
 fn owned(mut m: Meta, kind: &str, owner: &str) -> Meta {
     m.owner = Some(OwnerRef {
-        kind: kind.to_owned(),
-        name: owner.to_owned(),
-        uid: format!("uid-{owner}"),
+        kind: kind.into(),
+        name: owner.into(),
+        uid: format!("uid-{owner}").into(),
     });
     m
 }
@@ -213,7 +213,7 @@ impl World {
                 detail: Detail::Pod(PodRow {
                     ready: u32::from(p.ready),
                     total: 1,
-                    status: p.status.to_owned(),
+                    status: p.status.into(),
                     restarts: p.restarts,
                     phase: "Running".into(),
                     containers: vec![ContainerRow {
@@ -223,7 +223,7 @@ impl World {
                         state: if p.status == "Running" {
                             "Running".into()
                         } else {
-                            format!("Waiting ({})", p.status)
+                            format!("Waiting ({})", p.status).into()
                         },
                         ..ContainerRow::default()
                     }],

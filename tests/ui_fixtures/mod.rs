@@ -67,7 +67,7 @@ fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 
 fn meta(namespace: &str, name: &str, age: i64) -> Meta {
     Meta {
-        namespace: namespace.to_owned(),
+        namespace: namespace.into(),
         name: name.to_owned(),
         uid: format!("uid-{name}"),
         resource_version: "1".to_owned(),
@@ -78,9 +78,9 @@ fn meta(namespace: &str, name: &str, age: i64) -> Meta {
 
 fn owned(mut m: Meta, kind: &str, owner: &str) -> Meta {
     m.owner = Some(OwnerRef {
-        kind: kind.to_owned(),
-        name: owner.to_owned(),
-        uid: format!("uid-{owner}"),
+        kind: kind.into(),
+        name: owner.into(),
+        uid: format!("uid-{owner}").into(),
     });
     m
 }
@@ -122,7 +122,7 @@ pub fn pod(ns: &str, name: &str, rs: Option<&str>, status: &str, ready: bool, ag
         Detail::Pod(PodRow {
             ready: u32::from(ready),
             total: 1,
-            status: status.to_owned(),
+            status: status.into(),
             restarts,
             last_restart: (restarts > 0).then(|| ago(40)).flatten(),
             ip: (status != "ContainerCreating").then(|| format!("10.244.1.{seq}")),
@@ -132,18 +132,18 @@ pub fn pod(ns: &str, name: &str, rs: Option<&str>, status: &str, ready: bool, ag
                 } else {
                     "kdeck-worker2"
                 }
-                .to_owned(),
+                .into(),
             ),
-            phase: if ready { "Running" } else { "Pending" }.to_owned(),
+            phase: if ready { "Running" } else { "Pending" }.into(),
             containers: vec![ContainerRow {
-                name: app.to_owned(),
-                image: image.to_owned(),
+                name: app.into(),
+                image: image.into(),
                 ready,
                 restarts,
                 state: if ready {
-                    "Running".to_owned()
+                    "Running".into()
                 } else {
-                    format!("Waiting ({status})")
+                    format!("Waiting ({status})").into()
                 },
                 init: false,
                 resources: ContainerResources {

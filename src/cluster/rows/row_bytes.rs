@@ -34,22 +34,15 @@ fn map(m: &BTreeMap<String, String>) -> usize {
         .sum()
 }
 
+// A `SharedStr` (namespace, owner, node, phase, status, container names, images and
+// states) costs a row only its inline pointer: its text is held once for all the rows
+// with that value.
 fn meta_heap(m: &Meta) -> usize {
-    s(&m.namespace)
-        + s(&m.name)
-        + s(&m.uid)
-        + s(&m.resource_version)
-        + m.labels.heap_bytes()
-        + m.owner
-            .as_ref()
-            .map_or(0, |o| s(&o.kind) + s(&o.name) + s(&o.uid))
+    s(&m.name) + s(&m.uid) + s(&m.resource_version) + m.labels.heap_bytes()
 }
 
 fn containers(v: &Vec<ContainerRow>) -> usize {
     v.capacity() * size_of::<ContainerRow>()
-        + v.iter()
-            .map(|c| s(&c.name) + s(&c.image) + s(&c.state))
-            .sum::<usize>()
 }
 
 fn addresses(v: &Vec<AddressRow>) -> usize {
@@ -68,13 +61,7 @@ fn conditions(v: &Vec<ConditionRow>) -> usize {
 
 fn detail_heap(d: &Detail) -> usize {
     match d {
-        Detail::Pod(p) => {
-            s(&p.status)
-                + os(p.ip.as_ref())
-                + os(p.node.as_ref())
-                + s(&p.phase)
-                + containers(&p.containers)
-        }
+        Detail::Pod(p) => os(p.ip.as_ref()) + containers(&p.containers),
         Detail::ReplicaSet(r) => {
             size_of_val(&**r)
                 + strings(&r.images)

@@ -46,7 +46,7 @@ impl PendingChanges {
         if !self.deleted.is_empty() {
             out.extend(self.flush());
         }
-        let key = (row.meta.namespace.clone(), row.meta.name.clone());
+        let key = (row.meta.namespace.to_string(), row.meta.name.clone());
         if let Some(&i) = self.applied_index.get(&key) {
             self.applied[i] = row;
         } else {
