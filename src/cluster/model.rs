@@ -483,7 +483,7 @@ pub struct Row {
 /// The most a row slot may take inline: its metadata and a pod's detail. Every slot of
 /// every store costs this whatever its kind, so a kind that would grow it is boxed in
 /// [`Detail`]; the build fails if a change regrows it.
-const ROW_SLOT_BYTES: usize = 384;
+const ROW_SLOT_BYTES: usize = 328;
 const _: () = assert!(size_of::<Option<Row>>() <= ROW_SLOT_BYTES);
 
 /// The state of one watch, shown in the pane's title or status line.

@@ -182,8 +182,9 @@ mod tests {
         let object_bytes = json.to_string().len();
         let pod: Pod = serde_json::from_value(json).unwrap();
         let bytes = row_bytes(&pod.to_row());
-        // The row keeps a small fraction of the object (managedFields, spec, probes dropped).
-        assert!(bytes < 1200, "a pod row costs {bytes} bytes");
+        // The row keeps a small fraction of the object (managedFields, spec, probes dropped),
+        // and shares the values other pods repeat (662 bytes; 949 when it copied them).
+        assert!(bytes < 720, "a pod row costs {bytes} bytes");
         assert!(
             bytes * 2 < object_bytes,
             "row {bytes} B vs object JSON {object_bytes} B"
