@@ -7,6 +7,7 @@
 //! cluster updates, answers) is an `app::Msg`.
 
 mod editor_command;
+mod history_command;
 mod logs_command;
 mod pod_command;
 mod yaml_command;
@@ -14,6 +15,7 @@ mod yaml_command;
 use serde::{Deserialize, Serialize};
 
 pub use self::editor_command::EditorCommand;
+pub use self::history_command::HistoryCommand;
 pub use self::logs_command::LogsCommand;
 pub use self::pod_command::PodCommand;
 pub use self::yaml_command::YamlCommand;
@@ -92,6 +94,8 @@ pub enum Action {
     ShowLogs,
     /// Forward a local port to the selected pod, Service or Deployment.
     PortForward,
+    /// Show the selected Deployment's revisions, two of them compared side by side.
+    History,
     /// Quit kdeck.
     Quit,
     /// A key of the logs view (the keymap's `[logs]` section, see `app::logs::commands`).
@@ -106,6 +110,9 @@ pub enum Action {
     /// A key of the pods and containers views (the keymap's `[pods]` section).
     #[serde(skip)]
     PodKey(PodCommand),
+    /// A key of the history view (the keymap's `[history]` section).
+    #[serde(skip)]
+    HistoryKey(HistoryCommand),
 }
 
 impl Action {
@@ -116,6 +123,7 @@ impl Action {
             Self::YamlView(command) => serde_name(command),
             Self::Editor(command) => serde_name(command),
             Self::PodKey(command) => serde_name(command),
+            Self::HistoryKey(command) => serde_name(command),
             other => serde_name(other),
         }
     }
@@ -163,11 +171,13 @@ impl Action {
             Self::Trigger => "run a CronJob now",
             Self::ShowLogs => "logs (pod, deployment, replicaset)",
             Self::PortForward => "port-forward (pod, service, deployment)",
+            Self::History => "revisions, two compared (deployment)",
             Self::Quit => "quit",
             Self::LogsKey(command) => command.description(),
             Self::YamlView(command) => command.description(),
             Self::Editor(command) => command.description(),
             Self::PodKey(command) => command.description(),
+            Self::HistoryKey(command) => command.description(),
         }
     }
 
@@ -240,6 +250,7 @@ impl Action {
             Self::Trigger,
             Self::ShowLogs,
             Self::PortForward,
+            Self::History,
             Self::Quit,
         ]
     }

@@ -34,6 +34,9 @@ pub enum Command {
     Shell,
     /// The port-forwards (`:pf`, as in k9s).
     Forwards,
+    /// The revisions of the selected Deployment, or of the one named, two of them
+    /// compared side by side (`:history [NAME]`).
+    History(Option<String>),
     /// A throwaway debug pod (`:run [IMAGE] [-- ARGS]`, like `kubectl run --rm -it`).
     Run {
         /// The image (`None`: the configured one, busybox).
@@ -46,7 +49,7 @@ pub enum Command {
 /// The command words that name no kind.
 const COMMAND_WORDS: &[&str] = &[
     "ctx", "context", "contexts", "canary", "monitor", "pulses", "create", "shell", "pf", "run",
-    "quit", "q",
+    "history", "quit", "q",
 ];
 
 /// Every built-in word: the names of kdeck's typed kinds (from the registry), then the
@@ -112,6 +115,7 @@ pub fn parse(line: &str, catalog: &Catalog) -> Result<Command, String> {
                 ":pf takes no argument (got {arg:?}): F starts a forward on a pod, Service or Deployment"
             )),
         },
+        "history" => Ok(Command::History(arg)),
         "canary" => match arg {
             None => Ok(Command::Canary),
             Some(arg) => Err(format!(
@@ -390,6 +394,17 @@ mod tests {
         );
         assert!(did_you_mean("ctz").ends_with("did you mean :ctx?"));
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn history_of_the_selected_deployment_or_of_one_named() {
+        let typed = Catalog::typed();
+        assert_eq!(parse("history", &typed), Ok(Command::History(None)));
+        assert_eq!(
+            parse("history web", &typed),
+            Ok(Command::History(Some("web".into())))
+        );
+        assert!(command_words().any(|w| w == "history"), "Tab completes it");
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod footer;
 pub mod forwards;
 pub mod header;
 pub mod help;
+pub mod history_view;
 pub mod logs;
 pub mod monitor;
 pub mod rollout;
@@ -55,10 +56,7 @@ pub fn draw(state: &State, frame: &mut Frame) {
     footer::draw(state, frame, footer_area);
     dialog::draw(state, frame, body);
     if state.mode == Mode::Help {
-        // One column when it fits, else as wide as needed for two or more.
-        let rows = u16::try_from(help::entries(state) + 2).unwrap_or(u16::MAX);
-        let width = if body.height >= rows { 60 } else { 100 };
-        help::draw(state, frame, centered(body, width, rows));
+        help::draw(state, frame, help::area(state, body));
     }
     if state.ascii {
         ascii::downgrade(frame.buffer_mut());
@@ -76,6 +74,7 @@ fn draw_screen(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
         Screen::Contexts { selected } => text_view::draw_contexts(state, *selected, frame, area),
         Screen::Monitor(m) => monitor::draw(state, m, frame, area),
         Screen::Forwards(f) => forwards::draw(state, f, frame, area),
+        Screen::History(h) => history_view::draw(state, h, frame, area),
     }
 }
 

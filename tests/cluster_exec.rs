@@ -47,7 +47,11 @@ async fn read_until(session: &mut TerminalSession, seen: &mut String, want: &str
 async fn stty_size_shows(session: &mut TerminalSession, want: &str) {
     let asked = tokio::time::timeout(test_timeout(), async {
         loop {
-            session.stdin.write_all(b"stty size\r").await.unwrap();
+            session
+                .stdin
+                .write_all(b"stty size\r")
+                .await
+                .expect("the keys are sent");
             let mut answer = String::new();
             read_until(session, &mut answer, "root@web:/# ").await;
             if answer.contains(want) {

@@ -301,6 +301,10 @@ fn forty_by_ten_draws_every_main_view_and_smaller_says_so() {
                 framed[1..].iter().any(|l| l.contains(" q ")),
                 "{kind:?}: q is not among the help's keys:\n{help}"
             );
+            assert!(
+                framed[1..].iter().any(|l| l.contains(" mor")),
+                "{kind:?}: the help does not say that keys are left out:\n{help}"
+            );
             // Any key closes it, back to the pane.
             d.press_code(KeyCode::Char('j'));
             let closed = draw(&d, 40, 10);

@@ -46,6 +46,8 @@ enum View {
     Generic,
     Rollout,
     RolloutPods,
+    /// myapp-deploy's history view (`v`), its revisions read.
+    History,
     Containers,
     Logs,
     WorkloadLogs,
@@ -70,6 +72,7 @@ fn views() -> Vec<View> {
         View::Generic,
         View::Rollout,
         View::RolloutPods,
+        View::History,
         View::Containers,
         View::Logs,
         View::WorkloadLogs,
@@ -160,9 +163,22 @@ async fn go(d: &mut AppDriver, view: View) {
             command(d, "widgets");
             wait_for_rows(d, "the Widgets").await;
         }
-        View::Rollout | View::RolloutPods | View::Describe | View::Yaml | View::WorkloadLogs => {
+        View::Rollout
+        | View::RolloutPods
+        | View::History
+        | View::Describe
+        | View::Yaml
+        | View::WorkloadLogs => {
             table_with(d, Kind::Deployment, "myapp-deploy").await;
             match view {
+                View::History => {
+                    press_action(d, &Action::History);
+                    d.wait_for(
+                        "the history view's revisions",
+                        |s| matches!(s.screen(), Screen::History(h) if !h.list().is_empty()),
+                    )
+                    .await;
+                }
                 View::Describe => press_action(d, &Action::Describe),
                 View::Yaml => press_action(d, &Action::Yaml),
                 View::WorkloadLogs => {
@@ -400,6 +416,7 @@ fn with_the_app_check_off_the_gate_refuses_every_confirmed_change() {
         for view in [
             View::Table(Kind::Deployment),
             View::Rollout,
+            View::History,
             View::Table(Kind::ReplicaSet),
             View::Containers,
         ] {

@@ -338,6 +338,131 @@ fn run_rm_it_with_restart_never_exits_with_the_shells_code() {
     );
 }
 
+/// The pods that served `pages` (the sim's nginx page names its pod).
+fn served_by(pages: &str) -> Vec<String> {
+    pages
+        .split("Served by pod <b>")
+        .skip(1)
+        .filter_map(|rest| rest.split("</b>").next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The Service tutorial's session affinity (section 7.2.3): `kubectl patch` to
+/// `ClientIP` defaults the three-hour timeout, and a CirrOS client's `for` loop of
+/// `curl`s to the ClusterIP reaches one pod; back to `None`, they spread again; a
+/// timeout out of range and an unknown affinity are refused with the API server's words.
+fn session_affinity_keeps_a_client_on_one_pod() {
+    support::require_kubectl!();
+    let sim = TestSim::start();
+    let client = sim.block_on(sim.client()).expect("a client");
+    sim.block_on(stream_fixtures::myapp_pods(&client));
+    sim.block_on(stream_fixtures::wait_endpoints(&sim, "myapp-svc", 3));
+    let ws = Transport::WebSocket;
+    let run = |args: &[&str]| {
+        let out = kubectl(&sim, ws, args, None);
+        assert!(out.status.success(), "kubectl {args:?}: {}", stderr(&out));
+        stdout(&out)
+    };
+    run(&[
+        "run",
+        "client",
+        "--image=cirros",
+        "--restart=Never",
+        "--",
+        "sleep",
+        "3600",
+    ]);
+    wait_until(test_timeout(), "the client pod runs", || {
+        kubectl(
+            &sim,
+            ws,
+            &["get", "pod", "client", "-o", "jsonpath={.status.phase}"],
+            None,
+        )
+        .stdout
+            == b"Running"
+    });
+    let ip = run(&[
+        "get",
+        "svc",
+        "myapp-svc",
+        "-o",
+        "jsonpath={.spec.clusterIP}",
+    ]);
+    let loop_of_curls = format!("for loop in 1 2 3 4 5 6; do curl -s http://{ip}:80/; done");
+    let spread = |pages: &str| {
+        let mut pods = served_by(pages);
+        assert_eq!(pods.len(), 6, "{pages}");
+        pods.sort();
+        pods.dedup();
+        pods.len()
+    };
+    assert!(spread(&run(&["exec", "client", "--", "sh", "-c", &loop_of_curls])) > 1);
+    assert_eq!(
+        run(&[
+            "patch",
+            "services",
+            "myapp-svc",
+            "-p",
+            r#"{"spec": {"sessionAffinity": "ClientIP"}}"#
+        ]),
+        "service/myapp-svc patched\n"
+    );
+    assert_eq!(
+        run(&[
+            "get",
+            "svc",
+            "myapp-svc",
+            "-o",
+            "jsonpath={.spec.sessionAffinityConfig}"
+        ]),
+        r#"{"clientIP":{"timeoutSeconds":10800}}"#
+    );
+    for _ in 0..2 {
+        let pages = run(&["exec", "client", "--", "sh", "-c", &loop_of_curls]);
+        assert_eq!(spread(&pages), 1, "all to one pod: {:?}", served_by(&pages));
+    }
+    run(&[
+        "patch",
+        "services",
+        "myapp-svc",
+        "-p",
+        r#"{"spec": {"sessionAffinity": "None"}}"#,
+    ]);
+    assert_eq!(
+        run(&[
+            "get",
+            "svc",
+            "myapp-svc",
+            "-o",
+            "jsonpath={.spec.sessionAffinityConfig}"
+        ]),
+        "",
+        "the config goes with the affinity"
+    );
+    assert!(spread(&run(&["exec", "client", "--", "sh", "-c", &loop_of_curls])) > 1);
+    for (patch, message) in [
+        (
+            r#"{"spec": {"sessionAffinity": "ClientIP", "sessionAffinityConfig": {"clientIP": {"timeoutSeconds": 0}}}}"#,
+            "spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: 0: must be greater than 0 and less than 86400",
+        ),
+        (
+            r#"{"spec": {"sessionAffinity": "Sticky"}}"#,
+            r#"spec.sessionAffinity: Unsupported value: "Sticky": supported values: "ClientIP", "None""#,
+        ),
+    ] {
+        let out = kubectl(
+            &sim,
+            ws,
+            &["patch", "services", "myapp-svc", "-p", patch],
+            None,
+        );
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains(message), "{}", stderr(&out));
+    }
+}
+
 support::conformance_tests![
     exec_without_a_tty_over_websocket,
     exec_without_a_tty_over_spdy,
@@ -347,4 +472,5 @@ support::conformance_tests![
     attach_to_a_shell_and_to_nginx,
     run_rm_it_busybox_then_wget_a_service_three_times,
     run_rm_it_with_restart_never_exits_with_the_shells_code,
+    session_affinity_keeps_a_client_on_one_pod,
 ];

@@ -270,8 +270,13 @@ fn begin(state: &State, action: &Action) -> Result<Begin, String> {
                         })?
                         .paused,
                 };
+            // From the history view, the revision under its cursor.
+            let preferred = match state.screen() {
+                Screen::History(view) => view.cursor_revision(),
+                _ => None,
+            };
             Begin::Dialog(
-                Dialog::Undo(UndoDialog::new(key.clone(), paused)),
+                Dialog::Undo(UndoDialog::new(key.clone(), paused).preferring(preferred)),
                 history(),
             )
         }

@@ -83,6 +83,13 @@ pub fn key_action(state: &State, key: &KeyEvent) -> Option<Msg> {
     {
         return Some(Msg::Action(action.clone()));
     }
+    // The history view's own keys (Space marks a revision).
+    if state.mode == Mode::Normal
+        && matches!(state.screen(), Screen::History(_))
+        && let Some(action) = state.keymap.action_for(Section::History, key)
+    {
+        return Some(Msg::Action(action.clone()));
+    }
     if matches!(state.mode, Mode::Command(_) | Mode::Filter(_)) {
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('u') {
             return Some(Msg::InputClear);

@@ -31,6 +31,10 @@ pub fn move_by(state: &mut State, delta: isize) {
         Screen::Contexts { selected } => (selected, contexts),
         Screen::Forwards(f) => (&mut f.selected, forwards),
         Screen::Monitor(m) => (&mut m.selected, m.cache.cards.len()),
+        Screen::History(h) => {
+            let len = h.list().len();
+            (&mut h.cursor, len)
+        }
         Screen::Yaml(y) => {
             y.scroll_by(delta, page);
             return;
@@ -102,6 +106,7 @@ pub fn selected_key(state: &State) -> Option<ObjectKey> {
             selected_row(state).map(|r| key(t.kind, &r.meta.namespace, &r.meta.name))
         }
         Screen::Rollout(r) => Some(key(Kind::Deployment, &r.namespace, &r.name)),
+        Screen::History(h) => Some(key(Kind::Deployment, &h.namespace, &h.name)),
         Screen::Monitor(_) => {
             selected_row(state).map(|r| key(Kind::Deployment, &r.meta.namespace, &r.meta.name))
         }
@@ -183,7 +188,11 @@ pub fn enter(state: &mut State, effects: &mut Vec<Effect>) {
             }
             None
         }
-        Screen::Text(_) | Screen::Logs(_) | Screen::Yaml(_) | Screen::Forwards(_) => None,
+        Screen::Text(_)
+        | Screen::Logs(_)
+        | Screen::Yaml(_)
+        | Screen::Forwards(_)
+        | Screen::History(_) => None,
     };
     if let Some(screen) = next {
         state.screens.push(screen);

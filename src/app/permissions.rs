@@ -127,7 +127,7 @@ pub fn question(action: &Action, kind: Kind, namespace: Option<&str>) -> Option<
 pub fn target_kind(state: &State) -> Option<Kind> {
     match state.screen() {
         Screen::Table(t) => Some(t.kind),
-        Screen::Rollout(_) => Some(Kind::Deployment),
+        Screen::Rollout(_) | Screen::History(_) => Some(Kind::Deployment),
         Screen::Containers(_) => Some(Kind::Pod),
         _ => None,
     }

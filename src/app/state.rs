@@ -139,6 +139,8 @@ pub enum Screen {
     },
     /// The port-forwards (`:pf`).
     Forwards(super::port_forwards::ForwardsView),
+    /// A Deployment's revisions, two compared side by side (`:history`).
+    History(Box<super::history_view::HistoryView>),
 }
 
 /// What keys do right now.
@@ -387,6 +389,7 @@ fn screen_label(screen: &Screen) -> String {
         Screen::Logs(l) => l.title(),
         Screen::Contexts { .. } => "contexts".to_owned(),
         Screen::Forwards(_) => "port-forwards".to_owned(),
+        Screen::History(h) => format!("history {}", h.name),
         Screen::Monitor(_) => "monitor".to_owned(),
     }
 }

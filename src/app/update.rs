@@ -54,6 +54,7 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
             state.now = now;
             state.timelines.stamp(now);
             state.refresh_views();
+            super::history_view::follow(state, &mut effects);
             // The canary plans are judged and driven here, at a fresh `now`: the tick comes
             // before every frame, so within a frame of the rows that changed.
             super::canary_plan::drive(state, &mut effects);
@@ -222,6 +223,7 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
     if super::logs::key(state, &action, effects)
         || super::yaml_view::command(state, &action, effects)
         || super::port_forwards::key(state, &action, effects)
+        || super::history_view::key(state, &action)
     {
         return;
     }
@@ -265,6 +267,7 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
         Action::SortNext | Action::SortPrev | Action::SortReverse => sort(state, &action),
         Action::Quit => state.quit = true,
         Action::ShowLogs => super::logs::open_selected(state, effects),
+        Action::History => super::history_view::open(state, None, effects),
         mutation if mutation.is_mutation() => {
             if state.readonly {
                 state.status = Some(super::permissions::readonly_refusal(&mutation));
@@ -502,6 +505,7 @@ fn run_command(state: &mut State, cmd: Command, effects: &mut Vec<Effect>) {
         }
         Command::Shell => super::shell_session::shell_command(state, effects),
         Command::Forwards => super::port_forwards::show(state),
+        Command::History(name) => super::history_view::open(state, name, effects),
         Command::Run { image, args } => super::run_pod::run(state, image, args, effects),
     }
 }
@@ -516,6 +520,8 @@ fn ensure_watches(state: &mut State) -> Vec<Effect> {
     match state.screen() {
         Screen::Table(t) => needed.push(t.kind),
         Screen::Rollout(_) => needed.extend(ROLLOUT_KINDS),
+        // Its revisions are read again when these change.
+        Screen::History(_) => needed.extend([Kind::Deployment, Kind::ReplicaSet]),
         Screen::Monitor(_) => needed.extend(super::monitor::MONITOR_KINDS),
         Screen::Containers(_) => needed.push(Kind::Pod),
         Screen::Yaml(y) => needed.push(y.key.kind),

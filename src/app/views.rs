@@ -53,7 +53,9 @@ impl State {
             | Screen::Logs(_)
             | Screen::Yaml(_)
             | Screen::Contexts { .. }
-            | Screen::Forwards(_) => {}
+            | Screen::Forwards(_)
+            // Its revisions are read on the Deployment's changes (`history_view::follow`).
+            | Screen::History(_) => {}
         }
     }
 

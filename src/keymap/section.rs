@@ -3,6 +3,7 @@
 
 use crate::action::Action;
 use crate::action::EditorCommand;
+use crate::action::HistoryCommand;
 use crate::action::LogsCommand;
 use crate::action::PodCommand;
 use crate::action::YamlCommand;
@@ -21,13 +22,16 @@ pub enum Section {
     /// `[pods]`: the pods table and a pod's containers, before `[normal]` (`s` is a
     /// shell there, scale on workloads).
     Pods,
+    /// `[history]`: the history view, before `[normal]` (Space marks a revision).
+    History,
 }
 
 impl Section {
     /// Every section, in file and help order.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Normal,
         Self::Pods,
+        Self::History,
         Self::Logs,
         Self::Yaml,
         Self::Editor,
@@ -41,6 +45,7 @@ impl Section {
             Self::Yaml => "yaml",
             Self::Editor => "editor",
             Self::Pods => "pods",
+            Self::History => "history",
         }
     }
 
@@ -57,6 +62,7 @@ impl Section {
             Self::Yaml => "YAML view",
             Self::Editor => "Editor",
             Self::Pods => "Pods and containers",
+            Self::History => "History view",
         }
     }
 
@@ -68,6 +74,10 @@ impl Section {
             Self::Yaml => YamlCommand::ALL.into_iter().map(Action::YamlView).collect(),
             Self::Editor => EditorCommand::ALL.into_iter().map(Action::Editor).collect(),
             Self::Pods => PodCommand::ALL.into_iter().map(Action::PodKey).collect(),
+            Self::History => HistoryCommand::ALL
+                .into_iter()
+                .map(Action::HistoryKey)
+                .collect(),
         }
     }
 

@@ -3,7 +3,7 @@
 //! (which ports answer, and what).
 //!
 //! It follows the real images a tutorial uses: busybox and alpine have `/bin/sh`
-//! (BusyBox's ash) and BusyBox's applets, `wget` but no `curl`; Debian-based
+//! (BusyBox's ash) and BusyBox's applets, `wget` but no `curl` (CirrOS adds it); Debian-based
 //! images such as `nginx` have `/bin/bash` and `/bin/sh`, and `curl` but no
 //! `wget`; a distroless image has no shell and nothing else to run.
 
@@ -55,8 +55,9 @@ impl Userland {
             Self::Busybox => {
                 COMMON.contains(&name)
                     || matches!(name, "ash" | "wget" | "nslookup")
-                    // nginx's alpine images add curl to BusyBox.
-                    || (name == "curl" && image.contains("nginx"))
+                    // nginx's alpine images add curl to BusyBox, and CirrOS ships it
+                    // (the tutorials' `kubectl run cirros-$RANDOM ... curl`).
+                    || (name == "curl" && (image.contains("nginx") || image.contains("cirros")))
             }
             Self::Debian => COMMON.contains(&name) || matches!(name, "bash" | "curl"),
         }

@@ -98,11 +98,12 @@ pub fn fetch(store: &Store, from: &Pod, url: &Url, request: &Request) -> Result<
     let (ip, pod, port) = match resolved {
         Resolved::Pod { ip, pod } => (ip, *pod, url.port),
         Resolved::Service { ip, service } => {
-            let (pod, port) =
-                pick_endpoint(store, &service, url.port).ok_or_else(|| NetError::Refused {
+            let (pod, port) = pick_endpoint(store, from, &service, url.port).ok_or_else(|| {
+                NetError::Refused {
                     ip: ip.clone(),
                     port: url.port,
-                })?;
+                }
+            })?;
             (ip, pod, port)
         }
         Resolved::Nowhere { ip } => return Err(NetError::Unreachable { ip }),
@@ -119,8 +120,9 @@ pub fn fetch(store: &Store, from: &Pod, url: &Url, request: &Request) -> Result<
 }
 
 /// One ready endpoint of `service` for its port `port`, taken in turn as kube-proxy's
-/// IPVS round robin takes them: the pod and the port on it.
-fn pick_endpoint(store: &Store, service: &Service, port: u16) -> Option<(Pod, u16)> {
+/// IPVS round robin takes them, or with ClientIP session affinity the one `from` went
+/// to before: the pod and the port on it.
+fn pick_endpoint(store: &Store, from: &Pod, service: &Service, port: u16) -> Option<(Pod, u16)> {
     let namespace = service.metadata.namespace.as_deref()?;
     let name = service.metadata.name.as_deref()?;
     let service_port = service
@@ -152,9 +154,28 @@ fn pick_endpoint(store: &Store, service: &Service, port: u16) -> Option<(Pod, u1
     }
     // Endpoints list addresses by IP; the turn goes by pod name, which stays put.
     choices.sort();
-    let turn = store
-        .runtime()
-        .next_endpoint(&format!("{namespace}/{name}"), choices.len());
+    let key = format!("{namespace}/{name}");
+    let spec = service.spec.as_ref()?;
+    let client = from.status.as_ref().and_then(|s| s.pod_ip.as_deref());
+    let turn = match (spec.session_affinity.as_deref(), client) {
+        (Some("ClientIP"), Some(client)) => {
+            let timeout = spec
+                .session_affinity_config
+                .as_ref()
+                .and_then(|c| c.client_ip.as_ref())
+                .and_then(|c| c.timeout_seconds)
+                .unwrap_or(10800);
+            let pods: Vec<String> = choices.iter().map(|(pod, _)| pod.clone()).collect();
+            store.runtime().sticky_endpoint(
+                &key,
+                client,
+                &pods,
+                store.clock().now(),
+                jiff::SignedDuration::from_secs(i64::from(timeout)),
+            )
+        }
+        _ => store.runtime().next_endpoint(&key, choices.len()),
+    };
     let (pod, ep_port) = choices.swap_remove(turn);
     Some((store.get_as(namespace, &pod)?, ep_port))
 }

@@ -10,7 +10,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr as _;
 
 use super::truncate;
-use crate::action::{Action, PodCommand};
+use crate::action::{Action, HistoryCommand, PodCommand};
 use crate::app::State;
 use crate::app::permissions;
 use crate::app::state::{Mode, Screen};
@@ -134,6 +134,16 @@ fn hinted(state: &State) -> Vec<Action> {
             Action::Quit,
         ];
     }
+    if let Screen::History(_) = state.screen() {
+        return vec![
+            Action::Help,
+            Action::HistoryKey(HistoryCommand::Mark),
+            Action::Undo,
+            Action::PageDown,
+            Action::Back,
+            Action::Quit,
+        ];
+    }
     let changes: Vec<Action> = permissions::target_kind(state).map_or_else(Vec::new, |kind| {
         let namespace = state.namespace.as_deref();
         CHANGE_HINTS
@@ -168,6 +178,8 @@ fn hints(state: &State, width: u16) -> Line<'static> {
         };
         let word = match (state.screen(), &action) {
             (Screen::Forwards(_), Action::Delete) => "stop",
+            (Screen::History(_), Action::Undo) => "undo to this",
+            (Screen::History(_), Action::PageDown) => "scroll diff",
             _ => short(&action),
         };
         let label = format!(" {word}  ");
@@ -207,6 +219,8 @@ fn short(action: &Action) -> &'static str {
         Action::Trigger => "run now",
         Action::PodKey(PodCommand::Shell) => "shell",
         Action::PodKey(PodCommand::Attach) => "attach",
+        Action::HistoryKey(HistoryCommand::Mark) => "mark",
+        Action::History => "history",
         Action::PortForward => "port-forward",
         other => other.description(),
     }

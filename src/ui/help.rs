@@ -39,16 +39,38 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(Clear, area);
     frame.render_widget(block.style(theme.text()), area);
-    let rows = usize::from(inner.height).max(1);
-    let columns = entries.len().div_ceil(rows).max(1);
-    let width = usize::from(inner.width) / columns;
-    let key_width = entries
+    let (columns, rows) = layout(entries.len(), inner.height, inner.width);
+    let rows = rows.min(usize::from(inner.height).max(1));
+    let room = rows * columns;
+    if entries.len() > room && room >= 3 {
+        // Too small for all: the first keys, how many are left out, and how to quit.
+        let quit = entries.split_off(entries.len() - 2);
+        let hidden = entries.len() - (room - 3);
+        entries.truncate(room - 3);
+        entries.push(("…".to_owned(), format!("{hidden} more keys"), false));
+        entries.extend(quit);
+    }
+    let chunks: Vec<&[(String, String, bool)]> = entries.chunks(rows).collect();
+    let widest = |chunk: &[(String, String, bool)], part: fn(&(String, String, bool)) -> &str| {
+        chunk.iter().map(|e| part(e).width()).max().unwrap_or(0)
+    };
+    // Each column as wide as its keys and descriptions, shrunk in proportion when they
+    // do not all fit; two spaces between columns.
+    let natural: Vec<usize> = chunks
         .iter()
-        .map(|(k, _, _)| k.width())
-        .max()
-        .unwrap_or(0)
-        .min(width / 2);
-    for (c, chunk) in entries.chunks(rows).enumerate() {
+        .map(|c| widest(c, |e| &e.0) + 2 + widest(c, |e| &e.1))
+        .collect();
+    let columns = chunks.len().max(1);
+    let room = usize::from(inner.width).saturating_sub(2 * (columns - 1));
+    let total: usize = natural.iter().sum::<usize>().max(1);
+    let mut x = inner.x;
+    for (chunk, natural) in chunks.iter().zip(&natural) {
+        let width = if total <= room {
+            natural + (room - total) / columns
+        } else {
+            natural * room / total
+        };
+        let key_width = widest(chunk, |e| &e.0).min(width / 2);
         let lines: Vec<Line> = chunk
             .iter()
             .map(|(keys, desc, usable)| {
@@ -67,10 +89,41 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                 ])
             })
             .collect();
-        let x = inner.x + (c * width) as u16;
-        let col_area = Rect::new(x, inner.y, width as u16, inner.height);
-        frame.render_widget(Paragraph::new(lines), col_area);
+        let width = u16::try_from(width).unwrap_or(u16::MAX);
+        frame.render_widget(
+            Paragraph::new(lines),
+            Rect::new(x, inner.y, width, inner.height).intersection(inner),
+        );
+        x = x.saturating_add(width + 2);
     }
+}
+
+/// The narrowest a column of keys is drawn (a key and a few words).
+const MIN_COLUMN: usize = 18;
+
+/// How many columns `entries` lines need in `height` rows (no more than `width` has
+/// room for), and how many lines a column then holds (the columns balanced, so the
+/// last is not a short tail).
+fn layout(entries: usize, height: u16, width: u16) -> (usize, usize) {
+    let fit = (usize::from(width) + 2) / (MIN_COLUMN + 2);
+    let columns = entries
+        .div_ceil(usize::from(height).max(1))
+        .clamp(1, fit.max(1));
+    (columns, entries.div_ceil(columns).max(1))
+}
+
+/// Where the overlay goes in `body`: one column of 60 cells when its lines fit the
+/// height, else as many balanced columns as they need, over the width.
+pub fn area(state: &State, body: Rect) -> Rect {
+    let entries = entries(state);
+    let (columns, rows) = layout(entries, body.height.saturating_sub(2), body.width);
+    let width = match columns {
+        1 => 60,
+        // A margin where there is room for one, else every cell for the keys.
+        _ if body.width >= 100 => body.width - 4,
+        _ => body.width,
+    };
+    super::centered(body, width, u16::try_from(rows + 2).unwrap_or(u16::MAX))
 }
 
 /// The keymap section of the shown view's own keys (`[normal]` for views without).
@@ -78,6 +131,7 @@ fn view_section(state: &State) -> Section {
     match state.screen() {
         Screen::Logs(_) => Section::Logs,
         Screen::Yaml(_) => Section::Yaml,
+        Screen::History(_) => Section::History,
         _ if crate::app::shell_session::pod_view(state) => Section::Pods,
         _ => Section::Normal,
     }

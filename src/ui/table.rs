@@ -1,6 +1,8 @@
 //! The one table engine: lays out a kind's columns for the width (dropping the least
 //! important first), and formats only the rows that are on screen.
 
+use std::borrow::Cow;
+
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -28,6 +30,20 @@ pub struct Placed {
 
 /// Lays out `columns` in `width` cells with one space between columns.
 pub fn layout(columns: &[&Column], width: u16) -> Vec<Placed> {
+    layout_fitted(columns, width, |_| None)
+}
+
+/// Lays out `columns` in `width` cells with one space between columns, dropping the
+/// least important columns until the rest fit at their minimum widths. The spare
+/// width goes to the fill columns by weight, but a fill column grows no wider than
+/// `content(index)` says its text needs (when it says): on a wide terminal NAME is as
+/// wide as the longest name, and what no column needs stays at the right, as k9s
+/// leaves it, rather than pushing the other columns away from the names.
+pub fn layout_fitted(
+    columns: &[&Column],
+    width: u16,
+    content: impl Fn(usize) -> Option<u16>,
+) -> Vec<Placed> {
     let min = |c: &Column| match c.width {
         Width::Fixed(w) => w,
         Width::Fill { min, .. } => min,
@@ -46,33 +62,45 @@ pub fn layout(columns: &[&Column], width: u16) -> Vec<Placed> {
         };
         kept.remove(drop_at);
     }
-    let spare = width.saturating_sub(needed(&kept));
-    let weights: u16 = kept
+    let mut spare = width.saturating_sub(needed(&kept));
+    let mut widths: Vec<u16> = kept.iter().map(|i| min(columns[*i])).collect();
+    // How far each column may grow: a fixed one not at all, a fill one up to its content.
+    let room: Vec<(u16, u16)> = kept
         .iter()
-        .map(|i| match columns[*i].width {
-            Width::Fill { weight, .. } => weight,
-            Width::Fixed(_) => 0,
+        .map(|&i| match columns[i].width {
+            Width::Fixed(w) => (0, w),
+            Width::Fill { min, weight } => (weight, content(i).map_or(u16::MAX, |c| c.max(min))),
         })
-        .sum();
-    let mut given = 0;
-    let mut x = 0;
-    let mut placed = Vec::with_capacity(kept.len());
-    let last_fill = kept
-        .iter()
-        .rposition(|i| matches!(columns[*i].width, Width::Fill { .. }));
-    for (n, &index) in kept.iter().enumerate() {
-        let mut w = min(columns[index]);
-        if let Width::Fill { weight, .. } = columns[index].width
-            && weights > 0
-        {
-            let share = if Some(n) == last_fill {
+        .collect();
+    // Share the spare by weight among the columns that can still grow, again and
+    // again, until it is gone or none can.
+    while spare > 0 {
+        let open: Vec<usize> = (0..kept.len())
+            .filter(|&n| room[n].0 > 0 && widths[n] < room[n].1)
+            .collect();
+        let weights: u16 = open.iter().map(|&n| room[n].0).sum();
+        if weights == 0 {
+            break;
+        }
+        let mut given = 0;
+        for (k, &n) in open.iter().enumerate() {
+            let share = if k + 1 == open.len() {
                 spare - given
             } else {
-                spare * weight / weights
+                spare * room[n].0 / weights
             };
+            let share = share.min(room[n].1 - widths[n]);
+            widths[n] += share;
             given += share;
-            w += share;
         }
+        if given == 0 {
+            break;
+        }
+        spare -= given;
+    }
+    let mut x = 0;
+    let mut placed = Vec::with_capacity(kept.len());
+    for (&index, w) in kept.iter().zip(widths) {
         let w = w.min(width.saturating_sub(x));
         placed.push(Placed { index, x, width: w });
         x = x.saturating_add(w + 1);
@@ -166,7 +194,9 @@ pub fn draw(state: &State, table: &TableView, frame: &mut Frame, area: Rect) {
         let columns = state.columns(table.kind);
         draw_titles(
             &columns,
-            &layout(&columns, inner.width),
+            &layout_fitted(&columns, inner.width, |index| {
+                Some(title_width(columns[index]))
+            }),
             table,
             state,
             frame.buffer_mut(),
@@ -191,6 +221,11 @@ pub fn draw(state: &State, table: &TableView, frame: &mut Frame, area: Rect) {
         frame.buffer_mut(),
         inner,
     );
+}
+
+/// The width of a column's title with the sort mark.
+fn title_width(column: &Column) -> u16 {
+    u16::try_from(column.title.chars().count() + 1).unwrap_or(u16::MAX)
 }
 
 fn draw_titles(
@@ -231,8 +266,6 @@ pub fn draw_rows<'a>(
         return;
     }
     let columns = state.columns(table.kind);
-    let placed = layout(&columns, area.width);
-    draw_titles(&columns, &placed, table, state, buf, area);
     let height = usize::from(area.height - 1);
     let offset = if selected < offset {
         selected
@@ -245,7 +278,29 @@ pub fn draw_rows<'a>(
         now: state.now,
         samples: Some(&state.metrics.samples),
     };
-    for (n, row) in rows.skip(offset).take(height).enumerate() {
+    let on_screen: Vec<&Row> = rows.skip(offset).take(height).collect();
+    // Only the columns that fit are formatted; the fill ones are as wide as their
+    // longest text on screen (and their title, with the sort mark).
+    let kept = layout(&columns, area.width);
+    let cells: Vec<Vec<(usize, Cow<'_, str>)>> = on_screen
+        .iter()
+        .map(|row| {
+            kept.iter()
+                .map(|p| (p.index, (columns[p.index].cell)(row, &ctx)))
+                .collect()
+        })
+        .collect();
+    let placed = layout_fitted(&columns, area.width, |index| {
+        let longest = cells
+            .iter()
+            .filter_map(|row| row.iter().find(|(i, _)| *i == index))
+            .map(|(_, text)| text.chars().count())
+            .max()
+            .unwrap_or(0);
+        Some(u16::try_from(longest).map_or(u16::MAX, |w| w.max(title_width(columns[index]))))
+    });
+    draw_titles(&columns, &placed, table, state, buf, area);
+    for (n, (row, row_cells)) in on_screen.iter().zip(&cells).enumerate() {
         let y = area.y + 1 + n as u16;
         let style = if offset + n == selected {
             state.theme.selection()
@@ -262,16 +317,15 @@ pub fn draw_rows<'a>(
             },
             style,
         );
-        for p in &placed {
+        for (p, (_, text)) in placed.iter().zip(row_cells) {
             let column = columns[p.index];
-            let text = (column.cell)(row, &ctx);
             let w = usize::from(p.width);
             // A use near or over what it is measured by stands out, but not on the selection.
             let style = match column.tone.map(|tone| tone(row, &ctx)) {
                 Some(tone) if offset + n != selected => super::usage::toned(state, style, tone),
                 _ => style,
             };
-            buf.set_stringn(area.x + p.x, y, truncate(&text, w), w, style);
+            buf.set_stringn(area.x + p.x, y, truncate(text, w), w, style);
         }
     }
 }
@@ -297,6 +351,36 @@ mod tests {
                         .any(|p| cols[p.index].title == "NAME" || kind == Kind::Event)
                 );
             }
+        }
+    }
+
+    #[test]
+    fn fill_columns_grow_only_to_their_content_and_pass_the_rest_on() {
+        let cols = columns_for(Kind::Deployment, true, &[]);
+        let name = cols.iter().position(|c| c.title == "NAME").unwrap();
+        let images = cols.iter().position(|c| c.title == "IMAGES").unwrap();
+        let wide = layout(&cols, 200);
+        let fitted = layout_fitted(&cols, 200, |i| (i == name).then_some(20));
+        let width_of =
+            |placed: &[Placed], i: usize| placed.iter().find(|p| p.index == i).unwrap().width;
+        assert!(
+            width_of(&wide, name) > 40,
+            "unfitted, NAME takes most of the spare"
+        );
+        assert_eq!(width_of(&fitted, name), 20, "as wide as its content");
+        assert!(
+            width_of(&fitted, images) > width_of(&wide, images),
+            "what NAME does not need goes to the other fill column"
+        );
+        let all_fitted = layout_fitted(&cols, 200, |_| Some(1));
+        assert_eq!(width_of(&all_fitted, name), 16, "never under its minimum");
+        let end = all_fitted.last().map(|p| p.x + p.width).unwrap();
+        assert!(
+            end < 120,
+            "what no column needs stays at the right: ends at {end}"
+        );
+        for (a, b) in wide.iter().zip(&all_fitted) {
+            assert_eq!(a.index, b.index, "the same columns are kept");
         }
     }
 }

@@ -32,6 +32,9 @@ pub struct UndoDialog {
     pub selected: usize,
     /// The diff step, once a revision is chosen.
     pub preview: Option<UndoPreview>,
+    /// The revision chosen before the dialog opened (the history view's cursor): the
+    /// dialog opens on its diff.
+    pub preferred: Option<i64>,
 }
 
 impl UndoDialog {
@@ -43,7 +46,15 @@ impl UndoDialog {
             revisions: None,
             selected: 0,
             preview: None,
+            preferred: None,
         }
+    }
+
+    /// The same dialog, opening on the diff of `revision` once the history is read.
+    #[must_use]
+    pub fn preferring(mut self, revision: Option<i64>) -> Self {
+        self.preferred = revision;
+        self
     }
 
     /// Takes the history; selects the newest revision that is not the current one
@@ -55,6 +66,13 @@ impl UndoDialog {
                 .unwrap_or(revs.len().saturating_sub(1))
         });
         self.revisions = Some(history);
+        let preferred = self
+            .preferred
+            .and_then(|rev| self.list().iter().position(|r| r.revision == rev));
+        if let Some(at) = preferred {
+            self.selected = at;
+            self.preview = self.chosen().map(|chosen| self.preview_of(chosen));
+        }
     }
 
     fn list(&self) -> &[Revision] {

@@ -10,7 +10,7 @@ use bytes::Bytes;
 
 use super::commands::{self, Outcome};
 use super::line_editor::{Event, LineEditor};
-use super::words::{self, Joined};
+use super::words::{self, Joined, Step};
 use super::{
     Context, Ending, Output, ProcessIo, ShellKind, ShellState, TerminalSize, not_found_message,
 };
@@ -96,8 +96,8 @@ pub async fn run(ctx: Arc<Context>, argv: Vec<String>, io: ProcessIo, tty: bool)
 
 /// Runs one line; the status, and whether the shell ends (`exit`, or the client left).
 async fn run_line(state: &mut ShellState, writer: &Writer, line: &str) -> (i32, bool) {
-    let commands = match words::parse(line) {
-        Ok(commands) => commands,
+    let steps = match words::steps(line) {
+        Ok(steps) => steps,
         Err(message) => {
             state.last_status = 2;
             let alive = writer
@@ -106,26 +106,56 @@ async fn run_line(state: &mut ShellState, writer: &Writer, line: &str) -> (i32, 
             return (2, !alive);
         }
     };
-    for command in commands {
-        let skip = match command.joined {
-            Joined::Always => false,
-            Joined::IfSucceeded => state.last_status != 0,
-            Joined::IfFailed => state.last_status == 0,
-        };
-        if skip {
-            continue;
+    run_steps(state, writer, &steps).await
+}
+
+/// Runs `steps` in order, each when its join says, loops for each of their words;
+/// the last status, and whether the shell ends.
+fn run_steps<'a>(
+    state: &'a mut ShellState,
+    writer: &'a Writer,
+    steps: &'a [Step],
+) -> futures::future::BoxFuture<'a, (i32, bool)> {
+    Box::pin(async move {
+        for step in steps {
+            let joined = match step {
+                Step::Simple(command) => command.joined,
+                Step::For { joined, .. } => *joined,
+            };
+            let skip = match joined {
+                Joined::Always => false,
+                Joined::IfSucceeded => state.last_status != 0,
+                Joined::IfFailed => state.last_status == 0,
+            };
+            if skip {
+                continue;
+            }
+            match step {
+                Step::Simple(command) => {
+                    let words = command.expand(&|name| state.var(name));
+                    let outcome = commands::run(state, &words);
+                    state.last_status = outcome.status;
+                    if !writer.outcome(&outcome).await || outcome.exit {
+                        return (outcome.status, true);
+                    }
+                }
+                Step::For {
+                    name, items, body, ..
+                } => {
+                    // A loop that runs no body leaves the status 0, as sh does.
+                    state.last_status = 0;
+                    for item in items.expand(&|name| state.var(name)) {
+                        state.set_var(name, &item);
+                        let (status, end) = run_steps(state, writer, body).await;
+                        if end {
+                            return (status, true);
+                        }
+                    }
+                }
+            }
         }
-        let words = command.expand(&|name| state.var(name));
-        let outcome = commands::run(state, &words);
-        state.last_status = outcome.status;
-        if !writer.outcome(&outcome).await {
-            return (outcome.status, true);
-        }
-        if outcome.exit {
-            return (outcome.status, true);
-        }
-    }
-    (state.last_status, false)
+        (state.last_status, false)
+    })
 }
 
 /// Takes a resize (or notes that the client sends no more).

@@ -1,8 +1,9 @@
 //! A command line split as a POSIX shell splits it, for the little the stand-in
 //! shell runs: words, single and double quotes, backslashes, `$NAME`, `${NAME}`
-//! and `$?`, comments, and lists joined by `;`, `&&` and `||`. Variables expand
-//! when their command runs (`false; echo $?` prints 1). Pipes, redirections and
-//! background jobs are refused with a message rather than misread.
+//! and `$?`, comments, lists joined by `;`, `&&` and `||`, and `for NAME in WORDS;
+//! do LIST; done` loops (the tutorials' `for loop in 1 2 3 4; do curl ...; done`).
+//! Variables expand when their command runs (`false; echo $?` prints 1). Pipes,
+//! redirections and background jobs are refused with a message rather than misread.
 
 /// When a command of a list runs, after the one before it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,6 +72,104 @@ impl Command {
         }
         out
     }
+}
+
+impl Command {
+    /// Whether its first word is `word`, as written (no quotes, no variables).
+    fn starts_with(&self, word: &str) -> bool {
+        matches!(self.words.first().map(Vec::as_slice), Some([Piece::Text(t)]) if t == word)
+    }
+
+    /// The command without its first word (what follows `do`), joined as `joined`.
+    fn rest(&self, joined: Joined) -> Option<Self> {
+        (self.words.len() > 1).then(|| Self {
+            joined,
+            words: self.words[1..].to_vec(),
+        })
+    }
+}
+
+/// A step of a command list: a simple command, or a `for` loop over words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// A command, run when its `joined` says.
+    Simple(Command),
+    /// `for NAME in WORDS; do BODY; done`, run when `joined` says.
+    For {
+        /// How the loop joins the step before it.
+        joined: Joined,
+        /// The loop variable.
+        name: String,
+        /// The words it takes in turn (expanded when the loop starts).
+        items: Command,
+        /// What runs for each.
+        body: Vec<Step>,
+    },
+}
+
+/// Splits `line` into its steps, loops gathered.
+pub fn steps(line: &str) -> Result<Vec<Step>, String> {
+    gather(parse(line)?)
+}
+
+/// The steps of `commands`, each `for ...; do` gathered with its body up to its `done`.
+fn gather(commands: Vec<Command>) -> Result<Vec<Step>, String> {
+    let unfinished = || "syntax error: unexpected end of file (expecting \"done\")".to_string();
+    let mut steps = Vec::new();
+    let mut commands = commands.into_iter();
+    while let Some(command) = commands.next() {
+        if command.starts_with("done") {
+            return Err("syntax error: unexpected \"done\"".into());
+        }
+        if !command.starts_with("for") {
+            steps.push(Step::Simple(command));
+            continue;
+        }
+        let name = match (command.words.get(1), command.words.get(2)) {
+            (Some(name), Some(word_in)) if word_in.as_slice() == [Piece::Text("in".into())] => {
+                match name.as_slice() {
+                    [Piece::Text(name)]
+                        if name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+                    {
+                        name.clone()
+                    }
+                    _ => return Err("syntax error: bad for loop variable".into()),
+                }
+            }
+            _ => return Err("syntax error: bad for loop variable".into()),
+        };
+        let items = Command {
+            joined: Joined::Always,
+            words: command.words[3..].to_vec(),
+        };
+        let first = commands.next().ok_or_else(unfinished)?;
+        if !first.starts_with("do") {
+            return Err("syntax error: \"do\" expected".into());
+        }
+        let mut body: Vec<Command> = first.rest(Joined::Always).into_iter().collect();
+        // Up to the `done` that closes this loop (inner loops have their own).
+        let mut depth = usize::from(body.first().is_some_and(|c| c.starts_with("for")));
+        loop {
+            let next = commands.next().ok_or_else(unfinished)?;
+            if next.starts_with("for") {
+                depth += 1;
+            } else if next.starts_with("done") {
+                if depth == 0 {
+                    break;
+                }
+                depth -= 1;
+            }
+            body.push(next);
+        }
+        steps.push(Step::For {
+            joined: command.joined,
+            name,
+            items,
+            body: gather(body)?,
+        });
+    }
+    Ok(steps)
 }
 
 /// The words being read.
@@ -275,5 +374,48 @@ mod tests {
         assert!(parse("echo x > f").unwrap_err().contains("redirections"));
         assert!(parse("echo 'open").is_err());
         assert!(parse("&& x").is_err());
+    }
+
+    #[test]
+    fn for_loops_gather_their_bodies() {
+        let looped =
+            steps("for loop in 1 2 $TWO; do curl -I x; echo $loop; done; echo end").unwrap();
+        let [
+            Step::For {
+                name, items, body, ..
+            },
+            Step::Simple(end),
+        ] = looped.as_slice()
+        else {
+            panic!("{looped:?}");
+        };
+        assert_eq!(name, "loop");
+        let var = |n: &str| {
+            if n == "TWO" {
+                "a b".into()
+            } else {
+                String::new()
+            }
+        };
+        assert_eq!(items.expand(&var), ["1", "2", "a", "b"]);
+        assert_eq!(body.len(), 2);
+        assert_eq!(end.expand(&var), ["echo", "end"]);
+        let nested = steps("for a in 1 2; do for b in x y; do echo $a$b; done; done").unwrap();
+        let [Step::For { body, .. }] = nested.as_slice() else {
+            panic!("{nested:?}");
+        };
+        assert!(matches!(body.as_slice(), [Step::For { .. }]), "{body:?}");
+        assert!(
+            steps("for i in 1 2; do echo $i")
+                .unwrap_err()
+                .contains("expecting \"done\"")
+        );
+        assert!(
+            steps("for i in 1; echo")
+                .unwrap_err()
+                .contains("\"do\" expected")
+        );
+        assert!(steps("done").unwrap_err().contains("unexpected \"done\""));
+        assert!(steps("for 'x y' in 1; do echo; done").is_err());
     }
 }

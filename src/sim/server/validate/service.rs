@@ -76,7 +76,7 @@ pub fn admit(store: &Store, obj: &mut Value, old: Option<&Value>, causes: &mut V
         });
         return;
     }
-    set_default(spec, "sessionAffinity", json!("None"));
+    session_affinity(spec, causes);
     if kind == "ExternalName" {
         return;
     }
@@ -155,5 +155,48 @@ pub fn admit(store: &Store, obj: &mut Value, old: Option<&Value>, causes: &mut V
     }
     if old.is_none() {
         obj["status"] = json!({"loadBalancer": {}});
+    }
+}
+
+/// kube-proxy's default stickiness, three hours (`DefaultClientIPServiceAffinitySeconds`).
+const DEFAULT_AFFINITY_SECONDS: i64 = 10800;
+/// The longest stickiness allowed, a day (`MaxClientIPServiceAffinitySeconds`).
+const MAX_AFFINITY_SECONDS: i64 = 86400;
+
+/// `sessionAffinity` as the API server defaults and validates it: `None` unless said,
+/// its config dropped for `None`, and for `ClientIP` a timeout (three hours unless
+/// given) that must be within a day.
+fn session_affinity(spec: &mut Value, causes: &mut Vec<Cause>) {
+    set_default(spec, "sessionAffinity", json!("None"));
+    match spec["sessionAffinity"].as_str() {
+        Some("None") => {
+            if let Some(spec) = spec.as_object_mut() {
+                spec.remove("sessionAffinityConfig");
+            }
+        }
+        Some("ClientIP") => {
+            let timeout = &spec["sessionAffinityConfig"]["clientIP"]["timeoutSeconds"];
+            if timeout.is_null() {
+                spec["sessionAffinityConfig"] =
+                    json!({"clientIP": {"timeoutSeconds": DEFAULT_AFFINITY_SECONDS}});
+            } else if !timeout
+                .as_i64()
+                .is_some_and(|t| (1..=MAX_AFFINITY_SECONDS).contains(&t))
+            {
+                causes.push(invalid(
+                    "spec.sessionAffinityConfig.clientIP.timeoutSeconds",
+                    timeout,
+                    &format!("must be greater than 0 and less than {MAX_AFFINITY_SECONDS}"),
+                ));
+            }
+        }
+        _ => causes.push(Cause {
+            reason: "FieldValueNotSupported",
+            field: "spec.sessionAffinity".into(),
+            message: format!(
+                "Unsupported value: {}: supported values: \"ClientIP\", \"None\"",
+                spec["sessionAffinity"]
+            ),
+        }),
     }
 }
