@@ -33,7 +33,12 @@ use kdeck::sim::{Sim, SimOptions};
 use proc_stats::{cpu_time, peak_rss_kib, percentile, rss_kib};
 use pty::PtySession;
 
-const KDECK: &str = env!("CARGO_BIN_EXE_kdeck");
+/// The binary measured: this build's, or `KDECK_BIN` (another build of it, e.g. with
+/// another allocator, compared without rebuilding the bench).
+fn kdeck_binary() -> PathBuf {
+    std::env::var_os("KDECK_BIN")
+        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_kdeck")), PathBuf::from)
+}
 const WIDTH: u16 = 200;
 const HEIGHT: u16 = 60;
 /// How long CPU is sampled under churn.
@@ -136,7 +141,7 @@ fn spawn_kdeck(dir: &Path, kubeconfig: &Path, trace: &Path) -> PtySession {
     ];
     let config_home = dir.join("config");
     let env = [("XDG_CONFIG_HOME", config_home.to_str().expect("utf-8 path"))];
-    PtySession::spawn(Path::new(KDECK), &args, &env, WIDTH, HEIGHT)
+    PtySession::spawn(&kdeck_binary(), &args, &env, WIDTH, HEIGHT)
 }
 
 /// Waits until the screen holds `complete`.
@@ -315,8 +320,10 @@ fn main() {
         .build()
         .expect("a tokio runtime");
     println!(
-        "kdeck end-to-end, {WIDTH}x{HEIGHT}, pods {:?}, churn {} updates/s",
-        o.pods, o.churn
+        "kdeck end-to-end, {WIDTH}x{HEIGHT}, pods {:?}, churn {} updates/s, {}",
+        o.pods,
+        o.churn,
+        kdeck_binary().display()
     );
     let baseline_kib = baseline(&rt, dir.path());
     for &pods in &o.pods {

@@ -59,7 +59,7 @@ pub use model::{
     AddressRow, Amounts, ClusterUpdate, ConditionRow, ContainerResources, ContainerRow, CronJobRow,
     DaemonSetRow, DeploymentRow, Detail, EndpointSliceRow, EndpointsRow, EventRow, Health, JobRow,
     KeysRow, Kind, Labels, Meta, NamespaceRow, NodeRow, ObjectKey, OwnerRef, PodRow, ReplicaSetRow,
-    Row, ServerColumn, ServiceRow, StatefulSetRow, TableRow, WatchState,
+    Row, ServerColumn, ServiceRow, SharedStr, StatefulSetRow, TableRow, WatchState,
 };
 use tokio::sync::mpsc;
 

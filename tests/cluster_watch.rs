@@ -47,7 +47,7 @@ impl Pane {
                     listed.clear();
                 }
                 for r in rows {
-                    let key = (r.meta.namespace.clone(), r.meta.name.clone());
+                    let key = (r.meta.namespace.to_string(), r.meta.name.clone());
                     listed.insert(key.clone());
                     self.rows.insert(key, r);
                 }
@@ -56,7 +56,7 @@ impl Pane {
                 self.resets += 1;
                 let rows: BTreeMap<_, _> = rows
                     .into_iter()
-                    .map(|r| ((r.meta.namespace.clone(), r.meta.name.clone()), r))
+                    .map(|r| ((r.meta.namespace.to_string(), r.meta.name.clone()), r))
                     .collect();
                 // After pages, the rows the list named stay; without pages, none does.
                 let listed = self.listed.take().unwrap_or_default();
@@ -66,7 +66,7 @@ impl Pane {
             ClusterUpdate::Applied { rows, .. } => {
                 for r in rows {
                     self.rows
-                        .insert((r.meta.namespace.clone(), r.meta.name.clone()), r);
+                        .insert((r.meta.namespace.to_string(), r.meta.name.clone()), r);
                 }
             }
             ClusterUpdate::Deleted { keys, .. } => {

@@ -474,7 +474,7 @@ fn fifty_thousand_pods_are_indexed_once_and_views_are_cached() {
     let pods: Vec<_> = (0..50_000)
         .map(|i| {
             let mut p = template.clone();
-            p.meta.namespace = format!("ns-{}", i % 10);
+            p.meta.namespace = format!("ns-{}", i % 10).into();
             p.meta.name = format!("pod-{i:05}");
             p
         })
@@ -549,7 +549,7 @@ fn changed_rows_keep_their_place_and_new_gone_or_resorted_rows_move() {
             .iter()
             .map(
                 |slot| match &s.stores.of(Kind::Pod).get(*slot).expect("live").detail {
-                    kdeck::cluster::Detail::Pod(p) => p.status.clone(),
+                    kdeck::cluster::Detail::Pod(p) => p.status.to_string(),
                     _ => unreachable!(),
                 },
             )

@@ -248,7 +248,7 @@ impl MonitorView {
                 if chosen {
                     involved.insert((
                         "Pod".to_owned(),
-                        pod.meta.namespace.clone(),
+                        pod.meta.namespace.to_string(),
                         pod.meta.name.clone(),
                     ));
                 }
@@ -293,7 +293,7 @@ impl MonitorView {
                         && (self.chosen.is_empty()
                             || involved.contains(&(
                                 e.object_kind.clone(),
-                                r.meta.namespace.clone(),
+                                r.meta.namespace.to_string(),
                                 e.object_name.clone(),
                             ))) =>
                 {

@@ -135,7 +135,7 @@ pub fn enter(state: &mut State, effects: &mut Vec<Effect>) {
                 name: name.clone(),
             };
             match (&t.kind, &row.detail) {
-                (Kind::Deployment, _) => Some(rollout_view(ns, name)),
+                (Kind::Deployment, _) => Some(rollout_view(ns.to_string(), name)),
                 (Kind::ReplicaSet, _) => pods(owned("ReplicaSet")),
                 (Kind::DaemonSet, _) => pods(owned("DaemonSet")),
                 (Kind::StatefulSet, _) => pods(owned("StatefulSet")),
@@ -150,7 +150,7 @@ pub fn enter(state: &mut State, effects: &mut Vec<Effect>) {
                 }
                 (Kind::Node, _) => pods(Scope::OnNode(name)),
                 (Kind::Pod, _) => Some(Screen::Containers(ContainersView {
-                    namespace: ns,
+                    namespace: ns.to_string(),
                     name,
                     selected: 0,
                 })),
@@ -175,9 +175,8 @@ pub fn enter(state: &mut State, effects: &mut Vec<Effect>) {
                 all,
             ))
         }),
-        Screen::Monitor(_) => {
-            selected_row(state).map(|d| rollout_view(d.meta.namespace.clone(), d.meta.name.clone()))
-        }
+        Screen::Monitor(_) => selected_row(state)
+            .map(|d| rollout_view(d.meta.namespace.to_string(), d.meta.name.clone())),
         Screen::Containers(_) => {
             super::logs::open_selected(state, effects);
             return;

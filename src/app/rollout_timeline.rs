@@ -69,7 +69,7 @@ impl Timelines {
             if owner.kind != "Deployment" {
                 continue;
             }
-            let key = (row.meta.namespace.clone(), owner.name.clone());
+            let key = (row.meta.namespace.to_string(), owner.name.to_string());
             if self.last(&key, &row.meta.name) != Some(rs.ready) {
                 self.unstamped.push((key, row.meta.name.clone(), rs.ready));
             }

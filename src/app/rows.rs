@@ -119,7 +119,7 @@ impl RowStore {
         let unlisted: Vec<(String, String)> = self
             .iter()
             .filter(|(slot, _)| !listed.get(*slot).copied().unwrap_or(false))
-            .map(|(_, row)| (row.meta.namespace.clone(), row.meta.name.clone()))
+            .map(|(_, row)| (row.meta.namespace.to_string(), row.meta.name.clone()))
             .collect();
         self.delete(unlisted);
     }
@@ -220,7 +220,7 @@ impl Stores {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::{Detail, Health, Meta, NamespaceRow};
+    use crate::cluster::{Detail, Health, Meta};
 
     fn ns(name: &str) -> Row {
         Row {
@@ -228,7 +228,7 @@ mod tests {
                 name: name.to_owned(),
                 ..Meta::default()
             },
-            detail: Detail::Namespace(NamespaceRow::default()),
+            detail: Detail::Namespace(Box::default()),
             health: Health::Ok,
         }
     }

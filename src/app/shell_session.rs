@@ -106,7 +106,7 @@ pub fn key(state: &mut State, command: PodCommand, effects: &mut Vec<Effect>) {
                     Detail::Pod(p) => p
                         .containers
                         .get(c.selected)
-                        .map(|c| (c.name.clone(), c.init)),
+                        .map(|c| (c.name.to_string(), c.init)),
                     _ => None,
                 },
                 None => None,

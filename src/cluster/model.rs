@@ -4,12 +4,14 @@
 
 mod labels;
 mod resources;
+mod shared_str;
 
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 pub use labels::Labels;
 pub use resources::{Amounts, ContainerResources};
+pub use shared_str::SharedStr;
 
 /// The kinds kdeck shows in panes: the typed ones, and any other the server serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -65,18 +67,18 @@ pub struct ObjectKey {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OwnerRef {
     /// Owner kind, e.g. `ReplicaSet`.
-    pub kind: String,
-    /// Owner name.
-    pub name: String,
+    pub kind: SharedStr,
+    /// Owner name (shared by the owner's pods).
+    pub name: SharedStr,
     /// Owner uid.
-    pub uid: String,
+    pub uid: SharedStr,
 }
 
 /// Metadata every row carries.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Meta {
     /// Namespace, empty for cluster-scoped kinds.
-    pub namespace: String,
+    pub namespace: SharedStr,
     /// Name.
     pub name: String,
     /// uid.
@@ -113,15 +115,15 @@ pub enum Health {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ContainerRow {
     /// Container name.
-    pub name: String,
+    pub name: SharedStr,
     /// Image.
-    pub image: String,
+    pub image: SharedStr,
     /// Ready per containerStatuses.
     pub ready: bool,
     /// restartCount.
     pub restarts: u32,
     /// State as kubectl would name it: Running, Waiting (reason), Terminated (reason).
-    pub state: String,
+    pub state: SharedStr,
     /// An init container (listed after the pod's containers).
     pub init: bool,
     /// Its requests and limits.
@@ -136,7 +138,7 @@ pub struct PodRow {
     /// All containers.
     pub total: u32,
     /// STATUS exactly as `kubectl get pods` prints it (Running, ContainerCreating, CrashLoopBackOff, Terminating, Init:0/1 ...).
-    pub status: String,
+    pub status: SharedStr,
     /// Sum of restartCount.
     pub restarts: u32,
     /// When the most recent restart happened, for `RESTARTS` like `3 (12s ago)`.
@@ -144,9 +146,9 @@ pub struct PodRow {
     /// podIP.
     pub ip: Option<String>,
     /// spec.nodeName.
-    pub node: Option<String>,
+    pub node: Option<SharedStr>,
     /// status.phase.
-    pub phase: String,
+    pub phase: SharedStr,
     /// The pod's containers, then its init containers (`init` set).
     pub containers: Vec<ContainerRow>,
 }
@@ -405,41 +407,45 @@ pub struct CronJobRow {
     pub images: Vec<String>,
 }
 
-/// The kind-specific part of a row.
+/// The kind-specific part of a row. Pods, which come by the ten thousand, are kept in
+/// the row itself; every other kind is boxed, so that a row slot in any store costs a
+/// pod's size and not the largest kind's (a Deployment's was 232 bytes in every slot
+/// of every store).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Detail {
     /// A Pod.
     Pod(PodRow),
     /// A ReplicaSet.
-    ReplicaSet(ReplicaSetRow),
+    ReplicaSet(Box<ReplicaSetRow>),
     /// A Deployment.
-    Deployment(DeploymentRow),
+    Deployment(Box<DeploymentRow>),
     /// A StatefulSet.
-    StatefulSet(StatefulSetRow),
+    StatefulSet(Box<StatefulSetRow>),
     /// A DaemonSet.
-    DaemonSet(DaemonSetRow),
+    DaemonSet(Box<DaemonSetRow>),
     /// A Service.
-    Service(ServiceRow),
+    Service(Box<ServiceRow>),
     /// An Endpoints object.
-    Endpoints(EndpointsRow),
+    Endpoints(Box<EndpointsRow>),
     /// An EndpointSlice.
-    EndpointSlice(EndpointSliceRow),
+    EndpointSlice(Box<EndpointSliceRow>),
     /// An Event.
-    Event(EventRow),
+    Event(Box<EventRow>),
     /// A Node.
-    Node(NodeRow),
+    Node(Box<NodeRow>),
     /// A Namespace.
-    Namespace(NamespaceRow),
+    Namespace(Box<NamespaceRow>),
     /// A ConfigMap.
-    ConfigMap(KeysRow),
+    ConfigMap(Box<KeysRow>),
     /// A Secret.
-    Secret(KeysRow),
+    Secret(Box<KeysRow>),
     /// A Job.
-    Job(JobRow),
+    Job(Box<JobRow>),
     /// A CronJob.
-    CronJob(CronJobRow),
+    CronJob(Box<CronJobRow>),
     /// A row of the server's Table (a kind kdeck has no typed view of): its cells as the
-    /// server printed them, in the order of the pane's [`ServerColumn`]s.
+    /// server printed them, in the order of the pane's [`ServerColumn`]s. Already one
+    /// pointer and a length wide.
     Table(TableRow),
 }
 
@@ -473,6 +479,12 @@ pub struct Row {
     /// Health, for colour.
     pub health: Health,
 }
+
+/// The most a row slot may take inline: its metadata and a pod's detail. Every slot of
+/// every store costs this whatever its kind, so a kind that would grow it is boxed in
+/// [`Detail`]; the build fails if a change regrows it.
+const ROW_SLOT_BYTES: usize = 328;
+const _: () = assert!(size_of::<Option<Row>>() <= ROW_SLOT_BYTES);
 
 /// The state of one watch, shown in the pane's title or status line.
 #[derive(Debug, Clone, PartialEq, Eq)]

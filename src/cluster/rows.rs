@@ -73,7 +73,7 @@ where
 /// The metadata every row carries, moved out of an object's metadata.
 pub(crate) fn meta(m: ObjectMeta) -> Meta {
     Meta {
-        namespace: m.namespace.unwrap_or_default(),
+        namespace: m.namespace.unwrap_or_default().into(),
         name: m.name.unwrap_or_default(),
         uid: m.uid.unwrap_or_default(),
         resource_version: m.resource_version.unwrap_or_default(),
@@ -87,9 +87,9 @@ pub(crate) fn meta(m: ObjectMeta) -> Meta {
             refs.into_iter()
                 .find(|r| r.controller == Some(true))
                 .map(|r| OwnerRef {
-                    kind: r.kind,
-                    name: r.name,
-                    uid: r.uid,
+                    kind: r.kind.into(),
+                    name: r.name.into(),
+                    uid: r.uid.into(),
                 })
         }),
     }

@@ -316,7 +316,7 @@ fn draw_picker(state: &State, view: &LogsView, selected: usize, frame: &mut Fram
                 if c.init {
                     format!("{} (init)", c.name)
                 } else {
-                    c.name.clone()
+                    c.name.to_string()
                 }
             })
             .collect(),

@@ -102,7 +102,7 @@ pub fn draw_containers(state: &State, view: &ContainersView, frame: &mut Frame, 
         let name = if c.init {
             format!("{} (init)", c.name)
         } else {
-            c.name.clone()
+            c.name.to_string()
         };
         let usage = pod_row.map_or_else(String::new, |row| {
             super::usage::container_cells(state, row, c)

@@ -242,7 +242,7 @@ fn container_usage(state: &State, pod: &Row, name: &str) -> Option<Usage> {
         .pods
         .as_ref()?
         .pods
-        .get(&(pod.meta.namespace.clone(), pod.meta.name.clone()))?
+        .get(&(pod.meta.namespace.to_string(), pod.meta.name.clone()))?
         .container(name)
 }
 
@@ -345,7 +345,7 @@ pub fn card_line(state: &State, deployment: &Row) -> Option<Line<'static>> {
     }
     let theme = &state.theme;
     let subject = Subject::Deployment {
-        namespace: deployment.meta.namespace.clone(),
+        namespace: deployment.meta.namespace.to_string(),
         name: deployment.meta.name.clone(),
     };
     let ring = state.metrics.history.of(&subject)?;

@@ -46,7 +46,7 @@ pub fn at(seconds: i64) -> Timestamp {
 
 fn meta(name: &str, rv: u64, created: Timestamp) -> Meta {
     Meta {
-        namespace: NS.to_owned(),
+        namespace: NS.into(),
         name: name.to_owned(),
         uid: format!("uid-{name}"),
         resource_version: rv.to_string(),
@@ -57,9 +57,9 @@ fn meta(name: &str, rv: u64, created: Timestamp) -> Meta {
 
 fn owned(mut m: Meta, kind: &str, owner: &str) -> Meta {
     m.owner = Some(OwnerRef {
-        kind: kind.to_owned(),
-        name: owner.to_owned(),
-        uid: format!("uid-{owner}"),
+        kind: kind.into(),
+        name: owner.into(),
+        uid: format!("uid-{owner}").into(),
     });
     m
 }
@@ -163,7 +163,7 @@ impl World {
         let rv = self.rv;
         let dep = Row {
             meta: meta(DEPLOY, rv, at(-3600)),
-            detail: Detail::Deployment(DeploymentRow {
+            detail: Detail::Deployment(Box::new(DeploymentRow {
                 desired: 3,
                 current: 3 + self.new_desired,
                 updated: self.new_desired,
@@ -178,12 +178,12 @@ impl World {
                 generation: 5,
                 observed_generation: 5,
                 ..DeploymentRow::default()
-            }),
+            })),
             health: Health::Warn,
         };
         let rs = |name: &str, rev: i64, image: &str, desired: i32, ready: i32, created| Row {
             meta: owned(meta(name, rv, created), "Deployment", DEPLOY),
-            detail: Detail::ReplicaSet(ReplicaSetRow {
+            detail: Detail::ReplicaSet(Box::new(ReplicaSetRow {
                 desired,
                 current: desired,
                 ready,
@@ -191,7 +191,7 @@ impl World {
                 revision: Some(rev),
                 images: vec![image.to_owned()],
                 ..ReplicaSetRow::default()
-            }),
+            })),
             health: Health::Ok,
         };
         let mut rss = vec![rs(OLD_RS, 1, "nginx:1.14.1", 3, 3, at(-3600))];
@@ -213,7 +213,7 @@ impl World {
                 detail: Detail::Pod(PodRow {
                     ready: u32::from(p.ready),
                     total: 1,
-                    status: p.status.to_owned(),
+                    status: p.status.into(),
                     restarts: p.restarts,
                     phase: "Running".into(),
                     containers: vec![ContainerRow {
@@ -223,7 +223,7 @@ impl World {
                         state: if p.status == "Running" {
                             "Running".into()
                         } else {
-                            format!("Waiting ({})", p.status)
+                            format!("Waiting ({})", p.status).into()
                         },
                         ..ContainerRow::default()
                     }],
@@ -238,7 +238,7 @@ impl World {
             .enumerate()
             .map(|(i, (type_, reason, object, when))| Row {
                 meta: meta(&format!("ev{i}"), rv, *when),
-                detail: Detail::Event(EventRow {
+                detail: Detail::Event(Box::new(EventRow {
                     type_: (*type_).to_owned(),
                     reason: (*reason).to_owned(),
                     object_kind: "Pod".into(),
@@ -248,7 +248,7 @@ impl World {
                     count: 1,
                     first_seen: Some(*when),
                     last_seen: Some(*when),
-                }),
+                })),
                 health: Health::Neutral,
             })
             .collect();
@@ -258,7 +258,7 @@ impl World {
             .enumerate()
             .map(|(i, (message, when))| Row {
                 meta: meta(&format!("{DEPLOY}.scaled{i}"), rv, *when),
-                detail: Detail::Event(EventRow {
+                detail: Detail::Event(Box::new(EventRow {
                     type_: "Normal".to_owned(),
                     reason: "ScalingReplicaSet".to_owned(),
                     object_kind: "Deployment".into(),
@@ -268,7 +268,7 @@ impl World {
                     count: 1,
                     first_seen: Some(*when),
                     last_seen: Some(*when),
-                }),
+                })),
                 health: Health::Neutral,
             });
         let events: Vec<Row> = events.into_iter().chain(scalings).collect();

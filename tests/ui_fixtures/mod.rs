@@ -67,7 +67,7 @@ fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 
 fn meta(namespace: &str, name: &str, age: i64) -> Meta {
     Meta {
-        namespace: namespace.to_owned(),
+        namespace: namespace.into(),
         name: name.to_owned(),
         uid: format!("uid-{name}"),
         resource_version: "1".to_owned(),
@@ -78,9 +78,9 @@ fn meta(namespace: &str, name: &str, age: i64) -> Meta {
 
 fn owned(mut m: Meta, kind: &str, owner: &str) -> Meta {
     m.owner = Some(OwnerRef {
-        kind: kind.to_owned(),
-        name: owner.to_owned(),
-        uid: format!("uid-{owner}"),
+        kind: kind.into(),
+        name: owner.into(),
+        uid: format!("uid-{owner}").into(),
     });
     m
 }
@@ -122,7 +122,7 @@ pub fn pod(ns: &str, name: &str, rs: Option<&str>, status: &str, ready: bool, ag
         Detail::Pod(PodRow {
             ready: u32::from(ready),
             total: 1,
-            status: status.to_owned(),
+            status: status.into(),
             restarts,
             last_restart: (restarts > 0).then(|| ago(40)).flatten(),
             ip: (status != "ContainerCreating").then(|| format!("10.244.1.{seq}")),
@@ -132,18 +132,18 @@ pub fn pod(ns: &str, name: &str, rs: Option<&str>, status: &str, ready: bool, ag
                 } else {
                     "kdeck-worker2"
                 }
-                .to_owned(),
+                .into(),
             ),
-            phase: if ready { "Running" } else { "Pending" }.to_owned(),
+            phase: if ready { "Running" } else { "Pending" }.into(),
             containers: vec![ContainerRow {
-                name: app.to_owned(),
-                image: image.to_owned(),
+                name: app.into(),
+                image: image.into(),
                 ready,
                 restarts,
                 state: if ready {
-                    "Running".to_owned()
+                    "Running".into()
                 } else {
-                    format!("Waiting ({status})")
+                    format!("Waiting ({status})").into()
                 },
                 init: false,
                 resources: ContainerResources {
@@ -178,7 +178,7 @@ fn rs(
     m.labels = labels(&[("app", app), ("pod-template-hash", hash)]).into();
     row(
         m,
-        Detail::ReplicaSet(ReplicaSetRow {
+        Detail::ReplicaSet(Box::new(ReplicaSetRow {
             desired: replicas,
             current: replicas,
             ready,
@@ -190,7 +190,7 @@ fn rs(
                 "kubectl set image deployment/{deploy} {app}={image}"
             )),
             selector: labels(&[("app", app), ("pod-template-hash", hash)]),
-        }),
+        })),
         if ready == replicas {
             Health::Ok
         } else {
@@ -214,7 +214,7 @@ fn deploy(
     m.labels = labels(&[("app", app)]).into();
     row(
         m,
-        Detail::Deployment(DeploymentRow {
+        Detail::Deployment(Box::new(DeploymentRow {
             desired,
             current: desired.max(updated + (desired - updated)),
             updated,
@@ -239,7 +239,7 @@ fn deploy(
                 reason: "MinimumReplicasAvailable".into(),
                 message: "Deployment has minimum availability.".into(),
             }],
-        }),
+        })),
         if ready == desired && updated == desired {
             Health::Ok
         } else {
@@ -261,7 +261,7 @@ fn event(
 ) -> Row {
     row(
         meta(ns, name, last + 30),
-        Detail::Event(EventRow {
+        Detail::Event(Box::new(EventRow {
             type_: type_.to_owned(),
             reason: reason.to_owned(),
             object_kind: kind.to_owned(),
@@ -271,7 +271,7 @@ fn event(
             count,
             first_seen: ago(last + 30),
             last_seen: ago(last),
-        }),
+        })),
         if type_ == "Warning" {
             Health::Err
         } else {
@@ -437,22 +437,22 @@ pub fn rows(kind: Kind) -> Vec<Row> {
         ],
         Kind::StatefulSet => vec![row(
             meta(d, "web", 2 * 86_400),
-            Detail::StatefulSet(StatefulSetRow {
+            Detail::StatefulSet(Box::new(StatefulSetRow {
                 desired: 2,
                 ready: 1,
                 images: vec!["nginx:1.25".into()],
-            }),
+            })),
             Health::Warn,
         )],
         Kind::DaemonSet => vec![row(
             meta("kube-system", "kube-proxy", 10 * 86_400),
-            Detail::DaemonSet(DaemonSetRow {
+            Detail::DaemonSet(Box::new(DaemonSetRow {
                 desired: 3,
                 current: 3,
                 ready: 3,
                 available: 3,
                 images: vec!["registry.k8s.io/kube-proxy:v1.33.0".into()],
-            }),
+            })),
             Health::Ok,
         )],
         Kind::Service => vec![
@@ -515,7 +515,7 @@ pub fn rows(kind: Kind) -> Vec<Row> {
         ],
         Kind::EndpointSlice => vec![row(
             meta(d, "myapp-svc-x7k2p", 3 * 86_400),
-            Detail::EndpointSlice(EndpointSliceRow {
+            Detail::EndpointSlice(Box::new(EndpointSliceRow {
                 service: Some("myapp-svc".into()),
                 address_type: "IPv4".into(),
                 endpoints: vec![
@@ -523,7 +523,7 @@ pub fn rows(kind: Kind) -> Vec<Row> {
                     address("10.244.1.40", "myapp-deploy-7c5ddbdf54-tz8vb", false),
                 ],
                 ports: vec!["80/TCP".into()],
-            }),
+            })),
             Health::Warn,
         )],
         Kind::Event => vec![
@@ -589,7 +589,7 @@ pub fn rows(kind: Kind) -> Vec<Row> {
             .map(|(i, n)| {
                 row(
                     meta("", n, 10 * 86_400),
-                    Detail::Node(NodeRow {
+                    Detail::Node(Box::new(NodeRow {
                         status: "Ready".into(),
                         roles: if i == 0 {
                             "control-plane".into()
@@ -603,7 +603,7 @@ pub fn rows(kind: Kind) -> Vec<Row> {
                             memory_bytes: Some(16_336_412 * 1024),
                         },
                         pod_capacity: Some(110),
-                    }),
+                    })),
                     Health::Ok,
                 )
             })
@@ -619,9 +619,9 @@ pub fn rows(kind: Kind) -> Vec<Row> {
         .map(|n| {
             row(
                 meta("", n, 10 * 86_400),
-                Detail::Namespace(NamespaceRow {
+                Detail::Namespace(Box::new(NamespaceRow {
                     status: "Active".into(),
-                }),
+                })),
                 Health::Ok,
             )
         })
@@ -629,32 +629,32 @@ pub fn rows(kind: Kind) -> Vec<Row> {
         Kind::ConfigMap => vec![
             row(
                 meta(d, "kube-root-ca.crt", 10 * 86_400),
-                Detail::ConfigMap(KeysRow {
+                Detail::ConfigMap(Box::new(KeysRow {
                     type_: String::new(),
                     keys: vec!["ca.crt".into()],
-                }),
+                })),
                 Health::Neutral,
             ),
             row(
                 meta(d, "myapp-config", 3 * 86_400),
-                Detail::ConfigMap(KeysRow {
+                Detail::ConfigMap(Box::new(KeysRow {
                     type_: String::new(),
                     keys: vec!["index.html".into(), "nginx.conf".into()],
-                }),
+                })),
                 Health::Neutral,
             ),
         ],
         Kind::Secret => vec![row(
             meta(d, "myapp-secret", 3 * 86_400),
-            Detail::Secret(KeysRow {
+            Detail::Secret(Box::new(KeysRow {
                 type_: "Opaque".into(),
                 keys: vec!["password".into(), "username".into()],
-            }),
+            })),
             Health::Neutral,
         )],
         Kind::CronJob => vec![row(
             meta(d, "hello-cron", 4 * 86_400),
-            Detail::CronJob(CronJobRow {
+            Detail::CronJob(Box::new(CronJobRow {
                 schedule: "*/5 * * * *".into(),
                 time_zone: None,
                 suspend: false,
@@ -662,13 +662,13 @@ pub fn rows(kind: Kind) -> Vec<Row> {
                 last_schedule: ago(90),
                 last_successful: ago(85),
                 images: vec!["busybox:1.28".into()],
-            }),
+            })),
             Health::Ok,
         )],
         Kind::Job => vec![
             row(
                 meta(d, "hello-cron-29979357", 90),
-                Detail::Job(JobRow {
+                Detail::Job(Box::new(JobRow {
                     status: "Complete".into(),
                     succeeded: 1,
                     completions: Some(1),
@@ -678,12 +678,12 @@ pub fn rows(kind: Kind) -> Vec<Row> {
                     started: ago(90),
                     completed: ago(85),
                     images: vec!["busybox:1.28".into()],
-                }),
+                })),
                 Health::Ok,
             ),
             row(
                 meta(d, "pi", 600),
-                Detail::Job(JobRow {
+                Detail::Job(Box::new(JobRow {
                     status: "Running".into(),
                     succeeded: 0,
                     completions: Some(1),
@@ -693,7 +693,7 @@ pub fn rows(kind: Kind) -> Vec<Row> {
                     started: ago(600),
                     completed: None,
                     images: vec!["perl:5.34.0".into()],
-                }),
+                })),
                 Health::Warn,
             ),
         ],
@@ -725,13 +725,13 @@ fn service(
 ) -> Row {
     row(
         meta(ns, name, age),
-        Detail::Service(ServiceRow {
+        Detail::Service(Box::new(ServiceRow {
             type_: type_.into(),
             cluster_ip: ip.into(),
             external_ip: "<none>".into(),
             ports: ports.into(),
             selector: labels(selector),
-        }),
+        })),
         Health::Neutral,
     )
 }
@@ -739,10 +739,10 @@ fn service(
 fn endpoints(ns: &str, name: &str, addresses: Vec<AddressRow>, port: &str) -> Row {
     row(
         meta(ns, name, 3 * 86_400),
-        Detail::Endpoints(EndpointsRow {
+        Detail::Endpoints(Box::new(EndpointsRow {
             addresses,
             ports: vec![port.into()],
-        }),
+        })),
         Health::Ok,
     )
 }

@@ -167,7 +167,7 @@ impl<'a> PlanRows<'a> {
             .deployment
             .and_then(|s| stores.of(Kind::Deployment).get(s))
             .and_then(|r| match &r.detail {
-                Detail::Deployment(d) => Some(d),
+                Detail::Deployment(d) => Some(&**d),
                 _ => None,
             });
         let observed = deployment.is_some_and(|d| d.observed_generation >= d.generation);

@@ -109,7 +109,7 @@ impl LogGate {
                 self.sources.push(GateSource {
                     stream,
                     pod: row.meta.name.clone(),
-                    container: c.name.clone(),
+                    container: c.name.to_string(),
                     new,
                 });
                 effects.push(Effect::StartLogs(LogStreamRequest {
@@ -117,7 +117,7 @@ impl LogGate {
                     target: LogTarget {
                         namespace: namespace.to_owned(),
                         pod: row.meta.name.clone(),
-                        container: Some(c.name.clone()),
+                        container: Some(c.name.to_string()),
                     },
                     // Only what is written from now on: the window decides what counts.
                     options: LogOptions {

@@ -109,7 +109,7 @@ pub fn pod_containers(stores: &Stores, namespace: &str, pod: &str) -> Vec<String
         Some(Row {
             detail: Detail::Pod(p),
             ..
-        }) => p.containers.iter().map(|c| c.name.clone()).collect(),
+        }) => p.containers.iter().map(|c| c.name.to_string()).collect(),
         _ => Vec::new(),
     }
 }
@@ -237,7 +237,7 @@ fn reconcile_view(stores: &Stores, view: &mut LogsView, effects: &mut Vec<Effect
                 view.sources.push(LogSource {
                     stream: next_stream_id(),
                     pod: row.meta.name.clone(),
-                    container: c.name.clone(),
+                    container: c.name.to_string(),
                     label,
                     started: false,
                     ended: None,

@@ -31,7 +31,7 @@ pub fn group_usage(stores: &Stores, sample: &PodSample, slots: &[usize]) -> Opti
         .filter_map(|p| {
             sample
                 .pods
-                .get(&(p.meta.namespace.clone(), p.meta.name.clone()))
+                .get(&(p.meta.namespace.to_string(), p.meta.name.clone()))
         })
         .map(crate::cluster::metrics::PodUsage::total)
         .collect();
@@ -63,7 +63,7 @@ pub fn deployment_totals(
         .cards
         .iter()
         .filter_map(|c| deployments.get(c.deployment))
-        .map(|d| (d.meta.namespace.clone(), d.meta.name.clone()))
+        .map(|d| (d.meta.namespace.to_string(), d.meta.name.clone()))
         .collect();
     if shown.is_empty() {
         return Vec::new();
@@ -87,7 +87,7 @@ pub fn deployment_totals(
             owner_of.get(&(pod.meta.namespace.as_str(), rs.name.as_str())),
             sample
                 .pods
-                .get(&(pod.meta.namespace.clone(), pod.meta.name.clone())),
+                .get(&(pod.meta.namespace.to_string(), pod.meta.name.clone())),
         ) else {
             continue;
         };

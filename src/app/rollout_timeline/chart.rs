@@ -163,7 +163,7 @@ pub fn chart(state: &State, view: &RolloutView, columns: usize) -> Option<Timeli
         .iter()
         .filter_map(|s| events.get(*s))
         .filter_map(|r| match &r.detail {
-            Detail::Event(e) => Some(e),
+            Detail::Event(e) => Some(&**e),
             _ => None,
         })
         .collect();

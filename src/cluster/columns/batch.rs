@@ -150,7 +150,7 @@ mod tests {
     fn job_row(j: JobRow) -> Row {
         Row {
             meta: Meta::default(),
-            detail: Detail::Job(j),
+            detail: Detail::Job(Box::new(j)),
             health: Health::Neutral,
         }
     }

@@ -13,10 +13,10 @@ impl ToRow for ConfigMap {
         let mut keys: Vec<String> = self.data.iter().flatten().map(|(k, _)| k.clone()).collect();
         keys.extend(self.binary_data.iter().flatten().map(|(k, _)| k.clone()));
         keys.sort();
-        let detail = Detail::ConfigMap(KeysRow {
+        let detail = Detail::ConfigMap(Box::new(KeysRow {
             type_: String::new(),
             keys,
-        });
+        }));
         (detail, Health::Neutral)
     }
 

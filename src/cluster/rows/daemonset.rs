@@ -29,7 +29,7 @@ impl ToRow for DaemonSet {
         } else {
             Health::Warn
         };
-        (Detail::DaemonSet(row), health)
+        (Detail::DaemonSet(Box::new(row)), health)
     }
 
     fn api(client: Client, namespace: Option<&str>) -> Api<Self> {

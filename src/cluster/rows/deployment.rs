@@ -75,7 +75,7 @@ impl ToRow for Deployment {
                 .unwrap_or_default(),
         };
         let health = health(&row, self.metadata.deletion_timestamp.is_some());
-        (Detail::Deployment(row), health)
+        (Detail::Deployment(Box::new(row)), health)
     }
 
     fn api(client: Client, namespace: Option<&str>) -> Api<Self> {

@@ -45,7 +45,7 @@ impl ToRow for Endpoints {
         } else {
             Health::Warn
         };
-        (Detail::Endpoints(row), health)
+        (Detail::Endpoints(Box::new(row)), health)
     }
 
     fn api(client: Client, namespace: Option<&str>) -> Api<Self> {

@@ -55,7 +55,7 @@ impl ToRow for EndpointSlice {
         } else {
             Health::Warn
         };
-        (Detail::EndpointSlice(row), health)
+        (Detail::EndpointSlice(Box::new(row)), health)
     }
 
     fn api(client: Client, namespace: Option<&str>) -> Api<Self> {

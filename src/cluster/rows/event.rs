@@ -41,7 +41,7 @@ impl ToRow for Event {
         } else {
             Health::Neutral
         };
-        (Detail::Event(row), health)
+        (Detail::Event(Box::new(row)), health)
     }
 
     fn api(client: Client, namespace: Option<&str>) -> Api<Self> {

@@ -53,7 +53,7 @@ impl ToRow for Job {
             _ if row.failed > 0 => Health::Warn,
             _ => Health::Neutral,
         };
-        (Detail::Job(row), health)
+        (Detail::Job(Box::new(row)), health)
     }
 
     fn api(client: Client, namespace: Option<&str>) -> Api<Self> {
@@ -88,7 +88,7 @@ impl ToRow for CronJob {
         } else {
             Health::Neutral
         };
-        (Detail::CronJob(row), health)
+        (Detail::CronJob(Box::new(row)), health)
     }
 
     fn api(client: Client, namespace: Option<&str>) -> Api<Self> {

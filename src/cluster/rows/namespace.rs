@@ -20,7 +20,7 @@ impl ToRow for Namespace {
         } else {
             Health::Dim
         };
-        (Detail::Namespace(NamespaceRow { status }), health)
+        (Detail::Namespace(Box::new(NamespaceRow { status })), health)
     }
 
     fn api(client: Client, _namespace: Option<&str>) -> Api<Self> {

@@ -62,7 +62,7 @@ impl ToRow for Node {
             "Ready" => Health::Warn,
             _ => Health::Err,
         };
-        (Detail::Node(row), health)
+        (Detail::Node(Box::new(row)), health)
     }
 
     fn api(client: Client, _namespace: Option<&str>) -> Api<Self> {

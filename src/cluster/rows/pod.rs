@@ -7,7 +7,7 @@ use kube::{Api, Client};
 use super::lean::pod::{Container, ContainerStatus, Pod, PodCondition};
 use super::{ToRow, namespaced_api};
 use crate::cluster::model::{
-    Amounts, ContainerResources, ContainerRow, Detail, Health, Kind, PodRow,
+    Amounts, ContainerResources, ContainerRow, Detail, Health, Kind, PodRow, SharedStr,
 };
 
 /// Why the node controller marks pods on a lost node (`node.NodeUnreachablePodReason`).
@@ -29,7 +29,7 @@ impl ToRow for Pod {
 
 /// The STATUS column of `kubectl get pods` for `pod`.
 pub fn pod_status(pod: &Pod) -> String {
-    pod_row(pod).status
+    pod_row(pod).status.to_string()
 }
 
 fn restartable(container: Option<&&Container>) -> bool {
@@ -187,7 +187,7 @@ fn pod_row(pod: &Pod) -> PodRow {
     PodRow {
         ready,
         total,
-        status: reason,
+        status: reason.into(),
         restarts,
         last_restart: if restarts == 0 { None } else { last_restart },
         ip: status.and_then(|s| {
@@ -198,9 +198,10 @@ fn pod_row(pod: &Pod) -> PodRow {
                 .filter(|ip| !ip.is_empty())
         }),
         node: spec
-            .and_then(|s| s.node_name.clone())
-            .filter(|n| !n.is_empty()),
-        phase,
+            .and_then(|s| s.node_name.as_deref())
+            .filter(|n| !n.is_empty())
+            .map(SharedStr::new),
+        phase: phase.into(),
         containers: container_rows(containers, container_statuses, false)
             .into_iter()
             .chain(container_rows(init_specs, init_statuses, true))
@@ -218,11 +219,13 @@ fn container_rows(
         .map(|spec| {
             let status = statuses.iter().find(|s| s.name == spec.name);
             ContainerRow {
-                name: spec.name.clone(),
-                image: spec.image.clone().unwrap_or_default(),
+                name: SharedStr::new(&spec.name),
+                image: SharedStr::new(spec.image.as_deref().unwrap_or_default()),
                 ready: status.is_some_and(|s| s.ready),
                 restarts: status.map_or(0, |s| s.restart_count.max(0) as u32),
-                state: status.map_or_else(|| "Waiting".to_owned(), container_state),
+                state: status
+                    .map_or_else(|| "Waiting".to_owned(), container_state)
+                    .into(),
                 init,
                 resources: ContainerResources {
                     requests: Amounts::of(

@@ -40,7 +40,7 @@ impl ToRow for ReplicaSet {
         } else {
             Health::Warn
         };
-        (Detail::ReplicaSet(row), health)
+        (Detail::ReplicaSet(Box::new(row)), health)
     }
 
     fn api(client: Client, namespace: Option<&str>) -> Api<Self> {

@@ -14,10 +14,10 @@ impl ToRow for Secret {
         keys.extend(self.string_data.iter().flatten().map(|(k, _)| k.clone()));
         keys.sort();
         keys.dedup();
-        let detail = Detail::Secret(KeysRow {
+        let detail = Detail::Secret(Box::new(KeysRow {
             type_: self.type_.clone().unwrap_or_else(|| "Opaque".to_owned()),
             keys,
-        });
+        }));
         (detail, Health::Neutral)
     }
 
@@ -41,10 +41,10 @@ mod tests {
         let row = secret.to_row();
         assert_eq!(
             row.detail,
-            Detail::Secret(KeysRow {
+            Detail::Secret(Box::new(KeysRow {
                 type_: "kubernetes.io/basic-auth".to_owned(),
                 keys: vec!["password".to_owned(), "username".to_owned()],
-            })
+            }))
         );
         let printed = format!("{row:?}");
         assert!(!printed.contains("aHVudGVyMg") && !printed.contains("hunter2"));

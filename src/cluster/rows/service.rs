@@ -18,7 +18,7 @@ impl ToRow for Service {
         } else {
             Health::Neutral
         };
-        (Detail::Service(service_row(self)), health)
+        (Detail::Service(Box::new(service_row(self))), health)
     }
 
     fn api(client: Client, namespace: Option<&str>) -> Api<Self> {

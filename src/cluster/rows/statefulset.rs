@@ -29,7 +29,7 @@ impl ToRow for StatefulSet {
         } else {
             Health::Warn
         };
-        (Detail::StatefulSet(row), health)
+        (Detail::StatefulSet(Box::new(row)), health)
     }
 
     fn api(client: Client, namespace: Option<&str>) -> Api<Self> {

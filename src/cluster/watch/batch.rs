@@ -46,7 +46,7 @@ impl PendingChanges {
         if !self.deleted.is_empty() {
             out.extend(self.flush());
         }
-        let key = (row.meta.namespace.clone(), row.meta.name.clone());
+        let key = (row.meta.namespace.to_string(), row.meta.name.clone());
         if let Some(&i) = self.applied_index.get(&key) {
             self.applied[i] = row;
         } else {
@@ -97,7 +97,7 @@ impl PendingChanges {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::model::{Detail, Health, Meta, NamespaceRow};
+    use crate::cluster::model::{Detail, Health, Meta};
 
     fn row(name: &str, rv: &str) -> Row {
         Row {
@@ -106,7 +106,7 @@ mod tests {
                 resource_version: rv.to_owned(),
                 ..Meta::default()
             },
-            detail: Detail::Namespace(NamespaceRow::default()),
+            detail: Detail::Namespace(Box::default()),
             health: Health::Neutral,
         }
     }

@@ -30,7 +30,7 @@ impl Watched for TableObject {
     }
 
     fn key(&self) -> (String, String) {
-        (self.0.meta.namespace.clone(), self.0.meta.name.clone())
+        (self.0.meta.namespace.to_string(), self.0.meta.name.clone())
     }
 }
 

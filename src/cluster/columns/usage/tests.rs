@@ -140,11 +140,11 @@ fn node_cells_show_use_allocatable_and_pods() {
             name: "w1".into(),
             ..Meta::default()
         },
-        detail: Detail::Node(NodeRow {
+        detail: Detail::Node(Box::new(NodeRow {
             allocatable: amounts(8000, 16_000),
             pod_capacity: Some(110),
             ..NodeRow::default()
-        }),
+        })),
         health: Health::Ok,
     };
     let s = Samples {

@@ -186,7 +186,7 @@ fn init_containers_progress_errors_and_waiting() {
     let listed: Vec<(String, bool, String)> = row(&init(done, json!({"running": {}})))
         .containers
         .into_iter()
-        .map(|c| (c.name, c.init, c.state))
+        .map(|c| (c.name.to_string(), c.init, c.state.to_string()))
         .collect();
     assert_eq!(
         listed,
