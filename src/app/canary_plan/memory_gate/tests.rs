@@ -9,7 +9,7 @@ const SETTINGS: MemoryGateSettings = MemoryGateSettings { ratio: 2.0 };
 fn pod(name: &str) -> Row {
     Row {
         meta: Meta {
-            namespace: "default".to_owned(),
+            namespace: "default".into(),
             name: name.to_owned(),
             ..Meta::default()
         },
