@@ -405,3 +405,28 @@ fn the_rollout_view_compares_the_replica_sets_pods() {
         "{screen}"
     );
 }
+
+/// The idle loop redraws when the sample's age in the title would read differently (in
+/// steps of 5 s under a minute), not only when an AGE cell would: rows days old alone
+/// would let the title say "5s ago" for an hour.
+#[test]
+fn an_idle_pods_pane_redraws_when_the_sample_age_it_shows_changes() {
+    use kdeck::app::age_tick::next_age_change;
+    let days_old_rows = state(Kind::Pod, (120, 40));
+    assert!(
+        next_age_change(&days_old_rows).is_none_or(|d| d > Duration::from_secs(60)),
+        "the fixture's rows are days old by the wall clock"
+    );
+    let mut s = state(Kind::Pod, (120, 40));
+    let mut sample = pod_sample(0, 110);
+    sample.taken = Some(Timestamp::now() - jiff::SignedDuration::from_secs(7));
+    act(&mut s, [Msg::Metrics(MetricsReport::Pods(sample))]);
+    let due = next_age_change(&s).expect("a redraw is due");
+    assert!(
+        due <= Duration::from_secs(3),
+        "\"5s ago\" turns \"10s ago\" within 3 s: {due:?}"
+    );
+    // A pane without use columns does not wake for the sample.
+    act(&mut s, command("deploy"));
+    assert!(next_age_change(&s).is_none_or(|d| d > Duration::from_secs(60)));
+}
