@@ -139,17 +139,7 @@ fn revision_lines(
         } else {
             ""
         };
-        let number = if r.current {
-            format!("{} (now)", r.revision)
-        } else {
-            r.revision.to_string()
-        };
-        let cause = r.change_cause.as_deref().unwrap_or("<none>");
-        let text = format!(
-            "{side:<6} {number:<10} {:<40} {}",
-            truncate(cause, 40),
-            r.images.join(",")
-        );
+        let text = format!("{side:<6} {}", super::dialog::undo::revision_text(r, 10));
         let style = if i == view.cursor {
             theme.selection()
         } else if side.is_empty() {

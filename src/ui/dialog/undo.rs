@@ -7,6 +7,7 @@ use super::hints;
 use crate::app::dialog::undo::{UndoDialog, UndoPreview};
 use crate::cluster::Health;
 use crate::cluster::ops::DiffLine;
+use crate::cluster::ops::rollout_history::Revision;
 use crate::theme::Theme;
 
 /// The title and lines of the undo dialog; at most `room` diff lines are shown.
@@ -37,6 +38,22 @@ pub fn lines(theme: &Theme, d: &UndoDialog, room: usize) -> (String, Vec<Line<'s
     (title, lines)
 }
 
+/// A revision as `kubectl rollout history` lists it: its number (marked "(now)" when
+/// current) in `number_width` cells, CHANGE-CAUSE in 40, then the images.
+pub fn revision_text(r: &Revision, number_width: usize) -> String {
+    let number = if r.current {
+        format!("{} (now)", r.revision)
+    } else {
+        r.revision.to_string()
+    };
+    let cause = r.change_cause.as_deref().unwrap_or("<none>");
+    format!(
+        "{number:<number_width$} {:<40} {}",
+        super::super::truncate(cause, 40),
+        r.images.join(",")
+    )
+}
+
 fn picker(theme: &Theme, d: &UndoDialog, lines: &mut Vec<Line<'static>>) {
     match &d.revisions {
         None => lines.push(hints(theme, "reading the rollout history…")),
@@ -47,17 +64,7 @@ fn picker(theme: &Theme, d: &UndoDialog, lines: &mut Vec<Line<'static>>) {
                 theme.muted_style().add_modifier(Modifier::BOLD),
             )));
             for (i, r) in revisions.iter().enumerate() {
-                let number = if r.current {
-                    format!("{} (now)", r.revision)
-                } else {
-                    r.revision.to_string()
-                };
-                let cause = r.change_cause.as_deref().unwrap_or("<none>");
-                let text = format!(
-                    "{number:<9} {:<40} {}",
-                    super::super::truncate(cause, 40),
-                    r.images.join(",")
-                );
+                let text = revision_text(r, 9);
                 let style = if i == d.selected {
                     theme.selection()
                 } else {
