@@ -5,7 +5,10 @@
 //! screen shows use, and no more than once a minute where the API is missing (404, 503)
 //! or forbidden (403).
 
+mod pod_usages;
 pub mod poller;
+
+pub use pod_usages::PodUsages;
 
 use std::collections::HashMap;
 
@@ -90,8 +93,8 @@ pub struct PodSample {
     pub namespace: Option<String>,
     /// When the oldest metric in it was taken (`None`: no pod has metrics).
     pub taken: Option<Timestamp>,
-    /// Use per pod, by (namespace, name).
-    pub pods: HashMap<(String, String), PodUsage>,
+    /// Use per pod, by namespace and name.
+    pub pods: PodUsages,
 }
 
 /// One poll of the nodes' metrics.

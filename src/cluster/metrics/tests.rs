@@ -19,7 +19,7 @@ fn pod_metrics_lists_read_into_samples() {
         Some("2027-01-01T00:00:15Z".parse().unwrap()),
         "the oldest metric dates the sample"
     );
-    let web1 = &sample.pods[&("default".to_owned(), "web-1".to_owned())];
+    let web1 = sample.pods.get("default", "web-1").expect("web-1 sampled");
     assert_eq!(web1.container("app").unwrap().cpu_nanos, 102_816);
     let total = web1.total();
     assert_eq!(
