@@ -4,7 +4,7 @@
 //! local port; a user who may not exec is told so before anything is opened; debug pods
 //! a dead kdeck left behind are offered at start, a running kdeck's are not; a `:run`
 //! session driven in-process ends with its pod deleted; `:shell` and `F` on a Deployment
-//! reach one of its ready pods.
+//! reach one of its ready pods, and the forward moves when that pod goes.
 
 mod app_driver;
 mod stream_fixtures;
@@ -272,7 +272,8 @@ async fn read_until(
 }
 
 /// `:shell` and `F` on a Deployment row go to one of its ready pods (issue 16: "`:shell`
-/// from a Deployment or ReplicaSet opens its first ready pod"; `F` on a Deployment).
+/// from a Deployment or ReplicaSet opens its first ready pod"; `F` on a Deployment), and
+/// the forward moves to another when its pod goes.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shell_and_port_forward_on_a_deployment_reach_one_of_its_ready_pods() {
     let sim = TestSim::start();
@@ -343,5 +344,15 @@ async fn shell_and_port_forward_on_a_deployment_reach_one_of_its_ready_pods() {
     assert_eq!(forward.plan.target.kind, Kind::Deployment);
     assert!(myapp.contains(&forward.plan.pod), "{:?}", forward.plan);
     let port = forward.local.expect("listening").port();
-    assert_eq!(served_by(port).await, d.state.forwards.list[0].plan.pod);
+    let first = served_by(port).await;
+    assert_eq!(first, d.state.forwards.list[0].plan.pod);
+    // Its pod goes: the Deployment's forward moves to another of its ready pods.
+    sim.delete_pod(&first);
+    d.wait_for("the forward to move to another pod", |s| {
+        s.forwards.list[0].state == ForwardState::Active && s.forwards.list[0].plan.pod != first
+    })
+    .await;
+    let second = served_by(port).await;
+    assert_ne!(second, first);
+    assert!(myapp.contains(&second), "{second} is a myapp pod");
 }
