@@ -1,10 +1,11 @@
 //! Shells, port-forwards and the debug pod in the real `kdeck` binary, in a
-//! pseudo-terminal, against an in-process embedded cluster (issue 16): `s` on a myapp
-//! pod, `hostname`, a resize seen by `stty size`, `exit 3` and back on the dashboard
-//! with "exited 3"; a port-forward started from kdeck answering an HTTP GET from the
-//! test with the pod's page, the request in the pod's log, `:pf` listing its bytes and
-//! `X` closing the port; `:run busybox` reporting the shell's exit code and leaving no
-//! pod behind after `exit`; the config file's `[shell]` commands and debug image used.
+//! pseudo-terminal with nothing on its `PATH` (so no kubectl), against an in-process
+//! embedded cluster (issue 16): `s` on a myapp pod, `hostname`, a resize seen by
+//! `stty size`, `exit 3` and back on the dashboard with "exited 3"; a port-forward
+//! started from kdeck answering an HTTP GET from the test with the pod's page, the
+//! request in the pod's log, `:pf` listing its bytes and `X` closing the port;
+//! `:run busybox` reporting the shell's exit code and leaving no pod behind after
+//! `exit`; the config file's `[shell]` commands and debug image used.
 
 mod pty;
 mod support;
@@ -19,13 +20,20 @@ use kube::api::LogParams;
 use pty::{PtySession, keys};
 use support::{TestSim, test_timeout, wait_until};
 
+/// kdeck on `sim`, with a `PATH` of one empty directory: no kubectl (nor anything else)
+/// to run, so whatever works below works natively.
 fn kdeck(sim: &TestSim, cols: u16, rows: u16) -> PtySession {
     let kubeconfig = sim.kubeconfig_path().to_str().expect("utf-8 path");
     let config_home = sim.dir().join("config");
+    let empty_path = sim.dir().join("empty-path");
+    std::fs::create_dir_all(&empty_path).expect("an empty PATH directory");
     PtySession::spawn(
         Path::new(env!("CARGO_BIN_EXE_kdeck")),
         &["--kubeconfig", kubeconfig],
-        &[("XDG_CONFIG_HOME", config_home.to_str().expect("utf-8 path"))],
+        &[
+            ("XDG_CONFIG_HOME", config_home.to_str().expect("utf-8 path")),
+            ("PATH", empty_path.to_str().expect("utf-8 path")),
+        ],
         cols,
         rows,
     )
