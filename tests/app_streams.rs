@@ -3,9 +3,11 @@
 //! forward to a Service moves to another ready pod when its pod is deleted, on the same
 //! local port; a user who may not exec is told so before anything is opened; debug pods
 //! a dead kdeck left behind are offered at start, a running kdeck's are not; a `:run`
-//! session driven in-process ends with its pod deleted.
+//! session driven in-process ends with its pod deleted; `:shell` and `F` on a Deployment
+//! reach one of its ready pods, and the forward moves when that pod goes.
 
 mod app_driver;
+mod stream_fixtures;
 mod support;
 
 use app_driver::AppDriver;
@@ -243,4 +245,114 @@ async fn a_run_session_driven_in_process_ends_with_its_pod_deleted() {
         "{status}"
     );
     assert_eq!(d.state.mode, Mode::Normal);
+}
+
+/// Reads the session's output until `done` holds for it; returns it.
+async fn read_until(
+    session: &mut kdeck::cluster::exec::TerminalSession,
+    what: &str,
+    done: impl Fn(&str) -> bool,
+) -> String {
+    let mut seen = String::new();
+    let mut buf = [0u8; 4096];
+    let read = tokio::time::timeout(test_timeout(), async {
+        while !done(&seen) {
+            let n = session
+                .stdout
+                .read(&mut buf)
+                .await
+                .expect("the output is read");
+            assert!(n > 0, "the output ended before {what}: {seen:?}");
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "{what} never came: {seen:?}");
+    seen
+}
+
+/// `:shell` and `F` on a Deployment row go to one of its ready pods (issue 16: "`:shell`
+/// from a Deployment or ReplicaSet opens its first ready pod"; `F` on a Deployment), and
+/// the forward moves to another when its pod goes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shell_and_port_forward_on_a_deployment_reach_one_of_its_ready_pods() {
+    let sim = TestSim::start();
+    let myapp = stream_fixtures::myapp_pods(&sim.client().await.expect("a client")).await;
+    let mut d = AppDriver::connect(sim.kubeconfig_path(), false, false, None).await;
+    table_with(&mut d, Kind::Deployment, "myapp-deploy").await;
+
+    command(&mut d, "shell");
+    d.wait_for("the shell to open", |s| {
+        s.sessions.current.as_ref().is_some_and(|c| c.in_front)
+    })
+    .await;
+    let pod = d
+        .state
+        .sessions
+        .current
+        .as_ref()
+        .expect("a session")
+        .target
+        .pod
+        .clone();
+    assert!(
+        myapp.contains(&pod),
+        "{pod} is a ready myapp pod: {myapp:?}"
+    );
+    let (id, mut session) = d.take_session().expect("the loop's session");
+    session.stdin.write_all(b"hostname\r").await.expect("typed");
+    read_until(&mut session, "the pod's name", |seen| {
+        seen.contains(&format!("hostname\r\n{pod}\r\n"))
+    })
+    .await;
+    session.stdin.write_all(b"exit\r").await.expect("typed");
+    let end = tokio::time::timeout(test_timeout(), session.exit.wait())
+        .await
+        .expect("the shell ends");
+    d.act(Msg::Stream(StreamMsg::SessionEnded { id, end }));
+    assert_eq!(
+        d.state.status.as_deref(),
+        Some(format!("shell in pod/{pod} (container myapp) exited 0").as_str())
+    );
+    assert!(
+        matches!(d.state.screen(), Screen::Table(t) if t.kind == Kind::Deployment),
+        "back on the deployments"
+    );
+
+    d.act(Action::PortForward);
+    d.wait_for(
+        "the forward dialog with the pod's ports",
+        |s| matches!(&s.dialogs.open, Some(Dialog::Forward(f)) if f.choices.is_some()),
+    )
+    .await;
+    let Some(Dialog::Forward(dialog)) = &d.state.dialogs.open else {
+        unreachable!("waited for")
+    };
+    assert_eq!(dialog.remote, "80", "myapp's container port");
+    d.press_code(KeyCode::Tab);
+    d.press(crossterm::event::KeyEvent::new(
+        KeyCode::Char('u'),
+        crossterm::event::KeyModifiers::CONTROL,
+    ));
+    d.type_text("0");
+    d.press_code(KeyCode::Enter);
+    d.wait_for("the forward to listen", |s| {
+        s.forwards.list.first().is_some_and(|f| f.local.is_some())
+    })
+    .await;
+    let forward = &d.state.forwards.list[0];
+    assert_eq!(forward.plan.target.kind, Kind::Deployment);
+    assert!(myapp.contains(&forward.plan.pod), "{:?}", forward.plan);
+    let port = forward.local.expect("listening").port();
+    let first = served_by(port).await;
+    assert_eq!(first, d.state.forwards.list[0].plan.pod);
+    // Its pod goes: the Deployment's forward moves to another of its ready pods.
+    sim.delete_pod(&first);
+    d.wait_for("the forward to move to another pod", |s| {
+        s.forwards.list[0].state == ForwardState::Active && s.forwards.list[0].plan.pod != first
+    })
+    .await;
+    let second = served_by(port).await;
+    assert_ne!(second, first);
+    assert!(myapp.contains(&second), "{second} is a myapp pod");
 }

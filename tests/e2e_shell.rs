@@ -1,10 +1,11 @@
 //! Shells, port-forwards and the debug pod in the real `kdeck` binary, in a
-//! pseudo-terminal, against an in-process embedded cluster (issue 16): `s` on a myapp
-//! pod, `hostname`, a resize seen by `stty size`, `exit 3` and back on the dashboard
-//! with "exited 3"; a port-forward started from kdeck answering an HTTP GET from the
-//! test with the pod's page, the request in the pod's log, `:pf` listing its bytes and
-//! `X` closing the port; `:run busybox` reporting the shell's exit code and leaving no
-//! pod behind after `exit`.
+//! pseudo-terminal with nothing on its `PATH` (so no kubectl), against an in-process
+//! embedded cluster (issue 16): `s` on a myapp pod, `hostname`, a resize seen by
+//! `stty size`, `exit 3` and back on the dashboard with "exited 3"; a port-forward
+//! started from kdeck answering an HTTP GET from the test with the pod's page, the
+//! request in the pod's log, `:pf` listing its bytes and `X` closing the port;
+//! `:run busybox` reporting the shell's exit code and leaving no pod behind after
+//! `exit`; the config file's `[shell]` commands and debug image used.
 
 mod pty;
 mod support;
@@ -19,13 +20,20 @@ use kube::api::LogParams;
 use pty::{PtySession, keys};
 use support::{TestSim, test_timeout, wait_until};
 
+/// kdeck on `sim`, with a `PATH` of one empty directory: no kubectl (nor anything else)
+/// to run, so whatever works below works natively.
 fn kdeck(sim: &TestSim, cols: u16, rows: u16) -> PtySession {
     let kubeconfig = sim.kubeconfig_path().to_str().expect("utf-8 path");
     let config_home = sim.dir().join("config");
+    let empty_path = sim.dir().join("empty-path");
+    std::fs::create_dir_all(&empty_path).expect("an empty PATH directory");
     PtySession::spawn(
         Path::new(env!("CARGO_BIN_EXE_kdeck")),
         &["--kubeconfig", kubeconfig],
-        &[("XDG_CONFIG_HOME", config_home.to_str().expect("utf-8 path"))],
+        &[
+            ("XDG_CONFIG_HOME", config_home.to_str().expect("utf-8 path")),
+            ("PATH", empty_path.to_str().expect("utf-8 path")),
+        ],
         cols,
         rows,
     )
@@ -226,6 +234,43 @@ fn run_busybox_attaches_and_leaves_no_pod_behind_after_exit() {
     wait_until(test_timeout(), "the debug pod to be gone", || {
         pods_labelled(&sim, "kdeck.dev/debug-pod").is_empty()
     });
+    quit(&mut s);
+}
+
+/// The config file's `[shell]` section: the commands `s` tries, in its order, and the
+/// image `:run` starts when it names none.
+#[test]
+fn the_config_files_shell_commands_and_debug_image_are_used() {
+    let sim = TestSim::start();
+    let config_dir = sim.dir().join("config").join("kdeck");
+    std::fs::create_dir_all(&config_dir).expect("the config directory");
+    std::fs::write(
+        config_dir.join("config.toml"),
+        "[shell]\ncommands = [\"/bin/sh\"]\ndebug_image = \"alpine:3\"\n",
+    )
+    .expect("the config file");
+    let mut s = kdeck(&sim, 120, 40);
+    myapp_pods(&mut s);
+    s.send("s");
+    s.wait_for_text("exit comes back to kdeck");
+    // nginx's /bin/sh is dash, which says "not found" its own way (bash: "command not found").
+    s.type_slowly("nope\r");
+    s.wait_for_text("sh: 1: nope: not found");
+    s.type_slowly("exit\r");
+    s.wait_for_text("exited 127");
+
+    s.type_slowly(":run");
+    s.send(keys::ENTER);
+    let screen = s.wait_for_text("try pressing enter");
+    let pod = word_after(&screen, "attach to pod/", &[]).expect("the banner names the pod");
+    let image = sim
+        .store()
+        .get_as::<Pod>("default", &pod)
+        .and_then(|p| p.spec?.containers.first()?.image.clone());
+    assert_eq!(image.as_deref(), Some("alpine:3"), "{pod}");
+    s.wait_for_text("/ # ");
+    s.type_slowly("exit\r");
+    s.wait_for_text(&format!("pod \"{pod}\" deleted"));
     quit(&mut s);
 }
 

@@ -706,4 +706,7 @@ fn the_real_binary_read_only_sends_only_gets() {
     );
     let writes = not_get(&requests);
     assert!(writes.is_empty(), "read-only kdeck sent {writes:#?}");
+    // s, a, F and :run above were refused: not one exec, attach, portforward or proxy
+    // GET either (a WebSocket upgrade is a GET, so the line above does not see them).
+    assert_no_streams(&sim, "the real binary's keys");
 }

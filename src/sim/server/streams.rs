@@ -1,8 +1,8 @@
 //! `pods/exec`, `pods/attach` and `pods/portforward`: the requests that turn into
 //! streams, served as kube-apiserver and the kubelet serve them, in every protocol
 //! real clients use:
-//! - exec and attach over WebSocket, `v5.channel.k8s.io` or `v4.channel.k8s.io`
-//!   ([`channels`]: kubectl since 1.30, kube-rs), or over SPDY/3.1 with
+//! - exec and attach over WebSocket, `v5.channel.k8s.io` (from release 1.30) or
+//!   `v4.channel.k8s.io` ([`channels`]: kubectl since 1.30, kube-rs), or over SPDY/3.1 with
 //!   `v4.channel.k8s.io` ([`spdy_exec`]: kubectl's fallback);
 //! - port-forward over WebSocket with `v4.channel.k8s.io` ([`ws_port_forward`]:
 //!   kube-rs), over SPDY tunneled in a WebSocket (`SPDY/3.1+portforward.k8s.io`,
@@ -299,8 +299,9 @@ fn exec_or_attach(
     };
     match requested {
         Requested::WebSocket { key, protocols } => {
-            let protocol = negotiate(&protocols, &[V5, V4])
-                .ok_or_else(|| no_protocol(&protocols, &[V5, V4]))?;
+            let served = upgrade::exec_websocket_protocols(req.state.store.registry().release());
+            let protocol =
+                negotiate(&protocols, served).ok_or_else(|| no_protocol(&protocols, served))?;
             let v5 = protocol == V5;
             spawn_session(req, move |connection| async move {
                 channels::serve(websocket(connection).await, v5, wanted, process, command).await;
@@ -327,7 +328,8 @@ fn port_forward(req: &ApiRequest, pod: &Pod, requested: Requested) -> ApiResult<
     };
     match requested {
         Requested::WebSocket { key, protocols }
-            if protocols.iter().any(|p| p == TUNNELED_PORT_FORWARD) =>
+            if protocols.iter().any(|p| p == TUNNELED_PORT_FORWARD)
+                && upgrade::tunnels_port_forward(req.state.store.registry().release()) =>
         {
             spawn_session(req, move |connection| async move {
                 let bytes = ws_tunnel::byte_stream(websocket(connection).await);

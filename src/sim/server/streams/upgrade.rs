@@ -12,6 +12,8 @@ use http::{HeaderMap, HeaderValue, StatusCode, header};
 use hyper::upgrade::{OnUpgrade, Upgraded};
 use hyper_util::rt::TokioIo;
 
+use crate::sim::resources::ServerVersion;
+
 /// The header SPDY clients list their protocols in, and the server names its choice.
 pub const STREAM_PROTOCOL_HEADER: &str = "X-Stream-Protocol-Version";
 
@@ -162,6 +164,26 @@ pub fn negotiate(client: &[String], server: &[&str]) -> Option<String> {
         .iter()
         .find(|p| server.contains(&p.as_str()))
         .cloned()
+}
+
+/// The exec and attach channel protocols a cluster of `release` accepts over WebSocket,
+/// newest first. From 1.30 kube-apiserver speaks `v5.channel.k8s.io` itself (the
+/// `TranslateStreamCloseWebsocketRequests` gate, beta and on); before, it passed the
+/// upgrade on to the kubelet, which speaks up to `v4.channel.k8s.io`, so a client that
+/// offers only v5 (kubectl) is refused and falls back to SPDY, and kube-rs gets v4.
+pub fn exec_websocket_protocols(release: ServerVersion) -> &'static [&'static str] {
+    if release.minor() >= 30 {
+        &[super::V5, super::V4]
+    } else {
+        &[super::V4]
+    }
+}
+
+/// Whether a cluster of `release` serves port-forward as SPDY tunneled in a WebSocket
+/// (`SPDY/3.1+portforward.k8s.io`): from 1.31, where the `PortForwardWebsockets` gate is
+/// beta and on. Before, kubectl's tunneled request is refused and it falls back to SPDY.
+pub fn tunnels_port_forward(release: ServerVersion) -> bool {
+    release.minor() >= 31
 }
 
 fn switching(headers: Vec<(http::HeaderName, HeaderValue)>) -> Response {

@@ -1,0 +1,193 @@
+//! Exec and port-forward on releases from before the API server spoke WebSocket itself
+//! (issue 16: kdeck's shell is "WebSocket, `v5.channel.k8s.io` with fallback to
+//! `v4.channel.k8s.io`"). Before 1.30 kube-apiserver passed a WebSocket exec on to the
+//! kubelet, which speaks up to v4: kubectl, which offers only v5, is refused and falls
+//! back to SPDY, and kdeck's shell (kube-rs offers v5 then v4) runs over v4 with its
+//! exit code and resizes. Port-forward tunneled in a WebSocket came in 1.31: kubectl
+//! falls back to SPDY before it.
+
+mod stream_fixtures;
+mod support;
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+
+use kdeck::cluster::exec::{self, ContainerRef, SessionEnd, TerminalSession};
+use support::{TestSim, test_timeout};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+/// The `subresource` requests of `method` the server answered with `status`.
+fn answered(sim: &TestSim, subresource: &str, method: &str, status: u16) -> usize {
+    sim.requests()
+        .iter()
+        .filter(|r| {
+            r.method == method && r.status == status && r.path.contains(&format!("/{subresource}"))
+        })
+        .count()
+}
+
+fn first_myapp_pod(sim: &TestSim) -> String {
+    let client = sim.block_on(sim.client()).expect("a client");
+    sim.block_on(stream_fixtures::myapp_pods(&client))
+        .into_iter()
+        .next()
+        .expect("a myapp pod")
+}
+
+fn kubectl_falls_back_to_spdy_for_exec_before_1_30() {
+    support::require_kubectl!();
+    let sim = TestSim::release("1.29");
+    let pod = first_myapp_pod(&sim);
+    let out = Command::new("kubectl")
+        .env("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "true")
+        .arg("--kubeconfig")
+        .arg(sim.kubeconfig_path())
+        .args(["exec", &pod, "--", "hostname"])
+        .output()
+        .expect("kubectl runs");
+    assert!(out.status.success(), "{}", support::stderr(&out));
+    assert_eq!(support::stdout(&out), format!("{pod}\n"));
+    assert_eq!(
+        answered(&sim, "exec", "GET", 403),
+        1,
+        "the v5 WebSocket refused"
+    );
+    assert_eq!(answered(&sim, "exec", "POST", 101), 1, "then SPDY");
+}
+
+fn kubectl_falls_back_to_spdy_for_port_forward_before_1_31() {
+    support::require_kubectl!();
+    let sim = TestSim::release("1.30");
+    let pod = first_myapp_pod(&sim);
+    let mut child = Command::new("kubectl")
+        .env("KUBECTL_PORT_FORWARD_WEBSOCKETS", "true")
+        .arg("--kubeconfig")
+        .arg(sim.kubeconfig_path())
+        .args(["port-forward", &format!("pod/{pod}"), ":80"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("kubectl port-forward runs");
+    let mut lines = BufReader::new(child.stdout.take().expect("kubectl's stdout"));
+    let mut line = String::new();
+    let port: u16 = loop {
+        line.clear();
+        let n = lines.read_line(&mut line).expect("kubectl's output");
+        assert!(n > 0, "kubectl port-forward ended without forwarding");
+        if let Some(rest) = line.strip_prefix("Forwarding from 127.0.0.1:") {
+            break rest
+                .split(' ')
+                .next()
+                .and_then(|p| p.parse().ok())
+                .expect("a port number");
+        }
+    };
+    std::thread::spawn(move || for _ in lines.lines() {});
+    let mut socket = TcpStream::connect(("127.0.0.1", port)).expect("the forward accepts");
+    socket
+        .set_read_timeout(Some(test_timeout()))
+        .expect("a read timeout");
+    socket
+        .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .expect("the request is sent");
+    let mut page = String::new();
+    socket.read_to_string(&mut page).expect("the page is read");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        page.contains(&format!("Served by pod <b>{pod}</b>")),
+        "{page}"
+    );
+    assert_eq!(
+        answered(&sim, "portforward", "GET", 403),
+        1,
+        "the tunnel refused"
+    );
+    assert_eq!(answered(&sim, "portforward", "POST", 101), 1, "then SPDY");
+}
+
+/// Reads the session's output until `want` is in what was read since the call.
+async fn read_until(session: &mut TerminalSession, want: &str) -> String {
+    let mut seen = String::new();
+    let mut buf = [0u8; 4096];
+    let read = tokio::time::timeout(test_timeout(), async {
+        while !seen.contains(want) {
+            let n = session.stdout.read(&mut buf).await.expect("the output");
+            assert!(n > 0, "the output ended before {want:?}: {seen:?}");
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "{want:?} never came: {seen:?}");
+    seen
+}
+
+fn kdecks_shell_runs_over_v4_before_1_30() {
+    let sim = TestSim::release("1.29");
+    let pod = first_myapp_pod(&sim);
+    sim.block_on(async {
+        // A client offering v5 alone (as kubectl does) is refused on this release...
+        let client = sim.client().await.expect("a client");
+        let v5_only = http::Request::get(format!(
+            "/api/v1/namespaces/default/pods/{pod}/exec?command=hostname&stdout=true"
+        ))
+        .header("Connection", "Upgrade")
+        .header("Upgrade", "websocket")
+        .header("Sec-WebSocket-Version", "13")
+        .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+        .header("Sec-WebSocket-Protocol", "v5.channel.k8s.io")
+        .body(kube::client::Body::from(Vec::new()))
+        .expect("a request");
+        let answer = client.send(v5_only).await.expect("an answer");
+        assert_eq!(answer.status(), 403, "v5 is refused before 1.30");
+        // ...so kdeck's shell, which works, went over v4.
+        let permit = stream_fixtures::permit(&sim, "kdeck-sim").await;
+        let target = ContainerRef {
+            namespace: "default".into(),
+            pod: pod.clone(),
+            container: None,
+        };
+        let mut session = exec::open_shell(&permit, &target, &exec::default_shells(), (80, 24))
+            .await
+            .expect("a shell opens over v4");
+        let prompt = format!("root@{pod}:/# ");
+        read_until(&mut session, &prompt).await;
+        // The size travels on the resize channel, unordered with the keys: ask until seen.
+        assert!(session.resize.resize(132, 43));
+        let resized = tokio::time::timeout(test_timeout(), async {
+            loop {
+                session
+                    .stdin
+                    .write_all(b"stty size\r")
+                    .await
+                    .expect("typed");
+                if read_until(&mut session, &prompt)
+                    .await
+                    .contains("43 132\r\n")
+                {
+                    break;
+                }
+            }
+        })
+        .await;
+        assert!(resized.is_ok(), "the shell never saw 43 132");
+        session.stdin.write_all(b"exit 3\r").await.expect("typed");
+        let end = tokio::time::timeout(test_timeout(), session.exit.wait())
+            .await
+            .expect("the session ends");
+        assert_eq!(
+            end,
+            SessionEnd::Exited(3),
+            "the exit code on v4's status channel"
+        );
+    });
+    assert_eq!(answered(&sim, "exec", "GET", 101), 1, "kdeck's shell");
+}
+
+support::conformance_tests![
+    kubectl_falls_back_to_spdy_for_exec_before_1_30,
+    kubectl_falls_back_to_spdy_for_port_forward_before_1_31,
+    kdecks_shell_runs_over_v4_before_1_30,
+];
