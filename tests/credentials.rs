@@ -134,6 +134,7 @@ fn a_kubeconfig_fixed_on_disk_is_tried_at_once() {
             )
         })
         .await;
+        let taken_before = d.state.metrics.samples.pods.as_ref().and_then(|p| p.taken);
         let fresh = sim.issue_token("admin", None).expect("a new token");
         let fixed = sim
             .kubeconfig_for(&json!({"token": fresh}))
@@ -151,6 +152,12 @@ fn a_kubeconfig_fixed_on_disk_is_tried_at_once() {
             "the fixed kubeconfig was tried after {took:?}, not at once (slow retry: {slow_retry:?})"
         );
         assert!(!screen(&d).contains("credentials rejected"), "{}", screen(&d));
+        // The use columns' poll asks with the new credentials too.
+        d.wait_for("a metrics sample taken with the fixed token", |s| {
+            let taken = s.metrics.samples.pods.as_ref().and_then(|p| p.taken);
+            taken.is_some() && taken > taken_before
+        })
+        .await;
     });
 }
 
