@@ -278,7 +278,8 @@ impl Cluster {
         &self,
         sink: impl Fn(metrics::MetricsReport) -> bool + Send + 'static,
     ) -> metrics::poller::MetricsPoller {
-        metrics::poller::MetricsPoller::start(self.client(), sink)
+        let connection = self.connection.clone();
+        metrics::poller::MetricsPoller::start(move || connection.reader().0, sink)
     }
 
     /// Streams the logs of `container` (`None`: the only one) of `pod` in `namespace`,

@@ -73,12 +73,16 @@ pub struct MetricsConfig {
 impl Default for MetricsConfig {
     fn default() -> Self {
         Self {
-            interval_seconds: crate::app::metrics::DEFAULT_INTERVAL.as_secs(),
+            interval_seconds: Self::DEFAULT_INTERVAL.as_secs(),
         }
     }
 }
 
 impl MetricsConfig {
+    /// How often the shown use is polled unless the config file says otherwise
+    /// (metrics-server's own resolution is 15 s).
+    pub const DEFAULT_INTERVAL: std::time::Duration = std::time::Duration::from_secs(15);
+
     /// The time between two polls.
     pub fn interval(&self) -> std::time::Duration {
         std::time::Duration::from_secs(self.interval_seconds.max(1))

@@ -112,6 +112,55 @@ fn a_token_revoked_while_kdeck_runs_shows_its_own_state_and_is_retried_slowly() 
     });
 }
 
+/// The slow retry after a rejected credential waits for a changed kubeconfig: a token
+/// fixed on disk is tried at once, long before the next slow retry.
+#[test]
+fn a_kubeconfig_fixed_on_disk_is_tried_at_once() {
+    let sim = TestSim::start();
+    let revoked = sim.issue_token("admin", None).expect("a token");
+    let kubeconfig = sim
+        .kubeconfig_for(&json!({"token": revoked}))
+        .expect("a kubeconfig");
+    let path = write(sim.dir(), "token.yaml", &kubeconfig);
+    sim.block_on(async {
+        let mut d = AppDriver::connect(&path, false, false, None).await;
+        d.wait_live(Kind::Pod).await;
+        sim.revoke_token(&revoked);
+        sim.disconnect_watches();
+        d.wait_for("the credentials state", |s| {
+            matches!(
+                s.watch_states.get(&Kind::Pod),
+                Some(WatchState::Unauthorized(_))
+            )
+        })
+        .await;
+        let taken_before = d.state.metrics.samples.pods.as_ref().and_then(|p| p.taken);
+        let fresh = sim.issue_token("admin", None).expect("a new token");
+        let fixed = sim
+            .kubeconfig_for(&json!({"token": fresh}))
+            .expect("a kubeconfig");
+        std::fs::write(&path, fixed).expect("write the fixed kubeconfig");
+        let fixed_at = std::time::Instant::now();
+        d.wait_for("every watch live again with the fixed token", |s| {
+            s.connection_state() == "live"
+        })
+        .await;
+        let took = fixed_at.elapsed();
+        let slow_retry = kdeck::cluster::watch::UNAUTHORIZED_RETRY_DELAY;
+        assert!(
+            took < slow_retry / 4,
+            "the fixed kubeconfig was tried after {took:?}, not at once (slow retry: {slow_retry:?})"
+        );
+        assert!(!screen(&d).contains("credentials rejected"), "{}", screen(&d));
+        // The use columns' poll asks with the new credentials too.
+        d.wait_for("a metrics sample taken with the fixed token", |s| {
+            let taken = s.metrics.samples.pods.as_ref().and_then(|p| p.taken);
+            taken.is_some() && taken > taken_before
+        })
+        .await;
+    });
+}
+
 #[test]
 fn an_exec_plugin_token_that_expires_is_renewed_without_the_user_noticing() {
     let sim = TestSim::start();
@@ -148,15 +197,28 @@ fn an_exec_plugin_token_that_expires_is_renewed_without_the_user_noticing() {
         sim.disconnect_watches();
         // The pods' watch may still read Live from before the cut when another
         // request's 401 comes: wait for the plugin's new run as well.
+        // Without the user noticing: no pane ever shows the credentials state meanwhile
+        // (the driver asks after each message the app takes).
+        let shown = std::cell::Cell::new(false);
         d.wait_for(
             "a 401, the plugin run again, then the pods listed again",
             |s| {
+                let rejected_shown = s
+                    .watch_states
+                    .values()
+                    .any(|w| matches!(w, WatchState::Unauthorized(_)))
+                    || s.connection_state() == "credentials rejected";
+                shown.set(shown.get() || rejected_shown);
                 rejected(&sim) > rejected_before
                     && runs_so_far() > first_runs
                     && matches!(s.watch_states.get(&Kind::Pod), Some(WatchState::Live))
             },
         )
         .await;
+        assert!(
+            !shown.get(),
+            "the credentials state was shown while renewing"
+        );
         let text = screen(&d);
         assert!(text.contains("State: live"), "{text}");
         assert!(!text.contains("credentials rejected"), "{text}");

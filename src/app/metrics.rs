@@ -16,10 +16,7 @@ use super::msg::Effect;
 use super::state::{Screen, State};
 use crate::cluster::Kind;
 use crate::cluster::metrics::{MetricsReport, MetricsTarget, Samples};
-
-/// How often the shown use is polled unless the config file says otherwise
-/// (metrics-server's own resolution is 15 s).
-pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(15);
+use crate::config::MetricsConfig;
 
 /// What the metrics API turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -53,7 +50,7 @@ pub struct MetricsState {
 impl Default for MetricsState {
     fn default() -> Self {
         Self {
-            interval: DEFAULT_INTERVAL,
+            interval: MetricsConfig::DEFAULT_INTERVAL,
             polling: None,
             api: MetricsApi::Unknown,
             samples: Samples::default(),

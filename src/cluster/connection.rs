@@ -157,14 +157,17 @@ impl Connection {
         sources.iter().any(|(path, at)| modified(path) != *at)
     }
 
-    /// Waits `at_most`, or less when a kubeconfig file changes meanwhile (checked every
-    /// couple of seconds, without a request).
-    pub async fn wait_for_new_credentials(&self, at_most: Duration) {
+    /// After the clients of `generation` were rejected: waits `at_most`, or less when a
+    /// kubeconfig file changes meanwhile or another task already built new clients
+    /// (checked every couple of seconds, without a request). The first watch to see a
+    /// changed file reads it again and takes note of its new time, so the others learn
+    /// of it by the new generation.
+    pub async fn wait_for_new_credentials(&self, generation: u64, at_most: Duration) {
         let until = tokio::time::Instant::now() + at_most;
         while tokio::time::Instant::now() < until {
             let step = KUBECONFIG_POLL.min(until - tokio::time::Instant::now());
             tokio::time::sleep(step).await;
-            if self.kubeconfig_changed() {
+            if self.kubeconfig_changed() || self.reader().1 != generation {
                 return;
             }
         }

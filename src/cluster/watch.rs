@@ -230,7 +230,7 @@ async fn drive<O: Watched>(
                 tracing::warn!("watch of {kind:?}: {shown}");
                 out.state(WatchState::Unauthorized(shown))?;
                 connection
-                    .wait_for_new_credentials(UNAUTHORIZED_RETRY_DELAY)
+                    .wait_for_new_credentials(generation, UNAUTHORIZED_RETRY_DELAY)
                     .await;
                 let (_, now) = connection.reader();
                 if now == generation

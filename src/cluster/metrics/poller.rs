@@ -70,14 +70,16 @@ impl Drop for MetricsPoller {
 }
 
 impl MetricsPoller {
-    /// Starts polling nothing yet; each report goes to `sink`, which answers false when no
-    /// one listens any more (the task ends). Must be called within a tokio runtime.
+    /// Starts polling nothing yet; each poll asks with the client `client_of_now` gives
+    /// then (credentials read again after a 401 make a new one), and each report goes to
+    /// `sink`, which answers false when no one listens any more (the task ends). Must be
+    /// called within a tokio runtime.
     pub fn start(
-        client: kube::Client,
+        client_of_now: impl Fn() -> kube::Client + Send + 'static,
         sink: impl Fn(MetricsReport) -> bool + Send + 'static,
     ) -> Self {
         let (target, rx) = watch::channel(None);
-        let task = tokio::spawn(run(client, rx, sink));
+        let task = tokio::spawn(run(client_of_now, rx, sink));
         Self {
             target,
             task: task.abort_handle(),
@@ -96,7 +98,7 @@ impl MetricsPoller {
 }
 
 async fn run(
-    client: kube::Client,
+    client_of_now: impl Fn() -> kube::Client,
     mut targets: watch::Receiver<Option<(MetricsTarget, Duration)>>,
     sink: impl Fn(MetricsReport) -> bool,
 ) {
@@ -120,7 +122,7 @@ async fn run(
             }
         }
         schedule.asked(target.clone(), Instant::now());
-        let report = fetch(&client, &target).await;
+        let report = fetch(&client_of_now(), &target).await;
         schedule.answered(&report);
         if last.as_ref() != Some(&report) {
             if !sink(report.clone()) {
@@ -147,6 +149,11 @@ fn classify(error: &kube::Error) -> MetricsReport {
             MetricsReport::Unavailable(format!("{} ({})", s.message, s.code))
         }
         kube::Error::Api(s) if s.code == 403 => MetricsReport::Forbidden(s.message.clone()),
+        // Said in the words of the watches' state, not as a dump of the Status; the next
+        // poll asks with the credentials of then.
+        kube::Error::Api(s) if s.code == 401 => {
+            MetricsReport::Failed(format!("credentials rejected by the server: {}", s.message))
+        }
         other => MetricsReport::Failed(other.to_string()),
     }
 }
@@ -225,5 +232,20 @@ mod tests {
             s.due(&pods, later + BLOCKED_RETRY, interval),
             later + BLOCKED_RETRY * 2
         );
+    }
+
+    #[test]
+    fn rejected_credentials_are_said_plainly_and_asked_again_at_the_next_poll() {
+        let status = kube::core::Status::failure("Unauthorized", "Unauthorized").with_code(401);
+        let report = classify(&kube::Error::Api(Box::new(status)));
+        assert_eq!(
+            report,
+            MetricsReport::Failed("credentials rejected by the server: Unauthorized".into())
+        );
+        let (t0, interval) = (Instant::now(), Duration::from_secs(15));
+        let mut s = Schedule::default();
+        s.asked(MetricsTarget::Nodes, t0);
+        s.answered(&report);
+        assert_eq!(s.due(&MetricsTarget::Nodes, t0, interval), t0 + interval);
     }
 }
