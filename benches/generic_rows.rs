@@ -59,7 +59,8 @@ fn main() {
             {"name": "Age", "type": "date"}
         ],
         "rows": (0..ROWS).map(table_row).collect::<Vec<_>>(),
-    });
+    })
+    .to_string();
     let mut best = f64::MAX;
     let mut rows = Vec::new();
     for _ in 0..4 {

@@ -33,6 +33,7 @@ pub mod state;
 pub mod stream_msg;
 pub mod update;
 mod views;
+mod watches;
 pub mod yaml_view;
 
 pub use msg::{Effect, Msg};

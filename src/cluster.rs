@@ -223,6 +223,18 @@ impl Cluster {
         namespace: Option<String>,
         tx: mpsc::UnboundedSender<ClusterUpdate>,
     ) -> WatchHandle {
+        self.watch_scoped(kind, namespace, watch::WatchScope::All, tx)
+    }
+
+    /// As [`Cluster::watch`], keeping only the rows of `scope` (events of some
+    /// Deployments' objects, say); the others are dropped as they are read.
+    pub fn watch_scoped(
+        &self,
+        kind: Kind,
+        namespace: Option<String>,
+        scope: watch::WatchScope,
+        tx: mpsc::UnboundedSender<ClusterUpdate>,
+    ) -> WatchHandle {
         use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
         use k8s_openapi::api::batch::v1::{CronJob, Job};
         use k8s_openapi::api::core::v1::{ConfigMap, Endpoints, Namespace, Node, Secret, Service};
@@ -233,21 +245,25 @@ impl Cluster {
 
         let conn = Arc::clone(&self.connection);
         let task = match kind {
-            Kind::Pod => tokio::spawn(watch::run::<Pod>(conn, namespace, tx)),
-            Kind::ReplicaSet => tokio::spawn(watch::run::<ReplicaSet>(conn, namespace, tx)),
-            Kind::Deployment => tokio::spawn(watch::run::<Deployment>(conn, namespace, tx)),
-            Kind::StatefulSet => tokio::spawn(watch::run::<StatefulSet>(conn, namespace, tx)),
-            Kind::DaemonSet => tokio::spawn(watch::run::<DaemonSet>(conn, namespace, tx)),
-            Kind::Service => tokio::spawn(watch::run::<Service>(conn, namespace, tx)),
-            Kind::Endpoints => tokio::spawn(watch::run::<Endpoints>(conn, namespace, tx)),
-            Kind::EndpointSlice => tokio::spawn(watch::run::<EndpointSlice>(conn, namespace, tx)),
-            Kind::Event => tokio::spawn(watch::run::<Event>(conn, namespace, tx)),
-            Kind::Node => tokio::spawn(watch::run::<Node>(conn, namespace, tx)),
-            Kind::Namespace => tokio::spawn(watch::run::<Namespace>(conn, namespace, tx)),
-            Kind::ConfigMap => tokio::spawn(watch::run::<ConfigMap>(conn, namespace, tx)),
-            Kind::Secret => tokio::spawn(watch::run::<Secret>(conn, namespace, tx)),
-            Kind::Job => tokio::spawn(watch::run::<Job>(conn, namespace, tx)),
-            Kind::CronJob => tokio::spawn(watch::run::<CronJob>(conn, namespace, tx)),
+            Kind::Pod => tokio::spawn(watch::run::<Pod>(conn, namespace, scope, tx)),
+            Kind::ReplicaSet => tokio::spawn(watch::run::<ReplicaSet>(conn, namespace, scope, tx)),
+            Kind::Deployment => tokio::spawn(watch::run::<Deployment>(conn, namespace, scope, tx)),
+            Kind::StatefulSet => {
+                tokio::spawn(watch::run::<StatefulSet>(conn, namespace, scope, tx))
+            }
+            Kind::DaemonSet => tokio::spawn(watch::run::<DaemonSet>(conn, namespace, scope, tx)),
+            Kind::Service => tokio::spawn(watch::run::<Service>(conn, namespace, scope, tx)),
+            Kind::Endpoints => tokio::spawn(watch::run::<Endpoints>(conn, namespace, scope, tx)),
+            Kind::EndpointSlice => {
+                tokio::spawn(watch::run::<EndpointSlice>(conn, namespace, scope, tx))
+            }
+            Kind::Event => tokio::spawn(watch::run::<Event>(conn, namespace, scope, tx)),
+            Kind::Node => tokio::spawn(watch::run::<Node>(conn, namespace, scope, tx)),
+            Kind::Namespace => tokio::spawn(watch::run::<Namespace>(conn, namespace, scope, tx)),
+            Kind::ConfigMap => tokio::spawn(watch::run::<ConfigMap>(conn, namespace, scope, tx)),
+            Kind::Secret => tokio::spawn(watch::run::<Secret>(conn, namespace, scope, tx)),
+            Kind::Job => tokio::spawn(watch::run::<Job>(conn, namespace, scope, tx)),
+            Kind::CronJob => tokio::spawn(watch::run::<CronJob>(conn, namespace, scope, tx)),
             Kind::Other(_) => tokio::spawn(watch::run_table(conn, kind, namespace, tx)),
         };
         WatchHandle {

@@ -388,3 +388,75 @@ async fn yaml_masks_secrets_and_describe_shows_events() {
         .to_string();
     assert!(err.contains("nope") && err.contains("Pod"), "{err}");
 }
+
+/// The involved object's name of each event row.
+fn involved(pane: &Pane) -> Vec<String> {
+    pane.rows
+        .values()
+        .filter_map(|r| match &r.detail {
+            Detail::Event(e) => Some(e.object_name.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn scaled_to(pane: &Pane, deployment: &str, replicas: u32) -> bool {
+    let to = format!(" to {replicas}");
+    pane.rows.values().any(|r| {
+        matches!(&r.detail, Detail::Event(e)
+            if e.object_name == deployment && e.reason == "ScalingReplicaSet" && e.message.contains(&to))
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scoped_events_watch_keeps_only_the_events_of_its_deployments_objects() {
+    use kdeck::cluster::watch::WatchScope;
+    let sim = TestSim::start();
+    let cluster = connect(&sim, None, false).await;
+    let (_all_handle, mut all) = watch(&cluster, Kind::Event, Some("default"));
+    let (tx, rx) = mpsc::unbounded_channel();
+    let _scoped_handle = cluster.watch_scoped(
+        Kind::Event,
+        Some("default".to_owned()),
+        WatchScope::EventsOf(vec![("default".into(), "myapp-deploy".into())]),
+        tx,
+    );
+    let mut scoped = Pane::new(rx);
+    let mine = |name: &str| name == "myapp-deploy" || name.starts_with("myapp-deploy-");
+    for pane in [&mut all, &mut scoped] {
+        pane.wait("the events listed", |p| {
+            p.states.last() == Some(&WatchState::Live)
+        })
+        .await;
+    }
+    assert!(
+        involved(&all).iter().any(|n| !mine(n)),
+        "the seed has events of other objects: {:?}",
+        involved(&all)
+    );
+    assert!(!involved(&scoped).is_empty(), "myapp's events are kept");
+    assert!(
+        involved(&scoped).iter().all(|n| mine(n)),
+        "{:?}",
+        involved(&scoped)
+    );
+
+    // hello-deploy's scaling event passes the unscoped watch first; then myapp's comes,
+    // and the scoped watch, which sees both in the order they happened, kept only it.
+    sim.scale_deployment("hello-deploy", 4);
+    all.wait("hello-deploy's scaling event", |p| {
+        scaled_to(p, "hello-deploy", 4)
+    })
+    .await;
+    sim.scale_deployment("myapp-deploy", 4);
+    scoped
+        .wait("myapp-deploy's scaling event", |p| {
+            scaled_to(p, "myapp-deploy", 4)
+        })
+        .await;
+    assert!(
+        involved(&scoped).iter().all(|n| mine(n)),
+        "{:?}",
+        involved(&scoped)
+    );
+}

@@ -38,7 +38,13 @@ fn deployments() -> State {
 fn allowed_change_hints_are_drawn_as_keys() {
     let s = deployments();
     let buf = render(&s);
-    for hint in ["<s> scale", "<i> image", "<X> delete", "<?> help"] {
+    for hint in [
+        "<s> scale",
+        "<i> image",
+        "<X> delete",
+        "<?> help",
+        "<v> history",
+    ] {
         let cell = footer_cell(&buf, hint);
         assert!(!struck(&s, cell), "{hint} is usable: {cell:?}");
         assert_eq!(cell.fg, s.theme.accent, "{hint}");
@@ -53,7 +59,7 @@ fn read_only_strikes_every_change_hint_and_only_those() {
     for hint in ["<s> scale", "<i> image", "<R> restart", "<X> delete"] {
         assert!(struck(&s, footer_cell(&buf, hint)), "{hint} is struck");
     }
-    for hint in ["<?> help", "<:> command", "<d> describe"] {
+    for hint in ["<?> help", "<:> command", "<d> describe", "<v> history"] {
         let cell = footer_cell(&buf, hint);
         assert!(!struck(&s, cell), "{hint} stays usable");
         assert_eq!(cell.fg, s.theme.accent, "{hint}");

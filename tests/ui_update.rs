@@ -7,6 +7,7 @@ use kdeck::action::Action;
 use kdeck::app::monitor::RolloutPhase;
 use kdeck::app::state::{Mode, Scope, Screen, State};
 use kdeck::app::{Effect, Msg, update};
+use kdeck::cluster::watch::WatchScope;
 use kdeck::cluster::{ClusterUpdate, Kind};
 use ui_fixtures::{rows, state};
 
@@ -165,7 +166,8 @@ fn namespace_switch_restarts_namespaced_watches_and_all_namespaces_shows_everyth
     assert!(
         effects.contains(&Effect::Watch {
             kind: Kind::Pod,
-            namespace: None
+            namespace: None,
+            scope: WatchScope::All,
         }),
         "{effects:?}"
     );
@@ -183,7 +185,8 @@ fn namespace_switch_restarts_namespaced_watches_and_all_namespaces_shows_everyth
     assert_eq!(s.namespace.as_deref(), Some("kube-system"));
     assert!(effects.contains(&Effect::Watch {
         kind: Kind::Pod,
-        namespace: Some("kube-system".into())
+        namespace: Some("kube-system".into()),
+        scope: WatchScope::All,
     }));
     run(
         &mut s,
@@ -210,6 +213,48 @@ fn namespace_switch_restarts_namespaced_watches_and_all_namespaces_shows_everyth
     run(&mut s, &moves);
     assert_eq!(s.namespace.as_deref(), Some("default"));
     assert_eq!(table(&s).kind, Kind::Pod);
+}
+
+fn event_watches(effects: &[Effect]) -> Vec<&WatchScope> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Watch {
+                kind: Kind::Event,
+                namespace,
+                scope,
+            } => {
+                assert_eq!(namespace.as_deref(), Some("default"));
+                Some(scope)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_events_watch_keeps_a_rollouts_own_events_and_every_one_for_the_events_pane() {
+    let mut s = state(Kind::Pod, (120, 40));
+    let open_myapp = |s: &mut State| {
+        command(s, "deploy");
+        run(s, &[Msg::Action(Action::Down), Msg::Action(Action::Enter)])
+    };
+    let myapp = WatchScope::EventsOf(vec![("default".into(), "myapp-deploy".into())]);
+    assert_eq!(event_watches(&open_myapp(&mut s)), [&myapp]);
+    assert_eq!(s.events_scope, myapp);
+    // Moving in the view asks for nothing again.
+    assert!(event_watches(&run(&mut s, &[Msg::Action(Action::Down)])).is_empty());
+
+    // The events pane shows every event: the watch starts again, keeping all.
+    assert_eq!(
+        event_watches(&command(&mut s, "events")),
+        [&WatchScope::All]
+    );
+    // Back in a rollout view, the namespace's events are let go.
+    assert_eq!(event_watches(&open_myapp(&mut s)), [&myapp]);
+    // Another screen that reads no events leaves the watch as it is.
+    assert!(event_watches(&command(&mut s, "pods")).is_empty());
+    assert_eq!(s.events_scope, myapp);
 }
 
 #[test]

@@ -148,6 +148,8 @@ pub enum Effect {
         kind: Kind,
         /// The namespace.
         namespace: Option<String>,
+        /// The rows kept (events of the rollout views' Deployments only, say).
+        scope: crate::cluster::watch::WatchScope,
     },
     /// Fetch the server's describe text of an object.
     Describe {

@@ -200,6 +200,8 @@ pub struct State {
     pub catalog: crate::cluster::registry::Catalog,
     /// Kinds being watched.
     pub watching: BTreeSet<Kind>,
+    /// The rows the events watch keeps (see `app::watches`).
+    pub events_scope: crate::cluster::watch::WatchScope,
     /// The breadcrumb; the last screen is shown.
     pub screens: Vec<Screen>,
     /// Input mode.
@@ -272,6 +274,7 @@ impl State {
             server_columns: HashMap::new(),
             catalog: crate::cluster::registry::Catalog::typed(),
             watching: BTreeSet::new(),
+            events_scope: crate::cluster::watch::WatchScope::All,
             screens: vec![Screen::Table(TableView::new(kind, Scope::All, false))],
             mode: Mode::Normal,
             status: None,

@@ -5,7 +5,6 @@ use super::filter::Filter;
 use super::monitor::MonitorView;
 use super::msg::{Effect, Msg};
 use super::navigation;
-use super::rollout::ROLLOUT_KINDS;
 use super::state::{Mode, PANES, Scope, Screen, State, TableView};
 use crate::action::Action;
 use crate::cluster::{ClusterUpdate, Kind, WatchState};
@@ -167,7 +166,7 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
     if !typing {
         state.refresh_views();
     }
-    effects.extend(ensure_watches(state));
+    effects.extend(super::watches::ensure(state));
     effects.extend(super::metrics::ensure_polling(state));
     effects.extend(super::permissions::ask_missing(state));
     effects
@@ -508,57 +507,4 @@ fn run_command(state: &mut State, cmd: Command, effects: &mut Vec<Effect>) {
         Command::History(name) => super::history_view::open(state, name, effects),
         Command::Run { image, args } => super::run_pod::run(state, image, args, effects),
     }
-}
-
-/// Watches the shown screen needs that are not running yet.
-fn ensure_watches(state: &mut State) -> Vec<Effect> {
-    let mut needed: Vec<Kind> = vec![Kind::Namespace];
-    // A plan this kdeck drives is judged on its rollout's rows, whatever is shown.
-    if state.canary.driving() {
-        needed.extend(ROLLOUT_KINDS);
-    }
-    match state.screen() {
-        Screen::Table(t) => needed.push(t.kind),
-        Screen::Rollout(_) => needed.extend(ROLLOUT_KINDS),
-        // Its revisions are read again when these change.
-        Screen::History(_) => needed.extend([Kind::Deployment, Kind::ReplicaSet]),
-        Screen::Monitor(_) => needed.extend(super::monitor::MONITOR_KINDS),
-        Screen::Containers(_) => needed.push(Kind::Pod),
-        Screen::Yaml(y) => needed.push(y.key.kind),
-        Screen::Logs(l) => needed.extend(l.watched_kinds()),
-        Screen::Text(_) | Screen::Contexts { .. } | Screen::Forwards(_) => {}
-    }
-    if state.connection.switching_to.is_some() {
-        return Vec::new();
-    }
-    let mut effects = Vec::new();
-    for kind in needed {
-        if let Some(facts) = kind.facts()
-            && !(facts.can("list") && facts.can("watch"))
-        {
-            // Said once, never asked: the server does not offer what a pane needs.
-            state.watch_states.insert(
-                kind,
-                WatchState::Unavailable(format!(
-                    "the server does not list and watch {} (its verbs: {})",
-                    kind.plural(),
-                    facts.verbs.join(", ")
-                )),
-            );
-            continue;
-        }
-        if state.watching.insert(kind) {
-            state
-                .watch_states
-                .entry(kind)
-                .or_insert(WatchState::Syncing);
-            let namespace = if kind.namespaced() {
-                state.namespace.clone()
-            } else {
-                None
-            };
-            effects.push(Effect::Watch { kind, namespace });
-        }
-    }
-    effects
 }

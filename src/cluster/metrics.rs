@@ -5,7 +5,10 @@
 //! screen shows use, and no more than once a minute where the API is missing (404, 503)
 //! or forbidden (403).
 
+mod pod_usages;
 pub mod poller;
+
+pub use pod_usages::PodUsages;
 
 use std::collections::HashMap;
 
@@ -90,8 +93,8 @@ pub struct PodSample {
     pub namespace: Option<String>,
     /// When the oldest metric in it was taken (`None`: no pod has metrics).
     pub taken: Option<Timestamp>,
-    /// Use per pod, by (namespace, name).
-    pub pods: HashMap<(String, String), PodUsage>,
+    /// Use per pod, by namespace and name.
+    pub pods: PodUsages,
 }
 
 /// One poll of the nodes' metrics.
@@ -156,7 +159,14 @@ struct PodMetrics {
 struct ContainerMetrics {
     name: String,
     #[serde(default)]
-    usage: HashMap<String, String>,
+    usage: RawUsage,
+}
+
+/// A `usage` as the API sends it: only the two quantities read (no map a container).
+#[derive(Deserialize, Default)]
+struct RawUsage {
+    cpu: Option<String>,
+    memory: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -165,14 +175,14 @@ struct NodeMetrics {
     #[serde(default)]
     timestamp: Option<String>,
     #[serde(default)]
-    usage: HashMap<String, String>,
+    usage: RawUsage,
 }
 
-fn usage_of(map: &HashMap<String, String>) -> Usage {
-    let read = |key: &str| map.get(key).and_then(|q| Quantity::parse(q));
+fn usage_of(raw: &RawUsage) -> Usage {
+    let read = |q: &Option<String>| q.as_deref().and_then(Quantity::parse);
     Usage {
-        cpu_nanos: read("cpu").map_or(0, |q| u64::try_from(q.nanos()).unwrap_or(0)),
-        memory_bytes: read("memory").map_or(0, |q| u64::try_from(q.value_ceil()).unwrap_or(0)),
+        cpu_nanos: read(&raw.cpu).map_or(0, |q| u64::try_from(q.nanos()).unwrap_or(0)),
+        memory_bytes: read(&raw.memory).map_or(0, |q| u64::try_from(q.value_ceil()).unwrap_or(0)),
     }
 }
 
@@ -182,10 +192,13 @@ fn oldest<'a>(stamps: impl Iterator<Item = Option<&'a String>>) -> Option<Timest
         .min()
 }
 
-/// A `PodMetricsList` read into a sample of `namespace`.
-pub fn read_pods(namespace: Option<String>, list: Value) -> Result<PodSample, String> {
+/// A `PodMetricsList` (its JSON text) read into a sample of `namespace`: straight into
+/// the sample's own types, never a `serde_json::Value` (a tree of maps a pod, about 3 KB
+/// each, which for every pod of a large cluster at each poll was kdeck's largest
+/// allocation).
+pub fn read_pods(namespace: Option<String>, list: &str) -> Result<PodSample, String> {
     let list: List<PodMetrics> =
-        serde_json::from_value(list).map_err(|e| format!("unreadable PodMetricsList: {e}"))?;
+        serde_json::from_str(list).map_err(|e| format!("unreadable PodMetricsList: {e}"))?;
     let taken = oldest(list.items.iter().map(|p| p.timestamp.as_ref()));
     let pods = list
         .items
@@ -211,9 +224,9 @@ pub fn read_pods(namespace: Option<String>, list: Value) -> Result<PodSample, St
 }
 
 /// A `NodeMetricsList` read into a sample (without pod counts).
-pub fn read_nodes(list: Value) -> Result<NodeSample, String> {
+pub fn read_nodes(list: &str) -> Result<NodeSample, String> {
     let list: List<NodeMetrics> =
-        serde_json::from_value(list).map_err(|e| format!("unreadable NodeMetricsList: {e}"))?;
+        serde_json::from_str(list).map_err(|e| format!("unreadable NodeMetricsList: {e}"))?;
     Ok(NodeSample {
         taken: oldest(list.items.iter().map(|n| n.timestamp.as_ref())),
         nodes: list
@@ -228,16 +241,33 @@ pub fn read_nodes(list: Value) -> Result<NodeSample, String> {
     })
 }
 
-/// How many rows of a pods Table each node has (its `Node` column).
-pub fn count_by_node(table: &Value) -> Option<HashMap<String, u32>> {
-    let column = table["columnDefinitions"]
-        .as_array()?
+/// How many rows of a pods Table (its JSON text) each node has (its `Node` column).
+pub fn count_by_node(table: &str) -> Option<HashMap<String, u32>> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Table {
+        column_definitions: Vec<Column>,
+        rows: Vec<TableRow>,
+    }
+    #[derive(Deserialize)]
+    struct Column {
+        name: String,
+    }
+    #[derive(Deserialize)]
+    struct TableRow {
+        cells: Vec<Value>,
+    }
+    let table: Table = serde_json::from_str(table).ok()?;
+    let column = table
+        .column_definitions
         .iter()
-        .position(|c| c["name"] == "Node")?;
+        .position(|c| c.name == "Node")?;
     let mut counts = HashMap::new();
-    for row in table["rows"].as_array()? {
-        if let Some(node) = row["cells"][column]
-            .as_str()
+    for row in &table.rows {
+        if let Some(node) = row
+            .cells
+            .get(column)
+            .and_then(Value::as_str)
             .filter(|n| !n.is_empty() && *n != "<none>")
         {
             *counts.entry(node.to_owned()).or_insert(0) += 1;

@@ -4,6 +4,7 @@
 //! soon as their row is built.
 
 mod batch;
+mod scope;
 pub mod table;
 
 use std::sync::Arc;
@@ -20,6 +21,7 @@ use super::Connection;
 use super::model::{ClusterUpdate, Kind, Row, WatchState};
 use super::rows::ToRow;
 pub use batch::{MAX_BATCH, PendingChanges};
+pub use scope::WatchScope;
 
 /// How long changes are coalesced before they are sent.
 pub const COALESCE: Duration = Duration::from_millis(40);
@@ -134,10 +136,11 @@ impl<K: ToRow> Watched for K {
 }
 
 /// Watches the typed kind `K` in `namespace` (`None`: all namespaces, or cluster-scoped),
-/// sending updates on `tx` until the receiver is dropped.
+/// keeping the rows of `scope`, sending updates on `tx` until the receiver is dropped.
 pub async fn run<K: ToRow>(
     connection: Arc<Connection>,
     namespace: Option<String>,
+    scope: WatchScope,
     tx: mpsc::UnboundedSender<ClusterUpdate>,
 ) {
     let kind = K::KIND;
@@ -153,7 +156,7 @@ pub async fn run<K: ToRow>(
         watcher::watcher(api, config.clone()).boxed()
     };
     // An error only means the app dropped the receiver: nothing left to do.
-    let _ = drive(&connection, &served, &mut out, streams).await;
+    let _ = drive(&connection, &served, &scope, &mut out, streams).await;
 }
 
 /// Watches a kind kdeck has no typed view of through the server's Table: rows of cells
@@ -172,7 +175,7 @@ pub async fn run_table(
     let served = format!("{} {}", kind.api_resource().api_version, kind.plural());
     let streams =
         move |client: kube::Client| table::stream(client, kind, namespace.as_deref(), tx.clone());
-    let _ = drive(&connection, &served, &mut out, streams).await;
+    let _ = drive(&connection, &served, &WatchScope::All, &mut out, streams).await;
 }
 
 /// Lists and watches through the streams `streams` makes (a new one after each failure,
@@ -180,6 +183,7 @@ pub async fn run_table(
 async fn drive<O: Watched>(
     connection: &Connection,
     served: &str,
+    scope: &WatchScope,
     out: &mut StateSender,
     mut streams: impl FnMut(kube::Client) -> BoxStream<'static, watcher::Result<watcher::Event<O>>>,
 ) -> Result<(), ReceiverGone> {
@@ -194,7 +198,7 @@ async fn drive<O: Watched>(
         let (client, generation) = connection.reader();
         let stream = streams(client);
         let before = last_update;
-        let (failure, err) = pump(stream, out, &mut backoff, &mut last_update).await?;
+        let (failure, err) = pump(stream, scope, out, &mut backoff, &mut last_update).await?;
         let delay = backoff.next().unwrap_or(MAX_RETRY_DELAY);
         // Data came since, or the failure is another: a later 401 renews once more first.
         if last_update != before || !matches!(failure, Failure::Unauthorized(_)) {
@@ -251,6 +255,7 @@ async fn drive<O: Watched>(
 
 async fn pump<O: Watched>(
     mut stream: BoxStream<'static, watcher::Result<watcher::Event<O>>>,
+    scope: &WatchScope,
     out: &mut StateSender,
     backoff: &mut DefaultBackoff,
     last_update: &mut Option<jiff::Timestamp>,
@@ -301,9 +306,10 @@ async fn pump<O: Watched>(
             }
             Ok(watcher::Event::InitApply(obj)) => {
                 let row = obj.into_row();
-                list.get_or_insert_with(ListUnderWay::default)
-                    .rows
-                    .push(row);
+                let list = list.get_or_insert_with(ListUnderWay::default);
+                if scope.keeps(&row) {
+                    list.rows.push(row);
+                }
             }
             Ok(watcher::Event::InitDone) => {
                 let rows = list.take().map(|l| l.rows).unwrap_or_default();
@@ -313,8 +319,10 @@ async fn pump<O: Watched>(
             }
             Ok(watcher::Event::Apply(obj)) => {
                 let row = obj.into_row();
-                let before = pending.apply(row);
-                out.all(before)?;
+                if scope.keeps(&row) {
+                    let before = pending.apply(row);
+                    out.all(before)?;
+                }
             }
             Ok(watcher::Event::Delete(obj)) => {
                 let (namespace, name) = obj.key();

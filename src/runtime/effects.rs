@@ -134,8 +134,14 @@ impl Io {
                     self.definitions = Some(self.follow_definitions());
                 }
             }
-            Effect::Watch { kind, namespace } => {
-                let handle = self.cluster.watch(kind, namespace, self.updates.clone());
+            Effect::Watch {
+                kind,
+                namespace,
+                scope,
+            } => {
+                let handle =
+                    self.cluster
+                        .watch_scoped(kind, namespace, scope, self.updates.clone());
                 self.watches.insert(kind, handle);
             }
             Effect::Describe { key, title } => {

@@ -14,6 +14,7 @@ use crate::action::{Action, HistoryCommand, PodCommand};
 use crate::app::State;
 use crate::app::permissions;
 use crate::app::state::{Mode, Screen};
+use crate::cluster::Kind;
 
 /// The hints every screen starts with.
 const FIRST_HINTS: [Action; 2] = [Action::Help, Action::CommandMode];
@@ -154,10 +155,14 @@ fn hinted(state: &State) -> Vec<Action> {
     let (usable, unusable): (Vec<Action>, Vec<Action>) = changes
         .into_iter()
         .partition(|a| unavailable(state, a).is_none());
+    // A Deployment's revisions (a view, not a change): after the keys of every screen.
+    let views =
+        (permissions::target_kind(state) == Some(Kind::Deployment)).then_some(Action::History);
     FIRST_HINTS
         .into_iter()
         .chain(usable)
         .chain(HINTS)
+        .chain(views)
         .chain(unusable)
         .collect()
 }

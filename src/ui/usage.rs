@@ -133,7 +133,7 @@ pub fn describe_lines(state: &State, key: &ObjectKey) -> Vec<Line<'static>> {
             samples
                 .pods
                 .as_ref()
-                .and_then(|s| s.pods.get(&(key.namespace.clone(), key.name.clone())))
+                .and_then(|s| s.pods.get(&key.namespace, &key.name))
                 .map(crate::cluster::metrics::PodUsage::total),
         ),
         Kind::Node => (
@@ -242,7 +242,7 @@ fn container_usage(state: &State, pod: &Row, name: &str) -> Option<Usage> {
         .pods
         .as_ref()?
         .pods
-        .get(&(pod.meta.namespace.to_string(), pod.meta.name.clone()))?
+        .get(&pod.meta.namespace, &pod.meta.name)?
         .container(name)
 }
 

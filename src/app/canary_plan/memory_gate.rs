@@ -78,8 +78,7 @@ fn verdict(ratio: f64, sample: &PodSample, stores: &Stores, rows: &PlanRows<'_>)
         .new_pods
         .iter()
         .filter_map(|row| {
-            let key = (row.meta.namespace.to_string(), row.meta.name.clone());
-            let usage = sample.pods.get(&key)?;
+            let usage = sample.pods.get(&row.meta.namespace, &row.meta.name)?;
             Some((row.meta.name.as_str(), usage.total().memory_bytes))
         })
         .collect();

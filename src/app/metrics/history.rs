@@ -99,11 +99,11 @@ impl History {
     pub fn record_pods(&mut self, sample: &PodSample) {
         self.record(
             sample.taken,
-            sample.pods.iter().map(|((namespace, name), u)| {
+            sample.pods.iter().map(|(namespace, name, u)| {
                 (
                     Subject::Pod {
-                        namespace: namespace.clone(),
-                        name: name.clone(),
+                        namespace: namespace.to_owned(),
+                        name: name.to_owned(),
                     },
                     u.total(),
                 )

@@ -28,11 +28,7 @@ pub fn group_usage(stores: &Stores, sample: &PodSample, slots: &[usize]) -> Opti
     let usages: Vec<Usage> = slots
         .iter()
         .filter_map(|s| pods.get(*s))
-        .filter_map(|p| {
-            sample
-                .pods
-                .get(&(p.meta.namespace.to_string(), p.meta.name.clone()))
-        })
+        .filter_map(|p| sample.pods.get(&p.meta.namespace, &p.meta.name))
         .map(crate::cluster::metrics::PodUsage::total)
         .collect();
     let n = u64::try_from(usages.len()).ok().filter(|n| *n > 0)?;
@@ -85,9 +81,7 @@ pub fn deployment_totals(
         };
         let (Some(i), Some(usage)) = (
             owner_of.get(&(pod.meta.namespace.as_str(), rs.name.as_str())),
-            sample
-                .pods
-                .get(&(pod.meta.namespace.to_string(), pod.meta.name.clone())),
+            sample.pods.get(&pod.meta.namespace, &pod.meta.name),
         ) else {
             continue;
         };

@@ -41,7 +41,7 @@ fn pod_usage(r: &Row, c: &CellContext) -> Option<Usage> {
     let sample = c.samples?.pods.as_ref()?;
     sample
         .pods
-        .get(&(r.meta.namespace.to_string(), r.meta.name.clone()))
+        .get(&r.meta.namespace, &r.meta.name)
         .map(crate::cluster::metrics::PodUsage::total)
 }
 

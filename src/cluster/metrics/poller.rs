@@ -11,7 +11,6 @@
 
 use std::time::Duration;
 
-use serde_json::Value;
 use tokio::sync::watch;
 use tokio::time::Instant;
 
@@ -132,12 +131,13 @@ async fn run(
     }
 }
 
-async fn get(client: &kube::Client, path: &str, accept: &str) -> Result<Value, kube::Error> {
+/// The body of a GET, as text: each answer is read into its own types, not a `Value`.
+async fn get(client: &kube::Client, path: &str, accept: &str) -> Result<String, kube::Error> {
     let request = http::Request::get(path)
         .header(http::header::ACCEPT, accept)
         .body(Vec::new())
         .map_err(kube::Error::HttpError)?;
-    client.request(request).await
+    client.request_text(request).await
 }
 
 /// What a failed request means for the metrics columns.
@@ -160,14 +160,14 @@ pub async fn fetch(client: &kube::Client, target: &MetricsTarget) -> MetricsRepo
                 None => format!("{API}/pods"),
             };
             match get(client, &path, "application/json").await {
-                Ok(list) => read_pods(namespace.clone(), list)
+                Ok(list) => read_pods(namespace.clone(), &list)
                     .map_or_else(MetricsReport::Failed, MetricsReport::Pods),
                 Err(e) => classify(&e),
             }
         }
         MetricsTarget::Nodes => {
             match get(client, &format!("{API}/nodes"), "application/json").await {
-                Ok(list) => match read_nodes(list) {
+                Ok(list) => match read_nodes(&list) {
                     Ok(mut sample) => {
                         // Counted where the user may list every pod; else the column says so.
                         sample.pods_per_node = get(client, UNFINISHED_PODS, ACCEPT_TABLE)

@@ -11,10 +11,13 @@ use futures::stream::{self, BoxStream, StreamExt as _};
 use futures::{AsyncBufReadExt as _, TryStreamExt as _};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::runtime::watcher::{self, Event};
+use serde::Deserialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 use tokio::sync::mpsc;
 
 use super::super::model::{ClusterUpdate, Detail, Health, Kind, Row, ServerColumn, TableRow};
+use super::super::rows::lean::lean_meta;
 use super::super::rows::meta;
 use super::{PAGE_SIZE, Watched};
 
@@ -167,18 +170,15 @@ async fn list_page(
         .header(http::header::ACCEPT, ACCEPT_TABLE)
         .body(Vec::new())
         .map_err(kube::Error::HttpError)?;
-    let table: Value = client.request(request).await?;
+    let text = client.request_text(request).await?;
+    let table: TableDoc = serde_json::from_str(&text).map_err(kube::Error::SerdeError)?;
+    let resource_version = table.metadata.resource_version.clone();
+    let next = Some(table.metadata.next.clone()).filter(|t| !t.is_empty());
     Ok(Page {
-        columns: columns_of(&table),
-        rows: rows_of(&table),
-        resource_version: table["metadata"]["resourceVersion"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned(),
-        next: table["metadata"]["continue"]
-            .as_str()
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned),
+        columns: table.columns(),
+        rows: table.into_rows(),
+        resource_version,
+        next,
     })
 }
 
@@ -205,22 +205,32 @@ async fn open_watch(
 
 /// The events of one watch line, and the resourceVersion it brings.
 fn event_of(line: &str) -> Result<(Vec<Item>, Option<String>), watcher::Error> {
-    let event: Value = serde_json::from_str(line)
-        .map_err(|e| watcher::Error::WatchFailed(kube::Error::SerdeError(e)))?;
-    let object = &event["object"];
-    match event["type"].as_str().unwrap_or_default() {
+    #[derive(Deserialize)]
+    struct WatchLine<'a> {
+        #[serde(rename = "type")]
+        kind: &'a str,
+        #[serde(borrow)]
+        object: &'a RawValue,
+    }
+    let failed = |e| watcher::Error::WatchFailed(kube::Error::SerdeError(e));
+    let event: WatchLine<'_> = serde_json::from_str(line).map_err(failed)?;
+    match event.kind {
         "ERROR" => {
-            let status: kube::core::Status = serde_json::from_value(object.clone())
-                .map_err(|e| watcher::Error::WatchFailed(kube::Error::SerdeError(e)))?;
+            let status: kube::core::Status =
+                serde_json::from_str(event.object.get()).map_err(failed)?;
             Err(watcher::Error::WatchError(Box::new(status)))
         }
-        "BOOKMARK" => Ok((Vec::new(), version_of(object))),
         kind => {
-            let rows = rows_of(object);
+            let table: TableDoc = serde_json::from_str(event.object.get()).map_err(failed)?;
+            let version = Some(table.metadata.resource_version.clone()).filter(|v| !v.is_empty());
+            if kind == "BOOKMARK" {
+                return Ok((Vec::new(), version));
+            }
+            let rows = table.into_rows();
             let at = rows
                 .last()
                 .map(|r| r.meta.resource_version.clone())
-                .or_else(|| version_of(object));
+                .or(version);
             let events = rows
                 .into_iter()
                 .map(|row| {
@@ -236,54 +246,84 @@ fn event_of(line: &str) -> Result<(Vec<Item>, Option<String>), watcher::Error> {
     }
 }
 
-fn version_of(object: &Value) -> Option<String> {
-    object["metadata"]["resourceVersion"]
-        .as_str()
-        .map(str::to_owned)
+/// A Table (or, in a bookmark, an object with only metadata) read only as far as rows
+/// are built from it: each object's metadata through the lean reader, so its
+/// managedFields, annotations and the rest are skipped as they are read instead of
+/// being held as a tree for a whole page.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct TableDoc {
+    column_definitions: Vec<ColumnDoc>,
+    rows: Vec<RowDoc>,
+    metadata: ListMetaDoc,
 }
 
-/// The Table's column definitions.
-fn columns_of(table: &Value) -> Vec<ServerColumn> {
-    table["columnDefinitions"]
-        .as_array()
-        .map(|columns| {
-            columns
-                .iter()
-                .map(|c| ServerColumn {
-                    name: c["name"].as_str().unwrap_or_default().to_owned(),
-                    type_: c["type"].as_str().unwrap_or_default().to_owned(),
-                    format: c["format"].as_str().unwrap_or_default().to_owned(),
-                    priority: c["priority"]
-                        .as_i64()
-                        .and_then(|p| i32::try_from(p).ok())
-                        .unwrap_or(0),
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ColumnDoc {
+    name: String,
+    #[serde(rename = "type")]
+    type_: String,
+    format: String,
+    priority: i32,
 }
 
-/// The Table's rows, each its cells as text and its object's metadata (public for the
-/// generic pane's benchmark, `benches/generic_rows.rs`).
-pub fn rows_of(table: &Value) -> Vec<Row> {
-    let Some(rows) = table["rows"].as_array() else {
-        return Vec::new();
-    };
-    rows.iter()
-        .map(|row| {
-            let cells = row["cells"]
-                .as_array()
-                .map(|cells| cells.iter().map(cell_text).collect())
-                .unwrap_or_default();
-            let object_meta: ObjectMeta =
-                serde_json::from_value(row["object"]["metadata"].clone()).unwrap_or_default();
-            Row {
-                meta: meta(object_meta),
-                detail: Detail::Table(TableRow { cells }),
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RowDoc {
+    cells: Vec<Value>,
+    object: ObjectDoc,
+}
+
+#[derive(Deserialize, Default)]
+struct ObjectDoc {
+    #[serde(default, deserialize_with = "lean_meta")]
+    metadata: ObjectMeta,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct ListMetaDoc {
+    resource_version: String,
+    #[serde(rename = "continue")]
+    next: String,
+}
+
+impl TableDoc {
+    /// The Table's column definitions.
+    fn columns(&self) -> Vec<ServerColumn> {
+        self.column_definitions
+            .iter()
+            .map(|c| ServerColumn {
+                name: c.name.clone(),
+                type_: c.type_.clone(),
+                format: c.format.clone(),
+                priority: c.priority,
+            })
+            .collect()
+    }
+
+    /// The Table's rows, each its cells as text and its object's metadata.
+    fn into_rows(self) -> Vec<Row> {
+        self.rows
+            .into_iter()
+            .map(|row| Row {
+                meta: meta(row.object.metadata),
+                detail: Detail::Table(TableRow {
+                    cells: row.cells.iter().map(cell_text).collect(),
+                }),
                 health: Health::Neutral,
-            }
-        })
-        .collect()
+            })
+            .collect()
+    }
+}
+
+/// The rows of a Table's JSON text (public for the generic pane's benchmark,
+/// `benches/generic_rows.rs`); none if it is not a Table.
+pub fn rows_of(table: &str) -> Vec<Row> {
+    serde_json::from_str::<TableDoc>(table)
+        .map(TableDoc::into_rows)
+        .unwrap_or_default()
 }
 
 /// A cell as kubectl prints it: text as is, numbers and booleans written out, `<none>`
@@ -345,6 +385,41 @@ mod tests {
             "status": "Failure", "message": "too old", "reason": "Expired"}})
         .to_string();
         assert!(matches!(event_of(&gone), Err(watcher::Error::WatchError(s)) if s.code == 410));
+    }
+
+    #[test]
+    fn a_page_reads_its_columns_rows_and_continue_token_skipping_managed_fields() {
+        let page = serde_json::json!({
+            "kind": "Table", "apiVersion": "meta.k8s.io/v1",
+            "metadata": {"resourceVersion": "77", "continue": "next-page"},
+            "columnDefinitions": [{"name": "Name", "type": "string", "format": "name",
+                "description": "the name", "priority": 0},
+                {"name": "Size", "type": "integer", "format": "", "priority": 1}],
+            "rows": [{"cells": ["gear", 3], "object": {"kind": "PartialObjectMetadata",
+                "metadata": {"name": "gear", "namespace": "default", "resourceVersion": "70",
+                    "annotations": {"big": "x"},
+                    "managedFields": [{"manager": "kubectl", "operation": "Apply",
+                        "fieldsType": "FieldsV1", "fieldsV1": {"f:spec": {"f:size": {}}}}]}}}]
+        })
+        .to_string();
+        let table: TableDoc = serde_json::from_str(&page).expect("a Table");
+        assert_eq!(table.metadata.resource_version, "77");
+        assert_eq!(table.metadata.next, "next-page");
+        let columns = table.columns();
+        assert_eq!(columns[1].name, "Size");
+        assert_eq!(columns[1].type_, "integer");
+        assert_eq!(columns[1].priority, 1);
+        let rows = rows_of(&page);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].meta.name, "gear");
+        assert_eq!(rows[0].meta.resource_version, "70");
+        assert!(rows_of("not json").is_empty());
+        let bookmark = serde_json::json!({"type": "BOOKMARK", "object": {"kind": "Table",
+            "metadata": {"resourceVersion": "90"}}})
+        .to_string();
+        let (events, at) = event_of(&bookmark).expect("a bookmark");
+        assert!(events.is_empty());
+        assert_eq!(at.as_deref(), Some("90"));
     }
 
     #[test]
