@@ -1,7 +1,7 @@
 //! A custom resource defined while kdeck runs: `kubectl apply` of a CRD and three objects
 //! of it, then `:crontabs` shows them live with the CRD's printer columns; a change made
 //! with kubectl reaches the row, `E` edits one through `$EDITOR` and `X` deletes one (the
-//! server and kubectl agree).
+//! server and kubectl agree); deleting the CRD takes the name away.
 
 mod pty;
 mod support;
@@ -183,6 +183,33 @@ fn crd_applied_while_kdeck_runs_is_browsable_live() {
         ]
     );
     s.send(keys::ESC);
+    s.wait_for_text("crontabs(default)[2]");
+
+    // Deleting the CRD takes its objects, and discovery is read again: the name goes
+    // (from another pane, so that it is the CRDs' watch that tells, not the pane's 404).
+    s.type_slowly(":pods");
+    s.send(keys::ENTER);
+    s.wait_for_text("pods(default)");
+    sim.kubectl_ok(&["delete", "crd", "crontabs.stable.example.com"]);
+    let gone = (0..50).any(|_| {
+        s.type_slowly(":ct");
+        s.send(keys::ENTER);
+        let t = s.wait_for("kdeck's answer to :ct", |t| {
+            t.contains("unknown command :ct")
+                || t.lines().last().is_some_and(|l| !l.contains(":ct"))
+        });
+        if t.contains("unknown command :ct") {
+            true
+        } else {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            false
+        }
+    });
+    assert!(
+        gone,
+        "`:ct` is unknown once the CRD is gone:\n{}",
+        s.screen()
+    );
     s.send("q");
     assert_eq!(s.wait_exit(), 0, "kdeck exits cleanly on q");
 }

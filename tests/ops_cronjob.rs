@@ -1,6 +1,7 @@
 //! A CronJob run now (`t`) makes the Job `kubectl create job --from=cronjob/...` makes,
 //! and suspend and resume (`p`, `r` on a CronJob) leave it as `kubectl patch` leaves it, each
-//! on another fresh simulation.
+//! on another fresh simulation: through kdeck's operations, and once from the real binary
+//! in a pseudo-terminal.
 
 #![expect(
     clippy::unwrap_used,
@@ -8,6 +9,7 @@
 )]
 
 mod ops_fixture;
+mod pty;
 mod support;
 
 use k8s_openapi::api::batch::v1::{CronJob, Job};
@@ -15,30 +17,15 @@ use kdeck::cluster::Kind;
 use kdeck::cluster::ops::{Operation, Refusal};
 use kube::api::{Api, ListParams, PostParams};
 use ops_fixture::{NS, Side, key, timeout};
+use pty::{PtySession, keys};
 use serde_json::{Value, json};
+use support::TestSim;
 
 const CRON: &str = "hello";
 
-/// The tutorial's hello CronJob, suspended so that the schedule makes no Job of its own.
+/// Creates [`cronjob_manifest`]'s CronJob through `client`.
 async fn create_cronjob(client: &kube::Client) {
-    let cronjob: CronJob = serde_json::from_value(json!({
-        "apiVersion": "batch/v1",
-        "kind": "CronJob",
-        "metadata": {"name": CRON, "namespace": NS},
-        "spec": {
-            "schedule": "*/1 * * * *",
-            "suspend": true,
-            "jobTemplate": {
-                "metadata": {"labels": {"team": "batch"}, "annotations": {"note": "from the template"}},
-                "spec": {"template": {"spec": {
-                    "restartPolicy": "OnFailure",
-                    "containers": [{"name": "hello", "image": "busybox:1.28",
-                        "command": ["/bin/sh", "-c", "date; echo Hello"]}]
-                }}}
-            }
-        }
-    }))
-    .unwrap();
+    let cronjob: CronJob = serde_json::from_str(&cronjob_manifest()).unwrap();
     Api::<CronJob>::namespaced(client.clone(), NS)
         .create(&PostParams::default(), &cronjob)
         .await
@@ -160,7 +147,84 @@ async fn suspend_and_resume_match_kubectl_patch() {
     }
 }
 
+/// The tutorial's hello CronJob, suspended so that the schedule makes no Job of its own.
+fn cronjob_manifest() -> String {
+    json!({
+        "apiVersion": "batch/v1",
+        "kind": "CronJob",
+        "metadata": {"name": CRON, "namespace": NS},
+        "spec": {
+            "schedule": "*/1 * * * *",
+            "suspend": true,
+            "jobTemplate": {
+                "metadata": {"labels": {"team": "batch"}, "annotations": {"note": "from the template"}},
+                "spec": {"template": {"spec": {
+                    "restartPolicy": "OnFailure",
+                    "containers": [{"name": "hello", "image": "busybox:1.28",
+                        "command": ["/bin/sh", "-c", "date; echo Hello"]}]
+                }}}
+            }
+        }
+    })
+    .to_string()
+}
+
+/// The one Job of `sim`'s namespace, read with kubectl once it exists.
+fn the_job_by_kubectl(sim: &TestSim) -> Job {
+    support::wait_until(timeout(), "a Job made from the CronJob", || {
+        sim.kubectl_ok(&["get", "jobs", "-n", NS, "-o", "name"])
+            .lines()
+            .count()
+            == 1
+    });
+    let list: Value =
+        serde_json::from_str(&sim.kubectl_ok(&["get", "jobs", "-n", NS, "-o", "json"])).unwrap();
+    serde_json::from_value(list["items"][0].clone()).unwrap()
+}
+
+/// `t` and Enter on the CronJob in the real kdeck leave the Job that `kubectl create job
+/// --from=cronjob/hello` leaves on a second fresh sim (scrubbed of names and times).
+fn run_now_from_the_real_binary_matches_kubectl() {
+    support::require_kubectl!();
+    let (a, b) = (TestSim::empty(), TestSim::empty());
+    for sim in [&a, &b] {
+        let path = sim.write_file("cronjob.json", &cronjob_manifest());
+        sim.kubectl_ok(&["create", "-f", path.to_str().expect("utf-8 path")]);
+    }
+    let kubeconfig = a.kubeconfig_path().to_str().expect("utf-8 path");
+    let config_home = a.dir().join("config");
+    let state_home = a.dir().join("state");
+    let mut s = PtySession::spawn(
+        std::path::Path::new(env!("CARGO_BIN_EXE_kdeck")),
+        &["--kubeconfig", kubeconfig],
+        &[
+            ("XDG_CONFIG_HOME", config_home.to_str().expect("utf-8 path")),
+            ("XDG_STATE_HOME", state_home.to_str().expect("utf-8 path")),
+        ],
+        120,
+        40,
+    );
+    s.wait_for_text("State: live");
+    s.type_slowly(":cj");
+    s.send(keys::ENTER);
+    s.wait_for("the CronJob's row", |t| {
+        t.contains("cronjobs(default)[1]") && t.lines().any(|l| l.contains("hello "))
+    });
+    s.send("t");
+    s.wait_for_text("run cronjob/hello now?");
+    s.send(keys::ENTER);
+    let screen = s.wait_for_text(" created");
+    assert!(screen.contains("job.batch/hello-manual-"), "{screen}");
+    let name = format!("hello-manual-{}", "x".repeat(5));
+    b.kubectl_ok(&["create", "job", &name, "--from=cronjob/hello"]);
+    let (job_a, job_b) = (the_job_by_kubectl(&a), the_job_by_kubectl(&b));
+    assert_eq!(comparable(&job_a), comparable(&job_b));
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0, "kdeck exits cleanly on q");
+}
+
 support::conformance_tests![
     run_now_matches_kubectl_create_job_from,
     suspend_and_resume_match_kubectl_patch,
+    run_now_from_the_real_binary_matches_kubectl,
 ];

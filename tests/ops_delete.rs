@@ -212,3 +212,87 @@ async fn orphan_keeps_the_pods_and_foreground_takes_everything() {
     })
     .await;
 }
+
+// ---- what goes with it, beyond Deployments ------------------------------------
+
+/// The seed's CronJob `hello-cron` owns its Jobs, and they their pods: the dialog names
+/// them all (it said "it owns nothing" while the garbage collector took them).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cronjob_names_its_jobs_and_their_pods() {
+    let a = Side::seed().await;
+    let deps = ops::dependents(&a.client, Kind::CronJob, "batch", "hello-cron")
+        .await
+        .expect("dependents");
+    let jobs: Vec<&str> = deps
+        .iter()
+        .filter(|k| k.kind == Kind::Job)
+        .map(|k| k.name.as_str())
+        .collect();
+    assert!(!jobs.is_empty(), "{deps:?}");
+    assert!(
+        jobs.iter().all(|j| j.starts_with("hello-cron-")),
+        "{deps:?}"
+    );
+    let pods: Vec<&str> = deps
+        .iter()
+        .filter(|k| k.kind == Kind::Pod)
+        .map(|k| k.name.as_str())
+        .collect();
+    assert!(!pods.is_empty(), "{deps:?}");
+    assert!(
+        pods.iter().all(|p| jobs.iter().any(|j| p.starts_with(j))),
+        "each pod is one of its Jobs': {deps:?}"
+    );
+    assert!(
+        !deps.iter().any(|k| k.name == "pi"),
+        "the Job made without the CronJob is not its: {deps:?}"
+    );
+}
+
+/// A cluster-scoped object (the seed's CustomResourceDefinition) has no namespace to
+/// list its dependents in: the answer is what it owns anywhere, not a 404.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cluster_scoped_object_has_an_answer() {
+    let a = Side::seed().await;
+    let found = a.cluster.discover().await.expect("discovery");
+    let crd = found
+        .into_iter()
+        .map(Kind::of_resource)
+        .find(|k| k.plural() == "customresourcedefinitions")
+        .expect("the server serves CustomResourceDefinitions");
+    let deps = ops::dependents(&a.client, crd, "", "widgets.demo.kdeck.dev")
+        .await
+        .expect("dependents of a cluster-scoped object");
+    assert!(deps.is_empty(), "{deps:?}");
+}
+
+/// On 1.20 EndpointSlices are not served at `v1`: the Deployment's ReplicaSet and pods
+/// are still named.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_1_20_a_deployment_still_names_its_dependents() {
+    use kdeck::cli::{ScenarioName, SimArgs};
+    use kdeck::server_version::ServerVersion;
+    use kdeck::sim::SimOptions;
+    let sim = support::TestSim::with_options(SimOptions {
+        args: SimArgs {
+            scenario: ScenarioName::Seed,
+            server_version: ServerVersion::new(20).unwrap(),
+            ..SimArgs::default()
+        },
+        manual_clock: false,
+    });
+    let client = sim.client().await.expect("a client");
+    support::wait_until_async(timeout(), "myapp-deploy's dependents on 1.20", || {
+        let client = client.clone();
+        async move {
+            ops::dependents(&client, Kind::Deployment, NS, DEPLOY)
+                .await
+                .is_ok_and(|d| d.iter().filter(|k| k.kind == Kind::Pod).count() == 3)
+        }
+    })
+    .await;
+    let deps = ops::dependents(&client, Kind::Deployment, NS, DEPLOY)
+        .await
+        .expect("dependents");
+    assert!(deps.iter().any(|k| k.kind == Kind::ReplicaSet), "{deps:?}");
+}

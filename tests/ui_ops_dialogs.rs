@@ -298,7 +298,7 @@ fn the_canary_command_opens_the_same_dialog_and_is_refused_read_only() {
 }
 
 #[test]
-fn on_a_cronjob_t_runs_it_after_a_confirm_and_p_r_suspend_and_resume() {
+fn on_a_cronjob_t_runs_it_and_p_r_suspend_and_resume_each_after_a_confirm() {
     let mut s = state(Kind::CronJob, (120, 40));
     let hello = key(Kind::CronJob, "hello-cron");
     assert!(run(&mut s, &[Msg::Action(Action::Trigger)]).is_empty());
@@ -314,20 +314,33 @@ fn on_a_cronjob_t_runs_it_after_a_confirm_and_p_r_suspend_and_resume() {
         sent(&keys(&mut s, &[DialogKey::Enter])).1,
         Operation::Trigger(hello.clone())
     );
-    assert_eq!(
-        sent(&run(&mut s, &[Msg::Action(Action::Pause)])).1,
-        Operation::Suspend {
-            key: hello.clone(),
-            suspend: true
-        }
-    );
-    assert_eq!(
-        sent(&run(&mut s, &[Msg::Action(Action::Resume)])).1,
-        Operation::Suspend {
-            key: hello,
-            suspend: false
-        }
-    );
+    // Suspend and resume ask first too, and the dialog names the patch it sends.
+    for (action, suspend) in [(Action::Pause, true), (Action::Resume, false)] {
+        assert!(
+            run(&mut s, &[Msg::Action(action.clone())]).is_empty(),
+            "{action:?} sends nothing before the confirm"
+        );
+        let Some(Dialog::Confirm(_)) = &s.dialogs.open else {
+            panic!("{action:?} asks first: {:?}", s.dialogs.open)
+        };
+        let screen = ui_fixtures::text(&ui_fixtures::render(&s));
+        assert!(
+            screen.contains(&format!("spec.suspend to {suspend}")),
+            "{screen}"
+        );
+        assert!(
+            keys(&mut s, &[DialogKey::Esc]).is_empty(),
+            "Esc sends nothing"
+        );
+        run(&mut s, &[Msg::Action(action)]);
+        assert_eq!(
+            sent(&keys(&mut s, &[DialogKey::Enter])).1,
+            Operation::Suspend {
+                key: hello.clone(),
+                suspend
+            }
+        );
+    }
     // A run now is for CronJobs only: on a Job it says so and sends nothing.
     let mut s = state(Kind::Job, (120, 40));
     assert!(run(&mut s, &[Msg::Action(Action::Trigger)]).is_empty());

@@ -425,7 +425,10 @@ fn command_mode_completes_and_rejects_unknown_commands() {
 }
 
 #[test]
-fn context_picker_asks_the_loop_to_switch() {
+fn context_picker_asks_the_loop_to_switch_and_discovery_is_read_again() {
+    use kdeck::cluster::registry::discovered::intern;
+    use kdeck::cluster::registry::{Catalog, ResourceFacts};
+
     let mut s = state(Kind::Pod, (120, 40));
     command(&mut s, "ctx");
     assert!(matches!(s.screen(), Screen::Contexts { selected: 0 }));
@@ -435,13 +438,34 @@ fn context_picker_asks_the_loop_to_switch() {
     );
     assert_eq!(effects, [Effect::SwitchContext("staging".into())]);
     assert_eq!(s.connection_state(), "switching to staging");
-    run(
+    // The old cluster's discovery named a custom resource the new one may not serve.
+    let widgets = intern(ResourceFacts {
+        group: "ctx.test-update".into(),
+        version: "v1".into(),
+        api_kind: "Widget".into(),
+        plural: "widgets".into(),
+        singular: "widget".into(),
+        namespaced: true,
+        verbs: vec!["list".into(), "watch".into()],
+        ..ResourceFacts::default()
+    });
+    s.catalog = Catalog::of_resources(&[widgets]);
+    assert!(s.catalog.lookup("widgets").is_ok());
+    let effects = run(
         &mut s,
         &[Msg::Connected {
             context: "staging".into(),
             server: "https://s".into(),
             namespace: "default".into(),
         }],
+    );
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Discover)),
+        "the new cluster's discovery is read: {effects:?}"
+    );
+    assert!(
+        !s.catalog.discovered() && s.catalog.lookup("widgets").is_err(),
+        "the old cluster's kinds are not offered meanwhile"
     );
     assert_eq!(s.connection.context, "staging");
     assert!(

@@ -280,13 +280,15 @@ fn begin(state: &State, action: &Action) -> Result<Begin, String> {
                 history(),
             )
         }
-        // On a CronJob, pause and resume are its suspend and resume.
-        Action::Pause | Action::Resume if key.kind == Kind::CronJob => {
-            Begin::Send(Operation::Suspend {
+        // On a CronJob, pause and resume are its suspend and resume, asked first: unlike
+        // a paused rollout, a suspended CronJob silently skips its runs.
+        Action::Pause | Action::Resume if key.kind == Kind::CronJob => Begin::Dialog(
+            Dialog::Confirm(ConfirmDialog::new(Operation::Suspend {
                 key,
                 suspend: *action == Action::Pause,
-            })
-        }
+            })),
+            None,
+        ),
         Action::Pause => {
             deployment?;
             Begin::Send(Operation::Pause(key))

@@ -245,6 +245,22 @@ fn confirm(theme: &Theme, d: &ConfirmDialog) -> (String, Vec<Line<'static>>) {
             ));
             "run now".to_owned()
         }
+        Operation::Suspend { key, suspend } => {
+            lines.push(hints(
+                theme,
+                &format!(
+                    "patches spec.suspend to {suspend} (kubectl patch cronjob {} -p '{{\"spec\":{{\"suspend\":{suspend}}}}}')",
+                    key.name
+                ),
+            ));
+            if *suspend {
+                lines.push(hints(
+                    theme,
+                    "no Job starts until it is resumed; running Jobs go on",
+                ));
+            }
+            if *suspend { "suspend" } else { "resume" }.to_owned()
+        }
         Operation::Promote(_) => {
             lines.push(hints(
                 theme,

@@ -33,21 +33,21 @@ pub fn describe(object: &Value, now: Timestamp) -> String {
             .unwrap_or_default();
         w.field(0, "Created", format!("{created}{ago}"));
     }
-    if let Some(controller) = meta["ownerReferences"]
+    let owners: Vec<&Value> = meta["ownerReferences"]
         .as_array()
         .into_iter()
         .flatten()
-        .find(|o| o["controller"] == true)
-    {
-        w.field(
-            0,
-            "Controlled By",
-            format!(
-                "{}/{}",
-                text(&controller["kind"]),
-                text(&controller["name"])
-            ),
-        );
+        .collect();
+    let owner = |o: &Value| format!("{}/{}", text(&o["kind"]), text(&o["name"]));
+    let (controllers, others): (Vec<&Value>, Vec<&Value>) =
+        owners.into_iter().partition(|o| o["controller"] == true);
+    if let Some(controller) = controllers.first() {
+        w.field(0, "Controlled By", owner(controller));
+    }
+    // Owners that do not control it still take it with them when they go.
+    if !others.is_empty() {
+        let names: Vec<String> = others.iter().map(|o| owner(o)).collect();
+        w.field(0, "Owned By", names.join(", "));
     }
     if meta["deletionTimestamp"].is_string() {
         w.field(0, "Deleting Since", text(&meta["deletionTimestamp"]));
@@ -173,7 +173,8 @@ mod tests {
             "apiVersion": "demo.kdeck.dev/v1", "kind": "Widget",
             "metadata": {"name": "w1", "namespace": "default", "labels": {"app": "demo"},
                 "creationTimestamp": "2027-01-01T00:00:00Z",
-                "ownerReferences": [{"kind": "Gadget", "name": "g", "controller": true}]},
+                "ownerReferences": [{"kind": "Gadget", "name": "g", "controller": true},
+                    {"kind": "Sprocket", "name": "s1"}, {"kind": "Sprocket", "name": "s2"}]},
             "spec": {"color": "red", "sizeInches": 3, "parts": [{"name": "a"}], "tags": ["x", "y"]},
             "status": {"conditions": [{"type": "Ready", "status": "True", "reason": "Built",
                 "message": "ok", "lastTransitionTime": "2027-01-01T00:01:00Z"}]}
@@ -182,6 +183,10 @@ mod tests {
         let text = describe(&widget, now);
         assert!(text.starts_with("Name:           w1\n"), "{text}");
         assert!(text.contains("\nControlled By:  Gadget/g\n"), "{text}");
+        assert!(
+            text.contains("\nOwned By:       Sprocket/s1, Sprocket/s2\n"),
+            "{text}"
+        );
         assert!(
             text.contains("\nCreated:        2027-01-01T00:00:00Z (5m ago)\n"),
             "{text}"

@@ -3,6 +3,7 @@
 //! confirmation dialog.
 
 use k8s_openapi::api::apps::v1::ReplicaSet;
+use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -137,10 +138,13 @@ pub fn owned_by(root_uid: &str, candidates: &[OwnedCandidate]) -> Vec<ObjectKey>
         .collect()
 }
 
+/// The objects of type `K` in `namespace` (every namespace for `None`) that could be
+/// owned. A kind the server does not serve at the version kdeck reads (EndpointSlices
+/// `v1` before 1.21) has no candidates rather than failing the whole answer.
 async fn candidates_of<K>(
     client: &kube::Client,
     kind: Kind,
-    namespace: &str,
+    namespace: Option<&str>,
 ) -> Result<Vec<OwnedCandidate>, OpError>
 where
     K: Resource<DynamicType = (), Scope = k8s_openapi::NamespaceResourceScope>
@@ -150,8 +154,15 @@ where
 {
     // Full objects rather than metadata-only lists: every server (the embedded one
     // included) answers those.
-    let api: Api<K> = Api::namespaced(client.clone(), namespace);
-    let list = api.list(&ListParams::default()).await?;
+    let api: Api<K> = match namespace {
+        Some(namespace) => Api::namespaced(client.clone(), namespace),
+        None => Api::all(client.clone()),
+    };
+    let list = match api.list(&ListParams::default()).await {
+        Ok(list) => list,
+        Err(kube::Error::Api(status)) if status.code == 404 => return Ok(Vec::new()),
+        Err(e) => return Err(e.into()),
+    };
     Ok(list
         .items
         .iter()
@@ -159,8 +170,9 @@ where
         .collect())
 }
 
-/// What deleting `kind/name` takes with it (unless orphaned): the ReplicaSets,
-/// Pods and EndpointSlices it owns, transitively, by ownerReference uid.
+/// What deleting `kind/name` takes with it (unless orphaned): the Jobs, ReplicaSets,
+/// Pods and EndpointSlices it owns, transitively, by ownerReference uid (a CronJob's
+/// Jobs and their pods). A cluster-scoped object's dependents may be in any namespace.
 pub async fn dependents(
     client: &kube::Client,
     kind: Kind,
@@ -174,10 +186,12 @@ pub async fn dependents(
     if matches!(kind, Kind::Node | Kind::Namespace) {
         return Ok(Vec::new());
     }
-    let mut candidates = candidates_of::<ReplicaSet>(client, Kind::ReplicaSet, namespace).await?;
-    candidates.extend(candidates_of::<Pod>(client, Kind::Pod, namespace).await?);
-    candidates
-        .extend(candidates_of::<EndpointSlice>(client, Kind::EndpointSlice, namespace).await?);
+    let scope = kind.namespaced().then_some(namespace);
+    // Owners before what they own: a Job before its pods.
+    let mut candidates = candidates_of::<Job>(client, Kind::Job, scope).await?;
+    candidates.extend(candidates_of::<ReplicaSet>(client, Kind::ReplicaSet, scope).await?);
+    candidates.extend(candidates_of::<Pod>(client, Kind::Pod, scope).await?);
+    candidates.extend(candidates_of::<EndpointSlice>(client, Kind::EndpointSlice, scope).await?);
     Ok(owned_by(&uid, &candidates))
 }
 

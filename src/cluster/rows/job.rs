@@ -95,3 +95,59 @@ impl ToRow for CronJob {
         namespaced_api(client, namespace)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn job(conditions: &serde_json::Value, failed: i32) -> Job {
+        serde_json::from_value(json!({
+            "metadata": {"name": "pi", "namespace": "default"},
+            "spec": {"completions": 1, "template": {"spec": {"containers": []}}},
+            "status": {"conditions": conditions, "failed": failed, "active": 1}
+        }))
+        .unwrap()
+    }
+
+    fn status_and_health(job: &Job) -> (String, Health) {
+        let (Detail::Job(row), health) = job.detail() else {
+            panic!("a Job's detail")
+        };
+        (row.status, health)
+    }
+
+    /// STATUS in kubectl's words and its colour: green done, red failed, yellow while
+    /// pods fail and it retries.
+    #[test]
+    fn a_jobs_status_word_and_colour_follow_its_conditions() {
+        let holds = |t: &str| json!([{"type": t, "status": "True"}]);
+        for (conditions, failed, want) in [
+            (holds("Complete"), 0, ("Complete", Health::Ok)),
+            (
+                json!([{"type": "SuccessCriteriaMet", "status": "True"},
+                       {"type": "Complete", "status": "True"}]),
+                0,
+                ("Complete", Health::Ok),
+            ),
+            (holds("Failed"), 3, ("Failed", Health::Err)),
+            (holds("FailureTarget"), 3, ("FailureTarget", Health::Err)),
+            (holds("Suspended"), 0, ("Suspended", Health::Dim)),
+            (json!([]), 2, ("Running", Health::Warn)),
+            (json!([]), 0, ("Running", Health::Neutral)),
+            (
+                json!([{"type": "Complete", "status": "False"}]),
+                0,
+                ("Running", Health::Neutral),
+            ),
+        ] {
+            let got = status_and_health(&job(&conditions, failed));
+            assert_eq!(
+                (got.0.as_str(), got.1),
+                want,
+                "{conditions} with {failed} failed"
+            );
+        }
+    }
+}
