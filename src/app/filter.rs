@@ -16,6 +16,10 @@ pub enum LabelRequirement {
     Exists(String),
     /// `!key`: the label is absent.
     Absent(String),
+    /// `key in (a,b)`: the label is one of these values.
+    In(String, Vec<String>),
+    /// `key notin (a,b)`: the label is absent or none of these values.
+    NotIn(String, Vec<String>),
 }
 
 /// How rows are matched.
@@ -94,6 +98,12 @@ impl Filter {
                     LabelRequirement::NotEquals(k, v) => labels.get(k) != Some(v),
                     LabelRequirement::Exists(k) => labels.contains_key(k),
                     LabelRequirement::Absent(k) => !labels.contains_key(k),
+                    LabelRequirement::In(k, vs) => {
+                        labels.get(k).is_some_and(|l| vs.iter().any(|v| v == l))
+                    }
+                    LabelRequirement::NotIn(k, vs) => {
+                        !labels.get(k).is_some_and(|l| vs.iter().any(|v| v == l))
+                    }
                 }
             }),
         }
@@ -119,17 +129,34 @@ fn contains_ignore_case(haystack: &str, lower_needle: &str) -> bool {
     }
 }
 
-/// Parses `key=value,key2!=v,key3,!key4` as kubectl's equality-based selectors.
+/// Parses `key=value,key2!=v,key3,!key4,key5 in (a,b),key6 notin (c)` as kubectl's
+/// equality- and set-based selectors.
 pub fn parse_selector(text: &str) -> Result<Vec<LabelRequirement>, String> {
     if text.is_empty() {
         return Err("empty label selector: write -l key=value".to_owned());
     }
-    text.split(',')
+    requirements(text)
+        .into_iter()
         .map(str::trim)
         .map(|part| {
             let bad = || {
-                format!("bad label requirement {part:?}: write key=value, key!=value, key or !key")
+                format!(
+                    "bad label requirement {part:?}: write key=value, key!=value, key, !key, key in (a,b) or key notin (a,b)"
+                )
             };
+            if let Some((k, values)) = set_based(part) {
+                let (k, in_set) = match (k.strip_suffix(" notin"), k.strip_suffix(" in")) {
+                    (Some(k), _) => (k, false),
+                    (None, Some(k)) => (k, true),
+                    (None, None) => return Err(bad()),
+                };
+                let k = key(k).ok_or_else(bad)?;
+                return Ok(if in_set {
+                    LabelRequirement::In(k, values)
+                } else {
+                    LabelRequirement::NotIn(k, values)
+                });
+            }
             if let Some((k, v)) = part.split_once("!=") {
                 Ok(LabelRequirement::NotEquals(
                     key(k).ok_or_else(bad)?,
@@ -147,6 +174,38 @@ pub fn parse_selector(text: &str) -> Result<Vec<LabelRequirement>, String> {
             }
         })
         .collect()
+}
+
+/// The selector's requirements: split at the commas outside parentheses.
+fn requirements(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0usize, 0);
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                parts.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+/// `key in (a, b)` as its head (`key in`) and values, if `part` has a set.
+fn set_based(part: &str) -> Option<(&str, Vec<String>)> {
+    let (head, rest) = part.split_once('(')?;
+    let values = rest.strip_suffix(')')?;
+    let values = values
+        .split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+        .collect();
+    Some((head.trim_end(), values))
 }
 
 fn key(k: &str) -> Option<String> {
@@ -197,6 +256,21 @@ mod tests {
         };
         assert_eq!(reqs.len(), 3);
         assert!(Filter::parse("-l =x").is_err());
+        let Matcher::Labels(set) = Filter::parse("-l env in (prod, qa),tier notin (db),app")
+            .unwrap()
+            .matcher
+        else {
+            panic!("a label selector")
+        };
+        assert_eq!(
+            set,
+            [
+                LabelRequirement::In("env".into(), vec!["prod".into(), "qa".into()]),
+                LabelRequirement::NotIn("tier".into(), vec!["db".into()]),
+                LabelRequirement::Exists("app".into()),
+            ]
+        );
+        assert!(Filter::parse("-l env within (a)").is_err());
         assert!(Filter::parse("-l").is_err());
     }
 
