@@ -1,7 +1,8 @@
 //! kdeck on every release the embedded cluster can stand for (1.20 to the newest): the
 //! EndpointSlices and CronJobs panes show their objects, whether the server serves them at
 //! v1 (kdeck's typed panes) or only at v1beta1 (1.20: the generic pane of that version),
-//! never "not available".
+//! never "not available"; and a HorizontalPodAutoscaler shows in the generic pane at the
+//! version each release serves (autoscaling/v2 only from 1.23).
 
 mod app_driver;
 mod support;
@@ -28,8 +29,11 @@ async fn rows_of(d: &mut AppDriver, plural: &'static str, release: ServerVersion
     .await;
 }
 
+/// An HPA as every release from 1.20 on takes it (autoscaling/v1).
+const HPA: &str = "apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: hello-hpa\n  namespace: default\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: hello-deploy}\n  minReplicas: 1\n  maxReplicas: 5\n  targetCPUUtilizationPercentage: 80\n";
+
 #[test]
-fn endpointslices_and_cronjobs_show_on_every_release() {
+fn endpointslices_cronjobs_and_hpas_show_on_every_release() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -45,6 +49,7 @@ fn endpointslices_and_cronjobs_show_on_every_release() {
             },
             manual_clock: false,
         });
+        sim.create_yaml(HPA);
         runtime.block_on(async {
             let mut d = AppDriver::connect(sim.kubeconfig_path(), true, true, None).await;
             d.wait_for("discovery", |s| s.catalog.discovered()).await;
@@ -63,6 +68,9 @@ fn endpointslices_and_cronjobs_show_on_every_release() {
                 "{release}: CronJobs in {} pane",
                 if typed { "their own" } else { "the generic" }
             );
+            command(&mut d, "ns default");
+            command(&mut d, "hpa");
+            rows_of(&mut d, "horizontalpodautoscalers", release).await;
         });
     }
 }
