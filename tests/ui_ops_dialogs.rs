@@ -364,3 +364,39 @@ fn read_only_refuses_the_cronjob_keys() {
         assert!(status(&s).starts_with("read-only session"), "{a:?}");
     }
 }
+
+#[test]
+fn deleting_a_crd_says_its_custom_resources_go_with_it() {
+    use kdeck::app::dialog::confirm::ConfirmDialog;
+    use kdeck::cluster::registry::{ResourceFacts, discovered};
+    let crd = Kind::Other(discovered::intern(ResourceFacts {
+        group: "apiextensions.k8s.io".into(),
+        version: "v1".into(),
+        api_kind: "CustomResourceDefinition".into(),
+        plural: "customresourcedefinitions".into(),
+        singular: "customresourcedefinition".into(),
+        namespaced: false,
+        short_names: vec!["crd".into()],
+        verbs: vec!["delete".into(), "get".into(), "list".into(), "watch".into()],
+        categories: Vec::new(),
+        subresources: Vec::new(),
+    }));
+    let mut s = state(Kind::Deployment, (120, 40));
+    let mut dialog = ConfirmDialog::new(Operation::Delete {
+        key: kdeck::cluster::ObjectKey {
+            kind: crd,
+            namespace: String::new(),
+            name: "widgets.demo.kdeck.dev".into(),
+        },
+        propagation: Propagation::Background,
+    });
+    dialog.dependents = Some(Ok(Vec::new()));
+    s.dialogs.open = Some(Dialog::Confirm(dialog));
+    let screen = ui_fixtures::text(&ui_fixtures::render(&s));
+    assert!(
+        screen.contains("every widgets.demo.kdeck.dev object, in every namespace, goes with it"),
+        "{screen}"
+    );
+    assert!(screen.contains("it owns nothing else"), "{screen}");
+    assert!(!screen.contains("only it goes"), "{screen}");
+}

@@ -192,9 +192,22 @@ fn confirm(theme: &Theme, d: &ConfirmDialog) -> (String, Vec<Line<'static>>) {
     let title = match &d.operation {
         Operation::Delete { key, propagation } => {
             lines.push(Line::from(""));
+            let definition = key.kind.facts().is_some_and(|f| {
+                f.group == "apiextensions.k8s.io" && f.api_kind == "CustomResourceDefinition"
+            });
+            if definition {
+                // The server deletes every object of the resource before the definition.
+                lines.push(Line::from(format!(
+                    "every {} object, in every namespace, goes with it",
+                    key.name
+                )));
+            }
             match &d.dependents {
                 None => lines.push(hints(theme, "finding what it owns…")),
                 Some(Err(e)) => lines.push(Line::from(Span::styled(e.clone(), theme.error()))),
+                Some(Ok(deps)) if deps.is_empty() && definition => {
+                    lines.push(hints(theme, "it owns nothing else"));
+                }
                 Some(Ok(deps)) if deps.is_empty() => {
                     lines.push(hints(theme, "it owns nothing: only it goes"));
                 }
