@@ -463,7 +463,41 @@ fn session_affinity_keeps_a_client_on_one_pod() {
     }
 }
 
+/// `kubectl run --rm -it busybox -- echo hi`: the container's standard input is open, but
+/// its main process is not a shell and ends by itself; kubectl comes back and the pod goes.
+fn run_rm_it_of_a_command_that_is_not_a_shell_ends_by_itself() {
+    support::require_kubectl!();
+    let sim = TestSim::start();
+    let mut term = kubectl_in_terminal(
+        &sim,
+        Transport::WebSocket,
+        &[
+            "run",
+            "echo-1",
+            "--rm",
+            "-it",
+            "--restart=Never",
+            "--image=busybox",
+            "--",
+            "echo",
+            "hi",
+        ],
+    );
+    assert_eq!(term.wait_exit(), 0, "{}", term.screen());
+    assert!(
+        term.screen().contains("pod \"echo-1\" deleted"),
+        "{}",
+        term.screen()
+    );
+    wait_until(test_timeout(), "the pod is gone", || {
+        sim.store()
+            .get_as::<k8s_openapi::api::core::v1::Pod>("default", "echo-1")
+            .is_none()
+    });
+}
+
 support::conformance_tests![
+    run_rm_it_of_a_command_that_is_not_a_shell_ends_by_itself,
     exec_without_a_tty_over_websocket,
     exec_without_a_tty_over_spdy,
     the_viewer_may_not_exec,

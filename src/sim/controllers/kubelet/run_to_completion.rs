@@ -3,8 +3,10 @@
 //!
 //! - such a container runs for 3 simulated seconds, or `N` when its main process is
 //!   `sleep N`, or the pod's `sim.kdeck.dev/run-seconds` annotation when set, then exits;
-//! - except a container that reads its standard input (`stdin: true`, as `kubectl run -it`
-//!   makes it): it runs until its main process ends through that input;
+//! - except a container whose main process is a shell reading its standard input
+//!   (`stdin: true`, as `kubectl run -it` makes it, with no command or a bare `sh`): it runs
+//!   until that shell ends through its input; `kubectl run -it busybox -- echo hi` has
+//!   `stdin` too, but `echo` does not read it and ends as any other;
 //! - it exits 0 (`Completed`), or 1 (`Error`) when its image is tagged `:fail`;
 //! - under `OnFailure` a container that exits 1 is restarted after the crash back-off; under
 //!   `Never` it stays terminated and the pod fails.
@@ -14,6 +16,7 @@
 use serde_json::{Value, json};
 
 use super::container_state::ContainerContext;
+use super::termination::is_shell;
 use crate::sim::clock::format_time;
 use crate::sim::controllers::events::Note;
 use crate::sim::controllers::meta::annotation;
@@ -34,18 +37,25 @@ pub fn runs_to_completion(pod: &Value) -> bool {
 
 /// How long container `spec` of `pod` runs before it exits, or `None` when it does not exit.
 pub fn run_secs(pod: &Value, spec: &Value) -> Option<i64> {
-    if !runs_to_completion(pod) || spec["stdin"] == true {
-        return None;
-    }
-    if let Some(n) = annotation(pod, RUN_SECONDS_ANNOTATION).and_then(|v| v.parse().ok()) {
-        return Some(n);
-    }
     let words: Vec<&str> = ["command", "args"]
         .iter()
         .flat_map(|field| spec[*field].as_array().into_iter().flatten())
         .filter_map(Value::as_str)
         .flat_map(str::split_whitespace)
         .collect();
+    // No command: the image's own, a shell for the images such pods run (BusyBox, CirrOS).
+    let shell_reads_input = spec["stdin"] == true
+        && match words.as_slice() {
+            [] => true,
+            [program] => is_shell(program),
+            _ => false,
+        };
+    if !runs_to_completion(pod) || shell_reads_input {
+        return None;
+    }
+    if let Some(n) = annotation(pod, RUN_SECONDS_ANNOTATION).and_then(|v| v.parse().ok()) {
+        return Some(n);
+    }
     let slept = match words.as_slice() {
         [shell, "-c", "sleep", n, ..] if shell.ends_with("sh") => seconds(n),
         [sleep, n, ..] if sleep.rsplit('/').next() == Some("sleep") => seconds(n),
@@ -141,6 +151,15 @@ mod tests {
         assert_eq!(run_secs(&annotated, &plain), Some(120));
         let interactive = json!({"name": "c", "image": "busybox", "stdin": true, "tty": true});
         assert_eq!(run_secs(&pod("Never", Value::Null), &interactive), None);
+        let bare_shell =
+            json!({"name": "c", "image": "busybox", "stdin": true, "args": ["/bin/sh"]});
+        assert_eq!(run_secs(&pod("Never", Value::Null), &bare_shell), None);
+        // `kubectl run -it busybox -- echo hi`: stdin is open, but echo ends by itself.
+        let echo = json!({"name": "c", "image": "busybox", "stdin": true, "tty": true, "args": ["echo", "hi"]});
+        assert_eq!(
+            run_secs(&pod("Never", Value::Null), &echo),
+            Some(DEFAULT_RUN_SECS)
+        );
         assert_eq!(exit_code("busybox:fail"), 1);
         assert_eq!(exit_code("registry.local:5000/busybox"), 0);
         let done = |code: i64| json!({"state": {"terminated": {"exitCode": code}}});

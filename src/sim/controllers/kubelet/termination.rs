@@ -42,7 +42,8 @@ pub fn ignores_sigterm(pod: &Value, spec: &Value) -> bool {
     main.rsplit('/').next() == Some("sleep")
 }
 
-fn is_shell(program: &str) -> bool {
+/// Whether `program` is a shell (`sh`, `/bin/bash`...).
+pub(super) fn is_shell(program: &str) -> bool {
     matches!(
         program.rsplit('/').next(),
         Some("sh" | "bash" | "ash" | "dash")
