@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use futures::{FutureExt as _, StreamExt as _};
 use k8s_openapi::api::core::v1::Pod;
 use kube::Api;
-use kube::runtime::watcher;
+use kube::runtime::{WatchStreamExt as _, watcher};
 use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
@@ -222,7 +222,9 @@ impl Drop for PortForward {
 /// Until the pod is deleted (or the watch cannot tell, in which case never).
 async fn pod_gone(pods: Api<Pod>, name: String) {
     let config = watcher::Config::default().fields(&format!("metadata.name={name}"));
-    let mut events = watcher(pods, config).boxed();
+    // With a backoff: a watcher retries at once after an error, so without one a server
+    // that went away made this a busy loop that never yielded.
+    let mut events = watcher(pods, config).default_backoff().boxed();
     let mut seen_during_init = false;
     while let Some(event) = events.next().await {
         match event {

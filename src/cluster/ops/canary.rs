@@ -231,7 +231,9 @@ async fn wait_for_new_pods(
     };
     let name = deployment.metadata.name.clone().unwrap_or_default();
     let api: Api<ReplicaSet> = Api::namespaced(client.clone(), ns);
-    let stream = watcher(api, watcher::Config::default()).touched_objects();
+    let stream = watcher(api, watcher::Config::default())
+        .default_backoff()
+        .touched_objects();
     let mut stream = std::pin::pin!(stream);
     let deployments: Api<Deployment> = Api::namespaced(client.clone(), ns);
     let itself = watcher(
