@@ -42,6 +42,11 @@ pub trait ToRow:
     /// The API for this kind in `namespace` (`None`: all namespaces; ignored for cluster-scoped kinds).
     fn api(client: Client, namespace: Option<&str>) -> Api<Self>;
 
+    /// For an event, the object it is about (what a watch's scope judges it by).
+    fn about(&self) -> Option<crate::cluster::watch::About<'_>> {
+        None
+    }
+
     /// The compact row of a copy of the object (tests; the watch path uses `into_row`).
     fn to_row(&self) -> Row {
         self.clone().into_row()

@@ -21,7 +21,7 @@ use super::Connection;
 use super::model::{ClusterUpdate, Kind, Row, WatchState};
 use super::rows::ToRow;
 pub use batch::{MAX_BATCH, PendingChanges};
-pub use scope::WatchScope;
+pub use scope::{About, WatchScope};
 
 /// How long changes are coalesced before they are sent.
 pub const COALESCE: Duration = Duration::from_millis(40);
@@ -119,6 +119,10 @@ pub trait Watched: Send + 'static {
     fn into_row(self) -> Row;
     /// Its namespace and name (for a deletion).
     fn key(&self) -> (String, String);
+    /// For an event, the object it is about (what a [`WatchScope`] judges it by).
+    fn about(&self) -> Option<About<'_>> {
+        None
+    }
 }
 
 impl<K: ToRow> Watched for K {
@@ -132,6 +136,10 @@ impl<K: ToRow> Watched for K {
             meta.namespace.clone().unwrap_or_default(),
             meta.name.clone().unwrap_or_default(),
         )
+    }
+
+    fn about(&self) -> Option<About<'_>> {
+        ToRow::about(self)
     }
 }
 
@@ -305,10 +313,10 @@ async fn pump<O: Watched>(
                 list = Some(ListUnderWay::default());
             }
             Ok(watcher::Event::InitApply(obj)) => {
-                let row = obj.into_row();
                 let list = list.get_or_insert_with(ListUnderWay::default);
-                if scope.keeps(&row) {
-                    list.rows.push(row);
+                // Judged before the row is built: a dropped event costs no row.
+                if scope.keeps(obj.about()) {
+                    list.rows.push(obj.into_row());
                 }
             }
             Ok(watcher::Event::InitDone) => {
@@ -318,9 +326,8 @@ async fn pump<O: Watched>(
                 backoff.reset();
             }
             Ok(watcher::Event::Apply(obj)) => {
-                let row = obj.into_row();
-                if scope.keeps(&row) {
-                    let before = pending.apply(row);
+                if scope.keeps(obj.about()) {
+                    let before = pending.apply(obj.into_row());
                     out.all(before)?;
                 }
             }

@@ -5,9 +5,24 @@ use kube::{Api, Client};
 use super::lean::event::Event;
 use super::{ToRow, namespaced_api};
 use crate::cluster::model::{Detail, EventRow, Health, Kind};
+use crate::cluster::watch::About;
 
 impl ToRow for Event {
     const KIND: Kind = Kind::Event;
+
+    fn about(&self) -> Option<About<'_>> {
+        let object = &self.involved_object;
+        Some(About {
+            kind: object.kind.as_deref().unwrap_or_default(),
+            // An involved object's namespace is the event's own for namespaced objects.
+            namespace: object
+                .namespace
+                .as_deref()
+                .or(self.metadata.namespace.as_deref())
+                .unwrap_or_default(),
+            name: object.name.as_deref().unwrap_or_default(),
+        })
+    }
 
     fn detail(&self) -> (Detail, Health) {
         let event_time = self.event_time.as_ref().map(|t| t.0);

@@ -5,7 +5,17 @@
 //! of their Deployments' objects and drops the rest as they are read, so the rollout view
 //! of one Deployment never holds a namespace's events.
 
-use crate::cluster::model::{Detail, Row};
+/// The object an event is about (its involvedObject), as a watch reads it before any
+/// row is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct About<'a> {
+    /// Its kind.
+    pub kind: &'a str,
+    /// Its namespace.
+    pub namespace: &'a str,
+    /// Its name.
+    pub name: &'a str,
+}
 
 /// The rows a watch keeps.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -21,23 +31,21 @@ pub enum WatchScope {
 }
 
 impl WatchScope {
-    /// Whether a watch of this scope keeps `row`.
-    pub fn keeps(&self, row: &Row) -> bool {
+    /// Whether a watch of this scope keeps an object about `about` (`None`: an object
+    /// that is not an event), judged before its row is built.
+    pub fn keeps(&self, about: Option<About<'_>>) -> bool {
         let Self::EventsOf(deployments) = self else {
             return true;
         };
-        let Detail::Event(event) = &row.detail else {
+        let Some(about) = about else {
             return false;
         };
-        if !matches!(
-            event.object_kind.as_str(),
-            "Deployment" | "ReplicaSet" | "Pod"
-        ) {
+        if !matches!(about.kind, "Deployment" | "ReplicaSet" | "Pod") {
             return false;
         }
-        deployments.iter().any(|(namespace, name)| {
-            *namespace == *row.meta.namespace && owned_by(&event.object_name, name)
-        })
+        deployments
+            .iter()
+            .any(|(namespace, name)| namespace == about.namespace && owned_by(about.name, name))
     }
 }
 
@@ -52,22 +60,12 @@ fn owned_by(object: &str, deployment: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::model::{EventRow, Health, Meta};
 
-    fn event(namespace: &str, kind: &str, name: &str) -> Row {
-        Row {
-            meta: Meta {
-                namespace: namespace.into(),
-                name: format!("{name}.17a"),
-                ..Meta::default()
-            },
-            detail: Detail::Event(Box::new(EventRow {
-                object_kind: kind.to_owned(),
-                object_name: name.to_owned(),
-                object_namespace: namespace.to_owned(),
-                ..EventRow::default()
-            })),
-            health: Health::Neutral,
+    fn event<'a>(namespace: &'a str, kind: &'a str, name: &'a str) -> About<'a> {
+        About {
+            kind,
+            namespace,
+            name,
         }
     }
 
@@ -79,7 +77,7 @@ mod tests {
             event("default", "ReplicaSet", "web-6d4cf56db6"),
             event("default", "Pod", "web-6d4cf56db6-x2x9k"),
         ] {
-            assert!(scope.keeps(&kept), "{kept:?}");
+            assert!(scope.keeps(Some(kept)), "{kept:?}");
         }
         for dropped in [
             event("other", "Pod", "web-6d4cf56db6-x2x9k"),
@@ -88,8 +86,10 @@ mod tests {
             event("default", "Service", "web"),
             event("default", "Pod", "db-0"),
         ] {
-            assert!(!scope.keeps(&dropped), "{dropped:?}");
+            assert!(!scope.keeps(Some(dropped)), "{dropped:?}");
         }
-        assert!(WatchScope::All.keeps(&event("x", "Pod", "db-0")));
+        assert!(!scope.keeps(None), "an object that is not an event");
+        assert!(WatchScope::All.keeps(Some(event("x", "Pod", "db-0"))));
+        assert!(WatchScope::All.keeps(None));
     }
 }
