@@ -125,7 +125,7 @@ fn l_on_a_deployment_follows_its_pods_and_their_comings_and_goings() {
                 kind: Kind::ReplicaSet,
                 ..
             }
-        )) || s.watching.contains(&Kind::ReplicaSet)
+        )) || s.watching.contains_key(&Kind::ReplicaSet)
     );
     for (pod, stream) in &streams {
         run(&mut s, &[lines(*stream, &[&format!("hello from {pod}")])]);

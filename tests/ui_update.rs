@@ -241,7 +241,7 @@ fn the_events_watch_keeps_a_rollouts_own_events_and_every_one_for_the_events_pan
     };
     let myapp = WatchScope::EventsOf(vec![("default".into(), "myapp-deploy".into())]);
     assert_eq!(event_watches(&open_myapp(&mut s)), [&myapp]);
-    assert_eq!(s.events_scope, myapp);
+    assert_eq!(s.watching.get(&Kind::Event), Some(&myapp));
     // Moving in the view asks for nothing again.
     assert!(event_watches(&run(&mut s, &[Msg::Action(Action::Down)])).is_empty());
 
@@ -254,7 +254,7 @@ fn the_events_watch_keeps_a_rollouts_own_events_and_every_one_for_the_events_pan
     assert_eq!(event_watches(&open_myapp(&mut s)), [&myapp]);
     // Another screen that reads no events leaves the watch as it is.
     assert!(event_watches(&command(&mut s, "pods")).is_empty());
-    assert_eq!(s.events_scope, myapp);
+    assert_eq!(s.watching.get(&Kind::Event), Some(&myapp));
 }
 
 #[test]

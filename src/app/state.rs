@@ -1,6 +1,6 @@
 //! Everything the dashboard shows, owned by the app loop and changed only by `update`.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use jiff::Timestamp;
 
@@ -198,10 +198,8 @@ pub struct State {
     pub server_columns: HashMap<Kind, Vec<crate::cluster::ServerColumn>>,
     /// The kinds the server serves (discovery), for `:` and its completion.
     pub catalog: crate::cluster::registry::Catalog,
-    /// Kinds being watched.
-    pub watching: BTreeSet<Kind>,
-    /// The rows the events watch keeps (see `app::watches`).
-    pub events_scope: crate::cluster::watch::WatchScope,
+    /// Kinds being watched, each with the rows its watch keeps (see `app::watches`).
+    pub watching: BTreeMap<Kind, crate::cluster::watch::WatchScope>,
     /// The breadcrumb; the last screen is shown.
     pub screens: Vec<Screen>,
     /// Input mode.
@@ -273,8 +271,7 @@ impl State {
             rediscovered: std::collections::HashSet::new(),
             server_columns: HashMap::new(),
             catalog: crate::cluster::registry::Catalog::typed(),
-            watching: BTreeSet::new(),
-            events_scope: crate::cluster::watch::WatchScope::All,
+            watching: BTreeMap::new(),
             screens: vec![Screen::Table(TableView::new(kind, Scope::All, false))],
             mode: Mode::Normal,
             status: None,

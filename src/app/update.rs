@@ -347,7 +347,7 @@ pub fn switch_namespace(state: &mut State, namespace: Option<String>) {
     state.namespace = namespace;
     let namespaced: Vec<Kind> = state
         .watching
-        .iter()
+        .keys()
         .copied()
         .filter(|k| k.namespaced())
         .collect();

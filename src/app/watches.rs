@@ -18,7 +18,7 @@ pub fn ensure(state: &mut State) -> Vec<Effect> {
         needed.extend(ROLLOUT_KINDS);
     }
     let shown = screen_kinds(state.screen());
-    let events_scope = events_scope(state, shown.contains(&Kind::Event));
+    let screen_reads_events = shown.contains(&Kind::Event);
     needed.extend(shown);
     if state.connection.switching_to.is_some() {
         return Vec::new();
@@ -39,37 +39,38 @@ pub fn ensure(state: &mut State) -> Vec<Effect> {
             );
             continue;
         }
-        let scope = if kind == Kind::Event {
-            events_scope.clone()
-        } else {
-            WatchScope::All
+        // Only events are kept in part; every other watch keeps all its rows.
+        let (restart, scope) = {
+            let wanted = (kind == Kind::Event)
+                .then(|| event_deployments(state, screen_reads_events))
+                .flatten();
+            let running = state.watching.get(&kind);
+            if running.is_some_and(|scope| same(scope, wanted.as_deref())) {
+                continue;
+            }
+            (running.is_some(), owned(wanted.as_deref()))
         };
-        let rescoped =
-            kind == Kind::Event && state.watching.contains(&kind) && state.events_scope != scope;
-        if state.watching.insert(kind) || rescoped {
-            if rescoped {
-                // A new list replaces the rows when it ends; until then the old ones show.
-                state.watch_states.insert(kind, WatchState::Syncing);
-            } else {
-                state
-                    .watch_states
-                    .entry(kind)
-                    .or_insert(WatchState::Syncing);
-            }
-            if kind == Kind::Event {
-                state.events_scope = scope.clone();
-            }
-            let namespace = if kind.namespaced() {
-                state.namespace.clone()
-            } else {
-                None
-            };
-            effects.push(Effect::Watch {
-                kind,
-                namespace,
-                scope,
-            });
+        if restart {
+            // Started again with another scope: its new list replaces the rows when it
+            // ends; until then the old ones show.
+            state.watch_states.insert(kind, WatchState::Syncing);
+        } else {
+            state
+                .watch_states
+                .entry(kind)
+                .or_insert(WatchState::Syncing);
         }
+        state.watching.insert(kind, scope.clone());
+        let namespace = if kind.namespaced() {
+            state.namespace.clone()
+        } else {
+            None
+        };
+        effects.push(Effect::Watch {
+            kind,
+            namespace,
+            scope,
+        });
     }
     effects
 }
@@ -89,23 +90,48 @@ fn screen_kinds(screen: &Screen) -> Vec<Kind> {
     }
 }
 
-/// The events the events watch keeps: those of the shown rollout's Deployment and of the
-/// Deployments of the plans this kdeck drives, unless the screen shows events otherwise
-/// (`screen_reads_events` outside a rollout view): then every one.
-fn events_scope(state: &State, screen_reads_events: bool) -> WatchScope {
-    let mut deployments: Vec<(String, String)> = state
+/// The Deployments (namespace, name) whose events alone are wanted, sorted: the shown
+/// rollout's and those of the plans this kdeck drives; `None` (every event) when the
+/// screen shows events otherwise (`screen_reads_events` outside a rollout view).
+/// Borrowed: this runs at every update, and builds a scope only when it changed.
+fn event_deployments(state: &State, screen_reads_events: bool) -> Option<Vec<(&str, &str)>> {
+    let mut deployments: Vec<(&str, &str)> = state
         .canary
         .tracked
         .iter()
         .filter(|(_, plan)| plan.driving)
-        .map(|(key, _)| key.clone())
+        .map(|((namespace, name), _)| (namespace.as_str(), name.as_str()))
         .collect();
     match state.screen() {
-        Screen::Rollout(r) => deployments.push((r.namespace.clone(), r.name.clone())),
-        _ if screen_reads_events => return WatchScope::All,
+        Screen::Rollout(r) => deployments.push((&r.namespace, &r.name)),
+        _ if screen_reads_events => return None,
         _ => {}
     }
     deployments.sort_unstable();
     deployments.dedup();
-    WatchScope::EventsOf(deployments)
+    Some(deployments)
+}
+
+/// The scope that keeps what `wanted` asks for (`None`: every row).
+fn owned(wanted: Option<&[(&str, &str)]>) -> WatchScope {
+    wanted.map_or(WatchScope::All, |deployments| {
+        WatchScope::EventsOf(
+            deployments
+                .iter()
+                .map(|(ns, name)| ((*ns).to_owned(), (*name).to_owned()))
+                .collect(),
+        )
+    })
+}
+
+/// Whether a running watch's `scope` keeps what `wanted` asks for (`None`: every row).
+fn same(scope: &WatchScope, wanted: Option<&[(&str, &str)]>) -> bool {
+    match (scope, wanted) {
+        (WatchScope::All, None) => true,
+        (WatchScope::EventsOf(kept), Some(wanted)) => kept
+            .iter()
+            .map(|(ns, name)| (ns.as_str(), name.as_str()))
+            .eq(wanted.iter().copied()),
+        _ => false,
+    }
 }
