@@ -66,6 +66,15 @@ impl Kind {
         }
     }
 
+    /// Whether this is CustomResourceDefinitions' kind: deleting one deletes every
+    /// object of the resource it defines.
+    pub fn is_resource_definition(self) -> bool {
+        use k8s_openapi::Resource as _;
+        use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition as Crd;
+        self.facts()
+            .is_some_and(|f| f.group == Crd::GROUP && f.api_kind == Crd::KIND)
+    }
+
     /// A discovered resource's kind: its typed kind when kdeck has one at that version.
     pub fn of_resource(id: ResourceId) -> Kind {
         let facts = discovered::facts(id);

@@ -192,9 +192,7 @@ fn confirm(theme: &Theme, d: &ConfirmDialog) -> (String, Vec<Line<'static>>) {
     let title = match &d.operation {
         Operation::Delete { key, propagation } => {
             lines.push(Line::from(""));
-            let definition = key.kind.facts().is_some_and(|f| {
-                f.group == "apiextensions.k8s.io" && f.api_kind == "CustomResourceDefinition"
-            });
+            let definition = key.kind.is_resource_definition();
             if definition {
                 // The server deletes every object of the resource before the definition.
                 lines.push(Line::from(format!(
