@@ -36,12 +36,7 @@ fn a_custom_resources_pane_sorts_by_its_printer_columns_and_filters_by_label() {
     sim.create_yaml(
         "apiVersion: demo.kdeck.dev/v1\nkind: Widget\nmetadata:\n  name: alpha\n  namespace: default\n  labels: {color: yellow}\nspec: {color: yellow, size: 10}\n",
     );
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a tokio runtime");
-    runtime.block_on(async {
+    sim.block_on(async {
         let mut d = AppDriver::connect(sim.kubeconfig_path(), true, true, None).await;
         d.wait_for("discovery", |s| s.catalog.discovered()).await;
         command(&mut d, "wg");

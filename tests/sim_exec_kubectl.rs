@@ -297,15 +297,20 @@ fn run_rm_it_busybox_then_wget_a_service_three_times() {
         "three requests went to one pod: {served:?}"
     );
     term.type_slowly("exit\r");
+    ended_and_deleted(&sim, &mut term, "cirros-1234");
+}
+
+/// `kubectl run --rm` ended with status 0, said it deleted `pod`, and the pod is gone.
+fn ended_and_deleted(sim: &TestSim, term: &mut PtySession, pod: &str) {
     assert_eq!(term.wait_exit(), 0, "{}", term.screen());
     assert!(
-        term.screen().contains("pod \"cirros-1234\" deleted"),
+        term.screen().contains(&format!("pod \"{pod}\" deleted")),
         "{}",
         term.screen()
     );
-    wait_until(test_timeout(), "the debug pod is gone", || {
+    wait_until(test_timeout(), "the pod is gone", || {
         sim.store()
-            .get_as::<k8s_openapi::api::core::v1::Pod>("default", "cirros-1234")
+            .get_as::<k8s_openapi::api::core::v1::Pod>("default", pod)
             .is_none()
     });
 }
@@ -483,17 +488,7 @@ fn run_rm_it_of_a_command_that_is_not_a_shell_ends_by_itself() {
             "hi",
         ],
     );
-    assert_eq!(term.wait_exit(), 0, "{}", term.screen());
-    assert!(
-        term.screen().contains("pod \"echo-1\" deleted"),
-        "{}",
-        term.screen()
-    );
-    wait_until(test_timeout(), "the pod is gone", || {
-        sim.store()
-            .get_as::<k8s_openapi::api::core::v1::Pod>("default", "echo-1")
-            .is_none()
-    });
+    ended_and_deleted(&sim, &mut term, "echo-1");
 }
 
 support::conformance_tests![
