@@ -4,6 +4,8 @@
 //! soon as their row is built.
 
 mod batch;
+mod list_items;
+mod paged;
 mod scope;
 pub mod table;
 
@@ -158,11 +160,7 @@ pub async fn run<K: ToRow>(
         last: None,
     };
     let served = format!("{} {}", K::api_version(&()), kind.title());
-    let config = watcher::Config::default().page_size(PAGE_SIZE);
-    let streams = move |client: kube::Client| {
-        let api = K::api(client, namespace.as_deref());
-        watcher::watcher(api, config.clone()).boxed()
-    };
+    let streams = move |client: kube::Client| paged::stream(K::api(client, namespace.as_deref()));
     // An error only means the app dropped the receiver: nothing left to do.
     let _ = drive(&connection, &served, &scope, &mut out, streams).await;
 }
@@ -276,8 +274,8 @@ async fn pump<O: Watched>(
         let event = if let Some(event) = stream.next().now_or_never() {
             event
         } else {
-            // The next object is not at hand: the page read so far goes now, so that the
-            // first rows are on screen while the next page is on its way.
+            // The next object is not at hand: the rows read so far go now if they are the
+            // list's first (on screen while the rest is on its way) or a page's worth.
             if let Some(page) = list.as_mut().and_then(|l| l.page(kind)) {
                 out.send(page)?;
             }
@@ -359,9 +357,11 @@ struct ListUnderWay {
 }
 
 impl ListUnderWay {
-    /// The rows read since the last page, as a page of the list; `None` if there are none.
+    /// The rows read since the last page, as a page of the list: the first rows at once, then
+    /// a page's worth at a time; `None` if there are not enough yet.
     fn page(&mut self, kind: Kind) -> Option<ClusterUpdate> {
-        if self.rows.is_empty() {
+        let enough = if self.sent { PAGE_SIZE as usize } else { 1 };
+        if self.rows.len() < enough {
             return None;
         }
         let first = !self.sent;
