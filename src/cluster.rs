@@ -36,6 +36,7 @@ pub mod exec;
 pub mod forward_target;
 pub mod gate;
 pub mod kubeconfig;
+mod list_items;
 pub mod logs;
 pub mod metrics;
 pub mod model;

@@ -4,7 +4,6 @@
 //! soon as their row is built.
 
 mod batch;
-mod list_items;
 mod paged;
 mod scope;
 pub mod table;

@@ -15,8 +15,8 @@ use kube::runtime::watcher::{self, Event};
 use kube::{Resource, ResourceExt as _};
 use serde::de::{DeserializeOwned, Error as _};
 
+use super::super::list_items::{ItemError, ListItems};
 use super::PAGE_SIZE;
-use super::list_items::{ListItems, NotAList};
 
 type Item<K> = watcher::Result<Event<K>>;
 type Body = Pin<Box<dyn AsyncBufRead + Send>>;
@@ -188,36 +188,9 @@ async fn read_some<K: DeserializeOwned>(
         });
         let length = chunk.len();
         body.consume_unpin(length);
-        read.map_err(ItemError::into_kube)?;
+        read.map_err(kube::Error::from)?;
         if !objects.is_empty() {
             return Ok(Some(objects));
-        }
-    }
-}
-
-/// Why a page's text could not be read.
-enum ItemError {
-    NotAList(NotAList),
-    Decode(serde_json::Error),
-}
-
-impl From<NotAList> for ItemError {
-    fn from(e: NotAList) -> Self {
-        Self::NotAList(e)
-    }
-}
-
-impl From<serde_json::Error> for ItemError {
-    fn from(e: serde_json::Error) -> Self {
-        Self::Decode(e)
-    }
-}
-
-impl ItemError {
-    fn into_kube(self) -> kube::Error {
-        match self {
-            Self::NotAList(e) => kube::Error::SerdeError(serde_json::Error::custom(e)),
-            Self::Decode(e) => kube::Error::SerdeError(e),
         }
     }
 }

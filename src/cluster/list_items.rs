@@ -7,7 +7,9 @@
 //! Only the document's structure is checked here (strings, nesting); each item's text is
 //! decoded by the caller, and the `metadata` by [`ListItems::list_meta`].
 
+use futures::{AsyncBufRead, AsyncBufReadExt as _};
 use serde::Deserialize;
+use serde::de::{DeserializeOwned, Error as _};
 
 /// Where the reader is in the List document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,7 +195,12 @@ impl ListItems {
                     }
                 }
                 At::Colon if b == b':' => self.at = At::Value,
-                At::Value if self.member == Member::Items && b == b'[' => self.at = At::Item,
+                At::Value if self.member == Member::Items => {
+                    if b != b'[' {
+                        return Err(NotAList("its items are not an array").into());
+                    }
+                    self.at = At::Item;
+                }
                 At::Value | At::Item => {
                     if self.at == At::Item && b == b']' {
                         self.at = At::AfterValue;
@@ -255,6 +262,64 @@ impl ListItems {
         }
         serde_json::from_slice(&self.metadata)
     }
+}
+
+/// Why a List's text could not be read.
+#[derive(Debug)]
+pub enum ItemError {
+    /// Its structure is not a List's.
+    NotAList(NotAList),
+    /// An item could not be decoded.
+    Decode(serde_json::Error),
+}
+
+impl From<NotAList> for ItemError {
+    fn from(e: NotAList) -> Self {
+        Self::NotAList(e)
+    }
+}
+
+impl From<serde_json::Error> for ItemError {
+    fn from(e: serde_json::Error) -> Self {
+        Self::Decode(e)
+    }
+}
+
+impl From<ItemError> for kube::Error {
+    fn from(e: ItemError) -> Self {
+        match e {
+            ItemError::NotAList(e) => kube::Error::SerdeError(serde_json::Error::custom(e)),
+            ItemError::Decode(e) => kube::Error::SerdeError(e),
+        }
+    }
+}
+
+/// Reads the List `body` to its end, decoding each item as a `T` for `each` as soon as it
+/// is in; returns the List's metadata.
+pub async fn read_each<T: DeserializeOwned>(
+    body: impl AsyncBufRead,
+    mut each: impl FnMut(T),
+) -> kube::Result<ListMeta> {
+    let mut body = std::pin::pin!(body);
+    let mut items = ListItems::default();
+    loop {
+        let chunk = body.fill_buf().await.map_err(kube::Error::ReadEvents)?;
+        if chunk.is_empty() {
+            break;
+        }
+        let read = items.feed::<ItemError>(chunk, |text| {
+            each(serde_json::from_slice(text)?);
+            Ok(())
+        });
+        let length = chunk.len();
+        body.as_mut().consume(length);
+        read?;
+    }
+    if !items.complete() {
+        let cut = serde_json::Error::custom("the list ended part way");
+        return Err(kube::Error::SerdeError(cut));
+    }
+    items.list_meta().map_err(kube::Error::SerdeError)
 }
 
 #[cfg(test)]
