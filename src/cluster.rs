@@ -60,7 +60,7 @@ pub use model::{
     AddressRow, Amounts, ClusterUpdate, ConditionRow, ContainerResources, ContainerRow, CronJobRow,
     DaemonSetRow, DeploymentRow, Detail, EndpointSliceRow, EndpointsRow, EventRow, Health, JobRow,
     KeysRow, Kind, Labels, Meta, NamespaceRow, NodeRow, ObjectKey, OwnerRef, PodRow, ReplicaSetRow,
-    Row, ServerColumn, ServiceRow, SharedStr, StatefulSetRow, TableRow, WatchState,
+    Row, RowsClaim, ServerColumn, ServiceRow, SharedStr, StatefulSetRow, TableRow, WatchState,
 };
 use tokio::sync::mpsc;
 

@@ -5,7 +5,7 @@ use tokio::sync::mpsc;
 
 use crate::app::Msg;
 use crate::cluster::exec::TerminalSession;
-use crate::cluster::{Cluster, ClusterUpdate, LogChunk};
+use crate::cluster::{Cluster, ClusterUpdate, LogChunk, RowsClaim};
 
 /// Cluster updates taken in one message before input is looked at again.
 const UPDATE_BATCH: usize = 4096;
@@ -76,11 +76,22 @@ impl Inbox {
 fn settled(update: ClusterUpdate) -> ClusterUpdate {
     let copied = |rows: Vec<crate::cluster::Row>| rows.clone();
     match update {
-        ClusterUpdate::Listed { kind, rows, first } => ClusterUpdate::Listed {
+        ClusterUpdate::Listed {
             kind,
-            rows: copied(rows),
+            rows,
             first,
-        },
+            claim,
+        } => {
+            let rows = copied(rows);
+            // The watch's copies are gone: it may read on.
+            drop(claim);
+            ClusterUpdate::Listed {
+                kind,
+                rows,
+                first,
+                claim: RowsClaim::default(),
+            }
+        }
         ClusterUpdate::Reset { kind, rows } => ClusterUpdate::Reset {
             kind,
             rows: copied(rows),
