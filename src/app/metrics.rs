@@ -13,7 +13,7 @@ use jiff::Timestamp;
 
 use self::history::{History, Subject};
 use super::msg::Effect;
-use super::state::{Screen, State};
+use super::state::{Screen, State, TextView};
 use crate::cluster::Kind;
 use crate::cluster::metrics::{MetricsReport, MetricsTarget, Samples};
 use crate::config::MetricsConfig;
@@ -154,6 +154,11 @@ pub fn ensure_polling(state: &mut State) -> Option<Effect> {
 
 /// Takes a poll's report.
 pub fn report(state: &mut State, report: MetricsReport) {
+    let on_screen = pods_on_screen(state);
+    let shown: std::collections::HashSet<(&str, &str)> = on_screen
+        .iter()
+        .map(|(namespace, name)| (namespace.as_str(), name.as_str()))
+        .collect();
     if !matches!(report, MetricsReport::Failed(_))
         && let Some(failure) = state.metrics.failure_shown.take()
         && state.status.as_ref() == Some(&failure)
@@ -171,7 +176,9 @@ pub fn report(state: &mut State, report: MetricsReport) {
             }
             m.api = MetricsApi::Available;
             m.samples.unavailable = None;
-            m.history.record_pods(&sample);
+            m.history.record_pods(&sample, |namespace, name| {
+                shown.contains(&(namespace, name))
+            });
             m.samples.pods = Some(sample);
             record_monitor(state);
             resort(state, Kind::Pod);
@@ -218,6 +225,35 @@ pub fn report(state: &mut State, report: MetricsReport) {
             m.failure_shown = Some(shown);
         }
     }
+}
+
+/// The pods whose use a sparkline may draw: the rows each pods table in the screen stack
+/// shows (at most a screen's height from its first shown row), and the pod a describe or
+/// containers view is of.
+fn pods_on_screen(state: &State) -> Vec<(String, String)> {
+    let height = usize::from(state.size.1);
+    let mut pods = Vec::new();
+    for screen in &state.screens {
+        match screen {
+            Screen::Table(t) if t.kind == Kind::Pod => {
+                let store = state.stores.of(Kind::Pod);
+                pods.extend(
+                    t.visible
+                        .iter()
+                        .skip(t.offset)
+                        .take(height)
+                        .filter_map(|&slot| store.get(slot))
+                        .map(|row| (row.meta.namespace.to_string(), row.meta.name.clone())),
+                );
+            }
+            Screen::Containers(c) => pods.push((c.namespace.clone(), c.name.clone())),
+            Screen::Text(TextView { key: Some(key), .. }) if key.kind == Kind::Pod => {
+                pods.push((key.namespace.clone(), key.name.clone()));
+            }
+            _ => {}
+        }
+    }
+    pods
 }
 
 /// Records the total of each Deployment on the monitor's cards, when the monitor is shown.
