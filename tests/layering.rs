@@ -174,7 +174,6 @@ const STILL_CYCLIC: &[&str] = &[
     "history_view",
     "logs",
     "metrics",
-    "rollout_timeline",
     "yaml_view",
 ];
 
