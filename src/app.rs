@@ -18,6 +18,7 @@ pub mod history_view;
 pub mod keys;
 pub mod logs;
 pub mod metrics;
+pub mod metrics_polling;
 pub mod monitor;
 pub mod msg;
 pub mod navigation;

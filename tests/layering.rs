@@ -173,7 +173,6 @@ const STILL_CYCLIC: &[&str] = &[
     "editor",
     "history_view",
     "logs",
-    "metrics",
     "yaml_view",
 ];
 

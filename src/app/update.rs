@@ -138,7 +138,7 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
             }
         }
         Msg::Stream(msg) => super::stream_msg::apply(state, msg, &mut effects),
-        Msg::Metrics(report) => super::metrics::report(state, report),
+        Msg::Metrics(report) => super::metrics_polling::report(state, report),
         input_msg @ (Msg::InputChar(_)
         | Msg::InputText(_)
         | Msg::InputBackspace
@@ -167,7 +167,7 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
         state.refresh_views();
     }
     effects.extend(super::watches::ensure(state));
-    effects.extend(super::metrics::ensure_polling(state));
+    effects.extend(super::metrics_polling::ensure_polling(state));
     effects.extend(super::permissions::ask_missing(state));
     effects
 }
