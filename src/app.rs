@@ -14,6 +14,7 @@ pub mod describe;
 pub mod dialog;
 pub mod editor;
 pub mod filter;
+pub mod history_screen;
 pub mod history_view;
 pub mod keys;
 pub mod logs;

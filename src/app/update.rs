@@ -53,7 +53,7 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
             state.now = now;
             state.timelines.stamp(now);
             state.refresh_views();
-            super::history_view::follow(state, &mut effects);
+            super::history_screen::follow(state, &mut effects);
             // The canary plans are judged and driven here, at a fresh `now`: the tick comes
             // before every frame, so within a frame of the rows that changed.
             super::canary_plan::drive(state, &mut effects);
@@ -222,7 +222,7 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
     if super::logs::key(state, &action, effects)
         || super::yaml_view::command(state, &action, effects)
         || super::port_forwards::key(state, &action, effects)
-        || super::history_view::key(state, &action)
+        || super::history_screen::key(state, &action)
     {
         return;
     }
@@ -266,7 +266,7 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
         Action::SortNext | Action::SortPrev | Action::SortReverse => sort(state, &action),
         Action::Quit => state.quit = true,
         Action::ShowLogs => super::logs::open_selected(state, effects),
-        Action::History => super::history_view::open(state, None, effects),
+        Action::History => super::history_screen::open(state, None, effects),
         mutation if mutation.is_mutation() => {
             if state.readonly {
                 state.status = Some(super::permissions::readonly_refusal(&mutation));
@@ -504,7 +504,7 @@ fn run_command(state: &mut State, cmd: Command, effects: &mut Vec<Effect>) {
         }
         Command::Shell => super::shell_session::shell_command(state, effects),
         Command::Forwards => super::port_forwards::show(state),
-        Command::History(name) => super::history_view::open(state, name, effects),
+        Command::History(name) => super::history_screen::open(state, name, effects),
         Command::Run { image, args } => super::run_pod::run(state, image, args, effects),
     }
 }
