@@ -17,6 +17,7 @@ pub mod filter;
 pub mod history_screen;
 pub mod history_view;
 pub mod keys;
+pub mod line_matcher;
 pub mod logs;
 pub mod metrics;
 pub mod metrics_polling;

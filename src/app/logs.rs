@@ -5,7 +5,6 @@
 
 pub mod buffer;
 pub mod commands;
-pub mod line_matcher;
 pub mod line_text;
 pub mod sanitize;
 pub mod sources;
@@ -14,7 +13,7 @@ pub mod streams;
 use std::collections::VecDeque;
 
 use self::buffer::{LogBuffer, LogEntry};
-use self::line_matcher::LineMatcher;
+use super::line_matcher::LineMatcher;
 use crate::cluster::Kind;
 
 pub use self::commands::{LogsCommand, key, logs_key_action};

@@ -11,12 +11,12 @@
 pub mod command;
 
 use std::fmt;
-use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use serde_json::Value;
 
-use super::editor::{EditReport, Editor, Outcome, RecoveryKey};
+use super::editor::{
+    EditReport, Editor, EditorEffect, LiveObject, Outcome, RecoveryKey, Sensitive,
+};
 use super::msg::{Effect, Msg};
 use super::navigation::selected_key;
 use super::state::{Screen, State};
@@ -25,41 +25,6 @@ use crate::cluster::ObjectKey;
 use crate::cluster::object_yaml::{YamlOptions, view_yaml};
 use crate::highlight::{StyledLine, highlight_yaml};
 use crate::keymap::Section;
-
-/// An object as the server sent it. Its `Debug` never shows the content (a Secret's
-/// values must not reach logs).
-#[derive(Clone, PartialEq)]
-pub struct LiveObject(pub Arc<Value>);
-
-impl fmt::Debug for LiveObject {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "LiveObject(rv {})", self.resource_version())
-    }
-}
-
-impl LiveObject {
-    /// Wraps an object.
-    pub fn new(value: Value) -> Self {
-        Self(Arc::new(value))
-    }
-
-    /// `metadata.resourceVersion` ("" when missing).
-    pub fn resource_version(&self) -> &str {
-        self.0["metadata"]["resourceVersion"]
-            .as_str()
-            .unwrap_or_default()
-    }
-}
-
-/// Text that may hold secrets: `Debug` shows only its length.
-#[derive(Clone, PartialEq, Eq, Default)]
-pub struct Sensitive(pub String);
-
-impl fmt::Debug for Sensitive {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Sensitive({} bytes)", self.0.len())
-    }
-}
 
 /// The YAML view (and, while editing, its editor).
 #[derive(Clone)]
@@ -250,14 +215,16 @@ pub fn create_from(
         Some(path) => RecoveryKey::CreateFile(path.to_owned()),
         None => RecoveryKey::CreateNew(kind),
     };
-    let editor = Editor::for_create(
-        key.clone(),
-        &state.connection.context,
-        super::editor::EditorStyle::of(&state.theme),
-        text,
-        recovery,
-        effects,
-    );
+    let editor = editor_effects(effects, |fx| {
+        Editor::for_create(
+            key.clone(),
+            &state.connection.context,
+            super::editor::EditorStyle::of(&state.theme),
+            text,
+            recovery,
+            fx,
+        )
+    });
     let mut view = YamlView::new(key);
     view.fetching = false;
     view.editor = Some(Box::new(editor));
@@ -293,7 +260,7 @@ pub fn loaded(
             external,
             style,
         );
-        effects.extend(editor.start_effects());
+        effects.extend(editor.start_effects().into_iter().map(Effect::from));
         view.editor = Some(Box::new(editor));
     }
 }
@@ -329,7 +296,7 @@ pub fn paste(state: &mut State, text: &str, effects: &mut Vec<Effect>) {
         return;
     };
     if let Some(editor) = view.editor.as_mut() {
-        editor.paste(text, effects);
+        editor_effects(effects, |fx| editor.paste(text, fx));
     } else if let Some(prompt) = view.prompt.as_mut() {
         prompt.extend(text.chars().filter(|c| !c.is_control()));
     }
@@ -349,7 +316,7 @@ pub fn key(state: &mut State, key: KeyEvent, effects: &mut Vec<Effect>) {
         return;
     };
     if let Some(editor) = view.editor.as_mut() {
-        let outcome = editor.key_with(key, editor_command, effects);
+        let outcome = editor_effects(effects, |fx| editor.key_with(key, editor_command, fx));
         editor_outcome(state, outcome, effects);
         return;
     }
@@ -385,7 +352,7 @@ pub fn command(state: &mut State, action: &Action, effects: &mut Vec<Effect>) ->
                 return true;
             };
             let key = KeyEvent::new(KeyCode::Null, KeyModifiers::NONE);
-            let outcome = editor.key_with(key, Some(*command), effects);
+            let outcome = editor_effects(effects, |fx| editor.key_with(key, Some(*command), fx));
             editor_outcome(state, outcome, effects);
         }
         _ => return false,
@@ -398,8 +365,19 @@ pub fn report(state: &mut State, report: EditReport, effects: &mut Vec<Effect>) 
     let Some(editor) = shown(state).and_then(|v| v.editor.as_mut()) else {
         return;
     };
-    let outcome = editor.report(report, effects);
+    let outcome = editor_effects(effects, |fx| editor.report(report, fx));
     editor_outcome(state, outcome, effects);
+}
+
+/// Runs an editor step and adds what it asked for to `effects`.
+fn editor_effects<T>(
+    effects: &mut Vec<Effect>,
+    step: impl FnOnce(&mut Vec<EditorEffect>) -> T,
+) -> T {
+    let mut asked = Vec::new();
+    let done = step(&mut asked);
+    effects.extend(asked.into_iter().map(Effect::from));
+    done
 }
 
 fn editor_outcome(state: &mut State, outcome: Outcome, effects: &mut Vec<Effect>) {

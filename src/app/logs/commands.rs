@@ -4,10 +4,10 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::line_matcher::LineMatcher;
 use super::sources::pod_containers;
 use super::{LogPrompt, LogScope, LogsView, PromptPurpose, restart_stream};
 use crate::action::Action;
+use crate::app::line_matcher::LineMatcher;
 use crate::app::msg::{Effect, Msg};
 use crate::app::state::{Screen, State};
 use crate::keymap::{Keymap, Section};
