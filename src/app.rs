@@ -37,6 +37,7 @@ pub mod stream_msg;
 pub mod update;
 mod views;
 mod watches;
+pub mod yaml_screen;
 pub mod yaml_view;
 
 pub use msg::{Effect, Msg};

@@ -32,7 +32,7 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
                     effects.push(Effect::Discover);
                 }
             }
-            super::yaml_view::follow(state, &mut effects);
+            super::yaml_screen::follow(state, &mut effects);
             // New pods of a followed workload join its logs view.
             effects.extend(super::logs::reconcile(state));
             return effects;
@@ -114,13 +114,13 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
             key,
             object,
             recovery,
-        } => super::yaml_view::loaded(state, &key, object, recovery, &mut effects),
+        } => super::yaml_screen::loaded(state, &key, object, recovery, &mut effects),
         Msg::YamlKey(k) => {
             state.status = None;
-            super::yaml_view::key(state, k, &mut effects);
+            super::yaml_screen::key(state, k, &mut effects);
         }
-        Msg::YamlPaste(text) => super::yaml_view::paste(state, &text, &mut effects),
-        Msg::EditReport(report) => super::yaml_view::report(state, report, &mut effects),
+        Msg::YamlPaste(text) => super::yaml_screen::paste(state, &text, &mut effects),
+        Msg::EditReport(report) => super::yaml_screen::report(state, report, &mut effects),
         Msg::FileRead { path, text } => match text {
             Ok(text) => {
                 state.status = Some(format!(
@@ -128,7 +128,7 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
                     path.display()
                 ));
                 let kind = root_kind(state);
-                super::yaml_view::create_from(state, kind, Some(&path), &text, &mut effects);
+                super::yaml_screen::create_from(state, kind, Some(&path), &text, &mut effects);
             }
             Err(message) => state.status = Some(message),
         },
@@ -220,7 +220,7 @@ fn root_kind(state: &State) -> Kind {
 
 fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
     if super::logs::key(state, &action, effects)
-        || super::yaml_view::command(state, &action, effects)
+        || super::yaml_screen::command(state, &action, effects)
         || super::port_forwards::key(state, &action, effects)
         || super::history_screen::key(state, &action)
     {
@@ -247,7 +247,7 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
             show_pane(state, PANES[next]);
         }
         Action::CommandMode => state.mode = Mode::Command(String::new()),
-        Action::FilterMode if super::yaml_view::start_search(state) => {}
+        Action::FilterMode if super::yaml_screen::start_search(state) => {}
         Action::FilterMode => match state.screen() {
             Screen::Table(t) => {
                 let text = t
@@ -262,7 +262,7 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
         Action::AllNamespaces => switch_namespace(state, None),
         Action::Help => state.mode = Mode::Help,
         Action::Describe => navigation::describe(state, effects),
-        Action::Yaml => super::yaml_view::open(state, None, effects),
+        Action::Yaml => super::yaml_screen::open(state, None, effects),
         Action::SortNext | Action::SortPrev | Action::SortReverse => sort(state, &action),
         Action::Quit => state.quit = true,
         Action::ShowLogs => super::logs::open_selected(state, effects),
@@ -284,7 +284,7 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
             }
             if matches!(mutation, Action::Edit | Action::EditExternal) {
                 let external = mutation == Action::EditExternal;
-                super::yaml_view::open(state, Some(external), effects);
+                super::yaml_screen::open(state, Some(external), effects);
                 return;
             }
             match mutation {
@@ -490,7 +490,7 @@ fn run_command(state: &mut State, cmd: Command, effects: &mut Vec<Effect>) {
         }
         Command::Create(kind) => {
             let kind = kind.unwrap_or_else(|| root_kind(state));
-            super::yaml_view::create(state, kind, effects);
+            super::yaml_screen::create(state, kind, effects);
         }
         Command::CreateFrom(path) if state.readonly => {
             state.status = Some(format!(
