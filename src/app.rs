@@ -19,6 +19,7 @@ pub mod history_view;
 pub mod keys;
 pub mod line_matcher;
 pub mod logs;
+pub mod logs_screen;
 pub mod metrics;
 pub mod metrics_polling;
 pub mod monitor;

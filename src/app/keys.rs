@@ -72,7 +72,7 @@ pub fn key_action(state: &State, key: &KeyEvent) -> Option<Msg> {
     }
     if state.mode == Mode::Normal
         && let Screen::Logs(view) = state.screen()
-        && let Some(msg) = super::logs::logs_key_action(&state.keymap, view, key)
+        && let Some(msg) = super::logs_screen::logs_key_action(&state.keymap, view, key)
     {
         return Some(msg);
     }

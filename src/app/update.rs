@@ -34,7 +34,7 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
             }
             super::yaml_screen::follow(state, &mut effects);
             // New pods of a followed workload join its logs view.
-            effects.extend(super::logs::reconcile(state));
+            effects.extend(super::logs_screen::reconcile(state));
             return effects;
         }
         Msg::Start => {
@@ -105,7 +105,7 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
         }
         Msg::LogStream { stream, chunk } => {
             if !super::canary_plan::log_chunk(state, stream, &chunk) {
-                super::logs::chunk(state, stream, chunk);
+                super::logs_screen::chunk(state, stream, chunk);
             }
         }
         Msg::CommandDone { id, outcome } => super::canary_plan::command_done(state, id, &outcome),
@@ -146,7 +146,7 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
         | Msg::InputComplete
         | Msg::InputSubmit
         | Msg::InputCancel) => {
-            if !super::logs::commands::input(state, &input_msg, &mut effects) {
+            if !super::logs_screen::input(state, &input_msg, &mut effects) {
                 input(state, &input_msg, &mut effects);
             }
         }
@@ -219,7 +219,7 @@ fn root_kind(state: &State) -> Kind {
 }
 
 fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
-    if super::logs::key(state, &action, effects)
+    if super::logs_screen::key(state, &action, effects)
         || super::yaml_screen::command(state, &action, effects)
         || super::port_forwards::key(state, &action, effects)
         || super::history_screen::key(state, &action)
@@ -265,7 +265,7 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
         Action::Yaml => super::yaml_screen::open(state, None, effects),
         Action::SortNext | Action::SortPrev | Action::SortReverse => sort(state, &action),
         Action::Quit => state.quit = true,
-        Action::ShowLogs => super::logs::open_selected(state, effects),
+        Action::ShowLogs => super::logs_screen::open_selected(state, effects),
         Action::History => super::history_screen::open(state, None, effects),
         mutation if mutation.is_mutation() => {
             if state.readonly {
