@@ -8,7 +8,9 @@
 //! something visible changed.
 
 pub mod age_tick;
+pub mod canary_answers;
 pub mod canary_plan;
+pub mod canary_tracking;
 pub mod catalog;
 pub mod describe;
 pub mod dialog;
@@ -29,6 +31,7 @@ pub mod operations;
 pub mod permissions;
 pub mod port_forwards;
 pub mod rollout;
+pub mod rollout_screen;
 pub mod rollout_timeline;
 pub mod rows;
 pub mod run_pod;

@@ -19,7 +19,7 @@ fn timeline(w: &World, columns: usize) -> TimelineChart {
     let Some(Screen::Rollout(view)) = w.state.screens.last() else {
         panic!("the rollout view is shown")
     };
-    kdeck::app::rollout::timeline(&w.state, view, columns).expect("a timeline")
+    kdeck::app::rollout_screen::timeline(&w.state, view, columns).expect("a timeline")
 }
 
 /// The screen at `size`, as text.

@@ -233,15 +233,23 @@ fn begin(state: &State, action: &Action) -> Result<Begin, String> {
             Begin::Dialog(Dialog::Scale(ScaleDialog::new(key, current)), None)
         }
         // A Deployment with a plan: `c` continues it (takes it over) when nobody drives it.
-        Action::Canary if super::canary_plan::has_plan(state, &key) => Begin::Dialog(
+        Action::Canary if super::canary_plan::has_plan(&state.stores, &key) => Begin::Dialog(
             Dialog::Confirm(ConfirmDialog::new(super::canary_plan::continue_operation(
-                state, &key,
+                &state.canary,
+                &state.stores,
+                state.now,
+                &key,
             )?)),
             None,
         ),
         Action::Hold => {
             deployment?;
-            Begin::Send(super::canary_plan::hold_operation(state, &key)?)
+            Begin::Send(super::canary_plan::hold_operation(
+                &state.canary,
+                &state.stores,
+                state.now,
+                &key,
+            )?)
         }
         Action::SetImage | Action::Canary => {
             let replicas = deployment?.desired;
@@ -393,7 +401,7 @@ fn send(
     state.status = Some(format!("{operation}…"));
     state.status_ok = true;
     // A plan's start or take-over is stamped now, and followed by the canary engine.
-    super::canary_plan::user_sent(state, id, &mut operation);
+    super::canary_plan::user_sent(&mut state.canary, state.now, id, &mut operation);
     match &operation {
         Operation::Canary(plan) => show_rollout(state, &plan.key),
         Operation::PlanStart(start) => show_rollout(state, &start.key),

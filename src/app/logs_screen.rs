@@ -209,7 +209,7 @@ pub fn active_streams(state: &State) -> std::collections::HashSet<u64> {
             _ => None,
         })
         .flat_map(|view| view.active_streams())
-        .chain(super::canary_plan::active_streams(state))
+        .chain(super::canary_plan::active_streams(&state.canary))
         .collect()
 }
 

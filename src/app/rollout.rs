@@ -4,11 +4,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::canary_plan::PlanOutcome;
-use super::rollout_timeline::chart::{ChartInputs, Mark, TimelineChart, chart};
 use super::rows::Stores;
-use super::state::{RolloutView, State};
-use crate::cluster::{Detail, EventRow, Kind, Row};
+use crate::cluster::{Detail, Kind, Row};
 
 /// The kinds the rollout view reads.
 pub const ROLLOUT_KINDS: [Kind; 6] = [
@@ -205,48 +202,4 @@ impl RolloutCache {
             scalings,
         }
     }
-}
-
-/// The timeline of the Deployment `view` shows, in `columns` columns, at `state.now`.
-#[must_use]
-pub fn timeline(state: &State, view: &RolloutView, columns: usize) -> Option<TimelineChart> {
-    let cache = &view.cache;
-    let rs_store = state.stores.of(Kind::ReplicaSet);
-    let event_store = state.stores.of(Kind::Event);
-    let events_of = |slots: &[usize]| -> Vec<&EventRow> {
-        slots
-            .iter()
-            .filter_map(|s| event_store.get(*s))
-            .filter_map(|r| match &r.detail {
-                Detail::Event(e) => Some(&**e),
-                _ => None,
-            })
-            .collect()
-    };
-    let key = (view.namespace.clone(), view.name.clone());
-    let ended = state.canary.ended.get(&key);
-    let inputs = ChartInputs {
-        replica_sets: cache
-            .replica_sets
-            .iter()
-            .filter_map(|s| rs_store.get(*s))
-            .collect(),
-        current: cache.current,
-        events: events_of(&cache.events),
-        scalings: events_of(&cache.scalings),
-        series: state.timelines.of(&view.namespace, &view.name),
-        record: state
-            .canary
-            .tracked
-            .get(&key)
-            .and_then(|p| p.record.as_ref())
-            .or_else(|| ended.and_then(|e| e.record.as_ref())),
-        plan_end: ended.and_then(|end| match end.outcome {
-            PlanOutcome::Aborted(_) => Some((end.at, Mark::Failed)),
-            PlanOutcome::Completed => Some((end.at, Mark::Completed)),
-            _ => None,
-        }),
-        now: state.now,
-    };
-    chart(&inputs, columns)
 }

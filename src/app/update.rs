@@ -56,7 +56,7 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
             super::history_screen::follow(state, &mut effects);
             // The canary plans are judged and driven here, at a fresh `now`: the tick comes
             // before every frame, so within a frame of the rows that changed.
-            super::canary_plan::drive(state, &mut effects);
+            super::canary_tracking::drive(state, &mut effects);
             return effects;
         }
         Msg::Key(key) => return super::keys::key(state, key),
@@ -104,11 +104,13 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
             state.status_ok = true;
         }
         Msg::LogStream { stream, chunk } => {
-            if !super::canary_plan::log_chunk(state, stream, &chunk) {
+            if !super::canary_plan::log_chunk(&mut state.canary, state.now, stream, &chunk) {
                 super::logs_screen::chunk(state, stream, chunk);
             }
         }
-        Msg::CommandDone { id, outcome } => super::canary_plan::command_done(state, id, &outcome),
+        Msg::CommandDone { id, outcome } => {
+            super::canary_plan::command_done(&mut state.canary, id, &outcome);
+        }
         Msg::DialogKey(k) => super::dialog::key(state, k, &mut effects),
         Msg::ObjectLoaded {
             key,
@@ -133,7 +135,7 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
             Err(message) => state.status = Some(message),
         },
         Msg::OpReport { id, report } => {
-            if !super::canary_plan::report(state, id, &report) {
+            if !super::canary_answers::report(state, id, &report) {
                 super::operations::report(state, id, report, &mut effects);
             }
         }

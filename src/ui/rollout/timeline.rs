@@ -1,7 +1,7 @@
 //! The rollout view's timeline: ratatui sparklines over time of the new ReplicaSet's and
 //! the old ones' ready replicas (muted where reconstructed), a row of marks (a plan's
 //! steps and holds, Warning events, a failed gate, the promotion) and the time axis with
-//! a legend. Computed by `app::rollout::timeline`.
+//! a legend. Computed by `app::rollout_screen::timeline`.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -12,7 +12,7 @@ use ratatui::widgets::{Paragraph, Sparkline, SparklineBar};
 use unicode_width::UnicodeWidthStr as _;
 
 use crate::app::State;
-use crate::app::rollout::timeline;
+use crate::app::rollout_screen::timeline;
 use crate::app::rollout_timeline::chart::{Mark, TimelineChart};
 use crate::app::state::RolloutView;
 use crate::human_duration::human_duration;
