@@ -65,7 +65,7 @@ pub fn key_action(state: &State, key: &KeyEvent) -> Option<Msg> {
         return Some(Msg::Action(Action::Quit));
     }
     if state.dialogs.open.is_some() {
-        return super::dialog::key_action(key);
+        return super::dialog_screen::key_action(key);
     }
     if let Some(msg) = super::yaml_screen::key_action(state, key) {
         return Some(msg);

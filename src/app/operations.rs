@@ -99,6 +99,6 @@ pub fn report(state: &mut State, id: u64, report: OpReport, effects: &mut Vec<Ef
         OpReport::SessionTarget(found) => {
             super::shell_session::target_found(state, id, found, effects);
         }
-        report => super::dialog::report(state, id, report),
+        report => super::dialog_screen::report(state, id, report),
     }
 }

@@ -111,7 +111,7 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
         Msg::CommandDone { id, outcome } => {
             super::canary_plan::command_done(&mut state.canary, id, &outcome);
         }
-        Msg::DialogKey(k) => super::dialog::key(state, k, &mut effects),
+        Msg::DialogKey(k) => super::dialog_screen::key(state, k, &mut effects),
         Msg::ObjectLoaded {
             key,
             object,
@@ -292,7 +292,7 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
             match mutation {
                 Action::PodKey(command) => super::shell_session::key(state, command, effects),
                 Action::PortForward => super::port_forwards::open_dialog(state, effects),
-                _ => super::dialog::open(state, &mutation, effects),
+                _ => super::dialog_screen::open(state, &mutation, effects),
             }
         }
         _ => {}
