@@ -45,6 +45,9 @@ pub struct MetricsState {
     pub samples: Samples,
     /// The last samples of each shown object (sparklines).
     pub history: History,
+    /// The status line a failed poll put up, taken down by the next answer unless
+    /// something else was said since.
+    pub failure_shown: Option<String>,
 }
 
 impl Default for MetricsState {
@@ -55,6 +58,7 @@ impl Default for MetricsState {
             api: MetricsApi::Unknown,
             samples: Samples::default(),
             history: History::default(),
+            failure_shown: None,
         }
     }
 }
@@ -100,6 +104,9 @@ pub enum Taken {
     Nodes,
     /// Something the status line should say, as a warning.
     Warning(String),
+    /// A poll failed: the status line should say this until the next answer (see
+    /// [`MetricsState::failure_shown`]).
+    Failed(String),
     /// Nothing else (a sample of a namespace left behind, or the same failure again).
     Nothing,
 }
@@ -162,7 +169,7 @@ impl MetricsState {
                     Taken::Nothing
                 }
             }
-            MetricsReport::Failed(why) => Taken::Warning(format!("metrics: {why}")),
+            MetricsReport::Failed(why) => Taken::Failed(format!("metrics: {why}")),
         }
     }
 

@@ -69,6 +69,12 @@ pub fn ensure_polling(state: &mut State) -> Option<Effect> {
 
 /// Takes a poll's report.
 pub fn report(state: &mut State, report: MetricsReport) {
+    if !matches!(report, MetricsReport::Failed(_))
+        && let Some(failure) = state.metrics.failure_shown.take()
+        && state.status.as_ref() == Some(&failure)
+    {
+        state.status = None;
+    }
     match state.metrics.take(report) {
         Taken::Pods => {
             record_monitor(state);
@@ -78,6 +84,11 @@ pub fn report(state: &mut State, report: MetricsReport) {
         Taken::Warning(message) => {
             state.status = Some(message);
             state.status_ok = false;
+        }
+        Taken::Failed(message) => {
+            state.status = Some(message.clone());
+            state.status_ok = false;
+            state.metrics.failure_shown = Some(message);
         }
         Taken::Nothing => {}
     }
