@@ -29,6 +29,9 @@ const RESIZE: u8 = 4;
 /// v5's close signal: `[CLOSE, channel]`.
 const CLOSE: u8 = 255;
 
+/// How long the process takes to start after the upgrade (see [`serve`]).
+const PROCESS_START: Duration = Duration::from_millis(100);
+
 /// How long the server waits for the client to close after the status.
 const CLOSE_WAIT: Duration = Duration::from_secs(10);
 
@@ -69,6 +72,13 @@ pub async fn serve<S>(
         resize: resize_rx,
         output: output_tx,
     };
+    // A real exec reaches its container through the kubelet and the runtime before the
+    // process runs, tens of milliseconds at least. kubectl's WebSocket client sets up its
+    // streams while it already reads, and drops what comes for a stream it has not set up
+    // yet; output and the close sent at once (the stand-in shell answers `ps` instantly)
+    // lost kubectl the whole answer under load ("Unknown stream id 1 ... closed all
+    // streams").
+    tokio::time::sleep(PROCESS_START).await;
     let mut running = tokio::spawn(process(io));
     let mut resizes = ResizeDecoder::default();
     let ending = loop {
