@@ -6,7 +6,9 @@
 //!
 //! Module map:
 //! - [`kubeconfig`]: loading and merging kubeconfig files, choosing the context.
-//! - [`connection`]: the clients of a connection, built again after a 401 (exec plugins re-run).
+//! - [`connection`]: the clients of a connection, built again after a 401 (exec plugins
+//!   re-run); one-off requests ([`Cluster::read_with`], [`Cluster::send`], a log's opening)
+//!   then run once more with the new ones. Open streams keep their client.
 //! - [`readonly_layer`]: the tower layer that refuses non-GET requests in read-only mode.
 //! - [`gate`]: the [`MutationGate`] every operation asks first.
 //! - [`model`]: the rows and updates the dashboard consumes.
@@ -63,7 +65,7 @@ pub use model::{
 };
 use tokio::sync::mpsc;
 
-pub use connection::Connection;
+pub use connection::{Connection, CredentialsRejected};
 pub use gate::{MutationGate, Permit, Refused};
 pub use kubeconfig::{ContextEntry, LoadedKubeconfig};
 pub use logs::{LogChunk, LogHandle, LogOptions, LogSink, LogStreamRequest, LogTarget};
@@ -157,21 +159,30 @@ impl Cluster {
     /// fails with "credentials rejected by the server for context ...". An exec plugin's
     /// credential is asked for again once first, as kubectl does.
     pub async fn check_credentials(&self) -> anyhow::Result<()> {
-        let (client, generation) = self.connection.reader();
-        match client.list_core_api_versions().await {
-            Err(kube::Error::Api(status)) if status.code == 401 => {
-                self.connection.renew(generation).await?;
-                let (client, _) = self.connection.reader();
-                match client.list_core_api_versions().await {
-                    Err(kube::Error::Api(status)) if status.code == 401 => Err(anyhow::anyhow!(
-                        credentials_rejected(&self.context, &status.message)
-                    )),
-                    other => other.map(|_| ()).map_err(anyhow::Error::from),
-                }
-            }
-            other => other.map(|_| ()).map_err(anyhow::Error::from),
-        }
+        self.read_with(|client| async move {
+            client.list_core_api_versions().await?;
+            anyhow::Ok(())
+        })
+        .await
         .with_context(|| format!("the API server {}", self.server))
+    }
+
+    /// Runs `request` with the reading client of now. When the server rejects the
+    /// credentials (401), they are read again (an exec plugin runs again, as kubectl does)
+    /// and `request` runs once more with the new client; rejected still, its error says
+    /// "credentials rejected by the server for context ...". The one way a one-off read
+    /// is sent; streams hold their client until they are opened again.
+    pub async fn read_with<T, E, F>(
+        &self,
+        mut request: impl FnMut(kube::Client) -> F,
+    ) -> Result<T, E>
+    where
+        F: std::future::Future<Output = Result<T, E>>,
+        E: CredentialsRejected,
+    {
+        self.connection
+            .renewing(|attempt| request(attempt.reader()))
+            .await
     }
 
     /// The server's version (gitVersion, e.g. `v1.33.1`): also the first check that the server answers.
@@ -297,13 +308,26 @@ impl Cluster {
             pod: pod.to_owned(),
             container: container.map(str::to_owned),
         };
-        logs::start(self.client(), target, options, tx)
+        self.stream_logs(target, options, tx)
+    }
+
+    /// Streams the logs of `target` to `sink` until the stream ends or the handle is
+    /// dropped. Each opening of the stream asks with the credentials of then (a 401
+    /// renews them, see [`Cluster::read_with`]).
+    pub fn stream_logs(
+        &self,
+        target: LogTarget,
+        options: LogOptions,
+        sink: impl LogSink,
+    ) -> LogHandle {
+        logs::start(Arc::clone(&self.connection), target, options, sink)
     }
 
     /// What the server serves (API discovery): the ids of its resources in the
     /// registry's table of discovered resources.
     pub async fn discover(&self) -> anyhow::Result<Vec<registry::ResourceId>> {
-        discovery::discover(&self.client()).await
+        self.read_with(|client| async move { discovery::discover(&client).await })
+            .await
     }
 
     /// Watches the CustomResourceDefinitions (their metadata only) and sends `()` on
@@ -356,16 +380,38 @@ impl Cluster {
         operation: &ops::Operation,
         on_progress: &mut (dyn FnMut(ops::CanaryProgress) + Send),
     ) -> Result<ops::Outcome, ops::OpError> {
-        let permit = self
-            .gate
-            .permit(operation.to_string())
-            .map_err(|refused| ops::OpError::ReadOnly(refused.to_string()))?;
-        ops::perform(&permit, operation, on_progress).await
+        // Run again only when the server refused the credentials before applying a
+        // change (a 401 applies nothing); the progress is reported by either run.
+        let on_progress = std::sync::Mutex::new(on_progress);
+        let on_progress = &on_progress;
+        self.connection
+            .renewing(|attempt| async move {
+                let permit = self
+                    .gate
+                    .permit_for(operation.to_string(), &attempt)
+                    .map_err(|refused| ops::OpError::ReadOnly(refused.to_string()))?;
+                let mut report = |progress| {
+                    let mut sink = on_progress
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    (*sink)(progress);
+                };
+                ops::perform(&permit, operation, &mut report).await
+            })
+            .await
     }
 
     /// kubectl-describe-like text of the object, events included.
     pub async fn describe(&self, key: &ObjectKey) -> anyhow::Result<String> {
-        describe::describe(self.client(), key, jiff::Timestamp::now()).await
+        let now = jiff::Timestamp::now();
+        self.read_with(|client| describe::describe(client, key, now))
+            .await
+    }
+
+    /// The whole object as JSON, for the YAML view and the editor (managedFields kept).
+    pub async fn fetch_object(&self, key: &ObjectKey) -> anyhow::Result<serde_json::Value> {
+        self.read_with(|client| object_yaml::fetch_object(client, key))
+            .await
     }
 
     /// Whether the user may `verb` `kind` (optionally its `subresource`, e.g. `scale`) in
@@ -377,6 +423,9 @@ impl Cluster {
         subresource: Option<&str>,
         namespace: Option<&str>,
     ) -> anyhow::Result<bool> {
-        access_review::can_i(self.client(), verb, kind, subresource, namespace).await
+        self.read_with(|client| async move {
+            access_review::can_i(client, verb, kind, subresource, namespace).await
+        })
+        .await
     }
 }

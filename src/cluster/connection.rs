@@ -15,7 +15,10 @@ use kube::config::KubeConfigOptions;
 use super::ReadonlyLayer;
 use super::kubeconfig::LoadedKubeconfig;
 
+mod renewal;
 mod user_agent;
+
+pub use renewal::{Attempt, CredentialsRejected};
 
 /// How often a kubeconfig file is looked at while credentials are rejected.
 const KUBECONFIG_POLL: Duration = Duration::from_secs(2);
@@ -122,6 +125,12 @@ impl Connection {
     pub(super) fn writer(&self) -> Option<kube::Client> {
         let clients = self.clients.read().unwrap_or_else(PoisonError::into_inner);
         clients.writer.clone()
+    }
+
+    /// Both clients of now, and their generation.
+    fn clients_of_now(&self) -> (Clients, u64) {
+        let clients = self.clients.read().unwrap_or_else(PoisonError::into_inner);
+        (clients.clone(), clients.generation)
     }
 
     /// Whether this session may send changes at all.

@@ -1,0 +1,285 @@
+//! One-off requests (a describe, a YAML get, a change sent through the gate) that survive
+//! rejected credentials as the watches do: on a 401 the credentials are read again
+//! ([`Connection::renew`], once for every caller of the same generation) and the request
+//! runs once more with the new clients. Open streams (logs followed, shells,
+//! port-forwards) keep the client they were opened with until they are opened again.
+//!
+//! Whether the server answered 401 is noted where the responses come back, by a client
+//! made for each attempt around the connection's own ([`Attempt`]): any error type the
+//! request returns (a `String`, an `anyhow::Error`, an [`OpError`]) is judged the same.
+
+use std::future::Future;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll};
+
+use futures::future::BoxFuture;
+use http::{Method, Request, Response};
+use kube::client::Body;
+
+use super::Connection;
+use crate::cluster::credentials_rejected;
+use crate::cluster::ops::{ApiFailure, OpError};
+
+/// What the server answered to one attempt's requests.
+#[derive(Debug, Default)]
+struct Tally {
+    /// The server's words on the last 401: it rejected the credentials.
+    rejected: Option<String>,
+    /// The server accepted a change (a 2xx to a request other than a GET): it was
+    /// applied, so the attempt is not run again.
+    applied: bool,
+}
+
+/// The connection's clients of one generation, as one attempt sends with them.
+#[derive(Clone)]
+pub struct Attempt {
+    reader: kube::Client,
+    writer: Option<kube::Client>,
+}
+
+impl Attempt {
+    /// The client to read with (behind the read-only layer).
+    pub fn reader(&self) -> kube::Client {
+        self.reader.clone()
+    }
+
+    /// The client to send changes with; `None` in a read-only session. Only the gate
+    /// hands it out, inside a [`Permit`](crate::cluster::Permit).
+    pub(in crate::cluster) fn writer(&self) -> Option<kube::Client> {
+        self.writer.clone()
+    }
+}
+
+/// An error that can say, in place of its own words, that the server rejected the
+/// credentials even after they were read again.
+pub trait CredentialsRejected {
+    /// The error standing for `shown` (what [`credentials_rejected`] says).
+    #[must_use]
+    fn credentials_rejected(self, shown: String) -> Self;
+}
+
+impl CredentialsRejected for String {
+    fn credentials_rejected(self, shown: String) -> Self {
+        shown
+    }
+}
+
+impl CredentialsRejected for anyhow::Error {
+    fn credentials_rejected(self, shown: String) -> Self {
+        anyhow::Error::msg(shown)
+    }
+}
+
+impl CredentialsRejected for kube::Error {
+    fn credentials_rejected(self, shown: String) -> Self {
+        let status = kube::core::Status::failure(&shown, "Unauthorized").with_code(401);
+        kube::Error::Api(Box::new(status))
+    }
+}
+
+impl CredentialsRejected for OpError {
+    fn credentials_rejected(self, shown: String) -> Self {
+        OpError::Api(ApiFailure {
+            code: 401,
+            reason: "Unauthorized".to_owned(),
+            message: shown,
+            causes: Vec::new(),
+        })
+    }
+}
+
+impl Connection {
+    /// Runs `request` with the clients of now. When the server rejected their
+    /// credentials (401) and applied no change meanwhile, reads the credentials again
+    /// and runs it once more; when they are rejected still, the error says so in the
+    /// words of [`credentials_rejected`].
+    pub async fn renewing<T, E, F>(&self, mut request: impl FnMut(Attempt) -> F) -> Result<T, E>
+    where
+        F: Future<Output = Result<T, E>>,
+        E: CredentialsRejected,
+    {
+        let mut renewed = false;
+        loop {
+            let (clients, generation) = self.clients_of_now();
+            let tally = Arc::new(Mutex::new(Tally::default()));
+            let attempt = Attempt {
+                reader: tallied(clients.reader, &tally),
+                writer: clients.writer.map(|w| tallied(w, &tally)),
+            };
+            let error = match request(attempt).await {
+                Ok(done) => return Ok(done),
+                Err(error) => error,
+            };
+            let Tally { rejected, applied } = std::mem::take(&mut *lock(&tally));
+            let Some(message) = rejected else {
+                return Err(error);
+            };
+            if !renewed && !applied {
+                renewed = true;
+                match self.renew(generation).await {
+                    Ok(()) => continue,
+                    Err(e) => tracing::warn!("cannot read the credentials again: {e:#}"),
+                }
+            }
+            return Err(error.credentials_rejected(credentials_rejected(self.context(), &message)));
+        }
+    }
+}
+
+/// A client that sends through `client` and notes in `tally` what came back.
+fn tallied(client: kube::Client, tally: &Arc<Mutex<Tally>>) -> kube::Client {
+    let namespace = client.default_namespace().to_owned();
+    kube::Client::new(
+        Tallying {
+            client,
+            tally: Arc::clone(tally),
+        },
+        namespace,
+    )
+}
+
+/// The service of a [`tallied`] client.
+#[derive(Clone)]
+struct Tallying {
+    client: kube::Client,
+    tally: Arc<Mutex<Tally>>,
+}
+
+impl tower::Service<Request<Body>> for Tallying {
+    type Response = Response<Body>;
+    type Error = kube::Error;
+    type Future = BoxFuture<'static, Result<Response<Body>, kube::Error>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), kube::Error>> {
+        // The connection's client has its own buffer, and waits for it in `send`.
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<Body>) -> Self::Future {
+        let client = self.client.clone();
+        let tally = Arc::clone(&self.tally);
+        let change = request.method() != Method::GET;
+        Box::pin(async move {
+            let response = client.send(request).await?;
+            let status = response.status();
+            if status.is_success() && change {
+                lock(&tally).applied = true;
+            }
+            if status != http::StatusCode::UNAUTHORIZED {
+                return Ok(response);
+            }
+            // A 401's body is a small Status: its message is read, and the body given
+            // back whole for the caller to read as it would have.
+            let (parts, body) = response.into_parts();
+            let bytes = body.collect_bytes().await?.to_vec();
+            let message = serde_json::from_slice::<kube::core::Status>(&bytes)
+                .ok()
+                .map(|s| s.message)
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| "Unauthorized".to_owned());
+            lock(&tally).rejected = Some(message);
+            Ok(Response::from_parts(parts, Body::from(bytes)))
+        })
+    }
+}
+
+fn lock(tally: &Mutex<Tally>) -> std::sync::MutexGuard<'_, Tally> {
+    tally.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::cluster::connection::Clients;
+
+    /// A server that accepts every change and rejects the credentials of every read.
+    fn accepts_changes_rejects_reads() -> kube::Client {
+        let service = tower::service_fn(|request: Request<Body>| async move {
+            let (status, body) = if request.method() == Method::GET {
+                let status = json!({"kind": "Status", "apiVersion": "v1", "status": "Failure",
+                    "message": "token revoked", "reason": "Unauthorized", "code": 401});
+                (401, status.to_string())
+            } else {
+                (
+                    201,
+                    json!({"kind": "ConfigMap", "apiVersion": "v1"}).to_string(),
+                )
+            };
+            Response::builder()
+                .status(status)
+                .body(Body::from(body.into_bytes()))
+                .map_err(tower::BoxError::from)
+        });
+        kube::Client::new(service, "default")
+    }
+
+    /// A connection made from a kubeconfig (so that it can be renewed: to a server at
+    /// port 9, where nothing answers) whose clients of now are `client`.
+    async fn renewable(dir: &std::path::Path, client: kube::Client) -> Connection {
+        let path = dir.join("kubeconfig");
+        let kubeconfig = json!({"apiVersion": "v1", "kind": "Config", "current-context": "c",
+            "clusters": [{"name": "c", "cluster": {"server": "http://127.0.0.1:9"}}],
+            "users": [{"name": "u", "user": {"token": "t"}}],
+            "contexts": [{"name": "c", "context": {"cluster": "c", "user": "u"}}]});
+        std::fs::write(&path, kubeconfig.to_string()).unwrap();
+        let opened = Connection::open(Some(path), None, false).await.unwrap();
+        *opened.connection.clients.write().unwrap() = Clients {
+            reader: client.clone(),
+            writer: Some(client),
+            generation: 0,
+        };
+        opened.connection
+    }
+
+    async fn send(client: &kube::Client, request: http::request::Builder) -> Result<(), String> {
+        let request = request.body(b"{}".to_vec()).map_err(|e| e.to_string())?;
+        client
+            .request_text(request)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(())
+    }
+
+    const CONFIGMAPS: &str = "/api/v1/namespaces/default/configmaps";
+
+    #[tokio::test]
+    async fn a_rejected_read_runs_again_once_with_new_clients() {
+        let dir = tempfile::tempdir().unwrap();
+        let connection = renewable(dir.path(), accepts_changes_rejects_reads()).await;
+        let runs = AtomicUsize::new(0);
+        let result = connection
+            .renewing(|attempt| {
+                runs.fetch_add(1, Ordering::SeqCst);
+                async move { send(&attempt.reader(), Request::get(CONFIGMAPS)).await }
+            })
+            .await;
+        assert_eq!(runs.load(Ordering::SeqCst), 2, "{result:?}");
+        assert_eq!(connection.reader().1, 1, "renewed");
+    }
+
+    #[tokio::test]
+    async fn a_change_applied_before_a_401_is_not_sent_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let connection = renewable(dir.path(), accepts_changes_rejects_reads()).await;
+        let runs = AtomicUsize::new(0);
+        let result = connection
+            .renewing(|attempt| {
+                runs.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    let writer = attempt.writer().expect("a writer");
+                    send(&writer, Request::post(CONFIGMAPS)).await?;
+                    send(&writer, Request::get(format!("{CONFIGMAPS}/x"))).await
+                }
+            })
+            .await;
+        assert_eq!(runs.load(Ordering::SeqCst), 1, "not run again");
+        assert_eq!(
+            result,
+            Err("credentials rejected by the server for context c: token revoked".into())
+        );
+    }
+}
