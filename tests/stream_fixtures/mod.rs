@@ -105,6 +105,15 @@ pub async fn myapp_pods(client: &kube::Client) -> Vec<String> {
     .await
 }
 
+/// The first ready pod of `myapp-deploy`, from a plain (not async) test.
+pub fn first_myapp_pod(sim: &TestSim) -> String {
+    let client = sim.block_on(sim.client()).expect("a client");
+    sim.block_on(myapp_pods(&client))
+        .into_iter()
+        .next()
+        .expect("a myapp pod")
+}
+
 /// The log of pod `name` in `default` as it is now.
 pub async fn pod_log(client: &kube::Client, name: &str) -> String {
     let pods: Api<Pod> = Api::namespaced(client.clone(), "default");

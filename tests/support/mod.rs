@@ -1,7 +1,7 @@
 //! Helpers every integration test uses: an embedded cluster on its own runtime
 //! ([`TestSim`]) with a kube client to set data up through its API, the real `kubectl`
-//! pointed at it for the conformance tests ([`conformance`]), a runtime for the test's
-//! own side ([`runtime`]), and a polling wait.
+//! pointed at it for the conformance tests ([`conformance`], [`kubectl_port_forward`]),
+//! a runtime for the test's own side ([`runtime`]), and a polling wait.
 //!
 //! Use from a test file with `mod support;` and `use support::*;`.
 //! Environment:
@@ -25,6 +25,7 @@ use kdeck::sim::{Sim, SimOptions};
 
 pub mod conformance;
 mod kube_setup;
+pub mod kubectl_port_forward;
 
 pub use conformance::conformance_tests;
 
