@@ -11,35 +11,21 @@ use k8s_openapi::api::core::v1::Pod;
 use kdeck::cluster::ops::Operation;
 use kdeck::cluster::{Cluster, ConnectOptions, Kind, LogChunk, LogOptions, LogTarget, ObjectKey};
 use kube::api::{Api, ListParams, ResourceExt as _};
-use serde_json::json;
 use support::TestSim;
-
-/// Requests the server answered 401, so far.
-fn rejected(sim: &TestSim) -> usize {
-    sim.requests().iter().filter(|r| r.status == 401).count()
-}
+use support::credentials::{fix_kubeconfig, rejected, token_kubeconfig};
 
 /// Revokes `token` (the one the running clients send) and writes a kubeconfig with a
-/// fresh token to `path`, as a user fixing it would; returns the fresh token.
+/// fresh token to `path`; returns the fresh token.
 fn revoke_and_fix(sim: &TestSim, path: &Path, token: &str) -> String {
     sim.revoke_token(token);
-    let fresh = sim.issue_token("admin", None).expect("a new token");
-    let kubeconfig = sim
-        .kubeconfig_for(&json!({ "token": fresh }))
-        .expect("a kubeconfig");
-    std::fs::write(path, kubeconfig).expect("write the fixed kubeconfig");
-    fresh
+    fix_kubeconfig(sim, path)
 }
 
 #[test]
 fn describe_yaml_scale_and_logs_renew_credentials_fixed_on_disk() {
     let sim = TestSim::start();
     let token = sim.issue_token("admin", None).expect("a token");
-    let path = sim.write_file(
-        "token.yaml",
-        &sim.kubeconfig_for(&json!({ "token": token }))
-            .expect("a kubeconfig"),
-    );
+    let path = token_kubeconfig(&sim, "token.yaml", &token);
     let key = ObjectKey {
         kind: Kind::Deployment,
         namespace: "default".into(),

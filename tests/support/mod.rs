@@ -1,7 +1,8 @@
 //! Helpers every integration test uses: an embedded cluster on its own runtime
 //! ([`TestSim`]) with a kube client to set data up through its API, the real `kubectl`
 //! pointed at it for the conformance tests ([`conformance`], [`kubectl_port_forward`]),
-//! a runtime for the test's own side ([`runtime`]), and a polling wait.
+//! tokens and kubeconfigs ([`credentials`]), a runtime for the test's own side
+//! ([`runtime`]), and a polling wait.
 //!
 //! Use from a test file with `mod support;` and `use support::*;`.
 //! Environment:
@@ -24,6 +25,7 @@ use kdeck::cli::{ScenarioName, SimArgs};
 use kdeck::sim::{Sim, SimOptions};
 
 pub mod conformance;
+pub mod credentials;
 mod kube_setup;
 pub mod kubectl_port_forward;
 
