@@ -246,37 +246,45 @@ mod tests {
 
     const CONFIGMAPS: &str = "/api/v1/namespaces/default/configmaps";
 
-    #[tokio::test]
-    async fn a_rejected_read_runs_again_once_with_new_clients() {
+    /// Runs `request` through [`Connection::renewing`] on a renewable connection whose
+    /// server accepts changes and rejects reads: how many times it ran, its result, and
+    /// the generation of the connection's clients afterwards.
+    async fn counted<F>(request: impl Fn(Attempt) -> F) -> (usize, Result<(), String>, u64)
+    where
+        F: Future<Output = Result<(), String>>,
+    {
         let dir = tempfile::tempdir().unwrap();
         let connection = renewable(dir.path(), accepts_changes_rejects_reads()).await;
         let runs = AtomicUsize::new(0);
         let result = connection
             .renewing(|attempt| {
                 runs.fetch_add(1, Ordering::SeqCst);
-                async move { send(&attempt.reader(), Request::get(CONFIGMAPS)).await }
+                request(attempt)
             })
             .await;
-        assert_eq!(runs.load(Ordering::SeqCst), 2, "{result:?}");
-        assert_eq!(connection.reader().1, 1, "renewed");
+        (runs.into_inner(), result, connection.reader().1)
+    }
+
+    #[tokio::test]
+    async fn a_rejected_read_runs_again_once_with_new_clients() {
+        let (runs, result, generation) =
+            counted(
+                |attempt| async move { send(&attempt.reader(), Request::get(CONFIGMAPS)).await },
+            )
+            .await;
+        assert_eq!(runs, 2, "{result:?}");
+        assert_eq!(generation, 1, "renewed");
     }
 
     #[tokio::test]
     async fn a_change_applied_before_a_401_is_not_sent_again() {
-        let dir = tempfile::tempdir().unwrap();
-        let connection = renewable(dir.path(), accepts_changes_rejects_reads()).await;
-        let runs = AtomicUsize::new(0);
-        let result = connection
-            .renewing(|attempt| {
-                runs.fetch_add(1, Ordering::SeqCst);
-                async move {
-                    let writer = attempt.writer().expect("a writer");
-                    send(&writer, Request::post(CONFIGMAPS)).await?;
-                    send(&writer, Request::get(format!("{CONFIGMAPS}/x"))).await
-                }
-            })
-            .await;
-        assert_eq!(runs.load(Ordering::SeqCst), 1, "not run again");
+        let (runs, result, _) = counted(|attempt| async move {
+            let writer = attempt.writer().expect("a writer");
+            send(&writer, Request::post(CONFIGMAPS)).await?;
+            send(&writer, Request::get(format!("{CONFIGMAPS}/x"))).await
+        })
+        .await;
+        assert_eq!(runs, 1, "not run again");
         assert_eq!(
             result,
             Err("credentials rejected by the server for context c: token revoked".into())
