@@ -258,30 +258,6 @@ async fn moved_when_its_pod_goes(d: &mut AppDriver, sim: &TestSim, port: u16) ->
     (first, second)
 }
 
-/// Reads the session's output until `done` holds for it; returns it.
-async fn read_until(
-    session: &mut kdeck::cluster::exec::TerminalSession,
-    what: &str,
-    done: impl Fn(&str) -> bool,
-) -> String {
-    let mut seen = String::new();
-    let mut buf = [0u8; 4096];
-    let read = tokio::time::timeout(test_timeout(), async {
-        while !done(&seen) {
-            let n = session
-                .stdout
-                .read(&mut buf)
-                .await
-                .expect("the output is read");
-            assert!(n > 0, "the output ended before {what}: {seen:?}");
-            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
-        }
-    })
-    .await;
-    assert!(read.is_ok(), "{what} never came: {seen:?}");
-    seen
-}
-
 /// `:shell` and `F` on a Deployment row go to one of its ready pods (issue 16: "`:shell`
 /// from a Deployment or ReplicaSet opens its first ready pod"; `F` on a Deployment), and
 /// the forward moves to another when its pod goes.
@@ -312,10 +288,8 @@ async fn shell_and_port_forward_on_a_deployment_reach_one_of_its_ready_pods() {
     );
     let (id, mut session) = d.take_session().expect("the loop's session");
     session.stdin.write_all(b"hostname\r").await.expect("typed");
-    read_until(&mut session, "the pod's name", |seen| {
-        seen.contains(&format!("hostname\r\n{pod}\r\n"))
-    })
-    .await;
+    let answer = format!("hostname\r\n{pod}\r\n");
+    stream_fixtures::read_until_text(&mut session, &mut String::new(), &answer).await;
     session.stdin.write_all(b"exit\r").await.expect("typed");
     let end = tokio::time::timeout(test_timeout(), session.exit.wait())
         .await

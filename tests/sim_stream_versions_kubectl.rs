@@ -11,10 +11,11 @@ mod support;
 
 use std::process::Command;
 
-use kdeck::cluster::exec::{self, ContainerRef, SessionEnd, TerminalSession};
+use kdeck::cluster::exec::{self, ContainerRef, SessionEnd};
+use stream_fixtures::{read_until_text, stty_size_shows};
 use support::kubectl_port_forward::{http_get, kubectl_port_forward};
 use support::{TestSim, test_timeout};
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::io::AsyncWriteExt as _;
 
 /// The `subresource` requests of `method` the server answered with `status`.
 fn answered(sim: &TestSim, subresource: &str, method: &str, status: u16) -> usize {
@@ -66,22 +67,6 @@ fn kubectl_falls_back_to_spdy_for_port_forward_before_1_31() {
     assert_eq!(answered(&sim, "portforward", "POST", 101), 1, "then SPDY");
 }
 
-/// Reads the session's output until `want` is in what was read since the call.
-async fn read_until(session: &mut TerminalSession, want: &str) -> String {
-    let mut seen = String::new();
-    let mut buf = [0u8; 4096];
-    let read = tokio::time::timeout(test_timeout(), async {
-        while !seen.contains(want) {
-            let n = session.stdout.read(&mut buf).await.expect("the output");
-            assert!(n > 0, "the output ended before {want:?}: {seen:?}");
-            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
-        }
-    })
-    .await;
-    assert!(read.is_ok(), "{want:?} never came: {seen:?}");
-    seen
-}
-
 fn kdecks_shell_runs_over_v4_before_1_30() {
     let sim = TestSim::release("1.29");
     let pod = stream_fixtures::first_myapp_pod(&sim);
@@ -111,26 +96,9 @@ fn kdecks_shell_runs_over_v4_before_1_30() {
             .await
             .expect("a shell opens over v4");
         let prompt = format!("root@{pod}:/# ");
-        read_until(&mut session, &prompt).await;
-        // The size travels on the resize channel, unordered with the keys: ask until seen.
+        read_until_text(&mut session, &mut String::new(), &prompt).await;
         assert!(session.resize.resize(132, 43));
-        let resized = tokio::time::timeout(test_timeout(), async {
-            loop {
-                session
-                    .stdin
-                    .write_all(b"stty size\r")
-                    .await
-                    .expect("typed");
-                if read_until(&mut session, &prompt)
-                    .await
-                    .contains("43 132\r\n")
-                {
-                    break;
-                }
-            }
-        })
-        .await;
-        assert!(resized.is_ok(), "the shell never saw 43 132");
+        stty_size_shows(&mut session, &prompt, "43 132\r\n").await;
         session.stdin.write_all(b"exit 3\r").await.expect("typed");
         let end = tokio::time::timeout(test_timeout(), session.exit.wait())
             .await
