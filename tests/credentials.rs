@@ -6,7 +6,7 @@
 mod app_driver;
 mod support;
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use app_driver::AppDriver;
@@ -33,13 +33,16 @@ fn screen(d: &AppDriver) -> String {
     text
 }
 
-/// kdeck on the kubeconfig at `path`, whose `token` is revoked once the pods are listed
+/// kdeck on a kubeconfig of a new admin token (its path returned with the driver), the
+/// token revoked once the pods are listed
 /// and the start's own requests answered (the server's version, discovery, the first
 /// metrics poll: one failed by the revocation would leave its words on screen); the open watches are
 /// cut too (a revocation does not end them). Returned once the pods' watch shows the
 /// credentials state.
-async fn revoked_while_running(sim: &TestSim, path: &Path, token: &str) -> AppDriver {
-    let mut d = AppDriver::connect(path, false, false, None).await;
+async fn revoked_while_running(sim: &TestSim) -> (AppDriver, PathBuf) {
+    let token = sim.issue_token("admin", None).expect("a token");
+    let path = token_kubeconfig(sim, "token.yaml", &token);
+    let mut d = AppDriver::connect(&path, false, false, None).await;
     d.wait_live(Kind::Pod).await;
     d.wait_for(
         "the seed's pods, the server's version, discovery, metrics",
@@ -51,7 +54,7 @@ async fn revoked_while_running(sim: &TestSim, path: &Path, token: &str) -> AppDr
         },
     )
     .await;
-    sim.revoke_token(token);
+    sim.revoke_token(&token);
     sim.disconnect_watches();
     d.wait_for("the credentials state", |s| {
         matches!(
@@ -60,7 +63,7 @@ async fn revoked_while_running(sim: &TestSim, path: &Path, token: &str) -> AppDr
         )
     })
     .await;
-    d
+    (d, path)
 }
 
 #[test]
@@ -87,10 +90,8 @@ fn a_rejected_token_at_start_is_one_line_and_exit_code_1() {
 #[test]
 fn a_token_revoked_while_kdeck_runs_shows_its_own_state_and_is_retried_slowly() {
     let sim = TestSim::start();
-    let token = sim.issue_token("admin", None).expect("a token");
-    let path = token_kubeconfig(&sim, "token.yaml", &token);
     sim.block_on(async {
-        let mut d = revoked_while_running(&sim, &path, &token).await;
+        let (mut d, _) = revoked_while_running(&sim).await;
         let text = screen(&d);
         assert!(text.contains("State: credentials rejected"), "{text}");
         assert!(
@@ -123,10 +124,8 @@ fn a_token_revoked_while_kdeck_runs_shows_its_own_state_and_is_retried_slowly() 
 #[test]
 fn a_kubeconfig_fixed_on_disk_is_tried_at_once() {
     let sim = TestSim::start();
-    let revoked = sim.issue_token("admin", None).expect("a token");
-    let path = token_kubeconfig(&sim, "token.yaml", &revoked);
     sim.block_on(async {
-        let mut d = revoked_while_running(&sim, &path, &revoked).await;
+        let (mut d, path) = revoked_while_running(&sim).await;
         let taken_before = d.state.metrics.samples.pods.as_ref().and_then(|p| p.taken);
         fix_kubeconfig(&sim, &path);
         let fixed_at = std::time::Instant::now();
