@@ -19,6 +19,8 @@
 //! - [`object_yaml`]: the YAML view (managedFields dropped, Secrets masked).
 //! - [`describe`]: kubectl-describe-like text with events.
 //! - [`access_review`]: "may I?" through SelfSubjectAccessReview.
+//! - `requests`: `Cluster`'s one-off requests (describe, an object, discovery, a review, a
+//!   change through the gate), each asked once more after a 401 renewed the credentials.
 //! - [`ops`]: the operations (scale, set image, rollout, canary...).
 //! - [`exec`]: shells and attach sessions in containers, for a terminal front end.
 //! - [`port_forward`]: background port-forwards with their counters and states.
@@ -47,6 +49,7 @@ pub mod port_forward;
 pub mod readonly_layer;
 pub mod ready_pods;
 pub mod registry;
+mod requests;
 pub mod rows;
 pub mod session_target;
 pub mod watch;
@@ -54,8 +57,6 @@ pub mod watch;
 use std::path::{Path, PathBuf};
 
 use std::sync::Arc;
-
-use anyhow::Context as _;
 
 pub use model::{
     AddressRow, Amounts, ClusterUpdate, ConditionRow, ContainerResources, ContainerRow, CronJobRow,
@@ -152,48 +153,6 @@ impl Cluster {
     /// are sent only with a [`Permit`]'s client).
     pub fn client(&self) -> kube::Client {
         self.connection.reader().0
-    }
-
-    /// Checks that the server accepts the credentials: `/version` needs none, so this asks
-    /// for the core API's versions (discovery), which needs an authenticated user. A 401
-    /// fails with "credentials rejected by the server for context ...". An exec plugin's
-    /// credential is asked for again once first, as kubectl does.
-    pub async fn check_credentials(&self) -> anyhow::Result<()> {
-        self.read_with(|client| async move {
-            client.list_core_api_versions().await?;
-            anyhow::Ok(())
-        })
-        .await
-        .with_context(|| format!("the API server {}", self.server))
-    }
-
-    /// Runs `request` with the reading client of now. When the server rejects the
-    /// credentials (401), they are read again (an exec plugin runs again, as kubectl does)
-    /// and `request` runs once more with the new client; rejected still, its error says
-    /// "credentials rejected by the server for context ...". The one way a one-off read
-    /// is sent; streams hold their client until they are opened again.
-    pub async fn read_with<T, E, F>(
-        &self,
-        mut request: impl FnMut(kube::Client) -> F,
-    ) -> Result<T, E>
-    where
-        F: std::future::Future<Output = Result<T, E>>,
-        E: CredentialsRejected,
-    {
-        self.connection
-            .renewing(|attempt| request(attempt.reader()))
-            .await
-    }
-
-    /// The server's version (gitVersion, e.g. `v1.33.1`): also the first check that the server answers.
-    pub async fn server_version(&self) -> anyhow::Result<String> {
-        let info = self.client().apiserver_version().await.with_context(|| {
-            format!(
-                "cannot reach the API server {} (context {:?})",
-                self.server, self.context
-            )
-        })?;
-        Ok(info.git_version)
     }
 
     /// The context name in use.
@@ -323,13 +282,6 @@ impl Cluster {
         logs::start(Arc::clone(&self.connection), target, options, sink)
     }
 
-    /// What the server serves (API discovery): the ids of its resources in the
-    /// registry's table of discovered resources.
-    pub async fn discover(&self) -> anyhow::Result<Vec<registry::ResourceId>> {
-        self.read_with(|client| async move { discovery::discover(&client).await })
-            .await
-    }
-
     /// Watches the CustomResourceDefinitions (their metadata only) and sends `()` on
     /// `changed` for each change after the first list, so that discovery can run again.
     /// Ends quietly where they may not be listed or are not served.
@@ -371,61 +323,5 @@ impl Cluster {
         WatchHandle {
             task: task.abort_handle(),
         }
-    }
-
-    /// Sends `operation` through the gate: the one way kdeck changes the cluster. A
-    /// closed gate (read-only) sends nothing and answers [`ops::OpError::ReadOnly`].
-    pub async fn send(
-        &self,
-        operation: &ops::Operation,
-        on_progress: &mut (dyn FnMut(ops::CanaryProgress) + Send),
-    ) -> Result<ops::Outcome, ops::OpError> {
-        // Run again only when the server refused the credentials before applying a
-        // change (a 401 applies nothing); the progress is reported by either run.
-        let on_progress = std::sync::Mutex::new(on_progress);
-        let on_progress = &on_progress;
-        self.connection
-            .renewing(|attempt| async move {
-                let permit = self
-                    .gate
-                    .permit_for(operation.to_string(), &attempt)
-                    .map_err(|refused| ops::OpError::ReadOnly(refused.to_string()))?;
-                let mut report = |progress| {
-                    let mut sink = on_progress
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner);
-                    (*sink)(progress);
-                };
-                ops::perform(&permit, operation, &mut report).await
-            })
-            .await
-    }
-
-    /// kubectl-describe-like text of the object, events included.
-    pub async fn describe(&self, key: &ObjectKey) -> anyhow::Result<String> {
-        let now = jiff::Timestamp::now();
-        self.read_with(|client| describe::describe(client, key, now))
-            .await
-    }
-
-    /// The whole object as JSON, for the YAML view and the editor (managedFields kept).
-    pub async fn fetch_object(&self, key: &ObjectKey) -> anyhow::Result<serde_json::Value> {
-        self.read_with(|client| object_yaml::fetch_object(client, key))
-            .await
-    }
-
-    /// Whether the user may `verb` `kind` (optionally its `subresource`, e.g. `scale`) in
-    /// `namespace`, by SelfSubjectAccessReview. Allowed through the read-only layer.
-    pub async fn can_i(
-        &self,
-        verb: &str,
-        kind: Kind,
-        subresource: Option<&str>,
-        namespace: Option<&str>,
-    ) -> anyhow::Result<bool> {
-        self.read_with(|client| async move {
-            access_review::can_i(client, verb, kind, subresource, namespace).await
-        })
-        .await
     }
 }
