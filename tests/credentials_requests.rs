@@ -98,7 +98,8 @@ fn describe_yaml_scale_and_logs_renew_credentials_fixed_on_disk() {
         assert!(matches!(first, Some(LogChunk::Lines(_))), "{first:?}");
         assert_eq!(rejected(&sim), before + 1, "one 401, then the new token");
 
-        // Revoked and not fixed: read again, rejected again, and said so.
+        // Revoked and not fixed: read again (the token had been taken), rejected again,
+        // and said so.
         sim.revoke_token(&token);
         let before = rejected(&sim);
         let err = cluster.describe(&key).await.expect_err("still rejected");

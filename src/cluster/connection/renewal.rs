@@ -4,6 +4,9 @@
 //! runs once more with the new clients. Open streams (logs followed, shells,
 //! port-forwards) keep the client they were opened with until they are opened again.
 //!
+//! A request asked in a loop reads the credentials again at most every [`RENEWAL_GAP`]
+//! (sooner when a kubeconfig file changes).
+//!
 //! Whether the server answered 401 is noted where the responses come back, by a client
 //! made for each attempt around the connection's own ([`Attempt`]): any error type the
 //! request returns (a `String`, an `anyhow::Error`, an [`OpError`]) is judged the same.
@@ -17,6 +20,12 @@ use http::{Method, Request, Response};
 use kube::client::Body;
 
 use super::Connection;
+
+/// How soon after the credentials were read again a one-off request rejected with them,
+/// which were never accepted, may read them again, unless a kubeconfig file changed: a
+/// request asked in a loop (a forward looking for another pod, a log followed again)
+/// then does not run an exec plugin each time round.
+pub const RENEWAL_GAP: std::time::Duration = std::time::Duration::from_secs(10);
 use crate::cluster::credentials_rejected;
 use crate::cluster::ops::{ApiFailure, OpError};
 
@@ -28,6 +37,8 @@ struct Tally {
     /// The server accepted a change (a 2xx to a request other than a GET): it was
     /// applied, so the attempt is not run again.
     applied: bool,
+    /// The server answered a request other than with 401: it took the credentials.
+    accepted: bool,
 }
 
 /// The connection's clients of one generation, as one attempt sends with them.
@@ -106,15 +117,30 @@ impl Connection {
                 reader: tallied(clients.reader, &tally),
                 writer: clients.writer.map(|w| tallied(w, &tally)),
             };
-            let error = match request(attempt).await {
+            let result = request(attempt).await;
+            let Tally {
+                rejected,
+                applied,
+                accepted,
+            } = std::mem::take(&mut *lock(&tally));
+            if accepted {
+                self.note_accepted(generation);
+            }
+            let error = match result {
                 Ok(done) => return Ok(done),
                 Err(error) => error,
             };
-            let Tally { rejected, applied } = std::mem::take(&mut *lock(&tally));
             let Some(message) = rejected else {
                 return Err(error);
             };
-            if !renewed && !applied {
+            // Clients another caller built since are tried at once. Ours are built again
+            // unless they were built moments ago and never accepted, and no file changed
+            // since: the same credentials would be read.
+            let stale = self.clients_of_now().1 != generation;
+            let too_soon = self.renewed_within(RENEWAL_GAP)
+                && !self.ever_accepted(generation)
+                && !self.kubeconfig_changed();
+            if !renewed && !applied && (stale || !too_soon) {
                 renewed = true;
                 match self.renew(generation).await {
                     Ok(()) => continue,
@@ -166,6 +192,7 @@ impl tower::Service<Request<Body>> for Tallying {
                 lock(&tally).applied = true;
             }
             if status != http::StatusCode::UNAUTHORIZED {
+                lock(&tally).accepted = true;
                 return Ok(response);
             }
             // A 401's body is a small Status: its message is read, and the body given
@@ -219,7 +246,7 @@ mod tests {
 
     /// A connection made from a kubeconfig (so that it can be renewed: to a server at
     /// port 9, where nothing answers) whose clients of now are `client`.
-    async fn renewable(dir: &std::path::Path, client: kube::Client) -> Connection {
+    async fn renewable(dir: &std::path::Path) -> Connection {
         let path = dir.join("kubeconfig");
         let kubeconfig = json!({"apiVersion": "v1", "kind": "Config", "current-context": "c",
             "clusters": [{"name": "c", "cluster": {"server": "http://127.0.0.1:9"}}],
@@ -227,12 +254,19 @@ mod tests {
             "contexts": [{"name": "c", "context": {"cluster": "c", "user": "u"}}]});
         std::fs::write(&path, kubeconfig.to_string()).unwrap();
         let opened = Connection::open(Some(path), None, false).await.unwrap();
-        *opened.connection.clients.write().unwrap() = Clients {
+        rejecting_from(&opened.connection, 0);
+        opened.connection
+    }
+
+    /// Makes the clients of `connection` those of [`accepts_changes_rejects_reads`], as
+    /// its `generation`.
+    fn rejecting_from(connection: &Connection, generation: u64) {
+        let client = accepts_changes_rejects_reads();
+        *connection.clients.write().unwrap() = Clients {
             reader: client.clone(),
             writer: Some(client),
-            generation: 0,
+            generation,
         };
-        opened.connection
     }
 
     async fn send(client: &kube::Client, request: http::request::Builder) -> Result<(), String> {
@@ -254,7 +288,17 @@ mod tests {
         F: Future<Output = Result<(), String>>,
     {
         let dir = tempfile::tempdir().unwrap();
-        let connection = renewable(dir.path(), accepts_changes_rejects_reads()).await;
+        counted_on(&renewable(dir.path()).await, request).await
+    }
+
+    /// As [`counted`], on `connection`.
+    async fn counted_on<F>(
+        connection: &Connection,
+        request: impl Fn(Attempt) -> F,
+    ) -> (usize, Result<(), String>, u64)
+    where
+        F: Future<Output = Result<(), String>>,
+    {
         let runs = AtomicUsize::new(0);
         let result = connection
             .renewing(|attempt| {
@@ -265,13 +309,40 @@ mod tests {
         (runs.into_inner(), result, connection.reader().1)
     }
 
+    async fn read(attempt: Attempt) -> Result<(), String> {
+        send(&attempt.reader(), Request::get(CONFIGMAPS)).await
+    }
+
+    #[tokio::test]
+    async fn soon_after_a_renewal_only_a_changed_kubeconfig_is_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let connection = renewable(dir.path()).await;
+        assert_eq!(counted_on(&connection, read).await.2, 1, "renewed");
+        // The new clients are rejected too (a revoked token in the file, say).
+        rejecting_from(&connection, 1);
+        let (runs, result, generation) = counted_on(&connection, read).await;
+        assert_eq!((runs, generation), (1, 1), "not read again so soon");
+        assert_eq!(
+            result,
+            Err("credentials rejected by the server for context c: token revoked".into())
+        );
+        let file = std::fs::File::options()
+            .write(true)
+            .open(dir.path().join("kubeconfig"))
+            .unwrap();
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(60);
+        file.set_modified(later).unwrap();
+        let (runs, _, generation) = counted_on(&connection, read).await;
+        assert_eq!(
+            (runs, generation),
+            (2, 2),
+            "a changed kubeconfig is read at once"
+        );
+    }
+
     #[tokio::test]
     async fn a_rejected_read_runs_again_once_with_new_clients() {
-        let (runs, result, generation) =
-            counted(
-                |attempt| async move { send(&attempt.reader(), Request::get(CONFIGMAPS)).await },
-            )
-            .await;
+        let (runs, result, generation) = counted(read).await;
         assert_eq!(runs, 2, "{result:?}");
         assert_eq!(generation, 1, "renewed");
     }
