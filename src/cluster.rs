@@ -249,7 +249,7 @@ impl Cluster {
         sink: impl Fn(metrics::MetricsReport) -> bool + Send + 'static,
     ) -> metrics::poller::MetricsPoller {
         let connection = self.connection.clone();
-        metrics::poller::MetricsPoller::start(move || connection.reader().0, sink)
+        metrics::poller::MetricsPoller::start(connection, sink)
     }
 
     /// Streams the logs of `container` (`None`: the only one) of `pod` in `namespace`,

@@ -126,7 +126,17 @@ fn a_kubeconfig_fixed_on_disk_is_tried_at_once() {
     let sim = TestSim::start();
     sim.block_on(async {
         let (mut d, path) = revoked_while_running(&sim).await;
-        let taken_before = d.state.metrics.samples.pods.as_ref().and_then(|p| p.taken);
+        // The use columns' poll meets the rejection too: the nodes pane is a new target,
+        // asked at once.
+        d.type_text(":nodes");
+        d.press_code(crossterm::event::KeyCode::Enter);
+        d.wait_for("the metrics poll rejected", |s| {
+            s.status
+                .as_deref()
+                .is_some_and(|m| m.starts_with("metrics: credentials rejected"))
+        })
+        .await;
+        let taken_before = d.state.metrics.samples.nodes.as_ref().and_then(|n| n.taken);
         fix_kubeconfig(&sim, &path);
         let fixed_at = std::time::Instant::now();
         d.wait_for("every watch live again with the fixed token", |s| {
@@ -139,13 +149,19 @@ fn a_kubeconfig_fixed_on_disk_is_tried_at_once() {
             took < slow_retry / 4,
             "the fixed kubeconfig was tried after {took:?}, not at once (slow retry: {slow_retry:?})"
         );
-        assert!(!screen(&d).contains("credentials rejected"), "{}", screen(&d));
-        // The use columns' poll asks with the new credentials too.
+        // The use columns' poll asks with the new credentials too, at once: not a whole
+        // metrics interval (15 s) after the fix.
         d.wait_for("a metrics sample taken with the fixed token", |s| {
-            let taken = s.metrics.samples.pods.as_ref().and_then(|p| p.taken);
+            let taken = s.metrics.samples.nodes.as_ref().and_then(|n| n.taken);
             taken.is_some() && taken > taken_before
         })
         .await;
+        let took = fixed_at.elapsed();
+        assert!(
+            took < Duration::from_secs(10),
+            "the metrics poll tried the fixed kubeconfig after {took:?}"
+        );
+        assert!(!screen(&d).contains("credentials rejected"), "{}", screen(&d));
     });
 }
 

@@ -272,6 +272,32 @@ fn without_a_metrics_api_the_columns_say_na_once() {
 }
 
 #[test]
+fn a_failed_polls_line_goes_with_the_next_answer_but_not_another_message() {
+    let mut s = with_pod_metrics((160, 40));
+    let failed = || {
+        Msg::Metrics(MetricsReport::Failed(
+            "credentials rejected by the server: Unauthorized".into(),
+        ))
+    };
+    act(&mut s, [failed()]);
+    assert!(text(&render(&s)).contains("metrics: credentials rejected"));
+    act(
+        &mut s,
+        [Msg::Metrics(MetricsReport::Pods(pod_sample(1, 110)))],
+    );
+    let screen = text(&render(&s));
+    assert!(!screen.contains("credentials rejected"), "{screen}");
+    // Something said after the failure stays.
+    act(&mut s, [failed()]);
+    s.status = Some("scaled myapp".into());
+    act(
+        &mut s,
+        [Msg::Metrics(MetricsReport::Pods(pod_sample(0, 110)))],
+    );
+    assert_eq!(s.status.as_deref(), Some("scaled myapp"));
+}
+
+#[test]
 fn forbidden_metrics_hide_the_columns_with_a_note() {
     let mut s = with_pod_metrics((160, 40));
     act(

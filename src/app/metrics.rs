@@ -45,6 +45,9 @@ pub struct MetricsState {
     pub samples: Samples,
     /// The last samples of each shown object (sparklines).
     pub history: History,
+    /// The status line a failed poll put up, taken down by the next answer unless
+    /// something else was said since.
+    pub failure_shown: Option<String>,
 }
 
 impl Default for MetricsState {
@@ -55,6 +58,7 @@ impl Default for MetricsState {
             api: MetricsApi::Unknown,
             samples: Samples::default(),
             history: History::default(),
+            failure_shown: None,
         }
     }
 }
@@ -150,6 +154,12 @@ pub fn ensure_polling(state: &mut State) -> Option<Effect> {
 
 /// Takes a poll's report.
 pub fn report(state: &mut State, report: MetricsReport) {
+    if !matches!(report, MetricsReport::Failed(_))
+        && let Some(failure) = state.metrics.failure_shown.take()
+        && state.status.as_ref() == Some(&failure)
+    {
+        state.status = None;
+    }
     let m = &mut state.metrics;
     match report {
         MetricsReport::Pods(sample) => {
@@ -202,8 +212,10 @@ pub fn report(state: &mut State, report: MetricsReport) {
             m.api = MetricsApi::Forbidden(why);
         }
         MetricsReport::Failed(why) => {
-            state.status = Some(format!("metrics: {why}"));
+            let shown = format!("metrics: {why}");
+            state.status = Some(shown.clone());
             state.status_ok = false;
+            m.failure_shown = Some(shown);
         }
     }
 }

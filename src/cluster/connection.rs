@@ -155,10 +155,22 @@ impl Connection {
         if self.reader().1 != generation {
             return Ok(());
         }
+        // The files' times before they are read: a file written while it is read is then
+        // seen as changed again (read once more), never as read when it was not.
+        let before = self.stamps();
         let loaded = LoadedKubeconfig::load(self.kubeconfig.as_deref())?;
         let (config, sources) = config_of(loaded, &self.context).await?;
         let (reader, writer) = build(&config, self.readonly, &self.context)?;
-        *self.sources.write().unwrap_or_else(PoisonError::into_inner) = stamped(sources);
+        *self.sources.write().unwrap_or_else(PoisonError::into_inner) = sources
+            .into_iter()
+            .map(|path| {
+                let at = before
+                    .iter()
+                    .find(|(known, _)| *known == path)
+                    .map_or_else(|| modified(&path), |(_, at)| *at);
+                (path, at)
+            })
+            .collect();
         *self
             .renewed_at
             .write()
@@ -191,6 +203,15 @@ impl Connection {
             .read()
             .unwrap_or_else(PoisonError::into_inner);
         at.is_some_and(|at| at.elapsed() < gap)
+    }
+
+    /// The kubeconfig files last read, with their modification times of now.
+    fn stamps(&self) -> Vec<(PathBuf, Option<SystemTime>)> {
+        let sources = self.sources.read().unwrap_or_else(PoisonError::into_inner);
+        sources
+            .iter()
+            .map(|(path, _)| (path.clone(), modified(path)))
+            .collect()
     }
 
     /// Whether a kubeconfig file changed (or came or went) since it was last read.

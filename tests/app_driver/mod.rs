@@ -227,11 +227,12 @@ impl AppDriver {
             let pumped = self.pump_until(deadline).await;
             assert!(
                 pumped,
-                "timed out after {:?} waiting for {what}; status {:?}, breadcrumb {:?}, switching to {:?}",
+                "timed out after {:?} waiting for {what}; status {:?}, breadcrumb {:?}, switching to {:?}, watches {:?}",
                 timeout(),
                 self.state.status,
                 self.state.breadcrumb(),
                 self.state.connection.switching_to,
+                self.state.watch_states,
             );
             self.tick();
         }

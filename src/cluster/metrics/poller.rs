@@ -9,11 +9,13 @@
 //! screen does. An answer equal to the last one is not sent on: the dashboard's loop is
 //! not woken when nothing would change on screen.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::watch;
 use tokio::time::Instant;
 
+use super::super::Connection;
 use super::{MetricsReport, MetricsTarget, count_by_node, read_nodes, read_pods};
 
 /// How long nothing is asked after the API answered 404, 503 or 403.
@@ -70,16 +72,16 @@ impl Drop for MetricsPoller {
 }
 
 impl MetricsPoller {
-    /// Starts polling nothing yet; each poll asks with the client `client_of_now` gives
-    /// then (credentials read again after a 401 make a new one), and each report goes to
+    /// Starts polling nothing yet; each poll asks with the connection's clients of then
+    /// (credentials read again after a 401 make new ones), and each report goes to
     /// `sink`, which answers false when no one listens any more (the task ends). Must be
     /// called within a tokio runtime.
     pub fn start(
-        client_of_now: impl Fn() -> kube::Client + Send + 'static,
+        connection: Arc<Connection>,
         sink: impl Fn(MetricsReport) -> bool + Send + 'static,
     ) -> Self {
         let (target, rx) = watch::channel(None);
-        let task = tokio::spawn(run(client_of_now, rx, sink));
+        let task = tokio::spawn(run(connection, rx, sink));
         Self {
             target,
             task: task.abort_handle(),
@@ -98,12 +100,14 @@ impl MetricsPoller {
 }
 
 async fn run(
-    client_of_now: impl Fn() -> kube::Client,
+    connection: Arc<Connection>,
     mut targets: watch::Receiver<Option<(MetricsTarget, Duration)>>,
     sink: impl Fn(MetricsReport) -> bool,
 ) {
     let mut schedule = Schedule::default();
     let mut last: Option<MetricsReport> = None;
+    // The generation of the clients whose credentials the server rejected last.
+    let mut rejected: Option<u64> = None;
     loop {
         let Some((target, interval)) = targets.borrow_and_update().clone() else {
             if targets.changed().await.is_err() {
@@ -112,8 +116,26 @@ async fn run(
             continue;
         };
         let due = schedule.due(&target, Instant::now(), interval);
+        // After a 401, credentials fixed meanwhile (a kubeconfig changed on disk, or new
+        // clients another task built) are tried at once, not a whole interval later.
+        let renewed = async {
+            match rejected {
+                Some(generation) => {
+                    let wait = due.saturating_duration_since(Instant::now());
+                    connection.wait_for_new_credentials(generation, wait).await;
+                    if connection.reader().1 == generation
+                        && connection.kubeconfig_changed()
+                        && let Err(e) = connection.renew(generation).await
+                    {
+                        tracing::warn!("cannot read the credentials again: {e:#}");
+                    }
+                }
+                None => std::future::pending().await,
+            }
+        };
         tokio::select! {
             () = tokio::time::sleep_until(due) => {}
+            () = renewed => {}
             changed = targets.changed() => {
                 if changed.is_err() {
                     return;
@@ -122,7 +144,13 @@ async fn run(
             }
         }
         schedule.asked(target.clone(), Instant::now());
-        let report = fetch(&client_of_now(), &target).await;
+        let (client, generation) = connection.reader();
+        let answer = ask(&client, &target).await;
+        rejected = match &answer {
+            Err(kube::Error::Api(s)) if s.code == 401 => Some(generation),
+            _ => None,
+        };
+        let report = answer.unwrap_or_else(|e| classify(&e));
         schedule.answered(&report);
         if last.as_ref() != Some(&report) {
             if !sink(report.clone()) {
@@ -160,35 +188,36 @@ fn classify(error: &kube::Error) -> MetricsReport {
 
 /// One poll of `target`.
 pub async fn fetch(client: &kube::Client, target: &MetricsTarget) -> MetricsReport {
-    match target {
+    ask(client, target).await.unwrap_or_else(|e| classify(&e))
+}
+
+/// One poll of `target`: its report, or the error of its request.
+async fn ask(client: &kube::Client, target: &MetricsTarget) -> Result<MetricsReport, kube::Error> {
+    Ok(match target {
         MetricsTarget::Pods { namespace } => {
             let path = match namespace {
                 Some(ns) => format!("{API}/namespaces/{ns}/pods"),
                 None => format!("{API}/pods"),
             };
-            match get(client, &path, "application/json").await {
-                Ok(list) => read_pods(namespace.clone(), &list)
-                    .map_or_else(MetricsReport::Failed, MetricsReport::Pods),
-                Err(e) => classify(&e),
-            }
+            let list = get(client, &path, "application/json").await?;
+            read_pods(namespace.clone(), &list)
+                .map_or_else(MetricsReport::Failed, MetricsReport::Pods)
         }
         MetricsTarget::Nodes => {
-            match get(client, &format!("{API}/nodes"), "application/json").await {
-                Ok(list) => match read_nodes(&list) {
-                    Ok(mut sample) => {
-                        // Counted where the user may list every pod; else the column says so.
-                        sample.pods_per_node = get(client, UNFINISHED_PODS, ACCEPT_TABLE)
-                            .await
-                            .ok()
-                            .and_then(|table| count_by_node(&table));
-                        MetricsReport::Nodes(sample)
-                    }
-                    Err(e) => MetricsReport::Failed(e),
-                },
-                Err(e) => classify(&e),
+            let list = get(client, &format!("{API}/nodes"), "application/json").await?;
+            match read_nodes(&list) {
+                Ok(mut sample) => {
+                    // Counted where the user may list every pod; else the column says so.
+                    sample.pods_per_node = get(client, UNFINISHED_PODS, ACCEPT_TABLE)
+                        .await
+                        .ok()
+                        .and_then(|table| count_by_node(&table));
+                    MetricsReport::Nodes(sample)
+                }
+                Err(e) => MetricsReport::Failed(e),
             }
         }
-    }
+    })
 }
 
 #[cfg(test)]
