@@ -4,8 +4,9 @@
 //! runs once more with the new clients. Open streams (logs followed, shells,
 //! port-forwards) keep the client they were opened with until they are opened again.
 //!
-//! A request asked in a loop reads the credentials again at most every [`RENEWAL_GAP`]
-//! (sooner when a kubeconfig file changes).
+//! Credentials just read again and rejected before the server ever took them are not
+//! read again for [`RENEWAL_GAP`], unless a kubeconfig file changes: a request asked in a
+//! loop does not run an exec plugin each time round.
 //!
 //! Whether the server answered 401 is noted where the responses come back, by a client
 //! made for each attempt around the connection's own ([`Attempt`]): any error type the
@@ -20,14 +21,14 @@ use http::{Method, Request, Response};
 use kube::client::Body;
 
 use super::Connection;
+use crate::cluster::credentials_rejected;
+use crate::cluster::ops::{ApiFailure, OpError};
 
 /// How soon after the credentials were read again a one-off request rejected with them,
 /// which were never accepted, may read them again, unless a kubeconfig file changed: a
 /// request asked in a loop (a forward looking for another pod, a log followed again)
 /// then does not run an exec plugin each time round.
 pub const RENEWAL_GAP: std::time::Duration = std::time::Duration::from_secs(10);
-use crate::cluster::credentials_rejected;
-use crate::cluster::ops::{ApiFailure, OpError};
 
 /// What the server answered to one attempt's requests.
 #[derive(Debug, Default)]
