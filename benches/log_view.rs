@@ -7,8 +7,8 @@
 use std::hint::black_box;
 use std::time::Instant;
 
+use kdeck::app::line_matcher::LineMatcher;
 use kdeck::app::logs::buffer::BufferCaps;
-use kdeck::app::logs::line_matcher::LineMatcher;
 use kdeck::app::logs::{LogScope, LogSettings, LogSource, LogsView};
 use kdeck::app::state::{Screen, State};
 use kdeck::app::{Msg, update};

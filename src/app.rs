@@ -8,16 +8,23 @@
 //! something visible changed.
 
 pub mod age_tick;
+pub mod canary_answers;
 pub mod canary_plan;
+pub mod canary_tracking;
 pub mod catalog;
 pub mod describe;
 pub mod dialog;
+pub mod dialog_screen;
 pub mod editor;
 pub mod filter;
+pub mod history_screen;
 pub mod history_view;
 pub mod keys;
+pub mod line_matcher;
 pub mod logs;
+pub mod logs_screen;
 pub mod metrics;
+pub mod metrics_polling;
 pub mod monitor;
 pub mod msg;
 pub mod navigation;
@@ -25,15 +32,18 @@ pub mod operations;
 pub mod permissions;
 pub mod port_forwards;
 pub mod rollout;
+pub mod rollout_screen;
 pub mod rollout_timeline;
 pub mod rows;
 pub mod run_pod;
+pub mod session_purpose;
 pub mod shell_session;
 pub mod state;
 pub mod stream_msg;
 pub mod update;
 mod views;
 mod watches;
+pub mod yaml_screen;
 pub mod yaml_view;
 
 pub use msg::{Effect, Msg};

@@ -40,6 +40,7 @@ pub mod exec;
 pub mod forward_target;
 pub mod gate;
 pub mod kubeconfig;
+mod list_items;
 pub mod logs;
 pub mod metrics;
 pub mod model;
@@ -62,7 +63,7 @@ pub use model::{
     AddressRow, Amounts, ClusterUpdate, ConditionRow, ContainerResources, ContainerRow, CronJobRow,
     DaemonSetRow, DeploymentRow, Detail, EndpointSliceRow, EndpointsRow, EventRow, Health, JobRow,
     KeysRow, Kind, Labels, Meta, NamespaceRow, NodeRow, ObjectKey, OwnerRef, PodRow, ReplicaSetRow,
-    Row, ServerColumn, ServiceRow, SharedStr, StatefulSetRow, TableRow, WatchState,
+    Row, RowsClaim, ServerColumn, ServiceRow, SharedStr, StatefulSetRow, TableRow, WatchState,
 };
 use tokio::sync::mpsc;
 

@@ -203,7 +203,7 @@ fn the_command_gate_runs_once_per_hold_and_its_failure_aborts() {
         },
         &record,
     ));
-    user_sent(&mut w.state, 7, &mut start);
+    user_sent(&mut w.state.canary, w.state.now, 7, &mut start);
     w.answer(7, done());
     if let Operation::PlanStart(s) = start {
         w.plan = Some(s.record);

@@ -6,7 +6,7 @@ mod ui_fixtures;
 
 use kdeck::app::state::{Screen, State};
 use kdeck::app::{Msg, update};
-use kdeck::cluster::{ClusterUpdate, Kind, Row, WatchState};
+use kdeck::cluster::{ClusterUpdate, Kind, Row, RowsClaim, WatchState};
 use ui_fixtures::{pod, render, rows, state, text};
 
 fn send(state: &mut State, update_: ClusterUpdate) {
@@ -86,6 +86,7 @@ fn pages_show_at_once_and_the_unlisted_go_at_the_end() {
             kind: Kind::Pod,
             rows: page1,
             first: true,
+            claim: RowsClaim::default(),
         },
     );
     assert_eq!(visible(&s), ["api-0", "api-1", "web-0", "web-1", "web-2"]);
@@ -102,6 +103,7 @@ fn pages_show_at_once_and_the_unlisted_go_at_the_end() {
             kind: Kind::Pod,
             rows: named("db", 1),
             first: false,
+            claim: RowsClaim::default(),
         },
     );
     assert_eq!(
@@ -156,6 +158,7 @@ fn a_first_page_fills_an_empty_pane_before_the_list_ends() {
             kind: Kind::Pod,
             rows: rows(Kind::Pod),
             first: true,
+            claim: RowsClaim::default(),
         },
     );
     let screen = text(&render(&s));

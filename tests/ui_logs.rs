@@ -158,7 +158,7 @@ fn l_on_a_deployment_follows_its_pods_and_their_comings_and_goings() {
         ["myapp-deploy-7c5ddbdf54-new01"]
     );
     assert!(
-        started(&kdeck::app::logs::reconcile(&mut s)).is_empty(),
+        started(&kdeck::app::logs_screen::reconcile(&mut s)).is_empty(),
         "joined once"
     );
 
@@ -170,7 +170,7 @@ fn l_on_a_deployment_follows_its_pods_and_their_comings_and_goings() {
             keys: vec![("default".into(), "myapp-deploy-5b8d7f9c6d-4xk2p".into())],
         }])],
     );
-    kdeck::app::logs::reconcile(&mut s);
+    kdeck::app::logs_screen::reconcile(&mut s);
     let v = view(&s);
     let gone = v
         .sources
@@ -189,7 +189,7 @@ fn l_on_a_deployment_follows_its_pods_and_their_comings_and_goings() {
         "{text}"
     );
     assert!(
-        !kdeck::app::logs::active_streams(&s).contains(&gone.stream),
+        !kdeck::app::logs_screen::active_streams(&s).contains(&gone.stream),
         "its stream is stopped"
     );
 }

@@ -272,6 +272,42 @@ fn without_a_metrics_api_the_columns_say_na_once() {
 }
 
 #[test]
+fn sparkline_rings_are_kept_for_the_pods_on_screen_only() {
+    use kdeck::app::metrics::history::Subject;
+    let pod = |name: &str| Subject::Pod {
+        namespace: "default".into(),
+        name: name.into(),
+    };
+    // A terminal a few rows high: the pods table shows its first rows only.
+    let mut s = state(Kind::Pod, (160, 3));
+    act(
+        &mut s,
+        [Msg::Metrics(MetricsReport::Pods(pod_sample(7, 110)))],
+    );
+    let names = visible_names(&s);
+    let (first, last) = ("dnsutil-rs-p8w5k", "myapp-deploy-7c5ddbdf54-h7lmn");
+    assert_eq!(names[0], first);
+    let at = names.iter().position(|n| n == last).expect("a listed pod");
+    assert!(at >= 3, "{last} is below the first rows: {names:?}");
+    let history = &s.metrics.history;
+    assert!(history.of(&pod(first)).is_some(), "{first} is on screen");
+    assert!(history.of(&pod(last)).is_none(), "{last} is not on screen");
+    assert!(history.len() <= 3, "{} rings", history.len());
+    // Scrolled to the last row: its ring starts, the first's goes.
+    if let Screen::Table(t) = s.screens.last_mut().expect("a screen") {
+        t.offset = at;
+        t.selected = at;
+    }
+    act(
+        &mut s,
+        [Msg::Metrics(MetricsReport::Pods(pod_sample(0, 110)))],
+    );
+    let history = &s.metrics.history;
+    assert!(history.of(&pod(last)).is_some(), "{last} is on screen now");
+    assert!(history.of(&pod(first)).is_none(), "{first} left the screen");
+}
+
+#[test]
 fn a_failed_polls_line_goes_with_the_next_answer_but_not_another_message() {
     let mut s = with_pod_metrics((160, 40));
     let failed = || {

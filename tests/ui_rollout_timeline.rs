@@ -9,7 +9,7 @@ mod ui_fixtures;
 
 use canary_plan_fixture::*;
 use kdeck::app::Msg;
-use kdeck::app::rollout_timeline::chart::{Mark, TimelineChart, chart};
+use kdeck::app::rollout_timeline::chart::{Mark, TimelineChart};
 use kdeck::app::state::Screen;
 use kdeck::cluster::ops::Operation;
 use kdeck::cluster::ops::canary::plan_ops::PlanChange;
@@ -19,7 +19,7 @@ fn timeline(w: &World, columns: usize) -> TimelineChart {
     let Some(Screen::Rollout(view)) = w.state.screens.last() else {
         panic!("the rollout view is shown")
     };
-    chart(&w.state, view, columns).expect("a timeline")
+    kdeck::app::rollout_screen::timeline(&w.state, view, columns).expect("a timeline")
 }
 
 /// The screen at `size`, as text.

@@ -47,7 +47,7 @@ async fn shoot(d: &mut AppDriver, sim: &TestSim, name: &str) {
     })
     .await;
     // The first sample of the use the screen shows (the sim's metrics API answers at once).
-    match kdeck::app::metrics::wanted(&d.state) {
+    match kdeck::app::metrics_polling::wanted(&d.state) {
         Some(MetricsTarget::Nodes) => {
             d.wait_for("the nodes' use", |s| s.metrics.samples.nodes.is_some())
                 .await;

@@ -6,8 +6,8 @@ mod ui_fixtures;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use kdeck::action::Action;
+use kdeck::app::editor::LiveObject;
 use kdeck::app::state::{Screen, State};
-use kdeck::app::yaml_view::LiveObject;
 use kdeck::app::{Effect, Msg, update};
 use kdeck::cluster::{ClusterUpdate, Kind, ObjectKey};
 use kdeck::theme::Theme;

@@ -3,24 +3,25 @@
 //! view of a Deployment with a plan), evaluates their health gates from the rows the
 //! watches keep and the log lines it follows, and for the plans it drives decides each
 //! next write (a step, a hold, a lease renewal, an abort or the promotion), returned as
-//! [`Effect`]s that send [`Operation`]s through the gate. Holds are timed by
-//! `Msg::Tick` (`state.now`); the event loop wakes for the next deadline
-//! ([`next_deadline`]).
+//! effects that send operations through the gate. Holds are timed by `Msg::Tick`
+//! (`state.now`); the event loop wakes for the next deadline.
+//!
+//! This folder holds what reads no more than the plans, the rows and the samples, and
+//! names nothing of the app: its gates ask for log streams and commands as
+//! [`PlanEffect`]s. The step over the whole state is app's `canary_tracking` (with the
+//! next deadline), the answers to the engine's requests app's `canary_answers`.
 //!
 //! The plan and its progress live on the Deployment (`plan_annotation`), so the engine
 //! keeps only what it needs to drive: what it sent and waits for, and the gates' state.
 
-mod answers;
 pub mod command_gate;
 pub mod decide;
 pub mod gates;
 pub mod log_gate;
 pub mod memory_gate;
-mod tracking;
 mod user;
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use jiff::Timestamp;
 
@@ -28,15 +29,13 @@ use self::command_gate::{CommandGate, CommandOutcome};
 use self::gates::{GateFailure, GateReport};
 use self::log_gate::LogGate;
 use super::rollout::RolloutCache;
-use super::state::{Screen, State};
 use crate::cluster::ops::canary::plan_annotation::{GateSettings, PlanRecord};
 use crate::cluster::ops::canary::plan_ops::PlanChange;
 use crate::config::CanaryConfig;
-pub use tracking::drive;
 pub use user::{ago, continue_operation, has_plan, hold_operation, new_record, user_sent};
 
 /// The first id of the engine's requests: far above the dialogs' own.
-const FIRST_ID: u64 = 1 << 40;
+pub const FIRST_ID: u64 = 1 << 40;
 
 /// A Deployment: namespace and name.
 pub type PlanKey = (String, String);
@@ -179,7 +178,8 @@ pub struct CanaryPlans {
     pub tracked: BTreeMap<PlanKey, TrackedPlan>,
     /// The last plan that ended, per Deployment.
     pub ended: BTreeMap<PlanKey, PlanEnd>,
-    next_id: u64,
+    /// The id of the engine's latest request (above [`FIRST_ID`], far from the dialogs').
+    pub next_id: u64,
 }
 
 impl Default for CanaryPlans {
@@ -206,62 +206,39 @@ impl CanaryPlans {
     }
 }
 
-/// The ids of the log streams the plans follow (kept running by the runtime).
-pub fn active_streams(state: &State) -> impl Iterator<Item = u64> + '_ {
-    state.canary.tracked.values().flat_map(|p| p.logs.streams())
+/// What the engine's gates ask of the loop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanEffect {
+    /// Follow a log stream for a log gate.
+    StartLogs(crate::cluster::LogStreamRequest),
+    /// Run a command gate's command.
+    RunCommand(command_gate::CommandRequest),
 }
 
-/// Counts a chunk of a plan's log stream; false if the stream is not a plan's.
-pub fn log_chunk(state: &mut State, stream: u64, chunk: &crate::cluster::LogChunk) -> bool {
-    let now = state.now;
-    state
-        .canary
+/// The ids of the log streams the plans follow (kept running by the runtime).
+pub fn active_streams(plans: &CanaryPlans) -> impl Iterator<Item = u64> + '_ {
+    plans.tracked.values().flat_map(|p| p.logs.streams())
+}
+
+/// Counts a chunk of a plan's log stream, arrived at `now`; false if the stream is not a
+/// plan's.
+pub fn log_chunk(
+    plans: &mut CanaryPlans,
+    now: Timestamp,
+    stream: u64,
+    chunk: &crate::cluster::LogChunk,
+) -> bool {
+    plans
         .tracked
         .values_mut()
         .any(|p| p.logs.chunk(stream, chunk, now))
 }
 
 /// Takes the outcome of a gate's command.
-pub fn command_done(state: &mut State, id: u64, outcome: &CommandOutcome) {
-    for plan in state.canary.tracked.values_mut() {
+pub fn command_done(plans: &mut CanaryPlans, id: u64, outcome: &CommandOutcome) {
+    for plan in plans.tracked.values_mut() {
         if plan.command.done(id, outcome) {
             return;
         }
     }
-}
-
-/// How long until something a driven plan waits for is due (a hold's end, a lease
-/// renewal, a retry, a timeout), or a shown plan's countdown changes: the event loop
-/// wakes then, even when nothing else happens.
-pub fn next_deadline(state: &State, now: Timestamp) -> Option<Duration> {
-    let mut due: Vec<Timestamp> = Vec::new();
-    for plan in state.canary.tracked.values().filter(|p| p.driving) {
-        due.extend(plan.retry_at);
-        due.extend(plan.awaiting.map(|(_, at)| at + tracking::AWAIT_LIMIT));
-        if let Some(record) = &plan.record {
-            due.extend(record.hold_ends());
-            due.push(decide::renewal_due(record));
-            if record.phase == crate::cluster::ops::canary::plan_annotation::PlanPhase::Scaling {
-                due.push(decide::scale_deadline(record));
-            }
-        }
-    }
-    if let Screen::Rollout(r) = state.screen()
-        && state.canary.plan(&r.namespace, &r.name).is_some()
-    {
-        due.push(now + jiff::SignedDuration::from_secs(1));
-    }
-    due.into_iter().min().map(|t| {
-        Duration::from_millis(
-            u64::try_from(t.duration_since(now).as_millis())
-                .unwrap_or(0)
-                .max(50),
-        )
-    })
-}
-
-/// What a report of request `id` means to the engine; true when it was the engine's own
-/// request (the dialogs have nothing to do with it).
-pub fn report(state: &mut State, id: u64, report: &super::operations::OpReport) -> bool {
-    answers::report(state, id, report)
 }

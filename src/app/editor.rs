@@ -23,7 +23,7 @@ mod selection;
 mod text_area;
 
 pub use command::EditorCommand;
-pub use requests::{EditReport, EditRequest, RecoveryKey};
+pub use requests::{EditReport, EditRequest, EditorEffect, LiveObject, RecoveryKey, Sensitive};
 pub use text_area::{EditorStyle, LockedTextArea};
 
 use std::sync::MutexGuard;
@@ -34,8 +34,6 @@ use serde_json::Value;
 
 use self::check::{ParseError, check_identity, parse};
 use self::rebase::rebase;
-use super::msg::Effect;
-use super::yaml_view::{LiveObject, Sensitive};
 use crate::action::Action;
 use crate::cluster::ObjectKey;
 use crate::cluster::object_yaml::{editable, to_yaml};
@@ -166,7 +164,7 @@ impl Editor {
     }
 
     /// What to do right after opening (`$EDITOR`, unless a recovery is offered first).
-    pub fn start_effects(&mut self) -> Vec<Effect> {
+    pub fn start_effects(&mut self) -> Vec<EditorEffect> {
         if self.external && self.phase == Phase::Editing {
             self.external = false;
             vec![self.run_external()]
@@ -211,25 +209,25 @@ impl Editor {
         };
     }
 
-    fn run_external(&mut self) -> Effect {
+    fn run_external(&mut self) -> EditorEffect {
         self.phase = Phase::External;
         let id = self.next_id();
-        Effect::Edit(EditRequest::External {
+        EditorEffect::Edit(EditRequest::External {
             id,
             text: Sensitive(self.text()),
         })
     }
 
-    fn save_recovery(&self) -> Effect {
-        Effect::Edit(EditRequest::SaveRecovery {
+    fn save_recovery(&self) -> EditorEffect {
+        EditorEffect::Edit(EditRequest::SaveRecovery {
             context: self.context.clone(),
             key: self.recovery.clone(),
             text: Sensitive(self.text()),
         })
     }
 
-    fn remove_recovery(&self) -> Effect {
-        Effect::Edit(EditRequest::RemoveRecovery {
+    fn remove_recovery(&self) -> EditorEffect {
+        EditorEffect::Edit(EditRequest::RemoveRecovery {
             context: self.context.clone(),
             key: self.recovery.clone(),
         })
@@ -237,7 +235,7 @@ impl Editor {
 
     /// Ctrl-s: checks the text and asks for a dry run; on a parse error the cursor jumps
     /// to it and nothing is sent.
-    pub fn save(&mut self, effects: &mut Vec<Effect>) -> Outcome {
+    pub fn save(&mut self, effects: &mut Vec<EditorEffect>) -> Outcome {
         let text = self.text();
         if self.create {
             return self.save_create(effects);
@@ -259,7 +257,7 @@ impl Editor {
             return Outcome::default();
         }
         let id = self.next_id();
-        effects.push(Effect::Edit(EditRequest::DryRun {
+        effects.push(EditorEffect::Edit(EditRequest::DryRun {
             id,
             key: self.key.clone(),
             object: object.clone(),
@@ -284,7 +282,7 @@ impl Editor {
     }
 
     /// Pasted text, inserted as is while typing.
-    pub fn paste(&mut self, text: &str, effects: &mut Vec<Effect>) {
+    pub fn paste(&mut self, text: &str, effects: &mut Vec<EditorEffect>) {
         if self.phase != Phase::Editing {
             return;
         }
@@ -299,7 +297,7 @@ impl Editor {
     }
 
     /// A key pressed while the editor is shown, its own keys as the default keymap binds them.
-    pub fn key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) -> Outcome {
+    pub fn key(&mut self, key: KeyEvent, effects: &mut Vec<EditorEffect>) -> Outcome {
         let command = match crate::keymap::Keymap::shipped().action_for(Section::Editor, &key) {
             Some(Action::Editor(command)) => Some(*command),
             _ => None,
@@ -313,7 +311,7 @@ impl Editor {
         &mut self,
         key: KeyEvent,
         command: Option<EditorCommand>,
-        effects: &mut Vec<Effect>,
+        effects: &mut Vec<EditorEffect>,
     ) -> Outcome {
         match self.phase.clone() {
             Phase::Editing if self.finding() => {
@@ -337,7 +335,7 @@ impl Editor {
         }
     }
 
-    fn editing_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) -> Outcome {
+    fn editing_key(&mut self, key: KeyEvent, effects: &mut Vec<EditorEffect>) -> Outcome {
         let modified = match key.code {
             KeyCode::Enter => {
                 let mut area = self.textarea();
@@ -362,7 +360,7 @@ impl Editor {
     }
 
     /// The text changed: recheck it and save it for recovery.
-    fn changed(&mut self, effects: &mut Vec<Effect>) {
+    fn changed(&mut self, effects: &mut Vec<EditorEffect>) {
         self.notice = None;
         self.recheck();
         effects.push(self.save_recovery());
@@ -377,7 +375,7 @@ impl Editor {
 
     /// Re-apply after a conflict: the user's changes on top of `latest`, checked and
     /// diffed against it again before anything is sent.
-    fn reapply(&mut self, latest: LiveObject, effects: &mut Vec<Effect>) -> Outcome {
+    fn reapply(&mut self, latest: LiveObject, effects: &mut Vec<EditorEffect>) -> Outcome {
         let Some(edited) = self.pending.clone() else {
             self.phase = Phase::Editing;
             return Outcome::default();

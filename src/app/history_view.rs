@@ -7,9 +7,7 @@
 pub mod side_by_side;
 
 use self::side_by_side::{CONTEXT_LINES, SideBySide};
-use super::msg::Effect;
-use super::operations::{Load, OpRequest};
-use super::state::{Screen, State};
+use super::rows::Stores;
 use crate::action::{Action, HistoryCommand};
 use crate::cluster::ops::template_diff::{template_yaml, text_diff};
 use crate::cluster::ops::{DiffLine, Revision};
@@ -216,58 +214,9 @@ fn default_marks(numbers: &[i64], current: Option<i64>) -> Vec<i64> {
         .collect()
 }
 
-/// Opens the history view of the selected Deployment (`v`), or of the Deployment
-/// `name` in the namespace shown (`:history NAME`).
-pub fn open(state: &mut State, name: Option<String>, effects: &mut Vec<Effect>) {
-    let key = match name {
-        Some(name) => {
-            let Some(namespace) = state.namespace.clone() else {
-                state.status = Some(
-                    ":history NAME needs a namespace (:ns NAME), or select the Deployment"
-                        .to_owned(),
-                );
-                return;
-            };
-            ObjectKey {
-                kind: Kind::Deployment,
-                namespace,
-                name,
-            }
-        }
-        None => match super::navigation::selected_key(state) {
-            Some(key) if key.kind == Kind::Deployment => key,
-            Some(key) => {
-                state.status = Some(format!(
-                    "history works on Deployments, not {}",
-                    key.kind.word()
-                ));
-                return;
-            }
-            None => {
-                state.status = Some("history: select a Deployment".to_owned());
-                return;
-            }
-        },
-    };
-    if let Screen::History(view) = state.screen()
-        && view.namespace == key.namespace
-        && view.name == key.name
-    {
-        return;
-    }
-    state
-        .screens
-        .push(Screen::History(Box::new(HistoryView::new(
-            &key.namespace,
-            &key.name,
-        ))));
-    follow(state, effects);
-}
-
-/// What the shown history view's revisions depend on, from the watched rows.
-fn signature(state: &State, namespace: &str, name: &str) -> HistorySignature {
-    let revision = match state
-        .stores
+/// What the revisions of Deployment `namespace/name` depend on, from the watched rows.
+fn signature(stores: &Stores, namespace: &str, name: &str) -> HistorySignature {
+    let revision = match stores
         .of(Kind::Deployment)
         .find(namespace, name)
         .map(|r| &r.detail)
@@ -275,8 +224,7 @@ fn signature(state: &State, namespace: &str, name: &str) -> HistorySignature {
         Some(Detail::Deployment(d)) => d.revision,
         _ => None,
     };
-    let mut replica_sets: Vec<_> = state
-        .stores
+    let mut replica_sets: Vec<_> = stores
         .of(Kind::ReplicaSet)
         .iter()
         .filter(|(_, r)| {
@@ -300,67 +248,49 @@ fn signature(state: &State, namespace: &str, name: &str) -> HistorySignature {
     (revision, replica_sets)
 }
 
-/// Reads the shown history view's revisions again when its ReplicaSets changed (once
-/// per frame, after the updates of the frame are applied).
-pub fn follow(state: &mut State, effects: &mut Vec<Effect>) {
-    let Screen::History(view) = state.screen() else {
-        return;
-    };
-    let now = signature(state, &view.namespace, &view.name);
-    if view.read_for.as_ref() == Some(&now) {
-        return;
-    }
-    let id = state.dialogs.next_id();
-    let Some(Screen::History(view)) = state.screen_mut() else {
-        return;
-    };
-    view.read_for = Some(now);
-    view.load_id = id;
-    let key = ObjectKey {
-        kind: Kind::Deployment,
-        namespace: view.namespace.clone(),
-        name: view.name.clone(),
-    };
-    effects.push(Effect::Ops(OpRequest::Load {
-        id,
-        load: Load::History(key),
-    }));
+/// What the view's own keys did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Keyed {
+    /// Space marked or unmarked a revision; what the status line should say about it.
+    Marked(Option<String>),
+    /// The diff scrolled.
+    Scrolled,
 }
 
-/// Takes the answer to a history view's read; returns whether `id` was one.
-pub fn report(state: &mut State, id: u64, found: &Result<Vec<Revision>, String>) -> bool {
-    for screen in state.screens.iter_mut().rev() {
-        if let Screen::History(view) = screen
-            && view.load_id == id
-        {
-            view.loaded(found.clone());
-            return true;
-        }
+impl HistoryView {
+    /// The signature to read the revisions again for, when the Deployment's ReplicaSets
+    /// changed since the last read (checked once per frame, after the frame's updates).
+    pub fn stale(&self, stores: &Stores) -> Option<HistorySignature> {
+        let now = signature(stores, &self.namespace, &self.name);
+        (self.read_for.as_ref() != Some(&now)).then_some(now)
     }
-    false
-}
 
-/// The history view's own keys (Space marks) and its diff scrolling (PageUp, PageDown);
-/// returns whether the key was the view's.
-pub fn key(state: &mut State, action: &Action) -> bool {
-    // The view's inside: the screen less the header, footer and borders.
-    let inner_height = state.size.1.saturating_sub(6);
-    let unified = unified(state.size.0);
-    let Some(Screen::History(view)) = state.screen_mut() else {
-        return false;
-    };
-    let page = view.diff_room(inner_height);
-    // Scrolled no further than the last page, so PageUp moves at once.
-    let last = view.diff_rows(unified).saturating_sub(page);
-    match action {
-        Action::HistoryKey(HistoryCommand::Mark) => {
-            let said = view.mark();
-            state.status = said;
-            state.status_ok = true;
+    /// Notes that the revisions are being read for `signature`, answer `id`; returns the
+    /// Deployment to read them of.
+    pub fn reading(&mut self, signature: HistorySignature, id: u64) -> ObjectKey {
+        self.read_for = Some(signature);
+        self.load_id = id;
+        ObjectKey {
+            kind: Kind::Deployment,
+            namespace: self.namespace.clone(),
+            name: self.name.clone(),
         }
-        Action::PageDown => view.scroll = (view.scroll + page).min(last),
-        Action::PageUp => view.scroll = view.scroll.saturating_sub(page),
-        _ => return false,
     }
-    true
+
+    /// The view's own keys (Space marks) and its diff scrolling (PageUp, PageDown), on a
+    /// screen of `size`; `None` when the key is not the view's.
+    pub fn key(&mut self, action: &Action, size: (u16, u16)) -> Option<Keyed> {
+        // The view's inside: the screen less the header, footer and borders.
+        let inner_height = size.1.saturating_sub(6);
+        let page = self.diff_room(inner_height);
+        // Scrolled no further than the last page, so PageUp moves at once.
+        let last = self.diff_rows(unified(size.0)).saturating_sub(page);
+        match action {
+            Action::HistoryKey(HistoryCommand::Mark) => return Some(Keyed::Marked(self.mark())),
+            Action::PageDown => self.scroll = (self.scroll + page).min(last),
+            Action::PageUp => self.scroll = self.scroll.saturating_sub(page),
+            _ => return None,
+        }
+        Some(Keyed::Scrolled)
+    }
 }

@@ -17,7 +17,7 @@ pub fn key(state: &mut State, mut key: KeyEvent) -> Vec<Effect> {
     if key.modifiers.contains(KeyModifiers::ALT)
         && matches!(state.mode, Mode::Normal | Mode::Help)
         // Not in the editor: a quick Esc there must not leave it behind its back.
-        && !super::yaml_view::takes_all_keys(state)
+        && !super::yaml_screen::takes_all_keys(state)
     {
         let back = if state.mode == Mode::Help {
             Action::Help
@@ -36,7 +36,7 @@ pub fn key(state: &mut State, mut key: KeyEvent) -> Vec<Effect> {
 /// Applies text the terminal pasted (bracketed paste): into the editor or the YAML
 /// view's search as it is; into a dialog or a prompt without control characters.
 pub fn paste(state: &mut State, text: String) -> Vec<Effect> {
-    if super::yaml_view::takes_all_keys(state) {
+    if super::yaml_screen::takes_all_keys(state) {
         return update(state, Msg::YamlPaste(text));
     }
     let text: String = text.chars().filter(|c| !c.is_control()).collect();
@@ -65,14 +65,14 @@ pub fn key_action(state: &State, key: &KeyEvent) -> Option<Msg> {
         return Some(Msg::Action(Action::Quit));
     }
     if state.dialogs.open.is_some() {
-        return super::dialog::key_action(key);
+        return super::dialog_screen::key_action(key);
     }
-    if let Some(msg) = super::yaml_view::key_action(state, key) {
+    if let Some(msg) = super::yaml_screen::key_action(state, key) {
         return Some(msg);
     }
     if state.mode == Mode::Normal
         && let Screen::Logs(view) = state.screen()
-        && let Some(msg) = super::logs::logs_key_action(&state.keymap, view, key)
+        && let Some(msg) = super::logs_screen::logs_key_action(&state.keymap, view, key)
     {
         return Some(msg);
     }

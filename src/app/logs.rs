@@ -2,10 +2,12 @@
 //! Lines go into a bounded ring buffer ([`buffer`]); the view follows the tail until
 //! scrolled up, then counts what arrives meanwhile. Search, filter, save and copy are in
 //! [`commands`]; which pods are followed in [`sources`]; text is made safe in [`sanitize`].
+//! A view says what it needs as [`LogEffect`]s and what the status line should say as
+//! [`Handled`]; app's `logs_screen` finds the view, hands it keys and chunks and acts on
+//! that, so this module names nothing of the app.
 
 pub mod buffer;
 pub mod commands;
-pub mod line_matcher;
 pub mod line_text;
 pub mod sanitize;
 pub mod sources;
@@ -14,14 +16,29 @@ pub mod streams;
 use std::collections::VecDeque;
 
 use self::buffer::{LogBuffer, LogEntry};
-use self::line_matcher::LineMatcher;
+use super::line_matcher::LineMatcher;
 use crate::cluster::Kind;
 
-pub use self::commands::{LogsCommand, key, logs_key_action};
-pub use self::sources::{open_selected, reconcile};
-pub use self::streams::{active_streams, chunk, restart_stream, split_timestamp};
+pub use self::commands::{Handled, LogsCommand, PromptEdit};
+pub use self::streams::{apply_chunk, restart_stream, split_timestamp};
 
 pub use crate::config::LogSettings;
+
+/// What the logs views ask of the loop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogEffect {
+    /// Stream the logs of a container.
+    StartLogs(crate::cluster::LogStreamRequest),
+    /// Put text on the clipboard (the lines on screen).
+    CopyText(String),
+    /// Write text to a file (the lines kept).
+    SaveText {
+        /// Where.
+        path: std::path::PathBuf,
+        /// What.
+        text: String,
+    },
+}
 
 /// What a logs view follows.
 #[derive(Debug, Clone, PartialEq, Eq)]

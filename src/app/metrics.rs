@@ -1,8 +1,9 @@
 //! Live CPU and memory use in the dashboard: which poll the shown screen needs (the
 //! namespace's pods, or the nodes, or nothing), what the polls found, and the last
 //! samples of each shown object for the sparklines. Pure, like the rest of `app`: the
-//! runtime polls ([`Effect::PollMetrics`]) and hands the answers back as
-//! [`Msg::Metrics`](super::Msg::Metrics).
+//! runtime polls and hands the answers back, which [`MetricsState::take`] takes in and
+//! says what else they change (app's `metrics_polling` asks for the polls and acts on
+//! that).
 
 pub mod history;
 pub mod summary;
@@ -12,8 +13,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 use self::history::{History, Subject};
-use super::msg::Effect;
-use super::state::{Screen, State};
+use super::rows::Stores;
 use crate::cluster::Kind;
 use crate::cluster::metrics::{MetricsReport, MetricsTarget, Samples};
 use crate::config::MetricsConfig;
@@ -95,161 +95,99 @@ impl MetricsState {
     }
 }
 
-/// The poll the shown screen needs: the pods of the namespace for pods, their containers,
-/// a pod's describe, the rollout view and the monitor; the nodes for nodes and a node's
-/// describe. Where the screen needs none, the pods of the namespace while this kdeck
-/// drives a canary plan with a memory gate (its verdicts need the samples); else nothing.
-pub fn wanted(state: &State) -> Option<MetricsTarget> {
-    let pods = || MetricsTarget::Pods {
-        namespace: state.namespace.clone(),
-    };
-    shown_wants(state, pods).or_else(|| {
-        let gated = state
-            .canary
-            .tracked
-            .values()
-            .any(|p| p.driving && p.record.as_ref().is_some_and(|r| r.gates.memory.is_some()));
-        gated.then(pods)
-    })
+/// What a poll's report changed beyond the metrics, for the app to act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Taken {
+    /// New pod samples: the monitor's cards and tables of pods sorted by use are due.
+    Pods,
+    /// New node samples: tables of nodes sorted by use are due.
+    Nodes,
+    /// Something the status line should say, as a warning.
+    Warning(String),
+    /// A poll failed: the status line should say this until the next answer (see
+    /// [`MetricsState::failure_shown`]).
+    Failed(String),
+    /// Nothing else (a sample of a namespace left behind, or the same failure again).
+    Nothing,
 }
 
-fn shown_wants(state: &State, pods: impl Fn() -> MetricsTarget) -> Option<MetricsTarget> {
-    match state.screen() {
-        Screen::Table(t) if t.kind == Kind::Pod => Some(pods()),
-        Screen::Table(t) if t.kind == Kind::Node => Some(MetricsTarget::Nodes),
-        Screen::Text(t) => match t.key.as_ref().map(|k| k.kind) {
-            Some(Kind::Pod) => Some(pods()),
-            Some(Kind::Node) => Some(MetricsTarget::Nodes),
-            _ => None,
-        },
-        Screen::Containers(_) | Screen::Rollout(_) | Screen::Monitor(_) => Some(pods()),
-        _ => None,
-    }
-}
-
-/// Asks the runtime to poll what the screen needs, when that changed.
-pub fn ensure_polling(state: &mut State) -> Option<Effect> {
-    if state.connection.switching_to.is_some() {
-        return None;
-    }
-    let target = wanted(state);
-    // The monitor opened on a sample already there: its cards need not wait for the next.
-    if matches!(state.screen(), Screen::Monitor(_))
-        && !state
-            .metrics
-            .history
-            .holds(|s| matches!(s, Subject::Deployment { .. }))
-    {
-        record_monitor(state);
-    }
-    if target == state.metrics.polling {
-        return None;
-    }
-    state.metrics.polling.clone_from(&target);
-    Some(Effect::PollMetrics {
-        target,
-        interval: state.metrics.interval,
-    })
-}
-
-/// Takes a poll's report.
-pub fn report(state: &mut State, report: MetricsReport) {
-    if !matches!(report, MetricsReport::Failed(_))
-        && let Some(failure) = state.metrics.failure_shown.take()
-        && state.status.as_ref() == Some(&failure)
-    {
-        state.status = None;
-    }
-    let m = &mut state.metrics;
-    match report {
-        MetricsReport::Pods(sample) => {
-            // A namespace left behind: its pods are not on screen.
-            if let Some(MetricsTarget::Pods { namespace }) = &m.polling
-                && *namespace != sample.namespace
-            {
-                return;
+impl MetricsState {
+    /// Takes a poll's report; a pods' sample feeds the sparkline rings of the pods `shown`
+    /// names (those on screen), and the other pods' rings go.
+    pub fn take(&mut self, report: MetricsReport, shown: impl Fn(&str, &str) -> bool) -> Taken {
+        match report {
+            MetricsReport::Pods(sample) => {
+                // A namespace left behind: its pods are not on screen.
+                if let Some(MetricsTarget::Pods { namespace }) = &self.polling
+                    && *namespace != sample.namespace
+                {
+                    return Taken::Nothing;
+                }
+                self.api = MetricsApi::Available;
+                self.samples.unavailable = None;
+                self.history.record_pods(&sample, shown);
+                self.samples.pods = Some(sample);
+                Taken::Pods
             }
-            m.api = MetricsApi::Available;
-            m.samples.unavailable = None;
-            m.history.record_pods(&sample);
-            m.samples.pods = Some(sample);
-            record_monitor(state);
-            resort(state, Kind::Pod);
-        }
-        MetricsReport::Nodes(sample) => {
-            m.api = MetricsApi::Available;
-            m.samples.unavailable = None;
-            m.history.record(
-                sample.taken,
-                sample
-                    .nodes
-                    .iter()
-                    .map(|(name, u)| (Subject::Node(name.clone()), *u)),
-                |s| matches!(s, Subject::Node(_)),
-            );
-            m.samples.nodes = Some(sample);
-            resort(state, Kind::Node);
-        }
-        MetricsReport::Unavailable(why) => {
-            if !matches!(m.api, MetricsApi::Unavailable(_)) {
-                state.status = Some(format!(
+            MetricsReport::Nodes(sample) => {
+                self.api = MetricsApi::Available;
+                self.samples.unavailable = None;
+                self.history.record(
+                    sample.taken,
+                    sample
+                        .nodes
+                        .iter()
+                        .map(|(name, u)| (Subject::Node(name.clone()), *u)),
+                    |s| matches!(s, Subject::Node(_)),
+                );
+                self.samples.nodes = Some(sample);
+                Taken::Nodes
+            }
+            MetricsReport::Unavailable(why) => {
+                let news = !matches!(self.api, MetricsApi::Unavailable(_));
+                self.samples = Samples {
+                    unavailable: Some(why.clone()),
+                    ..Samples::default()
+                };
+                let warning = format!(
                     "CPU/MEM n/a: no metrics API on this cluster (no metrics-server?): {why}"
-                ));
-                state.status_ok = false;
+                );
+                self.api = MetricsApi::Unavailable(why);
+                if news {
+                    Taken::Warning(warning)
+                } else {
+                    Taken::Nothing
+                }
             }
-            m.samples = Samples {
-                unavailable: Some(why.clone()),
-                ..Samples::default()
-            };
-            m.api = MetricsApi::Unavailable(why);
-        }
-        MetricsReport::Forbidden(why) => {
-            if !matches!(m.api, MetricsApi::Forbidden(_)) {
-                state.status = Some(format!("CPU and memory columns hidden: {why}"));
-                state.status_ok = false;
+            MetricsReport::Forbidden(why) => {
+                let news = !matches!(self.api, MetricsApi::Forbidden(_));
+                self.samples = Samples::default();
+                let warning = format!("CPU and memory columns hidden: {why}");
+                self.api = MetricsApi::Forbidden(why);
+                if news {
+                    Taken::Warning(warning)
+                } else {
+                    Taken::Nothing
+                }
             }
-            m.samples = Samples::default();
-            m.api = MetricsApi::Forbidden(why);
-        }
-        MetricsReport::Failed(why) => {
-            let shown = format!("metrics: {why}");
-            state.status = Some(shown.clone());
-            state.status_ok = false;
-            m.failure_shown = Some(shown);
+            MetricsReport::Failed(why) => Taken::Failed(format!("metrics: {why}")),
         }
     }
-}
 
-/// Records the total of each Deployment on the monitor's cards, when the monitor is shown.
-fn record_monitor(state: &mut State) {
-    let (Some(Screen::Monitor(view)), Some(sample)) =
-        (state.screens.last(), state.metrics.samples.pods.as_ref())
-    else {
-        return;
-    };
-    let totals = summary::deployment_totals(&state.stores, view, sample);
-    state.metrics.history.record(
-        sample.taken,
-        totals
-            .into_iter()
-            .map(|((namespace, name), u)| (Subject::Deployment { namespace, name }, u)),
-        |s| matches!(s, Subject::Deployment { .. }),
-    );
-}
-
-/// Tables of `kind` sorted by a use column are sorted again with the new sample.
-fn resort(state: &mut State, kind: Kind) {
-    let all = state.all_namespaces();
-    for screen in &mut state.screens {
-        if let Screen::Table(t) = screen
-            && t.kind == kind
-        {
-            let columns = crate::cluster::columns::columns_for(kind, all, &[]);
-            // Columns past the kind's own are the use columns.
-            if t.sort_column >= columns.len() {
-                t.computed_from = None;
-            }
-        }
+    /// Records the total use of each Deployment in `deployments` (slots of the
+    /// Deployments' store) from the last pod sample, for the monitor's cards.
+    pub fn record_deployments(&mut self, stores: &Stores, deployments: &[usize]) {
+        let Some(sample) = self.samples.pods.as_ref() else {
+            return;
+        };
+        let totals = summary::deployment_totals(stores, deployments, sample);
+        self.history.record(
+            sample.taken,
+            totals
+                .into_iter()
+                .map(|((namespace, name), u)| (Subject::Deployment { namespace, name }, u)),
+            |s| matches!(s, Subject::Deployment { .. }),
+        );
     }
 }
 

@@ -80,9 +80,9 @@ pub enum Msg {
         /// The object asked for.
         key: crate::cluster::ObjectKey,
         /// The object, or the error message.
-        object: Result<super::yaml_view::LiveObject, String>,
+        object: Result<super::editor::LiveObject, String>,
         /// The text of an unsent edit of it, when opening the editor.
-        recovery: Option<super::yaml_view::Sensitive>,
+        recovery: Option<super::editor::Sensitive>,
     },
     /// A key for the YAML view's own keys, its search line or its editor.
     YamlKey(crossterm::event::KeyEvent),
@@ -200,4 +200,13 @@ pub enum Effect {
     RunCommand(super::canary_plan::command_gate::CommandRequest),
     /// Open a terminal session, start or stop a port-forward; answered by [`Msg::Stream`].
     Stream(super::stream_msg::StreamRequest),
+}
+
+impl From<super::editor::EditorEffect> for Effect {
+    fn from(effect: super::editor::EditorEffect) -> Self {
+        match effect {
+            super::editor::EditorEffect::Edit(request) => Self::Edit(request),
+            super::editor::EditorEffect::CopyText(text) => Self::CopyText(text),
+        }
+    }
 }

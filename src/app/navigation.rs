@@ -178,7 +178,7 @@ pub fn enter(state: &mut State, effects: &mut Vec<Effect>) {
         Screen::Monitor(_) => selected_row(state)
             .map(|d| rollout_view(d.meta.namespace.to_string(), d.meta.name.clone())),
         Screen::Containers(_) => {
-            super::logs::open_selected(state, effects);
+            super::logs_screen::open_selected(state, effects);
             return;
         }
         Screen::Contexts { selected } => {

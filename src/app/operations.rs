@@ -95,10 +95,10 @@ pub fn report(state: &mut State, id: u64, report: OpReport, effects: &mut Vec<Ef
         return;
     }
     match report {
-        OpReport::History(found) if super::history_view::report(state, id, &found) => {}
+        OpReport::History(found) if super::history_screen::report(state, id, &found) => {}
         OpReport::SessionTarget(found) => {
             super::shell_session::target_found(state, id, found, effects);
         }
-        report => super::dialog::report(state, id, report),
+        report => super::dialog_screen::report(state, id, report),
     }
 }

@@ -208,7 +208,9 @@ impl Stores {
     /// Applies a row update (not a watch state change or columns; those go to the state).
     pub fn apply(&mut self, update: ClusterUpdate) {
         match update {
-            ClusterUpdate::Listed { kind, rows, first } => self.of_mut(kind).listed(rows, first),
+            ClusterUpdate::Listed {
+                kind, rows, first, ..
+            } => self.of_mut(kind).listed(rows, first),
             ClusterUpdate::Reset { kind, rows } => self.of_mut(kind).reset(rows),
             ClusterUpdate::Applied { kind, rows } => self.of_mut(kind).apply(rows),
             ClusterUpdate::Deleted { kind, keys } => self.of_mut(kind).delete(keys),
@@ -220,7 +222,7 @@ impl Stores {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::{Detail, Health, Meta};
+    use crate::cluster::{Detail, Health, Meta, RowsClaim};
 
     fn ns(name: &str) -> Row {
         Row {
@@ -271,6 +273,7 @@ mod tests {
             kind,
             rows: vec![ns("a"), ns("b")],
             first: true,
+            claim: RowsClaim::default(),
         });
         // Page 1 is visible at once; nothing is dropped before the list ends.
         assert_eq!(names(stores.of(kind)), ["a", "b", "old"]);
@@ -284,6 +287,7 @@ mod tests {
             kind,
             rows: vec![ns("c")],
             first: false,
+            claim: RowsClaim::default(),
         });
         assert_eq!(names(stores.of(kind)), ["a", "b", "c", "old"]);
         stores.apply(ClusterUpdate::Reset {

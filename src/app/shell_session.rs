@@ -10,39 +10,13 @@ use super::dialog::container_picker::ContainerPicker;
 use super::msg::Effect;
 use super::navigation::selected_key;
 use super::operations::{Load, OpRequest};
+pub use super::session_purpose::Purpose;
 use super::state::{Screen, State};
 use super::stream_msg::{SessionKind, StreamMsg, StreamRequest};
 use crate::action::{Action, PodCommand};
 use crate::cluster::exec::{ContainerRef, SessionEnd};
 use crate::cluster::session_target::SessionTarget;
 use crate::cluster::{Detail, Kind, ObjectKey};
-
-/// What a session is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
-    /// A shell (exec).
-    Shell,
-    /// Attach to the main process.
-    Attach,
-}
-
-impl Purpose {
-    fn word(self) -> &'static str {
-        match self {
-            Self::Shell => "shell",
-            Self::Attach => "attach",
-        }
-    }
-}
-
-impl From<PodCommand> for Purpose {
-    fn from(command: PodCommand) -> Self {
-        match command {
-            PodCommand::Shell => Self::Shell,
-            PodCommand::Attach => Self::Attach,
-        }
-    }
-}
 
 /// A target being looked up.
 #[derive(Debug, Clone, PartialEq, Eq)]

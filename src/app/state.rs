@@ -85,7 +85,7 @@ pub struct RolloutView {
     /// What the view shows, recomputed when the stores change.
     pub cache: RolloutCache,
     /// The canary pane: the logs of the current ReplicaSet's pods, once old pods run
-    /// beside them (kept by `app::logs::reconcile`).
+    /// beside them (kept by `app::logs_screen::reconcile`).
     pub new_pod_logs: Option<Box<LogsView>>,
 }
 

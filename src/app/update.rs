@@ -32,9 +32,9 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
                     effects.push(Effect::Discover);
                 }
             }
-            super::yaml_view::follow(state, &mut effects);
+            super::yaml_screen::follow(state, &mut effects);
             // New pods of a followed workload join its logs view.
-            effects.extend(super::logs::reconcile(state));
+            effects.extend(super::logs_screen::reconcile(state));
             return effects;
         }
         Msg::Start => {
@@ -53,10 +53,10 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
             state.now = now;
             state.timelines.stamp(now);
             state.refresh_views();
-            super::history_view::follow(state, &mut effects);
+            super::history_screen::follow(state, &mut effects);
             // The canary plans are judged and driven here, at a fresh `now`: the tick comes
             // before every frame, so within a frame of the rows that changed.
-            super::canary_plan::drive(state, &mut effects);
+            super::canary_tracking::drive(state, &mut effects);
             return effects;
         }
         Msg::Key(key) => return super::keys::key(state, key),
@@ -104,23 +104,25 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
             state.status_ok = true;
         }
         Msg::LogStream { stream, chunk } => {
-            if !super::canary_plan::log_chunk(state, stream, &chunk) {
-                super::logs::chunk(state, stream, chunk);
+            if !super::canary_plan::log_chunk(&mut state.canary, state.now, stream, &chunk) {
+                super::logs_screen::chunk(state, stream, chunk);
             }
         }
-        Msg::CommandDone { id, outcome } => super::canary_plan::command_done(state, id, &outcome),
-        Msg::DialogKey(k) => super::dialog::key(state, k, &mut effects),
+        Msg::CommandDone { id, outcome } => {
+            super::canary_plan::command_done(&mut state.canary, id, &outcome);
+        }
+        Msg::DialogKey(k) => super::dialog_screen::key(state, k, &mut effects),
         Msg::ObjectLoaded {
             key,
             object,
             recovery,
-        } => super::yaml_view::loaded(state, &key, object, recovery, &mut effects),
+        } => super::yaml_screen::loaded(state, &key, object, recovery, &mut effects),
         Msg::YamlKey(k) => {
             state.status = None;
-            super::yaml_view::key(state, k, &mut effects);
+            super::yaml_screen::key(state, k, &mut effects);
         }
-        Msg::YamlPaste(text) => super::yaml_view::paste(state, &text, &mut effects),
-        Msg::EditReport(report) => super::yaml_view::report(state, report, &mut effects),
+        Msg::YamlPaste(text) => super::yaml_screen::paste(state, &text, &mut effects),
+        Msg::EditReport(report) => super::yaml_screen::report(state, report, &mut effects),
         Msg::FileRead { path, text } => match text {
             Ok(text) => {
                 state.status = Some(format!(
@@ -128,17 +130,17 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
                     path.display()
                 ));
                 let kind = root_kind(state);
-                super::yaml_view::create_from(state, kind, Some(&path), &text, &mut effects);
+                super::yaml_screen::create_from(state, kind, Some(&path), &text, &mut effects);
             }
             Err(message) => state.status = Some(message),
         },
         Msg::OpReport { id, report } => {
-            if !super::canary_plan::report(state, id, &report) {
+            if !super::canary_answers::report(state, id, &report) {
                 super::operations::report(state, id, report, &mut effects);
             }
         }
         Msg::Stream(msg) => super::stream_msg::apply(state, msg, &mut effects),
-        Msg::Metrics(report) => super::metrics::report(state, report),
+        Msg::Metrics(report) => super::metrics_polling::report(state, report),
         input_msg @ (Msg::InputChar(_)
         | Msg::InputText(_)
         | Msg::InputBackspace
@@ -146,7 +148,7 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
         | Msg::InputComplete
         | Msg::InputSubmit
         | Msg::InputCancel) => {
-            if !super::logs::commands::input(state, &input_msg, &mut effects) {
+            if !super::logs_screen::input(state, &input_msg, &mut effects) {
                 input(state, &input_msg, &mut effects);
             }
         }
@@ -167,7 +169,7 @@ pub fn update(state: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
         state.refresh_views();
     }
     effects.extend(super::watches::ensure(state));
-    effects.extend(super::metrics::ensure_polling(state));
+    effects.extend(super::metrics_polling::ensure_polling(state));
     effects.extend(super::permissions::ask_missing(state));
     effects
 }
@@ -219,10 +221,10 @@ fn root_kind(state: &State) -> Kind {
 }
 
 fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
-    if super::logs::key(state, &action, effects)
-        || super::yaml_view::command(state, &action, effects)
+    if super::logs_screen::key(state, &action, effects)
+        || super::yaml_screen::command(state, &action, effects)
         || super::port_forwards::key(state, &action, effects)
-        || super::history_view::key(state, &action)
+        || super::history_screen::key(state, &action)
     {
         return;
     }
@@ -247,7 +249,7 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
             show_pane(state, PANES[next]);
         }
         Action::CommandMode => state.mode = Mode::Command(String::new()),
-        Action::FilterMode if super::yaml_view::start_search(state) => {}
+        Action::FilterMode if super::yaml_screen::start_search(state) => {}
         Action::FilterMode => match state.screen() {
             Screen::Table(t) => {
                 let text = t
@@ -262,11 +264,11 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
         Action::AllNamespaces => switch_namespace(state, None),
         Action::Help => state.mode = Mode::Help,
         Action::Describe => navigation::describe(state, effects),
-        Action::Yaml => super::yaml_view::open(state, None, effects),
+        Action::Yaml => super::yaml_screen::open(state, None, effects),
         Action::SortNext | Action::SortPrev | Action::SortReverse => sort(state, &action),
         Action::Quit => state.quit = true,
-        Action::ShowLogs => super::logs::open_selected(state, effects),
-        Action::History => super::history_view::open(state, None, effects),
+        Action::ShowLogs => super::logs_screen::open_selected(state, effects),
+        Action::History => super::history_screen::open(state, None, effects),
         mutation if mutation.is_mutation() => {
             if state.readonly {
                 state.status = Some(super::permissions::readonly_refusal(&mutation));
@@ -284,13 +286,13 @@ fn key(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
             }
             if matches!(mutation, Action::Edit | Action::EditExternal) {
                 let external = mutation == Action::EditExternal;
-                super::yaml_view::open(state, Some(external), effects);
+                super::yaml_screen::open(state, Some(external), effects);
                 return;
             }
             match mutation {
                 Action::PodKey(command) => super::shell_session::key(state, command, effects),
                 Action::PortForward => super::port_forwards::open_dialog(state, effects),
-                _ => super::dialog::open(state, &mutation, effects),
+                _ => super::dialog_screen::open(state, &mutation, effects),
             }
         }
         _ => {}
@@ -490,7 +492,7 @@ fn run_command(state: &mut State, cmd: Command, effects: &mut Vec<Effect>) {
         }
         Command::Create(kind) => {
             let kind = kind.unwrap_or_else(|| root_kind(state));
-            super::yaml_view::create(state, kind, effects);
+            super::yaml_screen::create(state, kind, effects);
         }
         Command::CreateFrom(path) if state.readonly => {
             state.status = Some(format!(
@@ -504,7 +506,7 @@ fn run_command(state: &mut State, cmd: Command, effects: &mut Vec<Effect>) {
         }
         Command::Shell => super::shell_session::shell_command(state, effects),
         Command::Forwards => super::port_forwards::show(state),
-        Command::History(name) => super::history_view::open(state, name, effects),
+        Command::History(name) => super::history_screen::open(state, name, effects),
         Command::Run { image, args } => super::run_pod::run(state, image, args, effects),
     }
 }

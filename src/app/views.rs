@@ -54,7 +54,7 @@ impl State {
             | Screen::Yaml(_)
             | Screen::Contexts { .. }
             | Screen::Forwards(_)
-            // Its revisions are read on the Deployment's changes (`history_view::follow`).
+            // Its revisions are read on the Deployment's changes (`history_screen::follow`).
             | Screen::History(_) => {}
         }
     }

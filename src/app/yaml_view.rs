@@ -3,63 +3,22 @@
 //! values masked unless revealed. It follows the object: when the watch store shows a
 //! new resourceVersion it refetches, or, while the user is scrolled, marks itself stale.
 //!
-//! Its own keys (the keymap's `[yaml]` section, [`command`]) come as [`Action::YamlView`];
-//! while its editor or search line is open every key comes as [`Msg::YamlKey`] (the
+//! Its own keys (the keymap's `[yaml]` section, [`command`]) come as `Action::YamlView`;
+//! while its editor or search line is open every key comes as `Msg::YamlKey` (the
 //! editor asks the keymap's `[editor]` section for its own keys); the rest go through
-//! the keymap's `[normal]` section.
+//! the keymap's `[normal]` section. Opening it, fetching the object and handing it keys
+//! is app's `yaml_screen`; this module names nothing of the app.
 
 pub mod command;
 
 use std::fmt;
-use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use serde_json::Value;
 
-use super::editor::{EditReport, Editor, Outcome, RecoveryKey};
-use super::msg::{Effect, Msg};
-use super::navigation::selected_key;
-use super::state::{Screen, State};
-use crate::action::Action;
+use super::editor::{Editor, LiveObject, Sensitive};
 use crate::cluster::ObjectKey;
 use crate::cluster::object_yaml::{YamlOptions, view_yaml};
 use crate::highlight::{StyledLine, highlight_yaml};
-use crate::keymap::Section;
-
-/// An object as the server sent it. Its `Debug` never shows the content (a Secret's
-/// values must not reach logs).
-#[derive(Clone, PartialEq)]
-pub struct LiveObject(pub Arc<Value>);
-
-impl fmt::Debug for LiveObject {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "LiveObject(rv {})", self.resource_version())
-    }
-}
-
-impl LiveObject {
-    /// Wraps an object.
-    pub fn new(value: Value) -> Self {
-        Self(Arc::new(value))
-    }
-
-    /// `metadata.resourceVersion` ("" when missing).
-    pub fn resource_version(&self) -> &str {
-        self.0["metadata"]["resourceVersion"]
-            .as_str()
-            .unwrap_or_default()
-    }
-}
-
-/// Text that may hold secrets: `Debug` shows only its length.
-#[derive(Clone, PartialEq, Eq, Default)]
-pub struct Sensitive(pub String);
-
-impl fmt::Debug for Sensitive {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Sensitive({} bytes)", self.0.len())
-    }
-}
 
 /// The YAML view (and, while editing, its editor).
 #[derive(Clone)]
@@ -186,244 +145,6 @@ impl YamlView {
     }
 }
 
-/// The YAML view on top of the breadcrumb, if it is shown.
-pub fn shown(state: &mut State) -> Option<&mut YamlView> {
-    match state.screen_mut() {
-        Some(Screen::Yaml(view)) => Some(view),
-        _ => None,
-    }
-}
-
-/// `y` (and `e`/`E` with `edit`): opens the YAML view of the selected object; on the
-/// YAML view itself, `y` reloads it.
-pub fn open(state: &mut State, edit: Option<bool>, effects: &mut Vec<Effect>) {
-    if let Some(view) = shown(state) {
-        view.fetching = true;
-        view.pending_edit = edit.or(view.pending_edit);
-        effects.push(Effect::FetchObject {
-            key: view.key.clone(),
-            for_edit: view.pending_edit.is_some(),
-        });
-        return;
-    }
-    let Some(key) = selected_key(state) else {
-        state.status = Some("nothing selected to show as YAML".to_owned());
-        return;
-    };
-    let mut view = YamlView::new(key.clone());
-    view.pending_edit = edit;
-    state.screens.push(Screen::Yaml(Box::new(view)));
-    effects.push(Effect::FetchObject {
-        key,
-        for_edit: edit.is_some(),
-    });
-}
-
-/// `:create`: an editor on a template of `kind` in the shown namespace.
-pub fn create(state: &mut State, kind: crate::cluster::Kind, effects: &mut Vec<Effect>) {
-    let text = super::editor::create::template(kind, &namespace_of(state));
-    create_from(state, kind, None, &text, effects);
-}
-
-fn namespace_of(state: &State) -> String {
-    state
-        .namespace
-        .clone()
-        .unwrap_or_else(|| "default".to_owned())
-}
-
-/// Opens the editor creating objects from `text`: the YAML of `file`, or (`None`) a
-/// kind's template. Its unsent text is recovered by the file, or by the kind.
-pub fn create_from(
-    state: &mut State,
-    kind: crate::cluster::Kind,
-    file: Option<&std::path::Path>,
-    text: &str,
-    effects: &mut Vec<Effect>,
-) {
-    let key = ObjectKey {
-        kind,
-        namespace: namespace_of(state),
-        name: String::new(),
-    };
-    let recovery = match file {
-        Some(path) => RecoveryKey::CreateFile(path.to_owned()),
-        None => RecoveryKey::CreateNew(kind),
-    };
-    let editor = Editor::for_create(
-        key.clone(),
-        &state.connection.context,
-        super::editor::EditorStyle::of(&state.theme),
-        text,
-        recovery,
-        effects,
-    );
-    let mut view = YamlView::new(key);
-    view.fetching = false;
-    view.editor = Some(Box::new(editor));
-    state.screens.push(Screen::Yaml(Box::new(view)));
-}
-
-/// The object (or the error) arrived for the view of `key`.
-pub fn loaded(
-    state: &mut State,
-    key: &ObjectKey,
-    object: Result<LiveObject, String>,
-    recovery: Option<Sensitive>,
-    effects: &mut Vec<Effect>,
-) {
-    let context = state.connection.context.clone();
-    let style = super::editor::EditorStyle::of(&state.theme);
-    let Some(view) = state.screens.iter_mut().rev().find_map(|s| match s {
-        Screen::Yaml(v) if v.key == *key => Some(v),
-        _ => None,
-    }) else {
-        return;
-    };
-    view.fetching = false;
-    view.stale = false;
-    view.object = Some(object);
-    view.rebuild();
-    if let (Some(external), Some(Ok(object))) = (view.pending_edit.take(), &view.object) {
-        let mut editor = Editor::open(
-            key.clone(),
-            &context,
-            object.clone(),
-            recovery,
-            external,
-            style,
-        );
-        effects.extend(editor.start_effects());
-        view.editor = Some(Box::new(editor));
-    }
-}
-
-/// The keys the view handles itself: everything while editing or typing a search, else
-/// the keys of the keymap's `[yaml]` section.
-pub fn key_action(state: &State, key: &KeyEvent) -> Option<Msg> {
-    let Screen::Yaml(view) = state.screen() else {
-        return None;
-    };
-    if view.editor.is_some() || view.prompt.is_some() {
-        return Some(Msg::YamlKey(*key));
-    }
-    // On the `:` and `/` lines every character is text.
-    if state.mode != super::state::Mode::Normal {
-        return None;
-    }
-    state
-        .keymap
-        .action_for(Section::Yaml, key)
-        .cloned()
-        .map(Msg::Action)
-}
-
-/// Whether every key goes to the view (its editor or its search line is open).
-pub fn takes_all_keys(state: &State) -> bool {
-    matches!(state.screen(), Screen::Yaml(v) if v.editor.is_some() || v.prompt.is_some())
-}
-
-/// Pasted text: into the editor as is (no auto-indent), or onto the search line.
-pub fn paste(state: &mut State, text: &str, effects: &mut Vec<Effect>) {
-    let Some(view) = shown(state) else {
-        return;
-    };
-    if let Some(editor) = view.editor.as_mut() {
-        editor.paste(text, effects);
-    } else if let Some(prompt) = view.prompt.as_mut() {
-        prompt.extend(text.chars().filter(|c| !c.is_control()));
-    }
-}
-
-/// Applies one of the view's own keys (or an editor key).
-pub fn key(state: &mut State, key: KeyEvent, effects: &mut Vec<Effect>) {
-    let editor_command = match state.keymap.action_for(Section::Editor, &key) {
-        Some(Action::Editor(command)) => Some(*command),
-        _ => None,
-    };
-    let view_command = match state.keymap.action_for(Section::Yaml, &key) {
-        Some(Action::YamlView(command)) => Some(*command),
-        _ => None,
-    };
-    let Some(view) = shown(state) else {
-        return;
-    };
-    if let Some(editor) = view.editor.as_mut() {
-        let outcome = editor.key_with(key, editor_command, effects);
-        editor_outcome(state, outcome, effects);
-        return;
-    }
-    if let Some(prompt) = view.prompt.as_mut() {
-        match key.code {
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => prompt.push(c),
-            KeyCode::Backspace => {
-                prompt.pop();
-            }
-            KeyCode::Esc => view.prompt = None,
-            KeyCode::Enter => {
-                view.search = view.prompt.take().filter(|q| !q.is_empty());
-                if view.search.is_some() && !view.jump_from_here() {
-                    state.status = Some("no match".to_owned());
-                }
-            }
-            _ => {}
-        }
-        return;
-    }
-    if let Some(command) = view_command {
-        command::run(state, command);
-    }
-}
-
-/// Runs a `[yaml]` or `[editor]` action on the view shown; `false` if `action` is
-/// neither (an editor action without an open editor does nothing).
-pub fn command(state: &mut State, action: &Action, effects: &mut Vec<Effect>) -> bool {
-    match action {
-        Action::YamlView(command) => command::run(state, *command),
-        Action::Editor(command) => {
-            let Some(editor) = shown(state).and_then(|v| v.editor.as_mut()) else {
-                return true;
-            };
-            let key = KeyEvent::new(KeyCode::Null, KeyModifiers::NONE);
-            let outcome = editor.key_with(key, Some(*command), effects);
-            editor_outcome(state, outcome, effects);
-        }
-        _ => return false,
-    }
-    true
-}
-
-/// An answer to the editor's request.
-pub fn report(state: &mut State, report: EditReport, effects: &mut Vec<Effect>) {
-    let Some(editor) = shown(state).and_then(|v| v.editor.as_mut()) else {
-        return;
-    };
-    let outcome = editor.report(report, effects);
-    editor_outcome(state, outcome, effects);
-}
-
-fn editor_outcome(state: &mut State, outcome: Outcome, effects: &mut Vec<Effect>) {
-    if let Some((message, ok)) = outcome.status {
-        state.status = Some(message);
-        state.status_ok = ok;
-    }
-    let Some(view) = shown(state) else {
-        return;
-    };
-    if outcome.close && view.key.name.is_empty() {
-        // A `:create` view has no object to show.
-        state.screens.pop();
-    } else if outcome.close {
-        view.editor = None;
-        // Show what is on the server now (the edit may have changed it).
-        view.fetching = true;
-        effects.push(Effect::FetchObject {
-            key: view.key.clone(),
-            for_edit: false,
-        });
-    }
-}
-
 impl YamlView {
     /// Jumps to the first match at or after the top line.
     fn jump_from_here(&mut self) -> bool {
@@ -440,49 +161,46 @@ impl YamlView {
             None => false,
         }
     }
-}
 
-/// `/` on the YAML view: starts typing a search.
-pub fn start_search(state: &mut State) -> bool {
-    match shown(state) {
-        Some(view) => {
-            view.prompt = Some(String::new());
+    /// A key typed on the search line (open): a character, Backspace, Esc (closes it),
+    /// Enter (searches and jumps to the first match from the top line). Returns what the
+    /// status line should say.
+    pub fn search_key(&mut self, key: KeyEvent) -> Option<&'static str> {
+        let prompt = self.prompt.as_mut()?;
+        match key.code {
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => prompt.push(c),
+            KeyCode::Backspace => {
+                prompt.pop();
+            }
+            KeyCode::Esc => self.prompt = None,
+            KeyCode::Enter => {
+                self.search = self.prompt.take().filter(|q| !q.is_empty());
+                if self.search.is_some() && !self.jump_from_here() {
+                    return Some("no match");
+                }
+            }
+            _ => {}
+        }
+        None
+    }
+
+    /// The watch store shows the object at `resource_version`: whether to fetch it again
+    /// now. While the user is scrolled, editing or typing a search it marks itself stale
+    /// instead; while a fetch is in flight, or already stale, it does nothing.
+    pub fn saw_version(&mut self, resource_version: &str) -> bool {
+        let seen = match &self.object {
+            Some(Ok(object)) => object.resource_version(),
+            _ => return false,
+        };
+        if self.fetching || self.stale || resource_version == seen {
+            return false;
+        }
+        if self.scroll > 0 || self.editor.is_some() || self.prompt.is_some() {
+            self.stale = true;
+            false
+        } else {
+            self.fetching = true;
             true
         }
-        None => false,
-    }
-}
-
-/// Follows the object: when its row in the watch store has a newer resourceVersion,
-/// refetches (or marks the view stale while the user is scrolled or editing).
-pub fn follow(state: &mut State, effects: &mut Vec<Effect>) {
-    let Some(Screen::Yaml(view)) = state.screens.last() else {
-        return;
-    };
-    let Some(row) = state
-        .stores
-        .of(view.key.kind)
-        .find(&view.key.namespace, &view.key.name)
-    else {
-        return;
-    };
-    let seen = match &view.object {
-        Some(Ok(object)) => object.resource_version(),
-        _ => return,
-    };
-    if view.fetching || view.stale || row.meta.resource_version == seen {
-        return;
-    }
-    let Some(view) = shown(state) else {
-        return;
-    };
-    if view.scroll > 0 || view.editor.is_some() || view.prompt.is_some() {
-        view.stale = true;
-    } else {
-        view.fetching = true;
-        effects.push(Effect::FetchObject {
-            key: view.key.clone(),
-            for_edit: false,
-        });
     }
 }

@@ -16,6 +16,7 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::list_items::{ItemError, ListItems, read_each};
 use crate::quantity::Quantity;
 
 /// What a poll lists.
@@ -197,30 +198,66 @@ fn oldest<'a>(stamps: impl Iterator<Item = Option<&'a String>>) -> Option<Timest
 /// each, which for every pod of a large cluster at each poll was kdeck's largest
 /// allocation).
 pub fn read_pods(namespace: Option<String>, list: &str) -> Result<PodSample, String> {
-    let list: List<PodMetrics> =
-        serde_json::from_str(list).map_err(|e| format!("unreadable PodMetricsList: {e}"))?;
-    let taken = oldest(list.items.iter().map(|p| p.timestamp.as_ref()));
-    let pods = list
-        .items
-        .into_iter()
-        .map(|p| {
-            let key = (p.metadata.namespace.unwrap_or_default(), p.metadata.name);
-            let containers = p
-                .containers
-                .into_iter()
-                .map(|c| {
-                    let usage = usage_of(&c.usage);
-                    (c.name, usage)
-                })
-                .collect();
-            (key, PodUsage { containers })
+    let mut sampling = PodSampling::default();
+    let mut items = ListItems::default();
+    items
+        .feed::<ItemError>(list.as_bytes(), |text| {
+            sampling.add(serde_json::from_slice(text)?);
+            Ok(())
         })
-        .collect();
-    Ok(PodSample {
-        namespace,
-        taken,
-        pods,
-    })
+        .map_err(|e| format!("unreadable PodMetricsList: {}", kube::Error::from(e)))?;
+    if !items.complete() {
+        return Err("unreadable PodMetricsList: it ends part way".to_owned());
+    }
+    Ok(sampling.done(namespace))
+}
+
+/// A `PodMetricsList` read from `body` as it arrives, each pod's metrics into the sample
+/// as soon as they are in: neither the list's text nor its decoded items are held whole
+/// (at 50,000 pods the text alone is some 15 MB).
+pub async fn read_pods_from(
+    namespace: Option<String>,
+    body: impl futures::AsyncBufRead,
+) -> kube::Result<PodSample> {
+    let mut sampling = PodSampling::default();
+    read_each(body, |p| sampling.add(p)).await?;
+    Ok(sampling.done(namespace))
+}
+
+/// A pods' sample in the making.
+#[derive(Default)]
+struct PodSampling {
+    taken: Option<Timestamp>,
+    pods: PodUsages,
+}
+
+impl PodSampling {
+    fn add(&mut self, p: PodMetrics) {
+        if let Some(at) = oldest(std::iter::once(p.timestamp.as_ref())) {
+            self.taken = Some(self.taken.map_or(at, |t| t.min(at)));
+        }
+        let containers = p
+            .containers
+            .into_iter()
+            .map(|c| {
+                let usage = usage_of(&c.usage);
+                (c.name, usage)
+            })
+            .collect();
+        self.pods.insert(
+            p.metadata.namespace.unwrap_or_default(),
+            p.metadata.name,
+            PodUsage { containers },
+        );
+    }
+
+    fn done(self, namespace: Option<String>) -> PodSample {
+        PodSample {
+            namespace,
+            taken: self.taken,
+            pods: self.pods,
+        }
+    }
 }
 
 /// A `NodeMetricsList` read into a sample (without pod counts).

@@ -510,6 +510,40 @@ pub enum WatchState {
     Unauthorized(String),
 }
 
+/// A list page's share of the rows its watch may have on their way to the app: given
+/// back when the page is dropped, once the app took its rows. A watch reads no further
+/// while its pages in flight hold the whole budget, so a list read faster than the app
+/// takes it waits in the server's response (flow control), not in kdeck's memory: at
+/// 50,000 pods, pages queued for a busy app held the runtime's threads' heaps at some
+/// 60 MiB. Not part of what the update says: every claim equals every other, and a copy
+/// holds none.
+#[derive(Debug, Default)]
+pub struct RowsClaim {
+    /// Held only to be given back when dropped.
+    _permit: Option<tokio::sync::OwnedSemaphorePermit>,
+}
+
+impl RowsClaim {
+    /// A claim holding `permit` until it is dropped.
+    pub fn holding(permit: tokio::sync::OwnedSemaphorePermit) -> Self {
+        Self {
+            _permit: Some(permit),
+        }
+    }
+}
+
+impl Clone for RowsClaim {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl PartialEq for RowsClaim {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
 /// What the cluster layer sends to the app loop.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClusterUpdate {
@@ -523,6 +557,9 @@ pub enum ClusterUpdate {
         rows: Vec<Row>,
         /// The first page of a new list: the rows named from here on are the listed ones.
         first: bool,
+        /// The page's share of the rows its watch may have on their way to the app,
+        /// given back when the page is dropped (see [`RowsClaim`]).
+        claim: RowsClaim,
     },
     /// The end of a list (initial list, relist after 410): `rows` and the rows of its
     /// [`ClusterUpdate::Listed`] pages are all the rows of the kind in the watched scope;

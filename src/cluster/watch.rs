@@ -1,9 +1,11 @@
-//! One watch per pane: kube-runtime's watcher (paginated list, bookmarks;
-//! relisted after kube's default backoff on failure) turned into batched
-//! [`ClusterUpdate`]s of compact rows. The objects themselves are dropped as
-//! soon as their row is built.
+//! One watch per pane: a paginated list read item by item as it arrives, then a watch
+//! with bookmarks ([`paged`]; a server-side Table for kinds without a typed view,
+//! [`table`]), listed again after kube's default backoff on failure, turned into batched
+//! [`ClusterUpdate`]s of compact rows. The objects themselves are dropped as soon as
+//! their row is built.
 
 mod batch;
+mod paged;
 mod scope;
 pub mod table;
 
@@ -14,11 +16,11 @@ use futures::stream::BoxStream;
 use futures::{FutureExt as _, StreamExt as _};
 use kube::runtime::utils::Backoff as _;
 use kube::runtime::watcher::{self, DefaultBackoff};
-use tokio::sync::mpsc;
+use tokio::sync::{Semaphore, mpsc};
 use tokio::time::Instant;
 
 use super::Connection;
-use super::model::{ClusterUpdate, Kind, Row, WatchState};
+use super::model::{ClusterUpdate, Kind, Row, RowsClaim, WatchState};
 use super::rows::ToRow;
 pub use batch::{MAX_BATCH, PendingChanges};
 pub use scope::{About, WatchScope};
@@ -27,6 +29,9 @@ pub use scope::{About, WatchScope};
 pub const COALESCE: Duration = Duration::from_millis(40);
 /// Page size of the initial list.
 pub const PAGE_SIZE: u32 = 500;
+/// The most rows of a list one watch has on their way to the app (two pages): it reads
+/// on only as the app takes them.
+pub const ROWS_IN_FLIGHT: usize = 2 * PAGE_SIZE as usize;
 /// The shortest wait before listing again after a 403 (RBAC may change; no hurry).
 pub const FORBIDDEN_RETRY_DELAY: Duration = Duration::from_secs(5);
 /// The wait if the backoff policy ever runs out.
@@ -158,11 +163,7 @@ pub async fn run<K: ToRow>(
         last: None,
     };
     let served = format!("{} {}", K::api_version(&()), kind.title());
-    let config = watcher::Config::default().page_size(PAGE_SIZE);
-    let streams = move |client: kube::Client| {
-        let api = K::api(client, namespace.as_deref());
-        watcher::watcher(api, config.clone()).boxed()
-    };
+    let streams = move |client: kube::Client| paged::stream(K::api(client, namespace.as_deref()));
     // An error only means the app dropped the receiver: nothing left to do.
     let _ = drive(&connection, &served, &scope, &mut out, streams).await;
 }
@@ -272,14 +273,15 @@ async fn pump<O: Watched>(
     let mut pending = PendingChanges::new(kind);
     let mut list: Option<ListUnderWay> = None;
     let mut deadline: Option<Instant> = None;
+    let budget = Arc::new(Semaphore::new(ROWS_IN_FLIGHT));
     loop {
         let event = if let Some(event) = stream.next().now_or_never() {
             event
         } else {
-            // The next object is not at hand: the page read so far goes now, so that the
-            // first rows are on screen while the next page is on its way.
-            if let Some(page) = list.as_mut().and_then(|l| l.page(kind)) {
-                out.send(page)?;
+            // The next object is not at hand: the list's first rows go now, to be on screen
+            // while the rest is on its way.
+            if let Some(list) = list.as_mut().filter(|l| !l.sent) {
+                list.send(kind, &budget, out).await?;
             }
             if let Some(at) = deadline {
                 tokio::select! {
@@ -317,6 +319,9 @@ async fn pump<O: Watched>(
                 // Judged before the row is built: a dropped event costs no row.
                 if scope.keeps(obj.about()) {
                     list.rows.push(obj.into_row());
+                }
+                if list.rows.len() >= PAGE_SIZE as usize {
+                    list.send(kind, &budget, out).await?;
                 }
             }
             Ok(watcher::Event::InitDone) => {
@@ -359,17 +364,30 @@ struct ListUnderWay {
 }
 
 impl ListUnderWay {
-    /// The rows read since the last page, as a page of the list; `None` if there are none.
-    fn page(&mut self, kind: Kind) -> Option<ClusterUpdate> {
+    /// Sends the rows read since the last page as a page of the list (if there are any),
+    /// once the pages in flight leave room for them in `budget`.
+    async fn send(
+        &mut self,
+        kind: Kind,
+        budget: &Arc<Semaphore>,
+        out: &mut StateSender,
+    ) -> Result<(), ReceiverGone> {
         if self.rows.is_empty() {
-            return None;
+            return Ok(());
         }
+        let wanted = u32::try_from(self.rows.len().min(ROWS_IN_FLIGHT)).unwrap_or(u32::MAX);
+        // Never closed: the error cannot come, and a page without a claim is still right.
+        let claim = Arc::clone(budget)
+            .acquire_many_owned(wanted)
+            .await
+            .map_or_else(|_| RowsClaim::default(), RowsClaim::holding);
         let first = !self.sent;
         self.sent = true;
-        Some(ClusterUpdate::Listed {
+        out.send(ClusterUpdate::Listed {
             kind,
             rows: std::mem::take(&mut self.rows),
             first,
+            claim,
         })
     }
 }
@@ -384,6 +402,70 @@ mod tests {
         }))
         .unwrap();
         kube::Error::Api(Box::new(status))
+    }
+
+    /// A list read faster than the app takes it: the watch sends no more than
+    /// `ROWS_IN_FLIGHT` rows of pages the app still holds, and reads on once they go.
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_list_waits_for_the_app_to_take_its_pages() {
+        use k8s_openapi::api::core::v1::Namespace;
+        const OBJECTS: usize = 3 * ROWS_IN_FLIGHT;
+        let namespace = |i: usize| {
+            let mut n = Namespace::default();
+            n.metadata.name = Some(format!("ns-{i:05}"));
+            n
+        };
+        let events = std::iter::once(Ok(watcher::Event::Init))
+            .chain((0..OBJECTS).map(move |i| Ok(watcher::Event::InitApply(namespace(i)))))
+            .chain(std::iter::once(Ok(watcher::Event::InitDone)));
+        // Every event at hand at once, as a page read from a fast server is.
+        let stream = futures::stream::iter(events).boxed();
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let task = tokio::spawn(async move {
+            let mut out = StateSender {
+                kind: Kind::Namespace,
+                tx,
+                last: None,
+            };
+            let mut backoff = DefaultBackoff::default();
+            let _ = pump(stream, &WatchScope::All, &mut out, &mut backoff, &mut None).await;
+        });
+        // On this one thread the watch runs until it must wait: only for room.
+        for _ in 0..100 {
+            tokio::task::yield_now().await;
+        }
+        let mut held = Vec::new();
+        while let Ok(update) = rx.try_recv() {
+            held.push(update);
+        }
+        let rows: usize = held
+            .iter()
+            .map(|u| match u {
+                ClusterUpdate::Listed { rows, .. } => rows.len(),
+                other => panic!("only pages while they are held: {other:?}"),
+            })
+            .sum();
+        assert!(
+            rows > 0 && rows <= ROWS_IN_FLIGHT,
+            "{rows} rows sent while the app held them"
+        );
+        // The app takes them: the watch reads on, to the end of the list.
+        drop(held);
+        let mut total = rows;
+        let mut ended = false;
+        while !ended {
+            match tokio::time::timeout(Duration::from_secs(10), rx.recv()).await {
+                Ok(Some(ClusterUpdate::Listed { rows, .. })) => total += rows.len(),
+                Ok(Some(ClusterUpdate::Reset { rows, .. })) => {
+                    total += rows.len();
+                    ended = true;
+                }
+                Ok(Some(_)) => {}
+                other => panic!("the list did not go on: {other:?}"),
+            }
+        }
+        assert_eq!(total, OBJECTS);
+        task.abort();
     }
 
     #[test]

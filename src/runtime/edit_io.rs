@@ -10,7 +10,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::Msg;
 use crate::app::editor::{EditReport, EditRequest, RecoveryKey};
-use crate::app::yaml_view::{LiveObject, Sensitive};
+use crate::app::editor::{LiveObject, Sensitive};
 use crate::cluster::{Cluster, ObjectKey, ops};
 
 /// An `$EDITOR` run the loop must do itself (it owns the terminal).

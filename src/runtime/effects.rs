@@ -299,7 +299,7 @@ impl Io {
     pub fn drop_hidden_logs(&mut self, state: &State) {
         if !self.logs.is_empty() {
             // Streams live as long as a view in the breadcrumb needs them.
-            let active = crate::app::logs::active_streams(state);
+            let active = crate::app::logs_screen::active_streams(state);
             self.logs.retain(|id, _| active.contains(id));
         }
     }

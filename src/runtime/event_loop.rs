@@ -105,7 +105,7 @@ pub async fn run(
             dirty = false;
             last_draw = now;
             // The next AGE cell that changes, or the next deadline of a canary plan.
-            let plan_due = crate::app::canary_plan::next_deadline(&app.state, Timestamp::now());
+            let plan_due = crate::app::canary_tracking::next_deadline(&app.state, Timestamp::now());
             age_due = next_age_change(&app.state)
                 .into_iter()
                 .chain(plan_due)

@@ -381,7 +381,7 @@ pub fn started(steps: &str) -> World {
         },
         &record,
     ));
-    user_sent(&mut w.state, 7, &mut start);
+    user_sent(&mut w.state.canary, w.state.now, 7, &mut start);
     let Operation::PlanStart(start) = start else {
         unreachable!()
     };

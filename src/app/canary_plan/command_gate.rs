@@ -1,12 +1,12 @@
 //! The command gate: a command of the user's, run on this machine by the runtime at the
-//! start of every hold (an [`Effect::RunCommand`]), whose exit status is the verdict and
+//! start of every hold (a [`PlanEffect::RunCommand`]), whose exit status is the verdict and
 //! whose output is shown. Only the kdeck driving a plan runs it; a hold passes only once
 //! it succeeded.
 
 use jiff::Timestamp;
 
+use super::PlanEffect;
 use super::gates::{Gate, GateFailure, GateState};
-use crate::app::msg::Effect;
 
 /// How many lines of a command's output are kept (the last ones).
 pub const OUTPUT_LINES: usize = 8;
@@ -76,7 +76,7 @@ impl CommandGate {
         hold: (usize, Timestamp),
         env: Vec<(String, String)>,
         timeout_seconds: u64,
-        effects: &mut Vec<Effect>,
+        effects: &mut Vec<PlanEffect>,
     ) {
         let Some(command) = &self.command else {
             return;
@@ -89,7 +89,7 @@ impl CommandGate {
             hold,
             outcome: None,
         });
-        effects.push(Effect::RunCommand(CommandRequest {
+        effects.push(PlanEffect::RunCommand(CommandRequest {
             id,
             command: command.clone(),
             env,

@@ -9,10 +9,10 @@ use std::collections::VecDeque;
 use jiff::Timestamp;
 use regex::Regex;
 
+use super::PlanEffect;
 use super::gates::{Gate, GateFailure, GateState};
 use crate::app::logs::sources::next_stream_id;
 use crate::app::logs::split_timestamp;
-use crate::app::msg::Effect;
 use crate::cluster::ops::canary::plan_annotation::LogGateSettings;
 use crate::cluster::{Detail, LogChunk, LogOptions, LogStreamRequest, LogTarget, Row};
 
@@ -80,7 +80,7 @@ impl LogGate {
         namespace: &str,
         new_pods: &[&Row],
         old_pods: &[&Row],
-        effects: &mut Vec<Effect>,
+        effects: &mut Vec<PlanEffect>,
     ) {
         if !self.is_on() {
             return;
@@ -112,7 +112,7 @@ impl LogGate {
                     container: c.name.to_string(),
                     new,
                 });
-                effects.push(Effect::StartLogs(LogStreamRequest {
+                effects.push(PlanEffect::StartLogs(LogStreamRequest {
                     stream,
                     target: LogTarget {
                         namespace: namespace.to_owned(),

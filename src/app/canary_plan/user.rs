@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
-use super::{Pending, TrackedPlan};
-use crate::app::state::State;
+use super::{CanaryPlans, Pending, TrackedPlan};
+use crate::app::rows::Stores;
 use crate::cluster::ops::Operation;
 use crate::cluster::ops::canary::plan_annotation::{
     Lease, MarkKind, PLAN_VERSION, PlanPhase, PlanRecord,
@@ -56,11 +56,11 @@ pub fn new_record(
 }
 
 /// The plan on Deployment `key` as its row shows it: its text and record.
-fn plan_on(state: &State, key: &ObjectKey) -> Result<Option<(String, PlanRecord, String)>, String> {
-    let row = state
-        .stores
-        .of(Kind::Deployment)
-        .find(&key.namespace, &key.name);
+fn plan_on(
+    stores: &Stores,
+    key: &ObjectKey,
+) -> Result<Option<(String, PlanRecord, String)>, String> {
+    let row = stores.of(Kind::Deployment).find(&key.namespace, &key.name);
     let Some(row) = row else {
         return Ok(None);
     };
@@ -79,20 +79,23 @@ fn plan_on(state: &State, key: &ObjectKey) -> Result<Option<(String, PlanRecord,
 }
 
 /// Whether Deployment `key` carries a plan (readable or not).
-pub fn has_plan(state: &State, key: &ObjectKey) -> bool {
-    !matches!(plan_on(state, key), Ok(None))
+pub fn has_plan(stores: &Stores, key: &ObjectKey) -> bool {
+    !matches!(plan_on(stores, key), Ok(None))
 }
 
 /// `c` on a Deployment with a plan: the take-over to confirm, or why there is none (this
 /// kdeck drives it, another one does and its lease holds, the plan's command is not this
 /// kdeck's).
-pub fn continue_operation(state: &State, key: &ObjectKey) -> Result<Operation, String> {
-    let Some((_, record, resource_version)) = plan_on(state, key)? else {
+pub fn continue_operation(
+    canary: &CanaryPlans,
+    stores: &Stores,
+    now: Timestamp,
+    key: &ObjectKey,
+) -> Result<Operation, String> {
+    let Some((_, record, resource_version)) = plan_on(stores, key)? else {
         return Err(format!("deployment/{} has no canary plan", key.name));
     };
     let name = &key.name;
-    let now = state.now;
-    let canary = &state.canary;
     if canary.plan(&key.namespace, name).is_some_and(|p| p.driving) {
         return Err(format!(
             "this kdeck drives the canary plan of deployment/{name} (step {}/{}): h holds it, P promotes, A aborts",
@@ -143,8 +146,13 @@ pub fn continue_operation(state: &State, key: &ObjectKey) -> Result<Operation, S
 }
 
 /// `h` on a Deployment with a plan: hold it until `h` again, or let it go on.
-pub fn hold_operation(state: &State, key: &ObjectKey) -> Result<Operation, String> {
-    let Some((text, record, _)) = plan_on(state, key)? else {
+pub fn hold_operation(
+    canary: &CanaryPlans,
+    stores: &Stores,
+    now: Timestamp,
+    key: &ObjectKey,
+) -> Result<Operation, String> {
+    let Some((text, record, _)) = plan_on(stores, key)? else {
         return Err(format!(
             "h holds a stepped canary plan; deployment/{} runs none",
             key.name
@@ -153,15 +161,15 @@ pub fn hold_operation(state: &State, key: &ObjectKey) -> Result<Operation, Strin
     let mut next = record.clone();
     next.seq += 1;
     next.held = !record.held;
-    if next.lease.holder == state.canary.identity {
-        next.lease.renewed = state.now;
+    if next.lease.holder == canary.identity {
+        next.lease.renewed = now;
     }
     let (what, change) = if next.held {
         (MarkKind::Held, PlanChange::HoldIndefinitely)
     } else {
         (MarkKind::Released, PlanChange::Release)
     };
-    next.mark(state.now, what);
+    next.mark(now, what);
     Ok(Operation::PlanWrite(PlanWrite::new(
         key.clone(),
         Precondition::Record(text),
@@ -204,9 +212,7 @@ fn restamp(
 /// A dialog sends `operation` as request `id`: a plan's start or take-over is stamped
 /// with the moment and followed (driven) from now on; the user's hold, promote or abort
 /// of a followed plan is waited for before the engine decides anything more.
-pub fn user_sent(state: &mut State, id: u64, operation: &mut Operation) {
-    let now = state.now;
-    let plans = &mut state.canary;
+pub fn user_sent(plans: &mut CanaryPlans, now: Timestamp, id: u64, operation: &mut Operation) {
     match operation {
         Operation::PlanStart(start) => {
             let Some((text, record)) = restamp(&start.record, now, true, &plans.identity) else {

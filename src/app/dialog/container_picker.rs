@@ -3,7 +3,7 @@
 //! default container first selected; the ones left out are named with why.
 
 use super::{DialogKey, Start, Step};
-use crate::app::shell_session::Purpose;
+use crate::app::session_purpose::Purpose;
 use crate::cluster::exec::ContainerRef;
 use crate::cluster::session_target::SessionTarget;
 

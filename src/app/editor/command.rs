@@ -10,7 +10,7 @@
 
 use super::{Editor, Outcome, Phase};
 use crate::action::Action;
-use crate::app::msg::Effect;
+use crate::app::editor::EditorEffect;
 use crate::keymap::Keymap;
 
 pub use crate::action::EditorCommand;
@@ -70,7 +70,11 @@ pub fn find_hints(keymap: &Keymap) -> String {
 
 impl Editor {
     /// Runs `command` while typing.
-    pub(super) fn command(&mut self, command: EditorCommand, effects: &mut Vec<Effect>) -> Outcome {
+    pub(super) fn command(
+        &mut self,
+        command: EditorCommand,
+        effects: &mut Vec<EditorEffect>,
+    ) -> Outcome {
         let modified = match command {
             EditorCommand::Save => return self.save(effects),
             EditorCommand::Cancel => {
@@ -123,18 +127,18 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::app::editor::Sensitive;
     use crate::app::editor::{EditReport, EditRequest};
-    use crate::app::yaml_view::Sensitive;
 
     fn editor() -> Editor {
         crate::app::editor::tests::configmap_editor(&json!({"a": "1"}))
     }
 
-    fn external_id(effects: &[Effect]) -> u64 {
+    fn external_id(effects: &[EditorEffect]) -> u64 {
         effects
             .iter()
             .find_map(|e| match e {
-                Effect::Edit(EditRequest::External { id, .. }) => Some(*id),
+                EditorEffect::Edit(EditRequest::External { id, .. }) => Some(*id),
                 _ => None,
             })
             .expect("the text is handed to $EDITOR")

@@ -10,8 +10,8 @@ use serde_json::Value;
 use super::check::{ParseError, parse};
 use super::text_area::{EditorStyle, LockedTextArea, textarea};
 use super::{EditRequest, Editor, Outcome, Phase, RecoveryKey};
-use crate::app::msg::Effect;
-use crate::app::yaml_view::LiveObject;
+use crate::app::editor::EditorEffect;
+use crate::app::editor::LiveObject;
 use crate::cluster::object_yaml::to_yaml;
 use crate::cluster::{Kind, ObjectKey};
 
@@ -98,7 +98,7 @@ impl Editor {
         style: EditorStyle,
         text: &str,
         recovery: RecoveryKey,
-        effects: &mut Vec<Effect>,
+        effects: &mut Vec<EditorEffect>,
     ) -> Self {
         let mut editor = Self::open(
             key,
@@ -113,7 +113,7 @@ impl Editor {
         editor.create = true;
         editor.recovery = recovery.clone();
         let id = editor.next_id();
-        effects.push(Effect::Edit(EditRequest::LoadRecovery {
+        effects.push(EditorEffect::Edit(EditRequest::LoadRecovery {
             id,
             context: context.to_owned(),
             key: recovery,
@@ -138,7 +138,7 @@ impl Editor {
     }
 
     /// Ctrl-s when creating: checks every document and asks for a dry run of all.
-    pub(super) fn save_create(&mut self, effects: &mut Vec<Effect>) -> Outcome {
+    pub(super) fn save_create(&mut self, effects: &mut Vec<EditorEffect>) -> Outcome {
         let objects = match documents(&self.text()) {
             Ok(docs) if docs.is_empty() => {
                 self.notice = Some(("nothing to create".to_owned(), true));
@@ -148,7 +148,7 @@ impl Editor {
             Err(e) => return self.refuse_parse(e),
         };
         let id = self.next_id();
-        effects.push(Effect::Edit(EditRequest::Create {
+        effects.push(EditorEffect::Edit(EditRequest::Create {
             id,
             namespace: self.key.namespace.clone(),
             objects: objects.clone(),
@@ -161,13 +161,13 @@ impl Editor {
     }
 
     /// Enter on the diff when creating: create each document in order.
-    pub(super) fn send_create(&mut self, effects: &mut Vec<Effect>) {
+    pub(super) fn send_create(&mut self, effects: &mut Vec<EditorEffect>) {
         let Some(Value::Array(objects)) = self.pending.clone() else {
             self.phase = Phase::Editing;
             return;
         };
         let id = self.next_id();
-        effects.push(Effect::Edit(EditRequest::Create {
+        effects.push(EditorEffect::Edit(EditRequest::Create {
             id,
             namespace: self.key.namespace.clone(),
             objects,
@@ -197,7 +197,7 @@ mod tests {
 
     #[test]
     fn every_kind_has_a_template_that_parses() {
-        for kind in crate::app::state::PANES {
+        for kind in Kind::all() {
             let text = template(kind, "default");
             let value: Value = serde_yaml::from_str(&text).unwrap();
             assert_eq!(Kind::of_object(&value), Some(kind), "{text}");

@@ -5,11 +5,11 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::{EditRequest, Editor, Outcome, Phase, scrolled};
-use crate::app::msg::Effect;
+use crate::app::editor::EditorEffect;
 
 impl Editor {
     /// A key while the editor asks a question (`phase` is one of them).
-    pub(super) fn answer(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) -> Outcome {
+    pub(super) fn answer(&mut self, key: KeyEvent, effects: &mut Vec<EditorEffect>) -> Outcome {
         match self.phase.clone() {
             Phase::OfferRecovery(text) => {
                 match key.code {
@@ -35,7 +35,7 @@ impl Editor {
                         return Outcome::default();
                     };
                     let id = self.next_id();
-                    effects.push(Effect::Edit(EditRequest::Replace {
+                    effects.push(EditorEffect::Edit(EditRequest::Replace {
                         id,
                         key: self.key.clone(),
                         object,

@@ -2,13 +2,13 @@
 //! confirm, the save, the conflict (what changed on the server), `$EDITOR`'s text.
 
 use super::{EditReport, EditRequest, Editor, Outcome, Phase};
-use crate::app::msg::Effect;
+use crate::app::editor::EditorEffect;
 use crate::cluster::object_yaml::{editable, to_yaml};
 use crate::cluster::ops::text_diff;
 
 impl Editor {
     /// An answer to one of the editor's requests; stale answers are ignored.
-    pub fn report(&mut self, report: EditReport, effects: &mut Vec<Effect>) -> Outcome {
+    pub fn report(&mut self, report: EditReport, effects: &mut Vec<EditorEffect>) -> Outcome {
         if report.id() != self.request {
             return Outcome::default();
         }
@@ -40,7 +40,7 @@ impl Editor {
                 code: Some(409), ..
             } => {
                 let id = self.next_id();
-                effects.push(Effect::Edit(EditRequest::Latest {
+                effects.push(EditorEffect::Edit(EditRequest::Latest {
                     id,
                     key: self.key.clone(),
                 }));

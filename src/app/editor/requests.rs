@@ -1,11 +1,47 @@
 //! The editor's requests (performed by the loop) and their answers.
 
+use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::app::yaml_view::{LiveObject, Sensitive};
 use crate::cluster::{Kind, ObjectKey};
+
+/// An object as the server sent it. Its `Debug` never shows the content (a Secret's
+/// values must not reach logs).
+#[derive(Clone, PartialEq)]
+pub struct LiveObject(pub Arc<Value>);
+
+impl fmt::Debug for LiveObject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "LiveObject(rv {})", self.resource_version())
+    }
+}
+
+impl LiveObject {
+    /// Wraps an object.
+    pub fn new(value: Value) -> Self {
+        Self(Arc::new(value))
+    }
+
+    /// `metadata.resourceVersion` ("" when missing).
+    pub fn resource_version(&self) -> &str {
+        self.0["metadata"]["resourceVersion"]
+            .as_str()
+            .unwrap_or_default()
+    }
+}
+
+/// Text that may hold secrets: `Debug` shows only its length.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Sensitive(pub String);
+
+impl fmt::Debug for Sensitive {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Sensitive({} bytes)", self.0.len())
+    }
+}
 
 /// Whose unsent text a recovery file holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +52,15 @@ pub enum RecoveryKey {
     CreateFile(PathBuf),
     /// `:create KIND`, from the kind's template.
     CreateNew(Kind),
+}
+
+/// What the editor asks of the loop.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EditorEffect {
+    /// A request, answered by an [`EditReport`] with the same id.
+    Edit(EditRequest),
+    /// Text for the clipboard (copy and cut).
+    CopyText(String),
 }
 
 /// A request of the editor, answered by an [`EditReport`] with the same id.

@@ -8,7 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::DataCursor;
 
 use super::{Editor, EditorCommand};
-use crate::app::logs::line_matcher::ignores_case;
+use crate::app::line_matcher::ignores_case;
 
 /// The editor's search: the prompt being typed and the pattern searched last.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -150,14 +150,14 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::app::msg::Effect;
+    use crate::app::editor::EditorEffect;
 
     fn editor(data: &serde_json::Value) -> Editor {
         crate::app::editor::tests::configmap_editor(data)
     }
 
     fn press(e: &mut Editor, code: KeyCode, modifiers: KeyModifiers) {
-        let mut effects: Vec<Effect> = Vec::new();
+        let mut effects: Vec<EditorEffect> = Vec::new();
         let _ = e.key(KeyEvent::new(code, modifiers), &mut effects);
     }
 

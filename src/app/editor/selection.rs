@@ -5,7 +5,7 @@
 //! as a bracketed paste, see [`Editor::paste`]).
 
 use super::Editor;
-use crate::app::msg::Effect;
+use crate::app::editor::EditorEffect;
 
 impl Editor {
     /// Whether some text is selected (a selection started and the cursor moved).
@@ -28,15 +28,15 @@ impl Editor {
         ));
     }
 
-    fn copied(&mut self, verb: &str, effects: &mut Vec<Effect>) {
+    fn copied(&mut self, verb: &str, effects: &mut Vec<EditorEffect>) {
         let text = self.copied_text();
         let lines = text.lines().count().max(1);
         self.notice = Some((format!("{verb} {lines} line(s)"), false));
-        effects.push(Effect::CopyText(text));
+        effects.push(EditorEffect::CopyText(text));
     }
 
     /// `copy`: the selection to the editor's paste and the system clipboard.
-    pub(super) fn copy_selection(&mut self, effects: &mut Vec<Effect>) {
+    pub(super) fn copy_selection(&mut self, effects: &mut Vec<EditorEffect>) {
         if !self.has_selection() {
             self.nothing_selected();
             return;
@@ -46,7 +46,7 @@ impl Editor {
     }
 
     /// `cut`: as `copy`, and the selection is removed; whether the text changed.
-    pub(super) fn cut_selection(&mut self, effects: &mut Vec<Effect>) -> bool {
+    pub(super) fn cut_selection(&mut self, effects: &mut Vec<EditorEffect>) -> bool {
         if !self.has_selection() {
             self.nothing_selected();
             return false;
@@ -80,7 +80,7 @@ mod tests {
         crate::app::editor::tests::configmap_editor(&json!({"a": "1", "b": "2"}))
     }
 
-    fn press(e: &mut Editor, code: KeyCode, modifiers: KeyModifiers, fx: &mut Vec<Effect>) {
+    fn press(e: &mut Editor, code: KeyCode, modifiers: KeyModifiers, fx: &mut Vec<EditorEffect>) {
         let _ = e.key(KeyEvent::new(code, modifiers), fx);
     }
 
@@ -88,11 +88,11 @@ mod tests {
         e.textarea().lines().iter().position(|l| l == line).unwrap()
     }
 
-    fn copied(fx: &[Effect]) -> Vec<&str> {
+    fn copied(fx: &[EditorEffect]) -> Vec<&str> {
         fx.iter()
             .filter_map(|e| match e {
-                Effect::CopyText(text) => Some(text.as_str()),
-                _ => None,
+                EditorEffect::CopyText(text) => Some(text.as_str()),
+                EditorEffect::Edit(_) => None,
             })
             .collect()
     }
@@ -120,7 +120,7 @@ mod tests {
         assert_eq!(lines[lines.len() - 3..], ["  a: \"1\"", "  b: \"2\"", ""]);
         assert!(
             fx.iter()
-                .any(|f| matches!(f, Effect::Edit(EditRequest::SaveRecovery { .. })))
+                .any(|f| matches!(f, EditorEffect::Edit(EditRequest::SaveRecovery { .. })))
         );
     }
 

@@ -54,11 +54,11 @@ fn editor() -> Editor {
     )
 }
 
-fn press(e: &mut Editor, code: KeyCode, effects: &mut Vec<Effect>) -> Outcome {
+fn press(e: &mut Editor, code: KeyCode, effects: &mut Vec<EditorEffect>) -> Outcome {
     e.key(KeyEvent::new(code, KeyModifiers::NONE), effects)
 }
 
-fn ctrl(e: &mut Editor, c: char, effects: &mut Vec<Effect>) -> Outcome {
+fn ctrl(e: &mut Editor, c: char, effects: &mut Vec<EditorEffect>) -> Outcome {
     e.key(
         KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL),
         effects,
@@ -71,19 +71,19 @@ fn replace_in_text(e: &mut Editor, from: &str, to: &str) {
 }
 
 /// Ctrl-s, a passing dry run, Enter on the diff: the edit is being sent (effects cleared).
-fn save_and_confirm(e: &mut Editor, fx: &mut Vec<Effect>) {
+fn save_and_confirm(e: &mut Editor, fx: &mut Vec<EditorEffect>) {
     ctrl(e, 's', fx);
     e.report(EditReport::DryRunOk(e.request), fx);
     press(e, KeyCode::Enter, fx);
     fx.clear();
 }
 
-fn requests(effects: &[Effect]) -> Vec<&EditRequest> {
+fn requests(effects: &[EditorEffect]) -> Vec<&EditRequest> {
     effects
         .iter()
         .filter_map(|e| match e {
-            Effect::Edit(r) => Some(r),
-            _ => None,
+            EditorEffect::Edit(r) => Some(r),
+            EditorEffect::CopyText(_) => None,
         })
         .collect()
 }
@@ -299,7 +299,7 @@ fn pasted_text_goes_in_as_is_without_auto_indent() {
     );
 }
 
-fn create_editor(recovery: RecoveryKey, fx: &mut Vec<Effect>) -> Editor {
+fn create_editor(recovery: RecoveryKey, fx: &mut Vec<EditorEffect>) -> Editor {
     let key = ObjectKey {
         kind: Kind::ConfigMap,
         namespace: "default".into(),

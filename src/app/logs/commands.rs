@@ -2,15 +2,12 @@
 //! come first while it is shown; the `[normal]` movement keys scroll it, `bottom` (`G`/End)
 //! follows again, `back` (Esc) closes what is open.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-use super::line_matcher::LineMatcher;
 use super::sources::pod_containers;
-use super::{LogPrompt, LogScope, LogsView, PromptPurpose, restart_stream};
+use super::{LogEffect, LogPrompt, LogScope, LogsView, PromptPurpose, restart_stream};
 use crate::action::Action;
-use crate::app::msg::{Effect, Msg};
-use crate::app::state::{Screen, State};
-use crate::keymap::{Keymap, Section};
+use crate::app::line_matcher::LineMatcher;
+use crate::app::rows::Stores;
+use crate::keymap::Keymap;
 
 pub use crate::action::LogsCommand;
 
@@ -36,39 +33,86 @@ pub fn hints(keymap: &Keymap) -> Vec<(String, &'static str)> {
         .collect()
 }
 
-/// The action of a key while a logs view is shown, before `[normal]` is asked: the
-/// prompt's text keys while one is open, else the keymap's `[logs]` section.
-pub fn logs_key_action(keymap: &Keymap, view: &LogsView, key: &KeyEvent) -> Option<Msg> {
-    if view.prompt.is_some() {
-        return match key.code {
-            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                Some(Msg::InputClear)
-            }
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                Some(Msg::InputChar(c))
-            }
-            KeyCode::Backspace => Some(Msg::InputBackspace),
-            KeyCode::Enter => Some(Msg::InputSubmit),
-            KeyCode::Esc => Some(Msg::InputCancel),
-            _ => None,
-        };
-    }
-    if view.picker.is_some() {
-        return None;
-    }
-    keymap
-        .action_for(Section::Logs, key)
-        .cloned()
-        .map(Msg::Action)
+/// What the view did with an action or a prompt's key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Handled {
+    /// Not the view's to handle.
+    NotMine,
+    /// Done.
+    Done,
+    /// Done; the status line says this.
+    Said(String),
+    /// A prompt was submitted: the status line says this (`None`: clear it).
+    Submitted(Option<String>),
 }
 
-/// Handles `action` on the logs view shown; `false` if it is not the view's to handle.
-pub fn key(state: &mut State, action: &Action, effects: &mut Vec<Effect>) -> bool {
-    let page = state.page_rows();
-    let stores = &state.stores;
-    let Some(Screen::Logs(view)) = state.screens.last_mut() else {
-        return false;
-    };
+/// A key typed on the view's prompt line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptEdit {
+    /// A character.
+    Char(char),
+    /// Pasted text.
+    Text(String),
+    /// Backspace.
+    Backspace,
+    /// Ctrl-u: the line emptied.
+    Clear,
+    /// Esc: the prompt closed.
+    Cancel,
+    /// Enter.
+    Submit,
+}
+
+impl LogsView {
+    /// Handles `action` on a page of `page` rows (the pod rows in `stores` say which
+    /// containers the picker offers).
+    pub fn action(
+        &mut self,
+        action: &Action,
+        stores: &Stores,
+        page: usize,
+        effects: &mut Vec<LogEffect>,
+    ) -> Handled {
+        on_action(self, action, stores, page, effects)
+    }
+
+    /// A key typed on the prompt line; `NotMine` when no prompt is open.
+    pub fn prompt_input(
+        &mut self,
+        edit: PromptEdit,
+        page: usize,
+        effects: &mut Vec<LogEffect>,
+    ) -> Handled {
+        let Some(prompt) = self.prompt.as_mut() else {
+            return Handled::NotMine;
+        };
+        match edit {
+            PromptEdit::Char(c) => prompt.text.push(c),
+            PromptEdit::Text(text) => prompt.text.push_str(&text),
+            PromptEdit::Backspace => {
+                prompt.text.pop();
+            }
+            PromptEdit::Clear => prompt.text.clear(),
+            PromptEdit::Cancel => self.prompt = None,
+            PromptEdit::Submit => {
+                let LogPrompt { purpose, text } = self.prompt.take().unwrap_or(LogPrompt {
+                    purpose: PromptPurpose::Search,
+                    text: String::new(),
+                });
+                return Handled::Submitted(submit(self, purpose, &text, page, effects));
+            }
+        }
+        Handled::Done
+    }
+}
+
+fn on_action(
+    view: &mut LogsView,
+    action: &Action,
+    stores: &Stores,
+    page: usize,
+    effects: &mut Vec<LogEffect>,
+) -> Handled {
     if let Some(selected) = view.picker {
         let containers = pod_containers(stores, &view.namespace, &pod_of(view));
         match action {
@@ -88,9 +132,10 @@ pub fn key(state: &mut State, action: &Action, effects: &mut Vec<Effect>) -> boo
             }
             Action::Back => view.picker = None,
             // Quit, help and commands still work; other keys wait for the picker.
-            _ => return !matches!(action, Action::Quit | Action::Help | Action::CommandMode),
+            Action::Quit | Action::Help | Action::CommandMode => return Handled::NotMine,
+            _ => {}
         }
-        return true;
+        return Handled::Done;
     }
     match action {
         Action::Up => view.scroll(-1, page),
@@ -110,12 +155,12 @@ pub fn key(state: &mut State, action: &Action, effects: &mut Vec<Effect>) -> boo
         }
         Action::LogsKey(command) => {
             if let Some(message) = command_key(view, *command, page, effects) {
-                state.status = Some(message);
+                return Handled::Said(message);
             }
         }
-        _ => return false,
+        _ => return Handled::NotMine,
     }
-    true
+    Handled::Done
 }
 
 fn pod_of(view: &LogsView) -> String {
@@ -158,7 +203,7 @@ fn command_key(
     view: &mut LogsView,
     command: LogsCommand,
     page: usize,
-    effects: &mut Vec<Effect>,
+    effects: &mut Vec<LogEffect>,
 ) -> Option<String> {
     match command {
         LogsCommand::PickContainer => {
@@ -185,7 +230,7 @@ fn command_key(
         LogsCommand::Copy => {
             let text = super::line_text::screen_text(view, page);
             let lines = text.lines().count();
-            effects.push(Effect::CopyText(text));
+            effects.push(LogEffect::CopyText(text));
             return Some(format!("copying {lines} lines…"));
         }
     }
@@ -226,42 +271,12 @@ fn jump(view: &mut LogsView, forward: bool, page: usize) -> Option<String> {
     Some(format!("no more matches of {:?}", search.text))
 }
 
-/// Text typed into the prompt of the logs view shown.
-pub fn input(state: &mut State, msg: &Msg, effects: &mut Vec<Effect>) -> bool {
-    let page = state.page_rows();
-    let Some(Screen::Logs(view)) = state.screens.last_mut() else {
-        return false;
-    };
-    let Some(prompt) = view.prompt.as_mut() else {
-        return false;
-    };
-    match msg {
-        Msg::InputChar(c) => prompt.text.push(*c),
-        Msg::InputText(text) => prompt.text.push_str(text),
-        Msg::InputBackspace => {
-            prompt.text.pop();
-        }
-        Msg::InputClear => prompt.text.clear(),
-        Msg::InputCancel => view.prompt = None,
-        Msg::InputSubmit => {
-            let LogPrompt { purpose, text } = view.prompt.take().unwrap_or(LogPrompt {
-                purpose: PromptPurpose::Search,
-                text: String::new(),
-            });
-            let message = submit(view, purpose, &text, page, effects);
-            state.status = message;
-        }
-        _ => {}
-    }
-    true
-}
-
 fn submit(
     view: &mut LogsView,
     purpose: PromptPurpose,
     text: &str,
     page: usize,
-    effects: &mut Vec<Effect>,
+    effects: &mut Vec<LogEffect>,
 ) -> Option<String> {
     match purpose {
         PromptPurpose::Save => {
@@ -269,7 +284,7 @@ fn submit(
                 return Some("save: no file name given".to_owned());
             }
             let contents = super::line_text::save_text(view);
-            effects.push(Effect::SaveText {
+            effects.push(LogEffect::SaveText {
                 path: text.trim().into(),
                 text: contents,
             });

@@ -5,11 +5,8 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::{LogScope, LogSettings, LogSource, LogsView, restart_stream};
-use crate::app::msg::Effect;
-use crate::app::navigation::selected_row;
+use super::{LogEffect, LogScope, LogSettings, LogSource, LogsView, restart_stream};
 use crate::app::rows::Stores;
-use crate::app::state::{Screen, State};
 use crate::cluster::{Detail, Kind, Row};
 
 static NEXT_STREAM: AtomicU64 = AtomicU64::new(1);
@@ -19,54 +16,15 @@ pub fn next_stream_id() -> u64 {
     NEXT_STREAM.fetch_add(1, Ordering::Relaxed)
 }
 
-/// `l`: opens the logs of what is selected (a pod, container, Deployment or ReplicaSet).
-pub fn open_selected(state: &mut State, effects: &mut Vec<Effect>) {
-    let settings = state.log_settings;
-    let view = match state.screen() {
-        Screen::Table(t) => {
-            let Some(row) = selected_row(state) else {
-                state.status = Some("nothing selected to show the logs of".to_owned());
-                return;
-            };
-            let ns = row.meta.namespace.clone();
-            let name = row.meta.name.clone();
-            match t.kind {
-                Kind::Pod => pod_view(state, &ns, &name, None, settings),
-                Kind::Deployment | Kind::ReplicaSet => workload_view(&ns, t.kind, &name, settings),
-                _ => {
-                    state.status =
-                        Some("l shows the logs of pods, deployments and replicasets".to_owned());
-                    return;
-                }
-            }
-        }
-        Screen::Rollout(r) => workload_view(&r.namespace, Kind::Deployment, &r.name, settings),
-        Screen::Containers(c) => {
-            let container = pod_containers(&state.stores, &c.namespace, &c.name)
-                .get(c.selected)
-                .cloned();
-            let (ns, name) = (c.namespace.clone(), c.name.clone());
-            pod_view(state, &ns, &name, container, settings)
-        }
-        _ => {
-            state.status = Some("l shows the logs of pods, deployments and replicasets".to_owned());
-            return;
-        }
-    };
-    let mut view = view;
-    reconcile_view(&state.stores, &mut view, effects);
-    state.screens.push(Screen::Logs(Box::new(view)));
-}
-
 /// A view of one container of a pod (`None`: the first; the picker opens if there are more).
 pub fn pod_view(
-    state: &State,
+    stores: &Stores,
     namespace: &str,
     pod: &str,
     container: Option<String>,
     settings: LogSettings,
 ) -> LogsView {
-    let containers = pod_containers(&state.stores, namespace, pod);
+    let containers = pod_containers(stores, namespace, pod);
     let mut view = LogsView::new(
         namespace,
         LogScope::Pod {
@@ -114,56 +72,6 @@ pub fn pod_containers(stores: &Stores, namespace: &str, pod: &str) -> Vec<String
     }
 }
 
-/// Brings the sources of every logs view in the breadcrumb (and the canary pane) in line
-/// with the pod rows: new pods join, gone pods are marked. Returns the streams to start.
-pub fn reconcile(state: &mut State) -> Vec<Effect> {
-    let mut effects = Vec::new();
-    state.refresh_views();
-    let settings = state.log_settings;
-    let State {
-        screens, stores, ..
-    } = state;
-    for screen in screens.iter_mut() {
-        match screen {
-            Screen::Logs(view) => reconcile_view(stores, view, &mut effects),
-            Screen::Rollout(r) => {
-                canary_pane(stores, r, settings);
-                if let Some(view) = r.new_pod_logs.as_mut() {
-                    reconcile_view(stores, view, &mut effects);
-                }
-            }
-            _ => {}
-        }
-    }
-    effects
-}
-
-/// Opens (or moves) the canary pane of a rollout view onto the current ReplicaSet once
-/// pods of an older one run beside its pods.
-fn canary_pane(stores: &Stores, r: &mut crate::app::state::RolloutView, settings: LogSettings) {
-    let cache = &r.cache;
-    let Some(current) = cache
-        .current
-        .and_then(|i| cache.replica_sets.get(i))
-        .and_then(|slot| stores.of(Kind::ReplicaSet).get(*slot))
-    else {
-        return;
-    };
-    let shown = r.new_pod_logs.as_ref().is_some_and(
-        |v| matches!(&v.scope, LogScope::Workload { name, .. } if *name == current.meta.name),
-    );
-    let old_pods = cache
-        .pods_by_rs
-        .iter()
-        .enumerate()
-        .any(|(i, pods)| Some(i) != cache.current && !pods.is_empty());
-    if !shown && old_pods {
-        let mut view = workload_view(&r.namespace, Kind::ReplicaSet, &current.meta.name, settings);
-        view.settings.tail_lines = view.settings.tail_lines.min(50);
-        r.new_pod_logs = Some(Box::new(view));
-    }
-}
-
 /// Whether `pod` belongs to the workload.
 fn belongs(stores: &Stores, pod: &Row, kind: Kind, name: &str) -> bool {
     let Some(owner) = &pod.meta.owner else {
@@ -204,7 +112,9 @@ fn has_log(pod: &Row, container: &str) -> bool {
     })
 }
 
-fn reconcile_view(stores: &Stores, view: &mut LogsView, effects: &mut Vec<Effect>) {
+/// Brings the sources of `view` in line with the pod rows: new pods of its workload join,
+/// gone pods are marked, containers that came to have a log start streaming.
+pub fn reconcile_view(stores: &Stores, view: &mut LogsView, effects: &mut Vec<LogEffect>) {
     let pods = stores.of(Kind::Pod);
     // Only the rows decide: nothing to do while they have not changed.
     let generations = (pods.generation(), stores.of(Kind::ReplicaSet).generation());

@@ -3,26 +3,8 @@
 
 use jiff::Timestamp;
 
-use super::{LogsView, sources};
-use crate::app::msg::Effect;
-use crate::app::state::{Screen, State};
+use super::{LogEffect, LogsView, sources};
 use crate::cluster::LogChunk;
-
-/// The ids of the streams every logs view of the breadcrumb needs, and the canary plans'
-/// log gates.
-pub fn active_streams(state: &State) -> std::collections::HashSet<u64> {
-    state
-        .screens
-        .iter()
-        .filter_map(|s| match s {
-            Screen::Logs(view) => Some(view),
-            Screen::Rollout(r) => r.new_pod_logs.as_ref(),
-            _ => None,
-        })
-        .flat_map(|view| view.active_streams())
-        .chain(crate::app::canary_plan::active_streams(state))
-        .collect()
-}
 
 /// Splits the RFC 3339 timestamp the API server puts before each line (`timestamps=true`).
 pub fn split_timestamp(line: String) -> (Option<Timestamp>, String) {
@@ -36,26 +18,8 @@ pub fn split_timestamp(line: String) -> (Option<Timestamp>, String) {
     (None, line)
 }
 
-/// Applies a chunk of stream `stream` to the logs view that owns it (chunks of a view
-/// already left are dropped).
-pub fn chunk(state: &mut State, stream: u64, chunk: LogChunk) {
-    for screen in state.screens.iter_mut().rev() {
-        let view = match screen {
-            Screen::Logs(view) => view,
-            Screen::Rollout(r) => match r.new_pod_logs.as_mut() {
-                Some(view) => view,
-                None => continue,
-            },
-            _ => continue,
-        };
-        if let Some(i) = view.source_of(stream) {
-            apply_chunk(view, i, chunk);
-            return;
-        }
-    }
-}
-
-fn apply_chunk(view: &mut LogsView, i: usize, chunk: LogChunk) {
+/// Applies a chunk of the stream of source `i` to `view`.
+pub fn apply_chunk(view: &mut LogsView, i: usize, chunk: LogChunk) {
     let source = u16::try_from(i).unwrap_or(u16::MAX);
     match chunk {
         LogChunk::Lines(lines) => {
@@ -83,7 +47,7 @@ fn apply_chunk(view: &mut LogsView, i: usize, chunk: LogChunk) {
 }
 
 /// Effects that restart the stream of source `i` (new id, so stale chunks are dropped).
-pub fn restart_stream(view: &mut LogsView, i: usize, effects: &mut Vec<Effect>) {
+pub fn restart_stream(view: &mut LogsView, i: usize, effects: &mut Vec<LogEffect>) {
     let id = sources::next_stream_id();
     let previous = view.previous;
     let tail = view.settings.tail_lines;
@@ -94,7 +58,7 @@ pub fn restart_stream(view: &mut LogsView, i: usize, effects: &mut Vec<Effect>) 
     source.stream = id;
     source.started = true;
     source.ended = None;
-    effects.push(Effect::StartLogs(crate::cluster::LogStreamRequest {
+    effects.push(LogEffect::StartLogs(crate::cluster::LogStreamRequest {
         stream: id,
         target: crate::cluster::LogTarget {
             namespace: view.namespace.clone(),

@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 
-use super::super::monitor::MonitorView;
 use super::super::rows::Stores;
 use crate::cluster::metrics::{PodSample, Usage};
 use crate::cluster::{Detail, Kind};
@@ -46,19 +45,18 @@ pub fn group_usage(stores: &Stores, sample: &PodSample, slots: &[usize]) -> Opti
     })
 }
 
-/// What each Deployment on the monitor's cards uses in total (its pods, through their
-/// ReplicaSets), by (namespace, name): one pass over the ReplicaSets and one over the pods.
+/// What each Deployment in `slots` (of the Deployments' store; the monitor's cards) uses
+/// in total (its pods, through their ReplicaSets), by (namespace, name): one pass over
+/// the ReplicaSets and one over the pods.
 pub fn deployment_totals(
     stores: &Stores,
-    view: &MonitorView,
+    slots: &[usize],
     sample: &PodSample,
 ) -> Vec<((String, String), Usage)> {
     let deployments = stores.of(Kind::Deployment);
-    let shown: Vec<(String, String)> = view
-        .cache
-        .cards
+    let shown: Vec<(String, String)> = slots
         .iter()
-        .filter_map(|c| deployments.get(c.deployment))
+        .filter_map(|slot| deployments.get(*slot))
         .map(|d| (d.meta.namespace.to_string(), d.meta.name.clone()))
         .collect();
     if shown.is_empty() {

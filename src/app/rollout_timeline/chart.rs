@@ -14,11 +14,10 @@ use std::sync::LazyLock;
 use jiff::{SignedDuration, Timestamp};
 use regex::Regex;
 
+use super::DeploymentSeries;
 use super::axis::Axis;
-use crate::app::canary_plan::PlanOutcome;
-use crate::app::state::{RolloutView, State};
 use crate::cluster::ops::canary::plan_annotation::{MarkKind, PlanRecord};
-use crate::cluster::{Detail, EventRow, Kind, ReplicaSetRow, Row};
+use crate::cluster::{Detail, EventRow, ReplicaSetRow, Row};
 
 /// `Scaled up replica set web-5d4f to 2 from 1` (kube-controller-manager since 1.27),
 /// `Scaled down replica set web-7c9 to 0` (before).
@@ -58,6 +57,29 @@ impl Mark {
             Self::Failed => 6,
         }
     }
+}
+
+/// What the timeline of one Deployment is drawn from, gathered by the app from its
+/// stores, the live samples and the canary plans it follows.
+#[derive(Debug, Clone)]
+pub struct ChartInputs<'a> {
+    /// The Deployment's ReplicaSets, newest revision first.
+    pub replica_sets: Vec<&'a Row>,
+    /// Index into `replica_sets` of the current one.
+    pub current: Option<usize>,
+    /// Events of the Deployment, its ReplicaSets and pods.
+    pub events: Vec<&'a EventRow>,
+    /// The Deployment's `ScalingReplicaSet` events, all of them.
+    pub scalings: Vec<&'a EventRow>,
+    /// Its ReplicaSets' ready replicas as seen live, if kdeck watched them.
+    pub series: Option<&'a DeploymentSeries>,
+    /// The record of its canary plan, running or the last ended.
+    pub record: Option<&'a PlanRecord>,
+    /// How its last canary plan ended, if it completed or failed: when, and
+    /// [`Mark::Completed`] or [`Mark::Failed`].
+    pub plan_end: Option<(Timestamp, Mark)>,
+    /// The time of the frame.
+    pub now: Timestamp,
 }
 
 /// The timeline in `columns` columns.
@@ -138,17 +160,12 @@ fn reconstructed(
     }
 }
 
-/// The timeline of the Deployment `view` shows, in `columns` columns, at `state.now`.
-pub fn chart(state: &State, view: &RolloutView, columns: usize) -> Option<TimelineChart> {
-    let cache = &view.cache;
-    let rs_store = state.stores.of(Kind::ReplicaSet);
-    let rows: Vec<&Row> = cache
-        .replica_sets
-        .iter()
-        .filter_map(|s| rs_store.get(*s))
-        .collect();
-    let current = rows.get(cache.current?)?;
-    let now = state.now;
+/// The timeline of `inputs` in `columns` columns, at `inputs.now`.
+#[must_use]
+pub fn chart(inputs: &ChartInputs, columns: usize) -> Option<TimelineChart> {
+    let rows = &inputs.replica_sets;
+    let current = rows.get(inputs.current?)?;
+    let now = inputs.now;
     // The current rollout began when the newest ReplicaSet was made (after a rollback to
     // an older one, the rollout rolled back from is still the latest).
     let current_start = rows
@@ -157,27 +174,9 @@ pub fn chart(state: &State, view: &RolloutView, columns: usize) -> Option<Timeli
         .max()
         .unwrap_or(now);
     let columns = columns.max(1);
-    let events = state.stores.of(Kind::Event);
-    let event_rows: Vec<&EventRow> = cache
-        .events
-        .iter()
-        .filter_map(|s| events.get(*s))
-        .filter_map(|r| match &r.detail {
-            Detail::Event(e) => Some(&**e),
-            _ => None,
-        })
-        .collect();
-    let mut scales: Vec<Scaled> = cache
-        .scalings
-        .iter()
-        .filter_map(|s| events.get(*s))
-        .filter_map(|r| match &r.detail {
-            Detail::Event(e) => scaled(e),
-            _ => None,
-        })
-        .collect();
+    let mut scales: Vec<Scaled> = inputs.scalings.iter().filter_map(|e| scaled(e)).collect();
     scales.sort_by_key(|s| s.at);
-    let series = state.timelines.of(&view.namespace, &view.name);
+    let series = inputs.series;
     // The last rollout: from the creation of the ReplicaSet made before the current one to
     // the last scaling (seen or reported) before the current one began.
     let last = rows
@@ -273,19 +272,12 @@ pub fn chart(state: &State, view: &RolloutView, columns: usize) -> Option<Timeli
             None => marks.push((col, m)),
         }
     };
-    for e in event_rows.iter().filter(|e| e.type_ == "Warning") {
+    for e in inputs.events.iter().filter(|e| e.type_ == "Warning") {
         if let Some(t) = e.last_seen.or(e.first_seen) {
             mark(t, Mark::Warning);
         }
     }
-    let key = (view.namespace.clone(), view.name.clone());
-    let record: Option<&PlanRecord> = state
-        .canary
-        .tracked
-        .get(&key)
-        .and_then(|p| p.record.as_ref())
-        .or_else(|| state.canary.ended.get(&key).and_then(|e| e.record.as_ref()));
-    for m in record.iter().flat_map(|r| &r.marks) {
+    for m in inputs.record.iter().flat_map(|r| &r.marks) {
         let kind = match m.what {
             MarkKind::Step => Mark::Step(m.step + 1),
             MarkKind::Hold => Mark::Hold,
@@ -294,12 +286,8 @@ pub fn chart(state: &State, view: &RolloutView, columns: usize) -> Option<Timeli
         };
         mark(m.at, kind);
     }
-    if let Some(end) = state.canary.ended.get(&key) {
-        match end.outcome {
-            PlanOutcome::Aborted(_) => mark(end.at, Mark::Failed),
-            PlanOutcome::Completed => mark(end.at, Mark::Completed),
-            _ => {}
-        }
+    if let Some((at, end)) = inputs.plan_end {
+        mark(at, end);
     }
     marks.sort();
     Some(TimelineChart {

@@ -1,9 +1,8 @@
 //! The YAML view's own keys (the `[yaml]` section of keymaps): search jumps and the
 //! display toggles. The keymap's movement keys scroll the view; `/` searches.
 
-use super::shown;
+use super::YamlView;
 use crate::action::Action;
-use crate::app::state::State;
 use crate::cluster::Kind;
 use crate::keymap::Keymap;
 
@@ -25,35 +24,35 @@ pub fn hints(keymap: &Keymap) -> String {
     ])
 }
 
-/// Runs `command` on the YAML view shown (nothing when none is).
-pub fn run(state: &mut State, command: YamlCommand) {
-    let Some(view) = shown(state) else {
-        return;
-    };
-    match command {
-        YamlCommand::NextMatch | YamlCommand::PrevMatch => {
-            if view.search.is_none() {
-                state.status = Some("no search: / searches".to_owned());
-            } else if !view.jump(command == YamlCommand::NextMatch) {
-                state.status = Some("no match".to_owned());
+impl YamlView {
+    /// Runs one of the view's own commands; returns what the status line should say.
+    pub fn run(&mut self, command: YamlCommand) -> Option<&'static str> {
+        match command {
+            YamlCommand::NextMatch | YamlCommand::PrevMatch => {
+                if self.search.is_none() {
+                    return Some("no search: / searches");
+                }
+                if !self.jump(command == YamlCommand::NextMatch) {
+                    return Some("no match");
+                }
+            }
+            YamlCommand::ToggleManagedFields => {
+                self.options.managed_fields = !self.options.managed_fields;
+                self.rebuild();
+            }
+            YamlCommand::ToggleStatus => {
+                self.options.hide_status = !self.options.hide_status;
+                self.rebuild();
+            }
+            YamlCommand::RevealSecrets => {
+                if self.key.kind != Kind::Secret {
+                    return Some("only a Secret has values to reveal");
+                }
+                self.options.reveal_secrets = !self.options.reveal_secrets;
+                self.rebuild();
             }
         }
-        YamlCommand::ToggleManagedFields => {
-            view.options.managed_fields = !view.options.managed_fields;
-            view.rebuild();
-        }
-        YamlCommand::ToggleStatus => {
-            view.options.hide_status = !view.options.hide_status;
-            view.rebuild();
-        }
-        YamlCommand::RevealSecrets => {
-            if view.key.kind == Kind::Secret {
-                view.options.reveal_secrets = !view.options.reveal_secrets;
-                view.rebuild();
-            } else {
-                state.status = Some("only a Secret has values to reveal".to_owned());
-            }
-        }
+        None
     }
 }
 

@@ -16,7 +16,7 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::super::Connection;
-use super::{MetricsReport, MetricsTarget, count_by_node, read_nodes, read_pods};
+use super::{MetricsReport, MetricsTarget, count_by_node, read_nodes, read_pods_from};
 
 /// How long nothing is asked after the API answered 404, 503 or 403.
 pub const BLOCKED_RETRY: Duration = Duration::from_secs(60);
@@ -199,9 +199,12 @@ async fn ask(client: &kube::Client, target: &MetricsTarget) -> Result<MetricsRep
                 Some(ns) => format!("{API}/namespaces/{ns}/pods"),
                 None => format!("{API}/pods"),
             };
-            let list = get(client, &path, "application/json").await?;
-            read_pods(namespace.clone(), &list)
-                .map_or_else(MetricsReport::Failed, MetricsReport::Pods)
+            let request = http::Request::get(path)
+                .header(http::header::ACCEPT, "application/json")
+                .body(Vec::new())
+                .map_err(kube::Error::HttpError)?;
+            let body = client.request_stream(request).await?;
+            MetricsReport::Pods(read_pods_from(namespace.clone(), body).await?)
         }
         MetricsTarget::Nodes => {
             let list = get(client, &format!("{API}/nodes"), "application/json").await?;

@@ -1,7 +1,7 @@
 //! The rollout view's timeline: ratatui sparklines over time of the new ReplicaSet's and
 //! the old ones' ready replicas (muted where reconstructed), a row of marks (a plan's
 //! steps and holds, Warning events, a failed gate, the promotion) and the time axis with
-//! a legend. Computed by `app::rollout_timeline::chart`.
+//! a legend. Computed by `app::rollout_screen::timeline`.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -12,7 +12,8 @@ use ratatui::widgets::{Paragraph, Sparkline, SparklineBar};
 use unicode_width::UnicodeWidthStr as _;
 
 use crate::app::State;
-use crate::app::rollout_timeline::chart::{Mark, TimelineChart, chart};
+use crate::app::rollout_screen::timeline;
+use crate::app::rollout_timeline::chart::{Mark, TimelineChart};
 use crate::app::state::RolloutView;
 use crate::human_duration::human_duration;
 use crate::ui::truncate;
@@ -57,7 +58,7 @@ pub fn draw(state: &State, view: &RolloutView, frame: &mut Frame, area: Rect) {
     }
     let theme = &state.theme;
     let columns = usize::from(area.width) - LABEL;
-    let Some(c) = chart(state, view, columns) else {
+    let Some(c) = timeline(state, view, columns) else {
         return;
     };
     let w = usize::from(area.width);

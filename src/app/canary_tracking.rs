@@ -1,17 +1,24 @@
-//! The engine's step over every followed plan ([`drive`], on each tick): its gates
-//! evaluated, and the driven plans' next writes decided and sent.
+//! The canary engine's step over every followed plan ([`drive`], on each tick): its
+//! gates evaluated, and the driven plans' next writes decided and sent; and when the
+//! event loop must wake for them ([`next_deadline`]). The engine's parts that read no
+//! more than a plan are [`canary_plan`](super::canary_plan), which names nothing of the
+//! app.
+
+use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 
-use super::decide::{Decision, decide};
-use super::gates::{GateReport, GateState, PlanRows, events_gate, pods_gate};
-use super::memory_gate::memory_gate;
-use super::{CanaryPlans, Pending, PlanEnd, PlanKey, PlanOutcome, TrackedPlan};
-use crate::app::metrics::MetricsState;
-use crate::app::msg::Effect;
-use crate::app::operations::OpRequest;
-use crate::app::rows::Stores;
-use crate::app::state::{Screen, State};
+use super::canary_plan::decide::{self, Decision, decide};
+use super::canary_plan::gates::{GateReport, GateState, PlanRows, events_gate, pods_gate};
+use super::canary_plan::memory_gate::memory_gate;
+use super::canary_plan::{
+    CanaryPlans, Pending, PlanEffect, PlanEnd, PlanKey, PlanOutcome, TrackedPlan,
+};
+use super::metrics::MetricsState;
+use super::msg::Effect;
+use super::operations::OpRequest;
+use super::rows::Stores;
+use super::state::{Screen, State};
 use crate::cluster::ops::Operation;
 use crate::cluster::ops::canary::plan_annotation::{PlanPhase, PlanRecord};
 use crate::cluster::ops::canary::plan_ops::{PlanWrite, Precondition};
@@ -29,8 +36,25 @@ fn key_of((namespace, name): &PlanKey) -> ObjectKey {
     }
 }
 
-pub(super) fn later(now: Timestamp, by: SignedDuration) -> Timestamp {
+/// `now` plus `by`, or `now` where that overflows.
+pub fn later(now: Timestamp, by: SignedDuration) -> Timestamp {
     now.saturating_add(by).unwrap_or(now)
+}
+
+impl From<PlanEffect> for Effect {
+    fn from(effect: PlanEffect) -> Self {
+        match effect {
+            PlanEffect::StartLogs(request) => Self::StartLogs(request),
+            PlanEffect::RunCommand(request) => Self::RunCommand(request),
+        }
+    }
+}
+
+/// Runs a gate's step and adds what it asked for to `effects`.
+fn plan_effects(effects: &mut Vec<Effect>, step: impl FnOnce(&mut Vec<PlanEffect>)) {
+    let mut asked = Vec::new();
+    step(&mut asked);
+    effects.extend(asked.into_iter().map(Effect::from));
 }
 
 /// What the step of one plan has to say or do beyond its effects.
@@ -225,8 +249,9 @@ fn step_plan(
     let rows = PlanRows::of(ctx.stores, &plan.cache, &record.image);
     let holding = record.phase == PlanPhase::Holding;
     plan.logs.window(record.gates_since.filter(|_| holding));
-    plan.logs
-        .follow(ns, &rows.new_pods, &rows.old_pods, effects);
+    plan_effects(effects, |fx| {
+        plan.logs.follow(ns, &rows.new_pods, &rows.old_pods, fx);
+    });
     let hold = record
         .hold_started
         .filter(|_| holding)
@@ -237,7 +262,9 @@ fn step_plan(
         *next_id += 1;
         let env = command_env(ns, name, &record, &rows);
         let timeout = record.gates.command_timeout_seconds;
-        plan.command.start(*next_id, hold, env, timeout, effects);
+        plan_effects(effects, |fx| {
+            plan.command.start(*next_id, hold, env, timeout, fx);
+        });
     }
     plan.gates = GateReport {
         pods: pods_gate(&record, &rows),
@@ -329,4 +356,34 @@ fn command_env(
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect()
+}
+
+/// How long until something a driven plan waits for is due (a hold's end, a lease
+/// renewal, a retry, a timeout), or a shown plan's countdown changes: the event loop
+/// wakes then, even when nothing else happens.
+pub fn next_deadline(state: &State, now: Timestamp) -> Option<Duration> {
+    let mut due: Vec<Timestamp> = Vec::new();
+    for plan in state.canary.tracked.values().filter(|p| p.driving) {
+        due.extend(plan.retry_at);
+        due.extend(plan.awaiting.map(|(_, at)| at + AWAIT_LIMIT));
+        if let Some(record) = &plan.record {
+            due.extend(record.hold_ends());
+            due.push(decide::renewal_due(record));
+            if record.phase == crate::cluster::ops::canary::plan_annotation::PlanPhase::Scaling {
+                due.push(decide::scale_deadline(record));
+            }
+        }
+    }
+    if let Screen::Rollout(r) = state.screen()
+        && state.canary.plan(&r.namespace, &r.name).is_some()
+    {
+        due.push(now + jiff::SignedDuration::from_secs(1));
+    }
+    due.into_iter().min().map(|t| {
+        Duration::from_millis(
+            u64::try_from(t.duration_since(now).as_millis())
+                .unwrap_or(0)
+                .max(50),
+        )
+    })
 }

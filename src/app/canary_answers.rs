@@ -3,10 +3,10 @@
 
 use jiff::SignedDuration;
 
-use super::tracking::later;
-use super::{Pending, PlanEnd, PlanOutcome};
-use crate::app::operations::OpReport;
-use crate::app::state::State;
+use super::canary_plan::{Pending, PlanEnd, PlanOutcome};
+use super::canary_tracking::later;
+use super::operations::OpReport;
+use super::state::State;
 use crate::cluster::ops::canary::plan_ops::PlanChange;
 
 /// How long after a failed write the engine tries again.
