@@ -6,7 +6,9 @@
 //!
 //! Module map:
 //! - [`kubeconfig`]: loading and merging kubeconfig files, choosing the context.
-//! - [`connection`]: the clients of a connection, built again after a 401 (exec plugins re-run).
+//! - [`connection`]: the clients of a connection, built again after a 401 (exec plugins
+//!   re-run); one-off requests ([`Cluster::read_with`], [`Cluster::send`], a log's opening)
+//!   then run once more with the new ones. Open streams keep their client.
 //! - [`readonly_layer`]: the tower layer that refuses non-GET requests in read-only mode.
 //! - [`gate`]: the [`MutationGate`] every operation asks first.
 //! - [`model`]: the rows and updates the dashboard consumes.
@@ -17,6 +19,8 @@
 //! - [`object_yaml`]: the YAML view (managedFields dropped, Secrets masked).
 //! - [`describe`]: kubectl-describe-like text with events.
 //! - [`access_review`]: "may I?" through SelfSubjectAccessReview.
+//! - `requests`: `Cluster`'s one-off requests (describe, an object, discovery, a review, a
+//!   change through the gate), each asked once more after a 401 renewed the credentials.
 //! - [`ops`]: the operations (scale, set image, rollout, canary...).
 //! - [`exec`]: shells and attach sessions in containers, for a terminal front end.
 //! - [`port_forward`]: background port-forwards with their counters and states.
@@ -46,6 +50,7 @@ pub mod port_forward;
 pub mod readonly_layer;
 pub mod ready_pods;
 pub mod registry;
+mod requests;
 pub mod rows;
 pub mod session_target;
 pub mod watch;
@@ -53,8 +58,6 @@ pub mod watch;
 use std::path::{Path, PathBuf};
 
 use std::sync::Arc;
-
-use anyhow::Context as _;
 
 pub use model::{
     AddressRow, Amounts, ClusterUpdate, ConditionRow, ContainerResources, ContainerRow, CronJobRow,
@@ -64,7 +67,7 @@ pub use model::{
 };
 use tokio::sync::mpsc;
 
-pub use connection::Connection;
+pub use connection::{Connection, CredentialsRejected};
 pub use gate::{MutationGate, Permit, Refused};
 pub use kubeconfig::{ContextEntry, LoadedKubeconfig};
 pub use logs::{LogChunk, LogHandle, LogOptions, LogSink, LogStreamRequest, LogTarget};
@@ -151,39 +154,6 @@ impl Cluster {
     /// are sent only with a [`Permit`]'s client).
     pub fn client(&self) -> kube::Client {
         self.connection.reader().0
-    }
-
-    /// Checks that the server accepts the credentials: `/version` needs none, so this asks
-    /// for the core API's versions (discovery), which needs an authenticated user. A 401
-    /// fails with "credentials rejected by the server for context ...". An exec plugin's
-    /// credential is asked for again once first, as kubectl does.
-    pub async fn check_credentials(&self) -> anyhow::Result<()> {
-        let (client, generation) = self.connection.reader();
-        match client.list_core_api_versions().await {
-            Err(kube::Error::Api(status)) if status.code == 401 => {
-                self.connection.renew(generation).await?;
-                let (client, _) = self.connection.reader();
-                match client.list_core_api_versions().await {
-                    Err(kube::Error::Api(status)) if status.code == 401 => Err(anyhow::anyhow!(
-                        credentials_rejected(&self.context, &status.message)
-                    )),
-                    other => other.map(|_| ()).map_err(anyhow::Error::from),
-                }
-            }
-            other => other.map(|_| ()).map_err(anyhow::Error::from),
-        }
-        .with_context(|| format!("the API server {}", self.server))
-    }
-
-    /// The server's version (gitVersion, e.g. `v1.33.1`): also the first check that the server answers.
-    pub async fn server_version(&self) -> anyhow::Result<String> {
-        let info = self.client().apiserver_version().await.with_context(|| {
-            format!(
-                "cannot reach the API server {} (context {:?})",
-                self.server, self.context
-            )
-        })?;
-        Ok(info.git_version)
     }
 
     /// The context name in use.
@@ -298,13 +268,19 @@ impl Cluster {
             pod: pod.to_owned(),
             container: container.map(str::to_owned),
         };
-        logs::start(self.client(), target, options, tx)
+        self.stream_logs(target, options, tx)
     }
 
-    /// What the server serves (API discovery): the ids of its resources in the
-    /// registry's table of discovered resources.
-    pub async fn discover(&self) -> anyhow::Result<Vec<registry::ResourceId>> {
-        discovery::discover(&self.client()).await
+    /// Streams the logs of `target` to `sink` until the stream ends or the handle is
+    /// dropped. Each opening of the stream asks with the credentials of then (a 401
+    /// renews them, see [`Cluster::read_with`]).
+    pub fn stream_logs(
+        &self,
+        target: LogTarget,
+        options: LogOptions,
+        sink: impl LogSink,
+    ) -> LogHandle {
+        logs::start(Arc::clone(&self.connection), target, options, sink)
     }
 
     /// Watches the CustomResourceDefinitions (their metadata only) and sends `()` on
@@ -348,36 +324,5 @@ impl Cluster {
         WatchHandle {
             task: task.abort_handle(),
         }
-    }
-
-    /// Sends `operation` through the gate: the one way kdeck changes the cluster. A
-    /// closed gate (read-only) sends nothing and answers [`ops::OpError::ReadOnly`].
-    pub async fn send(
-        &self,
-        operation: &ops::Operation,
-        on_progress: &mut (dyn FnMut(ops::CanaryProgress) + Send),
-    ) -> Result<ops::Outcome, ops::OpError> {
-        let permit = self
-            .gate
-            .permit(operation.to_string())
-            .map_err(|refused| ops::OpError::ReadOnly(refused.to_string()))?;
-        ops::perform(&permit, operation, on_progress).await
-    }
-
-    /// kubectl-describe-like text of the object, events included.
-    pub async fn describe(&self, key: &ObjectKey) -> anyhow::Result<String> {
-        describe::describe(self.client(), key, jiff::Timestamp::now()).await
-    }
-
-    /// Whether the user may `verb` `kind` (optionally its `subresource`, e.g. `scale`) in
-    /// `namespace`, by SelfSubjectAccessReview. Allowed through the read-only layer.
-    pub async fn can_i(
-        &self,
-        verb: &str,
-        kind: Kind,
-        subresource: Option<&str>,
-        namespace: Option<&str>,
-    ) -> anyhow::Result<bool> {
-        access_review::can_i(self.client(), verb, kind, subresource, namespace).await
     }
 }

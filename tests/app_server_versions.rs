@@ -34,11 +34,7 @@ const HPA: &str = "apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nme
 
 #[test]
 fn endpointslices_cronjobs_and_hpas_show_on_every_release() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a tokio runtime");
+    let runtime = support::runtime();
     for minor in OLDEST_MINOR..=NEWEST_MINOR {
         let release = ServerVersion::new(minor).expect("a release the sim stands for");
         let sim = TestSim::with_options(SimOptions {

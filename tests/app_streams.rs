@@ -77,34 +77,13 @@ async fn a_forward_to_a_service_moves_to_another_pod_when_its_pod_goes() {
         panic!("the forward dialog: {:?}", d.state.dialogs.open)
     };
     assert_eq!(dialog.remote, "80", "myapp-svc's targetPort on a ready pod");
-    // Any free local port.
-    d.press_code(KeyCode::Tab);
-    d.press(crossterm::event::KeyEvent::new(
-        KeyCode::Char('u'),
-        crossterm::event::KeyModifiers::CONTROL,
-    ));
-    d.type_text("0");
-    d.press_code(KeyCode::Enter);
-    d.wait_for("the forward to listen", |s| {
-        s.forwards.list.first().is_some_and(|f| f.local.is_some())
-    })
-    .await;
-    let port = d.state.forwards.list[0].local.expect("listening").port();
-    let first = served_by(port).await;
-    assert_eq!(first, d.state.forwards.list[0].plan.pod);
-
-    sim.delete_pod(&first);
-    d.wait_for("the forward to move to another pod", |s| {
-        s.forwards.list[0].state == ForwardState::Active && s.forwards.list[0].plan.pod != first
-    })
-    .await;
+    let port = forward_on_any_local_port(&mut d).await;
+    let (_, second) = moved_when_its_pod_goes(&mut d, &sim, port).await;
     assert_eq!(
         d.state.forwards.list[0].local.map(|a| a.port()),
         Some(port),
         "the same local port"
     );
-    let second = served_by(port).await;
-    assert_ne!(second, first);
     assert_eq!(second, d.state.forwards.list[0].plan.pod);
 
     command(&mut d, "pf");
@@ -247,28 +226,36 @@ async fn a_run_session_driven_in_process_ends_with_its_pod_deleted() {
     assert_eq!(d.state.mode, Mode::Normal);
 }
 
-/// Reads the session's output until `done` holds for it; returns it.
-async fn read_until(
-    session: &mut kdeck::cluster::exec::TerminalSession,
-    what: &str,
-    done: impl Fn(&str) -> bool,
-) -> String {
-    let mut seen = String::new();
-    let mut buf = [0u8; 4096];
-    let read = tokio::time::timeout(test_timeout(), async {
-        while !done(&seen) {
-            let n = session
-                .stdout
-                .read(&mut buf)
-                .await
-                .expect("the output is read");
-            assert!(n > 0, "the output ended before {what}: {seen:?}");
-            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
-        }
+/// In the open forward dialog: local port 0 (any free one), Enter; the port the first
+/// forward listens on, once it does.
+async fn forward_on_any_local_port(d: &mut AppDriver) -> u16 {
+    d.press_code(KeyCode::Tab);
+    d.press(crossterm::event::KeyEvent::new(
+        KeyCode::Char('u'),
+        crossterm::event::KeyModifiers::CONTROL,
+    ));
+    d.type_text("0");
+    d.press_code(KeyCode::Enter);
+    d.wait_for("the forward to listen", |s| {
+        s.forwards.list.first().is_some_and(|f| f.local.is_some())
     })
     .await;
-    assert!(read.is_ok(), "{what} never came: {seen:?}");
-    seen
+    d.state.forwards.list[0].local.expect("listening").port()
+}
+
+/// The pod that serves the first forward's local `port` is deleted: the forward moves to
+/// another pod, which serves the same port. The first pod and the second.
+async fn moved_when_its_pod_goes(d: &mut AppDriver, sim: &TestSim, port: u16) -> (String, String) {
+    let first = served_by(port).await;
+    assert_eq!(first, d.state.forwards.list[0].plan.pod);
+    sim.delete_pod(&first);
+    d.wait_for("the forward to move to another pod", |s| {
+        s.forwards.list[0].state == ForwardState::Active && s.forwards.list[0].plan.pod != first
+    })
+    .await;
+    let second = served_by(port).await;
+    assert_ne!(second, first);
+    (first, second)
 }
 
 /// `:shell` and `F` on a Deployment row go to one of its ready pods (issue 16: "`:shell`
@@ -301,10 +288,8 @@ async fn shell_and_port_forward_on_a_deployment_reach_one_of_its_ready_pods() {
     );
     let (id, mut session) = d.take_session().expect("the loop's session");
     session.stdin.write_all(b"hostname\r").await.expect("typed");
-    read_until(&mut session, "the pod's name", |seen| {
-        seen.contains(&format!("hostname\r\n{pod}\r\n"))
-    })
-    .await;
+    let answer = format!("hostname\r\n{pod}\r\n");
+    stream_fixtures::read_until_text(&mut session, &mut String::new(), &answer).await;
     session.stdin.write_all(b"exit\r").await.expect("typed");
     let end = tokio::time::timeout(test_timeout(), session.exit.wait())
         .await
@@ -329,30 +314,11 @@ async fn shell_and_port_forward_on_a_deployment_reach_one_of_its_ready_pods() {
         unreachable!("waited for")
     };
     assert_eq!(dialog.remote, "80", "myapp's container port");
-    d.press_code(KeyCode::Tab);
-    d.press(crossterm::event::KeyEvent::new(
-        KeyCode::Char('u'),
-        crossterm::event::KeyModifiers::CONTROL,
-    ));
-    d.type_text("0");
-    d.press_code(KeyCode::Enter);
-    d.wait_for("the forward to listen", |s| {
-        s.forwards.list.first().is_some_and(|f| f.local.is_some())
-    })
-    .await;
+    let port = forward_on_any_local_port(&mut d).await;
     let forward = &d.state.forwards.list[0];
     assert_eq!(forward.plan.target.kind, Kind::Deployment);
     assert!(myapp.contains(&forward.plan.pod), "{:?}", forward.plan);
-    let port = forward.local.expect("listening").port();
-    let first = served_by(port).await;
-    assert_eq!(first, d.state.forwards.list[0].plan.pod);
     // Its pod goes: the Deployment's forward moves to another of its ready pods.
-    sim.delete_pod(&first);
-    d.wait_for("the forward to move to another pod", |s| {
-        s.forwards.list[0].state == ForwardState::Active && s.forwards.list[0].plan.pod != first
-    })
-    .await;
-    let second = served_by(port).await;
-    assert_ne!(second, first);
+    let (_, second) = moved_when_its_pod_goes(&mut d, &sim, port).await;
     assert!(myapp.contains(&second), "{second} is a myapp pod");
 }

@@ -7,10 +7,10 @@ mod stream_fixtures;
 mod support;
 
 use k8s_openapi::api::core::v1::{Pod, Service};
-use kdeck::cluster::exec::{self, ContainerRef, SessionEnd, SessionError, TerminalSession};
+use kdeck::cluster::exec::{self, ContainerRef, SessionEnd, SessionError};
 use kube::Api;
 use kube::api::{AttachParams, PostParams};
-use stream_fixtures::running_pod;
+use stream_fixtures::{read_until_text, running_pod, stty_size_shows};
 use support::{TestSim, test_timeout};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
@@ -20,47 +20,6 @@ fn target(pod: &str) -> ContainerRef {
         pod: pod.into(),
         container: None,
     }
-}
-
-/// Reads the session's output until `want` is in it; returns everything read.
-async fn read_until(session: &mut TerminalSession, seen: &mut String, want: &str) {
-    let mut buf = [0u8; 4096];
-    let result = tokio::time::timeout(test_timeout(), async {
-        while !seen.contains(want) {
-            let n = session
-                .stdout
-                .read(&mut buf)
-                .await
-                .expect("the output is read");
-            assert!(n > 0, "the output ended before {want:?} came: {seen:?}");
-            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
-        }
-    })
-    .await;
-    assert!(
-        result.is_ok(),
-        "{want:?} never came; the output was {seen:?}"
-    );
-}
-
-/// Asks `stty size` until the shell answers `want`.
-async fn stty_size_shows(session: &mut TerminalSession, want: &str) {
-    let asked = tokio::time::timeout(test_timeout(), async {
-        loop {
-            session
-                .stdin
-                .write_all(b"stty size\r")
-                .await
-                .expect("the keys are sent");
-            let mut answer = String::new();
-            read_until(session, &mut answer, "root@web:/# ").await;
-            if answer.contains(want) {
-                break;
-            }
-        }
-    })
-    .await;
-    assert!(asked.is_ok(), "the shell never saw the size {want:?}");
 }
 
 /// Runs `command` without a TTY; its standard output and the final status.
@@ -185,14 +144,14 @@ async fn a_shell_session_answers_is_resized_and_exits_with_its_code() {
         .expect("a shell opens");
     assert_eq!(session.command, ["/bin/bash"]);
     let mut seen = String::new();
-    read_until(&mut session, &mut seen, "root@web:/# ").await;
+    read_until_text(&mut session, &mut seen, "root@web:/# ").await;
     // The size and the keys travel on different channels, unordered between them (as
     // the kubelet handles them): ask until the size shows.
-    stty_size_shows(&mut session, "24 80\r\n").await;
+    stty_size_shows(&mut session, "root@web:/# ", "24 80\r\n").await;
     assert!(session.resize.resize(132, 43));
-    stty_size_shows(&mut session, "43 132\r\n").await;
+    stty_size_shows(&mut session, "root@web:/# ", "43 132\r\n").await;
     session.stdin.write_all(b"hostname\r").await.unwrap();
-    read_until(&mut session, &mut seen, "hostname\r\nweb\r\n").await;
+    read_until_text(&mut session, &mut seen, "hostname\r\nweb\r\n").await;
     session.stdin.write_all(b"exit 3\r").await.unwrap();
     let end = tokio::time::timeout(test_timeout(), session.exit.wait())
         .await
@@ -228,9 +187,9 @@ async fn shells_are_tried_in_order_and_a_container_without_any_says_so() {
         .expect("busybox has /bin/sh");
     assert_eq!(session.command, ["/bin/sh"]);
     let mut seen = String::new();
-    read_until(&mut session, &mut seen, "/ # ").await;
+    read_until_text(&mut session, &mut seen, "/ # ").await;
     session.stdin.write_all(b"bash\r").await.unwrap();
-    read_until(&mut session, &mut seen, "sh: bash: not found").await;
+    read_until_text(&mut session, &mut seen, "sh: bash: not found").await;
     session.stdin.write_all(&[4]).await.unwrap();
     let end = tokio::time::timeout(test_timeout(), session.exit.wait())
         .await
@@ -296,9 +255,9 @@ async fn attach_reaches_a_shell_that_is_the_main_process() {
         .expect("attached");
     let mut seen = String::new();
     // The client that starts the main shell sees its first prompt.
-    read_until(&mut session, &mut seen, "/ # ").await;
+    read_until_text(&mut session, &mut seen, "/ # ").await;
     session.stdin.write_all(b"hostname\r").await.unwrap();
-    read_until(&mut session, &mut seen, "hostname\r\ndebug\r\n/ # ").await;
+    read_until_text(&mut session, &mut seen, "hostname\r\ndebug\r\n/ # ").await;
     session.stdin.write_all(b"exit 2\r").await.unwrap();
     let end = tokio::time::timeout(test_timeout(), session.exit.wait())
         .await

@@ -4,11 +4,11 @@
 mod cluster_fixtures;
 mod support;
 
-use std::time::Duration;
-
 use cluster_fixtures::{connect, deployment_yaml};
 use k8s_openapi::api::core::v1::Pod;
 use kdeck::cluster::{LogChunk, LogOptions};
+use kube::Api;
+use kube::api::LogParams;
 use support::{TestSim, test_timeout, wait_until_async};
 use tokio::sync::mpsc;
 
@@ -49,8 +49,21 @@ async fn tail_with_timestamps_then_end() {
     let sim = TestSim::start();
     let pod = running_pod(&sim).await;
     let cluster = connect(&sim, None, false).await;
-    // Let the container write a few lines (simulated time runs fast).
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The tail must cut: wait until the container has written more lines than it keeps.
+    let pods: Api<Pod> = Api::namespaced(cluster.client(), "default");
+    let whole = LogParams {
+        container: Some("nginx".into()),
+        ..LogParams::default()
+    };
+    wait_until_async(test_timeout(), "more than 3 lines of log", || {
+        let (pods, pod, whole) = (pods.clone(), pod.clone(), whole.clone());
+        async move {
+            pods.logs(&pod, &whole)
+                .await
+                .is_ok_and(|log| log.lines().count() > 3)
+        }
+    })
+    .await;
     let (tx, mut rx) = mpsc::unbounded_channel();
     let options = LogOptions {
         tail: Some(3),
@@ -70,7 +83,7 @@ async fn tail_with_timestamps_then_end() {
             other => panic!("unexpected {other:?}"),
         }
     }
-    assert!(!lines.is_empty() && lines.len() <= 3, "{lines:?}");
+    assert_eq!(lines.len(), 3, "the last 3 of more: {lines:?}");
     for line in &lines {
         let stamp = line.split(' ').next().unwrap();
         assert!(

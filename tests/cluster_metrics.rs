@@ -21,14 +21,6 @@ use support::{TestSim, test_speed, test_timeout};
 
 const INTERVAL: Duration = Duration::from_secs(1);
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a tokio runtime")
-}
-
 /// The paths of the metrics API requests so far.
 fn metrics_requests(sim: &TestSim) -> Vec<String> {
     sim.requests()
@@ -70,7 +62,7 @@ fn show(d: &mut AppDriver, kind: Kind) {
 fn the_pods_pane_lists_metrics_once_per_interval_and_the_deployments_pane_never() {
     let sim = TestSim::start();
     let witness = sim.block_on(sim.client()).expect("a client");
-    runtime().block_on(async {
+    support::runtime().block_on(async {
         let mut d = AppDriver::connect(sim.kubeconfig_path(), false, false, None).await;
         d.wait_for("the first pods sample", |s| {
             s.metrics.samples.pods.is_some()
@@ -131,7 +123,7 @@ fn without_a_metrics_api_the_columns_say_na_after_one_request() {
         manual_clock: false,
     });
     let witness = sim.block_on(sim.client()).expect("a client");
-    runtime().block_on(async {
+    support::runtime().block_on(async {
         let mut d = AppDriver::connect(sim.kubeconfig_path(), false, false, None).await;
         d.state.metrics.interval = INTERVAL;
         d.wait_for("the metrics API found missing", |s| {

@@ -6,13 +6,14 @@
 mod app_driver;
 mod support;
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use app_driver::AppDriver;
 use kdeck::cluster::{Kind, WatchState};
 use serde_json::json;
 use support::TestSim;
+use support::credentials::{fix_kubeconfig, rejected, token_kubeconfig};
 
 /// The screen as the user sees it, 120x40.
 fn screen(d: &AppDriver) -> String {
@@ -32,24 +33,43 @@ fn screen(d: &AppDriver) -> String {
     text
 }
 
-fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("write a test file");
-    path
-}
-
-/// Requests the server answered 401, so far.
-fn rejected(sim: &TestSim) -> usize {
-    sim.requests().iter().filter(|r| r.status == 401).count()
+/// kdeck on a kubeconfig of a new admin token (its path returned with the driver), the
+/// token revoked once the pods are listed
+/// and the start's own requests answered (the server's version, discovery, the first
+/// metrics poll: one failed by the revocation would leave its words on screen); the open watches are
+/// cut too (a revocation does not end them). Returned once the pods' watch shows the
+/// credentials state.
+async fn revoked_while_running(sim: &TestSim) -> (AppDriver, PathBuf) {
+    let token = sim.issue_token("admin", None).expect("a token");
+    let path = token_kubeconfig(sim, "token.yaml", &token);
+    let mut d = AppDriver::connect(&path, false, false, None).await;
+    d.wait_live(Kind::Pod).await;
+    d.wait_for(
+        "the seed's pods, the server's version, discovery, metrics",
+        |s| {
+            s.stores.of(Kind::Pod).iter().next().is_some()
+                && s.connection.server_version.is_some()
+                && s.catalog.discovered()
+                && s.metrics.samples.pods.is_some()
+        },
+    )
+    .await;
+    sim.revoke_token(&token);
+    sim.disconnect_watches();
+    d.wait_for("the credentials state", |s| {
+        matches!(
+            s.watch_states.get(&Kind::Pod),
+            Some(WatchState::Unauthorized(_))
+        )
+    })
+    .await;
+    (d, path)
 }
 
 #[test]
 fn a_rejected_token_at_start_is_one_line_and_exit_code_1() {
     let sim = TestSim::start();
-    let kubeconfig = sim
-        .kubeconfig_for(&json!({"token": "not-a-token"}))
-        .expect("a kubeconfig");
-    let path = write(sim.dir(), "bad-token.yaml", &kubeconfig);
+    let path = token_kubeconfig(&sim, "bad-token.yaml", "not-a-token");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_kdeck"))
         .arg("--kubeconfig")
         .arg(&path)
@@ -70,28 +90,8 @@ fn a_rejected_token_at_start_is_one_line_and_exit_code_1() {
 #[test]
 fn a_token_revoked_while_kdeck_runs_shows_its_own_state_and_is_retried_slowly() {
     let sim = TestSim::start();
-    let token = sim.issue_token("admin", None).expect("a token");
-    let kubeconfig = sim
-        .kubeconfig_for(&json!({"token": token}))
-        .expect("a kubeconfig");
-    let path = write(sim.dir(), "token.yaml", &kubeconfig);
     sim.block_on(async {
-        let mut d = AppDriver::connect(&path, false, false, None).await;
-        d.wait_live(Kind::Pod).await;
-        d.wait_for("the seed's pods", |s| {
-            s.stores.of(Kind::Pod).iter().next().is_some()
-        })
-        .await;
-        sim.revoke_token(&token);
-        // An open watch is not cut by a revocation; the next list and watch are refused.
-        sim.disconnect_watches();
-        d.wait_for("the credentials state", |s| {
-            matches!(
-                s.watch_states.get(&Kind::Pod),
-                Some(WatchState::Unauthorized(_))
-            )
-        })
-        .await;
+        let (mut d, _) = revoked_while_running(&sim).await;
         let text = screen(&d);
         assert!(text.contains("State: credentials rejected"), "{text}");
         assert!(
@@ -105,9 +105,16 @@ fn a_token_revoked_while_kdeck_runs_shows_its_own_state_and_is_retried_slowly() 
         let window = Duration::from_secs(4);
         let _ = tokio::time::timeout(window, d.wait_for("never", |_| false)).await;
         let during = rejected(&sim) - before;
+        let paths: Vec<String> = sim
+            .requests()
+            .iter()
+            .filter(|r| r.status == 401)
+            .skip(before)
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect();
         assert!(
             during < 4,
-            "{during} rejected requests in {window:?} after the credentials state"
+            "{during} rejected requests in {window:?} after the credentials state: {paths:#?}"
         );
     });
 }
@@ -117,23 +124,8 @@ fn a_token_revoked_while_kdeck_runs_shows_its_own_state_and_is_retried_slowly() 
 #[test]
 fn a_kubeconfig_fixed_on_disk_is_tried_at_once() {
     let sim = TestSim::start();
-    let revoked = sim.issue_token("admin", None).expect("a token");
-    let kubeconfig = sim
-        .kubeconfig_for(&json!({"token": revoked}))
-        .expect("a kubeconfig");
-    let path = write(sim.dir(), "token.yaml", &kubeconfig);
     sim.block_on(async {
-        let mut d = AppDriver::connect(&path, false, false, None).await;
-        d.wait_live(Kind::Pod).await;
-        sim.revoke_token(&revoked);
-        sim.disconnect_watches();
-        d.wait_for("the credentials state", |s| {
-            matches!(
-                s.watch_states.get(&Kind::Pod),
-                Some(WatchState::Unauthorized(_))
-            )
-        })
-        .await;
+        let (mut d, path) = revoked_while_running(&sim).await;
         // The use columns' poll meets the rejection too: the nodes pane is a new target,
         // asked at once.
         d.type_text(":nodes");
@@ -145,11 +137,7 @@ fn a_kubeconfig_fixed_on_disk_is_tried_at_once() {
         })
         .await;
         let taken_before = d.state.metrics.samples.nodes.as_ref().and_then(|n| n.taken);
-        let fresh = sim.issue_token("admin", None).expect("a new token");
-        let fixed = sim
-            .kubeconfig_for(&json!({"token": fresh}))
-            .expect("a kubeconfig");
-        std::fs::write(&path, fixed).expect("write the fixed kubeconfig");
+        fix_kubeconfig(&sim, &path);
         let fixed_at = std::time::Instant::now();
         d.wait_for("every watch live again with the fixed token", |s| {
             s.connection_state() == "live"
@@ -192,7 +180,7 @@ fn an_exec_plugin_token_that_expires_is_renewed_without_the_user_noticing() {
         runs = runs.display(),
         file = token_file.display()
     );
-    let plugin = write(sim.dir(), "plugin.sh", &script);
+    let plugin = sim.write_file("plugin.sh", &script);
     let kubeconfig = sim
         .kubeconfig_for(&json!({"exec": {
             "apiVersion": "client.authentication.k8s.io/v1",
@@ -201,7 +189,7 @@ fn an_exec_plugin_token_that_expires_is_renewed_without_the_user_noticing() {
             "interactiveMode": "Never",
         }}))
         .expect("a kubeconfig");
-    let path = write(sim.dir(), "exec.yaml", &kubeconfig);
+    let path = sim.write_file("exec.yaml", &kubeconfig);
     let runs_so_far = || std::fs::read_to_string(&runs).map_or(0, |s| s.lines().count());
     sim.block_on(async {
         let mut d = AppDriver::connect(&path, false, false, None).await;

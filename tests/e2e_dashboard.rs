@@ -286,8 +286,10 @@ fn an_idle_dashboard_does_not_redraw() {
     );
     s.wait_for_text("hello-deploy-");
     s.wait_for_text("State: live");
-    // Let the initial lists and the first AGE ticks settle.
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    // Everything the start asks for has come: the lists (live), the server's version and
+    // the first metrics sample.
+    s.wait_for_text("Version: v1.");
+    s.wait_for_text("cpu/mem");
     let frames = || {
         std::fs::read_to_string(&trace)
             .expect("trace file")
@@ -295,6 +297,9 @@ fn an_idle_dashboard_does_not_redraw() {
             .count()
     };
     let before = frames();
+    // The idle time is the measured quantity, not a guess: in 3 seconds a redraw timer
+    // of 4 a second (kdash's) draws 12 frames, twice the bound below; in one second it
+    // would draw 4 and pass.
     std::thread::sleep(std::time::Duration::from_secs(3));
     let idle = frames() - before;
     // Only AGE cells crossing a minute may redraw; a timer-driven loop would draw ~90 frames.

@@ -81,11 +81,7 @@ fn random_keys_and_resizes_never_panic_nor_mutate_in_readonly() {
     let mut rng = fastrand::Rng::with_seed(seed);
     let sim = TestSim::start();
     let kubeconfig = sim.kubeconfig_path().to_owned();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a tokio runtime");
+    let runtime = support::runtime();
     runtime.block_on(async {
         let keymap = if rng.bool() { None } else { Some("vim") };
         let mut d = AppDriver::connect(&kubeconfig, true, true, keymap).await;

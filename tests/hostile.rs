@@ -156,11 +156,7 @@ impl CuttableProxy {
 #[test]
 fn a_network_drop_shows_reconnecting_and_recovers_by_itself() {
     let sim = TestSim::start();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a tokio runtime");
+    let runtime = support::runtime();
     runtime.block_on(async {
         let target = sim
             .url()
@@ -260,11 +256,7 @@ fn screen_text(terminal: &ratatui::Terminal<ratatui::backend::TestBackend>) -> S
 fn forty_by_ten_draws_every_main_view_and_smaller_says_so() {
     let sim = TestSim::start();
     let kubeconfig = sim.kubeconfig_path().to_owned();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a tokio runtime");
+    let runtime = support::runtime();
     runtime.block_on(async {
         let mut d = AppDriver::connect(&kubeconfig, true, true, None).await;
         let draw = |d: &AppDriver, w: u16, h: u16| {

@@ -17,14 +17,6 @@ use kdeck::cluster::{Kind, WatchState};
 use kdeck::sim::RequestRecord;
 use support::TestSim;
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a tokio runtime")
-}
-
 fn reviews(requests: &[RequestRecord]) -> usize {
     requests
         .iter()
@@ -64,7 +56,7 @@ async fn deployments_answered(d: &mut AppDriver, sim: &TestSim) {
 fn the_viewer_is_told_why_and_nothing_is_sent() {
     let sim = TestSim::start();
     let kubeconfig = viewer_kubeconfig(&sim);
-    runtime().block_on(async {
+    support::runtime().block_on(async {
         let mut d = AppDriver::connect(&kubeconfig, false, false, None).await;
         deployments_answered(&mut d, &sim).await;
         let asked = reviews(&sim.requests());
@@ -107,7 +99,7 @@ fn the_viewer_is_told_why_and_nothing_is_sent() {
 fn the_admin_may_and_the_dialog_opens() {
     let sim = TestSim::start();
     let kubeconfig = sim.kubeconfig_path().to_owned();
-    runtime().block_on(async {
+    support::runtime().block_on(async {
         let mut d = AppDriver::connect(&kubeconfig, false, false, None).await;
         deployments_answered(&mut d, &sim).await;
         d.act(Action::Scale);
@@ -119,7 +111,7 @@ fn the_admin_may_and_the_dialog_opens() {
 fn a_read_only_session_asks_nothing() {
     let sim = TestSim::start();
     let kubeconfig = sim.kubeconfig_path().to_owned();
-    runtime().block_on(async {
+    support::runtime().block_on(async {
         let mut d = AppDriver::connect(&kubeconfig, true, true, None).await;
         show_pane(&mut d.state, Kind::Deployment);
         d.act(Action::Top);
@@ -134,7 +126,7 @@ fn a_read_only_session_asks_nothing() {
 fn forbidden_secrets_show_in_their_pane_only_and_are_not_hammered() {
     let sim = TestSim::start();
     let kubeconfig = viewer_kubeconfig(&sim);
-    runtime().block_on(async {
+    support::runtime().block_on(async {
         let mut d = AppDriver::connect(&kubeconfig, false, false, None).await;
         show_pane(&mut d.state, Kind::Secret);
         d.act(Action::Top);

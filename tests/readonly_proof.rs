@@ -348,18 +348,10 @@ fn assert_no_streams(sim: &TestSim, after: &str) {
     assert!(opened.is_empty(), "after {after}, kdeck opened {opened:#?}");
 }
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a tokio runtime")
-}
-
 fn proof(keymap: Option<&str>) {
     let sim = TestSim::start();
     let kubeconfig = sim.kubeconfig_path().to_owned();
-    let pressed = runtime().block_on(async {
+    let pressed = support::runtime().block_on(async {
         let mut d = AppDriver::connect(&kubeconfig, true, true, keymap).await;
         let pressed = press_everything(&mut d, &sim).await;
         assert_eq!(
@@ -406,7 +398,7 @@ fn every_arrows_key_in_every_view_sends_only_gets() {
 fn with_the_app_check_off_the_gate_refuses_every_confirmed_change() {
     let sim = TestSim::start();
     let kubeconfig = sim.kubeconfig_path().to_owned();
-    runtime().block_on(async {
+    support::runtime().block_on(async {
         let mut d = AppDriver::connect(&kubeconfig, false, true, None).await;
         let mut dialogs = 0;
         let mutating: Vec<Action> = Action::bindable()
@@ -460,7 +452,7 @@ fn with_the_app_check_off_the_gate_refuses_every_stream() {
     .expect("a pod");
     sim.store().create_as(&tty_box).expect("tty-box is created");
     let kubeconfig = sim.kubeconfig_path().to_owned();
-    runtime().block_on(async {
+    support::runtime().block_on(async {
         let mut d = AppDriver::connect(&kubeconfig, false, true, None).await;
         let refused = |s: &kdeck::app::State| {
             s.sessions.current.is_none()
@@ -529,7 +521,7 @@ fn with_the_app_check_off_the_gate_refuses_every_stream() {
 fn the_client_layer_alone_refuses_a_change() {
     let sim = TestSim::start();
     let kubeconfig = sim.kubeconfig_path().to_owned();
-    runtime().block_on(async {
+    support::runtime().block_on(async {
         for readonly in [true, false] {
             let opts = ConnectOptions {
                 kubeconfig: Some(kubeconfig.clone()),

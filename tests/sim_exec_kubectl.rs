@@ -84,17 +84,9 @@ fn upgrades(sim: &TestSim, subresource: &str, method: &str) -> usize {
         .count()
 }
 
-fn first_myapp_pod(sim: &TestSim) -> String {
-    let client = sim.block_on(sim.client()).expect("a client");
-    sim.block_on(stream_fixtures::myapp_pods(&client))
-        .into_iter()
-        .next()
-        .expect("a myapp pod")
-}
-
 fn exec_without_a_tty(transport: Transport) {
     let sim = TestSim::start();
-    let pod = first_myapp_pod(&sim);
+    let pod = stream_fixtures::first_myapp_pod(&sim);
 
     let out = kubectl(&sim, transport, &["exec", &pod, "--", "hostname"], None);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -155,7 +147,7 @@ fn exec_without_a_tty_over_spdy() {
 fn the_viewer_may_not_exec() {
     support::require_kubectl!();
     let sim = TestSim::start();
-    let pod = first_myapp_pod(&sim);
+    let pod = stream_fixtures::first_myapp_pod(&sim);
     let err = sim.kubectl_err(&[
         "--context",
         "kdeck-sim-viewer",
@@ -172,7 +164,7 @@ fn the_viewer_may_not_exec() {
 
 fn exec_in_a_terminal(transport: Transport) {
     let sim = TestSim::start();
-    let pod = first_myapp_pod(&sim);
+    let pod = stream_fixtures::first_myapp_pod(&sim);
     let mut term = kubectl_in_terminal(&sim, transport, &["exec", "-it", &pod, "--", "/bin/bash"]);
     let prompt = format!("root@{pod}:/# ");
     term.wait_for_text(&prompt);
@@ -233,7 +225,7 @@ fn attach_to_a_shell_and_to_nginx() {
     assert_eq!(upgrades(&sim, "attach", "GET"), 1);
 
     // nginx's main process takes no input: attaching shows what it writes (its log).
-    let pod = first_myapp_pod(&sim);
+    let pod = stream_fixtures::first_myapp_pod(&sim);
     let mut child = Command::new("kubectl")
         .arg("--kubeconfig")
         .arg(sim.kubeconfig_path())
@@ -256,19 +248,7 @@ fn run_rm_it_busybox_then_wget_a_service_three_times() {
     let client = sim.block_on(sim.client()).expect("a client");
     let myapp = sim.block_on(stream_fixtures::myapp_pods(&client));
     sim.block_on(stream_fixtures::wait_endpoints(&sim, "myapp-svc", 3));
-    let mut term = kubectl_in_terminal(
-        &sim,
-        Transport::WebSocket,
-        &[
-            "run",
-            "cirros-1234",
-            "--rm",
-            "-it",
-            "--image=busybox",
-            "--",
-            "sh",
-        ],
-    );
+    let mut term = run_rm_it(&sim, "cirros-1234", None, &["sh"]);
     term.wait_for_text("/ # ");
     for i in 1..=3 {
         term.type_slowly("wget -qO- myapp-svc\r");
@@ -300,6 +280,17 @@ fn run_rm_it_busybox_then_wget_a_service_three_times() {
     ended_and_deleted(&sim, &mut term, "cirros-1234");
 }
 
+/// `kubectl run NAME --rm -it [--restart=RESTART] --image=busybox -- COMMAND...` in a
+/// terminal, over WebSocket.
+fn run_rm_it(sim: &TestSim, name: &str, restart: Option<&str>, command: &[&str]) -> PtySession {
+    let restart = restart.map(|r| format!("--restart={r}"));
+    let mut args = vec!["run", name, "--rm", "-it"];
+    args.extend(restart.as_deref());
+    args.extend(["--image=busybox", "--"]);
+    args.extend_from_slice(command);
+    kubectl_in_terminal(sim, Transport::WebSocket, &args)
+}
+
 /// `kubectl run --rm` ended with status 0, said it deleted `pod`, and the pod is gone.
 fn ended_and_deleted(sim: &TestSim, term: &mut PtySession, pod: &str) {
     assert_eq!(term.wait_exit(), 0, "{}", term.screen());
@@ -318,20 +309,7 @@ fn ended_and_deleted(sim: &TestSim, term: &mut PtySession, pod: &str) {
 fn run_rm_it_with_restart_never_exits_with_the_shells_code() {
     support::require_kubectl!();
     let sim = TestSim::start();
-    let mut term = kubectl_in_terminal(
-        &sim,
-        Transport::WebSocket,
-        &[
-            "run",
-            "once",
-            "--rm",
-            "-it",
-            "--restart=Never",
-            "--image=busybox",
-            "--",
-            "sh",
-        ],
-    );
+    let mut term = run_rm_it(&sim, "once", Some("Never"), &["sh"]);
     term.wait_for_text("/ # ");
     term.type_slowly("exit 3\r");
     // kubectl waits for the pod to complete, deletes it, and exits with its code.
@@ -473,21 +451,7 @@ fn session_affinity_keeps_a_client_on_one_pod() {
 fn run_rm_it_of_a_command_that_is_not_a_shell_ends_by_itself() {
     support::require_kubectl!();
     let sim = TestSim::start();
-    let mut term = kubectl_in_terminal(
-        &sim,
-        Transport::WebSocket,
-        &[
-            "run",
-            "echo-1",
-            "--rm",
-            "-it",
-            "--restart=Never",
-            "--image=busybox",
-            "--",
-            "echo",
-            "hi",
-        ],
-    );
+    let mut term = run_rm_it(&sim, "echo-1", Some("Never"), &["echo", "hi"]);
     ended_and_deleted(&sim, &mut term, "echo-1");
 }
 

@@ -336,11 +336,7 @@ fn first_row(state: &State) -> String {
 fn the_pods_pane_matches_kubectl_top_and_follows_a_leak() {
     require_kubectl!();
     let sim = still_sim(false);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = support::runtime();
     runtime.block_on(async {
         let mut d = AppDriver::connect(sim.kubeconfig_path(), false, false, None).await;
         d.act(kdeck::app::Msg::Resize(160, 40));

@@ -6,11 +6,8 @@
 mod stream_fixtures;
 mod support;
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-
-use support::{TestSim, test_timeout};
+use support::TestSim;
+use support::kubectl_port_forward::{KubectlForward, http_get, kubectl_port_forward};
 
 /// How kubectl carries the forward.
 #[derive(Clone, Copy, Debug)]
@@ -21,76 +18,14 @@ enum Transport {
     Spdy,
 }
 
-/// A running `kubectl port-forward`; dropping it stops kubectl.
-struct Forward {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Forward {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `kubectl port-forward TARGET :REMOTE` (kubectl picks the local port) and
-/// waits until it listens.
-fn port_forward(sim: &TestSim, transport: Transport, target: &str, remote: u16) -> Forward {
-    let websockets = match transport {
-        Transport::Tunneled => "true",
-        Transport::Spdy => "false",
-    };
-    let mut child = Command::new("kubectl")
-        .env("KUBECTL_PORT_FORWARD_WEBSOCKETS", websockets)
-        .arg("--kubeconfig")
-        .arg(sim.kubeconfig_path())
-        .args(["port-forward", target, &format!(":{remote}")])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("kubectl port-forward runs");
-    let mut lines = BufReader::new(child.stdout.take().expect("kubectl's stdout"));
-    let mut line = String::new();
-    let port = loop {
-        line.clear();
-        let n = lines
-            .read_line(&mut line)
-            .expect("kubectl's output is read");
-        if n == 0 {
-            let mut err = String::new();
-            let _ = child.stderr.take().map(|mut e| e.read_to_string(&mut err));
-            panic!("kubectl port-forward ended without forwarding: {err}");
-        }
-        // "Forwarding from 127.0.0.1:41234 -> 80"
-        if let Some(rest) = line.strip_prefix("Forwarding from 127.0.0.1:") {
-            break rest
-                .split(' ')
-                .next()
-                .and_then(|p| p.parse().ok())
-                .expect("a port number");
-        }
-    };
-    // kubectl goes on printing "Handling connection for ..."; nobody needs to read it.
-    std::thread::spawn(move || for _ in lines.lines() {});
-    Forward { child, port }
-}
-
-/// `GET /` to the forward's local port; the whole answer.
-fn http_get(port: u16) -> String {
-    let mut socket = TcpStream::connect(("127.0.0.1", port)).expect("the forward accepts");
-    socket
-        .set_read_timeout(Some(test_timeout()))
-        .expect("a read timeout");
-    socket
-        .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nUser-Agent: kdeck-test\r\nConnection: close\r\n\r\n")
-        .expect("the request is sent");
-    let mut answer = String::new();
-    socket
-        .read_to_string(&mut answer)
-        .expect("the answer is read");
-    answer
+/// Starts kubectl's forward of `target` over `transport`.
+fn port_forward(sim: &TestSim, transport: Transport, target: &str, remote: u16) -> KubectlForward {
+    kubectl_port_forward(
+        sim,
+        matches!(transport, Transport::Tunneled),
+        target,
+        remote,
+    )
 }
 
 /// The pod the page names.
@@ -178,11 +113,8 @@ fn a_port_nothing_listens_on_gets_the_kubelets_error() {
     let mut forward = port_forward(&sim, Transport::Tunneled, &format!("pod/{pod}"), 8081);
     let answer = http_get(forward.port);
     assert_eq!(answer, "", "nothing listens on 8081");
-    let mut err = String::new();
-    let mut stderr = forward.child.stderr.take().expect("kubectl's stderr");
     // kubectl reports the error and gives up the forward (it exits since 1.30).
-    let _ = forward.child.wait();
-    stderr.read_to_string(&mut err).expect("stderr is read");
+    let err = forward.stderr_at_exit();
     assert!(
         err.contains("error forwarding port 8081 to pod ")
             && err.contains("connect: connection refused"),

@@ -12,14 +12,6 @@ mod support;
 use k8s_openapi::api::core::v1::Pod;
 use support::{TestSim, stderr, stdout};
 
-fn first_myapp_pod(sim: &TestSim) -> String {
-    let client = sim.block_on(sim.client()).expect("a client");
-    sim.block_on(stream_fixtures::myapp_pods(&client))
-        .into_iter()
-        .next()
-        .expect("a myapp pod")
-}
-
 fn pod_ip(sim: &TestSim, name: &str) -> String {
     sim.store()
         .get_as::<Pod>("default", name)
@@ -37,7 +29,7 @@ fn exec(sim: &TestSim, pod: &str, command: &[&str]) -> String {
 fn the_stand_in_shell_says_what_it_is_and_shows_the_containers_files() {
     support::require_kubectl!();
     let sim = TestSim::start();
-    let pod = first_myapp_pod(&sim);
+    let pod = stream_fixtures::first_myapp_pod(&sim);
 
     let help = exec(&sim, &pod, &["sh", "-c", "help"]);
     assert!(
@@ -86,7 +78,7 @@ fn the_stand_in_shell_says_what_it_is_and_shows_the_containers_files() {
 fn an_unknown_command_and_wget_to_a_pod_ip_answer_as_busybox_does() {
     support::require_kubectl!();
     let sim = TestSim::start();
-    let web = first_myapp_pod(&sim);
+    let web = stream_fixtures::first_myapp_pod(&sim);
     let web_ip = pod_ip(&sim, &web);
     sim.kubectl_ok(&["run", "box", "--image=busybox", "--", "sleep", "3600"]);
     let client = sim.block_on(sim.client()).expect("a client");

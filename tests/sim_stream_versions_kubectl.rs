@@ -9,13 +9,13 @@
 mod stream_fixtures;
 mod support;
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
-use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use kdeck::cluster::exec::{self, ContainerRef, SessionEnd, TerminalSession};
+use kdeck::cluster::exec::{self, ContainerRef, SessionEnd};
+use stream_fixtures::{read_until_text, stty_size_shows};
+use support::kubectl_port_forward::{http_get, kubectl_port_forward};
 use support::{TestSim, test_timeout};
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::io::AsyncWriteExt as _;
 
 /// The `subresource` requests of `method` the server answered with `status`.
 fn answered(sim: &TestSim, subresource: &str, method: &str, status: u16) -> usize {
@@ -27,18 +27,10 @@ fn answered(sim: &TestSim, subresource: &str, method: &str, status: u16) -> usiz
         .count()
 }
 
-fn first_myapp_pod(sim: &TestSim) -> String {
-    let client = sim.block_on(sim.client()).expect("a client");
-    sim.block_on(stream_fixtures::myapp_pods(&client))
-        .into_iter()
-        .next()
-        .expect("a myapp pod")
-}
-
 fn kubectl_falls_back_to_spdy_for_exec_before_1_30() {
     support::require_kubectl!();
     let sim = TestSim::release("1.29");
-    let pod = first_myapp_pod(&sim);
+    let pod = stream_fixtures::first_myapp_pod(&sim);
     let out = Command::new("kubectl")
         .env("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "true")
         .arg("--kubeconfig")
@@ -59,43 +51,10 @@ fn kubectl_falls_back_to_spdy_for_exec_before_1_30() {
 fn kubectl_falls_back_to_spdy_for_port_forward_before_1_31() {
     support::require_kubectl!();
     let sim = TestSim::release("1.30");
-    let pod = first_myapp_pod(&sim);
-    let mut child = Command::new("kubectl")
-        .env("KUBECTL_PORT_FORWARD_WEBSOCKETS", "true")
-        .arg("--kubeconfig")
-        .arg(sim.kubeconfig_path())
-        .args(["port-forward", &format!("pod/{pod}"), ":80"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("kubectl port-forward runs");
-    let mut lines = BufReader::new(child.stdout.take().expect("kubectl's stdout"));
-    let mut line = String::new();
-    let port: u16 = loop {
-        line.clear();
-        let n = lines.read_line(&mut line).expect("kubectl's output");
-        assert!(n > 0, "kubectl port-forward ended without forwarding");
-        if let Some(rest) = line.strip_prefix("Forwarding from 127.0.0.1:") {
-            break rest
-                .split(' ')
-                .next()
-                .and_then(|p| p.parse().ok())
-                .expect("a port number");
-        }
-    };
-    std::thread::spawn(move || for _ in lines.lines() {});
-    let mut socket = TcpStream::connect(("127.0.0.1", port)).expect("the forward accepts");
-    socket
-        .set_read_timeout(Some(test_timeout()))
-        .expect("a read timeout");
-    socket
-        .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-        .expect("the request is sent");
-    let mut page = String::new();
-    socket.read_to_string(&mut page).expect("the page is read");
-    let _ = child.kill();
-    let _ = child.wait();
+    let pod = stream_fixtures::first_myapp_pod(&sim);
+    let forward = kubectl_port_forward(&sim, true, &format!("pod/{pod}"), 80);
+    let page = http_get(forward.port);
+    drop(forward);
     assert!(
         page.contains(&format!("Served by pod <b>{pod}</b>")),
         "{page}"
@@ -108,25 +67,9 @@ fn kubectl_falls_back_to_spdy_for_port_forward_before_1_31() {
     assert_eq!(answered(&sim, "portforward", "POST", 101), 1, "then SPDY");
 }
 
-/// Reads the session's output until `want` is in what was read since the call.
-async fn read_until(session: &mut TerminalSession, want: &str) -> String {
-    let mut seen = String::new();
-    let mut buf = [0u8; 4096];
-    let read = tokio::time::timeout(test_timeout(), async {
-        while !seen.contains(want) {
-            let n = session.stdout.read(&mut buf).await.expect("the output");
-            assert!(n > 0, "the output ended before {want:?}: {seen:?}");
-            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
-        }
-    })
-    .await;
-    assert!(read.is_ok(), "{want:?} never came: {seen:?}");
-    seen
-}
-
 fn kdecks_shell_runs_over_v4_before_1_30() {
     let sim = TestSim::release("1.29");
-    let pod = first_myapp_pod(&sim);
+    let pod = stream_fixtures::first_myapp_pod(&sim);
     sim.block_on(async {
         // A client offering v5 alone (as kubectl does) is refused on this release...
         let client = sim.client().await.expect("a client");
@@ -153,26 +96,9 @@ fn kdecks_shell_runs_over_v4_before_1_30() {
             .await
             .expect("a shell opens over v4");
         let prompt = format!("root@{pod}:/# ");
-        read_until(&mut session, &prompt).await;
-        // The size travels on the resize channel, unordered with the keys: ask until seen.
+        read_until_text(&mut session, &mut String::new(), &prompt).await;
         assert!(session.resize.resize(132, 43));
-        let resized = tokio::time::timeout(test_timeout(), async {
-            loop {
-                session
-                    .stdin
-                    .write_all(b"stty size\r")
-                    .await
-                    .expect("typed");
-                if read_until(&mut session, &prompt)
-                    .await
-                    .contains("43 132\r\n")
-                {
-                    break;
-                }
-            }
-        })
-        .await;
-        assert!(resized.is_ok(), "the shell never saw 43 132");
+        stty_size_shows(&mut session, &prompt, "43 132\r\n").await;
         session.stdin.write_all(b"exit 3\r").await.expect("typed");
         let end = tokio::time::timeout(test_timeout(), session.exit.wait())
             .await

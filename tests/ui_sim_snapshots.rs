@@ -36,14 +36,6 @@ fn screen(state: &State) -> String {
     port.replace_all(&text, "127.0.0.1:PORT").into_owned()
 }
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a tokio runtime")
-}
-
 /// Draws the shown screen at both sizes, at the sim's time, once every watch is live (the
 /// header shows the worst of them).
 async fn shoot(d: &mut AppDriver, sim: &TestSim, name: &str) {
@@ -77,7 +69,7 @@ async fn shoot(d: &mut AppDriver, sim: &TestSim, name: &str) {
 #[test]
 fn every_pane_from_the_seed_cluster() {
     let sim = reproducible_sim();
-    runtime().block_on(async {
+    support::runtime().block_on(async {
         let mut d = AppDriver::connect(sim.kubeconfig_path(), true, true, None).await;
         // The rollout timeline records the frames' times: the sim's, not today's.
         d.clock = Some(sim.clock().clone());

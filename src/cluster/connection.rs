@@ -5,8 +5,9 @@
 //! at once.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{PoisonError, RwLock};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Context as _;
 use kube::client::ClientBuilder;
@@ -15,7 +16,10 @@ use kube::config::KubeConfigOptions;
 use super::ReadonlyLayer;
 use super::kubeconfig::LoadedKubeconfig;
 
+mod renewal;
 mod user_agent;
+
+pub use renewal::{Attempt, CredentialsRejected};
 
 /// How often a kubeconfig file is looked at while credentials are rejected.
 const KUBECONFIG_POLL: Duration = Duration::from_secs(2);
@@ -41,6 +45,10 @@ pub struct Connection {
     clients: RwLock<Clients>,
     /// Held while the clients are built again, so one 401 seen by many watches renews once.
     renewing: tokio::sync::Mutex<()>,
+    /// When the clients were last built again.
+    renewed_at: RwLock<Option<Instant>>,
+    /// One more than the newest generation whose credentials the server took (0: none).
+    accepted_below: AtomicU64,
 }
 
 /// What [`Connection::open`] found out besides the clients.
@@ -82,6 +90,8 @@ impl Connection {
                 generation: 0,
             }),
             renewing: tokio::sync::Mutex::new(()),
+            renewed_at: RwLock::new(None),
+            accepted_below: AtomicU64::new(0),
         };
         Ok(Opened {
             connection,
@@ -104,6 +114,8 @@ impl Connection {
                 generation: 0,
             }),
             renewing: tokio::sync::Mutex::new(()),
+            renewed_at: RwLock::new(None),
+            accepted_below: AtomicU64::new(0),
         }
     }
 
@@ -122,6 +134,12 @@ impl Connection {
     pub(super) fn writer(&self) -> Option<kube::Client> {
         let clients = self.clients.read().unwrap_or_else(PoisonError::into_inner);
         clients.writer.clone()
+    }
+
+    /// Both clients of now, and their generation.
+    fn clients_of_now(&self) -> (Clients, u64) {
+        let clients = self.clients.read().unwrap_or_else(PoisonError::into_inner);
+        (clients.clone(), clients.generation)
     }
 
     /// Whether this session may send changes at all.
@@ -153,6 +171,10 @@ impl Connection {
                 (path, at)
             })
             .collect();
+        *self
+            .renewed_at
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Some(Instant::now());
         let mut clients = self.clients.write().unwrap_or_else(PoisonError::into_inner);
         *clients = Clients {
             reader,
@@ -161,6 +183,26 @@ impl Connection {
         };
         tracing::info!(context = self.context, "credentials read again after a 401");
         Ok(())
+    }
+
+    /// The server took the credentials of `generation`.
+    fn note_accepted(&self, generation: u64) {
+        self.accepted_below
+            .fetch_max(generation + 1, Ordering::Relaxed);
+    }
+
+    /// Whether the server ever took the credentials of `generation` (or of a later one).
+    fn ever_accepted(&self, generation: u64) -> bool {
+        self.accepted_below.load(Ordering::Relaxed) > generation
+    }
+
+    /// Whether the clients were built again less than `gap` ago.
+    fn renewed_within(&self, gap: Duration) -> bool {
+        let at = *self
+            .renewed_at
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        at.is_some_and(|at| at.elapsed() < gap)
     }
 
     /// The kubeconfig files last read, with their modification times of now.

@@ -12,6 +12,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::Connection;
+use super::connection::Attempt;
 
 /// Decides whether this session may change the cluster, and holds the means to.
 #[derive(Clone)]
@@ -29,7 +30,8 @@ impl fmt::Debug for MutationGate {
 }
 
 /// Proof that the gate was asked and was open, carrying the client to send the change
-/// with. Only [`MutationGate::permit`] makes one.
+/// with. Only [`MutationGate::permit`] (and, for an attempt that may be run again after
+/// the credentials are renewed, `MutationGate::permit_for`) makes one.
 pub struct Permit {
     what: String,
     client: kube::Client,
@@ -78,6 +80,21 @@ impl MutationGate {
     pub fn permit(&self, what: impl Into<String>) -> Result<Permit, Refused> {
         let what = what.into();
         match self.connection.writer() {
+            None => Err(Refused { what }),
+            Some(client) => Ok(Permit { what, client }),
+        }
+    }
+
+    /// As [`MutationGate::permit`], sending with the writing client of `attempt` (see
+    /// [`Connection::renewing`]).
+    pub(super) fn permit_for(
+        &self,
+        what: impl Into<String>,
+        attempt: &Attempt,
+    ) -> Result<Permit, Refused> {
+        let what = what.into();
+        // The gate decides; a read-only session's attempt has no writer anyway.
+        match attempt.writer().filter(|_| !self.readonly()) {
             None => Err(Refused { what }),
             Some(client) => Ok(Permit { what, client }),
         }

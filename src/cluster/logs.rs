@@ -5,15 +5,17 @@
 
 mod resilient;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::{AsyncBufReadExt as _, Stream, StreamExt as _};
 use k8s_openapi::api::core::v1::Pod;
+use kube::Api;
 use kube::api::LogParams;
-use kube::{Api, Client};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
+use super::Connection;
 use super::object_yaml::short_error;
 
 /// How long lines are gathered before a chunk is sent.
@@ -129,23 +131,39 @@ pub struct LogTarget {
     pub container: Option<String>,
 }
 
-/// Starts streaming; must be called within a tokio runtime.
+/// Starts streaming with the clients of `connection`; must be called within a tokio
+/// runtime.
 pub fn start(
-    client: Client,
+    connection: Arc<Connection>,
     target: LogTarget,
     options: LogOptions,
     tx: impl LogSink,
 ) -> LogHandle {
     let task = tokio::spawn(async move {
         if options.reconnect && options.follow {
-            let _ = resilient::follow(client, &target, &options, &tx).await;
+            let _ = resilient::follow(&connection, &target, &options, &tx).await;
         } else {
-            let _ = stream(client, &target, &options, &tx).await;
+            let _ = stream(&connection, &target, &options, &tx).await;
         }
     });
     LogHandle {
         task: task.abort_handle(),
     }
+}
+
+/// Opens the log with the reading client of now: rejected credentials (401) are read
+/// again and the log asked once more. An open stream keeps the client it was opened with.
+pub(crate) async fn open(
+    connection: &Connection,
+    target: &LogTarget,
+    params: &LogParams,
+) -> kube::Result<impl futures::AsyncBufRead + use<>> {
+    connection
+        .renewing(|attempt| async move {
+            let api: Api<Pod> = Api::namespaced(attempt.reader(), &target.namespace);
+            api.log_stream(&target.pod, params).await
+        })
+        .await
 }
 
 pub(crate) fn params(target: &LogTarget, options: &LogOptions) -> LogParams {
@@ -196,13 +214,12 @@ where
 }
 
 async fn stream(
-    client: Client,
+    connection: &Connection,
     target: &LogTarget,
     options: &LogOptions,
     tx: &impl LogSink,
 ) -> Result<(), Unheard> {
-    let api: Api<Pod> = Api::namespaced(client, &target.namespace);
-    let reader = match api.log_stream(&target.pod, &params(target, options)).await {
+    let reader = match open(connection, target, &params(target, options)).await {
         Ok(reader) => reader,
         Err(e) => {
             return deliver(

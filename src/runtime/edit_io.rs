@@ -11,7 +11,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use crate::app::Msg;
 use crate::app::editor::{EditReport, EditRequest, RecoveryKey};
 use crate::app::editor::{LiveObject, Sensitive};
-use crate::cluster::{Cluster, ObjectKey, object_yaml, ops};
+use crate::cluster::{Cluster, ObjectKey, ops};
 
 /// An `$EDITOR` run the loop must do itself (it owns the terminal).
 #[derive(Debug)]
@@ -31,7 +31,8 @@ pub fn fetch(
 ) {
     let cluster = Arc::clone(cluster);
     tokio::spawn(async move {
-        let object = object_yaml::fetch_object(cluster.client(), &key)
+        let object = cluster
+            .fetch_object(&key)
             .await
             .map(LiveObject::new)
             .map_err(|e| format!("{e:#}"));
@@ -78,7 +79,8 @@ pub fn perform(
             let cluster = Arc::clone(cluster);
             let actions = actions.clone();
             tokio::spawn(async move {
-                let latest = object_yaml::fetch_object(cluster.client(), &key)
+                let latest = cluster
+                    .fetch_object(&key)
                     .await
                     .map(LiveObject::new)
                     .map_err(|e| format!("{e:#}"));

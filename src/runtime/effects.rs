@@ -153,12 +153,9 @@ impl Io {
             }
             Effect::StartLogs(request) => {
                 let sink = (request.stream, self.log_chunks.clone());
-                let handle = crate::cluster::logs::start(
-                    self.cluster.client(),
-                    request.target,
-                    request.options,
-                    sink,
-                );
+                let handle = self
+                    .cluster
+                    .stream_logs(request.target, request.options, sink);
                 self.logs.insert(request.stream, handle);
             }
             Effect::SaveText { path, text } => {

@@ -170,9 +170,11 @@ async fn another_pod(
     plan: &ForwardPlan,
     stop: &CancellationToken,
 ) -> Option<(String, u16)> {
-    let client = cluster.client();
     loop {
-        if let Ok(Some(found)) = forward_target::another_pod(&client, plan).await {
+        let found = cluster
+            .read_with(|client| async move { forward_target::another_pod(&client, plan).await })
+            .await;
+        if let Ok(Some(found)) = found {
             return Some(found);
         }
         tokio::select! {

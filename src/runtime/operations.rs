@@ -51,34 +51,36 @@ pub fn spawn(cluster: &Arc<Cluster>, request: OpRequest, actions: UnboundedSende
     }
 }
 
+/// A dialog's read, each through [`Cluster::read_with`]: a 401 renews the credentials and
+/// asks once more.
 async fn read(cluster: &Cluster, load: Load) -> OpReport {
-    let client = cluster.client();
-    match load {
+    match &load {
         Load::History(key) => OpReport::History(
-            match key.kind {
-                Kind::Deployment => ops::rollout_history(&client, &key.namespace, &key.name).await,
-                kind => {
-                    ops::controller_history::rollout_history(
-                        &client,
-                        kind,
-                        &key.namespace,
-                        &key.name,
-                    )
-                    .await
-                }
-            }
-            .map_err(|e| format!("cannot read the rollout history of {}: {e}", target(&key))),
+            cluster
+                .read_with(|client| history(client, key))
+                .await
+                .map_err(|e| format!("cannot read the rollout history of {}: {e}", target(key))),
         ),
         Load::Dependents(key) => OpReport::Dependents(
-            ops::dependents(&client, key.kind, &key.namespace, &key.name)
+            cluster
+                .read_with(|client| async move {
+                    ops::dependents(&client, key.kind, &key.namespace, &key.name).await
+                })
                 .await
-                .map_err(|e| format!("cannot list what {} owns: {e}", target(&key))),
+                .map_err(|e| format!("cannot list what {} owns: {e}", target(key))),
         ),
-        Load::SessionTarget { key, attach } => {
-            OpReport::SessionTarget(session_target::resolve(&client, &key, attach).await)
-        }
+        Load::SessionTarget { key, attach } => OpReport::SessionTarget(
+            cluster
+                .read_with(
+                    |client| async move { session_target::resolve(&client, key, *attach).await },
+                )
+                .await,
+        ),
         Load::ForwardTarget(key) => {
-            let found = match forward_target::choices(&client, &key).await {
+            let found = cluster
+                .read_with(|client| async move { forward_target::choices(&client, key).await })
+                .await;
+            let found = match found {
                 Ok(choices) => {
                     let mut locals = Vec::with_capacity(choices.ports.len());
                     for port in &choices.ports {
@@ -91,13 +93,39 @@ async fn read(cluster: &Cluster, load: Load) -> OpReport {
             OpReport::ForwardTarget(found)
         }
         Load::PodRunning(key) => OpReport::PodRunning(
-            ops::debug_pod::wait_running(&client, &key.namespace, &key.name).await,
+            cluster
+                .read_with(|client| async move {
+                    ops::debug_pod::wait_running(&client, &key.namespace, &key.name).await
+                })
+                .await,
         ),
         Load::ContainerExit(key) => OpReport::ContainerExit(
-            ops::debug_pod::exit_code(&client, &key.namespace, &key.name).await,
+            cluster
+                .read_with(|client| async move {
+                    ops::debug_pod::exit_code(&client, &key.namespace, &key.name).await
+                })
+                .await,
         ),
-        Load::LeftoverPods(namespace) => {
-            OpReport::LeftoverPods(ops::debug_pod::leftovers(&client, namespace.as_deref()).await)
+        Load::LeftoverPods(namespace) => OpReport::LeftoverPods(
+            cluster
+                .read_with(|client| async move {
+                    ops::debug_pod::leftovers(&client, namespace.as_deref()).await
+                })
+                .await,
+        ),
+    }
+}
+
+/// The revisions of a Deployment (its ReplicaSets) or of a StatefulSet or DaemonSet (its
+/// ControllerRevisions).
+async fn history(
+    client: kube::Client,
+    key: &ObjectKey,
+) -> Result<Vec<ops::Revision>, ops::OpError> {
+    match key.kind {
+        Kind::Deployment => ops::rollout_history(&client, &key.namespace, &key.name).await,
+        kind => {
+            ops::controller_history::rollout_history(&client, kind, &key.namespace, &key.name).await
         }
     }
 }

@@ -7,9 +7,11 @@
 )]
 
 use k8s_openapi::api::core::v1::Pod;
+use kdeck::cluster::exec::TerminalSession;
 use kube::Api;
 use kube::api::{LogParams, PostParams};
 use serde_json::json;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 use crate::support::{TestSim, test_timeout, wait_until_async};
 
@@ -105,6 +107,15 @@ pub async fn myapp_pods(client: &kube::Client) -> Vec<String> {
     .await
 }
 
+/// The first ready pod of `myapp-deploy`, from a plain (not async) test.
+pub fn first_myapp_pod(sim: &TestSim) -> String {
+    let client = sim.block_on(sim.client()).expect("a client");
+    sim.block_on(myapp_pods(&client))
+        .into_iter()
+        .next()
+        .expect("a myapp pod")
+}
+
 /// The log of pod `name` in `default` as it is now.
 pub async fn pod_log(client: &kube::Client, name: &str) -> String {
     let pods: Api<Pod> = Api::namespaced(client.clone(), "default");
@@ -147,4 +158,54 @@ pub async fn permit(sim: &crate::support::TestSim, context: &str) -> kdeck::clus
         .gate()
         .permit(format!("streams as {context}"))
         .expect("an open gate")
+}
+
+/// Reads a session's output into `seen` until `done` holds for it; panics naming `what`
+/// when the output ends first, or after the test timeout.
+pub async fn read_until(
+    session: &mut TerminalSession,
+    seen: &mut String,
+    what: &str,
+    done: impl Fn(&str) -> bool,
+) {
+    let mut buf = [0u8; 4096];
+    let read = tokio::time::timeout(test_timeout(), async {
+        while !done(seen) {
+            let n = session
+                .stdout
+                .read(&mut buf)
+                .await
+                .expect("the output is read");
+            assert!(n > 0, "the output ended before {what}: {seen:?}");
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "{what} never came; the output was {seen:?}");
+}
+
+/// Reads a session's output into `seen` until `want` is in it.
+pub async fn read_until_text(session: &mut TerminalSession, seen: &mut String, want: &str) {
+    read_until(session, seen, &format!("{want:?}"), |s| s.contains(want)).await;
+}
+
+/// Asks `stty size` until the shell (its prompt: `prompt`) answers `want`: the size
+/// travels on the resize channel, unordered with the keys (as the kubelet handles them).
+pub async fn stty_size_shows(session: &mut TerminalSession, prompt: &str, want: &str) {
+    let asked = tokio::time::timeout(test_timeout(), async {
+        loop {
+            session
+                .stdin
+                .write_all(b"stty size\r")
+                .await
+                .expect("the keys are sent");
+            let mut answer = String::new();
+            read_until_text(session, &mut answer, prompt).await;
+            if answer.contains(want) {
+                break;
+            }
+        }
+    })
+    .await;
+    assert!(asked.is_ok(), "the shell never saw the size {want:?}");
 }

@@ -1,6 +1,8 @@
 //! Helpers every integration test uses: an embedded cluster on its own runtime
 //! ([`TestSim`]) with a kube client to set data up through its API, the real `kubectl`
-//! pointed at it for the conformance tests ([`conformance`]), and a polling wait.
+//! pointed at it for the conformance tests ([`conformance`], [`kubectl_port_forward`]),
+//! tokens and kubeconfigs ([`credentials`]), a runtime for the test's own side
+//! ([`runtime`]), and a polling wait.
 //!
 //! Use from a test file with `mod support;` and `use support::*;`.
 //! Environment:
@@ -23,7 +25,9 @@ use kdeck::cli::{ScenarioName, SimArgs};
 use kdeck::sim::{Sim, SimOptions};
 
 pub mod conformance;
+pub mod credentials;
 mod kube_setup;
+pub mod kubectl_port_forward;
 
 pub use conformance::conformance_tests;
 
@@ -95,6 +99,19 @@ where
     }
 }
 
+/// A runtime of two worker threads (the machine's share), timers and I/O on.
+fn two_workers() -> tokio::runtime::Builder {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    builder.worker_threads(2).enable_all();
+    builder
+}
+
+/// A runtime of its own for the test's side (an `AppDriver`, a kdeck client), apart from
+/// the cluster's, so that neither waits for the other's threads.
+pub fn runtime() -> tokio::runtime::Runtime {
+    two_workers().build().expect("a tokio runtime")
+}
+
 /// An embedded cluster running on its own multi-threaded runtime, so that tests
 /// may block (run kubectl, sleep) without stalling the server. Derefs to [`Sim`];
 /// dropping it stops the cluster.
@@ -160,9 +177,7 @@ impl TestSim {
     pub fn with_options(opts: SimOptions) -> Self {
         // Built on a plain thread: a runtime cannot be started from inside another.
         let (runtime, sim, client) = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
+            let runtime = two_workers()
                 .thread_name("test-sim")
                 .build()
                 .expect("cannot build the test cluster's runtime");

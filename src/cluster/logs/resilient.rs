@@ -9,13 +9,14 @@ use std::time::Duration;
 use futures::StreamExt as _;
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::Pod;
-use kube::{Api, Client};
+use kube::Api;
 use tokio::time::Instant;
 
 use super::{
     LOG_COALESCE, LOG_MAX_LINES, LogChunk, LogOptions, LogSink, LogTarget, Unheard, deliver,
     describe, lines, params,
 };
+use crate::cluster::Connection;
 use crate::cluster::object_yaml::short_error;
 
 /// The first wait before asking again; doubled on each failure up to [`MAX_BACKOFF`].
@@ -86,17 +87,16 @@ enum Attempt {
 
 /// Follows the log until the pod is gone (or the receiver is).
 pub async fn follow(
-    client: Client,
+    connection: &Connection,
     target: &LogTarget,
     options: &LogOptions,
     tx: &impl LogSink,
 ) -> Result<(), Unheard> {
-    let api: Api<Pod> = Api::namespaced(client, &target.namespace);
     let mut seam = Seam::default();
     let mut backoff = FIRST_BACKOFF;
     let mut last_failure = String::new();
     loop {
-        match attempt(&api, target, options, &mut seam, tx).await? {
+        match attempt(connection, target, options, &mut seam, tx).await? {
             Attempt::Ended(sent) => {
                 if sent > 0 {
                     backoff = FIRST_BACKOFF;
@@ -117,7 +117,13 @@ pub async fn follow(
                 }
             }
         }
-        match api.get_opt(&target.pod).await {
+        let pod = connection
+            .renewing(|attempt| async move {
+                let api: Api<Pod> = Api::namespaced(attempt.reader(), &target.namespace);
+                api.get_opt(&target.pod).await
+            })
+            .await;
+        match pod {
             Ok(None) => {
                 return deliver(tx, LogChunk::End(format!("pod {} is gone", target.pod)));
             }
@@ -138,7 +144,7 @@ pub async fn follow(
 }
 
 async fn attempt(
-    api: &Api<Pod>,
+    connection: &Connection,
     target: &LogTarget,
     options: &LogOptions,
     seam: &mut Seam,
@@ -151,7 +157,7 @@ async fn attempt(
         p.since_seconds = None;
         p.since_time = Some(since);
     }
-    let reader = match api.log_stream(&target.pod, &p).await {
+    let reader = match super::open(connection, target, &p).await {
         Ok(reader) => reader,
         Err(e) => {
             return Ok(Attempt::Failed(format!(
