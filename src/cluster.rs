@@ -291,32 +291,64 @@ impl Cluster {
         use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
         use kube::core::PartialObjectMeta;
         use kube::runtime::watcher;
-        let api: kube::Api<PartialObjectMeta<CustomResourceDefinition>> =
-            kube::Api::all(self.client());
+        let connection = Arc::clone(&self.connection);
         let task = tokio::spawn(async move {
-            let mut events = watcher::watcher(api, watcher::Config::default()).boxed();
-            let mut listed = false;
-            while let Some(event) = events.next().await {
-                match event {
-                    Ok(watcher::Event::InitDone) => listed = true,
-                    Ok(watcher::Event::Apply(_) | watcher::Event::Delete(_)) if listed => {
-                        if changed.send(()).is_err() {
-                            return;
+            // After the credentials were rejected, changes may have been missed: the next
+            // list's end asks for discovery again.
+            let mut missed = false;
+            loop {
+                let (client, generation) = connection.reader();
+                let api: kube::Api<PartialObjectMeta<CustomResourceDefinition>> =
+                    kube::Api::all(client);
+                let mut events = watcher::watcher(api, watcher::Config::default()).boxed();
+                let mut listed = false;
+                while let Some(event) = events.next().await {
+                    match event {
+                        Ok(watcher::Event::InitDone) => {
+                            listed = true;
+                            if std::mem::take(&mut missed) && changed.send(()).is_err() {
+                                return;
+                            }
                         }
-                    }
-                    Ok(_) => {}
-                    Err(e) => {
-                        // 403 or 404: nothing to follow here; others: the watcher retries.
-                        let status = match &e {
-                            watcher::Error::InitialListFailed(kube::Error::Api(s))
-                            | watcher::Error::WatchStartFailed(kube::Error::Api(s)) => Some(s.code),
-                            _ => None,
-                        };
-                        if matches!(status, Some(403 | 404)) {
-                            tracing::info!("not following CustomResourceDefinitions: {e}");
-                            return;
+                        Ok(watcher::Event::Apply(_) | watcher::Event::Delete(_)) if listed => {
+                            if changed.send(()).is_err() {
+                                return;
+                            }
                         }
-                        tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                        Ok(_) => {}
+                        Err(e) => {
+                            let status = match &e {
+                                watcher::Error::InitialListFailed(kube::Error::Api(s))
+                                | watcher::Error::WatchStartFailed(kube::Error::Api(s))
+                                | watcher::Error::WatchFailed(kube::Error::Api(s))
+                                | watcher::Error::WatchError(s) => Some(s.code),
+                                _ => None,
+                            };
+                            // 403 or 404: nothing to follow here.
+                            if matches!(status, Some(403 | 404)) {
+                                tracing::info!("not following CustomResourceDefinitions: {e}");
+                                return;
+                            }
+                            // 401: not asked again until the credentials change (read again
+                            // as the watches do), then with the clients of then.
+                            if status == Some(401) {
+                                connection
+                                    .wait_for_new_credentials(
+                                        generation,
+                                        watch::UNAUTHORIZED_RETRY_DELAY,
+                                    )
+                                    .await;
+                                if connection.reader().1 == generation
+                                    && let Err(e) = connection.renew(generation).await
+                                {
+                                    tracing::warn!("cannot read the credentials again: {e:#}");
+                                }
+                                missed = true;
+                                break;
+                            }
+                            // Others: the watcher retries.
+                            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                        }
                     }
                 }
             }

@@ -100,7 +100,27 @@ fn a_token_revoked_while_kdeck_runs_shows_its_own_state_and_is_retried_slowly() 
         );
         assert!(!text.contains("reconnecting"), "{text}");
         assert!(!text.contains("no pods here"), "{text}");
-        // Retried slowly: over a few seconds, fewer requests than seconds.
+        // Retried slowly: over a few seconds, fewer requests than seconds. Counted once
+        // every watch met the rejection (each asks once more with the credentials read
+        // again), the definitions' watch behind discovery too: its list after a renewal.
+        d.wait_for("every watch rejected", |s| {
+            s.watch_states
+                .values()
+                .all(|w| matches!(w, WatchState::Unauthorized(_)))
+        })
+        .await;
+        let definitions_list_rejected = || {
+            sim.requests().iter().any(|r| {
+                r.status == 401
+                    && r.path.contains("customresourcedefinitions")
+                    && !r.path.contains("watch=true")
+            })
+        };
+        support::wait_until(
+            support::test_timeout(),
+            "the definitions' list rejected",
+            definitions_list_rejected,
+        );
         let before = rejected(&sim);
         let window = Duration::from_secs(4);
         let _ = tokio::time::timeout(window, d.wait_for("never", |_| false)).await;
@@ -139,6 +159,7 @@ fn a_kubeconfig_fixed_on_disk_is_tried_at_once() {
         let taken_before = d.state.metrics.samples.nodes.as_ref().and_then(|n| n.taken);
         fix_kubeconfig(&sim, &path);
         let fixed_at = std::time::Instant::now();
+        let asked_before_the_fix = sim.requests().len();
         d.wait_for("every watch live again with the fixed token", |s| {
             s.connection_state() == "live"
         })
@@ -162,6 +183,18 @@ fn a_kubeconfig_fixed_on_disk_is_tried_at_once() {
             "the metrics poll tried the fixed kubeconfig after {took:?}"
         );
         assert!(!screen(&d).contains("credentials rejected"), "{}", screen(&d));
+        // The definitions' watch behind discovery follows CRDs again, with the new token.
+        support::wait_until(
+            support::test_timeout(),
+            "the definitions listed again with the fixed token",
+            || {
+                sim.requests().iter().skip(asked_before_the_fix).any(|r| {
+                    r.status == 200
+                        && r.path.contains("customresourcedefinitions")
+                        && !r.path.contains("watch=true")
+                })
+            },
+        );
     });
 }
 
