@@ -294,6 +294,37 @@ impl From<ItemError> for kube::Error {
     }
 }
 
+impl ListItems {
+    /// The items completed by the next bytes of `body`, each decoded as a `T`; `None` once
+    /// the body ended (an error if the List did not).
+    pub async fn read_next<T: DeserializeOwned>(
+        &mut self,
+        body: &mut (impl AsyncBufRead + Unpin + ?Sized),
+    ) -> kube::Result<Option<Vec<T>>> {
+        loop {
+            let chunk = body.fill_buf().await.map_err(kube::Error::ReadEvents)?;
+            if chunk.is_empty() {
+                if !self.complete() {
+                    let cut = serde_json::Error::custom("the list ended part way");
+                    return Err(kube::Error::SerdeError(cut));
+                }
+                return Ok(None);
+            }
+            let mut objects = Vec::new();
+            let read = self.feed::<ItemError>(chunk, |text| {
+                objects.push(serde_json::from_slice(text)?);
+                Ok(())
+            });
+            let length = chunk.len();
+            body.consume_unpin(length);
+            read?;
+            if !objects.is_empty() {
+                return Ok(Some(objects));
+            }
+        }
+    }
+}
+
 /// Reads the List `body` to its end, decoding each item as a `T` for `each` as soon as it
 /// is in; returns the List's metadata.
 pub async fn read_each<T: DeserializeOwned>(
@@ -302,22 +333,8 @@ pub async fn read_each<T: DeserializeOwned>(
 ) -> kube::Result<ListMeta> {
     let mut body = std::pin::pin!(body);
     let mut items = ListItems::default();
-    loop {
-        let chunk = body.fill_buf().await.map_err(kube::Error::ReadEvents)?;
-        if chunk.is_empty() {
-            break;
-        }
-        let read = items.feed::<ItemError>(chunk, |text| {
-            each(serde_json::from_slice(text)?);
-            Ok(())
-        });
-        let length = chunk.len();
-        body.as_mut().consume(length);
-        read?;
-    }
-    if !items.complete() {
-        let cut = serde_json::Error::custom("the list ended part way");
-        return Err(kube::Error::SerdeError(cut));
+    while let Some(objects) = items.read_next(&mut body).await? {
+        objects.into_iter().for_each(&mut each);
     }
     items.list_meta().map_err(kube::Error::SerdeError)
 }

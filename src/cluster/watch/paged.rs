@@ -8,14 +8,14 @@
 
 use std::pin::Pin;
 
+use futures::AsyncBufRead;
 use futures::stream::{self, BoxStream, StreamExt as _};
-use futures::{AsyncBufRead, AsyncBufReadExt as _};
 use kube::api::{Api, ListParams, WatchEvent, WatchParams};
 use kube::runtime::watcher::{self, Event};
 use kube::{Resource, ResourceExt as _};
-use serde::de::{DeserializeOwned, Error as _};
+use serde::de::DeserializeOwned;
 
-use super::super::list_items::{ItemError, ListItems};
+use super::super::list_items::ListItems;
 use super::PAGE_SIZE;
 
 type Item<K> = watcher::Result<Event<K>>;
@@ -85,7 +85,7 @@ where
             mut body,
             mut items,
             first,
-        } => match read_some(&mut body, &mut items).await {
+        } => match items.read_next(&mut body).await {
             Err(e) => failed(watcher::Error::InitialListFailed(e)),
             Ok(Some(objects)) => {
                 let events = objects
@@ -165,32 +165,4 @@ where
     let client = api.clone().into_client();
     let body = client.request_stream(request).await?;
     Ok(Box::pin(body))
-}
-
-/// The objects completed by the next bytes of the page; `None` at its end.
-async fn read_some<K: DeserializeOwned>(
-    body: &mut Body,
-    items: &mut ListItems,
-) -> kube::Result<Option<Vec<K>>> {
-    loop {
-        let chunk = body.fill_buf().await.map_err(kube::Error::ReadEvents)?;
-        if chunk.is_empty() {
-            if !items.complete() {
-                let cut = serde_json::Error::custom("the list page ended part way");
-                return Err(kube::Error::SerdeError(cut));
-            }
-            return Ok(None);
-        }
-        let mut objects = Vec::new();
-        let read = items.feed::<ItemError>(chunk, |text| {
-            objects.push(serde_json::from_slice(text)?);
-            Ok(())
-        });
-        let length = chunk.len();
-        body.consume_unpin(length);
-        read.map_err(kube::Error::from)?;
-        if !objects.is_empty() {
-            return Ok(Some(objects));
-        }
-    }
 }
