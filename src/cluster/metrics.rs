@@ -8,7 +8,7 @@
 mod pod_usages;
 pub mod poller;
 
-pub use pod_usages::PodUsages;
+pub use pod_usages::{PodUsageRef, PodUsages, PodUsagesBuilder};
 
 use std::collections::HashMap;
 
@@ -32,7 +32,7 @@ pub enum MetricsTarget {
 }
 
 /// What a container, a pod or a node uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Usage {
     /// CPU, in nanocores.
     pub cpu_nanos: u64,
@@ -63,32 +63,16 @@ impl std::ops::Add for Usage {
     }
 }
 
-/// What one pod uses, by container.
+/// What one pod uses, by container: an owned copy of what a [`PodUsages`] holds packed
+/// (a sample's pods are read through [`PodUsageRef`]).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PodUsage {
     /// Each reported container's name and use, as the API lists them.
     pub containers: Vec<(String, Usage)>,
 }
 
-impl PodUsage {
-    /// The pod's total.
-    pub fn total(&self) -> Usage {
-        self.containers
-            .iter()
-            .fold(Usage::default(), |sum, (_, u)| sum + *u)
-    }
-
-    /// What container `name` uses, if it was reported.
-    pub fn container(&self, name: &str) -> Option<Usage> {
-        self.containers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, u)| *u)
-    }
-}
-
 /// One poll of the pods' metrics.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct PodSample {
     /// The namespace listed (`None`: all).
     pub namespace: Option<String>,
@@ -202,7 +186,7 @@ pub fn read_pods(namespace: Option<String>, list: &str) -> Result<PodSample, Str
     let mut items = ListItems::default();
     items
         .feed::<ItemError>(list.as_bytes(), |text| {
-            sampling.add(serde_json::from_slice(text)?);
+            sampling.add(&serde_json::from_slice(text)?);
             Ok(())
         })
         .map_err(|e| format!("unreadable PodMetricsList: {}", kube::Error::from(e)))?;
@@ -220,7 +204,7 @@ pub async fn read_pods_from(
     body: impl futures::AsyncBufRead,
 ) -> kube::Result<PodSample> {
     let mut sampling = PodSampling::default();
-    read_each(body, |p| sampling.add(p)).await?;
+    read_each(body, |p| sampling.add(&p)).await?;
     Ok(sampling.done(namespace))
 }
 
@@ -228,26 +212,20 @@ pub async fn read_pods_from(
 #[derive(Default)]
 struct PodSampling {
     taken: Option<Timestamp>,
-    pods: PodUsages,
+    pods: PodUsagesBuilder,
 }
 
 impl PodSampling {
-    fn add(&mut self, p: PodMetrics) {
+    fn add(&mut self, p: &PodMetrics) {
         if let Some(at) = oldest(std::iter::once(p.timestamp.as_ref())) {
             self.taken = Some(self.taken.map_or(at, |t| t.min(at)));
         }
-        let containers = p
-            .containers
-            .into_iter()
-            .map(|c| {
-                let usage = usage_of(&c.usage);
-                (c.name, usage)
-            })
-            .collect();
-        self.pods.insert(
-            p.metadata.namespace.unwrap_or_default(),
-            p.metadata.name,
-            PodUsage { containers },
+        self.pods.add(
+            p.metadata.namespace.as_deref().unwrap_or_default(),
+            &p.metadata.name,
+            p.containers
+                .iter()
+                .map(|c| (c.name.as_str(), usage_of(&c.usage))),
         );
     }
 
@@ -255,7 +233,7 @@ impl PodSampling {
         PodSample {
             namespace,
             taken: self.taken,
-            pods: self.pods,
+            pods: self.pods.finish(),
         }
     }
 }

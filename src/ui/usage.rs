@@ -134,7 +134,7 @@ pub fn describe_lines(state: &State, key: &ObjectKey) -> Vec<Line<'static>> {
                 .pods
                 .as_ref()
                 .and_then(|s| s.pods.get(&key.namespace, &key.name))
-                .map(crate::cluster::metrics::PodUsage::total),
+                .map(crate::cluster::metrics::PodUsageRef::total),
         ),
         Kind::Node => (
             Subject::Node(key.name.clone()),

@@ -28,7 +28,7 @@ pub fn group_usage(stores: &Stores, sample: &PodSample, slots: &[usize]) -> Opti
         .iter()
         .filter_map(|s| pods.get(*s))
         .filter_map(|p| sample.pods.get(&p.meta.namespace, &p.meta.name))
-        .map(crate::cluster::metrics::PodUsage::total)
+        .map(crate::cluster::metrics::PodUsageRef::total)
         .collect();
     let n = u64::try_from(usages.len()).ok().filter(|n| *n > 0)?;
     let sum = usages.iter().fold(Usage::default(), |a, u| a + *u);

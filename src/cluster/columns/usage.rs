@@ -42,7 +42,7 @@ fn pod_usage(r: &Row, c: &CellContext) -> Option<Usage> {
     sample
         .pods
         .get(&r.meta.namespace, &r.meta.name)
-        .map(crate::cluster::metrics::PodUsage::total)
+        .map(crate::cluster::metrics::PodUsageRef::total)
 }
 
 fn node_usage(r: &Row, c: &CellContext) -> Option<Usage> {

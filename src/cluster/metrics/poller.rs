@@ -105,7 +105,7 @@ async fn run(
     sink: impl Fn(MetricsReport) -> bool,
 ) {
     let mut schedule = Schedule::default();
-    let mut last: Option<MetricsReport> = None;
+    let mut last: Option<Sent> = None;
     // The generation of the clients whose credentials the server rejected last.
     let mut rejected: Option<u64> = None;
     loop {
@@ -152,11 +152,35 @@ async fn run(
         };
         let report = answer.unwrap_or_else(|e| classify(&e));
         schedule.answered(&report);
-        if last.as_ref() != Some(&report) {
-            if !sink(report.clone()) {
+        let sent = Sent::of(&report);
+        if last.as_ref() != Some(&sent) {
+            if !sink(report) {
                 return;
             }
-            last = Some(report);
+            last = Some(sent);
+        }
+    }
+}
+
+/// The answer sent last, to tell whether the next one changes anything. A pods' sample
+/// is kept as its hash: it is as large as the pods are many, and the dashboard holds it
+/// already (a copy here was a third sample alive at every poll, beside the dashboard's
+/// and the next one).
+#[derive(PartialEq)]
+enum Sent {
+    Pods(u64),
+    Other(MetricsReport),
+}
+
+impl Sent {
+    fn of(report: &MetricsReport) -> Self {
+        match report {
+            MetricsReport::Pods(sample) => {
+                let mut hasher = std::hash::DefaultHasher::new();
+                std::hash::Hash::hash(sample, &mut hasher);
+                Self::Pods(std::hash::Hasher::finish(&hasher))
+            }
+            other => Self::Other(other.clone()),
         }
     }
 }
@@ -226,6 +250,51 @@ async fn ask(client: &kube::Client, target: &MetricsTarget) -> Result<MetricsRep
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cluster::metrics::{PodSample, PodUsage, PodUsages, Usage};
+
+    fn pods(read_in: &[(&str, u64)]) -> MetricsReport {
+        let pods: PodUsages = read_in
+            .iter()
+            .map(|(name, memory_bytes)| {
+                let usage = Usage {
+                    cpu_nanos: 1,
+                    memory_bytes: *memory_bytes,
+                };
+                (
+                    ("default".to_owned(), (*name).to_owned()),
+                    PodUsage {
+                        containers: vec![("app".to_owned(), usage)],
+                    },
+                )
+            })
+            .collect();
+        MetricsReport::Pods(PodSample {
+            namespace: None,
+            taken: None,
+            pods,
+        })
+    }
+
+    #[test]
+    fn an_answer_is_sent_again_only_when_it_changed() {
+        let first = Sent::of(&pods(&[("a", 1), ("b", 2)]));
+        assert!(
+            first == Sent::of(&pods(&[("b", 2), ("a", 1)])),
+            "same pods, read in another order"
+        );
+        assert!(
+            first != Sent::of(&pods(&[("a", 1), ("b", 3)])),
+            "one pod's memory changed"
+        );
+        assert!(first != Sent::of(&pods(&[("a", 1)])), "a pod went");
+        assert!(
+            first != Sent::of(&pods(&[("a", 1), ("c", 2)])),
+            "another pod"
+        );
+        let failed = Sent::of(&MetricsReport::Failed("boom".into()));
+        assert!(failed == Sent::of(&MetricsReport::Failed("boom".into())));
+        assert!(failed != first);
+    }
 
     #[test]
     fn the_schedule_asks_new_targets_at_once_and_blocked_apis_once_a_minute() {
