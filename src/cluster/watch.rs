@@ -29,9 +29,9 @@ pub use scope::{About, WatchScope};
 pub const COALESCE: Duration = Duration::from_millis(40);
 /// Page size of the initial list.
 pub const PAGE_SIZE: u32 = 500;
-/// The most rows of a list one watch has on their way to the app (two pages): it reads
+/// The most rows of a list one watch has on their way to the app (a page): it reads
 /// on only as the app takes them.
-pub const ROWS_IN_FLIGHT: usize = 2 * PAGE_SIZE as usize;
+pub const ROWS_IN_FLIGHT: usize = PAGE_SIZE as usize;
 /// The shortest wait before listing again after a 403 (RBAC may change; no hurry).
 pub const FORBIDDEN_RETRY_DELAY: Duration = Duration::from_secs(5);
 /// The wait if the backoff policy ever runs out.
