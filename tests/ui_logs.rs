@@ -143,7 +143,6 @@ fn l_on_a_deployment_follows_its_pods_and_their_comings_and_goings() {
         .find(|r| r.meta.name == "myapp-deploy-7c5ddbdf54-h7lmn")
         .expect("fixture pod");
     new_pod.meta.name = "myapp-deploy-7c5ddbdf54-new01".into();
-    new_pod.meta.uid = "new01".into();
     // The step that takes the pod's row also starts its stream.
     let effects = run(
         &mut s,

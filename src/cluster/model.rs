@@ -81,8 +81,6 @@ pub struct Meta {
     pub namespace: SharedStr,
     /// Name.
     pub name: String,
-    /// uid.
-    pub uid: String,
     /// resourceVersion of the object this row was built from.
     pub resource_version: String,
     /// creationTimestamp (AGE is computed from it at draw time).
@@ -483,7 +481,7 @@ pub struct Row {
 /// The most a row slot may take inline: its metadata and a pod's detail. Every slot of
 /// every store costs this whatever its kind, so a kind that would grow it is boxed in
 /// [`Detail`]; the build fails if a change regrows it.
-const ROW_SLOT_BYTES: usize = 328;
+const ROW_SLOT_BYTES: usize = 304;
 const _: () = assert!(size_of::<Option<Row>>() <= ROW_SLOT_BYTES);
 
 /// The state of one watch, shown in the pane's title or status line.

@@ -80,7 +80,6 @@ pub(crate) fn meta(m: ObjectMeta) -> Meta {
     Meta {
         namespace: m.namespace.unwrap_or_default().into(),
         name: m.name.unwrap_or_default(),
-        uid: m.uid.unwrap_or_default(),
         resource_version: m.resource_version.unwrap_or_default(),
         created: m.creation_timestamp.map(|t| t.0),
         deleting: m.deletion_timestamp.is_some(),

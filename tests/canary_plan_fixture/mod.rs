@@ -48,7 +48,6 @@ fn meta(name: &str, rv: u64, created: Timestamp) -> Meta {
     Meta {
         namespace: NS.into(),
         name: name.to_owned(),
-        uid: format!("uid-{name}"),
         resource_version: rv.to_string(),
         created: Some(created),
         ..Meta::default()

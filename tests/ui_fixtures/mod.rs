@@ -69,7 +69,6 @@ fn meta(namespace: &str, name: &str, age: i64) -> Meta {
     Meta {
         namespace: namespace.into(),
         name: name.to_owned(),
-        uid: format!("uid-{name}"),
         resource_version: "1".to_owned(),
         created: ago(age),
         ..Meta::default()

@@ -24,7 +24,6 @@ pub(crate) fn lean_meta<'de, D: Deserializer<'de>>(d: D) -> Result<ObjectMeta, D
     struct LeanMeta {
         name: Option<String>,
         namespace: Option<String>,
-        uid: Option<String>,
         resource_version: Option<String>,
         creation_timestamp: Option<Time>,
         deletion_timestamp: Option<Time>,
@@ -35,7 +34,6 @@ pub(crate) fn lean_meta<'de, D: Deserializer<'de>>(d: D) -> Result<ObjectMeta, D
     Ok(ObjectMeta {
         name: m.name,
         namespace: m.namespace,
-        uid: m.uid,
         resource_version: m.resource_version,
         creation_timestamp: m.creation_timestamp,
         deletion_timestamp: m.deletion_timestamp,

@@ -38,7 +38,7 @@ fn map(m: &BTreeMap<String, String>) -> usize {
 // states) costs a row only its inline pointer: its text is held once for all the rows
 // with that value.
 fn meta_heap(m: &Meta) -> usize {
-    s(&m.name) + s(&m.uid) + s(&m.resource_version) + m.labels.heap_bytes()
+    s(&m.name) + s(&m.resource_version) + m.labels.heap_bytes()
 }
 
 fn containers(v: &Vec<ContainerRow>) -> usize {

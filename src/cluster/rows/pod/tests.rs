@@ -266,10 +266,7 @@ fn meta_keeps_identity_and_controller_owner_only() {
         .unwrap(),
     ]);
     let m = p.to_row().meta;
-    assert_eq!(
-        (m.namespace.as_str(), m.name.as_str(), m.uid.as_str()),
-        ("default", "p", "u1")
-    );
+    assert_eq!((m.namespace.as_str(), m.name.as_str()), ("default", "p"));
     assert_eq!(m.resource_version, "7");
     assert_eq!(m.owner.unwrap().name, "web-abc");
 }
