@@ -1,10 +1,10 @@
-//! The dashboard, pure: its [`State`], the [`Msg`]s that change it, [`update`] (the step
+//! The dashboard, pure: its [`State`], the [`Msg`]s that change it, [`update()`] (the step
 //! function) and the [`Effect`]s it asks for. Nothing here does I/O: the
 //! [`runtime`](crate::runtime) performs the effects and feeds what they find back as
 //! messages, and `ui::draw` paints the state.
 //!
 //! Data flows one way: terminal keys, cluster updates and answers become [`Msg`]s,
-//! [`update`] changes the [`State`] and returns [`Effect`]s, and the state is drawn when
+//! [`update()`] changes the [`State`] and returns [`Effect`]s, and the state is drawn when
 //! something visible changed.
 
 pub mod age_tick;

@@ -1,4 +1,4 @@
-//! What reaches the dashboard's [`update`](super::update) (the step function): a user's [`Action`], a key or
+//! What reaches the dashboard's [`update`](super::update()) (the step function): a user's [`Action`], a key or
 //! paste still to be read through the keymap, text typed on a prompt, and everything the
 //! cluster and the effects send back. And the [`Effect`]s `step` asks the runtime for.
 

@@ -1,5 +1,5 @@
 //! What a shell, an attach session and a port-forward ask the runtime for
-//! ([`StreamRequest`], an [`Effect::Stream`](super::Effect::Stream)) and what comes back
+//! ([`StreamRequest`], an [`Effect::Stream`]) and what comes back
 //! ([`StreamMsg`], a [`Msg::Stream`](super::Msg::Stream)). The terminal session itself never
 //! enters the state: the runtime holds it and the loop hands it the terminal.
 

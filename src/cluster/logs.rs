@@ -1,7 +1,7 @@
 //! Container log streams for the logs view: kube's `log_stream`, split into
 //! lines (invalid UTF-8 replaced, never fatal) and sent in batches. With
 //! [`LogOptions::reconnect`] a followed stream outlives drops and container restarts
-//! (see [`resilient`]).
+//! (see `resilient`).
 
 mod resilient;
 

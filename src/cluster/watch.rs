@@ -1,5 +1,5 @@
 //! One watch per pane: a paginated list read item by item as it arrives, then a watch
-//! with bookmarks ([`paged`]; a server-side Table for kinds without a typed view,
+//! with bookmarks (`paged`; a server-side Table for kinds without a typed view,
 //! [`table`]), listed again after kube's default backoff on failure, turned into batched
 //! [`ClusterUpdate`]s of compact rows. The objects themselves are dropped as soon as
 //! their row is built.

@@ -140,7 +140,7 @@ fn run(store: &Store, stop: &AtomicBool, settled: &AtomicU64) {
     }
 }
 
-/// Runs passes until one changes nothing (or [`MAX_PASSES`]); returns the number of passes.
+/// Runs passes until one changes nothing (or `MAX_PASSES`); returns the number of passes.
 /// Tests drive a store with a manual clock through this, advancing the clock in between.
 pub fn settle(store: &Store) -> usize {
     settle_unless(store, &AtomicBool::new(false))

@@ -1,5 +1,5 @@
 //! What metrics-server adds to a cluster, and the aggregator that advertises it: the
-//! `metrics.k8s.io/v1beta1` PodMetrics and NodeMetrics ([`serve`]) from a usage model
+//! `metrics.k8s.io/v1beta1` PodMetrics and NodeMetrics ([`serve()`]) from a usage model
 //! ([`usage`], sampled by [`sample`]), and `apiregistration.k8s.io/v1` APIServices
 //! ([`api_services`]), among them `v1beta1.metrics.k8s.io`.
 //!

@@ -3,7 +3,7 @@
 //! A [`ResourceType`] is one stored kind (its table in the store, its storage version) with
 //! the versions the server serves it in, which depend on the release the cluster stands for
 //! ([`ServerVersion`]): CronJobs are stored as `batch/v1` and served as `batch/v1beta1` on
-//! 1.20. The built-in kinds are the static table in [`builtin`]; the kinds that
+//! 1.20. The built-in kinds are the static table in `builtin`; the kinds that
 //! CustomResourceDefinitions add at run time are in the store's [`Registry`].
 
 mod builtin;
@@ -80,7 +80,7 @@ pub struct ResourceType {
     pub group: &'static str,
     /// The version objects are stored in (and controllers read).
     pub version: &'static str,
-    /// The versions the server may serve, by release (see [`Registry::served_versions`]).
+    /// The versions the server may serve, by release (see [`Registry::versions_of`]).
     pub served: &'static [Served],
     /// Kind, e.g. `Deployment`.
     pub kind: &'static str,

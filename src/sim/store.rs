@@ -206,7 +206,7 @@ impl Store {
         }
     }
 
-    /// The same store drawing generated names from `seed` (see [`generated_names`]).
+    /// The same store drawing generated names from `seed` (see `generated_names`).
     #[must_use]
     pub fn with_name_seed(self, seed: Option<u64>) -> Self {
         *self

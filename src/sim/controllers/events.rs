@@ -1,6 +1,6 @@
 //! Events as the real components record them. kube-controller-manager and the kubelet use
 //! client-go's core/v1 recorder (`source`, `firstTimestamp`/`lastTimestamp`, `count`,
-//! `eventTime: null`), whose correlator ([`correlator`]) counts repeats, combines similar
+//! `eventTime: null`), whose correlator (`correlator`) counts repeats, combines similar
 //! events and throttles a chatty source. The scheduler uses the events.k8s.io/v1 recorder
 //! ([`emit`]): `eventTime` in microseconds, an `action`, an empty `source`, no first or
 //! last timestamp, repeats as a `series`. The API server deletes Events an hour after

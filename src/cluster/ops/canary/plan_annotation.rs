@@ -226,7 +226,7 @@ impl PlanRecord {
         }
     }
 
-    /// Adds a mark, keeping the last [`MAX_MARKS`].
+    /// Adds a mark, keeping the last `MAX_MARKS`.
     pub fn mark(&mut self, at: Timestamp, what: MarkKind) {
         self.marks.push(PlanMark {
             at,
