@@ -10,6 +10,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use serde_json::Value;
+use tokio_util::sync::CancellationToken;
 
 use super::auth::{self, User};
 use super::request_log::RequestRecord;
@@ -73,6 +74,11 @@ pub struct ApiRequest {
     pub verb: &'static str,
     /// The connection and raw query, for the requests that become streams (exec, attach, port-forward).
     pub upgrade: PendingUpgrade,
+    /// Cancelled when the streams open when this request arrived must end (taken before
+    /// the request was authenticated, so a watch authenticated just before
+    /// [`ApiServer::disconnect_watches`](super::ApiServer::disconnect_watches) is cut too,
+    /// as a server cutting its connections cuts the requests under way).
+    pub streams_cancel: CancellationToken,
 }
 
 impl ApiRequest {
@@ -235,6 +241,7 @@ async fn handle(
     upgrade: PendingUpgrade,
     body: Bytes,
 ) -> Response {
+    let streams_cancel = state.watch_token();
     let (path_token, path) = auth::split_auth_prefix(uri.path());
     let path = path.to_string();
     let logged_path = match uri.query() {
@@ -272,6 +279,7 @@ async fn handle(
                         user: user.clone(),
                         verb,
                         upgrade,
+                        streams_cancel,
                     };
                     serve_resource(&req)
                 }

@@ -219,7 +219,7 @@ fn log(req: &ApiRequest) -> ApiResult<Response> {
         return Err(ApiError::not_found(req.path.rt, name));
     }
     let stream = logs::stream(req.state.store.clone(), ns, name, log_req)?;
-    let cancel = req.state.watch_token();
+    let cancel = req.streams_cancel.clone();
     let body = stream
         .take_until(async move { cancel.cancelled().await })
         .map(Ok::<_, Infallible>);

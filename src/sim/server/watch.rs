@@ -88,7 +88,7 @@ pub fn watch(req: &ApiRequest) -> ApiResult<Response> {
         .and_then(|t| t.parse::<u64>().ok())
         .map(Duration::from_secs);
     let store = req.state.store.clone();
-    let cancel = req.state.watch_token();
+    let cancel = req.streams_cancel.clone();
     let bookmark_every = req.state.bookmark_interval;
     let (tx, rx) = mpsc::channel::<Bytes>(256);
     let opened = store.watch(rt, from_rv);

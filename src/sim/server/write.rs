@@ -238,6 +238,7 @@ mod tests {
             user,
             verb: "patch",
             upgrade: crate::sim::server::streams::upgrade::PendingUpgrade::default(),
+            streams_cancel: tokio_util::sync::CancellationToken::new(),
         }
     }
 
