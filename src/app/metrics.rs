@@ -113,8 +113,8 @@ pub enum Taken {
 
 impl MetricsState {
     /// Takes a poll's report; a pods' sample feeds the sparkline rings of the pods `shown`
-    /// names (those on screen), and the other pods' rings go.
-    pub fn take(&mut self, report: MetricsReport, shown: impl Fn(&str, &str) -> bool) -> Taken {
+    /// (those on screen, by namespace and name, each once), and the other pods' rings go.
+    pub fn take(&mut self, report: MetricsReport, shown: &[(String, String)]) -> Taken {
         match report {
             MetricsReport::Pods(sample) => {
                 // A namespace left behind: its pods are not on screen.

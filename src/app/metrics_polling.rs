@@ -3,8 +3,6 @@
 //! (the monitor's cards, tables sorted by use, the status line). The samples themselves
 //! are kept by [`metrics`](super::metrics), which names nothing of the app.
 
-use std::collections::HashSet;
-
 use super::metrics::Taken;
 use super::metrics::history::Subject;
 use super::msg::Effect;
@@ -77,14 +75,8 @@ pub fn report(state: &mut State, report: MetricsReport) {
     {
         state.status = None;
     }
-    let on_screen = pods_on_screen(state);
-    let shown: HashSet<(&str, &str)> = on_screen
-        .iter()
-        .map(|(namespace, name)| (namespace.as_str(), name.as_str()))
-        .collect();
-    let taken = state
-        .metrics
-        .take(report, |namespace, name| shown.contains(&(namespace, name)));
+    let shown = pods_on_screen(state);
+    let taken = state.metrics.take(report, &shown);
     match taken {
         Taken::Pods => {
             record_monitor(state);
@@ -106,7 +98,7 @@ pub fn report(state: &mut State, report: MetricsReport) {
 
 /// The pods whose use a sparkline may draw: the rows each pods table in the screen stack
 /// shows (at most a screen's height from its first shown row), and the pod a describe or
-/// containers view is of.
+/// containers view is of; each once.
 fn pods_on_screen(state: &State) -> Vec<(String, String)> {
     let height = usize::from(state.size.1);
     let mut pods = Vec::new();
@@ -130,6 +122,8 @@ fn pods_on_screen(state: &State) -> Vec<(String, String)> {
             _ => {}
         }
     }
+    pods.sort_unstable();
+    pods.dedup();
     pods
 }
 

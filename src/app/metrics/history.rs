@@ -97,23 +97,22 @@ impl History {
         }
     }
 
-    /// Records a pods' sample for the pods `shown` names (on screen): the others' rings go.
-    pub fn record_pods(&mut self, sample: &PodSample, shown: impl Fn(&str, &str) -> bool) {
+    /// Records a pods' sample for the pods `shown` (on screen, by namespace and name, each
+    /// once): each is looked up in the sample, never the whole sample walked; the other
+    /// pods' rings go.
+    pub fn record_pods(&mut self, sample: &PodSample, shown: &[(String, String)]) {
         self.record(
             sample.taken,
-            sample
-                .pods
-                .iter()
-                .filter(|(namespace, name, _)| shown(namespace, name))
-                .map(|(namespace, name, u)| {
-                    (
-                        Subject::Pod {
-                            namespace: namespace.to_owned(),
-                            name: name.to_owned(),
-                        },
-                        u.total(),
-                    )
-                }),
+            shown.iter().filter_map(|(namespace, name)| {
+                let usage = sample.pods.get(namespace, name)?;
+                Some((
+                    Subject::Pod {
+                        namespace: namespace.clone(),
+                        name: name.clone(),
+                    },
+                    usage.total(),
+                ))
+            }),
             |s| matches!(s, Subject::Pod { .. }),
         );
     }
@@ -146,6 +145,13 @@ mod tests {
         }
     }
 
+    /// Both pods of the samples, on screen.
+    fn shown() -> Vec<(String, String)> {
+        ["a", "b"]
+            .map(|name| ("default".to_owned(), name.to_owned()))
+            .to_vec()
+    }
+
     fn pod(name: &str) -> Subject {
         Subject::Pod {
             namespace: "default".into(),
@@ -157,10 +163,7 @@ mod tests {
     fn rings_are_bounded_kept_per_shown_object_and_fed_once_per_sample() {
         let mut h = History::default();
         for i in 0..(SAMPLES as i64 + 5) {
-            h.record_pods(
-                &sample(i * 15, &[("a", 10 + i as u64), ("b", 5)]),
-                |_, _| true,
-            );
+            h.record_pods(&sample(i * 15, &[("a", 10 + i as u64), ("b", 5)]), &shown());
         }
         let a = h.of(&pod("a")).unwrap();
         assert_eq!(a.len(), SAMPLES, "bounded");
@@ -171,14 +174,14 @@ mod tests {
         let before = a.len();
         h.record_pods(
             &sample((SAMPLES as i64 + 4) * 15, &[("a", 1), ("b", 1)]),
-            |_, _| true,
+            &shown(),
         );
         assert_eq!(
             h.of(&pod("a")).unwrap().len(),
             before,
             "the same sample again counts once"
         );
-        h.record_pods(&sample(10_000, &[("a", 1)]), |_, _| true);
+        h.record_pods(&sample(10_000, &[("a", 1)]), &shown());
         assert!(
             h.of(&pod("b")).is_none(),
             "a pod gone from the sample loses its ring"
@@ -192,7 +195,7 @@ mod tests {
             h.of(&pod("a")).is_some(),
             "nodes' samples leave the pods' rings alone"
         );
-        h.record_pods(&sample(10_015, &[]), |_, _| true);
+        h.record_pods(&sample(10_015, &[]), &shown());
         assert!(h.of(&pod("a")).is_none() && h.len() == 1);
     }
 }
