@@ -10,13 +10,13 @@ use std::sync::{PoisonError, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Context as _;
-use kube::client::ClientBuilder;
 use kube::config::KubeConfigOptions;
 
 use super::ReadonlyLayer;
 use super::kubeconfig::LoadedKubeconfig;
 
 mod renewal;
+mod stack;
 mod user_agent;
 
 pub use renewal::{Attempt, CredentialsRejected};
@@ -268,7 +268,7 @@ fn build(
         .headers
         .push((http::header::USER_AGENT, user_agent::user_agent()));
     let builder = || {
-        ClientBuilder::try_from(config.clone())
+        stack::client_builder(&config)
             .with_context(|| format!("cannot build a client for context {context:?}"))
     };
     let reader = builder()?

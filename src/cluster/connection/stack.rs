@@ -1,0 +1,131 @@
+//! The HTTP stack under kdeck's clients: kube's default stack (its TLS connector, timeouts,
+//! base URI, retries, authentication and extra headers, each taken from kube's own
+//! [`ConfigExt`]) over a hyper client whose read buffer is bounded.
+//!
+//! `kube::client::ClientBuilder::try_from(Config)` builds the same stack with hyper's
+//! defaults, and hyper's adaptive read buffer then grows to 400 KiB on every connection
+//! that reads a large list fast: about 1.4 MiB at once while the pods of all namespaces
+//! load, as much as the rows of 3,000 pods. A list is streamed and decoded as it arrives,
+//! so a larger buffer buys nothing but fewer reads; 64 KiB reads are still few (a list
+//! page of 500 real pods is about 4 MB, some 60 reads).
+//!
+//! What kube's stack adds that this one leaves out: its tracing spans (kdeck logs its
+//! requests itself) and the client's `valid_until` (the end of an exec plugin's client
+//! certificate; kdeck builds its clients again on a 401 instead). A proxy in the
+//! kubeconfig is refused as kube's default build (without its proxy features) does.
+
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use kube::client::{Body, ClientBuilder, ConfigExt as _, retry::RetryPolicy};
+use tower::retry::RetryLayer;
+use tower::util::BoxService;
+use tower::{BoxError, ServiceBuilder};
+
+/// The stack's service, as kube's own (boxed).
+pub type Stack = BoxService<http::Request<Body>, http::Response<hyper::body::Incoming>, BoxError>;
+
+/// The most a connection's read buffer grows to (hyper's least is 8 KiB).
+pub const READ_BUFFER_MAX: usize = 64 * 1024;
+
+/// A client builder for `config`, to which the caller adds its own layers.
+pub fn client_builder(config: &kube::Config) -> anyhow::Result<ClientBuilder<Stack>> {
+    if let Some(proxy) = &config.proxy_url {
+        anyhow::bail!(
+            "the kubeconfig names a proxy ({proxy}), which kdeck does not support: \
+             reach the server directly, or through an SSH tunnel"
+        );
+    }
+    let mut http = HttpConnector::new();
+    http.enforce_http(false);
+    let https = config.rustls_https_connector_with_connector(http)?;
+    let mut connector = hyper_timeout::TimeoutConnector::new(https);
+    connector.set_connect_timeout(config.connect_timeout);
+    connector.set_read_timeout(config.read_timeout);
+    connector.set_write_timeout(config.write_timeout);
+    connector.set_reset_reader_on_write(config.reset_reader_on_write);
+    let client = hyper_util::client::legacy::Builder::new(TokioExecutor::new())
+        .http1_max_buf_size(READ_BUFFER_MAX)
+        .build(connector);
+    let service = ServiceBuilder::new()
+        .layer(config.base_uri_layer())
+        .option_layer(
+            config
+                .default_retry
+                .then(|| RetryLayer::new(RetryPolicy::server_retry())),
+        )
+        .option_layer(config.auth_layer()?)
+        .layer(config.extra_headers_layer()?)
+        .map_err(BoxError::from)
+        .service(client);
+    Ok(ClientBuilder::new(
+        BoxService::new(service),
+        config.default_namespace.clone(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::AsyncReadExt as _;
+    use tokio::net::TcpListener;
+
+    /// What a client built from `config` (its server at the listener) sends first.
+    async fn first_bytes(listener: TcpListener, config: &kube::Config) -> Vec<u8> {
+        let client = client_builder(config).expect("a stack").build();
+        let request = tokio::spawn(async move { client.apiserver_version().await });
+        let (mut socket, _) = listener.accept().await.expect("the client connects");
+        let mut bytes = vec![0; 4096];
+        let n = socket.read(&mut bytes).await.expect("the client writes");
+        bytes.truncate(n);
+        request.abort();
+        bytes
+    }
+
+    async fn listener_and_url(scheme: &str) -> (TcpListener, http::Uri) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
+        let port = listener.local_addr().expect("an address").port();
+        let url = format!("{scheme}://127.0.0.1:{port}")
+            .parse()
+            .expect("a URL");
+        (listener, url)
+    }
+
+    #[tokio::test]
+    async fn requests_carry_the_configured_headers_and_credentials() {
+        let (listener, url) = listener_and_url("http").await;
+        let token = tempfile::NamedTempFile::new().expect("a token file");
+        std::fs::write(token.path(), "stack-test-token").expect("the token written");
+        let mut config = kube::Config::new(url);
+        config.auth_info.token_file = Some(token.path().display().to_string());
+        config.headers.push((
+            http::header::USER_AGENT,
+            http::HeaderValue::from_static("kdeck/test"),
+        ));
+        let request = String::from_utf8(first_bytes(listener, &config).await).expect("text");
+        let request = request.to_ascii_lowercase();
+        assert!(request.starts_with("get /version "), "{request}");
+        assert!(request.contains("user-agent: kdeck/test"), "{request}");
+        assert!(
+            request.contains("authorization: bearer stack-test-token"),
+            "{request}"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_https_server_is_spoken_to_in_tls() {
+        let (listener, url) = listener_and_url("https").await;
+        let bytes = first_bytes(listener, &kube::Config::new(url)).await;
+        // A TLS record of type handshake (a ClientHello), not a plain request.
+        assert_eq!(bytes.first(), Some(&0x16), "{bytes:?}");
+    }
+
+    #[test]
+    fn a_proxy_in_the_kubeconfig_is_refused_with_a_reason() {
+        let mut config = kube::Config::new("https://10.0.0.1:6443".parse().expect("a URL"));
+        config.proxy_url = Some("http://proxy.internal:3128".parse().expect("a URL"));
+        let Err(e) = client_builder(&config) else {
+            panic!("a proxy is not supported");
+        };
+        assert!(e.to_string().contains("proxy.internal:3128"), "{e}");
+    }
+}
