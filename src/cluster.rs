@@ -60,10 +60,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use model::{
-    AddressRow, Amounts, ClusterUpdate, ConditionRow, ContainerResources, ContainerRow, CronJobRow,
-    DaemonSetRow, DeploymentRow, Detail, EndpointSliceRow, EndpointsRow, EventRow, Health, JobRow,
-    KeysRow, Kind, Labels, Meta, NamespaceRow, NodeRow, ObjectKey, OwnerRef, PodRow, ReplicaSetRow,
-    Row, RowsClaim, ServerColumn, ServiceRow, SharedStr, StatefulSetRow, TableRow, WatchState,
+    AddressRow, Amounts, ClusterUpdate, ConditionRow, ContainerResources, ContainerRow, Containers,
+    CronJobRow, DaemonSetRow, DeploymentRow, Detail, EndpointSliceRow, EndpointsRow, EventRow,
+    Health, JobRow, KeysRow, Kind, Labels, Meta, NamespaceRow, NodeRow, ObjectKey, OwnerRef,
+    PodRow, ReplicaSetRow, Row, RowsClaim, ServerColumn, ServiceRow, SharedStr, StatefulSetRow,
+    TableRow, WatchState,
 };
 use tokio::sync::mpsc;
 

@@ -437,9 +437,11 @@ fn the_container_picker_switches_the_stream() {
         .find(|r| r.meta.name == "myapp-deploy-5b8d7f9c6d-4xk2p")
         .expect("fixture pod");
     if let kdeck::cluster::Detail::Pod(p) = &mut pod.detail {
-        let mut sidecar = p.containers[0].clone();
+        let mut containers = p.containers.to_vec();
+        let mut sidecar = containers[0].clone();
         sidecar.name = "sidecar".into();
-        p.containers.push(sidecar);
+        containers.push(sidecar);
+        p.containers = containers.into();
     }
     run(
         &mut s,

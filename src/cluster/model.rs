@@ -2,12 +2,15 @@
 //! and the updates that keep them live. Built from kube-rs watch events; the
 //! dashboard never sees a full Kubernetes object except in the YAML view.
 
+mod containers;
+mod interner;
 mod labels;
 mod resources;
 mod shared_str;
 
 use std::collections::BTreeMap;
 
+pub use containers::Containers;
 use jiff::Timestamp;
 pub use labels::Labels;
 pub use resources::{Amounts, ContainerResources};
@@ -110,7 +113,7 @@ pub enum Health {
 }
 
 /// One container of a pod.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct ContainerRow {
     /// Container name.
     pub name: SharedStr,
@@ -148,7 +151,7 @@ pub struct PodRow {
     /// status.phase.
     pub phase: SharedStr,
     /// The pod's containers, then its init containers (`init` set).
-    pub containers: Vec<ContainerRow>,
+    pub containers: Containers,
 }
 
 /// A ReplicaSet.

@@ -225,7 +225,8 @@ impl World {
                             format!("Waiting ({})", p.status).into()
                         },
                         ..ContainerRow::default()
-                    }],
+                    }]
+                    .into(),
                     ..PodRow::default()
                 }),
                 health: Health::Ok,

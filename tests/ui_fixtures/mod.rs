@@ -155,7 +155,8 @@ pub fn pod(ns: &str, name: &str, rs: Option<&str>, status: &str, ready: bool, ag
                         memory_bytes: Some(128 * 1024 * 1024),
                     },
                 },
-            }],
+            }]
+            .into(),
         }),
         health,
     )

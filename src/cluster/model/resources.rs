@@ -9,7 +9,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity as ApiQuantity;
 use crate::quantity::Quantity;
 
 /// An amount of CPU and of memory, each when set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Amounts {
     /// CPU, in millicores (rounded up, as `MilliValue`).
     pub cpu_millis: Option<u64>,
@@ -32,7 +32,7 @@ impl Amounts {
 }
 
 /// A container's requests and limits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct ContainerResources {
     /// `resources.requests`.
     pub requests: Amounts,

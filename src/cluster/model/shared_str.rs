@@ -3,32 +3,18 @@
 //! about 400 bytes of such copies; each value now costs its rows a pointer and a length.
 
 use std::borrow::Borrow;
-use std::collections::HashSet;
 use std::fmt;
 use std::ops::Deref;
-use std::sync::{Arc, LazyLock, Mutex, PoisonError};
+use std::sync::{Arc, LazyLock, Mutex};
+
+use super::interner::Interner;
 
 /// A string shared by the rows that hold the same value (see [`SharedStr::new`]).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SharedStr(Arc<str>);
 
-/// The values in use. Pruned of the values no row holds any more when it has doubled
-/// since the last pruning, so that it holds at most about twice what rows hold (an owner
-/// uid of every ReplicaSet a long session saw would otherwise be kept for ever).
-struct Interner {
-    values: HashSet<Arc<str>>,
-    prune_at: usize,
-}
-
-/// Below this, pruning is not worth the scan.
-const MIN_PRUNE_AT: usize = 1024;
-
-static INTERNER: LazyLock<Mutex<Interner>> = LazyLock::new(|| {
-    Mutex::new(Interner {
-        values: HashSet::new(),
-        prune_at: MIN_PRUNE_AT,
-    })
-});
+/// The values in use.
+static INTERNER: LazyLock<Mutex<Interner<str>>> = LazyLock::new(|| Mutex::new(Interner::new()));
 
 static EMPTY: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from(""));
 
@@ -38,19 +24,7 @@ impl SharedStr {
         if value.is_empty() {
             return Self::default();
         }
-        // A poisoned lock only means another thread panicked mid-insert; the set is
-        // still a set of valid strings.
-        let mut interner = INTERNER.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(shared) = interner.values.get(value) {
-            return Self(Arc::clone(shared));
-        }
-        if interner.values.len() >= interner.prune_at {
-            interner.values.retain(|v| Arc::strong_count(v) > 1);
-            interner.prune_at = (interner.values.len() * 2).max(MIN_PRUNE_AT);
-        }
-        let shared: Arc<str> = Arc::from(value);
-        interner.values.insert(Arc::clone(&shared));
-        Self(shared)
+        Self(Interner::intern(&INTERNER, value))
     }
 
     /// The text.
@@ -178,17 +152,12 @@ mod tests {
     fn values_no_row_holds_are_pruned() {
         let held = SharedStr::new("held-while-pruning");
         // Enough dropped values to pass any pruning threshold other tests have set.
-        let threshold = INTERNER
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .prune_at;
+        let threshold = Interner::prune_at(&INTERNER);
         for i in 0..=threshold * 2 {
             drop(SharedStr::new(&format!("dropped-value-{i}")));
         }
-        let interner = INTERNER.lock().unwrap_or_else(PoisonError::into_inner);
-        assert!(interner.values.contains("held-while-pruning"));
-        assert!(!interner.values.contains("dropped-value-0"));
-        drop(interner);
+        assert!(Interner::contains(&INTERNER, "held-while-pruning"));
+        assert!(!Interner::contains(&INTERNER, "dropped-value-0"));
         assert_eq!(held, "held-while-pruning");
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::mem::{size_of, size_of_val};
 
-use crate::cluster::model::{AddressRow, ConditionRow, ContainerRow, Detail, Meta, Row};
+use crate::cluster::model::{AddressRow, ConditionRow, Detail, Meta, Row};
 
 /// Estimated bytes one row holds, inline and on the heap (a boxed detail's box included).
 pub fn row_bytes(row: &Row) -> usize {
@@ -35,14 +35,11 @@ fn map(m: &BTreeMap<String, String>) -> usize {
 }
 
 // A `SharedStr` (namespace, owner, node, phase, status, container names, images and
-// states) costs a row only its inline pointer: its text is held once for all the rows
-// with that value.
+// states), a label set and a pod's container list cost a row only their inline pointer:
+// each is held once for all the rows with that value. The labels are still counted (the
+// one copy of a set, as if no other row shared it), an upper bound.
 fn meta_heap(m: &Meta) -> usize {
     s(&m.name) + s(&m.resource_version) + m.labels.heap_bytes()
-}
-
-fn containers(v: &Vec<ContainerRow>) -> usize {
-    v.capacity() * size_of::<ContainerRow>()
 }
 
 fn addresses(v: &Vec<AddressRow>) -> usize {
@@ -61,7 +58,7 @@ fn conditions(v: &Vec<ConditionRow>) -> usize {
 
 fn detail_heap(d: &Detail) -> usize {
     match d {
-        Detail::Pod(p) => os(p.ip.as_ref()) + containers(&p.containers),
+        Detail::Pod(p) => os(p.ip.as_ref()),
         Detail::ReplicaSet(r) => {
             size_of_val(&**r)
                 + strings(&r.images)

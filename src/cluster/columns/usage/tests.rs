@@ -20,7 +20,8 @@ fn pod(name: &str, requests: Amounts, limits: Amounts) -> Row {
                 name: "app".into(),
                 resources: ContainerResources { requests, limits },
                 ..ContainerRow::default()
-            }],
+            }]
+            .into(),
             ..PodRow::default()
         }),
         health: Health::Ok,

@@ -185,7 +185,7 @@ fn init_containers_progress_errors_and_waiting() {
     // The picker lists the containers first, then the init containers with their state.
     let listed: Vec<(String, bool, String)> = row(&init(done, json!({"running": {}})))
         .containers
-        .into_iter()
+        .iter()
         .map(|c| (c.name.to_string(), c.init, c.state.to_string()))
         .collect();
     assert_eq!(
