@@ -35,9 +35,9 @@ fn map(m: &BTreeMap<String, String>) -> usize {
 }
 
 // A `SharedStr` (namespace, owner, node, phase, status, container names, images and
-// states), a label set and a pod's container list cost a row only their inline pointer:
-// each is held once for all the rows with that value. The labels are still counted (the
-// one copy of a set, as if no other row shared it), an upper bound.
+// states) costs a row only its inline pointer: its text is held once for all the rows
+// with that value. A label set and a pod's container list are shared too, but counted
+// whole in every row (as if no other row shared them): an upper bound.
 fn meta_heap(m: &Meta) -> usize {
     s(&m.name) + s(&m.resource_version) + m.labels.heap_bytes()
 }
@@ -58,7 +58,7 @@ fn conditions(v: &Vec<ConditionRow>) -> usize {
 
 fn detail_heap(d: &Detail) -> usize {
     match d {
-        Detail::Pod(p) => os(p.ip.as_ref()),
+        Detail::Pod(p) => os(p.ip.as_ref()) + size_of_val(&*p.containers),
         Detail::ReplicaSet(r) => {
             size_of_val(&**r)
                 + strings(&r.images)
