@@ -5,13 +5,16 @@
 //! The embedded cluster runs in this process (so its request log can be read), kdeck in a
 //! pseudo-terminal at 200x60 with `--trace-frames`. First kdeck's baseline: its peak RSS
 //! showing the pods of a cluster that has none. Then, for each number of pods (5,000 and
-//! 50,000 by default, with the ~4 events a pod the scale-up leaves), two runs, each on a
+//! 50,000 by default, with the ~4 events a pod the scale-up leaves), three runs, each on a
 //! fresh cluster:
 //! - idle: the reference, `kubectl get pods -A` (median of 3, to its first line and to its
 //!   end); kdeck's first frame, first row and complete pods table (`pods(all)[N]`); its
 //!   peak RSS and RSS a pod over the baseline; then a quiet minute: CPU, the requests kdeck
 //!   sent (told by its User-Agent) and the bytes it wrote to the terminal; then the events
 //!   pane: its complete table and what it added to the peak, a row;
+//! - quiet: the same pods on a cluster without the metrics API (`kdeck sim --no-metrics`),
+//!   so the quiet minute's CPU, requests and terminal bytes are the dashboard's own (the
+//!   AGE cells), without the metrics polls and the CPU and memory cells they redraw;
 //! - busy: `--churn` pod updates a second: CPU, key-press-to-screen latency (median, p99,
 //!   from the frame trace) and peak RSS.
 //!
@@ -91,12 +94,14 @@ fn start_cluster(
     scenario: ScenarioName,
     pods: usize,
     churn: u32,
+    metrics: bool,
 ) -> Cluster {
     let args = SimArgs {
         scenario,
         pods,
         deployments: (pods / 100).max(1),
         churn,
+        no_metrics: !metrics,
         ..SimArgs::default()
     };
     let sim = rt
@@ -105,7 +110,7 @@ fn start_cluster(
             manual_clock: false,
         }))
         .expect("start the embedded cluster");
-    let kubeconfig = dir.join(format!("kubeconfig-{pods}-{churn}.yaml"));
+    let kubeconfig = dir.join(format!("kubeconfig-{pods}-{churn}-{metrics}.yaml"));
     sim.write_kubeconfig(&kubeconfig)
         .expect("write the kubeconfig");
     Cluster { sim, kubeconfig }
@@ -163,7 +168,7 @@ fn quit(mut session: PtySession) {
 
 /// kdeck's peak RSS (KiB) on a cluster without pods: what a pod's cost is counted from.
 fn baseline(rt: &tokio::runtime::Runtime, dir: &Path) -> f64 {
-    let cluster = start_cluster(rt, dir, ScenarioName::Empty, 0, 0);
+    let cluster = start_cluster(rt, dir, ScenarioName::Empty, 0, 0, true);
     let session = spawn_kdeck(dir, &cluster.kubeconfig, &dir.join("frames-baseline.tsv"));
     let pid = session.pid().expect("kdeck's pid");
     session.wait_for("an empty pods table", |s| s.contains("no pods here"));
@@ -227,22 +232,7 @@ fn idle_run(cluster: &Cluster, dir: &Path, pods: usize, baseline_kib: f64, idle:
         (peak - baseline_kib) * 1024.0 / pods as f64
     );
 
-    let (cpu0, bytes0, requests0) = (
-        cpu_time(pid),
-        session.raw_output().len(),
-        kdeck_requests(&cluster.sim),
-    );
-    let t0 = Instant::now();
-    std::thread::sleep(idle);
-    let minutes = t0.elapsed().as_secs_f64() / 60.0;
-    let cpu = cpu_time(pid).saturating_sub(cpu0).as_secs_f64() / t0.elapsed().as_secs_f64();
-    let bytes = (session.raw_output().len() - bytes0) as f64 / minutes;
-    let requests = (kdeck_requests(&cluster.sim) - requests0) as f64 / minutes;
-    println!(
-        "  idle: CPU {:.2}% of a core, {requests:.0} requests a minute, {bytes:.0} terminal bytes a minute; RSS {:.1} MiB",
-        cpu * 100.0,
-        rss_kib(pid) / 1024.0
-    );
+    quiet_minute(&session, &cluster.sim, idle, "idle");
 
     let mut session = session;
     let before = peak_rss_kib(pid);
@@ -267,6 +257,36 @@ fn idle_run(cluster: &Cluster, dir: &Path, pods: usize, baseline_kib: f64, idle:
         peak / 1024.0,
         (peak - before) * 1024.0 / events as f64
     );
+    quit(session);
+}
+
+/// A quiet stretch of `idle`: kdeck's CPU, the requests it sent and the bytes it wrote
+/// to the terminal, a minute; its RSS after it.
+fn quiet_minute(session: &PtySession, sim: &Sim, idle: Duration, label: &str) {
+    let pid = session.pid().expect("kdeck's pid");
+    let (cpu0, bytes0, requests0) = (
+        cpu_time(pid),
+        session.raw_output().len(),
+        kdeck_requests(sim),
+    );
+    let t0 = Instant::now();
+    std::thread::sleep(idle);
+    let minutes = t0.elapsed().as_secs_f64() / 60.0;
+    let cpu = cpu_time(pid).saturating_sub(cpu0).as_secs_f64() / t0.elapsed().as_secs_f64();
+    let bytes = (session.raw_output().len() - bytes0) as f64 / minutes;
+    let requests = (kdeck_requests(sim) - requests0) as f64 / minutes;
+    println!(
+        "  {label}: CPU {:.2}% of a core, {requests:.0} requests a minute, {bytes:.0} terminal bytes a minute; RSS {:.1} MiB",
+        cpu * 100.0,
+        rss_kib(pid) / 1024.0
+    );
+}
+
+/// The quiet minute on a cluster without the metrics API: the dashboard's own cost.
+fn quiet_run(cluster: &Cluster, dir: &Path, pods: usize, idle: Duration) {
+    let session = spawn_kdeck(dir, &cluster.kubeconfig, &dir.join("frames-quiet.tsv"));
+    wait_complete(&session, &format!("pods(all)[{pods}]"));
+    quiet_minute(&session, &cluster.sim, idle, "idle without the metrics API");
     quit(session);
 }
 
@@ -328,7 +348,7 @@ fn main() {
     let baseline_kib = baseline(&rt, dir.path());
     for &pods in &o.pods {
         let started = Instant::now();
-        let cluster = start_cluster(&rt, dir.path(), ScenarioName::Scale, pods, 0);
+        let cluster = start_cluster(&rt, dir.path(), ScenarioName::Scale, pods, 0, true);
         println!(
             "{pods} pods: cluster started in {:.1} s",
             started.elapsed().as_secs_f64()
@@ -336,7 +356,10 @@ fn main() {
         reference(&cluster.kubeconfig);
         idle_run(&cluster, dir.path(), pods, baseline_kib, o.idle);
         rt.block_on(cluster.sim.stop());
-        let cluster = start_cluster(&rt, dir.path(), ScenarioName::Scale, pods, o.churn);
+        let cluster = start_cluster(&rt, dir.path(), ScenarioName::Scale, pods, 0, false);
+        quiet_run(&cluster, dir.path(), pods, o.idle);
+        rt.block_on(cluster.sim.stop());
+        let cluster = start_cluster(&rt, dir.path(), ScenarioName::Scale, pods, o.churn, true);
         println!("{pods} pods, churn {} updates/s:", o.churn);
         busy_run(&cluster, dir.path(), pods);
         rt.block_on(cluster.sim.stop());
