@@ -24,7 +24,9 @@ use tower::{BoxError, ServiceBuilder};
 /// The stack's service, as kube's own (boxed).
 pub type Stack = BoxService<http::Request<Body>, http::Response<hyper::body::Incoming>, BoxError>;
 
-/// The most a connection's read buffer grows to (hyper's least is 8 KiB).
+/// The most a connection's read buffer grows to (hyper's least is 8 KiB). A response's
+/// head must fit in it (kube-apiserver's are well under 1 KiB); bodies of any size stream
+/// through it.
 pub const READ_BUFFER_MAX: usize = 64 * 1024;
 
 /// A client builder for `config`, to which the caller adds its own layers.
@@ -66,7 +68,7 @@ pub fn client_builder(config: &kube::Config) -> anyhow::Result<ClientBuilder<Sta
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tokio::io::AsyncReadExt as _;
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
     use tokio::net::TcpListener;
 
     /// What a client built from `config` (its server at the listener) sends first.
@@ -117,6 +119,50 @@ mod tests {
         let bytes = first_bytes(listener, &kube::Config::new(url)).await;
         // A TLS record of type handshake (a ClientHello), not a plain request.
         assert_eq!(bytes.first(), Some(&0x16), "{bytes:?}");
+    }
+
+    /// A request body and a response body many times the read buffer's bound go through
+    /// whole: the bound limits how much is read at once, not how much a message may hold.
+    #[tokio::test]
+    async fn bodies_larger_than_the_read_buffer_go_through_whole() {
+        const BODY: usize = 16 * READ_BUFFER_MAX + 7;
+        let (listener, url) = listener_and_url("http").await;
+        let server = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.expect("the client connects");
+            let mut request = Vec::new();
+            let mut chunk = vec![0; 8192];
+            let body_start = loop {
+                let n = socket.read(&mut chunk).await.expect("the request");
+                assert!(n > 0, "the request ended in its head");
+                request.extend_from_slice(&chunk[..n]);
+                if let Some(at) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+                    break at + 4;
+                }
+            };
+            while request.len() < body_start + BODY {
+                let n = socket.read(&mut chunk).await.expect("the body");
+                assert!(n > 0, "the body ended early");
+                request.extend_from_slice(&chunk[..n]);
+            }
+            let received = request.len() - body_start;
+            let reply = "y".repeat(BODY);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {}\r\n\r\n",
+                reply.len()
+            );
+            socket.write_all(head.as_bytes()).await.expect("the head");
+            socket.write_all(reply.as_bytes()).await.expect("the reply");
+            received
+        });
+        let client = client_builder(&kube::Config::new(url))
+            .expect("a stack")
+            .build();
+        let request = http::Request::post("/api/v1/namespaces/default/configmaps")
+            .body(vec![b'x'; BODY])
+            .expect("a request");
+        let reply = client.request_text(request).await.expect("the reply");
+        assert_eq!(reply.len(), BODY);
+        assert_eq!(server.await.expect("the server"), BODY);
     }
 
     #[test]
