@@ -15,6 +15,7 @@ use kube::config::KubeConfigOptions;
 use super::ReadonlyLayer;
 use super::kubeconfig::LoadedKubeconfig;
 
+mod proxy;
 mod renewal;
 mod stack;
 mod user_agent;

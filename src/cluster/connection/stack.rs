@@ -11,12 +11,14 @@
 //!
 //! What kube's stack adds that this one leaves out: its tracing spans (kdeck logs its
 //! requests itself) and the client's `valid_until` (the end of an exec plugin's client
-//! certificate; kdeck builds its clients again on a 401 instead). A proxy in the
-//! kubeconfig is refused as kube's default build (without its proxy features) does.
+//! certificate; kdeck builds its clients again on a 401 instead). A proxy is reached as
+//! kube's stack would with its proxy features ([`super::proxy`]).
 
-use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::Connection;
 use hyper_util::rt::TokioExecutor;
 use kube::client::{Body, ClientBuilder, ConfigExt as _, retry::RetryPolicy};
+
+use super::proxy::{self, Route};
 use tower::retry::RetryLayer;
 use tower::util::BoxService;
 use tower::{BoxError, ServiceBuilder};
@@ -31,15 +33,23 @@ pub const READ_BUFFER_MAX: usize = 64 * 1024;
 
 /// A client builder for `config`, to which the caller adds its own layers.
 pub fn client_builder(config: &kube::Config) -> anyhow::Result<ClientBuilder<Stack>> {
-    if let Some(proxy) = &config.proxy_url {
-        anyhow::bail!(
-            "the kubeconfig names a proxy ({proxy}), which kdeck does not support: \
-             reach the server directly, or through an SSH tunnel"
-        );
+    match proxy::route(config)? {
+        Route::Direct(tcp) => over(tcp, config),
+        Route::Http(tunnel) => over(tunnel, config),
+        Route::Https(tunnel) => over(tunnel, config),
+        Route::Socks5(socks) => over(socks, config),
     }
-    let mut http = HttpConnector::new();
-    http.enforce_http(false);
-    let https = config.rustls_https_connector_with_connector(http)?;
+}
+
+/// The stack over `connector` (TLS to the server runs over what it connects).
+fn over<C>(connector: C, config: &kube::Config) -> anyhow::Result<ClientBuilder<Stack>>
+where
+    C: tower::Service<http::Uri> + Clone + Send + Sync + 'static,
+    C::Response: Connection + hyper::rt::Read + hyper::rt::Write + Send + Unpin + 'static,
+    C::Future: Send + 'static,
+    C::Error: std::error::Error + Send + Sync + 'static,
+{
+    let https = config.rustls_https_connector_with_connector(connector)?;
     let mut connector = hyper_timeout::TimeoutConnector::new(https);
     connector.set_connect_timeout(config.connect_timeout);
     connector.set_read_timeout(config.read_timeout);
@@ -165,13 +175,113 @@ mod tests {
         assert_eq!(server.await.expect("the server"), BODY);
     }
 
-    #[test]
-    fn a_proxy_in_the_kubeconfig_is_refused_with_a_reason() {
-        let mut config = kube::Config::new("https://10.0.0.1:6443".parse().expect("a URL"));
-        config.proxy_url = Some("http://proxy.internal:3128".parse().expect("a URL"));
-        let Err(e) = client_builder(&config) else {
-            panic!("a proxy is not supported");
+    /// A target server that answers nothing, and a proxy in front of it that records
+    /// how it was asked, then splices the two.
+    async fn through_proxy(
+        proxy_scheme: &str,
+        user_info: &str,
+        handshake: impl AsyncFnOnce(&mut tokio::net::TcpStream) -> (String, String),
+    ) -> (String, String, Vec<u8>) {
+        let (target, url) = listener_and_url("http").await;
+        let proxy = TcpListener::bind("127.0.0.1:0").await.expect("a port");
+        let proxy_port = proxy.local_addr().expect("an address").port();
+        let proxy_side = async move {
+            let (mut client, _) = proxy.accept().await.expect("kdeck reaches the proxy");
+            let (asked, destination) = handshake(&mut client).await;
+            let mut upstream = tokio::net::TcpStream::connect(&destination)
+                .await
+                .expect("the target");
+            tokio::spawn(async move {
+                let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+            });
+            (asked, destination)
         };
-        assert!(e.to_string().contains("proxy.internal:3128"), "{e}");
+        let mut config = kube::Config::new(url);
+        config.proxy_url = Some(
+            format!("{proxy_scheme}://{user_info}127.0.0.1:{proxy_port}")
+                .parse()
+                .expect("a proxy URL"),
+        );
+        let ((asked, destination), request) =
+            tokio::join!(proxy_side, first_bytes(target, &config));
+        (asked, destination, request)
+    }
+
+    #[tokio::test]
+    async fn an_http_proxy_is_asked_to_connect_with_the_urls_credentials() {
+        let (asked, destination, request) =
+            through_proxy("http", "ops%40corp:s3cret@", async |client| {
+                let mut head = Vec::new();
+                let mut byte = [0; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    client.read_exact(&mut byte).await.expect("the CONNECT");
+                    head.push(byte[0]);
+                }
+                let head = String::from_utf8(head).expect("text");
+                let destination = head
+                    .strip_prefix("CONNECT ")
+                    .and_then(|rest| rest.split(' ').next())
+                    .unwrap_or_default()
+                    .to_owned();
+                client
+                    .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                    .await
+                    .expect("the answer");
+                (head, destination)
+            })
+            .await;
+        assert!(destination.starts_with("127.0.0.1:"), "{asked}");
+        // "ops@corp:s3cret" in Basic credentials.
+        assert!(
+            asked
+                .to_ascii_lowercase()
+                .contains("proxy-authorization: basic b3bzqgnvcna6cznjcmv0"),
+            "{asked}"
+        );
+        assert!(request.starts_with(b"GET /version "), "{request:?}");
+    }
+
+    #[tokio::test]
+    async fn a_socks5_proxy_is_asked_with_the_urls_user_and_password() {
+        let (asked, destination, request) =
+            through_proxy("socks5", "ops:s3cret@", async |client| {
+                let mut greeting = [0; 2];
+                client
+                    .read_exact(&mut greeting)
+                    .await
+                    .expect("the greeting");
+                let mut methods = vec![0; usize::from(greeting[1])];
+                client.read_exact(&mut methods).await.expect("the methods");
+                assert!(methods.contains(&2), "user and password offered");
+                client.write_all(&[5, 2]).await.expect("the method");
+                let field = async |client: &mut tokio::net::TcpStream| {
+                    let mut len = [0; 1];
+                    client.read_exact(&mut len).await.expect("a length");
+                    let mut bytes = vec![0; usize::from(len[0])];
+                    client.read_exact(&mut bytes).await.expect("a field");
+                    String::from_utf8(bytes).expect("text")
+                };
+                let mut version = [0; 1];
+                client.read_exact(&mut version).await.expect("the version");
+                let user = field(client).await;
+                let password = field(client).await;
+                client.write_all(&[1, 0]).await.expect("the auth answer");
+                let mut request = [0; 4];
+                client.read_exact(&mut request).await.expect("the request");
+                assert_eq!(request[3], 1, "an IPv4 address");
+                let mut address = [0; 6];
+                client.read_exact(&mut address).await.expect("the address");
+                let port = u16::from_be_bytes([address[4], address[5]]);
+                let ip = std::net::Ipv4Addr::new(address[0], address[1], address[2], address[3]);
+                client
+                    .write_all(&[5, 0, 0, 1, 0, 0, 0, 0, 0, 0])
+                    .await
+                    .expect("the answer");
+                (format!("{user}:{password}"), format!("{ip}:{port}"))
+            })
+            .await;
+        assert_eq!(asked, "ops:s3cret");
+        assert!(destination.starts_with("127.0.0.1:"), "{destination}");
+        assert!(request.starts_with(b"GET /version "), "{request:?}");
     }
 }
