@@ -5,10 +5,12 @@
 mod containers;
 mod interner;
 mod labels;
+mod owner;
 mod resources;
 mod shared_str;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 pub use containers::Containers;
 use jiff::Timestamp;
@@ -67,7 +69,7 @@ pub struct ObjectKey {
 }
 
 /// An ownerReference, reduced to what panes need.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OwnerRef {
     /// Owner kind, e.g. `ReplicaSet`.
     pub kind: SharedStr,
@@ -92,8 +94,9 @@ pub struct Meta {
     pub deleting: bool,
     /// Labels.
     pub labels: Labels,
-    /// The controller ownerReference, if any.
-    pub owner: Option<OwnerRef>,
+    /// The controller ownerReference, if any: one copy shared by the owner's rows (see
+    /// [`OwnerRef::shared`]), a pointer in each row's slot instead of three strings.
+    pub owner: Option<Arc<OwnerRef>>,
 }
 
 /// How healthy a row is, which picks its colour.
@@ -484,7 +487,7 @@ pub struct Row {
 /// The most a row slot may take inline: its metadata and a pod's detail. Every slot of
 /// every store costs this whatever its kind, so a kind that would grow it is boxed in
 /// [`Detail`]; the build fails if a change regrows it.
-const ROW_SLOT_BYTES: usize = 304;
+const ROW_SLOT_BYTES: usize = 256;
 const _: () = assert!(size_of::<Option<Row>>() <= ROW_SLOT_BYTES);
 
 /// The state of one watch, shown in the pane's title or status line.

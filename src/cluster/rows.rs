@@ -90,10 +90,13 @@ pub(crate) fn meta(m: ObjectMeta) -> Meta {
         owner: m.owner_references.and_then(|refs| {
             refs.into_iter()
                 .find(|r| r.controller == Some(true))
-                .map(|r| OwnerRef {
-                    kind: r.kind.into(),
-                    name: r.name.into(),
-                    uid: r.uid.into(),
+                .map(|r| {
+                    OwnerRef {
+                        kind: r.kind.into(),
+                        name: r.name.into(),
+                        uid: r.uid.into(),
+                    }
+                    .shared()
                 })
         }),
     }

@@ -55,11 +55,14 @@ fn meta(name: &str, rv: u64, created: Timestamp) -> Meta {
 }
 
 fn owned(mut m: Meta, kind: &str, owner: &str) -> Meta {
-    m.owner = Some(OwnerRef {
-        kind: kind.into(),
-        name: owner.into(),
-        uid: format!("uid-{owner}").into(),
-    });
+    m.owner = Some(
+        OwnerRef {
+            kind: kind.into(),
+            name: owner.into(),
+            uid: format!("uid-{owner}").into(),
+        }
+        .shared(),
+    );
     m
 }
 

@@ -76,11 +76,14 @@ fn meta(namespace: &str, name: &str, age: i64) -> Meta {
 }
 
 fn owned(mut m: Meta, kind: &str, owner: &str) -> Meta {
-    m.owner = Some(OwnerRef {
-        kind: kind.into(),
-        name: owner.into(),
-        uid: format!("uid-{owner}").into(),
-    });
+    m.owner = Some(
+        OwnerRef {
+            kind: kind.into(),
+            name: owner.into(),
+            uid: format!("uid-{owner}").into(),
+        }
+        .shared(),
+    );
     m
 }
 
