@@ -17,11 +17,11 @@
 use hyper_util::client::legacy::connect::Connection;
 use hyper_util::rt::TokioExecutor;
 use kube::client::{Body, ClientBuilder, ConfigExt as _, retry::RetryPolicy};
-
-use super::proxy::{self, Route};
 use tower::retry::RetryLayer;
 use tower::util::BoxService;
 use tower::{BoxError, ServiceBuilder};
+
+use super::proxy::{self, Route};
 
 /// The stack's service, as kube's own (boxed).
 pub type Stack = BoxService<http::Request<Body>, http::Response<hyper::body::Incoming>, BoxError>;

@@ -3,14 +3,13 @@
 //! images, states and resources). A copy a pod was about 130 bytes of allocations.
 
 use std::ops::Deref;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::Arc;
 
 use super::ContainerRow;
 use super::interner::Interner;
 
 /// The container lists in use.
-static INTERNER: LazyLock<Mutex<Interner<[ContainerRow]>>> =
-    LazyLock::new(|| Mutex::new(Interner::new()));
+static INTERNER: Interner<[ContainerRow]> = Interner::new();
 
 /// A pod's containers, then its init containers. None take no allocation.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -29,7 +28,7 @@ impl From<Vec<ContainerRow>> for Containers {
         if rows.is_empty() {
             return Self::default();
         }
-        Self(Some(Interner::intern(&INTERNER, rows)))
+        Self(Some(INTERNER.intern(rows)))
     }
 }
 

@@ -5,7 +5,7 @@
 //! pairs a pod was still about 200 bytes of allocations.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::Arc;
 
 use super::interner::Interner;
 
@@ -13,7 +13,7 @@ use super::interner::Interner;
 type Pairs = [(Box<str>, Box<str>)];
 
 /// The label sets in use.
-static INTERNER: LazyLock<Mutex<Interner<Pairs>>> = LazyLock::new(|| Mutex::new(Interner::new()));
+static INTERNER: Interner<Pairs> = Interner::new();
 
 /// Labels, sorted by key, each key once. No labels take no allocation.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -92,7 +92,7 @@ impl From<BTreeMap<String, String>> for Labels {
             .into_iter()
             .map(|(k, v)| (k.into_boxed_str(), v.into_boxed_str()))
             .collect();
-        Self(Some(Interner::intern(&INTERNER, pairs)))
+        Self(Some(INTERNER.intern(pairs)))
     }
 }
 

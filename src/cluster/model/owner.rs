@@ -2,19 +2,18 @@
 //! kept once and each row's slot holds a pointer to it (three `SharedStr`s were 48 bytes
 //! of every slot of every store).
 
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::Arc;
 
 use super::OwnerRef;
 use super::interner::Interner;
 
 /// The owners in use.
-static INTERNER: LazyLock<Mutex<Interner<OwnerRef>>> =
-    LazyLock::new(|| Mutex::new(Interner::new()));
+static INTERNER: Interner<OwnerRef> = Interner::new();
 
 impl OwnerRef {
     /// The shared copy of this owner (made on its first use).
     pub fn shared(self) -> Arc<OwnerRef> {
-        Interner::intern(&INTERNER, self)
+        INTERNER.intern(self)
     }
 }
 

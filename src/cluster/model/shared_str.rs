@@ -5,7 +5,7 @@
 use std::borrow::Borrow;
 use std::fmt;
 use std::ops::Deref;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, LazyLock};
 
 use super::interner::Interner;
 
@@ -14,7 +14,7 @@ use super::interner::Interner;
 pub struct SharedStr(Arc<str>);
 
 /// The values in use.
-static INTERNER: LazyLock<Mutex<Interner<str>>> = LazyLock::new(|| Mutex::new(Interner::new()));
+static INTERNER: Interner<str> = Interner::new();
 
 static EMPTY: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from(""));
 
@@ -24,7 +24,7 @@ impl SharedStr {
         if value.is_empty() {
             return Self::default();
         }
-        Self(Interner::intern(&INTERNER, value))
+        Self(INTERNER.intern(value))
     }
 
     /// The text.
@@ -152,12 +152,12 @@ mod tests {
     fn values_no_row_holds_are_pruned() {
         let held = SharedStr::new("held-while-pruning");
         // Enough dropped values to pass any pruning threshold other tests have set.
-        let threshold = Interner::prune_at(&INTERNER);
+        let threshold = INTERNER.prune_at();
         for i in 0..=threshold * 2 {
             drop(SharedStr::new(&format!("dropped-value-{i}")));
         }
-        assert!(Interner::contains(&INTERNER, "held-while-pruning"));
-        assert!(!Interner::contains(&INTERNER, "dropped-value-0"));
+        assert!(INTERNER.contains("held-while-pruning"));
+        assert!(!INTERNER.contains("dropped-value-0"));
         assert_eq!(held, "held-while-pruning");
     }
 }
